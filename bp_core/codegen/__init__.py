@@ -1,0 +1,1 @@
+"""Translation of models into source code, and its compilation (numba or plain NumPy)."""

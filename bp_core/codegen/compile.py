@@ -1,0 +1,250 @@
+"""Compilation of generated source: the only module of bp_core that imports numba.
+
+Generated source is written to a file in the on-disk cache, named by the hash of
+its text and of the names it uses, and imported as a real module. Tracebacks and
+``pdb`` therefore show the generated lines, and numba's own cache (which needs a
+source file and an importable module) makes a second process start warm.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import math
+import os
+import re
+import sys
+import tempfile
+import types
+from pathlib import Path
+from typing import Any, Callable
+
+import numba
+import numpy as np
+from numba import types as nb_types
+from numba.core import errors as nb_errors
+from numba.extending import overload
+
+from bp_core import profile
+from bp_core.codegen import runtime
+from bp_core.errors import CodeError
+
+__all__ = ["CompiledFunction", "compile_source", "cache_dir", "jit_function", "cuda_available",
+           "seed_compiled_random"]
+
+_MODULE_PREFIX = "bp_core_generated"
+
+
+def cache_dir() -> Path:
+    """Return the directory holding generated sources and numba's cache.
+
+    ``BP_CORE_CACHE_DIR`` overrides the default ``~/.cache/bp_core``.
+    """
+    root = os.environ.get("BP_CORE_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "bp_core")
+    path = Path(root) / "generated"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class CompiledFunction:
+    """A generated function, compiled by numba or kept as Python.
+
+    Parameters
+    ----------
+    func : callable
+        The Python function defined by the generated source.
+    source, path : str
+        The source text and the file it was written to.
+    jit : bool
+        Whether ``func`` was handed to numba.
+    options : dict
+        numba options used.
+    """
+
+    def __init__(self, func: Callable, source: str, path: str, jit: bool, options: dict[str, Any]):
+        self.py_func = func
+        self.source = source
+        self.path = path
+        self.jit = jit
+        self._call = numba.njit(**_njit_options(options))(func) if jit else func
+
+    @property
+    def dispatcher(self) -> Callable:
+        """The numba dispatcher (or the Python function when ``jit`` is False)."""
+        return self._call
+
+    @property
+    def compile_count(self) -> int:
+        """Number of type signatures numba has compiled or loaded for this function."""
+        return len(self._call.signatures) if self.jit else 0
+
+    def __call__(self, *args: Any) -> Any:
+        try:
+            return self._call(*args)
+        except nb_errors.NumbaError as err:
+            raise CodeError(
+                f"numba could not compile the generated function {self.py_func.__name__!r} "
+                f"(source: {self.path}). Run with bp.profile.set(jit=False) to debug it in Python.\n"
+                f"{_first_lines(str(err))}"
+            ) from None
+
+
+def _njit_options(options: dict[str, Any]) -> dict[str, Any]:
+    # njit implies nopython; numba warns when it is passed again.
+    return {k: v for k, v in options.items() if k != "nopython" and v is not None}
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _first_lines(text: str, n: int = 12) -> str:
+    lines = [ln for ln in _ANSI.sub("", text).splitlines() if ln.strip()]
+    return "\n".join(lines[:n])
+
+
+def _fingerprint(value: Any) -> str:
+    """Describe a scope value so that changing it changes the cache key."""
+    if isinstance(value, types.ModuleType):
+        return f"module:{value.__name__}"
+    if isinstance(value, numba.core.registry.CPUDispatcher):
+        value = value.py_func
+    if inspect.isfunction(value):
+        try:
+            return f"function:{value.__module__}.{value.__qualname__}:{inspect.getsource(value)}"
+        except (OSError, TypeError):
+            return f"function:{value.__module__}.{value.__qualname__}"
+    if isinstance(value, np.ndarray):
+        return f"array:{value.dtype}:{value.shape}:{hashlib.sha1(value.tobytes()).hexdigest()}"
+    return f"{type(value).__name__}:{value!r}"
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Write ``text`` atomically unless the file exists (numba's cache keys on its mtime)."""
+    if path.exists():
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool | None = None) -> CompiledFunction:
+    """Compile generated ``source`` defining ``func_name`` with the global names ``scope``.
+
+    Parameters
+    ----------
+    source : str
+        Python source of one or more functions.
+    func_name : str
+        The function to return.
+    scope : dict
+        Global names the source uses (modules, helper functions, constants).
+    jit : bool, optional
+        Compile with numba; defaults to ``profile.is_jit()``.
+
+    Returns
+    -------
+    CompiledFunction
+    """
+    jit = profile.is_jit() if jit is None else jit
+    options = profile.get_numba_profile()
+    full_scope = {**runtime.RUNTIME_SCOPE, **scope}
+    if jit:
+        full_scope = {k: jit_function(v) if _is_plain_function(v) else v for k, v in full_scope.items()}
+    key_text = "\n".join([source, repr(sorted(options.items()))] +
+                         [f"{k}={_fingerprint(v)}" for k, v in sorted(full_scope.items())])
+    digest = hashlib.sha1(key_text.encode()).hexdigest()[:16]
+    path = cache_dir() / f"{func_name}_{digest}.py"
+    _write_once(path, source)
+    module = _import_generated(path, f"{_MODULE_PREFIX}.{func_name}_{digest}", full_scope)
+    if profile.show_format_code():
+        print(source)
+        if profile.show_code_scope():
+            from bp_core.tools.logger import show_code_scope
+
+            show_code_scope(scope)
+    return CompiledFunction(getattr(module, func_name), source, str(path), jit, options)
+
+
+def _import_generated(path: Path, module_name: str, scope: dict[str, Any]) -> types.ModuleType:
+    # Registered in sys.modules first: numba's cache re-imports the module by name when loading.
+    module = sys.modules.get(module_name)
+    if module is not None:
+        return module
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    module.__dict__.update(scope)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as err:
+        del sys.modules[module_name]
+        raise CodeError(f"generated source {path} is not valid Python: {err}") from None
+    return module
+
+
+def _is_plain_function(value: Any) -> bool:
+    return inspect.isfunction(value) and value not in _RUNTIME_FUNCTIONS
+
+
+def jit_function(func: Callable) -> Callable:
+    """Compile a user helper function with numba (unchanged if already compiled)."""
+    if isinstance(func, numba.core.registry.CPUDispatcher) or not inspect.isfunction(func):
+        return func
+    options = _njit_options(profile.get_numba_profile())
+    options.pop("parallel", None)
+    return numba.njit(**options)(func)
+
+
+def cuda_available() -> bool:
+    """Return True when numba finds a usable CUDA device."""
+    try:
+        from numba import cuda
+
+        return bool(cuda.is_available())
+    except Exception:  # numba raises various errors when no driver is installed
+        return False
+
+
+@numba.njit(cache=True)
+def _seed_numba(seed):
+    np.random.seed(seed)
+
+
+def seed_compiled_random(seed: int) -> None:
+    """Seed numba's random generator of the calling thread."""
+    _seed_numba(seed)
+
+
+# numba implementations of the runtime helpers -------------------------------------------------
+
+_RUNTIME_FUNCTIONS = (runtime.exprel,)
+
+
+def _exprel_scalar(z):
+    if abs(z) < 1e-16:
+        return 1.0
+    if z < -709.78:
+        return -1.0 / z
+    if z > 717.0:
+        return math.inf
+    return math.expm1(z) / z
+
+
+_exprel_scalar_jit = numba.njit(cache=True)(_exprel_scalar)
+
+
+@overload(runtime.exprel)
+def _exprel_overload(z):
+    if isinstance(z, nb_types.Array):
+        def impl(z):
+            flat = z.ravel()
+            out = np.empty(flat.size, dtype=np.float64)
+            for i in range(flat.size):
+                out[i] = _exprel_scalar_jit(flat[i])
+            return out.reshape(z.shape)
+        return impl
+    if isinstance(z, (nb_types.Float, nb_types.Integer)):
+        return lambda z: _exprel_scalar_jit(z)
+    return None

@@ -1,0 +1,77 @@
+"""Exceptions of bp_core, one per phase of a model's life.
+
+Every error names the object it is about and says what to do; the helpers
+here keep that wording uniform.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "BrainPyError",
+    "ModelDefError",
+    "ModelUseError",
+    "TypeMismatchError",
+    "IntegratorError",
+    "DiffEquationError",
+    "CodeError",
+    "ProfileError",
+    "close_matches",
+]
+
+
+class BrainPyError(Exception):
+    """Base class of every error raised by bp_core."""
+
+
+class ModelDefError(BrainPyError):
+    """A model (NeuType, SynType, step function) is defined incorrectly."""
+
+
+class ModelUseError(BrainPyError):
+    """A correctly defined model is used incorrectly (wrong sizes, names, order)."""
+
+
+class TypeMismatchError(ModelUseError):
+    """Data given to a model does not have the type the model requires."""
+
+
+class IntegratorError(BrainPyError):
+    """A numerical method cannot integrate the given differential equation."""
+
+
+class DiffEquationError(BrainPyError):
+    """A derivative function does not have the form a differential equation needs."""
+
+
+class CodeError(BrainPyError):
+    """Generated code failed to compile or to run."""
+
+
+class ProfileError(ModelUseError):
+    """An unknown option or an invalid value was given to ``bp_core.profile``."""
+
+
+def close_matches(name: str, candidates: Iterable[str]) -> str:
+    """Return a short hint listing the candidates closest to ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The name the user wrote.
+    candidates : iterable of str
+        The names that exist.
+
+    Returns
+    -------
+    str
+        ``" Did you mean 'x'?"`` when something is close, otherwise a list of
+        the valid names; never empty.
+    """
+    candidates = sorted(set(candidates))
+    matches = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    if matches:
+        return " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
+    return " Valid names: " + ", ".join(repr(c) for c in candidates) + "."

@@ -248,3 +248,19 @@ def _exprel_overload(z):
     if isinstance(z, (nb_types.Float, nb_types.Integer)):
         return lambda z: _exprel_scalar_jit(z)
     return None
+
+
+@overload(np.clip)
+def _clip_scalar_overload(a, a_min, a_max, out=None):
+    # numba implements np.clip for arrays only; scalar-mode models clip scalars.
+    scalars = (nb_types.Float, nb_types.Integer)
+    if isinstance(a, scalars) and isinstance(a_min, scalars) and isinstance(a_max, scalars) \
+            and (out is None or isinstance(out, nb_types.NoneType) or isinstance(out, nb_types.Omitted)):
+        def impl(a, a_min, a_max, out=None):
+            if a < a_min:
+                return a_min
+            if a > a_max:
+                return a_max
+            return a  # NaN falls through, as in NumPy
+        return impl
+    return None

@@ -123,7 +123,8 @@ class DiffEquation:
         if not callable(func):
             raise DiffEquationError(f"a derivative function must be callable, got {func!r}.")
         self.func = func
-        self.func_name: str = getattr(func, "__name__", "derivative")
+        name = getattr(func, "__name__", "derivative")
+        self.func_name: str = name if name.isidentifier() else "lambda_derivative"
         node = _read_function_node(func)
         self._read_arguments(node.args)
         body = [ast.Return(value=node.body)] if isinstance(node, ast.Lambda) else list(node.body)

@@ -130,6 +130,3 @@ def func_call(args: list[str] | tuple[str, ...]) -> str:
     return ", ".join(args)
 
 
-def dedent_source(text: str) -> str:
-    """Dedent ``text`` as :func:`textwrap.dedent` does (kept for symmetry with :func:`indent`)."""
-    return textwrap.dedent(text)

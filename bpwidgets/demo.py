@@ -53,8 +53,8 @@ def simulate(method: str, duration: float = 50.0, dt: float = 0.01, current: flo
     trace = np.empty(int(round(duration / dt)))
     for i in range(trace.size):
         t = i * dt
-        I = current if t >= 5.0 else 0.0
-        m, h, n, V = int_m(m, t, V), int_h(h, t, V), int_n(n, t, V), int_V(V, t, m, h, n, I)
+        i_ext = current if t >= 5.0 else 0.0
+        m, h, n, V = int_m(m, t, V), int_h(h, t, V), int_n(n, t, V), int_V(V, t, m, h, n, i_ext)
         trace[i] = V
     return trace
 

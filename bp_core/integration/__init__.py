@@ -2,8 +2,20 @@
 
 from bp_core.integration.diff_equation import DiffEquation, Expression
 from bp_core.integration.integrator import (
-    RK2, RK3, RK4, Euler, ExponentialEuler, Heun, Integrator, MidPoint, MilsteinIto, MilsteinStra,
-    ParameterView, RK4Alternative, get_integrator, integrate,
+    RK2,
+    RK3,
+    RK4,
+    Euler,
+    ExponentialEuler,
+    Heun,
+    Integrator,
+    MidPoint,
+    MilsteinIto,
+    MilsteinStra,
+    ParameterView,
+    RK4Alternative,
+    get_integrator,
+    integrate,
 )
 from bp_core.integration.methods import METHOD_NAMES, METHODS, render_step
 from bp_core.integration.sympy_tools import SympyPrinter, SympyRender, str2sympy, sympy2str

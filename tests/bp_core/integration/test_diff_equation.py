@@ -65,7 +65,7 @@ def test_lambda_is_accepted():
 
 
 def no_return(x, t):
-    y = x * 2
+    y = x * 2  # noqa: F841  (the missing return is the point)
 
 
 def early_return(x, t):

@@ -10,8 +10,8 @@ tau = 10.0
 E_rest = -65.0
 
 
-def leak(V, t, I):
-    return (-(V - E_rest) + I) / tau
+def leak(V, t, I_ext):
+    return (-(V - E_rest) + I_ext) / tau
 
 
 def test_parameters_are_exposed():

@@ -283,12 +283,12 @@ class DiffEquation:
         parameters, scope = {}, {}
         for name in self.free_names:
             value = lookup_global(self.func, name)
-            if value is _MISSING:
+            if value is MISSING:
                 raise DiffEquationError(
                     f"name {name!r} used in derivative function {self.func_name!r} is not defined; "
                     f"define it before the function is first called, or pass it as an argument."
                 )
-            if value is _BUILTIN:
+            if value is BUILTIN:
                 continue
             (parameters if is_numeric_parameter(value) else scope)[name] = value
         return parameters, scope
@@ -348,8 +348,8 @@ class _Sentinel:
         return self.label
 
 
-_MISSING = _Sentinel("<missing>")
-_BUILTIN = _Sentinel("<builtin>")
+MISSING = _Sentinel("<missing>")
+BUILTIN = _Sentinel("<builtin>")
 
 
 def lookup_global(func: Callable, name: str) -> Any:
@@ -361,13 +361,13 @@ def lookup_global(func: Callable, name: str) -> Any:
             try:
                 return cells[name].cell_contents
             except ValueError:
-                return _MISSING
+                return MISSING
     globals_ = getattr(func, "__globals__", {})
     if name in globals_:
         return globals_[name]
     if hasattr(builtins, name):
-        return _BUILTIN
-    return _MISSING
+        return BUILTIN
+    return MISSING
 
 
 def is_numeric_parameter(value: Any) -> bool:

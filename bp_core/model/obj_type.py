@@ -1,0 +1,158 @@
+"""Abstract models: NeuType and SynType (state, step functions, requirements, hand-overs)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from bp_core.errors import ModelDefError, close_matches
+from bp_core.model.step_function import SCALAR_INDEX_NAMES, STATE_NAMES, SYSTEM_NAMES, StepFunction
+from bp_core.model.types import ListConn, MatConn, NeuState, ObjState, SynState, TypeChecker
+
+__all__ = ["ObjType", "NeuType", "SynType", "MODES"]
+
+MODES = ("scalar", "vector", "matrix")
+
+
+class ObjType:
+    """The abstract model of a neuron or a synapse.
+
+    Parameters
+    ----------
+    ST : ObjState
+        State fields and their defaults.
+    name : str
+        Model name, used in messages.
+    steps : callable or sequence of callables
+        Step functions run each time step, in order.
+    requires : dict, optional
+        Name -> type (``NeuState``, ``Array``, ``ListConn``, ...) of data the steps need.
+    mode : {'scalar', 'vector', 'matrix'}
+        Whether a step sees one element, the vector of all elements, or matrices (synapses).
+    hand_overs : dict, optional
+        Data or functions given to every group made from this model.
+    heter_params_replace : dict, optional
+        Accepted for compatibility; parameters are runtime data here, so it has no effect.
+    """
+
+    kind = "object"
+
+    def __init__(self, ST: ObjState, name: str, steps: Callable | Sequence[Callable], requires: dict | None = None,
+                 mode: str = "vector", hand_overs: dict | None = None, heter_params_replace: dict | None = None):
+        if not isinstance(name, str) or not name:
+            raise ModelDefError(f"a {type(self).__name__} needs a name (a non-empty string), got {name!r}.")
+        self.name = name
+        if not isinstance(ST, ObjState):
+            raise ModelDefError(f"ST of model {name!r} must be a {self._state_class().__name__}, got {ST!r}.")
+        self.ST = ST
+        if mode not in self.allowed_modes():
+            raise ModelDefError(f"mode of model {name!r} must be one of {self.allowed_modes()}, got {mode!r}.")
+        self.mode = mode
+        self.requires: dict[str, TypeChecker] = dict(requires or {})
+        for key, value in self.requires.items():
+            if not isinstance(value, TypeChecker):
+                raise ModelDefError(f"requires[{key!r}] of model {name!r} must be a type from bp.types "
+                                    f"(NeuState, Array, ListConn, MatConn, ...), got {value!r}.")
+        self.hand_overs = dict(hand_overs or {})
+        self.heter_params_replace = dict(heter_params_replace or {})
+        funcs = [steps] if callable(steps) else list(steps)
+        if not funcs:
+            raise ModelDefError(f"model {name!r} has no step function.")
+        self.steps = [StepFunction(f, name) for f in funcs]
+        names = [s.name for s in self.steps]
+        if len(set(names)) != len(names):
+            raise ModelDefError(f"step functions of model {name!r} must have distinct names, got {names}.")
+        self._check_steps()
+        self.pars = self._collect_parameters()
+
+    def _state_class(self) -> type:
+        return ObjState
+
+    def allowed_modes(self) -> tuple[str, ...]:
+        """Modes this kind of model accepts."""
+        return MODES
+
+    def step_argument_kinds(self) -> set[str]:
+        """Argument names with a built-in meaning for this kind of model."""
+        return {"ST", *SYSTEM_NAMES}
+
+    def _check_steps(self) -> None:
+        builtin = self.step_argument_kinds()
+        for step in self.steps:
+            for field in step.fields_used.get("ST", []):
+                if field not in self.ST.defaults:
+                    raise ModelDefError(f"{step.where()} uses ST[{field!r}], which is not a field of its "
+                                        f"state.{close_matches(field, self.ST.fields)}")
+            for arg in step.args:
+                if arg in SCALAR_INDEX_NAMES:
+                    raise ModelDefError(f"{step.where()} takes {arg!r} as an argument; it is a loop index "
+                                        f"available in scalar mode without being passed.")
+            if self.mode != "scalar":
+                for node_name in SCALAR_INDEX_NAMES:
+                    if any(getattr(n, "id", None) == node_name for n in _walk(step)):
+                        raise ModelDefError(f"{step.where()} uses {node_name!r}, which exists only in scalar mode.")
+            step.data_args = [a for a in step.args if a not in builtin]
+
+    def _collect_parameters(self) -> dict[str, Any]:
+        pars: dict[str, Any] = {}
+        for step in self.steps:
+            for key, value in step.all_parameters().items():
+                if key in pars and pars[key] is not value and repr(pars[key]) != repr(value):
+                    raise ModelDefError(f"parameter {key!r} of model {self.name!r} has two values: "
+                                        f"{pars[key]!r} and {value!r}.")
+                pars[key] = value
+        return pars
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r} mode={self.mode!r} steps={[s.name for s in self.steps]}>"
+
+
+def _walk(step: StepFunction):
+    import ast
+
+    return ast.walk(step.node)
+
+
+class NeuType(ObjType):
+    """An abstract neuron model (see :class:`ObjType` for the parameters)."""
+
+    kind = "neuron"
+
+    def __init__(self, name: str, ST: NeuState, steps: Callable | Sequence[Callable], mode: str = "vector",
+                 requires: dict | None = None, hand_overs: dict | None = None,
+                 heter_params_replace: dict | None = None):
+        super().__init__(ST=ST, name=name, steps=steps, requires=requires, mode=mode, hand_overs=hand_overs,
+                         heter_params_replace=heter_params_replace)
+
+    def _state_class(self) -> type:
+        return NeuState
+
+    def allowed_modes(self) -> tuple[str, ...]:
+        return ("scalar", "vector")
+
+
+class SynType(ObjType):
+    """An abstract synapse model (see :class:`ObjType`); steps may also take ``pre`` and ``post``."""
+
+    kind = "synapse"
+
+    def __init__(self, name: str, ST: SynState, steps: Callable | Sequence[Callable], mode: str = "vector",
+                 requires: dict | None = None, hand_overs: dict | None = None,
+                 heter_params_replace: dict | None = None):
+        super().__init__(ST=ST, name=name, steps=steps, requires=requires, mode=mode, hand_overs=hand_overs,
+                         heter_params_replace=heter_params_replace)
+        for step in self.steps:
+            if step.is_delayed and "ST" not in step.args:
+                raise ModelDefError(f"{step.where()} is marked @delayed but does not take ST.")
+
+    def _state_class(self) -> type:
+        return SynState
+
+    def step_argument_kinds(self) -> set[str]:
+        return {"ST", "pre", "post", *SYSTEM_NAMES}
+
+
+CONNECTIVITY_NAMES = {"pre2syn": ListConn, "post2syn": ListConn, "pre2post": ListConn, "post2pre": ListConn,
+                      "conn_mat": MatConn, "pre_ids": None, "post_ids": None}
+"""Data a synapse step can ask for by name; SynConn computes it from the connectivity."""
+
+_ = STATE_NAMES

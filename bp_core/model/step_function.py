@@ -1,0 +1,164 @@
+"""Analysis of a model's step function: its arguments, the state fields it touches, the names it reads."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from typing import Any, Callable
+
+from bp_core.errors import ModelDefError
+from bp_core.integration.diff_equation import BUILTIN, MISSING, is_numeric_parameter, lookup_global
+from bp_core.integration.integrator import Integrator
+
+__all__ = ["StepFunction", "SYSTEM_NAMES", "SCALAR_INDEX_NAMES", "delayed"]
+
+SYSTEM_NAMES = ("_t", "_i", "_dt")
+SCALAR_INDEX_NAMES = ("_obj_i", "_pre_i", "_post_i")
+STATE_NAMES = ("ST", "pre", "post")
+
+
+def delayed(func: Callable) -> Callable:
+    """Mark a synapse step function as reading the delayed state (``ST[...]`` lags by the delay).
+
+    Parameters
+    ----------
+    func : callable
+        The step function.
+
+    Returns
+    -------
+    callable
+        The same function, marked.
+    """
+    func._bp_delayed = True
+    return func
+
+
+class StepFunction:
+    """A step function of a NeuType or SynType, read from its source.
+
+    Attributes
+    ----------
+    func : callable
+    name : str
+    args : list of str
+        Argument names, in order.
+    node : ast.FunctionDef
+    is_delayed : bool
+    fields_used : dict
+        State argument name -> field names it indexes.
+    parameters : dict
+        Numeric free names -> values (runtime parameters).
+    integrators : dict
+        Free names bound to integrators -> Integrator.
+    scope : dict
+        Other free names (modules, functions) -> values.
+    locals : set
+        Names assigned inside the function.
+    """
+
+    def __init__(self, func: Callable, model_name: str):
+        if not callable(func):
+            raise ModelDefError(f"steps of model {model_name!r} must be functions, got {func!r}.")
+        self.func = func
+        self.name = func.__name__
+        self.model_name = model_name
+        self.is_delayed = bool(getattr(func, "_bp_delayed", False))
+        try:
+            source = textwrap.dedent(inspect.getsource(func))
+        except (OSError, TypeError):
+            raise ModelDefError(f"cannot read the source of step function {self.name!r} of model "
+                                f"{model_name!r}; define it with 'def' in a file or notebook cell.") from None
+        self.source_file = inspect.getsourcefile(func) or "<unknown>"
+        self.first_line = func.__code__.co_firstlineno
+        nodes = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef) and n.name == self.name]
+        if not nodes:
+            raise ModelDefError(f"cannot find the definition of step function {self.name!r} in its source.")
+        self.node: ast.FunctionDef = nodes[0]
+        self.node.decorator_list = []
+        self._check_signature()
+        self._check_body()
+        self.locals = {n.id for n in ast.walk(self.node) if isinstance(n, ast.Name)
+                       and isinstance(n.ctx, (ast.Store, ast.Del))}
+        self.fields_used = self._fields_used()
+        self._resolve_free_names()
+
+    def where(self) -> str:
+        """'step function 'update' of model 'LIF'' for messages."""
+        return f"step function {self.name!r} of model {self.model_name!r}"
+
+    def _check_signature(self) -> None:
+        a = self.node.args
+        if a.vararg or a.kwarg or a.kwonlyargs or a.defaults:
+            raise ModelDefError(f"{self.where()} must take plain named arguments (no *args, **kwargs or "
+                                f"defaults); each argument names the data it needs.")
+        self.args = [x.arg for x in a.args]
+
+    def _check_body(self) -> None:
+        for node in ast.walk(self.node):
+            if isinstance(node, ast.Return) and node.value is not None:
+                raise ModelDefError(
+                    f"{self.where()} returns a value (line {self.first_line + node.lineno - 1}); step functions "
+                    f"write their results into ST or into arrays they receive, and return nothing.")
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                raise ModelDefError(f"{self.where()} uses 'global'/'nonlocal'; pass data as arguments instead.")
+
+    def _fields_used(self) -> dict[str, list[str]]:
+        used: dict[str, list[str]] = {}
+        for node in ast.walk(self.node):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in self.args:
+                key = node.slice
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    used.setdefault(node.value.id, [])
+                    if key.value not in used[node.value.id]:
+                        used[node.value.id].append(key.value)
+        return used
+
+    def _resolve_free_names(self) -> None:
+        loaded = {n.id for n in ast.walk(self.node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        free = sorted(loaded - set(self.args) - self.locals - set(SCALAR_INDEX_NAMES))
+        self.parameters: dict[str, Any] = {}
+        self.integrators: dict[str, Integrator] = {}
+        self.scope: dict[str, Any] = {}
+        for name in free:
+            value = lookup_global(self.func, name)
+            if value is MISSING:
+                raise ModelDefError(f"name {name!r} used in {self.where()} is not defined.")
+            if value is BUILTIN:
+                continue
+            if isinstance(value, Integrator):
+                self.integrators[name] = value
+            elif is_numeric_parameter(value):
+                self.parameters[name] = value
+            else:
+                self.scope[name] = value
+
+    def all_parameters(self) -> dict[str, Any]:
+        """Numeric names of the step function and of the integrators it calls."""
+        pars = dict(self.parameters)
+        for integrator in self.integrators.values():
+            values, _ = integrator.diff_eq.resolve_free_names()
+            for name, value in values.items():
+                if name in pars and not _same(pars[name], value):
+                    raise ModelDefError(
+                        f"parameter {name!r} has two values in model {self.model_name!r}: {pars[name]!r} in "
+                        f"{self.where()} and {value!r} in integrator {integrator.py_func_name!r}; rename one.")
+                pars[name] = value
+        return pars
+
+    def all_scope(self) -> dict[str, Any]:
+        """Compile-time names of the step function and of the integrators it calls."""
+        scope = dict(self.scope)
+        for integrator in self.integrators.values():
+            scope.update(integrator.diff_eq.resolve_free_names()[1])
+        return scope
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        import numpy as np
+
+        return bool(np.all(np.asarray(a) == np.asarray(b)))
+    except Exception:
+        return a is b

@@ -18,6 +18,7 @@ __all__ = [
     "DiffEquationError",
     "CodeError",
     "ProfileError",
+    "RunError",
     "close_matches",
 ]
 
@@ -48,6 +49,10 @@ class DiffEquationError(BrainPyError):
 
 class CodeError(BrainPyError):
     """Generated code failed to compile or to run."""
+
+
+class RunError(BrainPyError):
+    """A simulation stopped: a state became NaN or infinite, or a step function failed while running."""
 
 
 class ProfileError(ModelUseError):

@@ -41,6 +41,8 @@ __all__ = [
     "show_code_scope",
     "show_format_code",
     "get_float_type",
+    "is_safe",
+    "get_monitor_memory_limit",
     "get_int_type",
     "set_seed",
     "get_seed",
@@ -66,6 +68,8 @@ _settings: dict[str, Any] = {
     "show_code_scope": False,
     "seed": None,
     "num_thread_gpu": 1024,
+    "safe": True,
+    "monitor_memory_limit": 512.0,
 }
 
 # fastmath stays off: it lets LLVM assume no NaN/inf, which breaks NaN checks.
@@ -89,6 +93,12 @@ def _check_bool(name: str, value: Any) -> bool:
 def _check_dt(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
         raise ProfileError(f"profile option 'dt' must be a positive finite number (ms), got {value!r}.")
+    return float(value)
+
+
+def _check_positive(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
+        raise ProfileError(f"profile option {name!r} must be a positive number, got {value!r}.")
     return float(value)
 
 
@@ -153,6 +163,8 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "show_code": lambda v: _check_bool("show_code", v),
     "show_code_scope": lambda v: _check_bool("show_code_scope", v),
     "seed": _check_seed,
+    "safe": lambda v: _check_bool("safe", v),
+    "monitor_memory_limit": lambda v: _check_positive("monitor_memory_limit", v),
 }
 
 
@@ -169,6 +181,8 @@ def set(
     show_code: bool | None = None,
     show_code_scope: bool | None = None,
     seed: int | None = None,
+    safe: bool | None = None,
+    monitor_memory_limit: float | None = None,
     **unknown: Any,
 ) -> None:
     """Change global settings; options left as ``None`` keep their value.
@@ -190,7 +204,12 @@ def set(
     show_code, show_code_scope : bool
         Print generated source (and the names it uses) when it is compiled.
     seed : int, optional
-        Seed of every random source (NumPy's and numba's), for reproducible runs.
+        Seed of every random source (NumPy's and numba's, and of each network's generator),
+        for reproducible runs.
+    safe : bool
+        Bounds-check user step functions so a bad index raises instead of crashing (default True).
+    monitor_memory_limit : float
+        Largest memory (MiB) the monitors of one run may take; a larger run fails before allocating.
 
     Raises
     ------
@@ -205,7 +224,7 @@ def set(
         "jit": jit, "device": device, "numerical_method": numerical_method, "dt": dt,
         "float_type": float_type, "int_type": int_type, "merge_integrators": merge_integrators,
         "merge_steps": merge_steps, "substitute": substitute, "show_code": show_code,
-        "show_code_scope": show_code_scope,
+        "show_code_scope": show_code_scope, "safe": safe, "monitor_memory_limit": monitor_memory_limit,
     }
     checked = {k: _VALIDATORS[k](v) for k, v in given.items() if v is not None}
     if seed is not None:
@@ -329,6 +348,16 @@ def show_code_scope() -> bool:
 def show_format_code() -> bool:
     """Return True when generated code is printed as it is compiled."""
     return _settings["show_code"]
+
+
+def is_safe() -> bool:
+    """Return True when user step functions are compiled with bounds checking."""
+    return _settings["safe"]
+
+
+def get_monitor_memory_limit() -> float:
+    """Return the monitor memory limit of one run, in MiB."""
+    return _settings["monitor_memory_limit"]
 
 
 def get_float_type() -> type:

@@ -53,21 +53,19 @@ class CompiledFunction:
     Parameters
     ----------
     func : callable
-        The Python function defined by the generated source.
+        The numba dispatcher, or the Python function when ``jit`` is False.
     source, path : str
         The source text and the file it was written to.
     jit : bool
-        Whether ``func`` was handed to numba.
-    options : dict
-        numba options used.
+        Whether ``func`` is compiled by numba.
     """
 
-    def __init__(self, func: Callable, source: str, path: str, jit: bool, options: dict[str, Any]):
-        self.py_func = func
+    def __init__(self, func: Callable, source: str, path: str, jit: bool):
+        self._call = func
+        self.py_func = getattr(func, "py_func", func)
         self.source = source
         self.path = path
         self.jit = jit
-        self._call = numba.njit(**_njit_options(options))(func) if jit else func
 
     @property
     def dispatcher(self) -> Callable:
@@ -129,8 +127,12 @@ def _write_once(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool | None = None) -> CompiledFunction:
-    """Compile generated ``source`` defining ``func_name`` with the global names ``scope``.
+def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool | None = None,
+                   checked: tuple[str, ...] = ()) -> CompiledFunction:
+    """Compile generated ``source`` and return its function ``func_name``.
+
+    Every top-level function of the source is compiled; functions call each other
+    through the module's globals, so numba compiles callees into their callers.
 
     Parameters
     ----------
@@ -142,17 +144,19 @@ def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool
         Global names the source uses (modules, helper functions, constants).
     jit : bool, optional
         Compile with numba; defaults to ``profile.is_jit()``.
+    checked : tuple of str
+        Functions compiled with bounds checking (user code, in the safe default).
 
     Returns
     -------
     CompiledFunction
     """
     jit = profile.is_jit() if jit is None else jit
-    options = profile.get_numba_profile()
+    options = _njit_options(profile.get_numba_profile())
     full_scope = {**runtime.RUNTIME_SCOPE, **scope}
     if jit:
         full_scope = {k: jit_function(v) if _is_plain_function(v) else v for k, v in full_scope.items()}
-    key_text = "\n".join([source, repr(sorted(options.items()))] +
+    key_text = "\n".join([source, repr(sorted(options.items())), repr(sorted(checked)), str(jit)] +
                          [f"{k}={_fingerprint(v)}" for k, v in sorted(full_scope.items())])
     digest = hashlib.sha1(key_text.encode()).hexdigest()[:16]
     path = cache_dir() / f"{func_name}_{digest}.py"
@@ -164,7 +168,18 @@ def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool
             from bp_core.tools.logger import show_code_scope
 
             show_code_scope(scope)
-    return CompiledFunction(getattr(module, func_name), source, str(path), jit, options)
+    if jit and not getattr(module, "_bp_compiled", False):
+        for name in _defined_functions(source):
+            func_options = dict(options, boundscheck=True) if name in checked else options
+            setattr(module, name, numba.njit(**func_options)(getattr(module, name)))
+        module._bp_compiled = True
+    return CompiledFunction(getattr(module, func_name), source, str(path), jit)
+
+
+def _defined_functions(source: str) -> list[str]:
+    import ast
+
+    return [node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)]
 
 
 def _import_generated(path: Path, module_name: str, scope: dict[str, Any]) -> types.ModuleType:
@@ -219,7 +234,7 @@ def seed_compiled_random(seed: int) -> None:
 
 # numba implementations of the runtime helpers -------------------------------------------------
 
-_RUNTIME_FUNCTIONS = (runtime.exprel,)
+_RUNTIME_FUNCTIONS = (runtime.exprel, runtime.normal_like, runtime.first_nonfinite_row)
 
 
 def _exprel_scalar(z):
@@ -264,3 +279,33 @@ def _clip_scalar_overload(a, a_min, a_max, out=None):
             return a  # NaN falls through, as in NumPy
         return impl
     return None
+
+
+@overload(runtime.normal_like)
+def _normal_like_overload(rng, x):
+    if isinstance(x, nb_types.Array):
+        return lambda rng, x: rng.standard_normal(x.shape)
+    return lambda rng, x: rng.standard_normal()
+
+
+@overload(runtime.first_nonfinite_row)
+def _first_nonfinite_overload(data):
+    def impl(data):
+        rows = data.shape[0]
+        flat = data.reshape(rows, -1)
+        for r in range(rows):
+            for value in flat[r]:
+                if not np.isfinite(value):
+                    return r
+        return -1
+    return impl
+
+
+def typed_index_list(arrays: list) -> Any:
+    """Return a list of int64 index arrays as a numba typed List (what compiled steps iterate over)."""
+    from numba.typed import List
+
+    out = List.empty_list(nb_types.int64[::1])
+    for arr in arrays:
+        out.append(np.ascontiguousarray(arr, dtype=np.int64))
+    return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = ["exprel", "RUNTIME_SCOPE"]
+__all__ = ["exprel", "normal_like", "first_nonfinite_row", "RUNTIME_SCOPE"]
 
 
 def exprel(z):
@@ -21,5 +21,17 @@ def exprel(z):
     return special.exprel(z)
 
 
-RUNTIME_SCOPE = {"np": np, "exprel": exprel}
+def normal_like(rng, x):
+    """Draw standard normal numbers from ``rng`` shaped like ``x`` (a float for a scalar)."""
+    shape = np.shape(x)
+    return rng.standard_normal(shape) if shape else rng.standard_normal()
+
+
+def first_nonfinite_row(data):
+    """Return the first row of ``data`` holding a NaN or an infinity, or -1."""
+    bad = ~np.isfinite(data.reshape(data.shape[0], -1)).all(axis=1)
+    return int(np.argmax(bad)) if bad.any() else -1
+
+
+RUNTIME_SCOPE = {"np": np, "exprel": exprel, "normal_like": normal_like, "first_nonfinite_row": first_nonfinite_row}
 """Names every generated source may use besides the user's own."""

@@ -87,7 +87,8 @@ class FixedProb(Connector):
     def __call__(self, pre_indices, post_indices):
         pre = np.asarray(pre_indices, dtype=np.int64).ravel()
         post = np.asarray(post_indices, dtype=np.int64).ravel()
-        rng = np.random.default_rng(self.seed)
+        # without its own seed, draw one from NumPy's global generator so bp.profile.set(seed=...) applies
+        rng = np.random.default_rng(self.seed if self.seed is not None else np.random.randint(0, 2**31 - 1))
         counts = rng.binomial(post.size, self.prob, size=pre.size)
         i_parts, j_parts = [], []
         for k in np.nonzero(counts)[0]:

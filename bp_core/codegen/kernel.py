@@ -1,0 +1,203 @@
+"""Assembly of a network's run kernel: every step function plus one loop over time that calls them.
+
+The kernel is one generated module: the translated step functions of all objects
+and ``run_kernel``, which holds the time loop. Everything that changes between
+runs (state, parameters, inputs, monitors) is an argument, so re-running with new
+values reuses the compiled kernel. The kernel returns a status instead of raising,
+so a bad value or index stops the run with a message naming the object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from bp_core.codegen.step_translation import DelayAccess, GeneratedStep, StateAccess, translate_step
+from bp_core.model.step_function import StepFunction
+
+__all__ = ["ObjectPlan", "InputPlan", "KernelPlan", "build_kernel", "STATUS_OK", "STATUS_NONFINITE",
+           "STATUS_STEP_ERROR"]
+
+STATUS_OK, STATUS_NONFINITE, STATUS_STEP_ERROR = 0, 1, 2
+KERNEL_NAME = "run_kernel"
+
+
+@dataclass
+class ObjectPlan:
+    """What the kernel needs to know about one NeuGroup or SynConn.
+
+    Attributes
+    ----------
+    code_name : str
+        Identifier prefix of its kernel variables.
+    label : str
+        Name used in messages.
+    model : ObjType
+    steps : dict
+        Step name -> StepFunction.
+    schedule : list of str
+    states : dict
+        'ST' / 'pre' / 'post' -> (kernel variable, StateAccess).
+    variables : dict
+        Kernel variable -> getter of its current value (state, parameters, data, connectivity).
+    arg_map : dict
+        Argument name inside step functions -> kernel variable.
+    param_names : list of str
+    loop_size : str
+        Scalar mode: number of elements, as an expression of step-function arguments.
+    scalar_indices : dict
+        Scalar mode: '_pre_i' / '_post_i' -> expression.
+    delay_steps : int
+    delay_rows : dict
+        Field -> row of the delay buffer.
+    monitors : list of (key, row)
+    checked_state : str
+        Kernel variable of its state, checked for NaN/inf each step.
+    """
+
+    code_name: str
+    label: str
+    model: Any
+    steps: dict[str, StepFunction]
+    schedule: list[str]
+    states: dict[str, tuple[str, StateAccess]]
+    variables: dict[str, Callable[[], Any]]
+    arg_map: dict[str, str]
+    param_names: list[str]
+    loop_size: str = ""
+    scalar_indices: dict[str, str] = field(default_factory=dict)
+    delay_steps: int = 0
+    delay_rows: dict[str, int] = field(default_factory=dict)
+    monitors: list[tuple[str, int]] = field(default_factory=list)
+    checked_state: str = ""
+
+
+@dataclass
+class InputPlan:
+    """One external input: ``target[row] op= value`` each step (``value[k]`` when it varies in time)."""
+
+    target: ObjectPlan
+    key: str
+    row: int
+    op: str
+    variable: str
+    iterated: bool
+
+
+@dataclass
+class KernelPlan:
+    """The generated kernel: its source, its argument names, and what each generated function came from."""
+
+    source: str
+    args: list[str]
+    checked_functions: tuple[str, ...]
+    step_origin: dict[str, tuple[ObjectPlan, StepFunction]]
+    call_sites: list[tuple[ObjectPlan, str]]
+    scope: dict[str, Any]
+
+
+def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_errors: bool) -> KernelPlan:
+    """Generate the kernel of a network.
+
+    Parameters
+    ----------
+    objects : list of ObjectPlan
+        In run order.
+    inputs : list of InputPlan
+    catch_errors : bool
+        Wrap step calls so an error inside one (e.g. an index out of range) ends the run
+        with a status naming the step, instead of an exception from compiled code.
+    """
+    functions: list[str] = []
+    step_origin: dict[str, tuple[ObjectPlan, StepFunction]] = {}
+    call_sites: list[tuple[ObjectPlan, str]] = []
+    scope: dict[str, Any] = {}
+    kernel_args = ["_t_start", "_dt", "_step0", "_mon0", "_n_steps", "_rng"]
+    body: list[str] = []
+    for obj_id, obj in enumerate(objects):
+        for name, getter in obj.variables.items():
+            if name not in kernel_args:
+                kernel_args.append(name)
+        body.append(f"# {obj.label} ({obj.model.name}, {obj.model.mode} mode)")
+        for entry in obj.schedule:
+            if entry == "input":
+                for inp in (i for i in inputs if i.target is obj):
+                    kernel_args.append(inp.variable)
+                    body += _input_lines(obj, inp)
+            elif entry == "monitor":
+                for key, row in obj.monitors:
+                    var = f"{obj.code_name}_mon_{key}"
+                    kernel_args.append(var)
+                    body.append(f"{var}[_mon0 + _k] = {obj.states['ST'][0]}[{row}]")
+            else:
+                step = obj.steps[entry]
+                generated = _translate(obj, step)
+                functions.append(generated.source)
+                step_origin[generated.name] = (obj, step)
+                for name in step.all_scope():
+                    scope[name] = step.all_scope()[name]
+                if step.is_delayed and obj.delay_rows:
+                    body += _delay_push_lines(obj)
+                lookup = dict(obj.arg_map)
+                lookup.update({arg: obj.arg_map[par] for par, arg in generated.param_args.items()})
+                call = f"{generated.name}({', '.join(_kernel_arg(lookup, obj, a) for a in generated.args)})"
+                call_sites.append((obj, entry))
+                if catch_errors:
+                    body += ["try:", f"    {call}", "except Exception:",
+                             f"    return {STATUS_STEP_ERROR}, _i, {len(call_sites) - 1}, 0"]
+                else:
+                    body.append(call)
+        if obj.delay_rows:
+            size = obj.delay_steps + 1
+            body.append(f"{obj.code_name}_delay_idx[0] = ({obj.code_name}_delay_idx[0] + 1) % {size}")
+    for obj_id, obj in enumerate(objects):
+        body += [f"_bad = first_nonfinite_row({obj.checked_state})",
+                 "if _bad >= 0:",
+                 f"    return {STATUS_NONFINITE}, _i, {obj_id}, _bad"]
+    loop = ["for _k in range(_n_steps):", "    _i = _step0 + _k", "    _t = _t_start + _i * _dt"]
+    loop += ["    " + line for line in body]
+    kernel = (f"def {KERNEL_NAME}({', '.join(kernel_args)}):\n"
+              f'    """Run the network for _n_steps steps, generated by bp_core."""\n'
+              + "\n".join("    " + line for line in loop)
+              + f"\n    return {STATUS_OK}, 0, 0, 0\n")
+    source = "\n\n".join(functions + [kernel])
+    checked = tuple(step_origin)
+    return KernelPlan(source, kernel_args, checked, step_origin, call_sites, scope)
+
+
+def _kernel_arg(lookup: dict[str, str], obj: ObjectPlan, arg: str) -> str:
+    if arg in ("_t", "_i", "_dt", "_rng"):
+        return arg
+    if arg not in lookup:
+        raise KeyError(f"no kernel variable for argument {arg!r} of {obj.label}")
+    return lookup[arg]
+
+
+def _translate(obj: ObjectPlan, step: StepFunction) -> GeneratedStep:
+    delay = None
+    if step.is_delayed and obj.delay_rows:
+        delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=obj.delay_rows)
+    states = {name: access for name, (_, access) in obj.states.items()}
+    description = f"{step.name!r} step of {obj.label} (model {obj.model.name!r})"
+    return translate_step(step, f"{obj.code_name}_{step.name}", obj.model.mode, states, obj.param_names,
+                          delay=delay, loop_size=obj.loop_size, scalar_indices=obj.scalar_indices,
+                          description=description)
+
+
+def _delay_push_lines(obj: ObjectPlan) -> list[str]:
+    st = obj.states["ST"][0]
+    buf, idx = f"{obj.code_name}_delay_buf", f"{obj.code_name}_delay_idx"
+    lines = [f"{buf}[{idx}[0], {row}] = {st}[{obj.states['ST'][1].fields[key]}]"
+             for key, row in obj.delay_rows.items()]
+    size = obj.delay_steps + 1
+    lines.append(f"{obj.code_name}_delay_read = ({idx}[0] + 1) % {size}")
+    return lines
+
+
+def _input_lines(obj: ObjectPlan, inp: InputPlan) -> list[str]:
+    st, access = obj.states["ST"]
+    target = f"{st}[{inp.row}, {', '.join([':'] * (access.ndim - 1))}]"
+    value = f"{inp.variable}[_mon0 + _k]" if inp.iterated else inp.variable
+    if inp.op == "=":
+        return [f"{target} = {value}"]
+    return [f"{target} {inp.op}= {value}"]

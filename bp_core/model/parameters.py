@@ -1,0 +1,118 @@
+"""Parameters of a concrete group: the model's numbers, overridden per group, scalar or per element."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from bp_core.errors import ModelUseError, close_matches
+
+__all__ = ["ParsUpdate"]
+
+
+class ParsUpdate:
+    """The runtime parameters of a NeuGroup or SynConn.
+
+    Reading gives the value in use; setting validates and stores it. A value is a
+    number (the same for every element) or an array with one value per element
+    (heterogeneous). Parameters are passed to the compiled kernel as data, so
+    changing them never changes the generated code.
+
+    Parameters
+    ----------
+    all_pars : dict
+        The model's parameters and their values (the origins).
+    num : int or tuple
+        Number (or shape) of elements.
+    model : ObjType
+        The model, for messages.
+    """
+
+    def __init__(self, all_pars: dict[str, Any], num: int | tuple, model: Any):
+        self.origins = dict(all_pars)
+        self.num = num
+        self.model = model
+        self.updates: dict[str, Any] = {}
+
+    @property
+    def shape(self) -> tuple:
+        """Element shape a heterogeneous value must have."""
+        return (self.num,) if np.isscalar(self.num) else tuple(self.num)
+
+    def _check_key(self, key: str) -> None:
+        if key not in self.origins:
+            hint = close_matches(key, self.origins) if self.origins else " The model has no parameters."
+            raise ModelUseError(f"model {self.model.name!r} has no parameter {key!r}.{hint}")
+
+    def __getitem__(self, key: str) -> Any:
+        self._check_key(key)
+        return self.updates.get(key, self.origins[key])
+
+    get = __getitem__
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._check_key(key)
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biuf":
+            raise ModelUseError(f"parameter {key!r} of model {self.model.name!r} must be numeric, got {value!r}.")
+        if arr.ndim == 0:
+            # keep the origin's kind so compiled code keeps its types (no recompilation)
+            origin_is_int = isinstance(self.origins[key], (int, np.integer)) and not isinstance(self.origins[key], bool)
+            value = arr.item()
+            self.updates[key] = int(value) if origin_is_int and float(value).is_integer() else float(value)
+            return
+        if arr.size != int(np.prod(self.shape)):
+            raise ModelUseError(
+                f"parameter {key!r} of model {self.model.name!r}: a per-element value needs {int(np.prod(self.shape))} "
+                f"values (one per element), got shape {arr.shape}.")
+        self.updates[key] = np.array(arr, dtype=float).reshape(self.shape)
+
+    def update(self, values: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        """Set several parameters."""
+        for key, value in {**(values or {}), **kwargs}.items():
+            self[key] = value
+
+    def keys(self) -> list[str]:
+        """All parameter names."""
+        return list(self.origins)
+
+    def items(self) -> list[tuple[str, Any]]:
+        """(name, value in use) pairs."""
+        return [(k, self[k]) for k in self.origins]
+
+    def values(self) -> list[Any]:
+        """Values in use."""
+        return [self[k] for k in self.origins]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.origins)
+
+    def __len__(self) -> int:
+        return len(self.origins)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.origins
+
+    @property
+    def heters(self) -> dict[str, np.ndarray]:
+        """Parameters whose value differs per element."""
+        return {k: v for k, v in self.updates.items() if isinstance(v, np.ndarray)}
+
+    @property
+    def all(self) -> dict[str, Any]:
+        """Every parameter with its value in use."""
+        return dict(self.items())
+
+    def kernel_value(self, key: str, per_element: bool) -> Any:
+        """The value handed to compiled code: an array per element when asked, else as stored."""
+        value = self[key]
+        if per_element:
+            return np.broadcast_to(np.asarray(value, dtype=float), self.shape).copy() \
+                if np.ndim(value) == 0 else np.ascontiguousarray(value, dtype=float)
+        if np.ndim(value) == 0:
+            return int(value) if isinstance(value, (int, np.integer)) else float(value)
+        return np.ascontiguousarray(value, dtype=float)
+
+    def __repr__(self) -> str:
+        return f"ParsUpdate({self.all})"

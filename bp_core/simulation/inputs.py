@@ -1,0 +1,93 @@
+"""External inputs of a run: ``(target, key, value[, op])`` items checked and shaped for the kernel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bp_core.errors import ModelUseError, close_matches
+from bp_core.simulation.ensemble import Ensemble
+
+__all__ = ["InputSpec", "format_inputs", "OPERATIONS"]
+
+OPERATIONS = ("+", "-", "*", "/", "=")
+
+
+@dataclass
+class InputSpec:
+    """One checked input.
+
+    Attributes
+    ----------
+    target : Ensemble
+    key : str
+        The key as the user wrote it (for messages).
+    field : str
+    op : str
+    value : float or ndarray
+    iterated : bool
+        True when ``value`` has one entry per time step.
+    """
+
+    target: Ensemble
+    key: str
+    field: str
+    op: str
+    value: Any
+    iterated: bool
+
+    @property
+    def structure(self) -> tuple:
+        """What the compiled kernel depends on: target, field, operation, and whether the value varies."""
+        return (self.target.name, self.field, self.op, self.iterated, np.ndim(self.value))
+
+
+def _items(inputs: Any) -> list:
+    if inputs is None or (isinstance(inputs, (list, tuple)) and len(inputs) == 0):
+        return []
+    if isinstance(inputs, (list, tuple)) and isinstance(inputs[0], Ensemble):
+        return [tuple(inputs)]  # a single (target, key, value[, op]) written as a list
+    if isinstance(inputs, (list, tuple)) and all(isinstance(i, (list, tuple)) for i in inputs):
+        return [tuple(i) for i in inputs]
+    raise ModelUseError(f"inputs must be (target, key, value[, op]) or a list of them, got {inputs!r}.")
+
+
+def format_inputs(inputs: Any, objects: list[Ensemble], n_steps: int) -> list[InputSpec]:
+    """Check ``inputs`` against the network's objects and the run length."""
+    specs = []
+    for item in _items(inputs):
+        if len(item) not in (3, 4):
+            raise ModelUseError(f"an input is (target, key, value[, op]), got {item!r}.")
+        target, key, value = item[:3]
+        op = item[3] if len(item) == 4 else "+"
+        if not any(target is obj for obj in objects):
+            raise ModelUseError(f"input target {getattr(target, 'name', target)!r} is not in this network; "
+                                f"add it with net.add(...).")
+        if not isinstance(key, str):
+            raise ModelUseError(f"input key must be a state field name like 'ST.input', got {key!r}.")
+        field = key[3:] if key.startswith("ST.") else key
+        if field not in target.ST.fields:
+            raise ModelUseError(f"input key {key!r}: {target.name!r} has no state field {field!r}."
+                                f"{close_matches(field, target.ST.fields)}")
+        if op not in OPERATIONS:
+            raise ModelUseError(f"input operation must be one of {OPERATIONS}, got {op!r}.")
+        specs.append(_shape_value(target, key, field, op, value, n_steps))
+    return specs
+
+
+def _shape_value(target: Ensemble, key: str, field: str, op: str, value: Any, n_steps: int) -> InputSpec:
+    arr = np.asarray(value, dtype=float)
+    shape = target.ST.shape
+    if arr.ndim == 0:
+        return InputSpec(target, key, field, op, float(arr), False)
+    if arr.shape == shape or (arr.size == int(np.prod(shape)) and arr.ndim == 1 and arr.shape[0] != n_steps):
+        return InputSpec(target, key, field, op, np.ascontiguousarray(arr.reshape(shape)), False)
+    if arr.shape[0] == n_steps and (arr.shape[1:] == () or arr.shape[1:] == shape):
+        return InputSpec(target, key, field, op, np.ascontiguousarray(arr), True)
+    if arr.size == int(np.prod(shape)):
+        return InputSpec(target, key, field, op, np.ascontiguousarray(arr.reshape(shape)), False)
+    raise ModelUseError(
+        f"input {key!r} for {target.name!r} has shape {arr.shape}; give a number, one value per element "
+        f"{shape}, or one value per time step ({n_steps},) or ({n_steps}, {', '.join(map(str, shape))}).")

@@ -1,0 +1,316 @@
+"""Network: builds one compiled kernel for its groups and synapses, and runs it.
+
+A run calls the kernel once (or once per progress chunk); the time loop is
+inside. State, parameters, inputs and monitors are kernel arguments, so runs that
+only change values reuse the compiled kernel: ``compile_count`` shows it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import numpy as np
+
+from bp_core import profile
+from bp_core.codegen.kernel import (
+    STATUS_NONFINITE, STATUS_OK, STATUS_STEP_ERROR, InputPlan, KernelPlan, build_kernel,
+)
+from bp_core.errors import CodeError, ModelDefError, ModelUseError, RunError, close_matches
+from bp_core.simulation.ensemble import Ensemble
+from bp_core.simulation.inputs import InputSpec, format_inputs
+from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
+from bp_core.simulation.planning import plan_object
+from bp_core.simulation.report import Progress
+from bp_core.simulation.syn_conn import SynConn
+from bp_core.tools.dicts import DictPlus
+
+__all__ = ["Network"]
+
+
+class Network:
+    """The simulation controller: a set of NeuGroups and SynConns run together.
+
+    Parameters
+    ----------
+    *args : NeuGroup or SynConn
+        Objects, run in this order each step.
+    mode : {'once', 'repeat'}
+        'repeat' requires every run to keep the same duration and input shapes (the
+        BrainPy contract for re-running a compiled network); runs reuse the kernel in
+        both modes whenever the structure is unchanged.
+    **kwargs : NeuGroup or SynConn
+        Named objects, reachable as ``net.<name>``.
+    """
+
+    def __init__(self, *args: Ensemble, mode: str = "once", **kwargs: Ensemble):
+        if mode not in ("once", "repeat"):
+            raise ModelUseError(f"Network mode must be 'once' or 'repeat', got {mode!r}.")
+        self.mode = mode
+        self._objects: dict[str, Ensemble] = {}
+        self._kernels: dict[str, Any] = {}
+        self._plan: KernelPlan | None = None
+        self._rng: np.random.Generator | None = None
+        self._last_run: tuple | None = None
+        self.t_start = 0.0
+        self.t_end = 0.0
+        self._epoch_steps = 0
+        self.ts = np.zeros(0)
+        self.add(*args, **kwargs)
+
+    # -- objects ------------------------------------------------------------------------------
+
+    def add(self, *args: Ensemble, **kwargs: Ensemble) -> None:
+        """Add objects; keyword arguments give them names reachable as ``net.<name>``."""
+        for name, obj in [(None, a) for a in args] + list(kwargs.items()):
+            if not isinstance(obj, (NeuGroup, SynConn)):
+                raise ModelUseError(f"a Network holds NeuGroups and SynConns, got {obj!r}.")
+            if name is not None:
+                object.__setattr__(obj, "name", name)
+            if obj.name in self._objects and self._objects[obj.name] is not obj:
+                raise ModelUseError(f"the network already has an object named {obj.name!r}.")
+            self._objects[obj.name] = obj
+
+    def __getattr__(self, name: str) -> Ensemble:
+        objects = self.__dict__.get("_objects", {})
+        if name in objects:
+            return objects[name]
+        raise AttributeError(f"Network has no object or attribute {name!r}.{close_matches(name, objects)}"
+                             if objects else f"Network has no attribute {name!r}")
+
+    @property
+    def objects(self) -> list[Ensemble]:
+        """Objects in run order."""
+        return list(self._objects.values())
+
+    @property
+    def dt(self) -> float:
+        """Integration step (ms)."""
+        return profile.get_dt()
+
+    @property
+    def code(self) -> str:
+        """Source of the last built kernel (step functions and the time loop)."""
+        if self._plan is None:
+            raise ModelUseError("the network has not been built yet; run it first.")
+        return self._plan.source
+
+    @property
+    def compile_count(self) -> int:
+        """Number of kernel compilations so far (a new structure or new argument types)."""
+        return sum(k.compile_count if k.jit else 1 for k in self._kernels.values())
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self, duration: float | tuple, inputs: Any = (), report: bool = False,
+            report_percent: float = 0.1) -> None:
+        """Run from ``start`` to ``end`` (``duration`` or ``(start, end)`` in ms).
+
+        Parameters
+        ----------
+        duration : float or (float, float)
+        inputs : tuple or list of tuples
+            ``(target, key, value[, op])``: ``op`` is one of ``+ - * / =`` (default ``+``);
+            ``value`` is a number, one value per element, or one value per time step.
+        report : bool
+            Print progress (a progress bar in notebooks).
+        report_percent : float
+            Progress interval, as a fraction of the run.
+        """
+        start, end = self._parse_duration(duration)
+        n_steps = int(round((end - start) / self.dt))
+        specs = format_inputs(inputs, self.objects, n_steps)
+        self._check_repeat(end - start, specs)
+        self._start_epoch(start)
+        self._execute(n_steps, specs, report, report_percent)
+        self._last_run = (end - start, {(s.target.name, s.key): np.shape(s.value) for s in specs})
+
+    def advance(self, duration: float, inputs: Any = ()) -> dict[str, DictPlus]:
+        """Continue the current run by ``duration`` ms and return what the monitors recorded meanwhile.
+
+        This is the streaming entry point: each call runs the compiled kernel from the
+        current state and time, so ``advance`` ten times by 10 ms gives bit for bit the
+        run of 100 ms. Monitors of each object hold only the new chunk afterwards.
+
+        Returns
+        -------
+        dict
+            Object name -> its monitors for the chunk (with ``ts``).
+        """
+        if self._rng is None:
+            self._start_epoch(self.t_end)
+        n_steps = int(round(duration / self.dt))
+        if n_steps <= 0:
+            raise ModelUseError(f"advance() needs a positive duration of at least one step, got {duration!r}.")
+        specs = format_inputs(inputs, self.objects, n_steps)
+        self._execute(n_steps, specs, False, 1.0)
+        return {obj.name: obj.mon for obj in self.objects}
+
+    def _parse_duration(self, duration: Any) -> tuple[float, float]:
+        if isinstance(duration, (tuple, list)) and len(duration) == 2:
+            start, end = float(duration[0]), float(duration[1])
+        elif np.isscalar(duration):
+            start, end = 0.0, float(duration)
+        else:
+            raise ModelUseError(f"duration must be a number or (start, end), got {duration!r}.")
+        if not (np.isfinite(start) and np.isfinite(end)) or end - start < self.dt:
+            raise ModelUseError(f"duration must be finite and at least one step (dt={self.dt}), got {duration!r}.")
+        return start, end
+
+    def _check_repeat(self, length: float, specs: list[InputSpec]) -> None:
+        if self.mode != "repeat" or self._last_run is None:
+            return
+        last_length, last_shapes = self._last_run
+        if not np.isclose(last_length, length):
+            raise ModelUseError(f'Each run in "repeat" mode must be done with the same duration, but got '
+                                f'{last_length} != {length}.')
+        for spec in specs:
+            key = (spec.target.name, spec.key)
+            if key in last_shapes and last_shapes[key] != np.shape(spec.value):
+                raise ModelUseError(
+                    f'The input shape for "{spec.key}" should keep the same. However, we got the last input '
+                    f'shape = {last_shapes[key]}, and the current input shape = {np.shape(spec.value)}')
+
+    def _start_epoch(self, start: float) -> None:
+        self.t_start = self.t_end = start
+        self._epoch_steps = 0
+        if self._rng is None:
+            # drawn from NumPy's global generator, so bp.profile.set(seed=...) makes runs reproducible
+            self._rng = np.random.default_rng(np.random.randint(0, 2**62))
+
+    def _execute(self, n_steps: int, specs: list[InputSpec], report: bool, report_percent: float) -> None:
+        progress = Progress(report, n_steps)
+        began = time.perf_counter()
+        plan, kernel, values = self._build(specs)
+        monitors = self._allocate_monitors(n_steps)
+        values.update(monitors)
+        progress.compiled(time.perf_counter() - began)
+        chunk = max(1, int(np.ceil(n_steps * report_percent))) if report else n_steps
+        done = 0
+        while done < n_steps:
+            steps = min(chunk, n_steps - done)
+            values.update(_t_start=self.t_start, _dt=self.dt, _step0=self._epoch_steps + done, _mon0=done,
+                          _n_steps=steps, _rng=self._rng)
+            status = self._call(kernel, plan, [values[name] for name in plan.args])
+            if status[0] != STATUS_OK:
+                self._record(monitors, n_steps, done)
+                self._raise_status(plan, status)
+            done += steps
+            progress.advanced(done, steps)
+        progress.finished()
+        self._record(monitors, n_steps, n_steps)
+        self._epoch_steps += n_steps
+
+    def _record(self, monitors: dict[str, np.ndarray], n_steps: int, valid: int) -> None:
+        first = self._epoch_steps
+        self.ts = self.t_start + (first + np.arange(valid)) * self.dt
+        self.t_end = self.t_start + (first + valid) * self.dt
+        for obj in self.objects:
+            mon = DictPlus()
+            for key in obj.monitors:
+                mon[key] = monitors[f"{obj.code_name}_mon_{key}"][:valid]
+            mon["ts"] = self.ts
+            object.__setattr__(obj, "mon", mon)
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _check_objects(self) -> None:
+        members = self.objects
+        if not members:
+            raise ModelUseError("the network is empty; add NeuGroups and SynConns first.")
+        codes = [o.code_name for o in members]
+        if len(set(codes)) != len(codes):
+            raise ModelUseError(f"object names must stay distinct in generated code, got {codes}.")
+        provided: set[str] = set()
+        for obj in members:
+            if isinstance(obj, SynConn):
+                for role in ("pre", "post"):
+                    group = getattr(obj, f"{role}_group")
+                    parent = group.parent if isinstance(group, NeuSubGroup) else group
+                    if parent is not None and not any(parent is m for m in members):
+                        raise ModelUseError(f"the {role}-synaptic group {parent.name!r} of SynConn {obj.name!r} "
+                                            f"is not in the network; add it too.")
+                obj.check_neuron_states()
+            missing = obj.missing_data(provided)
+            if missing:
+                raise ModelUseError(obj.missing_message(missing[0]))
+
+    def _build(self, specs: list[InputSpec]) -> tuple[KernelPlan, Any, dict[str, Any]]:
+        self._check_objects()
+        jit = profile.is_jit()
+        plans = [plan_object(obj, self.dt, jit) for obj in self.objects]
+        by_obj = {id(obj): plan for obj, plan in zip(self.objects, plans)}
+        input_plans, values = [], {}
+        for k, spec in enumerate(specs):
+            plan = by_obj[id(spec.target)]
+            var = f"{plan.code_name}_in{k}"
+            input_plans.append(InputPlan(plan, spec.key, spec.target.ST._var2idx[spec.field], spec.op, var,
+                                         spec.iterated))
+            values[var] = spec.value
+        kernel_plan = build_kernel(plans, input_plans, catch_errors=jit)
+        for plan in plans:
+            for name, getter in plan.variables.items():
+                values[name] = getter()
+        kernel = self._kernels.get(kernel_plan.source)
+        if kernel is None:
+            from bp_core.codegen.compile import compile_source
+
+            checked = kernel_plan.checked_functions if profile.is_safe() else ()
+            kernel = compile_source(kernel_plan.source, "run_kernel", kernel_plan.scope, jit=jit, checked=checked)
+            self._kernels[kernel_plan.source] = kernel
+        self._plan = kernel_plan
+        self._object_plans = plans
+        return kernel_plan, kernel, values
+
+    def _allocate_monitors(self, n_steps: int) -> dict[str, np.ndarray]:
+        sizes = {f"{o.code_name}_mon_{k}": (o, k) for o in self.objects for k in o.monitors}
+        total = sum(n_steps * o.num * o.ST._data.itemsize for o, _ in sizes.values())
+        limit = profile.get_monitor_memory_limit() * 2**20
+        if total > limit:
+            raise ModelUseError(
+                f"the monitors of this run would take {total / 2**20:.1f} MiB, more than the limit of "
+                f"{limit / 2**20:.0f} MiB. Monitor fewer variables or neurons, run shorter pieces with "
+                f"net.advance(...), or raise the limit with bp.profile.set(monitor_memory_limit=...).")
+        return {name: np.zeros((n_steps,) + o.ST.shape, dtype=o.ST._data.dtype) for name, (o, _) in sizes.items()}
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def _call(self, kernel: Any, plan: KernelPlan, args: list[Any]) -> tuple:
+        try:
+            return kernel(*args)
+        except CodeError as err:
+            raise _explain_compile_error(err, plan, kernel.path) from None
+
+    def _raise_status(self, plan: KernelPlan, status: tuple) -> None:
+        code, step, index, extra = (int(v) for v in status)
+        t = self.t_start + step * self.dt
+        if code == STATUS_NONFINITE:
+            obj = self.objects[index]
+            field = obj.ST.fields[extra]
+            raise RunError(f"{type(obj).__name__} {obj.name!r}: state variable {field!r} became NaN or infinite "
+                           f"at t={t:g} ms (step {step}). The run stopped there; check the model's parameters, "
+                           f"inputs and time step (dt={self.dt}).")
+        if code == STATUS_STEP_ERROR:
+            obj_plan, step_name = plan.call_sites[index]
+            raise RunError(f"step function {step_name!r} of model {obj_plan.model.name!r} ({obj_plan.label}) "
+                           f"failed at t={t:g} ms (step {step}), for example with an index out of range. "
+                           f"Run with bp.profile.set(jit=False) to see the Python error.")
+
+
+def _explain_compile_error(err: CodeError, plan: KernelPlan, path: str) -> Exception:
+    text = str(err)
+    lines = plan.source.split("\n")
+    for match in re.finditer(r'File "([^"]+)", line (\d+)', text):
+        if match.group(1).endswith(path.rsplit("/", 1)[-1]):
+            number = int(match.group(2))
+            func = next((ln.split("(")[0][4:] for ln in reversed(lines[:number]) if ln.startswith("def ")), None)
+            if func in plan.step_origin:
+                obj, step = plan.step_origin[func]
+                generated = lines[number - 1].strip()
+                reason = next((ln for ln in text.split("\n")[1:] if ln.strip()), "")
+                return ModelDefError(
+                    f"{step.where()} (defined in {step.source_file}, line {step.first_line}) cannot be "
+                    f"compiled for {obj.label}: {reason.strip()}\n  in the generated line: {generated}\n"
+                    f"Run with bp.profile.set(jit=False) to debug the step in Python.")
+    return ModelDefError(f"the network's kernel cannot be compiled: {text}")

@@ -1,0 +1,138 @@
+"""NeuGroup: a concrete group of neurons, and NeuSubGroup: a slice of one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from bp_core.errors import ModelUseError
+from bp_core.model.obj_type import NeuType
+from bp_core.simulation.ensemble import Ensemble
+
+__all__ = ["NeuGroup", "NeuSubGroup"]
+
+
+def _geometry(geometry: Any) -> tuple[int, ...]:
+    if isinstance(geometry, (int, np.integer)):
+        shape = (int(geometry),)
+    elif isinstance(geometry, (tuple, list)) and 1 <= len(geometry) <= 2:
+        shape = tuple(int(g) for g in geometry)
+    else:
+        raise ModelUseError(f"geometry must be an int or a tuple of one or two ints, got {geometry!r}.")
+    if any(g <= 0 for g in shape):
+        raise ModelUseError(f"geometry must be positive, got {geometry!r}.")
+    return shape
+
+
+class NeuGroup(Ensemble):
+    """A group of neurons of one NeuType.
+
+    Parameters
+    ----------
+    model : NeuType
+    geometry : int or (int, int)
+        Number of neurons, or a 2-D grid.
+    monitors : list of str, optional
+        State fields to record each step (``group.mon.V`` after a run).
+    name : str, optional
+    satisfies : dict, optional
+        Data the model's steps require.
+    pars_update : dict, optional
+        Parameter values for this group.
+    """
+
+    def __init__(self, model: NeuType, geometry: int | tuple, monitors: list | None = None, name: str | None = None,
+                 satisfies: dict | None = None, pars_update: dict | None = None):
+        if not isinstance(model, NeuType):
+            raise ModelUseError(f"NeuGroup needs a NeuType model, got {model!r}.")
+        self.geometry = _geometry(geometry)
+        super().__init__(name, int(np.prod(self.geometry)), model, monitors, pars_update, satisfies, "NeuGroup")
+
+    @property
+    def indices(self) -> np.ndarray:
+        """Neuron indices laid out in the group's geometry."""
+        return np.arange(self.num).reshape(self.geometry)
+
+    def __getitem__(self, item: Any) -> "NeuSubGroup":
+        try:
+            selected = self.indices[item]
+        except IndexError as err:
+            raise ModelUseError(f"cannot index {self.name!r} (geometry {self.geometry}) with {item!r}: {err}") from None
+        selected = np.atleast_1d(selected)
+        if selected.size == 0:
+            raise ModelUseError(f"{self.name!r}[{item!r}] selects no neuron.")
+        return NeuSubGroup(self, selected)
+
+    def run(self, duration: float | tuple, inputs: Any = (), report: bool = False,
+            report_percent: float = 0.1) -> None:
+        """Run this group alone.
+
+        Parameters
+        ----------
+        duration : float or (float, float)
+            Length in ms, or (start, end).
+        inputs : tuple or list of tuples
+            ``(key, value[, op])`` items, e.g. ``('ST.input', 5.)``.
+        report : bool
+            Print progress.
+        report_percent : float
+            Progress interval, as a fraction of the run.
+        """
+        from bp_core.simulation.network import Network
+
+        if "_lone_network" not in self.__dict__:
+            object.__setattr__(self, "_lone_network", Network(self))
+        items = [inputs] if isinstance(inputs, tuple) and inputs and isinstance(inputs[0], str) else list(inputs)
+        formatted = []
+        for item in items:
+            if not isinstance(item, (tuple, list)) or not item or not isinstance(item[0], str):
+                raise ModelUseError(f"inputs of {self.name}.run() are (key, value[, op]) tuples, got {item!r}.")
+            formatted.append((self, *item))
+        self._lone_network.run(duration, inputs=formatted, report=report, report_percent=report_percent)
+
+
+class NeuSubGroup:
+    """A selection of neurons of a NeuGroup, usable as the pre or post group of a SynConn.
+
+    Attributes
+    ----------
+    parent : NeuGroup
+    indices : np.ndarray
+        Indices into the parent, in the selection's shape.
+    """
+
+    def __init__(self, parent: NeuGroup, indices: np.ndarray):
+        self.parent = parent
+        self.indices = indices
+        self.geometry = indices.shape
+
+    @property
+    def num(self) -> int:
+        """Number of selected neurons."""
+        return int(self.indices.size)
+
+    @property
+    def ST(self):
+        """The parent's state (the selection reads and writes its own columns of it)."""
+        return self.parent.ST
+
+    @property
+    def model(self) -> NeuType:
+        """The parent's model."""
+        return self.parent.model
+
+    @property
+    def name(self) -> str:
+        """A name derived from the parent's."""
+        return f"{self.parent.name}[sub]"
+
+    def contiguous_range(self) -> tuple[int, int] | None:
+        """(lo, hi) when the selection is ``parent[lo:hi]`` in order, else None."""
+        flat = self.indices.ravel()
+        if flat.size and np.array_equal(flat, np.arange(flat[0], flat[0] + flat.size)):
+            return int(flat[0]), int(flat[0] + flat.size)
+        return None
+
+    def __repr__(self) -> str:
+        return f"<NeuSubGroup of {self.parent.name!r}, {self.num} neurons>"

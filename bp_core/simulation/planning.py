@@ -1,0 +1,178 @@
+"""Describing NeuGroups and SynConns to the kernel generator (what data each step reads, and where)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from bp_core.codegen.kernel import ObjectPlan
+from bp_core.codegen.step_translation import StateAccess
+from bp_core.errors import ModelUseError
+from bp_core.model.types import ListConn, StateArray
+from bp_core.simulation.ensemble import Ensemble
+from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
+from bp_core.simulation.syn_conn import CONNECTIVITY_DATA, SynConn
+
+__all__ = ["plan_object", "kernel_data"]
+
+
+def kernel_data(value: Any, jit: bool) -> Any:
+    """Convert user data to what compiled code takes: index lists become typed lists under numba."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, np.ndarray) or isinstance(v, list)
+                                                         for v in value):
+        arrays = [np.asarray(v, dtype=np.int64) for v in value]
+        if jit:
+            from bp_core.codegen.compile import typed_index_list
+
+            return typed_index_list(arrays)
+        return arrays
+    if isinstance(value, (list, tuple)):
+        return np.asarray(value)
+    return value
+
+
+def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
+    """Return the kernel's description of ``obj``."""
+    code = obj.code_name
+    st_var = f"{code}_ST"
+    mode = obj.model.mode
+    ndim = 1 + len(obj.ST.shape)
+    states = {"ST": (st_var, StateAccess(dict(obj.ST._var2idx), index="_obj_i" if mode == "scalar" else None,
+                                         ndim=ndim))}
+    variables: dict[str, Callable[[], Any]] = {st_var: lambda: obj.ST._data}
+    arg_map = {"ST": st_var}
+    per_element = mode == "scalar"
+    for name in obj.pars.keys():
+        var = f"{code}_{name}"
+        variables[var] = (lambda n=name: obj.pars.kernel_value(n, per_element))
+        arg_map[name] = var
+    for name in obj.required_data():
+        var = f"{code}_{name}"
+        arg_map[name] = var
+        variables[var] = (lambda n=name: kernel_data(obj._data[n], jit))
+    plan = ObjectPlan(code_name=code, label=f"{type(obj).__name__} {obj.name!r}", model=obj.model,
+                      steps={s.name: s for s in obj.model.steps}, schedule=obj.runner.get_schedule(),
+                      states=states, variables=variables, arg_map=arg_map, param_names=list(obj.pars.keys()),
+                      loop_size="ST.shape[1]",
+                      monitors=[(key, obj.ST._var2idx[key]) for key in obj.monitors], checked_state=st_var)
+    if isinstance(obj, SynConn):
+        _plan_synapses(obj, plan, dt, jit)
+    return plan
+
+
+def _plan_synapses(syn: SynConn, plan: ObjectPlan, dt: float, jit: bool) -> None:
+    code = syn.code_name
+    mode = syn.model.mode
+    for role in ("pre", "post"):
+        group = getattr(syn, f"{role}_group")
+        state = getattr(syn, role)
+        if not isinstance(state, StateArray):
+            raise ModelUseError(f"SynConn {syn.name!r} has no {role} state; assign {syn.name}.{role} = ...")
+        if group is not None:
+            parent = group.parent if isinstance(group, NeuSubGroup) else group
+            var = f"{parent.code_name}_ST"
+            plan.variables[var] = (lambda p=parent: p.ST._data)
+        else:
+            var = f"{code}_{role}_ST"
+            plan.variables[var] = (lambda s=state: s._data)
+        access = StateAccess(dict(state._var2idx), ndim=1 + len(state.shape))
+        if mode == "scalar":
+            access.index = f"_{role}_i"
+        elif isinstance(group, NeuSubGroup):
+            bounds = group.contiguous_range()
+            if bounds is not None:
+                access.select = f"{bounds[0]}:{bounds[1]}"
+            else:
+                access.select, access.select_is_array = f"_{role}_sel", True
+                plan.arg_map[access.select] = f"{code}_{role}_sel"
+                plan.variables[f"{code}_{role}_sel"] = (lambda g=group: np.ascontiguousarray(g.indices.ravel()))
+        plan.states[role] = (var, access)
+        plan.arg_map[role] = var
+    if mode == "scalar":
+        pre_global, post_global = _global_ids(syn)
+        plan.scalar_indices = {"_pre_i": "_pre_global[_obj_i]", "_post_i": "_post_global[_obj_i]"}
+        plan.arg_map["_pre_global"] = f"{code}_pre_global"
+        plan.arg_map["_post_global"] = f"{code}_post_global"
+        plan.variables[f"{code}_pre_global"] = lambda: pre_global
+        plan.variables[f"{code}_post_global"] = lambda: post_global
+    used = {a for s in syn.model.steps for a in s.data_args}
+    for name in CONNECTIVITY_DATA:
+        if name in used:
+            var = f"{code}_{name}"
+            data = syn.connectivity(name)
+            _check_connectivity(syn, name, data)
+            converted = kernel_data(data, jit)
+            plan.arg_map[name] = var
+            plan.variables[var] = (lambda c=converted: c)
+    _plan_delay(syn, plan, dt)
+
+
+def _global_ids(syn: SynConn) -> tuple[np.ndarray, np.ndarray]:
+    if syn.pre_ids is not None:
+        return syn.pre_ids, syn.post_ids
+    num = syn.num
+    ids = []
+    for role, key in (("pre", "pre2syn"), ("post", "post2syn")):
+        if key not in syn._data:
+            raise ModelUseError(f"SynConn {syn.name!r} (made with num=...) runs in scalar mode and needs "
+                                f"{syn.name}.{key} to know each synapse's {role}-synaptic neuron.")
+        owner = np.full(num, -1, dtype=np.int64)
+        for neuron, syn_ids in enumerate(syn._data[key]):
+            owner[np.asarray(syn_ids, dtype=np.int64)] = neuron
+        if (owner < 0).any():
+            raise ModelUseError(f"{syn.name}.{key} leaves synapse {int(np.argmax(owner < 0))} without a neuron.")
+        ids.append(owner)
+    return ids[0], ids[1]
+
+
+def _check_connectivity(syn: SynConn, name: str, data: Any) -> None:
+    """Validate index data before compiled code uses it without bounds checks."""
+    limits = {"pre2syn": syn.num, "post2syn": syn.num, "pre2post": _size(syn, "post"),
+              "post2pre": _size(syn, "pre"), "pre_ids": _size(syn, "pre"), "post_ids": _size(syn, "post")}
+    if name not in limits:
+        return
+    arrays = data if isinstance(data, (list, tuple)) else [data]
+    for k, arr in enumerate(arrays):
+        arr = np.asarray(arr)
+        if arr.size and (arr.min() < 0 or arr.max() >= limits[name]):
+            raise ModelUseError(f"{syn.name}.{name}[{k}] holds index {int(arr.max() if arr.max() >= limits[name] else arr.min())}"
+                                f", outside 0..{limits[name] - 1}.")
+    if name in ("pre2syn", "pre2post") and len(arrays) != _size(syn, "pre"):
+        raise ModelUseError(f"{syn.name}.{name} has {len(arrays)} entries but the pre group has {_size(syn, 'pre')} neurons.")
+    if name in ("post2syn", "post2pre") and len(arrays) != _size(syn, "post"):
+        raise ModelUseError(f"{syn.name}.{name} has {len(arrays)} entries but the post group has "
+                            f"{_size(syn, 'post')} neurons.")
+
+
+def _size(syn: SynConn, role: str) -> int:
+    group = getattr(syn, f"{role}_group")
+    if group is not None:
+        return group.num
+    return int(np.prod(getattr(syn, role).shape))
+
+
+def _plan_delay(syn: SynConn, plan: ObjectPlan, dt: float) -> None:
+    delayed_fields: list[str] = []
+    for step in syn.model.steps:
+        if step.is_delayed:
+            delayed_fields += [f for f in step.fields_used.get("ST", []) if f not in delayed_fields]
+    if not delayed_fields:
+        return
+    steps = int(round(syn.delay / dt))
+    shape = (steps + 1, len(delayed_fields)) + syn.ST.shape
+    buffer = syn.__dict__.get("_delay_buffer")
+    if buffer is None or buffer.shape != shape or syn.__dict__.get("_delay_version") != syn.ST.version:
+        buffer = np.empty(shape, dtype=syn.ST._data.dtype)
+        for row, name in enumerate(delayed_fields):
+            buffer[:, row] = syn.ST[name]
+        object.__setattr__(syn, "_delay_buffer", buffer)
+        object.__setattr__(syn, "_delay_index", np.zeros(1, dtype=np.int64))
+        object.__setattr__(syn, "_delay_version", syn.ST.version)
+    code = syn.code_name
+    plan.delay_steps = steps
+    plan.delay_rows = {name: row for row, name in enumerate(delayed_fields)}
+    plan.variables[f"{code}_delay_buf"] = lambda: syn._delay_buffer
+    plan.variables[f"{code}_delay_idx"] = lambda: syn._delay_index
+    plan.arg_map["_delay_buf"] = f"{code}_delay_buf"
+    plan.arg_map["_delay_read"] = f"{code}_delay_read"

@@ -1,0 +1,180 @@
+"""SynConn: synapses of one SynType between a pre- and a post-synaptic group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from bp_core import connect as connect_module
+from bp_core.errors import ModelUseError, close_matches
+from bp_core.model.obj_type import SynType
+from bp_core.model.types import StateArray
+from bp_core.simulation.ensemble import Ensemble
+from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
+
+__all__ = ["SynConn", "CONNECTIVITY_DATA"]
+
+CONNECTIVITY_DATA = ("pre2syn", "post2syn", "pre2post", "post2pre", "conn_mat", "pre_ids", "post_ids")
+"""Data a synapse step may take by name; computed from the connectivity unless assigned."""
+
+
+def _group_indices(group: Any, role: str) -> np.ndarray:
+    if isinstance(group, NeuGroup):
+        return group.indices
+    if isinstance(group, NeuSubGroup):
+        return group.indices
+    raise ModelUseError(f"{role}_group must be a NeuGroup or a slice of one, got {group!r}.")
+
+
+class SynConn(Ensemble):
+    """Synapses of a SynType.
+
+    Either give ``pre_group``, ``post_group`` and ``conn`` (a connector, an ``(i, j)`` pair
+    of index arrays, or a connectivity matrix), or give ``num`` and assign ``pre``,
+    ``post``, ``pre2syn`` and ``post2syn`` afterwards.
+
+    Parameters
+    ----------
+    model : SynType
+    pre_group, post_group : NeuGroup or NeuSubGroup, optional
+    conn : Connector, tuple or ndarray, optional
+    delay : float
+        Synaptic delay in ms: ``@delayed`` steps read the state this long ago.
+    name : str, optional
+    monitors : list of str, optional
+    satisfies : dict, optional
+    pars_update : dict, optional
+    num : int, optional
+        Number of synapses, for hand-assigned connectivity.
+    """
+
+    _reserved = Ensemble._reserved | {"pre", "post", "pre_group", "post_group", "delay"}
+
+    def __init__(self, model: SynType, pre_group: Any = None, post_group: Any = None, conn: Any = None,
+                 delay: float = 0.0, name: str | None = None, monitors: list | None = None,
+                 satisfies: dict | None = None, pars_update: dict | None = None, num: int | None = None):
+        if not isinstance(model, SynType):
+            raise ModelUseError(f"SynConn needs a SynType model, got {model!r}.")
+        if not np.isfinite(delay) or delay < 0:
+            raise ModelUseError(f"delay must be a non-negative number of ms, got {delay!r}.")
+        object.__setattr__(self, "_connectivity", {})
+        self.delay = float(delay)
+        if num is not None:
+            if pre_group is not None or conn is not None:
+                raise ModelUseError("give either num (and assign pre, post, pre2syn, post2syn) or "
+                                    "pre_group, post_group and conn, not both.")
+            self.pre_group = self.post_group = None
+            self.pre_ids = self.post_ids = None
+            shape: Any = int(num)
+        else:
+            if pre_group is None or post_group is None or conn is None:
+                raise ModelUseError("SynConn needs pre_group, post_group and conn (or num=...).")
+            self.pre_group, self.post_group = pre_group, post_group
+            self.pre_ids, self.post_ids = self._connect(conn)
+            shape = (self.pre_group.num, self.post_group.num) if model.mode == "matrix" else int(self.pre_ids.size)
+        self.pre: Any = getattr(pre_group, "ST", None)
+        self.post: Any = getattr(post_group, "ST", None)
+        super().__init__(name, shape, model, monitors, pars_update, satisfies, "SynConn")
+        if self.pre_group is not None:
+            self.check_neuron_states()
+
+    # -- connectivity ---------------------------------------------------------------------------
+
+    def _connect(self, conn: Any) -> tuple[np.ndarray, np.ndarray]:
+        pre_idx = _group_indices(self.pre_group, "pre")
+        post_idx = _group_indices(self.post_group, "post")
+        if isinstance(conn, connect_module.Connector):
+            i, j = conn(pre_idx, post_idx)
+        elif isinstance(conn, np.ndarray) and conn.ndim == 2:
+            if conn.shape != (pre_idx.size, post_idx.size):
+                raise ModelUseError(f"connectivity matrix has shape {conn.shape}, but the groups have "
+                                    f"{pre_idx.size} pre and {post_idx.size} post neurons.")
+            li, lj = connect_module.mat2ij(conn)
+            i, j = pre_idx.ravel()[li], post_idx.ravel()[lj]
+        elif isinstance(conn, (tuple, list)) and len(conn) == 2:
+            li = connect_module.formatter.as_index_array(conn[0], "conn pre indices")
+            lj = connect_module.formatter.as_index_array(conn[1], "conn post indices")
+            if li.size != lj.size:
+                raise ModelUseError(f"conn pre and post index arrays differ in length: {li.size} != {lj.size}.")
+            for arr, num, role in ((li, pre_idx.size, "pre"), (lj, post_idx.size, "post")):
+                if arr.size and arr.max() >= num:
+                    raise ModelUseError(f"conn {role} index {arr.max()} is out of range for a {role} group of {num}.")
+            i, j = pre_idx.ravel()[li], post_idx.ravel()[lj]
+        else:
+            raise ModelUseError(f"conn must be a bp.connect connector, an (i, j) pair or a matrix, got {conn!r}.")
+        return np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+
+    def local_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """Synapse endpoints as positions within the pre and post groups (not their parents)."""
+        return _local(self.pre_ids, self.pre_group), _local(self.post_ids, self.post_group)
+
+    def connectivity(self, key: str) -> Any:
+        """Connectivity data by name (``pre2syn``, ``post2syn``, ``pre2post``, ``post2pre``, ``conn_mat``, ...)."""
+        if key in self._data:
+            return self._data[key]
+        if key in self._connectivity:
+            return self._connectivity[key]
+        if self.pre_ids is None:
+            raise ModelUseError(f"SynConn {self.name!r} was made with num=...; assign {self.name}.{key} = ...")
+        i, j = self.local_ids()
+        num_pre, num_post = self.pre_group.num, self.post_group.num
+        builders = {
+            "pre2syn": lambda: connect_module.pre2syn(i, num_pre),
+            "post2syn": lambda: connect_module.post2syn(j, num_post),
+            "pre2post": lambda: connect_module.pre2post(i, j, num_pre),
+            "post2pre": lambda: connect_module.post2pre(i, j, num_post),
+            "conn_mat": lambda: connect_module.ij2mat(i, j, num_pre, num_post),
+            "pre_ids": lambda: i, "post_ids": lambda: j,
+        }
+        self._connectivity[key] = builders[key]()
+        return self._connectivity[key]
+
+    def required_data(self) -> dict[str, Any]:
+        return {k: v for k, v in super().required_data().items() if k not in CONNECTIVITY_DATA}
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key in CONNECTIVITY_DATA and "model" in self.__dict__:
+            self._data[key] = value
+            return
+        super().__setattr__(key, value)
+
+    # -- checks ------------------------------------------------------------------------------------
+
+    def check_neuron_states(self) -> None:
+        """Check that pre and post states have every field the model reads or declares."""
+        for role in ("pre", "post"):
+            state = getattr(self, role)
+            if state is None:
+                raise ModelUseError(f"SynConn {self.name!r} has no {role} state; assign {self.name}.{role} = ...")
+            needed = {}
+            declared = self.model.requires.get(role)
+            if declared is not None:
+                needed.update({f: "requires" for f in declared.fields})
+            for step in self.model.steps:
+                needed.update({f: step.name for f in step.fields_used.get(role, [])})
+            for field_name, where in needed.items():
+                if field_name not in state.fields:
+                    source = f"model {self.model.name!r} requires it" if where == "requires" else \
+                        f"step {where!r} of model {self.model.name!r} reads {role}[{field_name!r}]"
+                    raise ModelUseError(
+                        f"the {role} group of SynConn {self.name!r} has no state field {field_name!r} ({source})."
+                        f"{close_matches(field_name, state.fields)}")
+
+    def pre_state(self) -> StateArray:
+        """The pre-synaptic state array."""
+        return self.pre
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """A SynConn cannot run alone; it raises ModelUseError."""
+        raise ModelUseError(f"SynConn {self.name!r} cannot run on its own: put it in a bp.Network together "
+                            f"with its pre- and post-synaptic groups and run the network.")
+
+
+def _local(ids: np.ndarray, group: Any) -> np.ndarray:
+    if isinstance(group, NeuGroup):
+        return ids
+    parent_num = group.parent.num
+    lookup = np.full(parent_num, -1, dtype=np.int64)
+    lookup[group.indices.ravel()] = np.arange(group.num)
+    return lookup[ids]

@@ -80,7 +80,10 @@ class CompiledFunction:
     def __call__(self, *args: Any) -> Any:
         try:
             return self._call(*args)
-        except nb_errors.NumbaError as err:
+        except Exception as err:
+            # under numba, anything escaping a call is a failure to compile the generated code
+            if not self.jit or isinstance(err, CodeError):
+                raise
             raise CodeError(
                 f"numba could not compile the generated function {self.py_func.__name__!r} "
                 f"(source: {self.path}). Run with bp.profile.set(jit=False) to debug it in Python.\n"

@@ -148,8 +148,8 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
                 else:
                     body.append(call)
         if obj.delay_rows:
-            size = obj.delay_steps + 1
-            body.append(f"{obj.code_name}_delay_idx[0] = ({obj.code_name}_delay_idx[0] + 1) % {size}")
+            idx = f"{obj.code_name}_delay_idx"
+            body.append(f"{idx}[0] = ({idx}[0] + 1) % {idx}[1]")
     for obj_id, obj in enumerate(objects):
         body += [f"_bad = first_nonfinite_row({obj.checked_state})",
                  "if _bad >= 0:",
@@ -189,8 +189,8 @@ def _delay_push_lines(obj: ObjectPlan) -> list[str]:
     buf, idx = f"{obj.code_name}_delay_buf", f"{obj.code_name}_delay_idx"
     lines = [f"{buf}[{idx}[0], {row}] = {st}[{obj.states['ST'][1].fields[key]}]"
              for key, row in obj.delay_rows.items()]
-    size = obj.delay_steps + 1
-    lines.append(f"{obj.code_name}_delay_read = ({idx}[0] + 1) % {size}")
+    # idx holds [write position, buffer length]: the length is data, so a new delay needs no recompilation
+    lines.append(f"{obj.code_name}_delay_read = ({idx}[0] + 1) % {idx}[1]")
     return lines
 
 

@@ -28,6 +28,11 @@ RANDOM_METHODS = {
 """Legacy ``np.random`` functions and the Generator method each becomes (seeded by the network)."""
 
 
+REMOVED_NUMPY_ALIASES = {"float_": "float64", "complex_": "complex128", "bool8": "bool_", "int0": "intp",
+                         "uint0": "uintp", "Inf": "inf", "NaN": "nan"}
+"""NumPy names removed in NumPy 2 that BrainPy-era models still use, and what replaces them."""
+
+
 @dataclass
 class StateAccess:
     """How a step reads one state argument (``ST``, ``pre`` or ``post``).
@@ -284,6 +289,12 @@ class _Rewriter(ast.NodeTransformer):
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id in self.param_arg_names and isinstance(node.ctx, ast.Load) and self.t.mode == "scalar":
             return _expr(f"{node.id}[_obj_i]", node)
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.value, ast.Name) and node.value.id in ("np", "numpy") and node.attr in REMOVED_NUMPY_ALIASES:
+            node.attr = REMOVED_NUMPY_ALIASES[node.attr]
         return node
 
     def visit_Call(self, node: ast.Call) -> ast.AST:

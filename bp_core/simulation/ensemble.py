@@ -76,6 +76,7 @@ class Ensemble:
         if name is not None and (not isinstance(name, str) or not name.isidentifier()):
             raise ModelUseError(f"object name {name!r} must be a Python identifier.")
         self.name = name or _auto_name(prefix)
+        self._named_by_user = name is not None
         self.model = model
         self.ST = model.ST(shape)
         self.pars = ParsUpdate(model.pars, shape, model)
@@ -161,10 +162,6 @@ class Ensemble:
                 f"{self.model.name!r} takes; provide it with satisfies={{{key!r}: ...}} or "
                 f"{self.name}.{key} = ...")
 
-    @property
-    def code_name(self) -> str:
-        """Identifier used for this object's variables in generated code."""
-        return re.sub(r"\W", "_", self.name)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} of {self.model.name!r}, {self.num} elements>"

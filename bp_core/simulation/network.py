@@ -68,6 +68,7 @@ class Network:
                 raise ModelUseError(f"a Network holds NeuGroups and SynConns, got {obj!r}.")
             if name is not None:
                 object.__setattr__(obj, "name", name)
+                object.__setattr__(obj, "_named_by_user", True)
             if obj.name in self._objects and self._objects[obj.name] is not obj:
                 raise ModelUseError(f"the network already has an object named {obj.name!r}.")
             self._objects[obj.name] = obj
@@ -185,6 +186,10 @@ class Network:
         plan, kernel, values = self._build(specs)
         monitors = self._allocate_monitors(n_steps)
         values.update(monitors)
+        # a call of zero steps makes numba compile (or load) now, so the report times the run alone
+        values.update(_t_start=self.t_start, _dt=self.dt, _step0=self._epoch_steps, _mon0=0, _n_steps=0,
+                      _rng=self._rng)
+        self._call(kernel, plan, [values[name] for name in plan.args])
         progress.compiled(time.perf_counter() - began)
         chunk = max(1, int(np.ceil(n_steps * report_percent))) if report else n_steps
         done = 0
@@ -219,6 +224,10 @@ class Network:
         members = self.objects
         if not members:
             raise ModelUseError("the network is empty; add NeuGroups and SynConns first.")
+        # generated code names auto-named objects by position, so identical networks share one kernel
+        for k, obj in enumerate(members):
+            code = obj.name if obj._named_by_user else f"{type(obj).__name__}{k}"
+            object.__setattr__(obj, "code_name", re.sub(r"\W", "_", code))
         codes = [o.code_name for o in members]
         if len(set(codes)) != len(codes):
             raise ModelUseError(f"object names must stay distinct in generated code, got {codes}.")

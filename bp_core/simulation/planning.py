@@ -51,7 +51,7 @@ def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
         var = f"{code}_{name}"
         arg_map[name] = var
         variables[var] = (lambda n=name: kernel_data(obj._data[n], jit))
-    plan = ObjectPlan(code_name=code, label=f"{type(obj).__name__} {obj.name!r}", model=obj.model,
+    plan = ObjectPlan(code_name=code, label=f"{type(obj).__name__} {code!r}", model=obj.model,
                       steps={s.name: s for s in obj.model.steps}, schedule=obj.runner.get_schedule(),
                       states=states, variables=variables, arg_map=arg_map, param_names=list(obj.pars.keys()),
                       loop_size="ST.shape[1]",
@@ -167,7 +167,7 @@ def _plan_delay(syn: SynConn, plan: ObjectPlan, dt: float) -> None:
         for row, name in enumerate(delayed_fields):
             buffer[:, row] = syn.ST[name]
         object.__setattr__(syn, "_delay_buffer", buffer)
-        object.__setattr__(syn, "_delay_index", np.zeros(1, dtype=np.int64))
+        object.__setattr__(syn, "_delay_index", np.array([0, steps + 1], dtype=np.int64))
         object.__setattr__(syn, "_delay_version", syn.ST.version)
     code = syn.code_name
     plan.delay_steps = steps

@@ -76,7 +76,9 @@ def close_matches(name: str, candidates: Iterable[str]) -> str:
         the valid names; never empty.
     """
     candidates = sorted(set(candidates))
-    matches = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    lowered = {c.lower(): c for c in candidates}
+    matches = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6) or \
+        [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)]
     if matches:
         return " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
     return " Valid names: " + ", ".join(repr(c) for c in candidates) + "."

@@ -84,11 +84,13 @@ class CompiledFunction:
             # under numba, anything escaping a call is a failure to compile the generated code
             if not self.jit or isinstance(err, CodeError):
                 raise
-            raise CodeError(
+            error = CodeError(
                 f"numba could not compile the generated function {self.py_func.__name__!r} "
                 f"(source: {self.path}). Run with bp.profile.set(jit=False) to debug it in Python.\n"
                 f"{_first_lines(str(err))}"
-            ) from None
+            )
+            error.details = _ANSI.sub("", str(err))
+            raise error from None
 
 
 def _njit_options(options: dict[str, Any]) -> dict[str, Any]:

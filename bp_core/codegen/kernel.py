@@ -31,7 +31,9 @@ class ObjectPlan:
     code_name : str
         Identifier prefix of its kernel variables.
     label : str
-        Name used in messages.
+        Name used in generated code (stable across identical networks).
+    display : str
+        Name used in messages (the object's own name).
     model : ObjType
     steps : dict
         Step name -> StepFunction.
@@ -57,6 +59,7 @@ class ObjectPlan:
 
     code_name: str
     label: str
+    display: str
     model: Any
     steps: dict[str, StepFunction]
     schedule: list[str]

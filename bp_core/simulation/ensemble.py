@@ -68,7 +68,7 @@ class Ensemble:
         Data required by the model's steps.
     """
 
-    _reserved = {"model", "name", "ST", "pars", "mon", "runner", "monitors", "num"}
+    _reserved = {"model", "name", "ST", "pars", "mon", "runner", "monitors", "num", "requires"}
 
     def __init__(self, name: str | None, shape: int | tuple, model: ObjType, monitors: Any,
                  pars_update: dict | None, satisfies: dict | None, prefix: str):
@@ -92,6 +92,11 @@ class Ensemble:
                 self._data[key] = np.array(value) if isinstance(value, (list, np.ndarray)) else value
         for key, value in (satisfies or {}).items():
             setattr(self, key, value)
+
+    @property
+    def requires(self) -> dict:
+        """The model's declared requirements (name -> type)."""
+        return self.model.requires
 
     @property
     def num(self) -> int:

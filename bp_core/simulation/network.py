@@ -199,7 +199,9 @@ class Network:
                           _n_steps=steps, _rng=self._rng)
             status = self._call(kernel, plan, [values[name] for name in plan.args])
             if status[0] != STATUS_OK:
-                self._record(monitors, n_steps, done)
+                # keep what was recorded up to the failing step (its row too, when the state went non-finite)
+                valid = int(status[1]) - self._epoch_steps + (1 if status[0] == STATUS_NONFINITE else 0)
+                self._record(monitors, n_steps, valid)
                 self._raise_status(plan, status)
             done += steps
             progress.advanced(done, steps)
@@ -302,13 +304,14 @@ class Network:
                            f"inputs and time step (dt={self.dt}).")
         if code == STATUS_STEP_ERROR:
             obj_plan, step_name = plan.call_sites[index]
-            raise RunError(f"step function {step_name!r} of model {obj_plan.model.name!r} ({obj_plan.label}) "
-                           f"failed at t={t:g} ms (step {step}), for example with an index out of range. "
-                           f"Run with bp.profile.set(jit=False) to see the Python error.")
+            raise RunError(f"step function {step_name!r} of model {obj_plan.model.name!r} ({obj_plan.display}) "
+                           f"raised an error at t={t:g} ms (step {step}); with bounds checking on (the default) "
+                           f"this is usually an index out of range. The run stopped there; run with "
+                           f"bp.profile.set(jit=False) to see the Python error and line.")
 
 
 def _explain_compile_error(err: CodeError, plan: KernelPlan, path: str) -> Exception:
-    text = str(err)
+    text = getattr(err, "details", str(err))
     lines = plan.source.split("\n")
     for match in re.finditer(r'File "([^"]+)", line (\d+)', text):
         if match.group(1).endswith(path.rsplit("/", 1)[-1]):
@@ -317,9 +320,11 @@ def _explain_compile_error(err: CodeError, plan: KernelPlan, path: str) -> Excep
             if func in plan.step_origin:
                 obj, step = plan.step_origin[func]
                 generated = lines[number - 1].strip()
-                reason = next((ln for ln in text.split("\n")[1:] if ln.strip()), "")
+                reasons = [ln.strip() for ln in text.split("\n") if ln.strip() and not ln.startswith("Failed in")]
+                user_line = step.user_line(generated)
+                where = f"line {user_line}" if user_line else f"the function starting at line {step.first_line}"
                 return ModelDefError(
-                    f"{step.where()} (defined in {step.source_file}, line {step.first_line}) cannot be "
-                    f"compiled for {obj.label}: {reason.strip()}\n  in the generated line: {generated}\n"
+                    f"{step.where()} cannot be compiled for {obj.display}: {reasons[0] if reasons else ''}\n"
+                    f"  at {step.source_file}, {where}\n  generated line: {generated}\n"
                     f"Run with bp.profile.set(jit=False) to debug the step in Python.")
-    return ModelDefError(f"the network's kernel cannot be compiled: {text}")
+    return ModelDefError(f"the network's kernel cannot be compiled: {err}")

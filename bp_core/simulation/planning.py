@@ -51,7 +51,8 @@ def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
         var = f"{code}_{name}"
         arg_map[name] = var
         variables[var] = (lambda n=name: kernel_data(obj._data[n], jit))
-    plan = ObjectPlan(code_name=code, label=f"{type(obj).__name__} {code!r}", model=obj.model,
+    plan = ObjectPlan(code_name=code, label=f"{type(obj).__name__} {code!r}",
+                      display=f"{type(obj).__name__} {obj.name!r}", model=obj.model,
                       steps={s.name: s for s in obj.model.steps}, schedule=obj.runner.get_schedule(),
                       states=states, variables=variables, arg_map=arg_map, param_names=list(obj.pars.keys()),
                       loop_size="ST.shape[1]",

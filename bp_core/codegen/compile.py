@@ -23,7 +23,6 @@ from typing import Any, Callable
 import numba
 import numpy as np
 from numba import types as nb_types
-from numba.core import errors as nb_errors
 from numba.extending import overload
 
 from bp_core import profile

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from bp_core.errors import ModelDefError, close_matches
-from bp_core.model.step_function import SCALAR_INDEX_NAMES, STATE_NAMES, SYSTEM_NAMES, StepFunction
-from bp_core.model.types import ListConn, MatConn, NeuState, ObjState, SynState, TypeChecker
+from bp_core.model.step_function import SCALAR_INDEX_NAMES, SYSTEM_NAMES, StepFunction
+from bp_core.model.types import NeuState, ObjState, SynState, TypeChecker
 
 __all__ = ["ObjType", "NeuType", "SynType", "MODES"]
 
@@ -149,10 +149,3 @@ class SynType(ObjType):
 
     def step_argument_kinds(self) -> set[str]:
         return {"ST", "pre", "post", *SYSTEM_NAMES}
-
-
-CONNECTIVITY_NAMES = {"pre2syn": ListConn, "post2syn": ListConn, "pre2post": ListConn, "post2pre": ListConn,
-                      "conn_mat": MatConn, "pre_ids": None, "post_ids": None}
-"""Data a synapse step can ask for by name; SynConn computes it from the connectivity."""
-
-_ = STATE_NAMES

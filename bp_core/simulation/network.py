@@ -15,7 +15,12 @@ import numpy as np
 
 from bp_core import profile
 from bp_core.codegen.kernel import (
-    STATUS_NONFINITE, STATUS_OK, STATUS_STEP_ERROR, InputPlan, KernelPlan, build_kernel,
+    STATUS_NONFINITE,
+    STATUS_OK,
+    STATUS_STEP_ERROR,
+    InputPlan,
+    KernelPlan,
+    build_kernel,
 )
 from bp_core.errors import CodeError, ModelDefError, ModelUseError, RunError, close_matches
 from bp_core.simulation.ensemble import Ensemble
@@ -127,12 +132,40 @@ class Network:
         self._execute(n_steps, specs, report, report_percent)
         self._last_run = (end - start, {(s.target.name, s.key): np.shape(s.value) for s in specs})
 
-    def advance(self, duration: float, inputs: Any = ()) -> dict[str, DictPlus]:
-        """Continue the current run by ``duration`` ms and return what the monitors recorded meanwhile.
+    def build(self, duration: float | tuple = 1.0, inputs: Any = ()) -> str:
+        """Generate and compile the kernel for these inputs without running; returns its source.
+
+        Later runs with the same structure start at once (widgets call this before the first frame).
+        """
+        start, end = self._parse_duration(duration)
+        specs = format_inputs(inputs, self.objects, int(round((end - start) / self.dt)))
+        if self._rng is None:
+            self._start_epoch(self.t_end)
+        plan, kernel, values = self._build(specs)
+        values.update(self._allocate_monitors(0))
+        values.update(_t_start=self.t_start, _dt=self.dt, _step0=self._epoch_steps, _mon0=0, _n_steps=0,
+                      _rng=self._rng)
+        self._call(kernel, plan, [values[name] for name in plan.args])
+        return plan.source
+
+    def advance(self, duration: float | None = None, inputs: Any = (), n_steps: int | None = None
+                ) -> dict[str, DictPlus]:
+        """Continue the current run and return what the monitors recorded meanwhile.
 
         This is the streaming entry point: each call runs the compiled kernel from the
         current state and time, so ``advance`` ten times by 10 ms gives bit for bit the
-        run of 100 ms. Monitors of each object hold only the new chunk afterwards.
+        run of 100 ms. Monitors of each object hold only the new chunk afterwards. The
+        kernel releases the GIL, so a worker thread can call this while Jupyter stays
+        responsive.
+
+        Parameters
+        ----------
+        duration : float, optional
+            Length of the chunk in ms.
+        inputs : tuple or list of tuples
+            As in :meth:`run`; a time-varying value has one entry per step of the chunk.
+        n_steps : int, optional
+            Length of the chunk in steps (instead of ``duration``).
 
         Returns
         -------
@@ -141,9 +174,12 @@ class Network:
         """
         if self._rng is None:
             self._start_epoch(self.t_end)
-        n_steps = int(round(duration / self.dt))
+        if n_steps is None:
+            if duration is None:
+                raise ModelUseError("advance() needs a duration (ms) or n_steps.")
+            n_steps = int(round(duration / self.dt))
         if n_steps <= 0:
-            raise ModelUseError(f"advance() needs a positive duration of at least one step, got {duration!r}.")
+            raise ModelUseError(f"advance() needs at least one step, got duration={duration!r}, n_steps={n_steps!r}.")
         specs = format_inputs(inputs, self.objects, n_steps)
         self._execute(n_steps, specs, False, 1.0)
         return {obj.name: obj.mon for obj in self.objects}

@@ -9,9 +9,9 @@ import numpy as np
 from bp_core.codegen.kernel import ObjectPlan
 from bp_core.codegen.step_translation import StateAccess
 from bp_core.errors import ModelUseError
-from bp_core.model.types import ListConn, StateArray
+from bp_core.model.types import StateArray
 from bp_core.simulation.ensemble import Ensemble
-from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
+from bp_core.simulation.neu_group import NeuSubGroup
 from bp_core.simulation.syn_conn import CONNECTIVITY_DATA, SynConn
 
 __all__ = ["plan_object", "kernel_data"]
@@ -137,10 +137,11 @@ def _check_connectivity(syn: SynConn, name: str, data: Any) -> None:
     for k, arr in enumerate(arrays):
         arr = np.asarray(arr)
         if arr.size and (arr.min() < 0 or arr.max() >= limits[name]):
-            raise ModelUseError(f"{syn.name}.{name}[{k}] holds index {int(arr.max() if arr.max() >= limits[name] else arr.min())}"
-                                f", outside 0..{limits[name] - 1}.")
+            bad = int(arr.max() if arr.max() >= limits[name] else arr.min())
+            raise ModelUseError(f"{syn.name}.{name}[{k}] holds index {bad}, outside 0..{limits[name] - 1}.")
     if name in ("pre2syn", "pre2post") and len(arrays) != _size(syn, "pre"):
-        raise ModelUseError(f"{syn.name}.{name} has {len(arrays)} entries but the pre group has {_size(syn, 'pre')} neurons.")
+        raise ModelUseError(f"{syn.name}.{name} has {len(arrays)} entries but the pre group has "
+                            f"{_size(syn, 'pre')} neurons.")
     if name in ("post2syn", "post2pre") and len(arrays) != _size(syn, "post"):
         raise ModelUseError(f"{syn.name}.{name} has {len(arrays)} entries but the post group has "
                             f"{_size(syn, 'post')} neurons.")

@@ -218,3 +218,19 @@ def test_second_process_loads_the_network_kernel_from_disk(tmp_path):
     times = [float(subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True,
                                   env=env).stdout) for _ in range(2)]
     assert times[1] < times[0] / 3
+
+
+def test_build_then_advance_by_steps_continues_time(jit):
+    bp.profile.set(dt=0.1)
+    group = bp.NeuGroup(counter(), 2, monitors=['x'])
+    net = bp.Network(group)
+    source = net.build(1.0, inputs=(group, 'x', 1.0))
+    assert "def run_kernel(" in source and net.compile_count == (1 if jit else 1)
+    first = net.advance(n_steps=3, inputs=(group, 'x', 1.0))
+    second = net.advance(0.2, inputs=(group, 'x', 1.0))
+    np.testing.assert_allclose(first[group.name]['x'][:, 0], [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(second[group.name]['x'][:, 0], [4.0, 5.0])
+    np.testing.assert_allclose(second[group.name]['ts'], [0.3, 0.4])
+    assert net.compile_count == 1
+    with pytest.raises(ModelUseError, match="duration"):
+        net.advance()

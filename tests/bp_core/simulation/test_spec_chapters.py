@@ -241,3 +241,98 @@ def test_repeat_mode_refuses_a_new_duration_or_input_shape():
         net.run(duration=(10., 20.), inputs=[neu, 'ST.input', 1.2])
     with pytest.raises(ModelUseError, match=r'input shape for "ST.input" should keep the same.*\(\).*\(10,\)'):
         net.run(duration=(10., 15.), inputs=[neu, 'ST.input', np.ones(10) * 1.2])
+
+
+# "Debugging" and "Build Neurons": the HH neuron with clipped gates and a noisy V
+E_Na = 50.
+E_K = -77.
+E_leak = -54.387
+g_Na = 120.
+g_K = 36.
+g_leak = 0.03
+V_th_hh = 20.
+noise_hh = 1.
+C = 1.0
+
+
+@bp.integrate
+def int_m(m, _t, V):
+    alpha = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
+    beta = 4.0 * np.exp(-(V + 65) / 18)
+    return alpha * (1 - m) - beta * m
+
+
+@bp.integrate
+def int_h_dbg(h, _t, V):
+    alpha = 0.07 * np.exp(-(V + 65) / 20.)
+    beta = 1 / (1 + np.exp(-(V + 35) / 10))
+    return alpha * (1 - h) - beta * h
+
+
+@bp.integrate
+def int_n_dbg(n, _t, V):
+    alpha = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
+    beta = 0.125 * np.exp(-(V + 65) / 80)
+    return alpha * (1 - n) - beta * n
+
+
+@bp.integrate
+def int_V_dbg(V, _t, m, h, n, I_ext):
+    I_Na = (g_Na * np.power(m, 3.0) * h) * (V - E_Na)
+    I_K = (g_K * np.power(n, 4.0)) * (V - E_K)
+    I_leak = g_leak * (V - E_leak)
+    dVdt = (- I_Na - I_K - I_leak + I_ext) / C
+    return dVdt, noise_hh / C
+
+
+def hh_noisy_update(ST, _t):
+    m = np.clip(int_m(ST['m'], _t, ST['V']), 0., 1.)
+    h = np.clip(int_h_dbg(ST['h'], _t, ST['V']), 0., 1.)
+    n = np.clip(int_n_dbg(ST['n'], _t, ST['V']), 0., 1.)
+    V = int_V_dbg(ST['V'], _t, m, h, n, ST['input'])
+    spike = np.logical_and(ST['V'] < V_th_hh, V >= V_th_hh)
+    ST['spike'] = spike
+    ST['V'] = V
+    ST['m'] = m
+    ST['h'] = h
+    ST['n'] = n
+    ST['input'] = 0.
+
+
+@pytest.mark.parametrize("mode", ["vector", "scalar"])
+def test_noisy_hh_neuron_of_the_debugging_chapter_fires(mode, jit):
+    bp.profile.set(dt=0.02, seed=1)
+    ST = bp.types.NeuState({'V': -65., 'm': 0.05, 'h': 0.60, 'n': 0.32, 'spike': 0., 'input': 0.})
+    HH = bp.NeuType(ST=ST, name='HH_neuron', steps=hh_noisy_update, mode=mode)
+    group = bp.NeuGroup(HH, geometry=4, monitors=['spike', 'V'])
+    group.run(100., inputs=('input', 10.))
+    counts = group.mon.spike.sum(axis=0)
+    assert np.all(counts >= 4)
+    assert len(set(group.mon.V[-1])) == 4  # the noise differs between neurons
+
+
+# "Build Neurons": the vector-mode LIF with refractoriness
+def lif_vector_update(ST, _t):
+    V = int_f(ST['V'], _t, ST['input'])
+    is_ref = _t - ST['t_last_spike'] < tau_ref
+    V = np.where(is_ref, ST['V'], V)
+    is_spike = V > Vth
+    spike_idx = np.where(is_spike)[0]
+    if len(spike_idx):
+        V[spike_idx] = Vr
+        is_ref[spike_idx] = 1.
+        ST['t_last_spike'][spike_idx] = _t
+    ST['V'] = V
+    ST['spike'] = is_spike
+    ST['refractory'] = is_ref
+    ST['input'] = 0.
+
+
+def test_vector_lif_of_build_neurons_fires_regularly(jit):
+    bp.profile.set(dt=0.01)
+    ST = bp.types.NeuState('V', 'input', 'spike', 'refractory', t_last_spike=-1e7)
+    lif = bp.NeuType(name='LIF', ST=ST, steps=lif_vector_update, mode='vector')
+    group = bp.NeuGroup(lif, 10, monitors=['V', 'spike'])
+    group.run(100., inputs=('ST.input', 12.), report=True)
+    # V relaxes to 12 with tau_m = 10 and resets at 10: one spike every 10 ln(6) ms
+    assert group.mon.spike.sum(axis=0).tolist() == [int(100 // (10 * np.log(6)))] * 10

@@ -6,7 +6,21 @@ import numpy as np
 
 from bp_core.errors import ModelUseError
 
-__all__ = ["Connector", "One2One", "All2All", "FixedProb", "one2one", "all2all"]
+__all__ = ["Connector", "One2One", "All2All", "FixedProb", "FixedPreNum", "FixedPostNum", "one2one", "all2all",
+           "connector_rng", "check_probability"]
+
+
+def connector_rng(seed: int | None) -> np.random.Generator:
+    """The generator of a random connector: its own seed, else one drawn from NumPy's global generator
+    (so ``bp.profile.set(seed=...)`` makes connectivity reproducible too)."""
+    return np.random.default_rng(seed if seed is not None else np.random.randint(0, 2**31 - 1))
+
+
+def check_probability(name: str, prob: float) -> float:
+    """Return ``prob`` as a float, or raise naming the connector when it is outside [0, 1]."""
+    if not np.isscalar(prob) or not 0.0 <= float(prob) <= 1.0:
+        raise ModelUseError(f"{name} needs a probability in [0, 1], got {prob!r}.")
+    return float(prob)
 
 
 class Connector:
@@ -78,17 +92,14 @@ class FixedProb(Connector):
     """
 
     def __init__(self, prob: float, include_self: bool = True, seed: int | None = None):
-        if not 0.0 <= prob <= 1.0:
-            raise ModelUseError(f"FixedProb needs 0 <= prob <= 1, got prob={prob!r}.")
-        self.prob = float(prob)
+        self.prob = check_probability("FixedProb", prob)
         self.include_self = include_self
         self.seed = seed
 
     def __call__(self, pre_indices, post_indices):
         pre = np.asarray(pre_indices, dtype=np.int64).ravel()
         post = np.asarray(post_indices, dtype=np.int64).ravel()
-        # without its own seed, draw one from NumPy's global generator so bp.profile.set(seed=...) applies
-        rng = np.random.default_rng(self.seed if self.seed is not None else np.random.randint(0, 2**31 - 1))
+        rng = connector_rng(self.seed)
         counts = rng.binomial(post.size, self.prob, size=pre.size)
         i_parts, j_parts = [], []
         for k in np.nonzero(counts)[0]:
@@ -103,6 +114,59 @@ class FixedProb(Connector):
             keep = i != j
             i, j = i[keep], j[keep]
         return i, j
+
+
+class _FixedNum(Connector):
+    """Each neuron on one side gets the same number of partners, drawn without replacement."""
+
+    def __init__(self, num: int | float, include_self: bool = True, seed: int | None = None):
+        if isinstance(num, (float, np.floating)):
+            check_probability(type(self).__name__, num)
+        elif not isinstance(num, (int, np.integer)) or num < 0:
+            raise ModelUseError(f"{type(self).__name__} needs a count (int >= 0) or a fraction (float in [0, 1]), "
+                                f"got {num!r}.")
+        self.num = num
+        self.include_self = include_self
+        self.seed = seed
+
+    def _count(self, available: int) -> int:
+        count = int(round(self.num * available)) if isinstance(self.num, (float, np.floating)) else int(self.num)
+        if count > available:
+            raise ModelUseError(f"{type(self).__name__}(num={self.num}) asks for {count} partners but only "
+                                f"{available} are available.")
+        return count
+
+    def _draw(self, sources: np.ndarray, targets: np.ndarray, rng: np.random.Generator):
+        """For each source, ``count`` distinct targets; returns (source ids, target ids)."""
+        out_s, out_t = [], []
+        for source in sources:
+            pool = targets if self.include_self else targets[targets != source]
+            chosen = np.sort(rng.choice(pool.size, size=self._count(pool.size), replace=False))
+            out_s.append(np.full(chosen.size, source, dtype=np.int64))
+            out_t.append(pool[chosen])
+        if not out_s:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(out_s), np.concatenate(out_t)
+
+
+class FixedPostNum(_FixedNum):
+    """Each pre-synaptic neuron connects to a fixed number (int) or fraction (float) of the post neurons."""
+
+    def __call__(self, pre_indices, post_indices):
+        pre = np.asarray(pre_indices, dtype=np.int64).ravel()
+        post = np.asarray(post_indices, dtype=np.int64).ravel()
+        return self._draw(pre, post, connector_rng(self.seed))
+
+
+class FixedPreNum(_FixedNum):
+    """Each post-synaptic neuron receives from a fixed number (int) or fraction (float) of the pre neurons."""
+
+    def __call__(self, pre_indices, post_indices):
+        pre = np.asarray(pre_indices, dtype=np.int64).ravel()
+        post = np.asarray(post_indices, dtype=np.int64).ravel()
+        j, i = self._draw(post, pre, connector_rng(self.seed))
+        order = np.lexsort((j, i))
+        return i[order], j[order]
 
 
 def one2one(num_pre: int, num_post: int) -> tuple[np.ndarray, np.ndarray]:

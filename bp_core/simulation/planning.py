@@ -129,6 +129,10 @@ def _global_ids(syn: SynConn) -> tuple[np.ndarray, np.ndarray]:
 
 def _check_connectivity(syn: SynConn, name: str, data: Any) -> None:
     """Validate index data before compiled code uses it without bounds checks."""
+    if name == "weights":
+        if np.size(data) != syn.num:
+            raise ModelUseError(f"{syn.name}.weights has {np.size(data)} values for {syn.num} synapses.")
+        return
     limits = {"pre2syn": syn.num, "post2syn": syn.num, "pre2post": _size(syn, "post"),
               "post2pre": _size(syn, "pre"), "pre_ids": _size(syn, "pre"), "post_ids": _size(syn, "post")}
     if name not in limits:

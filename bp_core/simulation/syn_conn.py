@@ -15,7 +15,7 @@ from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
 
 __all__ = ["SynConn", "CONNECTIVITY_DATA"]
 
-CONNECTIVITY_DATA = ("pre2syn", "post2syn", "pre2post", "post2pre", "conn_mat", "pre_ids", "post_ids")
+CONNECTIVITY_DATA = ("pre2syn", "post2syn", "pre2post", "post2pre", "conn_mat", "pre_ids", "post_ids", "weights")
 """Data a synapse step may take by name; computed from the connectivity unless assigned."""
 
 
@@ -85,7 +85,10 @@ class SynConn(Ensemble):
         pre_idx = _group_indices(self.pre_group, "pre")
         post_idx = _group_indices(self.post_group, "post")
         if isinstance(conn, connect_module.Connector):
-            i, j = conn(pre_idx, post_idx)
+            built = conn(pre_idx, post_idx)
+            i, j = built[0], built[1]
+            if len(built) == 3:  # weight connectors (GaussianWeight, DOG)
+                self._connectivity["weights"] = np.asarray(built[2], dtype=float)
         elif isinstance(conn, np.ndarray) and conn.ndim == 2:
             if conn.shape != (pre_idx.size, post_idx.size):
                 raise ModelUseError(f"connectivity matrix has shape {conn.shape}, but the groups have "
@@ -126,6 +129,7 @@ class SynConn(Ensemble):
             "post2pre": lambda: connect_module.post2pre(i, j, num_post),
             "conn_mat": lambda: connect_module.ij2mat(i, j, num_pre, num_post),
             "pre_ids": lambda: i, "post_ids": lambda: j,
+            "weights": lambda: np.ones(i.size),
         }
         self._connectivity[key] = builders[key]()
         return self._connectivity[key]

@@ -1,0 +1,6 @@
+"""Inputs: current arrays and spike-source neuron groups (the ``brainpy.inputs`` API)."""
+
+from bp_core.inputs.currents import constant_current, ramp_current, spike_current
+from bp_core.inputs.groups import FreqInput, PoissonInput, SpikeTimeInput
+
+__all__ = ["constant_current", "spike_current", "ramp_current", "PoissonInput", "SpikeTimeInput", "FreqInput"]

@@ -1,0 +1,138 @@
+"""Input neuron groups: spike sources usable as pre-synaptic groups of a SynConn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from bp_core.errors import ModelUseError
+from bp_core.model import NeuType
+from bp_core.model.types import NeuState
+from bp_core.simulation import NeuGroup
+
+__all__ = ["PoissonInput", "SpikeTimeInput", "FreqInput"]
+
+
+def _poisson_model(freqs: Any) -> NeuType:
+    def update(ST, _t, _dt):
+        ST['spike'] = np.random.random(ST['spike'].shape) < freqs * _dt / 1000.
+
+    return NeuType(name='PoissonInput', ST=NeuState('spike'), steps=update, mode='vector')
+
+
+class PoissonInput(NeuGroup):
+    """Neurons firing as independent Poisson processes.
+
+    At most one spike per step: keep ``freqs * dt / 1000`` well below 1 (split a
+    high rate over several neurons).
+
+    Parameters
+    ----------
+    geometry : int or tuple
+    freqs : float or ndarray
+        Rates in Hz (one for all, or one per neuron); also ``group.pars['freqs']``.
+    monitors : list of str, optional
+    name : str, optional
+    """
+
+    def __init__(self, geometry: Any, freqs: Any, monitors: list | None = None, name: str | None = None):
+        freqs_arr = np.asarray(freqs, dtype=float)
+        if np.any(freqs_arr < 0) or not np.all(np.isfinite(freqs_arr)):
+            raise ModelUseError(f"PoissonInput needs finite non-negative rates, got {freqs!r}.")
+        super().__init__(_poisson_model(float(freqs_arr) if freqs_arr.ndim == 0 else 0.0), geometry,
+                         monitors=monitors, name=name)
+        if freqs_arr.ndim:
+            self.pars['freqs'] = freqs_arr
+
+
+def _spike_time_model() -> NeuType:
+    def update(ST, _t, _dt, times, indices):
+        ST['spike'] = 0.
+        first = np.searchsorted(times, _t - _dt / 2, side='right')
+        last = np.searchsorted(times, _t + _dt / 2, side='right')
+        for k in range(first, last):
+            ST['spike'][indices[k]] = 1.
+
+    return NeuType(name='SpikeTimeInput', ST=NeuState('spike'), steps=update, mode='vector')
+
+
+class SpikeTimeInput(NeuGroup):
+    """Neurons that fire at given times.
+
+    Parameters
+    ----------
+    geometry : int or tuple
+    times : list of float
+        Spike times (ms).
+    indices : None, int or list, optional
+        Who fires at each time: None (every neuron), one index for all times, or one
+        entry per time that is an index or a list of indices.
+    monitors : list of str, optional
+    name : str, optional
+
+    Examples
+    --------
+    >>> SpikeTimeInput(2, times=[10, 20, 30], indices=[0, [0, 1], 1])
+    """
+
+    def __init__(self, geometry: Any, times: Any, indices: Any = None, monitors: list | None = None,
+                 name: str | None = None):
+        super().__init__(_spike_time_model(), geometry, monitors=monitors, name=name)
+        t, i = self._pairs(np.asarray(times, dtype=float).ravel(), indices)
+        order = np.argsort(t, kind="stable")
+        self.times, self.indices = t[order], i[order]
+
+    def _pairs(self, times: np.ndarray, indices: Any) -> tuple[np.ndarray, np.ndarray]:
+        if indices is None:
+            per_time = [np.arange(self.num)] * times.size
+        elif np.isscalar(indices):
+            per_time = [np.array([int(indices)])] * times.size
+        else:
+            if len(indices) != times.size:
+                raise ModelUseError(f"SpikeTimeInput got {times.size} times but {len(indices)} index entries.")
+            per_time = [np.atleast_1d(np.asarray(ix, dtype=np.int64)) for ix in indices]
+        t = np.concatenate([np.full(ix.size, ti) for ti, ix in zip(times, per_time)]) if times.size else times
+        i = np.concatenate(per_time).astype(np.int64) if per_time else np.zeros(0, np.int64)
+        if i.size and (i.min() < 0 or i.max() >= self.num):
+            raise ModelUseError(f"SpikeTimeInput index {int(i.max() if i.max() >= self.num else i.min())} is "
+                                f"outside the group of {self.num} neurons.")
+        if np.any(times < 0) or not np.all(np.isfinite(times)):
+            raise ModelUseError("SpikeTimeInput needs finite non-negative times.")
+        return t, i
+
+
+def _freq_model(period: Any) -> NeuType:
+    def update(ST, _t, _dt):
+        due = _t >= ST['t_next'] - _dt / 2
+        ST['spike'] = due
+        ST['t_next'] = np.where(due, ST['t_next'] + period, ST['t_next'])
+
+    return NeuType(name='FreqInput', ST=NeuState('spike', t_next=0.), steps=update, mode='vector')
+
+
+class FreqInput(NeuGroup):
+    """Neurons firing regularly at ``freqs`` Hz from ``start_time`` on.
+
+    Parameters
+    ----------
+    geometry : int or tuple
+    freqs : float or ndarray
+        Rates in Hz.
+    start_time : float or ndarray
+        Time of the first spike (ms), one for all or one per neuron.
+    monitors : list of str, optional
+    name : str, optional
+    """
+
+    def __init__(self, geometry: Any, freqs: Any, start_time: Any = 0.0, monitors: list | None = None,
+                 name: str | None = None):
+        freqs_arr = np.asarray(freqs, dtype=float)
+        if np.any(freqs_arr <= 0) or not np.all(np.isfinite(freqs_arr)):
+            raise ModelUseError(f"FreqInput needs finite positive rates, got {freqs!r}.")
+        periods = 1000.0 / freqs_arr
+        super().__init__(_freq_model(float(periods) if periods.ndim == 0 else 1.0), geometry, monitors=monitors,
+                         name=name)
+        if periods.ndim:
+            self.pars['period'] = periods
+        self.ST['t_next'] = start_time

@@ -1,0 +1,164 @@
+"""Neuron models: Hodgkin-Huxley, leaky integrate-and-fire, Izhikevich.
+
+Each ``get_X(**params)`` returns a NeuType written with the public API only. The
+state always has ``V``, ``spike`` (1 on the step a spike is emitted) and ``input``
+(summed by inputs and synapses each step, then cleared).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import bp_core as bp
+
+__all__ = ["get_HH", "get_LIF", "get_Izhikevich"]
+
+
+def get_HH(V_th: float = 20., C: float = 1.0, E_Na: float = 50., g_Na: float = 120., E_K: float = -77.,
+           g_K: float = 36., E_Leak: float = -54.387, g_Leak: float = 0.3, noise: float = 0.,
+           method: str = 'exponential') -> bp.NeuType:
+    """The Hodgkin-Huxley squid-axon neuron (Hodgkin & Huxley 1952), vector mode.
+
+    .. math::
+
+        C \\frac{dV}{dt} = -g_{Na} m^3 h (V - E_{Na}) - g_K n^4 (V - E_K) - g_L (V - E_L) + I + \\sigma \\xi(t)
+
+        \\frac{dx}{dt} = \\alpha_x(V) (1 - x) - \\beta_x(V) x, \\quad x \\in \\{m, h, n\\}
+
+    with the classic rate functions (mV, ms, uA/cm^2, mS/cm^2). ``spike`` is 1 when V
+    crosses ``V_th`` upwards.
+    """
+    ST = bp.types.NeuState({'V': -65., 'm': 0.053, 'h': 0.596, 'n': 0.318, 'spike': 0., 'input': 0.})
+
+    @bp.integrate(method=method)
+    def int_m(m, t, V):
+        alpha = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
+        beta = 4.0 * np.exp(-(V + 65) / 18)
+        return alpha * (1 - m) - beta * m
+
+    @bp.integrate(method=method)
+    def int_h(h, t, V):
+        alpha = 0.07 * np.exp(-(V + 65) / 20.)
+        beta = 1 / (1 + np.exp(-(V + 35) / 10))
+        return alpha * (1 - h) - beta * h
+
+    @bp.integrate(method=method)
+    def int_n(n, t, V):
+        alpha = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
+        beta = 0.125 * np.exp(-(V + 65) / 80)
+        return alpha * (1 - n) - beta * n
+
+    @bp.integrate(method='euler' if noise else method)
+    def int_V(V, t, m, h, n, I_ext):
+        I_Na = g_Na * m ** 3 * h * (V - E_Na)
+        I_K = g_K * n ** 4 * (V - E_K)
+        I_leak = g_Leak * (V - E_Leak)
+        return (- I_Na - I_K - I_leak + I_ext) / C, noise / C
+
+    def update(ST, _t):
+        m = np.clip(int_m(ST['m'], _t, ST['V']), 0., 1.)
+        h = np.clip(int_h(ST['h'], _t, ST['V']), 0., 1.)
+        n = np.clip(int_n(ST['n'], _t, ST['V']), 0., 1.)
+        V = int_V(ST['V'], _t, ST['m'], ST['h'], ST['n'], ST['input'])
+        ST['spike'] = np.logical_and(ST['V'] < V_th, V >= V_th)
+        ST['V'] = V
+        ST['m'] = m
+        ST['h'] = h
+        ST['n'] = n
+        ST['input'] = 0.
+
+    return bp.NeuType(name='HH', ST=ST, steps=update, mode='vector')
+
+
+def get_LIF(V_rest: float = 0., V_reset: float = -5., V_th: float = 20., R: float = 1., tau: float = 10.,
+            t_refractory: float = 5., noise: float = 0., mode: str = 'scalar') -> bp.NeuType:
+    """Leaky integrate-and-fire neuron (Lapicque 1907; Gerstner et al. 2014, ch. 1).
+
+    .. math:: \\tau \\frac{dV}{dt} = -(V - V_{rest}) + R I + \\sigma \\xi(t)
+
+    When V reaches ``V_th`` it is set to ``V_reset`` and held there for ``t_refractory`` ms.
+    With constant input the rate is ``1 / (t_ref + tau * ln((R I + V_rest - V_reset) / (R I + V_rest - V_th)))``.
+    """
+    ST = bp.types.NeuState({'V': V_rest, 'input': 0., 'spike': 0., 'refractory': 0., 't_last_spike': -1e7})
+
+    @bp.integrate(method='euler' if noise else 'exponential')
+    def int_V(V, _t, I_ext):
+        return (- (V - V_rest) + R * I_ext) / tau, noise / tau
+
+    if mode == 'scalar':
+        def update(ST, _t):
+            ST['spike'] = 0.
+            if _t - ST['t_last_spike'] <= t_refractory:
+                ST['refractory'] = 1.
+            else:
+                ST['refractory'] = 0.
+                V = int_V(ST['V'], _t, ST['input'])
+                if V >= V_th:
+                    V = V_reset
+                    ST['spike'] = 1.
+                    ST['t_last_spike'] = _t
+                ST['V'] = V
+            ST['input'] = 0.
+    else:
+        def update(ST, _t):
+            refractory = (_t - ST['t_last_spike']) <= t_refractory
+            V = int_V(ST['V'], _t, ST['input'])
+            V = np.where(refractory, ST['V'], V)
+            spike = V >= V_th
+            ST['t_last_spike'] = np.where(spike, _t, ST['t_last_spike'])
+            ST['V'] = np.where(spike, V_reset, V)
+            ST['spike'] = spike
+            ST['refractory'] = refractory
+            ST['input'] = 0.
+
+    return bp.NeuType(name='LIF', ST=ST, steps=update, mode=mode)
+
+
+IZHIKEVICH_TYPES = {
+    'tonic': (0.02, 0.2, -65., 6.), 'regular': (0.02, 0.2, -65., 8.), 'intrinsically_bursting': (0.02, 0.2, -55., 4.),
+    'chattering': (0.02, 0.2, -50., 2.), 'fast_spiking': (0.1, 0.2, -65., 2.), 'low_threshold': (0.02, 0.25, -65., 2.),
+    'resonator': (0.1, 0.26, -65., 2.),
+}
+"""(a, b, c, d) of the firing classes of Izhikevich (2003)."""
+
+
+def get_Izhikevich(a: float = 0.02, b: float = 0.20, c: float = -65., d: float = 8., t_refractory: float = 0.,
+                   noise: float = 0., V_th: float = 30., type: str | None = None) -> bp.NeuType:
+    """The Izhikevich (2003) neuron.
+
+    .. math::
+
+        \\frac{dV}{dt} = 0.04 V^2 + 5 V + 140 - u + I, \\qquad \\frac{du}{dt} = a (b V - u)
+
+    and when ``V >= V_th``: ``V <- c``, ``u <- u + d``. ``type`` picks (a, b, c, d) from
+    :data:`IZHIKEVICH_TYPES` (e.g. 'regular', 'fast_spiking', 'chattering').
+    """
+    if type is not None:
+        if type not in IZHIKEVICH_TYPES:
+            raise bp.errors.ModelDefError(f"unknown Izhikevich type {type!r}; known: {sorted(IZHIKEVICH_TYPES)}.")
+        a, b, c, d = IZHIKEVICH_TYPES[type]
+    ST = bp.types.NeuState({'V': -65., 'u': b * -65., 'spike': 0., 'input': 0., 't_last_spike': -1e7})
+
+    @bp.integrate(method='euler')
+    def int_u(u, t, V):
+        return a * (b * V - u)
+
+    @bp.integrate(method='euler')
+    def int_V(V, t, u, I_ext):
+        return 0.04 * V * V + 5 * V + 140 - u + I_ext, noise
+
+    def update(ST, _t):
+        ST['spike'] = 0.
+        if _t - ST['t_last_spike'] > t_refractory:
+            V = int_V(ST['V'], _t, ST['u'], ST['input'])
+            u = int_u(ST['u'], _t, ST['V'])
+            if V >= V_th:
+                V = c
+                u += d
+                ST['spike'] = 1.
+                ST['t_last_spike'] = _t
+            ST['V'] = V
+            ST['u'] = u
+        ST['input'] = 0.
+
+    return bp.NeuType(name='Izhikevich', ST=ST, steps=update, mode='scalar')

@@ -1,0 +1,149 @@
+"""The model library against known behaviour: references computed here, formulas, published classes."""
+
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+import bp_core as bp
+from bp_core import models
+
+
+def _hh_rhs(I):
+    def rhs(t, y):
+        V, m, h, n = y
+        am = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
+        bm = 4.0 * np.exp(-(V + 65) / 18)
+        ah = 0.07 * np.exp(-(V + 65) / 20.)
+        bh = 1 / (1 + np.exp(-(V + 35) / 10))
+        an = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
+        bn = 0.125 * np.exp(-(V + 65) / 80)
+        dV = -120. * m ** 3 * h * (V - 50.) - 36. * n ** 4 * (V + 77.) - 0.3 * (V + 54.387) + I
+        return [dV, am * (1 - m) - bm * m, ah * (1 - h) - bh * h, an * (1 - n) - bn * n]
+    return rhs
+
+
+def _scipy_fires(I):
+    sol = solve_ivp(_hh_rhs(I), (0, 50), [-65., 0.053, 0.596, 0.318], rtol=1e-8, atol=1e-8, max_step=0.05)
+    return sol.y[0].max() > 20.
+
+
+def test_hh_rheobase_matches_solve_ivp():
+    lo, hi = 0.0, 10.0
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if _scipy_fires(mid) else (mid, hi)
+    reference = hi
+    bp.profile.set(dt=0.01)
+    currents = np.linspace(reference - 0.5, reference + 0.5, 41)
+    group = bp.NeuGroup(models.get_HH(), len(currents), monitors=['spike'])
+    group.run(50., inputs=('input', currents))
+    fired = group.mon.spike.sum(axis=0) > 0
+    rheobase = currents[np.argmax(fired)]
+    assert not fired[0] and fired[-1]
+    assert abs(rheobase - reference) <= 0.05
+
+
+def test_hh_fires_repetitively_above_its_hopf_current():
+    bp.profile.set(dt=0.01)
+    group = bp.NeuGroup(models.get_HH(), 2, monitors=['spike'])
+    group.run(200., inputs=('input', np.array([2.0, 10.0])))
+    counts = group.mon.spike.sum(axis=0)
+    assert counts[0] == 0 and 12 <= counts[1] <= 16  # about 70 Hz at 10 uA/cm^2
+
+
+def test_lif_rate_matches_the_formula(jit):
+    bp.profile.set(dt=0.01)
+    drive = np.array([25., 30., 40.])
+    for mode in ("scalar", "vector"):
+        group = bp.NeuGroup(models.get_LIF(mode=mode), 3, monitors=['spike'])
+        group.run(1000., inputs=('input', drive))
+        expected = 1000. / (5. + 10. * np.log((drive + 5.) / (drive - 20.)))
+        np.testing.assert_allclose(group.mon.spike.sum(axis=0), expected, atol=1.0)
+
+
+def isis(kind, current=10.0):
+    bp.profile.set(dt=0.1)
+    group = bp.NeuGroup(models.get_Izhikevich(type=kind), 1, monitors=['spike'])
+    group.run(500., inputs=('input', current))
+    return np.diff(group.mon.ts[group.mon.spike[:, 0] > 0])
+
+
+def test_izhikevich_firing_classes():
+    regular, fast, chattering = isis('regular'), isis('fast_spiking'), isis('chattering')
+    assert regular[-1] > 1.5 * regular[0]          # spike-frequency adaptation
+    assert len(fast) > 4 * len(regular)            # fast spiking
+    assert np.std(fast[3:]) < 0.5                  # ... and regular once adapted
+    assert chattering.min() < 3.0 and chattering.max() > 20.0  # bursts separated by pauses
+
+
+def clamp_update(ST, _t):
+    ST['input'] = 0.
+
+
+def test_nmda_current_follows_the_mg_block_curve(jit):
+    bp.profile.set(dt=0.1)
+    voltages = np.array([-80., -60., -40., -20., 20.])
+    clamp = bp.NeuType(name='Clamp', ST=bp.types.NeuState('V', 'spike', 'input'), steps=clamp_update, mode='vector')
+    post = bp.NeuGroup(clamp, len(voltages), monitors=['input'])
+    post.ST['V'] = voltages
+    post.runner.set_schedule(['input', 'monitor', 'clamp_update'])  # record the synaptic current, then clear it
+    pre = bp.inputs.SpikeTimeInput(1, times=[1.0])
+    syn = bp.SynConn(models.get_NMDA(), pre_group=pre, post_group=post, conn=bp.connect.All2All(), monitors=['s'])
+    bp.Network(pre, syn, post).run(20.)
+    currents = post.mon.input[-1]
+    s = syn.mon.s[-1]
+    expected = -0.15 * s * (voltages - 0.) * models.mg_block(voltages)
+    np.testing.assert_allclose(currents, expected, rtol=1e-10)
+    block = models.mg_block(voltages)
+    assert np.all(np.diff(block) > 0) and block[0] < 0.1 and block[-1] > 0.7
+
+
+def _stp_steady_ratio(U, tau_f, tau_d, interval):
+    e_f, e_d = np.exp(-interval / tau_f), np.exp(-interval / tau_d)
+    u_plus = U / (1 - (1 - U) * e_f)
+    x_minus = (1 - e_d) / (1 - (1 - u_plus) * e_d)
+    return u_plus * x_minus / U
+
+
+@pytest.mark.parametrize("U, tau_f, tau_d, kind", [(0.5, 50., 750., "depressing"), (0.15, 750., 50., "facilitating")])
+def test_stp_steady_state_efficacy_matches_tsodyks_markram(U, tau_f, tau_d, kind, jit):
+    bp.profile.set(dt=0.1)
+    pre = bp.inputs.FreqInput(1, 20., start_time=1.0)
+    post = bp.NeuGroup(bp.NeuType(name='Sink', ST=bp.types.NeuState('V', 'input'), steps=clamp_update,
+                                  mode='vector'), 1)
+    syn = bp.SynConn(models.get_STP(U=U, tau_f=tau_f, tau_d=tau_d), pre_group=pre, post_group=post,
+                     conn=bp.connect.One2One(), monitors=['efficacy'])
+    bp.Network(pre, syn, post).run(3000.)
+    efficacies = np.unique(syn.mon.efficacy[:, 0])
+    first = syn.mon.efficacy[:, 0][np.argmax(syn.mon.efficacy[:, 0] > 0)]
+    last = syn.mon.efficacy[-1, 0]
+    assert first == pytest.approx(U)
+    ratio = last / first
+    assert ratio == pytest.approx(_stp_steady_ratio(U, tau_f, tau_d, 50.0), rel=0.02)
+    assert (ratio < 1) if kind == "depressing" else (ratio > 1)
+    assert efficacies.size > 3
+
+
+def test_gap_junction_coupling_coefficient(jit):
+    bp.profile.set(dt=0.05)
+    lif = models.get_LIF(V_rest=0., V_th=1e9, t_refractory=0.)
+    cells = bp.NeuGroup(lif, 2)
+    g = 0.5
+    gap = bp.SynConn(models.get_GapJunction(g=g), pre_group=cells, post_group=cells,
+                     conn=bp.connect.All2All(include_self=False))
+    bp.Network(cells, gap).run(200., inputs=(cells, 'input', np.array([10., 0.])))
+    v1, v2 = cells.ST['V']
+    assert v2 / v1 == pytest.approx(g / (1 + g), rel=1e-6)
+
+
+@pytest.mark.parametrize("factory, tau", [(models.get_AMPA1, 2.0), (models.get_GABAa1, 6.0)])
+def test_fast_synapses_decay_exponentially(factory, tau):
+    bp.profile.set(dt=0.1)
+    pre = bp.inputs.SpikeTimeInput(1, times=[1.0])
+    post = bp.NeuGroup(models.get_LIF(V_rest=-65., V_th=1e9), 1)
+    syn = bp.SynConn(factory(), pre_group=pre, post_group=post, conn=bp.connect.One2One(), monitors=['s'])
+    bp.Network(pre, syn, post).run(20.)
+    s = syn.mon.s[:, 0]
+    peak = int(np.argmax(s))
+    assert s[peak] == pytest.approx(1.0)
+    np.testing.assert_allclose(s[peak:peak + 50], np.exp(-np.arange(50) * 0.1 / tau), rtol=1e-9)

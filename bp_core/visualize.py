@@ -81,18 +81,25 @@ def raster_plot(ts, sp_matrix, ax=None, marker: str = ".", markersize: float = 2
     return _finish(ax, xlim, ylim, xlabel, ylabel, title, False, show)
 
 
+def _check_save_path(save_path: str | None) -> None:
+    """Refuse an unusable save path before any drawing starts."""
+    if not save_path:
+        return
+    from matplotlib import animation
+
+    if save_path.endswith(".mp4") and not animation.writers.is_available("ffmpeg"):
+        raise ModelUseError("saving an .mp4 needs ffmpeg on the PATH; install it or save a .gif instead.")
+    if not save_path.endswith((".gif", ".mp4")):
+        raise ModelUseError(f"save_path must end with .gif or .mp4, got {save_path!r}.")
+
+
 def _save_or_show(anim, fig, save_path: str | None, gif_dpi, video_fps, show: bool):
+    fig._bp_animation = anim  # an animation that is garbage-collected never draws
     if save_path:
         from matplotlib import animation
 
-        if save_path.endswith(".gif"):
-            writer = animation.PillowWriter(fps=video_fps or 10)
-        elif save_path.endswith(".mp4"):
-            if not animation.writers.is_available("ffmpeg"):
-                raise ModelUseError("saving an .mp4 needs ffmpeg on the PATH; install it or save a .gif instead.")
-            writer = animation.FFMpegWriter(fps=video_fps or 10)
-        else:
-            raise ModelUseError(f"save_path must end with .gif or .mp4, got {save_path!r}.")
+        writer = animation.PillowWriter(fps=video_fps or 10) if save_path.endswith(".gif") else \
+            animation.FFMpegWriter(fps=video_fps or 10)
         anim.save(save_path, writer=writer, dpi=gif_dpi)
     if show:
         _plt().show()
@@ -105,6 +112,7 @@ def animate_2D(values, net_size, dt: float | None = None, val_min=None, val_max=
     """Animate a monitor of a 2-D group as images, one frame every ``frame_step`` steps."""
     from matplotlib import animation
 
+    _check_save_path(save_path)
     values = np.asarray(values)
     height, width = net_size
     if values.ndim != 2 or values.shape[1] != height * width:
@@ -148,6 +156,7 @@ def animate_1D(dynamical_vars, static_vars=(), dt: float | None = None, xlim=Non
             out.append(item)
         return out
 
+    _check_save_path(save_path)
     dynamic, static = as_list(dynamical_vars), as_list(static_vars)
     if not dynamic:
         raise ModelUseError("animate_1D needs at least one dynamical variable.")

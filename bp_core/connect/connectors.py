@@ -99,21 +99,33 @@ class FixedProb(Connector):
     def __call__(self, pre_indices, post_indices):
         pre = np.asarray(pre_indices, dtype=np.int64).ravel()
         post = np.asarray(post_indices, dtype=np.int64).ravel()
-        rng = connector_rng(self.seed)
-        counts = rng.binomial(post.size, self.prob, size=pre.size)
-        i_parts, j_parts = [], []
-        for k in np.nonzero(counts)[0]:
-            targets = rng.choice(post.size, size=counts[k], replace=False)
-            targets.sort()
-            i_parts.append(np.full(targets.size, pre[k], dtype=np.int64))
-            j_parts.append(post[targets])
-        if not i_parts:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        i, j = np.concatenate(i_parts), np.concatenate(j_parts)
+        flat = bernoulli_positions(pre.size * post.size, self.prob, connector_rng(self.seed))
+        i, j = pre[flat // post.size], post[flat % post.size]
         if not self.include_self:
             keep = i != j
             i, j = i[keep], j[keep]
         return i, j
+
+
+def bernoulli_positions(total: int, prob: float, rng: np.random.Generator, chunk: int = 1 << 22) -> np.ndarray:
+    """Positions in ``range(total)`` where independent Bernoulli(prob) trials succeed, in order.
+
+    Gaps between successes are geometric, so only the successes are ever stored:
+    memory grows with their number, not with ``total``.
+    """
+    if prob <= 0 or total == 0:
+        return np.zeros(0, dtype=np.int64)
+    if prob >= 1:
+        return np.arange(total, dtype=np.int64)
+    parts, last = [], -1
+    while True:
+        size = int(min(chunk, max(64, (total - last) * prob * 1.1 + 64)))
+        positions = last + np.cumsum(rng.geometric(prob, size=size))
+        inside = positions[positions < total]
+        parts.append(inside)
+        if inside.size < size:
+            return np.concatenate(parts)
+        last = int(positions[-1])
 
 
 class _FixedNum(Connector):

@@ -1,0 +1,50 @@
+"""Measures on constructed spike trains and potentials."""
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bp_core.errors import ModelUseError
+
+
+def test_cross_correlation_of_identical_and_independent_trains():
+    rng = np.random.default_rng(0)
+    train = (rng.random(20000) < 0.01).astype(float)
+    identical = np.stack([train] * 5, axis=1)
+    assert bp.measure.cross_correlation(identical, bin_size=5) == pytest.approx(1.0)
+    independent = (rng.random((20000, 5)) < 0.01).astype(float)
+    assert bp.measure.cross_correlation(independent, bin_size=5) < 0.1
+    silent = np.zeros((100, 3))
+    assert bp.measure.cross_correlation(silent, bin_size=5) == 0.0
+    with pytest.raises(ModelUseError, match="bin_size"):
+        bp.measure.cross_correlation(identical, bin_size=0)
+
+
+def test_cross_correlation_formula_on_two_trains():
+    spikes = np.zeros((8, 2))
+    spikes[[0, 2, 4], 0] = 1
+    spikes[[0, 5], 1] = 1
+    # bins of 2 steps: X = [1, 1, 1, 0], Y = [1, 0, 1, 0] -> 2 / sqrt(3 * 2)
+    assert bp.measure.cross_correlation(spikes, 2) == pytest.approx(2 / np.sqrt(6))
+
+
+def test_voltage_fluctuation():
+    t = np.linspace(0, 10, 1000)
+    same = np.stack([np.sin(t)] * 4, axis=1)
+    assert bp.measure.voltage_fluctuation(same) == pytest.approx(1.0)
+    rng = np.random.default_rng(1)
+    noisy = rng.standard_normal((5000, 50))
+    assert bp.measure.voltage_fluctuation(noisy) == pytest.approx(1 / 50, rel=0.2)
+
+
+def test_raster_plot_and_firing_rate():
+    bp.profile.set(dt=0.1)
+    spikes = np.zeros((10000, 4))
+    spikes[::1000, :] = 1  # every neuron fires every 100 ms: 10 Hz
+    index, times = bp.measure.raster_plot(spikes, np.arange(10000) * 0.1)
+    assert len(index) == 40 and times[4] == pytest.approx(100.0)
+    for window in ("flat", "gaussian"):
+        rate = bp.measure.firing_rate(spikes, 50., window=window)
+        assert rate[2000:8000].mean() == pytest.approx(10.0, rel=0.02)
+    with pytest.raises(ModelUseError, match="window"):
+        bp.measure.firing_rate(spikes, 5., window="hann")

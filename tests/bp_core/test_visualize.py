@@ -43,3 +43,17 @@ def test_animations_save_gif_and_refuse_unknown_formats(tmp_path):
     with pytest.raises(ModelUseError, match=".gif or .mp4"):
         bp.visualize.animate_1D(values, save_path=str(tmp_path / "x.avi"), show=False)
     plt.close("all")
+
+
+def test_mp4_needs_ffmpeg(tmp_path):
+    from matplotlib import animation
+
+    values = np.zeros((3, 4))
+    target = tmp_path / "clip.mp4"
+    if animation.writers.is_available("ffmpeg"):
+        bp.visualize.animate_2D(values, (2, 2), save_path=str(target), show=False)
+        assert target.stat().st_size > 0
+    else:
+        with pytest.raises(ModelUseError, match="needs ffmpeg"):
+            bp.visualize.animate_2D(values, (2, 2), save_path=str(target), show=False)
+    plt.close("all")

@@ -3,13 +3,29 @@
 Use it as ``import bp_core as bp``.
 """
 
-from bp_core import connect, core, errors, inputs, integration, measure, models, profile, running, tools, types, visualize
+from bp_core import (
+    connect,
+    core,
+    dynamics,
+    errors,
+    inputs,
+    integration,
+    measure,
+    models,
+    profile,
+    running,
+    tools,
+    types,
+    visualize,
+)
+from bp_core.dynamics import BifurcationAnalyzer, PhasePortraitAnalyzer
 from bp_core.integration import integrate
 from bp_core.model import NeuType, ObjType, ParsUpdate, SynType, delayed
 from bp_core.simulation import Ensemble, Network, NeuGroup, NeuSubGroup, SynConn
 
 __version__ = "0.1.0"
 
-__all__ = ["connect", "core", "errors", "inputs", "measure", "models", "running", "visualize", "integration", "profile", "tools", "types", "integrate", "NeuType",
-           "ObjType", "ParsUpdate", "SynType", "delayed", "Ensemble", "Network", "NeuGroup", "NeuSubGroup",
-           "SynConn", "__version__"]
+__all__ = ["connect", "core", "dynamics", "errors", "inputs", "integration", "measure", "models", "profile", "running",
+           "tools", "types", "visualize", "PhasePortraitAnalyzer", "BifurcationAnalyzer", "integrate", "NeuType",
+           "ObjType", "ParsUpdate", "SynType", "delayed", "Ensemble", "Network", "NeuGroup", "NeuSubGroup", "SynConn",
+           "__version__"]

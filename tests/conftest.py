@@ -6,17 +6,16 @@ import pytest
 
 from bp_core import profile
 
+_DEFAULTS = (copy.copy(profile._settings), copy.copy(profile._numba_settings))
+
 
 @pytest.fixture(autouse=True)
 def restore_profile():
-    """Undo any profile change a test makes."""
-    settings = copy.copy(profile._settings)
-    numba_settings = copy.copy(profile._numba_settings)
+    """Start every test from the default profile, whatever earlier tests or fixtures changed."""
+    for current, default in zip((profile._settings, profile._numba_settings), _DEFAULTS):
+        current.clear()
+        current.update(default)
     yield
-    profile._settings.clear()
-    profile._settings.update(settings)
-    profile._numba_settings.clear()
-    profile._numba_settings.update(numba_settings)
 
 
 @pytest.fixture(params=[True, False], ids=["jit", "numpy"])

@@ -7,10 +7,24 @@ grows with the number of synapses, never with ``num_pre * num_post``.
 """
 
 from bp_core.connect.connectors import (
-    All2All, Connector, FixedPostNum, FixedPreNum, FixedProb, One2One, all2all, one2one,
+    All2All,
+    Connector,
+    FixedPostNum,
+    FixedPreNum,
+    FixedProb,
+    One2One,
+    all2all,
+    one2one,
 )
 from bp_core.connect.formatter import (
-    ij2mat, mat2ij, post2pre, post2syn, post_slice_syn, pre2post, pre2syn, pre_slice_syn,
+    ij2mat,
+    mat2ij,
+    post2pre,
+    post2syn,
+    post_slice_syn,
+    pre2post,
+    pre2syn,
+    pre_slice_syn,
 )
 from bp_core.connect.graphs import ScaleFree, SmallWorld
 from bp_core.connect.grids import GridEight, GridFour, GridN, grid_eight, grid_four, grid_n

@@ -19,7 +19,8 @@ def _grid(pre_indices, post_indices) -> np.ndarray:
         return np.arange(shape[0] * shape[1]).reshape(shape)
     pre, post = np.asarray(pre_indices), np.asarray(post_indices)
     if pre.shape != post.shape:
-        raise ModelUseError(f"a grid connector needs pre and post of the same geometry, got {pre.shape} and {post.shape}.")
+        raise ModelUseError(f"a grid connector needs pre and post of the same geometry, got {pre.shape} and "
+                            f"{post.shape}.")
     if pre.ndim == 1:
         pre = pre.reshape(1, -1)
     if pre.ndim != 2:

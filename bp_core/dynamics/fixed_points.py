@@ -1,0 +1,107 @@
+"""Fixed points of a vector field: found from a grid of seeds, classified by their eigenvalues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from bp_core.dynamics.vector_field import VectorField
+
+__all__ = ["FixedPoint", "classify", "find_fixed_points", "STABILITY_CLASSES"]
+
+STABILITY_CLASSES = ("stable point", "unstable point", "stable node", "unstable node", "stable focus",
+                     "unstable focus", "saddle", "center", "degenerate")
+
+
+@dataclass
+class FixedPoint:
+    """A fixed point: its position, Jacobian, eigenvalues and stability class."""
+
+    position: dict[str, float]
+    jacobian: np.ndarray
+    eigenvalues: np.ndarray
+    stability: str
+
+    @property
+    def is_stable(self) -> bool:
+        """True for a stable point, node or focus."""
+        return self.stability.startswith("stable")
+
+    def describe(self) -> str:
+        """One line like ``Fixed point at v=-0.27..., w=0.53... is a unstable-node.``"""
+        where = ", ".join(f"{k}={v}" for k, v in self.position.items())
+        return f"at {where} is a {self.stability.replace(' ', '-')}."
+
+
+def classify(jacobian: np.ndarray, tol: float = 1e-9) -> tuple[np.ndarray, str]:
+    """Return the eigenvalues of a 1x1 or 2x2 Jacobian and the stability class they give."""
+    jacobian = np.atleast_2d(np.asarray(jacobian, dtype=float))
+    eig = np.linalg.eigvals(jacobian)
+    if jacobian.shape == (1, 1):
+        value = jacobian[0, 0]
+        label = "degenerate" if abs(value) <= tol else ("stable point" if value < 0 else "unstable point")
+        return eig, label
+    scale = max(1.0, float(np.max(np.abs(eig))))
+    re, im = eig.real, eig.imag
+    if np.any(np.abs(eig) <= tol * scale):
+        return eig, "degenerate"
+    if np.all(np.abs(im) <= tol * scale):
+        if np.all(re < 0):
+            return eig, "stable node"
+        if np.all(re > 0):
+            return eig, "unstable node"
+        return eig, "saddle"
+    if np.all(np.abs(re) <= tol * scale):
+        return eig, "center"
+    return eig, "stable focus" if re[0] < 0 else "unstable focus"
+
+
+def find_fixed_points(field: VectorField, ranges: list[tuple[float, float]], p=(), seeds: int = 21,
+                      tol: float = 1e-10) -> list[np.ndarray]:
+    """All fixed points inside ``ranges``, by Newton's method from a grid of seeds.
+
+    In 1-D the sign changes of f on a fine grid are refined with Brent's method, and
+    grid minima of |f| catch tangent roots.
+    """
+    if field.dim == 1:
+        return _roots_1d(field, ranges[0], p, tol)
+    axes = [np.linspace(lo, hi, seeds) for lo, hi in ranges]
+    grid = np.array(np.meshgrid(*axes, indexing="ij")).reshape(field.dim, -1).T
+    found: list[np.ndarray] = []
+    span = np.array([hi - lo for lo, hi in ranges])
+    for seed in grid:
+        sol = optimize.root(lambda x: field.f(x, p), seed, jac=lambda x: field.jacobian(x, p), method="hybr",
+                            tol=tol)
+        x = sol.x
+        if not np.all(np.isfinite(x)) or np.max(np.abs(field.f(x, p))) > 1e-8:
+            continue
+        if any(x[k] < lo - 1e-9 * span[k] or x[k] > hi + 1e-9 * span[k] for k, (lo, hi) in enumerate(ranges)):
+            continue
+        if all(np.max(np.abs(x - y) / span) > 1e-6 for y in found):
+            found.append(x)
+    return sorted(found, key=lambda x: tuple(x))
+
+
+def _roots_1d(field: VectorField, bounds: tuple[float, float], p, tol: float) -> list[np.ndarray]:
+    lo, hi = bounds
+    xs = np.linspace(lo, hi, 4001)
+    fx = field.f(xs[None, :], p)[0]
+    roots = []
+    for k in np.nonzero(np.sign(fx[:-1]) * np.sign(fx[1:]) < 0)[0]:
+        roots.append(optimize.brentq(lambda x: field.f(np.array([x]), p)[0], xs[k], xs[k + 1], xtol=tol))
+    roots += [xs[k] for k in np.nonzero(fx == 0)[0]]
+    magnitude = np.abs(fx)
+    for k in range(1, xs.size - 1):  # tangent roots: local minima of |f| that reach zero
+        if magnitude[k] <= magnitude[k - 1] and magnitude[k] <= magnitude[k + 1] and magnitude[k] < 1e-3:
+            res = optimize.minimize_scalar(lambda x: abs(field.f(np.array([x]), p)[0]),
+                                           bounds=(xs[k - 1], xs[k + 1]), method="bounded",
+                                           options={"xatol": 1e-12})
+            if abs(field.f(np.array([res.x]), p)[0]) < 1e-10:
+                roots.append(res.x)
+    unique: list[float] = []
+    for r in sorted(roots):
+        if not unique or abs(r - unique[-1]) > 1e-7 * (hi - lo):
+            unique.append(r)
+    return [np.array([r]) for r in unique]

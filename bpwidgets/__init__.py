@@ -1,7 +1,16 @@
 """bpwidgets: live Jupyter widgets for the bp_core engine.
 
-The widgets are being built; this release ships the ``bpwidgets`` command, whose
-``demo`` runs a bundled example of the engine.
+``ParameterPanel`` edits parameters, ``LiveRunner`` re-runs a compiled network on a
+worker thread and streams its monitors, and the explorers assemble them with bqplot
+figures and the canvas-drawn ``RasterCanvas``.
 """
 
+from bpwidgets.apps import BifurcationExplorer, NetworkExplorer, PhasePlaneExplorer
+from bpwidgets.params import ParameterPanel
+from bpwidgets.raster_canvas import RasterCanvas
+from bpwidgets.runner import Frame, LiveRunner
+
 __version__ = "0.1.0"
+
+__all__ = ["ParameterPanel", "LiveRunner", "Frame", "NetworkExplorer", "PhasePlaneExplorer", "BifurcationExplorer",
+           "RasterCanvas", "__version__"]

@@ -148,6 +148,14 @@ class Network:
         self._call(kernel, plan, [values[name] for name in plan.args])
         return plan.source
 
+    def rewind(self, t_start: float = 0.0) -> None:
+        """Start time again at ``t_start`` for the next :meth:`advance` (the state is kept)."""
+        self._start_epoch(float(t_start))
+
+    def reseed(self, seed: int) -> None:
+        """Restart the network's random numbers from ``seed``."""
+        self._rng = np.random.default_rng(int(seed))
+
     def advance(self, duration: float | None = None, inputs: Any = (), n_steps: int | None = None
                 ) -> dict[str, DictPlus]:
         """Continue the current run and return what the monitors recorded meanwhile.

@@ -1,0 +1,182 @@
+"""NetworkExplorer: live parameters, a streaming raster, population rate, traces and a summary."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+import bp_core as bp
+from bpwidgets.params import ParameterPanel
+from bpwidgets.plots.figures import line_figure, set_lines
+from bpwidgets.raster_canvas import RasterCanvas
+from bpwidgets.runner import Frame, LiveRunner
+
+__all__ = ["NetworkExplorer"]
+
+
+class NetworkExplorer:
+    """Explore a network: move a slider and watch the new run stream in.
+
+    Parameters
+    ----------
+    net : bp.Network
+    inputs : list of (target, key, value[, op])
+        Inputs of every pass; a scalar value gets its own slider.
+    duration : float
+        Length of a pass (ms).
+    params : dict, optional
+        Object -> parameter names to expose (default: every scalar parameter of every object).
+    group : bp.NeuGroup, optional
+        The group whose ``spike`` monitor feeds the raster and rate (default: the first that monitors spikes).
+    traces : sequence of int
+        Neurons whose ``V`` is drawn, when ``V`` is monitored.
+    chunk : float
+        Streaming chunk (ms).
+    ranges : dict, optional
+        Parameter name -> (min, max).
+    """
+
+    def __init__(self, net: bp.Network, inputs: Any = (), duration: float = 500.0, params: dict | None = None,
+                 group: bp.NeuGroup | None = None, traces=(0,), chunk: float = 20.0, ranges: dict | None = None,
+                 autostart: bool = True):
+        self.net = net
+        self.group = group or next((o for o in net.objects if isinstance(o, bp.NeuGroup) and 'spike' in o.monitors),
+                                   None)
+        if self.group is None:
+            raise bp.errors.ModelUseError("NetworkExplorer needs a NeuGroup that monitors 'spike'.")
+        targets = params if params is not None else {o: None for o in net.objects if len(o.pars)}
+        self.panels = [ParameterPanel(obj, names, ranges=_ranges_for(obj, names, ranges))
+                       for obj, names in targets.items()]
+        self._inputs = [tuple(i) for i in ([inputs] if inputs and isinstance(inputs[0], bp.core.Ensemble)
+                                           else list(inputs))]
+        self.input_values = {f"input{k}": float(i[2]) for k, i in enumerate(self._inputs) if np.isscalar(i[2])}
+        if self.input_values:
+            self.panels.append(ParameterPanel(self.input_values, ranges=ranges and
+                                              {k: v for k, v in ranges.items() if k in self.input_values}))
+        self.runner = LiveRunner(net, inputs=self._current_inputs, duration=duration, chunk=chunk)
+        self.runner.subscribe(self._on_frame)
+        for panel in self.panels:
+            panel.on_change(lambda name, value: self.runner.restart())
+        self.traces = [t for t in traces if t < self.group.num] if 'V' in self.group.monitors else []
+        self._build_view(duration)
+        self._spikes: list[np.ndarray] = []
+        self._voltages: list[np.ndarray] = []
+        self._ts: list[np.ndarray] = []
+        if autostart:
+            self.runner.restart()
+
+    @property
+    def compile_count(self) -> int:
+        """Compilations of the network's kernel so far (constant while only parameters change)."""
+        return self.net.compile_count
+
+    def _current_inputs(self) -> list:
+        out = []
+        for k, item in enumerate(self._inputs):
+            key = f"input{k}"
+            out.append((item[0], item[1], self.input_values.get(key, item[2]), *item[3:]))
+        return out
+
+    # -- view ----------------------------------------------------------------------------------
+
+    def _build_view(self, duration: float) -> None:
+        self.raster = RasterCanvas(n_neurons=self.group.num, t_start=0.0, t_end=duration, height=260)
+        self.rate_figure, self.rate_lines = line_figure("time (ms)", "rate (Hz)", "population rate")
+        self.trace_figure, self.trace_lines = line_figure("time (ms)", "V", "membrane traces",
+                                                          n_lines=max(1, len(self.traces)))
+        self.summary = widgets.HTML("")
+        self.error = widgets.HTML("")
+        self.status = widgets.HTML("")
+        buttons = []
+        for label, action in (("Run", self.runner.restart), ("Pause", self.runner.pause),
+                              ("Resume", self.runner.resume), ("Stop", self.runner.stop)):
+            button = widgets.Button(description=label, layout=widgets.Layout(width="80px"))
+            button.on_click(lambda _, act=action: act())
+            buttons.append(button)
+        self.duration_box = widgets.BoundedFloatText(value=duration, min=self.net.dt, max=60_000.0,
+                                                     description="duration", layout=widgets.Layout(width="200px"))
+        self.duration_box.observe(self._duration_changed, names="value")
+        self.runner.observe(lambda change: self._show_status(), names=["status", "progress"])
+        self.runner.observe(lambda change: setattr(self.error, "value", _error_html(change["new"])), names="error")
+        children = [widgets.HBox(buttons + [self.duration_box, self.status])]
+        children += [panel.widget for panel in self.panels]
+        children += [self.error, widgets.HTML("<b>spike raster</b>"), self.raster, self.rate_figure]
+        if self.traces:
+            children.append(self.trace_figure)
+        children.append(self.summary)
+        self.widget = widgets.VBox(children)
+
+    def _duration_changed(self, change: dict) -> None:
+        try:
+            value = float(change["new"])
+            if not np.isfinite(value) or not self.net.dt <= value <= 60_000.0:
+                raise ValueError
+        except (TypeError, ValueError):
+            self.error.value = _error_html(f"duration must be between {self.net.dt} and 60000 ms.")
+            self.duration_box.value = self.runner.duration
+            return
+        self.runner.duration = value
+        self.raster.t_end = value
+        self.runner.restart()
+
+    def _show_status(self) -> None:
+        self.status.value = html.escape(f"{self.runner.status} {100 * self.runner.progress:.0f}%")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    # -- frames --------------------------------------------------------------------------------
+
+    def _on_frame(self, frame: Frame) -> None:
+        if frame.kind == "start":
+            self._spikes, self._voltages, self._ts = [], [], []
+            self.raster.clear()
+            self.summary.value = ""
+        elif frame.kind == "chunk":
+            mon = frame.monitors[self.group.name]
+            self._spikes.append(mon['spike'])
+            self._ts.append(mon['ts'])
+            self.raster.append_monitor(mon['spike'], mon['ts'])
+            if self.traces:
+                self._voltages.append(mon['V'][:, self.traces])
+            self._draw_lines()
+        elif frame.kind == "done":
+            self._draw_summary()
+
+    def _draw_lines(self) -> None:
+        ts = np.concatenate(self._ts)
+        spikes = np.concatenate(self._spikes)
+        rate = bp.measure.firing_rate(spikes, width=2.0, window="gaussian")
+        set_lines(self.rate_lines, ts[None, :], rate[None, :])
+        if self.traces:
+            voltages = np.concatenate(self._voltages)
+            set_lines(self.trace_lines, np.repeat(ts[None, :], len(self.traces), axis=0), voltages.T)
+
+    def _draw_summary(self) -> None:
+        if not self._spikes:
+            return
+        spikes = np.concatenate(self._spikes)
+        seconds = spikes.shape[0] * self.net.dt / 1000.0
+        mean_rate = spikes.sum() / self.group.num / seconds
+        bin_size = max(1, int(round(2.0 / self.net.dt)))
+        coherence = bp.measure.cross_correlation(spikes, bin_size) if spikes.shape[0] >= bin_size else float("nan")
+        self.last_summary = {"mean_rate": float(mean_rate), "coherence": float(coherence),
+                             "spikes": int(spikes.sum())}
+        self.summary.value = (f"mean rate <b>{mean_rate:.1f} Hz</b> &middot; coherence (2 ms bins) "
+                              f"<b>{coherence:.3f}</b> &middot; {int(spikes.sum())} spikes")
+
+
+def _ranges_for(obj: Any, names: Any, ranges: dict | None) -> dict:
+    if not ranges:
+        return {}
+    keys = names if names is not None else list(obj.pars.keys())
+    return {k: v for k, v in ranges.items() if k in keys}
+
+
+def _error_html(message: str) -> str:
+    return f"<span style='color:#b00'>{html.escape(message)}</span>" if message else ""

@@ -1,0 +1,115 @@
+"""PhasePlaneExplorer: a live phase plane of a NeuType; click to launch trajectories."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+import bp_core as bp
+from bpwidgets.params import ParameterPanel
+from bpwidgets.plots.phase import PhasePlaneFigure
+
+__all__ = ["PhasePlaneExplorer"]
+
+
+class PhasePlaneExplorer:
+    """Nullclines, vector field, fixed points and trajectories of a two-variable model, redrawn as sliders move.
+
+    Parameters
+    ----------
+    model : bp.NeuType
+    target_vars : dict
+        Two variables -> [min, max].
+    fixed_vars : dict, optional
+        Values of the other derivative arguments (each gets a slider).
+    params : list of str, optional
+        Model parameters to expose (default: every scalar parameter used by the equations).
+    ranges : dict, optional
+        Slider ranges.
+    duration : float
+        Length of launched trajectories (ms).
+    """
+
+    def __init__(self, model: bp.NeuType, target_vars: dict, fixed_vars: dict | None = None,
+                 params: list[str] | None = None, ranges: dict | None = None, duration: float = 100.0):
+        self.model = model
+        self.target_vars = {k: tuple(map(float, v)) for k, v in target_vars.items()}
+        if len(self.target_vars) != 2:
+            raise bp.errors.ModelUseError("PhasePlaneExplorer draws two variables; give two target_vars.")
+        self.fixed = {k: float(v) for k, v in (fixed_vars or {}).items()}
+        names = params if params is not None else [p for p in model.pars if np.ndim(model.pars[p]) == 0]
+        self.values = {**self.fixed, **{p: float(model.pars[p]) for p in names}}
+        self.panel = ParameterPanel(self.values, ranges=ranges)
+        self.duration = float(duration)
+        self.names = list(self.target_vars)
+        self.plot = PhasePlaneFigure(self.names, self.target_vars, on_click=self._clicked)
+        self.error = widgets.HTML("")
+        self.info = widgets.HTML("")
+        self._starts: list[dict] = []
+        self.panel.on_change(lambda name, value: self.redraw())
+        clear = widgets.Button(description="Clear trajectories")
+        clear.on_click(lambda _: self.clear_trajectories())
+        self.widget = widgets.VBox([self.panel.widget, widgets.HBox([clear, self.info]), self.error, self.plot.figure])
+        self.redraw()
+
+    def analyzer(self) -> bp.PhasePortraitAnalyzer:
+        """The analyzer for the current slider values."""
+        fixed = {k: self.values[k] for k in self.fixed}
+        pars = {k: v for k, v in self.values.items() if k not in self.fixed}
+        return bp.PhasePortraitAnalyzer(self.model, self.target_vars, fixed_vars=fixed, pars_update=pars)
+
+    def redraw(self) -> None:
+        """Recompute and redraw everything for the current values (trajectories are relaunched)."""
+        try:
+            analyzer = self.analyzer()
+            self.fixed_points = analyzer.fixed_points()
+            nullclines = analyzer.nullclines()
+            grid = analyzer.vector_field()
+        except Exception as err:  # shown in the widget, the last good picture stays
+            self.error.value = _error_html(err)
+            return
+        self.error.value = ""
+        self._analyzer = analyzer
+        self.plot.show_nullclines(nullclines)
+        self.plot.show_field(grid)
+        self.plot.show_fixed_points(self.fixed_points)
+        self.info.value = html.escape("; ".join(f"{p.stability} at ({p.position[self.names[0]]:.3f}, "
+                                                f"{p.position[self.names[1]]:.3f})" for p in self.fixed_points))
+        starts, self._starts = self._starts, []
+        self.plot.clear_trajectories()
+        for start in starts:
+            self.launch(start)
+
+    def _clicked(self, x: float, y: float) -> None:
+        self.launch({self.names[0]: x, self.names[1]: y})
+
+    def launch(self, initial: dict[str, float]) -> None:
+        """Add the trajectory starting at ``initial`` (values outside the plane are refused)."""
+        try:
+            for name in self.names:
+                value = float(initial[name])
+                lo, hi = self.target_vars[name]
+                if not np.isfinite(value) or not lo <= value <= hi:
+                    raise bp.errors.ModelUseError(f"start {name}={value!r} lies outside [{lo}, {hi}].")
+            trajectory = self._analyzer.trajectory(initial, self.duration)
+        except Exception as err:
+            self.error.value = _error_html(err)
+            return
+        self._starts.append(dict(initial))
+        self.plot.add_trajectory(trajectory.values[self.names[0]], trajectory.values[self.names[1]])
+
+    def clear_trajectories(self) -> None:
+        """Remove every trajectory."""
+        self._starts = []
+        self.plot.clear_trajectories()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def _error_html(err: Exception) -> str:
+    return f"<span style='color:#b00'>{html.escape(type(err).__name__ + ': ' + str(err).splitlines()[0])}</span>"

@@ -1,0 +1,85 @@
+"""RasterCanvas: a canvas-drawn spike raster fed with binary chunks (an anywidget)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anywidget
+import numpy as np
+from traitlets import Float, Int, Unicode, validate
+
+from bpwidgets.bundle import STATIC_MODULE
+from bpwidgets.traits import array_to_bytes, finite_number
+
+__all__ = ["RasterCanvas"]
+
+
+class RasterCanvas(anywidget.AnyWidget):
+    """A spike raster drawn on an HTML canvas.
+
+    Spikes travel as float32 times and int32 indices in binary buffers, and each
+    :meth:`append` draws only the new chunk, so rasters of millions of spikes stay fast.
+    The Python side keeps every spike, and sends them all when a view (re)opens.
+    """
+
+    _esm = STATIC_MODULE
+    n_neurons = Int(1, help="Number of rows.").tag(sync=True)
+    t_start = Float(0.0, help="Left edge (ms).").tag(sync=True)
+    t_end = Float(100.0, help="Right edge (ms).").tag(sync=True)
+    width = Int(640).tag(sync=True)
+    height = Int(300).tag(sync=True)
+    color = Unicode("#222").tag(sync=True)
+    marker_size = Float(2.0).tag(sync=True)
+    drawn = Int(0, help="Spikes the front end has drawn (reported back).").tag(sync=True)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._times = np.zeros(0, dtype=np.float32)
+        self._indices = np.zeros(0, dtype=np.int32)
+        self.on_msg(self._handle_message)
+
+    @validate("t_start", "t_end", "marker_size")
+    def _finite(self, proposal: dict) -> float:
+        return finite_number(proposal["value"], proposal["trait"].name)
+
+    @validate("n_neurons", "width", "height", "drawn")
+    def _non_negative(self, proposal: dict) -> int:
+        value = int(proposal["value"])
+        if value < 0 or value > 10**9:
+            raise ValueError(f"{proposal['trait'].name} must be between 0 and 1e9, got {value}.")
+        return value
+
+    @property
+    def spike_count(self) -> int:
+        """Spikes held on the Python side."""
+        return int(self._times.size)
+
+    def clear(self) -> None:
+        """Remove every spike."""
+        self._times = np.zeros(0, dtype=np.float32)
+        self._indices = np.zeros(0, dtype=np.int32)
+        self.send({"type": "clear"})
+
+    def append(self, times: Any, indices: Any) -> None:
+        """Add spikes (times in ms, neuron indices) and draw them."""
+        times = np.asarray(times, dtype=np.float32).ravel()
+        indices = np.asarray(indices, dtype=np.int32).ravel()
+        if times.size != indices.size:
+            raise ValueError(f"append got {times.size} times and {indices.size} indices.")
+        self._times = np.concatenate([self._times, times])
+        self._indices = np.concatenate([self._indices, indices])
+        self._send_chunk(times, indices)
+
+    def append_monitor(self, spikes: np.ndarray, ts: np.ndarray) -> None:
+        """Add the spikes of a monitor slice (steps x neurons) recorded at times ``ts``."""
+        steps, neurons = np.nonzero(np.asarray(spikes))
+        self.append(np.asarray(ts)[steps], neurons)
+
+    def _send_chunk(self, times: np.ndarray, indices: np.ndarray) -> None:
+        self.send({"type": "append", "n": int(times.size)},
+                  buffers=[array_to_bytes(times, "float32"), array_to_bytes(indices, "int32")])
+
+    def _handle_message(self, _: Any, content: dict, buffers: Any = None) -> None:
+        if isinstance(content, dict) and content.get("type") == "request_all":
+            self.send({"type": "clear"})
+            self._send_chunk(self._times, self._indices)

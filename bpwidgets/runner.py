@@ -1,0 +1,267 @@
+"""LiveRunner: runs a network on a worker thread in chunks and streams each chunk to subscribers.
+
+One pass runs the network from its initial state for ``duration`` ms. A new request
+(a parameter or input changed) cancels the pass at the next chunk boundary and
+starts a new one; passes never overlap. The compiled kernel releases the GIL, so the
+kernel stays responsive while the worker runs. Everything subscribers see, and every
+trait change, happens on the kernel's event loop, never on the worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from traitlets import Float, HasTraits, Int, Unicode
+
+import bp_core as bp
+
+__all__ = ["LiveRunner", "Frame"]
+
+
+@dataclass
+class Frame:
+    """One message of a pass.
+
+    Attributes
+    ----------
+    kind : str
+        'start', 'chunk', 'done', 'cancelled' or 'error'.
+    generation : int
+        Which pass it belongs to.
+    monitors : dict
+        For 'chunk': object name -> {monitor key -> new rows, 'ts' -> times}.
+    message : str
+        For 'error': a short description.
+    """
+
+    kind: str
+    generation: int
+    monitors: dict = field(default_factory=dict)
+    message: str = ""
+
+
+class LiveRunner(HasTraits):
+    """Run a Network again and again as its parameters change, streaming the monitors.
+
+    Parameters
+    ----------
+    net : bp.Network
+    inputs : list or callable, optional
+        Inputs as for ``Network.run``, or a function returning them (read at each pass start).
+    duration : float
+        Length of one pass (ms).
+    chunk : float
+        Simulated time per chunk (ms); a cancel or stop takes effect at the next chunk boundary.
+    seed : int, optional
+        Seed of each pass's random numbers (the same for every pass, so changes show their own effect).
+    """
+
+    status = Unicode("idle", help="idle, running, paused, done, stopped or error")
+    error = Unicode("", help="Short message of the last error, empty otherwise.")
+    progress = Float(0.0, help="Fraction of the current pass done.")
+    duration = Float(500.0, help="Length of one pass in ms.")
+    completed_passes = Int(0, help="Passes that ran to the end.")
+
+    def __init__(self, net: bp.Network, inputs: Any = (), duration: float = 500.0, chunk: float = 20.0,
+                 seed: int | None = None):
+        super().__init__(duration=float(duration))
+        if not isinstance(net, bp.Network):
+            raise bp.errors.ModelUseError(f"LiveRunner needs a bp.Network, got {net!r}.")
+        self.net = net
+        self.inputs = inputs
+        self.chunk = float(chunk)
+        self.seed = int(np.random.randint(0, 2**31 - 1)) if seed is None else int(seed)
+        self._initial = self._snapshot()
+        self._subscribers: list[Callable[[Frame], None]] = []
+        self._cond = threading.Condition()
+        self._requested = 0
+        self._served = 0
+        self._busy = False
+        self._paused = False
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+        self._pending: queue.SimpleQueue = queue.SimpleQueue()
+        try:
+            self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop = None  # no running loop (a script or a test): frames wait for deliver_pending()
+
+    # -- control --------------------------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[Frame], None]) -> None:
+        """Receive every frame (on the kernel's event loop)."""
+        self._subscribers.append(callback)
+
+    def restart(self) -> int:
+        """Cancel the current pass (at its next chunk) and start a new one; returns its generation."""
+        with self._cond:
+            self._requested += 1
+            self._stopped = False
+            self._paused = False
+            generation = self._requested
+            self._cond.notify_all()
+        self.status = "running"
+        self._ensure_thread()
+        return generation
+
+    run = restart
+
+    def stop(self) -> None:
+        """End the current pass at its next chunk boundary."""
+        with self._cond:
+            self._stopped = True
+            self._paused = False
+            self._cond.notify_all()
+
+    def pause(self) -> None:
+        """Hold the current pass between two chunks."""
+        with self._cond:
+            self._paused = True
+        self.status = "paused"
+
+    def resume(self) -> None:
+        """Continue a paused pass."""
+        with self._cond:
+            self._paused = False
+            self._cond.notify_all()
+        self.status = "running"
+
+    def reset(self) -> int:
+        """Restore the initial state and start a new pass."""
+        return self.restart()
+
+    def wait(self, timeout: float = 60.0) -> bool:
+        """Block until no pass is running or requested, then deliver pending frames; True if idle."""
+        with self._cond:
+            idle = self._cond.wait_for(lambda: not self._busy and self._served >= self._requested, timeout)
+        self.deliver_pending()
+        return idle
+
+    def deliver_pending(self) -> None:
+        """Deliver frames queued for the main thread (used when no event loop runs)."""
+        while True:
+            try:
+                frame = self._pending.get_nowait()
+            except queue.Empty:
+                return
+            self._deliver(frame)
+
+    def close(self) -> None:
+        """Stop the worker thread."""
+        self.stop()
+        with self._cond:
+            self._requested = -1
+            self._cond.notify_all()
+
+    # -- worker ------------------------------------------------------------------------------------
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._work, name="bpwidgets-runner", daemon=True)
+            self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._requested != self._served)
+                if self._requested < 0:
+                    return
+                generation = self._requested
+                self._served = generation
+                self._busy = True
+            try:
+                self._run_pass(generation)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+    def _cancelled(self, generation: int) -> bool:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._paused or self._requested != generation or self._stopped)
+            return self._requested != generation or self._stopped
+
+    def _run_pass(self, generation: int) -> None:
+        net = self.net
+        self._restore()
+        net.rewind(0.0)
+        net.reseed(self.seed)
+        total = int(round(self.duration / net.dt))
+        per_chunk = max(1, int(round(self.chunk / net.dt)))
+        inputs = self.inputs() if callable(self.inputs) else self.inputs
+        self._post(Frame("start", generation))
+        done = 0
+        while done < total:
+            if self._cancelled(generation):
+                self._post(Frame("cancelled", generation))
+                return
+            steps = min(per_chunk, total - done)
+            try:
+                chunk = net.advance(n_steps=steps, inputs=_slice_inputs(inputs, done, steps, total))
+            except Exception as err:  # shown in the widget: the model's error, not a traceback
+                self._post(Frame("error", generation, message=f"{type(err).__name__}: {str(err).splitlines()[0]}"))
+                return
+            monitors = {name: {k: np.array(v) for k, v in mon.items()} for name, mon in chunk.items()}
+            done += steps
+            self._post(Frame("chunk", generation, monitors, message=f"{done / total:.6f}"))
+        self._post(Frame("done", generation))
+
+    def _snapshot(self) -> list[tuple[Any, np.ndarray]]:
+        return [(obj, obj.ST['_data'].copy()) for obj in self.net.objects]
+
+    def _restore(self) -> None:
+        for obj, data in self._initial:
+            obj.ST['_data'][...] = data
+            obj.ST.version += 1
+
+    def save_state(self) -> None:
+        """Make the objects' current state the initial state of every later pass."""
+        self._initial = self._snapshot()
+
+    # -- delivery on the main thread ------------------------------------------------------------
+
+    def _post(self, frame: Frame) -> None:
+        if self._loop is not None and self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._deliver, frame)
+        else:
+            self._pending.put(frame)
+
+    def _deliver(self, frame: Frame) -> None:
+        if frame.generation != self._requested and frame.kind != "cancelled":
+            return  # a frame of a pass already replaced: drop it
+        if frame.kind == "start":
+            self.error = ""
+            self.progress = 0.0
+            self.status = "running"
+        elif frame.kind == "chunk":
+            self.progress = float(frame.message)
+        elif frame.kind == "done":
+            self.progress = 1.0
+            self.status = "done"
+            self.completed_passes += 1
+        elif frame.kind == "error":
+            self.error = frame.message
+            self.status = "error"
+        elif frame.kind == "cancelled" and frame.generation == self._requested:
+            self.status = "stopped"
+        for callback in self._subscribers:
+            callback(frame)
+
+
+def _slice_inputs(inputs: Any, start: int, steps: int, total: int) -> Any:
+    """Cut time-varying input values (one row per step of the pass) to the current chunk."""
+    if not inputs:
+        return inputs
+    items = [inputs] if isinstance(inputs[0], bp.core.Ensemble) else list(inputs)
+    out = []
+    for item in items:
+        value = np.asarray(item[2]) if not np.isscalar(item[2]) else item[2]
+        if np.ndim(value) >= 1 and np.shape(value)[0] == total and total != getattr(item[0], "num", -1):
+            value = value[start:start + steps]
+        out.append((item[0], item[1], value, *item[3:]))
+    return out

@@ -1,0 +1,59 @@
+// RasterCanvas front end (anywidget): draws spikes on a canvas from binary chunks, appending as
+// they arrive, so rasters far larger than an SVG scatter can hold stay fast.
+import { appendChunk, createStore, decodeChunk, pixels } from "./raster_logic.js";
+
+/** @param {{ model: any, el: HTMLElement }} context */
+function render({ model, el }) {
+  const canvas = document.createElement("canvas");
+  canvas.className = "bp-raster-canvas";
+  el.appendChild(canvas);
+  const context = canvas.getContext("2d");
+  let store = createStore();
+
+  const view = () => ({
+    t0: model.get("t_start"), t1: model.get("t_end"), n: model.get("n_neurons"),
+    width: model.get("width"), height: model.get("height"),
+  });
+
+  const drawChunk = (chunk) => {
+    const xy = pixels(chunk, view());
+    context.fillStyle = model.get("color");
+    const size = model.get("marker_size");
+    for (let k = 0; k < xy.length; k += 2) context.fillRect(xy[k], xy[k + 1] - size / 2, size, size);
+  };
+
+  const redraw = () => {
+    canvas.width = model.get("width");
+    canvas.height = model.get("height");
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    drawChunk({ times: store.times.subarray(0, store.length), indices: store.indices.subarray(0, store.length) });
+    model.set("drawn", store.length);
+    model.save_changes();
+  };
+
+  const onMessage = (msg, buffers) => {
+    if (msg.type === "clear") {
+      store = createStore();
+      redraw();
+    } else if (msg.type === "append") {
+      const chunk = decodeChunk(buffers[0], buffers[1]);
+      store = appendChunk(store, chunk);
+      drawChunk(chunk);
+      model.set("drawn", store.length);
+      model.save_changes();
+    }
+  };
+
+  model.on("msg:custom", onMessage);
+  for (const name of ["t_start", "t_end", "n_neurons", "width", "height", "color", "marker_size"]) {
+    model.on(`change:${name}`, redraw);
+  }
+  redraw();
+  model.send({ type: "request_all" });
+  return () => {
+    model.off("msg:custom", onMessage);
+    canvas.remove();
+  };
+}
+
+export default { render };

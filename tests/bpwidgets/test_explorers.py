@@ -1,0 +1,137 @@
+"""Explorers driven from Python: parameters re-run the network, marks change, compile_count stays."""
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bpwidgets import BifurcationExplorer, NetworkExplorer, PhasePlaneExplorer, RasterCanvas
+from bpwidgets.bundle import STATIC_MODULE, bundle
+from bpwidgets.traits import array_to_bytes, bytes_to_array
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_network_explorer_streams_and_reruns_without_recompiling(gamma):
+    net, neu, syn = gamma
+    explorer = NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=60., params={syn: ['g_max']},
+                               traces=(0, 1), chunk=15.)
+    explorer.runner.wait()
+    first_rate = np.array(explorer.rate_lines.y).copy()
+    first_spikes = explorer.raster.spike_count
+    compiled = explorer.compile_count
+    assert first_spikes > 0 and explorer.last_summary["spikes"] == first_spikes
+    assert np.array(explorer.trace_lines.y).shape == (2, 1500)
+    explorer.panels[0].g_max = explorer.panels[0].g_max * 1.8
+    explorer.runner.wait()
+    assert not np.array_equal(np.array(explorer.rate_lines.y), first_rate)
+    assert explorer.compile_count == compiled
+    assert 0.0 <= explorer.last_summary["coherence"] <= 1.0
+
+
+def test_network_explorer_input_slider_and_duration(gamma):
+    net, neu, _ = gamma
+    explorer = NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=30., params={}, chunk=10.)
+    explorer.runner.wait()
+    quiet = explorer.last_summary["spikes"]
+    input_panel = explorer.panels[-1]
+    input_panel.input0 = 2.4
+    explorer.runner.wait()
+    assert explorer.last_summary["spikes"] > quiet
+    explorer.duration_box.value = 40.0
+    explorer.runner.wait()
+    assert explorer.raster.t_end == 40.0 and explorer.runner.duration == 40.0
+    explorer.duration_box.set_state({"value": float("nan")})
+    assert explorer.runner.duration == 40.0 and "duration must be" in explorer.error.value
+
+
+def _broken(ST, _t, table):
+    ST['V'] = table[int(ST['idx']) + 100]
+    ST['spike'] = 0.
+
+
+def test_network_explorer_shows_model_errors():
+    model = bp.NeuType(name='Broken', ST=bp.types.NeuState('V', 'spike', idx=0.), steps=_broken, mode='scalar')
+    group = bp.NeuGroup(model, 2, monitors=['spike'], satisfies={'table': np.zeros(3)})
+    explorer = NetworkExplorer(bp.Network(group), duration=5., params={})
+    explorer.runner.wait()
+    assert "RunError" in explorer.error.value and "Traceback" not in explorer.error.value
+
+
+def get_fhn(a=0.7, b=0.8, tau=12.5):
+    state = bp.types.NeuState({'v': 0., 'w': 1., 'spike': 0., 'input': 0.})
+
+    @bp.integrate
+    def int_w(w, t, v):
+        return (v + a - b * w) / tau
+
+    @bp.integrate
+    def int_v(v, t, w, Iext):
+        return v - v * v * v / 3 - w + Iext
+
+    def update(ST, _t):
+        ST['w'] = int_w(ST['w'], _t, ST['v'])
+        ST['v'] = int_v(ST['v'], _t, ST['w'], ST['input'])
+        ST['input'] = 0.
+
+    return bp.NeuType(name='FHN', ST=state, steps=update)
+
+
+def test_phase_plane_explorer_redraws_and_launches_trajectories():
+    explorer = PhasePlaneExplorer(get_fhn(), {'v': [-3, 3], 'w': [-3, 3]}, fixed_vars={'Iext': 0.8},
+                                  params=['a', 'b', 'tau'])
+    assert [p.stability for p in explorer.fixed_points] == ["unstable node"]
+    assert len(explorer.plot.nullclines[0].x) > 100
+    before = np.array(explorer.plot.nullclines[0].y).copy()
+    explorer.plot.launcher.x = [-2.8]
+    explorer.plot.launcher.y = [-1.8]  # what a click on the plane sends
+    assert explorer.plot.trajectories.visible and np.atleast_2d(explorer.plot.trajectories.x).shape[0] == 1
+    explorer.panel.Iext = 0.0
+    assert [p.stability for p in explorer.fixed_points] == ["stable focus"] or \
+        explorer.fixed_points[0].is_stable
+    assert not np.array_equal(np.array(explorer.plot.nullclines[0].y), before)
+    assert np.atleast_2d(explorer.plot.trajectories.x).shape[0] == 1  # relaunched with the new field
+    explorer.launch({'v': 99.0, 'w': 0.0})
+    assert "outside" in explorer.error.value
+
+
+def test_bifurcation_explorer_marks_the_parameter_and_hopf():
+    explorer = BifurcationExplorer(get_fhn(), {'Iext': [0., 1.]}, {'v': [-3, 3], 'w': [-3, 3]}, params=['a'],
+                                   par_resolution=0.01)
+    hopf = [p for p in explorer.points if p.kind == "hopf"]
+    assert len(hopf) == 1 and abs(hopf[0].par['Iext'] - 0.3313) < 1e-3
+    explorer.marker_panel.Iext = 0.25
+    assert list(explorer.plot.marker.x) == [0.25, 0.25]
+    explorer.panel.a = 0.9
+    assert abs(explorer.points[0].par['Iext'] - 0.3313) > 0.1
+    assert len(explorer.plot.cycles.x) > 0
+
+
+def test_raster_canvas_sends_binary_chunks():
+    canvas = RasterCanvas(n_neurons=3, t_end=10.)
+    sent = []
+    canvas.send = lambda content, buffers=None: sent.append((content, buffers))
+    spikes = np.zeros((4, 3))
+    spikes[1, 2] = spikes[3, 0] = 1
+    canvas.append_monitor(spikes, np.arange(4) * 0.5)
+    content, buffers = sent[-1]
+    assert content == {"type": "append", "n": 2} and all(isinstance(b, bytes) for b in buffers)
+    np.testing.assert_array_equal(bytes_to_array(buffers[0], "float32"), [0.5, 1.5])
+    np.testing.assert_array_equal(bytes_to_array(buffers[1], "int32"), [2, 0])
+    canvas._handle_message(None, {"type": "request_all"})
+    assert sent[-2][0] == {"type": "clear"} and sent[-1][0]["n"] == 2 == canvas.spike_count
+    with pytest.raises(Exception):
+        canvas.t_end = float("nan")
+    assert array_to_bytes([1.0], "float32") == np.float32(1.0).tobytes()
+
+
+def test_shipped_front_end_module_is_the_bundle_of_js_sources():
+    assert STATIC_MODULE.read_text() == bundle(ROOT / "js")
+
+
+def test_js_logic_passes_node_tests():
+    result = subprocess.run(["node", "--test", str(ROOT / "js")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "# fail 0" in result.stdout

@@ -1,0 +1,144 @@
+"""ParameterPanel and LiveRunner without a browser."""
+
+import asyncio
+import threading
+import time
+
+import numpy as np
+import pytest
+from traitlets import TraitError
+
+import bp_core as bp
+from bpwidgets import LiveRunner, ParameterPanel
+
+
+def test_panel_mirrors_parameters_and_writes_them(gamma):
+    net, neu, syn = gamma
+    panel = ParameterPanel(syn, names=['g_max'])
+    assert panel.g_max == pytest.approx(0.1 / 30) and panel.ranges['g_max'] == (0.0, pytest.approx(0.2 / 30))
+    seen = []
+    panel.on_change(lambda name, value: seen.append((name, value)))
+    panel.g_max = 0.002
+    assert syn.pars['g_max'] == 0.002 and seen == [('g_max', 0.002)]
+    panel.reset()
+    assert syn.pars['g_max'] == pytest.approx(0.1 / 30)
+    with pytest.raises(bp.errors.ModelUseError, match="Did you mean 'g_max'"):
+        ParameterPanel(syn, names=['gmax'])
+
+
+def test_slider_and_code_are_the_same_thing(gamma):
+    _, _, syn = gamma
+    panel = ParameterPanel(syn, names=['g_max'])
+    slider = panel.widget and panel.sliders['g_max']
+    slider.value = 0.005
+    assert panel.g_max == pytest.approx(0.005) and syn.pars['g_max'] == pytest.approx(0.005)
+    panel.g_max = 0.001
+    assert slider.value == pytest.approx(0.001)
+
+
+@pytest.mark.parametrize("state", [{"max": 1e9, "value": 1e9}, {"value": float("nan")}, {"min": -5.0, "value": -5.0}])
+def test_crafted_browser_values_are_refused_and_the_model_keeps_its_state(gamma, state):
+    _, _, syn = gamma
+    panel = ParameterPanel(syn, names=['g_max'])
+    slider = panel.widget and panel.sliders['g_max']
+    before = syn.pars['g_max']
+    slider.set_state(state)  # what a comm message from the front end does
+    assert syn.pars['g_max'] == before and panel.g_max == before
+    assert slider.value == pytest.approx(before)
+    assert "must" in panel.message
+    with pytest.raises(TraitError):
+        panel.g_max = float("inf")
+
+
+def test_runner_streams_chunks_and_completes_a_pass(gamma):
+    net, neu, _ = gamma
+    runner = LiveRunner(net, inputs=[(neu, 'ST.input', 1.2)], duration=40., chunk=10.)
+    frames = []
+    runner.subscribe(frames.append)
+    runner.restart()
+    assert runner.wait()
+    kinds = [f.kind for f in frames]
+    assert kinds == ["start", "chunk", "chunk", "chunk", "chunk", "done"]
+    assert frames[1].monitors[neu.name]['spike'].shape == (250, 30)
+    np.testing.assert_allclose(frames[2].monitors[neu.name]['ts'][0], 10.0)
+    assert runner.status == "done" and runner.completed_passes == 1 and runner.progress == 1.0
+
+
+def test_passes_restart_from_the_same_state_and_are_reproducible(gamma):
+    net, neu, _ = gamma
+    runner = LiveRunner(net, inputs=[(neu, 'ST.input', 1.2)], duration=20., chunk=5., seed=3)
+    spikes = []
+    runner.subscribe(lambda f: f.kind == "chunk" and spikes.append(f.monitors[neu.name]['V']))
+    for _ in range(2):
+        runner.restart()
+        runner.wait()
+    half = len(spikes) // 2
+    np.testing.assert_array_equal(np.concatenate(spikes[:half]), np.concatenate(spikes[half:]))
+
+
+def test_burst_of_changes_ends_with_one_pass_for_the_last_value(gamma):
+    net, neu, syn = gamma
+    panel = ParameterPanel(syn, names=['g_max'])
+    runner = LiveRunner(net, inputs=[(neu, 'ST.input', 1.2)], duration=100., chunk=5.)
+    frames = []
+    runner.subscribe(frames.append)
+    panel.on_change(lambda name, value: runner.restart())
+    runner.restart()
+    runner.wait()
+    compiled = net.compile_count
+    values = np.linspace(0.0005, 0.006, 20)
+    start = time.perf_counter()
+    for value in values:
+        panel.g_max = value
+        time.sleep(0.045)
+    assert time.perf_counter() - start < 1.5
+    runner.wait()
+    last = runner._requested
+    assert [f.kind for f in frames if f.generation == last].count("done") == 1
+    assert not [f for f in frames if f.kind == "error"]
+    assert syn.pars['g_max'] == values[-1] and net.compile_count == compiled
+
+
+def _bad_update(ST, _t, table):
+    ST['V'] = table[int(ST['idx']) + 100]
+
+
+def test_model_errors_surface_in_the_runner():
+    model = bp.NeuType(name='Broken', ST=bp.types.NeuState('V', 'spike', idx=0.), steps=_bad_update, mode='scalar')
+    group = bp.NeuGroup(model, 2, monitors=['spike'], satisfies={'table': np.zeros(3)})
+    runner = LiveRunner(bp.Network(group), duration=5.)
+    runner.restart()
+    runner.wait()
+    assert runner.status == "error" and runner.error.startswith("RunError: step function '_bad_update'")
+    assert "Traceback" not in runner.error
+
+
+def test_stop_ends_a_long_pass_within_a_second(gamma):
+    net, neu, _ = gamma
+    runner = LiveRunner(net, inputs=[(neu, 'ST.input', 1.2)], duration=20000., chunk=10.)
+    runner.restart()
+    time.sleep(0.3)
+    start = time.perf_counter()
+    runner.stop()
+    assert runner.wait(timeout=5.0)
+    assert time.perf_counter() - start < 1.0
+    assert runner.status == "stopped"
+
+
+def test_frames_are_delivered_on_the_event_loop_thread(gamma):
+    net, neu, _ = gamma
+    threads = []
+
+    async def main():
+        runner = LiveRunner(net, inputs=[(neu, 'ST.input', 1.2)], duration=30., chunk=10.)
+        runner.subscribe(lambda frame: threads.append(threading.get_ident()))
+        runner.restart()
+        for _ in range(600):
+            await asyncio.sleep(0.01)
+            if runner.status == "done":
+                return runner
+        raise AssertionError("the pass did not finish")
+
+    runner = asyncio.run(main())
+    assert runner.completed_passes == 1 and len(threads) == 5
+    assert set(threads) == {threading.get_ident()}

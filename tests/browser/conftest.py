@@ -1,0 +1,83 @@
+"""Browser tests: Voila on localhost, driven by Playwright in Debian's Chromium (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = Path(os.environ.get("BP_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def start_voila(notebook_dir: Path, target: str) -> tuple[subprocess.Popen, str]:
+    """Serve one notebook with Voila; returns the process and its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "voila", str(notebook_dir / target), f"--port={port}", "--no-browser",
+         "--Voila.ip=127.0.0.1", "--show_tracebacks=False"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=notebook_dir)
+    url = f"http://127.0.0.1:{port}/"
+    wait_for_http(url)
+    return process, url
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+
+
+def open_page(browser, url: str, viewport=(1200, 1400)):
+    """A page whose console errors are collected; requests leaving localhost get an empty answer.
+
+    This machine has no network: Voila's template asks a CDN for its icon font, which a
+    user's machine would load. Everything served by the app itself stays checked.
+    """
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.route(lambda url: not url.startswith(("http://127.0.0.1", "http://localhost", "ws://127.0.0.1")),
+               lambda route: route.fulfill(status=200, body="", content_type="text/css"))
+    page.goto(url, timeout=120_000)
+    return page, errors

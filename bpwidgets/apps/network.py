@@ -73,6 +73,12 @@ class NetworkExplorer:
         """Compilations of the network's kernel so far (constant while only parameters change)."""
         return self.net.compile_count
 
+    def reset(self) -> None:
+        """Put every parameter and input back to its initial value and run again."""
+        for panel in self.panels:
+            panel.reset()
+        self.runner.restart()
+
     def _current_inputs(self) -> list:
         out = []
         for k, item in enumerate(self._inputs):
@@ -92,7 +98,7 @@ class NetworkExplorer:
         self.status = widgets.HTML("")
         buttons = []
         for label, action in (("Run", self.runner.restart), ("Pause", self.runner.pause),
-                              ("Resume", self.runner.resume), ("Stop", self.runner.stop)):
+                              ("Resume", self.runner.resume), ("Stop", self.runner.stop), ("Reset", self.reset)):
             button = widgets.Button(description=label, layout=widgets.Layout(width="80px"))
             button.on_click(lambda _, act=action: act())
             buttons.append(button)

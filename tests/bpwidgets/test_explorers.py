@@ -29,6 +29,9 @@ def test_network_explorer_streams_and_reruns_without_recompiling(gamma):
     assert not np.array_equal(np.array(explorer.rate_lines.y), first_rate)
     assert explorer.compile_count == compiled
     assert 0.0 <= explorer.last_summary["coherence"] <= 1.0
+    explorer.reset()
+    explorer.runner.wait()
+    np.testing.assert_array_equal(np.array(explorer.rate_lines.y), first_rate)
 
 
 def test_network_explorer_input_slider_and_duration(gamma):

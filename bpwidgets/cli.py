@@ -1,26 +1,53 @@
-"""The ``bpwidgets`` command."""
+"""The ``bpwidgets`` command: ``bpwidgets demo`` serves the dashboards with Voila."""
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
+
+from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS
+
+
+def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directory=DASHBOARD_DIR) -> list[str]:
+    """The Voila command line serving the dashboards (code hidden, no tracebacks, idle kernels culled)."""
+    command = [sys.executable, "-m", "voila", str(directory), f"--port={port}", "--Voila.ip=127.0.0.1",
+               "--show_tracebacks=False", "--strip_sources=True",
+               f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
+               f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_timeout // 2))}",
+               "--MappingKernelManager.cull_connected=False"]
+    if not open_browser:
+        command.append("--no-browser")
+    return command
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``bpwidgets`` command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="bpwidgets", description="Neuronal dynamics in Jupyter.")
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser(
-        "demo", help="run the bundled example (the Voila dashboards will be served here once they exist)")
-    demo.add_argument("--output", default="bpwidgets-demo.png", help="where to save the example's figure")
+    demo = commands.add_parser("demo", help="serve the dashboards with Voila on localhost")
+    demo.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
+    demo.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    demo.add_argument("--cull-idle-timeout", type=int, default=300,
+                      help="shut down a dashboard's kernel after this many idle seconds with its page closed")
+    example = commands.add_parser("example", help="run the bundled Hodgkin-Huxley example without a browser")
+    example.add_argument("--output", default="bpwidgets-demo.png", help="where to save the example's figure")
     args = parser.parse_args(argv)
-    if args.command == "demo":
+    if args.command == "example":
         from bpwidgets import demo as demo_module
 
-        print("bpwidgets demo: the dashboards are not built yet; running the bundled Hodgkin-Huxley "
-              "example with every ODE integrator of bp_core.")
         demo_module.run(args.output)
-    return 0
+        return 0
+    if not 1 <= args.port <= 65535:
+        parser.error(f"--port must be between 1 and 65535, got {args.port}")
+    url = f"http://127.0.0.1:{args.port}/voila/render/index.ipynb"
+    print(f"bpwidgets demo: serving {len(DASHBOARDS)} dashboards at {url}", flush=True)
+    for name, text in DASHBOARDS.items():
+        print(f"  {name}: http://127.0.0.1:{args.port}/voila/render/{name}.ipynb  ({text})", flush=True)
+    try:
+        return subprocess.call(voila_command(args.port, not args.no_browser, args.cull_idle_timeout))
+    except KeyboardInterrupt:
+        return 0
 
 
 if __name__ == "__main__":

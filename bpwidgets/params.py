@@ -50,11 +50,14 @@ class ParameterPanel(HasTraits):
         Parameters to show (default: every scalar parameter).
     ranges : dict, optional
         Name -> (min, max); others get :func:`default_range` of their current value.
+    labels : dict, optional
+        Name -> text shown beside its slider (default: the name).
     """
 
     message = Unicode("", help="The last refused value, explained; empty when all is well.")
 
-    def __init__(self, target: Any, names: list[str] | None = None, ranges: dict | None = None, **kwargs: Any):
+    def __init__(self, target: Any, names: list[str] | None = None, ranges: dict | None = None,
+                 labels: dict | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.target = target
         self._read, self._write, available = _source(target)
@@ -66,6 +69,7 @@ class ParameterPanel(HasTraits):
             raise bp.errors.ModelUseError(f"unknown parameter {unknown[0]!r}." +
                                           bp.errors.close_matches(unknown[0], available))
         self.names = list(names)
+        self.labels = {n: (labels or {}).get(n, n) for n in self.names}
         self.defaults = {n: float(self._read(n)) for n in self.names}
         self.ranges = {n: tuple(map(float, ranges.get(n, default_range(self.defaults[n])))) for n in self.names}
         for name, (low, high) in self.ranges.items():
@@ -123,8 +127,9 @@ class ParameterPanel(HasTraits):
         self.sliders: dict[str, widgets.FloatSlider] = {}
         for name in self.names:
             low, high = self.ranges[name]
-            slider = widgets.FloatSlider(value=getattr(self, name), min=low, max=high, step=(high - low) / 200,
-                                         description=name, continuous_update=True, readout=False,
+            # step=None: any value; a stepped slider would snap the initial value and echo it back
+            slider = widgets.FloatSlider(value=getattr(self, name), min=low, max=high, step=None,
+                                         description=self.labels[name], continuous_update=True, readout=False,
                                          layout=widgets.Layout(width="320px"))
             box = widgets.FloatText(value=getattr(self, name), layout=widgets.Layout(width="100px"))
             for control in (slider, box):

@@ -37,25 +37,31 @@ class NetworkExplorer:
         Streaming chunk (ms).
     ranges : dict, optional
         Parameter name -> (min, max).
+    labels : dict, optional
+        Object (or ``'inputs'``) -> {parameter name -> slider label}.
+    autostart : bool
+        Start the first pass at once (the figure appears before any interaction).
     """
 
     def __init__(self, net: bp.Network, inputs: Any = (), duration: float = 500.0, params: dict | None = None,
                  group: bp.NeuGroup | None = None, traces=(0,), chunk: float = 20.0, ranges: dict | None = None,
-                 autostart: bool = True):
+                 labels: dict | None = None, autostart: bool = True):
         self.net = net
         self.group = group or next((o for o in net.objects if isinstance(o, bp.NeuGroup) and 'spike' in o.monitors),
                                    None)
         if self.group is None:
             raise bp.errors.ModelUseError("NetworkExplorer needs a NeuGroup that monitors 'spike'.")
         targets = params if params is not None else {o: None for o in net.objects if len(o.pars)}
-        self.panels = [ParameterPanel(obj, names, ranges=_ranges_for(obj, names, ranges))
-                       for obj, names in targets.items()]
+        labels = labels or {}
+        self.panels = [ParameterPanel(obj, names, ranges=_ranges_for(obj, names, ranges),
+                                      labels=labels.get(obj)) for obj, names in targets.items()]
         self._inputs = [tuple(i) for i in ([inputs] if inputs and isinstance(inputs[0], bp.core.Ensemble)
                                            else list(inputs))]
         self.input_values = {f"input{k}": float(i[2]) for k, i in enumerate(self._inputs) if np.isscalar(i[2])}
         if self.input_values:
             self.panels.append(ParameterPanel(self.input_values, ranges=ranges and
-                                              {k: v for k, v in ranges.items() if k in self.input_values}))
+                                              {k: v for k, v in ranges.items() if k in self.input_values},
+                                              labels=labels.get("inputs")))
         self.runner = LiveRunner(net, inputs=self._current_inputs, duration=duration, chunk=chunk)
         self.runner.subscribe(self._on_frame)
         for panel in self.panels:

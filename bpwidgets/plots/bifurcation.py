@@ -8,9 +8,27 @@ import numpy as np
 __all__ = ["BifurcationFigure"]
 
 
-def _segments(par: np.ndarray, values: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Break a branch into a NaN-separated line showing only the points where ``mask`` holds."""
-    return par, np.where(mask, values, np.nan)
+def _segments(par: np.ndarray, values: np.ndarray, mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The contiguous runs of a branch where ``mask`` holds, each as its own curve."""
+    runs, start = [], None
+    for k, keep in enumerate(list(mask) + [False]):
+        if keep and start is None:
+            start = k
+        elif not keep and start is not None:
+            runs.append((par[start:k], values[start:k]))
+            start = None
+    return runs
+
+
+def _as_lines(curves: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Stack curves of different lengths, each padded with its own last point (bqplot places a label
+    at every curve's end, so a curve must not end in NaN)."""
+    if not curves:
+        return np.zeros((1, 2)), np.zeros((1, 2))
+    length = max(len(x) for x, _ in curves)
+    xs = np.array([np.pad(x, (0, length - len(x)), mode="edge") for x, _ in curves])
+    ys = np.array([np.pad(y, (0, length - len(y)), mode="edge") for _, y in curves])
+    return xs, ys
 
 
 class BifurcationFigure:
@@ -36,21 +54,16 @@ class BifurcationFigure:
 
     def show(self, branches, points, cycles, var_index: int) -> None:
         """Draw branches, bifurcation points and the limit-cycle envelope."""
-        stable_x, stable_y, unstable_x, unstable_y = [], [], [], []
+        stable_curves, unstable_curves = [], []
         for branch in branches:
             stable = np.array([s.startswith("stable") for s in branch.stability])
-            x, y = _segments(branch.par, branch.states[:, var_index], stable)
-            stable_x.append(x)
-            stable_y.append(y)
-            x, y = _segments(branch.par, branch.states[:, var_index], ~stable)
-            unstable_x.append(x)
-            unstable_y.append(y)
-        for mark, xs, ys in ((self.stable, stable_x, stable_y), (self.unstable, unstable_x, unstable_y)):
+            stable_curves += _segments(branch.par, branch.states[:, var_index], stable)
+            unstable_curves += _segments(branch.par, branch.states[:, var_index], ~stable)
+        for mark, curves in ((self.stable, stable_curves), (self.unstable, unstable_curves)):
+            xs, ys = _as_lines(curves)
             with mark.hold_sync():
-                if xs:
-                    length = max(len(x) for x in xs)
-                    mark.x = np.array([np.pad(x, (0, length - len(x)), constant_values=np.nan) for x in xs])
-                    mark.y = np.array([np.pad(y, (0, length - len(y)), constant_values=np.nan) for y in ys])
+                mark.x, mark.y = xs, ys
+                mark.visible = bool(curves)
         with self.points.hold_sync():
             self.points.x = np.array([p.par[self.par] for p in points])
             self.points.y = np.array([p.state[self.var] for p in points])

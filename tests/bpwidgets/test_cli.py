@@ -1,12 +1,18 @@
-"""The ``bpwidgets`` command and its bundled example."""
+"""The ``bpwidgets`` command: the demo serves the dashboards; the example runs without a browser."""
+
+import subprocess
+import sys
+import time
+import urllib.request
 
 import numpy as np
 import pytest
 
 from bpwidgets import cli, demo
+from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS
 
 
-def test_demo_example_fires_the_same_spikes_with_every_method():
+def test_example_fires_the_same_spikes_with_every_method():
     counts = set()
     for method in demo.ODE_METHODS:
         V = demo.simulate(method, duration=30.0, dt=0.01)
@@ -14,14 +20,49 @@ def test_demo_example_fires_the_same_spikes_with_every_method():
     assert counts == {2}
 
 
-def test_demo_command_saves_the_figure(tmp_path, capsys):
+def test_example_command_saves_the_figure(tmp_path, capsys):
     output = tmp_path / "demo.png"
-    assert cli.main(["demo", "--output", str(output)]) == 0
+    assert cli.main(["example", "--output", str(output)]) == 0
     assert output.stat().st_size > 10_000
-    out = capsys.readouterr().out
-    assert "rk4" in out and "figure saved" in out
+    assert "figure saved" in capsys.readouterr().out
 
 
-def test_unknown_command_exits_with_usage():
+def test_voila_command_hides_code_and_tracebacks_and_culls():
+    command = cli.voila_command(9000, False, 60)
+    assert str(DASHBOARD_DIR) in command and "--no-browser" in command
+    assert "--show_tracebacks=False" in command and "--strip_sources=True" in command
+    assert "--MappingKernelManager.cull_idle_timeout=60" in command
+    assert {p.stem for p in DASHBOARD_DIR.glob("*.ipynb")} == set(DASHBOARDS) | {"index"}
+
+
+def test_demo_serves_the_gallery_and_prints_the_url():
+    from tests.browser.conftest import free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first = process.stdout.readline()
+        assert f"http://127.0.0.1:{port}/voila/render/index.ipynb" in first
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/index.ipynb", timeout=30) as page:
+                    body = page.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        for name in DASHBOARDS:
+            assert f"{name}.ipynb" in body
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_unknown_command_and_bad_port_exit_with_usage():
     with pytest.raises(SystemExit):
         cli.main(["serve-everything"])
+    with pytest.raises(SystemExit):
+        cli.main(["demo", "--port", "0"])

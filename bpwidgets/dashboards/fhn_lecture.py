@@ -1,0 +1,48 @@
+"""Dashboard: FitzHugh-Nagumo phase plane beside its bifurcation diagram (a lecture on excitability)."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+import bp_core as bp
+from bpwidgets.apps import BifurcationExplorer, PhasePlaneExplorer
+from bpwidgets.dashboards.common import title
+
+__all__ = ["get_fhn", "app"]
+
+
+def get_fhn(a: float = 0.7, b: float = 0.8, tau: float = 12.5, Vth: float = 1.9) -> bp.NeuType:
+    """The FitzHugh-Nagumo neuron, input ``Iext`` as an argument of dv/dt."""
+    state = bp.types.NeuState({'v': 0., 'w': 1., 'spike': 0., 'input': 0.})
+
+    @bp.integrate(method='rk4')
+    def int_w(w, t, v):
+        return (v + a - b * w) / tau
+
+    @bp.integrate(method='rk4')
+    def int_v(v, t, w, Iext):
+        return v - v * v * v / 3 - w + Iext
+
+    def update(ST, _t):
+        ST['w'] = int_w(ST['w'], _t, ST['v'])
+        v = int_v(ST['v'], _t, ST['w'], ST['input'])
+        ST['spike'] = np.logical_and(v >= Vth, ST['v'] < Vth)
+        ST['v'] = v
+        ST['input'] = 0.
+
+    return bp.NeuType(name='FitzHugh_Nagumo', ST=state, steps=update)
+
+
+def app() -> widgets.Widget:
+    """Phase plane (click to launch trajectories) and the Iext bifurcation diagram, their Iext linked."""
+    model = get_fhn()
+    plane = PhasePlaneExplorer(model, {'v': [-3, 3], 'w': [-3, 3]}, fixed_vars={'Iext': 0.8}, params=['a', 'b'],
+                               ranges={'Iext': (0.0, 1.5), 'a': (0.3, 1.2), 'b': (0.3, 1.2)}, duration=150.)
+    diagram = BifurcationExplorer(model, {'Iext': [0., 1.5]}, {'v': [-3, 3], 'w': [-3, 3]}, par_resolution=0.01)
+    plane.panel.on_change(lambda name, value: name == 'Iext' and diagram.marker_panel.set('Iext', value))
+    plane.launch({'v': -2.8, 'w': -1.8})
+    diagram.marker_panel.set('Iext', 0.8)
+    return widgets.VBox([title("FitzHugh-Nagumo", "Move Iext past the Hopf point and the fixed point loses "
+                                                  "stability to a limit cycle; click the plane to start trajectories."),
+                         widgets.HBox([plane.widget, diagram.plot.figure])])

@@ -1,0 +1,94 @@
+"""Dashboard: one Hodgkin-Huxley neuron under a chosen input protocol, its gates, and its F-I curve."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+import bp_core as bp
+from bpwidgets.dashboards.common import title
+from bpwidgets.params import ParameterPanel
+from bpwidgets.plots.figures import line_figure, set_lines
+
+__all__ = ["protocol_current", "simulate", "fi_curve", "HHDashboard", "app"]
+
+DURATION, DT = 200.0, 0.02
+PROTOCOLS = ("step", "ramp", "spikes")
+
+
+def protocol_current(protocol: str, amplitude: float, duration: float = DURATION, dt: float = DT) -> np.ndarray:
+    """The input current (one value per step) of a protocol built with ``bp.inputs``."""
+    if protocol == "step":
+        current, _ = bp.inputs.constant_current([(0., 20.), (amplitude, duration - 40.), (0., 20.)], dt)
+    elif protocol == "ramp":
+        current = bp.inputs.ramp_current(0., amplitude, duration, 20., duration - 20., dt)
+    elif protocol == "spikes":
+        current = bp.inputs.spike_current(list(np.arange(20., duration - 20., 25.)), 2., amplitude, duration, dt)
+    else:
+        raise bp.errors.ModelUseError(f"protocol must be one of {PROTOCOLS}, got {protocol!r}.")
+    return current
+
+
+def simulate(protocol: str, amplitude: float) -> bp.NeuGroup:
+    """Run one HH neuron under the protocol; returns the group with V, m, h, n monitored."""
+    bp.profile.set(dt=DT)
+    group = bp.NeuGroup(bp.models.get_HH(), 1, monitors=['V', 'm', 'h', 'n', 'spike'])
+    group.run(DURATION, inputs=('input', protocol_current(protocol, amplitude)))
+    return group
+
+
+def fi_curve(currents: np.ndarray, duration: float = 300.0) -> np.ndarray:
+    """Firing rate (Hz) of HH neurons under constant currents, one neuron per current, in one run."""
+    bp.profile.set(dt=DT)
+    group = bp.NeuGroup(bp.models.get_HH(), len(currents), monitors=['spike'])
+    group.run(duration, inputs=('input', np.asarray(currents, dtype=float)))
+    return group.mon.spike[int(100 / DT):].sum(axis=0) / ((duration - 100.) / 1000.)
+
+
+class HHDashboard:
+    """Protocol and amplitude controls, V and gate traces, and the F-I curve with the current amplitude marked."""
+
+    def __init__(self):
+        self.settings = {"amplitude": 10.0}
+        self.panel = ParameterPanel(self.settings, ranges={"amplitude": (0.0, 40.0)},
+                                    labels={"amplitude": "amplitude (uA/cm2)"})
+        self.protocol = widgets.ToggleButtons(options=PROTOCOLS, value="step", description="protocol")
+        self.v_figure, self.v_lines = line_figure("time (ms)", "V (mV)", "membrane potential")
+        self.gate_figure, self.gate_lines = line_figure("time (ms)", "gate", "m, h, n", n_lines=3)
+        self.gate_lines.colors = ["#d62728", "#1f77b4", "#2ca02c"]
+        self.gate_lines.labels = ["m", "h", "n"]
+        self.gate_lines.display_legend = True
+        self.fi_figure, self.fi_lines = line_figure("current (uA/cm2)", "rate (Hz)", "F-I curve", n_lines=2)
+        self.info = widgets.HTML()
+        self.currents = np.linspace(0., 40., 21)
+        self.rates = fi_curve(self.currents)
+        self.panel.on_change(lambda name, value: self.redraw())
+        self.protocol.observe(lambda change: self.redraw(), names="value")
+        self.widget = widgets.VBox([title("Hodgkin-Huxley neuron", "Choose an input protocol and its amplitude."),
+                                    self.protocol, self.panel.widget, self.info,
+                                    widgets.HBox([widgets.VBox([self.v_figure, self.gate_figure]), self.fi_figure])])
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Simulate the current protocol and redraw the traces and the F-I marker."""
+        protocol = self.protocol.value if self.protocol.value in PROTOCOLS else "step"
+        amplitude = self.settings["amplitude"]
+        group = simulate(protocol, amplitude)
+        ts = group.mon.ts
+        set_lines(self.v_lines, ts[None, :], group.mon.V[:, 0][None, :])
+        set_lines(self.gate_lines, np.repeat(ts[None, :], 3, axis=0),
+                  np.stack([group.mon.m[:, 0], group.mon.h[:, 0], group.mon.n[:, 0]]))
+        marker_rate = np.interp(amplitude, self.currents, self.rates)
+        n = self.currents.size
+        set_lines(self.fi_lines, np.stack([self.currents, [amplitude] * n]),
+                  np.stack([self.rates, np.linspace(0, max(self.rates.max(), 1.0), n)]))
+        spikes = int(group.mon.spike.sum())
+        self.info.value = html.escape(f"{spikes} spikes; steady rate at this constant amplitude "
+                                      f"{marker_rate:.0f} Hz")
+
+
+def app() -> widgets.Widget:
+    """The dashboard widget."""
+    return HHDashboard().widget

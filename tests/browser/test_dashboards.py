@@ -1,0 +1,199 @@
+"""The dashboards served by ``bpwidgets demo``, in Chromium: load, react to a slider, stay clean; ten sessions at
+once; idle kernels culled; the server's security properties."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bpwidgets.cli import voila_command
+
+from .conftest import ARTIFACTS, free_port, open_page, wait_for_http, write_notebook
+
+PAGE_STATE = """() => {
+  const canvas = document.querySelector('canvas.bp-raster-canvas');
+  let pixels = 0, hash = 0;
+  if (canvas) {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let k = 3; k < data.length; k += 4) if (data[k] > 0) { pixels += 1; hash = (hash * 31 + k) % 1000000007; }
+  }
+  const svg = Array.from(document.querySelectorAll('svg.svg-figure path, svg.svg-figure circle, svg.svg-figure .dot'))
+    .map(e => (e.getAttribute('d') || '') + (e.getAttribute('transform') || '')).join('|');
+  let svgHash = 0;
+  for (let k = 0; k < svg.length; k++) svgHash = (svgHash * 31 + svg.charCodeAt(k)) % 1000000007;
+  return {pixels, hash, svgHash, svgLength: svg.length};
+}"""
+
+READY = {  # what "its figure is shown" means for each dashboard
+    "gamma": "s => s.pixels > 50",
+    "ei_balance": "s => s.pixels > 50",
+    "fhn_lecture": "s => s.svgLength > 5000",
+    "hh_neuron": "s => s.svgLength > 5000",
+}
+
+
+def kernels_of(pid: int) -> list[int]:
+    """Kernel processes started under ``pid`` (the demo starts Voila, which starts the kernels)."""
+    parents, commands = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                commands[int(entry.name)] = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+
+    def under(p: int) -> bool:
+        while p > 1:
+            p = parents.get(p, 0)
+            if p == pid:
+                return True
+        return False
+
+    return [p for p in parents if under(p) and b"ipykernel" in commands.get(p, b"")]
+
+
+@pytest.fixture(scope="module")
+def demo_server():
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--port", str(port),
+                                "--cull-idle-timeout", "6"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_http(f"{base}/voila/render/index.ipynb", timeout=120)
+    yield base, process
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def wait_ready(page, name: str, timeout: float = 120_000):
+    page.wait_for_function(f"(() => ({READY[name]})(({PAGE_STATE})()))", timeout=timeout)
+
+
+def drag_first_slider(page, pixels: float = 120):
+    handle = page.locator(".widget-slider .noUi-handle").first
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + pixels, box["y"] + box["height"] / 2, steps=4)
+    page.mouse.up()
+
+
+@pytest.mark.parametrize("name", ["gamma", "ei_balance", "fhn_lecture", "hh_neuron"])
+def test_dashboard_loads_reacts_and_stays_clean(browser, demo_server, name):
+    base, _ = demo_server
+    start = time.monotonic()
+    page, errors = open_page(browser, f"{base}/voila/render/{name}.ipynb")
+    wait_ready(page, name)
+    load_seconds = time.monotonic() - start
+    time.sleep(1.5)  # let a streaming first pass finish
+    before = page.evaluate(PAGE_STATE)
+    drag_first_slider(page)
+    page.wait_for_function(f"(() => {{ const s = ({PAGE_STATE})(); return s.hash !== {before['hash']} || "
+                           f"s.svgHash !== {before['svgHash']}; }})", timeout=60_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"dashboard_{name}.png"), full_page=True)
+    (ARTIFACTS / f"dashboard_{name}_load_seconds.txt").write_text(f"{load_seconds:.2f}\n")
+    content = page.content()
+    assert not errors, errors
+    assert "Traceback" not in content and "def app" not in content  # no code, no tracebacks
+    assert load_seconds < 60
+    page.close()
+
+
+def test_ten_sessions_respond_each_to_its_own_slider_and_closed_kernels_are_culled(browser, demo_server):
+    base, process = demo_server
+    name = "hh_neuron"
+    pages = []
+    for _ in range(10):
+        page, errors = open_page(browser, f"{base}/voila/render/{name}.ipynb")
+        pages.append((page, errors))
+    for page, _ in pages:
+        wait_ready(page, name, timeout=180_000)
+    time.sleep(1.0)
+    states = [page.evaluate(PAGE_STATE) for page, _ in pages]
+    latencies = []
+    for k, (page, _) in enumerate(pages):
+        start = time.monotonic()
+        drag_first_slider(page, pixels=40 + 8 * k)
+        page.wait_for_function(f"(() => ({PAGE_STATE})().svgHash !== {states[k]['svgHash']})", timeout=60_000)
+        latencies.append(time.monotonic() - start)
+        for j, (other, _) in enumerate(pages):
+            if j > k:
+                assert other.evaluate(PAGE_STATE)["svgHash"] == states[j]["svgHash"], "a slider moved another page"
+    latencies.sort()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    (ARTIFACTS / "ten_sessions_p95_seconds.txt").write_text(f"{p95:.2f} (max {latencies[-1]:.2f})\n")
+    assert p95 < 3.0, latencies
+    for page, errors in pages:
+        assert not errors, errors
+    kernels = len(kernels_of(process.pid))
+    assert kernels >= 10
+    for page, _ in pages:
+        page.close()
+    deadline = time.monotonic() + 60
+    while len(kernels_of(process.pid)) > kernels - 10 and time.monotonic() < deadline:
+        time.sleep(1.0)
+    assert len(kernels_of(process.pid)) <= kernels - 10, "kernels of closed pages were not culled"
+
+
+def test_static_file_read_is_refused(demo_server):
+    base, _ = demo_server
+    for path in ("/static/etc/passwd", "/voila/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+                 "/voila/files/..%2f..%2f..%2fetc%2fpasswd", "/static/..%2f..%2f..%2f..%2fetc%2fpasswd"):
+        try:
+            with urllib.request.urlopen(base + path, timeout=10) as response:
+                body = response.read().decode(errors="replace")
+                assert "root:" not in body, path
+        except urllib.error.HTTPError as err:
+            assert err.code in (403, 404), (path, err.code)
+
+
+def test_execute_request_over_the_kernel_websocket_is_not_executed(browser, demo_server, tmp_path):
+    import websocket
+
+    base, _ = demo_server
+    page, _ = open_page(browser, f"{base}/voila/render/hh_neuron.ipynb")
+    wait_ready(page, "hh_neuron")
+    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', page.content()).group(1)
+    marker = tmp_path / "executed.txt"
+    ws = websocket.create_connection(f"ws{base[4:]}/api/kernels/{kernel_id}/channels", timeout=10)
+    message = {"header": {"msg_id": "attack-1", "msg_type": "execute_request", "username": "x", "session": "s",
+                          "version": "5.3", "date": ""},
+               "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+               "content": {"code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False,
+                           "store_history": False, "user_expressions": {}, "allow_stdin": False}}
+    ws.send(json.dumps(message))
+    time.sleep(3.0)
+    ws.close()
+    page.close()
+    assert not marker.exists()
+
+
+def test_no_traceback_in_the_page_when_a_model_raises(browser, tmp_path):
+    write_notebook(tmp_path / "broken.ipynb", [
+        "import bp_core as bp\n"
+        "bp.NeuGroup(bp.models.get_LIF(), 1, monitors=['nonexistent'])"])
+    port = free_port()
+    process = subprocess.Popen(voila_command(port, False, 60, directory=tmp_path / "broken.ipynb"),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", timeout=120)
+        page, _ = open_page(browser, f"http://127.0.0.1:{port}/")
+        page.wait_for_timeout(4000)
+        content = page.content()
+        assert "Traceback" not in content
+        assert "File \"" not in content and "site-packages" not in content
+        page.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

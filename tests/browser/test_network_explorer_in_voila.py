@@ -9,7 +9,8 @@ import pytest
 from .conftest import ARTIFACTS, open_page, start_voila, write_notebook
 
 NOTEBOOK_CELLS = [
-    "import sys\nsys.path.insert(0, {models!r})\nimport bp_core as bp\nimport spec_models\nfrom bpwidgets import NetworkExplorer",
+    "import sys\nsys.path.insert(0, {models!r})\nimport bp_core as bp\nimport spec_models\n"
+    "from bpwidgets import NetworkExplorer",
     "bp.profile.set(dt=0.04, numerical_method='exponential')\n"
     "net, neu, syn = spec_models.gamma_network(num=40, seed=1)\n"
     "explorer = NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=100., params={syn: ['g_max']},\n"

@@ -68,7 +68,7 @@ class BifurcationExplorer:
                                               fixed_vars=fixed, pars_update=pars, par_resolution=self.resolution)
             self.branches = analyzer.branches()
             self.points = analyzer.bifurcation_points()
-            cycles = analyzer.limit_cycles(samples=25) if any(p.kind == "hopf" for p in self.points) else None
+            cycles = analyzer.limit_cycles(samples=15) if any(p.kind == "hopf" for p in self.points) else None
         except Exception as err:
             self.error.value = f"<span style='color:#b00'>{html.escape(type(err).__name__ + ': ' + str(err))}</span>"
             return

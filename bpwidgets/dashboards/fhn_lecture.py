@@ -39,7 +39,7 @@ def app() -> widgets.Widget:
     model = get_fhn()
     plane = PhasePlaneExplorer(model, {'v': [-3, 3], 'w': [-3, 3]}, fixed_vars={'Iext': 0.8}, params=['a', 'b'],
                                ranges={'Iext': (0.0, 1.5), 'a': (0.3, 1.2), 'b': (0.3, 1.2)}, duration=150.)
-    diagram = BifurcationExplorer(model, {'Iext': [0., 1.5]}, {'v': [-3, 3], 'w': [-3, 3]}, par_resolution=0.01)
+    diagram = BifurcationExplorer(model, {'Iext': [0., 1.5]}, {'v': [-3, 3], 'w': [-3, 3]}, par_resolution=0.02)
     plane.panel.on_change(lambda name, value: name == 'Iext' and diagram.marker_panel.set('Iext', value))
     plane.launch({'v': -2.8, 'w': -1.8})
     diagram.marker_panel.set('Iext', 0.8)

@@ -13,36 +13,13 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 
 import bp_core as bp  # noqa: E402
 
 
-def get_FNmodel(a=0.7, b=0.8, tau=12.5, Vth=1.9):
-    """FitzHugh-Nagumo neuron as the spec writes it."""
-    state = bp.types.NeuState({'v': 0., 'w': 1., 'spike': 0., 'input': 0.})
-
-    @bp.integrate
-    def int_w(w, t, v):
-        return (v + a - b * w) / tau
-
-    @bp.integrate
-    def int_v(v, t, w, Iext):
-        return v - v * v * v / 3 - w + Iext
-
-    def update(ST, _t):
-        ST['w'] = int_w(ST['w'], _t, ST['v'])
-        v = int_v(ST['v'], _t, ST['w'], ST['input'])
-        ST['spike'] = np.logical_and(v >= Vth, ST['v'] < Vth)
-        ST['v'] = v
-        ST['input'] = 0.
-
-    return bp.NeuType(name='FitzHugh_Nagumo', ST=state, steps=update)
-
-
 def main() -> None:
     bp.profile.set(dt=0.02, numerical_method='rk4')
-    neuron = get_FNmodel()
+    neuron = bp.models.get_FitzHughNagumo()
     start = time.perf_counter()
     plane = bp.PhasePortraitAnalyzer(neuron, {'v': [-3, 3], 'w': [-3., 3.]}, fixed_vars={'Iext': 0.8})
     plane.plot_nullcline()

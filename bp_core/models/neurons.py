@@ -11,7 +11,7 @@ import numpy as np
 
 import bp_core as bp
 
-__all__ = ["get_HH", "get_LIF", "get_Izhikevich"]
+__all__ = ["get_HH", "get_LIF", "get_Izhikevich", "get_FitzHughNagumo"]
 
 
 def get_HH(V_th: float = 20., C: float = 1.0, E_Na: float = 50., g_Na: float = 120., E_K: float = -77.,
@@ -162,3 +162,34 @@ def get_Izhikevich(a: float = 0.02, b: float = 0.20, c: float = -65., d: float =
         ST['input'] = 0.
 
     return bp.NeuType(name='Izhikevich', ST=ST, steps=update, mode='scalar')
+
+
+def get_FitzHughNagumo(a: float = 0.7, b: float = 0.8, tau: float = 12.5, Vth: float = 1.9,
+                       method: str = 'rk4') -> bp.NeuType:
+    """The FitzHugh-Nagumo neuron (FitzHugh 1961; Nagumo et al. 1962), vector mode.
+
+    .. math::
+
+        \\frac{dv}{dt} = v - \\frac{v^3}{3} - w + I_{ext}, \\qquad \\tau \\frac{dw}{dt} = v + a - b w
+
+    The input ``Iext`` is the derivative's argument fed from ``ST['input']``, so the
+    analyzers can fix or vary it (``fixed_vars={'Iext': ...}``).
+    """
+    state = bp.types.NeuState({'v': 0., 'w': 1., 'spike': 0., 'input': 0.})
+
+    @bp.integrate(method=method)
+    def int_w(w, t, v):
+        return (v + a - b * w) / tau
+
+    @bp.integrate(method=method)
+    def int_v(v, t, w, Iext):
+        return v - v * v * v / 3 - w + Iext
+
+    def update(ST, _t):
+        ST['w'] = int_w(ST['w'], _t, ST['v'])
+        v = int_v(ST['v'], _t, ST['w'], ST['input'])
+        ST['spike'] = np.logical_and(v >= Vth, ST['v'] < Vth)
+        ST['v'] = v
+        ST['input'] = 0.
+
+    return bp.NeuType(name='FitzHugh_Nagumo', ST=state, steps=update, mode='vector')

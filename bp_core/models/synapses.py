@@ -14,50 +14,39 @@ import bp_core as bp
 __all__ = ["get_AMPA1", "get_GABAa1", "get_NMDA", "get_STP", "get_GapJunction", "mg_block"]
 
 
+def _exponential_synapse(name: str, g_max: float, E: float, tau_decay: float) -> bp.SynType:
+    """A conductance ``s`` that jumps by 1 at each pre-synaptic spike and decays with ``tau_decay``."""
+    requires = dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['V', 'input']))
+
+    @bp.integrate(method='exponential')
+    def int_s(s, t):
+        return - s / tau_decay
+
+    def update(ST, _t, pre):
+        s = int_s(ST['s'], _t)
+        s += pre['spike']
+        ST['s'] = s
+
+    @bp.delayed
+    def output(ST, post):
+        post['input'] -= g_max * ST['s'] * (post['V'] - E)
+
+    return bp.SynType(name=name, ST=bp.types.SynState(['s']), requires=requires, steps=(update, output),
+                      mode='scalar')
+
+
 def get_AMPA1(g_max: float = 0.10, E: float = 0., tau_decay: float = 2.0) -> bp.SynType:
     """AMPA synapse with an instantaneous rise and exponential decay (Destexhe et al. 1994, simplified).
 
     .. math:: \\frac{ds}{dt} = -\\frac{s}{\\tau_{decay}} + \\sum_k \\delta(t - t_k), \\quad
               I_{syn} = -g_{max} s (V_{post} - E)
     """
-    requires = dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['V', 'input']))
-
-    @bp.integrate(method='exponential')
-    def int_s(s, t):
-        return - s / tau_decay
-
-    def update(ST, _t, pre):
-        s = int_s(ST['s'], _t)
-        s += pre['spike']
-        ST['s'] = s
-
-    @bp.delayed
-    def output(ST, post):
-        post['input'] -= g_max * ST['s'] * (post['V'] - E)
-
-    return bp.SynType(name='AMPA1', ST=bp.types.SynState(['s']), requires=requires, steps=(update, output),
-                      mode='scalar')
+    return _exponential_synapse('AMPA1', g_max, E, tau_decay)
 
 
 def get_GABAa1(g_max: float = 0.4, E: float = -80., tau_decay: float = 6.) -> bp.SynType:
     """GABA_A synapse with an instantaneous rise and exponential decay (same form as :func:`get_AMPA1`)."""
-    requires = dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['V', 'input']))
-
-    @bp.integrate(method='exponential')
-    def int_s(s, t):
-        return - s / tau_decay
-
-    def update(ST, _t, pre):
-        s = int_s(ST['s'], _t)
-        s += pre['spike']
-        ST['s'] = s
-
-    @bp.delayed
-    def output(ST, post):
-        post['input'] -= g_max * ST['s'] * (post['V'] - E)
-
-    return bp.SynType(name='GABAa1', ST=bp.types.SynState(['s']), requires=requires, steps=(update, output),
-                      mode='scalar')
+    return _exponential_synapse('GABAa1', g_max, E, tau_decay)
 
 
 def mg_block(V, cc_Mg: float = 1.2, alpha: float = 0.062, beta: float = 3.57):

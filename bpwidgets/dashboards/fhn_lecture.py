@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-import numpy as np
 
 import bp_core as bp
 from bpwidgets.apps import BifurcationExplorer, PhasePlaneExplorer
@@ -12,26 +11,9 @@ from bpwidgets.dashboards.common import title
 __all__ = ["get_fhn", "app"]
 
 
-def get_fhn(a: float = 0.7, b: float = 0.8, tau: float = 12.5, Vth: float = 1.9) -> bp.NeuType:
-    """The FitzHugh-Nagumo neuron, input ``Iext`` as an argument of dv/dt."""
-    state = bp.types.NeuState({'v': 0., 'w': 1., 'spike': 0., 'input': 0.})
-
-    @bp.integrate(method='rk4')
-    def int_w(w, t, v):
-        return (v + a - b * w) / tau
-
-    @bp.integrate(method='rk4')
-    def int_v(v, t, w, Iext):
-        return v - v * v * v / 3 - w + Iext
-
-    def update(ST, _t):
-        ST['w'] = int_w(ST['w'], _t, ST['v'])
-        v = int_v(ST['v'], _t, ST['w'], ST['input'])
-        ST['spike'] = np.logical_and(v >= Vth, ST['v'] < Vth)
-        ST['v'] = v
-        ST['input'] = 0.
-
-    return bp.NeuType(name='FitzHugh_Nagumo', ST=state, steps=update)
+def get_fhn(a: float = 0.7, b: float = 0.8, tau: float = 12.5) -> bp.NeuType:
+    """The FitzHugh-Nagumo neuron of the model library."""
+    return bp.models.get_FitzHughNagumo(a=a, b=b, tau=tau)
 
 
 def app() -> widgets.Widget:

@@ -63,23 +63,8 @@ def test_network_explorer_shows_model_errors():
     assert "RunError" in explorer.error.value and "Traceback" not in explorer.error.value
 
 
-def get_fhn(a=0.7, b=0.8, tau=12.5):
-    state = bp.types.NeuState({'v': 0., 'w': 1., 'spike': 0., 'input': 0.})
-
-    @bp.integrate
-    def int_w(w, t, v):
-        return (v + a - b * w) / tau
-
-    @bp.integrate
-    def int_v(v, t, w, Iext):
-        return v - v * v * v / 3 - w + Iext
-
-    def update(ST, _t):
-        ST['w'] = int_w(ST['w'], _t, ST['v'])
-        ST['v'] = int_v(ST['v'], _t, ST['w'], ST['input'])
-        ST['input'] = 0.
-
-    return bp.NeuType(name='FHN', ST=state, steps=update)
+def get_fhn():
+    return bp.models.get_FitzHughNagumo()
 
 
 def test_phase_plane_explorer_redraws_and_launches_trajectories():

@@ -1,0 +1,150 @@
+"""The benchmark models, written with the public API as a user would: COBA, CUBA (Vogels & Abbott 2005,
+Brette et al. 2007 form) and the quickstart gamma network. Each builder returns (network, counted group,
+reset function, inputs); the group's ST['count'] (or spike monitor) gives the spike count."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import bp_core as bp
+
+__all__ = ["BUILDERS", "build_coba", "build_cuba", "build_gamma"]
+
+taum, taue, taui, Vt, Vr, t_ref = 20., 5., 10., -50., -60., 5.
+El_coba, Ee, Ei, I_drive, we, wi = -60., 0., -80., 20., 0.6, 6.7
+El_cuba, we_cuba, wi_cuba = -49., 60 * 0.27 / 10, -20 * 4.5 / 10
+
+
+@bp.integrate(method='euler')
+def int_V_coba(V, t, ge, gi):
+    return (ge * (Ee - V) + gi * (Ei - V) - (V - El_coba) + I_drive) / taum
+
+
+@bp.integrate(method='euler')
+def int_ge(ge, t):
+    return -ge / taue
+
+
+@bp.integrate(method='euler')
+def int_gi(gi, t):
+    return -gi / taui
+
+
+def coba_update(ST, _t):
+    ST['spike'] = 0.
+    if _t - ST['t_last_spike'] > t_ref:
+        V = int_V_coba(ST['V'], _t, ST['ge'], ST['gi'])
+        if V >= Vt:
+            V = Vr
+            ST['spike'] = 1.
+            ST['count'] += 1.
+            ST['t_last_spike'] = _t
+        ST['V'] = V
+    ST['ge'] = int_ge(ST['ge'], _t)
+    ST['gi'] = int_gi(ST['gi'], _t)
+
+
+@bp.integrate(method='exponential')
+def int_V_cuba(V, t, ge, gi):
+    return (ge + gi - (V - El_cuba)) / taum
+
+
+@bp.integrate(method='exponential')
+def int_ge_exact(ge, t):
+    return -ge / taue
+
+
+@bp.integrate(method='exponential')
+def int_gi_exact(gi, t):
+    return -gi / taui
+
+
+def cuba_update(ST, _t):
+    ST['spike'] = 0.
+    if _t - ST['t_last_spike'] > t_ref:
+        V = int_V_cuba(ST['V'], _t, ST['ge'], ST['gi'])
+        if V >= Vt:
+            V = Vr
+            ST['spike'] = 1.
+            ST['count'] += 1.
+            ST['t_last_spike'] = _t
+        ST['V'] = V
+    ST['ge'] = int_ge_exact(ST['ge'], _t)
+    ST['gi'] = int_gi_exact(ST['gi'], _t)
+
+
+def add_to_ge(ST, _t, pre, post, pre2post):
+    spikes = pre['spike']
+    for i in range(spikes.shape[0]):
+        if spikes[i] > 0.:
+            for j in pre2post[i]:
+                post['ge'][j] += w
+
+
+def add_to_gi(ST, _t, pre, post, pre2post):
+    spikes = pre['spike']
+    for i in range(spikes.shape[0]):
+        if spikes[i] > 0.:
+            for j in pre2post[i]:
+                post['gi'][j] += w
+
+
+w = 1.0
+STATE = bp.types.NeuState({'V': -60., 'ge': 0., 'gi': 0., 'spike': 0., 't_last_spike': -1e7, 'count': 0.})
+EXC = bp.SynType(name='to_ge', ST=bp.types.SynState(), steps=add_to_ge, mode='vector')
+INH = bp.SynType(name='to_gi', ST=bp.types.SynState(), steps=add_to_gi, mode='vector')
+
+
+def _lif_network(update, N: int, initial, w_exc: float, w_inh: float, seed: int = 1):
+    bp.profile.set(dt=0.1, seed=seed)
+    group = bp.NeuGroup(bp.NeuType(name='LIF', ST=STATE, steps=update, mode='scalar'), N)
+    Ne = int(0.8 * N)
+    exc = bp.SynConn(EXC, pre_group=group[:Ne], post_group=group, conn=bp.connect.FixedProb(80. / N))
+    inh = bp.SynConn(INH, pre_group=group[Ne:], post_group=group, conn=bp.connect.FixedProb(80. / N))
+    exc.pars['w'], inh.pars['w'] = w_exc, w_inh
+
+    def reset():
+        group.ST['V'] = initial(N)
+        for key, value in (('ge', 0.), ('gi', 0.), ('spike', 0.), ('t_last_spike', -1e7), ('count', 0.)):
+            group.ST[key] = value
+
+    reset()
+    return bp.Network(group, exc, inh), group, reset, ()
+
+
+def build_coba(N: int = 4000):
+    """COBA: conductance-based LIF, forward Euler."""
+    return _lif_network(coba_update, N, lambda n: np.random.randn(n) * 5. - 55., we, wi)
+
+
+def build_cuba(N: int = 4000):
+    """CUBA: current-based LIF, exact (exponential) integration."""
+    return _lif_network(cuba_update, N, lambda n: Vr + np.random.rand(n) * (Vt - Vr), we_cuba, wi_cuba)
+
+
+def build_gamma(N: int = 100):
+    """The quickstart gamma network (per-synapse GABA_A gates, exponential Euler, dt 0.04)."""
+    from bpwidgets.dashboards.gamma import build_network
+
+    net, neu, syn = build_network(N)
+    initial = {k: neu.ST[k].copy() for k in ('V', 'h', 'n')}
+    counts = bp.types.NeuState({'count': 0.})
+
+    def reset():
+        for key, value in initial.items():
+            neu.ST[key] = value
+        syn.ST['s'] = 0.
+
+    class Counted:
+        """Spike count from the monitor, exposed like ST['count']."""
+
+        @property
+        def ST(self):
+            state = counts(1)
+            state['count'] = neu.mon.spike.sum() if 'spike' in neu.mon else 0.
+            return state
+
+    return net, Counted(), reset, [(neu, 'ST.input', 1.2)]
+
+
+BUILDERS = {"coba": build_coba, "cuba": build_cuba, "gamma": build_gamma}

@@ -1,0 +1,28 @@
+"""Run one of our benchmark models once and print a JSON record (used by benchmarks/run.py).
+
+    python benchmarks/ours.py MODEL N DURATION_MS
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+start = time.perf_counter()
+model, n, duration = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+
+import models  # noqa: E402
+
+net, group, reset, inputs = models.BUILDERS[model](n)
+built = time.perf_counter()
+net.build(duration, inputs=inputs)  # compiles, or loads the kernel from the on-disk cache
+compiled = time.perf_counter()
+reset()
+t0 = time.perf_counter()
+net.run(duration, inputs=inputs)
+run = time.perf_counter() - t0
+spikes = int(group.ST['count'].sum())
+print(json.dumps({"model": model, "n": n, "build_s": built - start, "compile_s": compiled - built, "run_s": run,
+                  "spikes": spikes, "rate_hz": spikes / n / (duration / 1000.)}))

@@ -65,7 +65,8 @@ def main() -> None:
             cold = ours(model, n, duration, cache)
             warm = [ours(model, n, duration, cache) for _ in range(repeats)]
         row = {"case": f"{model}-{n}", "ours_run": statistics.median(w["run_s"] for w in warm),
-               "ours_compile_cold": cold["compile_s"], "ours_compile_warm": statistics.median(w["compile_s"] for w in warm),
+               "ours_compile_cold": cold["compile_s"],
+               "ours_compile_warm": statistics.median(w["compile_s"] for w in warm),
                "ours_rate": warm[0]["rate_hz"], "ours_spikes": warm[0]["spikes"]}
         if not args.skip_peers:
             for mode in ("cython", "standalone"):

@@ -14,7 +14,7 @@ model, n, duration, mode, threads, workdir = sys.argv[1], int(sys.argv[2]), floa
     int(sys.argv[5]), sys.argv[6]
 
 import brian2 as b2  # noqa: E402
-from brian2 import mV, ms  # noqa: E402
+from brian2 import ms, mV  # noqa: E402
 
 b2.BrianLogger.log_level_warn()
 if mode == "standalone":

@@ -33,6 +33,10 @@ __all__ = ["CompiledFunction", "compile_source", "cache_dir", "jit_function", "c
            "seed_compiled_random"]
 
 _MODULE_PREFIX = "bp_core_generated"
+# Cached machine code also depends on the helpers compiled into it: a change to them (a new release)
+# must not reuse kernels built with the old ones.
+_ENGINE_FINGERPRINT = hashlib.sha1(
+    (Path(__file__).read_text() + Path(runtime.__file__).read_text()).encode()).hexdigest()
 
 
 def cache_dir() -> Path:
@@ -160,7 +164,8 @@ def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool
     full_scope = {**runtime.RUNTIME_SCOPE, **scope}
     if jit:
         full_scope = {k: jit_function(v) if _is_plain_function(v) else v for k, v in full_scope.items()}
-    key_text = "\n".join([source, repr(sorted(options.items())), repr(sorted(checked)), str(jit)] +
+    key_text = "\n".join([source, _ENGINE_FINGERPRINT, repr(sorted(options.items())), repr(sorted(checked)),
+                          str(jit)] +
                          [f"{k}={_fingerprint(v)}" for k, v in sorted(full_scope.items())])
     digest = hashlib.sha1(key_text.encode()).hexdigest()[:16]
     path = cache_dir() / f"{func_name}_{digest}.py"
@@ -254,8 +259,9 @@ def _exprel_scalar(z):
 _exprel_scalar_jit = numba.njit(cache=True)(_exprel_scalar)
 
 
-@overload(runtime.exprel)
+@overload(runtime.exprel, inline="always")
 def _exprel_overload(z):
+    # inlined so LLVM sees a pure expression it can hoist when z does not change in a loop
     if isinstance(z, nb_types.Array):
         def impl(z):
             flat = z.ravel()
@@ -265,7 +271,15 @@ def _exprel_overload(z):
             return out.reshape(z.shape)
         return impl
     if isinstance(z, (nb_types.Float, nb_types.Integer)):
-        return lambda z: _exprel_scalar_jit(z)
+        def impl(z):
+            if abs(z) < 1e-16:
+                return 1.0
+            if z < -709.78:
+                return -1.0 / z
+            if z > 717.0:
+                return math.inf
+            return math.expm1(z) / z
+        return impl
     return None
 
 

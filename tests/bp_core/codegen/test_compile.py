@@ -97,3 +97,12 @@ def test_invalid_generated_source_is_a_code_error(tmp_path, monkeypatch):
 
 def test_cuda_is_not_available_here():
     assert compile_module.cuda_available() is False
+
+
+def test_cached_kernels_are_keyed_by_the_engine_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("BP_CORE_CACHE_DIR", str(tmp_path))
+    source = "def thrice(x):\n    return 3 * x\n"
+    first = compile_module.compile_source(source, "thrice", {}, jit=False)
+    monkeypatch.setattr(compile_module, "_ENGINE_FINGERPRINT", "a later engine")
+    second = compile_module.compile_source(source, "thrice", {}, jit=False)
+    assert first.path != second.path  # helpers compiled into old kernels are not reused by a new engine

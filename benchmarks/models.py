@@ -30,18 +30,22 @@ def int_gi(gi, t):
     return -gi / taui
 
 
-def coba_update(ST, _t):
-    ST['spike'] = 0.
-    if _t - ST['t_last_spike'] > t_ref:
-        V = int_V_coba(ST['V'], _t, ST['ge'], ST['gi'])
-        if V >= Vt:
-            V = Vr
-            ST['spike'] = 1.
-            ST['count'] += 1.
-            ST['t_last_spike'] = _t
-        ST['V'] = V
-    ST['ge'] = int_ge(ST['ge'], _t)
-    ST['gi'] = int_gi(ST['gi'], _t)
+def lif_update(int_V, int_ge, int_gi):
+    """The LIF step shared by COBA and CUBA: refractoriness, threshold, reset, spike count, synaptic decay."""
+    def update(ST, _t):
+        ST['spike'] = 0.
+        if _t - ST['t_last_spike'] > t_ref:
+            V = int_V(ST['V'], _t, ST['ge'], ST['gi'])
+            if V >= Vt:
+                V = Vr
+                ST['spike'] = 1.
+                ST['count'] += 1.
+                ST['t_last_spike'] = _t
+            ST['V'] = V
+        ST['ge'] = int_ge(ST['ge'], _t)
+        ST['gi'] = int_gi(ST['gi'], _t)
+
+    return update
 
 
 @bp.integrate(method='exponential')
@@ -57,20 +61,6 @@ def int_ge_exact(ge, t):
 @bp.integrate(method='exponential')
 def int_gi_exact(gi, t):
     return -gi / taui
-
-
-def cuba_update(ST, _t):
-    ST['spike'] = 0.
-    if _t - ST['t_last_spike'] > t_ref:
-        V = int_V_cuba(ST['V'], _t, ST['ge'], ST['gi'])
-        if V >= Vt:
-            V = Vr
-            ST['spike'] = 1.
-            ST['count'] += 1.
-            ST['t_last_spike'] = _t
-        ST['V'] = V
-    ST['ge'] = int_ge_exact(ST['ge'], _t)
-    ST['gi'] = int_gi_exact(ST['gi'], _t)
 
 
 def add_to_ge(ST, _t, pre, post, pre2post):
@@ -114,12 +104,13 @@ def _lif_network(update, N: int, initial, w_exc: float, w_inh: float, seed: int 
 
 def build_coba(N: int = 4000):
     """COBA: conductance-based LIF, forward Euler."""
-    return _lif_network(coba_update, N, lambda n: np.random.randn(n) * 5. - 55., we, wi)
+    return _lif_network(lif_update(int_V_coba, int_ge, int_gi), N, lambda n: np.random.randn(n) * 5. - 55., we, wi)
 
 
 def build_cuba(N: int = 4000):
     """CUBA: current-based LIF, exact (exponential) integration."""
-    return _lif_network(cuba_update, N, lambda n: Vr + np.random.rand(n) * (Vt - Vr), we_cuba, wi_cuba)
+    update = lif_update(int_V_cuba, int_ge_exact, int_gi_exact)
+    return _lif_network(update, N, lambda n: Vr + np.random.rand(n) * (Vt - Vr), we_cuba, wi_cuba)
 
 
 def build_gamma(N: int = 100):

@@ -4,30 +4,7 @@ import numpy as np
 
 import bp_core as bp
 
-
-def get_LIF(V_rest=0., V_reset=-5., V_th=20., R=1., tau=10., t_refractory=5., noise=0.):
-    """A scalar-mode LIF neuron (the spec's E/I-network neuron, parameters as arguments)."""
-    ST = bp.types.NeuState({'V': 0, 'input': 0, 'spike': 0, 'refractory': 0, 't_last_spike': -1e7})
-
-    @bp.integrate
-    def int_V(V, _t, I_ext):
-        return (- (V - V_rest) + R * I_ext) / tau
-
-    def update(ST, _t):
-        ST['spike'] = 0.
-        if _t - ST['t_last_spike'] <= t_refractory:
-            ST['refractory'] = 1.
-        else:
-            ST['refractory'] = 0.
-            V = int_V(ST['V'], _t, ST['input'])
-            if V >= V_th:
-                V = V_reset
-                ST['spike'] = 1.
-                ST['t_last_spike'] = _t
-            ST['V'] = V
-        ST['input'] = 0.
-
-    return bp.NeuType(name='LIF', ST=ST, steps=update, mode='scalar')
+get_LIF = bp.models.get_LIF  # the spec's E/I-network LIF, parameters as arguments
 
 
 # AMPA synapses of "Build Synapses", in its three modes

@@ -33,6 +33,7 @@ class BoundedParameter(Float):
         self.low, self.high = float(low), float(high)
 
     def validate(self, obj: Any, value: Any) -> float:
+        """Return ``value`` as a float, or raise TraitError when it is not finite or out of range."""
         value = finite_number(value, f"parameter {self.name!r}")
         if not self.low <= value <= self.high:
             raise TraitError(f"parameter {self.name!r} must stay within [{self.low:g}, {self.high:g}], "

@@ -18,10 +18,12 @@ w = 0.1
 
 @bp.integrate(method='exponential')
 def int_V(V, _t, I_ext):
+    """Leaky membrane: tau dV/dt = -(V - V_rest) + I."""
     return (-(V - V_rest) + I_ext) / tau
 
 
 def neuron_update(ST, _t):
+    """Integrate outside the refractory period; spike and reset at threshold."""
     ST['spike'] = 0.
     if _t - ST['t_last_spike'] > t_refractory:
         V = int_V(ST['V'], _t, ST['input'])
@@ -35,14 +37,17 @@ def neuron_update(ST, _t):
 
 @bp.integrate(method='exponential')
 def int_s(s, t):
+    """Exponential decay of the synaptic trace."""
     return -s / tau_decay
 
 
 def synapse_update(ST, _t, pre):
+    """Decay the trace and add the pre-synaptic spike."""
     ST['s'] = int_s(ST['s'], _t) + pre['spike']
 
 
 def synapse_output(ST, post):
+    """Add the weighted trace to the post-synaptic input."""
     post['input'] += w * ST['s']
 
 

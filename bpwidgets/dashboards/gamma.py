@@ -17,6 +17,7 @@ g_max, E, alpha, beta = 0.1, -75., 12., 0.1
 
 @bp.integrate(method='exponential')
 def int_h(h, t, V):
+    """Sodium inactivation gate."""
     alpha = 0.07 * np.exp(-(V + 58) / 20)
     beta = 1 / (np.exp(-0.1 * (V + 28)) + 1)
     return phi * (alpha * (1 - h) - beta * h)
@@ -24,6 +25,7 @@ def int_h(h, t, V):
 
 @bp.integrate(method='exponential')
 def int_n(n, t, V):
+    """Potassium activation gate."""
     alpha = -0.01 * (V + 34) / (np.exp(-0.1 * (V + 34)) - 1)
     beta = 0.125 * np.exp(-(V + 44) / 80)
     return phi * (alpha * (1 - n) - beta * n)
@@ -31,6 +33,7 @@ def int_n(n, t, V):
 
 @bp.integrate(method='exponential')
 def int_V(V, t, h, n, Isyn):
+    """Membrane potential with instantaneous sodium activation."""
     m_alpha = -0.1 * (V + 35) / (np.exp(-0.1 * (V + 35)) - 1)
     m_beta = 4 * np.exp(-(V + 60) / 18)
     m = m_alpha / (m_alpha + m_beta)
@@ -41,6 +44,7 @@ def int_V(V, t, h, n, Isyn):
 
 
 def neuron_update(ST, _t):
+    """Advance V, h, n; a spike is an upward crossing of V_th."""
     h = int_h(ST['h'], _t, ST['V'])
     n = int_n(ST['n'], _t, ST['V'])
     V = int_V(ST['V'], _t, ST['h'], ST['n'], ST['input'])
@@ -53,16 +57,19 @@ def neuron_update(ST, _t):
 
 @bp.integrate(method='exponential')
 def int_s(s, t, TT):
+    """GABA_A gate driven by the transmitter concentration TT."""
     return alpha * TT * (1 - s) - beta * s
 
 
 def synapse_update(ST, _t, pre):
+    """Transmitter from the pre-synaptic voltage; advance the gate."""
     T = 1 / (1 + np.exp(-(pre['V'] - V_th) / 2))
     ST['s'] = int_s(ST['s'], _t, T)
 
 
 @bp.delayed
 def synapse_output(ST, post):
+    """Inhibitory current into the post-synaptic neuron."""
     post['input'] -= g_max * ST['s'] * (post['V'] - E)
 
 

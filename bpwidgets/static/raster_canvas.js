@@ -116,10 +116,27 @@ function render({ model, el }) {
     for (let k = 0; k < xy.length; k += 2) context.fillRect(xy[k], xy[k + 1] - size / 2, size, size);
   };
 
+  const drawFrame = () => {
+    // time range and neuron count as quiet labels, so the raster reads without a separate axis
+    context.save();
+    context.strokeStyle = "#ccc";
+    context.strokeRect(0.5, 0.5, canvas.width - 1, canvas.height - 1);
+    context.fillStyle = "#888";
+    context.font = "11px sans-serif";
+    context.textBaseline = "bottom";
+    context.fillText(`${model.get("t_start")} ms`, 4, canvas.height - 2);
+    const end = `${model.get("t_end")} ms`;
+    context.fillText(end, canvas.width - 4 - context.measureText(end).width, canvas.height - 2);
+    context.textBaseline = "top";
+    context.fillText(`${model.get("n_neurons")} neurons`, 4, 2);
+    context.restore();
+  };
+
   const redraw = () => {
     canvas.width = model.get("width");
     canvas.height = model.get("height");
     context.clearRect(0, 0, canvas.width, canvas.height);
+    drawFrame();
     drawChunk({ times: store.times.subarray(0, store.length), indices: store.indices.subarray(0, store.length) });
     model.set("drawn", store.length);
     model.save_changes();

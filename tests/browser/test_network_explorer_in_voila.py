@@ -24,7 +24,7 @@ CANVAS_PIXELS = """() => {
   const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
   let dark = 0, hash = 0;
   for (let k = 0; k < data.length; k += 4) {
-    if (data[k + 3] > 0) { dark += 1; hash = (hash * 31 + k) % 1000000007; }
+    if (data[k + 3] > 0 && data[k] < 80) { dark += 1; hash = (hash * 31 + k) % 1000000007; }  // spikes only
   }
   return [dark, hash];
 }"""

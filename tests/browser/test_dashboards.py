@@ -79,8 +79,11 @@ def wait_ready(page, name: str, timeout: float = 120_000):
     page.wait_for_function(f"(() => ({READY[name]})(({PAGE_STATE})()))", timeout=timeout)
 
 
-def drag_first_slider(page, pixels: float = 120):
-    handle = page.locator(".widget-slider .noUi-handle").first
+SLIDER = {"gamma": 1, "ei_balance": 1, "fhn_lecture": 0, "hh_neuron": 0}  # a parameter, not the network's structure
+
+
+def drag_first_slider(page, pixels: float = 120, index: int = 0):
+    handle = page.locator(".widget-slider .noUi-handle").nth(index)
     box = handle.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
@@ -97,9 +100,10 @@ def test_dashboard_loads_reacts_and_stays_clean(browser, demo_server, name):
     load_seconds = time.monotonic() - start
     time.sleep(1.5)  # let a streaming first pass finish
     before = page.evaluate(PAGE_STATE)
-    drag_first_slider(page)
-    page.wait_for_function(f"(() => {{ const s = ({PAGE_STATE})(); return s.hash !== {before['hash']} || "
-                           f"s.svgHash !== {before['svgHash']}; }})", timeout=60_000)
+    drag_first_slider(page, pixels=60, index=SLIDER[name])
+    page.wait_for_function(f"(() => {{ const s = ({PAGE_STATE})(); return (s.hash !== {before['hash']} || "
+                           f"s.svgHash !== {before['svgHash']}) && ({READY[name]})(s); }})", timeout=60_000)
+    time.sleep(1.0)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"dashboard_{name}.png"), full_page=True)
     (ARTIFACTS / f"dashboard_{name}_load_seconds.txt").write_text(f"{load_seconds:.2f}\n")

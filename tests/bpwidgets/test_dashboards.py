@@ -1,0 +1,29 @@
+"""Dashboard logic without a browser."""
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bpwidgets.dashboards import hh_neuron
+
+
+def test_hh_protocols_and_fi_curve():
+    step = hh_neuron.protocol_current("step", 10.0)
+    ramp = hh_neuron.protocol_current("ramp", 10.0)
+    pulses = hh_neuron.protocol_current("spikes", 10.0)
+    n = int(round(hh_neuron.DURATION / hh_neuron.DT))
+    assert step.shape == ramp.shape == pulses.shape == (n,)
+    assert step.max() == 10.0 and ramp[-int(30 / hh_neuron.DT)] > 9.0 and pulses.sum() > 0
+    with pytest.raises(bp.errors.ModelUseError, match="protocol"):
+        hh_neuron.protocol_current("sine", 1.0)
+    rates = hh_neuron.fi_curve(np.array([2.0, 10.0, 20.0, 40.0]))
+    assert rates[0] == 0 and np.all(np.diff(rates[1:]) > 0) and 60 < rates[1] < 90
+
+
+def test_hh_dashboard_redraws_for_each_protocol():
+    dashboard = hh_neuron.HHDashboard()
+    first = np.array(dashboard.v_lines.y).copy()
+    dashboard.protocol.value = "ramp"
+    assert not np.array_equal(np.array(dashboard.v_lines.y), first)
+    dashboard.panel.amplitude = 0.0
+    assert "0 spikes" in dashboard.info.value

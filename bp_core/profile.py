@@ -207,7 +207,9 @@ def set(
         Seed of every random source (NumPy's and numba's, and of each network's generator),
         for reproducible runs.
     safe : bool
-        Bounds-check user step functions so a bad index raises instead of crashing (default True).
+        The default True bounds-checks user step functions, catches their errors and checks
+        every state for NaN/inf each step; False drops all three for speed (a bad index can
+        then crash the process).
     monitor_memory_limit : float
         Largest memory (MiB) the monitors of one run may take; a larger run fails before allocating.
 
@@ -351,7 +353,7 @@ def show_format_code() -> bool:
 
 
 def is_safe() -> bool:
-    """Return True when user step functions are compiled with bounds checking."""
+    """Return True when runs are checked (bounds, step errors, NaN/inf)."""
     return _settings["safe"]
 
 

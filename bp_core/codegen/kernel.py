@@ -99,7 +99,8 @@ class KernelPlan:
     scope: dict[str, Any]
 
 
-def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_errors: bool) -> KernelPlan:
+def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_errors: bool,
+                 check_finite: bool = True) -> KernelPlan:
     """Generate the kernel of a network.
 
     Parameters
@@ -110,6 +111,8 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     catch_errors : bool
         Wrap step calls so an error inside one (e.g. an index out of range) ends the run
         with a status naming the step, instead of an exception from compiled code.
+    check_finite : bool
+        Check every state for NaN/inf after each step.
     """
     functions: list[str] = []
     step_origin: dict[str, tuple[ObjectPlan, StepFunction]] = {}
@@ -153,7 +156,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
         if obj.delay_rows:
             idx = f"{obj.code_name}_delay_idx"
             body.append(f"{idx}[0] = ({idx}[0] + 1) % {idx}[1]")
-    for obj_id, obj in enumerate(objects):
+    for obj_id, obj in enumerate(objects if check_finite else []):
         body += [f"_bad = first_nonfinite_row({obj.checked_state})",
                  "if _bad >= 0:",
                  f"    return {STATUS_NONFINITE}, _i, {obj_id}, _bad"]

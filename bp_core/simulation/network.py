@@ -303,7 +303,8 @@ class Network:
             input_plans.append(InputPlan(plan, spec.key, spec.target.ST._var2idx[spec.field], spec.op, var,
                                          spec.iterated))
             values[var] = spec.value
-        kernel_plan = build_kernel(plans, input_plans, catch_errors=jit)
+        safe = profile.is_safe()
+        kernel_plan = build_kernel(plans, input_plans, catch_errors=jit and safe, check_finite=safe)
         for plan in plans:
             for name, getter in plan.variables.items():
                 values[name] = getter()

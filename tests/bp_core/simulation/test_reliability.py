@@ -171,3 +171,13 @@ def test_unknown_names_list_close_matches():
         group.ST['inpt'] = 1.0
     with pytest.raises(ModelUseError, match="input key 'ST.inpt'.*Did you mean 'input'"):
         group.run(1.0, inputs=('ST.inpt', 1.0))
+
+
+def test_unsafe_mode_drops_the_checks_from_the_kernel():
+    group = bp.NeuGroup(bp.NeuType(name='Blow', ST=bp.types.NeuState('V', 'w'), steps=explode), 2)
+    bp.profile.set(safe=False)
+    net = bp.Network(group)
+    source = net.build(1.0)
+    assert "first_nonfinite_row" not in source and "except Exception" not in source
+    bp.profile.set(safe=True)
+    assert "first_nonfinite_row" in net.build(1.0)

@@ -24,7 +24,9 @@ PAGE_STATE = """() => {
   let pixels = 0, hash = 0;
   if (canvas) {
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    for (let k = 3; k < data.length; k += 4) if (data[k] > 0 && data[k - 3] < 80) { pixels += 1; hash = (hash * 31 + k) % 1000000007; }
+    for (let k = 3; k < data.length; k += 4) {
+      if (data[k] > 0 && data[k - 3] < 80) { pixels += 1; hash = (hash * 31 + k) % 1000000007; }  // spikes only
+    }
   }
   const svg = Array.from(document.querySelectorAll('svg.svg-figure path, svg.svg-figure circle, svg.svg-figure .dot'))
     .map(e => (e.getAttribute('d') || '') + (e.getAttribute('transform') || '')).join('|');

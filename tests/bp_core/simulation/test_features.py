@@ -234,3 +234,19 @@ def test_build_then_advance_by_steps_continues_time(jit):
     assert net.compile_count == 1
     with pytest.raises(ModelUseError, match="duration"):
         net.advance()
+
+
+def test_report_uses_a_progress_bar_in_notebooks(monkeypatch, capsys):
+    import sys
+
+    from bp_core.simulation.report import Progress
+
+    monkeypatch.setitem(sys.modules, "ipykernel", object())
+    progress = Progress(True, 100)
+    assert progress.bar is not None
+    progress.compiled(0.1)
+    progress.advanced(50, 50)
+    progress.advanced(100, 50)
+    assert progress.bar.n == 100
+    progress.finished()
+    assert "Run 50.0%" not in capsys.readouterr().out

@@ -158,26 +158,18 @@ class _Translator:
         return name in self._used
 
     def arguments(self, scalar_indices: dict[str, str] | None) -> list[str]:
-        needed = set(self._used)
-        for expr in (scalar_indices or {}).values():
-            if any(k in self._used for k in (scalar_indices or {})):
-                needed |= {n.id for n in ast.walk(ast.parse(expr)) if isinstance(n, ast.Name)}
-        args = [a for a in self.step.args]
-        for state, access in self.states.items():
-            if access.select_is_array and access.select in needed and access.select not in args:
-                args.append(access.select)
-            if state not in args and state in needed:
-                args.append(state)
-        for extra in ("_t", "_i", "_dt"):
-            if extra not in args and extra in needed:
-                args.append(extra)
-        for name in (scalar_indices or {}).values():
-            for n in ast.walk(ast.parse(name)):
-                if isinstance(n, ast.Name) and n.id in needed and n.id not in args and n.id != "_obj_i":
-                    args.append(n.id)
-        if self.rng in needed:
-            args.append(self.rng)
-        args += [a for a in self.param_args.values() if a in needed]
+        """The generated function's arguments: the user's, then whatever else the body reads."""
+        used_indices = [expr for name, expr in (scalar_indices or {}).items() if name in self._used]
+        index_sources = [n.id for expr in used_indices for n in ast.walk(ast.parse(expr, mode="eval"))
+                         if isinstance(n, ast.Name) and n.id != "_obj_i"]
+        needed = set(self._used) | set(index_sources)
+        selections = [a.select for a in self.states.values() if a.select_is_array]
+        candidates = selections + list(self.states) + ["_t", "_i", "_dt"] + index_sources + [self.rng] + \
+            list(self.param_args.values())
+        args = list(self.step.args)
+        for name in candidates:
+            if name in needed and name not in args:
+                args.append(name)
         if self.delay is not None and self.delay.buffer in needed:
             args += [self.delay.buffer, self.delay.read]
         return args

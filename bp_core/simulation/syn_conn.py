@@ -9,7 +9,6 @@ import numpy as np
 from bp_core import connect as connect_module
 from bp_core.errors import ModelUseError, close_matches
 from bp_core.model.obj_type import SynType
-from bp_core.model.types import StateArray
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
 
@@ -164,10 +163,6 @@ class SynConn(Ensemble):
                     raise ModelUseError(
                         f"the {role} group of SynConn {self.name!r} has no state field {field_name!r} ({source})."
                         f"{close_matches(field_name, state.fields)}")
-
-    def pre_state(self) -> StateArray:
-        """The pre-synaptic state array."""
-        return self.pre
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """A SynConn cannot run alone; it raises ModelUseError."""

@@ -246,19 +246,6 @@ def seed_compiled_random(seed: int) -> None:
 _RUNTIME_FUNCTIONS = (runtime.exprel, runtime.normal_like, runtime.first_nonfinite_row)
 
 
-def _exprel_scalar(z):
-    if abs(z) < 1e-16:
-        return 1.0
-    if z < -709.78:
-        return -1.0 / z
-    if z > 717.0:
-        return math.inf
-    return math.expm1(z) / z
-
-
-_exprel_scalar_jit = numba.njit(cache=True)(_exprel_scalar)
-
-
 @overload(runtime.exprel, inline="always")
 def _exprel_overload(z):
     # inlined so LLVM sees a pure expression it can hoist when z does not change in a loop
@@ -267,7 +254,7 @@ def _exprel_overload(z):
             flat = z.ravel()
             out = np.empty(flat.size, dtype=np.float64)
             for i in range(flat.size):
-                out[i] = _exprel_scalar_jit(flat[i])
+                out[i] = runtime.exprel(flat[i])  # the scalar implementation below
             return out.reshape(z.shape)
         return impl
     if isinstance(z, (nb_types.Float, nb_types.Integer)):

@@ -104,15 +104,27 @@ class ParsUpdate:
         """Every parameter with its value in use."""
         return dict(self.items())
 
-    def kernel_value(self, key: str, per_element: bool) -> Any:
-        """The value handed to compiled code: an array per element when asked, else as stored."""
+    def kernel_value(self, key: str, scalar_mode: bool) -> Any:
+        """The value handed to compiled code.
+
+        A number stays a number (a NumPy float in scalar mode, where steps do arithmetic on it
+        with NumPy's rules, e.g. division by zero gives inf under numba and NumPy alike);
+        per-element values become a contiguous float array (flat in scalar mode, where
+        steps index it by element).
+        """
         value = self[key]
-        if per_element:
-            return np.broadcast_to(np.asarray(value, dtype=float), self.shape).copy() \
-                if np.ndim(value) == 0 else np.ascontiguousarray(value, dtype=float)
         if np.ndim(value) == 0:
-            return int(value) if isinstance(value, (int, np.integer)) else float(value)
-        return np.ascontiguousarray(value, dtype=float)
+            if scalar_mode:
+                return np.float64(value)
+            if not isinstance(value, (int, np.integer)):
+                return float(value)
+            return int(value)
+        array = np.ascontiguousarray(value, dtype=float)
+        return array.reshape(-1) if scalar_mode else array
+
+    def is_per_element(self, key: str) -> bool:
+        """Whether parameter ``key`` holds one value per element."""
+        return np.ndim(self[key]) > 0
 
     def __repr__(self) -> str:
         return f"ParsUpdate({self.all})"

@@ -305,9 +305,11 @@ class Network:
             values[var] = spec.value
         safe = profile.is_safe()
         kernel_plan = build_kernel(plans, input_plans, catch_errors=jit and safe, check_finite=safe)
+        wanted = set(kernel_plan.args)
         for plan in plans:
             for name, getter in plan.variables.items():
-                values[name] = getter()
+                if name in wanted:
+                    values[name] = getter()
         kernel = self._kernels.get(kernel_plan.source)
         if kernel is None:
             from bp_core.codegen.compile import compile_source

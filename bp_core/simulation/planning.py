@@ -42,10 +42,10 @@ def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
                                          ndim=ndim))}
     variables: dict[str, Callable[[], Any]] = {st_var: lambda: obj.ST._data}
     arg_map = {"ST": st_var}
-    per_element = mode == "scalar"
+    scalar_mode = mode == "scalar"
     for name in obj.pars.keys():
         var = f"{code}_{name}"
-        variables[var] = (lambda n=name: obj.pars.kernel_value(n, per_element))
+        variables[var] = (lambda n=name: obj.pars.kernel_value(n, scalar_mode))
         arg_map[name] = var
     for name in obj.required_data():
         var = f"{code}_{name}"
@@ -55,6 +55,7 @@ def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
                       display=f"{type(obj).__name__} {obj.name!r}", model=obj.model,
                       steps={s.name: s for s in obj.model.steps}, schedule=obj.runner.get_schedule(),
                       states=states, variables=variables, arg_map=arg_map, param_names=list(obj.pars.keys()),
+                      per_element={n for n in obj.pars.keys() if obj.pars.is_per_element(n)},
                       loop_size="ST.shape[1]",
                       monitors=[(key, obj.ST._var2idx[key]) for key in obj.monitors], checked_state=st_var)
     if isinstance(obj, SynConn):
@@ -101,12 +102,48 @@ def _plan_synapses(syn: SynConn, plan: ObjectPlan, dt: float, jit: bool) -> None
     for name in CONNECTIVITY_DATA:
         if name in used:
             var = f"{code}_{name}"
-            data = syn.connectivity(name)
-            _check_connectivity(syn, name, data)
-            converted = kernel_data(data, jit)
+            prepared = _prepared_connectivity(syn, name, jit)
             plan.arg_map[name] = var
-            plan.variables[var] = (lambda c=converted: c)
+            plan.variables[var] = prepared.kernel_value
+            if prepared.compressed is not None:
+                plan.index_lists.add(name)
+                for part, array in zip(("ptr", "idx"), prepared.compressed):
+                    plan.arg_map[f"{name}_{part}"] = f"{var}_{part}"
+                    plan.variables[f"{var}_{part}"] = (lambda a=array: a)
     _plan_delay(syn, plan, dt)
+
+
+class _PreparedData:
+    """Connectivity data validated once and converted for compiled code (list and compressed-row forms)."""
+
+    def __init__(self, syn: SynConn, name: str, data: Any, jit: bool):
+        _check_connectivity(syn, name, data)
+        self.source = data
+        self.jit = jit
+        self._list = None
+        self.compressed = None
+        if isinstance(data, (list, tuple)) and all(isinstance(v, (np.ndarray, list)) for v in data):
+            arrays = [np.asarray(v, dtype=np.int64).ravel() for v in data]
+            ptr = np.zeros(len(arrays) + 1, dtype=np.int64)
+            np.cumsum([a.size for a in arrays], out=ptr[1:])
+            idx = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+            self.compressed = (ptr, idx)
+
+    def kernel_value(self) -> Any:
+        """The data as steps that use it whole receive it (a typed list of arrays under numba)."""
+        if self._list is None:
+            self._list = kernel_data(self.source, self.jit)
+        return self._list
+
+
+def _prepared_connectivity(syn: SynConn, name: str, jit: bool) -> _PreparedData:
+    # re-validating and converting thousands of index arrays on every run would dominate a re-run's latency
+    cache = syn.__dict__.setdefault("_prepared_data", {})
+    data = syn.connectivity(name)
+    prepared = cache.get(name)
+    if prepared is None or prepared.source is not data or prepared.jit != jit:
+        prepared = cache[name] = _PreparedData(syn, name, data, jit)
+    return prepared
 
 
 def _global_ids(syn: SynConn) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,174 @@
+"""Loop-invariant hoisting for scalar-mode steps.
+
+A scalar-mode step runs its body once per element, but much of that body depends only
+on uniform parameters and the step size: ``-1 / tau``, ``exprel(dt * A)`` of an
+exponential-Euler update, the ``/ tau`` of a derivative. Numba does not move such work
+out of the loop (it cannot hoist calls, and without fastmath it must keep every
+division), so the generator does, in the source, where it stays readable:
+
+- an assignment of an invariant expression to a local assigned nowhere else moves
+  before the loop (the local becomes invariant in turn);
+- a non-trivial invariant sub-expression is computed once, before the loop;
+- a division by an invariant becomes a multiplication by its reciprocal, computed once.
+  The result may differ from the division in the last bit; generated code is the same
+  under numba and NumPy, so both backends still agree exactly.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+
+from bp_core.integration.rendering import NameAllocator
+
+__all__ = ["hoist_invariants", "PURE_FUNCTIONS"]
+
+PURE_FUNCTIONS = frozenset({
+    "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "power", "pow", "sin", "cos", "tan",
+    "arcsin", "arccos", "arctan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "abs", "fabs", "absolute",
+    "floor", "ceil", "minimum", "maximum", "exp2", "square", "reciprocal", "sign", "heaviside",
+})
+"""Functions of ``np`` / ``math`` without side effects, so calls to them may move out of the loop."""
+
+_PURE_BUILTINS = frozenset({"exprel", "abs", "min", "max", "float"})
+_CONSTANTS = frozenset({"pi", "e", "inf", "nan"})
+_MODULES = frozenset({"np", "numpy", "math"})
+
+
+def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAllocator
+                     ) -> tuple[list[ast.stmt], list[ast.stmt]]:
+    """Split the per-element ``body`` into work done once before the loop and work per element.
+
+    Parameters
+    ----------
+    body : list of ast.stmt
+        The statements run for each element (modified in place).
+    invariant : set of str
+        Names whose value does not change during the loop (uniform parameters, ``_dt``, ``_t``).
+    names : NameAllocator
+        Source of names for the hoisted values.
+
+    Returns
+    -------
+    prelude, body : list of ast.stmt
+        Statements to run once before the loop, and the remaining loop body.
+    """
+    invariant = set(invariant)
+    prelude: list[ast.stmt] = []
+    assignments = _assignment_counts(body)
+    moved = True
+    while moved:
+        moved = False
+        for holder, index, stmt in list(_simple_assignments(body)):
+            target = stmt.targets[0].id
+            if assignments[target] == 1 and target not in invariant and _is_invariant(stmt.value, invariant):
+                prelude.append(stmt)
+                holder[index] = ast.Pass()
+                invariant.add(target)
+                moved = True
+    body = _drop_passes(body)
+    hoister = _ExpressionHoister(invariant, names)
+    body = [hoister.visit(stmt) for stmt in body]
+    prelude += hoister.prelude
+    return prelude, body or [ast.Pass()]
+
+
+def _is_invariant(node: ast.AST, invariant: set[str]) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if isinstance(node, ast.Name):
+        return node.id in invariant
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.value, ast.Name) and node.value.id in _MODULES and node.attr in _CONSTANTS
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and _is_invariant(node.operand, invariant)
+    if isinstance(node, ast.BinOp):
+        return _is_invariant(node.left, invariant) and _is_invariant(node.right, invariant)
+    if isinstance(node, ast.Call):
+        return not node.keywords and _is_pure(node.func) and all(_is_invariant(a, invariant) for a in node.args)
+    return False
+
+
+def _is_pure(func: ast.expr) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id in _PURE_BUILTINS
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+        func.value.id in _MODULES and func.attr in PURE_FUNCTIONS
+
+
+def _worth_hoisting(node: ast.expr) -> bool:
+    """Whether computing ``node`` once saves work (a name, a literal or a sign change does not)."""
+    if isinstance(node, ast.UnaryOp):
+        return _worth_hoisting(node.operand)
+    return isinstance(node, (ast.BinOp, ast.Call))
+
+
+class _ExpressionHoister(ast.NodeTransformer):
+    def __init__(self, invariant: set[str], names: NameAllocator):
+        self.invariant = invariant
+        self.names = names
+        self.prelude: list[ast.stmt] = []
+        self._bound: dict[str, str] = {}
+
+    def _bind(self, node: ast.expr, preferred: str) -> ast.Name:
+        text = ast.unparse(node)
+        name = self._bound.get(text)
+        if name is None:
+            name = self.names.fresh(preferred)
+            self._bound[text] = name
+            self.prelude.append(ast.parse(f"{name} = {text}").body[0])
+        return ast.Name(name, ast.Load())
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        if _is_invariant(node, self.invariant):
+            return self._bind(node, "_c")
+        if isinstance(node.op, ast.Div) and _is_invariant(node.right, self.invariant):
+            left = self.visit(node.left)
+            right = node.right
+            preferred = f"_inv_{right.id}" if isinstance(right, ast.Name) else "_inv"
+            reciprocal = self._bind(ast.BinOp(ast.Constant(1.0), ast.Div(), right), preferred)
+            return ast.BinOp(left, ast.Mult(), reciprocal)
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        if _is_invariant(node, self.invariant):
+            return self._bind(node, "_c")
+        return self.generic_visit(node)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
+        if _is_invariant(node, self.invariant) and _worth_hoisting(node):
+            return self._bind(node, "_c")
+        return self.generic_visit(node)
+
+
+def _assignment_counts(body: list[ast.stmt]) -> Counter:
+    """How often each local is bound anywhere in ``body`` (assignments, loop targets, ...)."""
+    counts: Counter = Counter()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                counts[node.id] += 1
+    return counts
+
+
+def _simple_assignments(body: list[ast.stmt]):
+    """Yield ``(list, index, stmt)`` for every ``name = expr`` statement, in nested blocks too."""
+    for index, stmt in enumerate(body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            yield body, index, stmt
+        if isinstance(stmt, (ast.If, ast.For, ast.While)):  # not into try blocks, whose errors are handled
+            yield from _simple_assignments(stmt.body)
+            yield from _simple_assignments(stmt.orelse)
+
+
+def _drop_passes(body: list[ast.stmt]) -> list[ast.stmt]:
+    out = []
+    for stmt in body:
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, field, None)
+            if isinstance(block, list) and block:
+                kept = _drop_passes(block)
+                setattr(stmt, field, kept or ([ast.Pass()] if field == "body" else []))
+        if not isinstance(stmt, ast.Pass):
+            out.append(stmt)
+    return out

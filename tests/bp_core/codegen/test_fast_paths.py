@@ -1,0 +1,133 @@
+"""The generator's speed-ups keep results: hoisted invariants, compressed index lists, field arrays."""
+
+import ast
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bp_core.codegen.hoisting import hoist_invariants
+from bp_core.integration.rendering import NameAllocator
+
+
+def _hoist(code: str, invariant: set[str]) -> tuple[str, str]:
+    body = ast.parse(code).body
+    prelude, body = hoist_invariants(body, invariant, NameAllocator({"x", "y", "z", "a", "b"}))
+    return ast.unparse(ast.Module(prelude, [])), ast.unparse(ast.Module(body, []))
+
+
+def test_division_by_an_invariant_becomes_a_hoisted_reciprocal():
+    prelude, body = _hoist("x = (y - a) / tau\nz = -y / tau", {"tau", "a"})
+    assert prelude == "_inv_tau = 1.0 / tau"
+    assert "/" not in body and body.count("_inv_tau") == 2
+
+
+def test_invariant_locals_and_calls_move_out_but_per_element_work_stays():
+    prelude, body = _hoist("if y > 0:\n    A = -1 / tau\n    x = y + _dt * exprel(_dt * A) * y\n"
+                           "b = np.exp(-y / tau)\nz = heavy(_dt)", {"tau", "_dt"})
+    assert prelude.splitlines()[0] == "A = -1 / tau"
+    assert "exprel(_dt * A)" in prelude and "exprel" not in body
+    assert "np.exp(-y * _inv_tau)" in body  # depends on y: stays, with the reciprocal
+    assert "heavy(_dt)" in body  # unknown functions may have side effects
+
+
+def test_locals_bound_twice_or_in_try_blocks_stay():
+    prelude, body = _hoist("a = 1.0 / tau\nif y > 0:\n    a = 2.0\nx = a * y", {"tau"})
+    assert prelude == "_c = 1.0 / tau" and body.startswith("a = _c\n")  # the value is hoisted, the binding not
+    _, body = _hoist("try:\n    a = y / tau\nexcept Exception:\n    a = 0.0\nx = a * y", {"tau"})
+    assert body.startswith("try:\n    a = y * _inv_tau")
+
+
+tau = 1.0
+
+
+@bp.integrate(method='exponential')
+def int_x(x, t):
+    return -x / tau
+
+
+def decay(ST, _t):
+    ST['x'] = int_x(ST['x'], _t)
+
+
+def _exp_decay_group(tau):
+    update = decay
+    model = bp.NeuType(name='Decay', ST=bp.types.NeuState({'x': 1.0}), steps=update, mode='scalar')
+    group = bp.NeuGroup(model, 4)
+    group.pars['tau'] = tau
+    return group
+
+
+@pytest.mark.parametrize("tau", [3.0, np.array([1.0, 2.0, 3.0, 4.0])])
+def test_hoisted_exponential_euler_is_exact(jit, tau):
+    bp.profile.set(dt=0.1)
+    group = _exp_decay_group(tau)
+    group.run(10.0)
+    np.testing.assert_allclose(group.ST['x'], np.exp(-10.0 / np.broadcast_to(tau, 4)), rtol=1e-12)
+
+
+def test_uniform_parameters_are_hoisted_and_heterogeneous_ones_indexed():
+    bp.profile.set(dt=0.1)
+    uniform = bp.Network(_exp_decay_group(3.0)).build(1.0)
+    per_element = bp.Network(_exp_decay_group(np.arange(1.0, 5.0))).build(1.0)
+    loop_of = lambda source: source[source.index("for _obj_i"):source.index("def run_kernel")]  # noqa: E731
+    assert "exprel" not in loop_of(uniform) and "1.0 / tau" in uniform
+    assert "tau[_obj_i]" in loop_of(per_element)
+
+
+def keep(ST):
+    pass
+
+
+def _fan_out_synapse(step):
+    pre = bp.NeuGroup(bp.NeuType(name='Src', ST=bp.types.NeuState({'spike': 0.0}), steps=keep, mode='vector'), 3)
+    post = bp.NeuGroup(bp.NeuType(name='Dst', ST=bp.types.NeuState({'x': 0.0}), steps=keep, mode='vector'), 4)
+    syn_type = bp.SynType(name='Fan', ST=bp.types.SynState(), steps=step, mode='vector')
+    syn = bp.SynConn(syn_type, pre_group=pre, post_group=post, conn=bp.connect.All2All())
+    pre.ST['spike'] = np.array([1.0, 0.0, 1.0])
+    return bp.Network(pre, post, syn), post
+
+
+def fan_loop(ST, _t, pre, post, pre2post):
+    for i in range(len(pre2post)):
+        if pre['spike'][i] > 0.:
+            for j in pre2post[i]:
+                post['x'][j] += 1.0 + i
+
+
+def fan_slices(ST, _t, pre, post, pre2post):
+    for i in range(pre['spike'].shape[0]):
+        if pre['spike'][i] > 0.:
+            post['x'][pre2post[i]] += 1.0 + i
+
+
+def fan_whole_list(ST, _t, pre, post, pre2post):
+    i = 0
+    for targets in pre2post:
+        if pre['spike'][i] > 0.:
+            for j in targets:
+                post['x'][j] += 1.0 + i
+        i += 1
+
+
+@pytest.mark.parametrize("step", [fan_loop, fan_slices, fan_whole_list])
+def test_index_lists_in_every_form_give_the_same_result(jit, step):
+    bp.profile.set(dt=0.1)
+    net, post = _fan_out_synapse(step)
+    net.run(0.1)
+    np.testing.assert_allclose(post.ST['x'], [4.0, 4.0, 4.0, 4.0])
+    source = net.code
+    if step is fan_whole_list:
+        assert "pre2post_ptr" not in source  # used whole: passed as a list
+    else:
+        assert "pre2post_ptr" in source and "_pre2post," not in source.split("def run_kernel")[1]
+
+
+def test_steps_without_user_indexing_skip_bounds_checks():
+    bp.profile.set(dt=0.1)
+    net = bp.Network(_exp_decay_group(3.0))
+    net.build(1.0)
+    assert net._plan.checked_functions == ()
+    fan, _ = _fan_out_synapse(fan_loop)
+    fan.build(1.0)
+    assert fan._plan.checked_functions == ("SynConn2_fan_loop",)

@@ -217,8 +217,8 @@ class _Translator:
                          if isinstance(n, ast.Name) and n.id != "_obj_i"]
         needed = set(self._used) | set(index_sources)
         selections = [a.select for a in self.states.values() if a.select_is_array]
-        candidates = selections + list(self.states) + list(self.row_args) + list(self.list_args) + ["_t", "_i", "_dt"] + index_sources + [self.rng] + \
-            list(self.param_args.values())
+        candidates = selections + list(self.states) + list(self.row_args) + list(self.list_args) + \
+            ["_t", "_i", "_dt"] + index_sources + [self.rng] + list(self.param_args.values())
         # an index list whose every use became compressed-row access is not passed as a list
         args = [a for a in self.step.args if a not in self.index_lists or a in needed]
         for name in candidates:

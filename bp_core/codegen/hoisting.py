@@ -12,16 +12,24 @@ division), so the generator does, in the source, where it stays readable:
 - a division by an invariant becomes a multiplication by its reciprocal, computed once.
   The result may differ from the division in the last bit; generated code is the same
   under numba and NumPy, so both backends still agree exactly.
+
+In a scalar-mode synapse step, work that depends only on the presynaptic neuron
+(``1 / (1 + exp(-pre_V[_pre_i] / 2))`` of a GABA_A gate) is the same for all of that
+neuron's synapses: ``hoist_per_source`` computes it once per neuron, in a loop before the
+synapse loop, and the synapse loop reads it back.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
+import functools
 from collections import Counter
+from typing import Callable
 
 from bp_core.integration.rendering import NameAllocator
 
-__all__ = ["hoist_invariants", "PURE_FUNCTIONS"]
+__all__ = ["hoist_invariants", "hoist_per_source", "PURE_FUNCTIONS"]
 
 PURE_FUNCTIONS = frozenset({
     "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "power", "pow", "sin", "cos", "tan",
@@ -73,7 +81,105 @@ def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAlloc
     return prelude, body or [ast.Pass()]
 
 
-def _is_invariant(node: ast.AST, invariant: set[str]) -> bool:
+def hoist_per_source(body: list[ast.stmt], invariant: set[str], index: str, arrays: set[str],
+                     names: NameAllocator) -> tuple[list[ast.stmt], list[ast.stmt]]:
+    """Move work that depends only on ``arrays[index]`` (and invariants) into a loop over the source.
+
+    Parameters
+    ----------
+    body : list of ast.stmt
+        The per-synapse statements (modified in place).
+    invariant : set of str
+        Names constant during the loop.
+    index : str
+        The per-synapse index of the source neuron (``_pre_i``).
+    arrays : set of str
+        Field arrays of the source group, read as ``array[index]``.
+    names : NameAllocator
+
+    Returns
+    -------
+    source_loop, body : list of ast.stmt
+        Statements to run before the synapse loop (allocating one array per hoisted value and
+        filling it in one pass over the source neurons), and the remaining per-synapse body.
+    """
+    if not arrays:
+        return [], body
+    per_source: set[str] = set()
+    computed: list[tuple[str, str, ast.expr]] = []  # (array, local, expression in terms of index)
+    assignments = _assignment_counts(body)
+    is_gather = functools.partial(_is_gather, index=index, arrays=arrays)
+    moved = True
+    while moved:
+        moved = False
+        for holder, position, stmt in list(_simple_assignments(body)):
+            target = stmt.targets[0].id
+            value = stmt.value
+            if assignments[target] != 1 or target in per_source or \
+                    not _is_invariant(value, invariant | per_source, is_gather):
+                continue
+            if not any(is_gather(n) or (isinstance(n, ast.Name) and n.id in per_source) for n in ast.walk(value)):
+                continue  # invariant: hoist_invariants' job
+            array = names.fresh(f"_src_{target}")
+            computed.append((array, target, value))
+            holder[position] = ast.parse(f"{target} = {array}[{index}]").body[0]
+            per_source.add(target)
+            moved = True
+    expressions = _SourceExpressionHoister(invariant | per_source, is_gather, per_source, index, names)
+    body = [expressions.visit(stmt) for stmt in body]
+    computed += expressions.computed
+    if not computed:
+        return [], body
+    size = f"{sorted(arrays)[0]}.shape[0]"
+    k = names.fresh(f"{index}_k")
+    lines = [f"{array} = np.empty({size})" for array, _, _ in computed]
+    lines.append(f"for {k} in range({size}):")
+    for array, target, value in computed:  # in the order found: each reads only earlier ones
+        lines.append(f"    {target} = {ast.unparse(_Reindex(index, k).visit(copy.deepcopy(value)))}")
+        lines.append(f"    {array}[{k}] = {target}")
+    return ast.parse("\n".join(lines)).body, body
+
+
+class _SourceExpressionHoister(ast.NodeTransformer):
+    """Replace calls computed from source values alone by a read of a per-source array."""
+
+    def __init__(self, allowed: set[str], is_gather: Callable, per_source: set[str], index: str,
+                 names: NameAllocator):
+        self.allowed, self.is_gather, self.per_source = allowed, is_gather, per_source
+        self.index, self.names = index, names
+        self.computed: list[tuple[str, str, ast.expr]] = []
+
+    def _hoistable(self, node: ast.expr) -> bool:
+        return any(isinstance(n, ast.Call) for n in ast.walk(node)) and \
+            _is_invariant(node, self.allowed, self.is_gather) and \
+            any(self.is_gather(n) or (isinstance(n, ast.Name) and n.id in self.per_source) for n in ast.walk(node))
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        if isinstance(node, (ast.BinOp, ast.Call, ast.UnaryOp)) and self._hoistable(node):
+            array = self.names.fresh("_src_c")
+            local = self.names.fresh("_c_src")
+            self.computed.append((array, local, node))
+            return ast.parse(f"{array}[{self.index}]", mode="eval").body
+        return super().generic_visit(node)
+
+
+class _Reindex(ast.NodeTransformer):
+    def __init__(self, old: str, new: str):
+        self.old, self.new = old, new
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        return ast.Name(self.new, node.ctx) if node.id == self.old else node
+
+
+def _is_gather(node: ast.AST, index: str, arrays: set[str]) -> bool:
+    return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in arrays and \
+        isinstance(node.slice, ast.Name) and node.slice.id == index
+
+
+def _is_invariant(node: ast.AST, invariant: set[str], leaf: Callable[[ast.AST], bool] | None = None) -> bool:
+    """Whether ``node`` is built of invariant names, literals and pure operations (or of ``leaf`` nodes)."""
+    if leaf is not None and leaf(node):
+        return True
     if isinstance(node, ast.Constant):
         return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
     if isinstance(node, ast.Name):
@@ -81,11 +187,11 @@ def _is_invariant(node: ast.AST, invariant: set[str]) -> bool:
     if isinstance(node, ast.Attribute):
         return isinstance(node.value, ast.Name) and node.value.id in _MODULES and node.attr in _CONSTANTS
     if isinstance(node, ast.UnaryOp):
-        return isinstance(node.op, (ast.USub, ast.UAdd)) and _is_invariant(node.operand, invariant)
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and _is_invariant(node.operand, invariant, leaf)
     if isinstance(node, ast.BinOp):
-        return _is_invariant(node.left, invariant) and _is_invariant(node.right, invariant)
+        return _is_invariant(node.left, invariant, leaf) and _is_invariant(node.right, invariant, leaf)
     if isinstance(node, ast.Call):
-        return not node.keywords and _is_pure(node.func) and all(_is_invariant(a, invariant) for a in node.args)
+        return not node.keywords and _is_pure(node.func) and all(_is_invariant(a, invariant, leaf) for a in node.args)
     return False
 
 

@@ -14,7 +14,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from bp_core.codegen.hoisting import hoist_invariants
+from bp_core.codegen.hoisting import hoist_invariants, hoist_per_source
 from bp_core.errors import ModelDefError, close_matches
 from bp_core.integration.methods import render_step
 from bp_core.integration.rendering import NameAllocator, StepContext
@@ -178,8 +178,13 @@ class _Translator:
             statements = statements[1:]  # the user's docstring
         prelude: list[ast.stmt] = []
         if self.mode == "scalar" and not any(isinstance(n, ast.Return) for s in statements for n in ast.walk(s)):
-            uniform = set(self.param_args.values()) - self.per_element_args
-            prelude, statements = hoist_invariants(statements, uniform | {"_t", "_dt", "_i"}, self.names)
+            invariant = set(self.param_args.values()) - self.per_element_args | {"_t", "_dt", "_i"}
+            pre = self.states.get("pre")
+            if pre is not None and pre.index is not None:
+                pre_fields = {arg for arg, (state, _) in self.row_args.items() if state == "pre"}
+                prelude, statements = hoist_per_source(statements, invariant, pre.index, pre_fields, self.names)
+            hoisted, statements = hoist_invariants(statements, invariant, self.names)
+            prelude = hoisted + prelude
         self.prelude = _unparse(prelude) if prelude else []
         text = "\n".join(self.prelude + _unparse(statements or [ast.Pass()]))
         self._used = {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}

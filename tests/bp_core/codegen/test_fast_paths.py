@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import bp_core as bp
-from bp_core.codegen.hoisting import hoist_invariants
+from bp_core.codegen.hoisting import hoist_invariants, hoist_per_source
 from bp_core.integration.rendering import NameAllocator
 
 
@@ -131,3 +131,18 @@ def test_steps_without_user_indexing_skip_bounds_checks():
     fan, _ = _fan_out_synapse(fan_loop)
     fan.build(1.0)
     assert fan._plan.checked_functions == ("SynConn2_fan_loop",)
+
+
+def test_presynaptic_work_is_done_once_per_neuron():
+    code = ("T = 1 / (1 + np.exp(-(pre_V[_pre_i] - V_th) / 2))\n"
+            "s = ST_s[_obj_i]\n"
+            "A = -T * alpha - beta\n"
+            "ST_s[_obj_i] = s + _dt * exprel(_dt * A) * (alpha * T * (1 - s) - beta * s)\n")
+    loop, body = hoist_per_source(ast.parse(code).body, {"V_th", "alpha", "beta", "_dt"}, "_pre_i", {"pre_V"},
+                                  NameAllocator({"T", "s", "A"}))
+    loop_text, body_text = ast.unparse(ast.Module(loop, [])), ast.unparse(ast.Module(body, []))
+    assert "np.exp(-(pre_V[_pre_i_k] - V_th) / 2)" in loop_text and "exprel(_dt * A)" in loop_text
+    assert "np.exp" not in body_text and "exprel" not in body_text
+    assert "T = _src_T[_pre_i]" in body_text
+    # the per-synapse part still depends on the synapse's own state
+    assert "ST_s[_obj_i]" in body_text

@@ -32,11 +32,13 @@ def int_gi(gi, t):
 
 def lif_update(int_V, int_ge, int_gi):
     """The LIF step shared by COBA and CUBA: refractoriness, threshold, reset, spike count, synaptic decay."""
-    def update(ST, _t):
+    def update(ST, _t, _dt):
         ST['spike'] = 0.
-        if _t - ST['t_last_spike'] > t_ref:
+        # refractory for t_ref in whole steps, as Brian2 counts it (a bare "> t_ref" on float times
+        # may add a step, depending on rounding)
+        if _t - ST['t_last_spike'] > t_ref - 0.5 * _dt:
             V = int_V(ST['V'], _t, ST['ge'], ST['gi'])
-            if V >= Vt:
+            if V > Vt:
                 V = Vr
                 ST['spike'] = 1.
                 ST['count'] += 1.
@@ -138,4 +140,34 @@ def build_gamma(N: int = 100):
     return net, Counted(), reset, [(neu, 'ST.input', 1.2)]
 
 
-BUILDERS = {"coba": build_coba, "cuba": build_cuba, "gamma": build_gamma}
+@bp.integrate(method='euler')
+def int_V_single(V, t):
+    return (-(V - El_coba) + I_drive) / taum
+
+
+def single_update(ST, _t):
+    ST['spike'] = 0.
+    V = int_V_single(ST['V'], _t)
+    if V > Vt:
+        V = Vr
+        ST['spike'] = 1.
+        ST['count'] += 1.
+    ST['V'] = V
+
+
+def build_single(N: int = 20):
+    """The deterministic agreement protocol: N unconnected LIF neurons (no refractory period), neuron k
+    driven by a constant current from 10.5 to 30 in equal steps; compared by each neuron's spike count."""
+    bp.profile.set(dt=0.1, seed=1)
+    group = bp.NeuGroup(bp.NeuType(name='LIF_single', ST=STATE, steps=single_update, mode='scalar'), N)
+    group.pars['I_drive'] = np.linspace(10.5, 30., N)
+
+    def reset():
+        group.ST['V'] = Vr
+        group.ST['count'] = 0.
+
+    reset()
+    return bp.Network(group), group, reset, ()
+
+
+BUILDERS = {"coba": build_coba, "cuba": build_cuba, "gamma": build_gamma, "single": build_single}

@@ -25,4 +25,5 @@ net.run(duration, inputs=inputs)
 run = time.perf_counter() - t0
 spikes = int(group.ST['count'].sum())
 print(json.dumps({"model": model, "n": n, "build_s": built - start, "compile_s": compiled - built, "run_s": run,
-                  "spikes": spikes, "rate_hz": spikes / n / (duration / 1000.)}))
+                  "spikes": spikes, "rate_hz": spikes / n / (duration / 1000.),
+                  "counts": [int(c) for c in group.ST['count']] if model == "single" else None}))

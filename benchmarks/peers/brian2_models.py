@@ -14,6 +14,7 @@ model, n, duration, mode, threads, workdir = sys.argv[1], int(sys.argv[2]), floa
     int(sys.argv[5]), sys.argv[6]
 
 import brian2 as b2  # noqa: E402
+import numpy as np  # noqa: E402
 from brian2 import ms, mV  # noqa: E402
 
 b2.BrianLogger.log_level_warn()
@@ -81,7 +82,16 @@ def gamma(N):
     return P, [P, S]
 
 
-builders = {"coba": coba, "cuba": cuba, "gamma": gamma}
+def single(N):
+    ns = dict(taum=20 * ms, Vt=-50 * mV, Vr=-60 * mV, El=-60 * mV)
+    P = b2.NeuronGroup(N, "dv/dt = (-(v-El) + I) / taum : volt\nI : volt (constant)", threshold="v>Vt",
+                       reset="v = Vr", method="euler", namespace=ns)
+    P.v = -60 * mV
+    P.I = np.linspace(10.5, 30., N) * mV
+    return P, [P]
+
+
+builders = {"coba": coba, "cuba": cuba, "gamma": gamma, "single": single}
 group, objects = builders[model](n)
 monitor = b2.SpikeMonitor(group)
 net = b2.Network(*objects, monitor)
@@ -90,4 +100,5 @@ net.run(duration * ms)
 ran = time.perf_counter()
 print(json.dumps({"model": model, "n": n, "mode": mode, "threads": threads, "build_s": built - start,
                   "run_call_s": ran - built, "loop_s": float(b2.device._last_run_time),
-                  "spikes": int(monitor.num_spikes), "rate_hz": monitor.num_spikes / n / (duration / 1000.)}))
+                  "spikes": int(monitor.num_spikes), "rate_hz": monitor.num_spikes / n / (duration / 1000.),
+                  "counts": [int(c) for c in monitor.count]}))

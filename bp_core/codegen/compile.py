@@ -243,7 +243,7 @@ def seed_compiled_random(seed: int) -> None:
 
 # numba implementations of the runtime helpers -------------------------------------------------
 
-_RUNTIME_FUNCTIONS = (runtime.exprel, runtime.normal_like, runtime.first_nonfinite_row)
+_RUNTIME_FUNCTIONS = (runtime.exprel, runtime.normal_like, runtime.first_nonfinite_row, runtime.any_nonfinite)
 
 
 @overload(runtime.exprel, inline="always")
@@ -299,20 +299,23 @@ def _first_nonfinite_overload(data):
         rows = data.shape[0]
         flat = data.reshape(rows, -1)
         for r in range(rows):
-            if _row_nonfinite(flat[r]):
+            if runtime.any_nonfinite(flat[r]):
                 return r
         return -1
     return impl
 
 
-@numba.njit(nogil=True, cache=True)
-def _row_nonfinite(row):
-    # x - x is 0 for finite x and NaN otherwise; an OR without early exit lets LLVM vectorize the scan,
-    # which runs every step of a safe run (4x faster than np.isfinite with a branch per value)
-    bad = False
-    for i in range(row.shape[0]):
-        bad |= (row[i] - row[i]) != 0.0
-    return bad
+@overload(runtime.any_nonfinite)
+def _any_nonfinite_overload(values):
+    def impl(values):
+        # x - x is 0 for finite x and NaN otherwise; an OR without early exit lets LLVM vectorize the
+        # scan, which runs every step of a safe run (4x faster than np.isfinite with a branch per value)
+        flat = values.reshape(values.size)
+        bad = False
+        for i in range(flat.shape[0]):
+            bad |= (flat[i] - flat[i]) != 0.0
+        return bad
+    return impl
 
 
 def typed_index_list(arrays: list) -> Any:

@@ -131,6 +131,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     body: list[str] = []
     prologue: dict[str, str] = {}  # kernel variable -> expression, bound once per call
     checked_steps: list[str] = []
+    risky: list[tuple[ObjectPlan, str, str]] = []  # fields a step may make non-finite
     for obj_id, obj in enumerate(objects):
         for name, getter in obj.variables.items():
             if name not in kernel_args:
@@ -162,6 +163,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
                 lookup.update({arg: obj.arg_map[part] for arg, part in generated.list_args.items()})
                 for arg, (state, key) in generated.row_args.items():
                     lookup[arg] = _bind_row(obj, state, key, prologue)
+                risky += [(obj, state, key) for state, key in sorted(generated.risky_fields)]
                 call = f"{generated.name}({', '.join(_kernel_arg(lookup, obj, a) for a in generated.args)})"
                 call_sites.append((obj, entry))
                 if catch_errors:
@@ -172,13 +174,14 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
         if obj.delay_rows:
             idx = f"{obj.code_name}_delay_idx"
             body.append(f"{idx}[0] = ({idx}[0] + 1) % {idx}[1]")
-    for obj_id, obj in enumerate(objects if check_finite else []):
-        if not obj.states["ST"][1].fields:
-            continue
-        body += [f"_bad = first_nonfinite_row({obj.checked_state})",
-                 "if _bad >= 0:",
-                 f"    return {STATUS_NONFINITE}, _i, {obj_id}, _bad"]
-    loop = [f"{var} = {expr}" for var, expr in prologue.items()]
+    entry_checks: list[str] = []
+    if check_finite:
+        body += _finite_checks(objects, inputs, risky, prologue)
+        for obj_id, obj in enumerate(objects):
+            if obj.states["ST"][1].fields:  # a bad value set before the run is reported at its first step
+                entry_checks += [f"_bad = first_nonfinite_row({obj.checked_state})", "if _bad >= 0:",
+                                 f"    return {STATUS_NONFINITE}, _step0, {obj_id}, _bad"]
+    loop = [f"{var} = {expr}" for var, expr in prologue.items()] + entry_checks
     loop += ["for _k in range(_n_steps):", "    _i = _step0 + _k", "    _t = _t_start + _i * _dt"]
     loop += ["    " + line for line in body]
     # data no generated line reads (e.g. a list form of connectivity the steps read compressed) is not passed
@@ -191,6 +194,27 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     source = "\n\n".join(functions + [kernel])
     checked = tuple(checked_steps)
     return KernelPlan(source, kernel_args, checked, step_origin, call_sites, scope)
+
+
+def _finite_checks(objects: list[ObjectPlan], inputs: list[InputPlan], risky: list[tuple[ObjectPlan, str, str]],
+                   prologue: dict[str, str]) -> list[str]:
+    """Per-step NaN/inf checks of the fields that steps or inputs store computed values in."""
+    owner = {obj.checked_state: obj_id for obj_id, obj in enumerate(objects)}
+    for inp in inputs:
+        fields = inp.target.states["ST"][1].fields
+        risky.append((inp.target, "ST", next(k for k, row in fields.items() if row == inp.row)))
+    lines: list[str] = []
+    seen: set[str] = set()
+    for obj, state, key in risky:
+        data, access = obj.states[state]
+        if data not in owner:
+            continue
+        var = _bind_row(obj, state, key, prologue)
+        if var not in seen:
+            seen.add(var)
+            lines += [f"if any_nonfinite({var}):",
+                      f"    return {STATUS_NONFINITE}, _i, {owner[data]}, {access.fields[key]}"]
+    return lines
 
 
 def _bind_row(obj: ObjectPlan, state: str, key: str, prologue: dict[str, str]) -> str:

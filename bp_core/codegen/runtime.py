@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = ["exprel", "normal_like", "first_nonfinite_row", "RUNTIME_SCOPE"]
+__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "RUNTIME_SCOPE"]
 
 
 def exprel(z):
@@ -33,5 +33,11 @@ def first_nonfinite_row(data):
     return int(np.argmax(bad)) if bad.any() else -1
 
 
-RUNTIME_SCOPE = {"np": np, "exprel": exprel, "normal_like": normal_like, "first_nonfinite_row": first_nonfinite_row}
+def any_nonfinite(values):
+    """Return True if the array ``values`` holds a NaN or an infinity."""
+    return not np.isfinite(values).all()
+
+
+RUNTIME_SCOPE = {"np": np, "exprel": exprel, "normal_like": normal_like, "first_nonfinite_row": first_nonfinite_row,
+                 "any_nonfinite": any_nonfinite}
 """Names every generated source may use besides the user's own."""

@@ -178,6 +178,33 @@ def test_unsafe_mode_drops_the_checks_from_the_kernel():
     bp.profile.set(safe=False)
     net = bp.Network(group)
     source = net.build(1.0)
-    assert "first_nonfinite_row" not in source and "except Exception" not in source
+    assert "nonfinite" not in source and "except Exception" not in source
     bp.profile.set(safe=True)
-    assert "first_nonfinite_row" in net.build(1.0)
+    assert "first_nonfinite_row" in net.build(1.0) and "any_nonfinite" in net.build(1.0)
+
+
+def counts_spikes(ST, _t):
+    ST['w'] += 1.0
+    ST['V'] = ST['V'] * 2.0
+
+
+def grows_through_a_view(ST, _t):
+    w = ST['w']
+    w *= 1e200
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
+def test_fields_set_only_to_constants_are_checked_once_and_views_written_through_always(jit):
+    group = bp.NeuGroup(bp.NeuType(name='Count', ST=bp.types.NeuState('V', 'w'), steps=counts_spikes,
+                                   mode='scalar'), 2, name='counter')
+    net = bp.Network(group)
+    source = net.build(1.0)
+    loop = source[source.index("for _k in range"):]
+    assert "any_nonfinite(counter_ST_V)" in loop and "any_nonfinite(counter_ST_w)" not in loop
+    group.ST['w'] = np.nan  # never computed by a step: found by the check at the start of the run
+    with pytest.raises(RunError, match=r"'counter': state variable 'w' became NaN or infinite at t=0 ms"):
+        net.run(1.0)
+    viewer = bp.NeuGroup(bp.NeuType(name='View', ST=bp.types.NeuState({'V': 0., 'w': 1.}),
+                                    steps=grows_through_a_view, mode='vector'), 2, name='viewer')
+    with pytest.raises(RunError, match=r"'viewer': state variable 'w' became NaN or infinite at t=0.1 ms"):
+        viewer.run(1.0)

@@ -104,22 +104,23 @@ def _lif_network(update, N: int, initial, w_exc: float, w_inh: float, seed: int 
     return bp.Network(group, exc, inh), group, reset, ()
 
 
-def build_coba(N: int = 4000):
+def build_coba(N: int = 4000, seed: int = 1):
     """COBA: conductance-based LIF, forward Euler."""
-    return _lif_network(lif_update(int_V_coba, int_ge, int_gi), N, lambda n: np.random.randn(n) * 5. - 55., we, wi)
+    return _lif_network(lif_update(int_V_coba, int_ge, int_gi), N, lambda n: np.random.randn(n) * 5. - 55., we, wi,
+                        seed)
 
 
-def build_cuba(N: int = 4000):
+def build_cuba(N: int = 4000, seed: int = 1):
     """CUBA: current-based LIF, exact (exponential) integration."""
     update = lif_update(int_V_cuba, int_ge_exact, int_gi_exact)
-    return _lif_network(update, N, lambda n: Vr + np.random.rand(n) * (Vt - Vr), we_cuba, wi_cuba)
+    return _lif_network(update, N, lambda n: Vr + np.random.rand(n) * (Vt - Vr), we_cuba, wi_cuba, seed)
 
 
-def build_gamma(N: int = 100):
+def build_gamma(N: int = 100, seed: int = 1):
     """The quickstart gamma network (per-synapse GABA_A gates, exponential Euler, dt 0.04)."""
     from bpwidgets.dashboards.gamma import build_network
 
-    net, neu, syn = build_network(N)
+    net, neu, syn = build_network(N, seed=seed)
     initial = {k: neu.ST[k].copy() for k in ('V', 'h', 'n')}
     counts = bp.types.NeuState({'count': 0.})
 
@@ -155,10 +156,10 @@ def single_update(ST, _t):
     ST['V'] = V
 
 
-def build_single(N: int = 20):
+def build_single(N: int = 20, seed: int = 1):
     """The deterministic agreement protocol: N unconnected LIF neurons (no refractory period), neuron k
     driven by a constant current from 10.5 to 30 in equal steps; compared by each neuron's spike count."""
-    bp.profile.set(dt=0.1, seed=1)
+    bp.profile.set(dt=0.1, seed=seed)
     group = bp.NeuGroup(bp.NeuType(name='LIF_single', ST=STATE, steps=single_update, mode='scalar'), N)
     group.pars['I_drive'] = np.linspace(10.5, 30., N)
 

@@ -1,6 +1,9 @@
 """Run one of our benchmark models once and print a JSON record (used by benchmarks/run.py).
 
-    python benchmarks/ours.py MODEL N DURATION_MS
+    python benchmarks/ours.py MODEL N DURATION_MS [SEED] [THREADS] [safe|fast]
+
+THREADS > 1 turns on numba's parallel option (large element loops run with prange); ``fast`` runs
+with ``bp.profile.set(safe=False)``.
 """
 
 from __future__ import annotations
@@ -11,11 +14,22 @@ import time
 
 start = time.perf_counter()
 model, n, duration = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+seed = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+threads = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+safe = (sys.argv[6] if len(sys.argv) > 6 else "safe") == "safe"
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 
 import models  # noqa: E402
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
 
-net, group, reset, inputs = models.BUILDERS[model](n)
+import bp_core as bp  # noqa: E402
+
+numba.set_num_threads(threads)
+bp.profile.set_numba_profile(parallel=threads > 1)
+np.random.seed(seed)
+net, group, reset, inputs = models.BUILDERS[model](n, seed=seed)
+bp.profile.set(safe=safe)
 built = time.perf_counter()
 net.build(duration, inputs=inputs)  # compiles, or loads the kernel from the on-disk cache
 compiled = time.perf_counter()

@@ -136,7 +136,7 @@ def _write_once(path: Path, text: str) -> None:
 
 
 def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool | None = None,
-                   checked: tuple[str, ...] = ()) -> CompiledFunction:
+                   checked: tuple[str, ...] = (), parallel: tuple[str, ...] = ()) -> CompiledFunction:
     """Compile generated ``source`` and return its function ``func_name``.
 
     Every top-level function of the source is compiled; functions call each other
@@ -154,6 +154,9 @@ def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool
         Compile with numba; defaults to ``profile.is_jit()``.
     checked : tuple of str
         Functions compiled with bounds checking (user code, in the safe default).
+    parallel : tuple of str
+        Functions compiled with numba's ``parallel`` option (their ``prange`` loops use all cores);
+        the others are compiled without it, which would only add overhead to them.
 
     Returns
     -------
@@ -164,8 +167,9 @@ def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool
     full_scope = {**runtime.RUNTIME_SCOPE, **scope}
     if jit:
         full_scope = {k: jit_function(v) if _is_plain_function(v) else v for k, v in full_scope.items()}
+        full_scope["prange"] = numba.prange
     key_text = "\n".join([source, _ENGINE_FINGERPRINT, repr(sorted(options.items())), repr(sorted(checked)),
-                          str(jit)] +
+                          repr(sorted(parallel)), str(jit)] +
                          [f"{k}={_fingerprint(v)}" for k, v in sorted(full_scope.items())])
     digest = hashlib.sha1(key_text.encode()).hexdigest()[:16]
     path = cache_dir() / f"{func_name}_{digest}.py"
@@ -179,7 +183,9 @@ def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool
             show_code_scope(scope)
     if jit and not getattr(module, "_bp_compiled", False):
         for name in _defined_functions(source):
-            func_options = dict(options, boundscheck=True) if name in checked else options
+            func_options = dict(options, parallel=name in parallel)
+            if name in checked:
+                func_options["boundscheck"] = True
             setattr(module, name, numba.njit(**func_options)(getattr(module, name)))
         module._bp_compiled = True
     return CompiledFunction(getattr(module, func_name), source, str(path), jit)

@@ -52,6 +52,8 @@ class ObjectPlan:
     index_lists : set of str
         Data arguments holding one index array per element; ``arg_map`` also names their
         compressed-row parts ``<name>_ptr`` and ``<name>_idx``.
+    parallel : bool
+        Run independent element loops on all cores (``prange``).
     loop_size : str
         Scalar mode: number of elements, as an expression of step-function arguments.
     scalar_indices : dict
@@ -76,6 +78,7 @@ class ObjectPlan:
     param_names: list[str]
     per_element: set[str] = field(default_factory=set)
     index_lists: set[str] = field(default_factory=set)
+    parallel: bool = False
     loop_size: str = ""
     scalar_indices: dict[str, str] = field(default_factory=dict)
     delay_steps: int = 0
@@ -106,6 +109,7 @@ class KernelPlan:
     step_origin: dict[str, tuple[ObjectPlan, StepFunction]]
     call_sites: list[tuple[ObjectPlan, str]]
     scope: dict[str, Any]
+    parallel_functions: tuple[str, ...] = ()
 
 
 def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_errors: bool,
@@ -131,6 +135,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     body: list[str] = []
     prologue: dict[str, str] = {}  # kernel variable -> expression, bound once per call
     checked_steps: list[str] = []
+    parallel_steps: list[str] = []
     risky: list[tuple[ObjectPlan, str, str]] = []  # fields a step may make non-finite
     for obj_id, obj in enumerate(objects):
         for name, getter in obj.variables.items():
@@ -154,6 +159,8 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
                 step_origin[generated.name] = (obj, step)
                 if generated.indexes_user_data:
                     checked_steps.append(generated.name)
+                if generated.parallel:
+                    parallel_steps.append(generated.name)
                 for name in step.all_scope():
                     scope[name] = step.all_scope()[name]
                 if step.is_delayed and obj.delay_rows:
@@ -193,7 +200,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
               + f"\n    return {STATUS_OK}, 0, 0, 0\n")
     source = "\n\n".join(functions + [kernel])
     checked = tuple(checked_steps)
-    return KernelPlan(source, kernel_args, checked, step_origin, call_sites, scope)
+    return KernelPlan(source, kernel_args, checked, step_origin, call_sites, scope, tuple(parallel_steps))
 
 
 def _finite_checks(objects: list[ObjectPlan], inputs: list[InputPlan], risky: list[tuple[ObjectPlan, str, str]],
@@ -240,7 +247,7 @@ def _translate(obj: ObjectPlan, step: StepFunction) -> GeneratedStep:
     states = {name: access for name, (_, access) in obj.states.items()}
     description = f"{step.name!r} step of {obj.label} (model {obj.model.name!r})"
     return translate_step(step, f"{obj.code_name}_{step.name}", obj.model.mode, states, obj.param_names,
-                          per_element=obj.per_element, index_lists=obj.index_lists,
+                          per_element=obj.per_element, index_lists=obj.index_lists, parallel=obj.parallel,
                           delay=delay, loop_size=obj.loop_size, scalar_indices=obj.scalar_indices,
                           description=description)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "RUNTIME_SCOPE"]
+__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "prange", "RUNTIME_SCOPE"]
 
 
 def exprel(z):
@@ -38,6 +38,9 @@ def any_nonfinite(values):
     return not np.isfinite(values).all()
 
 
-RUNTIME_SCOPE = {"np": np, "exprel": exprel, "normal_like": normal_like, "first_nonfinite_row": first_nonfinite_row,
-                 "any_nonfinite": any_nonfinite}
+prange = range
+"""``numba.prange`` in compiled code: element loops that may run on all cores."""
+
+RUNTIME_SCOPE = {"np": np, "prange": prange, "exprel": exprel, "normal_like": normal_like,
+                 "first_nonfinite_row": first_nonfinite_row, "any_nonfinite": any_nonfinite}
 """Names every generated source may use besides the user's own."""

@@ -315,7 +315,8 @@ class Network:
             from bp_core.codegen.compile import compile_source
 
             checked = kernel_plan.checked_functions if profile.is_safe() else ()
-            kernel = compile_source(kernel_plan.source, "run_kernel", kernel_plan.scope, jit=jit, checked=checked)
+            kernel = compile_source(kernel_plan.source, "run_kernel", kernel_plan.scope, jit=jit, checked=checked,
+                                    parallel=kernel_plan.parallel_functions)
             self._kernels[kernel_plan.source] = kernel
         self._plan = kernel_plan
         self._object_plans = plans

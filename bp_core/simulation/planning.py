@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from bp_core import profile
 from bp_core.codegen.kernel import ObjectPlan
 from bp_core.codegen.step_translation import StateAccess
 from bp_core.errors import ModelUseError
@@ -14,7 +15,11 @@ from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.neu_group import NeuSubGroup
 from bp_core.simulation.syn_conn import CONNECTIVITY_DATA, SynConn
 
-__all__ = ["plan_object", "kernel_data"]
+__all__ = ["plan_object", "kernel_data", "PARALLEL_MIN_ELEMENTS"]
+
+PARALLEL_MIN_ELEMENTS = 32768
+"""With numba's ``parallel`` option, element loops of objects at least this large run on all cores
+(starting the threads costs about a microsecond a step, more than a smaller loop gains)."""
 
 
 def kernel_data(value: Any, jit: bool) -> Any:
@@ -56,6 +61,7 @@ def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
                       steps={s.name: s for s in obj.model.steps}, schedule=obj.runner.get_schedule(),
                       states=states, variables=variables, arg_map=arg_map, param_names=list(obj.pars.keys()),
                       per_element={n for n in obj.pars.keys() if obj.pars.is_per_element(n)},
+                      parallel=bool(profile.get_numba_profile().get("parallel")) and obj.num >= PARALLEL_MIN_ELEMENTS,
                       loop_size="ST.shape[1]",
                       monitors=[(key, obj.ST._var2idx[key]) for key in obj.monitors], checked_state=st_var)
     if isinstance(obj, SynConn):

@@ -79,10 +79,10 @@ def keep(ST):
     pass
 
 
-def _fan_out_synapse(step):
+def _fan_out_synapse(step, mode='vector'):
     pre = bp.NeuGroup(bp.NeuType(name='Src', ST=bp.types.NeuState({'spike': 0.0}), steps=keep, mode='vector'), 3)
     post = bp.NeuGroup(bp.NeuType(name='Dst', ST=bp.types.NeuState({'x': 0.0}), steps=keep, mode='vector'), 4)
-    syn_type = bp.SynType(name='Fan', ST=bp.types.SynState(), steps=step, mode='vector')
+    syn_type = bp.SynType(name='Fan', ST=bp.types.SynState(), steps=step, mode=mode)
     syn = bp.SynConn(syn_type, pre_group=pre, post_group=post, conn=bp.connect.All2All())
     pre.ST['spike'] = np.array([1.0, 0.0, 1.0])
     return bp.Network(pre, post, syn), post
@@ -146,3 +146,36 @@ def test_presynaptic_work_is_done_once_per_neuron():
     assert "T = _src_T[_pre_i]" in body_text
     # the per-synapse part still depends on the synapse's own state
     assert "ST_s[_obj_i]" in body_text
+
+
+def test_parallel_option_runs_independent_element_loops_with_prange(monkeypatch):
+    from bp_core.simulation import planning
+
+    monkeypatch.setattr(planning, "PARALLEL_MIN_ELEMENTS", 2)
+    bp.profile.set(dt=0.1)
+    results = {}
+    for parallel in (False, True):
+        bp.profile.set_numba_profile(parallel=parallel)
+        try:
+            group = _exp_decay_group(np.arange(1.0, 5.0))
+            net = bp.Network(group)
+            net.run(5.0)
+        finally:
+            bp.profile.set_numba_profile(parallel=False)
+        results[parallel] = group.ST['x'].copy()
+        assert ("prange(" in net.code) is parallel
+        assert net._plan.parallel_functions == (("NeuGroup0_decay",) if parallel else ())
+    np.testing.assert_array_equal(results[True], results[False])
+    # a loop writing other elements' state (each synapse adds to its target) keeps to one core
+    bp.profile.set_numba_profile(parallel=True)
+    try:
+        net, post = _fan_out_synapse(push_scalar, mode='scalar')
+        net.run(0.1)
+    finally:
+        bp.profile.set_numba_profile(parallel=False)
+    assert "prange" not in net.code
+    np.testing.assert_allclose(post.ST['x'], [2.0, 2.0, 2.0, 2.0])
+
+
+def push_scalar(ST, _t, pre, post):
+    post['x'] += pre['spike']

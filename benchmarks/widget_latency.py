@@ -1,8 +1,10 @@
 """Latency of the interactive loop and drawing speed of RasterCanvas.
 
-1. Kernel side: the quickstart gamma network (100 HH, 500 ms, dt 0.04) in a LiveRunner on a running
-   event loop; after a parameter change, the time until the first streamed chunk and until the pass
-   is complete (medians of 5). The browser adds one widget round trip (~50 ms here) to each.
+1. Kernel side: parameter change -> completed re-run, for COBA-4000 (1 s, dt 0.1) and the quickstart
+   gamma network (100 HH, 500 ms, dt 0.04). Measured twice: a direct ``net.run`` after the change,
+   and a LiveRunner pass on a running event loop (time to the first streamed chunk and to the end
+   of the pass); medians of 5, with ``compile_count`` checked unchanged across the changes. The
+   browser adds one widget round trip (~50 ms here) to each.
 2. Browser side: RasterCanvas's front-end module in headless Debian Chromium: one chunk of 100,000
    spikes, and 1,000,000 spikes appended as 100 chunks (the slowest chunk is the worst frame).
 
@@ -17,27 +19,50 @@ import sys
 import time
 from pathlib import Path
 
-import bp_core as bp
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "bp_core" / "simulation"))
-
-import spec_models  # noqa: E402
+import models  # noqa: E402
 
 from bpwidgets import LiveRunner  # noqa: E402
 from bpwidgets.bundle import STATIC_MODULE  # noqa: E402
 
+CASES = {
+    # case: (builder, duration ms, chunk ms, parameter change for repetition k)
+    "COBA-4000, 1 s": (models.build_coba, 1000., 100.,
+                       lambda net, k: net.objects[1].pars.__setitem__('w', 0.5 + 0.05 * k)),
+    "gamma 100 HH, 500 ms": (models.build_gamma, 500., 25.,
+                             lambda net, k: net.objects[1].pars.__setitem__('g_max', (0.08 + 0.01 * k) / 100)),
+}
 
-async def kernel_latency(repeats: int = 5) -> tuple[list[float], list[float]]:
-    bp.profile.set(dt=0.04, numerical_method='exponential')
-    net, neu, syn = spec_models.gamma_network(num=100, seed=1)
-    runner = LiveRunner(net, inputs=[(neu, 'ST.input', 1.2)], duration=500., chunk=25.)
+
+def direct_latency(case: str, repeats: int = 5) -> tuple[list[float], int]:
+    """Seconds from a parameter change to a completed ``net.run``; and compilations during the changes."""
+    build, duration, _, change = CASES[case]
+    net, _, reset, inputs = build()
+    net.run(duration, inputs=inputs)  # compiles or loads the kernel
+    compiled = net.compile_count
+    times = []
+    for k in range(repeats):
+        reset()
+        start = time.perf_counter()
+        change(net, k)
+        net.run(duration, inputs=inputs)
+        times.append(time.perf_counter() - start)
+    return times, net.compile_count - compiled
+
+
+async def runner_latency(case: str, repeats: int = 5) -> tuple[list[float], list[float]]:
+    """LiveRunner: seconds from a change to the first streamed chunk and to the end of the pass."""
+    build, duration, chunk, change = CASES[case]
+    net, _, _, inputs = build()
+    runner = LiveRunner(net, inputs=list(inputs), duration=duration, chunk=chunk)
     marks: dict[str, float] = {}
     runner.subscribe(lambda frame: marks.setdefault(frame.kind, time.perf_counter()))
     firsts, totals = [], []
     for k in range(repeats + 1):
         marks.clear()
-        syn.pars['g_max'] = (0.08 + 0.01 * k) / 100
         start = time.perf_counter()
+        change(net, k)
         runner.restart()
         while "done" not in marks:
             await asyncio.sleep(0.001)
@@ -93,9 +118,13 @@ def browser_draw() -> tuple[float, float, int]:
 
 
 def main() -> None:
-    firsts, totals = asyncio.run(kernel_latency())
-    print(f"gamma network 100 HH, 500 ms: parameter change -> first chunk {1000 * statistics.median(firsts):.0f} ms, "
-          f"-> pass complete {1000 * statistics.median(totals):.0f} ms (medians of {len(firsts)}, kernel side)")
+    for case in CASES:
+        times, compiles = direct_latency(case)
+        firsts, totals = asyncio.run(runner_latency(case))
+        print(f"{case}: parameter change -> completed net.run {1000 * statistics.median(times):.0f} ms "
+              f"(compilations during the changes: {compiles}); LiveRunner: first chunk "
+              f"{1000 * statistics.median(firsts):.0f} ms, pass complete {1000 * statistics.median(totals):.0f} ms "
+              f"(medians of {len(times)}, kernel side)")
     one, worst, drawn = browser_draw()
     print(f"RasterCanvas in Chromium: 100,000 spikes drawn in {one:.1f} ms; 1,000,000 spikes in 100 chunks, "
           f"slowest chunk {worst:.1f} ms ({drawn} spikes on the canvas)")

@@ -1,6 +1,6 @@
 """The benchmark models in Brian2, run by benchmarks/run.py inside Brian2's own virtual environment.
 
-    python brian2_models.py MODEL N DURATION_MS MODE THREADS WORKDIR
+    python brian2_models.py MODEL N DURATION_MS MODE THREADS WORKDIR [SEED]
 
 Prints one JSON line: build and run times (s), the simulation-loop time Brian2 reports, spikes, rate.
 """
@@ -12,6 +12,7 @@ import time
 start = time.perf_counter()
 model, n, duration, mode, threads, workdir = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], \
     int(sys.argv[5]), sys.argv[6]
+seed = int(sys.argv[7]) if len(sys.argv) > 7 else 1
 
 import brian2 as b2  # noqa: E402
 import numpy as np  # noqa: E402
@@ -24,7 +25,7 @@ if mode == "standalone":
 else:
     b2.prefs.codegen.target = mode
     b2.prefs.codegen.runtime.cython.cache_dir = workdir
-b2.seed(1)
+b2.seed(seed)
 b2.defaultclock.dt = 0.1 * ms
 
 

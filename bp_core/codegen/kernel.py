@@ -240,16 +240,30 @@ def _kernel_arg(lookup: dict[str, str], obj: ObjectPlan, arg: str) -> str:
     return lookup[arg]
 
 
+_TRANSLATIONS: dict[tuple, GeneratedStep] = {}
+_TRANSLATIONS_KEPT = 512
+
+
 def _translate(obj: ObjectPlan, step: StepFunction) -> GeneratedStep:
     delay = None
     if step.is_delayed and obj.delay_rows:
         delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=obj.delay_rows)
     states = {name: access for name, (_, access) in obj.states.items()}
     description = f"{step.name!r} step of {obj.label} (model {obj.model.name!r})"
-    return translate_step(step, f"{obj.code_name}_{step.name}", obj.model.mode, states, obj.param_names,
-                          per_element=obj.per_element, index_lists=obj.index_lists, parallel=obj.parallel,
-                          delay=delay, loop_size=obj.loop_size, scalar_indices=obj.scalar_indices,
-                          description=description)
+    options = dict(per_element=frozenset(obj.per_element), index_lists=frozenset(obj.index_lists),
+                   parallel=obj.parallel, delay=delay, loop_size=obj.loop_size, scalar_indices=obj.scalar_indices,
+                   description=description)
+    # every run re-plans the network; translating (sympy included) costs tens of ms a step function,
+    # which would dominate the latency of a parameter change
+    key = (step, f"{obj.code_name}_{step.name}", obj.model.mode, repr(states), tuple(obj.param_names),
+           repr(sorted(options.items(), key=lambda item: item[0])))
+    generated = _TRANSLATIONS.get(key)
+    if generated is None:
+        if len(_TRANSLATIONS) >= _TRANSLATIONS_KEPT:
+            _TRANSLATIONS.clear()
+        generated = _TRANSLATIONS[key] = translate_step(step, key[1], obj.model.mode, states, obj.param_names,
+                                                        **options)
+    return generated
 
 
 def _delay_push_lines(obj: ObjectPlan) -> list[str]:

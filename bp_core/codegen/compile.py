@@ -249,7 +249,8 @@ def seed_compiled_random(seed: int) -> None:
 
 # numba implementations of the runtime helpers -------------------------------------------------
 
-_RUNTIME_FUNCTIONS = (runtime.exprel, runtime.normal_like, runtime.first_nonfinite_row, runtime.any_nonfinite)
+_RUNTIME_FUNCTIONS = (runtime.exprel, runtime.normal_like, runtime.first_nonfinite_row, runtime.any_nonfinite,
+                      runtime.any_in_block)
 
 
 @overload(runtime.exprel, inline="always")
@@ -322,6 +323,29 @@ def _any_nonfinite_overload(values):
             bad |= (flat[i] - flat[i]) != 0.0
         return bad
     return impl
+
+
+def _block_test(compare: Callable) -> Callable:
+    def impl(values, start, op, threshold):
+        # a fixed trip count over a slice: LLVM vectorizes it, also inside bounds-checked callers
+        block = values[start:start + 64]
+        hits = 0
+        for j in range(64):
+            if compare(block[j], threshold):
+                hits += 1
+        return hits > 0
+    return impl
+
+
+_BLOCK_TESTS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
+                "<=": lambda a, b: a <= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+@overload(runtime.any_in_block)
+def _any_in_block_overload(values, start, op, threshold):
+    if not isinstance(op, nb_types.StringLiteral) or op.literal_value not in _BLOCK_TESTS:
+        return None
+    return _block_test(numba.njit(inline="always")(_BLOCK_TESTS[op.literal_value]))
 
 
 def typed_index_list(arrays: list) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "prange", "RUNTIME_SCOPE"]
+__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "prange", "RUNTIME_SCOPE"]
 
 
 def exprel(z):
@@ -33,6 +33,18 @@ def first_nonfinite_row(data):
     return int(np.argmax(bad)) if bad.any() else -1
 
 
+_COMPARE = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal, "==": np.equal,
+            "!=": np.not_equal}
+
+
+def any_in_block(values, start, op, threshold):
+    """Return True if some of the 64 elements of ``values`` from ``start`` compare ``op`` to ``threshold``.
+
+    Event scans test blocks with it before looking at single elements (see ``sparse_scan``).
+    """
+    return bool(_COMPARE[op](values[start:start + 64], threshold).any())
+
+
 def any_nonfinite(values):
     """Return True if the array ``values`` holds a NaN or an infinity."""
     return not np.isfinite(values).all()
@@ -42,5 +54,6 @@ prange = range
 """``numba.prange`` in compiled code: element loops that may run on all cores."""
 
 RUNTIME_SCOPE = {"np": np, "prange": prange, "exprel": exprel, "normal_like": normal_like,
-                 "first_nonfinite_row": first_nonfinite_row, "any_nonfinite": any_nonfinite}
+                 "first_nonfinite_row": first_nonfinite_row, "any_nonfinite": any_nonfinite,
+                 "any_in_block": any_in_block}
 """Names every generated source may use besides the user's own."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bp_core.codegen.hoisting import hoist_invariants, hoist_per_source
+from bp_core.codegen.sparse_scan import skip_quiet_blocks
 from bp_core.errors import ModelDefError, close_matches
 from bp_core.integration.methods import render_step
 from bp_core.integration.rendering import NameAllocator, StepContext
@@ -188,6 +189,7 @@ class _Translator:
         statements = _flatten(_Rewriter(self).visit(s) for s in statements)
         if statements and isinstance(statements[0], ast.Expr) and isinstance(statements[0].value, ast.Constant):
             statements = statements[1:]  # the user's docstring
+        statements = skip_quiet_blocks(statements, self.names)
         prelude: list[ast.stmt] = []
         if self.mode == "scalar" and not any(isinstance(n, ast.Return) for s in statements for n in ast.walk(s)):
             invariant = set(self.param_args.values()) - self.per_element_args | {"_t", "_dt", "_i"}

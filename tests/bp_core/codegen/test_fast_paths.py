@@ -7,6 +7,7 @@ import pytest
 
 import bp_core as bp
 from bp_core.codegen.hoisting import hoist_invariants, hoist_per_source
+from bp_core.codegen.sparse_scan import skip_quiet_blocks
 from bp_core.integration.rendering import NameAllocator
 
 
@@ -179,3 +180,52 @@ def test_parallel_option_runs_independent_element_loops_with_prange(monkeypatch)
 
 def push_scalar(ST, _t, pre, post):
     post['x'] += pre['spike']
+
+
+def _scan(code: str) -> str:
+    return ast.unparse(ast.Module(skip_quiet_blocks(ast.parse(code).body, NameAllocator({"i", "x", "s"})), []))
+
+
+def test_sparse_scans_test_blocks_first():
+    out = _scan("for i in range(s.shape[0]):\n    if s[i] > 0.0:\n        x[i] += 1.0")
+    assert "any_in_block(s, _b, '>', 0.0)" in out and "if s[i] > 0.0:" in out
+    out = _scan("for i in range(n):\n    if 0.5 <= s[0:10][i]:\n        x[i] += 1.0")
+    assert "_scanned = s[0:10]" in out and "any_in_block(_scanned, _b, '>=', 0.5)" in out
+
+
+@pytest.mark.parametrize("code", [
+    "for i in range(n):\n    if s[i] > 0.0:\n        break",                       # leaves the loop early
+    "for i in range(n):\n    if s[i] > 0.0:\n        s[i + 1] = 1.0",              # changes what it tests
+    "for i in range(n):\n    if s[i] > t:\n        t = 2.0",                       # changes the threshold
+    "for i in range(n):\n    if s[i] > 0.0:\n        x[i] = 1.0\ny = i",           # reads i afterwards
+    "for i in range(n):\n    if f(s[i]):\n        x[i] = 1.0",                     # calls a function
+    "for i in range(1, n):\n    if s[i] > 0.0:\n        x[i] = 1.0",               # starts elsewhere
+])
+def test_scans_that_could_change_meaning_stay_as_written(code):
+    assert "any_in_block" not in _scan(code)
+
+
+def sparse_fan(ST, _t, pre, post, pre2post):
+    spikes = pre['spike']
+    for i in range(spikes.shape[0]):
+        if spikes[i] > 0.:
+            for j in pre2post[i]:
+                post['x'][j] += 1.0 + i
+
+
+@pytest.mark.parametrize("n_pre", [3, 64, 200])
+def test_block_skipping_scan_gives_every_event(jit, n_pre):
+    bp.profile.set(dt=0.1)
+    pre = bp.NeuGroup(bp.NeuType(name='Src', ST=bp.types.NeuState({'spike': 0.0}), steps=keep, mode='vector'),
+                      n_pre)
+    post = bp.NeuGroup(bp.NeuType(name='Dst', ST=bp.types.NeuState({'x': 0.0}), steps=keep, mode='vector'), 5)
+    syn = bp.SynConn(bp.SynType(name='Fan', ST=bp.types.SynState(), steps=sparse_fan, mode='vector'),
+                     pre_group=pre, post_group=post, conn=bp.connect.All2All())
+    spikes = np.zeros(n_pre)
+    spikes[[0, n_pre // 2, n_pre - 1]] = 1.0  # first block, a middle one, the last (possibly partial) one
+    pre.ST['spike'] = spikes
+    net = bp.Network(pre, post, syn)
+    net.run(0.1)
+    expected = sum(1.0 + i for i in np.flatnonzero(spikes))
+    np.testing.assert_allclose(post.ST['x'], np.full(5, expected))
+    assert "any_in_block" in net.code

@@ -207,12 +207,11 @@ def _finite_checks(objects: list[ObjectPlan], inputs: list[InputPlan], risky: li
                    prologue: dict[str, str]) -> list[str]:
     """Per-step NaN/inf checks of the fields that steps or inputs store computed values in."""
     owner = {obj.checked_state: obj_id for obj_id, obj in enumerate(objects)}
-    for inp in inputs:
-        fields = inp.target.states["ST"][1].fields
-        risky.append((inp.target, "ST", next(k for k, row in fields.items() if row == inp.row)))
+    input_fields = [(inp.target, "ST", next(k for k, row in inp.target.states["ST"][1].fields.items()
+                                            if row == inp.row)) for inp in inputs]
     lines: list[str] = []
     seen: set[str] = set()
-    for obj, state, key in risky:
+    for obj, state, key in risky + input_fields:
         data, access = obj.states[state]
         if data not in owner:
             continue

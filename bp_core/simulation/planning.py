@@ -22,11 +22,17 @@ PARALLEL_MIN_ELEMENTS = 32768
 (starting the threads costs about a microsecond a step, more than a smaller loop gains)."""
 
 
+def _index_arrays(value: Any) -> list[np.ndarray] | None:
+    """``value`` as int64 arrays if it is a list of index arrays (one per element), else None."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (np.ndarray, list)) for v in value):
+        return [np.asarray(v, dtype=np.int64) for v in value]
+    return None
+
+
 def kernel_data(value: Any, jit: bool) -> Any:
     """Convert user data to what compiled code takes: index lists become typed lists under numba."""
-    if isinstance(value, (list, tuple)) and value and all(isinstance(v, np.ndarray) or isinstance(v, list)
-                                                         for v in value):
-        arrays = [np.asarray(v, dtype=np.int64) for v in value]
+    arrays = _index_arrays(value)
+    if arrays is not None:
         if jit:
             from bp_core.codegen.compile import typed_index_list
 
@@ -128,11 +134,11 @@ class _PreparedData:
         self.jit = jit
         self._list = None
         self.compressed = None
-        if isinstance(data, (list, tuple)) and all(isinstance(v, (np.ndarray, list)) for v in data):
-            arrays = [np.asarray(v, dtype=np.int64).ravel() for v in data]
+        arrays = _index_arrays(data)
+        if arrays is not None:
             ptr = np.zeros(len(arrays) + 1, dtype=np.int64)
             np.cumsum([a.size for a in arrays], out=ptr[1:])
-            idx = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+            idx = np.concatenate([a.ravel() for a in arrays])
             if jit and (idx.size == 0 or idx.max() < 2**31):
                 # half the bytes to stream per delivered event; at 64k neurons the indices then fit in L3.
                 # Compiled code widens them to int64 on use; plain NumPy keeps int64 so user arithmetic

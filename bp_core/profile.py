@@ -16,6 +16,7 @@ import numbers
 from typing import Any, Callable
 
 import numpy as np
+import psutil
 
 from bp_core.errors import ProfileError, close_matches
 
@@ -43,6 +44,7 @@ __all__ = [
     "get_float_type",
     "is_safe",
     "get_monitor_memory_limit",
+    "monitor_limit_is_set",
     "get_int_type",
     "set_seed",
     "get_seed",
@@ -69,7 +71,7 @@ _settings: dict[str, Any] = {
     "seed": None,
     "num_thread_gpu": 1024,
     "safe": True,
-    "monitor_memory_limit": 512.0,
+    "monitor_memory_limit": "auto",
 }
 
 # fastmath stays off: it lets LLVM assume no NaN/inf, which breaks NaN checks.
@@ -164,8 +166,12 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "show_code_scope": lambda v: _check_bool("show_code_scope", v),
     "seed": _check_seed,
     "safe": lambda v: _check_bool("safe", v),
-    "monitor_memory_limit": lambda v: _check_positive("monitor_memory_limit", v),
+    "monitor_memory_limit": lambda v: "auto" if v == "auto" else _check_positive("monitor_memory_limit", v),
 }
+
+AUTO_MONITOR_FRACTION = 0.5
+"""With ``monitor_memory_limit='auto'`` (the default), one run's monitors may take this fraction of the
+memory the operating system reports as available when the run starts."""
 
 
 def set(
@@ -182,7 +188,7 @@ def set(
     show_code_scope: bool | None = None,
     seed: int | None = None,
     safe: bool | None = None,
-    monitor_memory_limit: float | None = None,
+    monitor_memory_limit: float | str | None = None,
     **unknown: Any,
 ) -> None:
     """Change global settings; options left as ``None`` keep their value.
@@ -210,8 +216,10 @@ def set(
         The default True bounds-checks user step functions, catches their errors and checks
         every state for NaN/inf each step; False drops all three for speed (a bad index can
         then crash the process).
-    monitor_memory_limit : float
-        Largest memory (MiB) the monitors of one run may take; a larger run fails before allocating.
+    monitor_memory_limit : float or 'auto'
+        Largest memory (MiB) the monitors of one run may take; a run whose dense monitors would
+        take more fails before allocating. The default 'auto' allows half of the memory available
+        when the run starts.
 
     Raises
     ------
@@ -358,8 +366,16 @@ def is_safe() -> bool:
 
 
 def get_monitor_memory_limit() -> float:
-    """Return the monitor memory limit of one run, in MiB."""
-    return _settings["monitor_memory_limit"]
+    """Return the monitor memory limit of one run, in MiB (for 'auto', of the memory available now)."""
+    limit = _settings["monitor_memory_limit"]
+    if limit == "auto":
+        return AUTO_MONITOR_FRACTION * psutil.virtual_memory().available / 2**20
+    return limit
+
+
+def monitor_limit_is_set() -> bool:
+    """Return True when the monitor memory limit was set to a number rather than left 'auto'."""
+    return _settings["monitor_memory_limit"] != "auto"
 
 
 def get_float_type() -> type:

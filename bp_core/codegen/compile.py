@@ -250,7 +250,7 @@ def seed_compiled_random(seed: int) -> None:
 # numba implementations of the runtime helpers -------------------------------------------------
 
 _RUNTIME_FUNCTIONS = (runtime.exprel, runtime.normal_like, runtime.first_nonfinite_row, runtime.any_nonfinite,
-                      runtime.any_in_block)
+                      runtime.any_in_block, runtime.record_events, runtime.record_row, runtime.record_selected)
 
 
 @overload(runtime.exprel, inline="always")
@@ -346,6 +346,52 @@ def _any_in_block_overload(values, start, op, threshold):
     if not isinstance(op, nb_types.StringLiteral) or op.literal_value not in _BLOCK_TESTS:
         return None
     return _block_test(numba.njit(inline="always")(_BLOCK_TESTS[op.literal_value]))
+
+
+@overload(runtime.record_events)
+def _record_events_overload(values, step, index, steps, kept, count):
+    def impl(values, step, index, steps, kept, count):
+        # events are rare: test 64 elements at a time (a loop LLVM vectorizes) and look closer only at
+        # blocks holding one, so the cost is a fraction of a pass over the field plus the events
+        n = values.shape[0]
+        full = n // 64 * 64
+        keep = kept.shape[0] > 0
+        for b in range(0, n, 64):
+            if b < full:
+                hits = 0
+                for j in range(b, b + 64):
+                    if values[j] != 0.0:
+                        hits += 1
+                if hits == 0:
+                    continue
+            for j in range(b, min(b + 64, n)):
+                if values[j] != 0.0:
+                    index[count] = j
+                    steps[count] = step
+                    if keep:
+                        kept[count] = values[j]
+                    count += 1
+        return count
+    return impl
+
+
+@overload(runtime.record_row)
+def _record_row_overload(record, row, values):
+    def impl(record, row, values):
+        # an explicit loop over flat views: numba's slice assignment goes through generic broadcasting
+        out = record[row].reshape(values.size)
+        flat = values.reshape(values.size)
+        for j in range(flat.shape[0]):
+            out[j] = flat[j]
+    return impl
+
+
+@overload(runtime.record_selected)
+def _record_selected_overload(record, row, values, selection):
+    def impl(record, row, values, selection):
+        for m in range(selection.shape[0]):
+            record[row, m] = values[selection[m]]
+    return impl
 
 
 def typed_index_list(arrays: list) -> Any:

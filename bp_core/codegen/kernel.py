@@ -16,11 +16,44 @@ from typing import Any, Callable
 from bp_core.codegen.step_translation import DelayAccess, GeneratedStep, StateAccess, as_identifier, translate_step
 from bp_core.model.step_function import StepFunction
 
-__all__ = ["ObjectPlan", "InputPlan", "KernelPlan", "build_kernel", "STATUS_OK", "STATUS_NONFINITE",
-           "STATUS_STEP_ERROR"]
+__all__ = ["ObjectPlan", "InputPlan", "KernelPlan", "MonitorPlan", "build_kernel", "STATUS_OK", "STATUS_NONFINITE",
+           "STATUS_STEP_ERROR", "STATUS_GROW"]
 
-STATUS_OK, STATUS_NONFINITE, STATUS_STEP_ERROR = 0, 1, 2
+STATUS_OK, STATUS_NONFINITE, STATUS_STEP_ERROR, STATUS_GROW = 0, 1, 2, 3
 KERNEL_NAME = "run_kernel"
+
+
+@dataclass
+class MonitorPlan:
+    """How the kernel records one monitored field.
+
+    Attributes
+    ----------
+    key : str
+        The field.
+    var : str
+        Prefix of its kernel variables: ``<var>`` is the dense record; an event record is
+        ``<var>_index``, ``<var>_step``, ``<var>_value`` (empty unless values are kept) and
+        ``<var>_count`` (one int: events so far).
+    events : bool
+        Record (element, step) events of nonzero values instead of dense rows.
+    every : int
+        Record every ``every``-th step of the epoch (steps ``_i`` with ``_i % every == 0``).
+    selected : bool
+        Record only the elements listed in ``<var>_sel``.
+    """
+
+    key: str
+    var: str
+    events: bool = False
+    every: int = 1
+    selected: bool = False
+
+    def arguments(self) -> list[str]:
+        """Kernel arguments holding this monitor's buffers."""
+        if self.events:
+            return [f"{self.var}_{part}" for part in ("index", "step", "value", "count")]
+        return [self.var] + ([f"{self.var}_sel"] if self.selected else [])
 
 
 @dataclass
@@ -61,7 +94,7 @@ class ObjectPlan:
     delay_steps : int
     delay_rows : dict
         Field -> row of the delay buffer.
-    monitors : list of (key, row)
+    monitors : list of MonitorPlan
     checked_state : str
         Kernel variable of its state, checked for NaN/inf each step.
     """
@@ -83,7 +116,7 @@ class ObjectPlan:
     scalar_indices: dict[str, str] = field(default_factory=dict)
     delay_steps: int = 0
     delay_rows: dict[str, int] = field(default_factory=dict)
-    monitors: list[tuple[str, int]] = field(default_factory=list)
+    monitors: list[MonitorPlan] = field(default_factory=list)
     checked_state: str = ""
 
 
@@ -110,6 +143,7 @@ class KernelPlan:
     call_sites: list[tuple[ObjectPlan, str]]
     scope: dict[str, Any]
     parallel_functions: tuple[str, ...] = ()
+    event_monitors: list[tuple[ObjectPlan, MonitorPlan]] = field(default_factory=list)
 
 
 def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_errors: bool,
@@ -137,6 +171,8 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     checked_steps: list[str] = []
     parallel_steps: list[str] = []
     risky: list[tuple[ObjectPlan, str, str]] = []  # fields a step may make non-finite
+    event_monitors: list[tuple[ObjectPlan, MonitorPlan]] = []
+    capacity: list[str] = []  # a step starts only when every event record has room for a whole step
     for obj_id, obj in enumerate(objects):
         for name, getter in obj.variables.items():
             if name not in kernel_args:
@@ -148,10 +184,12 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
                     kernel_args.append(inp.variable)
                     body += _input_lines(obj, inp)
             elif entry == "monitor":
-                for key, row in obj.monitors:
-                    var = f"{obj.code_name}_mon_{key}"
-                    kernel_args.append(var)
-                    body.append(f"{var}[_mon0 + _k] = {obj.states['ST'][0]}[{row}]")
+                for mon in obj.monitors:
+                    kernel_args += [a for a in mon.arguments() if a not in kernel_args]
+                    if mon.events:
+                        event_monitors.append((obj, mon))
+                        capacity += _capacity_check(obj, mon, len(event_monitors) - 1, prologue)
+                    body += _monitor_lines(obj, mon, prologue)
             else:
                 step = obj.steps[entry]
                 generated = _translate(obj, step)
@@ -190,7 +228,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
                                  f"    return {STATUS_NONFINITE}, _step0, {obj_id}, _bad"]
     loop = [f"{var} = {expr}" for var, expr in prologue.items()] + entry_checks
     loop += ["for _k in range(_n_steps):", "    _i = _step0 + _k", "    _t = _t_start + _i * _dt"]
-    loop += ["    " + line for line in body]
+    loop += ["    " + line for line in capacity + body]
     # data no generated line reads (e.g. a list form of connectivity the steps read compressed) is not passed
     words = set(re.findall(r"\w+", "\n".join(loop)))
     kernel_args = kernel_args[:6] + [a for a in kernel_args[6:] if a in words]
@@ -200,7 +238,47 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
               + f"\n    return {STATUS_OK}, 0, 0, 0\n")
     source = "\n\n".join(functions + [kernel])
     checked = tuple(checked_steps)
-    return KernelPlan(source, kernel_args, checked, step_origin, call_sites, scope, tuple(parallel_steps))
+    return KernelPlan(source, kernel_args, checked, step_origin, call_sites, scope, tuple(parallel_steps),
+                      event_monitors)
+
+
+def _monitor_lines(obj: ObjectPlan, mon: MonitorPlan, prologue: dict[str, str]) -> list[str]:
+    """Record one monitored field at the current step."""
+    if mon.events:
+        values = _bind_flat_row(obj, mon.key, prologue)
+        v = mon.var
+        return [f"{v}_count[0] = record_events({values}, _i, {v}_index, {v}_step, {v}_value, {v}_count[0])"]
+    row = f"_mon0 + _k"
+    lines: list[str] = []
+    if mon.every > 1:
+        first = f"_first_row_{mon.var}"
+        # rows are counted over the epoch, so a run cut into advance() chunks records the same steps
+        prologue[first] = f"(_step0 - _mon0 + {mon.every - 1}) // {mon.every}"
+        row = f"_i // {mon.every} - {first}"
+    if mon.selected:
+        values = _bind_flat_row(obj, mon.key, prologue)
+        lines.append(f"record_selected({mon.var}, {row}, {values}, {mon.var}_sel)")
+    else:
+        lines.append(f"record_row({mon.var}, {row}, {_bind_row(obj, 'ST', mon.key, prologue)})")
+    if mon.every > 1:
+        lines = [f"if _i % {mon.every} == 0:"] + ["    " + line for line in lines]
+    return lines
+
+
+def _capacity_check(obj: ObjectPlan, mon: MonitorPlan, number: int, prologue: dict[str, str]) -> list[str]:
+    values = _bind_flat_row(obj, mon.key, prologue)
+    return [f"if {mon.var}_count[0] + {values}.shape[0] > {mon.var}_index.shape[0]:",
+            f"    return {STATUS_GROW}, _i, {number}, 0"]
+
+
+def _bind_flat_row(obj: ObjectPlan, key: str, prologue: dict[str, str]) -> str:
+    """The kernel variable holding one field of ST as a flat array."""
+    var = _bind_row(obj, "ST", key, prologue)
+    if obj.states["ST"][1].ndim <= 2:
+        return var
+    flat = f"{var}_flat"
+    prologue[flat] = f"{var}.reshape(-1)"
+    return flat
 
 
 def _finite_checks(objects: list[ObjectPlan], inputs: list[InputPlan], risky: list[tuple[ObjectPlan, str, str]],

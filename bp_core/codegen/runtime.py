@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "prange", "RUNTIME_SCOPE"]
+__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "record_events",
+           "record_row", "record_selected", "prange", "RUNTIME_SCOPE"]
 
 
 def exprel(z):
@@ -50,10 +51,37 @@ def any_nonfinite(values):
     return not np.isfinite(values).all()
 
 
+def record_events(values, step, index, steps, kept, count):
+    """Append the nonzero elements of ``values`` at ``step`` to an event record; return the new count.
+
+    ``index`` and ``steps`` receive the element and the step of each event, ``kept`` its value
+    (unless it is empty: values known to be 1 are not stored). The caller guarantees room for
+    ``values.size`` more events.
+    """
+    hits = np.flatnonzero(values)
+    end = count + hits.size
+    index[count:end] = hits
+    steps[count:end] = step
+    if kept.shape[0]:
+        kept[count:end] = values[hits]
+    return end
+
+
+def record_row(record, row, values):
+    """Store ``values`` as row ``row`` of a monitor record."""
+    record[row] = values
+
+
+def record_selected(record, row, values, selection):
+    """Store the elements ``selection`` of ``values`` as row ``row`` of a monitor record."""
+    record[row] = values[selection]
+
+
 prange = range
 """``numba.prange`` in compiled code: element loops that may run on all cores."""
 
 RUNTIME_SCOPE = {"np": np, "prange": prange, "exprel": exprel, "normal_like": normal_like,
                  "first_nonfinite_row": first_nonfinite_row, "any_nonfinite": any_nonfinite,
-                 "any_in_block": any_in_block}
+                 "any_in_block": any_in_block, "record_events": record_events, "record_row": record_row,
+                 "record_selected": record_selected}
 """Names every generated source may use besides the user's own."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from bp_core.errors import ModelDefError, close_matches
+from bp_core.model.event_fields import binary_fields
 from bp_core.model.step_function import SCALAR_INDEX_NAMES, SYSTEM_NAMES, StepFunction
 from bp_core.model.types import NeuState, ObjState, SynState, TypeChecker
 
@@ -63,6 +64,8 @@ class ObjType:
             raise ModelDefError(f"step functions of model {name!r} must have distinct names, got {names}.")
         self._check_steps()
         self.pars = self._collect_parameters()
+        self.binary_fields = frozenset(binary_fields((s.node for s in self.steps), self.ST.defaults))
+        """Fields every step only sets to 0 or 1: monitored, they are recorded as events."""
 
     def _state_class(self) -> type:
         return ObjState

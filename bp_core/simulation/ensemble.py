@@ -10,7 +10,7 @@ import numpy as np
 from bp_core.errors import ModelUseError, TypeMismatchError, close_matches
 from bp_core.model.obj_type import ObjType
 from bp_core.model.parameters import ParsUpdate
-from bp_core.tools.dicts import DictPlus
+from bp_core.simulation.monitors import MonitorResults, parse_monitors
 
 __all__ = ["Ensemble", "Runner"]
 
@@ -59,15 +59,15 @@ class Ensemble:
     shape : int or tuple
         Element count, or element shape (matrix-mode synapses).
     model : ObjType
-    monitors : list of str, optional
-        State fields recorded each step.
+    monitors : list, optional
+        State fields to record: names, ``(name, indices)`` pairs or :class:`bp_core.simulation.monitors.Monitor`.
     pars_update : dict, optional
         Parameter values for this object.
     satisfies : dict, optional
         Data required by the model's steps.
     """
 
-    _reserved = {"model", "name", "ST", "pars", "mon", "runner", "monitors", "num", "requires"}
+    _reserved = {"model", "name", "ST", "pars", "mon", "runner", "monitors", "monitor_specs", "num", "requires"}
 
     def __init__(self, name: str | None, shape: int | tuple, model: ObjType, monitors: Any,
                  pars_update: dict | None, satisfies: dict | None, prefix: str):
@@ -81,8 +81,9 @@ class Ensemble:
         self.pars = ParsUpdate(model.pars, shape, model)
         if pars_update:
             self.pars.update(pars_update)
-        self.monitors = self._check_monitors(monitors)
-        self.mon = DictPlus()
+        self.monitor_specs = parse_monitors(self.name, self.ST.fields, self.num, monitors)
+        self.monitors = list(self.monitor_specs)
+        self.mon = MonitorResults({k: np.zeros((0,) + self.ST.shape) for k in self.monitors})
         self.runner = Runner(self)
         for key, value in model.hand_overs.items():
             if callable(value):
@@ -101,15 +102,6 @@ class Ensemble:
     def num(self) -> int:
         """Number of elements."""
         return int(np.prod(self.ST.shape))
-
-    def _check_monitors(self, monitors: Any) -> list[str]:
-        keys = list(monitors or [])
-        for key in keys:
-            field = key[3:] if isinstance(key, str) and key.startswith("ST.") else key
-            if field not in self.ST.fields:
-                raise ModelUseError(f"cannot monitor {key!r} of {self.name!r}: its state has no such field."
-                                    f"{close_matches(str(field), self.ST.fields)}")
-        return [k[3:] if k.startswith("ST.") else k for k in keys]
 
     # -- required data ----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from bp_core import profile
 from bp_core.codegen.kernel import (
+    STATUS_GROW,
     STATUS_NONFINITE,
     STATUS_OK,
     STATUS_STEP_ERROR,
@@ -26,7 +27,9 @@ from bp_core.errors import CodeError, ModelDefError, ModelUseError, RunError, cl
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
 from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
+from bp_core.simulation.monitors import MonitorResults
 from bp_core.simulation.planning import plan_object
+from bp_core.simulation.recording import Recording, values_needed
 from bp_core.simulation.report import Progress
 from bp_core.simulation.syn_conn import SynConn
 from bp_core.tools.dicts import DictPlus
@@ -142,7 +145,7 @@ class Network:
         if self._rng is None:
             self._start_epoch(self.t_end)
         plan, kernel, values = self._build(specs)
-        values.update(self._allocate_monitors(0))
+        values.update(self._recording(0, specs, release=False).buffers)
         values.update(_t_start=self.t_start, _dt=self.dt, _step0=self._epoch_steps, _mon0=0, _n_steps=0,
                       _rng=self._rng)
         self._call(kernel, plan, [values[name] for name in plan.args])
@@ -228,41 +231,61 @@ class Network:
         progress = Progress(report, n_steps)
         began = time.perf_counter()
         plan, kernel, values = self._build(specs)
-        monitors = self._allocate_monitors(n_steps)
-        values.update(monitors)
+        first = self._epoch_steps
+        recording = self._recording(n_steps, specs)
+        values.update(recording.buffers)
         # a call of zero steps makes numba compile (or load) now, so the report times the run alone
-        values.update(_t_start=self.t_start, _dt=self.dt, _step0=self._epoch_steps, _mon0=0, _n_steps=0,
-                      _rng=self._rng)
+        values.update(_t_start=self.t_start, _dt=self.dt, _step0=first, _mon0=0, _n_steps=0, _rng=self._rng)
         self._call(kernel, plan, [values[name] for name in plan.args])
         progress.compiled(time.perf_counter() - began)
         chunk = max(1, int(np.ceil(n_steps * report_percent))) if report else n_steps
         done = 0
         while done < n_steps:
-            steps = min(chunk, n_steps - done)
-            values.update(_t_start=self.t_start, _dt=self.dt, _step0=self._epoch_steps + done, _mon0=done,
-                          _n_steps=steps, _rng=self._rng)
-            status = self._call(kernel, plan, [values[name] for name in plan.args])
-            if status[0] != STATUS_OK:
+            target = min(done + chunk, n_steps)
+            before = done
+            while done < target:
+                values.update(recording.buffers)
+                values.update(_t_start=self.t_start, _dt=self.dt, _step0=first + done, _mon0=done,
+                              _n_steps=target - done, _rng=self._rng)
+                status = self._call(kernel, plan, [values[name] for name in plan.args])
+                if status[0] == STATUS_OK:
+                    done = target
+                    continue
+                reached = int(status[1]) - first  # steps completed before the one that stopped
+                if status[0] == STATUS_GROW:
+                    try:
+                        recording.grow(int(status[2]))
+                    except ModelUseError:
+                        self._record(recording, reached)
+                        raise
+                    done = reached
+                    continue
                 # keep what was recorded up to the failing step (its row too, when the state went non-finite)
-                valid = int(status[1]) - self._epoch_steps + (1 if status[0] == STATUS_NONFINITE else 0)
-                self._record(monitors, n_steps, valid)
+                self._record(recording, reached + (1 if status[0] == STATUS_NONFINITE else 0))
                 self._raise_status(plan, status)
-            done += steps
-            progress.advanced(done, steps)
+            progress.advanced(done, done - before)
         progress.finished()
-        self._record(monitors, n_steps, n_steps)
-        self._epoch_steps += n_steps
+        self._record(recording, n_steps)
 
-    def _record(self, monitors: dict[str, np.ndarray], n_steps: int, valid: int) -> None:
+    def _recording(self, n_steps: int, specs: list[InputSpec], release: bool = True) -> Recording:
+        members = list(zip(self.objects, self._object_plans))
+        inputs = {(s.target.name, s.field) for s in specs}
+        valued = {(obj.name, mon.key) for obj, plan in members for mon in plan.monitors
+                  if mon.events and values_needed(obj, mon.key, self.objects, inputs)}
+        recording = Recording(members, n_steps, self._epoch_steps, self.dt, valued)  # checks the budget
+        for obj in self.objects if release else ():
+            # the last run's records go before the new ones are allocated (unless the user holds them), so a
+            # run that records as much again reuses their memory instead of doubling the footprint
+            object.__setattr__(obj, "mon", MonitorResults({k: np.zeros((0,) + obj.ST.shape) for k in obj.monitors}))
+        return recording.allocate()
+
+    def _record(self, recording: Recording, valid: int) -> None:
         first = self._epoch_steps
         self.ts = self.t_start + (first + np.arange(valid)) * self.dt
         self.t_end = self.t_start + (first + valid) * self.dt
-        for obj in self.objects:
-            mon = DictPlus()
-            for key in obj.monitors:
-                mon[key] = monitors[f"{obj.code_name}_mon_{key}"][:valid]
-            mon["ts"] = self.ts
-            object.__setattr__(obj, "mon", mon)
+        for obj, plan in zip(self.objects, self._object_plans):
+            object.__setattr__(obj, "mon", recording.results(obj, plan, valid, self.t_start, self.dt))
+        self._epoch_steps += valid
 
     # -- building -----------------------------------------------------------------------------
 
@@ -321,17 +344,6 @@ class Network:
         self._plan = kernel_plan
         self._object_plans = plans
         return kernel_plan, kernel, values
-
-    def _allocate_monitors(self, n_steps: int) -> dict[str, np.ndarray]:
-        sizes = {f"{o.code_name}_mon_{k}": (o, k) for o in self.objects for k in o.monitors}
-        total = sum(n_steps * o.num * o.ST._data.itemsize for o, _ in sizes.values())
-        limit = profile.get_monitor_memory_limit() * 2**20
-        if total > limit:
-            raise ModelUseError(
-                f"the monitors of this run would take {total / 2**20:.1f} MiB, more than the limit of "
-                f"{limit / 2**20:.0f} MiB. Monitor fewer variables or neurons, run shorter pieces with "
-                f"net.advance(...), or raise the limit with bp.profile.set(monitor_memory_limit=...).")
-        return {name: np.zeros((n_steps,) + o.ST.shape, dtype=o.ST._data.dtype) for name, (o, _) in sizes.items()}
 
     # -- errors -------------------------------------------------------------------------------
 

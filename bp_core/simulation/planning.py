@@ -7,10 +7,11 @@ from typing import Any, Callable
 import numpy as np
 
 from bp_core import profile
-from bp_core.codegen.kernel import ObjectPlan
+from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
 from bp_core.codegen.step_translation import StateAccess
 from bp_core.errors import ModelUseError
 from bp_core.model.types import StateArray
+from bp_core.model.event_fields import EVENT_NAMES
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.neu_group import NeuSubGroup
 from bp_core.simulation.syn_conn import CONNECTIVITY_DATA, SynConn
@@ -69,10 +70,21 @@ def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
                       per_element={n for n in obj.pars.keys() if obj.pars.is_per_element(n)},
                       parallel=bool(profile.get_numba_profile().get("parallel")) and obj.num >= PARALLEL_MIN_ELEMENTS,
                       loop_size="ST.shape[1]",
-                      monitors=[(key, obj.ST._var2idx[key]) for key in obj.monitors], checked_state=st_var)
+                      monitors=[_plan_monitor(obj, key, dt, variables) for key in obj.monitors],
+                      checked_state=st_var)
     if isinstance(obj, SynConn):
         _plan_synapses(obj, plan, dt, jit)
     return plan
+
+
+def _plan_monitor(obj: Ensemble, key: str, dt: float, variables: dict[str, Callable[[], Any]]) -> MonitorPlan:
+    """How the kernel records ``obj.ST[key]``: as events when the field holds events, else dense rows."""
+    spec = obj.monitor_specs[key]
+    var = f"{obj.code_name}_mon_{key}"
+    events = spec.whole and (key in obj.model.binary_fields or key in EVENT_NAMES)
+    if spec.indices is not None:
+        variables[f"{var}_sel"] = lambda: spec.indices
+    return MonitorPlan(key, var, events=events, every=spec.every(dt, obj.name), selected=spec.indices is not None)
 
 
 def _plan_synapses(syn: SynConn, plan: ObjectPlan, dt: float, jit: bool) -> None:

@@ -1,0 +1,175 @@
+"""The buffers one run records its monitors into, under a memory budget.
+
+Dense records are allocated whole before the run, so a run whose dense monitors cannot fit
+fails before allocating anything. Event records start small and grow: the kernel stops
+before a step that might overflow one (see ``STATUS_GROW``), the buffer doubles, and the
+kernel resumes at that step, so no event is lost whatever the rate. Growth past the budget
+stops the run with a ``ModelUseError``; what was recorded up to then is kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from bp_core import profile
+from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
+from bp_core.errors import ModelUseError
+from bp_core.model.event_fields import stored_fields
+from bp_core.simulation.ensemble import Ensemble
+from bp_core.simulation.monitors import Events, MonitorResults
+
+__all__ = ["Recording", "values_needed"]
+
+_EXPECTED_RATE = 0.01
+"""Events per element and ms the first event buffers are sized for (10 Hz); they grow as needed."""
+
+
+class Recording:
+    """Monitor buffers of one run of ``n_steps`` steps starting at epoch step ``first``.
+
+    Parameters
+    ----------
+    members : list of (Ensemble, ObjectPlan)
+        The network's objects and their plans.
+    n_steps, first : int
+        Length of the run and its first step in the epoch.
+    dt : float
+    valued : set of (object name, key)
+        Event monitors that keep their values (values not known to be 0 or 1).
+    """
+
+    def __init__(self, members: list[tuple[Ensemble, ObjectPlan]], n_steps: int, first: int, dt: float,
+                 valued: set[tuple[str, str]]):
+        self.members = members
+        self.n_steps = n_steps
+        self.first = first
+        self.limit = profile.get_monitor_memory_limit() * 2**20
+        self.buffers: dict[str, np.ndarray] = {}
+        self._events: list[tuple[Ensemble, MonitorPlan]] = []
+        dense = [(obj, mon) for obj, plan in members for mon in plan.monitors if not mon.events]
+        total = sum(self._dense_bytes(obj, mon) for obj, mon in dense)
+        if total > self.limit:
+            raise ModelUseError(
+                f"the monitors of this run would take {total / 2**20:.1f} MiB, more than the limit of "
+                f"{self.limit / 2**20:.0f} MiB ({_limit_origin()}). Monitor fewer variables or neurons "
+                f"(monitors=[('V', [0, 1, 2])]), record less often (bp.Monitor('V', interval=1.)) or as "
+                f"float32, run shorter pieces with net.advance(...), or raise the limit with "
+                f"bp.profile.set(monitor_memory_limit=...) (MiB).")
+        self._dense = dense
+        self._expected = int(n_steps * dt * _EXPECTED_RATE)
+        self._valued = valued
+
+    def allocate(self) -> "Recording":
+        """Allocate the buffers (the budget was checked when the recording was made)."""
+        for obj, mon in self._dense:
+            self.buffers[mon.var] = np.empty(self._dense_shape(obj, mon), dtype=self._dtype(obj, mon))
+        for obj, plan in self.members:
+            for mon in plan.monitors:
+                if mon.events:
+                    self._events.append((obj, mon))
+                    keep = (obj.name, mon.key) in self._valued
+                    self._allocate_events(obj, mon, max(2 * obj.num, obj.num * self._expected), keep)
+        return self
+
+    # -- buffers ----------------------------------------------------------------------------------
+
+    def _dtype(self, obj: Ensemble, mon: MonitorPlan) -> Any:
+        return obj.monitor_specs[mon.key].dtype or obj.ST._data.dtype
+
+    def _rows(self, mon: MonitorPlan, steps: int) -> int:
+        """Rows a record of every ``mon.every``-th epoch step holds over ``steps`` steps from ``first``."""
+        k = mon.every
+        return -(-(self.first + steps) // k) - (-(-self.first // k))
+
+    def _dense_shape(self, obj: Ensemble, mon: MonitorPlan) -> tuple[int, ...]:
+        columns = (obj.monitor_specs[mon.key].indices.size,) if mon.selected else obj.ST.shape
+        return (self._rows(mon, self.n_steps),) + tuple(columns)
+
+    def _dense_bytes(self, obj: Ensemble, mon: MonitorPlan) -> int:
+        return int(np.prod(self._dense_shape(obj, mon))) * np.dtype(self._dtype(obj, mon)).itemsize
+
+    def _allocate_events(self, obj: Ensemble, mon: MonitorPlan, capacity: int, keep: bool) -> None:
+        old = {part: self.buffers.get(f"{mon.var}_{part}") for part in ("index", "step", "value")}
+        count = int(self.buffers[f"{mon.var}_count"][0]) if f"{mon.var}_count" in self.buffers else 0
+        new = {"index": np.empty(capacity, dtype=np.int32), "step": np.empty(capacity, dtype=np.int64),
+               "value": np.empty(capacity if keep else 0, dtype=obj.ST._data.dtype)}
+        for part, array in new.items():
+            if old[part] is not None and array.size:
+                array[:count] = old[part][:count]
+            self.buffers[f"{mon.var}_{part}"] = array
+        self.buffers.setdefault(f"{mon.var}_count", np.zeros(1, dtype=np.int64))
+
+    def bytes(self) -> int:
+        """Bytes held by every buffer."""
+        return sum(b.nbytes for b in self.buffers.values())
+
+    def grow(self, number: int) -> None:
+        """Double the event record ``number`` (the kernel plan's numbering), within the budget."""
+        obj, mon = self._events[number]
+        index = self.buffers[f"{mon.var}_index"]
+        keep = self.buffers[f"{mon.var}_value"].size > 0
+        added = index.size * (4 + 8 + (obj.ST._data.itemsize if keep else 0))
+        if self.bytes() + added > self.limit:
+            raise ModelUseError(
+                f"the events of monitor {mon.key!r} of {obj.name!r} would take more than the monitor limit of "
+                f"{self.limit / 2**20:.0f} MiB ({_limit_origin()}); the run stopped there and keeps what it "
+                f"recorded. Run shorter pieces with net.advance(...) or raise the limit with "
+                f"bp.profile.set(monitor_memory_limit=...) (MiB).")
+        self._allocate_events(obj, mon, 2 * index.size, keep)
+
+    # -- results ----------------------------------------------------------------------------------
+
+    def results(self, obj: Ensemble, plan: ObjectPlan, valid: int, t_start: float, dt: float) -> MonitorResults:
+        """The monitors of ``obj`` over the first ``valid`` steps of the run, as ``obj.mon``."""
+        ts = t_start + (self.first + np.arange(valid)) * dt
+        arrays: dict[str, np.ndarray] = {"ts": ts}
+        events: dict[str, Events] = {}
+        extras: dict[str, np.ndarray] = {}
+        for mon in plan.monitors:
+            spec = obj.monitor_specs[mon.key]
+            if mon.events:
+                count = int(self.buffers[f"{mon.var}_count"][0])
+                steps = self.buffers[f"{mon.var}_step"][:count] - self.first
+                keep = steps < valid
+                kept = self.buffers[f"{mon.var}_value"]
+                events[mon.key] = Events(self.buffers[f"{mon.var}_index"][:count][keep].copy(), steps[keep].copy(),
+                                         ts, obj.num, kept[:count][keep].copy() if kept.size else None)
+                continue
+            rows = self._rows(mon, valid)
+            arrays[mon.key] = self.buffers[mon.var][:rows]
+            if mon.every > 1:
+                first_row = -(-self.first // mon.every)
+                extras[f"{mon.key}_time"] = t_start + (first_row + np.arange(rows)) * mon.every * dt
+            if mon.selected:
+                extras[f"{mon.key}_index"] = spec.indices
+        return MonitorResults(arrays, events, extras, {k: obj.ST.shape for k in events},
+                              densify_check=lambda size: _check_densify(obj, size))
+
+
+def values_needed(obj: Ensemble, key: str, members: list[Ensemble], input_fields: set[tuple[str, str]]) -> bool:
+    """Whether an event record of ``obj.ST[key]`` must keep values (they may be other than 0 and 1)."""
+    if key not in obj.model.binary_fields or (obj.name, key) in input_fields:
+        return True
+    for other in members:
+        for role in ("pre", "post"):
+            group = getattr(other, f"{role}_group", None)
+            parent = getattr(group, "parent", None) or group
+            if parent is obj and any(key in stored_fields(s.node, role) for s in other.model.steps):
+                return True
+    values = obj.ST[key]
+    return not bool(np.all((values == 0) | (values == 1)))
+
+
+def _check_densify(obj: Ensemble, size: int) -> None:
+    limit = profile.get_monitor_memory_limit() * 2**20
+    if size > limit:
+        raise ModelUseError(
+            f"the dense view of {obj.name!r}'s events would take {size / 2**20:.1f} MiB, more than the monitor "
+            f"limit of {limit / 2**20:.0f} MiB; use the events themselves (mon.spike_index, mon.spike_time, "
+            f"or mon.spike_events with bp.measure) instead of mon.spike.")
+
+
+def _limit_origin() -> str:
+    return "set in bp.profile" if profile.monitor_limit_is_set() else "half of the memory available now"

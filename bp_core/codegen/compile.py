@@ -250,7 +250,7 @@ def seed_compiled_random(seed: int) -> None:
 # numba implementations of the runtime helpers -------------------------------------------------
 
 _RUNTIME_FUNCTIONS = (runtime.exprel, runtime.normal_like, runtime.first_nonfinite_row, runtime.any_nonfinite,
-                      runtime.any_in_block, runtime.record_events, runtime.record_row, runtime.record_selected)
+                      runtime.any_in_block, runtime.index_update, runtime.record_events, runtime.record_row, runtime.record_selected)
 
 
 @overload(runtime.exprel, inline="always")
@@ -346,6 +346,41 @@ def _any_in_block_overload(values, start, op, threshold):
     if not isinstance(op, nb_types.StringLiteral) or op.literal_value not in _BLOCK_TESTS:
         return None
     return _block_test(numba.njit(inline="always")(_BLOCK_TESTS[op.literal_value]))
+
+
+_UPDATE_OPS = {"=": lambda old, new: new, "+": lambda old, new: old + new, "-": lambda old, new: old - new,
+               "*": lambda old, new: old * new, "/": lambda old, new: old / new}
+
+
+@overload(runtime.index_update)
+def _index_update_overload(target, index, value, op):
+    if not isinstance(op, nb_types.StringLiteral) or op.literal_value not in _UPDATE_OPS:
+        return None
+    apply = numba.njit(inline="always")(_UPDATE_OPS[op.literal_value])
+    if isinstance(value, nb_types.Array):
+        def impl(target, index, value, op):
+            if value.shape[0] != index.shape[0]:
+                raise IndexError("index_update: value and index differ in length")
+            n = target.shape[0]
+            for k in range(index.shape[0]):
+                j = index[k]
+                if j < 0:
+                    j += n
+                if j < 0 or j >= n:
+                    raise IndexError("index out of range")
+                target[j] = apply(target[j], value[k])
+        return impl
+
+    def impl_scalar(target, index, value, op):
+        n = target.shape[0]
+        for k in range(index.shape[0]):
+            j = index[k]
+            if j < 0:
+                j += n
+            if j < 0 or j >= n:
+                raise IndexError("index out of range")
+            target[j] = apply(target[j], value)
+    return impl_scalar
 
 
 @overload(runtime.record_events)

@@ -85,6 +85,8 @@ class ObjectPlan:
     index_lists : set of str
         Data arguments holding one index array per element; ``arg_map`` also names their
         compressed-row parts ``<name>_ptr`` and ``<name>_idx``.
+    unique_lists : set of str
+        Index lists no row of which holds an index twice.
     parallel : bool
         Run independent element loops on all cores (``prange``).
     loop_size : str
@@ -111,6 +113,7 @@ class ObjectPlan:
     param_names: list[str]
     per_element: set[str] = field(default_factory=set)
     index_lists: set[str] = field(default_factory=set)
+    unique_lists: set[str] = field(default_factory=set)
     parallel: bool = False
     loop_size: str = ""
     scalar_indices: dict[str, str] = field(default_factory=dict)
@@ -328,6 +331,7 @@ def _translate(obj: ObjectPlan, step: StepFunction) -> GeneratedStep:
     states = {name: access for name, (_, access) in obj.states.items()}
     description = f"{step.name!r} step of {obj.label} (model {obj.model.name!r})"
     options = dict(per_element=frozenset(obj.per_element), index_lists=frozenset(obj.index_lists),
+                   unique_lists=frozenset(obj.unique_lists),
                    parallel=obj.parallel, delay=delay, loop_size=obj.loop_size, scalar_indices=obj.scalar_indices,
                    description=description)
     # every run re-plans the network; translating (sympy included) costs tens of ms a step function,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "record_events",
+__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "index_update", "record_events",
            "record_row", "record_selected", "prange", "RUNTIME_SCOPE"]
 
 
@@ -67,6 +67,21 @@ def record_events(values, step, index, steps, kept, count):
     return end
 
 
+_UPDATES = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+
+
+def index_update(target, index, value, op):
+    """``target[index] op= value`` (``op`` one of ``+ - * /``, or ``=`` for assignment).
+
+    Generated code calls it for fancy-indexed updates of index-list rows (see ``idioms``); compiled, it
+    is one loop over ``index`` with no temporary array.
+    """
+    if op == "=":
+        target[index] = value
+    else:
+        target[index] = _UPDATES[op](target[index], value)
+
+
 def record_row(record, row, values):
     """Store ``values`` as row ``row`` of a monitor record."""
     record[row] = values
@@ -82,6 +97,6 @@ prange = range
 
 RUNTIME_SCOPE = {"np": np, "prange": prange, "exprel": exprel, "normal_like": normal_like,
                  "first_nonfinite_row": first_nonfinite_row, "any_nonfinite": any_nonfinite,
-                 "any_in_block": any_in_block, "record_events": record_events, "record_row": record_row,
+                 "any_in_block": any_in_block, "index_update": index_update, "record_events": record_events, "record_row": record_row,
                  "record_selected": record_selected}
 """Names every generated source may use besides the user's own."""

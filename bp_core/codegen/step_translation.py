@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bp_core.codegen.hoisting import hoist_invariants, hoist_per_source
+from bp_core.codegen.idioms import lower_idioms
 from bp_core.codegen.sparse_scan import skip_quiet_blocks
 from bp_core.errors import ModelDefError, close_matches
 from bp_core.integration.methods import render_step
@@ -96,7 +97,7 @@ class GeneratedStep:
 
 def translate_step(step: StepFunction, func_name: str, mode: str, states: dict[str, StateAccess],
                    param_names: list[str], per_element: set[str] = frozenset(), index_lists: set[str] = frozenset(),
-                   parallel: bool = False, delay: DelayAccess | None = None, loop_size: str | None = None,
+                   unique_lists: set[str] = frozenset(), parallel: bool = False, delay: DelayAccess | None = None, loop_size: str | None = None,
                    scalar_indices: dict[str, str] | None = None, rng: str = "_rng",
                    description: str = "") -> GeneratedStep:
     """Translate ``step`` into the source of function ``func_name``.
@@ -121,6 +122,8 @@ def translate_step(step: StepFunction, func_name: str, mode: str, states: dict[s
         Arguments holding one index array per element (``pre2post``, ...). Compiled code gets each
         as two arrays, ``<name>_ptr`` and ``<name>_idx`` (compressed rows: element ``i`` owns
         ``idx[ptr[i]:ptr[i + 1]]``), which numba indexes far faster than a list of arrays.
+    unique_lists : set of str
+        Index lists whose rows hold no duplicate: fancy-indexed updates through them become loops.
     delay : DelayAccess, optional
         Set for ``@delayed`` steps.
     loop_size : str, optional
@@ -130,7 +133,7 @@ def translate_step(step: StepFunction, func_name: str, mode: str, states: dict[s
     description : str
         First line of the generated docstring.
     """
-    translator = _Translator(step, mode, states, param_names, per_element, index_lists, delay, rng)
+    translator = _Translator(step, mode, states, param_names, per_element, index_lists, delay, rng, unique_lists)
     body = translator.body()
     indent = "    "
     lines: list[str] = []
@@ -155,7 +158,8 @@ def translate_step(step: StepFunction, func_name: str, mode: str, states: dict[s
 
 class _Translator:
     def __init__(self, step: StepFunction, mode: str, states: dict[str, StateAccess], param_names: list[str],
-                 per_element: set[str], index_lists: set[str], delay: DelayAccess | None, rng: str):
+                 per_element: set[str], index_lists: set[str], delay: DelayAccess | None, rng: str,
+                 unique_lists: set[str] = frozenset()):
         self.step = step
         self.mode = mode
         self.states = states
@@ -176,6 +180,7 @@ class _Translator:
         self.row_args: dict[str, tuple[str, str]] = {}
         self.indexes_user_data = False
         self.index_lists = set(index_lists) & set(step.args)
+        self.unique_lists = set(unique_lists) & self.index_lists
         self.list_args: dict[str, str] = {}  # argument -> '<list>_ptr' or '<list>_idx'
         self._list_arg_of: dict[str, str] = {}
         self._row_arg_of: dict[tuple[str, str], str] = {}
@@ -185,6 +190,11 @@ class _Translator:
 
     def body(self) -> list[str]:
         statements = self._inline_block(copy.deepcopy(self.step.node.body))
+        if self.mode != "scalar":
+            vector_fields = {(state, key) for state, access in self.states.items()
+                             if access.index is None and access.ndim == 2 for key in access.fields}
+            selected = {state for state, access in self.states.items() if access.select_is_array}
+            statements = lower_idioms(statements, self.unique_lists, vector_fields, selected, self.names)
         self.risky_fields = _risky_fields(statements, self.states, self.mode != "scalar")
         statements = _flatten(_Rewriter(self).visit(s) for s in statements)
         if statements and isinstance(statements[0], ast.Expr) and isinstance(statements[0].value, ast.Constant):

@@ -131,6 +131,8 @@ def _plan_synapses(syn: SynConn, plan: ObjectPlan, dt: float, jit: bool) -> None
             plan.variables[var] = prepared.kernel_value
             if prepared.compressed is not None:
                 plan.index_lists.add(name)
+                if prepared.unique_rows:
+                    plan.unique_lists.add(name)
                 for part, array in zip(("ptr", "idx"), prepared.compressed):
                     plan.arg_map[f"{name}_{part}"] = f"{var}_{part}"
                     plan.variables[f"{var}_{part}"] = (lambda a=array: a)
@@ -146,6 +148,7 @@ class _PreparedData:
         self.jit = jit
         self._list = None
         self.compressed = None
+        self.unique_rows = False
         arrays = _index_arrays(data)
         if arrays is not None:
             ptr = np.zeros(len(arrays) + 1, dtype=np.int64)
@@ -157,6 +160,10 @@ class _PreparedData:
                 # on an index cannot overflow.
                 idx = idx.astype(np.int32)
             self.compressed = (ptr, idx)
+            # a row listing an index twice makes NumPy's fancy-index update differ from a loop
+            rows = np.repeat(np.arange(len(arrays), dtype=np.int64), np.diff(ptr))
+            keys = rows * (int(idx.max()) + 1 if idx.size else 1) + idx
+            self.unique_rows = bool(np.unique(keys).size == keys.size)
 
     def kernel_value(self) -> Any:
         """The data as steps that use it whole receive it (a typed list of arrays under numba)."""

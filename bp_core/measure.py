@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from scipy import sparse
+
 from bp_core import profile
 from bp_core.errors import ModelUseError
+from bp_core.tools.events import Events
 
 __all__ = ["cross_correlation", "voltage_fluctuation", "raster_plot", "firing_rate"]
 
@@ -17,6 +20,17 @@ def _matrix(name: str, values) -> np.ndarray:
     return arr
 
 
+def _events(value) -> Events | None:
+    """``value`` if it is an Events record whose values are all 1 (else None: use the dense form)."""
+    if isinstance(value, Events):
+        return value if value.value is None else None
+    return None
+
+
+def _as_matrix(name: str, values) -> np.ndarray:
+    return values.dense() if isinstance(values, Events) else _matrix(name, values)
+
+
 def cross_correlation(spikes, bin_size: int) -> float:
     """Population coherence: the mean over neuron pairs of ``sum(X Y) / sqrt(sum(X) sum(Y))``.
 
@@ -25,8 +39,8 @@ def cross_correlation(spikes, bin_size: int) -> float:
 
     Parameters
     ----------
-    spikes : ndarray
-        Spike monitor, shape (time steps, neurons).
+    spikes : ndarray or Events
+        Spike monitor, shape (time steps, neurons), or its events (``group.mon.spike_events``).
     bin_size : int
         Bin width in time steps.
 
@@ -35,16 +49,28 @@ def cross_correlation(spikes, bin_size: int) -> float:
     float
         1 for identical trains, near 0 for independent sparse trains.
     """
-    spikes = _matrix("spikes", spikes)
+    events = _events(spikes)
+    if events is None:
+        spikes = _as_matrix("spikes", spikes)
+    n_steps = events.ts.size if events is not None else spikes.shape[0]
     bin_size = int(bin_size)
     if bin_size < 1:
         raise ModelUseError(f"bin_size must be at least one time step, got {bin_size}.")
-    n_bins = spikes.shape[0] // bin_size
+    n_bins = n_steps // bin_size
     if n_bins == 0:
-        raise ModelUseError(f"bin_size ({bin_size}) is longer than the recording ({spikes.shape[0]} steps).")
-    binned = (spikes[:n_bins * bin_size].reshape(n_bins, bin_size, -1).sum(axis=1) > 0).astype(float)
-    counts = binned.sum(axis=0)
-    joint = binned.T @ binned
+        raise ModelUseError(f"bin_size ({bin_size}) is longer than the recording ({n_steps} steps).")
+    if events is not None:
+        # a sparse (bins x neurons) matrix of which neuron fired in which bin: memory in proportion to spikes
+        kept = events.step < n_bins * bin_size
+        binned = sparse.coo_matrix((np.ones(int(kept.sum())), (events.step[kept] // bin_size, events.index[kept])),
+                                   shape=(n_bins, events.num)).tocsr()  # sums the spikes of a bin
+        binned.data[:] = 1.0
+        counts = np.asarray(binned.sum(axis=0)).ravel()
+        joint = (binned.T @ binned).toarray()
+    else:
+        binned = (spikes[:n_bins * bin_size].reshape(n_bins, bin_size, -1).sum(axis=1) > 0).astype(float)
+        counts = binned.sum(axis=0)
+        joint = binned.T @ binned
     norm = np.sqrt(np.outer(counts, counts))
     pairs = ~np.eye(counts.size, dtype=bool) & (norm > 0)
     if not pairs.any():
@@ -75,9 +101,21 @@ def voltage_fluctuation(potentials) -> float:
     return float(sigma_v2 / mean_single)
 
 
-def raster_plot(sp_matrix, times) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(neuron indices, spike times)`` of every spike in a spike monitor."""
-    sp_matrix = _matrix("sp_matrix", sp_matrix)
+def raster_plot(sp_matrix, times=None) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(neuron indices, spike times)`` of every spike in a spike monitor.
+
+    ``sp_matrix`` is the (time steps, neurons) monitor with ``times`` its step times, or the
+    monitor's events (``group.mon.spike_events``; ``times`` then defaults to theirs).
+    """
+    if _events(sp_matrix) is not None:
+        times = sp_matrix.ts if times is None else np.asarray(times)
+        if times.shape[0] != sp_matrix.ts.size:
+            raise ModelUseError(f"times has {times.shape[0]} entries for {sp_matrix.ts.size} time steps.")
+        order = np.lexsort((sp_matrix.index, sp_matrix.step))  # the dense form's order: by step, then neuron
+        return sp_matrix.index[order], times[sp_matrix.step[order]]
+    sp_matrix = _as_matrix("sp_matrix", sp_matrix)
+    if times is None:
+        raise ModelUseError("raster_plot needs the times of the monitor's steps (net.ts).")
     times = np.asarray(times)
     if times.shape[0] != sp_matrix.shape[0]:
         raise ModelUseError(f"times has {times.shape[0]} entries for {sp_matrix.shape[0]} time steps.")
@@ -90,8 +128,8 @@ def firing_rate(sp_matrix, width: float, window: str = "gaussian") -> np.ndarray
 
     Parameters
     ----------
-    sp_matrix : ndarray
-        Spike monitor, shape (time steps, neurons).
+    sp_matrix : ndarray or Events
+        Spike monitor, shape (time steps, neurons), or its events (``group.mon.spike_events``).
     width : float
         For 'flat', the window length (ms); for 'gaussian', the standard deviation (ms),
         the window covering 4 * width.
@@ -102,11 +140,14 @@ def firing_rate(sp_matrix, width: float, window: str = "gaussian") -> np.ndarray
     ndarray
         One rate per time step.
     """
-    sp_matrix = _matrix("sp_matrix", sp_matrix)
+    events = _events(sp_matrix)
     dt = profile.get_dt()
     if not width > 0:
         raise ModelUseError(f"width must be positive (ms), got {width!r}.")
-    rate = sp_matrix.mean(axis=1) / dt * 1000.0
+    if events is not None:
+        rate = np.bincount(events.step, minlength=events.ts.size)[:events.ts.size] / events.num / dt * 1000.0
+    else:
+        rate = _as_matrix("sp_matrix", sp_matrix).mean(axis=1) / dt * 1000.0
     if window == "gaussian":
         half = int(round(2 * width / dt))
         x = np.arange(-half, half + 1) * dt

@@ -70,6 +70,10 @@ class RasterCanvas(anywidget.AnyWidget):
         self._indices = np.concatenate([self._indices, indices])
         self._send_chunk(times, indices)
 
+    def append_events(self, events: Any) -> None:
+        """Add the spikes of an events record (``group.mon.spike_events``: ``.time`` and ``.index``)."""
+        self.append(events.time, events.index)
+
     def append_monitor(self, spikes: np.ndarray, ts: np.ndarray) -> None:
         """Add the spikes of a monitor slice (steps x neurons) recorded at times ``ts``."""
         steps, neurons = np.nonzero(np.asarray(spikes))

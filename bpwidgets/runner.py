@@ -34,7 +34,7 @@ class Frame:
     generation : int
         Which pass it belongs to.
     monitors : dict
-        For 'chunk': object name -> {monitor key -> new rows, 'ts' -> times}.
+        For 'chunk': object name -> its monitors for the chunk (``mon.spike_events``, ``mon.V``, ``mon.ts``).
     message : str
         For 'error': a short description.
     """
@@ -206,7 +206,8 @@ class LiveRunner(HasTraits):
             except Exception as err:  # shown in the widget: the model's error, not a traceback
                 self._post(Frame("error", generation, message=f"{type(err).__name__}: {str(err).splitlines()[0]}"))
                 return
-            monitors = {name: {k: np.array(v) for k, v in mon.items()} for name, mon in chunk.items()}
+            # each chunk's records are new arrays, and spikes stay events: nothing to copy or densify
+            monitors = dict(chunk)
             done += steps
             self._post(Frame("chunk", generation, monitors, message=f"{done / total:.6f}"))
         self._post(Frame("done", generation))

@@ -68,9 +68,7 @@ class NetworkExplorer:
             panel.on_change(lambda name, value: self.runner.restart())
         self.traces = [t for t in traces if t < self.group.num] if 'V' in self.group.monitors else []
         self._build_view(duration)
-        self._spikes: list[np.ndarray] = []
-        self._voltages: list[np.ndarray] = []
-        self._ts: list[np.ndarray] = []
+        self._clear_pass()
         if autostart:
             self.runner.restart()
 
@@ -144,16 +142,24 @@ class NetworkExplorer:
 
     # -- frames --------------------------------------------------------------------------------
 
+    def _clear_pass(self) -> None:
+        self._counts: list[np.ndarray] = []  # spikes per step, chunk by chunk
+        self._events: list[bp.Events] = []
+        self._voltages: list[np.ndarray] = []
+        self._ts: list[np.ndarray] = []
+
     def _on_frame(self, frame: Frame) -> None:
         if frame.kind == "start":
-            self._spikes, self._voltages, self._ts = [], [], []
+            self._clear_pass()
             self.raster.clear()
             self.summary.value = ""
         elif frame.kind == "chunk":
             mon = frame.monitors[self.group.name]
-            self._spikes.append(mon['spike'])
+            events = mon.spike_events
+            self._events.append(events)
+            self._counts.append(np.bincount(events.step, minlength=events.ts.size).astype(float))
             self._ts.append(mon['ts'])
-            self.raster.append_monitor(mon['spike'], mon['ts'])
+            self.raster.append_events(events)
             if self.traces:
                 self._voltages.append(mon['V'][:, self.traces])
             self._draw_lines()
@@ -162,25 +168,32 @@ class NetworkExplorer:
 
     def _draw_lines(self) -> None:
         ts = np.concatenate(self._ts)
-        spikes = np.concatenate(self._spikes)
-        rate = bp.measure.firing_rate(spikes, width=2.0, window="gaussian")
+        counts = np.concatenate(self._counts)
+        # the population's fraction of neurons firing per step is a one-column spike matrix of the same rate
+        rate = bp.measure.firing_rate((counts / self.group.num)[:, None], width=2.0, window="gaussian")
         set_lines(self.rate_lines, ts[None, :], rate[None, :])
         if self.traces:
             voltages = np.concatenate(self._voltages)
             set_lines(self.trace_lines, np.repeat(ts[None, :], len(self.traces), axis=0), voltages.T)
 
+    def _pass_events(self) -> bp.Events:
+        """The spikes of the pass so far as one Events record (steps counted from the pass start)."""
+        offsets = np.cumsum([0] + [e.ts.size for e in self._events[:-1]])
+        return bp.Events(np.concatenate([e.index for e in self._events]),
+                         np.concatenate([e.step + k for e, k in zip(self._events, offsets)]),
+                         np.concatenate(self._ts), self.group.num)
+
     def _draw_summary(self) -> None:
-        if not self._spikes:
+        if not self._events:
             return
-        spikes = np.concatenate(self._spikes)
-        seconds = spikes.shape[0] * self.net.dt / 1000.0
-        mean_rate = spikes.sum() / self.group.num / seconds
+        events = self._pass_events()
+        seconds = events.ts.size * self.net.dt / 1000.0
+        mean_rate = len(events) / self.group.num / seconds
         bin_size = max(1, int(round(2.0 / self.net.dt)))
-        coherence = bp.measure.cross_correlation(spikes, bin_size) if spikes.shape[0] >= bin_size else float("nan")
-        self.last_summary = {"mean_rate": float(mean_rate), "coherence": float(coherence),
-                             "spikes": int(spikes.sum())}
+        coherence = bp.measure.cross_correlation(events, bin_size) if events.ts.size >= bin_size else float("nan")
+        self.last_summary = {"mean_rate": float(mean_rate), "coherence": float(coherence), "spikes": len(events)}
         self.summary.value = (f"mean rate <b>{mean_rate:.1f} Hz</b> &middot; coherence (2 ms bins) "
-                              f"<b>{coherence:.3f}</b> &middot; {int(spikes.sum())} spikes")
+                              f"<b>{coherence:.3f}</b> &middot; {len(events)} spikes")
 
 
 def _ranges_for(obj: Any, names: Any, ranges: dict | None) -> dict:

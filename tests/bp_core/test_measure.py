@@ -48,3 +48,27 @@ def test_raster_plot_and_firing_rate():
         assert rate[2000:8000].mean() == pytest.approx(10.0, rel=0.02)
     with pytest.raises(ModelUseError, match="window"):
         bp.measure.firing_rate(spikes, 5., window="hann")
+
+
+def _events_of(dense: np.ndarray, dt: float = 0.1) -> bp.Events:
+    steps, index = np.nonzero(dense)
+    order = np.lexsort((steps, index))  # a different event order than the dense scan's
+    return bp.Events(index[order].astype(np.int32), steps[order], np.arange(dense.shape[0]) * dt, dense.shape[1])
+
+
+def test_measures_of_events_equal_those_of_the_dense_record():
+    rng = np.random.default_rng(3)
+    dense = (rng.random((3000, 40)) < 0.02).astype(float)
+    dense[:, 5] = dense[:, 4]  # a correlated pair
+    events = _events_of(dense)
+    np.testing.assert_array_equal(events.dense(), dense)
+    assert bp.measure.cross_correlation(events, 7) == pytest.approx(bp.measure.cross_correlation(dense, 7), rel=1e-12)
+    bp.profile.set(dt=0.1)
+    for window in ("gaussian", "flat"):
+        np.testing.assert_allclose(bp.measure.firing_rate(events, 2.0, window),
+                                   bp.measure.firing_rate(dense, 2.0, window), rtol=1e-12)
+    ts = np.arange(3000) * 0.1
+    index, times = bp.measure.raster_plot(events)
+    index_d, times_d = bp.measure.raster_plot(dense, ts)
+    np.testing.assert_array_equal(index, index_d)
+    np.testing.assert_allclose(times, times_d)

@@ -110,6 +110,10 @@ def test_raster_canvas_sends_binary_chunks():
     np.testing.assert_array_equal(bytes_to_array(buffers[1], "int32"), [2, 0])
     canvas._handle_message(None, {"type": "request_all"})
     assert sent[-2][0] == {"type": "clear"} and sent[-1][0]["n"] == 2 == canvas.spike_count
+    events = bp.Events(np.array([1, 0], np.int32), np.array([0, 3]), np.arange(4) * 0.5, 3)
+    canvas.append_events(events)
+    np.testing.assert_array_equal(bytes_to_array(sent[-1][1][0], "float32"), [0.0, 1.5])
+    np.testing.assert_array_equal(bytes_to_array(sent[-1][1][1], "int32"), [1, 0])
     with pytest.raises(Exception):
         canvas.t_end = float("nan")
     assert array_to_bytes([1.0], "float32") == np.float32(1.0).tobytes()

@@ -59,7 +59,10 @@ def test_runner_streams_chunks_and_completes_a_pass(gamma):
     assert runner.wait()
     kinds = [f.kind for f in frames]
     assert kinds == ["start", "chunk", "chunk", "chunk", "chunk", "done"]
-    assert frames[1].monitors[neu.name]['spike'].shape == (250, 30)
+    chunk = frames[1].monitors[neu.name]
+    assert chunk['spike'].shape == (250, 30)
+    assert isinstance(chunk.spike_events, bp.Events) and 'spike' in chunk.event_keys()
+    np.testing.assert_array_equal(chunk.spike_events.dense(), chunk['spike'])
     np.testing.assert_allclose(frames[2].monitors[neu.name]['ts'][0], 10.0)
     assert runner.status == "done" and runner.completed_passes == 1 and runner.progress == 1.0
 

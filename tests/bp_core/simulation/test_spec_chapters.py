@@ -1,6 +1,13 @@
 """The code cells of "Quickstart", "Build Neurons", "Build Synapses", "Build Network" and "Repeat Mode",
 run under ``import bp_core as bp`` (durations shortened), with the outcomes the chapters document."""
 
+import inspect
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -336,3 +343,33 @@ def test_vector_lif_of_build_neurons_fires_regularly(jit):
     group.run(100., inputs=('ST.input', 12.), report=True)
     # V relaxes to 12 with tau_m = 10 and resets at 10: one spike every 10 ln(6) ms
     assert group.mon.spike.sum(axis=0).tolist() == [int(100 // (10 * np.log(6)))] * 10
+
+
+QUICKSTART = Path(__file__).with_name("quickstart_as_written.py")
+REPORT = """
+import json, resource
+print("RESULT", json.dumps({
+    "spike_shape": neu.mon.spike.shape, "s_shape": syn.mon.s.shape, "V_shape": neu.mon.V.shape,
+    "s_finite": bool(np.isfinite(syn.mon.s).all()), "s_max": float(syn.mon.s.max()),
+    "raster": [int(index.size), float(time.min()), float(time.max())],
+    "peak_frequency": float(peak(neu.mon.spike)), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+
+def test_quickstart_as_written_runs_with_its_synapse_monitor(tmp_path):
+    """The chapter's own cells (only the import changed, 200 ms instead of 500 ms), in a fresh process."""
+    source = QUICKSTART.read_text()
+    assert source.count("duration=500.") == 1 and "monitors=['s']" in source
+    script = tmp_path / "quickstart.py"
+    peak = inspect.getsource(population_peak_frequency)
+    script.write_text(source.replace("duration=500.", "duration=200.") + peak +
+                      "peak = lambda s: population_peak_frequency(s, 0.04, 50.)\n" + REPORT)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600,
+                         env={**os.environ, "MPLBACKEND": "Agg"})
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = json.loads(out.stdout.split("RESULT", 1)[1])
+    assert result["spike_shape"] == [5000, 100] and result["V_shape"] == [5000, 100]
+    assert result["s_shape"] == [5000, 9900] and result["s_finite"] and 0 < result["s_max"] < 1
+    assert result["raster"][0] > 100 and 0 <= result["raster"][1] < result["raster"][2] <= 200
+    assert 20.0 <= result["peak_frequency"] <= 80.0

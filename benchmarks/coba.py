@@ -33,7 +33,7 @@ def main() -> None:
         t0 = time.perf_counter()
         net.run(duration)
         runs.append(time.perf_counter() - t0)
-    rate = group.ST['count'].sum() / N / (duration / 1000.)
+    rate = models.spike_counts(group).sum() / N / (duration / 1000.)
     print(f"COBA N={N} {duration:.0f} ms: build {built - start:.2f} s, first run incl. compile "
           f"{compiled - built:.2f} s, run median {np.median(runs):.3f} s (min {min(runs):.3f}), "
           f"rate {rate:.1f} Hz, compile_count {net.compile_count}")

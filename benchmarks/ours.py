@@ -37,7 +37,8 @@ reset()
 t0 = time.perf_counter()
 net.run(duration, inputs=inputs)
 run = time.perf_counter() - t0
-spikes = int(group.ST['count'].sum())
+counts = models.spike_counts(group)  # from the spike monitor's events
 print(json.dumps({"model": model, "n": n, "build_s": built - start, "compile_s": compiled - built, "run_s": run,
-                  "spikes": spikes, "rate_hz": spikes / n / (duration / 1000.),
-                  "counts": [int(c) for c in group.ST['count']] if model == "single" else None}))
+                  "spikes": int(counts.sum()), "rate_hz": int(counts.sum()) / n / (duration / 1000.),
+                  "counts": counts.tolist() if model == "single" else None,
+                  "monitor_mb": sum(a.nbytes for a in (group.mon.spike_index, group.mon.spike_events.step)) / 2**20}))

@@ -27,7 +27,7 @@ def test_agreement_protocol_matches_the_euler_recurrence():
     net, group, reset, inputs = models.build_single(20)
     net.run(300.)
     expected = euler_spike_counts(np.linspace(10.5, 30., 20), 300.)
-    assert group.ST['count'].astype(int).tolist() == expected
+    assert models.spike_counts(group).tolist() == expected
     assert expected[0] < expected[-1]
 
 
@@ -35,10 +35,22 @@ def test_agreement_protocol_matches_the_euler_recurrence():
 def test_lif_networks_fire_at_plausible_rates(model, low, high):
     net, group, reset, inputs = models.BUILDERS[model](800)
     net.run(200., inputs=inputs)
-    rate = group.ST['count'].sum() / 800 / 0.2
+    rate = models.spike_counts(group).sum() / 800 / 0.2
     assert low < rate < high
     compiled = net.compile_count
     net.objects[1].pars['w'] = 0.3  # a parameter change re-runs the same kernel
     reset()
     net.run(50., inputs=inputs)
     assert net.compile_count == compiled
+
+
+@pytest.mark.parametrize("model", ["coba", "cuba"])
+def test_spec_idiom_form_fires_spike_for_spike_like_the_tuned_form(model):
+    net, group, _, inputs = models.BUILDERS[model](800, seed=2)
+    net.run(100., inputs=inputs)
+    net_spec, group_spec, _, _ = models.BUILDERS[f"{model}_spec"](800, seed=2)
+    net_spec.run(100., inputs=inputs)
+    assert "np.where" not in net_spec.code and "index_update(" in net_spec.code
+    np.testing.assert_array_equal(group_spec.mon.spike_index, group.mon.spike_index)
+    np.testing.assert_array_equal(group_spec.mon.spike_time, group.mon.spike_time)
+    assert group.mon.spike_index.size > 100

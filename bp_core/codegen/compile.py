@@ -383,30 +383,37 @@ def _index_update_overload(target, index, value, op):
     return impl_scalar
 
 
+@numba.njit(inline="always")
+def _block_has_event(values, start):
+    hits = 0
+    for j in range(64):  # a fixed trip count without early exit: LLVM vectorizes it
+        hits += values[start + j] != 0.0
+    return hits > 0
+
+
+@numba.njit(inline="always")
+def _append_events(values, lo, hi, step, index, steps, kept, count):
+    for j in range(lo, hi):
+        if values[j] != 0.0:
+            index[count] = j
+            steps[count] = step
+            if kept.shape[0] > 0:
+                kept[count] = values[j]
+            count += 1
+    return count
+
+
 @overload(runtime.record_events)
 def _record_events_overload(values, step, index, steps, kept, count):
     def impl(values, step, index, steps, kept, count):
-        # events are rare: test 64 elements at a time (a loop LLVM vectorizes) and look closer only at
-        # blocks holding one, so the cost is a fraction of a pass over the field plus the events
+        # events are rare: test 64 elements at a time and look closer only at blocks holding one, so the
+        # cost is a fraction of a pass over the field plus the events
         n = values.shape[0]
         full = n // 64 * 64
-        keep = kept.shape[0] > 0
-        for b in range(0, n, 64):
-            if b < full:
-                hits = 0
-                for j in range(b, b + 64):
-                    if values[j] != 0.0:
-                        hits += 1
-                if hits == 0:
-                    continue
-            for j in range(b, min(b + 64, n)):
-                if values[j] != 0.0:
-                    index[count] = j
-                    steps[count] = step
-                    if keep:
-                        kept[count] = values[j]
-                    count += 1
-        return count
+        for b in range(0, full, 64):
+            if _block_has_event(values, b):
+                count = _append_events(values, b, b + 64, step, index, steps, kept, count)
+        return _append_events(values, full, n, step, index, steps, kept, count)
     return impl
 
 

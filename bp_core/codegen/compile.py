@@ -264,6 +264,11 @@ def _exprel_overload(z):
                 out[i] = runtime.exprel(flat[i])  # the scalar implementation below
             return out.reshape(z.shape)
         return impl
+    if isinstance(z, nb_types.Float) and z.bitwidth == 32:
+        def impl32(z):
+            # float32 in, float32 out: float32 models keep their arithmetic in float32
+            return np.float32(runtime.exprel(np.float64(z)))
+        return impl32
     if isinstance(z, (nb_types.Float, nb_types.Integer)):
         def impl(z):
             if abs(z) < 1e-16:

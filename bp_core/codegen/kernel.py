@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import numpy as np
+
 from bp_core.codegen.step_translation import DelayAccess, GeneratedStep, StateAccess, as_identifier, translate_step
 from bp_core.model.step_function import StepFunction
 
@@ -87,6 +89,8 @@ class ObjectPlan:
         compressed-row parts ``<name>_ptr`` and ``<name>_idx``.
     unique_lists : set of str
         Index lists no row of which holds an index twice.
+    float_type : type
+        Float type of its state (float32 steps get float32 literals and time step).
     parallel : bool
         Run independent element loops on all cores (``prange``).
     loop_size : str
@@ -114,6 +118,7 @@ class ObjectPlan:
     per_element: set[str] = field(default_factory=set)
     index_lists: set[str] = field(default_factory=set)
     unique_lists: set[str] = field(default_factory=set)
+    float_type: Any = np.float64
     parallel: bool = False
     loop_size: str = ""
     scalar_indices: dict[str, str] = field(default_factory=dict)
@@ -180,6 +185,10 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
         for name, getter in obj.variables.items():
             if name not in kernel_args:
                 kernel_args.append(name)
+        if np.dtype(obj.float_type) != np.float64:
+            # steps of a float32 state take a float32 time step, so their arithmetic stays float32
+            type_name = np.dtype(obj.float_type).name
+            prologue[f"_dt_{type_name}"] = f"np.{type_name}(_dt)"
         body.append(f"# {obj.label} ({obj.model.name}, {obj.model.mode} mode)")
         for entry in obj.schedule:
             if entry == "input":
@@ -313,6 +322,8 @@ def _bind_row(obj: ObjectPlan, state: str, key: str, prologue: dict[str, str]) -
 
 
 def _kernel_arg(lookup: dict[str, str], obj: ObjectPlan, arg: str) -> str:
+    if arg == "_dt" and np.dtype(obj.float_type) != np.float64:
+        return f"_dt_{np.dtype(obj.float_type).name}"
     if arg in ("_t", "_i", "_dt", "_rng"):
         return arg
     if arg not in lookup:
@@ -331,7 +342,7 @@ def _translate(obj: ObjectPlan, step: StepFunction) -> GeneratedStep:
     states = {name: access for name, (_, access) in obj.states.items()}
     description = f"{step.name!r} step of {obj.label} (model {obj.model.name!r})"
     options = dict(per_element=frozenset(obj.per_element), index_lists=frozenset(obj.index_lists),
-                   unique_lists=frozenset(obj.unique_lists),
+                   unique_lists=frozenset(obj.unique_lists), float_type=obj.float_type,
                    parallel=obj.parallel, delay=delay, loop_size=obj.loop_size, scalar_indices=obj.scalar_indices,
                    description=description)
     # every run re-plans the network; translating (sympy included) costs tens of ms a step function,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bp_core.codegen.hoisting import hoist_invariants, hoist_per_source
+from bp_core.codegen.float_literals import follow_float_type
 from bp_core.codegen.idioms import lower_idioms
 from bp_core.codegen.sparse_scan import skip_quiet_blocks
 from bp_core.errors import ModelDefError, close_matches
@@ -97,7 +98,7 @@ class GeneratedStep:
 
 def translate_step(step: StepFunction, func_name: str, mode: str, states: dict[str, StateAccess],
                    param_names: list[str], per_element: set[str] = frozenset(), index_lists: set[str] = frozenset(),
-                   unique_lists: set[str] = frozenset(), parallel: bool = False, delay: DelayAccess | None = None, loop_size: str | None = None,
+                   unique_lists: set[str] = frozenset(), float_type: type = np.float64, parallel: bool = False, delay: DelayAccess | None = None, loop_size: str | None = None,
                    scalar_indices: dict[str, str] | None = None, rng: str = "_rng",
                    description: str = "") -> GeneratedStep:
     """Translate ``step`` into the source of function ``func_name``.
@@ -124,6 +125,8 @@ def translate_step(step: StepFunction, func_name: str, mode: str, states: dict[s
         ``idx[ptr[i]:ptr[i + 1]]``), which numba indexes far faster than a list of arrays.
     unique_lists : set of str
         Index lists whose rows hold no duplicate: fancy-indexed updates through them become loops.
+    float_type : type
+        The state's float type: numeric literals in arithmetic take it (see ``float_literals``).
     delay : DelayAccess, optional
         Set for ``@delayed`` steps.
     loop_size : str, optional
@@ -133,7 +136,8 @@ def translate_step(step: StepFunction, func_name: str, mode: str, states: dict[s
     description : str
         First line of the generated docstring.
     """
-    translator = _Translator(step, mode, states, param_names, per_element, index_lists, delay, rng, unique_lists)
+    translator = _Translator(step, mode, states, param_names, per_element, index_lists, delay, rng, unique_lists,
+                             float_type)
     body = translator.body()
     indent = "    "
     lines: list[str] = []
@@ -159,7 +163,7 @@ def translate_step(step: StepFunction, func_name: str, mode: str, states: dict[s
 class _Translator:
     def __init__(self, step: StepFunction, mode: str, states: dict[str, StateAccess], param_names: list[str],
                  per_element: set[str], index_lists: set[str], delay: DelayAccess | None, rng: str,
-                 unique_lists: set[str] = frozenset()):
+                 unique_lists: set[str] = frozenset(), float_type: type = np.float64):
         self.step = step
         self.mode = mode
         self.states = states
@@ -181,6 +185,7 @@ class _Translator:
         self.indexes_user_data = False
         self.index_lists = set(index_lists) & set(step.args)
         self.unique_lists = set(unique_lists) & self.index_lists
+        self.float_type = float_type
         self.list_args: dict[str, str] = {}  # argument -> '<list>_ptr' or '<list>_idx'
         self._list_arg_of: dict[str, str] = {}
         self._row_arg_of: dict[tuple[str, str], str] = {}
@@ -209,6 +214,8 @@ class _Translator:
                 prelude, statements = hoist_per_source(statements, invariant, pre.index, pre_fields, self.names)
             hoisted, statements = hoist_invariants(statements, invariant, self.names)
             prelude = hoisted + prelude
+        prelude = follow_float_type(prelude, self.float_type)
+        statements = follow_float_type(statements, self.float_type)
         self.prelude = _unparse(prelude) if prelude else []
         self.element_local = self.mode == "scalar" and _element_local(statements, self._own_rows(), self.rng)
         text = "\n".join(self.prelude + _unparse(statements or [ast.Pass()]))

@@ -104,8 +104,8 @@ class ParsUpdate:
         """Every parameter with its value in use."""
         return dict(self.items())
 
-    def kernel_value(self, key: str, scalar_mode: bool) -> Any:
-        """The value handed to compiled code.
+    def kernel_value(self, key: str, scalar_mode: bool, float_type: type = np.float64) -> Any:
+        """The value handed to compiled code, in ``float_type`` (the state's, so arithmetic does not promote).
 
         A number stays a number (a NumPy float in scalar mode, where steps do arithmetic on it
         with NumPy's rules, e.g. division by zero gives inf under numba and NumPy alike);
@@ -114,12 +114,10 @@ class ParsUpdate:
         """
         value = self[key]
         if np.ndim(value) == 0:
-            if scalar_mode:
-                return np.float64(value)
-            if not isinstance(value, (int, np.integer)):
-                return float(value)
+            if scalar_mode or not isinstance(value, (int, np.integer)):
+                return float_type(value)
             return int(value)
-        array = np.ascontiguousarray(value, dtype=float)
+        array = np.ascontiguousarray(value, dtype=float_type)
         return array.reshape(-1) if scalar_mode else array
 
     def is_per_element(self, key: str) -> bool:

@@ -57,7 +57,7 @@ def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
     scalar_mode = mode == "scalar"
     for name in obj.pars.keys():
         var = f"{code}_{name}"
-        variables[var] = (lambda n=name: obj.pars.kernel_value(n, scalar_mode))
+        variables[var] = (lambda n=name: obj.pars.kernel_value(n, scalar_mode, obj.ST._data.dtype.type))
         arg_map[name] = var
     for name in obj.required_data():
         var = f"{code}_{name}"
@@ -69,7 +69,7 @@ def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
                       states=states, variables=variables, arg_map=arg_map, param_names=list(obj.pars.keys()),
                       per_element={n for n in obj.pars.keys() if obj.pars.is_per_element(n)},
                       parallel=bool(profile.get_numba_profile().get("parallel")) and obj.num >= PARALLEL_MIN_ELEMENTS,
-                      loop_size="ST.shape[1]",
+                      loop_size="ST.shape[1]", float_type=obj.ST._data.dtype.type,
                       monitors=[_plan_monitor(obj, key, dt, variables) for key in obj.monitors],
                       checked_state=st_var)
     if isinstance(obj, SynConn):

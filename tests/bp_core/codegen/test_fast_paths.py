@@ -229,3 +229,60 @@ def test_block_skipping_scan_gives_every_event(jit, n_pre):
     expected = sum(1.0 + i for i in np.flatnonzero(spikes))
     np.testing.assert_allclose(post.ST['x'], np.full(5, expected))
     assert "any_in_block" in net.code
+
+
+def test_float32_literals_keep_index_arithmetic_integer():
+    from bp_core.codegen.float_literals import follow_float_type
+
+    code = ("for _obj_i in range(n):\n    V = ST_V[_obj_i] + 40\n    j = _obj_i + 1\n    y = (V - 0.5) * 2 + V ** 2\n"
+            "    z = idx[ptr[_obj_i + 1] - 1]")
+    out = ast.unparse(ast.Module(follow_float_type(ast.parse(code).body, np.float32), []))
+    assert "ST_V[_obj_i] + np.float32(40.0)" in out and "j = _obj_i + 1" in out
+    assert "(V - np.float32(0.5)) * np.float32(2.0) + V ** 2" in out and "idx[ptr[_obj_i + 1] - 1]" in out
+    assert follow_float_type(ast.parse(code).body, np.float64)[0].body[0].value.right.value == 40
+
+
+@pytest.mark.parametrize("mode", ["scalar", "vector"])
+def test_float32_profile_runs_float32_arithmetic_with_float64_results_close(mode):
+    def lif(float_type):
+        bp.profile.set(float_type=float_type, dt=0.1)
+        model = bp.NeuType(name=f'LIF32_{mode}', ST=bp.types.NeuState({'V': 0., 'spike': 0.}),
+                           steps=scalar_lif if mode == 'scalar' else vector_lif, mode=mode)
+        group = bp.NeuGroup(model, 50, monitors=['V'])
+        group.pars['I'] = np.linspace(1.1, 3., 50)
+        net = bp.Network(group)
+        net.run(50.)
+        return group, net
+
+    g64, _ = lif('float64')
+    g32, net32 = lif('float32')
+    assert g32.mon.V.dtype == np.float32 and "np.float32(" in net32.code and "_dt_float32" in net32.code
+    np.testing.assert_allclose(g32.mon.V[:100], g64.mon.V[:100], atol=1e-4)  # before spike times can drift
+
+
+tau_f = 10.
+
+
+@bp.integrate(method='euler')
+def int_v32(V, t, I):
+    return (-V + I) / tau_f
+
+
+def scalar_lif(ST, _t):
+    V = int_v32(ST['V'], _t, I)
+    ST['spike'] = 0.
+    if V > 1.0:
+        V = 0.
+        ST['spike'] = 1.
+    ST['V'] = V
+
+
+def vector_lif(ST, _t):
+    V = int_v32(ST['V'], _t, I)
+    sp = V > 1.0
+    V[sp] = 0.
+    ST['spike'] = sp
+    ST['V'] = V
+
+
+I = 2.0

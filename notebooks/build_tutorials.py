@@ -233,6 +233,23 @@ TUTORIALS.update({
         ("code", "fig, gs = bp.visualize.get_figure(4, 1, 2, 10)\nfig.add_subplot(gs[:3, 0])\n"
                  "bp.visualize.raster_plot(net.ts, group.mon.spike, xlim=(50, 300))\nfig.add_subplot(gs[3, 0])\n"
                  "plt.plot(net.ts, bp.measure.firing_rate(group.mon.spike, 5.))\nplt.xlim(50, 300)\nplt.show()"),
+        ("md", "## What to record\n\nA `spike` field (any field the steps only set to 0 or 1) is recorded as events: "
+               "`group.mon.spike_index` and `group.mon.spike_time` hold one entry per spike, and memory grows with "
+               "the spikes, not with neurons x steps. `group.mon.spike` is the dense (steps, neurons) array, built "
+               "when first asked for. `bp.measure` takes the events directly (`group.mon.spike_events`).\n\n"
+               "Other fields can be recorded for chosen neurons (`('V', [0, 1, 2])`) or every few ms and in float32 "
+               "(`bp.Monitor('V', indices=..., interval=1., dtype='float32')`)."),
+        ("code", "group = bp.NeuGroup(neu, geometry=num_exc + num_inh,\n"
+                 "                    monitors=['spike', bp.Monitor('V', indices=[0, 1, 2], interval=1., dtype='float32')])\n"
+                 "group.ST['V'] = np.random.random(num_exc + num_inh) * (V_th - V_rest) + V_rest\n"
+                 "exc = bp.SynConn(syn, pre_group=group[:num_exc], post_group=group, conn=bp.connect.FixedProb(prob=prob))\n"
+                 "exc.ST['w'] = 1 / np.sqrt(prob * num_exc)\n"
+                 "inh = bp.SynConn(syn, pre_group=group[num_exc:], post_group=group, conn=bp.connect.FixedProb(prob=prob))\n"
+                 "inh.ST['w'] = -1 / np.sqrt(prob * num_inh)\nnet = bp.Network(group, exc, inh)\n"
+                 "net.run(duration=300., inputs=(group, 'ST.input', 3.))\n"
+                 "print(len(group.mon.spike_events), 'spikes;', group.mon.V.shape, 'V samples of', group.mon.V_index)\n"
+                 "plt.plot(group.mon.V_time, group.mon.V)\nplt.xlabel('time (ms)')\nplt.ylabel('V')\nplt.show()\n"
+                 "bp.measure.cross_correlation(group.mon.spike_events, bin_size=20)"),
     ],
     "05_dynamics_analysis": [
         ("md", "# Dynamics analysis of the FitzHugh-Nagumo neuron\n\nThe analyzers read the model's own derivative "

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
+from typing import Sequence
 
 from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS
 
@@ -44,10 +46,35 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bpwidgets demo: serving {len(DASHBOARDS)} dashboards at {url}", flush=True)
     for name, text in DASHBOARDS.items():
         print(f"  {name}: http://127.0.0.1:{args.port}/voila/render/{name}.ipynb  ({text})", flush=True)
+    return run_child(voila_command(args.port, not args.no_browser, args.cull_idle_timeout))
+
+
+def run_child(command: Sequence[str], grace: float = 20.0) -> int:
+    """Run ``command`` until it ends, passing SIGTERM and SIGINT on to it, so it never outlives this process.
+
+    Voila shuts its kernels down when it is told to stop; one that has not ended ``grace`` seconds after
+    the signal is killed.
+    """
+    child = subprocess.Popen(list(command))
+    received: list[int] = []
+
+    def forward(signum: int, _frame) -> None:
+        received.append(signum)
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return subprocess.call(voila_command(args.port, not args.no_browser, args.cull_idle_timeout))
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                code = child.wait(timeout=grace if received else None)
+                break
+            except subprocess.TimeoutExpired:
+                child.kill()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if received else code
 
 
 if __name__ == "__main__":

@@ -1,10 +1,17 @@
 """Shared fixtures: every test starts from the default profile."""
 
 import copy
+import os
+import uuid
 
+import psutil
 import pytest
 
 from bp_core import profile
+
+SESSION_MARK = "BP_TEST_SESSION"
+# every process the tests start inherits this, so what outlives the suite can be found, orphaned or not
+os.environ.setdefault(SESSION_MARK, uuid.uuid4().hex)
 
 _DEFAULTS = (copy.copy(profile._settings), copy.copy(profile._numba_settings))
 
@@ -23,3 +30,27 @@ def jit(request):
     """Run a test once compiled with numba and once as plain NumPy."""
     profile.set(jit=request.param)
     return request.param
+
+
+def started_by_tests(names: tuple[str, ...] = ("voila", "ipykernel", "jupyter")) -> list[psutil.Process]:
+    """Live servers and kernels started by this test session (found by the session's environment mark)."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        try:
+            line = " ".join(process.info["cmdline"] or [])
+            if any(n in line for n in names) and process.environ().get(SESSION_MARK) == os.environ[SESSION_MARK]:
+                found.append(process)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_outlives_the_suite():
+    """After the tests: no Voila server or kernel they started is still running."""
+    yield
+    _, alive = psutil.wait_procs(started_by_tests(), timeout=30)
+    left = [" ".join(p.cmdline())[:120] for p in alive if p.is_running()]
+    for process in alive:
+        process.kill()
+    assert not left, f"processes started by the tests outlived them: {left}"

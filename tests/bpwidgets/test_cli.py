@@ -1,11 +1,13 @@
 """The ``bpwidgets`` command: the demo serves the dashboards; the example runs without a browser."""
 
+import signal
 import subprocess
 import sys
 import time
 import urllib.request
 
 import numpy as np
+import psutil
 import pytest
 
 from bpwidgets import cli, demo
@@ -66,3 +68,23 @@ def test_unknown_command_and_bad_port_exit_with_usage():
         cli.main(["serve-everything"])
     with pytest.raises(SystemExit):
         cli.main(["demo", "--port", "0"])
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_demo_ends_voila_and_its_kernels_on_a_signal(sig):
+    from tests.browser.conftest import free_port, wait_for_http
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/voila/render/gamma.ipynb", timeout=120)  # starts a kernel
+        children = psutil.Process(process.pid).children(recursive=True)
+        assert any("ipykernel" in " ".join(c.cmdline()) for c in children)
+        process.send_signal(sig)
+        assert process.wait(timeout=60) == 0
+        _, alive = psutil.wait_procs(children, timeout=30)
+        assert not alive, [" ".join(p.cmdline())[:100] for p in alive]
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -123,7 +123,7 @@ def raster_plot(sp_matrix, times=None) -> tuple[np.ndarray, np.ndarray]:
     return neurons, times[steps]
 
 
-def firing_rate(sp_matrix, width: float, window: str = "gaussian") -> np.ndarray:
+def firing_rate(sp_matrix, width: float, window: str = "gaussian", dt: float | None = None) -> np.ndarray:
     """Population rate in Hz, smoothed with a window of ``width`` ms.
 
     Parameters
@@ -134,6 +134,8 @@ def firing_rate(sp_matrix, width: float, window: str = "gaussian") -> np.ndarray
         For 'flat', the window length (ms); for 'gaussian', the standard deviation (ms),
         the window covering 4 * width.
     window : {'gaussian', 'flat'}
+    dt : float, optional
+        Time step of the rows (ms); the profile's ``dt`` when not given.
 
     Returns
     -------
@@ -141,7 +143,7 @@ def firing_rate(sp_matrix, width: float, window: str = "gaussian") -> np.ndarray
         One rate per time step.
     """
     events = _events(sp_matrix)
-    dt = profile.get_dt()
+    dt = profile.get_dt() if dt is None else float(dt)
     if not width > 0:
         raise ModelUseError(f"width must be positive (ms), got {width!r}.")
     if events is not None:

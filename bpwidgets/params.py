@@ -9,6 +9,7 @@ import numpy as np
 from traitlets import HasTraits, TraitError, Unicode
 
 import bp_core as bp
+from bpwidgets.controls import GuardedFloatText, GuardedSlider
 from bpwidgets.traits import BoundedParameter
 
 __all__ = ["ParameterPanel", "default_range"]
@@ -128,12 +129,14 @@ class ParameterPanel(HasTraits):
         for name in self.names:
             low, high = self.ranges[name]
             # step=None: any value; a stepped slider would snap the initial value and echo it back
-            slider = widgets.FloatSlider(value=getattr(self, name), min=low, max=high, step=None,
-                                         description=self.labels[name], continuous_update=True, readout=False,
-                                         layout=widgets.Layout(width="320px"))
-            box = widgets.FloatText(value=getattr(self, name), layout=widgets.Layout(width="100px"))
+            slider = GuardedSlider(value=getattr(self, name), min=low, max=high, step=None,
+                                   description=self.labels[name], continuous_update=True, readout=False,
+                                   layout=widgets.Layout(width="320px"))
+            box = GuardedFloatText(value=getattr(self, name), layout=widgets.Layout(width="100px"))
             for control in (slider, box):
                 control.observe(lambda change, n=name, c=control: self._from_control(n, c, change), names="value")
+                control.observe(lambda change: change["new"] and setattr(self, "message", change["new"]),
+                                names="refused")
             self.observe(lambda change, s=slider, b=box: self._to_controls(change, s, b), names=name)
             self.sliders[name] = slider
             rows.append(widgets.HBox([slider, box]))
@@ -145,6 +148,9 @@ class ParameterPanel(HasTraits):
 
     def _from_control(self, name: str, control: widgets.Widget, change: dict) -> None:
         if change["new"] == getattr(self, name):
+            return
+        if getattr(control, "disabled", False):  # set from code while disabled: the panel keeps its value
+            control.value = getattr(self, name)
             return
         if not self.set(name, change["new"]):
             control.value = getattr(self, name)  # back to the last good value

@@ -6,15 +6,18 @@ from typing import Any
 
 import anywidget
 import numpy as np
-from traitlets import Float, Int, Unicode, validate
+
+import bp_core as bp
+from traitlets import Float, Int, TraitError, Unicode, validate
 
 from bpwidgets.bundle import STATIC_MODULE
+from bpwidgets.controls import BrowserGuard
 from bpwidgets.traits import array_to_bytes, finite_number
 
 __all__ = ["RasterCanvas"]
 
 
-class RasterCanvas(anywidget.AnyWidget):
+class RasterCanvas(BrowserGuard, anywidget.AnyWidget):
     """A spike raster drawn on an HTML canvas.
 
     Spikes travel as float32 times and int32 indices in binary buffers, and each
@@ -34,8 +37,8 @@ class RasterCanvas(anywidget.AnyWidget):
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
-        self._times = np.zeros(0, dtype=np.float32)
-        self._indices = np.zeros(0, dtype=np.int32)
+        self._chunks: list[tuple[np.ndarray, np.ndarray]] = []  # joined only when a view asks for all
+        self._count = 0
         self.on_msg(self._handle_message)
 
     @validate("t_start", "t_end", "marker_size")
@@ -44,20 +47,31 @@ class RasterCanvas(anywidget.AnyWidget):
 
     @validate("n_neurons", "width", "height", "drawn")
     def _non_negative(self, proposal: dict) -> int:
-        value = int(proposal["value"])
-        if value < 0 or value > 10**9:
-            raise ValueError(f"{proposal['trait'].name} must be between 0 and 1e9, got {value}.")
-        return value
+        # a TraitError makes traitlets keep the last good value (and tells the front end so)
+        value = proposal["value"]
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= 10**9:
+            raise TraitError(f"RasterCanvas.{proposal['trait'].name} must be a whole number from 0 to 1e9, "
+                             f"got {value!r}.")
+        return int(value)
 
     @property
     def spike_count(self) -> int:
         """Spikes held on the Python side."""
-        return int(self._times.size)
+        return self._count
+
+    def spikes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every spike held: (times, indices)."""
+        if len(self._chunks) != 1:
+            times = np.concatenate([c[0] for c in self._chunks]) if self._chunks else np.zeros(0, np.float32)
+            indices = np.concatenate([c[1] for c in self._chunks]) if self._chunks else np.zeros(0, np.int32)
+            self._chunks = [(times, indices)] if self._chunks else []
+            return times, indices
+        return self._chunks[0]
 
     def clear(self) -> None:
         """Remove every spike."""
-        self._times = np.zeros(0, dtype=np.float32)
-        self._indices = np.zeros(0, dtype=np.int32)
+        self._chunks = []
+        self._count = 0
         self.send({"type": "clear"})
 
     def append(self, times: Any, indices: Any) -> None:
@@ -65,9 +79,10 @@ class RasterCanvas(anywidget.AnyWidget):
         times = np.asarray(times, dtype=np.float32).ravel()
         indices = np.asarray(indices, dtype=np.int32).ravel()
         if times.size != indices.size:
-            raise ValueError(f"append got {times.size} times and {indices.size} indices.")
-        self._times = np.concatenate([self._times, times])
-        self._indices = np.concatenate([self._indices, indices])
+            raise bp.errors.ModelUseError(f"RasterCanvas.append got {times.size} times and {indices.size} indices; "
+                                          f"give one time per neuron index.")
+        self._chunks.append((times, indices))
+        self._count += times.size
         self._send_chunk(times, indices)
 
     def append_events(self, events: Any) -> None:
@@ -86,4 +101,4 @@ class RasterCanvas(anywidget.AnyWidget):
     def _handle_message(self, _: Any, content: dict, buffers: Any = None) -> None:
         if isinstance(content, dict) and content.get("type") == "request_all":
             self.send({"type": "clear"})
-            self._send_chunk(self._times, self._indices)
+            self._send_chunk(*self.spikes())

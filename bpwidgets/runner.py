@@ -20,7 +20,10 @@ from traitlets import Float, HasTraits, Int, Unicode
 
 import bp_core as bp
 
-__all__ = ["LiveRunner", "Frame"]
+__all__ = ["LiveRunner", "Frame", "MAX_FRAMES_IN_FLIGHT"]
+
+MAX_FRAMES_IN_FLIGHT = 4
+"""Frames the worker may post ahead of the event loop's delivery before it waits."""
 
 
 @dataclass
@@ -86,6 +89,7 @@ class LiveRunner(HasTraits):
         self._stopped = False
         self._thread: threading.Thread | None = None
         self._pending: queue.SimpleQueue = queue.SimpleQueue()
+        self._in_flight = 0  # frames posted to the event loop and not yet delivered
         try:
             self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
@@ -183,10 +187,20 @@ class LiveRunner(HasTraits):
 
     def _cancelled(self, generation: int) -> bool:
         with self._cond:
-            self._cond.wait_for(lambda: not self._paused or self._requested != generation or self._stopped)
+            # paused, or the event loop has not yet drawn the last frames: the worker waits (backpressure, so
+            # a long pass never runs ahead of what the page shows and queues frames without bound)
+            self._cond.wait_for(lambda: (not self._paused and self._in_flight < MAX_FRAMES_IN_FLIGHT)
+                                or self._requested != generation or self._stopped)
             return self._requested != generation or self._stopped
 
     def _run_pass(self, generation: int) -> None:
+        try:
+            with self.net.exclusive():  # a cell's net.run() meanwhile is refused instead of interleaving
+                self._stream(generation)
+        except bp.errors.ModelUseError as err:
+            self._post(Frame("error", generation, message=f"ModelUseError: {str(err).splitlines()[0]}"))
+
+    def _stream(self, generation: int) -> None:
         net = self.net
         self._restore()
         net.rewind(0.0)
@@ -228,9 +242,19 @@ class LiveRunner(HasTraits):
 
     def _post(self, frame: Frame) -> None:
         if self._loop is not None and self._loop.is_running():
-            self._loop.call_soon_threadsafe(self._deliver, frame)
+            with self._cond:
+                self._in_flight += 1
+            self._loop.call_soon_threadsafe(self._deliver_in_flight, frame)
         else:
             self._pending.put(frame)
+
+    def _deliver_in_flight(self, frame: Frame) -> None:
+        try:
+            self._deliver(frame)
+        finally:
+            with self._cond:
+                self._in_flight -= 1
+                self._cond.notify_all()
 
     def _deliver(self, frame: Frame) -> None:
         if frame.generation != self._requested and frame.kind != "cancelled":
@@ -251,7 +275,11 @@ class LiveRunner(HasTraits):
         elif frame.kind == "cancelled" and frame.generation == self._requested:
             self.status = "stopped"
         for callback in self._subscribers:
-            callback(frame)
+            try:
+                callback(frame)
+            except Exception as err:  # one broken view must not starve the others, nor reach asyncio
+                self.error = f"a view of this run failed on a {frame.kind} frame: {type(err).__name__}: " \
+                             f"{str(err).splitlines()[0] if str(err) else ''}"
 
 
 def _slice_inputs(inputs: Any, start: int, steps: int, total: int) -> Any:

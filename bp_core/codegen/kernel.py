@@ -15,7 +15,14 @@ from typing import Any, Callable
 
 import numpy as np
 
-from bp_core.codegen.step_translation import DelayAccess, GeneratedStep, StateAccess, as_identifier, translate_step
+from bp_core.codegen.step_translation import (
+    DelayAccess,
+    GeneratedStep,
+    StateAccess,
+    as_identifier,
+    safe_text,
+    translate_step,
+)
 from bp_core.model.step_function import StepFunction
 
 __all__ = ["ObjectPlan", "InputPlan", "KernelPlan", "MonitorPlan", "build_kernel", "STATUS_OK", "STATUS_NONFINITE",
@@ -189,7 +196,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
             # steps of a float32 state take a float32 time step, so their arithmetic stays float32
             type_name = np.dtype(obj.float_type).name
             prologue[f"_dt_{type_name}"] = f"np.{type_name}(_dt)"
-        body.append(f"# {obj.label} ({obj.model.name}, {obj.model.mode} mode)")
+        body.append(safe_comment(f"{obj.label} ({obj.model.name}, {obj.model.mode} mode)"))
         for entry in obj.schedule:
             if entry == "input":
                 for inp in (i for i in inputs if i.target is obj):
@@ -252,6 +259,11 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     checked = tuple(checked_steps)
     return KernelPlan(source, kernel_args, checked, step_origin, call_sites, scope, tuple(parallel_steps),
                       event_monitors)
+
+
+def safe_comment(text: str) -> str:
+    """A one-line comment of generated code saying ``text``."""
+    return f"# {safe_text(text)}"
 
 
 def _monitor_lines(obj: ObjectPlan, mon: MonitorPlan, prologue: dict[str, str]) -> list[str]:

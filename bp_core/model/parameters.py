@@ -56,6 +56,10 @@ class ParsUpdate:
         arr = np.asarray(value)
         if arr.dtype.kind not in "biuf":
             raise ModelUseError(f"parameter {key!r} of model {self.model.name!r} must be numeric, got {value!r}.")
+        if arr.dtype.kind == "f" and np.isnan(arr).any():
+            # a NaN threshold or conductance silently ends every spike or poisons the state: refuse it here
+            raise ModelUseError(f"parameter {key!r} of model {self.model.name!r} got NaN; give a number "
+                                f"(the value in use is kept).")
         if arr.ndim == 0:
             # keep the origin's kind so compiled code keeps its types (no recompilation)
             origin_is_int = isinstance(self.origins[key], (int, np.integer)) and not isinstance(self.origins[key], bool)

@@ -7,6 +7,8 @@ import inspect
 import textwrap
 from typing import Any, Callable
 
+import numpy as np
+
 from bp_core.errors import ModelDefError
 from bp_core.integration.diff_equation import BUILTIN, MISSING, is_numeric_parameter, lookup_global
 from bp_core.integration.integrator import Integrator
@@ -133,6 +135,12 @@ class StepFunction:
                 self.parameters[name] = value
             else:
                 self.scope[name] = value
+        for name in _written_through(self.node) & set(free):
+            if isinstance(self.parameters.get(name, self.scope.get(name)), np.ndarray):
+                raise ModelDefError(
+                    f"{self.where()} writes to the module-level array {name!r}; compiled steps cannot change "
+                    f"globals (and every group would share it). Keep such data in the state (ST), or declare it "
+                    f"in requires=... and give each group its own array with satisfies=... or hand_overs=....")
 
     def user_line(self, generated: str) -> int | None:
         """Best guess of the user's source line that a generated line came from (None if unknown)."""
@@ -165,6 +173,30 @@ class StepFunction:
         for integrator in self.integrators.values():
             scope.update(integrator.diff_eq.resolve_free_names()[1])
         return scope
+
+
+_READING_METHODS = {"sum", "mean", "max", "min", "any", "all", "copy", "astype", "std", "var", "argmax", "argmin",
+                    "nonzero", "dot", "prod", "cumsum", "tolist", "item", "reshape", "ravel", "flatten"}
+
+
+def _written_through(func: ast.FunctionDef) -> set[str]:
+    """Names the function writes into: ``a[...] = x``, ``a += x``, ``a.fill(x)``, ``f(x, out=a)``."""
+    out: set[str] = set()
+    for node in ast.walk(func):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+            if isinstance(node, ast.AugAssign) else []
+        for target in targets:
+            base = target
+            while isinstance(base, (ast.Subscript, ast.Attribute)):
+                base = base.value
+            if isinstance(base, ast.Name) and (base is not target or isinstance(node, ast.AugAssign)):
+                out.add(base.id)
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
+                    node.func.attr not in _READING_METHODS:
+                out.add(node.func.value.id)
+            out |= {k.value.id for k in node.keywords if k.arg == "out" and isinstance(k.value, ast.Name)}
+    return out
 
 
 def _same(a: Any, b: Any) -> bool:

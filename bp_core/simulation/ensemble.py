@@ -6,10 +6,13 @@ import itertools
 from typing import Any
 
 import numpy as np
+import psutil
 
+from bp_core import profile
 from bp_core.errors import ModelUseError, TypeMismatchError, close_matches
 from bp_core.model.obj_type import ObjType
 from bp_core.model.parameters import ParsUpdate
+from bp_core.model.types import StateArray
 from bp_core.simulation.monitors import MonitorResults, parse_monitors
 
 __all__ = ["Ensemble", "Runner"]
@@ -20,6 +23,17 @@ _COUNTERS: dict[str, itertools.count] = {}
 def _auto_name(prefix: str) -> str:
     counter = _COUNTERS.setdefault(prefix, itertools.count())
     return f"{prefix}{next(counter)}"
+
+
+def _check_fits(name: str, model: ObjType, shape: int | tuple) -> None:
+    """Refuse a state larger than the memory available, before allocating it."""
+    elements = int(np.prod(shape, dtype=np.float64))
+    size = elements * len(model.ST.fields) * np.dtype(profile.get_float_type()).itemsize
+    available = psutil.virtual_memory().available
+    if size > 0.8 * available:
+        raise ModelUseError(f"{name!r}: the state of {elements:,} elements x {len(model.ST.fields)} fields "
+                            f"({model.name!r}) would take {size / 2**30:.1f} GiB; {available / 2**30:.1f} GiB are "
+                            f"available. Use fewer elements, or float32 (bp.profile.set(float_type='float32')).")
 
 
 class Runner:
@@ -77,6 +91,7 @@ class Ensemble:
         self.name = name or _auto_name(prefix)
         self._named_by_user = name is not None
         self.model = model
+        _check_fits(self.name, model, shape)
         self.ST = model.ST(shape)
         self.pars = ParsUpdate(model.pars, shape, model)
         if pars_update:
@@ -114,6 +129,9 @@ class Ensemble:
         return names
 
     def __setattr__(self, key: str, value: Any) -> None:
+        if key == "ST" and "ST" in self.__dict__:
+            self._replace_state(value)
+            return
         if "model" in self.__dict__ and key not in self._reserved and key in self.required_data():
             declared = self.model.requires.get(key)
             if declared is not None:
@@ -131,6 +149,16 @@ class Ensemble:
         if key in data:
             return data[key]
         raise AttributeError(f"{type(self).__name__} {self.__dict__.get('name', '?')!r} has no attribute {key!r}")
+
+    def _replace_state(self, value: Any) -> None:
+        """``group.ST = other``: only a state of the same fields and shape (its values are copied in)."""
+        if not isinstance(value, StateArray) or value.fields != self.ST.fields or value.shape != self.ST.shape:
+            raise ModelUseError(
+                f"{type(self).__name__} {self.name!r}: ST holds fields {self.ST.fields} for {self.ST.shape} elements "
+                f"and cannot be replaced by {type(value).__name__}; set fields instead "
+                f"({self.name}.ST['V'] = values), or assign a state made by the same model type.")
+        self.ST._data[...] = value._data
+        self.ST.version += 1
 
     def missing_data(self, provided: set[str]) -> list[str]:
         """Required data names not provided by the object itself or by ``provided``."""

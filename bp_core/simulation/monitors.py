@@ -22,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from bp_core.errors import ModelUseError, close_matches
-from bp_core.tools.dicts import DictPlus
+from bp_core.tools.dicts import DictPlus, MissingItemError
 from bp_core.tools.events import Events
 
 __all__ = ["Monitor", "Events", "MonitorResults", "parse_monitors"]
@@ -111,8 +111,8 @@ class MonitorResults(DictPlus):
             return self[name]
         except KeyError:
             known = list(self.keys())
-            raise AttributeError(f"the monitors hold no {name!r}; they hold {known}.{close_matches(name, known)}"
-                                 ) from None
+            raise MissingItemError(f"the monitors hold no {name!r}; they hold {known}."
+                                   f"{close_matches(name, known)}") from None
 
     def __contains__(self, key: object) -> bool:
         return dict.__contains__(self, key) or key in self.__dict__["_events"]

@@ -8,8 +8,10 @@ only change values reuse the compiled kernel: ``compile_count`` shows it.
 from __future__ import annotations
 
 import re
+import threading
 import time
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -34,7 +36,10 @@ from bp_core.simulation.report import Progress
 from bp_core.simulation.syn_conn import SynConn
 from bp_core.tools.dicts import DictPlus
 
-__all__ = ["Network"]
+__all__ = ["Network", "MAX_STEPS"]
+
+MAX_STEPS = 1e12
+"""Most time steps one run may have (far beyond any run that ends; guards against a dt of 1e-300)."""
 
 
 class Network:
@@ -65,7 +70,34 @@ class Network:
         self.t_end = 0.0
         self._epoch_steps = 0
         self.ts = np.zeros(0)
+        self._lock = threading.RLock()
         self.add(*args, **kwargs)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_lock")
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def exclusive(self) -> Iterator["Network"]:
+        """Hold the network for a sequence of runs (a streamed pass); other threads' runs are refused meanwhile.
+
+        One network never runs twice at once: its state would be updated by both. A run (``run``,
+        ``advance``, ``build``) while another thread holds or runs the network raises ``ModelUseError``
+        at once rather than waiting, since waiting in a notebook cell would look like a hang while a
+        widget streams the network.
+        """
+        if not self._lock.acquire(blocking=False):
+            raise ModelUseError("this network is being run by another thread (a LiveRunner or widget streaming "
+                                "it?); stop that first (runner.stop()), or build a second network for this run.")
+        try:
+            yield self
+        finally:
+            self._lock.release()
 
     # -- objects ------------------------------------------------------------------------------
 
@@ -130,10 +162,11 @@ class Network:
         start, end = self._parse_duration(duration)
         n_steps = int(round((end - start) / self.dt))
         specs = format_inputs(inputs, self.objects, n_steps)
-        self._check_repeat(end - start, specs)
-        self._start_epoch(start)
-        self._execute(n_steps, specs, report, report_percent)
-        self._last_run = (end - start, {(s.target.name, s.key): np.shape(s.value) for s in specs})
+        with self.exclusive():
+            self._check_repeat(end - start, specs)
+            self._start_epoch(start)
+            self._execute(n_steps, specs, report, report_percent)
+            self._last_run = (end - start, {(s.target.name, s.key): np.shape(s.value) for s in specs})
 
     def build(self, duration: float | tuple = 1.0, inputs: Any = ()) -> str:
         """Generate and compile the kernel for these inputs without running; returns its source.
@@ -142,6 +175,10 @@ class Network:
         """
         start, end = self._parse_duration(duration)
         specs = format_inputs(inputs, self.objects, int(round((end - start) / self.dt)))
+        with self.exclusive():
+            return self._build_only(specs)
+
+    def _build_only(self, specs: list[InputSpec]) -> str:
         if self._rng is None:
             self._start_epoch(self.t_end)
         plan, kernel, values = self._build(specs)
@@ -192,18 +229,26 @@ class Network:
         if n_steps <= 0:
             raise ModelUseError(f"advance() needs at least one step, got duration={duration!r}, n_steps={n_steps!r}.")
         specs = format_inputs(inputs, self.objects, n_steps)
-        self._execute(n_steps, specs, False, 1.0)
+        with self.exclusive():
+            self._execute(n_steps, specs, False, 1.0)
         return {obj.name: obj.mon for obj in self.objects}
 
     def _parse_duration(self, duration: Any) -> tuple[float, float]:
-        if isinstance(duration, (tuple, list)) and len(duration) == 2:
-            start, end = float(duration[0]), float(duration[1])
-        elif np.isscalar(duration):
-            start, end = 0.0, float(duration)
-        else:
-            raise ModelUseError(f"duration must be a number or (start, end), got {duration!r}.")
+        try:
+            if isinstance(duration, (tuple, list)) and len(duration) == 2:
+                start, end = float(duration[0]), float(duration[1])
+            elif np.isscalar(duration) and not isinstance(duration, (str, bytes, bool)):
+                start, end = 0.0, float(duration)
+            else:
+                raise TypeError
+        except (TypeError, ValueError):
+            raise ModelUseError(f"duration must be a number of ms or (start, end), got {duration!r}.") from None
         if not (np.isfinite(start) and np.isfinite(end)) or end - start < self.dt:
             raise ModelUseError(f"duration must be finite and at least one step (dt={self.dt}), got {duration!r}.")
+        if (end - start) / self.dt > MAX_STEPS:
+            raise ModelUseError(f"a run of {end - start:g} ms at dt={self.dt:g} ms would take "
+                                f"{(end - start) / self.dt:.3g} steps, more than {MAX_STEPS:.0e}; choose a larger "
+                                f"dt (bp.profile.set(dt=...)) or a shorter duration.")
         return start, end
 
     def _check_repeat(self, length: float, specs: list[InputSpec]) -> None:
@@ -370,6 +415,18 @@ class Network:
                            f"bp.profile.set(jit=False) to see the Python error and line.")
 
 
+def _hint(text: str, step: Any) -> str:
+    """What to do about the commonest numba errors in user steps."""
+    match = re.search(r"Untyped global name '(\w+)'", text)
+    if match and match.group(1) == step.name:
+        return ("\n  Step functions cannot call themselves: numba compiles no recursion through globals. "
+                "Write the repetition as a loop.")
+    if match:
+        return (f"\n  {match.group(1)!r} is a Python object compiled code cannot use; pass numbers and arrays "
+                f"(as parameters or requires=...), or call only NumPy, math and plain functions of numbers.")
+    return ""
+
+
 def _explain_compile_error(err: CodeError, plan: KernelPlan, path: str) -> Exception:
     text = getattr(err, "details", str(err))
     lines = plan.source.split("\n")
@@ -384,7 +441,8 @@ def _explain_compile_error(err: CodeError, plan: KernelPlan, path: str) -> Excep
                 user_line = step.user_line(generated)
                 where = f"line {user_line}" if user_line else f"the function starting at line {step.first_line}"
                 return ModelDefError(
-                    f"{step.where()} cannot be compiled for {obj.display}: {reasons[0] if reasons else ''}\n"
+                    f"{step.where()} cannot be compiled for {obj.display}: {reasons[0] if reasons else ''}"
+                    f"{_hint(text, step)}\n"
                     f"  at {step.source_file}, {where}\n  generated line: {generated}\n"
                     f"Run with bp.profile.set(jit=False) to debug the step in Python.")
     return ModelDefError(f"the network's kernel cannot be compiled: {err}")

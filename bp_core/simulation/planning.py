@@ -191,9 +191,27 @@ def _global_ids(syn: SynConn) -> tuple[np.ndarray, np.ndarray]:
         if key not in syn._data:
             raise ModelUseError(f"SynConn {syn.name!r} (made with num=...) runs in scalar mode and needs "
                                 f"{syn.name}.{key} to know each synapse's {role}-synaptic neuron.")
+        lists = syn._data[key]
+        neurons = _size(syn, role)
+        if not isinstance(lists, (list, tuple)) or len(lists) != neurons:
+            raise ModelUseError(f"{syn.name}.{key} must list the synapses of each of the {neurons} {role}-synaptic "
+                                f"neurons (one list per neuron), got {_describe(lists)}.")
         owner = np.full(num, -1, dtype=np.int64)
-        for neuron, syn_ids in enumerate(syn._data[key]):
-            owner[np.asarray(syn_ids, dtype=np.int64)] = neuron
+        for neuron, syn_ids in enumerate(lists):
+            try:
+                syn_ids = np.asarray(syn_ids, dtype=np.int64).ravel()
+            except (TypeError, ValueError):
+                raise ModelUseError(f"{syn.name}.{key}[{neuron}] must hold synapse indices (ints), got "
+                                    f"{_describe(syn_ids)}.") from None
+            bad = syn_ids[(syn_ids < 0) | (syn_ids >= num)]
+            if bad.size:
+                raise ModelUseError(f"{syn.name}.{key}[{neuron}] holds synapse {int(bad[0])}, outside the {num} "
+                                    f"synapses (0..{num - 1}) the SynConn was made with (num={num}).")
+            twice = syn_ids[owner[syn_ids] >= 0]
+            if twice.size:
+                raise ModelUseError(f"{syn.name}.{key} gives synapse {int(twice[0])} two {role}-synaptic neurons "
+                                    f"({int(owner[twice[0]])} and {neuron}); each synapse belongs to one.")
+            owner[syn_ids] = neuron
         if (owner < 0).any():
             raise ModelUseError(f"{syn.name}.{key} leaves synapse {int(np.argmax(owner < 0))} without a neuron.")
         ids.append(owner)
@@ -222,6 +240,11 @@ def _check_connectivity(syn: SynConn, name: str, data: Any) -> None:
     if name in ("post2syn", "post2pre") and len(arrays) != _size(syn, "post"):
         raise ModelUseError(f"{syn.name}.{name} has {len(arrays)} entries but the post group has "
                             f"{_size(syn, 'post')} neurons.")
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:60] + '...' if len(text) > 60 else text}"
 
 
 def _size(syn: SynConn, role: str) -> int:

@@ -55,8 +55,10 @@ class SynConn(Ensemble):
                  satisfies: dict | None = None, pars_update: dict | None = None, num: int | None = None):
         if not isinstance(model, SynType):
             raise ModelUseError(f"SynConn needs a SynType model, got {model!r}.")
-        if not np.isfinite(delay) or delay < 0:
-            raise ModelUseError(f"delay must be a non-negative number of ms, got {delay!r}.")
+        if isinstance(delay, (bool, str, bytes)) or not isinstance(delay, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(delay) or delay < 0:
+            raise ModelUseError(f"delay of a SynConn must be a non-negative number of ms (delay=2. for 2 ms), "
+                                f"got {delay!r}.")
         object.__setattr__(self, "_connectivity", {})
         self.delay = float(delay)
         if num is not None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["DictPlus"]
+__all__ = ["DictPlus", "MissingItemError"]
+
+
+class MissingItemError(KeyError, AttributeError):
+    """A DictPlus has no such item: a ``KeyError`` (as documented) that ``getattr``/``hasattr`` also understand."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class DictPlus(dict):
@@ -25,7 +32,7 @@ class DictPlus(dict):
         try:
             return self[name]
         except KeyError:
-            raise AttributeError(f"DictPlus has no item {name!r}") from None
+            raise MissingItemError(f"DictPlus has no item {name!r}; it has {list(self)}.") from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         self[name] = value
@@ -34,7 +41,7 @@ class DictPlus(dict):
         try:
             del self[name]
         except KeyError:
-            raise AttributeError(f"DictPlus has no item {name!r}") from None
+            raise MissingItemError(f"DictPlus has no item {name!r}; it has {list(self)}.") from None
 
     def copy(self) -> "DictPlus":
         """Return a shallow copy, still a DictPlus."""

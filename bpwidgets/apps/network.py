@@ -9,12 +9,16 @@ import ipywidgets as widgets
 import numpy as np
 
 import bp_core as bp
+from bpwidgets.controls import GuardedBoundedFloatText
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.figures import line_figure, set_lines
 from bpwidgets.raster_canvas import RasterCanvas
 from bpwidgets.runner import Frame, LiveRunner
 
-__all__ = ["NetworkExplorer"]
+__all__ = ["NetworkExplorer", "DISPLAY_POINTS"]
+
+DISPLAY_POINTS = 1500
+"""Points per line the rate and trace figures draw, whatever the length of the pass."""
 
 
 class NetworkExplorer:
@@ -106,8 +110,10 @@ class NetworkExplorer:
             button = widgets.Button(description=label, layout=widgets.Layout(width="80px"))
             button.on_click(lambda _, act=action: act())
             buttons.append(button)
-        self.duration_box = widgets.BoundedFloatText(value=duration, min=self.net.dt, max=60_000.0,
-                                                     description="duration", layout=widgets.Layout(width="200px"))
+        self.duration_box = GuardedBoundedFloatText(value=duration, min=self.net.dt, max=60_000.0,
+                                                    description="duration", layout=widgets.Layout(width="200px"))
+        self.duration_box.observe(lambda change: change["new"] and setattr(self.error, "value",
+                                                                          _error_html(change["new"])), names="refused")
         self.duration_box.observe(self._duration_changed, names="value")
         self.runner.observe(lambda change: self._show_status(), names=["status", "progress"])
         self.runner.observe(lambda change: setattr(self.error, "value", _error_html(change["new"])), names="error")
@@ -143,9 +149,17 @@ class NetworkExplorer:
     # -- frames --------------------------------------------------------------------------------
 
     def _clear_pass(self) -> None:
-        self._counts: list[np.ndarray] = []  # spikes per step, chunk by chunk
+        # the whole pass's display series, filled chunk by chunk: work per chunk is independent of how far
+        # the pass has run (a 60 s pass costs each chunk what a 60 ms one does)
+        dt = self.net.dt
+        steps = max(1, int(round(self.runner.duration / dt)))
+        self._per_bin = max(1, -(-steps // DISPLAY_POINTS))
+        bins = -(-steps // self._per_bin)
+        self._bin_times = (np.arange(bins) + 0.5) * self._per_bin * dt
+        self._bin_counts = np.zeros(bins)
+        self._bin_voltages = np.zeros((bins, len(self.traces)))
+        self._filled_steps = 0
         self._events: list[bp.Events] = []
-        self._voltages: list[np.ndarray] = []
         self._ts: list[np.ndarray] = []
 
     def _on_frame(self, frame: Frame) -> None:
@@ -156,25 +170,33 @@ class NetworkExplorer:
         elif frame.kind == "chunk":
             mon = frame.monitors[self.group.name]
             events = mon.spike_events
+            first = self._filled_steps
+            n = events.ts.size
             self._events.append(events)
-            self._counts.append(np.bincount(events.step, minlength=events.ts.size).astype(float))
             self._ts.append(mon['ts'])
-            self.raster.append_events(events)
+            np.add.at(self._bin_counts, (first + events.step) // self._per_bin, 1.0)
             if self.traces:
-                self._voltages.append(mon['V'][:, self.traces])
+                rows = np.arange(first, first + n)
+                sampled = rows % self._per_bin == 0  # one sample per display point
+                self._bin_voltages[rows[sampled] // self._per_bin] = mon['V'][sampled][:, self.traces]
+            self._filled_steps += n
+            self.raster.append_events(events)
             self._draw_lines()
         elif frame.kind == "done":
             self._draw_summary()
 
     def _draw_lines(self) -> None:
-        ts = np.concatenate(self._ts)
-        counts = np.concatenate(self._counts)
-        # the population's fraction of neurons firing per step is a one-column spike matrix of the same rate
-        rate = bp.measure.firing_rate((counts / self.group.num)[:, None], width=2.0, window="gaussian")
+        filled = -(-self._filled_steps // self._per_bin)
+        bin_ms = self._per_bin * self.net.dt
+        ts = self._bin_times[:filled]
+        share = np.ones(filled)  # the last bin may be partly run yet
+        share[-1] = (self._filled_steps - (filled - 1) * self._per_bin) / self._per_bin
+        rate = bp.measure.firing_rate((self._bin_counts[:filled] / self.group.num / share)[:, None],
+                                      width=max(2.0, bin_ms), window="gaussian", dt=bin_ms)
         set_lines(self.rate_lines, ts[None, :], rate[None, :])
         if self.traces:
-            voltages = np.concatenate(self._voltages)
-            set_lines(self.trace_lines, np.repeat(ts[None, :], len(self.traces), axis=0), voltages.T)
+            set_lines(self.trace_lines, np.repeat(ts[None, :], len(self.traces), axis=0),
+                      self._bin_voltages[:filled].T)
 
     def _pass_events(self) -> bp.Events:
         """The spikes of the pass so far as one Events record (steps counted from the pass start)."""

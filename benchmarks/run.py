@@ -6,7 +6,8 @@ Runs our models (benchmarks/models.py, written with the public API, every spike 
 monitor) and the same models in Brian2 (benchmarks/peers/brian2_models.py, SpikeMonitor) and ANNarchy 5
 (benchmarks/peers/annarchy_models.py, spike Monitor; COBA and CUBA) in this invocation. COBA and CUBA
 also run in the spec's idiom (``coba_spec``, ``cuba_spec``: the same network, synapses written with
-``np.where`` and fancy indexing); the peers' figures for those rows are the same models' runs. Each case runs with seeds 1, 2 and 3 (initial
+``np.where`` and fancy indexing); the peers' figures for those rows are the same models' runs.
+Each case runs with seeds 1, 2 and 3 (initial
 state and connectivity differ): run time is the median of the three (simulation loop only), rate the
 mean. Ours runs in the safe default, in the opt-out fast mode (``safe=False``) and, for COBA, with
 numba's parallel option on 2 threads; Brian2 in runtime cython and cpp_standalone mode, 1 thread, and

@@ -28,5 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = ["connect", "core", "dynamics", "errors", "inputs", "integration", "measure", "models", "profile", "running",
            "tools", "types", "visualize", "PhasePortraitAnalyzer", "BifurcationAnalyzer", "integrate", "NeuType",
-           "ObjType", "ParsUpdate", "SynType", "delayed", "Ensemble", "Events", "Monitor", "NeuState", "ObjState", "SynState", "Network", "NeuGroup", "NeuSubGroup", "SynConn",
+           "ObjType", "ParsUpdate", "SynType", "delayed", "Ensemble", "Events", "Monitor", "NeuState", "ObjState",
+           "SynState",
+           "Network", "NeuGroup", "NeuSubGroup", "SynConn",
            "__version__"]

@@ -10,6 +10,7 @@ from traitlets import HasTraits, TraitError, Unicode
 
 import bp_core as bp
 from bpwidgets.controls import GuardedFloatText, GuardedSlider
+from bpwidgets.text import error_html
 from bpwidgets.traits import BoundedParameter
 
 __all__ = ["ParameterPanel", "default_range"]
@@ -142,8 +143,8 @@ class ParameterPanel(HasTraits):
             rows.append(widgets.HBox([slider, box]))
         reset = widgets.Button(description="Reset", tooltip="Back to the initial values")
         reset.on_click(lambda _: self.reset())
-        message = widgets.HTML()
-        self.observe(lambda change: setattr(message, "value", _escape(change["new"])), names="message")
+        message = widgets.HTML(error_html(self.message))
+        self.observe(lambda change: setattr(message, "value", error_html(change["new"])), names="message")
         return widgets.VBox(rows + [widgets.HBox([reset, message])])
 
     def _from_control(self, name: str, control: widgets.Widget, change: dict) -> None:
@@ -165,8 +166,3 @@ class ParameterPanel(HasTraits):
 
         display(self.widget)
 
-
-def _escape(text: str) -> str:
-    import html
-
-    return f"<span style='color:#b00'>{html.escape(text)}</span>" if text else ""

@@ -6,10 +6,9 @@ from typing import Any
 
 import anywidget
 import numpy as np
-
-import bp_core as bp
 from traitlets import Float, Int, TraitError, Unicode, validate
 
+import bp_core as bp
 from bpwidgets.bundle import STATIC_MODULE
 from bpwidgets.controls import BrowserGuard
 from bpwidgets.traits import array_to_bytes, finite_number
@@ -31,7 +30,8 @@ class RasterCanvas(BrowserGuard, anywidget.AnyWidget):
     t_end = Float(100.0, help="Right edge (ms).").tag(sync=True)
     width = Int(640).tag(sync=True)
     height = Int(300).tag(sync=True)
-    color = Unicode("#222").tag(sync=True)
+    color = Unicode("", help="Spike colour (CSS); empty follows the page's text colour, so light and dark "
+                               "themes both read.").tag(sync=True)
     marker_size = Float(2.0).tag(sync=True)
     drawn = Int(0, help="Spikes the front end has drawn (reported back).").tag(sync=True)
 

@@ -250,7 +250,8 @@ def seed_compiled_random(seed: int) -> None:
 # numba implementations of the runtime helpers -------------------------------------------------
 
 _RUNTIME_FUNCTIONS = (runtime.exprel, runtime.normal_like, runtime.first_nonfinite_row, runtime.any_nonfinite,
-                      runtime.any_in_block, runtime.index_update, runtime.record_events, runtime.record_row, runtime.record_selected)
+                      runtime.any_in_block, runtime.index_update, runtime.record_events, runtime.record_row,
+                      runtime.record_selected)
 
 
 @overload(runtime.exprel, inline="always")

@@ -272,7 +272,7 @@ def _monitor_lines(obj: ObjectPlan, mon: MonitorPlan, prologue: dict[str, str]) 
         values = _bind_flat_row(obj, mon.key, prologue)
         v = mon.var
         return [f"{v}_count[0] = record_events({values}, _i, {v}_index, {v}_step, {v}_value, {v}_count[0])"]
-    row = f"_mon0 + _k"
+    row = "_mon0 + _k"
     lines: list[str] = []
     if mon.every > 1:
         first = f"_first_row_{mon.var}"

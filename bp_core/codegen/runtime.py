@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "index_update", "record_events",
+__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "index_update",
+           "record_events",
            "record_row", "record_selected", "prange", "RUNTIME_SCOPE"]
 
 
@@ -97,6 +98,7 @@ prange = range
 
 RUNTIME_SCOPE = {"np": np, "prange": prange, "exprel": exprel, "normal_like": normal_like,
                  "first_nonfinite_row": first_nonfinite_row, "any_nonfinite": any_nonfinite,
-                 "any_in_block": any_in_block, "index_update": index_update, "record_events": record_events, "record_row": record_row,
+                 "any_in_block": any_in_block, "index_update": index_update, "record_events": record_events,
+                 "record_row": record_row,
                  "record_selected": record_selected}
 """Names every generated source may use besides the user's own."""

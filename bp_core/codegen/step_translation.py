@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bp_core.codegen.hoisting import hoist_invariants, hoist_per_source
 from bp_core.codegen.float_literals import follow_float_type
+from bp_core.codegen.hoisting import hoist_invariants, hoist_per_source
 from bp_core.codegen.idioms import lower_idioms
 from bp_core.codegen.sparse_scan import skip_quiet_blocks
 from bp_core.errors import ModelDefError, close_matches
@@ -99,7 +99,8 @@ class GeneratedStep:
 
 def translate_step(step: StepFunction, func_name: str, mode: str, states: dict[str, StateAccess],
                    param_names: list[str], per_element: set[str] = frozenset(), index_lists: set[str] = frozenset(),
-                   unique_lists: set[str] = frozenset(), float_type: type = np.float64, parallel: bool = False, delay: DelayAccess | None = None, loop_size: str | None = None,
+                   unique_lists: set[str] = frozenset(), float_type: type = np.float64,
+                   parallel: bool = False, delay: DelayAccess | None = None, loop_size: str | None = None,
                    scalar_indices: dict[str, str] | None = None, rng: str = "_rng",
                    description: str = "") -> GeneratedStep:
     """Translate ``step`` into the source of function ``func_name``.

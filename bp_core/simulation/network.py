@@ -28,8 +28,8 @@ from bp_core.codegen.kernel import (
 from bp_core.errors import CodeError, ModelDefError, ModelUseError, RunError, close_matches
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
-from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
 from bp_core.simulation.monitors import MonitorResults
+from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
 from bp_core.simulation.planning import plan_object
 from bp_core.simulation.recording import Recording, values_needed
 from bp_core.simulation.report import Progress

@@ -10,8 +10,8 @@ from bp_core import profile
 from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
 from bp_core.codegen.step_translation import StateAccess
 from bp_core.errors import ModelUseError
-from bp_core.model.types import StateArray
 from bp_core.model.event_fields import EVENT_NAMES
+from bp_core.model.types import StateArray
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.neu_group import NeuSubGroup
 from bp_core.simulation.syn_conn import CONNECTIVITY_DATA, SynConn

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
 import bp_core as bp
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.bifurcation import BifurcationFigure
+from bpwidgets.text import error_html
 
 __all__ = ["BifurcationExplorer"]
 
@@ -70,7 +69,7 @@ class BifurcationExplorer:
             self.points = analyzer.bifurcation_points()
             cycles = analyzer.limit_cycles(samples=15) if any(p.kind == "hopf" for p in self.points) else None
         except Exception as err:
-            self.error.value = f"<span style='color:#b00'>{html.escape(type(err).__name__ + ': ' + str(err))}</span>"
+            self.error.value = error_html(f"{type(err).__name__}: {err}")
             return
         self.error.value = ""
         self.plot.show(self.branches, self.points, cycles, list(self.dynamical_vars).index(self.var))

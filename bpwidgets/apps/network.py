@@ -14,6 +14,7 @@ from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.figures import line_figure, set_lines
 from bpwidgets.raster_canvas import RasterCanvas
 from bpwidgets.runner import Frame, LiveRunner
+from bpwidgets.text import error_html
 
 __all__ = ["NetworkExplorer", "DISPLAY_POINTS"]
 
@@ -113,10 +114,10 @@ class NetworkExplorer:
         self.duration_box = GuardedBoundedFloatText(value=duration, min=self.net.dt, max=60_000.0,
                                                     description="duration", layout=widgets.Layout(width="200px"))
         self.duration_box.observe(lambda change: change["new"] and setattr(self.error, "value",
-                                                                          _error_html(change["new"])), names="refused")
+                                                                          error_html(change["new"])), names="refused")
         self.duration_box.observe(self._duration_changed, names="value")
         self.runner.observe(lambda change: self._show_status(), names=["status", "progress"])
-        self.runner.observe(lambda change: setattr(self.error, "value", _error_html(change["new"])), names="error")
+        self.runner.observe(lambda change: setattr(self.error, "value", error_html(change["new"])), names="error")
         children = [widgets.HBox(buttons + [self.duration_box, self.status])]
         children += [panel.widget for panel in self.panels]
         children += [self.error, widgets.HTML("<b>spike raster</b>"), self.raster, self.rate_figure]
@@ -131,7 +132,7 @@ class NetworkExplorer:
             if not np.isfinite(value) or not self.net.dt <= value <= 60_000.0:
                 raise ValueError
         except (TypeError, ValueError):
-            self.error.value = _error_html(f"duration must be between {self.net.dt} and 60000 ms.")
+            self.error.value = error_html(f"duration must be between {self.net.dt} and 60000 ms.")
             self.duration_box.value = self.runner.duration
             return
         self.runner.duration = value
@@ -224,6 +225,3 @@ def _ranges_for(obj: Any, names: Any, ranges: dict | None) -> dict:
     keys = names if names is not None else list(obj.pars.keys())
     return {k: v for k, v in ranges.items() if k in keys}
 
-
-def _error_html(message: str) -> str:
-    return f"<span style='color:#b00'>{html.escape(message)}</span>" if message else ""

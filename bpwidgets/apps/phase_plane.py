@@ -10,6 +10,7 @@ import numpy as np
 import bp_core as bp
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.phase import PhasePlaneFigure
+from bpwidgets.text import error_html
 
 __all__ = ["PhasePlaneExplorer"]
 
@@ -68,7 +69,7 @@ class PhasePlaneExplorer:
             nullclines = analyzer.nullclines()
             grid = analyzer.vector_field()
         except Exception as err:  # shown in the widget, the last good picture stays
-            self.error.value = _error_html(err)
+            self.error.value = error_html(f"{type(err).__name__}: {str(err).splitlines()[0]}")
             return
         self.error.value = ""
         self._analyzer = analyzer
@@ -95,7 +96,7 @@ class PhasePlaneExplorer:
                     raise bp.errors.ModelUseError(f"start {name}={value!r} lies outside [{lo}, {hi}].")
             trajectory = self._analyzer.trajectory(initial, self.duration)
         except Exception as err:
-            self.error.value = _error_html(err)
+            self.error.value = error_html(f"{type(err).__name__}: {str(err).splitlines()[0]}")
             return
         self._starts.append(dict(initial))
         self.plot.add_trajectory(trajectory.values[self.names[0]], trajectory.values[self.names[1]])
@@ -110,6 +111,3 @@ class PhasePlaneExplorer:
 
         display(self.widget)
 
-
-def _error_html(err: Exception) -> str:
-    return f"<span style='color:#b00'>{html.escape(type(err).__name__ + ': ' + str(err).splitlines()[0])}</span>"

@@ -109,9 +109,12 @@ function render({ model, el }) {
     width: model.get("width"), height: model.get("height"),
   });
 
+  // an empty colour follows the page: the text colour of the theme (dark on light, light on dark)
+  const ink = () => model.get("color") || getComputedStyle(el).color || "#222";
+
   const drawChunk = (chunk) => {
     const xy = pixels(chunk, view());
-    context.fillStyle = model.get("color");
+    context.fillStyle = ink();
     const size = model.get("marker_size");
     for (let k = 0; k < xy.length; k += 2) context.fillRect(xy[k], xy[k + 1] - size / 2, size, size);
   };
@@ -119,9 +122,11 @@ function render({ model, el }) {
   const drawFrame = () => {
     // time range and neuron count as quiet labels, so the raster reads without a separate axis
     context.save();
-    context.strokeStyle = "#ccc";
+    context.globalAlpha = 0.35;
+    context.strokeStyle = ink();
     context.strokeRect(0.5, 0.5, canvas.width - 1, canvas.height - 1);
-    context.fillStyle = "#888";
+    context.globalAlpha = 0.7;
+    context.fillStyle = ink();
     context.font = "11px sans-serif";
     context.textBaseline = "bottom";
     context.fillText(`${model.get("t_start")} ms`, 4, canvas.height - 2);

@@ -40,7 +40,8 @@ def _run(g, **kwargs):
 
 
 BAD_USE = [
-    ("input value a string", lambda: group().run(1., inputs=('ST.input', 'abc')), ModelUseError, ["ST.input", "numbers"]),
+    ("input value a string", lambda: group().run(1., inputs=('ST.input', 'abc')), ModelUseError,
+     ["ST.input", "numbers"]),
     ("input values strings", lambda: group().run(1., inputs=('ST.input', ['a', 'b', 'c'])), ModelUseError, ["numbers"]),
     ("input of a wrong shape", lambda: group().run(1., inputs=('ST.input', np.ones(7))), ModelUseError, ["shape"]),
     ("input to a missing field", lambda: group().run(1., inputs=('ST.nope', 1.)), ModelUseError, ["nope", "V"]),

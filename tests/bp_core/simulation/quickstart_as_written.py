@@ -2,8 +2,9 @@
 
 Tests run it in a fresh process (``test_quickstart_as_written``), with the duration shortened for CI.
 """
-import bp_core as bp
 import numpy as np
+
+import bp_core as bp
 
 bp.profile.set(jit=True,
                device='cpu',

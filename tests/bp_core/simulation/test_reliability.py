@@ -69,7 +69,8 @@ def test_fastmath_is_off_by_default():
 def test_monitor_budget_fails_before_allocating():
     bp.profile.set(monitor_memory_limit=1)
     group = bp.NeuGroup(m.get_LIF(), 1000, monitors=['V', 'spike'])
-    with pytest.raises(ModelUseError, match=r"76.3 MiB, more than the limit of 1 MiB.*fewer variables.*interval.*advance"):
+    with pytest.raises(ModelUseError,
+                       match=r"76.3 MiB, more than the limit of 1 MiB.*fewer variables.*interval.*advance"):
         group.run(1000.0)
 
 

@@ -251,7 +251,7 @@ def seed_compiled_random(seed: int) -> None:
 
 _RUNTIME_FUNCTIONS = (runtime.exprel, runtime.normal_like, runtime.first_nonfinite_row, runtime.any_nonfinite,
                       runtime.any_in_block, runtime.index_update, runtime.record_events, runtime.record_row,
-                      runtime.record_selected)
+                      runtime.record_selected, runtime.floor_divide, runtime.remainder)
 
 
 @overload(runtime.exprel, inline="always")
@@ -421,6 +421,22 @@ def _record_events_overload(values, step, index, steps, kept, count):
                 count = _append_events(values, b, b + 64, step, index, steps, kept, count)
         return _append_events(values, full, n, step, index, steps, kept, count)
     return impl
+
+
+def _integer_division(operation: Callable, what: str) -> Callable:
+    def typer(a, b):
+        if isinstance(a, nb_types.Integer) and isinstance(b, nb_types.Integer):
+            def impl(a, b):
+                if b == 0:
+                    raise ZeroDivisionError(what)
+                return operation(a, b)
+            return impl
+        return lambda a, b: operation(a, b)
+    return typer
+
+
+overload(runtime.floor_divide)(_integer_division(numba.njit(lambda a, b: a // b), "integer division by zero"))
+overload(runtime.remainder)(_integer_division(numba.njit(lambda a, b: a % b), "integer modulo by zero"))
 
 
 @overload(runtime.record_row)

@@ -10,7 +10,7 @@ import numpy as np
 from scipy import special
 
 __all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "index_update",
-           "record_events",
+           "floor_divide", "remainder", "record_events",
            "record_row", "record_selected", "prange", "RUNTIME_SCOPE"]
 
 
@@ -83,6 +83,22 @@ def index_update(target, index, value, op):
         target[index] = _UPDATES[op](target[index], value)
 
 
+def floor_divide(a, b):
+    """``a // b``, raising ZeroDivisionError for an integer divisor of 0 (compiled code too)."""
+    if isinstance(b, (int, np.integer)) and not isinstance(b, bool) and b == 0 and \
+            isinstance(a, (int, np.integer)):
+        raise ZeroDivisionError("integer division by zero in a step function")
+    return a // b
+
+
+def remainder(a, b):
+    """``a % b``, raising ZeroDivisionError for an integer divisor of 0 (compiled code too)."""
+    if isinstance(b, (int, np.integer)) and not isinstance(b, bool) and b == 0 and \
+            isinstance(a, (int, np.integer)):
+        raise ZeroDivisionError("integer modulo by zero in a step function")
+    return a % b
+
+
 def record_row(record, row, values):
     """Store ``values`` as row ``row`` of a monitor record."""
     record[row] = values
@@ -98,7 +114,8 @@ prange = range
 
 RUNTIME_SCOPE = {"np": np, "prange": prange, "exprel": exprel, "normal_like": normal_like,
                  "first_nonfinite_row": first_nonfinite_row, "any_nonfinite": any_nonfinite,
-                 "any_in_block": any_in_block, "index_update": index_update, "record_events": record_events,
+                 "any_in_block": any_in_block, "index_update": index_update, "floor_divide": floor_divide,
+                 "remainder": remainder, "record_events": record_events,
                  "record_row": record_row,
                  "record_selected": record_selected}
 """Names every generated source may use besides the user's own."""

@@ -403,6 +403,20 @@ class _Rewriter(ast.NodeTransformer):
         loop.body += _flatten(self.visit(stmt) for stmt in node.body)
         return prefix + [ast.copy_location(loop, node)]
 
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        """``a // b`` and ``a % b`` by a divisor that may be 0 go through ``floor_divide``/``remainder``.
+
+        Compiled integer division by zero gives 0 (NumPy's error model) where Python raises; the helpers
+        raise in both, so the run stops with an error instead of a silently wrong state.
+        """
+        self.generic_visit(node)
+        divisor = node.right
+        nonzero = isinstance(divisor, ast.Constant) and isinstance(divisor.value, (int, float)) and divisor.value != 0
+        if isinstance(node.op, (ast.FloorDiv, ast.Mod)) and not nonzero:
+            helper = "floor_divide" if isinstance(node.op, ast.FloorDiv) else "remainder"
+            return ast.copy_location(ast.Call(ast.Name(helper, ast.Load()), [node.left, node.right], []), node)
+        return node
+
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id in self.t.per_element_args and isinstance(node.ctx, ast.Load) and self.t.mode == "scalar":
             return _expr(f"{node.id}[_obj_i]", node)

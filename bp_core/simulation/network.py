@@ -411,7 +411,8 @@ class Network:
             obj_plan, step_name = plan.call_sites[index]
             raise RunError(f"step function {step_name!r} of model {obj_plan.model.name!r} ({obj_plan.display}) "
                            f"raised an error at t={t:g} ms (step {step}); with bounds checking on (the default) "
-                           f"this is usually an index out of range. The run stopped there; run with "
+                           f"this is usually an index out of range or an integer division by zero. The run "
+                           f"stopped there; run with "
                            f"bp.profile.set(jit=False) to see the Python error and line.")
 
 

@@ -361,3 +361,15 @@ def test_monitors_exist_empty_before_the_first_run():
     assert g.mon.V.shape == (0, 3) and g.mon.spike.shape == (0, 3)
     with pytest.raises(AttributeError, match="hold no 'W'"):
         g.mon.W
+
+
+def divides_by_zero(ST, _t, _i):
+    k = 7 // (_i - 2)
+    ST['V'] += k % (_i - 2)
+
+
+def test_integer_division_by_zero_stops_the_run_on_both_backends(jit):
+    g = bp.NeuGroup(bp.NeuType(name='Div', ST=bp.types.NeuState({'V': 0.}), steps=divides_by_zero, mode='scalar'), 2)
+    with pytest.raises((RunError, ZeroDivisionError), match="division by zero|step 2"):
+        g.run(1.)
+    assert g.ST['V'][0] == 7 // -2 % -2 + 7 // -1 % -1  # the two steps before were kept

@@ -68,7 +68,8 @@ def main() -> None:
                 pass
         latencies.sort()
         print(f"execute_request during a {args.duration / 1000:.0f} s pass of the gamma network, "
-              f"{len(latencies)} requests over {args.seconds:.0f} s: median {1000 * statistics.median(latencies):.0f} ms, "
+              f"{len(latencies)} requests over {args.seconds:.0f} s: "
+              f"median {1000 * statistics.median(latencies):.0f} ms, "
               f"p95 {1000 * latencies[int(0.95 * (len(latencies) - 1))]:.0f} ms, max {1000 * latencies[-1]:.0f} ms")
         print(f"pass progress {100 * last['progress']:.1f} % ({last['status']}), {last['spikes']} spikes drawn; "
               f"kernel peak RSS {first['rss_mb']:.0f} MB at the start, {last['rss_mb']:.0f} MB at the end")

@@ -363,21 +363,12 @@ def _index_update_overload(target, index, value, op):
     if not isinstance(op, nb_types.StringLiteral) or op.literal_value not in _UPDATE_OPS:
         return None
     apply = numba.njit(inline="always")(_UPDATE_OPS[op.literal_value])
-    if isinstance(value, nb_types.Array):
-        def impl(target, index, value, op):
-            if value.shape[0] != index.shape[0]:
-                raise IndexError("index_update: value and index differ in length")
-            n = target.shape[0]
-            for k in range(index.shape[0]):
-                j = index[k]
-                if j < 0:
-                    j += n
-                if j < 0 or j >= n:
-                    raise IndexError("index out of range")
-                target[j] = apply(target[j], value[k])
-        return impl
+    per_index = isinstance(value, nb_types.Array)  # one value per index, or one for all
+    item = numba.njit(inline="always")((lambda v, k: v[k]) if per_index else (lambda v, k: v))
 
-    def impl_scalar(target, index, value, op):
+    def impl(target, index, value, op):
+        if per_index and value.shape[0] != index.shape[0]:
+            raise IndexError("index_update: value and index differ in length")
         n = target.shape[0]
         for k in range(index.shape[0]):
             j = index[k]
@@ -385,8 +376,8 @@ def _index_update_overload(target, index, value, op):
                 j += n
             if j < 0 or j >= n:
                 raise IndexError("index out of range")
-            target[j] = apply(target[j], value)
-    return impl_scalar
+            target[j] = apply(target[j], item(value, k))
+    return impl
 
 
 @numba.njit(inline="always")

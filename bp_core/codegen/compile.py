@@ -370,13 +370,17 @@ def _index_update_overload(target, index, value, op):
         if per_index and value.shape[0] != index.shape[0]:
             raise IndexError("index_update: value and index differ in length")
         n = target.shape[0]
+        bad = False
         for k in range(index.shape[0]):
             j = index[k]
             if j < 0:
                 j += n
             if j < 0 or j >= n:
                 raise IndexError("index out of range")
-            target[j] = apply(target[j], item(value, k))
+            stored = apply(target[j], item(value, k))
+            target[j] = stored
+            bad |= (target[j] - target[j]) != 0.0
+        return bad
     return impl
 
 

@@ -188,6 +188,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     risky: list[tuple[ObjectPlan, str, str]] = []  # fields a step may make non-finite
     event_monitors: list[tuple[ObjectPlan, MonitorPlan]] = []
     capacity: list[str] = []  # a step starts only when every event record has room for a whole step
+    folded = False  # some step reports the non-finite values it stored
     for obj_id, obj in enumerate(objects):
         for name, getter in obj.variables.items():
             if name not in kernel_args:
@@ -211,7 +212,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
                     body += _monitor_lines(obj, mon, prologue)
             else:
                 step = obj.steps[entry]
-                generated = _translate(obj, step)
+                generated = _translate(obj, step, check_finite)
                 functions.append(generated.source)
                 step_origin[generated.name] = (obj, step)
                 if generated.indexes_user_data:
@@ -227,8 +228,11 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
                 lookup.update({arg: obj.arg_map[part] for arg, part in generated.list_args.items()})
                 for arg, (state, key) in generated.row_args.items():
                     lookup[arg] = _bind_row(obj, state, key, prologue)
-                risky += [(obj, state, key) for state, key in sorted(generated.risky_fields)]
+                risky += [(obj, state, key) for state, key in sorted(generated.risky_fields - generated.folded_fields)]
                 call = f"{generated.name}({', '.join(_kernel_arg(lookup, obj, a) for a in generated.args)})"
+                if generated.folded_fields:
+                    call = f"_nonfinite |= {call}"  # the step checked what it stored (see finite_folding)
+                    folded = True
                 call_sites.append((obj, entry))
                 if catch_errors:
                     body += ["try:", f"    {call}", "except Exception:",
@@ -240,12 +244,18 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
             body.append(f"{idx}[0] = ({idx}[0] + 1) % {idx}[1]")
     entry_checks: list[str] = []
     if check_finite:
+        if folded:
+            body += ["if _nonfinite:"] + ["    " + line for obj_id, obj in enumerate(objects)
+                                          if obj.states["ST"][1].fields
+                                          for line in _locate_nonfinite(obj, obj_id)]
         body += _finite_checks(objects, inputs, risky, prologue)
         for obj_id, obj in enumerate(objects):
             if obj.states["ST"][1].fields:  # a bad value set before the run is reported at its first step
                 entry_checks += [f"_bad = first_nonfinite_row({obj.checked_state})", "if _bad >= 0:",
                                  f"    return {STATUS_NONFINITE}, _step0, {obj_id}, _bad"]
     loop = [f"{var} = {expr}" for var, expr in prologue.items()] + entry_checks
+    if folded:
+        loop.append("_nonfinite = False")
     loop += ["for _k in range(_n_steps):", "    _i = _step0 + _k", "    _t = _t_start + _i * _dt"]
     loop += ["    " + line for line in capacity + body]
     # data no generated line reads (e.g. a list form of connectivity the steps read compressed) is not passed
@@ -347,14 +357,20 @@ _TRANSLATIONS: dict[tuple, GeneratedStep] = {}
 _TRANSLATIONS_KEPT = 512
 
 
-def _translate(obj: ObjectPlan, step: StepFunction) -> GeneratedStep:
+def _locate_nonfinite(obj: ObjectPlan, obj_id: int) -> list[str]:
+    """Lines that return the status of the first non-finite field of ``obj``, if it has one."""
+    return [f"_bad = first_nonfinite_row({obj.checked_state})", "if _bad >= 0:",
+            f"    return {STATUS_NONFINITE}, _i, {obj_id}, _bad"]
+
+
+def _translate(obj: ObjectPlan, step: StepFunction, check_finite: bool = True) -> GeneratedStep:
     delay = None
     if step.is_delayed and obj.delay_rows:
         delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=obj.delay_rows)
     states = {name: access for name, (_, access) in obj.states.items()}
     description = f"{step.name!r} step of {obj.label} (model {obj.model.name!r})"
     options = dict(per_element=frozenset(obj.per_element), index_lists=frozenset(obj.index_lists),
-                   unique_lists=frozenset(obj.unique_lists), float_type=obj.float_type,
+                   unique_lists=frozenset(obj.unique_lists), float_type=obj.float_type, check_finite=check_finite,
                    parallel=obj.parallel, delay=delay, loop_size=obj.loop_size, scalar_indices=obj.scalar_indices,
                    description=description)
     # every run re-plans the network; translating (sympy included) costs tens of ms a step function,

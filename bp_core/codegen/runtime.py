@@ -75,12 +75,14 @@ def index_update(target, index, value, op):
     """``target[index] op= value`` (``op`` one of ``+ - * /``, or ``=`` for assignment).
 
     Generated code calls it for fancy-indexed updates of index-list rows (see ``idioms``); compiled, it
-    is one loop over ``index`` with no temporary array.
+    is one loop over ``index`` with no temporary array. Returns True if a value it stored is NaN or
+    infinite (the safe mode's check, see ``finite_folding``).
     """
     if op == "=":
         target[index] = value
     else:
         target[index] = _UPDATES[op](target[index], value)
+    return not np.isfinite(target[index]).all()
 
 
 def floor_divide(a, b):

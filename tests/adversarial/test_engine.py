@@ -373,3 +373,31 @@ def test_integer_division_by_zero_stops_the_run_on_both_backends(jit):
     with pytest.raises((RunError, ZeroDivisionError), match="division by zero|step 2"):
         g.run(1.)
     assert g.ST['V'][0] == 7 // -2 % -2 + 7 // -1 % -1  # the two steps before were kept
+
+
+def deliver(ST, _t, pre, post, pre2post):
+    for i in range(pre['spike'].shape[0]):
+        if pre['spike'][i] > 0.:
+            for j in pre2post[i]:
+                post['input'] += 0.  # a whole-field store: this field stays with the per-step pass
+                post['V'][j] += w_inf
+
+
+w_inf = 1.0
+
+
+def fires_at_step_3(ST, _t, _i):
+    ST['spike'] = 1. if _i == 3 else 0.
+
+
+def test_a_value_made_infinite_by_a_synapse_loop_is_reported_at_its_step(jit):
+    source = bp.NeuGroup(bp.NeuType(name='Src', ST=bp.types.NeuState({'spike': 0.}), steps=fires_at_step_3,
+                                    mode='scalar'), 2)
+    target = group(3)
+    syn = bp.SynConn(bp.SynType(name='Inf', ST=bp.types.SynState(), steps=deliver, mode='vector'),
+                     pre_group=source, post_group=target, conn=bp.connect.All2All())
+    syn.pars['w_inf'] = float('inf')
+    net = bp.Network(source, target, syn)
+    with pytest.raises(RunError, match=r"'V' became NaN or infinite at t=0.3 ms \(step 3\)"):
+        net.run(1.)
+    assert "_nonfinite |=" in net.code

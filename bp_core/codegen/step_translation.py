@@ -24,7 +24,7 @@ from bp_core.codegen.sparse_scan import skip_quiet_blocks
 from bp_core.errors import ModelDefError, close_matches
 from bp_core.integration.methods import render_step
 from bp_core.integration.rendering import NameAllocator, StepContext
-from bp_core.model.step_function import StepFunction
+from bp_core.model.step_function import READING_METHODS, StepFunction
 
 __all__ = ["StateAccess", "DelayAccess", "GeneratedStep", "translate_step", "as_identifier", "safe_text",
            "RANDOM_METHODS"]
@@ -543,7 +543,7 @@ def _escaping_views(module: ast.Module, states: dict[str, StateAccess]) -> set[t
             for arg in (node.args[1:] if numpy_call else node.args) + [k.value for k in node.keywords]:
                 if field_of(arg) is not None:
                     risky.add(field_of(arg))
-            if isinstance(func, ast.Attribute) and func.attr not in _READING_METHODS and \
+            if isinstance(func, ast.Attribute) and func.attr not in READING_METHODS and \
                     field_of(func.value) is not None:
                 risky.add(field_of(func.value))  # V.fill(x), V.sort(), V.put(...) write the field
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
@@ -556,11 +556,6 @@ def _escaping_views(module: ast.Module, states: dict[str, StateAccess]) -> set[t
                                                                        isinstance(node, ast.AugAssign)):
                 risky.add(aliases[base.id])
     return risky
-
-
-_READING_METHODS = {"sum", "mean", "max", "min", "any", "all", "copy", "astype", "std", "var", "argmax", "argmin",
-                    "nonzero", "dot", "prod", "cumsum", "tolist", "item"}
-"""Array methods that only read the array they are called on."""
 
 
 def _bounded(value: ast.expr) -> bool:

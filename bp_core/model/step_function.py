@@ -175,8 +175,9 @@ class StepFunction:
         return scope
 
 
-_READING_METHODS = {"sum", "mean", "max", "min", "any", "all", "copy", "astype", "std", "var", "argmax", "argmin",
-                    "nonzero", "dot", "prod", "cumsum", "tolist", "item", "reshape", "ravel", "flatten"}
+READING_METHODS = frozenset({"sum", "mean", "max", "min", "any", "all", "copy", "astype", "std", "var", "argmax",
+                             "argmin", "nonzero", "dot", "prod", "cumsum", "tolist", "item"})
+"""Array methods that only read the array they are called on (any other method may write to it)."""
 
 
 def _written_through(func: ast.FunctionDef) -> set[str]:
@@ -193,7 +194,7 @@ def _written_through(func: ast.FunctionDef) -> set[str]:
                 out.add(base.id)
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
-                    node.func.attr not in _READING_METHODS:
+                    node.func.attr not in READING_METHODS | {"reshape", "ravel", "flatten"}:
                 out.add(node.func.value.id)
             out |= {k.value.id for k in node.keywords if k.arg == "out" and isinstance(k.value, ast.Name)}
     return out

@@ -8,6 +8,12 @@ import time
 __all__ = ["Progress"]
 
 
+def _in_kernel() -> bool:
+    """True inside a running Jupyter kernel (a library merely importing ipykernel does not count)."""
+    app = getattr(sys.modules.get("ipykernel.kernelapp"), "IPKernelApp", None)
+    return bool(app is not None and app.initialized())
+
+
 class Progress:
     """Report a run's progress at chunk boundaries.
 
@@ -24,7 +30,7 @@ class Progress:
         self.total = total
         self.start = time.perf_counter()
         self.bar = None
-        if enabled and "ipykernel" in sys.modules:
+        if enabled and _in_kernel():
             from tqdm.auto import tqdm
 
             self.bar = tqdm(total=total, unit="step", desc="Running")

@@ -246,7 +246,10 @@ def test_report_uses_a_progress_bar_in_notebooks(monkeypatch, capsys):
 
     from bp_core.simulation.report import Progress
 
-    monkeypatch.setitem(sys.modules, "ipykernel", object())
+    import types
+
+    running = types.SimpleNamespace(IPKernelApp=types.SimpleNamespace(initialized=lambda: True))
+    monkeypatch.setitem(sys.modules, "ipykernel.kernelapp", running)
     progress = Progress(True, 100)
     assert progress.bar is not None
     progress.compiled(0.1)
@@ -255,3 +258,14 @@ def test_report_uses_a_progress_bar_in_notebooks(monkeypatch, capsys):
     assert progress.bar.n == 100
     progress.finished()
     assert "Run 50.0%" not in capsys.readouterr().out
+
+
+def test_report_prints_lines_where_ipykernel_is_only_imported(capsys):
+    import ipykernel.kernelapp  # noqa: F401  (imported, as libraries do, but no kernel runs)
+
+    from bp_core.simulation.report import Progress
+
+    progress = Progress(True, 10)
+    assert progress.bar is None
+    progress.compiled(0.1)
+    assert "Compilation used" in capsys.readouterr().out

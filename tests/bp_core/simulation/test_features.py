@@ -243,10 +243,9 @@ def test_build_then_advance_by_steps_continues_time(jit):
 
 def test_report_uses_a_progress_bar_in_notebooks(monkeypatch, capsys):
     import sys
+    import types
 
     from bp_core.simulation.report import Progress
-
-    import types
 
     running = types.SimpleNamespace(IPKernelApp=types.SimpleNamespace(initialized=lambda: True))
     monkeypatch.setitem(sys.modules, "ipykernel.kernelapp", running)

@@ -188,7 +188,7 @@ def main() -> None:
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument("--ceiling", help="path of a hand-written numba COBA kernel script to time beside ours")
     parser.add_argument("--json", help="also write the rows to this file")
-    parser.add_argument("--cases", help="only these cases, e.g. coba:4000,cuba_spec:16000 (1 s each)")
+    parser.add_argument("--cases", help="only these cases, MODEL:N[:MS] (1 s unless said), e.g. gamma:100:500")
     parser.add_argument("--extras", action="store_true", help="with --cases: also the float32 and 10 s rows")
     args = parser.parse_args()
     cases = [("coba", 4000, 1000.), ("coba_spec", 4000, 1000.), ("single", 20, 1000.)]
@@ -197,7 +197,8 @@ def main() -> None:
                   ("coba_spec", 16000, 1000.), ("cuba", 16000, 1000.), ("cuba_spec", 16000, 1000.),
                   ("gamma", 100, 500.), ("coba", 64000, 1000.)]
     if args.cases:
-        cases = [(c.split(":")[0], int(c.split(":")[1]), 1000.) for c in args.cases.split(",")]
+        cases = [(c.split(":")[0], int(c.split(":")[1]), float((c.split(":") + ["1000"])[2]))
+                 for c in args.cases.split(",")]
     rows, peer_rows = [], {}
     for model, n, duration in cases:
         row = measure(model, n, duration, not args.skip_peers, parallel=model == "coba", peer_rows=peer_rows)

@@ -213,7 +213,9 @@ class _Translator:
             vector_fields = {(state, key) for state, access in self.states.items()
                              if access.index is None and access.ndim == 2 for key in access.fields}
             selected = {state for state, access in self.states.items() if access.select_is_array}
-            statements = lower_idioms(statements, self.unique_lists, vector_fields, selected, self.names)
+            # matrix-mode fields are 2-D: an index-list update of them is not one element per index
+            lists = self.unique_lists if self.mode == "vector" else set()
+            statements = lower_idioms(statements, lists, vector_fields, selected, self.names)
         self.risky_fields = _risky_fields(statements, self.states, self.mode != "scalar")
         statements = _flatten(_Rewriter(self).visit(s) for s in statements)
         if statements and isinstance(statements[0], ast.Expr) and isinstance(statements[0].value, ast.Constant):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "BrainPyError",
@@ -20,6 +21,7 @@ __all__ = [
     "ProfileError",
     "RunError",
     "close_matches",
+    "describe_value",
 ]
 
 
@@ -57,6 +59,12 @@ class RunError(BrainPyError):
 
 class ProfileError(ModelUseError):
     """An unknown option or an invalid value was given to ``bp_core.profile``."""
+
+
+def describe_value(value: Any) -> str:
+    """``value`` for a message: its type and a repr cut to 50 characters."""
+    text = repr(value)
+    return f"{type(value).__name__} {text[:50] + '...' if len(text) > 50 else text}"
 
 
 def close_matches(name: str, candidates: Iterable[str]) -> str:

@@ -98,7 +98,7 @@ class Ensemble:
             self.pars.update(pars_update)
         self.monitor_specs = parse_monitors(self.name, self.ST.fields, self.num, monitors)
         self.monitors = list(self.monitor_specs)
-        self.mon = MonitorResults({k: np.zeros((0,) + self.ST.shape) for k in self.monitors})
+        self.mon = MonitorResults.empty(self.monitors, self.ST.shape)
         self.runner = Runner(self)
         for key, value in model.hand_overs.items():
             if callable(value):

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from bp_core.errors import ModelUseError, close_matches
+from bp_core.errors import ModelUseError, close_matches, describe_value
 from bp_core.simulation.ensemble import Ensemble
 
 __all__ = ["InputSpec", "format_inputs", "OPERATIONS"]
@@ -77,17 +77,12 @@ def format_inputs(inputs: Any, objects: list[Ensemble], n_steps: int) -> list[In
     return specs
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text[:50] + '...' if len(text) > 50 else text}"
-
-
 def _shape_value(target: Ensemble, key: str, field: str, op: str, value: Any, n_steps: int) -> InputSpec:
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise ModelUseError(f"input {key!r} for {target.name!r} must be numbers (a number, one per element or one "
-                            f"per time step), got {_short(value)}.") from None
+                            f"per time step), got {describe_value(value)}.") from None
     shape = target.ST.shape
     if arr.ndim == 0:
         return InputSpec(target, key, field, op, float(arr), False)

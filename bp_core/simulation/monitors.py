@@ -139,6 +139,11 @@ class MonitorResults(DictPlus):
         """A shallow copy (events stay events)."""
         return MonitorResults(dict(dict.items(self)), self._events, self._extras, self._shapes, self._densify_check)
 
+    @classmethod
+    def empty(cls, keys: list[str], shape: tuple) -> "MonitorResults":
+        """The monitors of an object before its first run: each key with no rows."""
+        return cls({k: np.zeros((0,) + tuple(shape)) for k in keys})
+
     def event_keys(self) -> list[str]:
         """Fields recorded as events."""
         return list(self._events)

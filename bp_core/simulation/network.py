@@ -321,7 +321,7 @@ class Network:
         for obj in self.objects if release else ():
             # the last run's records go before the new ones are allocated (unless the user holds them), so a
             # run that records as much again reuses their memory instead of doubling the footprint
-            object.__setattr__(obj, "mon", MonitorResults({k: np.zeros((0,) + obj.ST.shape) for k in obj.monitors}))
+            object.__setattr__(obj, "mon", MonitorResults.empty(obj.monitors, obj.ST.shape))
         return recording.allocate()
 
     def _record(self, recording: Recording, valid: int) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 from bp_core import profile
 from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
 from bp_core.codegen.step_translation import StateAccess
-from bp_core.errors import ModelUseError
+from bp_core.errors import ModelUseError, describe_value
 from bp_core.model.event_fields import EVENT_NAMES
 from bp_core.model.types import StateArray
 from bp_core.simulation.ensemble import Ensemble
@@ -195,14 +195,14 @@ def _global_ids(syn: SynConn) -> tuple[np.ndarray, np.ndarray]:
         neurons = _size(syn, role)
         if not isinstance(lists, (list, tuple)) or len(lists) != neurons:
             raise ModelUseError(f"{syn.name}.{key} must list the synapses of each of the {neurons} {role}-synaptic "
-                                f"neurons (one list per neuron), got {_describe(lists)}.")
+                                f"neurons (one list per neuron), got {describe_value(lists)}.")
         owner = np.full(num, -1, dtype=np.int64)
         for neuron, syn_ids in enumerate(lists):
             try:
                 syn_ids = np.asarray(syn_ids, dtype=np.int64).ravel()
             except (TypeError, ValueError):
                 raise ModelUseError(f"{syn.name}.{key}[{neuron}] must hold synapse indices (ints), got "
-                                    f"{_describe(syn_ids)}.") from None
+                                    f"{describe_value(syn_ids)}.") from None
             bad = syn_ids[(syn_ids < 0) | (syn_ids >= num)]
             if bad.size:
                 raise ModelUseError(f"{syn.name}.{key}[{neuron}] holds synapse {int(bad[0])}, outside the {num} "
@@ -240,11 +240,6 @@ def _check_connectivity(syn: SynConn, name: str, data: Any) -> None:
     if name in ("post2syn", "post2pre") and len(arrays) != _size(syn, "post"):
         raise ModelUseError(f"{syn.name}.{name} has {len(arrays)} entries but the post group has "
                             f"{_size(syn, 'post')} neurons.")
-
-
-def _describe(value: Any) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text[:60] + '...' if len(text) > 60 else text}"
 
 
 def _size(syn: SynConn, role: str) -> int:

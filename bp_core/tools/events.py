@@ -39,11 +39,6 @@ class Events:
         """Time of each event (ms)."""
         return self.ts[self.step]
 
-    @property
-    def dt(self) -> float:
-        """Time step of the recording (ms)."""
-        return float(self.ts[1] - self.ts[0]) if self.ts.size > 1 else float("nan")
-
     def __len__(self) -> int:
         return int(self.index.size)
 

@@ -9,7 +9,7 @@ from bp_core import profile
 from bp_core.errors import ModelUseError
 from bp_core.tools.events import Events
 
-__all__ = ["cross_correlation", "voltage_fluctuation", "raster_plot", "firing_rate"]
+__all__ = ["cross_correlation", "voltage_fluctuation", "raster_plot", "firing_rate", "spikes_from_voltage"]
 
 
 def _matrix(name: str, values) -> np.ndarray:
@@ -98,6 +98,21 @@ def voltage_fluctuation(potentials) -> float:
     if mean_single == 0:
         raise ModelUseError("voltage_fluctuation needs potentials that vary in time.")
     return float(sigma_v2 / mean_single)
+
+
+def spikes_from_voltage(potentials, threshold: float = 0.0) -> np.ndarray:
+    """Spikes as upward crossings of ``threshold`` by a voltage monitor of shape (time steps, neurons).
+
+    A model's own spike condition may miss spikes: a Hodgkin-Huxley neuron under strong drive keeps its peaks
+    below a 20 mV threshold while still firing. Crossings of a lower level (0 mV by default) count them.
+    Returns a boolean array of the monitor's shape; the first row is ``False``.
+    """
+    potentials = _matrix("potentials", potentials)
+    if not np.isfinite(threshold):
+        raise ModelUseError(f"spikes_from_voltage: threshold must be a finite voltage, got {threshold!r}.")
+    spikes = np.zeros(potentials.shape, dtype=bool)
+    spikes[1:] = (potentials[:-1] < threshold) & (potentials[1:] >= threshold)
+    return spikes
 
 
 def raster_plot(sp_matrix, times=None) -> tuple[np.ndarray, np.ndarray]:

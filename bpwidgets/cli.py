@@ -9,18 +9,7 @@ import sys
 from typing import Sequence
 
 from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS
-
-
-def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directory=DASHBOARD_DIR) -> list[str]:
-    """The Voila command line serving the dashboards (code hidden, no tracebacks, idle kernels culled)."""
-    command = [sys.executable, "-m", "voila", str(directory), f"--port={port}", "--Voila.ip=127.0.0.1",
-               "--show_tracebacks=False", "--strip_sources=True",
-               f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
-               f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_timeout // 2))}",
-               "--MappingKernelManager.cull_connected=False"]
-    if not open_browser:
-        command.append("--no-browser")
-    return command
+from bpwidgets.serving import voila_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--no-browser", action="store_true", help="do not open a browser")
     demo.add_argument("--cull-idle-timeout", type=int, default=300,
                       help="shut down a dashboard's kernel after this many idle seconds with its page closed")
+    demo.add_argument("--closed-page-grace", type=float, default=10.0,
+                      help="shut down a dashboard's kernel this many seconds after its page closes")
     example = commands.add_parser("example", help="run the bundled Hodgkin-Huxley example without a browser")
     example.add_argument("--output", default="bpwidgets-demo.png", help="where to save the example's figure")
     args = parser.parse_args(argv)
@@ -46,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bpwidgets demo: serving {len(DASHBOARDS)} dashboards at {url}", flush=True)
     for name, text in DASHBOARDS.items():
         print(f"  {name}: http://127.0.0.1:{args.port}/voila/render/{name}.ipynb  ({text})", flush=True)
-    return run_child(voila_command(args.port, not args.no_browser, args.cull_idle_timeout))
+    return run_child(voila_command(args.port, not args.no_browser, args.cull_idle_timeout, DASHBOARD_DIR,
+                                   args.closed_page_grace))
 
 
 def run_child(command: Sequence[str], grace: float = 20.0) -> int:

@@ -72,3 +72,17 @@ def test_measures_of_events_equal_those_of_the_dense_record():
     index_d, times_d = bp.measure.raster_plot(dense, ts)
     np.testing.assert_array_equal(index, index_d)
     np.testing.assert_allclose(times, times_d)
+
+
+def test_spikes_from_voltage_counts_upward_crossings_only():
+    t = np.arange(0, 1000, 0.1)
+    V = np.stack([10 * np.sin(2 * np.pi * t / 100) - 5, np.full_like(t, -70.)], axis=1)  # 10 periods; silent
+    spikes = bp.measure.spikes_from_voltage(V, threshold=0.0)
+    assert spikes.shape == V.shape and spikes.dtype == bool and not spikes[0].any()
+    assert spikes[:, 0].sum() == 10 and spikes[:, 1].sum() == 0
+    rising = np.flatnonzero(spikes[:, 0])
+    assert np.all(np.diff(V[:, 0])[rising - 1] > 0)
+    with pytest.raises(bp.errors.ModelUseError, match="threshold"):
+        bp.measure.spikes_from_voltage(V, threshold=np.nan)
+    with pytest.raises(bp.errors.ModelUseError, match="potentials"):
+        bp.measure.spikes_from_voltage(V[:, 0])

@@ -12,6 +12,7 @@ import pytest
 
 from bpwidgets import cli, demo
 from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS
+from bpwidgets.serving import voila_command
 
 
 def test_example_fires_the_same_spikes_with_every_method():
@@ -29,11 +30,12 @@ def test_example_command_saves_the_figure(tmp_path, capsys):
     assert "figure saved" in capsys.readouterr().out
 
 
-def test_voila_command_hides_code_and_tracebacks_and_culls():
-    command = cli.voila_command(9000, False, 60)
+def test_voila_command_hides_code_and_tracebacks_and_frees_kernels():
+    command = voila_command(9000, False, 60, DASHBOARD_DIR, closed_page_grace=12.5)
     assert str(DASHBOARD_DIR) in command and "--no-browser" in command
     assert "--show_tracebacks=False" in command and "--strip_sources=True" in command
     assert "--MappingKernelManager.cull_idle_timeout=60" in command
+    assert "--ClosedPageKernelManager.closed_page_grace=12.5" in command
     assert {p.stem for p in DASHBOARD_DIR.glob("*.ipynb")} == set(DASHBOARDS) | {"index"}
 
 

@@ -27,3 +27,15 @@ def test_hh_dashboard_redraws_for_each_protocol():
     assert not np.array_equal(np.array(dashboard.v_lines.y), first)
     dashboard.panel.amplitude = 0.0
     assert "0 spikes" in dashboard.info.value
+
+
+@pytest.mark.parametrize("amplitude", [10.0, 28.4, 40.0])
+def test_hh_summary_counts_every_spike_of_the_trace(amplitude):
+    from scipy.signal import find_peaks
+
+    dashboard = hh_neuron.HHDashboard()
+    dashboard.panel.amplitude = amplitude
+    V = np.asarray(dashboard.v_lines.y)
+    peaks, _ = find_peaks(V, prominence=20.0)  # the action potentials a reader sees in the trace
+    assert len(peaks) > 5
+    assert f"{len(peaks)} spikes" in dashboard.info.value

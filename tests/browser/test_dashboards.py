@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bpwidgets.cli import voila_command
+from bpwidgets.serving import voila_command
 
 from .conftest import ARTIFACTS, free_port, open_page, wait_for_http, write_notebook
 
@@ -190,7 +190,7 @@ def test_no_traceback_in_the_page_when_a_model_raises(browser, tmp_path):
         "import bp_core as bp\n"
         "bp.NeuGroup(bp.models.get_LIF(), 1, monitors=['nonexistent'])"])
     port = free_port()
-    process = subprocess.Popen(voila_command(port, False, 60, directory=tmp_path / "broken.ipynb"),
+    process = subprocess.Popen(voila_command(port, False, 60, tmp_path / "broken.ipynb"),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
     try:
         wait_for_http(f"http://127.0.0.1:{port}/", timeout=120)

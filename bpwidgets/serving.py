@@ -1,0 +1,114 @@
+"""How ``bpwidgets demo`` serves the dashboards: Voila, configured for a room full of browsers on one machine.
+
+Three things differ from Voila's defaults, each for a failure seen under load:
+
+- A page's kernel is shut down ``closed_page_grace`` seconds after its last browser connection closes
+  (:class:`ClosedPageKernelManager`). Voila's own request on unload was refused for want of an ``_xsrf``
+  cookie, which the page is now given (:func:`give_xsrf_cookie`); the disconnect rule also frees the kernels
+  of tabs that crash or lose the network. Kernels that have never had a connection (pages still loading)
+  are left to the idle culler and its long timeout.
+- The executor waits up to a minute for a cell's output, not four seconds: on a loaded machine the output of
+  the dashboard's cell can arrive well after the cell's reply, and without it the page is blank.
+- Kernels get five minutes to start, not one, for the same reason.
+
+Run as ``python -m bpwidgets.serving DIRECTORY [voila options]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from traitlets import Float
+from traitlets.config import Config
+from voila.app import Voila
+
+__all__ = ["ClosedPageKernelManager", "give_xsrf_cookie", "served_config", "voila_command", "main"]
+
+IOPUB_TIMEOUT = 60
+KERNEL_STARTUP_TIMEOUT = 300
+
+
+class ClosedPageKernelManager(AsyncMappingKernelManager):
+    """Shuts a kernel down once no browser has been connected to it for ``closed_page_grace`` seconds."""
+
+    closed_page_grace = Float(10.0, config=True,
+                              help="Seconds after a kernel's last connection closes before it is shut down.")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._pending_shutdowns: dict[str, asyncio.TimerHandle] = {}
+        self._shutdown_tasks: set[asyncio.Task] = set()
+
+    def notify_connect(self, kernel_id: str) -> None:
+        super().notify_connect(kernel_id)
+        pending = self._pending_shutdowns.pop(kernel_id, None)
+        if pending is not None:
+            pending.cancel()
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        super().notify_disconnect(kernel_id)
+        if self._kernel_connections.get(kernel_id) == 0 and kernel_id not in self._pending_shutdowns:
+            loop = asyncio.get_running_loop()
+            self._pending_shutdowns[kernel_id] = loop.call_later(self.closed_page_grace, self._shut_down_if_closed,
+                                                                 kernel_id)
+
+    def _shut_down_if_closed(self, kernel_id: str) -> None:
+        self._pending_shutdowns.pop(kernel_id, None)
+        if kernel_id in self and self._kernel_connections.get(kernel_id) == 0:
+            self.log.info("Shutting down kernel %s: its page has been closed for %.0f s", kernel_id,
+                          self.closed_page_grace)
+            task = asyncio.ensure_future(self.shutdown_kernel(kernel_id))
+            self._shutdown_tasks.add(task)
+            task.add_done_callback(self._shutdown_tasks.discard)
+
+    def remove_kernel(self, kernel_id: str):
+        pending = self._pending_shutdowns.pop(kernel_id, None)
+        if pending is not None:
+            pending.cancel()
+        return super().remove_kernel(kernel_id)
+
+
+def give_xsrf_cookie(handler, notebook, cwd):
+    """Voila prelaunch hook: touching the handler's XSRF token sets the ``_xsrf`` cookie on the page.
+
+    The page sends that cookie back with its shutdown request when it unloads; without it the request is
+    refused (403) and the kernel outlives its tab.
+    """
+    _ = handler.xsrf_token
+    return None
+
+
+def served_config() -> Config:
+    """The Voila configuration of the demo server (see the module docstring for why)."""
+    config = Config()
+    config.VoilaConfiguration.multi_kernel_manager_class = ClosedPageKernelManager
+    config.VoilaConfiguration.prelaunch_hook = give_xsrf_cookie
+    config.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT
+    config.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT
+    return config
+
+
+def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directory: Path | str,
+                  closed_page_grace: float = 10.0) -> list[str]:
+    """The command line serving ``directory`` (code hidden, no tracebacks, closed and idle kernels freed)."""
+    command = [sys.executable, "-m", "bpwidgets.serving", str(directory), f"--port={port}",
+               "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--strip_sources=True",
+               f"--ClosedPageKernelManager.closed_page_grace={closed_page_grace}",
+               f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
+               f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_timeout // 2))}",
+               "--MappingKernelManager.cull_connected=False"]
+    if not open_browser:
+        command.append("--no-browser")
+    return command
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start Voila with :func:`served_config`; options on the command line override it."""
+    Voila.launch_instance(argv if argv is not None else sys.argv[1:], config=served_config())
+
+
+if __name__ == "__main__":
+    main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import time
 from typing import Any
 
 import ipywidgets as widgets
@@ -20,6 +21,13 @@ __all__ = ["NetworkExplorer", "DISPLAY_POINTS"]
 
 DISPLAY_POINTS = 1500
 """Points per line the rate and trace figures draw, whatever the length of the pass."""
+
+REDRAW_INTERVAL = 0.25
+"""Least wall-clock seconds between two redraws of the line figures and the status during a pass.
+
+A pass streams a chunk every few milliseconds; redrawing the SVG figures for each one costs the browser
+and the kernel far more than the simulation (with twenty pages on two cores, the first change on screen
+took seconds). The raster, cheap to append to, still takes every chunk, so the first change shows at once."""
 
 
 class NetworkExplorer:
@@ -105,6 +113,7 @@ class NetworkExplorer:
         self.summary = widgets.HTML("")
         self.error = widgets.HTML("")
         self.status = widgets.HTML("")
+        self._status_shown = float("-inf")
         buttons = []
         for label, action in (("Run", self.runner.restart), ("Pause", self.runner.pause),
                               ("Resume", self.runner.resume), ("Stop", self.runner.stop), ("Reset", self.reset)):
@@ -116,7 +125,8 @@ class NetworkExplorer:
         self.duration_box.observe(lambda change: change["new"] and setattr(self.error, "value",
                                                                           error_html(change["new"])), names="refused")
         self.duration_box.observe(self._duration_changed, names="value")
-        self.runner.observe(lambda change: self._show_status(), names=["status", "progress"])
+        self.runner.observe(lambda change: self._show_status(), names="status")
+        self.runner.observe(lambda change: self._show_progress(), names="progress")
         self.runner.observe(lambda change: setattr(self.error, "value", error_html(change["new"])), names="error")
         children = [widgets.HBox(buttons + [self.duration_box, self.status])]
         children += [panel.widget for panel in self.panels]
@@ -141,6 +151,11 @@ class NetworkExplorer:
 
     def _show_status(self) -> None:
         self.status.value = html.escape(f"{self.runner.status} {100 * self.runner.progress:.0f}%")
+        self._status_shown = time.monotonic()
+
+    def _show_progress(self) -> None:
+        if time.monotonic() - self._status_shown >= REDRAW_INTERVAL:
+            self._show_status()
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -162,6 +177,8 @@ class NetworkExplorer:
         self._filled_steps = 0
         self._events: list[bp.Events] = []
         self._ts: list[np.ndarray] = []
+        self._lines_drawn = float("-inf")  # the first chunk of a pass is drawn at once
+        self._lines_pending = False
 
     def _on_frame(self, frame: Frame) -> None:
         if frame.kind == "start":
@@ -182,11 +199,17 @@ class NetworkExplorer:
                 self._bin_voltages[rows[sampled] // self._per_bin] = mon['V'][sampled][:, self.traces]
             self._filled_steps += n
             self.raster.append_events(events)
-            self._draw_lines()
-        elif frame.kind == "done":
-            self._draw_summary()
+            self._lines_pending = True
+            if time.monotonic() - self._lines_drawn >= REDRAW_INTERVAL:
+                self._draw_lines()
+        elif frame.kind in ("done", "cancelled", "error"):
+            if self._lines_pending:
+                self._draw_lines()
+            if frame.kind == "done":
+                self._draw_summary()
 
     def _draw_lines(self) -> None:
+        self._lines_drawn, self._lines_pending = time.monotonic(), False
         filled = -(-self._filled_steps // self._per_bin)
         bin_ms = self._per_bin * self.net.dt
         ts = self._bin_times[:filled]

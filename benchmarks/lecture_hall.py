@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bpwidgets.dashboards import DASHBOARDS  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port, wait_for_http  # noqa: E402
-from tests.browser.pages import PAGE_STATE, READY, SLIDER  # noqa: E402
+from tests.browser.pages import PAGE_STATE, READY, SLIDER, kernel_id_in, kernels_of  # noqa: E402
 
 RENDER_TIMEOUT_MS = 300_000
 CHANGE_TIMEOUT_MS = 60_000
@@ -72,19 +72,6 @@ class Student:
     page_errors: list[str] = field(default_factory=list)
 
 
-def kernel_processes(server_pid: int) -> dict[str, psutil.Process]:
-    """Kernel id -> process, for the kernels the demo server started."""
-    kernels = {}
-    for child in psutil.Process(server_pid).children(recursive=True):
-        try:
-            match = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline()))
-        except psutil.Error:
-            continue
-        if match:
-            kernels[match.group(1)] = child
-    return kernels
-
-
 def percentile(values: list[float], q: float) -> float:
     values = sorted(v for v in values if v == v)
     return values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))] if values else float("nan")
@@ -103,7 +90,7 @@ async def arrive(context, base: str, name: str) -> Student:
         await page.wait_for_function(f"(() => ({READY[name]})({STATE}))", timeout=RENDER_TIMEOUT_MS, polling=1000)
         student.rendered = True
         student.render_seconds = time.monotonic() - start
-        student.kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', await page.content()).group(1)
+        student.kernel_id = kernel_id_in(await page.content())
     except Exception as err:  # noqa: BLE001 - a page that fails to render is what we count
         student.page_errors.append(f"not rendered: {err}"[:300])
     return student
@@ -156,7 +143,7 @@ async def wait_gone(server_pid: int, kernel_ids: set[str], limit: float) -> floa
     """Seconds until none of ``kernel_ids`` runs (inf if some outlive ``limit``)."""
     start = time.monotonic()
     while time.monotonic() - start < limit:
-        if not kernel_ids & set(kernel_processes(server_pid)):
+        if not kernel_ids & set(kernels_of(server_pid)):
             return time.monotonic() - start
         await asyncio.sleep(0.5)
     return float("inf")
@@ -164,7 +151,7 @@ async def wait_gone(server_pid: int, kernel_ids: set[str], limit: float) -> floa
 
 def memory_mb(server_pid: int, kernel_ids: list[str]) -> tuple[float, float]:
     """Median RSS and USS (MB) of the given kernels."""
-    processes = kernel_processes(server_pid)
+    processes = kernels_of(server_pid)
     rss, uss = [], []
     for kid in kernel_ids:
         try:
@@ -188,14 +175,14 @@ async def dashboard_case(browser, base: str, server_pid: int, log: Path, name: s
     rendered = [s for s in students if s.rendered]
     cross_talk = await slider_rounds(students, name)
     rss, uss = memory_mb(server_pid, [s.kernel_id for s in rendered])
-    alive_before = set(kernel_processes(server_pid))
+    alive_before = set(kernels_of(server_pid))
     lost_open = sum(s.kernel_id not in alive_before for s in rendered)
     late_tasks = [asyncio.ensure_future(arrive(contexts[pages + k], base, name)) for k in range(late)]
     await asyncio.sleep(1.0)  # the late pages are loading while the others close
     await close_pages(students)
     gone = await wait_gone(server_pid, {s.kernel_id for s in rendered}, CLOSED_KERNEL_LIMIT + 30)
     late_students = await asyncio.gather(*late_tasks)
-    alive = set(kernel_processes(server_pid))
+    alive = set(kernels_of(server_pid))
     late_lost = sum(not s.rendered or s.kernel_id not in alive for s in late_students)
     await close_pages(late_students)
     await wait_gone(server_pid, {s.kernel_id for s in late_students}, CLOSED_KERNEL_LIMIT + 30)
@@ -222,9 +209,9 @@ async def big_case(browser, base: str, server_pid: int, log: Path, name: str, pa
     students = await asyncio.gather(*(arrive(c, base, name) for c in contexts))
     rendered = [s for s in students if s.rendered]
     await asyncio.gather(*(move_slider(s, name, 30 + 7 * (k % 10)) for k, s in enumerate(rendered)))
-    alive = set(kernel_processes(server_pid))
+    alive = set(kernels_of(server_pid))
     rss, uss = memory_mb(server_pid, [s.kernel_id for s in rendered])
-    total = sum(p.memory_info().rss for p in kernel_processes(server_pid).values()) / 2 ** 30
+    total = sum(p.memory_info().rss for p in kernels_of(server_pid).values()) / 2 ** 30
     result = {"dashboard": name, "pages": pages, "rendered": len(rendered),
               "kernel_deaths": deaths_in(log, mark) + sum(s.kernel_id not in alive for s in rendered),
               "server_5xx": sum(len(s.server_errors) for s in students),

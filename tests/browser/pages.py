@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+
+import psutil
 
 PAGE_STATE = """() => {
   const canvas = document.querySelector('canvas.bp-raster-canvas');
@@ -28,26 +30,26 @@ READY = {  # what "its figure is shown" means for each dashboard
 }
 
 
-def kernels_of(pid: int) -> list[int]:
-    """Kernel processes started under ``pid`` (the demo starts Voila, which starts the kernels)."""
-    parents, commands = {}, {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-                commands[int(entry.name)] = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+def kernels_of(pid: int) -> dict[str, psutil.Process]:
+    """Kernel id -> process, for the kernels started under ``pid`` (the demo starts Voila, which starts them)."""
+    kernels = {}
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return kernels
+    for child in children:
+        try:
+            match = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline()))
+        except psutil.Error:
+            continue
+        if match:
+            kernels[match.group(1)] = child
+    return kernels
 
-    def under(p: int) -> bool:
-        while p > 1:
-            p = parents.get(p, 0)
-            if p == pid:
-                return True
-        return False
 
-    return [p for p in parents if under(p) and b"ipykernel" in commands.get(p, b"")]
+def kernel_id_in(content: str) -> str:
+    """The id of the kernel behind a Voila page, from the page's HTML."""
+    return re.search(r'"kernelId":\s*"([0-9a-f-]+)"', content).group(1)
 
 
 SLIDER = {"gamma": 1, "ei_balance": 1, "fhn_lecture": 0, "hh_neuron": 0}  # a parameter, not the network's structure

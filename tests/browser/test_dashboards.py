@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import pytest
 from bpwidgets.serving import voila_command
 
 from .conftest import ARTIFACTS, free_port, open_page, wait_for_http, write_notebook
-from .pages import PAGE_STATE, READY, SLIDER, kernels_of
+from .pages import PAGE_STATE, READY, SLIDER, kernel_id_in, kernels_of
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +121,7 @@ def test_execute_request_over_the_kernel_websocket_is_not_executed(browser, demo
     base, _ = demo_server
     page, _ = open_page(browser, f"{base}/voila/render/hh_neuron.ipynb")
     wait_ready(page, "hh_neuron")
-    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', page.content()).group(1)
+    kernel_id = kernel_id_in(page.content())
     marker = tmp_path / "executed.txt"
     ws = websocket.create_connection(f"ws{base[4:]}/api/kernels/{kernel_id}/channels", timeout=10)
     message = {"header": {"msg_id": "attack-1", "msg_type": "execute_request", "username": "x", "session": "s",

@@ -90,3 +90,12 @@ def test_demo_ends_voila_and_its_kernels_on_a_signal(sig):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_served_config_waits_for_slow_output_and_frees_closed_pages():
+    from bpwidgets import serving
+
+    config = serving.served_config()
+    assert config.VoilaExecutor.iopub_timeout >= 60 and config.VoilaExecutor.startup_timeout >= 300
+    assert config.VoilaConfiguration.multi_kernel_manager_class is serving.ClosedPageKernelManager
+    assert config.VoilaConfiguration.prelaunch_hook is serving.give_xsrf_cookie

@@ -6,7 +6,10 @@ import argparse
 import signal
 import subprocess
 import sys
+import time
 from typing import Sequence
+
+import psutil
 
 from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS
 from bpwidgets.serving import voila_command
@@ -44,14 +47,14 @@ def main(argv: list[str] | None = None) -> int:
 def run_child(command: Sequence[str], grace: float = 20.0) -> int:
     """Run ``command`` until it ends, passing SIGTERM and SIGINT on to it, so it never outlives this process.
 
-    Voila shuts its kernels down when it is told to stop; one that has not ended ``grace`` seconds after
-    the signal is killed.
+    Voila shuts its kernels down when it is told to stop; if it has not ended ``grace`` seconds after the
+    signal, it and every process under it (its kernels) are killed.
     """
     child = subprocess.Popen(list(command))
-    received: list[int] = []
+    received: list[float] = []
 
     def forward(signum: int, _frame) -> None:
-        received.append(signum)
+        received.append(time.monotonic())
         if child.poll() is None:
             child.send_signal(signum)
 
@@ -59,14 +62,28 @@ def run_child(command: Sequence[str], grace: float = 20.0) -> int:
     try:
         while True:
             try:
-                code = child.wait(timeout=grace if received else None)
+                code = child.wait(timeout=0.5)  # short waits: a signal's grace must be noticed
                 break
             except subprocess.TimeoutExpired:
-                child.kill()
+                if received and time.monotonic() - received[0] > grace:
+                    _kill_tree(child.pid)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0 if received else code
+
+
+def _kill_tree(pid: int) -> None:
+    try:
+        parent = psutil.Process(pid)
+        processes = parent.children(recursive=True) + [parent]
+    except psutil.NoSuchProcess:
+        return
+    for process in processes:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
 
 
 if __name__ == "__main__":

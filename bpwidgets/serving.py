@@ -10,6 +10,8 @@ Three things differ from Voila's defaults, each for a failure seen under load:
 - The executor waits up to a minute for a cell's output, not four seconds: on a loaded machine the output of
   the dashboard's cell can arrive well after the cell's reply, and without it the page is blank.
 - Kernels get five minutes to start, not one, for the same reason.
+- SIGINT stops the server as SIGTERM does, through the event loop: as a KeyboardInterrupt it can land
+  inside a notebook being rendered and be swallowed there, leaving the server and its kernels running.
 
 Run as ``python -m bpwidgets.serving DIRECTORY [voila options]``.
 """
@@ -17,6 +19,7 @@ Run as ``python -m bpwidgets.serving DIRECTORY [voila options]``.
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from traitlets import Float
 from traitlets.config import Config
 from voila.app import Voila
 
-__all__ = ["ClosedPageKernelManager", "give_xsrf_cookie", "served_config", "voila_command", "main"]
+__all__ = ["ClosedPageKernelManager", "DemoVoila", "give_xsrf_cookie", "served_config", "voila_command", "main"]
 
 IOPUB_TIMEOUT = 60
 KERNEL_STARTUP_TIMEOUT = 300
@@ -71,6 +74,21 @@ class ClosedPageKernelManager(AsyncMappingKernelManager):
         return super().remove_kernel(kernel_id)
 
 
+class DemoVoila(Voila):
+    """Voila that stops on SIGINT through its event loop, as it does on SIGTERM."""
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        signal.signal(signal.SIGINT, self._stop_on_signal)
+
+    def _stop_on_signal(self, signum, frame):
+        loop = getattr(self, "ioloop", None)
+        if loop is None:  # not serving yet
+            raise KeyboardInterrupt
+        self.log.info("Stopping on signal %s.", signum)
+        loop.add_callback_from_signal(loop.stop)
+
+
 def give_xsrf_cookie(handler, notebook, cwd):
     """Voila prelaunch hook: touching the handler's XSRF token sets the ``_xsrf`` cookie on the page.
 
@@ -107,7 +125,7 @@ def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directo
 
 def main(argv: list[str] | None = None) -> None:
     """Start Voila with :func:`served_config`; options on the command line override it."""
-    Voila.launch_instance(argv if argv is not None else sys.argv[1:], config=served_config())
+    DemoVoila.launch_instance(argv if argv is not None else sys.argv[1:], config=served_config())
 
 
 if __name__ == "__main__":

@@ -99,3 +99,25 @@ def test_served_config_waits_for_slow_output_and_frees_closed_pages():
     assert config.VoilaExecutor.iopub_timeout >= 60 and config.VoilaExecutor.startup_timeout >= 300
     assert config.VoilaConfiguration.multi_kernel_manager_class is serving.ClosedPageKernelManager
     assert config.VoilaConfiguration.prelaunch_hook is serving.give_xsrf_cookie
+
+
+def test_a_child_that_ignores_the_signal_is_killed_with_its_children_after_the_grace():
+    stubborn = ("import signal, subprocess, sys, time; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)']); time.sleep(300)")
+    driver = subprocess.Popen([sys.executable, "-c", "import sys; from bpwidgets.cli import run_child; "
+                               f"sys.exit(run_child([sys.executable, '-c', {stubborn!r}], grace=2.0))"])
+    try:
+        deadline = time.monotonic() + 30
+        while len(psutil.Process(driver.pid).children(recursive=True)) < 2:
+            assert time.monotonic() < deadline, "the stubborn child did not start"
+            time.sleep(0.1)
+        descendants = psutil.Process(driver.pid).children(recursive=True)
+        start = time.monotonic()
+        driver.send_signal(signal.SIGINT)
+        assert driver.wait(timeout=30) == 0
+        assert 2.0 <= time.monotonic() - start
+        _, alive = psutil.wait_procs(descendants, timeout=10)
+        assert not alive
+    finally:
+        if driver.poll() is None:
+            driver.kill()

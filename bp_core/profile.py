@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import psutil
@@ -123,9 +123,7 @@ def _check_device(value: Any) -> str:
         raise ProfileError(f"profile option 'device' must be 'cpu' or 'gpu', got {value!r}.")
     device = value.lower()
     if device == "gpu":
-        from bp_core.codegen.compile import cuda_available
-
-        if not cuda_available():
+        if not _cuda_available():
             raise ProfileError(
                 "device='gpu' needs a CUDA-capable GPU and driver, and numba finds none on this "
                 "machine (numba.cuda.is_available() is False). Use device='cpu'."
@@ -133,13 +131,36 @@ def _check_device(value: Any) -> str:
     return device
 
 
-def _check_method(value: Any) -> str | Callable:
-    from bp_core.integration.methods import METHOD_NAMES
+def _cuda_available() -> bool:
+    try:
+        from numba import cuda  # only when a GPU is asked for: numba's import is slow
 
+        return bool(cuda.is_available())
+    except Exception:  # numba raises various errors when no driver is installed
+        return False
+
+
+_numerical_methods: list[str] = []
+_seed_hooks: list[Callable[[int], None]] = []
+
+
+def register_numerical_methods(names: Iterable[str]) -> None:
+    """Make ``names`` valid values of ``numerical_method`` (the integration package registers its methods)."""
+    _numerical_methods.extend(n for n in names if n not in _numerical_methods)
+
+
+def on_seed(hook: Callable[[int], None]) -> None:
+    """Call ``hook(seed)`` whenever a seed is set, and now if one is set already (compiled generators)."""
+    _seed_hooks.append(hook)
+    if _settings["seed"] is not None:
+        hook(_settings["seed"])
+
+
+def _check_method(value: Any) -> str | Callable:
     if callable(value):
         return value
-    if not isinstance(value, str) or value not in METHOD_NAMES:
-        hint = close_matches(str(value), METHOD_NAMES)
+    if not isinstance(value, str) or value not in _numerical_methods:
+        hint = close_matches(str(value), _numerical_methods)
         raise ProfileError(f"unknown numerical method {value!r} for 'numerical_method'.{hint}")
     return value
 
@@ -404,6 +425,5 @@ def _apply_seed(seed: int | None) -> None:
     if seed is None:
         return
     np.random.seed(seed)
-    from bp_core.codegen.compile import seed_compiled_random
-
-    seed_compiled_random(seed)
+    for hook in _seed_hooks:
+        hook(seed)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from bp_core import profile
+from bp_core import measure, profile
 from bp_core.errors import ModelUseError
 
 __all__ = ["get_figure", "plot_style1", "line_plot", "raster_plot", "animate_1D", "animate_2D"]
@@ -73,9 +73,7 @@ def raster_plot(ts, sp_matrix, ax=None, marker: str = ".", markersize: float = 2
                 xlabel: str = "Time (ms)", ylabel: str = "Neuron index", xlim=None, ylim=None,
                 title: str | None = None, show: bool = False):
     """Dot raster of a spike monitor."""
-    from bp_core.measure import raster_plot as raster
-
-    index, times = raster(sp_matrix, ts)
+    index, times = measure.raster_plot(sp_matrix, ts)
     ax = ax or _plt().gca()
     ax.plot(times, index, marker, markersize=markersize, color=color, linestyle="none")
     return _finish(ax, xlim, ylim, xlabel, ylabel, title, False, show)

@@ -1,1 +1,1 @@
-"""Translation of models into source code, and its compilation (numba or plain NumPy)."""
+"""Translation of models into source code (compiled by ``bp_core.backend``)."""

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.integrate import solve_ivp
 
 from bp_core.dynamics.continuation import BifurcationPoint, Branch, continue_branch, detect_bifurcations
 from bp_core.dynamics.fixed_points import find_fixed_points
-from bp_core.dynamics.trajectory import detect_limit_cycle
+from bp_core.dynamics.trajectory import Trajectory, detect_limit_cycle
 from bp_core.dynamics.vector_field import VectorField, check_range
 from bp_core.errors import ModelUseError
 from bp_core.model.obj_type import NeuType
@@ -148,10 +149,6 @@ class BifurcationAnalyzer:
                                   np.array([f[1].period for f in found]))
 
     def _settle_on_cycles(self, starts: np.ndarray, pars: np.ndarray, p: np.ndarray) -> list:
-        from scipy.integrate import solve_ivp
-
-        from bp_core.dynamics.trajectory import Trajectory
-
         found, pending = [], np.arange(len(pars))
         for duration in (600.0, 4000.0):
             if pending.size == 0:

@@ -178,7 +178,7 @@ class Integrator:
     def _compiled_function(self):
         jit = profile.is_jit()
         if jit not in self._compiled:
-            from bp_core.codegen.compile import compile_source
+            from bp_core.backend.compile import compile_source
 
             self._build()
             self._compiled[jit] = compile_source(self._source, self.diff_eq.func_name, self._scope, jit=jit)

@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from bp_core import profile
+from bp_core.errors import IntegratorError, close_matches
 from bp_core.integration import sde_methods, tableaus
 from bp_core.integration.diff_equation import DiffEquation
 from bp_core.integration.exponential import render_exponential_euler
@@ -65,8 +67,9 @@ METHODS: dict[str, Method] = {}
 
 
 def register_method(method: Method) -> Method:
-    """Add ``method`` to the registry under its keyword."""
+    """Add ``method`` to the registry under its keyword (and to the profile's valid ``numerical_method``)."""
     METHODS[method.keyword] = method
+    profile.register_numerical_methods([method.keyword])
     return method
 
 
@@ -117,8 +120,6 @@ def render_step(eq: DiffEquation, method: str, ctx: StepContext, **options) -> S
     IntegratorError
         For an unknown method, or an SDE given to a method without SDE support.
     """
-    from bp_core.errors import IntegratorError, close_matches
-
     if method not in METHODS:
         raise IntegratorError(f"unknown integration method {method!r} for {eq.func_name!r}."
                               f"{close_matches(str(method), METHODS)}")

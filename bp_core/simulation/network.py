@@ -380,7 +380,7 @@ class Network:
                     values[name] = getter()
         kernel = self._kernels.get(kernel_plan.source)
         if kernel is None:
-            from bp_core.codegen.compile import compile_source
+            from bp_core.backend.compile import compile_source
 
             checked = kernel_plan.checked_functions if profile.is_safe() else ()
             kernel = compile_source(kernel_plan.source, "run_kernel", kernel_plan.scope, jit=jit, checked=checked,

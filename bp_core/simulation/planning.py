@@ -35,7 +35,7 @@ def kernel_data(value: Any, jit: bool) -> Any:
     arrays = _index_arrays(value)
     if arrays is not None:
         if jit:
-            from bp_core.codegen.compile import typed_index_list
+            from bp_core.backend.compile import typed_index_list
 
             return typed_index_list(arrays)
         return arrays

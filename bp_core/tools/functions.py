@@ -31,7 +31,7 @@ def jit(func: Callable | list | tuple | None = None):
         return [jit(f) for f in func]
     if not profile.is_jit():
         return func
-    from bp_core.codegen.compile import jit_function
+    from bp_core.backend.compile import jit_function
 
     return jit_function(func)
 

@@ -11,8 +11,8 @@ import pytest
 from scipy import special
 
 import bp_core as bp
-from bp_core.codegen import compile as compile_module
-from bp_core.codegen.runtime import exprel
+from bp_core.backend import compile as compile_module
+from bp_core.backend.runtime import exprel
 from bp_core.errors import CodeError
 
 SCRIPT = textwrap.dedent("""
@@ -93,10 +93,6 @@ def test_invalid_generated_source_is_a_code_error(tmp_path, monkeypatch):
     monkeypatch.setenv("BP_CORE_CACHE_DIR", str(tmp_path))
     with pytest.raises(CodeError, match="not valid Python"):
         compile_module.compile_source("def broken(:\n", "broken", {}, jit=False)
-
-
-def test_cuda_is_not_available_here():
-    assert compile_module.cuda_available() is False
 
 
 def test_cached_kernels_are_keyed_by_the_engine_too(tmp_path, monkeypatch):

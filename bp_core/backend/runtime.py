@@ -1,6 +1,6 @@
 """Helpers that generated code calls, in their plain NumPy form.
 
-``bp_core.codegen.compile`` registers numba implementations of the same
+``bp_core.backend.compile`` registers numba implementations of the same
 functions, so one generated source runs under both backends.
 """
 

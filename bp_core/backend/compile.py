@@ -26,11 +26,11 @@ from numba import types as nb_types
 from numba.extending import overload
 
 from bp_core import profile
-from bp_core.codegen import runtime
+from bp_core.backend import runtime
 from bp_core.errors import CodeError
+from bp_core.tools.logger import show_code_scope
 
-__all__ = ["CompiledFunction", "compile_source", "cache_dir", "jit_function", "cuda_available",
-           "seed_compiled_random"]
+__all__ = ["CompiledFunction", "compile_source", "cache_dir", "jit_function", "seed_compiled_random"]
 
 _MODULE_PREFIX = "bp_core_generated"
 # Cached machine code also depends on the helpers compiled into it: a change to them (a new release)
@@ -178,8 +178,6 @@ def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool
     if profile.show_format_code():
         print(source)
         if profile.show_code_scope():
-            from bp_core.tools.logger import show_code_scope
-
             show_code_scope(scope)
     if jit and not getattr(module, "_bp_compiled", False):
         for name in _defined_functions(source):
@@ -227,16 +225,6 @@ def jit_function(func: Callable) -> Callable:
     return numba.njit(**options)(func)
 
 
-def cuda_available() -> bool:
-    """Return True when numba finds a usable CUDA device."""
-    try:
-        from numba import cuda
-
-        return bool(cuda.is_available())
-    except Exception:  # numba raises various errors when no driver is installed
-        return False
-
-
 @numba.njit(cache=True)
 def _seed_numba(seed):
     np.random.seed(seed)
@@ -245,6 +233,9 @@ def _seed_numba(seed):
 def seed_compiled_random(seed: int) -> None:
     """Seed numba's random generator of the calling thread."""
     _seed_numba(seed)
+
+
+profile.on_seed(seed_compiled_random)
 
 
 # numba implementations of the runtime helpers -------------------------------------------------

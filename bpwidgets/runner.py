@@ -79,7 +79,7 @@ class LiveRunner(HasTraits):
         self.inputs = inputs
         self.chunk = float(chunk)
         self.seed = int(np.random.randint(0, 2**31 - 1)) if seed is None else int(seed)
-        self._initial = self._snapshot()
+        self._initial = net.snapshot()
         self._subscribers: list[Callable[[Frame], None]] = []
         self._cond = threading.Condition()
         self._requested = 0
@@ -202,7 +202,7 @@ class LiveRunner(HasTraits):
 
     def _stream(self, generation: int) -> None:
         net = self.net
-        self._restore()
+        net.restore(self._initial, parameters=False)  # the parameters are the ones being explored
         net.rewind(0.0)
         net.reseed(self.seed)
         total = int(round(self.duration / net.dt))
@@ -226,17 +226,9 @@ class LiveRunner(HasTraits):
             self._post(Frame("chunk", generation, monitors, message=f"{done / total:.6f}"))
         self._post(Frame("done", generation))
 
-    def _snapshot(self) -> list[tuple[Any, np.ndarray]]:
-        return [(obj, obj.ST['_data'].copy()) for obj in self.net.objects]
-
-    def _restore(self) -> None:
-        for obj, data in self._initial:
-            obj.ST['_data'][...] = data
-            obj.ST.version += 1
-
     def save_state(self) -> None:
         """Make the objects' current state the initial state of every later pass."""
-        self._initial = self._snapshot()
+        self._initial = self.net.snapshot()
 
     # -- delivery on the main thread ------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
 from bp_core.simulation.planning import plan_object
 from bp_core.simulation.recording import Recording, values_needed
 from bp_core.simulation.report import Progress
+from bp_core.simulation.snapshot import NetworkSnapshot, restore_snapshot, take_snapshot
 from bp_core.simulation.syn_conn import SynConn
 from bp_core.tools.dicts import DictPlus
 
@@ -98,6 +99,28 @@ class Network:
             yield self
         finally:
             self._lock.release()
+
+    def snapshot(self) -> NetworkSnapshot:
+        """Copy every object's state and parameters, to go back to with :meth:`restore`.
+
+        It holds the values on their way through synaptic delays and the network's random generator, so a
+        run after :meth:`restore` repeats the run after the snapshot bit for bit. Monitors and the clock are
+        not part of it.
+        """
+        with self.exclusive():
+            return take_snapshot(self.objects, None if self._rng is None else self._rng.bit_generator.state)
+
+    def restore(self, snapshot: NetworkSnapshot, parameters: bool = True) -> None:
+        """Put a :meth:`snapshot` back: every object's state, and its parameters unless ``parameters=False``.
+
+        Raises ``ModelUseError``, changing nothing, if the snapshot is not of this network's objects.
+        """
+        with self.exclusive():
+            restore_snapshot(self.objects, snapshot, parameters=parameters)
+            if snapshot.random_state is not None:
+                if self._rng is None:
+                    self._start_epoch(self.t_end)
+                self._rng.bit_generator.state = snapshot.random_state
 
     # -- objects ------------------------------------------------------------------------------
 

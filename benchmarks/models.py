@@ -153,9 +153,7 @@ def spike_counts(group) -> np.ndarray:
 
 def build_gamma(N: int = 100, seed: int = 1):
     """The quickstart gamma network (per-synapse GABA_A gates, exponential Euler, dt 0.04)."""
-    from bpwidgets.dashboards.gamma import build_network
-
-    net, neu, syn = build_network(N, seed=seed)
+    net, neu, syn = bp.models.gamma_network(N, seed=seed)
     initial = {k: neu.ST[k].copy() for k in ('V', 'h', 'n')}
 
     def reset():

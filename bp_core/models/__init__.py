@@ -1,7 +1,17 @@
 """The model library: neurons and synapses written only with the public API."""
 
-from bp_core.models.neurons import IZHIKEVICH_TYPES, get_FitzHughNagumo, get_HH, get_Izhikevich, get_LIF
-from bp_core.models.synapses import get_AMPA1, get_GABAa1, get_GapJunction, get_NMDA, get_STP, mg_block
+from bp_core.models.networks import gamma_network
+from bp_core.models.neurons import (
+    IZHIKEVICH_TYPES,
+    get_FitzHughNagumo,
+    get_HH,
+    get_Izhikevich,
+    get_LIF,
+    get_WangBuzsaki,
+    wang_buzsaki_gates,
+)
+from bp_core.models.synapses import get_AMPA1, get_GABAa1, get_GABAa2, get_GapJunction, get_NMDA, get_STP, mg_block
 
-__all__ = ["get_HH", "get_LIF", "get_Izhikevich", "get_FitzHughNagumo", "IZHIKEVICH_TYPES", "get_AMPA1",
-           "get_GABAa1", "get_NMDA", "get_STP", "get_GapJunction", "mg_block"]
+__all__ = ["get_HH", "get_LIF", "get_Izhikevich", "get_FitzHughNagumo", "get_WangBuzsaki", "wang_buzsaki_gates",
+           "IZHIKEVICH_TYPES", "get_AMPA1", "get_GABAa1", "get_GABAa2", "get_NMDA", "get_STP", "get_GapJunction",
+           "mg_block", "gamma_network"]

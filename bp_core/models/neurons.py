@@ -1,4 +1,4 @@
-"""Neuron models: Hodgkin-Huxley, leaky integrate-and-fire, Izhikevich.
+"""Neuron models: Hodgkin-Huxley, leaky integrate-and-fire, Izhikevich, FitzHugh-Nagumo, Wang-Buzsaki.
 
 Each ``get_X(**params)`` returns a NeuType written with the public API only. The
 state always has ``V``, ``spike`` (1 on the step a spike is emitted) and ``input``
@@ -11,7 +11,7 @@ import numpy as np
 
 import bp_core as bp
 
-__all__ = ["get_HH", "get_LIF", "get_Izhikevich", "get_FitzHughNagumo"]
+__all__ = ["get_HH", "get_LIF", "get_Izhikevich", "get_FitzHughNagumo", "get_WangBuzsaki", "wang_buzsaki_gates"]
 
 
 def get_HH(V_th: float = 20., C: float = 1.0, E_Na: float = 50., g_Na: float = 120., E_K: float = -77.,
@@ -193,3 +193,55 @@ def get_FitzHughNagumo(a: float = 0.7, b: float = 0.8, tau: float = 12.5, Vth: f
         ST['input'] = 0.
 
     return bp.NeuType(name='FitzHugh_Nagumo', ST=state, steps=update, mode='vector')
+
+
+def get_WangBuzsaki(V_th: float = 0., C: float = 1.0, g_Leak: float = 0.1, E_Leak: float = -65., g_Na: float = 35.,
+                    E_Na: float = 55., g_K: float = 9., E_K: float = -90., phi: float = 5.0) -> bp.NeuType:
+    """The Wang & Buzsaki (1996) interneuron, vector mode: Hodgkin-Huxley currents with instantaneous sodium
+    activation, the neuron of the spec's Quickstart gamma network.
+
+    ``input`` is the synaptic current (summed each step, then cleared); a spike is an upward crossing of
+    ``V_th``.
+    """
+    ST = bp.types.NeuState({'V': -55., 'h': 0., 'n': 0., 'spike': 0., 'input': 0.})
+
+    @bp.integrate(method='exponential')
+    def int_h(h, t, V):
+        alpha = 0.07 * np.exp(-(V + 58) / 20)
+        beta = 1 / (np.exp(-0.1 * (V + 28)) + 1)
+        return phi * (alpha * (1 - h) - beta * h)
+
+    @bp.integrate(method='exponential')
+    def int_n(n, t, V):
+        alpha = -0.01 * (V + 34) / (np.exp(-0.1 * (V + 34)) - 1)
+        beta = 0.125 * np.exp(-(V + 44) / 80)
+        return phi * (alpha * (1 - n) - beta * n)
+
+    @bp.integrate(method='exponential')
+    def int_V(V, t, h, n, Isyn):
+        m_alpha = -0.1 * (V + 35) / (np.exp(-0.1 * (V + 35)) - 1)
+        m_beta = 4 * np.exp(-(V + 60) / 18)
+        m = m_alpha / (m_alpha + m_beta)
+        INa = g_Na * m ** 3 * h * (V - E_Na)
+        IK = g_K * n ** 4 * (V - E_K)
+        IL = g_Leak * (V - E_Leak)
+        return (- INa - IK - IL + Isyn) / C
+
+    def update(ST, _t):
+        h = int_h(ST['h'], _t, ST['V'])
+        n = int_n(ST['n'], _t, ST['V'])
+        V = int_V(ST['V'], _t, ST['h'], ST['n'], ST['input'])
+        ST['spike'] = np.logical_and(ST['V'] < V_th, V >= V_th)
+        ST['V'] = V
+        ST['h'] = h
+        ST['n'] = n
+        ST['input'] = 0.
+
+    return bp.NeuType(name='WangBuzsaki', ST=ST, steps=update, mode='vector')
+
+
+def wang_buzsaki_gates(V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Steady-state ``h`` and ``n`` of :func:`get_WangBuzsaki` at membrane potentials ``V`` (a start at rest)."""
+    h_a, h_b = 0.07 * np.exp(-(V + 58) / 20), 1 / (np.exp(-0.1 * (V + 28)) + 1)
+    n_a, n_b = -0.01 * (V + 34) / (np.exp(-0.1 * (V + 34)) - 1), 0.125 * np.exp(-(V + 44) / 80)
+    return h_a / (h_a + h_b), n_a / (n_a + n_b)

@@ -11,7 +11,7 @@ import numpy as np
 
 import bp_core as bp
 
-__all__ = ["get_AMPA1", "get_GABAa1", "get_NMDA", "get_STP", "get_GapJunction", "mg_block"]
+__all__ = ["get_AMPA1", "get_GABAa1", "get_GABAa2", "get_NMDA", "get_STP", "get_GapJunction", "mg_block"]
 
 
 def _exponential_synapse(name: str, g_max: float, E: float, tau_decay: float) -> bp.SynType:
@@ -47,6 +47,32 @@ def get_AMPA1(g_max: float = 0.10, E: float = 0., tau_decay: float = 2.0) -> bp.
 def get_GABAa1(g_max: float = 0.4, E: float = -80., tau_decay: float = 6.) -> bp.SynType:
     """GABA_A synapse with an instantaneous rise and exponential decay (same form as :func:`get_AMPA1`)."""
     return _exponential_synapse('GABAa1', g_max, E, tau_decay)
+
+
+def get_GABAa2(g_max: float = 0.1, E: float = -75., alpha: float = 12., beta: float = 0.1,
+               V_th: float = 0.) -> bp.SynType:
+    """GABA_A synapse with a gate opened by transmitter released in proportion to a sigmoid of the
+    pre-synaptic voltage (Wang & Buzsaki 1996), the synapse of the spec's Quickstart gamma network.
+
+    .. math:: \\frac{ds}{dt} = \\alpha T (1 - s) - \\beta s, \\quad T = \\frac{1}{1 + e^{-(V_{pre} - V_{th})/2}},
+              \\quad I_{syn} = -g_{max} s (V_{post} - E)
+    """
+    requires = dict(pre=bp.types.NeuState(['V']), post=bp.types.NeuState(['V', 'input']))
+
+    @bp.integrate(method='exponential')
+    def int_s(s, t, TT):
+        return alpha * TT * (1 - s) - beta * s
+
+    def update(ST, _t, pre):
+        T = 1 / (1 + np.exp(-(pre['V'] - V_th) / 2))
+        ST['s'] = int_s(ST['s'], _t, T)
+
+    @bp.delayed
+    def output(ST, post):
+        post['input'] -= g_max * ST['s'] * (post['V'] - E)
+
+    return bp.SynType(name='GABAa2', ST=bp.types.SynState(['s']), requires=requires, steps=(update, output),
+                      mode='scalar')
 
 
 def mg_block(V, cc_Mg: float = 1.2, alpha: float = 0.062, beta: float = 3.57):

@@ -17,25 +17,6 @@ w = 0.1
 
 
 @bp.integrate(method='exponential')
-def int_V(V, _t, I_ext):
-    """Leaky membrane: tau dV/dt = -(V - V_rest) + I."""
-    return (-(V - V_rest) + I_ext) / tau
-
-
-def neuron_update(ST, _t):
-    """Integrate outside the refractory period; spike and reset at threshold."""
-    ST['spike'] = 0.
-    if _t - ST['t_last_spike'] > t_refractory:
-        V = int_V(ST['V'], _t, ST['input'])
-        if V >= V_th:
-            V = V_reset
-            ST['spike'] = 1.
-            ST['t_last_spike'] = _t
-        ST['V'] = V
-    ST['input'] = 0.
-
-
-@bp.integrate(method='exponential')
 def int_s(s, t):
     """Exponential decay of the synaptic trace."""
     return -s / tau_decay
@@ -51,8 +32,7 @@ def synapse_output(ST, post):
     post['input'] += w * ST['s']
 
 
-LIF = bp.NeuType(name='LIF', ST=bp.types.NeuState({'V': 0., 'input': 0., 'spike': 0., 't_last_spike': -1e7}),
-                 steps=neuron_update, mode='scalar')
+LIF = bp.models.get_LIF(V_rest=V_rest, V_reset=V_reset, V_th=V_th, tau=tau, t_refractory=t_refractory)
 EXP_SYN = bp.SynType(name='exponential_synapse', ST=bp.types.SynState(['s']), steps=(synapse_update, synapse_output),
                      mode='scalar')
 

@@ -147,3 +147,34 @@ def test_fast_synapses_decay_exponentially(factory, tau):
     peak = int(np.argmax(s))
     assert s[peak] == pytest.approx(1.0)
     np.testing.assert_allclose(s[peak:peak + 50], np.exp(-np.arange(50) * 0.1 / tau), rtol=1e-9)
+
+
+def test_the_library_gamma_network_is_the_quickstart_as_the_spec_writes_it():
+    import importlib.util
+
+    from tests.bp_core.simulation import spec_models
+
+    # the Quickstart sets the method before it defines its integrators, which read it then
+    previous = bp.profile.get_numerical_method()
+    bp.profile.set(numerical_method='exponential')
+    try:
+        spec = importlib.util.spec_from_file_location("quickstart_exponential", spec_models.__file__)
+        quickstart = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(quickstart)
+    finally:
+        bp.profile.set(numerical_method=previous)
+    spikes = []
+    for build in (models.gamma_network, quickstart.gamma_network):
+        bp.profile.set(dt=0.04)
+        net, neu, _ = build(40, seed=5)
+        net.run(150., inputs=(neu, 'ST.input', 1.2))
+        spikes.append((neu.mon.spike_index.copy(), neu.mon.spike_time.copy()))
+    assert len(spikes[0][0]) > 50
+    # the same spikes; the spec's formulas round differently in the last bits, which can swap two
+    # neurons spiking within a step of each other
+    for k in range(40):
+        ours, spec = (times[index == k] for index, times in spikes)
+        assert ours.shape == spec.shape and np.allclose(ours, spec, atol=0.04 + 1e-9), k
+    V = np.linspace(-80., 20., 11)
+    h, n = models.wang_buzsaki_gates(V)
+    assert np.all((0 < h) & (h < 1) & (0 < n) & (n < 1)) and np.all(np.diff(h) < 0) and np.all(np.diff(n) > 0)

@@ -35,3 +35,18 @@ def test_notebook_executes(path, tmp_path):
               if "image/png" in o.get("data", {})]
     if path.parent.name == "tutorials":
         assert images, f"{path.name} shows no figure"
+
+
+TUTORIAL_SOURCES = sorted((ROOT / "notebooks" / "tutorials").glob("*.py"))
+
+
+def test_each_tutorial_notebook_is_current_with_its_source():
+    import jupytext
+
+    assert {p.stem for p in TUTORIAL_SOURCES} == {p.stem for p in NOTEBOOKS if p.parent.name == "tutorials"}
+    for source in TUTORIAL_SOURCES:
+        written = jupytext.read(source)
+        notebook = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
+        assert [(c.cell_type, c.source) for c in written.cells] == \
+            [(c.cell_type, c.source) for c in notebook.cells], \
+            f"{source.name} and its notebook differ: run `jupytext --sync notebooks/tutorials/*.py`"

@@ -120,12 +120,20 @@ def bernoulli_positions(total: int, prob: float, rng: np.random.Generator, chunk
     parts, last = [], -1
     while True:
         size = int(min(chunk, max(64, (total - last) * prob * 1.1 + 64)))
-        positions = last + np.cumsum(rng.geometric(prob, size=size))
-        inside = positions[positions < total]
+        positions = last + np.cumsum(_geometric_gaps(rng, prob, size))
+        inside = positions[positions < total].astype(np.int64)
         parts.append(inside)
         if inside.size < size:
             return np.concatenate(parts)
         last = int(positions[-1])
+
+
+def _geometric_gaps(rng: np.random.Generator, prob: float, size: int) -> np.ndarray:
+    """Gaps between Bernoulli(prob) successes (>= 1), as float64 so no sum of them can overflow."""
+    if prob >= 1e-9:
+        return rng.geometric(prob, size=size).astype(np.float64)
+    # numpy's int64 geometric draws wrap around to negative values for tiny probabilities
+    return np.floor(np.log1p(-rng.random(size)) / np.log1p(-prob)) + 1.0
 
 
 class _FixedNum(Connector):

@@ -1,11 +1,15 @@
-"""bp_core never imports widget libraries (DESIGN: the engine stands alone)."""
+"""The layers hold: the import-linter contracts of pyproject.toml, and what importing the engine loads."""
 
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 import sys
 import bp_core as bp
+print(sorted(m for m in ("numba", "ipywidgets", "bqplot", "traitlets", "anywidget") if m in sys.modules))
 
 def decay(x, t):
     return -x
@@ -15,8 +19,14 @@ print(sorted(m for m in ("ipywidgets", "bqplot", "traitlets", "anywidget") if m 
 """
 
 
-def test_bp_core_imports_no_widget_library(tmp_path):
+def test_import_contracts_are_kept():
+    result = subprocess.run(["lint-imports", "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout
+
+
+def test_the_engine_loads_numba_only_to_compile_and_never_a_widget_library(tmp_path):
     script = tmp_path / "use_engine.py"
     script.write_text(SCRIPT)
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    assert out.split("\n")[:2] == ["[]", "[]"]

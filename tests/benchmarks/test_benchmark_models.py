@@ -1,14 +1,9 @@
 """The benchmark models stay runnable and right: small versions of each, checked against references."""
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-import models  # noqa: E402
+from benchmarks import models
 
 
 def euler_spike_counts(drives: np.ndarray, duration: float, dt: float = 0.1) -> list[int]:

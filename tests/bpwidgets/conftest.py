@@ -1,15 +1,9 @@
 """Shared builders for the widget tests."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
 import bp_core as bp
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "bp_core" / "simulation"))
-
-import spec_models  # noqa: E402
+from tests.bp_core.simulation import spec_models
 
 
 @pytest.fixture

@@ -216,7 +216,7 @@ class LiveRunner(HasTraits):
                 return
             steps = min(per_chunk, total - done)
             try:
-                chunk = net.advance(n_steps=steps, inputs=_slice_inputs(inputs, done, steps, total))
+                chunk = net.advance(n_steps=steps, inputs=inputs, input_steps=total)
             except Exception as err:  # shown in the widget: the model's error, not a traceback
                 self._post(Frame("error", generation, message=f"{type(err).__name__}: {str(err).splitlines()[0]}"))
                 return
@@ -272,17 +272,3 @@ class LiveRunner(HasTraits):
             except Exception as err:  # one broken view must not starve the others, nor reach asyncio
                 self.error = f"a view of this run failed on a {frame.kind} frame: {type(err).__name__}: " \
                              f"{str(err).splitlines()[0] if str(err) else ''}"
-
-
-def _slice_inputs(inputs: Any, start: int, steps: int, total: int) -> Any:
-    """Cut time-varying input values (one row per step of the pass) to the current chunk."""
-    if not inputs:
-        return inputs
-    items = [inputs] if isinstance(inputs[0], bp.core.Ensemble) else list(inputs)
-    out = []
-    for item in items:
-        value = np.asarray(item[2]) if not np.isscalar(item[2]) else item[2]
-        if np.ndim(value) >= 1 and np.shape(value)[0] == total and total != getattr(item[0], "num", -1):
-            value = value[start:start + steps]
-        out.append((item[0], item[1], value, *item[3:]))
-    return out

@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, Iterator
 
 import numpy as np
@@ -219,8 +220,8 @@ class Network:
         """Restart the network's random numbers from ``seed``."""
         self._rng = np.random.default_rng(int(seed))
 
-    def advance(self, duration: float | None = None, inputs: Any = (), n_steps: int | None = None
-                ) -> dict[str, DictPlus]:
+    def advance(self, duration: float | None = None, inputs: Any = (), n_steps: int | None = None,
+                input_steps: int | None = None) -> dict[str, DictPlus]:
         """Continue the current run and return what the monitors recorded meanwhile.
 
         This is the streaming entry point: each call runs the compiled kernel from the
@@ -237,6 +238,10 @@ class Network:
             As in :meth:`run`; a time-varying value has one entry per step of the chunk.
         n_steps : int, optional
             Length of the chunk in steps (instead of ``duration``).
+        input_steps : int, optional
+            The time-varying inputs hold one value per step of a whole pass of this many steps since the
+            last :meth:`rewind`; each chunk takes its own rows, so a pass streamed in chunks gets the
+            inputs a single run of it would.
 
         Returns
         -------
@@ -251,10 +256,21 @@ class Network:
             n_steps = int(round(duration / self.dt))
         if n_steps <= 0:
             raise ModelUseError(f"advance() needs at least one step, got duration={duration!r}, n_steps={n_steps!r}.")
-        specs = format_inputs(inputs, self.objects, n_steps)
         with self.exclusive():
+            specs = self._chunk_inputs(inputs, n_steps, input_steps)
             self._execute(n_steps, specs, False, 1.0)
         return {obj.name: obj.mon for obj in self.objects}
+
+    def _chunk_inputs(self, inputs: Any, n_steps: int, input_steps: int | None) -> list[InputSpec]:
+        if input_steps is None:
+            return format_inputs(inputs, self.objects, n_steps)
+        start = self._epoch_steps
+        if start + n_steps > input_steps:
+            raise ModelUseError(f"advance(): the inputs cover input_steps={input_steps} steps since the last "
+                                f"rewind, and this chunk would run steps {start} to {start + n_steps}; rewind "
+                                f"the network or give inputs for the longer pass.")
+        return [replace(spec, value=spec.value[start:start + n_steps]) if spec.iterated else spec
+                for spec in format_inputs(inputs, self.objects, input_steps)]
 
     def _parse_duration(self, duration: Any) -> tuple[float, float]:
         try:

@@ -59,3 +59,18 @@ def test_a_snapshot_of_another_network_is_refused_and_changes_nothing():
     with pytest.raises(ModelUseError, match="Network.snapshot"):
         net.restore({"V": 1})
     assert np.array_equal(neu.ST['V'], before)
+
+
+def test_chunks_with_inputs_for_the_whole_pass_give_the_single_run():
+    current = np.concatenate([np.zeros(200), np.full(400, 12.), np.linspace(12., 0., 400)])  # 1000 steps
+    net, neu, _ = gamma_like(num=10)
+    start = net.snapshot()
+    net.run(50., inputs=(neu, 'ST.input', current))
+    whole = neu.mon.V.copy()
+    net.restore(start)
+    net.rewind(0.)
+    parts = [net.advance(n_steps=n, inputs=(neu, 'ST.input', current), input_steps=1000)[neu.name]['V']
+             for n in (1, 99, 300, 600)]
+    assert np.array_equal(np.concatenate(parts), whole)
+    with pytest.raises(ModelUseError, match="input_steps=1000"):
+        net.advance(n_steps=1, inputs=(neu, 'ST.input', current), input_steps=1000)

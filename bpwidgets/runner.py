@@ -13,39 +13,64 @@ import asyncio
 import queue
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 import numpy as np
 from traitlets import Float, HasTraits, Int, Unicode
 
 import bp_core as bp
 
-__all__ = ["LiveRunner", "Frame", "MAX_FRAMES_IN_FLIGHT"]
+__all__ = ["LiveRunner", "Frame", "StartFrame", "ChunkFrame", "DoneFrame", "CancelledFrame", "ErrorFrame",
+           "MAX_FRAMES_IN_FLIGHT"]
 
 MAX_FRAMES_IN_FLIGHT = 4
 """Frames the worker may post ahead of the event loop's delivery before it waits."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Frame:
-    """One message of a pass.
+    """One message of a pass; ``kind`` says which ('start', 'chunk', 'done', 'cancelled' or 'error')."""
 
-    Attributes
-    ----------
-    kind : str
-        'start', 'chunk', 'done', 'cancelled' or 'error'.
-    generation : int
-        Which pass it belongs to.
-    monitors : dict
-        For 'chunk': object name -> its monitors for the chunk (``mon.spike_events``, ``mon.V``, ``mon.ts``).
-    message : str
-        For 'error': a short description.
-    """
-
-    kind: str
     generation: int
+    kind: ClassVar[str] = ""
+
+
+@dataclass(frozen=True)
+class StartFrame(Frame):
+    """A pass begins (views clear what the previous pass drew)."""
+
+    kind: ClassVar[str] = "start"
+
+
+@dataclass(frozen=True)
+class ChunkFrame(Frame):
+    """A chunk was run: each object's monitors for it (``mon.spike_events``, ``mon.V``, ``mon.ts``)."""
+
     monitors: dict = field(default_factory=dict)
+    progress: float = 0.0
+    kind: ClassVar[str] = "chunk"
+
+
+@dataclass(frozen=True)
+class DoneFrame(Frame):
+    """The pass ran to its end."""
+
+    kind: ClassVar[str] = "done"
+
+
+@dataclass(frozen=True)
+class CancelledFrame(Frame):
+    """The pass was cut short by a restart or a stop."""
+
+    kind: ClassVar[str] = "cancelled"
+
+
+@dataclass(frozen=True)
+class ErrorFrame(Frame):
+    """The model failed; ``message`` says how, in one line."""
+
     message: str = ""
+    kind: ClassVar[str] = "error"
 
 
 class LiveRunner(HasTraits):
@@ -198,7 +223,7 @@ class LiveRunner(HasTraits):
             with self.net.exclusive():  # a cell's net.run() meanwhile is refused instead of interleaving
                 self._stream(generation)
         except bp.errors.ModelUseError as err:
-            self._post(Frame("error", generation, message=f"ModelUseError: {str(err).splitlines()[0]}"))
+            self._post(ErrorFrame(generation, message=f"ModelUseError: {str(err).splitlines()[0]}"))
 
     def _stream(self, generation: int) -> None:
         net = self.net
@@ -208,23 +233,23 @@ class LiveRunner(HasTraits):
         total = int(round(self.duration / net.dt))
         per_chunk = max(1, int(round(self.chunk / net.dt)))
         inputs = self.inputs() if callable(self.inputs) else self.inputs
-        self._post(Frame("start", generation))
+        self._post(StartFrame(generation))
         done = 0
         while done < total:
             if self._cancelled(generation):
-                self._post(Frame("cancelled", generation))
+                self._post(CancelledFrame(generation))
                 return
             steps = min(per_chunk, total - done)
             try:
                 chunk = net.advance(n_steps=steps, inputs=inputs, input_steps=total)
             except Exception as err:  # shown in the widget: the model's error, not a traceback
-                self._post(Frame("error", generation, message=f"{type(err).__name__}: {str(err).splitlines()[0]}"))
+                self._post(ErrorFrame(generation, message=f"{type(err).__name__}: {str(err).splitlines()[0]}"))
                 return
             # each chunk's records are new arrays, and spikes stay events: nothing to copy or densify
             monitors = dict(chunk)
             done += steps
-            self._post(Frame("chunk", generation, monitors, message=f"{done / total:.6f}"))
-        self._post(Frame("done", generation))
+            self._post(ChunkFrame(generation, monitors, progress=done / total))
+        self._post(DoneFrame(generation))
 
     def save_state(self) -> None:
         """Make the objects' current state the initial state of every later pass."""
@@ -256,7 +281,7 @@ class LiveRunner(HasTraits):
             self.progress = 0.0
             self.status = "running"
         elif frame.kind == "chunk":
-            self.progress = float(frame.message)
+            self.progress = frame.progress
         elif frame.kind == "done":
             self.progress = 1.0
             self.status = "done"

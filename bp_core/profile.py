@@ -3,6 +3,11 @@
 All settings live in one validated record. :func:`set` checks every value it is
 given before changing anything, so a bad call leaves the previous settings intact.
 
+A network takes a snapshot of the settings when it is built and runs with that one, in
+whatever thread runs it: changing the profile affects networks built afterwards (or after
+``net.refresh_profile()``; a group run alone refreshes at each run). :func:`override`
+changes settings for a ``with`` block only.
+
 ``merge_integrators``, ``merge_steps`` and ``substitute`` are accepted and kept
 for compatibility with the BrainPy API. bp_core always inlines integrators into
 the step code and compiles one kernel per run, so they do not change the
@@ -13,7 +18,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Callable, Iterable
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import psutil
@@ -22,6 +31,9 @@ from bp_core.errors import ProfileError, close_matches
 
 __all__ = [
     "set",
+    "override",
+    "snapshot",
+    "ProfileSnapshot",
     "run_on_cpu",
     "run_on_gpu",
     "set_device",
@@ -84,6 +96,66 @@ _numba_settings: dict[str, Any] = {
     "boundscheck": None,
     "error_model": "numpy",
 }
+
+
+@dataclass(frozen=True)
+class ProfileSnapshot:
+    """The profile's settings at one moment (read-only); a network keeps the one it was built with."""
+
+    settings: Mapping[str, Any]
+    numba: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
+        object.__setattr__(self, "numba", MappingProxyType(dict(self.numba)))
+
+    def __reduce__(self):
+        # a read-only mapping does not pickle; networks sent to sweep workers carry their snapshot
+        return ProfileSnapshot, (dict(self.settings), dict(self.numba))
+
+
+_local = threading.local()
+
+
+def snapshot() -> ProfileSnapshot:
+    """The current settings, frozen."""
+    return ProfileSnapshot(_settings, _numba_settings)
+
+
+@contextmanager
+def using(frozen: ProfileSnapshot) -> Iterator[None]:
+    """Read ``frozen`` instead of the global settings in this thread while the block runs (networks run so)."""
+    previous = getattr(_local, "snapshot", None)
+    _local.snapshot = frozen
+    try:
+        yield
+    finally:
+        _local.snapshot = previous
+
+
+@contextmanager
+def override(**settings: Any) -> Iterator[None]:
+    """Change settings for the block only: ``with bp.profile.override(dt=0.01): ...``; the previous values
+    come back afterwards, even if the block raises."""
+    saved = dict(_settings), dict(_numba_settings)
+    set(**settings)
+    try:
+        yield
+    finally:
+        _settings.clear()
+        _settings.update(saved[0])
+        _numba_settings.clear()
+        _numba_settings.update(saved[1])
+
+
+def _active() -> Mapping[str, Any]:
+    frozen = getattr(_local, "snapshot", None)
+    return frozen.settings if frozen is not None else _settings
+
+
+def _active_numba() -> Mapping[str, Any]:
+    frozen = getattr(_local, "snapshot", None)
+    return frozen.numba if frozen is not None else _numba_settings
 
 
 def _check_bool(name: str, value: Any) -> bool:
@@ -232,7 +304,8 @@ def set(
         Print generated source (and the names it uses) when it is compiled.
     seed : int, optional
         Seed of every random source (NumPy's and numba's, and of each network's generator),
-        for reproducible runs.
+        for reproducible runs. Numba's generator is seeded as soon as bp_core compiles anything
+        (``bp.tools.jit`` or a first run), before any compiled code runs.
     safe : bool
         The default True bounds-checks user step functions, catches their errors and checks
         every state for NaN/inf each step; False drops all three for speed (a bad index can
@@ -267,12 +340,12 @@ def set(
 
 def run_on_cpu() -> bool:
     """Return True when models run on the CPU."""
-    return _settings["device"] == "cpu"
+    return _active()["device"] == "cpu"
 
 
 def run_on_gpu() -> bool:
     """Return True when models run on a GPU."""
-    return _settings["device"] == "gpu"
+    return _active()["device"] == "gpu"
 
 
 def set_device(jit: bool, device: str | None = None) -> None:
@@ -282,7 +355,7 @@ def set_device(jit: bool, device: str | None = None) -> None:
 
 def get_device() -> str:
     """Return the device name, 'cpu' or 'gpu'."""
-    return _settings["device"]
+    return _active()["device"]
 
 
 def set_dt(dt: float) -> None:
@@ -292,7 +365,7 @@ def set_dt(dt: float) -> None:
 
 def get_dt() -> float:
     """Return the integration step (ms)."""
-    return _settings["dt"]
+    return _active()["dt"]
 
 
 def set_numerical_method(method: str | Callable) -> None:
@@ -302,7 +375,7 @@ def set_numerical_method(method: str | Callable) -> None:
 
 def get_numerical_method() -> str | Callable:
     """Return the default integration method."""
-    return _settings["numerical_method"]
+    return _active()["numerical_method"]
 
 
 def set_numba_profile(**kwargs: Any) -> None:
@@ -331,7 +404,7 @@ def set_numba_profile(**kwargs: Any) -> None:
 
 def get_numba_profile() -> dict[str, Any]:
     """Return a copy of the numba compilation options."""
-    return dict(_numba_settings)
+    return dict(_active_numba())
 
 
 def set_backend(backend: str) -> None:
@@ -348,47 +421,47 @@ def get_backend() -> str:
 
 def get_num_thread_gpu() -> int:
     """Return the number of GPU threads per block used when running on a GPU."""
-    return _settings["num_thread_gpu"]
+    return _active()["num_thread_gpu"]
 
 
 def is_jit() -> bool:
     """Return True when generated code is compiled with numba."""
-    return _settings["jit"]
+    return _active()["jit"]
 
 
 def is_merge_integrators() -> bool:
     """Return the ``merge_integrators`` setting."""
-    return _settings["merge_integrators"]
+    return _active()["merge_integrators"]
 
 
 def is_merge_steps() -> bool:
     """Return the ``merge_steps`` setting."""
-    return _settings["merge_steps"]
+    return _active()["merge_steps"]
 
 
 def is_substitute_equation() -> bool:
     """Return the ``substitute`` setting."""
-    return _settings["substitute"]
+    return _active()["substitute"]
 
 
 def show_code_scope() -> bool:
     """Return True when the names used by generated code are printed with it."""
-    return _settings["show_code_scope"]
+    return _active()["show_code_scope"]
 
 
 def show_format_code() -> bool:
     """Return True when generated code is printed as it is compiled."""
-    return _settings["show_code"]
+    return _active()["show_code"]
 
 
 def is_safe() -> bool:
     """Return True when runs are checked (bounds, step errors, NaN/inf)."""
-    return _settings["safe"]
+    return _active()["safe"]
 
 
 def get_monitor_memory_limit() -> float:
     """Return the monitor memory limit of one run, in MiB (for 'auto', of the memory available now)."""
-    limit = _settings["monitor_memory_limit"]
+    limit = _active()["monitor_memory_limit"]
     if limit == "auto":
         return AUTO_MONITOR_FRACTION * psutil.virtual_memory().available / 2**20
     return limit
@@ -396,17 +469,17 @@ def get_monitor_memory_limit() -> float:
 
 def monitor_limit_is_set() -> bool:
     """Return True when the monitor memory limit was set to a number rather than left 'auto'."""
-    return _settings["monitor_memory_limit"] != "auto"
+    return _active()["monitor_memory_limit"] != "auto"
 
 
 def get_float_type() -> type:
     """Return the floating-point type of state arrays."""
-    return _settings["float_type"]
+    return _active()["float_type"]
 
 
 def get_int_type() -> type:
     """Return the integer type of index arrays."""
-    return _settings["int_type"]
+    return _active()["int_type"]
 
 
 def set_seed(seed: int | None) -> None:
@@ -418,7 +491,7 @@ def set_seed(seed: int | None) -> None:
 
 def get_seed() -> int | None:
     """Return the last seed given, or None."""
-    return _settings["seed"]
+    return _active()["seed"]
 
 
 def _apply_seed(seed: int | None) -> None:

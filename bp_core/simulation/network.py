@@ -73,6 +73,7 @@ class Network:
         self._epoch_steps = 0
         self.ts = np.zeros(0)
         self._lock = threading.RLock()
+        self._profile = profile.snapshot()
         self.add(*args, **kwargs)
 
     def __getstate__(self) -> dict:
@@ -97,9 +98,19 @@ class Network:
             raise ModelUseError("this network is being run by another thread (a LiveRunner or widget streaming "
                                 "it?); stop that first (runner.stop()), or build a second network for this run.")
         try:
-            yield self
+            with profile.using(self._profile):  # its own settings, whatever the global profile says now
+                yield self
         finally:
             self._lock.release()
+
+    def refresh_profile(self) -> None:
+        """Take the profile's current settings (a network keeps those it was built with until then).
+
+        A group run on its own (``group.run``) refreshes its network at each run, since no network was built
+        by the user.
+        """
+        with self.exclusive():
+            self._profile = profile.snapshot()
 
     def snapshot(self) -> NetworkSnapshot:
         """Copy every object's state and parameters, to go back to with :meth:`restore`.
@@ -152,7 +163,7 @@ class Network:
     @property
     def dt(self) -> float:
         """Integration step (ms)."""
-        return profile.get_dt()
+        return self._profile.settings["dt"]
 
     @property
     def code(self) -> str:

@@ -83,6 +83,7 @@ class NeuGroup(Ensemble):
 
         if "_lone_network" not in self.__dict__:
             object.__setattr__(self, "_lone_network", Network(self))
+        self._lone_network.refresh_profile()
         items = [inputs] if isinstance(inputs, tuple) and inputs and isinstance(inputs[0], str) else list(inputs)
         formatted = []
         for item in items:

@@ -84,9 +84,7 @@ def test_numba_profile_validation():
 
 
 def test_seed_makes_numpy_and_compiled_draws_reproducible():
-    import numba
-
-    @numba.njit
+    @bp.tools.jit
     def draw():
         return np.random.normal(0.0, 1.0)
 
@@ -99,3 +97,39 @@ def test_seed_makes_numpy_and_compiled_draws_reproducible():
     assert first[1] == second[1]
     with pytest.raises(ProfileError, match="seed"):
         bp.profile.set(seed=-1)
+
+
+def test_a_network_keeps_the_settings_it_was_built_with():
+    import cloudpickle
+
+    bp.profile.set(dt=0.1)
+    group = bp.NeuGroup(bp.models.get_LIF(), 3, monitors=['V'])
+    net = bp.Network(group)
+    bp.profile.set(dt=0.01)
+    try:
+        net.run(5.)
+        assert net.dt == 0.1 and np.allclose(np.diff(net.ts), 0.1) and len(net.ts) == 50
+        copy = cloudpickle.loads(cloudpickle.dumps(net))  # as a sweep sends it to a worker
+        assert copy.dt == 0.1
+        net.refresh_profile()
+        net.run(1.)
+        assert net.dt == 0.01 and len(net.ts) == 100
+        group.run(1.)  # a group run alone follows the profile at each run
+        assert len(group.mon.ts) == 100
+    finally:
+        bp.profile.set(dt=0.1)
+
+
+def test_override_sets_for_the_block_only_even_when_it_raises():
+    bp.profile.set(dt=0.1, safe=True)
+    with bp.profile.override(dt=0.02, safe=False):
+        assert bp.profile.get_dt() == 0.02 and not bp.profile.is_safe()
+    assert bp.profile.get_dt() == 0.1 and bp.profile.is_safe()
+    with pytest.raises(RuntimeError):
+        with bp.profile.override(dt=0.5):
+            raise RuntimeError("inside")
+    assert bp.profile.get_dt() == 0.1
+    with pytest.raises(ProfileError):
+        with bp.profile.override(dt=-1.0):
+            pass
+    assert bp.profile.get_dt() == 0.1

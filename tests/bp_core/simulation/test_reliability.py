@@ -181,6 +181,8 @@ def test_unsafe_mode_drops_the_checks_from_the_kernel():
     source = net.build(1.0)
     assert "nonfinite" not in source and "except Exception" not in source
     bp.profile.set(safe=True)
+    assert "nonfinite" not in net.build(1.0)  # a network keeps the settings it was built with
+    net.refresh_profile()
     assert "first_nonfinite_row" in net.build(1.0) and "any_nonfinite" in net.build(1.0)
 
 

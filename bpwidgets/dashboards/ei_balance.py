@@ -39,7 +39,6 @@ EXP_SYN = bp.SynType(name='exponential_synapse', ST=bp.types.SynState(['s']), st
 
 def build_network(num: int = 400, prob: float = 0.1, seed: int = 0):
     """Half excitatory, half inhibitory, weights 1/sqrt(p N/2): (net, group, exc, inh)."""
-    bp.profile.set(dt=0.1)
     half = num // 2
     group = bp.NeuGroup(LIF, geometry=num, monitors=['spike', 'V'])
     group.ST['V'] = np.random.default_rng(seed).random(num) * (V_th - V_rest) + V_rest
@@ -48,7 +47,8 @@ def build_network(num: int = 400, prob: float = 0.1, seed: int = 0):
                      conn=bp.connect.FixedProb(prob, seed=seed + 1))
     scale = 1 / np.sqrt(prob * half)
     exc.pars['w'], inh.pars['w'] = scale, -scale
-    return bp.Network(group, exc, inh), group, exc, inh
+    with bp.profile.override(dt=0.1):  # the network's own time step; the global profile stays as it is
+        return bp.Network(group, exc, inh), group, exc, inh
 
 
 def explorer(num: int = 400, prob: float = 0.1, duration: float = 300.) -> NetworkExplorer:

@@ -33,17 +33,17 @@ def protocol_current(protocol: str, amplitude: float, duration: float = DURATION
 
 def simulate(protocol: str, amplitude: float) -> bp.NeuGroup:
     """Run one HH neuron under the protocol; returns the group with V, m, h, n monitored."""
-    bp.profile.set(dt=DT)
     group = bp.NeuGroup(bp.models.get_HH(), 1, monitors=['V', 'm', 'h', 'n'])
-    group.run(DURATION, inputs=('input', protocol_current(protocol, amplitude)))
+    with bp.profile.override(dt=DT):  # the global profile stays as it is
+        group.run(DURATION, inputs=('input', protocol_current(protocol, amplitude)))
     return group
 
 
 def fi_curve(currents: np.ndarray, duration: float = 300.0) -> np.ndarray:
     """Firing rate (Hz) of HH neurons under constant currents, one neuron per current, in one run."""
-    bp.profile.set(dt=DT)
     group = bp.NeuGroup(bp.models.get_HH(), len(currents), monitors=['V'])
-    group.run(duration, inputs=('input', np.asarray(currents, dtype=float)))
+    with bp.profile.override(dt=DT):
+        group.run(duration, inputs=('input', np.asarray(currents, dtype=float)))
     crossings = bp.measure.spikes_from_voltage(group.mon.V[int(100 / DT):]).sum(axis=0)
     return crossings / ((duration - 100.) / 1000.)
 

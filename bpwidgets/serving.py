@@ -10,6 +10,8 @@ Three things differ from Voila's defaults, each for a failure seen under load:
 - The executor waits up to a minute for a cell's output, not four seconds: on a loaded machine the output of
   the dashboard's cell can arrive well after the cell's reply, and without it the page is blank.
 - Kernels get five minutes to start, not one, for the same reason.
+- JupyterLab extensions for editing notebooks are not loaded: jupytext's expects JupyterLab around it
+  and breaks the page's scripts.
 - SIGINT stops the server as SIGTERM does, through the event loop: as a KeyboardInterrupt it can land
   inside a notebook being rendered and be swallowed there, leaving the server and its kernels running.
 
@@ -30,6 +32,8 @@ from voila.app import Voila
 
 __all__ = ["ClosedPageKernelManager", "DemoVoila", "give_xsrf_cookie", "served_config", "voila_command", "main"]
 
+UNUSED_EXTENSIONS = ["jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview"]
+"""JupyterLab extensions for editing notebooks, which a dashboard's page does not load."""
 IOPUB_TIMEOUT = 60
 KERNEL_STARTUP_TIMEOUT = 300
 
@@ -104,6 +108,7 @@ def served_config() -> Config:
     config = Config()
     config.VoilaConfiguration.multi_kernel_manager_class = ClosedPageKernelManager
     config.VoilaConfiguration.prelaunch_hook = give_xsrf_cookie
+    config.VoilaConfiguration.extension_denylist = UNUSED_EXTENSIONS
     config.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT
     config.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT
     return config

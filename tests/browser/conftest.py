@@ -46,13 +46,15 @@ def browser():
         browser.close()
 
 
-def start_voila(notebook_dir: Path, target: str) -> tuple[subprocess.Popen, str]:
-    """Serve one notebook with Voila; returns the process and its URL."""
+def start_voila(notebook_dir: Path, target: str, *options: str) -> tuple[subprocess.Popen, str]:
+    """Serve one notebook with Voila (plain Voila, as a user runs it); returns the process and its URL."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "voila", str(notebook_dir / target), f"--port={port}", "--no-browser",
-         "--Voila.ip=127.0.0.1", "--show_tracebacks=False"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=notebook_dir)
+         "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
+         # jupytext (a test dependency) installs a JupyterLab extension that fails in Voila's page
+         "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext", *options],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=notebook_dir)
     url = f"http://127.0.0.1:{port}/"
     wait_for_http(url)
     return process, url

@@ -4,13 +4,11 @@ contrast measured on the rendered pixels of a screenshot."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from collections import Counter
 
 import pytest
 
-from .conftest import ARTIFACTS, free_port, open_page, wait_for_http, write_notebook
+from .conftest import ARTIFACTS, open_page, start_voila, write_notebook
 
 CELLS = [
     "import numpy as np\nfrom bpwidgets import ParameterPanel, RasterCanvas\n"
@@ -50,13 +48,8 @@ def ink_contrast(png: bytes) -> float:
 def themed(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"theme_{request.param}")
     write_notebook(folder / "themes.ipynb", CELLS)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "voila", str(folder / "themes.ipynb"), f"--port={port}",
-                                "--no-browser", "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
-                                f"--theme={request.param}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process, url = start_voila(folder, "themes.ipynb", f"--theme={request.param}")
     try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_for_http(url)
         yield request.param, url
     finally:
         process.terminate()

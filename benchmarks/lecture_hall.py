@@ -168,24 +168,37 @@ def deaths_in(log: Path, start: int) -> int:
     return len(re.findall(r"(?i)kernel \S+ died|KernelRestarter: restarting|restart failed", text))
 
 
+async def new_contexts(browser, count: int) -> list:
+    """A browser context per student: cookies and sessions of their own, as on separate machines."""
+    return [await browser.new_context(viewport={"width": 1366, "height": 768}) for _ in range(count)]
+
+
+async def leave(server_pid: int, students: list[Student]) -> float:
+    """Close the students' pages; seconds until their kernels are gone (inf past the limit)."""
+    await close_pages(students)
+    return await wait_gone(server_pid, {s.kernel_id for s in students if s.rendered}, CLOSED_KERNEL_LIMIT + 30)
+
+
+def without_kernel(server_pid: int, students: list[Student]) -> int:
+    """Students whose page did not render or whose kernel no longer runs."""
+    alive = set(kernels_of(server_pid))
+    return sum(not s.rendered or s.kernel_id not in alive for s in students)
+
+
 async def dashboard_case(browser, base: str, server_pid: int, log: Path, name: str, pages: int, late: int) -> dict:
     mark = len(log.read_text(errors="replace"))
-    contexts = [await browser.new_context(viewport={"width": 1366, "height": 768}) for _ in range(pages + late)]
+    contexts = await new_contexts(browser, pages + late)
     students = await asyncio.gather(*(arrive(contexts[k], base, name) for k in range(pages)))
     rendered = [s for s in students if s.rendered]
     cross_talk = await slider_rounds(students, name)
     rss, uss = memory_mb(server_pid, [s.kernel_id for s in rendered])
-    alive_before = set(kernels_of(server_pid))
-    lost_open = sum(s.kernel_id not in alive_before for s in rendered)
+    lost_open = without_kernel(server_pid, rendered)
     late_tasks = [asyncio.ensure_future(arrive(contexts[pages + k], base, name)) for k in range(late)]
     await asyncio.sleep(1.0)  # the late pages are loading while the others close
-    await close_pages(students)
-    gone = await wait_gone(server_pid, {s.kernel_id for s in rendered}, CLOSED_KERNEL_LIMIT + 30)
+    gone = await leave(server_pid, students)
     late_students = await asyncio.gather(*late_tasks)
-    alive = set(kernels_of(server_pid))
-    late_lost = sum(not s.rendered or s.kernel_id not in alive for s in late_students)
-    await close_pages(late_students)
-    await wait_gone(server_pid, {s.kernel_id for s in late_students}, CLOSED_KERNEL_LIMIT + 30)
+    late_lost = without_kernel(server_pid, late_students)
+    await leave(server_pid, late_students)
     for context in contexts:
         await context.close()
     latencies = [s.latency for s in rendered]
@@ -205,20 +218,18 @@ async def dashboard_case(browser, base: str, server_pid: int, log: Path, name: s
 
 async def big_case(browser, base: str, server_pid: int, log: Path, name: str, pages: int) -> dict:
     mark = len(log.read_text(errors="replace"))
-    contexts = [await browser.new_context(viewport={"width": 1366, "height": 768}) for _ in range(pages)]
+    contexts = await new_contexts(browser, pages)
     students = await asyncio.gather(*(arrive(c, base, name) for c in contexts))
     rendered = [s for s in students if s.rendered]
     await asyncio.gather(*(move_slider(s, name, 30 + 7 * (k % 10)) for k, s in enumerate(rendered)))
-    alive = set(kernels_of(server_pid))
     rss, uss = memory_mb(server_pid, [s.kernel_id for s in rendered])
     total = sum(p.memory_info().rss for p in kernels_of(server_pid).values()) / 2 ** 30
     result = {"dashboard": name, "pages": pages, "rendered": len(rendered),
-              "kernel_deaths": deaths_in(log, mark) + sum(s.kernel_id not in alive for s in rendered),
+              "kernel_deaths": deaths_in(log, mark) + without_kernel(server_pid, rendered),
               "server_5xx": sum(len(s.server_errors) for s in students),
               "p95_s": percentile([s.latency for s in rendered], 0.95), "rss_mb": rss, "uss_mb": uss,
               "kernels_gb": total}
-    await close_pages(students)
-    await wait_gone(server_pid, {s.kernel_id for s in rendered}, CLOSED_KERNEL_LIMIT + 30)
+    await leave(server_pid, students)
     for context in contexts:
         await context.close()
     return result

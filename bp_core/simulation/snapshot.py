@@ -34,8 +34,8 @@ class NetworkSnapshot:
     names: tuple[str, ...]
     states: tuple[np.ndarray, ...]
     parameters: tuple[dict[str, Any], ...]
-    delays: tuple[tuple[np.ndarray, np.ndarray] | None, ...] = ()
-    random_state: dict | None = None
+    delays: tuple[tuple[np.ndarray, np.ndarray] | None, ...]
+    random_state: dict | None
 
 
 def _frozen(value: Any) -> Any:
@@ -79,7 +79,7 @@ def restore_snapshot(objects: Sequence[Any], snapshot: NetworkSnapshot, paramete
     for k, obj in enumerate(objects):
         obj.ST["_data"][...] = snapshot.states[k]
         obj.ST.version += 1  # without a saved delay buffer, it refills from the restored state
-        delay = snapshot.delays[k] if k < len(snapshot.delays) else None
+        delay = snapshot.delays[k]
         if delay is not None:
             object.__setattr__(obj, "_delay_buffer", delay[0].copy())
             object.__setattr__(obj, "_delay_index", delay[1].copy())

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from bp_core.dynamics.continuation import BifurcationPoint, Branch, continue_branch, detect_bifurcations
+from bp_core.dynamics.continuation import continue_branch
+from bp_core.dynamics.diagram import Branch, SpecialPoint
 from bp_core.dynamics.fixed_points import find_fixed_points
 from bp_core.dynamics.trajectory import Trajectory, detect_limit_cycle
 from bp_core.dynamics.vector_field import VectorField, check_range
@@ -73,8 +74,10 @@ class BifurcationAnalyzer:
         clash = set(self.par_ranges) & set(fixed_vars or {})
         if clash:
             raise ModelUseError(f"{sorted(clash)} cannot be both a target parameter and a fixed variable.")
-        self.field = VectorField(model, list(self.var_ranges), fixed_vars, pars_update, free=list(self.par_ranges))
+        self.field = VectorField(model, list(self.var_ranges), fixed_vars, pars_update, free=list(self.par_ranges),
+                                 max_dim=None)
         self.par_resolution = float(par_resolution)
+        self._cache: dict = {}
         self.var_resolution = var_resolution
 
     @property
@@ -85,43 +88,46 @@ class BifurcationAnalyzer:
     # -- codimension 1 ------------------------------------------------------------------------
 
     def branches(self, others: dict[str, float] | None = None, seeds: int = 9, grid: int = 11) -> list[Branch]:
-        """Fixed-point branches along the first parameter (the second, if any, held at ``others``).
+        """Equilibrium branches along the first parameter (the second, if any, held at ``others``).
 
-        Fixed points are searched at ``seeds`` parameter values (Newton from a ``grid`` x ``grid``
-        set of states) and each new one is followed both ways by continuation.
+        Equilibria are searched at ``seeds`` parameter values (Newton from a grid of states) and
+        each one not already on a branch is followed both ways by continuation. Each branch
+        carries its folds (LP) and Hopf points (H) in ``special``.
         """
+        key = ("branches", tuple(sorted((others or {}).items())), seeds, grid)
+        if key in self._cache:
+            return self._cache[key]
         name = self.par_names[0]
         p = self._par_vector(others)
         lo, hi = self.par_ranges[name]
         var_ranges = list(self.var_ranges.values())
         scale = np.append([b - a for a, b in var_ranges], hi - lo)
+        tol = max(1e-3, 2 * self.par_resolution / (hi - lo))
         found: list[Branch] = []
         for p_seed in np.linspace(lo, hi, seeds):
             q = p.copy()
             q[0] = p_seed
             for x in find_fixed_points(self.field, var_ranges, q, seeds=grid):
-                if any(b.contains(x, p_seed, scale) for b in found):
+                if any(b.contains(x, p_seed, scale, tol) for b in found):
                     continue
-                parts = [continue_branch(self.field, x, q, 0, (lo, hi), var_ranges, self.par_resolution, d)
-                         for d in (-1.0, 1.0)]
-                backward, forward = parts
-                par = np.concatenate([backward.par[::-1], forward.par[1:]])
-                states = np.concatenate([backward.states[::-1], forward.states[1:]])
-                found.append(Branch(par, states, backward.stability[::-1] + forward.stability[1:],
-                                    np.concatenate([backward.eigenvalues[::-1], forward.eigenvalues[1:]])))
+                backward, forward = [continue_branch(self.field, x, q, 0, (lo, hi), var_ranges,
+                                                     self.par_resolution, d, par_names=self.par_names)
+                                     for d in (-1.0, 1.0)]
+                found.append(_join(backward, forward))
+        self._cache[key] = found
         return found
 
     def bifurcation_points(self, others: dict[str, float] | None = None, seeds: int = 9,
-                           grid: int = 11) -> list[BifurcationPoint]:
-        """Saddle-node and Hopf points along the first parameter, sorted by parameter value."""
-        p = self._par_vector(others)
-        points = []
+                           grid: int = 11) -> list[SpecialPoint]:
+        """Folds (``kind`` "saddle-node", label LP) and Hopf points ("hopf", H) along the first
+        parameter, sorted by parameter value."""
+        points: list[SpecialPoint] = []
+        name = self.par_names[0]
         for branch in self.branches(others, seeds, grid):
-            for point in detect_bifurcations(self.field, branch, p, 0, self.par_names):
-                if not any(abs(point.par[self.par_names[0]] - q.par[self.par_names[0]]) < 1e-7 and
-                           point.kind == q.kind for q in points):
+            for point in branch.special:
+                if not any(abs(point.par[name] - q.par[name]) < 1e-7 and point.label == q.label for q in points):
                     points.append(point)
-        return sorted(points, key=lambda b: b.par[self.par_names[0]])
+        return sorted(points, key=lambda b: b.par[name])
 
     def limit_cycles(self, others: dict[str, float] | None = None, samples: int = 40) -> LimitCycleEnvelope:
         """Extent of the limit cycle around unstable fixed points (past a Hopf point), sampled along the parameter.
@@ -212,3 +218,12 @@ class BifurcationAnalyzer:
         if len(self.par_names) == 1:
             return plots.plot_codim1(self, plot_vars, show)
         return plots.plot_codim2(self, show)
+
+
+def _join(backward: Branch, forward: Branch) -> Branch:
+    """One branch from the two halves continued from the same start."""
+    return Branch(np.concatenate([backward.par[::-1], forward.par[1:]]),
+                  np.concatenate([backward.states[::-1], forward.states[1:]]),
+                  backward.stability[::-1] + forward.stability[1:],
+                  np.concatenate([backward.eigenvalues[::-1], forward.eigenvalues[1:]]),
+                  backward.special[::-1] + forward.special, f"{backward.stopped}; {forward.stopped}")

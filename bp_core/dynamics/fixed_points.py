@@ -36,7 +36,10 @@ class FixedPoint:
 
 
 def classify(jacobian: np.ndarray, tol: float = 1e-9) -> tuple[np.ndarray, str]:
-    """Return the eigenvalues of a 1x1 or 2x2 Jacobian and the stability class they give."""
+    """Return the eigenvalues of a square Jacobian and the stability class they give.
+
+    Beyond two dimensions a mix of signs is a saddle, and complex eigenvalues make a node a focus.
+    """
     jacobian = np.atleast_2d(np.asarray(jacobian, dtype=float))
     eig = np.linalg.eigvals(jacobian)
     if jacobian.shape == (1, 1):
@@ -55,7 +58,11 @@ def classify(jacobian: np.ndarray, tol: float = 1e-9) -> tuple[np.ndarray, str]:
         return eig, "saddle"
     if np.all(np.abs(re) <= tol * scale):
         return eig, "center"
-    return eig, "stable focus" if re[0] < 0 else "unstable focus"
+    if np.all(re < 0):
+        return eig, "stable focus"
+    if np.all(re > 0):
+        return eig, "unstable focus"
+    return eig, "saddle"
 
 
 def find_fixed_points(field: VectorField, ranges: list[tuple[float, float]], p=(), seeds: int = 21,
@@ -67,6 +74,8 @@ def find_fixed_points(field: VectorField, ranges: list[tuple[float, float]], p=(
     """
     if field.dim == 1:
         return _roots_1d(field, ranges[0], p, tol)
+    if field.dim > 2:
+        return _newton_batch(field, ranges, p, max(3, int(round(seeds ** (2 / field.dim)))))
     axes = [np.linspace(lo, hi, seeds) for lo, hi in ranges]
     grid = np.array(np.meshgrid(*axes, indexing="ij")).reshape(field.dim, -1).T
     found: list[np.ndarray] = []
@@ -105,3 +114,31 @@ def _roots_1d(field: VectorField, bounds: tuple[float, float], p, tol: float) ->
         if not unique or abs(r - unique[-1]) > 1e-7 * (hi - lo):
             unique.append(r)
     return [np.array([r]) for r in unique]
+
+
+def _newton_batch(field: VectorField, ranges: list[tuple[float, float]], p, per_axis: int) -> list[np.ndarray]:
+    """Newton's method from every seed of a grid at once, on the compiled field (for three or more variables)."""
+    compiled = field.compiled
+    p = np.atleast_1d(np.asarray(p, dtype=float))
+    axes = [np.linspace(lo, hi, per_axis) for lo, hi in ranges]
+    x = np.array(np.meshgrid(*axes, indexing="ij")).reshape(field.dim, -1)
+    span = np.array([hi - lo for lo, hi in ranges])
+    lo = np.array([a for a, _ in ranges]) - 0.5 * span
+    hi = np.array([b for _, b in ranges]) + 0.5 * span
+    with np.errstate(all="ignore"):
+        for _ in range(40):
+            jac = np.moveaxis(compiled.jac(x, p), -1, 0)
+            ok = np.isfinite(jac).all(axis=(1, 2)) & (np.abs(np.linalg.det(jac)) > 1e-300)
+            step = np.zeros_like(x)
+            step[:, ok] = np.linalg.solve(jac[ok], compiled.f(x, p).T[ok][..., None])[..., 0].T
+            # Damped so a seed far from any root cannot leap out of the ranges in one step.
+            step *= np.minimum(1.0, 0.25 * np.min(span[:, None] / np.maximum(np.abs(step), 1e-300), axis=0))
+            x = np.clip(x - step, lo[:, None], hi[:, None])
+        residual = np.max(np.abs(compiled.f(x, p)), axis=0)
+    found: list[np.ndarray] = []
+    for k in np.nonzero(np.isfinite(residual) & (residual < 1e-9))[0]:
+        y = x[:, k]
+        inside = all(a - 1e-9 * s <= v <= b + 1e-9 * s for v, (a, b), s in zip(y, ranges, span))
+        if inside and all(np.max(np.abs(y - z) / span) > 1e-6 for z in found):
+            found.append(y)
+    return sorted(found, key=lambda x: tuple(x))

@@ -10,11 +10,13 @@ the model. sympy gives f and its Jacobian exactly; both are compiled to NumPy.
 from __future__ import annotations
 
 import ast
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import sympy
 
+from bp_core.dynamics.compiled_field import CompiledField
 from bp_core.errors import ModelUseError, close_matches
 from bp_core.integration.diff_equation import DiffEquation
 from bp_core.integration.sympy_tools import SympyRender
@@ -59,18 +61,23 @@ class VectorField:
         Values of model parameters replacing the model's own.
     free : list of str
         Parameters left symbolic (the ones a bifurcation analysis varies).
+    max_dim : int or None
+        Most variables accepted (phase planes draw two; continuation takes any number).
     """
 
     def __init__(self, model: NeuType, variables: list[str], fixed: dict | None = None,
-                 pars_update: dict | None = None, free: list[str] = ()):
+                 pars_update: dict | None = None, free: list[str] = (), max_dim: int | None = 2):
         equations = model_equations(model)
         for var in variables:
             if var not in equations:
                 raise ModelUseError(f"{var!r} is not a variable of model {model.name!r} with a differential "
                                     f"equation.{close_matches(var, equations) if equations else ''}")
-        if not 1 <= len(variables) <= 2:
-            raise ModelUseError(f"phase plane and bifurcation analysis handle one or two variables, got "
-                                f"{len(variables)} ({', '.join(variables)}); fix the others with fixed_vars.")
+        if not variables:
+            raise ModelUseError("analysis needs at least one dynamical variable.")
+        if max_dim is not None and len(variables) > max_dim:
+            raise ModelUseError(f"a phase plane has one or two variables, got {len(variables)} "
+                                f"({', '.join(variables)}); fix the others with fixed_vars, or use "
+                                f"BifurcationAnalyzer, which takes any number.")
         self.model = model
         self.variables = list(variables)
         self.free = list(free)
@@ -92,6 +99,11 @@ class VectorField:
         self._f = sympy.lambdify(args, self.exprs, "numpy")
         self._jac = sympy.lambdify(args, self.jacobian_exprs, "numpy")
         self._dfdp = sympy.lambdify(args, self.par_derivative_exprs, "numpy") if self.free else None
+
+    @cached_property
+    def compiled(self) -> CompiledField:
+        """The same field compiled with numba, for continuation."""
+        return CompiledField(self.exprs, self.symbols, self.free_symbols)
 
     @property
     def dim(self) -> int:

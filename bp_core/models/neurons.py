@@ -11,7 +11,8 @@ import numpy as np
 
 import bp_core as bp
 
-__all__ = ["get_HH", "get_LIF", "get_Izhikevich", "get_FitzHughNagumo", "get_WangBuzsaki", "wang_buzsaki_gates"]
+__all__ = ["get_HH", "get_LIF", "get_Izhikevich", "get_FitzHughNagumo", "get_WangBuzsaki", "wang_buzsaki_gates",
+           "get_MorrisLecar", "MORRIS_LECAR_SETS"]
 
 
 def get_HH(V_th: float = 20., C: float = 1.0, E_Na: float = 50., g_Na: float = 120., E_K: float = -77.,
@@ -193,6 +194,52 @@ def get_FitzHughNagumo(a: float = 0.7, b: float = 0.8, tau: float = 12.5, Vth: f
         ST['input'] = 0.
 
     return bp.NeuType(name='FitzHugh_Nagumo', ST=state, steps=update, mode='vector')
+
+
+#: Rinzel & Ermentrout (1998) parameter sets of the Morris-Lecar model: a Hopf (class II) and a SNIC (class I) onset.
+MORRIS_LECAR_SETS = {
+    "hopf": dict(g_Ca=4.4, V3=2., V4=30., phi=0.04),
+    "snic": dict(g_Ca=4.0, V3=12., V4=17.4, phi=1. / 15.),
+}
+
+
+def get_MorrisLecar(C: float = 20., g_Ca: float = 4.4, g_K: float = 8., g_Leak: float = 2., E_Ca: float = 120.,
+                    E_K: float = -84., E_Leak: float = -60., V1: float = -1.2, V2: float = 18., V3: float = 2.,
+                    V4: float = 30., phi: float = 0.04, V_th: float = 0., method: str = 'rk4') -> bp.NeuType:
+    """The Morris-Lecar neuron (Morris & Lecar 1981), vector mode, with Rinzel & Ermentrout's (1998) Hopf set
+    as defaults (``MORRIS_LECAR_SETS`` holds both of their sets).
+
+    .. math::
+
+        C \\frac{dV}{dt} = I - g_L (V - E_L) - g_{Ca} m_\\infty(V) (V - E_{Ca}) - g_K w (V - E_K), \\qquad
+        \\frac{dw}{dt} = \\phi \\frac{w_\\infty(V) - w}{\\tau_w(V)}
+
+    with :math:`m_\\infty = (1 + \\tanh((V - V_1)/V_2))/2`, :math:`w_\\infty = (1 + \\tanh((V - V_3)/V_4))/2`,
+    :math:`\\tau_w = 1/\\cosh((V - V_3)/(2 V_4))` (mV, ms, uA/cm^2, mS/cm^2).
+    """
+    state = bp.types.NeuState({'V': -60., 'w': 0.015, 'spike': 0., 'input': 0.})
+
+    @bp.integrate(method=method)
+    def int_w(w, t, V):
+        w_inf = 0.5 * (1 + np.tanh((V - V3) / V4))
+        tau_w = 1 / np.cosh((V - V3) / (2 * V4))
+        return phi * (w_inf - w) / tau_w
+
+    @bp.integrate(method=method)
+    def int_V(V, t, w, Iext):
+        m_inf = 0.5 * (1 + np.tanh((V - V1) / V2))
+        I_ion = g_Leak * (V - E_Leak) + g_Ca * m_inf * (V - E_Ca) + g_K * w * (V - E_K)
+        return (Iext - I_ion) / C
+
+    def update(ST, _t):
+        w = int_w(ST['w'], _t, ST['V'])
+        V = int_V(ST['V'], _t, ST['w'], ST['input'])
+        ST['spike'] = np.logical_and(ST['V'] < V_th, V >= V_th)
+        ST['V'] = V
+        ST['w'] = w
+        ST['input'] = 0.
+
+    return bp.NeuType(name='MorrisLecar', ST=state, steps=update, mode='vector')
 
 
 def get_WangBuzsaki(V_th: float = 0., C: float = 1.0, g_Leak: float = 0.1, E_Leak: float = -65., g_Na: float = 35.,

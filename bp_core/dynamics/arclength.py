@@ -1,0 +1,202 @@
+"""Pseudo-arclength continuation of the solution curve of ``F(u) = 0``, ``F: R^N -> R^(N-1)``.
+
+One driver serves every curve bp_core follows (equilibria, periodic orbits, fold and
+Hopf curves): a problem gives its residual, Jacobian (dense or sparse), the inner
+product the step is measured in, and test functions whose sign changes mark special
+points. Each special point is located by the Illinois variant of regula falsi on the
+step length and inserted into the curve, so the curve passes through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import splu
+
+__all__ = ["ContinuationProblem", "Settings", "Curve", "Event", "trace", "correct"]
+
+
+class ContinuationProblem(Protocol):
+    """What the driver needs of a curve's defining system."""
+
+    weights: np.ndarray           # inner product <a, b> = sum(weights * a * b)
+    test_names: tuple[str, ...]   # one name per test function
+
+    def residual(self, u: np.ndarray) -> np.ndarray: ...
+
+    def jacobian(self, u: np.ndarray): ...
+
+    def tests(self, u: np.ndarray, t: np.ndarray) -> np.ndarray: ...
+
+    def accept(self, u: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def stop(self, u: np.ndarray, t: np.ndarray) -> str | None: ...
+
+    def context(self) -> object: ...
+
+
+@dataclass
+class Settings:
+    """Step control: step lengths in the problem's inner product, Newton's tolerance and budget."""
+
+    ds: float = 0.01
+    ds_min: float = 1e-7
+    ds_max: float = 0.05
+    max_steps: int = 2000
+    tol: float = 1e-10
+    max_newton: int = 8
+    locate: bool = True
+
+
+@dataclass
+class Event:
+    """A special point found on the curve: the test that changed sign and the index of the point."""
+
+    name: str
+    index: int
+
+
+@dataclass
+class Curve:
+    """The points of a traced curve, their tangents and test values, its events and why it ended."""
+
+    points: list[np.ndarray]
+    tangents: list[np.ndarray]
+    tests: np.ndarray
+    events: list[Event] = field(default_factory=list)
+    stopped: str = ""
+    contexts: list = field(default_factory=list)
+
+
+class _Solver:
+    """Newton's method on the bordered system [F(z); <t, z - z0> - s] = 0."""
+
+    def __init__(self, problem: ContinuationProblem, settings: Settings):
+        self.problem, self.settings = problem, settings
+
+    def _factor(self, z: np.ndarray, row: np.ndarray):
+        jac = self.problem.jacobian(z)
+        if sparse.issparse(jac):
+            lu = splu(sparse.vstack([jac, sparse.csr_matrix(row[None, :])]).tocsc())
+            return lu.solve
+        matrix = np.vstack([jac, row[None, :]])
+        return lambda rhs: np.linalg.solve(matrix, rhs)
+
+    def correct(self, u0: np.ndarray, t0: np.ndarray, s: float) -> np.ndarray | None:
+        """The point of the curve at arclength ``s`` from ``u0`` along ``t0`` (None if Newton fails)."""
+        w = self.problem.weights
+        row = w * t0
+        z = u0 + s * t0
+        for _ in range(self.settings.max_newton):
+            rhs = np.append(self.problem.residual(z), np.dot(row, z - u0) - s)
+            if not np.all(np.isfinite(rhs)):
+                return None
+            try:
+                delta = self._factor(z, row)(rhs)
+            except (np.linalg.LinAlgError, RuntimeError):
+                return None
+            z = z - delta
+            if np.max(np.abs(delta)) <= self.settings.tol * (1.0 + np.max(np.abs(z))):
+                if np.max(np.abs(self.problem.residual(z))) < 1e-6:
+                    return z
+        return None
+
+    def tangent(self, u: np.ndarray, previous: np.ndarray) -> np.ndarray:
+        """Unit tangent at ``u``, oriented along ``previous``."""
+        w = self.problem.weights
+        rhs = np.zeros(u.size)
+        rhs[-1] = 1.0
+        t = self._factor(u, w * previous)(rhs)
+        t /= np.sqrt(np.dot(w * t, t))
+        return t if np.dot(w * t, previous) >= 0 else -t
+
+
+def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings: Settings) -> Curve:
+    """Follow the curve from ``u0`` in direction ``t0`` until the problem says stop or steps run out.
+
+    ``u0`` must satisfy ``F(u0) = 0``; ``t0`` is a first guess of the tangent there.
+    """
+    solver = _Solver(problem, settings)
+    w = problem.weights
+    t0 = t0 / np.sqrt(np.dot(w * t0, t0))
+    t = solver.tangent(u0, t0)
+    u = u0
+    points, tangents, tests, contexts = [u], [t], [problem.tests(u, t)], [problem.context()]
+    events: list[Event] = []
+    h = settings.ds
+    stopped = "the step budget ran out"
+    while len(points) < settings.max_steps:
+        z = solver.correct(u, t, h)
+        tz = solver.tangent(z, t) if z is not None else None
+        if z is None or np.dot(w * tz, t) < 0.8:  # a sharp turn may be a jump to another curve
+            h /= 2
+            if h < settings.ds_min:
+                stopped = "no convergence even with the smallest step"
+                break
+            continue
+        value = problem.tests(z, tz)
+        changed = np.nonzero(np.sign(value) * np.sign(tests[-1]) < 0)[0]
+        for k in sorted(changed, key=lambda k: _root_fraction(tests[-1][k], value[k])):
+            located = _locate(solver, problem, u, t, h, k, tests[-1][k], value[k]) if settings.locate else None
+            if located is not None:
+                points.append(located[0])
+                tangents.append(located[1])
+                tests.append(problem.tests(*located))
+                contexts.append(problem.context())
+                events.append(Event(problem.test_names[k], len(points) - 1))
+        z, tz = problem.accept(z, tz)
+        u, t = z, tz
+        points.append(u)
+        tangents.append(t)
+        tests.append(value)
+        contexts.append(problem.context())
+        reason = problem.stop(u, t)
+        if reason:
+            stopped = reason
+            break
+        h = min(h * 1.3, settings.ds_max)
+    return Curve(points, tangents, np.array(tests), events, stopped, contexts)
+
+
+def correct(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, s: float,
+            settings: Settings) -> np.ndarray | None:
+    """One Newton correction: the solution with ``<t0, u - u0> = s`` (None if Newton fails)."""
+    return _Solver(problem, settings).correct(u0, t0, s)
+
+
+def _root_fraction(a: float, b: float) -> float:
+    return a / (a - b)
+
+
+def _locate(solver: _Solver, problem: ContinuationProblem, u: np.ndarray, t: np.ndarray, h: float, k: int,
+            ga: float, gb: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where test ``k`` vanishes between ``u`` (step 0) and the point at step ``h`` (Illinois method)."""
+    a, b = 0.0, h
+    side = 0
+    best = None
+    for _ in range(30):
+        s = b - gb * (b - a) / (gb - ga)
+        z = solver.correct(u, t, s)
+        if z is None:
+            return best
+        tz = solver.tangent(z, t)
+        g = problem.tests(z, tz)[k]
+        best = (z, tz)
+        if abs(b - a) < 1e-12 * h or g == 0.0:
+            break
+        if np.sign(g) == np.sign(gb):
+            b, gb = s, g
+            if side == -1:
+                ga /= 2
+            side = -1
+        else:
+            a, ga = s, g
+            if side == 1:
+                gb /= 2
+            side = 1
+        if abs(b - a) < 1e-10 * max(h, 1e-300):
+            break
+    return best

@@ -1,0 +1,264 @@
+"""Orthogonal collocation of periodic orbits, as AUTO and MatCont discretise them.
+
+The orbit ``u(tau)``, ``tau`` in [0, 1], with ``du/dtau = T f(u; p)``, is a piecewise polynomial of
+degree ``m`` on a mesh of ``N`` intervals, held by its values at ``m + 1`` equally spaced nodes per
+interval (neighbouring intervals share their end nodes). The differential equation holds at the
+``m`` Gauss-Legendre points of each interval; ``u(0) = u(1)``; and the integral phase condition
+``int (u - u_ref) . u_ref' dtau = 0`` fixes the orbit's phase. The Jacobian is sparse (one block per
+interval plus three bordering rows) and is factorised by scipy's SuperLU.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from scipy import sparse
+from scipy.special import roots_legendre
+
+__all__ = ["Mesh", "Collocation"]
+
+
+def _lagrange(nodes: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values and derivatives of the Lagrange basis of ``nodes`` at the points ``at``: (len(at), len(nodes))."""
+    m = nodes.size
+    values = np.ones((at.size, m))
+    derivatives = np.zeros((at.size, m))
+    for i in range(m):
+        others = [j for j in range(m) if j != i]
+        denominator = np.prod(nodes[i] - nodes[others])
+        for j in others:
+            values[:, i] *= (at - nodes[j])
+        for j in others:
+            term = np.ones(at.size)
+            for k in others:
+                if k != j:
+                    term *= at - nodes[k]
+            derivatives[:, i] += term
+        values[:, i] /= denominator
+        derivatives[:, i] /= denominator
+    return values, derivatives
+
+
+@dataclass(frozen=True)
+class Mesh:
+    """A mesh of ``[0, 1]``: ``edges`` (N + 1 increasing values from 0 to 1) and ``m`` collocation points."""
+
+    edges: np.ndarray
+    m: int
+
+    @property
+    def intervals(self) -> int:
+        return self.edges.size - 1
+
+    @property
+    def widths(self) -> np.ndarray:
+        return np.diff(self.edges)
+
+    @property
+    def nodes(self) -> np.ndarray:
+        """Times of all N m + 1 nodes."""
+        local = np.arange(self.m) / self.m
+        inner = (self.edges[:-1, None] + self.widths[:, None] * local[None, :]).ravel()
+        return np.append(inner, 1.0)
+
+    @classmethod
+    def uniform(cls, intervals: int, m: int) -> "Mesh":
+        return cls(np.linspace(0.0, 1.0, intervals + 1), m)
+
+
+class Collocation:
+    """Residual, sparse Jacobian and Floquet multipliers of the collocation equations on one mesh.
+
+    The unknown vector holds the node values (N m + 1 rows of ``dim``, row-major), then ``T``,
+    then the parameter. States are scaled by ``span`` (so every component is of order one), ``T``
+    by ``period_scale`` and the parameter by ``par_span``.
+    """
+
+    def __init__(self, mesh: Mesh, dim: int, span: np.ndarray, period_scale: float, par_span: float):
+        self.mesh, self.dim = mesh, dim
+        self.span = np.asarray(span, dtype=float)
+        self.period_scale, self.par_span = float(period_scale), float(par_span)
+        m = mesh.m
+        reference = np.arange(m + 1) / m
+        gauss = (roots_legendre(m)[0] + 1) / 2
+        self.basis, self.basis_derivative = _lagrange(reference, gauss)        # (m, m+1)
+        weights_q = roots_legendre(m)[1] / 2
+        # Node quadrature: integrate the interpolating polynomial with the Gauss rule.
+        self.node_weights_local = weights_q @ self.basis                       # (m+1,)
+        self.node_index = np.arange(mesh.intervals)[:, None] * m + np.arange(m + 1)[None, :]
+        self.n_nodes = mesh.intervals * m + 1
+
+    @property
+    def size(self) -> int:
+        """Length of the unknown vector."""
+        return self.n_nodes * self.dim + 2
+
+    @cached_property
+    def node_weights(self) -> np.ndarray:
+        """Quadrature weight of every node on [0, 1] (they sum to 1)."""
+        w = np.zeros(self.n_nodes)
+        np.add.at(w, self.node_index, self.mesh.widths[:, None] * self.node_weights_local[None, :])
+        return w
+
+    @cached_property
+    def weights(self) -> np.ndarray:
+        """The inner product of the continuation: the integral of the scaled orbit, plus T and p."""
+        return np.concatenate([np.repeat(self.node_weights, self.dim), [1.0, 1.0]])
+
+    # -- packing ---------------------------------------------------------------------------------
+
+    def pack(self, nodes: np.ndarray, period: float, par: float) -> np.ndarray:
+        """Scaled unknown vector of node values (n_nodes, dim), period and parameter."""
+        return np.concatenate([(nodes / self.span).ravel(), [period / self.period_scale, par / self.par_span]])
+
+    def unpack(self, u: np.ndarray) -> tuple[np.ndarray, float, float]:
+        """Node values (n_nodes, dim), period and parameter of ``u``."""
+        nodes = u[:-2].reshape(self.n_nodes, self.dim) * self.span
+        return nodes, float(u[-2] * self.period_scale), float(u[-1] * self.par_span)
+
+    def at_collocation_points(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Orbit and its tau-derivative at every Gauss point: two arrays (N, m, dim)."""
+        local = nodes[self.node_index]                                         # (N, m+1, dim)
+        z = np.einsum("ki,jid->jkd", self.basis, local)
+        dz = np.einsum("ki,jid->jkd", self.basis_derivative, local) / self.mesh.widths[:, None, None]
+        return z, dz
+
+    # -- equations -------------------------------------------------------------------------------
+
+    def residual(self, u: np.ndarray, field, p: np.ndarray, index: int, reference: np.ndarray,
+                 reference_derivative: np.ndarray) -> np.ndarray:
+        """Collocation, periodicity and phase equations (scaled like the states)."""
+        nodes, period, par = self.unpack(u)
+        q = p.copy()
+        q[index] = par
+        z, dz = self.at_collocation_points(nodes)
+        n_int, m, d = z.shape
+        f = field.f(z.reshape(-1, d).T, q).T.reshape(n_int, m, d)
+        colloc = ((dz - period * f) / self.span).ravel()
+        periodic = (nodes[0] - nodes[-1]) / self.span
+        phase = np.sum(self.node_weights[:, None] * ((nodes - reference) / self.span) *
+                       (reference_derivative / self.span))
+        return np.concatenate([colloc, periodic, [phase]])
+
+    @cached_property
+    def _pattern(self) -> tuple[np.ndarray, np.ndarray]:
+        n_int, m, d = self.mesh.intervals, self.mesh.m, self.dim
+        rows = ((np.arange(n_int)[:, None, None, None, None] * m + np.arange(m)[None, :, None, None, None]) * d +
+                np.arange(d)[None, None, None, :, None])
+        cols = self.node_index[:, None, :, None, None] * d + np.arange(d)[None, None, None, None, :]
+        shape = (n_int, m, m + 1, d, d)
+        return np.broadcast_to(rows, shape).ravel(), np.broadcast_to(cols, shape).ravel()
+
+    def blocks(self, nodes: np.ndarray, period: float, q: np.ndarray, field) -> tuple[np.ndarray, np.ndarray]:
+        """Unscaled derivative blocks of the collocation equations, (N, m, m+1, dim, dim), and f at the points."""
+        z, _ = self.at_collocation_points(nodes)
+        n_int, m, d = z.shape
+        points = z.reshape(-1, d).T
+        jac = np.moveaxis(field.jac(points, q), -1, 0).reshape(n_int, m, d, d)
+        eye = np.eye(d)
+        blocks = (self.basis_derivative[None, :, :, None, None] / self.mesh.widths[:, None, None, None, None] *
+                  eye[None, None, None] -
+                  period * self.basis[None, :, :, None, None] * jac[:, :, None, :, :])
+        return blocks, points
+
+    def jacobian(self, u: np.ndarray, field, p: np.ndarray, index: int, reference_derivative: np.ndarray):
+        """Sparse Jacobian of :meth:`residual` with respect to the scaled unknowns."""
+        nodes, period, par = self.unpack(u)
+        q = p.copy()
+        q[index] = par
+        blocks, points = self.blocks(nodes, period, q, field)
+        n_int, m, d = self.mesh.intervals, self.mesh.m, self.dim
+        scaled = blocks / self.span[None, None, None, :, None] * self.span[None, None, None, None, :]
+        rows, cols = self._pattern
+        f = field.f(points, q).T                                                # (N m, d)
+        dfdp = field.dfdp(points, q)[:, index, :].T
+        n_rows_colloc = n_int * m * d
+        n_x = self.n_nodes * d
+        colloc_rows = np.arange(n_rows_colloc)
+        t_col = (-f / self.span).ravel() * self.period_scale
+        p_col = (-period * dfdp / self.span).ravel() * self.par_span
+        per_rows = n_rows_colloc + np.arange(d)
+        phase_row = n_rows_colloc + d
+        phase = (np.repeat(self.node_weights, d) * (reference_derivative / self.span).ravel())
+        data = np.concatenate([scaled.ravel(), t_col, p_col, np.ones(d), -np.ones(d), phase])
+        all_rows = np.concatenate([rows, colloc_rows, colloc_rows, per_rows, per_rows,
+                                   np.full(n_x, phase_row)])
+        all_cols = np.concatenate([cols, np.full(n_rows_colloc, n_x), np.full(n_rows_colloc, n_x + 1),
+                                   np.arange(d), n_x - d + np.arange(d), np.arange(n_x)])
+        return sparse.csr_matrix((data, (all_rows, all_cols)), shape=(n_rows_colloc + d + 1, n_x + 2))
+
+    def trace_integral(self, u: np.ndarray, field, p: np.ndarray, index: int) -> float:
+        """``int_0^T trace J dt`` by the Gauss rule: the log of the product of all Floquet multipliers."""
+        nodes, period, par = self.unpack(u)
+        q = p.copy()
+        q[index] = par
+        z, _ = self.at_collocation_points(nodes)
+        n_int, m, d = z.shape
+        jac = field.jac(z.reshape(-1, d).T, q)
+        traces = np.einsum("iik->k", jac).reshape(n_int, m)
+        gauss_weights = roots_legendre(m)[1] / 2
+        return float(period * np.sum(self.mesh.widths[:, None] * gauss_weights[None, :] * traces))
+
+    def monodromy(self, u: np.ndarray, field, p: np.ndarray, index: int) -> np.ndarray:
+        """The monodromy matrix, by condensing each interval's linearised collocation equations."""
+        nodes, period, par = self.unpack(u)
+        q = p.copy()
+        q[index] = par
+        blocks, _ = self.blocks(nodes, period, q, field)
+        n_int, m, d = self.mesh.intervals, self.mesh.m, self.dim
+        a = blocks.transpose(0, 1, 3, 2, 4).reshape(n_int, m * d, (m + 1) * d)
+        transfer = -np.linalg.solve(a[:, :, d:], a[:, :, :d])[:, -d:, :]      # end node from start node
+        result = np.eye(d)
+        for step in transfer:
+            result = step @ result
+        return result
+
+    # -- interpolation and mesh adaptation -------------------------------------------------------
+
+    def evaluate(self, nodes: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """The piecewise polynomial at ``times`` in [0, 1]: (len(times), dim)."""
+        times = np.clip(np.asarray(times, dtype=float), 0.0, 1.0)
+        j = np.clip(np.searchsorted(self.mesh.edges, times, side="right") - 1, 0, self.mesh.intervals - 1)
+        s = (times - self.mesh.edges[j]) / self.mesh.widths[j]
+        values, _ = _lagrange(np.arange(self.mesh.m + 1) / self.mesh.m, s)
+        return np.einsum("ti,tid->td", values, nodes[self.node_index[j]])
+
+    def adapted_mesh(self, nodes: np.ndarray) -> Mesh:
+        """A mesh equidistributing ``|u^(m+1)|^(1/(m+1))``, estimated from each interval's m-th derivative."""
+        m = self.mesh.m
+        signs = np.array([(-1) ** (m - i) * _binomial(m, i) for i in range(m + 1)])
+        local = nodes[self.node_index] / self.span                              # (N, m+1, d)
+        h = self.mesh.widths
+        derivative = np.einsum("i,jid->jd", signs, local) / (h[:, None] / m) ** m  # m-th derivative per interval
+        # (m+1)-th derivative: difference of neighbouring m-th derivatives over the mean width (periodic).
+        nxt = np.roll(derivative, -1, axis=0)
+        prv = np.roll(derivative, 1, axis=0)
+        higher = (np.linalg.norm(nxt - derivative, axis=1) / (0.5 * (h + np.roll(h, -1))) +
+                  np.linalg.norm(derivative - prv, axis=1) / (0.5 * (h + np.roll(h, 1)))) / 2
+        density = np.maximum(higher, 1e-12) ** (1.0 / (m + 1))
+        density = np.maximum(density, 1e-3 * density.max())
+        cumulative = np.concatenate([[0.0], np.cumsum(density * h)])
+        targets = np.linspace(0.0, cumulative[-1], self.mesh.intervals + 1)
+        edges = np.interp(targets, cumulative, self.mesh.edges)
+        edges[0], edges[-1] = 0.0, 1.0
+        return Mesh(edges, m)
+
+    def remesh(self, u: np.ndarray, mesh: Mesh) -> tuple["Collocation", np.ndarray]:
+        """The same orbit (and T, p) as an unknown vector on ``mesh``."""
+        nodes, period, par = self.unpack(u)
+        other = Collocation(mesh, self.dim, self.span, self.period_scale, self.par_span)
+        return other, other.pack(self.evaluate(nodes, mesh.nodes), period, par)
+
+    def remesh_vector(self, v: np.ndarray, other: "Collocation") -> np.ndarray:
+        """A tangent vector carried onto ``other``'s mesh (its node part interpolated)."""
+        nodes = v[:-2].reshape(self.n_nodes, self.dim)
+        moved = self.evaluate(nodes, other.mesh.nodes)
+        return np.concatenate([moved.ravel(), v[-2:]])
+
+
+def _binomial(n: int, k: int) -> int:
+    from math import comb
+
+    return comb(n, k)

@@ -76,8 +76,12 @@ class _Solver:
 
     def __init__(self, problem: ContinuationProblem, settings: Settings):
         self.problem, self.settings = problem, settings
+        self.last_solve = None  # the factorisation of Newton's last iteration
 
     def _factor(self, z: np.ndarray, row: np.ndarray):
+        bordered = getattr(self.problem, "bordered", None)
+        if bordered is not None:  # the problem builds the bordered sparse matrix itself, in CSC order
+            return splu(bordered(z, row)).solve
         jac = self.problem.jacobian(z)
         if sparse.issparse(jac):
             lu = splu(sparse.vstack([jac, sparse.csr_matrix(row[None, :])]).tocsc())
@@ -90,26 +94,36 @@ class _Solver:
         w = self.problem.weights
         row = w * t0
         z = u0 + s * t0
+        solve, last = None, np.inf
         for _ in range(self.settings.max_newton):
             rhs = np.append(self.problem.residual(z), np.dot(row, z - u0) - s)
             if not np.all(np.isfinite(rhs)):
                 return None
             try:
-                delta = self._factor(z, row)(rhs)
+                solve = solve or self._factor(z, row)
+                delta = solve(rhs)
+                size = np.max(np.abs(delta))
+                if size > 0.25 * last:  # the chord step converges too slowly: factor afresh
+                    solve = self._factor(z, row)
+                    delta = solve(rhs)
+                    size = np.max(np.abs(delta))
             except (np.linalg.LinAlgError, RuntimeError):
                 return None
+            last = size
             z = z - delta
             if np.max(np.abs(delta)) <= self.settings.tol * (1.0 + np.max(np.abs(z))):
                 if np.max(np.abs(self.problem.residual(z))) < 1e-6:
+                    self.last_solve = solve
                     return z
         return None
 
-    def tangent(self, u: np.ndarray, previous: np.ndarray) -> np.ndarray:
-        """Unit tangent at ``u``, oriented along ``previous``."""
+    def tangent(self, u: np.ndarray, previous: np.ndarray, solve=None) -> np.ndarray:
+        """Unit tangent at ``u``, oriented along ``previous``; ``solve``: a factorisation of the bordered
+        Jacobian near ``u`` to use instead of a new one (its bordering row must be ``previous``)."""
         w = self.problem.weights
         rhs = np.zeros(u.size)
         rhs[-1] = 1.0
-        t = self._factor(u, w * previous)(rhs)
+        t = (solve or self._factor(u, w * previous))(rhs)
         t /= np.sqrt(np.dot(w * t, t))
         return t if np.dot(w * t, previous) >= 0 else -t
 
@@ -130,7 +144,8 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
     stopped = "the step budget ran out"
     while len(points) < settings.max_steps:
         z = solver.correct(u, t, h)
-        tz = solver.tangent(z, t) if z is not None else None
+        # The tangent from Newton's last factorisation, a step behind at most: exact enough to predict.
+        tz = solver.tangent(z, t, solver.last_solve) if z is not None else None
         if z is None or np.dot(w * tz, t) < 0.8:  # a sharp turn may be a jump to another curve
             h /= 2
             if h < settings.ds_min:
@@ -139,6 +154,12 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
             continue
         value = problem.tests(z, tz)
         changed = np.nonzero(np.sign(value) * np.sign(tests[-1]) < 0)[0]
+        if changed.size:  # decide on exact tangents, here and at the point before
+            t = tangents[-1] = solver.tangent(u, t)
+            tests[-1] = problem.tests(u, t)
+            tz = solver.tangent(z, t)
+            value = problem.tests(z, tz)
+            changed = np.nonzero(np.sign(value) * np.sign(tests[-1]) < 0)[0]
         for k in sorted(changed, key=lambda k: _root_fraction(tests[-1][k], value[k])):
             located = _locate(solver, problem, u, t, h, k, tests[-1][k], value[k]) if settings.locate else None
             if located is not None:

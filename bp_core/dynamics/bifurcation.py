@@ -3,14 +3,16 @@ limit-cycle extent past a Hopf point, and fold/Hopf curves in a parameter plane.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
 from bp_core.dynamics.continuation import continue_branch
-from bp_core.dynamics.diagram import Branch, SpecialPoint
+from bp_core.dynamics.codim2 import continue_codim2
+from bp_core.dynamics.cycles import CycleSettings, cycles_from_hopf, cycles_from_orbit
+from bp_core.dynamics.diagram import Branch, Codim2Curve, CycleBranch, SpecialPoint, polyline_distance
 from bp_core.dynamics.fixed_points import find_fixed_points
 from bp_core.dynamics.trajectory import Trajectory, detect_limit_cycle
 from bp_core.dynamics.vector_field import VectorField, check_range
@@ -22,21 +24,30 @@ __all__ = ["BifurcationAnalyzer", "LimitCycleEnvelope", "Codim2Curves"]
 
 @dataclass
 class LimitCycleEnvelope:
-    """Minimum and maximum of each variable on the limit cycle, at each parameter value where one exists."""
+    """Minimum, maximum and period of the periodic orbits at each computed parameter value, and
+    whether each orbit is stable."""
 
     par: np.ndarray
     minimum: dict[str, np.ndarray]
     maximum: dict[str, np.ndarray]
     period: np.ndarray
+    stable: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
 
 @dataclass
 class Codim2Curves:
-    """Fold and Hopf points in the plane of two parameters: arrays of shape (n, 2)."""
+    """Fold and Hopf curves in the plane of two parameters: all their points as arrays of shape (n, 2),
+    and the curves themselves with their codimension-2 points."""
 
     pars: tuple[str, str]
     saddle_node: np.ndarray
     hopf: np.ndarray
+    curves: list[Codim2Curve] = field(default_factory=list)
+
+    @property
+    def special(self) -> list[SpecialPoint]:
+        """CP, BT, GH and ZH points of every curve."""
+        return [point for curve in self.curves for point in curve.special]
 
 
 class BifurcationAnalyzer:
@@ -129,72 +140,114 @@ class BifurcationAnalyzer:
                     points.append(point)
         return sorted(points, key=lambda b: b.par[name])
 
-    def limit_cycles(self, others: dict[str, float] | None = None, samples: int = 40) -> LimitCycleEnvelope:
-        """Extent of the limit cycle around unstable fixed points (past a Hopf point), sampled along the parameter.
+    def cycle_branches(self, others: dict[str, float] | None = None,
+                       settings: CycleSettings | None = None) -> list[CycleBranch]:
+        """Branches of periodic orbits born at the Hopf points along the first parameter, by collocation.
 
-        All samples are integrated together as one vectorised system, kicked off their
-        unstable fixed point; a sample counts when its trajectory settles on a periodic orbit.
+        A branch that ends at another Hopf point is not computed again from there.
         """
+        key = ("cycles", tuple(sorted((others or {}).items())), id(settings))
+        if key in self._cache:
+            return self._cache[key]
+        name = self.par_names[0]
+        lo, hi = self.par_ranges[name]
         p = self._par_vector(others)
-        starts, pars = [], []
-        for branch in self.branches(others):
-            unstable = np.array([s in ("unstable focus", "unstable node") for s in branch.stability])
-            if self.field.dim != 2 or not unstable.any():
+        found: list[CycleBranch] = []
+        for hopf in (q for q in self.bifurcation_points(others) if q.label == "H"):
+            value = hopf.par[name]
+            # The branch stops one step past its Hopf point: look at its last points.
+            if any(b.stopped.startswith("the orbit shrank") and np.min(np.abs(b.par[-3:] - value)) < 1e-2 * (hi - lo)
+                   for b in found):
                 continue
-            candidates = np.nonzero(unstable)[0]
-            for k in candidates[np.linspace(0, candidates.size - 1, min(samples, candidates.size)).astype(int)]:
-                starts.append(branch.states[k] + 1e-3 * np.array([b - a for a, b in self.var_ranges.values()]))
-                pars.append(branch.par[k])
-        found = self._settle_on_cycles(np.array(starts).reshape(-1, self.field.dim), np.array(pars), p)
-        order = np.argsort([f[0] for f in found])
-        found = [found[k] for k in order]
-        names = self.field.variables
-        return LimitCycleEnvelope(np.array([f[0] for f in found]),
-                                  {v: np.array([f[1].minimum[v] for f in found]) for v in names},
-                                  {v: np.array([f[1].maximum[v] for f in found]) for v in names},
-                                  np.array([f[1].period for f in found]))
-
-    def _settle_on_cycles(self, starts: np.ndarray, pars: np.ndarray, p: np.ndarray) -> list:
-        found, pending = [], np.arange(len(pars))
-        for duration in (600.0, 4000.0):
-            if pending.size == 0:
-                break
-            n, dim = pending.size, self.field.dim
-            par_rows = np.repeat(p[:, None], n, axis=1)
-            par_rows[0] = pars[pending]
-
-            def rhs(t, y):
-                return self.field.f(y.reshape(dim, n), par_rows).ravel()
-
-            ts = np.linspace(0.0, duration, int(duration * 20) + 1)
-            sol = solve_ivp(rhs, (0.0, duration), starts[pending].T.ravel(), method="DOP853", rtol=1e-7,
-                            atol=1e-9, t_eval=ts)
-            ys = sol.y.reshape(dim, n, -1)
-            still = []
-            for column, index in enumerate(pending):
-                values = {v: ys[k, column] for k, v in enumerate(self.field.variables)}
-                cycle = detect_limit_cycle(Trajectory(sol.t, values), rel_tol=1e-2)
-                if cycle is not None:
-                    found.append((pars[index], cycle))
-                else:
-                    still.append(index)
-            pending = np.array(still, dtype=int)
+            found.append(cycles_from_hopf(self.field, hopf, p, 0, (lo, hi), list(self.var_ranges.values()),
+                                          settings, self.par_names))
+        self._cache[key] = found
         return found
+
+    def cycles_from_simulation(self, value: float, start: dict[str, float] | None = None, duration: float = 2000.,
+                               others: dict[str, float] | None = None, direction: float = 1.0,
+                               settings: CycleSettings | None = None) -> CycleBranch:
+        """The branch of periodic orbits through the cycle a simulation at parameter ``value`` settles on.
+
+        ``start`` is the initial state (default: the middle of the variables' ranges); the last
+        period of a ``duration`` long simulation seeds the continuation, which goes ``direction``.
+        """
+        name = self.par_names[0]
+        lo, hi = self.par_ranges[name]
+        if not lo <= value <= hi:
+            raise ModelUseError(f"{name} = {value!r} is outside its range [{lo}, {hi}].")
+        p = self._par_vector(others)
+        p[0] = value
+        x0 = np.array([(start or {}).get(v, 0.5 * sum(r)) for v, r in self.var_ranges.items()])
+        compiled = self.field.compiled
+        sol = solve_ivp(lambda t, y: compiled.f1(y, p), (0.0, duration), x0, method="LSODA", rtol=1e-9, atol=1e-11,
+                        dense_output=True)
+        ts = np.linspace(0.5 * duration, duration, 20001)
+        values = {v: sol.sol(ts)[k] for k, v in enumerate(self.field.variables)}
+        cycle = detect_limit_cycle(Trajectory(ts, values), rel_tol=1e-3)
+        if cycle is None:
+            raise ModelUseError(f"the simulation at {name} = {value!r} did not settle on a periodic orbit in "
+                                f"{duration} time units; try another start, a longer duration, or a value where the "
+                                f"equilibria are unstable.")
+        times = np.linspace(duration - cycle.period, duration, 2001)
+        states = sol.sol(times).T
+        return cycles_from_orbit(self.field, times, states, p, 0, (lo, hi), list(self.var_ranges.values()),
+                                 direction, settings, self.par_names)
+
+    def special_points(self, others: dict[str, float] | None = None) -> list[SpecialPoint]:
+        """Every special point of the diagram: LP and H of the equilibria, LPC, PD, NS, HOM and SNIC of the cycles."""
+        name = self.par_names[0]
+        points = list(self.bifurcation_points(others))
+        for branch in self.cycle_branches(others):
+            points += branch.special
+        return sorted(points, key=lambda q: q.par[name])
+
+    def limit_cycles(self, others: dict[str, float] | None = None, samples: int | None = None) -> LimitCycleEnvelope:
+        """Extremes and period of the periodic orbits along the first parameter, stable and unstable,
+        from the cycle branches (``samples`` is accepted for compatibility)."""
+        branches = self.cycle_branches(others)
+        names = self.field.variables
+        if not branches:
+            empty = np.zeros(0)
+            return LimitCycleEnvelope(empty, {v: empty for v in names}, {v: empty for v in names}, empty,
+                                      np.zeros(0, bool))
+        return LimitCycleEnvelope(np.concatenate([b.par for b in branches]),
+                                  {v: np.concatenate([b.minimum[v] for b in branches]) for v in names},
+                                  {v: np.concatenate([b.maximum[v] for b in branches]) for v in names},
+                                  np.concatenate([b.period for b in branches]),
+                                  np.concatenate([b.stable for b in branches]))
 
     # -- codimension 2 ------------------------------------------------------------------------
 
-    def codim2_curves(self) -> Codim2Curves:
-        """Fold and Hopf points of the first parameter, for the second parameter on a grid of ``par_resolution``."""
+    def codim2_curves(self, seeds: int = 3) -> Codim2Curves:
+        """Fold and Hopf curves in the plane of the two parameters, by continuation of their defining systems.
+
+        Curves start from the folds and Hopf points found along the first parameter with the
+        second held at ``seeds`` values across its range.
+        """
         if len(self.par_names) != 2:
             raise ModelUseError("codimension-2 curves need two target parameters.")
+        if "codim2" in self._cache:
+            return self._cache["codim2"]
         first, second = self.par_names
-        lo, hi = self.par_ranges[second]
-        folds, hopfs = [], []
-        for value in np.arange(lo, hi + self.par_resolution / 2, self.par_resolution):
+        ranges = [self.par_ranges[first], self.par_ranges[second]]
+        scale = np.array([b - a for a, b in ranges])
+        step = min(0.05, self.par_resolution / min(scale))
+        curves: list[Codim2Curve] = []
+        for value in np.linspace(*ranges[1], seeds + 2)[1:-1]:
             for point in self.bifurcation_points({second: value}, seeds=3, grid=7):
-                pair = (point.par[first], point.par[second])
-                (folds if point.kind == "saddle-node" else hopfs).append(pair)
-        return Codim2Curves((first, second), np.array(folds).reshape(-1, 2), np.array(hopfs).reshape(-1, 2))
+                here = np.array([point.par[first], point.par[second]])
+                if any(c.label == point.label and polyline_distance(c.values / scale, here / scale) < 2 * step
+                       for c in curves):
+                    continue
+                curves.append(continue_codim2(self.field, point, self.par_names, self._par_vector({second: value}),
+                                              ranges, list(self.var_ranges.values()), max_step=step))
+        folds = [c.values for c in curves if c.label == "LP"]
+        hopfs = [c.values for c in curves if c.label == "H"]
+        result = Codim2Curves((first, second), np.concatenate(folds) if folds else np.zeros((0, 2)),
+                              np.concatenate(hopfs) if hopfs else np.zeros((0, 2)), curves)
+        self._cache["codim2"] = result
+        return result
 
     def _par_vector(self, others: dict[str, float] | None) -> np.ndarray:
         others = others or {}
@@ -227,3 +280,4 @@ def _join(backward: Branch, forward: Branch) -> Branch:
                   backward.stability[::-1] + forward.stability[1:],
                   np.concatenate([backward.eigenvalues[::-1], forward.eigenvalues[1:]]),
                   backward.special[::-1] + forward.special, f"{backward.stopped}; {forward.stopped}")
+

@@ -163,31 +163,58 @@ class Collocation:
                   period * self.basis[None, :, :, None, None] * jac[:, :, None, :, :])
         return blocks, points
 
-    def jacobian(self, u: np.ndarray, field, p: np.ndarray, index: int, reference_derivative: np.ndarray):
-        """Sparse Jacobian of :meth:`residual` with respect to the scaled unknowns."""
+    def _entries(self, u: np.ndarray, field, p: np.ndarray, index: int,
+                 reference_derivative: np.ndarray) -> np.ndarray:
+        """Values of the Jacobian's nonzeros, in the order of :attr:`_structure`."""
         nodes, period, par = self.unpack(u)
         q = p.copy()
         q[index] = par
         blocks, points = self.blocks(nodes, period, q, field)
-        n_int, m, d = self.mesh.intervals, self.mesh.m, self.dim
+        d = self.dim
         scaled = blocks / self.span[None, None, None, :, None] * self.span[None, None, None, None, :]
-        rows, cols = self._pattern
         f = field.f(points, q).T                                                # (N m, d)
         dfdp = field.dfdp(points, q)[:, index, :].T
-        n_rows_colloc = n_int * m * d
-        n_x = self.n_nodes * d
-        colloc_rows = np.arange(n_rows_colloc)
         t_col = (-f / self.span).ravel() * self.period_scale
         p_col = (-period * dfdp / self.span).ravel() * self.par_span
-        per_rows = n_rows_colloc + np.arange(d)
-        phase_row = n_rows_colloc + d
-        phase = (np.repeat(self.node_weights, d) * (reference_derivative / self.span).ravel())
-        data = np.concatenate([scaled.ravel(), t_col, p_col, np.ones(d), -np.ones(d), phase])
-        all_rows = np.concatenate([rows, colloc_rows, colloc_rows, per_rows, per_rows,
-                                   np.full(n_x, phase_row)])
-        all_cols = np.concatenate([cols, np.full(n_rows_colloc, n_x), np.full(n_rows_colloc, n_x + 1),
-                                   np.arange(d), n_x - d + np.arange(d), np.arange(n_x)])
-        return sparse.csr_matrix((data, (all_rows, all_cols)), shape=(n_rows_colloc + d + 1, n_x + 2))
+        phase = np.repeat(self.node_weights, d) * (reference_derivative / self.span).ravel()
+        return np.concatenate([scaled.ravel(), t_col, p_col, np.ones(d), -np.ones(d), phase])
+
+    @cached_property
+    def _structure(self) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """Rows and columns of the Jacobian's nonzeros, and its shape."""
+        n_int, m, d = self.mesh.intervals, self.mesh.m, self.dim
+        rows, cols = self._pattern
+        n_colloc = n_int * m * d
+        n_x = self.n_nodes * d
+        colloc_rows = np.arange(n_colloc)
+        per_rows = n_colloc + np.arange(d)
+        all_rows = np.concatenate([rows, colloc_rows, colloc_rows, per_rows, per_rows, np.full(n_x, n_colloc + d)])
+        all_cols = np.concatenate([cols, np.full(n_colloc, n_x), np.full(n_colloc, n_x + 1), np.arange(d),
+                                   n_x - d + np.arange(d), np.arange(n_x)])
+        return all_rows, all_cols, n_colloc + d + 1, n_x + 2
+
+    def jacobian(self, u: np.ndarray, field, p: np.ndarray, index: int, reference_derivative: np.ndarray):
+        """Sparse Jacobian of :meth:`residual` with respect to the scaled unknowns."""
+        rows, cols, n_rows, n_cols = self._structure
+        return sparse.csr_matrix((self._entries(u, field, p, index, reference_derivative), (rows, cols)),
+                                 shape=(n_rows, n_cols))
+
+    @cached_property
+    def _bordered_order(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows, cols, n_rows, n_cols = self._structure
+        rows = np.concatenate([rows, np.full(n_cols, n_rows)])
+        cols = np.concatenate([cols, np.arange(n_cols)])
+        order = np.lexsort((rows, cols))
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=n_cols))])
+        return order, rows[order].astype(np.int32), indptr.astype(np.int32)
+
+    def bordered(self, u: np.ndarray, field, p: np.ndarray, index: int, reference_derivative: np.ndarray,
+                 row: np.ndarray) -> sparse.csc_matrix:
+        """The Jacobian with ``row`` appended, built directly in compressed-column form (for SuperLU)."""
+        order, indices, indptr = self._bordered_order
+        data = np.concatenate([self._entries(u, field, p, index, reference_derivative), row])[order]
+        n = indptr.size - 1
+        return sparse.csc_matrix((data, indices, indptr), shape=(n, n))
 
     def trace_integral(self, u: np.ndarray, field, p: np.ndarray, index: int) -> float:
         """``int_0^T trace J dt`` by the Gauss rule: the log of the product of all Floquet multipliers."""

@@ -77,6 +77,9 @@ class CycleProblem:
     def jacobian(self, u: np.ndarray):
         return self.colloc.jacobian(u, self.field, self.p, self.index, self.reference_derivative)
 
+    def bordered(self, u: np.ndarray, row: np.ndarray):
+        return self.colloc.bordered(u, self.field, self.p, self.index, self.reference_derivative, row)
+
     def multipliers(self, u: np.ndarray) -> np.ndarray:
         """Floquet multipliers, the trivial one (nearest 1) first.
 

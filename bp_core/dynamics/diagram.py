@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["SpecialPoint", "Branch", "CycleBranch", "Codim2Curve", "LABELS"]
+__all__ = ["SpecialPoint", "Branch", "CycleBranch", "Codim2Curve", "LABELS", "polyline_distance"]
+
+
+def polyline_distance(points: np.ndarray, target: np.ndarray) -> float:
+    """Distance from ``target`` to the polyline through ``points`` (rows); inf for no points."""
+    if len(points) == 0:
+        return float("inf")
+    if len(points) == 1:
+        return float(np.linalg.norm(points[0] - target))
+    a, b = points[:-1], points[1:]
+    ab = b - a
+    t = np.clip(np.einsum("ij,ij->i", target - a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-300), 0, 1)
+    return float(np.min(np.linalg.norm(a + t[:, None] * ab - target, axis=1)))
 
 #: AUTO's labels of special points and what they mean.
 LABELS = {
@@ -92,15 +104,7 @@ class Branch:
 
     def distance(self, x: np.ndarray, p: float, scale: np.ndarray) -> float:
         """Distance (in units scaled by ``scale``) from ``(x, p)`` to the polyline of this branch."""
-        points = np.column_stack([self.states, self.par]) / scale
-        target = np.append(x, p) / scale
-        if len(points) == 1:
-            return float(np.linalg.norm(points[0] - target))
-        a, b = points[:-1], points[1:]
-        ab = b - a
-        t = np.clip(np.einsum("ij,ij->i", target - a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-300),
-                    0, 1)
-        return float(np.min(np.linalg.norm(a + t[:, None] * ab - target, axis=1)))
+        return polyline_distance(np.column_stack([self.states, self.par]) / scale, np.append(x, p) / scale)
 
     def contains(self, x: np.ndarray, p: float, scale: np.ndarray, tol: float = 1e-3) -> bool:
         """True when ``(x, p)`` lies on this branch (within ``tol`` in scaled units)."""

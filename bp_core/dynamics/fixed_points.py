@@ -67,30 +67,16 @@ def classify(jacobian: np.ndarray, tol: float = 1e-9) -> tuple[np.ndarray, str]:
 
 def find_fixed_points(field: VectorField, ranges: list[tuple[float, float]], p=(), seeds: int = 21,
                       tol: float = 1e-10) -> list[np.ndarray]:
-    """All fixed points inside ``ranges``, by Newton's method from a grid of seeds.
+    """All fixed points inside ``ranges``, by Newton's method from a grid of seeds (``seeds`` per axis in
+    2-D, fewer beyond, as many in all).
 
     In 1-D the sign changes of f on a fine grid are refined with Brent's method, and
     grid minima of |f| catch tangent roots.
     """
     if field.dim == 1:
         return _roots_1d(field, ranges[0], p, tol)
-    if field.dim > 2:
+    if field.dim > 1:
         return _newton_batch(field, ranges, p, max(3, int(round(seeds ** (2 / field.dim)))))
-    axes = [np.linspace(lo, hi, seeds) for lo, hi in ranges]
-    grid = np.array(np.meshgrid(*axes, indexing="ij")).reshape(field.dim, -1).T
-    found: list[np.ndarray] = []
-    span = np.array([hi - lo for lo, hi in ranges])
-    for seed in grid:
-        sol = optimize.root(lambda x: field.f(x, p), seed, jac=lambda x: field.jacobian(x, p), method="hybr",
-                            tol=tol)
-        x = sol.x
-        if not np.all(np.isfinite(x)) or np.max(np.abs(field.f(x, p))) > 1e-8:
-            continue
-        if any(x[k] < lo - 1e-9 * span[k] or x[k] > hi + 1e-9 * span[k] for k, (lo, hi) in enumerate(ranges)):
-            continue
-        if all(np.max(np.abs(x - y) / span) > 1e-6 for y in found):
-            found.append(x)
-    return sorted(found, key=lambda x: tuple(x))
 
 
 def _roots_1d(field: VectorField, bounds: tuple[float, float], p, tol: float) -> list[np.ndarray]:
@@ -117,7 +103,7 @@ def _roots_1d(field: VectorField, bounds: tuple[float, float], p, tol: float) ->
 
 
 def _newton_batch(field: VectorField, ranges: list[tuple[float, float]], p, per_axis: int) -> list[np.ndarray]:
-    """Newton's method from every seed of a grid at once, on the compiled field (for three or more variables)."""
+    """Newton's method from every seed of a grid at once, on the compiled field."""
     compiled = field.compiled
     p = np.atleast_1d(np.asarray(p, dtype=float))
     axes = [np.linspace(lo, hi, per_axis) for lo, hi in ranges]

@@ -61,10 +61,13 @@ def first_lyapunov(jac: np.ndarray, second: np.ndarray, third: np.ndarray) -> tu
     return float(value.real / (2 * omega)), omega
 
 
-def fold_coefficient(jac: np.ndarray, second: np.ndarray) -> float:
-    """``a = <p, B(q, q)> / 2`` at a fold; its sign changes at a cusp point."""
-    lam, right = np.linalg.eig(jac)
-    q = np.real(right[:, np.argmin(np.abs(lam))])
+def fold_coefficient(jac: np.ndarray, second: np.ndarray, q: np.ndarray | None = None) -> float:
+    """``a = <p, B(q, q)> / 2`` at a fold, with ``A q = 0``, ``A^T p = 0``, ``<p, q> = 1``; its sign
+    changes at a cusp point. The sign follows the orientation of ``q``: pass the null vector carried
+    along a curve to compare signs between its points."""
+    if q is None:
+        lam, right = np.linalg.eig(jac)
+        q = np.real(right[:, np.argmin(np.abs(lam))])
     lam_t, left = np.linalg.eig(jac.T)
     p = np.real(left[:, np.argmin(np.abs(lam_t))])
     q = q / np.linalg.norm(q)

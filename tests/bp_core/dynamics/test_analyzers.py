@@ -169,17 +169,22 @@ def test_fhn_hopf_point_matches_trace_zero():
                                       dynamical_vars={'v': [-3, 3], 'w': [-3., 3.]}, par_resolution=0.001)
     hopfs = [p for p in analyzer.bifurcation_points() if p.kind == "hopf"]
     assert len(hopfs) == 1
-    assert hopfs[0].par['Iext'] == pytest.approx(hopf_current(), abs=1e-3)
+    assert hopfs[0].par['Iext'] == pytest.approx(hopf_current(), rel=1e-9)
+    assert hopfs[0].coefficient > 0  # subcritical: the cycle born there is unstable
     branch = analyzer.branches()[0]
     before = branch.par < hopfs[0].par['Iext'] - 0.01
     after = branch.par > hopfs[0].par['Iext'] + 0.01
     assert all(s.startswith("stable") for s in np.array(branch.stability)[before])
     assert all(s.startswith("unstable") for s in np.array(branch.stability)[after])
-    cycles = analyzer.limit_cycles(samples=8)
-    assert cycles.par.size >= 4 and cycles.par.min() > hopfs[0].par['Iext']
+    cycles = analyzer.limit_cycles()
+    # Subcritical: the unstable cycles go down in Iext from the Hopf point to a fold of cycles,
+    # where they meet the stable relaxation oscillations, which exist on both sides of the Hopf point.
+    fold = min(cycles.par)
+    assert fold < hopfs[0].par['Iext'] - 1e-3
+    assert not cycles.stable[0] and cycles.stable[-1]
     amplitude = cycles.maximum['v'] - cycles.minimum['v']
-    assert np.all(amplitude[cycles.par > 0.4] > 3.5)  # relaxation oscillations
-    assert np.argmin(amplitude) == 0  # the cycle is born small at the Hopf point and grows
+    assert np.all(amplitude[cycles.stable & (cycles.par > 0.4)] > 3.5)  # relaxation oscillations
+    assert np.argmin(amplitude) == 0  # the cycle is born small at the Hopf point
     fig = analyzer.plot_bifurcation(plot_vars=['v'])
     assert fig.axes
     plt.close("all")

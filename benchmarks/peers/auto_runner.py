@@ -1,0 +1,73 @@
+"""Runs one AUTO-07p job and prints its special points as JSON (for benchmarks/continuation.py).
+
+AUTO's Python commands need Debian's own interpreter (``/usr/bin/python3``, where the ``auto-07p``
+package puts them), so this script uses only the standard library and reads its job as JSON on stdin:
+
+    {"workdir": ..., "name": ..., "fortran": ..., "constants": {...}, "cycles": {...},
+     "starts": [{"fortran": ..., "backward": true}, ...], "verbose": false}
+
+It writes one equations file per start (unless the same text is there already, so a second run in
+the same directory reuses the compiled model), continues the equilibria from each start (both ways
+if ``backward``), then the periodic
+orbits from every Hopf point (HB), and prints ``{"points": [...], "time": seconds}``: each point's type
+(AUTO's TY name), PAR(1), the period PAR(11) on periodic branches, and whether it lies on a periodic
+branch.
+"""
+
+import contextlib
+import io
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.environ.get("AUTO_DIR", "/usr/lib/auto-07p"), "python"))
+
+
+def _constants_file(path, constants):
+    with open(path, "w") as out:
+        for key, value in constants.items():
+            out.write(f"{key} = {value!r}\n")
+
+
+def _points(branch, periodic):
+    found = []
+    for point in branch():
+        name = point["TY name"]
+        if name in ("No Label", "RG", "EP", "UZ"):
+            continue
+        entry = {"type": name, "par": point["PAR(1)"], "periodic": periodic}
+        if periodic:
+            entry["period"] = point["PAR(11)"]
+        found.append(entry)
+    return found
+
+
+def run(job):
+    import auto
+
+    os.chdir(job["workdir"])
+    names = []
+    for k, start in enumerate(job["starts"]):
+        name = f"{job['name']}{k}"
+        source = f"{name}.f90"
+        if not os.path.exists(source) or open(source).read() != start["fortran"]:
+            with open(source, "w") as out:
+                out.write(start["fortran"])
+        _constants_file(f"c.{name}", job["constants"])
+        names.append((name, start["backward"]))
+    start_time = time.perf_counter()
+    with contextlib.redirect_stdout(sys.stderr if job.get("verbose") else io.StringIO()):
+        points = []
+        for name, backward in names:
+            equilibria = auto.run(e=name, c=name)
+            if backward:
+                equilibria = equilibria + auto.run(e=name, c=name, DS=-job["constants"]["DS"])
+            points += _points(equilibria, False)
+            for hopf in equilibria("HB"):
+                points += _points(auto.run(hopf, **job["cycles"]), True)
+    return {"points": points, "time": time.perf_counter() - start_time}
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(json.load(sys.stdin))))

@@ -145,7 +145,7 @@ def auto07p(case: Case, workdir: str) -> dict:
         if out.returncode:
             raise RuntimeError(f"AUTO-07p failed:\n{out.stderr[-3000:]}")
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    return {"points": runs[0]["points"], "times": [r["time"] for r in runs]}
+    return {"points": runs[0]["points"], "samples": runs[0]["samples"], "times": [r["time"] for r in runs]}
 
 
 # -- comparison -------------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def main() -> None:
         result = time_ours(name)
         with tempfile.TemporaryDirectory() as workdir:
             theirs = auto07p(CASES[name], workdir)
-        recorded[name] = theirs["points"]
+        recorded[name] = {"points": theirs["points"], "samples": theirs["samples"]}
         summary[name] = report(name, result["points"], theirs, {"cold": result["cold"], "warm": result["warm"]})
     print("\n| model | worst parameter diff | worst period diff | bp_core warm | AUTO-07p | ratio |")
     print("|---|---|---|---|---|---|")

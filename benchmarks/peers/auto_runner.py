@@ -9,9 +9,9 @@ package puts them), so this script uses only the standard library and reads its 
 It writes one equations file per start (unless the same text is there already, so a second run in
 the same directory reuses the compiled model), continues the equilibria from each start (both ways
 if ``backward``), then the periodic
-orbits from every Hopf point (HB), and prints ``{"points": [...], "time": seconds}``: each point's type
-(AUTO's TY name), PAR(1), the period PAR(11) on periodic branches, and whether it lies on a periodic
-branch.
+orbits from every Hopf point (HB), and prints ``{"points": [...], "samples": [...], "time": seconds}``:
+each special point's type (AUTO's TY name), PAR(1), the period PAR(11) on periodic branches and whether
+it lies on one; and every fourth point of the periodic branches as [PAR(1), period, stable].
 """
 
 import contextlib
@@ -43,6 +43,21 @@ def _points(branch, periodic):
     return found
 
 
+def _samples(result, every=4):
+    """Every ``every``-th point of the periodic branches: [PAR(1), period, stable]."""
+    samples = []
+    for branch in result:
+        ends = branch.stability()  # the last point of each part: negative for a stable part
+        stable = []
+        start = 0
+        for end in ends:
+            stable += [end < 0] * (abs(end) - start)
+            start = abs(end)
+        for k in range(0, min(len(branch), len(stable)), every):
+            samples.append([branch[k]["PAR(1)"], branch[k]["PERIOD"], stable[k]])
+    return samples
+
+
 def run(job):
     import auto
 
@@ -58,15 +73,17 @@ def run(job):
         names.append((name, start["backward"]))
     start_time = time.perf_counter()
     with contextlib.redirect_stdout(sys.stderr if job.get("verbose") else io.StringIO()):
-        points = []
+        points, samples = [], []
         for name, backward in names:
             equilibria = auto.run(e=name, c=name)
             if backward:
                 equilibria = equilibria + auto.run(e=name, c=name, DS=-job["constants"]["DS"])
             points += _points(equilibria, False)
             for hopf in equilibria("HB"):
-                points += _points(auto.run(hopf, **job["cycles"]), True)
-    return {"points": points, "time": time.perf_counter() - start_time}
+                cycles = auto.run(hopf, **job["cycles"])
+                points += _points(cycles, True)
+                samples += _samples(cycles)
+    return {"points": points, "samples": samples, "time": time.perf_counter() - start_time}
 
 
 if __name__ == "__main__":

@@ -80,8 +80,10 @@ class _Solver:
 
     def _factor(self, z: np.ndarray, row: np.ndarray):
         bordered = getattr(self.problem, "bordered", None)
-        if bordered is not None:  # the problem builds the bordered sparse matrix itself, in CSC order
-            return splu(bordered(z, row)).solve
+        if bordered is not None:
+            # The problem builds the bordered sparse matrix itself, in CSC order and in an ordering that
+            # keeps the fill small (collocation's is block-banded), so SuperLU keeps it as it is.
+            return splu(bordered(z, row), permc_spec="NATURAL").solve
         jac = self.problem.jacobian(z)
         if sparse.issparse(jac):
             lu = splu(sparse.vstack([jac, sparse.csr_matrix(row[None, :])]).tocsc())
@@ -118,12 +120,24 @@ class _Solver:
         return None
 
     def tangent(self, u: np.ndarray, previous: np.ndarray, solve=None) -> np.ndarray:
-        """Unit tangent at ``u``, oriented along ``previous``; ``solve``: a factorisation of the bordered
-        Jacobian near ``u`` to use instead of a new one (its bordering row must be ``previous``)."""
+        """Unit tangent at ``u``, oriented along ``previous``.
+
+        ``solve`` is a factorisation of the bordered Jacobian at a point near ``u`` (Newton's last);
+        two steps of iterative refinement against the exact matrix at ``u`` then make the tangent as
+        accurate as a new factorisation would, at the cost of two products with that matrix.
+        """
         w = self.problem.weights
+        row = w * previous
         rhs = np.zeros(u.size)
         rhs[-1] = 1.0
-        t = (solve or self._factor(u, w * previous))(rhs)
+        bordered = getattr(self.problem, "bordered", None)
+        if solve is None or bordered is None:
+            t = self._factor(u, row)(rhs)
+        else:
+            matrix = bordered(u, row)
+            t = solve(rhs)
+            for _ in range(2):
+                t = t + solve(rhs - matrix @ t)
         t /= np.sqrt(np.dot(w * t, t))
         return t if np.dot(w * t, previous) >= 0 else -t
 
@@ -144,7 +158,6 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
     stopped = "the step budget ran out"
     while len(points) < settings.max_steps:
         z = solver.correct(u, t, h)
-        # The tangent from Newton's last factorisation, a step behind at most: exact enough to predict.
         tz = solver.tangent(z, t, solver.last_solve) if z is not None else None
         if z is None or np.dot(w * tz, t) < 0.8:  # a sharp turn may be a jump to another curve
             h /= 2
@@ -154,12 +167,6 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
             continue
         value = problem.tests(z, tz)
         changed = np.nonzero(np.sign(value) * np.sign(tests[-1]) < 0)[0]
-        if changed.size:  # decide on exact tangents, here and at the point before
-            t = tangents[-1] = solver.tangent(u, t)
-            tests[-1] = problem.tests(u, t)
-            tz = solver.tangent(z, t)
-            value = problem.tests(z, tz)
-            changed = np.nonzero(np.sign(value) * np.sign(tests[-1]) < 0)[0]
         for k in sorted(changed, key=lambda k: _root_fraction(tests[-1][k], value[k])):
             located = _locate(solver, problem, u, t, h, k, tests[-1][k], value[k]) if settings.locate else None
             if located is not None:
@@ -198,6 +205,7 @@ def _locate(solver: _Solver, problem: ContinuationProblem, u: np.ndarray, t: np.
     a, b = 0.0, h
     side = 0
     best = None
+    previous = np.inf
     for _ in range(30):
         s = b - gb * (b - a) / (gb - ga)
         z = solver.correct(u, t, s)
@@ -208,6 +216,9 @@ def _locate(solver: _Solver, problem: ContinuationProblem, u: np.ndarray, t: np.
         best = (z, tz)
         if abs(b - a) < 1e-12 * h or g == 0.0:
             break
+        if abs(s - previous) < 1e-10:  # scaled units: far below the accuracy anyone asks of a special point
+            break
+        previous = s
         if np.sign(g) == np.sign(gb):
             b, gb = s, g
             if side == -1:

@@ -87,7 +87,7 @@ class FoldCurve(_Codim2Problem):
         jac = self.field.jac1(x, q)
         others = other_eigenvalues(np.linalg.eigvals(jac), 1)
         values = [np.prod(others).real if others.size else 1.0,
-                  fold_coefficient(jac, self.field.forms.tensors(x, q)[0], v)]
+                  fold_coefficient(jac, self.field.tensors(x, q)[0], v)]
         if self.n > 2:
             values.append(hopf_test(others))
         return np.array(values)
@@ -135,7 +135,7 @@ class HopfCurve(_Codim2Problem):
         return np.array(values)
 
     def lyapunov(self, x: np.ndarray, q: np.ndarray) -> float:
-        second, third = self.field.forms.tensors(x, q)
+        second, third = self.field.tensors(x, q)
         return first_lyapunov(self.field.jac1(x, q), second, third)[0]
 
     def accept(self, u: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -175,7 +175,9 @@ def continue_codim2(field_: VectorField, point: SpecialPoint, par_names: list[st
     for (prob, curve), order in zip(halves, (-1, 1)):
         pts = curve.points[::order] if order < 0 else curve.points[1:]
         for u in pts:
-            xs, qs, _ = prob.split(u)
+            xs, qs, extra = prob.split(u)
+            if point.label == "H" and extra[-1] < 0:
+                continue  # past a Bogdanov-Takens point the system describes a neutral saddle
             values.append(qs[:2])
             states.append(xs)
         for event in curve.events:

@@ -87,10 +87,10 @@ def special_point(field_: VectorField, label: str, x: np.ndarray, q: np.ndarray,
         pairs = [v for v in lam if v.imag > 1e-8 * scale and abs(v.real) < 1e-5 * scale]
         if not pairs:
             return None
-        second, third = compiled.forms.tensors(x, q)
+        second, third = compiled.tensors(x, q)
         coefficient = first_lyapunov(jac, second, third)[0]
     elif label == "LP":
-        second, _ = compiled.forms.tensors(x, q)
+        second, _ = compiled.tensors(x, q)
         coefficient = fold_coefficient(jac, second)
     return SpecialPoint(label, dict(zip(par_names, map(float, q))), dict(zip(field_.variables, map(float, x))),
                         eigenvalues=lam, coefficient=coefficient)

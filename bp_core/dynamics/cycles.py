@@ -197,7 +197,13 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
             special.append(point)
     problem.colloc = colloc_history[-1]
     if problem.stopped_by == "period":
-        special.append(_infinite_period_point(field_, problem, curve.points[-1], par_names))
+        end = _infinite_period_point(field_, problem, curve.points[-1], par_names)
+        # Close to an orbit of infinite period the parameter is flat to rounding: its wobbles are no folds.
+        span = problem.p_range[1] - problem.p_range[0]
+        special = [p for p in special if not (p.label == "LPC" and p.period > 5 * problem.start_period and
+                                              abs(p.par[par_names[problem.index]] - end.par[par_names[problem.index]])
+                                              < 1e-6 * span)]
+        special.append(end)
     mins, maxs = np.array(mins), np.array(maxs)
     return CycleBranch(np.array(pars), np.array(periods), {v: mins[:, k] for k, v in enumerate(variables)},
                        {v: maxs[:, k] for k, v in enumerate(variables)}, mults, stable, special, curve.stopped,
@@ -230,7 +236,11 @@ def cycles_from_hopf(field_: VectorField, hopf: SpecialPoint, p: np.ndarray, ind
     t0 = np.concatenate([(wave / span).ravel(), [0.0, 0.0]])
     problem.reference = np.repeat(x[None, :], tau.size, axis=0)
     problem.reference_derivative = np.real(vec[None, :] * 2j * np.pi * np.exp(2j * np.pi * tau)[:, None])
-    first = arclength.correct(problem, u0, t0, settings.ds, settings)
+    first = None
+    for step in settings.ds * 0.25 ** np.arange(4):  # cycles that grow fast in a narrow range need a small start
+        first = arclength.correct(problem, u0, t0, step, settings)
+        if first is not None:
+            break
     if first is None:
         raise ModelUseError(f"the cycle branch at the Hopf point {par_names[index]} = {q[index]:.6g} cannot "
                             f"start: Newton's method did not converge on the first orbit. Try a smaller first "

@@ -88,6 +88,12 @@ class VectorField:
                 raise ModelUseError(f"model {model.name!r} has no parameter {key!r}.{close_matches(key, pars)}")
         pars.update(pars_update or {})
         self.pars = pars
+        arguments = {name for eq in equations.values() for name in eq.arg_names}
+        for name in free:
+            if name not in pars and name not in arguments:
+                known = sorted(set(pars) | (arguments - set(equations)))
+                raise ModelUseError(f"model {model.name!r} has no parameter or derivative argument {name!r} to vary."
+                                    f"{close_matches(name, known)} Its parameters and inputs: {', '.join(known)}.")
         self.symbols = [sympy.Symbol(v, real=True) for v in self.variables]
         self.free_symbols = [sympy.Symbol(p, real=True) for p in self.free]
         known_args = set(self.variables) | set(self.fixed) | set(self.free) | set(pars)

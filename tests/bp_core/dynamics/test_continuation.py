@@ -1,0 +1,314 @@
+"""Continuation of equilibria, periodic orbits and codimension-2 curves, checked against normal forms
+with known answers, an independent variational integration, and values recorded from AUTO-07p
+(``python -m benchmarks.continuation --record`` reproduces them)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+import bp_core as bp
+from benchmarks.continuation import AUTO_TYPES, CASES, analyzer
+from bp_core.dynamics.cycles import CycleSettings, cycles_from_orbit
+from bp_core.dynamics.diagram import polyline_distance
+from bp_core.errors import ModelUseError
+
+REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
+
+
+def planar(name, int_x, int_y):
+    """A NeuType with variables x, y and the derivative functions ``int_x(x, t, y, b1, b2)``, ``int_y(y, t, x, b1, b2)``."""
+
+    def update(ST, _t):
+        ST['x'] = int_x(ST['x'], _t, ST['y'], 0., 0.)
+        ST['y'] = int_y(ST['y'], _t, ST['x'], 0., 0.)
+
+    return bp.NeuType(name=name, ST=bp.types.NeuState('x', 'y'), steps=update)
+
+
+def hopf_normal_form(sigma):
+    """z' = (b1 + i) z + sigma z |z|^2 in real coordinates."""
+
+    @bp.integrate
+    def int_x(x, t, y, b1, b2):
+        return b1 * x - y + sigma * x * (x * x + y * y)
+
+    @bp.integrate
+    def int_y(y, t, x, b1, b2):
+        return x + b1 * y + sigma * y * (x * x + y * y)
+
+    return planar("hopf_normal_form", int_x, int_y)
+
+
+def bautin_normal_form():
+    """z' = (b1 + i) z + b2 z |z|^2 - z |z|^4: the Hopf point at b1 = 0 is generalised at b2 = 0."""
+
+    @bp.integrate
+    def int_x(x, t, y, b1, b2):
+        r2 = x * x + y * y
+        return b1 * x - y + b2 * x * r2 - x * r2 * r2
+
+    @bp.integrate
+    def int_y(y, t, x, b1, b2):
+        r2 = x * x + y * y
+        return x + b1 * y + b2 * y * r2 - y * r2 * r2
+
+    return planar("bautin", int_x, int_y)
+
+
+def bogdanov_takens_normal_form():
+    """x' = y, y' = b1 + b2 x + x^2 - x y."""
+
+    @bp.integrate
+    def int_x(x, t, y, b1, b2):
+        return y
+
+    @bp.integrate
+    def int_y(y, t, x, b1, b2):
+        return b1 + b2 * x + x * x - x * y
+
+    return planar("bogdanov_takens", int_x, int_y)
+
+
+BOX = {'x': [-2., 2.], 'y': [-2., 2.]}
+
+
+@pytest.mark.parametrize("sigma", [-1.0, 1.0])
+def test_hopf_normal_form_gives_the_lyapunov_sign_and_the_exact_cycles(sigma):
+    an = bp.BifurcationAnalyzer(hopf_normal_form(sigma), {'b1': [-0.5, 0.5]}, BOX, par_resolution=0.02,
+                                fixed_vars={'b2': 0.})
+    (hopf,) = [p for p in an.bifurcation_points() if p.label == "H"]
+    assert hopf.par['b1'] == pytest.approx(0.0, abs=1e-10)
+    # Kuznetsov's normalisation <q, q> = 1 gives l1 = 2 sigma for this form.
+    assert hopf.coefficient == pytest.approx(2 * sigma, rel=1e-6)
+    assert hopf.supercritical is (sigma < 0)
+    (branch,) = an.cycle_branches()
+    beta = branch.par
+    assert np.all(-beta / sigma > 0)  # supercritical cycles for b1 > 0, subcritical for b1 < 0
+    radius = np.sqrt(-beta / sigma)
+    np.testing.assert_allclose(branch.maximum['x'], radius, rtol=1e-7)
+    np.testing.assert_allclose(branch.period, 2 * np.pi, rtol=1e-9)
+    np.testing.assert_allclose(np.abs(branch.multipliers[:, 1]), np.exp(-4 * np.pi * beta), rtol=1e-6)
+    assert np.all(branch.stable == (sigma < 0))
+
+
+def test_bautin_normal_form_fold_of_cycles_and_generalised_hopf_point():
+    b2 = 0.4
+    an = bp.BifurcationAnalyzer(bautin_normal_form(), {'b1': [-0.3, 0.3]}, BOX, par_resolution=0.02,
+                                fixed_vars={'b2': b2})
+    (branch,) = an.cycle_branches()
+    (fold,) = [p for p in branch.special if p.label == "LPC"]
+    # Cycles of radius r where b1 + b2 r^2 - r^4 = 0: they fold at r^2 = b2 / 2, b1 = -b2^2 / 4.
+    assert fold.par['b1'] == pytest.approx(-b2 ** 2 / 4, rel=1e-7)
+    assert fold.period == pytest.approx(2 * np.pi, rel=1e-9)
+    two = bp.BifurcationAnalyzer(bautin_normal_form(), {'b1': [-0.3, 0.3], 'b2': [-0.5, 0.5]}, BOX,
+                                 par_resolution=0.02)
+    curves = two.codim2_curves()
+    (hopf_curve,) = [c for c in curves.curves if c.label == "H"]
+    np.testing.assert_allclose(hopf_curve.values[:, 0], 0.0, atol=1e-10)
+    assert hopf_curve.values[:, 1].min() < -0.45 and hopf_curve.values[:, 1].max() > 0.45
+    (gh,) = [p for p in hopf_curve.special if p.label == "GH"]
+    assert gh.par['b2'] == pytest.approx(0.0, abs=1e-7)
+
+
+def test_bogdanov_takens_normal_form_fold_and_hopf_curves_meet_at_bt():
+    an = bp.BifurcationAnalyzer(bogdanov_takens_normal_form(), {'b1': [-0.5, 0.5], 'b2': [-1., 1.]}, BOX,
+                                par_resolution=0.02)
+    curves = an.codim2_curves()
+    folds = [c for c in curves.curves if c.label == "LP"]
+    hopfs = [c for c in curves.curves if c.label == "H"]
+    assert folds and hopfs
+    for curve in folds:
+        np.testing.assert_allclose(curve.values[:, 0], curve.values[:, 1] ** 2 / 4, atol=1e-9)
+    bts = [p for c in folds for p in c.special if p.label == "BT"]
+    assert bts and all(np.hypot(p.par['b1'], p.par['b2']) < 1e-6 for p in bts)
+    for curve in hopfs:
+        np.testing.assert_allclose(curve.values[:, 0], 0.0, atol=1e-9)
+        assert np.all(curve.values[:, 1] < 1e-6)
+        assert "Bogdanov-Takens" in curve.stopped
+
+
+def test_bogdanov_takens_cycles_end_on_a_homoclinic_orbit():
+    b2 = -0.2
+    an = bp.BifurcationAnalyzer(bogdanov_takens_normal_form(), {'b1': [-0.1, 0.1]}, BOX, par_resolution=0.005,
+                                fixed_vars={'b2': b2})
+    (branch,) = an.cycle_branches()
+    (end,) = [p for p in branch.special if p.label == "HOM"]
+    # Kuznetsov: the homoclinic curve is b1 = -6/25 b2^2 + o(b2^2).
+    assert end.par['b1'] == pytest.approx(-6 / 25 * b2 ** 2, rel=0.1)
+    assert branch.period[-1] > 20 * branch.period[0]
+
+
+def test_fold_of_the_saddle_node_normal_form():
+    @bp.integrate
+    def int_x(x, t, r):
+        return r + x * x
+
+    def update(ST, _t):
+        ST['x'] = int_x(ST['x'], _t, 0.)
+
+    model = bp.NeuType(name='saddle_node', ST=bp.types.NeuState('x'), steps=update)
+    an = bp.BifurcationAnalyzer(model, {'r': [-1., 1.]}, {'x': [-2., 2.]}, par_resolution=0.01)
+    (fold,) = an.bifurcation_points()
+    assert fold.label == "LP" and fold.par['r'] == pytest.approx(0.0, abs=1e-10)
+    assert abs(fold.coefficient) == pytest.approx(1.0, rel=1e-6)
+    (branch,) = an.branches()
+    stable = branch.states[branch.stable, 0]
+    assert np.all(stable < 0) and np.all(branch.states[~branch.stable, 0] > 0)
+
+
+def test_morris_lecar_equilibria_are_one_branch_not_copies():
+    case = CASES["ml_snic"]
+    an = analyzer(case)
+    branches = an.branches()
+    assert len(branches) == 2  # the lower fold is below the range: two pieces of the S, each once
+    labels = sorted(p.label for p in an.bifurcation_points())
+    assert labels == ["H", "LP"]
+
+
+# -- against AUTO-07p --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module", params=sorted(REFERENCE))
+def diagram(request):
+    name = request.param
+    an = analyzer(CASES[name])
+    return name, an, an.special_points(), an.cycle_branches()
+
+
+def _crowded(point, others):
+    """An AUTO LPC with another within 1e-6 of its parameter (the folds of a canard explosion)."""
+    return sum(abs(q["par"] - point["par"]) < 1e-6 * abs(point["par"]) for q in others
+               if (q["type"], q["periodic"]) == (point["type"], point["periodic"])) > 1
+
+
+def test_special_points_match_auto(diagram):
+    name, an, points, _ = diagram
+    reference = REFERENCE[name]["points"]
+    checked = 0
+    for ref in reference:
+        label = next((k for k, v in AUTO_TYPES.items() if v == (ref["type"], ref["periodic"])), None)
+        if label is None:
+            continue  # AUTO's branch points and no-convergence marks have no counterpart here
+        hopfs = [p.par[an.par_names[0]] for p in points if p.label == "H"]
+        if label == "LPC" and any(abs(h - ref["par"]) < 1e-6 * abs(h) for h in hopfs):
+            continue  # AUTO marks the turn of its branch through a Hopf point (zero amplitude) as a fold
+        ours = [p for p in points if p.label == label]
+        assert ours, f"{name}: AUTO-07p has {label} at {ref['par']}, bp_core none"
+        best = min(ours, key=lambda p: abs(p.par[an.par_names[0]] - ref["par"]))
+        assert best.par[an.par_names[0]] == pytest.approx(ref["par"], rel=1e-4), (name, label)
+        if ref["periodic"] and not _crowded(ref, reference):
+            periods = [p.period for p in ours if abs(p.par[an.par_names[0]] - ref["par"]) < 1e-4 * abs(ref["par"])]
+            assert min(abs(t - ref["period"]) for t in periods) < 1e-3 * ref["period"], (name, label)
+        checked += 1
+    assert checked >= 2
+
+
+def test_lyapunov_signs_and_floquet_stability_match_auto(diagram):
+    name, an, points, branches = diagram
+    samples = np.array(REFERENCE[name]["samples"], dtype=float)
+    par_span = np.ptp(CASES[name].par_range)
+    special = [p.par[an.par_names[0]] for p in points]
+    compared = 0
+    for par, period, stable in samples:
+        if min(abs(par - s) for s in special) < 2e-3 * par_span:
+            continue  # stability changes at special points: compare away from them
+        # The nearest segment of our branches in the (parameter, log period) plane.
+        best = (np.inf, None)
+        for branch in branches:
+            pts = np.column_stack([branch.par / par_span, np.log(branch.period)])
+            target = np.array([par / par_span, np.log(period)])
+            for k in range(len(pts) - 1):
+                if branch.stable[k] != branch.stable[k + 1]:
+                    continue
+                distance = polyline_distance(pts[k:k + 2], target)
+                if distance < best[0]:
+                    best = (distance, bool(branch.stable[k]))
+        if best[0] > 3e-3:
+            continue
+        assert best[1] == bool(stable), (name, par, period)
+        compared += 1
+    assert compared >= 0.3 * len(samples)
+    for hopf in (p for p in points if p.label == "H"):
+        h = hopf.par[an.par_names[0]]
+        period = 2 * np.pi / np.max(hopf.eigenvalues.imag)
+        # AUTO's first point, the Hopf point itself, has a multiplier on the unit circle, and so do its
+        # branch points (BP): skip those.
+        branch_points = [q["par"] for q in REFERENCE[name]["points"] if q["type"] == "BP"]
+        near = [s for s in samples if 1e-6 * par_span < abs(s[0] - h) < 0.02 * par_span and
+                abs(s[1] - period) < 0.05 * period and
+                all(abs(s[0] - b) > 1e-6 * par_span for b in branch_points)]
+        if near:  # the cycles born at a supercritical Hopf point are stable, at a subcritical one unstable
+            nearest = min(near, key=lambda s: abs(s[0] - h) / par_span + abs(s[1] - period) / period)
+            assert hopf.supercritical == bool(nearest[2]), (name, hopf.par)
+
+
+def test_floquet_multipliers_match_a_variational_integration():
+    an = analyzer(CASES["hh_gL0.3"])
+    (branch,) = an.cycle_branches()
+    compiled = an.field.compiled
+    # Forward integration follows an orbit only while its multipliers are moderate (some reach 1e8 here).
+    moderate = np.nonzero(np.max(np.abs(branch.multipliers), axis=1) < 1e2)[0]
+    assert moderate.size > 10
+    for k in moderate[np.linspace(1, moderate.size - 2, 5).astype(int)]:
+        p = np.array([branch.par[k]])
+        x0 = branch.orbits[k][0]
+
+        def rhs(t, y):
+            m = y[4:].reshape(4, 4)
+            return np.concatenate([compiled.f1(y[:4], p), (compiled.jac1(y[:4], p) @ m).ravel()])
+
+        sol = solve_ivp(rhs, (0, branch.period[k]), np.concatenate([x0, np.eye(4).ravel()]), method="DOP853",
+                        rtol=1e-12, atol=1e-12)
+        assert np.linalg.norm(sol.y[:4, -1] - x0) < 1e-3  # the orbit closes
+        expected = np.sort(np.abs(np.linalg.eigvals(sol.y[4:, -1].reshape(4, 4))))
+        ours = np.sort(np.abs(branch.multipliers[k]))
+        big = expected > 1e-6
+        np.testing.assert_allclose(ours[big], expected[big], rtol=1e-4)
+
+
+def test_collocation_converges_at_high_order():
+    case = CASES["ml_hopf"]
+    an = analyzer(case)
+    value = 110.0
+    compiled = an.field.compiled
+    p = np.array([value])
+    sol = solve_ivp(lambda t, y: compiled.f1(y, p), (0, 3000), [-20., 0.3], method="DOP853", rtol=1e-12,
+                    atol=1e-12, dense_output=True, events=lambda t, y: y[0] + 10.0)
+    up = [t for t, y in zip(sol.t_events[0], sol.y_events[0]) if compiled.f1(y, p)[0] > 0]
+    exact = up[-1] - up[-2]
+    times = np.linspace(up[-2], up[-1], 4001)
+    errors = []
+    for intervals in (8, 16, 32):
+        settings = CycleSettings(intervals=intervals, adapt_every=0, max_steps=1)
+        branch = cycles_from_orbit(an.field, times, sol.sol(times).T, p, 0, case.par_range,
+                                   list(an.var_ranges.values()), settings=settings, par_names=an.par_names)
+        errors.append(abs(branch.period[0] - exact) / exact)
+    orders = np.log2(np.array(errors[:-1]) / np.array(errors[1:]))
+    assert errors[-1] < 1e-7 and np.all(orders > 3.5), (errors, orders)
+
+
+def test_a_cycle_found_by_simulation_is_continued():
+    an = analyzer(CASES["fhn"])
+    branch = an.cycles_from_simulation(0.8, start={'v': -2.8, 'w': -1.8})
+    k = int(np.argmin(abs(branch.par - 0.8)))
+    assert branch.par[k] == pytest.approx(0.8, abs=1e-12) and branch.stable[k]
+    hopf_branch = an.cycle_branches()[0]
+    j = int(np.argmin(abs(hopf_branch.par - 0.8) + 1e3 * ~hopf_branch.stable))
+    assert branch.period[k] == pytest.approx(hopf_branch.period[j], rel=1e-3)
+
+
+def test_bad_requests_say_what_to_do():
+    model = CASES["fhn"].model()
+    with pytest.raises(ModelUseError, match="no parameter 'gamma'|'gamma'"):
+        bp.BifurcationAnalyzer(model, {'gamma': [0., 1.]}, {'v': [-3, 3], 'w': [-3, 3]})
+    with pytest.raises(ModelUseError, match="'u' is not a variable"):
+        bp.BifurcationAnalyzer(model, {'Iext': [0., 1.]}, {'u': [-3, 3], 'w': [-3, 3]})
+    with pytest.raises(ModelUseError, match="min < max"):
+        bp.BifurcationAnalyzer(model, {'Iext': [1., 1.]}, {'v': [-3, 3], 'w': [-3, 3]})
+    an = bp.BifurcationAnalyzer(model, {'Iext': [0., 1.]}, {'v': [-3, 3], 'w': [-3, 3]})
+    with pytest.raises(ModelUseError, match="did not settle on a periodic orbit.*try"):
+        an.cycles_from_simulation(0.1, start={'v': -1.2, 'w': -0.6}, duration=200.)
+    with pytest.raises(ModelUseError, match="outside its range"):
+        an.cycles_from_simulation(2.0)

@@ -37,6 +37,9 @@ class ContinuationProblem(Protocol):
 
     def context(self) -> object: ...
 
+    # Optional: ``step_limit(u)``, the longest next step from ``u``; ``bordered(u, row)``, the bordered
+    # Jacobian as a sparse CSC matrix (then it is factorised without reordering).
+
 
 @dataclass
 class Settings:
@@ -185,7 +188,7 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
         if reason:
             stopped = reason
             break
-        h = min(h * 1.3, settings.ds_max)
+        h = min(h * 1.3, settings.ds_max, getattr(problem, "step_limit", lambda u: np.inf)(u))
     return Curve(points, tangents, np.array(tests), events, stopped, contexts)
 
 

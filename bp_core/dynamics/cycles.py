@@ -72,7 +72,9 @@ class CycleProblem:
                                      period * self.field.f(nodes.T, q).T)
 
     def residual(self, u: np.ndarray) -> np.ndarray:
-        return self.colloc.residual(u, self.field, self.p, self.index, self.reference, self.reference_derivative)
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging Newton iterate: rejected as non-finite
+            return self.colloc.residual(u, self.field, self.p, self.index, self.reference,
+                                        self.reference_derivative)
 
     def jacobian(self, u: np.ndarray):
         return self.colloc.jacobian(u, self.field, self.p, self.index, self.reference_derivative)
@@ -114,8 +116,16 @@ class CycleProblem:
         self.set_reference(u)
         return u, t
 
+    def step_limit(self, u: np.ndarray) -> float:
+        """No step longer than the orbit is wide: near a Hopf point a long one can land on the constant
+        orbits (an equilibrium with any period), which also solve the equations."""
+        nodes, _, _ = self.colloc.unpack(u)
+        return max(float(np.max(np.ptp(nodes / self.colloc.span, axis=0))), self.settings.ds)
+
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
         nodes, period, par = self.colloc.unpack(u)
+        if period <= 0:
+            return "the period fell to zero (the branch slid onto constant orbits)"
         if par < self.p_range[0] or par > self.p_range[1]:
             return "left the parameter range"
         limit = self.settings.max_period or self.settings.period_growth * self.start_period

@@ -294,9 +294,13 @@ def test_a_cycle_found_by_simulation_is_continued():
     branch = an.cycles_from_simulation(0.8, start={'v': -2.8, 'w': -1.8})
     k = int(np.argmin(abs(branch.par - 0.8)))
     assert branch.par[k] == pytest.approx(0.8, abs=1e-12) and branch.stable[k]
-    hopf_branch = an.cycle_branches()[0]
-    j = int(np.argmin(abs(hopf_branch.par - 0.8) + 1e3 * ~hopf_branch.stable))
-    assert branch.period[k] == pytest.approx(hopf_branch.period[j], rel=1e-3)
+    compiled = an.field.compiled
+    p = np.array([0.8])
+    sol = solve_ivp(lambda t, y: compiled.f1(y, p), (0, 1000), [-2.8, -1.8], method="DOP853", rtol=1e-12,
+                    atol=1e-12, events=lambda t, y: y[0])
+    up = [t for t, y in zip(sol.t_events[0], sol.y_events[0]) if compiled.f1(y, p)[0] > 0]
+    assert branch.period[k] == pytest.approx(up[-1] - up[-2], rel=1e-7)
+    assert branch.par.max() > 1.0 and branch.par.min() <= 0.8  # it went on from there
 
 
 def test_bad_requests_say_what_to_do():

@@ -194,6 +194,51 @@ class BifurcationAnalyzer:
         return cycles_from_orbit(self.field, times, states, p, 0, (lo, hi), list(self.var_ranges.values()),
                                  direction, settings, self.par_names)
 
+    def cycle_at(self, value: float, branch: CycleBranch, index: int | None = None,
+                 others: dict[str, float] | None = None) -> CycleBranch:
+        """The orbit of ``branch`` at exactly ``value`` of the first parameter: the branch's orbit number
+        ``index`` (default: the one nearest ``value``), corrected by Newton's method with the parameter held
+        (a branch of one point)."""
+        k = int(np.argmin(np.abs(branch.par - value))) if index is None else index
+        # Start from the orbits on either side of ``value`` next to point k, blended: Newton's method
+        # converges from there, where it may not from a single computed orbit a step away.
+        tau = np.linspace(0.0, 1.0, branch.mesh.shape[1])
+        guess, period = None, branch.period[k]
+        for j in (k - 1, k):
+            if 0 <= j < len(branch.par) - 1 and min(branch.par[j], branch.par[j + 1]) <= value <= \
+                    max(branch.par[j], branch.par[j + 1]):
+                w = (value - branch.par[j]) / (branch.par[j + 1] - branch.par[j] or 1.0)
+                a, b = ([np.interp(tau, branch.mesh[i], branch.orbits[i][:, d]) for d in range(self.field.dim)]
+                        for i in (j, j + 1))
+                guess = (1 - w) * np.array(a).T + w * np.array(b).T
+                period = (1 - w) * branch.period[j] + w * branch.period[j + 1]
+                break
+        if guess is None:
+            guess = np.array([np.interp(tau, branch.mesh[k], branch.orbits[k][:, d])
+                              for d in range(self.field.dim)]).T
+        times, states = tau * period, guess
+        p = self._par_vector(others)
+        p[0] = value
+        settings = CycleSettings(max_steps=1, adapt_every=0)
+        return cycles_from_orbit(self.field, times, states, p, 0, self.par_ranges[self.par_names[0]],
+                                 list(self.var_ranges.values()), settings=settings, par_names=self.par_names)
+
+    def equilibrium_at(self, value: float, branch: Branch, index: int | None = None,
+                       others: dict[str, float] | None = None) -> np.ndarray:
+        """The equilibrium of ``branch`` at exactly ``value``, by Newton's method from its point number
+        ``index`` (default: the one nearest ``value``)."""
+        k = int(np.argmin(np.abs(branch.par - value))) if index is None else index
+        p = self._par_vector(others)
+        p[0] = value
+        x = branch.states[k].copy()
+        compiled = self.field.compiled
+        for _ in range(30):
+            step = np.linalg.solve(compiled.jac1(x, p), compiled.f1(x, p))
+            x = x - step
+            if np.max(np.abs(step)) < 1e-12 * (1 + np.max(np.abs(x))):
+                break
+        return x
+
     def special_points(self, others: dict[str, float] | None = None) -> list[SpecialPoint]:
         """Every special point of the diagram: LP and H of the equilibria, LPC, PD, NS, HOM and SNIC of the cycles."""
         name = self.par_names[0]

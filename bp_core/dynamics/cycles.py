@@ -214,10 +214,15 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
                                               abs(p.par[par_names[problem.index]] - end.par[par_names[problem.index]])
                                               < 1e-6 * span)]
         special.append(end)
-    mins, maxs = np.array(mins), np.array(maxs)
+    pars = np.array(pars)
+    lo, hi = problem.p_range
+    inside = (pars >= lo) & (pars <= hi) & (np.array(periods) > 0)  # the step that ended the branch may be out
+    mins, maxs, mults, stable = np.array(mins)[inside], np.array(maxs)[inside], mults[inside], stable[inside]
+    pars, periods = pars[inside], np.array(periods)[inside]
+    meshes, orbits = np.array(meshes)[inside], np.array(orbits)[inside]
     return CycleBranch(np.array(pars), np.array(periods), {v: mins[:, k] for k, v in enumerate(variables)},
                        {v: maxs[:, k] for k, v in enumerate(variables)}, mults, stable, special, curve.stopped,
-                       np.array(meshes), np.array(orbits), list(variables), par_names[problem.index])
+                       meshes, orbits, list(variables), par_names[problem.index])
 
 
 def _trace(field_: VectorField, problem: CycleProblem, u0: np.ndarray, t0: np.ndarray,

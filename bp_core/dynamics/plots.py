@@ -88,48 +88,75 @@ def plot_trajectories(analyzer, trajectories, show: bool):
     return _show(ax, show)
 
 
+def _stability_lines(ax, x, y, stable, color, label):
+    """Solid where stable, dashed where not, as AUTO's diagrams draw branches."""
+    stable = np.asarray(stable, dtype=bool)
+    hidden = label.startswith("_")
+    ax.plot(x, np.where(stable, y, np.nan), "-", color=color, lw=1.6, label="_" if hidden else f"stable {label}")
+    # Each unstable stretch keeps one neighbour so the solid and dashed lines meet.
+    dashed = ~stable | np.r_[False, ~stable[:-1]] | np.r_[~stable[1:], False]
+    ax.plot(x, np.where(dashed, y, np.nan), "--", color=color, lw=1.0, label="_" if hidden else f"unstable {label}")
+
+
+def _label_points(ax, points, xs, ys):
+    for point, x, y in zip(points, xs, ys):
+        ax.plot(x, y, "o", color="tab:red" if point.label in ("H", "GH", "BT") else "k", markersize=4)
+        ax.annotate(point.label, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+
+
 def plot_codim1(analyzer, plot_vars, show: bool):
-    """Stable branches solid, unstable dashed; fold and Hopf points; limit-cycle extremes."""
+    """Equilibria and periodic orbits (min and max of each variable), stable solid and unstable dashed,
+    special points labelled with AUTO's names."""
     import matplotlib.pyplot as plt
 
     par = analyzer.par_names[0]
-    fig, axes = plt.subplots(len(plot_vars), 1, figsize=(6, 3.2 * len(plot_vars)), squeeze=False,
+    fig, axes = plt.subplots(len(plot_vars), 1, figsize=(6.4, 3.4 * len(plot_vars)), squeeze=False,
                              constrained_layout=True)
     branches = analyzer.branches()
-    points = analyzer.bifurcation_points()
-    cycles = analyzer.limit_cycles() if analyzer.field.dim == 2 and any(p.kind == "hopf" for p in points) else None
+    cycles = analyzer.cycle_branches()
     for ax, var in zip(axes[:, 0], plot_vars):
         k = analyzer.field.variables.index(var)
-        for branch in branches:
-            stable = np.array([s.startswith("stable") for s in branch.stability])
-            ax.plot(branch.par, np.where(stable, branch.states[:, k], np.nan), "k-", lw=1.5)
-            ax.plot(branch.par, np.where(~stable, branch.states[:, k], np.nan), "k--", lw=1)
-        for point in points:
-            ax.plot(point.par[par], point.state[var], "o" if point.kind == "hopf" else "s",
-                    color="tab:red" if point.kind == "hopf" else "tab:blue", label=point.kind)
-        if cycles is not None and cycles.par.size:
-            ax.plot(cycles.par, cycles.maximum[var], ".", color="tab:green", markersize=3, label="cycle max")
-            ax.plot(cycles.par, cycles.minimum[var], ".", color="tab:olive", markersize=3, label="cycle min")
+        for n, branch in enumerate(branches):
+            _stability_lines(ax, branch.par, branch.states[:, k], branch.stable, "k",
+                             "equilibria" if n == 0 else "_")
+            _label_points(ax, branch.special, [p.par[par] for p in branch.special],
+                          [p.state[var] for p in branch.special])
+        for n, cycle in enumerate(cycles):
+            for extreme in (cycle.maximum[var], cycle.minimum[var]):
+                _stability_lines(ax, cycle.par, extreme, cycle.stable, "tab:green",
+                                 "cycles (max, min)" if n == 0 and extreme is cycle.maximum[var] else "_")
+            special = [p for p in cycle.special if p.label in ("LPC", "PD", "NS", "HOM", "SNIC")]
+            at = [int(np.argmin(np.abs(cycle.par - p.par[par]) + np.abs(cycle.period - p.period) /
+                                 np.maximum(cycle.period, 1e-12))) for p in special]
+            _label_points(ax, special, [p.par[par] for p in special], [cycle.maximum[var][i] for i in at])
         ax.set_xlabel(par)
         ax.set_ylabel(var)
+        handles, labels = ax.get_legend_handles_labels()
+        keep = [(h, lab) for h, lab in zip(handles, labels) if not lab.startswith("_")]
+        ax.legend(*zip(*keep), fontsize=7, loc="best") if keep else None
     if show:
         plt.show()
     return fig
 
 
 def plot_codim2(analyzer, show: bool):
-    """Fold and Hopf curves in the parameter plane."""
+    """Fold (LP) and Hopf (H) curves in the parameter plane, with their CP, BT, GH and ZH points."""
     import matplotlib.pyplot as plt
 
-    curves = analyzer.codim2_curves()
-    fig, ax = plt.subplots(figsize=(5, 4), constrained_layout=True)
-    if curves.saddle_node.size:
-        ax.plot(curves.saddle_node[:, 0], curves.saddle_node[:, 1], ".", color="tab:blue", label="saddle-node")
-    if curves.hopf.size:
-        ax.plot(curves.hopf[:, 0], curves.hopf[:, 1], ".", color="tab:red", label="Hopf")
-    ax.set_xlabel(curves.pars[0])
-    ax.set_ylabel(curves.pars[1])
-    ax.legend()
+    result = analyzer.codim2_curves()
+    fig, ax = plt.subplots(figsize=(5.4, 4.2), constrained_layout=True)
+    colors = {"LP": "tab:blue", "H": "tab:red"}
+    names = {"LP": "fold (LP)", "H": "Hopf (H)"}
+    seen = set()
+    for curve in result.curves:
+        label = names[curve.label] if curve.label not in seen else "_"
+        seen.add(curve.label)
+        ax.plot(curve.values[:, 0], curve.values[:, 1], "-", color=colors[curve.label], lw=1.5, label=label)
+        _label_points(ax, curve.special, [p.par[result.pars[0]] for p in curve.special],
+                      [p.par[result.pars[1]] for p in curve.special])
+    ax.set_xlabel(result.pars[0])
+    ax.set_ylabel(result.pars[1])
+    ax.legend(fontsize=8)
     if show:
         plt.show()
     return fig

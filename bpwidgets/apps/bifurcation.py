@@ -1,8 +1,12 @@
-"""BifurcationExplorer: a codimension-1 diagram with a marker at the current parameter value."""
+"""BifurcationExplorer: equilibria and periodic orbits along one parameter, computed by continuation;
+clicking the diagram picks a point of a branch and passes its parameter (and orbit) to linked explorers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as widgets
+import numpy as np
 
 import bp_core as bp
 from bpwidgets.params import ParameterPanel
@@ -13,10 +17,11 @@ __all__ = ["BifurcationExplorer"]
 
 
 class BifurcationExplorer:
-    """Fixed-point branches, fold and Hopf points and the limit-cycle extent along one parameter.
+    """Equilibrium branches with their folds and Hopf points, cycle branches (maximum and minimum, stable
+    solid, unstable dashed) with their folds of cycles, period doublings and homoclinic ends.
 
-    The slider of the bifurcation parameter moves the marker; sliders of the other
-    parameters recompute the diagram.
+    The slider of the bifurcation parameter moves the marker; sliders of the other parameters
+    recompute the diagram; a click picks the nearest point of a branch (see :meth:`pick`).
 
     Parameters
     ----------
@@ -24,17 +29,20 @@ class BifurcationExplorer:
     target_par : dict
         One parameter -> [min, max].
     dynamical_vars : dict
-        Variables -> [min, max].
+        Variables -> [min, max] (any number; the diagram shows one).
     plot_var : str, optional
         Variable on the vertical axis (default: the first).
     fixed_vars : dict, optional
     params : list of str, optional
         Other model parameters to expose.
     par_resolution : float
+    cycles : bool
+        Continue the periodic orbits born at Hopf points (default True).
     """
 
     def __init__(self, model: bp.NeuType, target_par: dict, dynamical_vars: dict, plot_var: str | None = None,
-                 fixed_vars: dict | None = None, params: list[str] | None = None, par_resolution: float = 0.01):
+                 fixed_vars: dict | None = None, params: list[str] | None = None, par_resolution: float = 0.01,
+                 cycles: bool = True):
         if len(target_par) != 1:
             raise bp.errors.ModelUseError("BifurcationExplorer draws one parameter; give one target_par.")
         self.model = model
@@ -46,16 +54,23 @@ class BifurcationExplorer:
         names = params if params is not None else []
         self.values = {**self.fixed, **{p: float(model.pars[p]) for p in names}}
         self.resolution = par_resolution
+        self.with_cycles = cycles
+        self.branches: list = []
+        self.cycles: list = []
+        self.points: list = []
+        self.selected: dict[str, Any] | None = None
+        self._links: list = []
         self.marker_panel = ParameterPanel({self.par: 0.5 * (lo + hi)}, ranges={self.par: self.par_range})
         self.marker_panel.on_change(lambda name, value: self.plot.move_marker(value))
         self.panel = ParameterPanel(self.values) if self.values else None
         if self.panel is not None:
             self.panel.on_change(lambda name, value: self.redraw())
-        self.plot = BifurcationFigure(self.par, self.var, self.par_range, dynamical_vars[self.var])
+        self.plot = BifurcationFigure(self.par, self.var, self.par_range, dynamical_vars[self.var], on_click=self.pick)
         self.error = widgets.HTML("")
+        self.info = widgets.HTML("")
         self.plot.move_marker(0.5 * (lo + hi))
         children = [self.marker_panel.widget] + ([self.panel.widget] if self.panel else [])
-        self.widget = widgets.VBox(children + [self.error, self.plot.figure])
+        self.widget = widgets.VBox(children + [self.error, self.plot.figure, self.info])
         self.redraw()
 
     def redraw(self) -> None:
@@ -65,18 +80,89 @@ class BifurcationExplorer:
         try:
             analyzer = bp.BifurcationAnalyzer(self.model, {self.par: self.par_range}, self.dynamical_vars,
                                               fixed_vars=fixed, pars_update=pars, par_resolution=self.resolution)
-            self.branches = analyzer.branches()
-            self.points = analyzer.bifurcation_points()
-            cycles = analyzer.limit_cycles(samples=15) if any(p.kind == "hopf" for p in self.points) else None
-        except Exception as err:
-            self.error.value = error_html(f"{type(err).__name__}: {err}")
+            branches = analyzer.branches()
+            cycles = analyzer.cycle_branches() if self.with_cycles else []
+            points = analyzer.special_points() if self.with_cycles else analyzer.bifurcation_points()
+        except Exception as err:  # shown in the widget; the last good diagram stays
+            self.error.value = error_html(f"{type(err).__name__}: {str(err).splitlines()[0]}")
             return
+        self.analyzer = analyzer
+        self.branches, self.cycles, self.points = branches, cycles, points
         self.error.value = ""
-        self.plot.show(self.branches, self.points, cycles, list(self.dynamical_vars).index(self.var))
+        self.plot.show(self.branches, self.cycles, list(self.dynamical_vars).index(self.var))
+
+    def pick(self, value: float, y: float | None = None) -> dict[str, Any] | None:
+        """Select the point of a branch nearest ``(value, y)`` (nearest in the parameter alone without ``y``):
+        move the marker there and pass it to every linked explorer. Returns the selection: its ``kind``
+        ("equilibrium" or "cycle"), parameter value, stability, and for a cycle its period and orbit."""
+        if not np.isfinite(value):
+            return None
+        lo, hi = self.par_range
+        var_lo, var_hi = self.dynamical_vars[self.var]
+        k_var = list(self.dynamical_vars).index(self.var)
+        candidates = []
+        for branch in self.branches:
+            candidates.append(("equilibrium", branch, branch.par, branch.states[:, k_var]))
+        for cycle in self.cycles:
+            candidates += [("cycle", cycle, cycle.par, cycle.maximum[self.var]),
+                           ("cycle", cycle, cycle.par, cycle.minimum[self.var])]
+        best = None
+        for kind, branch, xs, ys in candidates:
+            distance = np.abs(xs - value) / (hi - lo)
+            if y is not None:
+                distance = np.hypot(distance, (ys - y) / (var_hi - var_lo))
+            k = int(np.argmin(distance))
+            if best is None or distance[k] < best[0]:
+                best = (distance[k], kind, branch, k)
+        if best is None:
+            return None
+        _, kind, branch, k = best
+        # The branch's computed point nearest the click, moved to the clicked parameter where it can be.
+        at = float(np.clip(value, branch.par.min(), branch.par.max()))
+        selected: dict[str, Any] = {"kind": kind, "par": float(branch.par[k]), "stable": bool(branch.stable[k])}
+        if kind == "cycle":
+            times, states, period = *branch.orbit_at(branch.par[k]), float(branch.period[k])
+            try:
+                exact = self.analyzer.cycle_at(at, branch, k)
+                if abs(exact.period[0] - period) < 0.05 * period:  # the same cycle, not the other side of a fold
+                    times, states = exact.orbit_at(at)
+                    selected.update(par=at, stable=bool(exact.stable[0]))
+                    period = float(exact.period[0])
+            except Exception:  # the computed point itself stays a valid choice
+                pass
+            selected.update(period=period, orbit=(times, {v: states[:, j] for j, v in enumerate(branch.variables)}))
+        else:
+            state = branch.states[k]
+            exact = self.analyzer.equilibrium_at(at, branch, k)
+            if np.all(np.isfinite(exact)) and np.linalg.norm(exact - state) < 0.05 * np.linalg.norm(
+                    [b - a for a, b in self.dynamical_vars.values()]):
+                state = exact
+                selected["par"] = at
+            selected["state"] = dict(zip(self.dynamical_vars, map(float, state)))
+        self.selected = selected
+        self.marker_panel.set(self.par, selected["par"])
+        stability = "a stable" if selected["stable"] else "an unstable"
+        what = f"{stability} cycle of period {selected['period']:.4g}" if kind == "cycle" else \
+            f"{stability} equilibrium"
+        self.info.value = f"{self.par} = {selected['par']:.6g}: {what}"
+        for link in self._links:
+            link(selected)
+        return selected
+
+    def link(self, explorer: Any) -> None:
+        """Pass picked points to ``explorer``: its slider of this parameter follows, and an explorer that
+        draws cycles (``show_cycle``) draws the picked orbit."""
+        def follow(selected: dict[str, Any]) -> None:
+            explorer.panel.set(self.par, selected["par"])
+            if hasattr(explorer, "show_cycle"):
+                if selected["kind"] == "cycle":
+                    explorer.show_cycle(*selected["orbit"])
+                else:
+                    explorer.hide_cycle()
+
+        self._links.append(follow)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
-
-

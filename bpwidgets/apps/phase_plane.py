@@ -106,6 +106,14 @@ class PhasePlaneExplorer:
         self._starts = []
         self.plot.clear_trajectories()
 
+    def show_cycle(self, times: np.ndarray, states: dict[str, np.ndarray]) -> None:
+        """Draw a periodic orbit (for example one picked in a linked BifurcationExplorer)."""
+        self.plot.show_cycle(states[self.names[0]], states[self.names[1]])
+
+    def hide_cycle(self) -> None:
+        """Remove the drawn periodic orbit."""
+        self.plot.show_cycle(None, None)
+
     def _ipython_display_(self) -> None:
         from IPython.display import display
 

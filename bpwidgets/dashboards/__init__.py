@@ -13,5 +13,6 @@ DASHBOARDS = {
     "ei_balance": "E/I balanced network of LIF neurons",
     "fhn_lecture": "FitzHugh-Nagumo: phase plane beside its bifurcation diagram",
     "hh_neuron": "Hodgkin-Huxley neuron: input protocols, gating variables, F-I curve",
+    "hh_bifurcation": "Hodgkin-Huxley bifurcation diagram: subcritical Hopf, fold of cycles, bistability",
 }
 """Dashboard name -> one-line description (the gallery lists these)."""

@@ -23,8 +23,11 @@ def app() -> widgets.Widget:
                                ranges={'Iext': (0.0, 1.5), 'a': (0.3, 1.2), 'b': (0.3, 1.2)}, duration=150.)
     diagram = BifurcationExplorer(model, {'Iext': [0., 1.5]}, {'v': [-3, 3], 'w': [-3, 3]}, par_resolution=0.02)
     plane.panel.on_change(lambda name, value: name == 'Iext' and diagram.marker_panel.set('Iext', value))
+    diagram.link(plane)
     plane.launch({'v': -2.8, 'w': -1.8})
-    diagram.marker_panel.set('Iext', 0.8)
-    return widgets.VBox([title("FitzHugh-Nagumo", "Move Iext past the Hopf point and the fixed point loses "
-                                                  "stability to a limit cycle; click the plane to start trajectories."),
-                         widgets.HBox([plane.widget, diagram.plot.figure])])
+    diagram.pick(0.8, 1.9)  # the stable relaxation oscillation, drawn in the plane
+    return widgets.VBox([title("FitzHugh-Nagumo", "Move Iext past the Hopf point (H) and the fixed point loses "
+                                                  "stability; the cycles (green: max and min of v, dashed where "
+                                                  "unstable) fold at LPC. Click the diagram to see that cycle in "
+                                                  "the plane; click the plane to start trajectories."),
+                         widgets.HBox([plane.widget, widgets.VBox([diagram.plot.figure, diagram.info])])])

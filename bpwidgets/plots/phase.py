@@ -42,6 +42,8 @@ class PhasePlaneFigure:
         self.trajectories = bq.Lines(x=np.zeros((1, 2)), y=np.zeros((1, 2)), scales=scales, colors=["#d62728"],
                                      stroke_width=1.5, visible=False)
         self.points = bq.Scatter(x=[], y=[], scales=scales, default_size=90, colors=["black"], stroke="black")
+        self.cycle = bq.Lines(x=[0.0, 0.0], y=[0.0, 0.0], scales=scales, colors=["#ff7f0e"], stroke_width=3,
+                              visible=False)
         # clicks on the plane add a point to this invisible-looking mark; its new point launches a trajectory
         self.launcher = bq.Scatter(x=[], y=[], scales=scales, default_size=1, colors=["#00000000"],
                                    interactions={"click": "add"})
@@ -49,7 +51,8 @@ class PhasePlaneFigure:
         self.launcher.observe(self._clicked, names=["y"])
         axes = [bq.Axis(scale=self.x_scale, label=self.names[0]),
                 bq.Axis(scale=self.y_scale, side="left", label=self.names[1])]
-        self.figure = bq.Figure(marks=[self.field, *self.nullclines, self.trajectories, self.points, self.launcher],
+        self.figure = bq.Figure(marks=[self.field, *self.nullclines, self.trajectories, self.cycle, self.points,
+                                       self.launcher],
                                 axes=axes, layout={"width": "520px", "height": "480px"},
                                 fig_margin={"top": 20, "bottom": 45, "left": 55, "right": 15})
         self._lines: list[tuple[np.ndarray, np.ndarray]] = []
@@ -90,6 +93,15 @@ class PhasePlaneFigure:
             self.points.y = np.array([p.position[self.names[1]] for p in points])
             self.points.colors = [STABILITY_COLORS[p.stability] for p in points] or ["black"]
             self.points.tooltip = None
+
+    def show_cycle(self, xs: np.ndarray | None, ys: np.ndarray | None) -> None:
+        """Draw a periodic orbit (or hide it, given None)."""
+        if xs is None:
+            self.cycle.visible = False
+            return
+        with self.cycle.hold_sync():
+            self.cycle.x, self.cycle.y = np.asarray(xs), np.asarray(ys)
+            self.cycle.visible = True
 
     def add_trajectory(self, xs: np.ndarray, ys: np.ndarray) -> None:
         """Add one trajectory line."""

@@ -92,9 +92,31 @@ def test_bifurcation_explorer_marks_the_parameter_and_hopf():
     assert len(hopf) == 1 and abs(hopf[0].par['Iext'] - 0.3313) < 1e-3
     explorer.marker_panel.Iext = 0.25
     assert list(explorer.plot.marker.x) == [0.25, 0.25]
+    assert explorer.plot.stable_cycles.visible and explorer.plot.unstable_cycles.visible
+    assert {"H", "LPC"} <= set(explorer.plot.points.names)
     explorer.panel.a = 0.9
-    assert abs(explorer.points[0].par['Iext'] - 0.3313) > 0.1
-    assert len(explorer.plot.cycles.x) > 0
+    hopf = [p for p in explorer.points if p.label == "H"]
+    assert hopf and abs(hopf[0].par['Iext'] - 0.3313) > 0.1
+
+
+def test_a_click_on_the_diagram_sets_the_linked_phase_plane():
+    plane = PhasePlaneExplorer(get_fhn(), {'v': [-3, 3], 'w': [-3, 3]}, fixed_vars={'Iext': 0.5}, params=[],
+                               duration=50.)
+    diagram = BifurcationExplorer(get_fhn(), {'Iext': [0., 1.]}, {'v': [-3, 3], 'w': [-3, 3]}, par_resolution=0.02)
+    diagram.link(plane)
+    assert diagram.plot.figure.marks[-1] is diagram.plot.picker  # the click layer is on top
+    with diagram.plot.picker.hold_sync():  # a click as the browser sends it: a point added to the picker
+        diagram.plot.picker.x = [0.8]
+        diagram.plot.picker.y = [1.9]
+    selected = diagram.selected
+    assert selected["kind"] == "cycle" and selected["stable"] and abs(selected["par"] - 0.8) < 0.03
+    assert plane.values['Iext'] == selected["par"] and list(diagram.plot.marker.x)[0] == selected["par"]
+    assert plane.plot.cycle.visible
+    assert np.max(plane.plot.cycle.x) == pytest.approx(np.max(selected["orbit"][1]['v']))
+    assert np.ptp(plane.plot.cycle.x) > 3  # the relaxation oscillation, not a point
+    selected = diagram.pick(0.1, -1.1)
+    assert selected["kind"] == "equilibrium" and selected["stable"]
+    assert not plane.plot.cycle.visible and plane.values['Iext'] == pytest.approx(selected["par"])
 
 
 def test_raster_canvas_sends_binary_chunks():

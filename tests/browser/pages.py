@@ -27,6 +27,7 @@ READY = {  # what "its figure is shown" means for each dashboard
     "ei_balance": "s => s.pixels > 50",
     "fhn_lecture": "s => s.svgLength > 5000",
     "hh_neuron": "s => s.svgLength > 5000",
+    "hh_bifurcation": "s => s.svgLength > 5000",
 }
 
 
@@ -52,4 +53,4 @@ def kernel_id_in(content: str) -> str:
     return re.search(r'"kernelId":\s*"([0-9a-f-]+)"', content).group(1)
 
 
-SLIDER = {"gamma": 1, "ei_balance": 1, "fhn_lecture": 0, "hh_neuron": 0}  # a parameter, not the network's structure
+SLIDER = {"gamma": 1, "ei_balance": 1, "fhn_lecture": 0, "hh_neuron": 0, "hh_bifurcation": 0}  # a parameter, not the network's structure

@@ -44,7 +44,7 @@ def drag_first_slider(page, pixels: float = 120, index: int = 0):
     page.mouse.up()
 
 
-@pytest.mark.parametrize("name", ["gamma", "ei_balance", "fhn_lecture", "hh_neuron"])
+@pytest.mark.parametrize("name", ["gamma", "ei_balance", "fhn_lecture", "hh_neuron", "hh_bifurcation"])
 def test_dashboard_loads_reacts_and_stays_clean(browser, demo_server, name):
     base, _ = demo_server
     start = time.monotonic()

@@ -38,7 +38,8 @@ class ContinuationProblem(Protocol):
     def context(self) -> object: ...
 
     # Optional: ``step_limit(u)``, the longest next step from ``u``; ``bordered(u, row)``, the bordered
-    # Jacobian as a sparse CSC matrix (then it is factorised without reordering).
+    # Jacobian as a sparse CSC matrix (then it is factorised without reordering); ``inside(u)``, positive
+    # inside the region the curve is followed in (the parameter range), so its end is located on the boundary.
 
 
 @dataclass
@@ -171,13 +172,25 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
         value = problem.tests(z, tz)
         changed = np.nonzero(np.sign(value) * np.sign(tests[-1]) < 0)[0]
         for k in sorted(changed, key=lambda k: _root_fraction(tests[-1][k], value[k])):
-            located = _locate(solver, problem, u, t, h, k, tests[-1][k], value[k]) if settings.locate else None
+            located = _locate(solver, lambda z, tz, k=k: problem.tests(z, tz)[k], u, t, h, tests[-1][k],
+                              value[k]) if settings.locate else None
             if located is not None:
                 points.append(located[0])
                 tangents.append(located[1])
                 tests.append(problem.tests(*located))
                 contexts.append(problem.context())
                 events.append(Event(problem.test_names[k], len(points) - 1))
+        inside = getattr(problem, "inside", None)
+        if inside is not None and inside(z) < 0 <= inside(u):
+            # The curve leaves the region: end it on the boundary, not a step short of it or beyond.
+            end = _locate(solver, lambda y, ty: inside(y), u, t, h, inside(u), inside(z))
+            if end is not None:
+                points.append(end[0])
+                tangents.append(end[1])
+                tests.append(problem.tests(*end))
+                contexts.append(problem.context())
+                stopped = "reached the end of the parameter range"
+                break
         z, tz = problem.accept(z, tz)
         u, t = z, tz
         points.append(u)
@@ -202,9 +215,9 @@ def _root_fraction(a: float, b: float) -> float:
     return a / (a - b)
 
 
-def _locate(solver: _Solver, problem: ContinuationProblem, u: np.ndarray, t: np.ndarray, h: float, k: int,
+def _locate(solver: _Solver, test, u: np.ndarray, t: np.ndarray, h: float,
             ga: float, gb: float) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where test ``k`` vanishes between ``u`` (step 0) and the point at step ``h`` (Illinois method)."""
+    """Where ``test(z, tz)`` vanishes between ``u`` (step 0) and the point at step ``h`` (Illinois method)."""
     a, b = 0.0, h
     side = 0
     best = None
@@ -215,7 +228,7 @@ def _locate(solver: _Solver, problem: ContinuationProblem, u: np.ndarray, t: np.
         if z is None:
             return best
         tz = solver.tangent(z, t)
-        g = problem.tests(z, tz)[k]
+        g = test(z, tz)
         best = (z, tz)
         if abs(b - a) < 1e-12 * h or g == 0.0:
             break

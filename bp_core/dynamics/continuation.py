@@ -62,6 +62,11 @@ class EquilibriumProblem:
         self.steps += 1
         return u, t
 
+    def inside(self, u: np.ndarray) -> float:
+        """Positive while the parameter is inside its range."""
+        par = u[-1] * self.span_p
+        return float(min(par - self.p_range[0], self.p_range[1] - par))
+
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
         x, q = self.unscale(u)
         par = q[self.index]

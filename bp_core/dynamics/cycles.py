@@ -122,6 +122,11 @@ class CycleProblem:
         nodes, _, _ = self.colloc.unpack(u)
         return max(float(np.max(np.ptp(nodes / self.colloc.span, axis=0))), self.settings.ds)
 
+    def inside(self, u: np.ndarray) -> float:
+        """Positive while the parameter is inside its range."""
+        par = self.colloc.unpack(u)[2]
+        return float(min(par - self.p_range[0], self.p_range[1] - par))
+
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
         nodes, period, par = self.colloc.unpack(u)
         if period <= 0:

@@ -73,6 +73,7 @@ class PhasePlaneExplorer:
             return
         self.error.value = ""
         self._analyzer = analyzer
+        self.plot.show_cycle(None, None)  # a cycle drawn for other parameter values no longer belongs here
         self.plot.show_nullclines(nullclines)
         self.plot.show_field(grid)
         self.plot.show_fixed_points(self.fixed_points)

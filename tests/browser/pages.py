@@ -53,4 +53,5 @@ def kernel_id_in(content: str) -> str:
     return re.search(r'"kernelId":\s*"([0-9a-f-]+)"', content).group(1)
 
 
-SLIDER = {"gamma": 1, "ei_balance": 1, "fhn_lecture": 0, "hh_neuron": 0, "hh_bifurcation": 0}  # a parameter, not the network's structure
+# Which slider to move: a parameter, not the network's structure.
+SLIDER = {"gamma": 1, "ei_balance": 1, "fhn_lecture": 0, "hh_neuron": 0, "hh_bifurcation": 0}

@@ -19,7 +19,7 @@ REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text
 
 
 def planar(name, int_x, int_y):
-    """A NeuType with variables x, y and the derivative functions ``int_x(x, t, y, b1, b2)``, ``int_y(y, t, x, b1, b2)``."""
+    """A NeuType with variables x, y; ``int_x(x, t, y, b1, b2)`` and ``int_y(y, t, x, b1, b2)`` integrate them."""
 
     def update(ST, _t):
         ST['x'] = int_x(ST['x'], _t, ST['y'], 0., 0.)
@@ -92,6 +92,8 @@ def test_hopf_normal_form_gives_the_lyapunov_sign_and_the_exact_cycles(sigma):
     np.testing.assert_allclose(branch.period, 2 * np.pi, rtol=1e-9)
     np.testing.assert_allclose(np.abs(branch.multipliers[:, 1]), np.exp(-4 * np.pi * beta), rtol=1e-6)
     assert np.all(branch.stable == (sigma < 0))
+    assert np.max(np.abs(branch.par)) == pytest.approx(0.5, abs=1e-9)  # ended on the range's boundary
+    assert "end of the parameter range" in branch.stopped
 
 
 def test_bautin_normal_form_fold_of_cycles_and_generalised_hopf_point():

@@ -10,6 +10,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from bp_core.dynamics.codim2 import continue_codim2
+from bp_core.dynamics.cycle_folds import continue_cycle_folds
 from bp_core.dynamics.continuation import continue_branch
 from bp_core.dynamics.cycles import CycleSettings, cycles_from_hopf, cycles_from_orbit
 from bp_core.dynamics.diagram import Branch, Codim2Curve, CycleBranch, SpecialPoint, polyline_distance
@@ -43,6 +44,12 @@ class Codim2Curves:
     saddle_node: np.ndarray
     hopf: np.ndarray
     curves: list[Codim2Curve] = field(default_factory=list)
+
+    @property
+    def fold_of_cycles(self) -> np.ndarray:
+        """All points of the LPC curves, shape (n, 2)."""
+        parts = [c.values for c in self.curves if c.label == "LPC"]
+        return np.concatenate(parts) if parts else np.zeros((0, 2))
 
     @property
     def special(self) -> list[SpecialPoint]:
@@ -264,16 +271,17 @@ class BifurcationAnalyzer:
 
     # -- codimension 2 ------------------------------------------------------------------------
 
-    def codim2_curves(self, seeds: int = 3) -> Codim2Curves:
+    def codim2_curves(self, seeds: int = 3, cycles: bool = False) -> Codim2Curves:
         """Fold and Hopf curves in the plane of the two parameters, by continuation of their defining systems.
 
         Curves start from the folds and Hopf points found along the first parameter with the
-        second held at ``seeds`` values across its range.
+        second held at ``seeds`` values across its range. With ``cycles``, the cycle branches at those
+        values are computed too and the curves of folds of cycles (LPC) are continued from their folds.
         """
         if len(self.par_names) != 2:
             raise ModelUseError("codimension-2 curves need two target parameters.")
-        if "codim2" in self._cache:
-            return self._cache["codim2"]
+        if ("codim2", seeds, cycles) in self._cache:
+            return self._cache[("codim2", seeds, cycles)]
         first, second = self.par_names
         ranges = [self.par_ranges[first], self.par_ranges[second]]
         scale = np.array([b - a for a, b in ranges])
@@ -287,12 +295,31 @@ class BifurcationAnalyzer:
                     continue
                 curves.append(continue_codim2(self.field, point, self.par_names, self._par_vector({second: value}),
                                               ranges, list(self.var_ranges.values()), max_step=step))
+            for branch in self.cycle_branches({second: value}) if cycles else []:
+                for fold in (q for q in branch.special if q.label == "LPC"):
+                    here = np.array([fold.par[first], fold.par[second]])
+                    if any(c.label == "LPC" and polyline_distance(c.values / scale, here / scale) < 2 * step
+                           for c in curves):
+                        continue
+                    curves.append(self.fold_of_cycles_curve(fold, branch, {second: value}))
         folds = [c.values for c in curves if c.label == "LP"]
         hopfs = [c.values for c in curves if c.label == "H"]
         result = Codim2Curves((first, second), np.concatenate(folds) if folds else np.zeros((0, 2)),
                               np.concatenate(hopfs) if hopfs else np.zeros((0, 2)), curves)
-        self._cache["codim2"] = result
+        self._cache[("codim2", seeds, cycles)] = result
         return result
+
+    def fold_of_cycles_curve(self, fold: SpecialPoint, branch: CycleBranch,
+                             others: dict[str, float] | None = None) -> Codim2Curve:
+        """The curve of folds of cycles through the LPC point ``fold`` of the cycle branch ``branch``, in the
+        plane of the two parameters (``others``: the second parameter's value ``branch`` was computed at)."""
+        if len(self.par_names) != 2:
+            raise ModelUseError("a fold-of-cycles curve needs two target parameters.")
+        first, second = self.par_names
+        ranges = [self.par_ranges[first], self.par_ranges[second]]
+        step = min(0.05, self.par_resolution / min(b - a for a, b in ranges))
+        return continue_cycle_folds(self.field, branch, fold, self.par_names, self._par_vector(others), ranges,
+                                    list(self.var_ranges.values()), max_step=step)
 
     def _par_vector(self, others: dict[str, float] | None) -> np.ndarray:
         others = others or {}

@@ -156,21 +156,23 @@ class CycleBranch:
 
 @dataclass
 class Codim2Curve:
-    """A curve of folds (LP) or Hopf points (H) in the plane of two parameters.
+    """A curve of folds (LP), Hopf points (H) or folds of cycles (LPC) in the plane of two parameters.
 
     Attributes
     ----------
     label : str
-        ``"LP"`` or ``"H"``.
+        ``"LP"``, ``"H"`` or ``"LPC"``.
     pars : tuple of str
         The two parameters.
     values : ndarray
         Shape (n, 2): the parameter pairs along the curve.
     states : ndarray
-        Equilibrium at each point, shape (n, dim).
+        Equilibrium at each point (for LPC: the orbit at phase 0), shape (n, dim).
     special : list of SpecialPoint
         CP, BT, GH and ZH points on the curve.
     stopped : str
+    period : ndarray or None
+        Period of the cycle at each point of an LPC curve.
     """
 
     label: str
@@ -179,3 +181,4 @@ class Codim2Curve:
     states: np.ndarray
     special: list[SpecialPoint]
     stopped: str
+    period: np.ndarray | None = None

@@ -140,13 +140,14 @@ def plot_codim1(analyzer, plot_vars, show: bool):
 
 
 def plot_codim2(analyzer, show: bool):
-    """Fold (LP) and Hopf (H) curves in the parameter plane, with their CP, BT, GH and ZH points."""
+    """Fold (LP), Hopf (H) and, where computed, fold-of-cycles (LPC) curves in the parameter plane, with
+    their CP, BT, GH and ZH points."""
     import matplotlib.pyplot as plt
 
     result = analyzer.codim2_curves()
     fig, ax = plt.subplots(figsize=(5.4, 4.2), constrained_layout=True)
-    colors = {"LP": "tab:blue", "H": "tab:red"}
-    names = {"LP": "fold (LP)", "H": "Hopf (H)"}
+    colors = {"LP": "tab:blue", "H": "tab:red", "LPC": "tab:green"}
+    names = {"LP": "fold (LP)", "H": "Hopf (H)", "LPC": "fold of cycles (LPC)"}
     seen = set()
     for curve in result.curves:
         label = names[curve.label] if curve.label not in seen else "_"

@@ -113,6 +113,12 @@ def test_bautin_normal_form_fold_of_cycles_and_generalised_hopf_point():
     assert hopf_curve.values[:, 1].min() < -0.45 and hopf_curve.values[:, 1].max() > 0.45
     (gh,) = [p for p in hopf_curve.special if p.label == "GH"]
     assert gh.par['b2'] == pytest.approx(0.0, abs=1e-7)
+    # The folds of cycles lie on b1 = -b2^2 / 4 and end at the generalised Hopf point.
+    (lpc_curve,) = [c for c in two.codim2_curves(cycles=True).curves if c.label == "LPC"]
+    np.testing.assert_allclose(lpc_curve.values[:, 0], -lpc_curve.values[:, 1] ** 2 / 4, atol=1e-9)
+    assert lpc_curve.values[:, 1].min() < 1e-3 and lpc_curve.values[:, 1].max() > 0.45
+    assert "generalised Hopf" in lpc_curve.stopped
+    np.testing.assert_allclose(lpc_curve.period, 2 * np.pi, rtol=1e-8)
 
 
 def test_bogdanov_takens_normal_form_fold_and_hopf_curves_meet_at_bt():

@@ -11,6 +11,9 @@ the parameter and of the period; then both run times. bp_core's times: ``cold`` 
 empty compile cache, ``warm`` a second analysis in the same process (a notebook re-run). AUTO's: the first
 run (which compiles the Fortran) and the second.
 
+Then the codimension-2 cases: the Hopf curves in two parameters and their GH, BT and ZH points, by
+bp_core and by AUTO-07p (``ISW=2``).
+
 AUTO-07p comes from Debian (``apt-get install auto-07p gfortran``) and runs under ``/usr/bin/python3``
 with ``OMP_NUM_THREADS=1``. ``--record FILE`` writes AUTO's points as the reference the tests read.
 """
@@ -67,6 +70,80 @@ CASES = {
 }
 
 
+@dataclass
+class Codim2Case:
+    """A model and two parameters with their ranges: the Hopf curves through the Hopf points of the first
+    parameter, the second held at ``start``."""
+
+    model: Callable[[], bp.NeuType]
+    variables: dict
+    pars: tuple[str, str]
+    ranges: tuple[tuple[float, float], tuple[float, float]]
+    start: float
+    resolution: float
+
+
+CODIM2_CASES = {
+    "hh_I_gK": Codim2Case(get_HH, HH_VARS, ('I_ext', 'g_K'), ((-20., 200.), (10., 60.)), 36., 2.),
+}
+
+
+def codim2_analyzer(case: Codim2Case) -> bp.BifurcationAnalyzer:
+    targets = {name: list(bounds) for name, bounds in zip(case.pars, case.ranges)}
+    return bp.BifurcationAnalyzer(case.model(), targets, case.variables, par_resolution=case.resolution)
+
+
+def ours_codim2(case: Codim2Case) -> tuple[list[dict], float]:
+    """bp_core's codimension-2 points on the Hopf and fold curves, and the time they took."""
+    start = time.perf_counter()
+    result = codim2_analyzer(case).codim2_curves()
+    elapsed = time.perf_counter() - start
+    return [{"type": p.label, "par": p.par[case.pars[0]], "par2": p.par[case.pars[1]]} for p in result.special], \
+        elapsed
+
+
+def auto07p_codim2(case: Codim2Case, workdir: str) -> dict:
+    """AUTO-07p's Hopf curves (ISW=2) from the Hopf points of the first parameter, and their special points."""
+    analysis = codim2_analyzer(case)
+    branch = analysis.branches({case.pars[1]: case.start})[0]
+    first = int(np.argmin(branch.par))
+    (lo, hi), (lo2, hi2) = case.ranges
+    span = hi - lo
+    constants = dict(NDIM=analysis.field.dim, IPS=1, ILP=1, ICP=[1], NTST=50, NCOL=4, IAD=3, ISP=2, ISW=1,
+                     IPLT=0, NBC=0, NINT=0, NMX=3000, NPR=100000, MXBF=0, IID=0, ITMX=8, ITNW=7, NWTN=3, JAC=0,
+                     EPSL=1e-8, EPSU=1e-8, EPSS=1e-6, DS=span / 1000, DSMIN=1e-7, DSMAX=span / 100, IADS=1,
+                     THL={11: 0.0}, UZSTOP={1: [lo, hi]})
+    curves = dict(ICP=[1, 2], ISW=2, ISP=2, NMX=3000, DS=span / 2000, DSMAX=span / 200,
+                  UZSTOP={1: [lo, hi], 2: [lo2, hi2]})
+    job = {"workdir": workdir, "name": "model", "constants": constants, "cycles": {}, "hopf_curves": curves,
+           "starts": [{"fortran": fortran(analysis, branch.states[first], branch.par[first], case.start),
+                       "backward": float(branch.par[first]) > lo + 1e-9 * span}]}
+    env = dict(os.environ, OMP_NUM_THREADS="1", AUTO_DIR="/usr/lib/auto-07p")
+    out = subprocess.run(["/usr/bin/python3", str(RUNNER)], input=json.dumps(job), capture_output=True,
+                         text=True, env=env)
+    if out.returncode:
+        raise RuntimeError(f"AUTO-07p failed:\n{out.stderr[-3000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"points": [p for p in result["points"] if "par2" in p], "time": result["time"]}
+
+
+def report_codim2(name: str, mine: list[dict], theirs: dict, elapsed: float) -> None:
+    print(f"\n## {name} (codimension 2)")
+    print(f"{'type':5} {'bp_core':>26} {'AUTO-07p':>26} {'rel diff':>9}")
+    left = list(theirs["points"])
+    for point in mine:
+        same = [q for q in left if q["type"] == point["type"]]
+        best = min(same, key=lambda q: relative(point["par"], q["par"]), default=None)
+        if best is not None:
+            left.remove(best)
+        diff = max(relative(point["par"], best["par"]), relative(point["par2"], best["par2"])) if best else np.nan
+        theirs_text = f"({best['par']:.9g}, {best['par2']:.9g})" if best else "-"
+        print(f"{point['type']:5} {'(%.9g, %.9g)' % (point['par'], point['par2']):>26} {theirs_text:>26} {diff:9.1e}")
+    for q in left:
+        print(f"{q['type']:5} {'-':>26} {'(%.9g, %.9g)' % (q['par'], q['par2']):>26}")
+    print(f"time: bp_core {elapsed:.2f} s (warm), AUTO-07p {theirs['time']:.2f} s (first run, compiles)")
+
+
 def analyzer(case: Case) -> bp.BifurcationAnalyzer:
     return bp.BifurcationAnalyzer(case.model(), {case.par: list(case.par_range)}, case.variables,
                                   par_resolution=case.resolution)
@@ -83,11 +160,12 @@ def ours(case: Case) -> tuple[list[dict], float]:
 
 # -- AUTO-07p ---------------------------------------------------------------------------------------
 
-def fortran(analysis: bp.BifurcationAnalyzer, start: np.ndarray, par: float) -> str:
-    """AUTO's equations file for the analysed field, starting at the equilibrium ``start``."""
+def fortran(analysis: bp.BifurcationAnalyzer, start: np.ndarray, par: float, second: float | None = None) -> str:
+    """AUTO's equations file for the analysed field, starting at the equilibrium ``start`` (PAR(1) = ``par``,
+    PAR(2) = ``second`` when the analysis has a second parameter)."""
     compiled = analysis.field.compiled
     names = {s: sympy.Symbol(f"U({k + 1})") for k, s in enumerate(compiled.x)}
-    names[compiled.p[0]] = sympy.Symbol("PAR(1)")
+    names.update({s: sympy.Symbol(f"PAR({k + 1})") for k, s in enumerate(compiled.p)})
     body = "\n".join("  " + fcode(sympy.sympify(e).xreplace(names), assign_to=f"F({k + 1})", standard=95,
                                   source_format="free")
                      for k, e in enumerate(compiled.exprs))
@@ -106,6 +184,7 @@ SUBROUTINE STPNT(NDIM,U,PAR,T)
   DOUBLE PRECISION, INTENT(INOUT) :: U(NDIM),PAR(*)
   DOUBLE PRECISION, INTENT(IN) :: T
   PAR(1) = {f"{float(par):.17e}".replace("e", "d")}
+  PAR(2) = {f"{float(second or 0.0):.17e}".replace("e", "d")}
 {start_lines}
 END SUBROUTINE STPNT
 SUBROUTINE BCND
@@ -211,7 +290,7 @@ def inner(name: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--case", action="append", choices=sorted(CASES))
+    parser.add_argument("--case", action="append", choices=sorted(CASES) + sorted(CODIM2_CASES))
     parser.add_argument("--record", metavar="FILE", nargs="?", const=str(REFERENCE))
     parser.add_argument("--inner", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -219,19 +298,31 @@ def main() -> None:
         inner(args.inner)
         return
     recorded, summary = {}, {}
-    for name in args.case or list(CASES):
+    for name in [c for c in args.case or list(CASES) if c in CASES]:
         result = time_ours(name)
         with tempfile.TemporaryDirectory() as workdir:
             theirs = auto07p(CASES[name], workdir)
         recorded[name] = {"points": theirs["points"], "samples": theirs["samples"]}
         summary[name] = report(name, result["points"], theirs, {"cold": result["cold"], "warm": result["warm"]})
-    print("\n| model | worst parameter diff | worst period diff | bp_core warm | AUTO-07p | ratio |")
-    print("|---|---|---|---|---|---|")
+    if summary:
+        print("\n| model | worst parameter diff | worst period diff | bp_core warm | AUTO-07p | ratio |")
+        print("|---|---|---|---|---|---|")
     for name, s in summary.items():
         print(f"| {name} | {s['worst_par']:.1e} | {s['worst_period']:.1e} | {s['warm']:.2f} s | "
               f"{s['warm'] / s['ratio']:.2f} s | {s['ratio']:.2f}x |")
-    if args.record:
-        Path(args.record).write_text(json.dumps(recorded, indent=1) + "\n")
+    for name, case in CODIM2_CASES.items():
+        if args.case and name not in args.case:
+            continue
+        ours_codim2(case)  # compile
+        mine, elapsed = ours_codim2(case)
+        with tempfile.TemporaryDirectory() as workdir:
+            theirs = auto07p_codim2(case, workdir)
+        recorded[name] = {"points": theirs["points"], "samples": []}
+        report_codim2(name, mine, theirs, elapsed)
+    if args.record:  # the cases run replace theirs in the file; the others stay
+        path = Path(args.record)
+        previous = json.loads(path.read_text()) if path.exists() else {}
+        path.write_text(json.dumps({**previous, **recorded}, indent=1) + "\n")
         print(f"\nrecorded AUTO-07p's points in {args.record}")
 
 

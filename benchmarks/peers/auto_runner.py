@@ -43,6 +43,11 @@ def _points(branch, periodic):
     return found
 
 
+def _raw(branch):
+    """The special points that _points keeps, as AUTO's point objects."""
+    return [p for p in branch() if p["TY name"] not in ("No Label", "RG", "EP", "UZ")]
+
+
 def _samples(result, every=4):
     """Every ``every``-th point of the periodic branches: [PAR(1), period, stable]."""
     samples = []
@@ -80,6 +85,11 @@ def run(job):
                 equilibria = equilibria + auto.run(e=name, c=name, DS=-job["constants"]["DS"])
             points += _points(equilibria, False)
             for hopf in equilibria("HB"):
+                if "hopf_curves" in job:  # a second parameter: the Hopf curve through the point, both ways
+                    for ds in (1, -1):
+                        curve = auto.run(hopf, **dict(job["hopf_curves"], DS=ds * job["hopf_curves"]["DS"]))
+                        points += [dict(p, par2=q["PAR(2)"]) for p, q in zip(_points(curve, False), _raw(curve))]
+                    continue
                 cycles = auto.run(hopf, **job["cycles"])
                 points += _points(cycles, True)
                 samples += _samples(cycles)

@@ -10,8 +10,8 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from bp_core.dynamics.codim2 import continue_codim2
-from bp_core.dynamics.cycle_folds import continue_cycle_folds
 from bp_core.dynamics.continuation import continue_branch
+from bp_core.dynamics.cycle_folds import continue_cycle_folds
 from bp_core.dynamics.cycles import CycleSettings, cycles_from_hopf, cycles_from_orbit
 from bp_core.dynamics.diagram import Branch, Codim2Curve, CycleBranch, SpecialPoint, polyline_distance
 from bp_core.dynamics.fixed_points import find_fixed_points

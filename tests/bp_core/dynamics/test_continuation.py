@@ -10,7 +10,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 import bp_core as bp
-from benchmarks.continuation import AUTO_TYPES, CASES, analyzer
+from benchmarks.continuation import AUTO_TYPES, CASES, CODIM2_CASES, analyzer, codim2_analyzer
 from bp_core.dynamics.cycles import CycleSettings, cycles_from_orbit
 from bp_core.dynamics.diagram import polyline_distance
 from bp_core.errors import ModelUseError
@@ -178,7 +178,7 @@ def test_morris_lecar_equilibria_are_one_branch_not_copies():
 
 # -- against AUTO-07p --------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module", params=sorted(REFERENCE))
+@pytest.fixture(scope="module", params=sorted(set(REFERENCE) & set(CASES)))
 def diagram(request):
     name = request.param
     an = analyzer(CASES[name])
@@ -250,6 +250,20 @@ def test_lyapunov_signs_and_floquet_stability_match_auto(diagram):
         if near:  # the cycles born at a supercritical Hopf point are stable, at a subcritical one unstable
             nearest = min(near, key=lambda s: abs(s[0] - h) / par_span + abs(s[1] - period) / period)
             assert hopf.supercritical == bool(nearest[2]), (name, hopf.par)
+
+
+@pytest.mark.parametrize("name", sorted(set(REFERENCE) & set(CODIM2_CASES)))
+def test_codim2_points_of_a_four_variable_model_match_auto(name):
+    case = CODIM2_CASES[name]
+    result = codim2_analyzer(case).codim2_curves()
+    reference = [q for q in REFERENCE[name]["points"] if q["type"] in ("GH", "BT", "ZH", "CP")]
+    assert reference
+    for ref in reference:
+        ours = [p for p in result.special if p.label == ref["type"]]
+        assert ours, (name, ref)
+        best = min(ours, key=lambda p: abs(p.par[case.pars[0]] - ref["par"]))
+        assert best.par[case.pars[0]] == pytest.approx(ref["par"], rel=1e-4)
+        assert best.par[case.pars[1]] == pytest.approx(ref["par2"], rel=1e-4)
 
 
 def test_floquet_multipliers_match_a_variational_integration():

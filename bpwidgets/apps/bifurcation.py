@@ -149,11 +149,25 @@ class BifurcationExplorer:
             link(selected)
         return selected
 
-    def link(self, explorer: Any) -> None:
-        """Pass picked points to ``explorer``: its slider of this parameter follows, and an explorer that
-        draws cycles (``show_cycle``) draws the picked orbit."""
+    def link(self, explorer: Any, name: str | None = None) -> None:
+        """Pass picked points to ``explorer`` (a PhasePlaneExplorer, a NetworkExplorer, or anything with
+        ``panel`` or ``panels`` of ParameterPanel): its control ``name`` (default: this parameter's name;
+        a NetworkExplorer's input sliders are ``input0``, ...) follows, and an explorer that draws cycles
+        (``show_cycle``) draws the picked orbit."""
+        target = name or self.par
+        panels = [explorer.panel] if hasattr(explorer, "panel") else list(getattr(explorer, "panels", []))
+        owners = [panel for panel in panels if target in panel.values()]
+        if not owners:
+            available = sorted(n for panel in panels for n in panel.values())
+            raise bp.errors.ModelUseError(
+                f"{type(explorer).__name__} has no control {target!r} to follow {self.par}; give link() the name "
+                f"of one of its controls: {', '.join(available) or 'it has none'}.")
+
         def follow(selected: dict[str, Any]) -> None:
-            explorer.panel.set(self.par, selected["par"])
+            if not owners[0].set(target, selected["par"]):  # outside that control's range, say
+                self.error.value = error_html(f"{type(explorer).__name__} refused {target} = {selected['par']:.6g}: "
+                                              f"{owners[0].message}")
+                return
             if hasattr(explorer, "show_cycle"):
                 if selected["kind"] == "cycle":
                     explorer.show_cycle(*selected["orbit"])

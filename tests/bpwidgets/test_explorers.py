@@ -119,6 +119,20 @@ def test_a_click_on_the_diagram_sets_the_linked_phase_plane():
     assert not plane.plot.cycle.visible and plane.values['Iext'] == pytest.approx(selected["par"])
 
 
+def test_a_picked_current_drives_a_linked_network_explorer():
+    group = bp.NeuGroup(get_fhn(), 4, monitors=['spike'])
+    network = NetworkExplorer(bp.Network(group), inputs=[(group, 'ST.input', 0.2)], duration=20., params={},
+                              ranges={'input0': (0., 1.)}, autostart=False)
+    diagram = BifurcationExplorer(get_fhn(), {'Iext': [0., 1.]}, {'v': [-3, 3], 'w': [-3, 3]}, par_resolution=0.02)
+    with pytest.raises(bp.errors.ModelUseError, match="no control 'Iext'.*input0"):
+        diagram.link(network)
+    diagram.link(network, name="input0")
+    selected = diagram.pick(0.7, 1.9)
+    assert network.input_values["input0"] == pytest.approx(selected["par"]) and selected["kind"] == "cycle"
+    assert diagram.error.value == ""
+    network.runner.close()
+
+
 def test_raster_canvas_sends_binary_chunks():
     canvas = RasterCanvas(n_neurons=3, t_end=10.)
     sent = []

@@ -325,6 +325,23 @@ def test_a_cycle_found_by_simulation_is_continued():
     assert branch.par.max() > 1.0 and branch.par.min() <= 0.8  # it went on from there
 
 
+def test_just_past_the_hopf_point_the_cycle_is_the_relaxation_oscillation_not_a_transient():
+    an = bp.BifurcationAnalyzer(CASES["fhn"].model(), {'Iext': [0., 1.]}, {'v': [-3, 3], 'w': [-3, 3]},
+                                par_resolution=0.001)
+    cycles = an.limit_cycles()
+    near = np.abs(cycles.par - 0.3316) < 0.002
+    assert np.all(cycles.period[near & cycles.stable] > 40)  # nothing near the Hopf period 22.8
+    (branch,) = an.cycle_branches()
+    stable = np.nonzero(branch.stable)[0]
+    at = an.cycle_at(0.3316, branch, int(stable[np.argmin(abs(branch.par[stable] - 0.3316))]))
+    compiled = an.field.compiled
+    p = np.array([0.3316])
+    sol = solve_ivp(lambda t, y: compiled.f1(y, p), (0, 3000), [-2.0, -0.5], method="DOP853", rtol=1e-11,
+                    atol=1e-12, events=lambda t, y: y[0])
+    up = [t for t, y in zip(sol.t_events[0], sol.y_events[0]) if compiled.f1(y, p)[0] > 0]
+    assert at.period[0] == pytest.approx(up[-1] - up[-2], rel=1e-6) and at.stable[0]
+
+
 def test_bad_requests_say_what_to_do():
     model = CASES["fhn"].model()
     with pytest.raises(ModelUseError, match="no parameter 'gamma'|'gamma'"):

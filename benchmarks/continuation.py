@@ -60,6 +60,56 @@ class Case:
     max_period: float
 
 
+def get_rossler(a: float = 0.2, b: float = 0.2) -> bp.NeuType:
+    """Roessler's system; its cycle doubles its period as ``c`` grows (the cascade starts near c = 2.83)."""
+
+    @bp.integrate
+    def int_x(x, t, y, z):
+        return -y - z
+
+    @bp.integrate
+    def int_y(y, t, x):
+        return x + a * y
+
+    @bp.integrate
+    def int_z(z, t, x, c):
+        return b + z * (x - c)
+
+    def update(ST, _t):
+        x = int_x(ST['x'], _t, ST['y'], ST['z'])
+        y = int_y(ST['y'], _t, ST['x'])
+        ST['z'] = int_z(ST['z'], _t, ST['x'], 0.)
+        ST['x'], ST['y'] = x, y
+
+    return bp.NeuType(name='Rossler', ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
+
+
+def get_torus_circuit(beta: float = 0.5, gamma: float = -0.6, r: float = 0.6, a3: float = 0.328578,
+                      b3: float = 0.933578) -> bp.NeuType:
+    """The electronic circuit of Freire, Rodriguez-Luis, Gamero & Ponce (1993), AUTO's torus demo: its
+    cycles undergo a Neimark-Sacker (torus) bifurcation as ``nu`` varies."""
+
+    @bp.integrate
+    def int_x(x, t, y, nu):
+        return (-(beta + nu) * x + beta * y - a3 * x ** 3 + b3 * (y - x) ** 3) / r
+
+    @bp.integrate
+    def int_y(y, t, x, z):
+        return beta * x - (beta + gamma) * y - z - b3 * (y - x) ** 3
+
+    @bp.integrate
+    def int_z(z, t, y):
+        return y
+
+    def update(ST, _t):
+        x = int_x(ST['x'], _t, ST['y'], 0.)
+        y = int_y(ST['y'], _t, ST['x'], ST['z'])
+        ST['z'] = int_z(ST['z'], _t, ST['y'])
+        ST['x'], ST['y'] = x, y
+
+    return bp.NeuType(name='torus_circuit', ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
+
+
 CASES = {
     "fhn": Case(get_FitzHughNagumo, {'v': [-3., 3.], 'w': [-3., 3.]}, 'Iext', (0., 1.5), 0.01, 500.),
     "hh_gL0.3": Case(get_HH, HH_VARS, 'I_ext', (-20., 200.), 2., 500.),
@@ -67,6 +117,10 @@ CASES = {
     "hh_gL0.003": Case(lambda: get_HH(g_Leak=0.003, E_Leak=-54.402), HH_VARS, 'I_ext', (-20., 200.), 2., 500.),
     "ml_hopf": Case(lambda: get_MorrisLecar(**MORRIS_LECAR_SETS["hopf"]), ML_VARS, 'Iext', (0., 150.), 1., 2000.),
     "ml_snic": Case(lambda: get_MorrisLecar(**MORRIS_LECAR_SETS["snic"]), ML_VARS, 'Iext', (0., 150.), 1., 2000.),
+    "rossler": Case(get_rossler, {'x': [-15., 15.], 'y': [-15., 15.], 'z': [-1., 30.]}, 'c', (0.5, 4.5), 0.05,
+                    200.),
+    "torus": Case(get_torus_circuit, {'x': [-1., 1.], 'y': [-1., 1.], 'z': [-1., 1.]}, 'nu', (-0.9, -0.5), 0.01,
+                  200.),
 }
 
 
@@ -83,7 +137,57 @@ class Codim2Case:
     resolution: float
 
 
-CODIM2_CASES = {
+CODIM2_def get_rossler(a: float = 0.2, b: float = 0.2) -> bp.NeuType:
+    """Roessler's system; its cycle doubles its period as ``c`` grows (the cascade starts near c = 2.83)."""
+
+    @bp.integrate
+    def int_x(x, t, y, z):
+        return -y - z
+
+    @bp.integrate
+    def int_y(y, t, x):
+        return x + a * y
+
+    @bp.integrate
+    def int_z(z, t, x, c):
+        return b + z * (x - c)
+
+    def update(ST, _t):
+        x = int_x(ST['x'], _t, ST['y'], ST['z'])
+        y = int_y(ST['y'], _t, ST['x'])
+        ST['z'] = int_z(ST['z'], _t, ST['x'], 0.)
+        ST['x'], ST['y'] = x, y
+
+    return bp.NeuType(name='Rossler', ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
+
+
+def get_torus_circuit(beta: float = 0.5, gamma: float = -0.6, r: float = 0.6, a3: float = 0.328578,
+                      b3: float = 0.933578) -> bp.NeuType:
+    """The electronic circuit of Freire, Rodriguez-Luis, Gamero & Ponce (1993), AUTO's torus demo: its
+    cycles undergo a Neimark-Sacker (torus) bifurcation as ``nu`` varies."""
+
+    @bp.integrate
+    def int_x(x, t, y, nu):
+        return (-(beta + nu) * x + beta * y - a3 * x ** 3 + b3 * (y - x) ** 3) / r
+
+    @bp.integrate
+    def int_y(y, t, x, z):
+        return beta * x - (beta + gamma) * y - z - b3 * (y - x) ** 3
+
+    @bp.integrate
+    def int_z(z, t, y):
+        return y
+
+    def update(ST, _t):
+        x = int_x(ST['x'], _t, ST['y'], 0.)
+        y = int_y(ST['y'], _t, ST['x'], ST['z'])
+        ST['z'] = int_z(ST['z'], _t, ST['y'])
+        ST['x'], ST['y'] = x, y
+
+    return bp.NeuType(name='torus_circuit', ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
+
+
+CASES = {
     "hh_I_gK": Codim2Case(get_HH, HH_VARS, ('I_ext', 'g_K'), ((-20., 200.), (10., 60.)), 36., 2.),
 }
 

@@ -15,7 +15,6 @@ import numpy as np
 import sympy
 from sympy.printing.pycode import PythonCodePrinter
 
-from bp_core.backend.compile import compile_source
 
 __all__ = ["CompiledField"]
 
@@ -69,6 +68,9 @@ class CompiledField:
         source = (_kernel("field_f", self.exprs, (n,), n, q) + _kernel("field_jac", list(jac), (n, n), n, q) +
                   (_kernel("field_dfdp", list(dfdp), (n, q), n, q) if q else ""))
         self.source = source
+        # Imported on first compile, as every caller of the backend does: `import bp_core` stays free of numba.
+        from bp_core.backend.compile import compile_source
+
         scope = {"math": math}
         self._f = compile_source(source, "field_f", scope).dispatcher
         self._jac = compile_source(source, "field_jac", scope).dispatcher

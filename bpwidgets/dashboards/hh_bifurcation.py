@@ -36,8 +36,8 @@ class HHBifurcationDashboard:
         self.diagram = BifurcationExplorer(bp.models.get_HH(), {'I_ext': list(CURRENT_RANGE)}, HH_VARIABLES,
                                            plot_var='V', par_resolution=0.5)
         self.trace_figure, self.trace_lines = line_figure("time (ms)", "V (mV)", "started on the picked point")
-        self.diagram.link(self)
         self.panel = self.diagram.marker_panel  # what link() sets: the picked current
+        self.diagram.link(self)
         self.widget = widgets.VBox([
             title("Hodgkin-Huxley: rest, firing and both",
                   "Between the fold of cycles (LPC) and the subcritical Hopf point (H) a stable rest state and "

@@ -33,6 +33,7 @@ from typing import Callable
 
 import numpy as np
 import sympy
+from scipy.optimize import linear_sum_assignment
 from sympy.printing.fortran import fcode
 
 import bp_core as bp
@@ -60,34 +61,10 @@ class Case:
     max_period: float
 
 
-def get_rossler(a: float = 0.2, b: float = 0.2) -> bp.NeuType:
-    """Roessler's system; its cycle doubles its period as ``c`` grows (the cascade starts near c = 2.83)."""
-
-    @bp.integrate
-    def int_x(x, t, y, z):
-        return -y - z
-
-    @bp.integrate
-    def int_y(y, t, x):
-        return x + a * y
-
-    @bp.integrate
-    def int_z(z, t, x, c):
-        return b + z * (x - c)
-
-    def update(ST, _t):
-        x = int_x(ST['x'], _t, ST['y'], ST['z'])
-        y = int_y(ST['y'], _t, ST['x'])
-        ST['z'] = int_z(ST['z'], _t, ST['x'], 0.)
-        ST['x'], ST['y'] = x, y
-
-    return bp.NeuType(name='Rossler', ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
-
-
-def get_torus_circuit(beta: float = 0.5, gamma: float = -0.6, r: float = 0.6, a3: float = 0.328578,
-                      b3: float = 0.933578) -> bp.NeuType:
-    """The electronic circuit of Freire, Rodriguez-Luis, Gamero & Ponce (1993), AUTO's torus demo: its
-    cycles undergo a Neimark-Sacker (torus) bifurcation as ``nu`` varies."""
+def get_freire_circuit(beta: float = 0.5, gamma: float = -0.6, r: float = 0.6, a3: float = 0.328578,
+                       b3: float = 0.933578) -> bp.NeuType:
+    """The electronic circuit of Freire, Rodriguez-Luis, Gamero & Ponce (1993), of AUTO's ``tor`` demo: as
+    ``nu`` varies its cycles approach a Shilnikov homoclinic orbit through a snake of folds of cycles."""
 
     @bp.integrate
     def int_x(x, t, y, nu):
@@ -107,7 +84,7 @@ def get_torus_circuit(beta: float = 0.5, gamma: float = -0.6, r: float = 0.6, a3
         ST['z'] = int_z(ST['z'], _t, ST['y'])
         ST['x'], ST['y'] = x, y
 
-    return bp.NeuType(name='torus_circuit', ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
+    return bp.NeuType(name='freire_circuit', ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
 
 
 CASES = {
@@ -117,9 +94,7 @@ CASES = {
     "hh_gL0.003": Case(lambda: get_HH(g_Leak=0.003, E_Leak=-54.402), HH_VARS, 'I_ext', (-20., 200.), 2., 500.),
     "ml_hopf": Case(lambda: get_MorrisLecar(**MORRIS_LECAR_SETS["hopf"]), ML_VARS, 'Iext', (0., 150.), 1., 2000.),
     "ml_snic": Case(lambda: get_MorrisLecar(**MORRIS_LECAR_SETS["snic"]), ML_VARS, 'Iext', (0., 150.), 1., 2000.),
-    "rossler": Case(get_rossler, {'x': [-15., 15.], 'y': [-15., 15.], 'z': [-1., 30.]}, 'c', (0.5, 4.5), 0.05,
-                    200.),
-    "torus": Case(get_torus_circuit, {'x': [-1., 1.], 'y': [-1., 1.], 'z': [-1., 1.]}, 'nu', (-0.9, -0.5), 0.01,
+    "freire": Case(get_freire_circuit, {'x': [-1., 1.], 'y': [-1., 1.], 'z': [-1., 1.]}, 'nu', (-0.9, -0.5), 0.01,
                   200.),
 }
 
@@ -137,57 +112,7 @@ class Codim2Case:
     resolution: float
 
 
-CODIM2_def get_rossler(a: float = 0.2, b: float = 0.2) -> bp.NeuType:
-    """Roessler's system; its cycle doubles its period as ``c`` grows (the cascade starts near c = 2.83)."""
-
-    @bp.integrate
-    def int_x(x, t, y, z):
-        return -y - z
-
-    @bp.integrate
-    def int_y(y, t, x):
-        return x + a * y
-
-    @bp.integrate
-    def int_z(z, t, x, c):
-        return b + z * (x - c)
-
-    def update(ST, _t):
-        x = int_x(ST['x'], _t, ST['y'], ST['z'])
-        y = int_y(ST['y'], _t, ST['x'])
-        ST['z'] = int_z(ST['z'], _t, ST['x'], 0.)
-        ST['x'], ST['y'] = x, y
-
-    return bp.NeuType(name='Rossler', ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
-
-
-def get_torus_circuit(beta: float = 0.5, gamma: float = -0.6, r: float = 0.6, a3: float = 0.328578,
-                      b3: float = 0.933578) -> bp.NeuType:
-    """The electronic circuit of Freire, Rodriguez-Luis, Gamero & Ponce (1993), AUTO's torus demo: its
-    cycles undergo a Neimark-Sacker (torus) bifurcation as ``nu`` varies."""
-
-    @bp.integrate
-    def int_x(x, t, y, nu):
-        return (-(beta + nu) * x + beta * y - a3 * x ** 3 + b3 * (y - x) ** 3) / r
-
-    @bp.integrate
-    def int_y(y, t, x, z):
-        return beta * x - (beta + gamma) * y - z - b3 * (y - x) ** 3
-
-    @bp.integrate
-    def int_z(z, t, y):
-        return y
-
-    def update(ST, _t):
-        x = int_x(ST['x'], _t, ST['y'], 0.)
-        y = int_y(ST['y'], _t, ST['x'], ST['z'])
-        ST['z'] = int_z(ST['z'], _t, ST['y'])
-        ST['x'], ST['y'] = x, y
-
-    return bp.NeuType(name='torus_circuit', ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
-
-
-CASES = {
+CODIM2_CASES = {
     "hh_I_gK": Codim2Case(get_HH, HH_VARS, ('I_ext', 'g_K'), ((-20., 200.), (10., 60.)), 36., 2.),
 }
 
@@ -334,20 +259,26 @@ def auto07p(case: Case, workdir: str) -> dict:
 # -- comparison -------------------------------------------------------------------------------------
 
 def match(mine: list[dict], theirs: list[dict]) -> list[tuple[dict | None, dict | None]]:
-    """Pairs of (bp_core point, AUTO point) of the same type, nearest parameter first; the rest unpaired."""
-    pairs, left = [], list(theirs)
-    for point in mine:
-        kind = AUTO_TYPES.get(point["type"])
-        candidates = [q for q in left if kind and (q["type"], q["periodic"]) == kind]
-        if not candidates:
-            pairs.append((point, None))
+    """Pairs of (bp_core point, AUTO point) of the same type, assigned to minimise the total relative
+    difference of parameter and period; the rest unpaired."""
+    pairs, used_mine, used_theirs = [], set(), set()
+    for label, kind in AUTO_TYPES.items():
+        a = [k for k, p in enumerate(mine) if p["type"] == label]
+        b = [k for k, q in enumerate(theirs) if (q["type"], q["periodic"]) == kind]
+        if not a or not b:
             continue
-        # Folds of cycles can crowd within 1e-8 of a parameter (canards): the period tells them apart.
-        best = min(candidates, key=lambda q: relative(point["par"], q["par"]) +
-                   (relative(point["period"], q["period"]) if q["periodic"] else 0.0))
-        left.remove(best)
-        pairs.append((point, best))
-    return pairs + [(None, q) for q in left]
+        # Folds of cycles can crowd within 1e-8 of a parameter (canards, homoclinic snakes): the period
+        # tells them apart.
+        cost = np.array([[relative(mine[i]["par"], theirs[j]["par"]) +
+                          (relative(mine[i]["period"], theirs[j]["period"]) if kind[1] else 0.0) for j in b]
+                         for i in a])
+        for r, c in zip(*linear_sum_assignment(cost)):
+            pairs.append((mine[a[r]], theirs[b[c]]))
+            used_mine.add(a[r])
+            used_theirs.add(b[c])
+    pairs.sort(key=lambda pair: pair[0]["par"])
+    return (pairs + [(p, None) for k, p in enumerate(mine) if k not in used_mine] +
+            [(None, q) for k, q in enumerate(theirs) if k not in used_theirs])
 
 
 def relative(a: float, b: float) -> float:

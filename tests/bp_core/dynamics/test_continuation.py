@@ -72,6 +72,55 @@ def bogdanov_takens_normal_form():
     return planar("bogdanov_takens", int_x, int_y)
 
 
+def spatial(name, int_x, int_y, int_z):
+    """A NeuType with variables x, y, z integrated by ``int_x(x, t, y, z, c)`` and so on."""
+
+    def update(ST, _t):
+        x = int_x(ST['x'], _t, ST['y'], ST['z'], 0.)
+        y = int_y(ST['y'], _t, ST['x'], ST['z'], 0.)
+        ST['z'] = int_z(ST['z'], _t, ST['x'], ST['y'], 0.)
+        ST['x'], ST['y'] = x, y
+
+    return bp.NeuType(name=name, ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
+
+
+def torus_model(kappa=1.7):
+    """A cycle x^2 + y^2 = 1, z = 0 of period 2 pi for every c, whose transverse linearisation is
+    [[-2, -kappa], [2 kappa, c]]: its complex multipliers cross the unit circle at c = 2 (Neimark-Sacker)."""
+
+    @bp.integrate
+    def int_x(x, t, y, z, c):
+        return x * (1 - x * x - y * y - kappa * z) - y
+
+    @bp.integrate
+    def int_y(y, t, x, z, c):
+        return y * (1 - x * x - y * y - kappa * z) + x
+
+    @bp.integrate
+    def int_z(z, t, x, y, c):
+        return kappa * (x * x + y * y - 1) + c * z
+
+    return spatial("torus", int_x, int_y, int_z)
+
+
+def rossler_model(a=0.2, b=0.2):
+    """Roessler's system: the cycle doubles its period as c grows (the first doubling near c = 2.83)."""
+
+    @bp.integrate
+    def int_x(x, t, y, z, c):
+        return -y - z
+
+    @bp.integrate
+    def int_y(y, t, x, z, c):
+        return x + a * y
+
+    @bp.integrate
+    def int_z(z, t, x, y, c):
+        return b + z * (x - c)
+
+    return spatial("rossler", int_x, int_y, int_z)
+
+
 BOX = {'x': [-2., 2.], 'y': [-2., 2.]}
 
 
@@ -147,6 +196,42 @@ def test_bogdanov_takens_cycles_end_on_a_homoclinic_orbit():
     # Kuznetsov: the homoclinic curve is b1 = -6/25 b2^2 + o(b2^2).
     assert end.par['b1'] == pytest.approx(-6 / 25 * b2 ** 2, rel=0.1)
     assert branch.period[-1] > 20 * branch.period[0]
+
+
+def test_neimark_sacker_point_of_a_cycle_with_a_turning_transverse_flow():
+    kappa = 1.7
+    an = bp.BifurcationAnalyzer(torus_model(kappa), {'c': [0., 4.]}, {'x': [-2., 2.], 'y': [-2., 2.], 'z': [-2., 2.]},
+                                par_resolution=0.05)
+    branch = an.cycles_from_simulation(1.0, start={'x': 0.5, 'y': 0.0, 'z': 0.1}, duration=200.)
+    (ns,) = [p for p in branch.special if p.label == "NS"]
+    assert ns.par['c'] == pytest.approx(2.0, abs=1e-7)
+    assert ns.period == pytest.approx(2 * np.pi, rel=1e-9)
+    others = ns.eigenvalues[1:]
+    np.testing.assert_allclose(np.abs(others), 1.0, atol=1e-6)
+    # At c = 2 the transverse eigenvalues are +-i sqrt(8 kappa^2 - 16) / 2: the multipliers turn by 2 pi that.
+    turn = 2 * np.pi * np.sqrt(8 * kappa ** 2 - 16) / 2
+    assert np.abs(np.angle(others[0])) == pytest.approx(abs(np.angle(np.exp(1j * turn))), rel=1e-6)
+    assert np.all(branch.stable[branch.par < 1.99]) and not np.any(branch.stable[branch.par > 2.01])
+
+
+def test_rossler_period_doubling_has_a_multiplier_of_minus_one():
+    an = bp.BifurcationAnalyzer(rossler_model(), {'c': [0.2, 4.5]},
+                                {'x': [-15., 15.], 'y': [-15., 15.], 'z': [-1., 30.]}, par_resolution=0.05)
+    (branch,) = an.cycle_branches()
+    (pd,) = [p for p in branch.special if p.label == "PD"]
+    assert 2.8 < pd.par['c'] < 2.87
+    compiled = an.field.compiled
+    p = np.array([pd.par['c']])
+    x0 = np.array([pd.state[v] for v in ('x', 'y', 'z')])
+
+    def rhs(t, y):
+        m = y[3:].reshape(3, 3)
+        return np.concatenate([compiled.f1(y[:3], p), (compiled.jac1(y[:3], p) @ m).ravel()])
+
+    sol = solve_ivp(rhs, (0, pd.period), np.concatenate([x0, np.eye(3).ravel()]), method="DOP853", rtol=1e-12,
+                    atol=1e-12)
+    multipliers = np.linalg.eigvals(sol.y[3:, -1].reshape(3, 3))
+    assert np.min(np.abs(multipliers + 1)) < 1e-5
 
 
 def test_fold_of_the_saddle_node_normal_form():

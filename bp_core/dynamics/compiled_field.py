@@ -15,7 +15,6 @@ import numpy as np
 import sympy
 from sympy.printing.pycode import PythonCodePrinter
 
-
 __all__ = ["CompiledField"]
 
 

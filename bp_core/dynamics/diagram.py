@@ -64,7 +64,8 @@ class SpecialPoint:
 
     @property
     def supercritical(self) -> bool | None:
-        """For a Hopf point, whether the cycle born there is stable (l1 < 0)."""
+        """For a Hopf point, whether it is supercritical (l1 < 0): the cycle born there is stable within the
+        centre manifold, and stable outright when the other eigenvalues have negative real parts."""
         if self.label != "H" or not np.isfinite(self.coefficient):
             return None
         return bool(self.coefficient < 0)

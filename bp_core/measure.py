@@ -9,7 +9,8 @@ from bp_core import profile
 from bp_core.errors import ModelUseError
 from bp_core.tools.events import Events
 
-__all__ = ["cross_correlation", "voltage_fluctuation", "raster_plot", "firing_rate", "spikes_from_voltage"]
+__all__ = ["cross_correlation", "voltage_fluctuation", "raster_plot", "firing_rate", "spikes_from_voltage",
+           "steady_rate"]
 
 
 def _matrix(name: str, values) -> np.ndarray:
@@ -113,6 +114,24 @@ def spikes_from_voltage(potentials, threshold: float = 0.0) -> np.ndarray:
     spikes = np.zeros(potentials.shape, dtype=bool)
     spikes[1:] = (potentials[:-1] < threshold) & (potentials[1:] >= threshold)
     return spikes
+
+
+def steady_rate(potentials, dt: float, threshold: float = 0.0, intervals: int = 3) -> np.ndarray:
+    """Steady-state firing rate (Hz) of each neuron of a voltage monitor (time steps, neurons) with step ``dt`` ms:
+    1000 over the mean of its last ``intervals`` interspike intervals, spikes being upward crossings of
+    ``threshold`` (:func:`spikes_from_voltage`). A neuron with fewer spikes than that does not fire repetitively:
+    its rate is 0. Unlike a spike count in a window, it does not step with the window's length."""
+    if not (np.isfinite(dt) and dt > 0):
+        raise ModelUseError(f"steady_rate: dt must be a positive time step in ms, got {dt!r}.")
+    if int(intervals) != intervals or intervals < 1:
+        raise ModelUseError(f"steady_rate: intervals must be a positive whole number, got {intervals!r}.")
+    spikes = spikes_from_voltage(potentials, threshold)
+    rates = np.zeros(spikes.shape[1])
+    for k in range(spikes.shape[1]):
+        times = np.nonzero(spikes[:, k])[0] * dt
+        if times.size > intervals:
+            rates[k] = 1000.0 / np.mean(np.diff(times[-(int(intervals) + 1):]))
+    return rates
 
 
 def raster_plot(sp_matrix, times=None) -> tuple[np.ndarray, np.ndarray]:

@@ -12,7 +12,7 @@ from bpwidgets.dashboards.common import title
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.figures import line_figure, set_lines
 
-__all__ = ["protocol_current", "simulate", "fi_curve", "HHDashboard", "app"]
+__all__ = ["protocol_current", "simulate", "fi_curve", "rheobase", "HHDashboard", "app"]
 
 DURATION, DT = 200.0, 0.02
 PROTOCOLS = ("step", "ramp", "spikes")
@@ -39,13 +39,19 @@ def simulate(protocol: str, amplitude: float) -> bp.NeuGroup:
     return group
 
 
-def fi_curve(currents: np.ndarray, duration: float = 300.0) -> np.ndarray:
-    """Firing rate (Hz) of HH neurons under constant currents, one neuron per current, in one run."""
+def fi_curve(currents: np.ndarray, duration: float = 400.0) -> np.ndarray:
+    """Steady-state firing rate (Hz, from the last interspike intervals) of HH neurons started at rest under
+    constant currents, one neuron per current, in one run."""
     group = bp.NeuGroup(bp.models.get_HH(), len(currents), monitors=['V'])
     with bp.profile.override(dt=DT):
         group.run(duration, inputs=('input', np.asarray(currents, dtype=float)))
-    crossings = bp.measure.spikes_from_voltage(group.mon.V[int(100 / DT):]).sum(axis=0)
-    return crossings / ((duration - 100.) / 1000.)
+    return bp.measure.steady_rate(group.mon.V, DT)
+
+
+def rheobase(currents: np.ndarray, rates: np.ndarray) -> float:
+    """The smallest current of the curve with repetitive firing (nan if none fires)."""
+    firing = np.nonzero(np.asarray(rates) > 0)[0]
+    return float(currents[firing[0]]) if firing.size else float("nan")
 
 
 class HHDashboard:
@@ -61,10 +67,14 @@ class HHDashboard:
         self.gate_lines.colors = ["#d62728", "#1f77b4", "#2ca02c"]
         self.gate_lines.labels = ["m", "h", "n"]
         self.gate_lines.display_legend = True
-        self.fi_figure, self.fi_lines = line_figure("current (uA/cm2)", "rate (Hz)", "F-I curve", n_lines=2)
+        self.fi_figure, self.fi_lines = line_figure("current (uA/cm2)", "rate (Hz)", "F-I curve (steady state)",
+                                                    n_lines=3)
+        self.fi_lines.colors = ["#1f77b4", "#ff7f0e", "#7f7f7f"]
+        self.fi_lines.line_style = "solid"
         self.info = widgets.HTML()
-        self.currents = np.linspace(0., 40., 21)
+        self.currents = np.linspace(0., 40., 81)
         self.rates = fi_curve(self.currents)
+        self.rheobase = rheobase(self.currents, self.rates)
         self.panel.on_change(lambda name, value: self.redraw())
         self.protocol.observe(lambda change: self.redraw(), names="value")
         self.widget = widgets.VBox([title("Hodgkin-Huxley neuron", "Choose an input protocol and its amplitude."),
@@ -83,12 +93,13 @@ class HHDashboard:
                   np.stack([group.mon.m[:, 0], group.mon.h[:, 0], group.mon.n[:, 0]]))
         marker_rate = np.interp(amplitude, self.currents, self.rates)
         n = self.currents.size
-        set_lines(self.fi_lines, np.stack([self.currents, [amplitude] * n]),
-                  np.stack([self.rates, np.linspace(0, max(self.rates.max(), 1.0), n)]))
+        top = np.linspace(0, max(self.rates.max(), 1.0), n)
+        set_lines(self.fi_lines, np.stack([self.currents, [amplitude] * n, [self.rheobase] * n]),
+                  np.stack([self.rates, top, top]))
         # counted at 0 mV: under strong drive the peaks stay below the model's own 20 mV spike threshold
         spikes = int(bp.measure.spikes_from_voltage(group.mon.V).sum())
         self.info.value = html.escape(f"{spikes} spikes; steady rate at this constant amplitude "
-                                      f"{marker_rate:.0f} Hz")
+                                      f"{marker_rate:.0f} Hz; rheobase (grey, from rest) {self.rheobase:.1f} uA/cm2")
 
 
 def app() -> widgets.Widget:

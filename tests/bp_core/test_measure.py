@@ -86,3 +86,18 @@ def test_spikes_from_voltage_counts_upward_crossings_only():
         bp.measure.spikes_from_voltage(V, threshold=np.nan)
     with pytest.raises(bp.errors.ModelUseError, match="potentials"):
         bp.measure.spikes_from_voltage(V[:, 0])
+
+
+def test_steady_rate_reads_the_last_interspike_intervals():
+    dt = 0.1
+    t = np.arange(0, 1000, dt)
+    # a neuron that fires every 25 ms after a slower start, one every 40 ms, and a silent one
+    V = np.stack([np.where(t < 300, np.sin(2 * np.pi * t / 60.), np.sin(2 * np.pi * t / 25.)),
+                  np.sin(2 * np.pi * t / 40.), -np.ones_like(t)], axis=1) * 50 - 10
+    rates = bp.measure.steady_rate(V, dt)
+    np.testing.assert_allclose(rates[:2], [40.0, 25.0], rtol=1e-3)
+    assert rates[2] == 0
+    with pytest.raises(ModelUseError, match="dt must be"):
+        bp.measure.steady_rate(V, 0.)
+    with pytest.raises(ModelUseError, match="intervals"):
+        bp.measure.steady_rate(V, dt, intervals=0)

@@ -20,6 +20,18 @@ def test_hh_protocols_and_fi_curve():
     assert rates[0] == 0 and np.all(np.diff(rates[1:]) > 0) and 60 < rates[1] < 90
 
 
+def test_hh_fi_curve_rises_smoothly_above_its_rheobase():
+    currents = np.linspace(0., 40., 41)
+    rates = hh_neuron.fi_curve(currents)
+    onset = hh_neuron.rheobase(currents, rates)
+    # A current step from rest starts repetitive firing between the fold of cycles (6.26) and the Hopf point (9.78).
+    assert 6.2 < onset < 9.8
+    above = rates[currents >= onset]
+    assert np.all(above > 50) and np.all(np.diff(above) > 0)  # no staircase, never down
+    assert np.all(np.diff(above)[5:] < 2.0)  # smooth: small steps once past the jump at onset
+    assert np.isnan(hh_neuron.rheobase(currents[:3], rates[:3]))
+
+
 def test_hh_dashboard_redraws_for_each_protocol():
     dashboard = hh_neuron.HHDashboard()
     first = np.array(dashboard.v_lines.y).copy()

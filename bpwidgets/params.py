@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any, Callable
 
 import ipywidgets as widgets
@@ -13,7 +14,7 @@ from bpwidgets.controls import GuardedFloatText, GuardedSlider
 from bpwidgets.text import error_html
 from bpwidgets.traits import BoundedParameter
 
-__all__ = ["ParameterPanel", "default_range"]
+__all__ = ["ParameterPanel", "default_range", "readout_format"]
 
 
 def default_range(value: float) -> tuple[float, float]:
@@ -23,6 +24,13 @@ def default_range(value: float) -> tuple[float, float]:
     if value < 0:
         return 2.0 * value, 0.0
     return -1.0, 1.0
+
+
+def readout_format(low: float, high: float) -> str:
+    """A number format with about three significant digits over the range [low, high]."""
+    span = high - low
+    digits = max(0, int(np.ceil(-np.log10(span / 100)))) if span > 0 and np.isfinite(span) else 3
+    return f".{min(digits, 8)}f"
 
 
 def _source(target: Any) -> tuple[Callable[[str], Any], Callable[[str, float], None], list[str]]:
@@ -54,12 +62,16 @@ class ParameterPanel(HasTraits):
         Name -> (min, max); others get :func:`default_range` of their current value.
     labels : dict, optional
         Name -> text shown beside its slider (default: the name).
+    units, descriptions : dict, optional
+        Name -> unit shown after the value, and a one-line description shown on hover (default: what the
+        model declares, ``NeuType(..., units=..., descriptions=...)``).
     """
 
     message = Unicode("", help="The last refused value, explained; empty when all is well.")
 
     def __init__(self, target: Any, names: list[str] | None = None, ranges: dict | None = None,
-                 labels: dict | None = None, **kwargs: Any):
+                 labels: dict | None = None, units: dict | None = None, descriptions: dict | None = None,
+                 **kwargs: Any):
         super().__init__(**kwargs)
         self.target = target
         self._read, self._write, available = _source(target)
@@ -72,6 +84,11 @@ class ParameterPanel(HasTraits):
                                           bp.errors.close_matches(unknown[0], available))
         self.names = list(names)
         self.labels = {n: (labels or {}).get(n, n) for n in self.names}
+        model = getattr(target, "model", target)
+        declared_units = {**getattr(model, "units", {}), **(units or {})}
+        declared_text = {**getattr(model, "descriptions", {}), **(descriptions or {})}
+        self.units = {n: declared_units[n] for n in self.names if n in declared_units}
+        self.descriptions = {n: declared_text[n] for n in self.names if n in declared_text}
         self.defaults = {n: float(self._read(n)) for n in self.names}
         self.ranges = {n: tuple(map(float, ranges.get(n, default_range(self.defaults[n])))) for n in self.names}
         for name, (low, high) in self.ranges.items():
@@ -131,16 +148,20 @@ class ParameterPanel(HasTraits):
             low, high = self.ranges[name]
             # step=None: any value; a stepped slider would snap the initial value and echo it back
             slider = GuardedSlider(value=getattr(self, name), min=low, max=high, step=None,
-                                   description=self.labels[name], continuous_update=True, readout=False,
-                                   layout=widgets.Layout(width="320px"))
-            box = GuardedFloatText(value=getattr(self, name), layout=widgets.Layout(width="100px"))
+                                   description=self.labels[name], continuous_update=True, readout=True,
+                                   readout_format=readout_format(low, high), tooltip=self.descriptions.get(name, ""),
+                                   description_allow_html=False, style={"description_width": "90px"},
+                                   layout=widgets.Layout(width="360px"))
+            box = GuardedFloatText(value=getattr(self, name), layout=widgets.Layout(width="100px"),
+                                   tooltip="type an exact value")
             for control in (slider, box):
                 control.observe(lambda change, n=name, c=control: self._from_control(n, c, change), names="value")
                 control.observe(lambda change: change["new"] and setattr(self, "message", change["new"]),
                                 names="refused")
             self.observe(lambda change, s=slider, b=box: self._to_controls(change, s, b), names=name)
             self.sliders[name] = slider
-            rows.append(widgets.HBox([slider, box]))
+            unit = widgets.HTML(html.escape(self.units.get(name, "")), layout=widgets.Layout(width="70px"))
+            rows.append(widgets.HBox([slider, box, unit]))
         reset = widgets.Button(description="Reset", tooltip="Back to the initial values")
         reset.on_click(lambda _: self.reset())
         message = widgets.HTML(error_html(self.message))

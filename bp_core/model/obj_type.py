@@ -33,12 +33,17 @@ class ObjType:
         Data or functions given to every group made from this model.
     heter_params_replace : dict, optional
         Accepted for compatibility; parameters are runtime data here, so it has no effect.
+    units : dict, optional
+        Parameter or state field -> its unit (``{'g_Na': 'mS/cm2', 'V': 'mV'}``), shown by widgets and axes.
+    descriptions : dict, optional
+        Parameter or state field -> one line saying what it is.
     """
 
     kind = "object"
 
     def __init__(self, ST: ObjState, name: str, steps: Callable | Sequence[Callable], requires: dict | None = None,
-                 mode: str = "vector", hand_overs: dict | None = None, heter_params_replace: dict | None = None):
+                 mode: str = "vector", hand_overs: dict | None = None, heter_params_replace: dict | None = None,
+                 units: dict | None = None, descriptions: dict | None = None):
         if not isinstance(name, str) or not name:
             raise ModelDefError(f"a {type(self).__name__} needs a name (a non-empty string), got {name!r}.")
         self.name = name
@@ -64,8 +69,23 @@ class ObjType:
             raise ModelDefError(f"step functions of model {name!r} must have distinct names, got {names}.")
         self._check_steps()
         self.pars = self._collect_parameters()
+        self.units = self._annotations("units", units)
+        self.descriptions = self._annotations("descriptions", descriptions)
         self.binary_fields = frozenset(binary_fields((s.node for s in self.steps), self.ST.defaults))
         """Fields every step only sets to 0 or 1: monitored, they are recorded as events."""
+
+    def _annotations(self, what: str, given: dict | None) -> dict[str, str]:
+        """``units`` or ``descriptions``: strings for names the model has (a parameter or a state field)."""
+        known = set(self.pars) | set(self.ST.defaults)
+        out = {}
+        for key, text in (given or {}).items():
+            if key not in known:
+                raise ModelDefError(f"{what} of model {self.name!r} names {key!r}, which is neither a parameter nor "
+                                    f"a state field.{close_matches(key, known)}")
+            if not isinstance(text, str):
+                raise ModelDefError(f"{what}[{key!r}] of model {self.name!r} must be a string, got {text!r}.")
+            out[key] = text
+        return out
 
     def _state_class(self) -> type:
         return ObjState
@@ -122,9 +142,10 @@ class NeuType(ObjType):
 
     def __init__(self, name: str, ST: NeuState, steps: Callable | Sequence[Callable], mode: str = "vector",
                  requires: dict | None = None, hand_overs: dict | None = None,
-                 heter_params_replace: dict | None = None):
+                 heter_params_replace: dict | None = None, units: dict | None = None,
+                 descriptions: dict | None = None):
         super().__init__(ST=ST, name=name, steps=steps, requires=requires, mode=mode, hand_overs=hand_overs,
-                         heter_params_replace=heter_params_replace)
+                         heter_params_replace=heter_params_replace, units=units, descriptions=descriptions)
 
     def _state_class(self) -> type:
         return NeuState
@@ -140,9 +161,10 @@ class SynType(ObjType):
 
     def __init__(self, name: str, ST: SynState, steps: Callable | Sequence[Callable], mode: str = "vector",
                  requires: dict | None = None, hand_overs: dict | None = None,
-                 heter_params_replace: dict | None = None):
+                 heter_params_replace: dict | None = None, units: dict | None = None,
+                 descriptions: dict | None = None):
         super().__init__(ST=ST, name=name, steps=steps, requires=requires, mode=mode, hand_overs=hand_overs,
-                         heter_params_replace=heter_params_replace)
+                         heter_params_replace=heter_params_replace, units=units, descriptions=descriptions)
         for step in self.steps:
             if step.is_delayed and "ST" not in step.args:
                 raise ModelDefError(f"{step.where()} is marked @delayed but does not take ST.")

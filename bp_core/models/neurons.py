@@ -15,6 +15,16 @@ __all__ = ["get_HH", "get_LIF", "get_Izhikevich", "get_FitzHughNagumo", "get_Wan
            "get_MorrisLecar", "MORRIS_LECAR_SETS"]
 
 
+#: Units of the conductance-based neurons' parameters and potential (mV, ms, uA/cm2, mS/cm2).
+HH_UNITS = {'V_th': 'mV', 'C': 'uF/cm2', 'E_Na': 'mV', 'g_Na': 'mS/cm2', 'E_K': 'mV', 'g_K': 'mS/cm2',
+            'E_Leak': 'mV', 'g_Leak': 'mS/cm2', 'V': 'mV', 'input': 'uA/cm2'}
+HH_DESCRIPTIONS = {'V_th': 'threshold of the spike flag', 'C': 'membrane capacitance',
+                   'g_Na': 'maximal sodium conductance', 'g_K': 'maximal potassium conductance',
+                   'g_Leak': 'leak conductance', 'E_Na': 'sodium reversal potential',
+                   'E_K': 'potassium reversal potential', 'E_Leak': 'leak reversal potential',
+                   'V': 'membrane potential', 'input': 'input current density'}
+
+
 def get_HH(V_th: float = 20., C: float = 1.0, E_Na: float = 50., g_Na: float = 120., E_K: float = -77.,
            g_K: float = 36., E_Leak: float = -54.387, g_Leak: float = 0.3, noise: float = 0.,
            method: str = 'exponential') -> bp.NeuType:
@@ -68,7 +78,7 @@ def get_HH(V_th: float = 20., C: float = 1.0, E_Na: float = 50., g_Na: float = 1
         ST['n'] = n
         ST['input'] = 0.
 
-    return bp.NeuType(name='HH', ST=ST, steps=update, mode='vector')
+    return bp.NeuType(name='HH', ST=ST, steps=update, mode='vector', units=HH_UNITS, descriptions=HH_DESCRIPTIONS)
 
 
 def get_LIF(V_rest: float = 0., V_reset: float = -5., V_th: float = 20., R: float = 1., tau: float = 10.,
@@ -112,7 +122,12 @@ def get_LIF(V_rest: float = 0., V_reset: float = -5., V_th: float = 20., R: floa
             ST['refractory'] = refractory
             ST['input'] = 0.
 
-    return bp.NeuType(name='LIF', ST=ST, steps=update, mode=mode)
+    return bp.NeuType(name='LIF', ST=ST, steps=update, mode=mode,
+                      units={'V_rest': 'mV', 'V_reset': 'mV', 'V_th': 'mV', 'tau': 'ms', 't_refractory': 'ms',
+                             'V': 'mV'},
+                      descriptions={'V_rest': 'resting potential', 'V_reset': 'potential after a spike',
+                                    'V_th': 'spike threshold', 'R': 'membrane resistance',
+                                    'tau': 'membrane time constant', 't_refractory': 'refractory period'})
 
 
 IZHIKEVICH_TYPES = {
@@ -193,7 +208,10 @@ def get_FitzHughNagumo(a: float = 0.7, b: float = 0.8, tau: float = 12.5, Vth: f
         ST['v'] = v
         ST['input'] = 0.
 
-    return bp.NeuType(name='FitzHugh_Nagumo', ST=state, steps=update, mode='vector')
+    return bp.NeuType(name='FitzHugh_Nagumo', ST=state, steps=update, mode='vector',
+                      descriptions={'a': 'offset of the recovery nullcline', 'b': 'slope of the recovery nullcline',
+                                    'tau': 'time scale of the recovery variable w', 'v': 'fast (voltage-like) variable',
+                                    'w': 'slow recovery variable'})
 
 
 #: Rinzel & Ermentrout (1998) parameter sets of the Morris-Lecar model: a Hopf (class II) and a SNIC (class I) onset.
@@ -239,7 +257,12 @@ def get_MorrisLecar(C: float = 20., g_Ca: float = 4.4, g_K: float = 8., g_Leak: 
         ST['w'] = w
         ST['input'] = 0.
 
-    return bp.NeuType(name='MorrisLecar', ST=state, steps=update, mode='vector')
+    return bp.NeuType(name='MorrisLecar', ST=state, steps=update, mode='vector',
+                      units={'C': 'uF/cm2', 'g_Ca': 'mS/cm2', 'g_K': 'mS/cm2', 'g_Leak': 'mS/cm2', 'E_Ca': 'mV',
+                             'E_K': 'mV', 'E_Leak': 'mV', 'V1': 'mV', 'V2': 'mV', 'V3': 'mV', 'V4': 'mV',
+                             'phi': '1/ms', 'V': 'mV'},
+                      descriptions={'g_Ca': 'maximal calcium conductance', 'g_K': 'maximal potassium conductance',
+                                    'phi': 'rate of the potassium gate w'})
 
 
 def get_WangBuzsaki(V_th: float = 0., C: float = 1.0, g_Leak: float = 0.1, E_Leak: float = -65., g_Na: float = 35.,
@@ -284,7 +307,8 @@ def get_WangBuzsaki(V_th: float = 0., C: float = 1.0, g_Leak: float = 0.1, E_Lea
         ST['n'] = n
         ST['input'] = 0.
 
-    return bp.NeuType(name='WangBuzsaki', ST=ST, steps=update, mode='vector')
+    return bp.NeuType(name='WangBuzsaki', ST=ST, steps=update, mode='vector', units=HH_UNITS,
+                      descriptions=HH_DESCRIPTIONS)
 
 
 def wang_buzsaki_gates(V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -72,7 +72,11 @@ def get_GABAa2(g_max: float = 0.1, E: float = -75., alpha: float = 12., beta: fl
         post['input'] -= g_max * ST['s'] * (post['V'] - E)
 
     return bp.SynType(name='GABAa2', ST=bp.types.SynState(['s']), requires=requires, steps=(update, output),
-                      mode='scalar')
+                      mode='scalar',
+                      units={'g_max': 'mS/cm2', 'E': 'mV', 'alpha': '1/ms', 'beta': '1/ms', 'V_th': 'mV'},
+                      descriptions={'g_max': 'maximal conductance of one synapse', 'E': 'reversal potential',
+                                    'alpha': 'opening rate', 'beta': 'closing rate',
+                                    'V_th': 'pre-synaptic voltage of half release', 's': 'open fraction'})
 
 
 def mg_block(V, cc_Mg: float = 1.2, alpha: float = 0.062, beta: float = 3.57):

@@ -13,6 +13,7 @@ import bp_core as bp
 from bpwidgets.controls import GuardedBoundedFloatText
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.figures import line_figure, set_lines
+from bpwidgets.presets import PresetBar
 from bpwidgets.raster_canvas import RasterCanvas
 from bpwidgets.runner import Frame, LiveRunner
 from bpwidgets.text import error_html
@@ -52,13 +53,18 @@ class NetworkExplorer:
         Parameter name -> (min, max).
     labels : dict, optional
         Object (or ``'inputs'``) -> {parameter name -> slider label}.
+    units : dict, optional
+        Object (or ``'inputs'``) -> {parameter name -> unit}; objects default to their model's units.
+    presets : dict, optional
+        Preset name -> {parameter name -> value}, shown as one button each (:class:`PresetBar`).
     autostart : bool
         Start the first pass at once (the figure appears before any interaction).
     """
 
     def __init__(self, net: bp.Network, inputs: Any = (), duration: float = 500.0, params: dict | None = None,
                  group: bp.NeuGroup | None = None, traces=(0,), chunk: float = 20.0, ranges: dict | None = None,
-                 labels: dict | None = None, autostart: bool = True):
+                 labels: dict | None = None, units: dict | None = None, presets: dict | None = None,
+                 autostart: bool = True):
         self.net = net
         self.group = group or next((o for o in net.objects if isinstance(o, bp.NeuGroup) and 'spike' in o.monitors),
                                    None)
@@ -66,15 +72,17 @@ class NetworkExplorer:
             raise bp.errors.ModelUseError("NetworkExplorer needs a NeuGroup that monitors 'spike'.")
         targets = params if params is not None else {o: None for o in net.objects if len(o.pars)}
         labels = labels or {}
+        units = units or {}
         self.panels = [ParameterPanel(obj, names, ranges=_ranges_for(obj, names, ranges),
-                                      labels=labels.get(obj)) for obj, names in targets.items()]
+                                      labels=labels.get(obj), units=units.get(obj)) for obj, names in targets.items()]
         self._inputs = [tuple(i) for i in ([inputs] if inputs and isinstance(inputs[0], bp.core.Ensemble)
                                            else list(inputs))]
         self.input_values = {f"input{k}": float(i[2]) for k, i in enumerate(self._inputs) if np.isscalar(i[2])}
         if self.input_values:
             self.panels.append(ParameterPanel(self.input_values, ranges=ranges and
                                               {k: v for k, v in ranges.items() if k in self.input_values},
-                                              labels=labels.get("inputs")))
+                                              labels=labels.get("inputs"), units=units.get("inputs")))
+        self.presets = PresetBar(presets, self.panels) if presets else None
         self.runner = LiveRunner(net, inputs=self._current_inputs, duration=duration, chunk=chunk)
         self.runner.subscribe(self._on_frame)
         for panel in self.panels:
@@ -108,8 +116,9 @@ class NetworkExplorer:
     def _build_view(self, duration: float) -> None:
         self.raster = RasterCanvas(n_neurons=self.group.num, t_start=0.0, t_end=duration, height=260)
         self.rate_figure, self.rate_lines = line_figure("time (ms)", "rate (Hz)", "population rate")
-        self.trace_figure, self.trace_lines = line_figure("time (ms)", "V", "membrane traces",
-                                                          n_lines=max(1, len(self.traces)))
+        v_unit = getattr(self.group.model, "units", {}).get("V")
+        self.trace_figure, self.trace_lines = line_figure("time (ms)", f"V ({v_unit})" if v_unit else "V",
+                                                          "membrane traces", n_lines=max(1, len(self.traces)))
         self.summary = widgets.HTML("")
         self.error = widgets.HTML("")
         self.status = widgets.HTML("")
@@ -129,6 +138,7 @@ class NetworkExplorer:
         self.runner.observe(lambda change: self._show_progress(), names="progress")
         self.runner.observe(lambda change: setattr(self.error, "value", error_html(change["new"])), names="error")
         children = [widgets.HBox(buttons + [self.duration_box, self.status])]
+        children += [self.presets.widget] if self.presets else []
         children += [panel.widget for panel in self.panels]
         children += [self.error, widgets.HTML("<b>spike raster</b>"), self.raster, self.rate_figure]
         if self.traces:

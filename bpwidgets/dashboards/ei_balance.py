@@ -58,7 +58,9 @@ def explorer(num: int = 400, prob: float = 0.1, duration: float = 300.) -> Netwo
     return NetworkExplorer(net, inputs=[(group, 'ST.input', 3.0)], duration=duration,
                            params={exc: ['w'], inh: ['w']},
                            ranges={'w': (-4 * je, 4 * je), 'input0': (0.0, 8.0)},
-                           labels={exc: {'w': 'JE'}, inh: {'w': 'JI'}, 'inputs': {'input0': 'input'}}, traces=(0,))
+                           labels={exc: {'w': 'JE'}, inh: {'w': 'JI'}, 'inputs': {'input0': 'input'}}, traces=(0,),
+                           presets={"balanced": {'JE': je, 'JI': -je, 'input0': 3.0},
+                                    "runaway excitation": {'JE': 2 * je, 'JI': 0.0, 'input0': 3.0}})
 
 
 def app() -> widgets.Widget:

@@ -9,7 +9,7 @@ import bp_core as bp
 from bpwidgets.apps import NetworkExplorer
 from bpwidgets.dashboards.common import Rebuilder, title
 
-__all__ = ["explorer", "app"]
+__all__ = ["explorer", "presets", "app"]
 
 
 def explorer(num: int = 100, duration: float = 300.) -> NetworkExplorer:
@@ -17,7 +17,15 @@ def explorer(num: int = 100, duration: float = 300.) -> NetworkExplorer:
     net, neu, syn = bp.models.gamma_network(num)
     return NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=duration, params={syn: ['g_max']},
                            ranges={'g_max': (0.0, 0.4 / num), 'input0': (0.0, 3.0)},
-                           labels={syn: {'g_max': 'g_max'}, 'inputs': {'input0': 'input'}}, traces=(0, 1))
+                           labels={syn: {'g_max': 'g_max'}, 'inputs': {'input0': 'input'}},
+                           units={'inputs': {'input0': 'uA/cm2'}}, traces=(0, 1), presets=presets(num))
+
+
+def presets(num: int) -> dict[str, dict[str, float]]:
+    """Moments of the lecture: no coupling, weak and strong synchrony (g_max in units of 1/num)."""
+    return {"asynchronous": {'g_max': 0.0, 'input0': 1.2},
+            "weak synchrony": {'g_max': 0.1 / num, 'input0': 1.2},
+            "strong synchrony": {'g_max': 0.3 / num, 'input0': 1.2}}
 
 
 def app() -> widgets.Widget:

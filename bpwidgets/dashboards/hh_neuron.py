@@ -11,10 +11,17 @@ import bp_core as bp
 from bpwidgets.dashboards.common import title
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.figures import line_figure, set_lines
+from bpwidgets.presets import PresetBar
 
 __all__ = ["protocol_current", "simulate", "fi_curve", "rheobase", "HHDashboard", "app"]
 
 DURATION, DT = 200.0, 0.02
+#: Moments of the lecture. At 8 uA/cm2 rest and firing coexist: the step's onset kicks the neuron into firing,
+#: while a slow ramp to the same current leaves it at rest.
+PRESETS = {"rest": {"protocol": "step", "amplitude": 1.0},
+           "repetitive firing": {"protocol": "step", "amplitude": 20.0},
+           "bistability (step)": {"protocol": "step", "amplitude": 8.0},
+           "bistability (ramp)": {"protocol": "ramp", "amplitude": 8.0}}
 PROTOCOLS = ("step", "ramp", "spikes")
 
 
@@ -77,10 +84,14 @@ class HHDashboard:
         self.rheobase = rheobase(self.currents, self.rates)
         self.panel.on_change(lambda name, value: self.redraw())
         self.protocol.observe(lambda change: self.redraw(), names="value")
+        self.presets = PresetBar(PRESETS, [self.panel], extra={"protocol": self._set_protocol})
         self.widget = widgets.VBox([title("Hodgkin-Huxley neuron", "Choose an input protocol and its amplitude."),
-                                    self.protocol, self.panel.widget, self.info,
+                                    self.presets.widget, self.protocol, self.panel.widget, self.info,
                                     widgets.HBox([widgets.VBox([self.v_figure, self.gate_figure]), self.fi_figure])])
         self.redraw()
+
+    def _set_protocol(self, protocol: str) -> None:
+        self.protocol.value = protocol
 
     def redraw(self) -> None:
         """Simulate the current protocol and redraw the traces and the F-I marker."""

@@ -51,3 +51,43 @@ def test_hh_summary_counts_every_spike_of_the_trace(amplitude):
     peaks, _ = find_peaks(V, prominence=20.0)  # the action potentials a reader sees in the trace
     assert len(peaks) > 5
     assert f"{len(peaks)} spikes" in dashboard.info.value
+
+
+def test_presets_set_their_parameters_and_report_what_they_cannot():
+    from bpwidgets.params import ParameterPanel
+    from bpwidgets.presets import PresetBar
+
+    values = {'g': 1.0, 'I': 0.5}
+    panel = ParameterPanel(values, ranges={'g': (0., 2.), 'I': (0., 1.)}, labels={'I': 'input'})
+    bar = PresetBar({"low": {'g': 0.1, 'input': 0.2}, "too high": {'g': 5.0, 'input': 0.9}}, [panel])
+    assert bar.apply("low") and values == {'g': 0.1, 'I': 0.2}
+    assert bar.buttons[0].button_style == "info"
+    assert not bar.apply("too high")  # g refused, the input still set
+    assert values == {'g': 0.1, 'I': 0.9} and "g:" in bar.message.value
+    with pytest.raises(bp.errors.ModelUseError, match="no preset 'medium'"):
+        bar.apply("medium")
+    with pytest.raises(bp.errors.ModelUseError, match="sets 'gg'.*'g'"):
+        PresetBar({"typo": {'gg': 1.0}}, [panel])
+
+
+def test_hh_presets_show_rest_firing_and_bistability():
+    dashboard = hh_neuron.HHDashboard()
+    counts = {}
+    for name in hh_neuron.PRESETS:
+        dashboard.presets.apply(name)
+        counts[name] = int(bp.measure.spikes_from_voltage(np.asarray(dashboard.v_lines.y).reshape(-1, 1)).sum())
+    assert counts["rest"] <= 1 and counts["repetitive firing"] > 10
+    # the same current: a step fires, a slow ramp leaves the neuron at rest
+    assert counts["bistability (step)"] > 5 and counts["bistability (ramp)"] == 0
+
+
+def test_gamma_presets_order_the_synchrony():
+    from bpwidgets.dashboards import gamma
+
+    levels = []
+    for name, values in gamma.presets(60).items():
+        net, neu, syn = bp.models.gamma_network(60)
+        syn.pars['g_max'] = values['g_max']
+        net.run(300., inputs=[(neu, 'ST.input', values['input0'])])
+        levels.append(bp.measure.cross_correlation(neu.mon.spike[int(100 / net.dt):], 2))
+    assert levels[0] < 0.05 < levels[1] < levels[2]

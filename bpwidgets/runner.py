@@ -73,6 +73,22 @@ class ErrorFrame(Frame):
     kind: ClassVar[str] = "error"
 
 
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop that will deliver frames: a Jupyter kernel's, or one running the coroutine that
+    creates the runner. None otherwise (a script, a test): frames then wait for ``deliver_pending()``. A loop
+    that is only nominally running here (Playwright's sync API leaves one that moves only during its own
+    calls) would hold the frames for ever."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    if asyncio.current_task(loop) is not None:
+        return loop
+    from IPython import get_ipython
+
+    return loop if getattr(get_ipython(), "kernel", None) is not None else None
+
+
 class LiveRunner(HasTraits):
     """Run a Network again and again as its parameters change, streaming the monitors.
 
@@ -115,10 +131,7 @@ class LiveRunner(HasTraits):
         self._thread: threading.Thread | None = None
         self._pending: queue.SimpleQueue = queue.SimpleQueue()
         self._in_flight = 0  # frames posted to the event loop and not yet delivered
-        try:
-            self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            self._loop = None  # no running loop (a script or a test): frames wait for deliver_pending()
+        self._loop: asyncio.AbstractEventLoop | None = _kernel_loop()
 
     # -- control --------------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ function render({ model, el }) {
   };
 
   const drawFrame = () => {
-    // time range and neuron count as quiet labels, so the raster reads without a separate axis
+    // the axes as quiet labels inside the frame: time (ms) along the bottom, neuron index up the side
     context.save();
     context.globalAlpha = 0.35;
     context.strokeStyle = ink();
@@ -35,11 +35,13 @@ function render({ model, el }) {
     context.fillStyle = ink();
     context.font = "11px sans-serif";
     context.textBaseline = "bottom";
-    context.fillText(`${model.get("t_start")} ms`, 4, canvas.height - 2);
-    const end = `${model.get("t_end")} ms`;
+    context.fillText(`${model.get("t_start")}`, 4, canvas.height - 2);
+    const end = `${model.get("t_end")}`;
     context.fillText(end, canvas.width - 4 - context.measureText(end).width, canvas.height - 2);
+    const axis = "time (ms)";
+    context.fillText(axis, (canvas.width - context.measureText(axis).width) / 2, canvas.height - 2);
     context.textBaseline = "top";
-    context.fillText(`${model.get("n_neurons")} neurons`, 4, 2);
+    context.fillText(`neuron index (0-${model.get("n_neurons") - 1})`, 4, 2);
     context.restore();
   };
 

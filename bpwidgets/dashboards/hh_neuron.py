@@ -67,7 +67,8 @@ class HHDashboard:
     def __init__(self):
         self.settings = {"amplitude": 10.0}
         self.panel = ParameterPanel(self.settings, ranges={"amplitude": (0.0, 40.0)},
-                                    labels={"amplitude": "amplitude (uA/cm2)"})
+                                    units={"amplitude": "uA/cm2"},
+                                    descriptions={"amplitude": "the protocol's current density"})
         self.protocol = widgets.ToggleButtons(options=PROTOCOLS, value="step", description="protocol")
         self.v_figure, self.v_lines = line_figure("time (ms)", "V (mV)", "membrane potential")
         self.gate_figure, self.gate_lines = line_figure("time (ms)", "gate", "m, h, n", n_lines=3)

@@ -151,3 +151,22 @@ def test_frames_are_delivered_on_the_event_loop_thread(gamma):
     runner = asyncio.run(main())
     assert runner.completed_passes == 1 and len(threads) == 5
     assert set(threads) == {threading.get_ident()}
+
+
+def test_frames_arrive_beside_a_loop_nobody_drives(gamma):
+    # Playwright's sync API leaves an event loop that only moves during its own calls; a runner made beside
+    # it must not hand frames to that loop (the browser tests share a process with these).
+    from playwright.sync_api import sync_playwright
+
+    net, neu, _ = gamma
+    driver = sync_playwright().start()
+    try:
+        runner = LiveRunner(net, inputs=[(neu, 'ST.input', 1.2)], duration=30., chunk=10.)
+        frames = []
+        runner.subscribe(frames.append)
+        runner.restart()
+        assert runner.wait(timeout=60.0)
+        assert [f.kind for f in frames][-1] == "done" and len(frames) == 5
+        runner.close()
+    finally:
+        driver.stop()

@@ -114,6 +114,22 @@ def test_static_file_read_is_refused(demo_server):
             assert err.code in (403, 404), (path, err.code)
 
 
+def test_a_preset_click_changes_the_hh_traces(browser, demo_server):
+    base, _ = demo_server
+    page, errors = open_page(browser, f"{base}/voila/render/hh_neuron.ipynb", viewport=(1366, 900))
+    wait_ready(page, "hh_neuron")
+    page.get_by_role("button", name="rest").click()
+    time.sleep(2.0)
+    before = page.evaluate(PAGE_STATE)
+    page.get_by_role("button", name="repetitive firing").click()
+    page.wait_for_function(f"(() => ({PAGE_STATE})().svgHash !== {before['svgHash']})()", timeout=60_000)
+    time.sleep(1.0)
+    page.screenshot(path=str(ARTIFACTS / "dashboard_hh_neuron_preset.png"), full_page=True)
+    assert "20" in page.locator(".widget-text input").first.input_value()  # the amplitude box took the preset
+    assert not errors, errors
+    page.close()
+
+
 def test_execute_request_over_the_kernel_websocket_is_not_executed(browser, demo_server, tmp_path):
     import websocket
 

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import splu
 
-__all__ = ["ContinuationProblem", "Settings", "Curve", "Event", "trace", "correct"]
+__all__ = ["ContinuationProblem", "Settings", "Curve", "Event", "trace", "correct", "correct_holding_last"]
 
 
 class ContinuationProblem(Protocol):
@@ -209,6 +209,13 @@ def correct(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, s: flo
             settings: Settings) -> np.ndarray | None:
     """One Newton correction: the solution with ``<t0, u - u0> = s`` (None if Newton fails)."""
     return _Solver(problem, settings).correct(u0, t0, s)
+
+
+def correct_holding_last(problem: ContinuationProblem, u0: np.ndarray, settings: Settings) -> np.ndarray | None:
+    """Newton's method from ``u0`` with the last unknown (a parameter) held at its value."""
+    held = np.zeros(u0.size)
+    held[-1] = 1.0
+    return correct(problem, u0, held, 0.0, settings)
 
 
 def _root_fraction(a: float, b: float) -> float:

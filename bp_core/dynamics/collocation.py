@@ -244,6 +244,10 @@ class Collocation:
 
     # -- interpolation and mesh adaptation -------------------------------------------------------
 
+    def sample(self, tau: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """Node values of an orbit given at increasing phases ``tau`` in [0, 1] (rows of ``states``)."""
+        return np.column_stack([np.interp(self.mesh.nodes, tau, states[:, k]) for k in range(states.shape[1])])
+
     def evaluate(self, nodes: np.ndarray, times: np.ndarray) -> np.ndarray:
         """The piecewise polynomial at ``times`` in [0, 1]: (len(times), dim)."""
         times = np.clip(np.asarray(times, dtype=float), 0.0, 1.0)

@@ -131,20 +131,15 @@ def continue_cycle_folds(field_: VectorField, branch: CycleBranch, fold: Special
         settings = CycleSettings(adapt_every=0, ds=max_step / 4, ds_max=max_step, max_steps=max_points)
         cycles = CycleProblem(field_, q.copy(), 0, par_ranges[0], span, branch.period[k], settings)
         colloc = cycles.colloc
-        tau = times / times[-1]
-        nodes = np.column_stack([np.interp(colloc.mesh.nodes, tau, states[:, d]) for d in range(field_.dim)])
-        start = colloc.pack(nodes, branch.period[k], q[0])
+        start = colloc.pack(colloc.sample(times / times[-1], states), branch.period[k], q[0])
         cycles.set_reference(start)
         problem = CycleFoldCurve(cycles, 1, par_ranges[1])
-        u0 = np.append(start, q[1] / problem.second_span)
         # Put the start exactly on the fold: Newton with the second parameter held.
-        held = np.zeros(u0.size)
-        held[-1] = 1.0
-        u0 = arclength.correct(problem, u0, held, 0.0, settings)
+        u0 = arclength.correct_holding_last(problem, np.append(start, q[1] / problem.second_span), settings)
         if u0 is None:
             raise ModelUseError(f"the fold of cycles at {first} = {fold.par[first]:.6g} could not be refined; "
                                 f"try more mesh intervals or a fold computed with a finer branch.")
-        problem.accept(u0, held)
+        problem.accept(u0, np.zeros(u0.size))
         t0 = np.zeros(u0.size)
         t0[-1] = direction
         halves.append((problem, arclength.trace(problem, u0, t0, settings)))

@@ -284,13 +284,9 @@ def cycles_from_orbit(field_: VectorField, times: np.ndarray, states: np.ndarray
     q = np.array(p, dtype=float)
     problem = CycleProblem(field_, q, index, p_range, span, period, settings)
     colloc = problem.colloc
-    tau = (times - times[0]) / period
-    nodes = np.column_stack([np.interp(colloc.mesh.nodes, tau, states[:, k]) for k in range(field_.dim)])
-    u0 = colloc.pack(nodes, period, q[index])
+    u0 = colloc.pack(colloc.sample((times - times[0]) / period, states), period, q[index])
     problem.set_reference(u0)
-    fixed = np.zeros(u0.size)
-    fixed[-1] = 1.0
-    start = arclength.correct(problem, u0, fixed, 0.0, settings)
+    start = arclength.correct_holding_last(problem, u0, settings)
     if start is None:
         raise ModelUseError(f"the orbit at {par_names[index]} = {q[index]:.6g} does not converge to a periodic "
                             f"orbit; give it exactly one period of a settled cycle.")

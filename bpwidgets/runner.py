@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
@@ -108,6 +109,7 @@ class LiveRunner(HasTraits):
     status = Unicode("idle", help="idle, running, paused, done, stopped or error")
     error = Unicode("", help="Short message of the last error, empty otherwise.")
     progress = Float(0.0, help="Fraction of the current pass done.")
+    speed = Float(0.0, help="Simulated milliseconds per wall-clock second in the current pass (1000 is real time).")
     duration = Float(500.0, help="Length of one pass in ms.")
     completed_passes = Int(0, help="Passes that ran to the end.")
 
@@ -286,17 +288,26 @@ class LiveRunner(HasTraits):
                 self._in_flight -= 1
                 self._cond.notify_all()
 
+    def _measure_speed(self) -> None:
+        elapsed = time.monotonic() - getattr(self, "_pass_started", time.monotonic())
+        if elapsed > 0:
+            self.speed = self.progress * self.duration / elapsed
+
     def _deliver(self, frame: Frame) -> None:
         if frame.generation != self._requested and frame.kind != "cancelled":
             return  # a frame of a pass already replaced: drop it
         if frame.kind == "start":
             self.error = ""
             self.progress = 0.0
+            self.speed = 0.0
+            self._pass_started = time.monotonic()
             self.status = "running"
         elif frame.kind == "chunk":
             self.progress = frame.progress
+            self._measure_speed()
         elif frame.kind == "done":
             self.progress = 1.0
+            self._measure_speed()
             self.status = "done"
             self.completed_passes += 1
         elif frame.kind == "error":

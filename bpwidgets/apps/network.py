@@ -129,6 +129,8 @@ class NetworkExplorer:
             button = widgets.Button(description=label, layout=widgets.Layout(width="80px"))
             button.on_click(lambda _, act=action: act())
             buttons.append(button)
+        self.progress_bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="",
+                                                  layout=widgets.Layout(width="160px"))
         self.duration_box = GuardedBoundedFloatText(value=duration, min=self.net.dt, max=60_000.0,
                                                     description="duration", layout=widgets.Layout(width="200px"))
         self.duration_box.observe(lambda change: change["new"] and setattr(self.error, "value",
@@ -137,7 +139,8 @@ class NetworkExplorer:
         self.runner.observe(lambda change: self._show_status(), names="status")
         self.runner.observe(lambda change: self._show_progress(), names="progress")
         self.runner.observe(lambda change: setattr(self.error, "value", error_html(change["new"])), names="error")
-        children = [widgets.HBox(buttons + [self.duration_box, self.status])]
+        controls = widgets.HBox(buttons, layout=widgets.Layout(border="1px solid #ccc", padding="2px"))
+        children = [widgets.HBox([controls, self.duration_box, self.progress_bar, self.status])]
         children += [self.presets.widget] if self.presets else []
         children += [panel.widget for panel in self.panels]
         children += [self.error, widgets.HTML("<b>spike raster</b>"), self.raster, self.rate_figure]
@@ -160,7 +163,12 @@ class NetworkExplorer:
         self.runner.restart()
 
     def _show_status(self) -> None:
-        self.status.value = html.escape(f"{self.runner.status} {100 * self.runner.progress:.0f}%")
+        speed = self.runner.speed
+        rate = f" · {speed:,.0f} ms/s ({speed / 1000:.2g}x real time)" if speed > 0 else ""
+        self.status.value = html.escape(f"{self.runner.status} {100 * self.runner.progress:.0f}%{rate}")
+        self.progress_bar.value = self.runner.progress
+        self.progress_bar.bar_style = {"done": "success", "error": "danger", "stopped": "warning"}.get(
+            self.runner.status, "")
         self._status_shown = time.monotonic()
 
     def _show_progress(self) -> None:

@@ -32,6 +32,9 @@ def test_network_explorer_streams_and_reruns_without_recompiling(gamma):
     explorer.reset()
     explorer.runner.wait()
     np.testing.assert_array_equal(np.array(explorer.rate_lines.y), first_rate)
+    # the progress bar is full, and the status says how fast the simulation ran
+    assert explorer.progress_bar.value == 1.0 and explorer.progress_bar.bar_style == "success"
+    assert explorer.runner.speed > 0 and "x real time" in explorer.status.value and "done 100%" in explorer.status.value
 
 
 def test_network_explorer_input_slider_and_duration(gamma):

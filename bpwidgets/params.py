@@ -65,13 +65,15 @@ class ParameterPanel(HasTraits):
     units, descriptions : dict, optional
         Name -> unit shown after the value, and a one-line description shown on hover (default: what the
         model declares, ``NeuType(..., units=..., descriptions=...)``).
+    reset_button : bool
+        Show a Reset button under the sliders (off where one control resets several panels).
     """
 
     message = Unicode("", help="The last refused value, explained; empty when all is well.")
 
     def __init__(self, target: Any, names: list[str] | None = None, ranges: dict | None = None,
                  labels: dict | None = None, units: dict | None = None, descriptions: dict | None = None,
-                 **kwargs: Any):
+                 reset_button: bool = True, **kwargs: Any):
         super().__init__(**kwargs)
         self.target = target
         self._read, self._write, available = _source(target)
@@ -84,6 +86,7 @@ class ParameterPanel(HasTraits):
                                           bp.errors.close_matches(unknown[0], available))
         self.names = list(names)
         self.labels = {n: (labels or {}).get(n, n) for n in self.names}
+        self.reset_button = reset_button
         model = getattr(target, "model", target)
         declared_units = {**getattr(model, "units", {}), **(units or {})}
         declared_text = {**getattr(model, "descriptions", {}), **(descriptions or {})}
@@ -162,10 +165,12 @@ class ParameterPanel(HasTraits):
             self.sliders[name] = slider
             unit = widgets.HTML(html.escape(self.units.get(name, "")), layout=widgets.Layout(width="70px"))
             rows.append(widgets.HBox([slider, box, unit]))
-        reset = widgets.Button(description="Reset", tooltip="Back to the initial values")
-        reset.on_click(lambda _: self.reset())
         message = widgets.HTML(error_html(self.message))
         self.observe(lambda change: setattr(message, "value", error_html(change["new"])), names="message")
+        if not self.reset_button:
+            return widgets.VBox(rows + [message])
+        reset = widgets.Button(description="Reset", tooltip="Back to the initial values")
+        reset.on_click(lambda _: self.reset())
         return widgets.VBox(rows + [widgets.HBox([reset, message])])
 
     def _from_control(self, name: str, control: widgets.Widget, change: dict) -> None:

@@ -47,7 +47,8 @@ class PresetBar:
                                     layout=widgets.Layout(width="auto"))
             button.on_click(lambda _, n=name: self.apply(n))
             self.buttons.append(button)
-        self.widget = widgets.HBox([widgets.HTML("<b>presets</b>"), *self.buttons, self.message])
+        self.widget = widgets.HBox([widgets.HTML("<b>presets</b>"), *self.buttons, self.message],
+                                   layout=widgets.Layout(flex_flow="row wrap"))
 
     def _find(self, key: str) -> tuple[ParameterPanel, str] | None:
         """The panel and parameter name a preset key means: a slider label first, then a parameter name."""

@@ -73,15 +73,16 @@ class NetworkExplorer:
         targets = params if params is not None else {o: None for o in net.objects if len(o.pars)}
         labels = labels or {}
         units = units or {}
-        self.panels = [ParameterPanel(obj, names, ranges=_ranges_for(obj, names, ranges),
-                                      labels=labels.get(obj), units=units.get(obj)) for obj, names in targets.items()]
+        self.panels = [ParameterPanel(obj, names, ranges=_ranges_for(obj, names, ranges), labels=labels.get(obj),
+                                      units=units.get(obj), reset_button=False) for obj, names in targets.items()]
         self._inputs = [tuple(i) for i in ([inputs] if inputs and isinstance(inputs[0], bp.core.Ensemble)
                                            else list(inputs))]
         self.input_values = {f"input{k}": float(i[2]) for k, i in enumerate(self._inputs) if np.isscalar(i[2])}
         if self.input_values:
             self.panels.append(ParameterPanel(self.input_values, ranges=ranges and
                                               {k: v for k, v in ranges.items() if k in self.input_values},
-                                              labels=labels.get("inputs"), units=units.get("inputs")))
+                                              labels=labels.get("inputs"), units=units.get("inputs"),
+                                              reset_button=False))
         self.presets = PresetBar(presets, self.panels) if presets else None
         self.runner = LiveRunner(net, inputs=self._current_inputs, duration=duration, chunk=chunk)
         self.runner.subscribe(self._on_frame)
@@ -125,8 +126,10 @@ class NetworkExplorer:
         self._status_shown = float("-inf")
         buttons = []
         for label, action in (("Run", self.runner.restart), ("Pause", self.runner.pause),
-                              ("Resume", self.runner.resume), ("Stop", self.runner.stop), ("Reset", self.reset)):
-            button = widgets.Button(description=label, layout=widgets.Layout(width="80px"))
+                              ("Resume", self.runner.resume), ("Stop", self.runner.stop), ("Reset all", self.reset)):
+            button = widgets.Button(description=label, layout=widgets.Layout(width="84px"),
+                                    tooltip="every parameter and input back to its initial value"
+                                    if label == "Reset all" else "")
             button.on_click(lambda _, act=action: act())
             buttons.append(button)
         self.progress_bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="",
@@ -139,15 +142,19 @@ class NetworkExplorer:
         self.runner.observe(lambda change: self._show_status(), names="status")
         self.runner.observe(lambda change: self._show_progress(), names="progress")
         self.runner.observe(lambda change: setattr(self.error, "value", error_html(change["new"])), names="error")
-        controls = widgets.HBox(buttons, layout=widgets.Layout(border="1px solid #ccc", padding="2px"))
-        children = [widgets.HBox([controls, self.duration_box, self.progress_bar, self.status])]
-        children += [self.presets.widget] if self.presets else []
-        children += [panel.widget for panel in self.panels]
-        children += [self.error, widgets.HTML("<b>spike raster</b>"), self.raster, self.rate_figure]
+        controls = widgets.HBox(buttons, layout=widgets.Layout(border="1px solid #ccc", padding="2px",
+                                                                 flex_flow="row wrap"))
+        # Controls in a side panel, figures beside them: the raster sits above the fold on a 1366 x 768 screen.
+        side = [controls, widgets.HBox([self.duration_box, self.progress_bar]), self.status]
+        side += [self.presets.widget] if self.presets else []
+        side += [panel.widget for panel in self.panels]
+        side += [self.error, self.summary]
+        figures = [widgets.HTML("<b>spike raster</b>"), self.raster, self.rate_figure]
         if self.traces:
-            children.append(self.trace_figure)
-        children.append(self.summary)
-        self.widget = widgets.VBox(children)
+            figures.append(self.trace_figure)
+        self.widget = widgets.AppLayout(left_sidebar=widgets.VBox(side, layout=widgets.Layout(width="560px")),
+                                        center=widgets.VBox(figures), pane_widths=["570px", 1, 0],
+                                        grid_gap="8px")
 
     def _duration_changed(self, change: dict) -> None:
         try:

@@ -114,6 +114,20 @@ def test_static_file_read_is_refused(demo_server):
             assert err.code in (403, 404), (path, err.code)
 
 
+@pytest.mark.parametrize("name", ["gamma", "ei_balance"])
+def test_the_raster_fits_a_projector_screen_beside_the_controls(browser, demo_server, name):
+    base, _ = demo_server
+    page, errors = open_page(browser, f"{base}/voila/render/{name}.ipynb", viewport=(1366, 768))
+    wait_ready(page, name)
+    raster = page.locator("canvas.bp-raster-canvas").bounding_box()
+    slider = page.locator(".widget-slider").nth(SLIDER[name]).bounding_box()
+    page.screenshot(path=str(ARTIFACTS / f"dashboard_{name}_1366x768.png"))
+    assert raster["y"] + raster["height"] <= 768 and raster["x"] + raster["width"] <= 1366  # no scrolling
+    assert slider["x"] + slider["width"] <= raster["x"]  # the controls beside the figure, not above it
+    assert not errors, errors
+    page.close()
+
+
 def test_a_preset_click_changes_the_hh_traces(browser, demo_server):
     base, _ = demo_server
     page, errors = open_page(browser, f"{base}/voila/render/hh_neuron.ipynb", viewport=(1366, 900))

@@ -237,14 +237,7 @@ class BifurcationAnalyzer:
         k = int(np.argmin(np.abs(branch.par - value))) if index is None else index
         p = self._par_vector(others)
         p[0] = value
-        x = branch.states[k].copy()
-        compiled = self.field.compiled
-        for _ in range(30):
-            step = np.linalg.solve(compiled.jac1(x, p), compiled.f1(x, p))
-            x = x - step
-            if np.max(np.abs(step)) < 1e-12 * (1 + np.max(np.abs(x))):
-                break
-        return x
+        return self.field.compiled.newton(branch.states[k], p)
 
     def special_points(self, others: dict[str, float] | None = None) -> list[SpecialPoint]:
         """Every special point of the diagram: LP and H of the equilibria, LPC, PD, NS, HOM and SNIC of the cycles."""

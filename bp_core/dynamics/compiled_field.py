@@ -108,6 +108,19 @@ class CompiledField:
         """``df/dp`` at one state, shape (dim, n_pars)."""
         return self.dfdp(np.asarray(x, dtype=float)[:, None], p)[:, :, 0]
 
+    def newton(self, x: np.ndarray, p: np.ndarray, iterations: int = 30) -> np.ndarray:
+        """An equilibrium near ``x`` by Newton's method (the last iterate if the Jacobian turns singular)."""
+        x = np.array(x, dtype=float)
+        for _ in range(iterations):
+            try:
+                step = np.linalg.solve(self.jac1(x, p), self.f1(x, p))
+            except np.linalg.LinAlgError:
+                break
+            x = x - step
+            if np.max(np.abs(step)) < 1e-12 * (1 + np.max(np.abs(x))):
+                break
+        return x
+
     def tensors(self, x: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Second (n, n, n) and third (n, n, n, n) derivative tensors at ``(x, p)``, by central differences
         of the exact Jacobian (relative accuracy about 1e-8): ``B[i, j, k] = d2 f_i / dx_j dx_k``."""

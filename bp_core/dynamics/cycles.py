@@ -173,12 +173,7 @@ def _infinite_period_point(field_: VectorField, problem: CycleProblem, u: np.nda
     q[problem.index] = par
     compiled = field_.compiled
     speed = np.linalg.norm(compiled.f(nodes.T, q).T / problem.colloc.span, axis=1)
-    x = nodes[int(np.argmin(speed))].copy()
-    for _ in range(20):
-        try:
-            x = x - np.linalg.solve(compiled.jac1(x, q), compiled.f1(x, q))
-        except np.linalg.LinAlgError:
-            break
+    x = compiled.newton(nodes[int(np.argmin(speed))], q)
     lam = np.linalg.eigvals(compiled.jac1(x, q))
     smallest = np.min(np.abs(lam)) / max(1.0, np.max(np.abs(lam)))
     label = "SNIC" if smallest < 2e-2 else "HOM"

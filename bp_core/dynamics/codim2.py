@@ -52,6 +52,11 @@ class _Codim2Problem:
             columns.append((self.residual(u + e) - self.residual(u - e)) / (2 * h[k]))
         return np.array(columns).T
 
+    def inside(self, u: np.ndarray) -> float:
+        """Positive while both parameters are inside their ranges."""
+        _, q, _ = self.split(u)
+        return float(min(min(q[k] - lo, hi - q[k]) for k, (lo, hi) in zip(self.indices, self.par_ranges)))
+
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
         x, q, _ = self.split(u)
         for k, (lo, hi) in zip(self.indices, self.par_ranges):

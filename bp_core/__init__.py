@@ -21,7 +21,7 @@ from bp_core import (
 from bp_core.dynamics import BifurcationAnalyzer, PhasePortraitAnalyzer
 from bp_core.integration import integrate
 from bp_core.model import NeuType, ObjType, ParsUpdate, SynType, delayed
-from bp_core.simulation import Ensemble, Events, Monitor, Network, NeuGroup, NeuSubGroup, SynConn
+from bp_core.simulation import Ensemble, Events, Monitor, Network, NetworkSnapshot, NeuGroup, NeuSubGroup, SynConn
 from bp_core.types import NeuState, ObjState, SynState
 
 __version__ = "0.1.0"
@@ -30,5 +30,5 @@ __all__ = ["connect", "core", "dynamics", "errors", "inputs", "integration", "me
            "tools", "types", "visualize", "PhasePortraitAnalyzer", "BifurcationAnalyzer", "integrate", "NeuType",
            "ObjType", "ParsUpdate", "SynType", "delayed", "Ensemble", "Events", "Monitor", "NeuState", "ObjState",
            "SynState",
-           "Network", "NeuGroup", "NeuSubGroup", "SynConn",
+           "Network", "NetworkSnapshot", "NeuGroup", "NeuSubGroup", "SynConn",
            "__version__"]

@@ -10,7 +10,7 @@ from bp_core.errors import ModelUseError
 from bp_core.tools.events import Events
 
 __all__ = ["cross_correlation", "voltage_fluctuation", "raster_plot", "firing_rate", "spikes_from_voltage",
-           "steady_rate"]
+           "steady_rate", "isi_cv", "population_summary"]
 
 
 def _matrix(name: str, values) -> np.ndarray:
@@ -193,3 +193,54 @@ def firing_rate(sp_matrix, width: float, window: str = "gaussian", dt: float | N
     else:
         raise ModelUseError(f"window must be 'gaussian' or 'flat', got {window!r}.")
     return np.convolve(rate, kernel / kernel.sum(), mode="same")
+
+
+def isi_cv(spikes, dt: float | None = None) -> float:
+    """Irregularity: the coefficient of variation of the interspike intervals, averaged over neurons.
+
+    Neurons with fewer than three spikes (under two intervals) are left out; 0 for clock-like firing,
+    near 1 for Poisson firing. NaN when no neuron fired three times.
+
+    Parameters
+    ----------
+    spikes : ndarray or Events
+        Spike monitor, shape (time steps, neurons), or its events.
+    dt : float, optional
+        Time step (ms) of a dense monitor (the CV does not depend on it; kept for symmetry).
+    """
+    events = _events(spikes)
+    if events is not None:
+        order = np.lexsort((events.step, events.index))
+        index, step = events.index[order], events.step[order].astype(float)
+    else:
+        step, index = np.nonzero(_as_matrix("spikes", spikes).T > 0)[::-1]
+        order = np.lexsort((step, index))
+        index, step = index[order], step[order].astype(float)
+    cvs = []
+    for neuron in np.unique(index):
+        intervals = np.diff(step[index == neuron])
+        if intervals.size >= 2 and intervals.mean() > 0:
+            cvs.append(intervals.std() / intervals.mean())
+    return float(np.mean(cvs)) if cvs else float("nan")
+
+
+def population_summary(events: Events, dt: float, bin_ms: float = 2.0) -> dict[str, float]:
+    """The numbers a lecture quotes of a run: mean rate (Hz), coherence, CV of ISIs and spike count.
+
+    Parameters
+    ----------
+    events : Events
+        The run's spikes (``group.mon.spike_events``).
+    dt : float
+        Time step (ms).
+    bin_ms : float
+        Bin width of the coherence (ms).
+    """
+    if not isinstance(events, Events):
+        raise ModelUseError(f"population_summary needs the spike events of a run (group.mon.spike_events), "
+                            f"got {type(events).__name__}.")
+    seconds = events.ts.size * dt / 1000.0
+    bin_size = max(1, int(round(bin_ms / dt)))
+    coherence = cross_correlation(events, bin_size) if events.ts.size >= bin_size else float("nan")
+    return {"mean_rate": float(len(events) / max(events.num, 1) / seconds) if seconds > 0 else float("nan"),
+            "coherence": float(coherence), "cv_isi": isi_cv(events), "spikes": int(len(events))}

@@ -6,7 +6,7 @@ import itertools
 import multiprocessing
 import os
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -83,7 +83,8 @@ def _run_point(payload: bytes, params: dict) -> SweepResult:
 
 
 def sweep(run_func: Callable[..., Any], grid: dict | list, client: Any = None,
-          n_workers: int | None = None) -> list[SweepResult]:
+          n_workers: int | None = None, on_result: Callable[[int, SweepResult], None] | None = None,
+          start_method: str | None = None) -> list[SweepResult]:
     """Run ``run_func(**point)`` for every point of ``grid``.
 
     Parameters
@@ -96,6 +97,12 @@ def sweep(run_func: Callable[..., Any], grid: dict | list, client: Any = None,
         Run on this cluster instead of local processes.
     n_workers : int, optional
         Local processes (default: the number of CPUs).
+    on_result : callable, optional
+        Called as ``on_result(k, result)`` in the calling thread as soon as point ``k`` (its place in the
+        grid) is done, in the order points finish: a view can fill in while the sweep runs.
+    start_method : str, optional
+        How local workers start ('fork', 'forkserver' or 'spawn'; default: the platform's). Use 'spawn' or
+        'forkserver' from a process with other threads running, such as a Jupyter kernel with a live run.
 
     Returns
     -------
@@ -104,9 +111,25 @@ def sweep(run_func: Callable[..., Any], grid: dict | list, client: Any = None,
     """
     points = grid_points(grid)
     payload = cloudpickle.dumps(run_func)
+    results: list[SweepResult | None] = [None] * len(points)
     if client is not None:
+        from dask.distributed import as_completed as dask_completed
+
         futures = client.map(_run_point, [payload] * len(points), points, pure=False)
-        return list(client.gather(futures))
+        place = {future.key: k for k, future in enumerate(futures)}
+        for future in dask_completed(futures):
+            _collect(results, place[future.key], future.result(), on_result)
+        return results  # type: ignore[return-value]
     workers = n_workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_run_point, [payload] * len(points), points))
+    context = multiprocessing.get_context(start_method) if start_method else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(_run_point, payload, point): k for k, point in enumerate(points)}
+        for future in as_completed(futures):
+            _collect(results, futures[future], future.result(), on_result)
+    return results  # type: ignore[return-value]
+
+
+def _collect(results: list, k: int, result: SweepResult, on_result: Callable | None) -> None:
+    results[k] = result
+    if on_result is not None:
+        on_result(k, result)

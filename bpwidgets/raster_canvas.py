@@ -94,6 +94,10 @@ class RasterCanvas(BrowserGuard, anywidget.AnyWidget):
         steps, neurons = np.nonzero(np.asarray(spikes))
         self.append(np.asarray(ts)[steps], neurons)
 
+    def save_png(self, name: str = "raster.png") -> None:
+        """Have the browser save the raster as it is drawn, as a PNG file called ``name``."""
+        self.send({"type": "save_png", "name": str(name)})
+
     def _send_chunk(self, times: np.ndarray, indices: np.ndarray) -> None:
         self.send({"type": "append", "n": int(times.size)},
                   buffers=[array_to_bytes(times, "float32"), array_to_bytes(indices, "int32")])

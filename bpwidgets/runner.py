@@ -38,8 +38,10 @@ class Frame:
 
 @dataclass(frozen=True)
 class StartFrame(Frame):
-    """A pass begins (views clear what the previous pass drew)."""
+    """A pass begins (views clear what the previous pass drew); ``snapshot`` is the network as the pass starts
+    (state, parameters and random generator), from which :meth:`LiveRunner.replay` runs the same pass again."""
 
+    snapshot: Any = None
     kind: ClassVar[str] = "start"
 
 
@@ -123,6 +125,7 @@ class LiveRunner(HasTraits):
         self.chunk = float(chunk)
         self.seed = int(np.random.randint(0, 2**31 - 1)) if seed is None else int(seed)
         self._initial = net.snapshot()
+        self._replays: dict[int, Any] = {}  # generation -> the snapshot that pass starts from
         self._subscribers: list[Callable[[Frame], None]] = []
         self._cond = threading.Condition()
         self._requested = 0
@@ -154,6 +157,16 @@ class LiveRunner(HasTraits):
         return generation
 
     run = restart
+
+    def replay(self, snapshot: Any) -> int:
+        """Start a pass from ``snapshot`` (a :class:`StartFrame`'s), its parameters included: the same pass again."""
+        if not isinstance(snapshot, bp.NetworkSnapshot):
+            raise bp.errors.ModelUseError(f"LiveRunner.replay needs the snapshot of a start frame, got "
+                                          f"{type(snapshot).__name__}.")
+        with self._cond:
+            generation = self._requested + 1
+            self._replays = {generation: snapshot}
+        return self.restart()
 
     def stop(self) -> None:
         """End the current pass at its next chunk boundary."""
@@ -242,13 +255,19 @@ class LiveRunner(HasTraits):
 
     def _stream(self, generation: int) -> None:
         net = self.net
-        net.restore(self._initial, parameters=False)  # the parameters are the ones being explored
+        with self._cond:
+            replay = self._replays.pop(generation, None)
         net.rewind(0.0)
-        net.reseed(self.seed)
+        if replay is not None:
+            net.restore(replay)
+        else:
+            net.restore(self._initial, parameters=False)  # the parameters are the ones being explored
+            net.reseed(self.seed)
+        start = net.snapshot()
         total = int(round(self.duration / net.dt))
         per_chunk = max(1, int(round(self.chunk / net.dt)))
         inputs = self.inputs() if callable(self.inputs) else self.inputs
-        self._post(StartFrame(generation))
+        self._post(StartFrame(generation, snapshot=start))
         done = 0
         while done < total:
             if self._cancelled(generation):

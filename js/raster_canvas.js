@@ -1,6 +1,7 @@
 // RasterCanvas front end (anywidget): draws spikes on a canvas from binary chunks, appending as
 // they arrive, so rasters far larger than an SVG scatter can hold stay fast.
 import { appendChunk, createStore, decodeChunk, pixels } from "./raster_logic.js";
+import { saveBlob } from "./download.js";
 
 /** @param {{ model: any, el: HTMLElement }} context */
 function render({ model, el }) {
@@ -65,6 +66,8 @@ function render({ model, el }) {
       drawChunk(chunk);
       model.set("drawn", store.length);
       model.save_changes();
+    } else if (msg.type === "save_png") {
+      canvas.toBlob((blob) => blob && saveBlob(blob, String(msg.name || "raster.png")), "image/png");
     }
   };
 

@@ -1,6 +1,6 @@
 """The model library: neurons and synapses written only with the public API."""
 
-from bp_core.models.networks import gamma_network
+from bp_core.models.networks import ei_network, gamma_network, get_trace_synapse
 from bp_core.models.neurons import (
     IZHIKEVICH_TYPES,
     MORRIS_LECAR_SETS,
@@ -17,4 +17,4 @@ from bp_core.models.synapses import get_AMPA1, get_GABAa1, get_GABAa2, get_GapJu
 __all__ = ["get_HH", "get_LIF", "get_Izhikevich", "get_FitzHughNagumo", "get_WangBuzsaki", "wang_buzsaki_gates",
            "get_MorrisLecar", "MORRIS_LECAR_SETS",
            "IZHIKEVICH_TYPES", "get_AMPA1", "get_GABAa1", "get_GABAa2", "get_NMDA", "get_STP", "get_GapJunction",
-           "mg_block", "gamma_network"]
+           "mg_block", "gamma_network", "ei_network", "get_trace_synapse"]

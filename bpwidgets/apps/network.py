@@ -11,6 +11,9 @@ import numpy as np
 
 import bp_core as bp
 from bpwidgets.controls import GuardedBoundedFloatText
+from bpwidgets.download import Downloader
+from bpwidgets.export import ExportBar, reproduction_code, run_npz, spikes_csv
+from bpwidgets.history import History, Moment
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.figures import line_figure, set_lines
 from bpwidgets.presets import PresetBar
@@ -57,15 +60,28 @@ class NetworkExplorer:
         Object (or ``'inputs'``) -> {parameter name -> unit}; objects default to their model's units.
     presets : dict, optional
         Preset name -> {parameter name -> value}, shown as one button each (:class:`PresetBar`).
+    setup : str, optional
+        Code that builds ``net`` as this explorer got it (``net, neu, syn = bp.models.gamma_network(100)``):
+        with it, :meth:`code` writes a script that reproduces the current pass bit for bit.
+    names : dict, optional
+        Object -> the variable ``setup`` gives it.
+    seed : int, optional
+        Random seed of every pass (default: drawn once).
     autostart : bool
         Start the first pass at once (the figure appears before any interaction).
+
+    Every completed pass is kept (:attr:`history`); :meth:`back` and :meth:`forward` run an earlier or later
+    one again from its snapshot, parameters included, so its raster returns exactly.
     """
 
     def __init__(self, net: bp.Network, inputs: Any = (), duration: float = 500.0, params: dict | None = None,
                  group: bp.NeuGroup | None = None, traces=(0,), chunk: float = 20.0, ranges: dict | None = None,
                  labels: dict | None = None, units: dict | None = None, presets: dict | None = None,
+                 setup: str | None = None, names: dict | None = None, seed: int | None = None,
                  autostart: bool = True):
         self.net = net
+        self.setup = setup
+        self.names = dict(names or {})
         self.group = group or next((o for o in net.objects if isinstance(o, bp.NeuGroup) and 'spike' in o.monitors),
                                    None)
         if self.group is None:
@@ -84,10 +100,14 @@ class NetworkExplorer:
                                               labels=labels.get("inputs"), units=units.get("inputs"),
                                               reset_button=False))
         self.presets = PresetBar(presets, self.panels) if presets else None
-        self.runner = LiveRunner(net, inputs=self._current_inputs, duration=duration, chunk=chunk)
+        self.runner = LiveRunner(net, inputs=self._current_inputs, duration=duration, chunk=chunk, seed=seed)
         self.runner.subscribe(self._on_frame)
+        self.history = History()
+        self._quiet = False  # controls being set to a moment of the history: one replay, not a pass per control
+        self._replay_generation = -1
+        self._start_snapshot = None
         for panel in self.panels:
-            panel.on_change(lambda name, value: self.runner.restart())
+            panel.on_change(lambda name, value: self._quiet or self.runner.restart())
         self.traces = [t for t in traces if t < self.group.num] if 'V' in self.group.monitors else []
         self._build_view(duration)
         self._clear_pass()
@@ -104,6 +124,80 @@ class NetworkExplorer:
         for panel in self.panels:
             panel.reset()
         self.runner.restart()
+
+    # -- rewind --------------------------------------------------------------------------------
+
+    def back(self) -> bool:
+        """Run the previous pass of the history again, its controls restored; False at the first."""
+        return self._go(self.history.back())
+
+    def forward(self) -> bool:
+        """Run the next pass of the history again; False at the last."""
+        return self._go(self.history.forward())
+
+    def _control_values(self) -> list[dict[str, float]]:
+        return [panel.values() for panel in self.panels]
+
+    def _go(self, moment: Moment | None) -> bool:
+        if moment is None:
+            return False
+        self._quiet = True
+        try:
+            for panel, values in zip(self.panels, moment.values["panels"]):
+                for name, value in values.items():
+                    panel.set(name, value)
+        finally:
+            self._quiet = False
+        self._replay_generation = self.runner.replay(moment.snapshot)
+        self._show_history()
+        return True
+
+    def _show_history(self) -> None:
+        self.back_button.disabled = not self.history.can_back
+        self.forward_button.disabled = not self.history.can_forward
+        self.history_label.value = self.history.describe()
+
+    # -- export --------------------------------------------------------------------------------
+
+    def export_csv(self) -> bytes:
+        """The spikes of the pass shown, as CSV (``neuron,time_ms``)."""
+        return spikes_csv(self._pass_events())
+
+    def export_npz(self) -> bytes:
+        """Spikes, population rate and traces of the pass shown, with its parameters, as NPZ."""
+        events = self._pass_events()
+        filled = -(-self._filled_steps // self._per_bin)
+        return run_npz({"panels": self._control_values(), "seed": self.runner.seed, "dt": self.net.dt},
+                       spike_index=events.index, spike_time=events.time, rate_time=self._bin_times[:filled],
+                       rate=np.atleast_2d(self.rate_lines.y)[0, :filled] if filled else np.zeros(0),
+                       traces=self._bin_voltages[:filled].T, trace_neurons=np.asarray(self.traces, dtype=int))
+
+    def code(self) -> str:
+        """A script that runs the current pass with bp_core alone and gets the same spikes, bit for bit."""
+        if self.setup is None:
+            raise bp.errors.ModelUseError("copy as code needs the code that builds the network: give "
+                                          "NetworkExplorer(..., setup='net, neu = ...', names={neu: 'neu'}).")
+        missing = [o.name for o in self.net.objects if o not in self.names]
+        if missing:
+            raise bp.errors.ModelUseError(f"copy as code: name {missing[0]} in names= (object -> the variable "
+                                          f"the setup code gives it).")
+        parameters = {self.names[o]: dict(o.pars.updates) for o in self.net.objects if len(o.pars.updates)}
+        inputs = [(self.names[item[0]], *item[1:]) for item in self._current_inputs()]
+        return reproduction_code(self.setup, parameters, inputs, self.runner.duration, self.runner.seed,
+                                 self.names[self.group])
+
+    def _save_figures(self, downloader: Downloader, kind: str) -> None:
+        figures = [("rate", self.rate_figure)] + ([("traces", self.trace_figure)] if self.traces else [])
+        if kind == "png":
+            self.raster.save_png("raster.png")
+        for name, figure in figures:
+            (figure.save_png if kind == "png" else figure.save_svg)(f"{name}.{kind}")
+
+    def _save_code(self, downloader: Downloader) -> None:
+        text = self.code()
+        self.code_box.value = text
+        self.code_box.layout.display = ""
+        downloader.save("run.py", text.encode(), "text/x-python")
 
     def _current_inputs(self) -> list:
         out = []
@@ -144,8 +238,26 @@ class NetworkExplorer:
         self.runner.observe(lambda change: setattr(self.error, "value", error_html(change["new"])), names="error")
         controls = widgets.HBox(buttons, layout=widgets.Layout(border="1px solid #ccc", padding="2px",
                                                                  flex_flow="row wrap"))
+        self.back_button = widgets.Button(description="◀ back", tooltip="run the previous parameters again",
+                                          disabled=True, layout=widgets.Layout(width="84px"))
+        self.forward_button = widgets.Button(description="forward ▶", tooltip="run the next parameters again",
+                                             disabled=True, layout=widgets.Layout(width="90px"))
+        self.back_button.on_click(lambda _: self.back())
+        self.forward_button.on_click(lambda _: self.forward())
+        self.history_label = widgets.HTML(self.history.describe())
+        self.export = ExportBar({
+            "PNG": ("the raster and the line figures as PNG files", lambda d: self._save_figures(d, "png")),
+            "SVG": ("the line figures as SVG files", lambda d: self._save_figures(d, "svg")),
+            "CSV": ("the spikes as CSV (neuron, time in ms)",
+                    lambda d: d.save("spikes.csv", self.export_csv(), "text/csv")),
+            "NPZ": ("spikes, rate, traces and parameters as NumPy NPZ",
+                    lambda d: d.save("run.npz", self.export_npz())),
+            "code": ("a bp_core script that reproduces this run exactly", self._save_code)})
+        self.code_box = widgets.Textarea(layout=widgets.Layout(width="540px", height="160px", display="none"))
         # Controls in a side panel, figures beside them: the raster sits above the fold on a 1366 x 768 screen.
-        side = [controls, widgets.HBox([self.duration_box, self.progress_bar]), self.status]
+        side = [controls, widgets.HBox([self.duration_box, self.progress_bar]), self.status,
+                widgets.HBox([self.back_button, self.forward_button, self.history_label]), self.export.widget,
+                self.code_box]
         side += [self.presets.widget] if self.presets else []
         side += [panel.widget for panel in self.panels]
         side += [self.error, self.summary]
@@ -207,6 +319,7 @@ class NetworkExplorer:
 
     def _on_frame(self, frame: Frame) -> None:
         if frame.kind == "start":
+            self._start_snapshot = frame.snapshot
             self._clear_pass()
             self.raster.clear()
             self.summary.value = ""
@@ -232,6 +345,9 @@ class NetworkExplorer:
                 self._draw_lines()
             if frame.kind == "done":
                 self._draw_summary()
+                if frame.generation != self._replay_generation and self._start_snapshot is not None:
+                    self.history.record(Moment(self._start_snapshot, {"panels": self._control_values()}))
+                self._show_history()
 
     def _draw_lines(self) -> None:
         self._lines_drawn, self._lines_pending = time.monotonic(), False
@@ -249,6 +365,8 @@ class NetworkExplorer:
 
     def _pass_events(self) -> bp.Events:
         """The spikes of the pass so far as one Events record (steps counted from the pass start)."""
+        if not self._events:
+            return bp.Events(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), self.group.num)
         offsets = np.cumsum([0] + [e.ts.size for e in self._events[:-1]])
         return bp.Events(np.concatenate([e.index for e in self._events]),
                          np.concatenate([e.step + k for e, k in zip(self._events, offsets)]),
@@ -257,14 +375,11 @@ class NetworkExplorer:
     def _draw_summary(self) -> None:
         if not self._events:
             return
-        events = self._pass_events()
-        seconds = events.ts.size * self.net.dt / 1000.0
-        mean_rate = len(events) / self.group.num / seconds
-        bin_size = max(1, int(round(2.0 / self.net.dt)))
-        coherence = bp.measure.cross_correlation(events, bin_size) if events.ts.size >= bin_size else float("nan")
-        self.last_summary = {"mean_rate": float(mean_rate), "coherence": float(coherence), "spikes": len(events)}
-        self.summary.value = (f"mean rate <b>{mean_rate:.1f} Hz</b> &middot; coherence (2 ms bins) "
-                              f"<b>{coherence:.3f}</b> &middot; {len(events)} spikes")
+        self.last_summary = bp.measure.population_summary(self._pass_events(), self.net.dt)
+        summary = self.last_summary
+        self.summary.value = (f"mean rate <b>{summary['mean_rate']:.1f} Hz</b> &middot; coherence (2 ms bins) "
+                              f"<b>{summary['coherence']:.3f}</b> &middot; CV of ISIs <b>{summary['cv_isi']:.2f}"
+                              f"</b> &middot; {summary['spikes']} spikes")
 
 
 def _ranges_for(obj: Any, names: Any, ranges: dict | None) -> dict:

@@ -101,3 +101,27 @@ def test_steady_rate_reads_the_last_interspike_intervals():
         bp.measure.steady_rate(V, 0.)
     with pytest.raises(ModelUseError, match="intervals"):
         bp.measure.steady_rate(V, dt, intervals=0)
+
+
+def test_isi_cv_is_zero_for_a_clock_and_near_one_for_poisson_trains():
+    clock = np.zeros((1000, 3))
+    clock[::10] = 1.0
+    assert bp.measure.isi_cv(clock) == pytest.approx(0.0, abs=1e-12)
+    rng = np.random.default_rng(1)
+    poisson = (rng.random((200_000, 4)) < 0.01).astype(float)
+    assert bp.measure.isi_cv(poisson) == pytest.approx(1.0, abs=0.03)
+    assert np.isnan(bp.measure.isi_cv(np.zeros((100, 2))))
+
+
+def test_population_summary_from_events_equals_the_dense_measures():
+    rng = np.random.default_rng(2)
+    dense = (rng.random((5000, 20)) < 0.02).astype(float)
+    steps, index = np.nonzero(dense)
+    events = bp.Events(index, steps, np.arange(5000) * 0.1, 20)
+    summary = bp.measure.population_summary(events, dt=0.1)
+    assert summary["spikes"] == int(dense.sum())
+    assert summary["mean_rate"] == pytest.approx(dense.sum() / 20 / 0.5)
+    assert summary["coherence"] == pytest.approx(bp.measure.cross_correlation(dense, 20))
+    assert summary["cv_isi"] == pytest.approx(bp.measure.isi_cv(dense))
+    with pytest.raises(bp.errors.ModelUseError, match="spike events"):
+        bp.measure.population_summary(dense, dt=0.1)

@@ -63,3 +63,12 @@ def test_lif_counts_grow_with_drive():
     counts = [lif_spike_count(d) for d in (22.0, 30.0)]
     assert counts[1] > counts[0] > 0
     assert np.all(np.diff(counts) > 0)
+
+
+def test_sweep_reports_each_point_as_it_finishes_in_grid_places():
+    seen = []
+    results = bp.running.sweep(fragile, GRID, n_workers=2, start_method="spawn",
+                               on_result=lambda k, result: seen.append((k, result)))
+    assert sorted(k for k, _ in seen) == list(range(len(results)))
+    assert all(results[k] is result for k, result in seen)
+    assert [r.params for r in results] == bp.running.grid_points(GRID)

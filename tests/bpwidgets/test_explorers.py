@@ -8,7 +8,7 @@ import pytest
 
 import bp_core as bp
 from bpwidgets import BifurcationExplorer, NetworkExplorer, PhasePlaneExplorer, RasterCanvas
-from bpwidgets.bundle import STATIC_MODULE, bundle
+from bpwidgets.bundle import MODULES, STATIC_MODULE, bundle
 from bpwidgets.traits import array_to_bytes, bytes_to_array
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,8 +158,9 @@ def test_raster_canvas_sends_binary_chunks():
     assert array_to_bytes([1.0], "float32") == np.float32(1.0).tobytes()
 
 
-def test_shipped_front_end_module_is_the_bundle_of_js_sources():
-    assert STATIC_MODULE.read_text() == bundle(ROOT / "js")
+def test_shipped_front_end_modules_are_the_bundles_of_js_sources():
+    for module in MODULES:
+        assert (STATIC_MODULE.parent / module).read_text() == bundle(ROOT / "js", module), module
 
 
 def test_js_logic_passes_node_tests():

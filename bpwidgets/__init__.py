@@ -5,7 +5,7 @@ worker thread and streams its monitors, and the explorers assemble them with bqp
 figures and the canvas-drawn ``RasterCanvas``.
 """
 
-from bpwidgets.apps import BifurcationExplorer, NetworkExplorer, PhasePlaneExplorer
+from bpwidgets.apps import BifurcationExplorer, NetworkExplorer, PhasePlaneExplorer, SweepExplorer
 from bpwidgets.params import ParameterPanel
 from bpwidgets.raster_canvas import RasterCanvas
 from bpwidgets.runner import Frame, LiveRunner
@@ -13,4 +13,5 @@ from bpwidgets.runner import Frame, LiveRunner
 __version__ = "0.1.0"
 
 __all__ = ["ParameterPanel", "LiveRunner", "Frame", "NetworkExplorer", "PhasePlaneExplorer", "BifurcationExplorer",
+           "SweepExplorer",
            "RasterCanvas", "__version__"]

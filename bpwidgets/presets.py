@@ -10,7 +10,20 @@ import bp_core as bp
 from bpwidgets.params import ParameterPanel
 from bpwidgets.text import error_html
 
-__all__ = ["PresetBar"]
+__all__ = ["PresetBar", "find_control"]
+
+
+def find_control(panels: list[ParameterPanel], key: str) -> tuple[ParameterPanel, str] | None:
+    """The panel and parameter name ``key`` means: a slider label first, then a parameter name (None: no such
+    control)."""
+    for panel in panels:
+        for name, label in panel.labels.items():
+            if label == key:
+                return panel, name
+    for panel in panels:
+        if key in panel.names:
+            return panel, key
+    return None
 
 
 class PresetBar:
@@ -51,15 +64,7 @@ class PresetBar:
                                    layout=widgets.Layout(flex_flow="row wrap"))
 
     def _find(self, key: str) -> tuple[ParameterPanel, str] | None:
-        """The panel and parameter name a preset key means: a slider label first, then a parameter name."""
-        for panel in self.panels:
-            for name, label in panel.labels.items():
-                if label == key:
-                    return panel, name
-        for panel in self.panels:
-            if key in panel.names:
-                return panel, key
-        return None
+        return find_control(self.panels, key)
 
     def _describe(self, name: str) -> str:
         return ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"

@@ -22,7 +22,7 @@ from traitlets import Float, HasTraits, Int, Unicode
 import bp_core as bp
 
 __all__ = ["LiveRunner", "Frame", "StartFrame", "ChunkFrame", "DoneFrame", "CancelledFrame", "ErrorFrame",
-           "MAX_FRAMES_IN_FLIGHT"]
+           "MAX_FRAMES_IN_FLIGHT", "kernel_loop"]
 
 MAX_FRAMES_IN_FLIGHT = 4
 """Frames the worker may post ahead of the event loop's delivery before it waits."""
@@ -76,7 +76,7 @@ class ErrorFrame(Frame):
     kind: ClassVar[str] = "error"
 
 
-def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+def kernel_loop() -> asyncio.AbstractEventLoop | None:
     """The running event loop that will deliver frames: a Jupyter kernel's, or one running the coroutine that
     creates the runner. None otherwise (a script, a test): frames then wait for ``deliver_pending()``. A loop
     that is only nominally running here (Playwright's sync API leaves one that moves only during its own
@@ -136,7 +136,7 @@ class LiveRunner(HasTraits):
         self._thread: threading.Thread | None = None
         self._pending: queue.SimpleQueue = queue.SimpleQueue()
         self._in_flight = 0  # frames posted to the event loop and not yet delivered
-        self._loop: asyncio.AbstractEventLoop | None = _kernel_loop()
+        self._loop: asyncio.AbstractEventLoop | None = kernel_loop()
 
     # -- control --------------------------------------------------------------------------------
 

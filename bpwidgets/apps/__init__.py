@@ -3,5 +3,6 @@
 from bpwidgets.apps.bifurcation import BifurcationExplorer
 from bpwidgets.apps.network import NetworkExplorer
 from bpwidgets.apps.phase_plane import PhasePlaneExplorer
+from bpwidgets.apps.sweep import SweepExplorer
 
-__all__ = ["NetworkExplorer", "PhasePlaneExplorer", "BifurcationExplorer"]
+__all__ = ["NetworkExplorer", "PhasePlaneExplorer", "BifurcationExplorer", "SweepExplorer"]

@@ -16,7 +16,7 @@ from bpwidgets.export import ExportBar, reproduction_code, run_npz, spikes_csv
 from bpwidgets.history import History, Moment
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.figures import line_figure, set_lines
-from bpwidgets.presets import PresetBar
+from bpwidgets.presets import PresetBar, find_control
 from bpwidgets.raster_canvas import RasterCanvas
 from bpwidgets.runner import Frame, LiveRunner
 from bpwidgets.text import error_html
@@ -124,6 +124,23 @@ class NetworkExplorer:
         for panel in self.panels:
             panel.reset()
         self.runner.restart()
+
+    def set_controls(self, values: dict[str, float]) -> list[str]:
+        """Set controls by slider label or parameter name and run once; returns what was refused, and why."""
+        refused = []
+        self._quiet = True
+        try:
+            for key, value in values.items():
+                found = find_control(self.panels, key)
+                if found is None:
+                    known = sorted({label for panel in self.panels for label in panel.labels.values()})
+                    refused.append(f"no control {key!r} (the controls are {', '.join(known)})")
+                elif not found[0].set(found[1], value):
+                    refused.append(f"{key}: {found[0].message}")
+        finally:
+            self._quiet = False
+        self.runner.restart()
+        return refused
 
     # -- rewind --------------------------------------------------------------------------------
 

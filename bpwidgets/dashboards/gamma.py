@@ -6,10 +6,12 @@ import ipywidgets as widgets
 import numpy as np
 
 import bp_core as bp
-from bpwidgets.apps import NetworkExplorer
+from bpwidgets.apps import NetworkExplorer, SweepExplorer
 from bpwidgets.dashboards.common import Rebuilder, title
 
-__all__ = ["explorer", "presets", "app"]
+__all__ = ["explorer", "presets", "point", "sweep", "GammaLab", "app"]
+
+MEASURES = {"mean_rate": "mean rate (Hz)", "coherence": "coherence", "cv_isi": "CV of ISIs"}
 
 
 def explorer(num: int = 100, duration: float = 300.) -> NetworkExplorer:
@@ -29,9 +31,41 @@ def presets(num: int) -> dict[str, dict[str, float]]:
             "strong synchrony": {'g_max': 0.3 / num, 'input0': 1.2}}
 
 
+def point(g_max: float, input: float, num: int = 100, duration: float = 300., seed: int = 0) -> dict[str, float]:
+    """One run of the gamma network as the explorer runs it (same seed, same spikes): its summary measures."""
+    net, neu, syn = bp.models.gamma_network(num)
+    syn.pars['g_max'] = g_max
+    net.reseed(seed)
+    net.run(duration, inputs=[(neu, 'ST.input', input)])
+    return bp.measure.population_summary(neu.mon.spike_events, net.dt)
+
+
+def sweep(network: NetworkExplorer, size: int = 10, n_workers: int = 2, client=None) -> SweepExplorer:
+    """A ``size`` x ``size`` sweep of g_max (rows) and input (columns) over the sliders' ranges, replayed in
+    ``network`` on a click."""
+    num = network.group.num
+    g_low, g_high = network.panels[0].ranges['g_max']
+    i_low, i_high = network.panels[-1].ranges['input0']
+    grid = {'g_max': np.linspace(g_low, g_high, size), 'input': np.linspace(max(i_low, 0.3), i_high, size)}
+    return SweepExplorer(point, grid, MEASURES, explorer=network,
+                         fixed={"num": num, "duration": network.runner.duration}, n_workers=n_workers, client=client)
+
+
+class GammaLab:
+    """The explorer and its sweep in two tabs; picking a sweep cell shows its run in the explorer's tab."""
+
+    def __init__(self, num: int = 100, duration: float = 300., sweep_size: int = 10):
+        self.explorer = explorer(num, duration)
+        self.runner = self.explorer.runner
+        self.sweep = sweep(self.explorer, sweep_size)
+        self.widget = widgets.Tab([self.explorer.widget, self.sweep.widget], titles=("network", "sweep"))
+        self.sweep.on_select.append(lambda row, column: setattr(self.widget, "selected_index", 0))
+
+
 def app() -> widgets.Widget:
-    """The dashboard: network size (rebuilds), g_max and input (re-run), streaming raster, rate, coherence."""
+    """The dashboard: network size (rebuilds), g_max and input (re-run), streaming raster, rate, coherence,
+    and a g_max x input sweep."""
     size = widgets.IntSlider(value=100, min=10, max=300, step=10, description="neurons", continuous_update=False)
-    rebuilder = Rebuilder(lambda num: explorer(int(np.clip(num, 10, 300))), [size])
+    rebuilder = Rebuilder(lambda num: GammaLab(int(np.clip(num, 10, 300))), [size])
     return widgets.VBox([title("Gamma oscillation", "HH interneurons with all-to-all GABA_A inhibition; raise "
                                                     "g_max to synchronise them."), rebuilder.widget])

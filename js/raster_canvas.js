@@ -3,6 +3,15 @@
 import { appendChunk, createStore, decodeChunk, pixels } from "./raster_logic.js";
 import { saveBlob } from "./download.js";
 
+/** The first opaque background colour from ``node`` up the page (white if none is set). */
+function pageBackground(node) {
+  for (let at = node; at && at.nodeType === 1; at = at.parentElement) {
+    const colour = getComputedStyle(at).backgroundColor;
+    if (colour && colour !== "transparent" && !/rgba\(.*,\s*0\)$/.test(colour)) return colour;
+  }
+  return "#ffffff";
+}
+
 /** @param {{ model: any, el: HTMLElement }} context */
 function render({ model, el }) {
   const canvas = document.createElement("canvas");
@@ -67,7 +76,15 @@ function render({ model, el }) {
       model.set("drawn", store.length);
       model.save_changes();
     } else if (msg.type === "save_png") {
-      canvas.toBlob((blob) => blob && saveBlob(blob, String(msg.name || "raster.png")), "image/png");
+      // the spikes over the page's own background: a transparent PNG of dark ink vanishes in a dark viewer
+      const sheet = document.createElement("canvas");
+      sheet.width = canvas.width;
+      sheet.height = canvas.height;
+      const paper = sheet.getContext("2d");
+      paper.fillStyle = pageBackground(el);
+      paper.fillRect(0, 0, sheet.width, sheet.height);
+      paper.drawImage(canvas, 0, 0);
+      sheet.toBlob((blob) => blob && saveBlob(blob, String(msg.name || "raster.png")), "image/png");
     }
   };
 

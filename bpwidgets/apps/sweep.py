@@ -186,16 +186,22 @@ class SweepExplorer:
         order = [r * len(self.columns) + c for r in reversed(range(len(self.rows))) for c in range(len(self.columns))]
         grid = widgets.GridBox([self.cells[k] for k in order], layout=widgets.Layout(
             grid_template_columns=f"repeat({len(self.columns)}, {CELL_PX}px)", grid_gap="1px"))
+        # fixed widths, so the column values line up under their cells
+        name_px, value_px = 70, 80
         rows = widgets.VBox([widgets.HTML(f"<div style='height:{CELL_PX}px;line-height:{CELL_PX}px;"
-                                          f"text-align:right'>{v:.4g}</div>", layout=widgets.Layout(margin="0"))
-                             for v in reversed(self.rows)], layout=widgets.Layout(grid_gap="1px"))
+                                          f"text-align:right;padding-right:4px'>{v:.4g}</div>",
+                                          layout=widgets.Layout(margin="0", width=f"{value_px}px"))
+                             for v in reversed(self.rows)], layout=widgets.Layout(grid_gap="1px", margin="0"))
         columns = widgets.HTML("<div style='display:flex'>" + "".join(
             f"<div style='width:{CELL_PX + 1}px;text-align:center;font-size:10px'>{v:.3g}</div>"
-            for v in self.columns) + "</div>")
+            for v in self.columns) + "</div>", layout=widgets.Layout(margin="0"))
+        axis = widgets.Layout(width=f"{name_px}px", margin="0")
         heatmap = widgets.VBox([
-            widgets.HBox([widgets.HTML(f"<b>{html.escape(self.row_name)}</b>"), rows, grid]),
-            widgets.HBox([widgets.HTML(f"<div style='width:{58}px'></div>"), columns]),
-            widgets.HTML(f"<div style='text-align:center'><b>{html.escape(self.column_name)}</b></div>")])
+            widgets.HBox([widgets.HTML(f"<b>{html.escape(self.row_name)}</b>", layout=axis), rows, grid]),
+            widgets.HBox([widgets.HTML("", layout=widgets.Layout(width=f"{name_px + value_px}px", margin="0")),
+                          columns]),
+            widgets.HBox([widgets.HTML("", layout=widgets.Layout(width=f"{name_px + value_px}px", margin="0")),
+                          widgets.HTML(f"<b>{html.escape(self.column_name)}</b>")])])
         self.widget = widgets.VBox([
             widgets.HBox([self.run_button, self.measure, self.progress, self.status]),
             heatmap, self.legend, self.message])

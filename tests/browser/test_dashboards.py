@@ -183,3 +183,94 @@ def test_no_traceback_in_the_page_when_a_model_raises(browser, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+CANVAS_URL = "() => document.querySelector('canvas.bp-raster-canvas').toDataURL()"
+PASS_DONE = "() => document.body.innerText.includes('done 100%')"
+
+
+def _downloads(page, button: str, count: int, tmp_path) -> list:
+    """Click an export button and save the ``count`` files it makes; returns their paths."""
+    got = []
+    def listener(download):
+        got.append(download)
+
+    page.on("download", listener)
+    page.get_by_role("button", name=button, exact=True).click()
+    deadline = time.monotonic() + 60
+    while len(got) < count and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    page.remove_listener("download", listener)
+    paths = []
+    for download in got[:count]:
+        path = tmp_path / download.suggested_filename
+        download.save_as(path)
+        paths.append(path)
+    assert len(paths) == count, f"{button}: {len(paths)} of {count} files arrived"
+    return paths
+
+
+def test_gamma_exports_valid_png_svg_csv_and_code(browser, demo_server, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    base, _ = demo_server
+    page, errors = open_page(browser, f"{base}/voila/render/gamma.ipynb", viewport=(1366, 900))
+    wait_ready(page, "gamma")
+    page.wait_for_function(PASS_DONE, timeout=60_000)
+    pngs = _downloads(page, "PNG", 3, tmp_path)
+    assert sorted(p.name for p in pngs) == ["raster.png", "rate.png", "traces.png"]
+    for path in pngs:
+        image = np.asarray(Image.open(path).convert("L"))  # a PNG that decodes, with something drawn on it
+        assert image.shape[0] > 100 and image.shape[1] > 300 and image.std() > 1.0, path.name
+    svgs = _downloads(page, "SVG", 2, tmp_path)
+    assert all(p.read_text().lstrip().startswith("<svg") or "<svg" in p.read_text()[:400] for p in svgs)
+    (csv,) = _downloads(page, "CSV", 1, tmp_path)
+    table = np.loadtxt(csv, delimiter=",", skiprows=1, ndmin=2)
+    assert csv.read_text().startswith("neuron,time_ms\n") and table.shape[0] > 100
+    assert 0 <= table[:, 0].min() and table[:, 0].max() < 100 and 0 <= table[:, 1].min() and table[:, 1].max() <= 300
+    (code,) = _downloads(page, "code", 1, tmp_path)
+    compile(code.read_text(), "run.py", "exec")
+    assert "bp.models.gamma_network(100)" in code.read_text()
+    page.screenshot(path=str(ARTIFACTS / "dashboard_gamma_export.png"))
+    assert not errors, errors
+    page.close()
+
+
+def test_gamma_rewind_restores_the_earlier_raster_exactly(browser, demo_server):
+    base, _ = demo_server
+    page, errors = open_page(browser, f"{base}/voila/render/gamma.ipynb", viewport=(1366, 900))
+    wait_ready(page, "gamma")
+    page.wait_for_function(PASS_DONE, timeout=60_000)
+    first = page.evaluate(CANVAS_URL)
+    page.get_by_role("button", name="strong synchrony").click()
+    page.wait_for_function(f"() => ({CANVAS_URL})() !== {json.dumps(first)} && ({PASS_DONE})()", timeout=60_000)
+    page.wait_for_function("() => document.body.innerText.includes('run 2 of 2')", timeout=60_000)
+    page.get_by_role("button", name="◀ back").click()
+    page.wait_for_function(f"() => ({CANVAS_URL})() === {json.dumps(first)}", timeout=60_000)
+    assert "run 1 of 2" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "dashboard_gamma_rewind.png"))
+    assert not errors, errors
+    page.close()
+
+
+def test_gamma_sweep_fills_the_heatmap_and_a_cell_replays_in_the_explorer(browser, demo_server):
+    base, _ = demo_server
+    page, errors = open_page(browser, f"{base}/voila/render/gamma.ipynb", viewport=(1366, 900))
+    wait_ready(page, "gamma")
+    page.get_by_role("tab", name="sweep").click()
+    page.get_by_role("button", name="Run sweep").click()
+    page.wait_for_function("() => /[1-9][0-9]* of 100 points/.test(document.body.innerText)", timeout=120_000)
+    page.screenshot(path=str(ARTIFACTS / "dashboard_gamma_sweep_filling.png"))
+    page.wait_for_function("() => document.body.innerText.includes('100 of 100 points')", timeout=300_000)
+    page.screenshot(path=str(ARTIFACTS / "dashboard_gamma_sweep.png"))
+    colours = page.evaluate("() => Array.from(document.querySelectorAll('.bp-sweep-cell'))"
+                            ".map(c => getComputedStyle(c).backgroundColor)")
+    assert len(colours) == 100 and len(set(colours)) > 10  # every cell coloured, by its value
+    before = page.evaluate(CANVAS_URL)
+    page.locator(".bp-sweep-cell").nth(5).click()  # top row: the strongest coupling
+    page.wait_for_function(f"() => ({CANVAS_URL})() !== {json.dumps(before)}", timeout=60_000)
+    assert page.locator("canvas.bp-raster-canvas").is_visible()  # back on the network tab
+    page.screenshot(path=str(ARTIFACTS / "dashboard_gamma_sweep_replay.png"))
+    assert not errors, errors
+    page.close()

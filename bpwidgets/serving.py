@@ -1,6 +1,6 @@
 """How ``bpwidgets demo`` serves the dashboards: Voila, configured for a room full of browsers on one machine.
 
-Three things differ from Voila's defaults, each for a failure seen under load:
+These things differ from Voila's defaults, each for a failure seen under load:
 
 - A page's kernel is shut down ``closed_page_grace`` seconds after its last browser connection closes
   (:class:`ClosedPageKernelManager`). Voila's own request on unload was refused for want of an ``_xsrf``
@@ -12,6 +12,9 @@ Three things differ from Voila's defaults, each for a failure seen under load:
 - Kernels get five minutes to start, not one, for the same reason.
 - JupyterLab extensions for editing notebooks are not loaded: jupytext's expects JupyterLab around it
   and breaks the page's scripts.
+- Kernels talk to the server over Unix sockets (``ipc``), not TCP: a kernel is given TCP ports that were free
+  when they were picked, and with twenty kernels and their browsers' connections starting at once one of
+  those ports was sometimes taken before the kernel bound it; its restarts reuse the same ports, so it died.
 - SIGINT stops the server as SIGTERM does, through the event loop: as a KeyboardInterrupt it can land
   inside a notebook being rendered and be swallowed there, leaving the server and its kernels running.
 
@@ -32,7 +35,7 @@ from voila.app import Voila
 
 __all__ = ["ClosedPageKernelManager", "DemoVoila", "give_xsrf_cookie", "served_config", "voila_command", "main"]
 
-UNUSED_EXTENSIONS = ["jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview"]
+UNUSED_EXTENSIONS = ["jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview", "@jupyter-notebook/lab-extension"]
 """JupyterLab extensions for editing notebooks, which a dashboard's page does not load."""
 IOPUB_TIMEOUT = 60
 KERNEL_STARTUP_TIMEOUT = 300
@@ -111,6 +114,7 @@ def served_config() -> Config:
     config.VoilaConfiguration.extension_denylist = UNUSED_EXTENSIONS
     config.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT
     config.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT
+    config.KernelManager.transport = "ipc"
     return config
 
 

@@ -59,12 +59,18 @@ def get_HH(V_th: float = 20., C: float = 1.0, E_Na: float = 50., g_Na: float = 1
         beta = 0.125 * np.exp(-(V + 65) / 80)
         return alpha * (1 - n) - beta * n
 
-    @bp.integrate(method='euler' if noise else method)
-    def int_V(V, t, m, h, n, I_ext):
+    def dV(V, t, m, h, n, I_ext):
         I_Na = g_Na * m ** 3 * h * (V - E_Na)
         I_K = g_K * n ** 4 * (V - E_K)
         I_leak = g_Leak * (V - E_Leak)
-        return (- I_Na - I_K - I_leak + I_ext) / C, noise / C
+        return (- I_Na - I_K - I_leak + I_ext) / C
+
+    if noise:
+        @bp.integrate(method='euler')
+        def int_V(V, t, m, h, n, I_ext):
+            return dV(V, t, m, h, n, I_ext), noise / C
+    else:  # an ODE, so every method integrates it
+        int_V = bp.integrate(dV, method=method)
 
     def update(ST, _t):
         m = np.clip(int_m(ST['m'], _t, ST['V']), 0., 1.)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 import bqplot as bq
+import ipywidgets as widgets
 import numpy as np
 
 __all__ = ["PhasePlaneFigure", "STABILITY_COLORS"]
@@ -55,6 +56,12 @@ class PhasePlaneFigure:
                                        self.launcher],
                                 axes=axes, layout={"width": "520px", "height": "480px"},
                                 fig_margin={"top": 20, "bottom": 45, "left": 55, "right": 15})
+        # a click that lands on a field segment, a nullcline dot or a trajectory would stop at that mark and
+        # never reach the plane: the marks let clicks through, so every point of the plane launches one
+        self.figure.add_class("bp-phase-plane")
+        self.click_through = widgets.HTML("<style>.bp-phase-plane g.mark, .bp-phase-plane g.mark * "
+                                          "{ pointer-events: none !important; }</style>",
+                                          layout=widgets.Layout(display="none"))
         self._lines: list[tuple[np.ndarray, np.ndarray]] = []
 
     def _clicked(self, change: dict) -> None:

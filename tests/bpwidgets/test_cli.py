@@ -99,6 +99,7 @@ def test_served_config_waits_for_slow_output_and_frees_closed_pages():
     assert config.VoilaExecutor.iopub_timeout >= 60 and config.VoilaExecutor.startup_timeout >= 300
     assert config.VoilaConfiguration.multi_kernel_manager_class is serving.ClosedPageKernelManager
     assert config.VoilaConfiguration.prelaunch_hook is serving.give_xsrf_cookie
+    assert config.KernelManager.transport == "ipc"  # no TCP port a busy machine can take first
 
 
 def test_a_child_that_ignores_the_signal_is_killed_with_its_children_after_the_grace():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -11,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from bpwidgets.serving import UNUSED_EXTENSIONS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -52,8 +55,8 @@ def start_voila(notebook_dir: Path, target: str, *options: str) -> tuple[subproc
     process = subprocess.Popen(
         [sys.executable, "-m", "voila", str(notebook_dir / target), f"--port={port}", "--no-browser",
          "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
-         # jupytext (a test dependency) installs a JupyterLab extension that fails in Voila's page
-         "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext", *options],
+         # extensions for editing notebooks (jupytext's, Notebook 7's) fail in Voila's page
+         f"--VoilaConfiguration.extension_denylist={json.dumps(UNUSED_EXTENSIONS)}", *options],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=notebook_dir)
     url = f"http://127.0.0.1:{port}/"
     wait_for_http(url)

@@ -274,3 +274,31 @@ def test_gamma_sweep_fills_the_heatmap_and_a_cell_replays_in_the_explorer(browse
     page.screenshot(path=str(ARTIFACTS / "dashboard_gamma_sweep_replay.png"))
     assert not errors, errors
     page.close()
+
+
+PLANE_PATHS = """() => { const svg = document.querySelectorAll('svg.svg-figure')[0];
+  return Array.from(svg.querySelectorAll('path')).map(p => p.getAttribute('d') || '').join('|').length; }"""
+
+
+def test_every_point_of_the_fhn_phase_plane_takes_a_click(browser, demo_server):
+    base, _ = demo_server
+    page, errors = open_page(browser, f"{base}/voila/render/fhn_lecture.ipynb", viewport=(1366, 1100))
+    wait_ready(page, "fhn_lecture")
+    time.sleep(1.0)
+    figure = page.locator("svg.svg-figure").first.bounding_box()
+    left, top = figure["x"] + 55, figure["y"] + 20  # the plane inside the figure's margins
+    width, height = figure["width"] - 55 - 15, figure["height"] - 20 - 45
+    missed = []
+    # a grid of points over the whole plane, many of them on field segments, nullclines and trajectories
+    for fx in (0.03, 0.16, 0.3, 0.43, 0.57, 0.7, 0.84, 0.97):
+        for fy in (0.03, 0.18, 0.33, 0.5, 0.67, 0.82, 0.97):
+            before = page.evaluate(PLANE_PATHS)
+            page.mouse.click(left + fx * width, top + fy * height)
+            try:
+                page.wait_for_function(f"() => ({PLANE_PATHS})() !== {before}", timeout=15_000)
+            except Exception:  # noqa: BLE001 - counted
+                missed.append((fx, fy))
+    page.screenshot(path=str(ARTIFACTS / "dashboard_fhn_clicks.png"))
+    assert not missed, f"{len(missed)} of 56 clicks launched nothing: {missed}"
+    assert not errors, errors
+    page.close()

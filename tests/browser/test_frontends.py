@@ -1,0 +1,148 @@
+"""The explorers in JupyterLab 4 and Notebook 7, light and dark: each renders and reads (contrast on rendered
+pixels and on the figures' text), a slider changes the raster, a preset applies, export saves a valid PNG and
+CSV."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from .conftest import ARTIFACTS, free_port, open_page, wait_for_http, write_notebook
+from .test_themes import contrast, ink_contrast, luminance
+
+CELLS = [
+    "from bpwidgets.dashboards import fhn_lecture, gamma\n"
+    "explorer = gamma.explorer(30, duration=100.)\n"
+    "display(explorer.widget)",
+    "display(fhn_lecture.app())",
+    "from bpwidgets import ParameterPanel\n"
+    "panel = ParameterPanel({'g': 1.0}, ranges={'g': (0., 2.)})\n"
+    "panel.set('g', float('nan'))  # a refused value: the panel shows its error line\n"
+    "display(panel.widget)",
+]
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+FRONTENDS = {"lab": ("jupyterlab", "lab/tree"), "notebook7": ("notebook", "notebooks")}
+CANVAS_URL = "() => document.querySelector('canvas.bp-raster-canvas').toDataURL()"
+# The fill of every axis label of every bqplot figure, and the first opaque background behind it.
+AXIS_TEXT = """() => Array.from(document.querySelectorAll('svg.svg-figure .axis text, svg.svg-figure .axislabel'))
+  .filter(t => t.textContent.trim()).map(t => {
+    let at = t, bg = null;
+    while (at && !bg) { const c = getComputedStyle(at).backgroundColor;
+      if (c && c !== 'transparent' && !/rgba\\(.*,\\s*0\\)$/.test(c)) bg = c; at = at.parentElement; }
+    return [getComputedStyle(t).fill, bg || 'rgb(255, 255, 255)'];
+  })"""
+
+
+def rgb(css: str) -> tuple[int, int, int]:
+    return tuple(int(float(c)) for c in css[css.index("(") + 1:-1].split(",")[:3])
+
+
+@pytest.fixture(scope="module", params=[(f, t) for f in FRONTENDS for t in THEMES], ids=lambda p: f"{p[0]}-{p[1]}")
+def frontend(request, tmp_path_factory):
+    name, theme = request.param
+    module, path = FRONTENDS[name]
+    folder = tmp_path_factory.mktemp(f"{name}_{theme}")
+    write_notebook(folder / "frontends.ipynb", CELLS)
+    settings = folder / ".settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "themes.jupyterlab-settings").write_text(json.dumps({"theme": THEMES[theme]}))
+    port = free_port()
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(folder / ".settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(folder / ".workspaces")}
+    process = subprocess.Popen([sys.executable, "-m", module, "--no-browser", f"--port={port}",
+                                "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
+                                "--allow-root", f"--ServerApp.root_dir={folder}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{base}/{path.split('/')[0]}", timeout=120)
+        yield name, theme, f"{base}/{path}/frontends.ipynb"
+    finally:
+        process.terminate()  # the server shuts its kernels down with it
+        process.wait(timeout=30)
+
+
+def _download(page, click, tmp_path, count=1):
+    got = []
+
+    def listener(download):
+        got.append(download)
+
+    page.on("download", listener)
+    click()
+    page.wait_for_function("() => true")
+    for _ in range(300):
+        if len(got) >= count:
+            break
+        page.wait_for_timeout(200)
+    page.remove_listener("download", listener)
+    assert len(got) >= count, f"{len(got)} of {count} files arrived"
+    paths = []
+    for download in got:
+        path = tmp_path / download.suggested_filename
+        download.save_as(path)
+        paths.append(path)
+    return paths
+
+
+def test_explorers_render_read_react_and_export(browser, frontend, tmp_path):
+    from PIL import Image
+
+    name, theme, url = frontend
+    page, errors = open_page(browser, url, viewport=(1400, 1000))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    try:  # the kernel's status, where the front end shows one; a run queued before it is ready still runs
+        page.wait_for_function("() => document.body.innerText.includes('| Idle') || "
+                               "document.querySelector('[data-status=\"idle\"]')", timeout=60_000)
+    except Exception:  # noqa: BLE001
+        pass
+    page.locator(".jp-Cell .jp-InputArea-editor").first.click()
+    for _ in CELLS:
+        page.keyboard.press("Shift+Enter")
+    page.wait_for_selector("canvas.bp-raster-canvas", timeout=180_000)
+    page.wait_for_selector(".bp-error", timeout=120_000)
+    page.wait_for_function("() => document.querySelectorAll('svg.svg-figure').length >= 5", timeout=120_000)
+    page.wait_for_function("() => document.body.innerText.includes('done 100%')", timeout=120_000)
+    page.wait_for_timeout(1000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"frontend_{name}_{theme}.png"))
+    background = page.evaluate("() => getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor")
+    assert (luminance(rgb(background)) < 0.2) == (theme == "dark"), f"the {theme} theme did not apply: {background}"
+    raster = ink_contrast(page.locator("canvas.bp-raster-canvas").screenshot())
+    message = ink_contrast(page.locator(".bp-error").screenshot())
+    assert raster >= 4.5, f"spikes in {name} {theme}: contrast {raster:.2f}"
+    assert message >= 4.5, f"error text in {name} {theme}: contrast {message:.2f}"
+    labels = page.evaluate(AXIS_TEXT)
+    assert len(labels) > 20
+    worst = min(contrast(rgb(fill), rgb(bg)) for fill, bg in labels)
+    assert worst >= 4.5, f"axis text of the figures in {name} {theme}: contrast {worst:.2f}"
+    # a slider changes the raster
+    before = page.evaluate(CANVAS_URL)
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 90, box["y"] + box["height"] / 2, steps=4)
+    page.mouse.up()
+    page.wait_for_function(f"() => ({CANVAS_URL})() !== {json.dumps(before)}", timeout=60_000)
+    # a preset applies: strong synchrony is g_max = 0.3 / 30
+    page.get_by_role("button", name="strong synchrony").click()
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.widget-text input'))"
+                           ".some(i => i.value === '0.01')", timeout=60_000)
+    page.wait_for_function("() => document.body.innerText.includes('done 100%')", timeout=60_000)
+    (csv,) = _download(page, lambda: page.get_by_role("button", name="CSV", exact=True).click(), tmp_path)
+    table = np.loadtxt(csv, delimiter=",", skiprows=1, ndmin=2)
+    assert csv.read_text().startswith("neuron,time_ms\n") and table.shape[0] > 20 and table[:, 0].max() < 30
+    pngs = _download(page, lambda: page.get_by_role("button", name="PNG", exact=True).click(), tmp_path, 3)
+    for path in pngs:
+        image = np.asarray(Image.open(path).convert("L"))
+        assert image.shape[0] > 100 and image.std() > 1.0, path.name
+    page.screenshot(path=str(ARTIFACTS / f"frontend_{name}_{theme}_after.png"))
+    assert not [e for e in errors if "favicon" not in e], errors
+    page.close()

@@ -86,7 +86,12 @@ class PhasePlaneExplorer:
             self.launch(start)
 
     def _clicked(self, x: float, y: float) -> None:
-        self.launch({self.names[0]: x, self.names[1]: y})
+        # a click on the frame's edge lands a hair outside the axes' range: it means the edge
+        start = {}
+        for name, value in zip(self.names, (x, y)):
+            lo, hi = self.target_vars[name]
+            start[name] = float(np.clip(value, lo, hi)) if np.isfinite(value) else value
+        self.launch(start)
 
     def launch(self, initial: dict[str, float]) -> None:
         """Add the trajectory starting at ``initial`` (values outside the plane are refused)."""

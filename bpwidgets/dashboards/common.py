@@ -11,7 +11,8 @@ __all__ = ["title", "Rebuilder"]
 
 def title(text: str, subtitle: str = "") -> widgets.HTML:
     """A heading with an optional line of explanation."""
-    sub = f"<div style='color:#555'>{html.escape(subtitle)}</div>" if subtitle else ""
+    # a quieter line that follows the theme's text colour (a fixed grey is unreadable on a dark page)
+    sub = f"<div style='opacity:0.75'>{html.escape(subtitle)}</div>" if subtitle else ""
     return widgets.HTML(f"<h2 style='margin:4px 0'>{html.escape(text)}</h2>{sub}")
 
 

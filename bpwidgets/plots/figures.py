@@ -16,7 +16,7 @@ def line_figure(x_label: str, y_label: str, title: str = "", n_lines: int = 1, h
     axes = [bq.Axis(scale=x_scale, label=x_label), bq.Axis(scale=y_scale, side="left", label=y_label)]
     figure = bq.Figure(marks=[lines], axes=axes, title=title, fig_margin={"top": 30, "bottom": 40, "left": 55,
                                                                            "right": 15},
-                       layout={"height": height, "width": "640px"})
+                       layout={"height": height, "width": "640px", "max_width": "100%"})
     return figure, lines
 
 

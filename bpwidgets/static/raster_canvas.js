@@ -123,6 +123,7 @@ function pageBackground(node) {
 function render({ model, el }) {
   const canvas = document.createElement("canvas");
   canvas.className = "bp-raster-canvas";
+  canvas.style.maxWidth = "100%"; // a narrow notebook column shows the whole raster, scaled down
   el.appendChild(canvas);
   const context = canvas.getContext("2d");
   let store = createStore();

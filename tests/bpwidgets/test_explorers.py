@@ -86,6 +86,10 @@ def test_phase_plane_explorer_redraws_and_launches_trajectories():
     assert np.atleast_2d(explorer.plot.trajectories.x).shape[0] == 1  # relaunched with the new field
     explorer.launch({'v': 99.0, 'w': 0.0})
     assert "outside" in explorer.error.value
+    explorer.plot.launcher.x = [-2.8, 1.0]
+    explorer.plot.launcher.y = [-1.8, 3.04]  # a click on the frame's top edge, a hair above the range
+    assert np.atleast_2d(explorer.plot.trajectories.x).shape[0] == 2
+    assert np.atleast_2d(explorer.plot.trajectories.y)[1][0] == 3.0
 
 
 def test_bifurcation_explorer_marks_the_parameter_and_hopf():

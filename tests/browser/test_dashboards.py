@@ -300,5 +300,6 @@ def test_every_point_of_the_fhn_phase_plane_takes_a_click(browser, demo_server):
                 missed.append((fx, fy))
     page.screenshot(path=str(ARTIFACTS / "dashboard_fhn_clicks.png"))
     assert not missed, f"{len(missed)} of 56 clicks launched nothing: {missed}"
+    assert "ModelUseError" not in page.inner_text("body")  # not even at the frame's edges
     assert not errors, errors
     page.close()

@@ -29,7 +29,7 @@ THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 FRONTENDS = {"lab": ("jupyterlab", "lab/tree"), "notebook7": ("notebook", "notebooks")}
 CANVAS_URL = "() => document.querySelector('canvas.bp-raster-canvas').toDataURL()"
 # The fill of every axis label of every bqplot figure, and the first opaque background behind it.
-AXIS_TEXT = """() => Array.from(document.querySelectorAll('svg.svg-figure .axis text, svg.svg-figure .axislabel'))
+AXIS_TEXT = """() => Array.from(document.querySelectorAll('.bqplot .axis text'))
   .filter(t => t.textContent.trim()).map(t => {
     let at = t, bg = null;
     while (at && !bg) { const c = getComputedStyle(at).backgroundColor;
@@ -38,8 +38,12 @@ AXIS_TEXT = """() => Array.from(document.querySelectorAll('svg.svg-figure .axis 
   })"""
 
 
-def rgb(css: str) -> tuple[int, int, int]:
-    return tuple(int(float(c)) for c in css[css.index("(") + 1:-1].split(",")[:3])
+def rgb(css: str, under: str = "rgb(255, 255, 255)") -> tuple[int, int, int]:
+    """The colour a CSS ``rgb()``/``rgba()`` shows over the colour ``under`` (text drawn with alpha blends)."""
+    parts = [float(c) for c in css[css.index("(") + 1:-1].split(",")]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    base = rgb(under) if alpha < 1.0 else (0, 0, 0)
+    return tuple(int(round(alpha * c + (1 - alpha) * b)) for c, b in zip(parts[:3], base))
 
 
 @pytest.fixture(scope="module", params=[(f, t) for f in FRONTENDS for t in THEMES], ids=lambda p: f"{p[0]}-{p[1]}")
@@ -96,17 +100,21 @@ def test_explorers_render_read_react_and_export(browser, frontend, tmp_path):
     name, theme, url = frontend
     page, errors = open_page(browser, url, viewport=(1400, 1000))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-    try:  # the kernel's status, where the front end shows one; a run queued before it is ready still runs
-        page.wait_for_function("() => document.body.innerText.includes('| Idle') || "
-                               "document.querySelector('[data-status=\"idle\"]')", timeout=60_000)
-    except Exception:  # noqa: BLE001
-        pass
+    # keys pressed before the kernel is connected are lost: wait for its idle status (the status bar in
+    # JupyterLab, the toolbar's execution indicator in both)
+    page.wait_for_function("() => document.body.innerText.includes('| Idle') || "
+                           "document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')",
+                           timeout=120_000)
+    page.wait_for_timeout(2000)
     page.locator(".jp-Cell .jp-InputArea-editor").first.click()
     for _ in CELLS:
         page.keyboard.press("Shift+Enter")
     page.wait_for_selector("canvas.bp-raster-canvas", timeout=180_000)
     page.wait_for_selector(".bp-error", timeout=120_000)
-    page.wait_for_function("() => document.querySelectorAll('svg.svg-figure').length >= 5", timeout=120_000)
+    page.locator(".bp-error").scroll_into_view_if_needed()  # a front end may draw only the cells in view
+    # rate and traces of the explorer, the FitzHugh-Nagumo plane and its diagram
+    page.wait_for_function("() => document.querySelectorAll('svg.svg-figure').length >= 4", timeout=120_000)
+    page.locator("canvas.bp-raster-canvas").scroll_into_view_if_needed()
     page.wait_for_function("() => document.body.innerText.includes('done 100%')", timeout=120_000)
     page.wait_for_timeout(1000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -119,7 +127,7 @@ def test_explorers_render_read_react_and_export(browser, frontend, tmp_path):
     assert message >= 4.5, f"error text in {name} {theme}: contrast {message:.2f}"
     labels = page.evaluate(AXIS_TEXT)
     assert len(labels) > 20
-    worst = min(contrast(rgb(fill), rgb(bg)) for fill, bg in labels)
+    worst = min(contrast(rgb(fill, bg), rgb(bg)) for fill, bg in labels)
     assert worst >= 4.5, f"axis text of the figures in {name} {theme}: contrast {worst:.2f}"
     # a slider changes the raster
     before = page.evaluate(CANVAS_URL)
@@ -144,5 +152,7 @@ def test_explorers_render_read_react_and_export(browser, frontend, tmp_path):
         image = np.asarray(Image.open(path).convert("L"))
         assert image.shape[0] > 100 and image.std() > 1.0, path.name
     page.screenshot(path=str(ARTIFACTS / f"frontend_{name}_{theme}_after.png"))
-    assert not [e for e in errors if "favicon" not in e], errors
+    # Notebook 7.6's own settings loader (its notebook_core bundle) throws this once on every page, a notebook
+    # holding only `1+1` included; every other error counts
+    assert not [e for e in errors if "reading 'schema'" not in e], errors
     page.close()

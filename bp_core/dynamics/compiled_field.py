@@ -71,9 +71,12 @@ class CompiledField:
         from bp_core.backend.compile import compile_source
 
         scope = {"math": math}
-        self._f = compile_source(source, "field_f", scope).dispatcher
-        self._jac = compile_source(source, "field_jac", scope).dispatcher
-        self._dfdp = compile_source(source, "field_dfdp", scope).dispatcher if q else None
+        # Always compiled, whatever profile.set(jit=...) says: that setting is for stepping through a model's own
+        # code, and this is printed from sympy. As plain Python it would also raise where numba gives inf (a
+        # Newton step far out, cosh(1e3)), and the continuation could not reject that step and retry.
+        self._f = compile_source(source, "field_f", scope, jit=True).dispatcher
+        self._jac = compile_source(source, "field_jac", scope, jit=True).dispatcher
+        self._dfdp = compile_source(source, "field_dfdp", scope, jit=True).dispatcher if q else None
 
     def f(self, X: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Derivatives at the points ``X`` (shape (dim, M)); returns (dim, M)."""

@@ -52,8 +52,9 @@ class PhasePlaneExplorer:
         self.panel.on_change(lambda name, value: self.redraw())
         clear = widgets.Button(description="Clear trajectories")
         clear.on_click(lambda _: self.clear_trajectories())
-        self.widget = widgets.VBox([self.panel.widget, widgets.HBox([clear, self.info]), self.error, self.plot.figure,
-                                    self.plot.click_through])
+        self.controls = widgets.VBox([self.panel.widget, widgets.HBox([clear, self.info]), self.error])
+        """The sliders, the clear button and the message lines, for a dashboard that lays them out itself."""
+        self.widget = widgets.VBox([self.controls, self.plot.figure, self.plot.click_through])
         self.redraw()
 
     def analyzer(self) -> bp.PhasePortraitAnalyzer:

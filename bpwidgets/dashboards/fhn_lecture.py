@@ -26,8 +26,12 @@ def app() -> widgets.Widget:
     diagram.link(plane)
     plane.launch({'v': -2.8, 'w': -1.8})
     diagram.pick(0.8, 1.9)  # the stable relaxation oscillation, drawn in the plane
+    # controls in a side panel, the plane and the diagram beside it: both figures on a 1366 x 768 screen
+    plane.plot.figure.layout.width, plane.plot.figure.layout.height = "430px", "440px"
+    diagram.plot.figure.layout.width, diagram.plot.figure.layout.height = "430px", "440px"
+    side = widgets.VBox([plane.controls, diagram.info, diagram.error], layout=widgets.Layout(width="450px", min_width="450px"))
     return widgets.VBox([title("FitzHugh-Nagumo", "Move Iext past the Hopf point (H) and the fixed point loses "
                                                   "stability; the cycles (green: max and min of v, dashed where "
                                                   "unstable) fold at LPC. Click the diagram to see that cycle in "
                                                   "the plane; click the plane to start trajectories."),
-                         widgets.HBox([plane.widget, widgets.VBox([diagram.plot.figure, diagram.info])])])
+                         widgets.HBox([side, plane.plot.figure, plane.plot.click_through, diagram.plot.figure])])

@@ -55,7 +55,8 @@ class PhasePlaneFigure:
         self.figure = bq.Figure(marks=[self.field, *self.nullclines, self.trajectories, self.cycle, self.points,
                                        self.launcher],
                                 axes=axes, layout={"width": "520px", "height": "480px"},
-                                fig_margin={"top": 20, "bottom": 45, "left": 55, "right": 15})
+                                fig_margin={"top": 20, "bottom": 45, "left": 55, "right": 15},
+                                display_toolbar=False)  # its buttons sit on the plane, where a click launches
         # a click that lands on a field segment, a nullcline dot or a trajectory would stop at that mark and
         # never reach the plane: the marks let clicks through, so every point of the plane launches one
         self.figure.add_class("bp-phase-plane")

@@ -114,16 +114,24 @@ def test_static_file_read_is_refused(demo_server):
             assert err.code in (403, 404), (path, err.code)
 
 
-@pytest.mark.parametrize("name", ["gamma", "ei_balance"])
-def test_the_raster_fits_a_projector_screen_beside_the_controls(browser, demo_server, name):
+MAIN_FIGURES = {"gamma": "canvas.bp-raster-canvas", "ei_balance": "canvas.bp-raster-canvas",
+                "fhn_lecture": ".bqplot", "hh_neuron": ".bqplot", "hh_bifurcation": ".bqplot"}
+"""The figure each dashboard is about (for the FitzHugh-Nagumo lecture, the plane and the diagram both)."""
+
+
+@pytest.mark.parametrize("name", list(MAIN_FIGURES))
+def test_the_main_figure_fits_a_projector_screen_beside_the_controls(browser, demo_server, name):
     base, _ = demo_server
     page, errors = open_page(browser, f"{base}/voila/render/{name}.ipynb", viewport=(1366, 768))
     wait_ready(page, name)
-    raster = page.locator("canvas.bp-raster-canvas").bounding_box()
+    figures = page.locator(MAIN_FIGURES[name])
+    boxes = [figures.nth(k).bounding_box() for k in range(2 if name == "fhn_lecture" else 1)]
     slider = page.locator(".widget-slider").nth(SLIDER[name]).bounding_box()
     page.screenshot(path=str(ARTIFACTS / f"dashboard_{name}_1366x768.png"))
-    assert raster["y"] + raster["height"] <= 768 and raster["x"] + raster["width"] <= 1366  # no scrolling
-    assert slider["x"] + slider["width"] <= raster["x"]  # the controls beside the figure, not above it
+    for box in boxes:
+        assert box["y"] + box["height"] <= 768 and box["x"] + box["width"] <= 1366, box  # no scrolling
+    if name in ("gamma", "ei_balance", "fhn_lecture"):
+        assert slider["x"] + slider["width"] <= boxes[0]["x"]  # the controls beside the figure, not above it
     assert not errors, errors
     page.close()
 
@@ -187,6 +195,7 @@ def test_no_traceback_in_the_page_when_a_model_raises(browser, tmp_path):
 
 CANVAS_URL = "() => document.querySelector('canvas.bp-raster-canvas').toDataURL()"
 PASS_DONE = "() => document.body.innerText.includes('done 100%')"
+PASS_TIMEOUT = 180_000  # a first pass in a fresh kernel on a loaded machine: loading numba and the kernel
 
 
 def _downloads(page, button: str, count: int, tmp_path) -> list:
@@ -217,7 +226,7 @@ def test_gamma_exports_valid_png_svg_csv_and_code(browser, demo_server, tmp_path
     base, _ = demo_server
     page, errors = open_page(browser, f"{base}/voila/render/gamma.ipynb", viewport=(1366, 900))
     wait_ready(page, "gamma")
-    page.wait_for_function(PASS_DONE, timeout=60_000)
+    page.wait_for_function(PASS_DONE, timeout=PASS_TIMEOUT)
     pngs = _downloads(page, "PNG", 3, tmp_path)
     assert sorted(p.name for p in pngs) == ["raster.png", "rate.png", "traces.png"]
     for path in pngs:
@@ -241,7 +250,7 @@ def test_gamma_rewind_restores_the_earlier_raster_exactly(browser, demo_server):
     base, _ = demo_server
     page, errors = open_page(browser, f"{base}/voila/render/gamma.ipynb", viewport=(1366, 900))
     wait_ready(page, "gamma")
-    page.wait_for_function(PASS_DONE, timeout=60_000)
+    page.wait_for_function(PASS_DONE, timeout=PASS_TIMEOUT)
     first = page.evaluate(CANVAS_URL)
     page.get_by_role("button", name="strong synchrony").click()
     page.wait_for_function(f"() => ({CANVAS_URL})() !== {json.dumps(first)} && ({PASS_DONE})()", timeout=60_000)

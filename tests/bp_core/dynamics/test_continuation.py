@@ -443,3 +443,15 @@ def test_bad_requests_say_what_to_do():
         an.cycles_from_simulation(0.1, start={'v': -1.2, 'w': -0.6}, duration=200.)
     with pytest.raises(ModelUseError, match="outside its range"):
         an.cycles_from_simulation(2.0)
+
+
+def test_the_compiled_field_gives_inf_far_out_even_with_jit_off():
+    import sympy
+
+    from bp_core.dynamics.compiled_field import CompiledField
+
+    bp.profile.set(jit=False)  # a model debugged as NumPy: the analysis kernels still compile
+    x, a = sympy.symbols("x a")
+    field = CompiledField([a * sympy.cosh(x)], [x], [a])
+    value = field.f(np.array([[1.0e3]]), np.array([1.0]))
+    assert np.isinf(value[0, 0])  # a Newton step rejected, not an OverflowError

@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="shut down a dashboard's kernel after this many idle seconds with its page closed")
     demo.add_argument("--closed-page-grace", type=float, default=10.0,
                       help="shut down a dashboard's kernel this many seconds after its page closes")
+    demo.add_argument("--theme", choices=("light", "dark"), default="light",
+                      help="the pages' colours (dark for a dim lecture hall)")
     example = commands.add_parser("example", help="run the bundled Hodgkin-Huxley example without a browser")
     example.add_argument("--output", default="bpwidgets-demo.png", help="where to save the example's figure")
     args = parser.parse_args(argv)
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in DASHBOARDS.items():
         print(f"  {name}: http://127.0.0.1:{args.port}/voila/render/{name}.ipynb  ({text})", flush=True)
     return run_child(voila_command(args.port, not args.no_browser, args.cull_idle_timeout, DASHBOARD_DIR,
-                                   args.closed_page_grace))
+                                   args.closed_page_grace, theme=args.theme))
 
 
 def run_child(command: Sequence[str], grace: float = 20.0) -> int:

@@ -39,6 +39,7 @@ class RasterCanvas(BrowserGuard, anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._chunks: list[tuple[np.ndarray, np.ndarray]] = []  # joined only when a view asks for all
         self._count = 0
+        self.on_view: list = []  # called when a view (re)opens and asks for everything
         self.on_msg(self._handle_message)
 
     @validate("t_start", "t_end", "marker_size")
@@ -106,3 +107,5 @@ class RasterCanvas(BrowserGuard, anywidget.AnyWidget):
         if isinstance(content, dict) and content.get("type") == "request_all":
             self.send({"type": "clear"})
             self._send_chunk(*self.spikes())
+            for callback in self.on_view:
+                callback()

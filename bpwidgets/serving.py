@@ -119,14 +119,17 @@ def served_config() -> Config:
 
 
 def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directory: Path | str,
-                  closed_page_grace: float = 10.0) -> list[str]:
-    """The command line serving ``directory`` (code hidden, no tracebacks, closed and idle kernels freed)."""
+                  closed_page_grace: float = 10.0, theme: str = "light") -> list[str]:
+    """The command line serving ``directory`` (code hidden, no tracebacks, closed and idle kernels freed) in the
+    ``theme`` ('light' or 'dark') of Voila's lab template."""
+    if theme not in ("light", "dark"):
+        raise ValueError(f"theme must be 'light' or 'dark', got {theme!r}")
     command = [sys.executable, "-m", "bpwidgets.serving", str(directory), f"--port={port}",
                "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--strip_sources=True",
                f"--ClosedPageKernelManager.closed_page_grace={closed_page_grace}",
                f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
                f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_timeout // 2))}",
-               "--MappingKernelManager.cull_connected=False"]
+               "--MappingKernelManager.cull_connected=False", f"--theme={theme}"]
     if not open_browser:
         command.append("--no-browser")
     return command

@@ -110,6 +110,7 @@ class NetworkExplorer:
             panel.on_change(lambda name, value: self._quiet or self.runner.restart())
         self.traces = [t for t in traces if t < self.group.num] if 'V' in self.group.monitors else []
         self._build_view(duration)
+        self.raster.on_view.append(self._resend_view)
         self._clear_pass()
         if autostart:
             self.runner.restart()
@@ -284,6 +285,14 @@ class NetworkExplorer:
         self.widget = widgets.AppLayout(left_sidebar=widgets.VBox(side, layout=widgets.Layout(width="560px")),
                                         center=widgets.VBox(figures), pane_widths=["570px", 1, 0],
                                         grid_gap="8px")
+
+    def _resend_view(self) -> None:
+        # A page that connects after the kernel drew (Voila renders the notebook, then the page connects) has
+        # the state of the moment of rendering and misses the changes made meanwhile, such as the end of the
+        # first pass: the view asked for the raster again, so it gets the rest too.
+        for widget in (self.status, self.progress_bar, self.summary, self.error, self.history_label,
+                       self.back_button, self.forward_button, self.rate_lines, self.trace_lines):
+            widget.send_state()
 
     def _duration_changed(self, change: dict) -> None:
         try:

@@ -37,6 +37,10 @@ def test_voila_command_hides_code_and_tracebacks_and_frees_kernels():
     assert "--MappingKernelManager.cull_idle_timeout=60" in command
     assert "--ClosedPageKernelManager.closed_page_grace=12.5" in command
     assert {p.stem for p in DASHBOARD_DIR.glob("*.ipynb")} == set(DASHBOARDS) | {"index"}
+    assert "--theme=light" in command and "--theme=dark" in voila_command(9000, False, 60, DASHBOARD_DIR,
+                                                                          theme="dark")
+    with pytest.raises(ValueError, match="light' or 'dark"):
+        voila_command(9000, False, 60, DASHBOARD_DIR, theme="<script>")
 
 
 def test_demo_serves_the_gallery_and_prints_the_url():

@@ -171,3 +171,15 @@ def test_js_logic_passes_node_tests():
     result = subprocess.run(["node", "--test", str(ROOT / "js")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "# fail 0" in result.stdout
+
+
+def test_a_view_that_opens_late_gets_the_status_and_lines_again(gamma):
+    net, neu, syn = gamma
+    explorer = NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=20., params={syn: ['g_max']})
+    explorer.runner.wait()
+    resent = []
+    for widget in (explorer.status, explorer.rate_lines):
+        widget.send_state = lambda key=None, w=widget: resent.append(w)
+    explorer.raster._handle_message(None, {"type": "request_all"})  # what a view sends when it opens
+    assert explorer.status in resent and explorer.rate_lines in resent
+    assert "done 100%" in explorer.status.value

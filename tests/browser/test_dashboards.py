@@ -312,3 +312,38 @@ def test_every_point_of_the_fhn_phase_plane_takes_a_click(browser, demo_server):
     assert "ModelUseError" not in page.inner_text("body")  # not even at the frame's edges
     assert not errors, errors
     page.close()
+
+
+@pytest.fixture(scope="module")
+def dark_demo_server():
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--port", str(port),
+                                "--theme", "dark"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_http(f"{base}/voila/render/index.ipynb", timeout=120)
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("name", list(MAIN_FIGURES))
+def test_every_dashboard_reads_in_the_dark_theme(browser, dark_demo_server, name):
+    from .test_frontends import AXIS_TEXT, rgb
+    from .test_themes import contrast, ink_contrast, luminance
+
+    page, errors = open_page(browser, f"{dark_demo_server}/voila/render/{name}.ipynb", viewport=(1366, 900))
+    page.wait_for_selector(MAIN_FIGURES[name], timeout=120_000)
+    page.wait_for_function("() => document.querySelectorAll('.bqplot .axis text').length > 10", timeout=120_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / f"dashboard_{name}_dark.png"))
+    background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert luminance(rgb(background)) < 0.2, f"the dark theme did not apply: {background}"
+    worst = min(contrast(rgb(fill, bg), rgb(bg)) for fill, bg in page.evaluate(AXIS_TEXT))
+    assert worst >= 4.5, f"axis text of {name} on the dark page: contrast {worst:.2f}"
+    title = page.locator("h2").first
+    assert ink_contrast(title.screenshot()) >= 4.5
+    if "canvas" in MAIN_FIGURES[name]:
+        page.wait_for_function("() => document.body.innerText.includes('done 100%')", timeout=PASS_TIMEOUT)
+        assert ink_contrast(page.locator(MAIN_FIGURES[name]).screenshot()) >= 4.5
+    assert not errors, errors
+    page.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -17,16 +17,27 @@ import bp_core as bp
 from bpwidgets.download import Downloader
 from bpwidgets.text import error_html
 
-__all__ = ["spikes_csv", "run_npz", "reproduction_code", "ExportBar"]
+__all__ = ["spikes_csv", "table_csv", "run_npz", "reproduction_code", "ExportBar"]
 
 
 def spikes_csv(events: Any) -> bytes:
     """The spikes of ``events`` (``.index``, ``.time``) as CSV: a header, then ``neuron,time_ms`` per spike."""
-    out = io.StringIO()
-    out.write("neuron,time_ms\n")
-    for neuron, time in zip(np.asarray(events.index).tolist(), np.asarray(events.time).tolist()):
-        out.write(f"{neuron},{time!r}\n")  # repr: the time read back is the time recorded
-    return out.getvalue().encode()
+    return table_csv(["neuron", "time_ms"], zip(np.asarray(events.index).tolist(), np.asarray(events.time).tolist()))
+
+
+def table_csv(header: list[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """Rows as CSV under ``header``; numbers written exactly (``repr``), booleans as 0/1, text as it is."""
+    def cell(value: Any) -> str:
+        if isinstance(value, (bool, np.bool_)):
+            return str(int(value))
+        if isinstance(value, (float, np.floating)):
+            return repr(float(value))
+        if isinstance(value, (int, np.integer)):
+            return str(int(value))
+        text = str(value)
+        return f'"{text}"' if "," in text or '"' in text else text
+
+    return ("\n".join([",".join(header)] + [",".join(cell(v) for v in row) for row in rows]) + "\n").encode()
 
 
 def run_npz(parameters: dict, **series: np.ndarray) -> bytes:

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 
 import bp_core as bp
+from bpwidgets.export import ExportBar, table_csv
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.bifurcation import BifurcationFigure
 from bpwidgets.text import error_html
@@ -70,7 +71,12 @@ class BifurcationExplorer:
         self.info = widgets.HTML("")
         self.plot.move_marker(0.5 * (lo + hi))
         children = [self.marker_panel.widget] + ([self.panel.widget] if self.panel else [])
-        self.widget = widgets.VBox(children + [self.error, self.plot.figure, self.info])
+        self.export = ExportBar({
+            "PNG": ("the diagram as a PNG file", lambda d: self.plot.figure.save_png("bifurcation.png")),
+            "SVG": ("the diagram as an SVG file", lambda d: self.plot.figure.save_svg("bifurcation.svg")),
+            "CSV": ("every branch point and special point as CSV",
+                    lambda d: d.save("bifurcation.csv", self.export_csv(), "text/csv"))})
+        self.widget = widgets.VBox(children + [self.error, self.plot.figure, self.info, self.export.widget])
         self.redraw()
 
     def redraw(self) -> None:
@@ -90,6 +96,27 @@ class BifurcationExplorer:
         self.branches, self.cycles, self.points = branches, cycles, points
         self.error.value = ""
         self.plot.show(self.branches, self.cycles, list(self.dynamical_vars).index(self.var))
+
+    def export_csv(self) -> bytes:
+        """The diagram's data as CSV: one row per computed point of each branch (equilibria with their state,
+        cycles with the max and min of each variable and the period), then the special points."""
+        names = list(self.dynamical_vars)
+        header = ["curve", "kind", self.par, *names, "stable", "period", "label"]
+        rows = []
+        for k, branch in enumerate(self.branches):
+            for j in range(branch.par.size):
+                rows.append([f"equilibria {k}", "equilibrium", branch.par[j], *branch.states[j], branch.stable[j],
+                             "", ""])
+        for k, cycle in enumerate(self.cycles):
+            for side in ("maximum", "minimum"):
+                extreme = getattr(cycle, side)
+                for j in range(cycle.par.size):
+                    rows.append([f"cycles {k}", f"cycle {side}", cycle.par[j], *(extreme[v][j] for v in names),
+                                 cycle.stable[j], cycle.period[j], ""])
+        for point in self.points:
+            rows.append(["", "special point", point.par.get(self.par, float("nan")),
+                         *(point.state.get(v, float("nan")) for v in names), "", point.period, point.label])
+        return table_csv(header, rows)
 
     def pick(self, value: float, y: float | None = None) -> dict[str, Any] | None:
         """Select the point of a branch nearest ``(value, y)`` (nearest in the parameter alone without ``y``):

@@ -183,3 +183,23 @@ def test_a_view_that_opens_late_gets_the_status_and_lines_again(gamma):
     explorer.raster._handle_message(None, {"type": "request_all"})  # what a view sends when it opens
     assert explorer.status in resent and explorer.rate_lines in resent
     assert "done 100%" in explorer.status.value
+
+
+def test_the_bifurcation_csv_holds_every_branch_point_and_the_hopf_point():
+    import io
+
+    explorer = BifurcationExplorer(get_fhn(), {'Iext': [0., 1.]}, {'v': [-3, 3], 'w': [-3, 3]}, par_resolution=0.02)
+    text = explorer.export_csv().decode()
+    lines = text.splitlines()
+    assert lines[0] == "curve,kind,Iext,v,w,stable,period,label"
+    equilibria = sum(b.par.size for b in explorer.branches)
+    cycles = 2 * sum(c.par.size for c in explorer.cycles)
+    assert len(lines) == 1 + equilibria + cycles + len(explorer.points)
+    hopf = [line for line in lines if line.endswith(",H")]
+    assert hopf and abs(float(hopf[0].split(",")[2]) - 0.3313) < 1e-3
+    first = np.loadtxt(io.StringIO("\n".join(lines[1:3])), delimiter=",", usecols=(2, 3, 4))
+    np.testing.assert_array_equal(first[0], [explorer.branches[0].par[0], *explorer.branches[0].states[0]])
+    sent = []
+    explorer.export.downloader.send = lambda content, buffers=None: sent.append((content, buffers))
+    explorer.export.buttons["CSV"].click()
+    assert sent[-1][0]["name"] == "bifurcation.csv" and sent[-1][1][0] == explorer.export_csv()

@@ -347,3 +347,19 @@ def test_every_dashboard_reads_in_the_dark_theme(browser, dark_demo_server, name
         assert ink_contrast(page.locator(MAIN_FIGURES[name]).screenshot()) >= 4.5
     assert not errors, errors
     page.close()
+
+
+def test_the_hh_bifurcation_diagram_exports_its_branches_and_a_png(browser, demo_server, tmp_path):
+    from PIL import Image
+
+    base, _ = demo_server
+    page, errors = open_page(browser, f"{base}/voila/render/hh_bifurcation.ipynb", viewport=(1366, 900))
+    wait_ready(page, "hh_bifurcation")
+    (csv,) = _downloads(page, "CSV", 1, tmp_path)
+    lines = csv.read_text().splitlines()
+    assert lines[0].startswith("curve,kind,I_ext,V,") and len(lines) > 100
+    assert any(line.endswith(",H") for line in lines) and any(line.endswith(",LPC") for line in lines)
+    (png,) = _downloads(page, "PNG", 1, tmp_path)
+    assert png.name == "bifurcation.png" and Image.open(png).size[0] > 300
+    assert not errors, errors
+    page.close()

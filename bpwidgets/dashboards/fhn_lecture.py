@@ -35,4 +35,5 @@ def app() -> widgets.Widget:
                                                   "stability; the cycles (green: max and min of v, dashed where "
                                                   "unstable) fold at LPC. Click the diagram to see that cycle in "
                                                   "the plane; click the plane to start trajectories."),
-                         widgets.HBox([side, plane.plot.figure, plane.plot.click_through, diagram.plot.figure])])
+                         widgets.HBox([side, plane.plot.figure, plane.plot.click_through, diagram.plot.figure],
+                                      layout=widgets.Layout(flex_flow="row wrap"))])  # narrow: the diagram below

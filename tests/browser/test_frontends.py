@@ -20,6 +20,8 @@ CELLS = [
     "explorer = gamma.explorer(30, duration=100.)\n"
     "display(explorer.widget)",
     "display(fhn_lecture.app())",
+    "sweep = gamma.sweep(explorer, size=3)\n"
+    "display(sweep.widget)",
     "from bpwidgets import ParameterPanel\n"
     "panel = ParameterPanel({'g': 1.0}, ranges={'g': (0., 2.)})\n"
     "panel.set('g', float('nan'))  # a refused value: the panel shows its error line\n"
@@ -144,13 +146,24 @@ def test_explorers_render_read_react_and_export(browser, frontend, tmp_path):
     page.wait_for_function("() => Array.from(document.querySelectorAll('.widget-text input'))"
                            ".some(i => i.value === '0.01')", timeout=60_000)
     page.wait_for_function("() => document.body.innerText.includes('done 100%')", timeout=60_000)
-    (csv,) = _download(page, lambda: page.get_by_role("button", name="CSV", exact=True).click(), tmp_path)
+    (csv,) = _download(page, lambda: page.get_by_role("button", name="CSV", exact=True).first.click(), tmp_path)
     table = np.loadtxt(csv, delimiter=",", skiprows=1, ndmin=2)
     assert csv.read_text().startswith("neuron,time_ms\n") and table.shape[0] > 20 and table[:, 0].max() < 30
-    pngs = _download(page, lambda: page.get_by_role("button", name="PNG", exact=True).click(), tmp_path, 3)
+    pngs = _download(page, lambda: page.get_by_role("button", name="PNG", exact=True).first.click(), tmp_path, 3)
     for path in pngs:
         image = np.asarray(Image.open(path).convert("L"))
         assert image.shape[0] > 100 and image.std() > 1.0, path.name
+    # the sweep fills its cells, and a cell replays its point in the explorer
+    page.get_by_role("button", name="Run sweep").scroll_into_view_if_needed()
+    page.get_by_role("button", name="Run sweep").click()
+    page.wait_for_function("() => document.body.innerText.includes('9 of 9 points')", timeout=180_000)
+    colours = page.evaluate("() => Array.from(document.querySelectorAll('.bp-sweep-cell'))"
+                            ".map(c => getComputedStyle(c).backgroundColor)")
+    assert len(colours) == 9 and len(set(colours)) >= 5
+    page.screenshot(path=str(ARTIFACTS / f"frontend_{name}_{theme}_sweep.png"))
+    before = page.evaluate(CANVAS_URL)
+    page.locator(".bp-sweep-cell").first.click()
+    page.wait_for_function(f"() => ({CANVAS_URL})() !== {json.dumps(before)}", timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / f"frontend_{name}_{theme}_after.png"))
     # Notebook 7.6's own settings loader (its notebook_core bundle) throws this once on every page, a notebook
     # holding only `1+1` included; every other error counts

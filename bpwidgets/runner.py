@@ -146,11 +146,15 @@ class LiveRunner(HasTraits):
 
     def restart(self) -> int:
         """Cancel the current pass (at its next chunk) and start a new one; returns its generation."""
+        return self._request(None)
+
+    def _request(self, snapshot: Any) -> int:
         with self._cond:
             self._requested += 1
             self._stopped = False
             self._paused = False
             generation = self._requested
+            self._replays = {} if snapshot is None else {generation: snapshot}
             self._cond.notify_all()
         self.status = "running"
         self._ensure_thread()
@@ -163,10 +167,7 @@ class LiveRunner(HasTraits):
         if not isinstance(snapshot, bp.NetworkSnapshot):
             raise bp.errors.ModelUseError(f"LiveRunner.replay needs the snapshot of a start frame, got "
                                           f"{type(snapshot).__name__}.")
-        with self._cond:
-            generation = self._requested + 1
-            self._replays = {generation: snapshot}
-        return self.restart()
+        return self._request(snapshot)
 
     def stop(self) -> None:
         """End the current pass at its next chunk boundary."""

@@ -136,3 +136,16 @@ def test_a_dashboards_code_reproduces_its_spikes_in_a_fresh_process(dashboard, t
         assert saved["index"].size == events.index.size > 0
         np.testing.assert_array_equal(saved["index"], events.index)
         np.testing.assert_array_equal(saved["step"], events.step)
+
+
+def test_replaying_a_foreign_snapshot_is_an_error_in_the_widget_not_a_crash(gamma):
+    explorer = _explorer(gamma)
+    explorer.runner.wait()
+    other, _, _ = bp.models.gamma_network(num=5)
+    with pytest.raises(bp.errors.ModelUseError, match="snapshot of a start frame"):
+        explorer.runner.replay({"V": 1.0})
+    explorer.runner.replay(other.snapshot())
+    explorer.runner.wait()
+    assert explorer.runner.status == "error" and "restore" in explorer.error.value
+    explorer.back_button.click()  # the history is intact: nothing recorded from the failed pass
+    assert len(explorer.history.moments) == 1

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -19,16 +20,25 @@ from .conftest import ARTIFACTS, free_port, open_page, wait_for_http, write_note
 from .pages import PAGE_STATE, READY, SLIDER, kernel_id_in, kernels_of
 
 
-@pytest.fixture(scope="module")
-def demo_server():
+def serve_demo(log: Path, *options: str):
+    """``bpwidgets demo`` on a free port, its log in ``log`` (a pipe nobody reads would fill and stall it);
+    yields (base URL, process) and stops it."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--port", str(port),
-                                "--cull-idle-timeout", "6"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--port", str(port),
+                                    *options], stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{base}/voila/render/index.ipynb", timeout=120)
-    yield base, process
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        wait_for_http(f"{base}/voila/render/index.ipynb", timeout=120)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    yield from serve_demo(tmp_path_factory.mktemp("demo") / "voila.log", "--cull-idle-timeout", "6")
 
 
 def wait_ready(page, name: str, timeout: float = 120_000):
@@ -219,14 +229,20 @@ def _downloads(page, button: str, count: int, tmp_path) -> list:
     return paths
 
 
-def test_gamma_exports_valid_png_svg_csv_and_code(browser, demo_server, tmp_path):
-    import numpy as np
-    from PIL import Image
-
+def open_gamma(browser, demo_server):
+    """The gamma dashboard, its first pass ended: (page, console errors)."""
     base, _ = demo_server
     page, errors = open_page(browser, f"{base}/voila/render/gamma.ipynb", viewport=(1366, 900))
     wait_ready(page, "gamma")
     page.wait_for_function(PASS_DONE, timeout=PASS_TIMEOUT)
+    return page, errors
+
+
+def test_gamma_exports_valid_png_svg_csv_and_code(browser, demo_server, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    page, errors = open_gamma(browser, demo_server)
     pngs = _downloads(page, "PNG", 3, tmp_path)
     assert sorted(p.name for p in pngs) == ["raster.png", "rate.png", "traces.png"]
     for path in pngs:
@@ -247,10 +263,7 @@ def test_gamma_exports_valid_png_svg_csv_and_code(browser, demo_server, tmp_path
 
 
 def test_gamma_rewind_restores_the_earlier_raster_exactly(browser, demo_server):
-    base, _ = demo_server
-    page, errors = open_page(browser, f"{base}/voila/render/gamma.ipynb", viewport=(1366, 900))
-    wait_ready(page, "gamma")
-    page.wait_for_function(PASS_DONE, timeout=PASS_TIMEOUT)
+    page, errors = open_gamma(browser, demo_server)
     first = page.evaluate(CANVAS_URL)
     page.get_by_role("button", name="strong synchrony").click()
     page.wait_for_function(f"() => ({CANVAS_URL})() !== {json.dumps(first)} && ({PASS_DONE})()", timeout=60_000)
@@ -264,9 +277,7 @@ def test_gamma_rewind_restores_the_earlier_raster_exactly(browser, demo_server):
 
 
 def test_gamma_sweep_fills_the_heatmap_and_a_cell_replays_in_the_explorer(browser, demo_server):
-    base, _ = demo_server
-    page, errors = open_page(browser, f"{base}/voila/render/gamma.ipynb", viewport=(1366, 900))
-    wait_ready(page, "gamma")
+    page, errors = open_gamma(browser, demo_server)
     page.get_by_role("tab", name="sweep").click()
     page.get_by_role("button", name="Run sweep").click()
     page.wait_for_function("() => /[1-9][0-9]* of 100 points/.test(document.body.innerText)", timeout=120_000)
@@ -315,15 +326,9 @@ def test_every_point_of_the_fhn_phase_plane_takes_a_click(browser, demo_server):
 
 
 @pytest.fixture(scope="module")
-def dark_demo_server():
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--port", str(port),
-                                "--theme", "dark"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{base}/voila/render/index.ipynb", timeout=120)
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+def dark_demo_server(tmp_path_factory):
+    for base, _ in serve_demo(tmp_path_factory.mktemp("demo_dark") / "voila.log", "--theme", "dark"):
+        yield base
 
 
 @pytest.mark.parametrize("name", list(MAIN_FIGURES))

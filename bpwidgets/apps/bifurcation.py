@@ -12,6 +12,7 @@ import bp_core as bp
 from bpwidgets.export import ExportBar, table_csv
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.bifurcation import BifurcationFigure
+from bpwidgets.presets import find_control
 from bpwidgets.text import error_html
 
 __all__ = ["BifurcationExplorer"]
@@ -183,17 +184,18 @@ class BifurcationExplorer:
         (``show_cycle``) draws the picked orbit."""
         target = name or self.par
         panels = [explorer.panel] if hasattr(explorer, "panel") else list(getattr(explorer, "panels", []))
-        owners = [panel for panel in panels if target in panel.values()]
-        if not owners:
+        found = find_control(panels, target)
+        if found is None:
             available = sorted(n for panel in panels for n in panel.values())
             raise bp.errors.ModelUseError(
                 f"{type(explorer).__name__} has no control {target!r} to follow {self.par}; give link() the name "
                 f"of one of its controls: {', '.join(available) or 'it has none'}.")
 
         def follow(selected: dict[str, Any]) -> None:
-            if not owners[0].set(target, selected["par"]):  # outside that control's range, say
+            owner, parameter = found
+            if not owner.set(parameter, selected["par"]):  # outside that control's range, say
                 self.error.value = error_html(f"{type(explorer).__name__} refused {target} = {selected['par']:.6g}: "
-                                              f"{owners[0].message}")
+                                              f"{owner.message}")
                 return
             if hasattr(explorer, "show_cycle"):
                 if selected["kind"] == "cycle":

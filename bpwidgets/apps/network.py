@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import time
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import ipywidgets as widgets
 import numpy as np
@@ -122,15 +123,24 @@ class NetworkExplorer:
 
     def reset(self) -> None:
         """Put every parameter and input back to its initial value and run again."""
-        for panel in self.panels:
-            panel.reset()
+        with self._controls_held():
+            for panel in self.panels:
+                panel.reset()
         self.runner.restart()
+
+    @contextmanager
+    def _controls_held(self) -> Iterator[None]:
+        """Controls set inside start no pass of their own: the caller starts one run for them all."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
 
     def set_controls(self, values: dict[str, float]) -> list[str]:
         """Set controls by slider label or parameter name and run once; returns what was refused, and why."""
         refused = []
-        self._quiet = True
-        try:
+        with self._controls_held():
             for key, value in values.items():
                 found = find_control(self.panels, key)
                 if found is None:
@@ -138,8 +148,6 @@ class NetworkExplorer:
                     refused.append(f"no control {key!r} (the controls are {', '.join(known)})")
                 elif not found[0].set(found[1], value):
                     refused.append(f"{key}: {found[0].message}")
-        finally:
-            self._quiet = False
         self.runner.restart()
         return refused
 
@@ -159,13 +167,10 @@ class NetworkExplorer:
     def _go(self, moment: Moment | None) -> bool:
         if moment is None:
             return False
-        self._quiet = True
-        try:
+        with self._controls_held():
             for panel, values in zip(self.panels, moment.values["panels"]):
                 for name, value in values.items():
                     panel.set(name, value)
-        finally:
-            self._quiet = False
         self._replay_generation = self.runner.replay(moment.snapshot)
         self._show_history()
         return True

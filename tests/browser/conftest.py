@@ -86,3 +86,25 @@ def open_page(browser, url: str, viewport=(1200, 1400)):
                lambda route: route.fulfill(status=200, body="", content_type="text/css"))
     page.goto(url, timeout=120_000)
     return page, errors
+
+
+def save_downloads(page, button, tmp_path: Path, count: int = 1, timeout: float = 60.0) -> list[Path]:
+    """Click ``button`` (a locator) and save the ``count`` files it makes in ``tmp_path``; returns their paths."""
+    got = []
+
+    def listener(download):
+        got.append(download)
+
+    page.on("download", listener)
+    button.click()
+    deadline = time.monotonic() + timeout
+    while len(got) < count and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    page.remove_listener("download", listener)
+    paths = []
+    for download in got[:count]:
+        path = tmp_path / download.suggested_filename
+        download.save_as(path)
+        paths.append(path)
+    assert len(paths) == count, f"{len(paths)} of {count} files arrived"
+    return paths

@@ -16,7 +16,7 @@ import pytest
 
 from bpwidgets.serving import voila_command
 
-from .conftest import ARTIFACTS, free_port, open_page, wait_for_http, write_notebook
+from .conftest import ARTIFACTS, free_port, open_page, save_downloads, wait_for_http, write_notebook
 from .pages import PAGE_STATE, READY, SLIDER, kernel_id_in, kernels_of
 
 
@@ -209,24 +209,8 @@ PASS_TIMEOUT = 180_000  # a first pass in a fresh kernel on a loaded machine: lo
 
 
 def _downloads(page, button: str, count: int, tmp_path) -> list:
-    """Click an export button and save the ``count`` files it makes; returns their paths."""
-    got = []
-    def listener(download):
-        got.append(download)
-
-    page.on("download", listener)
-    page.get_by_role("button", name=button, exact=True).click()
-    deadline = time.monotonic() + 60
-    while len(got) < count and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-    page.remove_listener("download", listener)
-    paths = []
-    for download in got[:count]:
-        path = tmp_path / download.suggested_filename
-        download.save_as(path)
-        paths.append(path)
-    assert len(paths) == count, f"{button}: {len(paths)} of {count} files arrived"
-    return paths
+    """Click the export button called ``button`` and save the ``count`` files it makes."""
+    return save_downloads(page, page.get_by_role("button", name=button, exact=True), tmp_path, count)
 
 
 def open_gamma(browser, demo_server):

@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from .conftest import ARTIFACTS, free_port, open_page, wait_for_http, write_notebook
+from .conftest import ARTIFACTS, free_port, open_page, save_downloads, wait_for_http, write_notebook
 from .test_themes import contrast, ink_contrast, luminance
 
 CELLS = [
@@ -73,29 +73,6 @@ def frontend(request, tmp_path_factory):
         process.wait(timeout=30)
 
 
-def _download(page, click, tmp_path, count=1):
-    got = []
-
-    def listener(download):
-        got.append(download)
-
-    page.on("download", listener)
-    click()
-    page.wait_for_function("() => true")
-    for _ in range(300):
-        if len(got) >= count:
-            break
-        page.wait_for_timeout(200)
-    page.remove_listener("download", listener)
-    assert len(got) >= count, f"{len(got)} of {count} files arrived"
-    paths = []
-    for download in got:
-        path = tmp_path / download.suggested_filename
-        download.save_as(path)
-        paths.append(path)
-    return paths
-
-
 def test_explorers_render_read_react_and_export(browser, frontend, tmp_path):
     from PIL import Image
 
@@ -146,10 +123,10 @@ def test_explorers_render_read_react_and_export(browser, frontend, tmp_path):
     page.wait_for_function("() => Array.from(document.querySelectorAll('.widget-text input'))"
                            ".some(i => i.value === '0.01')", timeout=60_000)
     page.wait_for_function("() => document.body.innerText.includes('done 100%')", timeout=60_000)
-    (csv,) = _download(page, lambda: page.get_by_role("button", name="CSV", exact=True).first.click(), tmp_path)
+    (csv,) = save_downloads(page, page.get_by_role("button", name="CSV", exact=True).first, tmp_path)
     table = np.loadtxt(csv, delimiter=",", skiprows=1, ndmin=2)
     assert csv.read_text().startswith("neuron,time_ms\n") and table.shape[0] > 20 and table[:, 0].max() < 30
-    pngs = _download(page, lambda: page.get_by_role("button", name="PNG", exact=True).first.click(), tmp_path, 3)
+    pngs = save_downloads(page, page.get_by_role("button", name="PNG", exact=True).first, tmp_path, 3)
     for path in pngs:
         image = np.asarray(Image.open(path).convert("L"))
         assert image.shape[0] > 100 and image.std() > 1.0, path.name

@@ -85,11 +85,26 @@ class Evaluation:
 
 @dataclass
 class StepCode:
-    """Code of one integration step: ``lines`` leave the new value in ``result``."""
+    """Code of one integration step: ``lines`` leave the new value in ``result``.
+
+    Methods write their steps as lines of source (sympy prints the derivatives); code generators
+    take them as a tree with ``statements()`` and ``value()``.
+    """
 
     lines: list[str]
     result: str
     extras: list[str]
+
+    def statements(self) -> list[ast.stmt]:
+        """The step's statements, as AST."""
+        return ast.parse("\n".join(self.lines)).body if self.lines else []
+
+    def value(self) -> ast.expr:
+        """The expression the integrator call becomes: the new value, or a tuple with the extra results."""
+        result = ast.Name(self.result, ast.Load())
+        if not self.extras:
+            return result
+        return ast.Tuple([result] + [ast.parse(e, mode="eval").body for e in self.extras], ast.Load())
 
 
 class RenameTransformer(ast.NodeTransformer):

@@ -8,7 +8,7 @@ import numpy as np
 
 from bp_core import profile
 from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
-from bp_core.codegen.step_translation import StateAccess
+from bp_core.codegen.step_inputs import StateAccess
 from bp_core.errors import ModelUseError, describe_value
 from bp_core.model.event_fields import EVENT_NAMES
 from bp_core.model.types import StateArray

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import bp_core as bp
-from bp_core.codegen.hoisting import hoist_invariants, hoist_per_source
-from bp_core.codegen.sparse_scan import skip_quiet_blocks
+from bp_core.codegen.passes.hoist import hoist_invariants, hoist_per_source
+from bp_core.codegen.passes.skip_quiet_blocks import skip_quiet_blocks
 from bp_core.integration.rendering import NameAllocator
 
 
@@ -232,7 +232,7 @@ def test_block_skipping_scan_gives_every_event(jit, n_pre):
 
 
 def test_float32_literals_keep_index_arithmetic_integer():
-    from bp_core.codegen.float_literals import follow_float_type
+    from bp_core.codegen.passes.float_literals import follow_float_type
 
     code = ("for _obj_i in range(n):\n    V = ST_V[_obj_i] + 40\n    j = _obj_i + 1\n    y = (V - 0.5) * 2 + V ** 2\n"
             "    z = idx[ptr[_obj_i + 1] - 1]")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import bp_core as bp
-from bp_core.codegen.idioms import lower_idioms
+from bp_core.codegen.passes.lower_idioms import lower_idioms
 from bp_core.integration.rendering import NameAllocator
 
 w = 0.5

@@ -19,7 +19,9 @@ import ast
 
 import numpy as np
 
-__all__ = ["follow_float_type"]
+from bp_core.codegen.tree import Pass, StepTree
+
+__all__ = ["FOLLOW_FLOAT_TYPE", "follow_float_type"]
 
 
 def follow_float_type(statements: list[ast.stmt], float_type: type) -> list[ast.stmt]:
@@ -128,3 +130,12 @@ class _Literals(ast.NodeTransformer):
         if all(isinstance(t, ast.Name) and t.id not in self.index_names for t in node.targets):
             node.value = self._wrap(node.value, ints=False)
         return node
+
+
+def _run(tree: StepTree) -> None:
+    tree.prelude = follow_float_type(tree.prelude, tree.inputs.float_type)
+    tree.body = follow_float_type(tree.body, tree.inputs.float_type)
+
+
+FOLLOW_FLOAT_TYPE = Pass("follow the float type", _run,
+                         applies=lambda tree: np.dtype(tree.inputs.float_type) != np.float64)

@@ -28,14 +28,15 @@ from __future__ import annotations
 
 import ast
 
+from bp_core.codegen.ast_facts import COMPARISONS, bound_names, used_outside
+from bp_core.codegen.tree import Pass, StepTree, located, origin
 from bp_core.integration.rendering import NameAllocator
 
-__all__ = ["skip_quiet_blocks", "BLOCK", "COMPARISONS"]
+__all__ = ["SKIP_QUIET_BLOCKS", "skip_quiet_blocks", "BLOCK"]
 
 BLOCK = 64
 """Elements tested at once (a whole number of SIMD registers)."""
 
-COMPARISONS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
 _MIRRORED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
 
 
@@ -77,7 +78,7 @@ class _Rewriter(ast.NodeTransformer):
         new = ast.parse(text).body
         inner = new[2].body[0].body[0]
         inner.body = node.body
-        return [ast.copy_location(s, node) for s in prefix + new]
+        return located([ast.copy_location(s, node) for s in prefix + new], origin(node))
 
     def _match(self, node: ast.For) -> tuple[ast.expr, str, ast.expr] | None:
         """``(values, op, threshold)`` when ``node`` is a sparse scan that may be rewritten."""
@@ -89,11 +90,11 @@ class _Rewriter(ast.NodeTransformer):
         if match is None:
             return None
         values, op, threshold = match
-        written = _bound_names(body)
+        written = bound_names(body)
         read = {n.id for n in ast.walk(values) if isinstance(n, ast.Name)}
         if isinstance(threshold, ast.Name):
             read.add(threshold.id)
-        if i in written or read & written or _breaks(body) or _used_outside(self.function, node, i):
+        if i in written or read & written or _breaks(body) or used_outside(self.function, node, i):
             return None
         return values, op, threshold
 
@@ -140,22 +141,6 @@ def _is_threshold(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) or (isinstance(node, ast.Constant) and isinstance(node.value, (int, float)))
 
 
-def _bound_names(body: list[ast.stmt]) -> set[str]:
-    """Names the body binds or writes through (``x = ...``, ``x[...] = ...``, ``x += ...``)."""
-    out: set[str] = set()
-    for stmt in body:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                out.add(node.id)
-            elif isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store):
-                base = node.value
-                while isinstance(base, (ast.Subscript, ast.Attribute)):
-                    base = base.value
-                if isinstance(base, ast.Name):
-                    out.add(base.id)
-    return out
-
-
 def _breaks(body: list[ast.stmt]) -> bool:
     """Whether a ``break`` in ``body`` leaves the scanned loop (not one of its inner loops)."""
     for stmt in body:
@@ -174,13 +159,15 @@ def _breaks(body: list[ast.stmt]) -> bool:
     return False
 
 
-def _used_outside(function: ast.Module, loop: ast.For, name: str) -> bool:
-    inside = {id(n) for n in ast.walk(loop)}
-    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in inside for n in ast.walk(function))
-
-
 def _replace_subscript_base(test: ast.expr, name: str) -> None:
     for node in ast.walk(test):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Subscript):
             node.value = ast.Name(name, ast.Load())
             return
+
+
+def _run(tree: StepTree) -> None:
+    tree.body = skip_quiet_blocks(tree.body, tree.names)
+
+
+SKIP_QUIET_BLOCKS = Pass("skip quiet blocks", _run)

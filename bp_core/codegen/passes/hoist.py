@@ -27,9 +27,10 @@ import functools
 from collections import Counter
 from typing import Callable
 
+from bp_core.codegen.tree import Pass, StepTree, located, origin
 from bp_core.integration.rendering import NameAllocator
 
-__all__ = ["hoist_invariants", "hoist_per_source", "PURE_FUNCTIONS"]
+__all__ = ["HOIST_PER_SOURCE", "HOIST_INVARIANTS", "hoist_invariants", "hoist_per_source", "PURE_FUNCTIONS"]
 
 PURE_FUNCTIONS = frozenset({
     "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "power", "pow", "sin", "cos", "tan",
@@ -106,7 +107,7 @@ def hoist_per_source(body: list[ast.stmt], invariant: set[str], index: str, arra
     if not arrays:
         return [], body
     per_source: set[str] = set()
-    computed: list[tuple[str, str, ast.expr]] = []  # (array, local, expression in terms of index)
+    computed: list[tuple[str, str, ast.expr, int | None]] = []  # (array, local, expression, user line)
     assignments = _assignment_counts(body)
     is_gather = functools.partial(_is_gather, index=index, arrays=arrays)
     moved = True
@@ -121,8 +122,8 @@ def hoist_per_source(body: list[ast.stmt], invariant: set[str], index: str, arra
             if not any(is_gather(n) or (isinstance(n, ast.Name) and n.id in per_source) for n in ast.walk(value)):
                 continue  # invariant: hoist_invariants' job
             array = names.fresh(f"_src_{target}")
-            computed.append((array, target, value))
-            holder[position] = ast.parse(f"{target} = {array}[{index}]").body[0]
+            computed.append((array, target, value, origin(stmt)))
+            holder[position] = located(ast.parse(f"{target} = {array}[{index}]").body, origin(stmt))[0]
             per_source.add(target)
             moved = True
     expressions = _SourceExpressionHoister(invariant | per_source, is_gather, per_source, index, names)
@@ -132,22 +133,39 @@ def hoist_per_source(body: list[ast.stmt], invariant: set[str], index: str, arra
         return [], body
     size = f"{sorted(arrays)[0]}.shape[0]"
     k = names.fresh(f"{index}_k")
-    lines = [f"{array} = np.empty({size})" for array, _, _ in computed]
-    lines.append(f"for {k} in range({size}):")
-    for array, target, value in computed:  # in the order found: each reads only earlier ones
-        lines.append(f"    {target} = {ast.unparse(_Reindex(index, k).visit(copy.deepcopy(value)))}")
-        lines.append(f"    {array}[{k}] = {target}")
-    return ast.parse("\n".join(lines)).body, body
+    allocations = [located(ast.parse(f"{array} = np.empty({size})").body, line)[0]
+                   for array, _, _, line in computed]
+    loop = ast.parse(f"for {k} in range({size}):\n    pass").body[0]
+    loop.body = []
+    for array, target, value, line in computed:  # in the order found: each reads only earlier ones
+        text = f"{target} = {ast.unparse(_Reindex(index, k).visit(copy.deepcopy(value)))}\n{array}[{k}] = {target}"
+        loop.body += located(ast.parse(text).body, line)
+    return allocations + located([loop], computed[0][3]), body
 
 
-class _SourceExpressionHoister(ast.NodeTransformer):
+class _Tracking(ast.NodeTransformer):
+    """A transformer that knows the user's line of the statement it is in."""
+
+    line: int | None = None
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        if isinstance(node, ast.stmt) and origin(node) is not None:
+            outer, self.line = self.line, origin(node)
+            try:
+                return super().visit(node)
+            finally:
+                self.line = outer
+        return super().visit(node)
+
+
+class _SourceExpressionHoister(_Tracking):
     """Replace calls computed from source values alone by a read of a per-source array."""
 
     def __init__(self, allowed: set[str], is_gather: Callable, per_source: set[str], index: str,
                  names: NameAllocator):
         self.allowed, self.is_gather, self.per_source = allowed, is_gather, per_source
         self.index, self.names = index, names
-        self.computed: list[tuple[str, str, ast.expr]] = []
+        self.computed: list[tuple[str, str, ast.expr, int | None]] = []
 
     def _hoistable(self, node: ast.expr) -> bool:
         return any(isinstance(n, ast.Call) for n in ast.walk(node)) and \
@@ -158,7 +176,7 @@ class _SourceExpressionHoister(ast.NodeTransformer):
         if isinstance(node, (ast.BinOp, ast.Call, ast.UnaryOp)) and self._hoistable(node):
             array = self.names.fresh("_src_c")
             local = self.names.fresh("_c_src")
-            self.computed.append((array, local, node))
+            self.computed.append((array, local, node, self.line))
             return ast.parse(f"{array}[{self.index}]", mode="eval").body
         return super().generic_visit(node)
 
@@ -209,7 +227,7 @@ def _worth_hoisting(node: ast.expr) -> bool:
     return isinstance(node, (ast.BinOp, ast.Call))
 
 
-class _ExpressionHoister(ast.NodeTransformer):
+class _ExpressionHoister(_Tracking):
     def __init__(self, invariant: set[str], names: NameAllocator):
         self.invariant = invariant
         self.names = names
@@ -222,7 +240,7 @@ class _ExpressionHoister(ast.NodeTransformer):
         if name is None:
             name = self.names.fresh(preferred)
             self._bound[text] = name
-            self.prelude.append(ast.parse(f"{name} = {text}").body[0])
+            self.prelude += located(ast.parse(f"{name} = {text}").body, self.line)
         return ast.Name(name, ast.Load())
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
@@ -278,3 +296,30 @@ def _drop_passes(body: list[ast.stmt]) -> list[ast.stmt]:
         if not isinstance(stmt, ast.Pass):
             out.append(stmt)
     return out
+
+
+def _hoistable(tree: StepTree) -> bool:
+    """Scalar mode, and no ``return`` that would leave the element loop early."""
+    return tree.scalar and not any(isinstance(n, ast.Return) for s in tree.body for n in ast.walk(s))
+
+
+def _invariant(tree: StepTree) -> set[str]:
+    return set(tree.param_args.values()) - tree.per_element_args | {"_t", "_dt", "_i"}
+
+
+def _hoist_per_source(tree: StepTree) -> None:
+    pre = tree.inputs.states.get("pre")
+    if pre is None or pre.index is None:
+        return
+    pre_fields = {arg for arg, (state, _) in tree.row_args.items() if state == "pre"}
+    loop, tree.body = hoist_per_source(tree.body, _invariant(tree), pre.index, pre_fields, tree.names)
+    tree.prelude = loop + tree.prelude
+
+
+def _hoist_invariants(tree: StepTree) -> None:
+    hoisted, tree.body = hoist_invariants(tree.body, _invariant(tree), tree.names)
+    tree.prelude = hoisted + tree.prelude
+
+
+HOIST_PER_SOURCE = Pass("hoist per-source work", _hoist_per_source, applies=_hoistable)
+HOIST_INVARIANTS = Pass("hoist loop invariants", _hoist_invariants, applies=_hoistable)

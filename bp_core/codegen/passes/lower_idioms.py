@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import ast
 
-from bp_core.codegen.sparse_scan import COMPARISONS, _bound_names, _used_outside
+from bp_core.codegen.ast_facts import COMPARISONS, bound_names, used_outside
+from bp_core.codegen.tree import Pass, StepTree, located, origin
 from bp_core.integration.rendering import NameAllocator
 
-__all__ = ["lower_idioms", "UPDATE_OPS"]
+__all__ = ["LOWER_IDIOMS", "lower_idioms", "UPDATE_OPS"]
 
 UPDATE_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 """Augmented assignments ``index_update`` performs (``'='`` for plain assignment)."""
@@ -96,11 +97,11 @@ class _WhereLoops(ast.NodeTransformer):
         values, op, threshold = scan
         if _field(values) not in self.vector_fields:
             return None
-        written = _bound_names(loop.body)
+        written = bound_names(loop.body)
         read = {n.id for n in ast.walk(values) if isinstance(n, ast.Name)} | \
             {n.id for n in ast.walk(threshold) if isinstance(n, ast.Name)}
         i = loop.target.id
-        if read & written or i in written or _used_outside(self.function, loop, i) or \
+        if read & written or i in written or used_outside(self.function, loop, i) or \
                 _writes_field(loop.body, _field(values)):
             return None
         if bound is not None:
@@ -110,7 +111,7 @@ class _WhereLoops(ast.NodeTransformer):
                 f"        pass\n")
         new = ast.parse(text).body[0]
         new.body[0].body = loop.body
-        return ast.copy_location(new, loop)
+        return located([ast.copy_location(new, loop)], origin(loop))[0]
 
 
 def _binds(stmt: ast.stmt, name: str) -> bool:
@@ -223,4 +224,17 @@ class _IndexUpdates(ast.NodeTransformer):
     def _call(node: ast.stmt, target: ast.Subscript, value: ast.expr, op: str) -> ast.stmt:
         base = ast.unparse(target.value)
         text = f"index_update({base}, {ast.unparse(target.slice)}, {ast.unparse(value)}, {op!r})"
-        return ast.copy_location(ast.Expr(ast.parse(text, mode="eval").body), node)
+        return located([ast.copy_location(ast.Expr(ast.parse(text, mode="eval").body), node)], origin(node))[0]
+
+
+def _run(tree: StepTree) -> None:
+    states = tree.inputs.states
+    vector_fields = {(state, key) for state, access in states.items()
+                     if access.index is None and access.ndim == 2 for key in access.fields}
+    selected = {state for state, access in states.items() if access.select_is_array}
+    # matrix-mode fields are 2-D: an index-list update of them is not one element per index
+    lists = tree.unique_lists if tree.inputs.mode == "vector" else set()
+    tree.body = lower_idioms(tree.body, lists, vector_fields, selected, tree.names)
+
+
+LOWER_IDIOMS = Pass("lower array idioms", _run, applies=lambda tree: not tree.scalar)

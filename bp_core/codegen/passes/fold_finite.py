@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import ast
 
-__all__ = ["fold_finite_checks", "FLAG"]
+from bp_core.codegen.tree import Pass, StepTree, located, origin
+
+__all__ = ["FOLD_FINITE", "fold_finite_checks", "FLAG"]
 
 FLAG = "_nonfinite"
 """The local a folded step accumulates its finding in, and returns."""
@@ -96,7 +98,8 @@ class _Folder(ast.NodeTransformer):
 
     def _check(self, arg: str, index: str, like: ast.stmt) -> ast.stmt:
         item = f"{arg}[{index}]"
-        return ast.copy_location(ast.parse(f"{FLAG} |= ({item} - {item}) != 0.0").body[0], like)
+        return located([ast.copy_location(ast.parse(f"{FLAG} |= ({item} - {item}) != 0.0").body[0], like)],
+                       origin(like))[0]
 
     def _store(self, node: ast.Assign | ast.AugAssign, target: ast.expr) -> ast.AST | list[ast.stmt]:
         arg = self._element_store(target)
@@ -123,7 +126,8 @@ class _Folder(ast.NodeTransformer):
             for arg in call.args[1:]:
                 self.visit(arg)
             self.folded.add(call.args[0].id)
-            return ast.copy_location(ast.AugAssign(ast.Name(FLAG, ast.Store()), ast.BitOr(), call), node)
+            update = ast.copy_location(ast.AugAssign(ast.Name(FLAG, ast.Store()), ast.BitOr(), call), node)
+            return located([update], origin(node))[0]
         self.generic_visit(node)
         return node
 
@@ -142,3 +146,15 @@ class _Folder(ast.NodeTransformer):
         if node.id in self.candidates:
             self.unfolded.add(node.id)  # the whole array escapes: it may be written anywhere
         return node
+
+
+def _run(tree: StepTree) -> None:
+    scalars = {"_obj_i"} if tree.scalar else set()
+    tree.body, tree.folded_fields = fold_finite_checks(tree.body, tree.row_args, tree.risky_fields, scalars)
+    if tree.folded_fields:
+        tree.prelude += ast.parse(f"{FLAG} = False").body
+        tree.epilogue += ast.parse(f"return {FLAG}").body
+
+
+# a parallel loop cannot accumulate one flag across iterations: its fields are checked after the step
+FOLD_FINITE = Pass("fold finite checks", _run, applies=lambda tree: tree.inputs.check_finite and not tree.parallel)

@@ -1,0 +1,151 @@
+"""Analyses of a step's tree: facts later passes and the kernel rely on, read without rewriting anything.
+
+- ``RISKY_FIELDS``, run on the user's form of the step (``ST['V']``, before state access is
+  rewritten): the fields the step may make NaN or infinite. Fields only ever set to a constant or to
+  the time, or moved by a constant (a spike flag, the last spike time, a counter) cannot, so the
+  per-step check skips them.
+- ``ELEMENT_LOCAL``, on the rewritten scalar-mode body: whether each iteration of the element loop
+  writes only its own element and draws no random numbers, so the loop may run on all cores.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from bp_core.codegen.step_inputs import StateAccess
+from bp_core.codegen.tree import Pass, StepTree
+from bp_core.model.step_function import READING_METHODS
+
+__all__ = ["RISKY_FIELDS", "ELEMENT_LOCAL", "risky_fields", "element_local"]
+
+
+def element_local(statements: list[ast.stmt], own_rows: set[str], rng: str) -> bool:
+    """Whether loop iterations are independent: each writes only locals and its own element of ST."""
+    for node in ast.walk(ast.Module(body=statements, type_ignores=[])):
+        if isinstance(node, (ast.Return, ast.Break, ast.Global, ast.Nonlocal)) or \
+                (isinstance(node, ast.Name) and node.id == rng):
+            return False
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            return False  # an accumulation across elements
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name):
+                    continue
+                if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and
+                        target.value.id in own_rows and isinstance(target.slice, ast.Name) and
+                        target.slice.id == "_obj_i"):
+                    return False
+    return True
+
+
+def risky_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arrays: bool
+                  ) -> set[tuple[str, str]]:
+    """Fields that may become non-finite: those stored with anything but a literal or the time.
+
+    Fields only ever set to constants, to ``_t`` or incremented by a constant (a spike flag, the
+    last spike time, a counter) cannot, so the per-step NaN/inf check skips them. With ``arrays``
+    (vector and matrix mode, where reading a field gives a view), a field read into a local that
+    is then written through, or handed to a function, counts as stored.
+    """
+    risky: set[tuple[str, str]] = set()
+    module = ast.Module(body=statements, type_ignores=[])
+    whole: set[str] = set()
+    keyed: set[int] = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in states:
+            keyed.add(id(node.value))
+    for node in ast.walk(module):
+        if isinstance(node, ast.Name) and node.id in states and id(node) not in keyed:
+            whole.add(node.id)  # the state itself escapes (passed on, aliased): anything may be written
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bounded = _bounded(node.value) if isinstance(node, ast.Assign) else \
+                isinstance(node.op, (ast.Add, ast.Sub)) and _bounded(node.value)
+            for target in targets:
+                for sub in ast.walk(target):
+                    if isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name) and \
+                            sub.value.id in states and isinstance(sub.slice, ast.Constant) and not bounded:
+                        risky.add((sub.value.id, sub.slice.value))
+    for state in whole:
+        risky |= {(state, key) for key in states[state].fields}
+    if arrays:
+        risky |= _escaping_views(module, states)
+    return {(state, key) for state, key in risky if key in states[state].fields}
+
+
+def _field_of(node: ast.AST, states: dict[str, StateAccess]) -> tuple[str, str] | None:
+    """``(state, field)`` if ``node`` is ``state['field']``, possibly sliced or indexed further."""
+    while isinstance(node, ast.Subscript):
+        if isinstance(node.value, ast.Name) and node.value.id in states and isinstance(node.slice, ast.Constant):
+            return node.value.id, node.slice.value
+        node = node.value
+    return None
+
+
+def _escaping_views(module: ast.Module, states: dict[str, StateAccess]) -> set[tuple[str, str]]:
+    aliases: dict[str, tuple[str, str]] = {}
+    for node in ast.walk(module):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            field_ = _field_of(node.value, states)
+            if field_ is not None:
+                aliases[node.targets[0].id] = field_
+    risky: set[tuple[str, str]] = set()
+
+    def field_of(arg: ast.AST) -> tuple[str, str] | None:
+        return _field_of(arg, states) or (aliases.get(arg.id) if isinstance(arg, ast.Name) else None)
+
+    for node in ast.walk(module):
+        if isinstance(node, ast.Call):
+            func = node.func
+            numpy_call = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+                func.value.id in ("np", "numpy", "math")
+            # a NumPy function reads its first argument; any later one may be its output (np.sqrt(x, out))
+            for arg in (node.args[1:] if numpy_call else node.args) + [k.value for k in node.keywords]:
+                if field_of(arg) is not None:
+                    risky.add(field_of(arg))
+            if isinstance(func, ast.Attribute) and func.attr not in READING_METHODS and \
+                    field_of(func.value) is not None:
+                risky.add(field_of(func.value))  # V.fill(x), V.sort(), V.put(...) write the field
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+            if isinstance(node, ast.AugAssign) else []
+        for target in targets:
+            base = target
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in aliases and (base is not target or
+                                                                       isinstance(node, ast.AugAssign)):
+                risky.add(aliases[base.id])
+    return risky
+
+
+def _bounded(value: ast.expr) -> bool:
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.USub, ast.UAdd)):
+        return _bounded(value.operand)
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, (int, float)) and np.isfinite(value.value)
+    return isinstance(value, ast.Name) and value.id == "_t"
+
+
+def _record_risky(tree: StepTree) -> None:
+    tree.risky_fields = risky_fields(tree.body, dict(tree.inputs.states), not tree.scalar)
+
+
+def _record_element_local(tree: StepTree) -> None:
+    own_rows = {arg for arg, (state, _) in tree.row_args.items() if state == "ST"}
+    tree.element_local = element_local(tree.body, own_rows, tree.inputs.rng)
+
+
+def _describe_risky(tree: StepTree) -> str:
+    fields = sorted(f"{state}[{key!r}]" for state, key in tree.risky_fields)
+    return "may become NaN or infinite: " + (", ".join(fields) or "nothing")
+
+
+def _describe_element_local(tree: StepTree) -> str:
+    return "iterations are independent" if tree.element_local else "iterations depend on each other"
+
+
+RISKY_FIELDS = Pass("risky fields", _record_risky, describe=_describe_risky)
+ELEMENT_LOCAL = Pass("independent elements", _record_element_local, applies=lambda tree: tree.scalar,
+                     describe=_describe_element_local)

@@ -1,0 +1,69 @@
+"""The passes a step function goes through, in order.
+
+Each pass is a module of its own; its docstring says what it rewrites and why. Analyses
+(``bp_core.codegen.analyses``) record facts on the tree without rewriting it. To add a pass,
+write its module and put it in ``PIPELINE``; ``bp.tools.show_passes`` prints the step after
+each one.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from bp_core.codegen.analyses import ELEMENT_LOCAL, RISKY_FIELDS
+from bp_core.codegen.passes.element_loop import ELEMENT_LOOP
+from bp_core.codegen.passes.float_literals import FOLLOW_FLOAT_TYPE
+from bp_core.codegen.passes.fold_finite import FOLD_FINITE
+from bp_core.codegen.passes.hoist import HOIST_INVARIANTS, HOIST_PER_SOURCE
+from bp_core.codegen.passes.inline_integrators import INLINE_INTEGRATORS
+from bp_core.codegen.passes.lower_idioms import LOWER_IDIOMS
+from bp_core.codegen.passes.rewrite_access import REWRITE_ACCESS
+from bp_core.codegen.passes.skip_quiet_blocks import SKIP_QUIET_BLOCKS
+from bp_core.codegen.tree import Pass, StepTree, fill_origins
+
+__all__ = ["PIPELINE", "Stage", "run_pipeline"]
+
+PIPELINE: tuple[Pass, ...] = (
+    INLINE_INTEGRATORS,
+    LOWER_IDIOMS,  # before state access is rewritten: it recognises ST['spike'] and pre2post[i]
+    RISKY_FIELDS,  # likewise reads the user's ST[...] stores
+    REWRITE_ACCESS,
+    SKIP_QUIET_BLOCKS,
+    HOIST_PER_SOURCE,
+    HOIST_INVARIANTS,
+    FOLLOW_FLOAT_TYPE,  # after hoisting, so the hoisted expressions get the float type too
+    ELEMENT_LOCAL,
+    FOLD_FINITE,  # needs ELEMENT_LOCAL: a parallel loop checks its fields after the step instead
+    ELEMENT_LOOP,
+)
+"""Every pass and analysis, in the order they run."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The step as one pass left it (``text``), or what an analysis found (``facts``)."""
+
+    name: str
+    text: str
+    rewrites: bool
+
+
+def run_pipeline(tree: StepTree, trace: bool = False) -> list[Stage]:
+    """Run every pass of ``PIPELINE`` that applies to ``tree``; with ``trace``, return each stage."""
+    stages = [Stage("source", _text(tree), True)] if trace else []
+    for stage in PIPELINE:
+        if not stage.applies(tree):
+            continue
+        stage.run(tree)
+        for part in (tree.prelude, tree.body, tree.epilogue):
+            fill_origins(part)
+        if trace:
+            stages.append(Stage(stage.name, _text(tree) if stage.rewrites else stage.describe(tree), stage.rewrites))
+    return stages
+
+
+def _text(tree: StepTree) -> str:
+    statements = [ast.fix_missing_locations(s) for s in tree.statements()] or [ast.Pass()]
+    return ast.unparse(ast.Module(body=statements, type_ignores=[]))
+

@@ -1,0 +1,111 @@
+"""What the translation of one step function needs to know: one frozen record, built by the planner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+
+from bp_core.model.step_function import StepFunction
+
+__all__ = ["StateAccess", "DelayAccess", "StepInputs"]
+
+
+@dataclass
+class StateAccess:
+    """How a step reads one state argument (``ST``, ``pre`` or ``post``).
+
+    Attributes
+    ----------
+    fields : dict
+        Field name -> row of the data array.
+    index : str, optional
+        Element index in scalar mode (``_obj_i``, ``_pre_i``, ``_post_i``).
+    select : str, optional
+        Vector mode on part of a group: a slice text ``'lo:hi'`` or the name of an index array argument.
+    ndim : int
+        Dimensions of the data array (2, or 3 for matrix-mode synapse state).
+    """
+
+    fields: dict[str, int]
+    index: str | None = None
+    select: str | None = None
+    select_is_array: bool = False
+    ndim: int = 2
+
+
+@dataclass(frozen=True)
+class DelayAccess:
+    """Where a delayed step reads the delayed fields of ST."""
+
+    buffer: str
+    read: str
+    rows: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class StepInputs:
+    """Everything the translation of one step reads, besides the step itself.
+
+    Attributes
+    ----------
+    step : StepFunction
+    func_name : str
+        Name of the generated function.
+    mode : str
+        'scalar', 'vector' or 'matrix'.
+    states : dict
+        State argument ('ST', 'pre', 'post') -> how to access it.
+    param_names : tuple of str
+        The model's runtime parameters (all of them; unused ones are dropped).
+    per_element : frozenset of str
+        Parameters with one value per element: scalar mode reads them at the element's index.
+    index_lists : frozenset of str
+        Arguments holding one index array per element (``pre2post``, ...). Compiled code gets each
+        as two arrays, ``<name>_ptr`` and ``<name>_idx`` (compressed rows: element ``i`` owns
+        ``idx[ptr[i]:ptr[i + 1]]``), which numba indexes far faster than a list of arrays.
+    unique_lists : frozenset of str
+        Index lists whose rows hold no duplicate: fancy-indexed updates through them become loops.
+    float_type : type
+        The state's float type: numeric literals in arithmetic take it.
+    check_finite : bool
+        The run checks states for NaN/inf: single-element stores test their value, and the step
+        returns whether one was not finite.
+    parallel : bool
+        Scalar mode: run the element loop with ``prange`` when its iterations are independent.
+    delay : DelayAccess, optional
+        Set for ``@delayed`` steps.
+    loop_size : str, optional
+        Scalar mode: expression of the number of elements.
+    scalar_indices : dict
+        Scalar mode: index name -> expression computing it from ``_obj_i``.
+    rng : str
+        Name of the random generator argument.
+    description : str
+        First line of the generated docstring.
+    """
+
+    step: StepFunction
+    func_name: str
+    mode: str
+    states: Mapping[str, StateAccess]
+    param_names: tuple[str, ...]
+    per_element: frozenset[str] = frozenset()
+    index_lists: frozenset[str] = frozenset()
+    unique_lists: frozenset[str] = frozenset()
+    float_type: type = np.float64
+    check_finite: bool = False
+    parallel: bool = False
+    delay: DelayAccess | None = None
+    loop_size: str | None = None
+    scalar_indices: Mapping[str, str] = field(default_factory=dict)
+    rng: str = "_rng"
+    description: str = ""
+
+    def cache_key(self) -> tuple:
+        """A hashable key: two inputs with the same key translate to the same code."""
+        return (self.step, self.func_name, self.mode, repr(dict(self.states)), self.param_names,
+                tuple(sorted(self.per_element)), tuple(sorted(self.index_lists)), tuple(sorted(self.unique_lists)),
+                np.dtype(self.float_type).name, self.check_finite, self.parallel, repr(self.delay), self.loop_size,
+                tuple(self.scalar_indices.items()), self.rng, self.description)

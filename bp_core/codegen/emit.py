@@ -31,12 +31,15 @@ class LineOrigin:
         The step function.
     owner : str
         The object it ran for, as messages name it.
+    function : str
+        The generated function.
     """
 
     file: str
     line: int
     step: str
     owner: str
+    function: str
 
     def where(self) -> str:
         """``'<file>, line <n>'`` for messages."""
@@ -49,11 +52,12 @@ class LineMap:
     def __init__(self) -> None:
         self._origins: dict[int, LineOrigin] = {}
 
-    def add(self, first_line: int, lines: list[int | None], file: str, step: str, owner: str) -> None:
+    def add(self, first_line: int, lines: list[int | None], file: str, step: str, owner: str, function: str
+            ) -> None:
         """Record a function whose line ``k`` (0-based) came from user line ``lines[k]``."""
         for k, line in enumerate(lines):
             if line is not None:
-                self._origins[first_line + k] = LineOrigin(file, line, step, owner)
+                self._origins[first_line + k] = LineOrigin(file, line, step, owner, function)
 
     def set(self, number: int, where: LineOrigin) -> None:
         """Record that generated line ``number`` came from ``where``."""

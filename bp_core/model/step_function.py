@@ -142,18 +142,6 @@ class StepFunction:
                     f"globals (and every group would share it). Keep such data in the state (ST), or declare it "
                     f"in requires=... and give each group its own array with satisfies=... or hand_overs=....")
 
-    def user_line(self, generated: str) -> int | None:
-        """Best guess of the user's source line that a generated line came from (None if unknown)."""
-        import difflib
-
-        best, best_ratio = None, 0.5
-        for node in ast.walk(self.node):
-            if isinstance(node, ast.stmt) and not isinstance(node, ast.FunctionDef):
-                ratio = difflib.SequenceMatcher(None, ast.unparse(node).split("\n")[0], generated).ratio()
-                if ratio > best_ratio:
-                    best, best_ratio = self.first_line + node.lineno - 1, ratio
-        return best
-
     def all_parameters(self) -> dict[str, Any]:
         """Numeric names of the step function and of the integrators it calls."""
         pars = dict(self.parameters)

@@ -26,7 +26,8 @@ from bp_core.codegen.kernel import (
     KernelPlan,
     build_kernel,
 )
-from bp_core.errors import CodeError, ModelDefError, ModelUseError, RunError, close_matches
+from bp_core.errors import BrainPyError, CodeError, ModelUseError, RunError, close_matches
+from bp_core.simulation import step_errors
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
 from bp_core.simulation.monitors import MonitorResults
@@ -357,7 +358,7 @@ class Network:
                     continue
                 # keep what was recorded up to the failing step (its row too, when the state went non-finite)
                 self._record(recording, reached + (1 if status[0] == STATUS_NONFINITE else 0))
-                self._raise_status(plan, status)
+                self._raise_status(plan, status, values, first)
             progress.advanced(done, done - before)
         progress.finished()
         self._record(recording, n_steps)
@@ -430,7 +431,7 @@ class Network:
                     values[name] = getter()
         kernel = self._kernels.get(kernel_plan.source)
         if kernel is None:
-            from bp_core.backend.compile import compile_source
+            from bp_core.backend.compile import compile_source  # numba loads when something is compiled
 
             checked = kernel_plan.checked_functions if profile.is_safe() else ()
             kernel = compile_source(kernel_plan.source, "run_kernel", kernel_plan.scope, jit=jit, checked=checked,
@@ -446,9 +447,18 @@ class Network:
         try:
             return kernel(*args)
         except CodeError as err:
-            raise _explain_compile_error(err, plan, kernel.path) from None
+            raise step_errors.compile_error(err, plan, kernel.path) from None
+        except BrainPyError:
+            raise
+        except Exception as err:
+            if kernel.jit:
+                raise
+            mapped = step_errors.python_error(err, plan, kernel.path)
+            if mapped is None:
+                raise
+            raise mapped from err
 
-    def _raise_status(self, plan: KernelPlan, status: tuple) -> None:
+    def _raise_status(self, plan: KernelPlan, status: tuple, values: dict[str, Any], first: int) -> None:
         code, step, index, extra = (int(v) for v in status)
         t = self.t_start + step * self.dt
         if code == STATUS_NONFINITE:
@@ -458,42 +468,14 @@ class Network:
                            f"at t={t:g} ms (step {step}). The run stopped there; check the model's parameters, "
                            f"inputs and time step (dt={self.dt}).")
         if code == STATUS_STEP_ERROR:
+            found = step_errors.compiled_step_error(plan, values, step, first)
+            if found is not None:
+                raise found
             obj_plan, step_name = plan.call_sites[index]
+            source = obj_plan.steps[step_name]
             raise RunError(f"step function {step_name!r} of model {obj_plan.model.name!r} ({obj_plan.display}) "
                            f"raised an error at t={t:g} ms (step {step}); with bounds checking on (the default) "
-                           f"this is usually an index out of range or an integer division by zero. The run "
-                           f"stopped there; run with "
-                           f"bp.profile.set(jit=False) to see the Python error and line.")
-
-
-def _hint(text: str, step: Any) -> str:
-    """What to do about the commonest numba errors in user steps."""
-    match = re.search(r"Untyped global name '(\w+)'", text)
-    if match and match.group(1) == step.name:
-        return ("\n  Step functions cannot call themselves: numba compiles no recursion through globals. "
-                "Write the repetition as a loop.")
-    if match:
-        return (f"\n  {match.group(1)!r} is a Python object compiled code cannot use; pass numbers and arrays "
-                f"(as parameters or requires=...), or call only NumPy, math and plain functions of numbers.")
-    return ""
-
-
-def _explain_compile_error(err: CodeError, plan: KernelPlan, path: str) -> Exception:
-    text = getattr(err, "details", str(err))
-    lines = plan.source.split("\n")
-    for match in re.finditer(r'File "([^"]+)", line (\d+)', text):
-        if match.group(1).endswith(path.rsplit("/", 1)[-1]):
-            number = int(match.group(2))
-            func = next((ln.split("(")[0][4:] for ln in reversed(lines[:number]) if ln.startswith("def ")), None)
-            if func in plan.step_origin:
-                obj, step = plan.step_origin[func]
-                generated = lines[number - 1].strip()
-                reasons = [ln.strip() for ln in text.split("\n") if ln.strip() and not ln.startswith("Failed in")]
-                user_line = step.user_line(generated)
-                where = f"line {user_line}" if user_line else f"the function starting at line {step.first_line}"
-                return ModelDefError(
-                    f"{step.where()} cannot be compiled for {obj.display}: {reasons[0] if reasons else ''}"
-                    f"{_hint(text, step)}\n"
-                    f"  at {step.source_file}, {where}\n  generated line: {generated}\n"
-                    f"Run with bp.profile.set(jit=False) to debug the step in Python.")
-    return ModelDefError(f"the network's kernel cannot be compiled: {err}")
+                           f"this is usually an index out of range or an integer division by zero.\n"
+                           f"  in the function at {source.source_file}, line {source.first_line}\n"
+                           f"The run stopped there; run with bp.profile.set(jit=False) to see the Python error "
+                           f"and line.")

@@ -167,8 +167,6 @@ class KernelPlan:
     event_monitors: list[tuple[ObjectPlan, MonitorPlan]] = field(default_factory=list)
     line_map: LineMap = field(default_factory=LineMap)
     objects: list[ObjectPlan] = field(default_factory=list)
-    inputs: list[InputPlan] = field(default_factory=list)
-    check_finite: bool = True
 
 
 def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_errors: bool,
@@ -278,8 +276,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     source = "\n\n".join([f.source for f in functions] + [kernel])
     checked = tuple(checked_steps)
     return KernelPlan(source, kernel_args, checked, step_origin, call_sites, scope, tuple(parallel_steps),
-                      event_monitors, _line_map(functions, step_origin, source), list(objects), list(inputs),
-                      check_finite)
+                      event_monitors, _line_map(functions, step_origin, source), list(objects))
 
 
 def _line_map(functions: list[GeneratedStep], step_origin: dict[str, tuple[ObjectPlan, StepFunction]],
@@ -289,7 +286,7 @@ def _line_map(functions: list[GeneratedStep], step_origin: dict[str, tuple[Objec
     for generated in functions:
         obj, step = step_origin[generated.name]
         line_map.add(first, generated.lines, step.source_file, step.name, obj.display, generated.name)
-        first += generated.source.count("\n") + 1  # functions are joined by a blank line
+        first += generated.source.count("\n") + 2  # each source ends in a newline, and one blank line follows
     calls = re.compile(r"\b(" + "|".join(map(re.escape, step_origin)) + r")\(") if step_origin else None
     for number, text in enumerate(source.split("\n")[first - 1:], start=first):
         match = calls.search(text) if calls else None

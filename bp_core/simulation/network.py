@@ -25,7 +25,10 @@ from bp_core.codegen.kernel import (
     InputPlan,
     KernelPlan,
     build_kernel,
+    step_inputs,
 )
+from bp_core.codegen.passes import StepStages
+from bp_core.codegen.step_translation import translate_step
 from bp_core.errors import BrainPyError, CodeError, ModelUseError, RunError, close_matches
 from bp_core.simulation import step_errors
 from bp_core.simulation.ensemble import Ensemble
@@ -172,6 +175,40 @@ class Network:
         if self._plan is None:
             raise ModelUseError("the network has not been built yet; run it first.")
         return self._plan.source
+
+    def passes(self, obj: Ensemble | str | None = None, step: str | None = None) -> list[StepStages]:
+        """Each step function's code after every pass of the code generator, as Brian2 prints abstract code.
+
+        Parameters
+        ----------
+        obj : NeuGroup, SynConn or str, optional
+            Only this object's steps (or the object of that name).
+        step : str, optional
+            Only the step functions of this name.
+
+        Returns
+        -------
+        list of StepStages
+            ``print`` one to read the step after each pass; ``.stage(name)`` gives one stage.
+        """
+        with self.exclusive():
+            self._check_objects()
+            jit = profile.is_jit()
+            chosen = [o for o in self.objects if obj is None or o is obj or o.name == obj]
+            if not chosen:
+                raise ModelUseError(f"the network has no object {obj!r}."
+                                    f"{close_matches(str(obj), [o.name for o in self.objects])}")
+            out = []
+            for member in chosen:
+                plan = plan_object(member, self.dt, jit)
+                for name, function in plan.steps.items():
+                    if step is None or name == step:
+                        traced = translate_step(step_inputs(plan, function, profile.is_safe()), trace=True)
+                        out.append(StepStages(f"{plan.display}: step {name!r} of model {plan.model.name!r}",
+                                              traced.stages))
+            if not out:
+                raise ModelUseError(f"no step function {step!r} in {[o.name for o in chosen]}.")
+            return out
 
     @property
     def compile_count(self) -> int:
@@ -468,7 +505,7 @@ class Network:
                            f"at t={t:g} ms (step {step}). The run stopped there; check the model's parameters, "
                            f"inputs and time step (dt={self.dt}).")
         if code == STATUS_STEP_ERROR:
-            found = step_errors.compiled_step_error(plan, values, step, first)
+            found = step_errors.compiled_step_error(plan, values, step, first, index)
             if found is not None:
                 raise found
             obj_plan, step_name = plan.call_sites[index]

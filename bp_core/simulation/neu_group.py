@@ -79,18 +79,26 @@ class NeuGroup(Ensemble):
         report_percent : float
             Progress interval, as a fraction of the run.
         """
-        from bp_core.simulation.network import Network
-
-        if "_lone_network" not in self.__dict__:
-            object.__setattr__(self, "_lone_network", Network(self))
-        self._lone_network.refresh_profile()
         items = [inputs] if isinstance(inputs, tuple) and inputs and isinstance(inputs[0], str) else list(inputs)
         formatted = []
         for item in items:
             if not isinstance(item, (tuple, list)) or not item or not isinstance(item[0], str):
                 raise ModelUseError(f"inputs of {self.name}.run() are (key, value[, op]) tuples, got {item!r}.")
             formatted.append((self, *item))
-        self._lone_network.run(duration, inputs=formatted, report=report, report_percent=report_percent)
+        self._network().run(duration, inputs=formatted, report=report, report_percent=report_percent)
+
+    def passes(self, step: str | None = None) -> list:
+        """This group's step functions after each pass of the code generator (see ``Network.passes``)."""
+        return self._network().passes(step=step)
+
+    def _network(self):
+        """The network that runs this group alone, with the profile's current settings."""
+        from bp_core.simulation.network import Network
+
+        if "_lone_network" not in self.__dict__:
+            object.__setattr__(self, "_lone_network", Network(self))
+        self._lone_network.refresh_profile()
+        return self._lone_network
 
 
 class NeuSubGroup:

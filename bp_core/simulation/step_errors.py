@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import linecache
 import re
+from dataclasses import replace
 from typing import Any
 
 from bp_core.codegen.emit import LineOrigin
@@ -71,11 +72,18 @@ def python_error(err: Exception, plan: KernelPlan, path: str) -> RunError | None
                     f"The run stopped there.")
 
 
-def compiled_step_error(plan: KernelPlan, values: dict[str, Any], step: int, first: int) -> RunError | None:
-    """Run the step that failed in compiled code again, in Python on copies, and describe what it raises."""
+def compiled_step_error(plan: KernelPlan, values: dict[str, Any], step: int, first: int, call: int
+                        ) -> RunError | None:
+    """Run the step that failed in compiled code again, in Python on copies, and describe what it raises.
+
+    ``call`` is the failing entry of ``plan.call_sites``. Only that step function runs again: the steps
+    before it in the same time step have already run, and running them twice would change its inputs.
+    """
     from bp_core.backend.compile import compile_source  # numba loads when something is compiled
 
-    replay = build_kernel(plan.objects, plan.inputs, catch_errors=False, check_finite=plan.check_finite)
+    failing, name = plan.call_sites[call]
+    alone = [replace(obj, schedule=[name] if obj is failing else []) for obj in plan.objects]
+    replay = build_kernel(alone, [], catch_errors=False, check_finite=False)
     try:
         kernel = compile_source(replay.source, KERNEL_NAME, replay.scope, jit=False)
         copies = {name: copy.deepcopy(values[name]) for name in replay.args}

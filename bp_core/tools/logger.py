@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-__all__ = ["show_code_str", "show_code_scope"]
+__all__ = ["show_code_str", "show_code_scope", "show_passes"]
 
 
 def show_code_str(func_code: str) -> None:
@@ -12,6 +12,21 @@ def show_code_str(func_code: str) -> None:
     lines = func_code.rstrip("\n").split("\n")
     width = len(str(len(lines)))
     print("\n".join(f"{i + 1:>{width}}  {line}" for i, line in enumerate(lines)))
+
+
+def show_passes(target: Any, obj: Any = None, step: str | None = None) -> None:
+    """Print the step functions of ``target`` (a Network or NeuGroup) after every pass of the code generator.
+
+    Parameters
+    ----------
+    target : Network or NeuGroup
+    obj : NeuGroup, SynConn or str, optional
+        For a network: only this object.
+    step : str, optional
+        Only the step functions of this name.
+    """
+    traced = target.passes(step=step) if obj is None else target.passes(obj, step=step)
+    print("\n\n".join(str(stages) for stages in traced))
 
 
 def show_code_scope(code_scope: dict[str, Any], ignores: Iterable[str] = ()) -> None:

@@ -22,7 +22,7 @@ from bp_core.codegen.passes.rewrite_access import REWRITE_ACCESS
 from bp_core.codegen.passes.skip_quiet_blocks import SKIP_QUIET_BLOCKS
 from bp_core.codegen.tree import Pass, StepTree, fill_origins
 
-__all__ = ["PIPELINE", "Stage", "run_pipeline"]
+__all__ = ["PIPELINE", "Stage", "StepStages", "run_pipeline"]
 
 PIPELINE: tuple[Pass, ...] = (
     INLINE_INTEGRATORS,
@@ -47,6 +47,39 @@ class Stage:
     name: str
     text: str
     rewrites: bool
+
+
+@dataclass(frozen=True)
+class StepStages:
+    """One step function through the pipeline: ``print`` it to read every stage.
+
+    Attributes
+    ----------
+    title : str
+        The step and the object it runs for.
+    stages : list of Stage
+        ``'source'`` first, then each pass that applied, then the generated function.
+    """
+
+    title: str
+    stages: list[Stage]
+
+    def stage(self, name: str) -> str:
+        """The text after the stage called ``name``."""
+        for stage in self.stages:
+            if stage.name == name:
+                return stage.text
+        raise KeyError(f"no stage {name!r}; the stages are {[s.name for s in self.stages]}")
+
+    def __str__(self) -> str:
+        parts = [f"=== {self.title} ==="]
+        previous = None
+        for stage in self.stages:
+            parts.append(f"--- {stage.name}{'' if stage.rewrites else ' (analysis)'} ---")
+            parts.append("(unchanged)" if stage.rewrites and stage.text == previous else stage.text)
+            if stage.rewrites:
+                previous = stage.text
+        return "\n".join(parts)
 
 
 def run_pipeline(tree: StepTree, trace: bool = False) -> list[Stage]:

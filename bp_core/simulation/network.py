@@ -7,7 +7,6 @@ only change values reuse the compiled kernel: ``compile_count`` shows it.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from bp_core.codegen.passes import StepStages
 from bp_core.codegen.step_translation import translate_step
 from bp_core.errors import BrainPyError, CodeError, ModelUseError, RunError, close_matches
 from bp_core.simulation import step_errors
+from bp_core.simulation.build_state import BuildState
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
 from bp_core.simulation.monitors import MonitorResults
@@ -70,6 +70,7 @@ class Network:
         self._objects: dict[str, Ensemble] = {}
         self._kernels: dict[str, Any] = {}
         self._plan: KernelPlan | None = None
+        self._build_state = BuildState()  # what the engine derives for the objects (see build_state)
         self._rng: np.random.Generator | None = None
         self._last_run: tuple | None = None
         self.t_start = 0.0
@@ -124,7 +125,8 @@ class Network:
         not part of it.
         """
         with self.exclusive():
-            return take_snapshot(self.objects, None if self._rng is None else self._rng.bit_generator.state)
+            random_state = None if self._rng is None else self._rng.bit_generator.state
+            return take_snapshot(self.objects, self._build_state, random_state)
 
     def restore(self, snapshot: NetworkSnapshot, parameters: bool = True) -> None:
         """Put a :meth:`snapshot` back: every object's state, and its parameters unless ``parameters=False``.
@@ -132,7 +134,7 @@ class Network:
         Raises ``ModelUseError``, changing nothing, if the snapshot is not of this network's objects.
         """
         with self.exclusive():
-            restore_snapshot(self.objects, snapshot, parameters=parameters)
+            restore_snapshot(self.objects, self._build_state, snapshot, parameters=parameters)
             if snapshot.random_state is not None:
                 if self._rng is None:
                     self._start_epoch(self.t_end)
@@ -200,7 +202,7 @@ class Network:
                                     f"{close_matches(str(obj), [o.name for o in self.objects])}")
             out = []
             for member in chosen:
-                plan = plan_object(member, self.dt, jit)
+                plan = plan_object(member, self.dt, jit, self._build_state)
                 for name, function in plan.steps.items():
                     if step is None or name == step:
                         traced = translate_step(step_inputs(plan, function, profile.is_safe()), trace=True)
@@ -426,13 +428,7 @@ class Network:
         members = self.objects
         if not members:
             raise ModelUseError("the network is empty; add NeuGroups and SynConns first.")
-        # generated code names auto-named objects by position, so identical networks share one kernel
-        for k, obj in enumerate(members):
-            code = obj.name if obj._named_by_user else f"{type(obj).__name__}{k}"
-            object.__setattr__(obj, "code_name", re.sub(r"\W", "_", code))
-        codes = [o.code_name for o in members]
-        if len(set(codes)) != len(codes):
-            raise ModelUseError(f"object names must stay distinct in generated code, got {codes}.")
+        self._build_state.name_objects(members)
         provided: set[str] = set()
         for obj in members:
             if isinstance(obj, SynConn):
@@ -450,7 +446,7 @@ class Network:
     def _build(self, specs: list[InputSpec]) -> tuple[KernelPlan, Any, dict[str, Any]]:
         self._check_objects()
         jit = profile.is_jit()
-        plans = [plan_object(obj, self.dt, jit) for obj in self.objects]
+        plans = [plan_object(obj, self.dt, jit, self._build_state) for obj in self.objects]
         by_obj = {id(obj): plan for obj, plan in zip(self.objects, plans)}
         input_plans, values = [], {}
         for k, spec in enumerate(specs):

@@ -12,6 +12,7 @@ from bp_core.codegen.step_inputs import StateAccess
 from bp_core.errors import ModelUseError, describe_value
 from bp_core.model.event_fields import EVENT_NAMES
 from bp_core.model.types import StateArray
+from bp_core.simulation.build_state import BuildState, DelayLine
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.neu_group import NeuSubGroup
 from bp_core.simulation.syn_conn import CONNECTIVITY_DATA, SynConn
@@ -44,9 +45,9 @@ def kernel_data(value: Any, jit: bool) -> Any:
     return value
 
 
-def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
-    """Return the kernel's description of ``obj``."""
-    code = obj.code_name
+def plan_object(obj: Ensemble, dt: float, jit: bool, build: BuildState) -> ObjectPlan:
+    """Return the kernel's description of ``obj``, a member of the network whose build state is ``build``."""
+    code = build.code_name(obj)
     st_var = f"{code}_ST"
     mode = obj.model.mode
     ndim = 1 + len(obj.ST.shape)
@@ -70,25 +71,26 @@ def plan_object(obj: Ensemble, dt: float, jit: bool) -> ObjectPlan:
                       per_element={n for n in obj.pars.keys() if obj.pars.is_per_element(n)},
                       parallel=bool(profile.get_numba_profile().get("parallel")) and obj.num >= PARALLEL_MIN_ELEMENTS,
                       loop_size="ST.shape[1]", float_type=obj.ST._data.dtype.type,
-                      monitors=[_plan_monitor(obj, key, dt, variables) for key in obj.monitors],
+                      monitors=[_plan_monitor(obj, code, key, dt, variables) for key in obj.monitors],
                       checked_state=st_var)
     if isinstance(obj, SynConn):
-        _plan_synapses(obj, plan, dt, jit)
+        _plan_synapses(obj, plan, dt, jit, build)
     return plan
 
 
-def _plan_monitor(obj: Ensemble, key: str, dt: float, variables: dict[str, Callable[[], Any]]) -> MonitorPlan:
+def _plan_monitor(obj: Ensemble, code: str, key: str, dt: float, variables: dict[str, Callable[[], Any]]
+                  ) -> MonitorPlan:
     """How the kernel records ``obj.ST[key]``: as events when the field holds events, else dense rows."""
     spec = obj.monitor_specs[key]
-    var = f"{obj.code_name}_mon_{key}"
+    var = f"{code}_mon_{key}"
     events = spec.whole and (key in obj.model.binary_fields or key in EVENT_NAMES)
     if spec.indices is not None:
         variables[f"{var}_sel"] = lambda: spec.indices
     return MonitorPlan(key, var, events=events, every=spec.every(dt, obj.name), selected=spec.indices is not None)
 
 
-def _plan_synapses(syn: SynConn, plan: ObjectPlan, dt: float, jit: bool) -> None:
-    code = syn.code_name
+def _plan_synapses(syn: SynConn, plan: ObjectPlan, dt: float, jit: bool, build: BuildState) -> None:
+    code = plan.code_name
     mode = syn.model.mode
     for role in ("pre", "post"):
         group = getattr(syn, f"{role}_group")
@@ -97,7 +99,7 @@ def _plan_synapses(syn: SynConn, plan: ObjectPlan, dt: float, jit: bool) -> None
             raise ModelUseError(f"SynConn {syn.name!r} has no {role} state; assign {syn.name}.{role} = ...")
         if group is not None:
             parent = group.parent if isinstance(group, NeuSubGroup) else group
-            var = f"{parent.code_name}_ST"
+            var = f"{build.code_name(parent)}_ST"
             plan.variables[var] = (lambda p=parent: p.ST._data)
         else:
             var = f"{code}_{role}_ST"
@@ -136,7 +138,7 @@ def _plan_synapses(syn: SynConn, plan: ObjectPlan, dt: float, jit: bool) -> None
                 for part, array in zip(("ptr", "idx"), prepared.compressed):
                     plan.arg_map[f"{name}_{part}"] = f"{var}_{part}"
                     plan.variables[f"{var}_{part}"] = (lambda a=array: a)
-    _plan_delay(syn, plan, dt)
+    _plan_delay(syn, plan, dt, build)
 
 
 class _PreparedData:
@@ -249,7 +251,7 @@ def _size(syn: SynConn, role: str) -> int:
     return int(np.prod(getattr(syn, role).shape))
 
 
-def _plan_delay(syn: SynConn, plan: ObjectPlan, dt: float) -> None:
+def _plan_delay(syn: SynConn, plan: ObjectPlan, dt: float, build: BuildState) -> None:
     delayed_fields: list[str] = []
     for step in syn.model.steps:
         if step.is_delayed:
@@ -258,18 +260,17 @@ def _plan_delay(syn: SynConn, plan: ObjectPlan, dt: float) -> None:
         return
     steps = int(round(syn.delay / dt))
     shape = (steps + 1, len(delayed_fields)) + syn.ST.shape
-    buffer = syn.__dict__.get("_delay_buffer")
-    if buffer is None or buffer.shape != shape or syn.__dict__.get("_delay_version") != syn.ST.version:
+    line = build.delay_line(syn)
+    if line is None or line.buffer.shape != shape:
         buffer = np.empty(shape, dtype=syn.ST._data.dtype)
         for row, name in enumerate(delayed_fields):
             buffer[:, row] = syn.ST[name]
-        object.__setattr__(syn, "_delay_buffer", buffer)
-        object.__setattr__(syn, "_delay_index", np.array([0, steps + 1], dtype=np.int64))
-        object.__setattr__(syn, "_delay_version", syn.ST.version)
-    code = syn.code_name
+        line = DelayLine(buffer, np.array([0, steps + 1], dtype=np.int64), syn.ST.version)
+        build.set_delay_line(syn, line)
+    code = plan.code_name
     plan.delay_steps = steps
     plan.delay_rows = {name: row for row, name in enumerate(delayed_fields)}
-    plan.variables[f"{code}_delay_buf"] = lambda: syn._delay_buffer
-    plan.variables[f"{code}_delay_idx"] = lambda: syn._delay_index
+    plan.variables[f"{code}_delay_buf"] = lambda: line.buffer
+    plan.variables[f"{code}_delay_idx"] = lambda: line.index
     plan.arg_map["_delay_buf"] = f"{code}_delay_buf"
     plan.arg_map["_delay_read"] = f"{code}_delay_read"

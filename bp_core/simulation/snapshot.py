@@ -8,6 +8,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from bp_core.errors import ModelUseError
+from bp_core.simulation.build_state import BuildState, DelayLine
 
 __all__ = ["NetworkSnapshot", "take_snapshot", "restore_snapshot"]
 
@@ -45,25 +46,24 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def _delay_of(obj: Any) -> tuple[np.ndarray, np.ndarray] | None:
+def _delay_of(obj: Any, build: BuildState) -> tuple[np.ndarray, np.ndarray] | None:
     # a buffer filled for an older state is refilled before the next run anyway: nothing to keep
-    buffer = obj.__dict__.get("_delay_buffer")
-    if buffer is None or obj.__dict__.get("_delay_version") != obj.ST.version:
-        return None
-    return _frozen(buffer), _frozen(obj.__dict__["_delay_index"])
+    line = build.delay_line(obj)
+    return None if line is None else (_frozen(line.buffer), _frozen(line.index))
 
 
-def take_snapshot(objects: Sequence[Any], random_state: dict | None = None) -> NetworkSnapshot:
+def take_snapshot(objects: Sequence[Any], build: BuildState, random_state: dict | None = None) -> NetworkSnapshot:
     """Copy the state, parameters and delayed values of ``objects``."""
     return NetworkSnapshot(
         names=tuple(obj.name for obj in objects),
         states=tuple(_frozen(obj.ST["_data"]) for obj in objects),
         parameters=tuple({k: _frozen(v) for k, v in obj.pars.updates.items()} for obj in objects),
-        delays=tuple(_delay_of(obj) for obj in objects),
+        delays=tuple(_delay_of(obj, build) for obj in objects),
         random_state=random_state)
 
 
-def restore_snapshot(objects: Sequence[Any], snapshot: NetworkSnapshot, parameters: bool = True) -> None:
+def restore_snapshot(objects: Sequence[Any], build: BuildState, snapshot: NetworkSnapshot,
+                     parameters: bool = True) -> None:
     """Put ``snapshot`` back into ``objects``; nothing changes unless every object fits."""
     if not isinstance(snapshot, NetworkSnapshot):
         raise ModelUseError(f"Network.restore needs a snapshot from Network.snapshot(), got {type(snapshot).__name__}.")
@@ -81,9 +81,7 @@ def restore_snapshot(objects: Sequence[Any], snapshot: NetworkSnapshot, paramete
         obj.ST.version += 1  # without a saved delay buffer, it refills from the restored state
         delay = snapshot.delays[k]
         if delay is not None:
-            object.__setattr__(obj, "_delay_buffer", delay[0].copy())
-            object.__setattr__(obj, "_delay_index", delay[1].copy())
-            object.__setattr__(obj, "_delay_version", obj.ST.version)
+            build.set_delay_line(obj, DelayLine(delay[0].copy(), delay[1].copy(), obj.ST.version))
         if parameters:
             obj.pars.updates = {key: np.array(v) if isinstance(v, np.ndarray) else v
                                 for key, v in snapshot.parameters[k].items()}

@@ -6,6 +6,8 @@ import pytest
 import bp_core as bp
 from bp_core.errors import ModelUseError
 
+from . import spec_models as m
+
 
 def gamma_like(num=30, seed=0):
     bp.profile.set(dt=0.05)
@@ -74,3 +76,14 @@ def test_chunks_with_inputs_for_the_whole_pass_give_the_single_run():
     assert np.array_equal(np.concatenate(parts), whole)
     with pytest.raises(ModelUseError, match="input_steps=1000"):
         net.advance(n_steps=1, inputs=(neu, 'ST.input', current), input_steps=1000)
+
+
+def test_the_engine_keeps_what_it_derives_off_the_users_objects():
+    net, neu, syn = m.gamma_network(num=5)
+    before = {id(o): set(vars(o)) for o in (neu, syn)}
+    net.run(3.0)
+    for obj in (neu, syn):
+        added = set(vars(obj)) - before[id(obj)]
+        assert added <= {"mon"}, added  # the run's results, and nothing of the build
+    line = net._build_state.delay_line(syn)
+    assert line is not None and line.buffer.shape[0] == int(round(0.5 / net.dt)) + 1

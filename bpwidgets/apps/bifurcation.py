@@ -7,18 +7,19 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from traitlets import Dict
 
 import bp_core as bp
+from bpwidgets.apps.explorer import Explorer
 from bpwidgets.export import ExportBar, table_csv
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.bifurcation import BifurcationFigure
 from bpwidgets.presets import find_control
-from bpwidgets.text import error_html
 
 __all__ = ["BifurcationExplorer"]
 
 
-class BifurcationExplorer:
+class BifurcationExplorer(Explorer):
     """Equilibrium branches with their folds and Hopf points, cycle branches (maximum and minimum, stable
     solid, unstable dashed) with their folds of cycles, period doublings and homoclinic ends.
 
@@ -42,9 +43,12 @@ class BifurcationExplorer:
         Continue the periodic orbits born at Hopf points (default True).
     """
 
+    selected = Dict(allow_none=True, default_value=None, help="The point picked last (see pick), or None.")
+
     def __init__(self, model: bp.NeuType, target_par: dict, dynamical_vars: dict, plot_var: str | None = None,
                  fixed_vars: dict | None = None, params: list[str] | None = None, par_resolution: float = 0.01,
                  cycles: bool = True):
+        super().__init__()
         if len(target_par) != 1:
             raise bp.errors.ModelUseError("BifurcationExplorer draws one parameter; give one target_par.")
         self.model = model
@@ -60,7 +64,6 @@ class BifurcationExplorer:
         self.branches: list = []
         self.cycles: list = []
         self.points: list = []
-        self.selected: dict[str, Any] | None = None
         self._links: list = []
         self.marker_panel = ParameterPanel({self.par: 0.5 * (lo + hi)}, ranges={self.par: self.par_range})
         self.marker_panel.on_change(lambda name, value: self.plot.move_marker(value))
@@ -68,8 +71,6 @@ class BifurcationExplorer:
         if self.panel is not None:
             self.panel.on_change(lambda name, value: self.redraw())
         self.plot = BifurcationFigure(self.par, self.var, self.par_range, dynamical_vars[self.var], on_click=self.pick)
-        self.error = widgets.HTML("")
-        self.info = widgets.HTML("")
         self.plot.move_marker(0.5 * (lo + hi))
         children = [self.marker_panel.widget] + ([self.panel.widget] if self.panel else [])
         self.export = ExportBar({
@@ -77,7 +78,7 @@ class BifurcationExplorer:
             "SVG": ("the diagram as an SVG file", lambda d: self.plot.figure.save_svg("bifurcation.svg")),
             "CSV": ("every branch point and special point as CSV",
                     lambda d: d.save("bifurcation.csv", self.export_csv(), "text/csv"))})
-        self.widget = widgets.VBox(children + [self.error, self.plot.figure, self.info, self.export.widget])
+        self.widget = widgets.VBox(children + [self.error_line, self.plot.figure, self.info_line, self.export.widget])
         self.redraw()
 
     def redraw(self) -> None:
@@ -91,11 +92,11 @@ class BifurcationExplorer:
             cycles = analyzer.cycle_branches() if self.with_cycles else []
             points = analyzer.special_points() if self.with_cycles else analyzer.bifurcation_points()
         except Exception as err:  # shown in the widget; the last good diagram stays
-            self.error.value = error_html(f"{type(err).__name__}: {str(err).splitlines()[0]}")
+            self.report(err)
             return
         self.analyzer = analyzer
         self.branches, self.cycles, self.points = branches, cycles, points
-        self.error.value = ""
+        self.error = ""
         self.plot.show(self.branches, self.cycles, list(self.dynamical_vars).index(self.var))
 
     def export_csv(self) -> bytes:
@@ -172,7 +173,7 @@ class BifurcationExplorer:
         stability = "a stable" if selected["stable"] else "an unstable"
         what = f"{stability} cycle of period {selected['period']:.4g}" if kind == "cycle" else \
             f"{stability} equilibrium"
-        self.info.value = f"{self.par} = {selected['par']:.6g}: {what}"
+        self.info = f"{self.par} = {selected['par']:.6g}: {what}"
         for link in self._links:
             link(selected)
         return selected
@@ -194,8 +195,7 @@ class BifurcationExplorer:
         def follow(selected: dict[str, Any]) -> None:
             owner, parameter = found
             if not owner.set(parameter, selected["par"]):  # outside that control's range, say
-                self.error.value = error_html(f"{type(explorer).__name__} refused {target} = {selected['par']:.6g}: "
-                                              f"{owner.message}")
+                self.error = f"{type(explorer).__name__} refused {target} = {selected['par']:.6g}: {owner.message}"
                 return
             if hasattr(explorer, "show_cycle"):
                 if selected["kind"] == "cycle":
@@ -205,7 +205,3 @@ class BifurcationExplorer:
 
         self._links.append(follow)
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)

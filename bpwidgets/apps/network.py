@@ -9,8 +9,10 @@ from typing import Any, Iterator
 
 import ipywidgets as widgets
 import numpy as np
+from traitlets import Dict, Unicode, dlink
 
 import bp_core as bp
+from bpwidgets.apps.explorer import Explorer
 from bpwidgets.controls import GuardedBoundedFloatText
 from bpwidgets.download import Downloader
 from bpwidgets.export import ExportBar, reproduction_code, run_npz, spikes_csv
@@ -20,7 +22,6 @@ from bpwidgets.plots.figures import line_figure, set_lines
 from bpwidgets.presets import PresetBar, find_control
 from bpwidgets.raster_canvas import RasterCanvas
 from bpwidgets.runner import Frame, LiveRunner
-from bpwidgets.text import error_html
 
 __all__ = ["NetworkExplorer", "DISPLAY_POINTS"]
 
@@ -35,7 +36,7 @@ and the kernel far more than the simulation (with twenty pages on two cores, the
 took seconds). The raster, cheap to append to, still takes every chunk, so the first change shows at once."""
 
 
-class NetworkExplorer:
+class NetworkExplorer(Explorer):
     """Explore a network: move a slider and watch the new run stream in.
 
     Parameters
@@ -75,11 +76,15 @@ class NetworkExplorer:
     one again from its snapshot, parameters included, so its raster returns exactly.
     """
 
+    status = Unicode("", help="The pass's status line: state, progress and speed.")
+    summary = Dict(help="Measures of the last completed pass (bp.measure.population_summary); empty before.")
+
     def __init__(self, net: bp.Network, inputs: Any = (), duration: float = 500.0, params: dict | None = None,
                  group: bp.NeuGroup | None = None, traces=(0,), chunk: float = 20.0, ranges: dict | None = None,
                  labels: dict | None = None, units: dict | None = None, presets: dict | None = None,
                  setup: str | None = None, names: dict | None = None, seed: int | None = None,
                  autostart: bool = True):
+        super().__init__()
         self.net = net
         self.setup = setup
         self.names = dict(names or {})
@@ -237,9 +242,11 @@ class NetworkExplorer:
         v_unit = getattr(self.group.model, "units", {}).get("V")
         self.trace_figure, self.trace_lines = line_figure("time (ms)", f"V ({v_unit})" if v_unit else "V",
                                                           "membrane traces", n_lines=max(1, len(self.traces)))
-        self.summary = widgets.HTML("")
-        self.error = widgets.HTML("")
-        self.status = widgets.HTML("")
+        self.summary_line = widgets.HTML("")
+        self.status_line = widgets.HTML("")
+        dlink((self, "summary"), (self.summary_line, "value"), _summary_html)
+        dlink((self, "status"), (self.status_line, "value"), html.escape)
+        dlink((self.runner, "error"), (self, "error"))
         self._status_shown = float("-inf")
         buttons = []
         for label, action in (("Run", self.runner.restart), ("Pause", self.runner.pause),
@@ -253,12 +260,10 @@ class NetworkExplorer:
                                                   layout=widgets.Layout(width="160px"))
         self.duration_box = GuardedBoundedFloatText(value=duration, min=self.net.dt, max=60_000.0,
                                                     description="duration", layout=widgets.Layout(width="200px"))
-        self.duration_box.observe(lambda change: change["new"] and setattr(self.error, "value",
-                                                                          error_html(change["new"])), names="refused")
+        self.duration_box.observe(lambda change: change["new"] and self.report(change["new"]), names="refused")
         self.duration_box.observe(self._duration_changed, names="value")
         self.runner.observe(lambda change: self._show_status(), names="status")
         self.runner.observe(lambda change: self._show_progress(), names="progress")
-        self.runner.observe(lambda change: setattr(self.error, "value", error_html(change["new"])), names="error")
         controls = widgets.HBox(buttons, layout=widgets.Layout(border="1px solid #ccc", padding="2px",
                                                                  flex_flow="row wrap"))
         self.back_button = widgets.Button(description="◀ back", tooltip="run the previous parameters again",
@@ -278,12 +283,12 @@ class NetworkExplorer:
             "code": ("a bp_core script that reproduces this run exactly", self._save_code)})
         self.code_box = widgets.Textarea(layout=widgets.Layout(width="540px", height="160px", display="none"))
         # Controls in a side panel, figures beside them: the raster sits above the fold on a 1366 x 768 screen.
-        side = [controls, widgets.HBox([self.duration_box, self.progress_bar]), self.status,
+        side = [controls, widgets.HBox([self.duration_box, self.progress_bar]), self.status_line,
                 widgets.HBox([self.back_button, self.forward_button, self.history_label]), self.export.widget,
                 self.code_box]
         side += [self.presets.widget] if self.presets else []
         side += [panel.widget for panel in self.panels]
-        side += [self.error, self.summary]
+        side += [self.error_line, self.summary_line]
         figures = [widgets.HTML("<b>spike raster</b>"), self.raster, self.rate_figure]
         if self.traces:
             figures.append(self.trace_figure)
@@ -295,7 +300,7 @@ class NetworkExplorer:
         # A page that connects after the kernel drew (Voila renders the notebook, then the page connects) has
         # the state of the moment of rendering and misses the changes made meanwhile, such as the end of the
         # first pass: the view asked for the raster again, so it gets the rest too.
-        for widget in (self.status, self.progress_bar, self.summary, self.error, self.history_label,
+        for widget in (self.status_line, self.progress_bar, self.summary_line, self.error_line, self.history_label,
                        self.back_button, self.forward_button, self.rate_lines, self.trace_lines):
             widget.send_state()
 
@@ -305,7 +310,7 @@ class NetworkExplorer:
             if not np.isfinite(value) or not self.net.dt <= value <= 60_000.0:
                 raise ValueError
         except (TypeError, ValueError):
-            self.error.value = error_html(f"duration must be between {self.net.dt} and 60000 ms.")
+            self.error = f"duration must be between {self.net.dt} and 60000 ms."
             self.duration_box.value = self.runner.duration
             return
         self.runner.duration = value
@@ -315,7 +320,7 @@ class NetworkExplorer:
     def _show_status(self) -> None:
         speed = self.runner.speed
         rate = f" · {speed:,.0f} ms/s ({speed / 1000:.2g}x real time)" if speed > 0 else ""
-        self.status.value = html.escape(f"{self.runner.status} {100 * self.runner.progress:.0f}%{rate}")
+        self.status = f"{self.runner.status} {100 * self.runner.progress:.0f}%{rate}"
         self.progress_bar.value = self.runner.progress
         self.progress_bar.bar_style = {"done": "success", "error": "danger", "stopped": "warning"}.get(
             self.runner.status, "")
@@ -325,10 +330,6 @@ class NetworkExplorer:
         if time.monotonic() - self._status_shown >= REDRAW_INTERVAL:
             self._show_status()
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     # -- frames --------------------------------------------------------------------------------
 
@@ -353,7 +354,7 @@ class NetworkExplorer:
             self._start_snapshot = frame.snapshot
             self._clear_pass()
             self.raster.clear()
-            self.summary.value = ""
+            self.summary = {}
         elif frame.kind == "chunk":
             mon = frame.monitors[self.group.name]
             events = mon.spike_events
@@ -406,11 +407,15 @@ class NetworkExplorer:
     def _draw_summary(self) -> None:
         if not self._events:
             return
-        self.last_summary = bp.measure.population_summary(self._pass_events(), self.net.dt)
-        summary = self.last_summary
-        self.summary.value = (f"mean rate <b>{summary['mean_rate']:.1f} Hz</b> &middot; coherence (2 ms bins) "
-                              f"<b>{summary['coherence']:.3f}</b> &middot; CV of ISIs <b>{summary['cv_isi']:.2f}"
-                              f"</b> &middot; {summary['spikes']} spikes")
+        self.summary = bp.measure.population_summary(self._pass_events(), self.net.dt)
+
+
+def _summary_html(summary: dict) -> str:
+    if not summary:
+        return ""
+    return (f"mean rate <b>{summary['mean_rate']:.1f} Hz</b> &middot; coherence (2 ms bins) "
+            f"<b>{summary['coherence']:.3f}</b> &middot; CV of ISIs <b>{summary['cv_isi']:.2f}"
+            f"</b> &middot; {summary['spikes']} spikes")
 
 
 def _ranges_for(obj: Any, names: Any, ranges: dict | None) -> dict:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
 
 import bp_core as bp
+from bpwidgets.apps.explorer import Explorer
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.phase import PhasePlaneFigure
-from bpwidgets.text import error_html
 
 __all__ = ["PhasePlaneExplorer"]
 
 
-class PhasePlaneExplorer:
+class PhasePlaneExplorer(Explorer):
     """Nullclines, vector field, fixed points and trajectories of a two-variable model, redrawn as sliders move.
 
     Parameters
@@ -35,6 +33,7 @@ class PhasePlaneExplorer:
 
     def __init__(self, model: bp.NeuType, target_vars: dict, fixed_vars: dict | None = None,
                  params: list[str] | None = None, ranges: dict | None = None, duration: float = 100.0):
+        super().__init__()
         self.model = model
         self.target_vars = {k: tuple(map(float, v)) for k, v in target_vars.items()}
         if len(self.target_vars) != 2:
@@ -46,13 +45,11 @@ class PhasePlaneExplorer:
         self.duration = float(duration)
         self.names = list(self.target_vars)
         self.plot = PhasePlaneFigure(self.names, self.target_vars, on_click=self._clicked)
-        self.error = widgets.HTML("")
-        self.info = widgets.HTML("")
         self._starts: list[dict] = []
         self.panel.on_change(lambda name, value: self.redraw())
         clear = widgets.Button(description="Clear trajectories")
         clear.on_click(lambda _: self.clear_trajectories())
-        self.controls = widgets.VBox([self.panel.widget, widgets.HBox([clear, self.info]), self.error])
+        self.controls = widgets.VBox([self.panel.widget, widgets.HBox([clear, self.info_line]), self.error_line])
         """The sliders, the clear button and the message lines, for a dashboard that lays them out itself."""
         self.widget = widgets.VBox([self.controls, self.plot.figure, self.plot.click_through])
         self.redraw()
@@ -71,15 +68,15 @@ class PhasePlaneExplorer:
             nullclines = analyzer.nullclines()
             grid = analyzer.vector_field()
         except Exception as err:  # shown in the widget, the last good picture stays
-            self.error.value = error_html(f"{type(err).__name__}: {str(err).splitlines()[0]}")
+            self.report(err)
             return
-        self.error.value = ""
+        self.error = ""
         self._analyzer = analyzer
         self.plot.show_cycle(None, None)  # a cycle drawn for other parameter values no longer belongs here
         self.plot.show_nullclines(nullclines)
         self.plot.show_field(grid)
         self.plot.show_fixed_points(self.fixed_points)
-        self.info.value = html.escape("; ".join(f"{p.stability} at ({p.position[self.names[0]]:.3f}, "
+        self.info = ("; ".join(f"{p.stability} at ({p.position[self.names[0]]:.3f}, "
                                                 f"{p.position[self.names[1]]:.3f})" for p in self.fixed_points))
         starts, self._starts = self._starts, []
         self.plot.clear_trajectories()
@@ -104,7 +101,7 @@ class PhasePlaneExplorer:
                     raise bp.errors.ModelUseError(f"start {name}={value!r} lies outside [{lo}, {hi}].")
             trajectory = self._analyzer.trajectory(initial, self.duration)
         except Exception as err:
-            self.error.value = error_html(f"{type(err).__name__}: {str(err).splitlines()[0]}")
+            self.report(err)
             return
         self._starts.append(dict(initial))
         self.plot.add_trajectory(trajectory.values[self.names[0]], trajectory.values[self.names[1]])
@@ -122,8 +119,4 @@ class PhasePlaneExplorer:
         """Remove the drawn periodic orbit."""
         self.plot.show_cycle(None, None)
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 

@@ -15,9 +15,9 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 import bp_core as bp
+from bpwidgets.apps.explorer import Explorer
 from bpwidgets.presets import find_control
 from bpwidgets.runner import kernel_loop
-from bpwidgets.text import error_html
 
 __all__ = ["SweepExplorer"]
 
@@ -25,7 +25,7 @@ CELL_PX = 34
 """Width and height of one heatmap cell."""
 
 
-class SweepExplorer:
+class SweepExplorer(Explorer):
     """Run ``run_point(**fixed, row=..., column=...)`` over a grid and show one measure as a heatmap.
 
     Each cell takes its colour when its point finishes; hovering a cell shows every measure, and clicking it
@@ -54,6 +54,7 @@ class SweepExplorer:
 
     def __init__(self, run_point: Callable[..., dict], grid: dict[str, Sequence[float]], measures: dict[str, str],
                  explorer: Any = None, fixed: dict | None = None, n_workers: int = 2, client: Any = None):
+        super().__init__()
         if not isinstance(grid, dict) or len(grid) != 2:
             raise bp.errors.ModelUseError(f"SweepExplorer needs a grid of exactly two parameters (rows, columns), "
                                           f"got {list(grid) if isinstance(grid, dict) else grid!r}.")
@@ -97,7 +98,7 @@ class SweepExplorer:
     def run(self) -> None:
         """Start the sweep on worker processes (cells fill in as their points finish)."""
         if self._thread is not None and self._thread.is_alive():
-            self.message.value = error_html("a sweep is running; wait for it to finish.")
+            self.error = "a sweep is running; wait for it to finish."
             return
         for values in self.values.values():
             values[...] = np.nan
@@ -146,7 +147,7 @@ class SweepExplorer:
         self._redraw()
 
     def _failed(self, message: str) -> None:
-        self.message.value = error_html(f"the sweep stopped: {message}")
+        self.error = f"the sweep stopped: {message}"
 
     # -- replay -----------------------------------------------------------------------------------
 
@@ -157,7 +158,7 @@ class SweepExplorer:
         if self.explorer is None:
             return
         refused = self.explorer.set_controls({self.row_name: self.rows[row], self.column_name: self.columns[column]})
-        self.message.value = error_html("; ".join(refused)) if refused else ""
+        self.error = "; ".join(refused)
         for callback in self.on_select:
             callback(row, column)
 
@@ -171,8 +172,6 @@ class SweepExplorer:
                                          tooltip=f"{self.total} runs on {self.n_workers} worker processes")
         self.run_button.on_click(lambda _: self.run())
         self.progress = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, layout=widgets.Layout(width="160px"))
-        self.status = widgets.HTML("")
-        self.message = widgets.HTML("")
         self.legend = widgets.HTML("")
         self.cells = []
         for row in range(len(self.rows)):
@@ -203,8 +202,8 @@ class SweepExplorer:
             widgets.HBox([widgets.HTML("", layout=widgets.Layout(width=f"{name_px + value_px}px", margin="0")),
                           widgets.HTML(f"<b>{html.escape(self.column_name)}</b>")])])
         self.widget = widgets.VBox([
-            widgets.HBox([self.run_button, self.measure, self.progress, self.status]),
-            heatmap, self.legend, self.message])
+            widgets.HBox([self.run_button, self.measure, self.progress, self.info_line]),
+            heatmap, self.legend, self.error_line])
         self._redraw()
 
     def _redraw(self) -> None:
@@ -231,13 +230,9 @@ class SweepExplorer:
             cell.description = "●" if self.selected == (row, column) else ""
         self.progress.value = self.done / self.total
         elapsed = time.monotonic() - getattr(self, "_started", time.monotonic())
-        self.status.value = f"{self.done} of {self.total} points" + (f" · {elapsed:.1f} s" if self.done else "")
+        self.info = f"{self.done} of {self.total} points" + (f" · {elapsed:.1f} s" if self.done else "")
         gradient = ", ".join(to_hex(colormap(x)) for x in np.linspace(0, 1, 6))
         self.legend.value = (f"<div style='display:flex;align-items:center;gap:6px'>{low:.3g}<div style='width:200px;"
                              f"height:10px;background:linear-gradient(to right, {gradient})'></div>{high:.3g} "
                              f"{html.escape(self.measures[key])}</div>")
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)

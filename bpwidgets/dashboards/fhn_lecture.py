@@ -29,7 +29,7 @@ def app() -> widgets.Widget:
     # controls in a side panel, the plane and the diagram beside it: both figures on a 1366 x 768 screen
     plane.plot.figure.layout.width, plane.plot.figure.layout.height = "430px", "440px"
     diagram.plot.figure.layout.width, diagram.plot.figure.layout.height = "430px", "440px"
-    side = widgets.VBox([plane.controls, diagram.info, diagram.error, diagram.export.widget],
+    side = widgets.VBox([plane.controls, diagram.info_line, diagram.error_line, diagram.export.widget],
                         layout=widgets.Layout(width="450px", min_width="450px"))
     return widgets.VBox([title("FitzHugh-Nagumo", "Move Iext past the Hopf point (H) and the fixed point loses "
                                                   "stability; the cycles (green: max and min of v, dashed where "

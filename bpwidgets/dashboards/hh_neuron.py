@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
 
 import bp_core as bp
+from bpwidgets.apps.explorer import Explorer
 from bpwidgets.dashboards.common import title
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.figures import line_figure, set_lines
@@ -61,10 +60,11 @@ def rheobase(currents: np.ndarray, rates: np.ndarray) -> float:
     return float(currents[firing[0]]) if firing.size else float("nan")
 
 
-class HHDashboard:
+class HHDashboard(Explorer):
     """Protocol and amplitude controls, V and gate traces, and the F-I curve with the current amplitude marked."""
 
     def __init__(self):
+        super().__init__()
         self.settings = {"amplitude": 10.0}
         self.panel = ParameterPanel(self.settings, ranges={"amplitude": (0.0, 40.0)},
                                     units={"amplitude": "uA/cm2"},
@@ -79,7 +79,6 @@ class HHDashboard:
                                                     n_lines=3)
         self.fi_lines.colors = ["#1f77b4", "#ff7f0e", "#7f7f7f"]
         self.fi_lines.line_style = "solid"
-        self.info = widgets.HTML()
         self.currents = np.linspace(0., 40., 81)
         self.rates = fi_curve(self.currents)
         self.rheobase = rheobase(self.currents, self.rates)
@@ -87,7 +86,7 @@ class HHDashboard:
         self.protocol.observe(lambda change: self.redraw(), names="value")
         self.presets = PresetBar(PRESETS, [self.panel], extra={"protocol": self._set_protocol})
         self.widget = widgets.VBox([title("Hodgkin-Huxley neuron", "Choose an input protocol and its amplitude."),
-                                    self.presets.widget, self.protocol, self.panel.widget, self.info,
+                                    self.presets.widget, self.protocol, self.panel.widget, self.info_line,
                                     widgets.HBox([widgets.VBox([self.v_figure, self.gate_figure]), self.fi_figure])])
         self.redraw()
 
@@ -110,8 +109,8 @@ class HHDashboard:
                   np.stack([self.rates, top, top]))
         # counted at 0 mV: under strong drive the peaks stay below the model's own 20 mV spike threshold
         spikes = int(bp.measure.spikes_from_voltage(group.mon.V).sum())
-        self.info.value = html.escape(f"{spikes} spikes; steady rate at this constant amplitude "
-                                      f"{marker_rate:.0f} Hz; rheobase (grey, from rest) {self.rheobase:.1f} uA/cm2")
+        self.info = (f"{spikes} spikes; steady rate at this constant amplitude {marker_rate:.0f} Hz; rheobase "
+                     f"(grey, from rest) {self.rheobase:.1f} uA/cm2")
 
 
 def app() -> widgets.Widget:

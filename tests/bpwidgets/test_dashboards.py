@@ -38,7 +38,7 @@ def test_hh_dashboard_redraws_for_each_protocol():
     dashboard.protocol.value = "ramp"
     assert not np.array_equal(np.array(dashboard.v_lines.y), first)
     dashboard.panel.amplitude = 0.0
-    assert "0 spikes" in dashboard.info.value
+    assert "0 spikes" in dashboard.info
 
 
 @pytest.mark.parametrize("amplitude", [10.0, 28.4, 40.0])
@@ -50,7 +50,7 @@ def test_hh_summary_counts_every_spike_of_the_trace(amplitude):
     V = np.asarray(dashboard.v_lines.y)
     peaks, _ = find_peaks(V, prominence=20.0)  # the action potentials a reader sees in the trace
     assert len(peaks) > 5
-    assert f"{len(peaks)} spikes" in dashboard.info.value
+    assert f"{len(peaks)} spikes" in dashboard.info
 
 
 def test_presets_set_their_parameters_and_report_what_they_cannot():

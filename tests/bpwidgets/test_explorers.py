@@ -22,35 +22,35 @@ def test_network_explorer_streams_and_reruns_without_recompiling(gamma):
     first_rate = np.array(explorer.rate_lines.y).copy()
     first_spikes = explorer.raster.spike_count
     compiled = explorer.compile_count
-    assert first_spikes > 0 and explorer.last_summary["spikes"] == first_spikes
+    assert first_spikes > 0 and explorer.summary["spikes"] == first_spikes
     assert np.array(explorer.trace_lines.y).shape == (2, 1500)
     explorer.panels[0].g_max = explorer.panels[0].g_max * 1.8
     explorer.runner.wait()
     assert not np.array_equal(np.array(explorer.rate_lines.y), first_rate)
     assert explorer.compile_count == compiled
-    assert 0.0 <= explorer.last_summary["coherence"] <= 1.0
+    assert 0.0 <= explorer.summary["coherence"] <= 1.0
     explorer.reset()
     explorer.runner.wait()
     np.testing.assert_array_equal(np.array(explorer.rate_lines.y), first_rate)
     # the progress bar is full, and the status says how fast the simulation ran
     assert explorer.progress_bar.value == 1.0 and explorer.progress_bar.bar_style == "success"
-    assert explorer.runner.speed > 0 and "x real time" in explorer.status.value and "done 100%" in explorer.status.value
+    assert explorer.runner.speed > 0 and "x real time" in explorer.status and "done 100%" in explorer.status
 
 
 def test_network_explorer_input_slider_and_duration(gamma):
     net, neu, _ = gamma
     explorer = NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=30., params={}, chunk=10.)
     explorer.runner.wait()
-    quiet = explorer.last_summary["spikes"]
+    quiet = explorer.summary["spikes"]
     input_panel = explorer.panels[-1]
     input_panel.input0 = 2.4
     explorer.runner.wait()
-    assert explorer.last_summary["spikes"] > quiet
+    assert explorer.summary["spikes"] > quiet
     explorer.duration_box.value = 40.0
     explorer.runner.wait()
     assert explorer.raster.t_end == 40.0 and explorer.runner.duration == 40.0
     explorer.duration_box.set_state({"value": float("nan")})
-    assert explorer.runner.duration == 40.0 and "duration must be" in explorer.error.value
+    assert explorer.runner.duration == 40.0 and "duration must be" in explorer.error
 
 
 def _broken(ST, _t, table):
@@ -63,7 +63,7 @@ def test_network_explorer_shows_model_errors():
     group = bp.NeuGroup(model, 2, monitors=['spike'], satisfies={'table': np.zeros(3)})
     explorer = NetworkExplorer(bp.Network(group), duration=5., params={})
     explorer.runner.wait()
-    assert "RunError" in explorer.error.value and "Traceback" not in explorer.error.value
+    assert "RunError" in explorer.error and "Traceback" not in explorer.error
 
 
 def get_fhn():
@@ -85,7 +85,7 @@ def test_phase_plane_explorer_redraws_and_launches_trajectories():
     assert not np.array_equal(np.array(explorer.plot.nullclines[0].y), before)
     assert np.atleast_2d(explorer.plot.trajectories.x).shape[0] == 1  # relaunched with the new field
     explorer.launch({'v': 99.0, 'w': 0.0})
-    assert "outside" in explorer.error.value
+    assert "outside" in explorer.error
     explorer.plot.launcher.x = [-2.8, 1.0]
     explorer.plot.launcher.y = [-1.8, 3.04]  # a click on the frame's top edge, a hair above the range
     assert np.atleast_2d(explorer.plot.trajectories.x).shape[0] == 2
@@ -136,7 +136,7 @@ def test_a_picked_current_drives_a_linked_network_explorer():
     diagram.link(network, name="input0")
     selected = diagram.pick(0.7, 1.9)
     assert network.input_values["input0"] == pytest.approx(selected["par"]) and selected["kind"] == "cycle"
-    assert diagram.error.value == ""
+    assert diagram.error == ""
     network.runner.close()
 
 
@@ -178,11 +178,11 @@ def test_a_view_that_opens_late_gets_the_status_and_lines_again(gamma):
     explorer = NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=20., params={syn: ['g_max']})
     explorer.runner.wait()
     resent = []
-    for widget in (explorer.status, explorer.rate_lines):
+    for widget in (explorer.status_line, explorer.rate_lines):
         widget.send_state = lambda key=None, w=widget: resent.append(w)
     explorer.raster._handle_message(None, {"type": "request_all"})  # what a view sends when it opens
-    assert explorer.status in resent and explorer.rate_lines in resent
-    assert "done 100%" in explorer.status.value
+    assert explorer.status_line in resent and explorer.rate_lines in resent
+    assert "done 100%" in explorer.status and "done 100%" in explorer.status_line.value
 
 
 def test_the_bifurcation_csv_holds_every_branch_point_and_the_hopf_point():
@@ -203,3 +203,22 @@ def test_the_bifurcation_csv_holds_every_branch_point_and_the_hopf_point():
     explorer.export.downloader.send = lambda content, buffers=None: sent.append((content, buffers))
     explorer.export.buttons["CSV"].click()
     assert sent[-1][0]["name"] == "bifurcation.csv" and sent[-1][1][0] == explorer.export_csv()
+
+
+def test_explorer_state_lives_in_traits_and_the_view_follows_it(gamma):
+    net, neu, syn = gamma
+    explorer = NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=20., params={syn: ['g_max']})
+    explorer.runner.wait()
+    seen = []
+    explorer.observe(lambda change: seen.append(change["name"]), names=["error", "summary"])
+    explorer.report(ValueError("first line\nsecond line"))
+    assert explorer.error == "ValueError: first line" and "first line" in explorer.error_line.value
+    assert "second line" not in explorer.error_line.value
+    explorer.error = "<b>not markup</b>"
+    assert "&lt;b&gt;" in explorer.error_line.value  # text from anywhere is escaped on its way to the page
+    explorer.error = ""
+    assert explorer.error_line.value == ""
+    assert explorer.summary["spikes"] >= 0 and f"{explorer.summary['spikes']} spikes" in explorer.summary_line.value
+    explorer.runner.restart()
+    explorer.runner.wait()
+    assert seen.count("error") == 3 and "summary" in seen

@@ -146,6 +146,6 @@ def test_replaying_a_foreign_snapshot_is_an_error_in_the_widget_not_a_crash(gamm
         explorer.runner.replay({"V": 1.0})
     explorer.runner.replay(other.snapshot())
     explorer.runner.wait()
-    assert explorer.runner.status == "error" and "restore" in explorer.error.value
+    assert explorer.runner.status == "error" and "restore" in explorer.error
     explorer.back_button.click()  # the history is intact: nothing recorded from the failed pass
     assert len(explorer.history.moments) == 1

@@ -20,12 +20,12 @@ def test_the_gamma_sweep_fills_every_cell_and_a_click_replays_the_measured_run()
     # stronger drive, more spikes (the columns are the input current)
     assert np.all(np.diff(rates, axis=1) > 0)
     assert all(cell.style.button_color not in ("", "transparent") for cell in sweep.cells)
-    assert "mean rate" in sweep.cells[4].tooltip and "9 of 9 points" in sweep.status.value
+    assert "mean rate" in sweep.cells[4].tooltip and "9 of 9 points" in sweep.info
     lab.widget.selected_index = 1
     sweep.select(2, 1)
     lab.runner.wait()
     assert lab.widget.selected_index == 0
-    shown = lab.explorer.last_summary
+    shown = lab.explorer.summary
     for key in ("mean_rate", "coherence", "cv_isi"):
         assert shown[key] == sweep.values[key][2, 1] or (np.isnan(shown[key]) and np.isnan(sweep.values[key][2, 1]))
     assert lab.explorer.panels[0].g_max == sweep.rows[2]

@@ -9,7 +9,10 @@ from bp_core.model.event_fields import binary_fields
 from bp_core.model.step_function import SCALAR_INDEX_NAMES, SYSTEM_NAMES, StepFunction
 from bp_core.model.types import NeuState, ObjState, SynState, TypeChecker
 
-__all__ = ["ObjType", "NeuType", "SynType", "MODES"]
+__all__ = ["ObjType", "NeuType", "SynType", "MODES", "CONNECTIVITY_DATA"]
+
+CONNECTIVITY_DATA = ("pre2syn", "post2syn", "pre2post", "post2pre", "conn_mat", "pre_ids", "post_ids", "weights")
+"""Data a synapse step may take by name; computed from the connectivity unless assigned."""
 
 MODES = ("scalar", "vector", "matrix")
 

@@ -108,6 +108,9 @@ class Ensemble:
         for key, value in (satisfies or {}).items():
             setattr(self, key, value)
 
+    def check_in_network(self, members: list[Ensemble]) -> None:
+        """Check what this object needs from the other ``members`` of a network it runs in (nothing here)."""
+
     @property
     def requires(self) -> dict:
         """The model's declared requirements (name -> type)."""

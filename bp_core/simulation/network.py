@@ -34,12 +34,10 @@ from bp_core.simulation.build_state import BuildState
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
 from bp_core.simulation.monitors import MonitorResults
-from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
 from bp_core.simulation.planning import plan_object
 from bp_core.simulation.recording import Recording, values_needed
 from bp_core.simulation.report import Progress
 from bp_core.simulation.snapshot import NetworkSnapshot, restore_snapshot, take_snapshot
-from bp_core.simulation.syn_conn import SynConn
 from bp_core.tools.dicts import DictPlus
 
 __all__ = ["Network", "MAX_STEPS"]
@@ -145,7 +143,7 @@ class Network:
     def add(self, *args: Ensemble, **kwargs: Ensemble) -> None:
         """Add objects; keyword arguments give them names reachable as ``net.<name>``."""
         for name, obj in [(None, a) for a in args] + list(kwargs.items()):
-            if not isinstance(obj, (NeuGroup, SynConn)):
+            if not isinstance(obj, Ensemble):
                 raise ModelUseError(f"a Network holds NeuGroups and SynConns, got {obj!r}.")
             if name is not None:
                 object.__setattr__(obj, "name", name)
@@ -431,14 +429,7 @@ class Network:
         self._build_state.name_objects(members)
         provided: set[str] = set()
         for obj in members:
-            if isinstance(obj, SynConn):
-                for role in ("pre", "post"):
-                    group = getattr(obj, f"{role}_group")
-                    parent = group.parent if isinstance(group, NeuSubGroup) else group
-                    if parent is not None and not any(parent is m for m in members):
-                        raise ModelUseError(f"the {role}-synaptic group {parent.name!r} of SynConn {obj.name!r} "
-                                            f"is not in the network; add it too.")
-                obj.check_neuron_states()
+            obj.check_in_network(members)
             missing = obj.missing_data(provided)
             if missing:
                 raise ModelUseError(obj.missing_message(missing[0]))

@@ -1,4 +1,4 @@
-"""NeuGroup: a concrete group of neurons, and NeuSubGroup: a slice of one."""
+"""NeuGroup: a concrete group of neurons of one NeuType (a slice of it is a NeuSubGroup)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import numpy as np
 from bp_core.errors import ModelUseError
 from bp_core.model.obj_type import NeuType
 from bp_core.simulation.ensemble import Ensemble
+from bp_core.simulation.network import Network
+from bp_core.simulation.sub_group import NeuSubGroup
 
-__all__ = ["NeuGroup", "NeuSubGroup"]
+__all__ = ["NeuGroup"]
 
 
 def _geometry(geometry: Any) -> tuple[int, ...]:
@@ -54,7 +56,7 @@ class NeuGroup(Ensemble):
         """Neuron indices laid out in the group's geometry."""
         return np.arange(self.num).reshape(self.geometry)
 
-    def __getitem__(self, item: Any) -> "NeuSubGroup":
+    def __getitem__(self, item: Any) -> NeuSubGroup:
         try:
             selected = self.indices[item]
         except IndexError as err:
@@ -91,57 +93,9 @@ class NeuGroup(Ensemble):
         """This group's step functions after each pass of the code generator (see ``Network.passes``)."""
         return self._network().passes(step=step)
 
-    def _network(self):
+    def _network(self) -> Network:
         """The network that runs this group alone, with the profile's current settings."""
-        from bp_core.simulation.network import Network
-
         if "_lone_network" not in self.__dict__:
             object.__setattr__(self, "_lone_network", Network(self))
         self._lone_network.refresh_profile()
         return self._lone_network
-
-
-class NeuSubGroup:
-    """A selection of neurons of a NeuGroup, usable as the pre or post group of a SynConn.
-
-    Attributes
-    ----------
-    parent : NeuGroup
-    indices : np.ndarray
-        Indices into the parent, in the selection's shape.
-    """
-
-    def __init__(self, parent: NeuGroup, indices: np.ndarray):
-        self.parent = parent
-        self.indices = indices
-        self.geometry = indices.shape
-
-    @property
-    def num(self) -> int:
-        """Number of selected neurons."""
-        return int(self.indices.size)
-
-    @property
-    def ST(self):
-        """The parent's state (the selection reads and writes its own columns of it)."""
-        return self.parent.ST
-
-    @property
-    def model(self) -> NeuType:
-        """The parent's model."""
-        return self.parent.model
-
-    @property
-    def name(self) -> str:
-        """A name derived from the parent's."""
-        return f"{self.parent.name}[sub]"
-
-    def contiguous_range(self) -> tuple[int, int] | None:
-        """(lo, hi) when the selection is ``parent[lo:hi]`` in order, else None."""
-        flat = self.indices.ravel()
-        if flat.size and np.array_equal(flat, np.arange(flat[0], flat[0] + flat.size)):
-            return int(flat[0]), int(flat[0] + flat.size)
-        return None
-
-    def __repr__(self) -> str:
-        return f"<NeuSubGroup of {self.parent.name!r}, {self.num} neurons>"

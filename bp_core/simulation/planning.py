@@ -11,11 +11,11 @@ from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
 from bp_core.codegen.step_inputs import StateAccess
 from bp_core.errors import ModelUseError, describe_value
 from bp_core.model.event_fields import EVENT_NAMES
+from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.model.types import StateArray
 from bp_core.simulation.build_state import BuildState, DelayLine
 from bp_core.simulation.ensemble import Ensemble
-from bp_core.simulation.neu_group import NeuSubGroup
-from bp_core.simulation.syn_conn import CONNECTIVITY_DATA, SynConn
+from bp_core.simulation.sub_group import NeuSubGroup
 
 __all__ = ["plan_object", "kernel_data", "PARALLEL_MIN_ELEMENTS"]
 
@@ -73,7 +73,7 @@ def plan_object(obj: Ensemble, dt: float, jit: bool, build: BuildState) -> Objec
                       loop_size="ST.shape[1]", float_type=obj.ST._data.dtype.type,
                       monitors=[_plan_monitor(obj, code, key, dt, variables) for key in obj.monitors],
                       checked_state=st_var)
-    if isinstance(obj, SynConn):
+    if isinstance(obj.model, SynType):
         _plan_synapses(obj, plan, dt, jit, build)
     return plan
 
@@ -89,7 +89,7 @@ def _plan_monitor(obj: Ensemble, code: str, key: str, dt: float, variables: dict
     return MonitorPlan(key, var, events=events, every=spec.every(dt, obj.name), selected=spec.indices is not None)
 
 
-def _plan_synapses(syn: SynConn, plan: ObjectPlan, dt: float, jit: bool, build: BuildState) -> None:
+def _plan_synapses(syn: Ensemble, plan: ObjectPlan, dt: float, jit: bool, build: BuildState) -> None:
     code = plan.code_name
     mode = syn.model.mode
     for role in ("pre", "post"):
@@ -144,7 +144,7 @@ def _plan_synapses(syn: SynConn, plan: ObjectPlan, dt: float, jit: bool, build: 
 class _PreparedData:
     """Connectivity data validated once and converted for compiled code (list and compressed-row forms)."""
 
-    def __init__(self, syn: SynConn, name: str, data: Any, jit: bool):
+    def __init__(self, syn: Ensemble, name: str, data: Any, jit: bool):
         _check_connectivity(syn, name, data)
         self.source = data
         self.jit = jit
@@ -174,7 +174,7 @@ class _PreparedData:
         return self._list
 
 
-def _prepared_connectivity(syn: SynConn, name: str, jit: bool) -> _PreparedData:
+def _prepared_connectivity(syn: Ensemble, name: str, jit: bool) -> _PreparedData:
     # re-validating and converting thousands of index arrays on every run would dominate a re-run's latency
     cache = syn.__dict__.setdefault("_prepared_data", {})
     data = syn.connectivity(name)
@@ -184,7 +184,7 @@ def _prepared_connectivity(syn: SynConn, name: str, jit: bool) -> _PreparedData:
     return prepared
 
 
-def _global_ids(syn: SynConn) -> tuple[np.ndarray, np.ndarray]:
+def _global_ids(syn: Ensemble) -> tuple[np.ndarray, np.ndarray]:
     if syn.pre_ids is not None:
         return syn.pre_ids, syn.post_ids
     num = syn.num
@@ -220,7 +220,7 @@ def _global_ids(syn: SynConn) -> tuple[np.ndarray, np.ndarray]:
     return ids[0], ids[1]
 
 
-def _check_connectivity(syn: SynConn, name: str, data: Any) -> None:
+def _check_connectivity(syn: Ensemble, name: str, data: Any) -> None:
     """Validate index data before compiled code uses it without bounds checks."""
     if name == "weights":
         if np.size(data) != syn.num:
@@ -244,14 +244,14 @@ def _check_connectivity(syn: SynConn, name: str, data: Any) -> None:
                             f"{_size(syn, 'post')} neurons.")
 
 
-def _size(syn: SynConn, role: str) -> int:
+def _size(syn: Ensemble, role: str) -> int:
     group = getattr(syn, f"{role}_group")
     if group is not None:
         return group.num
     return int(np.prod(getattr(syn, role).shape))
 
 
-def _plan_delay(syn: SynConn, plan: ObjectPlan, dt: float, build: BuildState) -> None:
+def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -> None:
     delayed_fields: list[str] = []
     for step in syn.model.steps:
         if step.is_delayed:

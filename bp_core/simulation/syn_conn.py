@@ -8,14 +8,13 @@ import numpy as np
 
 from bp_core import connect as connect_module
 from bp_core.errors import ModelUseError, close_matches
-from bp_core.model.obj_type import SynType
+from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.simulation.ensemble import Ensemble
-from bp_core.simulation.neu_group import NeuGroup, NeuSubGroup
+from bp_core.simulation.neu_group import NeuGroup
+from bp_core.simulation.sub_group import NeuSubGroup
 
 __all__ = ["SynConn", "CONNECTIVITY_DATA"]
 
-CONNECTIVITY_DATA = ("pre2syn", "post2syn", "pre2post", "post2pre", "conn_mat", "pre_ids", "post_ids", "weights")
-"""Data a synapse step may take by name; computed from the connectivity unless assigned."""
 
 
 def _group_indices(group: Any, role: str) -> np.ndarray:
@@ -145,6 +144,16 @@ class SynConn(Ensemble):
         super().__setattr__(key, value)
 
     # -- checks ------------------------------------------------------------------------------------
+
+    def check_in_network(self, members: list[Ensemble]) -> None:
+        """Check that this SynConn's groups are among ``members`` and have the states its model reads."""
+        for role in ("pre", "post"):
+            group = getattr(self, f"{role}_group")
+            parent = group.parent if isinstance(group, NeuSubGroup) else group
+            if parent is not None and not any(parent is m for m in members):
+                raise ModelUseError(f"the {role}-synaptic group {parent.name!r} of SynConn {self.name!r} "
+                                    f"is not in the network; add it too.")
+        self.check_neuron_states()
 
     def check_neuron_states(self) -> None:
         """Check that pre and post states have every field the model reads or declares."""

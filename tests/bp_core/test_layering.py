@@ -30,3 +30,24 @@ def test_the_engine_loads_numba_only_to_compile_and_never_a_widget_library(tmp_p
     script.write_text(SCRIPT)
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout
     assert out.split("\n")[:2] == ["[]", "[]"]
+
+
+LOADED_WHEN_NEEDED = {"bp_core.backend.compile": "numba", "bp_core.dynamics.plots": "matplotlib"}
+"""The only engine modules imported inside functions, and the heavy library each one brings in."""
+
+
+def test_no_function_level_import_dodges_a_cycle():
+    import ast
+
+    found = set()
+    for path in (ROOT / "bp_core").rglob("*.py"):
+        for func in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bp_core"):
+                    found |= {f"{node.module}.{a.name}" if node.module == "bp_core.dynamics" else node.module
+                              for a in node.names}
+                elif isinstance(node, ast.Import):
+                    found |= {a.name for a in node.names if a.name.startswith("bp_core")}
+    assert found and found <= set(LOADED_WHEN_NEEDED), sorted(found - set(LOADED_WHEN_NEEDED))

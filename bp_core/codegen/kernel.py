@@ -191,6 +191,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     kernel_args = ["_t_start", "_dt", "_step0", "_mon0", "_n_steps", "_rng"]
     body: list[str] = []
     prologue: dict[str, str] = {}  # kernel variable -> expression, bound once per call
+    clocks: dict[str, str] = {}  # kernel variable -> expression of the time, bound once per step
     checked_steps: list[str] = []
     parallel_steps: list[str] = []
     risky: list[tuple[ObjectPlan, str, str]] = []  # fields a step may make non-finite
@@ -202,9 +203,11 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
             if name not in kernel_args:
                 kernel_args.append(name)
         if np.dtype(obj.float_type) != np.float64:
-            # steps of a float32 state take a float32 time step, so their arithmetic stays float32
+            # steps of a float32 state take the time step and the time as float32, so their arithmetic
+            # stays float32 (the kernel's own clock stays float64, so time does not drift)
             type_name = np.dtype(obj.float_type).name
             prologue[f"_dt_{type_name}"] = f"np.{type_name}(_dt)"
+            clocks[f"_t_{type_name}"] = f"np.{type_name}(_t)"
         body.append(safe_comment(f"{obj.label} ({obj.model.name}, {obj.model.mode} mode)"))
         for entry in obj.schedule:
             if entry == "input":
@@ -265,6 +268,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     if folded:
         loop.append("_nonfinite = False")
     loop += ["for _k in range(_n_steps):", "    _i = _step0 + _k", "    _t = _t_start + _i * _dt"]
+    loop += [f"    {var} = {expr}" for var, expr in clocks.items()]
     loop += ["    " + line for line in capacity + body]
     # data no generated line reads (e.g. a list form of connectivity the steps read compressed) is not passed
     words = set(re.findall(r"\w+", "\n".join(loop)))
@@ -369,8 +373,8 @@ def _bind_row(obj: ObjectPlan, state: str, key: str, prologue: dict[str, str]) -
 
 
 def _kernel_arg(lookup: dict[str, str], obj: ObjectPlan, arg: str) -> str:
-    if arg == "_dt" and np.dtype(obj.float_type) != np.float64:
-        return f"_dt_{np.dtype(obj.float_type).name}"
+    if arg in ("_dt", "_t") and np.dtype(obj.float_type) != np.float64:
+        return f"{arg}_{np.dtype(obj.float_type).name}"
     if arg in ("_t", "_i", "_dt", "_rng"):
         return arg
     if arg not in lookup:

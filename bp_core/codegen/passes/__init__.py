@@ -19,6 +19,7 @@ from bp_core.codegen.passes.hoist import HOIST_INVARIANTS, HOIST_PER_SOURCE
 from bp_core.codegen.passes.inline_integrators import INLINE_INTEGRATORS
 from bp_core.codegen.passes.lower_idioms import LOWER_IDIOMS
 from bp_core.codegen.passes.rewrite_access import REWRITE_ACCESS
+from bp_core.codegen.passes.select_branches import SELECT_BRANCHES
 from bp_core.codegen.passes.skip_quiet_blocks import SKIP_QUIET_BLOCKS
 from bp_core.codegen.tree import Pass, StepTree, fill_origins
 
@@ -32,6 +33,7 @@ PIPELINE: tuple[Pass, ...] = (
     SKIP_QUIET_BLOCKS,
     HOIST_PER_SOURCE,
     HOIST_INVARIANTS,
+    SELECT_BRANCHES,  # after hoisting: what it computes for every element is only the per-element work
     FOLLOW_FLOAT_TYPE,  # after hoisting, so the hoisted expressions get the float type too
     ELEMENT_LOCAL,
     FOLD_FINITE,  # needs ELEMENT_LOCAL: a parallel loop checks its fields after the step instead

@@ -6,10 +6,11 @@ it is most of what the safe mode costs. But a scalar-mode step (and a synapse lo
 elements) has each stored value at hand, so this pass tests it right after the store::
 
     ST_V[_obj_i] = V
-    _nonfinite |= (ST_V[_obj_i] - ST_V[_obj_i]) != 0.0
+    _nonfinite |= V * 0.0 != 0.0
 
-(``x - x`` is 0 for finite x and NaN otherwise) and the step returns ``_nonfinite``. The kernel looks
-for the field that went bad only when a step reports one. A field is folded only when every one of
+(``x * 0`` is 0 for finite x and NaN otherwise; a stored expression is first bound to a local) and
+the step returns ``_nonfinite``. The kernel looks for the field that went bad only when a step reports
+one. A field is folded only when every one of
 its stores in the step is such a single-element store (or an ``index_update``, which reports the same
 way); any other use of the field's array (a whole-array store, an alias, a call) leaves it to the
 per-step pass.
@@ -19,7 +20,10 @@ from __future__ import annotations
 
 import ast
 
+import numpy as np
+
 from bp_core.codegen.tree import Pass, StepTree, located, origin
+from bp_core.integration.rendering import NameAllocator
 
 __all__ = ["FOLD_FINITE", "fold_finite_checks", "FLAG"]
 
@@ -28,7 +32,8 @@ FLAG = "_nonfinite"
 
 
 def fold_finite_checks(statements: list[ast.stmt], row_args: dict[str, tuple[str, str]],
-                       risky: set[tuple[str, str]], scalar_names: set[str]) -> tuple[list[ast.stmt], set]:
+                       risky: set[tuple[str, str]], scalar_names: set[str], names: NameAllocator,
+                       float_type: type = np.float64) -> tuple[list[ast.stmt], set]:
     """Fold the checks of ``risky`` fields into ``statements``; return them and the fields folded.
 
     Parameters
@@ -40,6 +45,10 @@ def fold_finite_checks(statements: list[ast.stmt], row_args: dict[str, tuple[str
     scalar_names : set of str
         Names known to hold a single index (``_obj_i``); loop variables over ``range`` and names bound
         to an element of an array are added.
+    names : NameAllocator
+        Source of the locals that hold stored values.
+    float_type : type
+        The states' float type: a stored value is converted to it before it is tested.
     """
     module = ast.Module(body=statements, type_ignores=[])
     if any(isinstance(n, (ast.Return, ast.Yield, ast.Lambda)) for n in ast.walk(module)):
@@ -48,7 +57,7 @@ def fold_finite_checks(statements: list[ast.stmt], row_args: dict[str, tuple[str
     if not candidates:
         return statements, set()
     scalars = set(scalar_names) | _scalar_names(module)
-    folder = _Folder(candidates, scalars)
+    folder = _Folder(candidates, scalars, names, np.dtype(float_type).name)
     folder.visit(module)
     # a field with some stores folded and others not stays with the per-step pass (its element checks are
     # then redundant, not wrong)
@@ -83,9 +92,11 @@ def _scalar_names(module: ast.Module) -> set[str]:
 
 
 class _Folder(ast.NodeTransformer):
-    def __init__(self, candidates: set[str], scalars: set[str]):
+    def __init__(self, candidates: set[str], scalars: set[str], names: NameAllocator, float_name: str):
         self.candidates = candidates
         self.scalars = scalars
+        self.names = names
+        self.float_name = float_name
         self.folded: set[str] = set()
         self.unfolded: set[str] = set()
 
@@ -96,19 +107,32 @@ class _Folder(ast.NodeTransformer):
             return target.value.id
         return None
 
-    def _check(self, arg: str, index: str, like: ast.stmt) -> ast.stmt:
-        item = f"{arg}[{index}]"
-        return located([ast.copy_location(ast.parse(f"{FLAG} |= ({item} - {item}) != 0.0").body[0], like)],
-                       origin(like))[0]
-
     def _store(self, node: ast.Assign | ast.AugAssign, target: ast.expr) -> ast.AST | list[ast.stmt]:
+        """``X[i] = v`` becomes ``_s = v; X[i] = _s`` and a test of ``_s``.
+
+        Testing the value in hand rather than reading the element back keeps the element loop free of
+        a store-then-load through arrays the compiler cannot tell apart, which stops it from vectorizing.
+        """
         arg = self._element_store(target)
         if arg is None:
             self.generic_visit(node)
             return node
         node.value = self.visit(node.value)
         self.folded.add(arg)
-        return [node, self._check(arg, target.slice.id, node)]
+        value = node.value if isinstance(node, ast.Assign) else \
+            ast.BinOp(ast.parse(ast.unparse(target), mode="eval").body, node.op, node.value)
+        if self.float_name != "float64":  # the test sees what the store keeps (a float32 may overflow)
+            value = ast.Call(ast.Attribute(ast.Name("np", ast.Load()), self.float_name, ast.Load()), [value], [])
+        if isinstance(value, ast.Name):
+            held, statements = value.id, [node]
+        else:
+            held = self.names.fresh("_stored")
+            statements = [ast.Assign([ast.Name(held, ast.Store())], value),
+                          ast.Assign([target], ast.Name(held, ast.Load()))]
+        zero = "0.0" if self.float_name == "float64" else f"np.{self.float_name}(0.0)"
+        # x * 0 is 0 for finite x and NaN otherwise, whether the local holds a float, an int or a bool
+        statements.append(ast.parse(f"{FLAG} |= {held} * {zero} != {zero}").body[0])
+        return located([ast.copy_location(s, node) for s in statements], origin(node))
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST | list[ast.stmt]:
         if len(node.targets) == 1:
@@ -150,7 +174,8 @@ class _Folder(ast.NodeTransformer):
 
 def _run(tree: StepTree) -> None:
     scalars = {"_obj_i"} if tree.scalar else set()
-    tree.body, tree.folded_fields = fold_finite_checks(tree.body, tree.row_args, tree.risky_fields, scalars)
+    tree.body, tree.folded_fields = fold_finite_checks(tree.body, tree.row_args, tree.risky_fields, scalars,
+                                                       tree.names, tree.inputs.float_type)
     if tree.folded_fields:
         tree.prelude += ast.parse(f"{FLAG} = False").body
         tree.epilogue += ast.parse(f"return {FLAG}").body

@@ -112,6 +112,8 @@ class ObjectPlan:
     monitors : list of MonitorPlan
     checked_state : str
         Kernel variable of its state, checked for NaN/inf each step.
+    sides : dict
+        A synapse's 'pre' / 'post' -> the display name of the group on that side.
     """
 
     code_name: str
@@ -135,6 +137,7 @@ class ObjectPlan:
     delay_rows: dict[str, int] = field(default_factory=dict)
     monitors: list[MonitorPlan] = field(default_factory=list)
     checked_state: str = ""
+    sides: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

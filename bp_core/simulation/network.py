@@ -488,9 +488,11 @@ class Network:
         if code == STATUS_NONFINITE:
             obj = self.objects[index]
             field = obj.ST.fields[extra]
+            stores = step_errors.stores_of(plan, f"{type(obj).__name__} {obj.name!r}", field)
+            where = "".join(f"\n  stored at {s}" for s in stores)
             raise RunError(f"{type(obj).__name__} {obj.name!r}: state variable {field!r} became NaN or infinite "
                            f"at t={t:g} ms (step {step}). The run stopped there; check the model's parameters, "
-                           f"inputs and time step (dt={self.dt}).")
+                           f"inputs and time step (dt={self.dt}).{where}")
         if code == STATUS_STEP_ERROR:
             found = step_errors.compiled_step_error(plan, values, step, first, index)
             if found is not None:

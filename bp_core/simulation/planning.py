@@ -101,6 +101,7 @@ def _plan_synapses(syn: Ensemble, plan: ObjectPlan, dt: float, jit: bool, build:
             parent = group.parent if isinstance(group, NeuSubGroup) else group
             var = f"{build.code_name(parent)}_ST"
             plan.variables[var] = (lambda p=parent: p.ST._data)
+            plan.sides[role] = f"{type(parent).__name__} {parent.name!r}"
         else:
             var = f"{code}_{role}_ST"
             plan.variables[var] = (lambda s=state: s._data)

@@ -13,6 +13,7 @@ the kernel's line map (``KernelPlan.line_map``):
 
 from __future__ import annotations
 
+import ast
 import copy
 import linecache
 import re
@@ -23,7 +24,7 @@ from bp_core.codegen.emit import LineOrigin
 from bp_core.codegen.kernel import KERNEL_NAME, KernelPlan, build_kernel
 from bp_core.errors import CodeError, ModelDefError, RunError
 
-__all__ = ["compile_error", "python_error", "compiled_step_error", "describe"]
+__all__ = ["compile_error", "python_error", "compiled_step_error", "describe", "stores_of"]
 
 
 def describe(where: LineOrigin) -> str:
@@ -98,6 +99,28 @@ def compiled_step_error(plan: KernelPlan, values: dict[str, Any], step: int, fir
             found.__cause__ = err
         return found
     return None  # the step did not fail again in Python
+
+
+def stores_of(plan: KernelPlan, owner: str, field: str) -> list[str]:
+    """Where the user's steps store ``field`` of the object ``owner`` names: ``'<file>, line <n> (step <s>)'``.
+
+    Its own steps store it as ``ST['field']``; a synapse step as ``pre['field']`` or ``post['field']`` of
+    the group on that side.
+    """
+    found = []
+    for obj, step in plan.step_origin.values():
+        roles = {"ST"} if obj.display == owner else {role for role in ("pre", "post")
+                                                     if obj.sides.get(role) == owner}
+        for node in ast.walk(step.node):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+                if isinstance(node, ast.AugAssign) else []
+            for target in targets:
+                while isinstance(target, ast.Subscript) and not (
+                        isinstance(target.value, ast.Name) and isinstance(target.slice, ast.Constant)):
+                    target = target.value
+                if isinstance(target, ast.Subscript) and target.value.id in roles and target.slice.value == field:
+                    found.append(f"{step.source_file}, line {step.first_line + node.lineno - 1} (step {step.name!r})")
+    return list(dict.fromkeys(found))
 
 
 def _step_of(plan: KernelPlan, where: LineOrigin):

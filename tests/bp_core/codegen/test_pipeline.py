@@ -202,3 +202,31 @@ def test_a_step_numba_cannot_compile_is_reported_at_the_users_line():
     with pytest.raises(ModelDefError) as info:
         group.run(1.0)
     assert f"test_pipeline.py, line {_line_of(bad_call, 'qr(')}: ST['V'] = np.linalg.qr" in str(info.value)
+
+
+push = 1e308
+
+
+def always_fires(ST, _t):
+    ST['spike'] = 1.
+
+
+def pushes_too_hard(ST, _t, pre, post, pre2post):
+    for i in range(pre['spike'].shape[0]):
+        if pre['spike'][i] > 0.:
+            for j in pre2post[i]:
+                post['input'][j] += push
+    ST['s'] = 0.
+
+
+def test_a_field_gone_bad_names_the_lines_that_store_it_also_in_a_synapse():
+    cells = bp.NeuType(name='Firing', ST=bp.types.NeuState('spike', 'input'), steps=always_fires, mode='scalar')
+    neu = bp.NeuGroup(cells, 4, name='cells')
+    model = bp.SynType(name='TooHard', ST=bp.types.SynState(['s']), steps=pushes_too_hard, mode='vector',
+                       requires={'pre': bp.types.NeuState(['spike']), 'post': bp.types.NeuState(['input'])})
+    syn = bp.SynConn(model, pre_group=neu, post_group=neu, conn=bp.connect.All2All())
+    with pytest.raises(RunError) as info:
+        bp.Network(neu, syn).run(1.0)
+    message = str(info.value)
+    assert "NeuGroup 'cells': state variable 'input' became NaN or infinite" in message
+    assert f"test_pipeline.py, line {_line_of(pushes_too_hard, '+= push')} (step 'pushes_too_hard')" in message

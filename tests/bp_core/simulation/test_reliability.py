@@ -60,8 +60,11 @@ def explode(ST, _t):
 def test_nan_or_inf_stops_the_run_naming_group_variable_and_time(mode, jit):
     group = bp.NeuGroup(bp.NeuType(name='Blow', ST=bp.types.NeuState('V', 'w'), steps=explode, mode=mode), 3,
                         monitors=['V'], name='runaway')
-    with pytest.raises(RunError, match=r"NeuGroup 'runaway': state variable 'V' became NaN or infinite at t=0.2 ms"):
+    with pytest.raises(RunError, match=r"NeuGroup 'runaway': state variable 'V' became NaN or infinite at t=0.2 ms"
+                       ) as info:
         group.run(5.0)
+    line = explode.__code__.co_firstlineno + 1
+    assert f"stored at {__file__}, line {line} (step 'explode')" in str(info.value)
     assert group.mon.V.shape[0] == 3 and np.isinf(group.mon.V[2]).all()  # the record up to the blow-up is kept
 
 

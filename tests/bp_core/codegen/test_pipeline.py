@@ -177,17 +177,22 @@ def test_a_step_that_raises_is_reported_at_the_users_line(jit_on):
     assert isinstance(info.value.__cause__, ZeroDivisionError)  # the Python error is kept
 
 
+def _failing_synapse_run(neu, name, step):
+    """The RunError message of a network of ``neu`` and an all-to-all vector-mode synapse running ``step``."""
+    model = bp.SynType(name=name, ST=bp.types.SynState(['s']), steps=step, mode='vector',
+                       requires={'pre': bp.types.NeuState(['spike']), 'post': bp.types.NeuState(['input'])})
+    syn = bp.SynConn(model, pre_group=neu, post_group=neu, conn=bp.connect.All2All())
+    with pytest.raises(RunError) as info:
+        bp.Network(neu, syn).run(1.0)
+    return str(info.value)
+
+
 @pytest.mark.parametrize("jit_on", [True, False], ids=["jit", "numpy"])
 def test_a_synapse_loop_out_of_range_is_reported_at_the_users_line(jit_on):
     bp.profile.set(jit=jit_on)
     neu = bp.NeuGroup(bp.models.get_LIF(), 4)
     neu.ST['V'] = 100.  # every neuron fires at the first step
-    model = bp.SynType(name='PastTheEnd', ST=bp.types.SynState(['s']), steps=indexes_past_the_end, mode='vector',
-                       requires={'pre': bp.types.NeuState(['spike']), 'post': bp.types.NeuState(['input'])})
-    syn = bp.SynConn(model, pre_group=neu, post_group=neu, conn=bp.connect.All2All())
-    with pytest.raises(RunError) as info:
-        bp.Network(neu, syn).run(1.0)
-    message = str(info.value)
+    message = _failing_synapse_run(neu, 'PastTheEnd', indexes_past_the_end)
     assert "IndexError" in message and "PastTheEnd" in message
     assert f"line {_line_of(indexes_past_the_end, 'j + 100')}: post['input'][j + 100] += 1." in message
     assert neu.ST['V'].shape == (4,)  # the user's objects are intact
@@ -221,12 +226,6 @@ def pushes_too_hard(ST, _t, pre, post, pre2post):
 
 def test_a_field_gone_bad_names_the_lines_that_store_it_also_in_a_synapse():
     cells = bp.NeuType(name='Firing', ST=bp.types.NeuState('spike', 'input'), steps=always_fires, mode='scalar')
-    neu = bp.NeuGroup(cells, 4, name='cells')
-    model = bp.SynType(name='TooHard', ST=bp.types.SynState(['s']), steps=pushes_too_hard, mode='vector',
-                       requires={'pre': bp.types.NeuState(['spike']), 'post': bp.types.NeuState(['input'])})
-    syn = bp.SynConn(model, pre_group=neu, post_group=neu, conn=bp.connect.All2All())
-    with pytest.raises(RunError) as info:
-        bp.Network(neu, syn).run(1.0)
-    message = str(info.value)
+    message = _failing_synapse_run(bp.NeuGroup(cells, 4, name='cells'), 'TooHard', pushes_too_hard)
     assert "NeuGroup 'cells': state variable 'input' became NaN or infinite" in message
     assert f"test_pipeline.py, line {_line_of(pushes_too_hard, '+= push')} (step 'pushes_too_hard')" in message

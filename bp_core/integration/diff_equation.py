@@ -126,6 +126,10 @@ class DiffEquation:
         name = getattr(func, "__name__", "derivative")
         self.func_name: str = name if name.isidentifier() else "lambda_derivative"
         node = _read_function_node(func)
+        code = getattr(func, "__code__", None)
+        self.source_file: str = (code.co_filename if code else None) or "<unknown>"
+        self.first_line: int = code.co_firstlineno if code else 1
+        self._lambda = isinstance(node, ast.Lambda)
         self._read_arguments(node.args)
         body = [ast.Return(value=node.body)] if isinstance(node, ast.Lambda) else list(node.body)
         if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
@@ -156,6 +160,11 @@ class DiffEquation:
         self.var_name: str = names[0]
         self.t_name: str = names[1]
         self.arg_names: list[str] = names[2:]
+
+    def where(self, node: ast.AST) -> str:
+        """``'<file>, line <n>'``: the line of the user's source ``node`` (of this function's body) is on."""
+        line = self.first_line if self._lambda else self.first_line + getattr(node, "lineno", 1) - 1
+        return f"{self.source_file}, line {line}"
 
     def _read_body(self, body: list[ast.stmt]) -> None:
         name = self.func_name

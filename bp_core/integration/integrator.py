@@ -15,13 +15,15 @@ reassigning the global, takes effect at the next call without recompiling.
 
 from __future__ import annotations
 
+import linecache
+import re
 from collections.abc import MutableMapping
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from bp_core import profile
-from bp_core.errors import IntegratorError, ModelUseError, close_matches
+from bp_core.errors import CodeError, IntegratorError, ModelDefError, ModelUseError, close_matches
 from bp_core.integration.diff_equation import DiffEquation, is_numeric_parameter, lookup_global
 from bp_core.integration.methods import METHODS, render_step
 from bp_core.integration.rendering import NameAllocator, StepContext
@@ -216,10 +218,36 @@ class Integrator:
                 shape = np.shape(args[0])
                 dW = np.sqrt(dt) * (np.random.standard_normal(shape) if shape else np.random.standard_normal())
             extra.append(dW)
-        return compiled(*args, *self._pars.values_in_order(), *extra)
+        try:
+            return compiled(*args, *self._pars.values_in_order(), *extra)
+        except CodeError as err:
+            raise _at_users_line(err, compiled, eq.func_name) from None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self.diff_eq.func_name!r}>"
+
+
+_ORIGIN_COMMENT = re.compile(r"#\s(.+), line (\d+)$")
+
+
+def _at_users_line(err: CodeError, compiled: Any, name: str) -> Exception:
+    """A ModelDefError naming the user's line of the generated line numba failed on (its origin comment)."""
+    text = getattr(err, "details", str(err))
+    generated = compiled.source.split("\n")
+    file = compiled.path.rsplit("/", 1)[-1]
+    for match in re.finditer(r'File "([^"]+)", line (\d+)', text):
+        number = int(match.group(2))
+        if match.group(1).endswith(file) and 0 < number <= len(generated):
+            origin = _ORIGIN_COMMENT.search(generated[number - 1])
+            if origin:
+                user_file, line = origin.group(1), int(origin.group(2))
+                reason = next((ln.strip() for ln in text.split("\n") if ln.strip() and
+                               not ln.startswith("Failed in")), "")
+                source = linecache.getline(user_file, line).strip()
+                return ModelDefError(f"derivative function {name!r} cannot be compiled: {reason}\n"
+                                     f"  at {user_file}, line {line}" + (f": {source}" if source else "") +
+                                     "\nRun with bp.profile.set(jit=False) to debug it in Python.")
+    return err
 
 
 def _integrator_class(name: str, keyword: str, doc: str) -> type[Integrator]:

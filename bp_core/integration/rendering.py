@@ -189,7 +189,9 @@ def evaluate(eq: DiffEquation, ctx: StepContext, x: str, t: str, tag: str | None
     for stmt in statements:
         if before_statement is not None:
             lines += before_statement(stmt, renamer)
-        lines += ast.unparse(renamer.visit(copy.deepcopy(stmt))).split("\n")
+        # each line says where it came from (in the standalone integrator's source; a network's translation
+        # reads the lines as a tree, where the comment falls away and the line map takes over)
+        lines += [f"{text}  # {eq.where(stmt)}" for text in ast.unparse(renamer.visit(copy.deepcopy(stmt))).split("\n")]
     suffix = "" if tag is None else f"_{tag}"
 
     def result(node: ast.expr | None, preferred: str) -> str | None:
@@ -199,7 +201,7 @@ def evaluate(eq: DiffEquation, ctx: StepContext, x: str, t: str, tag: str | None
         if _is_name(code):
             return code
         name = ctx.names.fresh(preferred + suffix)
-        lines.append(f"{name} = {code}")
+        lines.append(f"{name} = {code}  # {eq.where(node)}")
         return name
 
     var = eq.var_name

@@ -13,7 +13,7 @@ from scipy import special
 import bp_core as bp
 from bp_core.backend import compile as compile_module
 from bp_core.backend.runtime import exprel
-from bp_core.errors import CodeError
+from bp_core.errors import CodeError, ModelDefError
 
 SCRIPT = textwrap.dedent("""
     import numpy as np
@@ -45,12 +45,14 @@ def scalar_index(x, t):
     return x[0]  # indexing a float cannot be typed
 
 
-def test_numba_typing_errors_become_code_errors_without_terminal_colours():
+def test_numba_typing_errors_name_the_users_line_without_terminal_colours():
     integrator = bp.integrate(scalar_index, method="euler")
-    with pytest.raises(CodeError) as info:
+    with pytest.raises(ModelDefError) as info:
         integrator(1.0, 0.0)
     message = str(info.value)
+    line = scalar_index.__code__.co_firstlineno + 1
     assert "'scalar_index'" in message and "jit=False" in message and "\x1b[" not in message
+    assert f"test_compile.py, line {line}: return x[0]" in message
 
 
 @numba.njit

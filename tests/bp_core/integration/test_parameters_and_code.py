@@ -107,3 +107,23 @@ def test_plain_numpy_backend_runs_a_debuggable_python_function():
     import inspect
     assert "def leak" in inspect.getsource(func)  # pdb can show the generated lines
     assert integrator.compile_count == 0
+
+
+def test_a_derivative_numba_cannot_compile_is_reported_at_the_users_line():
+    import inspect
+
+    @bp.integrate(method='rk4')
+    def cannot(x, t):
+        y = np.linalg.qr("text")
+        return -x + y
+
+    with pytest.raises(bp.errors.ModelDefError) as info:
+        cannot(1.0, 0.0)
+    line = inspect.getsourcelines(cannot.diff_eq.func)[1] + 2
+    assert f"test_parameters_and_code.py, line {line}: y = np.linalg.qr(\"text\")" in str(info.value)
+    # every line rendered from the user's statements says where it came from; the method's own lines do not
+    for text in cannot.update_code.split("\n"):
+        if "qr(" in text:
+            assert text.endswith(f"test_parameters_and_code.py, line {line}")
+        if text.strip().startswith("_x_new"):
+            assert "#" not in text

@@ -22,6 +22,7 @@ import ast
 
 import numpy as np
 
+from bp_core.codegen.ast_facts import read_of
 from bp_core.codegen.tree import Pass, StepTree, located, origin
 from bp_core.integration.rendering import NameAllocator
 
@@ -120,7 +121,7 @@ class _Folder(ast.NodeTransformer):
         node.value = self.visit(node.value)
         self.folded.add(arg)
         value = node.value if isinstance(node, ast.Assign) else \
-            ast.BinOp(ast.parse(ast.unparse(target), mode="eval").body, node.op, node.value)
+            ast.BinOp(read_of(target), node.op, node.value)
         if self.float_name != "float64":  # the test sees what the store keeps (a float32 may overflow)
             value = ast.Call(ast.Attribute(ast.Name("np", ast.Load()), self.float_name, ast.Load()), [value], [])
         if isinstance(value, ast.Name):

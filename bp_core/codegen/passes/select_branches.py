@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 
+from bp_core.codegen.ast_facts import read_of
 from bp_core.codegen.tree import Pass, StepTree, located, origin
 
 __all__ = ["SELECT_BRANCHES"]
@@ -100,7 +101,7 @@ class _Converter:
 
     def block(self, statements: list[ast.stmt]) -> list[ast.stmt]:
         out: list[ast.stmt] = []
-        defined = set(self.tree.names.taken) - _stored_names_all(statements)
+        defined = set(self.tree.names.taken) - {name for s in statements for name in _stored_names(s)}
         for k, stmt in enumerate(statements):
             later = {n.id for s in statements[k + 1:] for n in ast.walk(s) if isinstance(n, ast.Name)}
             if isinstance(stmt, ast.If) and self.convertible(stmt, defined, later):
@@ -141,12 +142,10 @@ class _Converter:
 
     def select(self, stmt: ast.Assign | ast.AugAssign, condition: str, defined: set[str]) -> ast.stmt:
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
-        current = _load(target)
-        value = stmt.value if isinstance(stmt, ast.Assign) else ast.BinOp(current, stmt.op, stmt.value)
+        value = stmt.value if isinstance(stmt, ast.Assign) else ast.BinOp(read_of(target), stmt.op, stmt.value)
         if isinstance(target, ast.Name) and target.id not in defined:
             return ast.Assign([target], value)  # first bound here and read only inside the branch
-        kept = ast.IfExp(ast.Name(condition, ast.Load()), value, _load(target))
-        return ast.Assign([_store(target)], kept)
+        return ast.Assign([target], ast.IfExp(_name(condition), value, read_of(target)))
 
 
 def _own_test(stmt: ast.If) -> ast.expr:
@@ -164,22 +163,8 @@ def _name(name: str) -> ast.Name:
     return ast.Name(name, ast.Load())
 
 
-def _load(target: ast.expr) -> ast.expr:
-    return ast.parse(ast.unparse(target), mode="eval").body
-
-
-def _store(target: ast.expr) -> ast.expr:
-    copy = ast.parse(ast.unparse(target), mode="eval").body
-    copy.ctx = ast.Store()
-    return copy
-
-
 def _stored_names(stmt: ast.stmt) -> set[str]:
     return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-
-
-def _stored_names_all(statements: list[ast.stmt]) -> set[str]:
-    return {name for s in statements for name in _stored_names(s)}
 
 
 def _run(tree: StepTree) -> None:

@@ -3,7 +3,8 @@
 - ``RISKY_FIELDS``, run on the user's form of the step (``ST['V']``, before state access is
   rewritten): the fields the step may make NaN or infinite. Fields only ever set to a constant or to
   the time, or moved by a constant (a spike flag, the last spike time, a counter) cannot, so the
-  per-step check skips them.
+  per-step check skips them. It also records every field the step may write, which tells the kernel
+  whether an event list it made earlier in the step still holds.
 - ``ELEMENT_LOCAL``, on the rewritten scalar-mode body: whether each iteration of the element loop
   writes only its own element and draws no random numbers, so the loop may run on all cores.
 """
@@ -18,7 +19,7 @@ from bp_core.codegen.step_inputs import StateAccess
 from bp_core.codegen.tree import Pass, StepTree
 from bp_core.model.step_function import READING_METHODS
 
-__all__ = ["RISKY_FIELDS", "ELEMENT_LOCAL", "risky_fields", "element_local"]
+__all__ = ["RISKY_FIELDS", "ELEMENT_LOCAL", "risky_fields", "written_fields", "element_local"]
 
 
 def element_local(statements: list[ast.stmt], own_rows: set[str], rng: str) -> bool:
@@ -41,7 +42,7 @@ def element_local(statements: list[ast.stmt], own_rows: set[str], rng: str) -> b
 
 
 def risky_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arrays: bool
-                  ) -> set[tuple[str, str]]:
+                 ) -> set[tuple[str, str]]:
     """Fields that may become non-finite: those stored with anything but a literal or the time.
 
     Fields only ever set to constants, to ``_t`` or incremented by a constant (a spike flag, the
@@ -49,6 +50,17 @@ def risky_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arr
     (vector and matrix mode, where reading a field gives a view), a field read into a local that
     is then written through, or handed to a function, counts as stored.
     """
+    return _stored_fields(statements, states, arrays, computed_only=True)
+
+
+def written_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arrays: bool
+                   ) -> set[tuple[str, str]]:
+    """Fields the step may write at all (constants and the time included), as ``risky_fields`` finds stores."""
+    return _stored_fields(statements, states, arrays, computed_only=False)
+
+
+def _stored_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arrays: bool,
+                   computed_only: bool) -> set[tuple[str, str]]:
     risky: set[tuple[str, str]] = set()
     module = ast.Module(body=statements, type_ignores=[])
     whole: set[str] = set()
@@ -61,8 +73,8 @@ def risky_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arr
             whole.add(node.id)  # the state itself escapes (passed on, aliased): anything may be written
         if isinstance(node, (ast.Assign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            bounded = _bounded(node.value) if isinstance(node, ast.Assign) else \
-                isinstance(node.op, (ast.Add, ast.Sub)) and _bounded(node.value)
+            bounded = computed_only and (_bounded(node.value) if isinstance(node, ast.Assign) else
+                                         isinstance(node.op, (ast.Add, ast.Sub)) and _bounded(node.value))
             for target in targets:
                 for sub in ast.walk(target):
                     if isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name) and \
@@ -129,7 +141,9 @@ def _bounded(value: ast.expr) -> bool:
 
 
 def _record_risky(tree: StepTree) -> None:
-    tree.risky_fields = risky_fields(tree.body, dict(tree.inputs.states), not tree.scalar)
+    states, arrays = dict(tree.inputs.states), not tree.scalar
+    tree.risky_fields = risky_fields(tree.body, states, arrays)
+    tree.written_fields = written_fields(tree.body, states, arrays)
 
 
 def _record_element_local(tree: StepTree) -> None:
@@ -138,8 +152,9 @@ def _record_element_local(tree: StepTree) -> None:
 
 
 def _describe_risky(tree: StepTree) -> str:
-    fields = sorted(f"{state}[{key!r}]" for state, key in tree.risky_fields)
-    return "may become NaN or infinite: " + (", ".join(fields) or "nothing")
+    def listed(fields: set[tuple[str, str]]) -> str:
+        return ", ".join(sorted(f"{state}[{key!r}]" for state, key in fields)) or "nothing"
+    return f"may become NaN or infinite: {listed(tree.risky_fields)}; writes: {listed(tree.written_fields)}"
 
 
 def _describe_element_local(tree: StepTree) -> str:

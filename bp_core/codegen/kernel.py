@@ -201,6 +201,9 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     event_monitors: list[tuple[ObjectPlan, MonitorPlan]] = []
     capacity: list[str] = []  # a step starts only when every event record has room for a whole step
     folded = False  # some step reports the non-finite values it stored
+    # (state data, field) -> event monitor whose record ends, at this point of the step, with the step's events
+    # of that field: later steps may follow that list instead of scanning the field
+    listed: dict[tuple[str, str], MonitorPlan] = {}
     for obj_id, obj in enumerate(objects):
         for name, getter in obj.variables.items():
             if name not in kernel_args:
@@ -217,16 +220,20 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
                 for inp in (i for i in inputs if i.target is obj):
                     kernel_args.append(inp.variable)
                     body += _input_lines(obj, inp)
+                    data, access = obj.states["ST"]
+                    listed.pop((data, next(k for k, row in access.fields.items() if row == inp.row)), None)
             elif entry == "monitor":
                 for mon in obj.monitors:
                     kernel_args += [a for a in mon.arguments() if a not in kernel_args]
                     if mon.events:
                         event_monitors.append((obj, mon))
                         capacity += _capacity_check(obj, mon, len(event_monitors) - 1, prologue)
+                        if obj.states["ST"][1].ndim <= 2:
+                            listed[(obj.states["ST"][0], mon.key)] = mon
                     body += _monitor_lines(obj, mon, prologue)
             else:
                 step = obj.steps[entry]
-                generated = _translate(obj, step, check_finite)
+                generated = _translate(obj, step, check_finite, _offered_lists(obj, step, listed))
                 functions.append(generated)
                 step_origin[generated.name] = (obj, step)
                 if generated.indexes_user_data:
@@ -242,6 +249,11 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
                 lookup.update({arg: obj.arg_map[part] for arg, part in generated.list_args.items()})
                 for arg, (state, key) in generated.row_args.items():
                     lookup[arg] = _bind_row(obj, state, key, prologue)
+                for arg, (state, key, part) in generated.event_args.items():
+                    var = listed[(obj.states[state][0], key)].var
+                    lookup[arg] = {"index": f"{var}_index", "lo": f"{var}_lo", "hi": f"{var}_count[0]"}[part]
+                for state, key in generated.written_fields:
+                    listed.pop((obj.states[state][0], key), None)
                 risky += [(obj, state, key) for state, key in sorted(generated.risky_fields - generated.folded_fields)]
                 call = f"{generated.name}({', '.join(_kernel_arg(lookup, obj, a) for a in generated.args)})"
                 if generated.folded_fields:
@@ -313,7 +325,9 @@ def _monitor_lines(obj: ObjectPlan, mon: MonitorPlan, prologue: dict[str, str]) 
     if mon.events:
         values = _bind_flat_row(obj, mon.key, prologue)
         v = mon.var
-        return [f"{v}_count[0] = record_events({values}, _i, {v}_index, {v}_step, {v}_value, {v}_count[0])"]
+        # <var>_lo: where this step's events start (steps that follow the list read from there)
+        return [f"{v}_lo = {v}_count[0]",
+                f"{v}_count[0] = record_events({values}, _i, {v}_index, {v}_step, {v}_value, {v}_count[0])"]
     row = "_mon0 + _k"
     lines: list[str] = []
     if mon.every > 1:
@@ -395,8 +409,22 @@ def _locate_nonfinite(obj: ObjectPlan, obj_id: int) -> list[str]:
             f"    return {STATUS_NONFINITE}, _i, {obj_id}, _bad"]
 
 
-def _translate(obj: ObjectPlan, step: StepFunction, check_finite: bool = True) -> GeneratedStep:
-    inputs = step_inputs(obj, step, check_finite)
+def _offered_lists(obj: ObjectPlan, step: StepFunction, listed: dict[tuple[str, str], MonitorPlan]
+                   ) -> frozenset[tuple[str, str]]:
+    """The ``(state, field)`` pairs of ``obj`` whose event list the kernel holds when ``step`` runs."""
+    offered = set()
+    for state, (data, access) in obj.states.items():
+        for key in access.fields:
+            # a delayed step reads these from the delay buffer, not from the field
+            delayed = step.is_delayed and key in obj.delay_rows and state == "ST"
+            if (data, key) in listed and access.ndim <= 2 and not access.select_is_array and not delayed:
+                offered.add((state, key))
+    return frozenset(offered)
+
+
+def _translate(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
+               event_fields: frozenset[tuple[str, str]] = frozenset()) -> GeneratedStep:
+    inputs = step_inputs(obj, step, check_finite, event_fields)
     # every run re-plans the network; translating (sympy included) costs tens of ms a step function,
     # which would dominate the latency of a parameter change
     key = inputs.cache_key()
@@ -408,8 +436,9 @@ def _translate(obj: ObjectPlan, step: StepFunction, check_finite: bool = True) -
     return generated
 
 
-def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True) -> StepInputs:
-    """What the translation of ``step`` of the planned object ``obj`` reads."""
+def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
+                event_fields: frozenset[tuple[str, str]] = frozenset()) -> StepInputs:
+    """What the translation of ``step`` of the planned object ``obj`` reads (``event_fields``: see StepInputs)."""
     delay = None
     if step.is_delayed and obj.delay_rows:
         delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=dict(obj.delay_rows))
@@ -418,7 +447,8 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True) 
         states={name: access for name, (_, access) in obj.states.items()}, param_names=tuple(obj.param_names),
         per_element=frozenset(obj.per_element), index_lists=frozenset(obj.index_lists),
         unique_lists=frozenset(obj.unique_lists), float_type=obj.float_type, check_finite=check_finite,
-        parallel=obj.parallel, delay=delay, loop_size=obj.loop_size, scalar_indices=dict(obj.scalar_indices),
+        parallel=obj.parallel, delay=delay, event_fields=event_fields, loop_size=obj.loop_size,
+        scalar_indices=dict(obj.scalar_indices),
         description=f"{step.name!r} step of {obj.label} (model {obj.model.name!r})")
 
 

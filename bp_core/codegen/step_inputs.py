@@ -76,6 +76,9 @@ class StepInputs:
         Scalar mode: run the element loop with ``prange`` when its iterations are independent.
     delay : DelayAccess, optional
         Set for ``@delayed`` steps.
+    event_fields : frozenset of (state, field)
+        Fields of which the kernel holds, when the step runs, the list of this step's nonzero elements
+        (a monitor's events); scans of them may follow the list (``passes.follow_event_lists``).
     loop_size : str, optional
         Scalar mode: expression of the number of elements.
     scalar_indices : dict
@@ -98,6 +101,7 @@ class StepInputs:
     check_finite: bool = False
     parallel: bool = False
     delay: DelayAccess | None = None
+    event_fields: frozenset[tuple[str, str]] = frozenset()
     loop_size: str | None = None
     scalar_indices: Mapping[str, str] = field(default_factory=dict)
     rng: str = "_rng"
@@ -107,5 +111,6 @@ class StepInputs:
         """A hashable key: two inputs with the same key translate to the same code."""
         return (self.step, self.func_name, self.mode, repr(dict(self.states)), self.param_names,
                 tuple(sorted(self.per_element)), tuple(sorted(self.index_lists)), tuple(sorted(self.unique_lists)),
-                np.dtype(self.float_type).name, self.check_finite, self.parallel, repr(self.delay), self.loop_size,
+                np.dtype(self.float_type).name, self.check_finite, self.parallel, repr(self.delay),
+                tuple(sorted(self.event_fields)), self.loop_size,
                 tuple(self.scalar_indices.items()), self.rng, self.description)

@@ -39,7 +39,8 @@ class GeneratedStep:
     fields the step checks itself as it stores them; when there are any, the step returns True if it
     stored a NaN or an infinity. ``lines`` gives, for each line of ``source``, the user's line it came
     from (None for lines of the generator's own); ``stages`` holds the step after each pass when the
-    translation was traced.
+    translation was traced. ``written_fields`` are the ``(state, field)`` pairs the step may write;
+    ``event_args`` maps arguments to ``(state, field, part)`` of a kernel event list the step follows.
     """
 
     name: str
@@ -54,6 +55,8 @@ class GeneratedStep:
     folded_fields: set[tuple[str, str]] = field(default_factory=set)
     lines: list[int | None] = field(default_factory=list)
     stages: list[Stage] = field(default_factory=list)
+    written_fields: set[tuple[str, str]] = field(default_factory=set)
+    event_args: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 def translate_step(inputs: StepInputs, trace: bool = False) -> GeneratedStep:
@@ -75,7 +78,8 @@ def translate_step(inputs: StepInputs, trace: bool = False) -> GeneratedStep:
     if trace:
         stages.append(Stage("generated function", source.rstrip("\n"), True))
     return GeneratedStep(inputs.func_name, source, args, tree.param_args, tree.row_args, tree.indexes_user_data,
-                         tree.list_args, tree.risky_fields, tree.parallel, tree.folded_fields, lines, stages)
+                         tree.list_args, tree.risky_fields, tree.parallel, tree.folded_fields, lines, stages,
+                         tree.written_fields, tree.event_args)
 
 
 def _arguments(tree: StepTree, statements: list[ast.stmt]) -> list[str]:
@@ -88,7 +92,7 @@ def _arguments(tree: StepTree, statements: list[ast.stmt]) -> list[str]:
     needed = used | set(index_sources)
     selections = [a.select for a in inputs.states.values() if a.select_is_array]
     candidates = selections + list(inputs.states) + list(tree.row_args) + list(tree.list_args) + \
-        ["_t", "_i", "_dt"] + index_sources + [inputs.rng] + list(tree.param_args.values())
+        list(tree.event_args) + ["_t", "_i", "_dt"] + index_sources + [inputs.rng] + list(tree.param_args.values())
     # an index list whose every use became compressed-row access is not passed as a list
     args = [a for a in inputs.step.args if a not in tree.index_lists or a in needed]
     for name in candidates:

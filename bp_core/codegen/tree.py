@@ -92,6 +92,11 @@ class StepTree:
         Whether the step indexes with anything but generated indices (then it is bounds checked).
     risky_fields : set of (state, field)
         Fields the step may make NaN or infinite.
+    written_fields : set of (state, field)
+        Fields the step may write.
+    event_args : dict
+        Argument -> ``(state, field, part)``: part ``'index'``, ``'lo'`` or ``'hi'`` of the kernel's
+        list of this step's events of that field (see ``passes.follow_event_lists``).
     folded_fields : set of (state, field)
         Risky fields the step checks itself as it stores them (it then returns whether one went bad).
     element_local : bool
@@ -111,6 +116,8 @@ class StepTree:
     list_args: dict[str, str] = field(default_factory=dict)
     indexes_user_data: bool = False
     risky_fields: set[tuple[str, str]] = field(default_factory=set)
+    written_fields: set[tuple[str, str]] = field(default_factory=set)
+    event_args: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     folded_fields: set[tuple[str, str]] = field(default_factory=set)
     element_local: bool = False
 

@@ -15,6 +15,7 @@ from bp_core.codegen.analyses import ELEMENT_LOCAL, RISKY_FIELDS
 from bp_core.codegen.passes.element_loop import ELEMENT_LOOP
 from bp_core.codegen.passes.float_literals import FOLLOW_FLOAT_TYPE
 from bp_core.codegen.passes.fold_finite import FOLD_FINITE
+from bp_core.codegen.passes.follow_event_lists import FOLLOW_EVENT_LISTS
 from bp_core.codegen.passes.hoist import HOIST_INVARIANTS, HOIST_PER_SOURCE
 from bp_core.codegen.passes.inline_integrators import INLINE_INTEGRATORS
 from bp_core.codegen.passes.lower_idioms import LOWER_IDIOMS
@@ -30,6 +31,7 @@ PIPELINE: tuple[Pass, ...] = (
     LOWER_IDIOMS,  # before state access is rewritten: it recognises ST['spike'] and pre2post[i]
     RISKY_FIELDS,  # likewise reads the user's ST[...] stores
     REWRITE_ACCESS,
+    FOLLOW_EVENT_LISTS,  # before the block scan: a scan with a list to follow needs no blocks
     SKIP_QUIET_BLOCKS,
     HOIST_PER_SOURCE,
     HOIST_INVARIANTS,

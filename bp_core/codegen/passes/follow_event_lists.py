@@ -1,0 +1,174 @@
+"""Event scans that follow the kernel's list of this step's events instead of reading every element.
+
+A group whose spikes are monitored as events has, after its step, the list of the elements that
+fired: the monitor has just appended them, in ascending order, to its record. A synapse step
+scheduled after it that scans the same field::
+
+    spikes = pre_spike[3200:4000]
+    for i in range(spikes.shape[0]):
+        if spikes[i] > 0.:
+            ...deliver...
+
+then reads that list (kernel arguments ``_events_*``: the record, and where this step's events
+start and end) rather than the whole field::
+
+    spikes = pre_spike[3200:4000]
+    _n = spikes.shape[0]
+    for _e in range(_events_pre_spike_lo, _events_pre_spike_hi):
+        i = _events_pre_spike[_e] - 3200
+        if i >= _n:
+            break
+        if i >= 0:
+            if spikes[i] > 0.:
+                ...deliver...
+
+The list holds exactly the nonzero elements of the field as the step sees it (the kernel offers it
+only when no step or input between the monitor and this step may write the field), and the test is
+kept, so the loop visits the same elements in the same order as the original. The rewrite applies
+to scans ``event_scans`` accepts whose test can hold only for a nonzero element (``> 0.``, ``!= 0``,
+a bare ``spikes[i]``...), over the whole field or a constant slice of it that the step never writes
+or hands on, and only when the loop runs over exactly that slice (``range(len(spikes))``).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from bp_core.codegen.event_scans import EventScan, implies_nonzero, match_scan
+from bp_core.codegen.tree import Pass, StepTree, located, origin
+
+__all__ = ["FOLLOW_EVENT_LISTS"]
+
+
+class _Rewriter(ast.NodeTransformer):
+    def __init__(self, tree: StepTree, function: ast.Module):
+        self.tree = tree
+        self.function = function
+        self.rows = {arg: key for arg, key in tree.row_args.items() if key in tree.inputs.event_fields}
+        self.parents = {id(child): parent for parent in ast.walk(function) for child in ast.iter_child_nodes(parent)}
+
+    def visit_For(self, node: ast.For) -> ast.AST | list[ast.stmt]:
+        self.generic_visit(node)
+        scan = match_scan(self.function, node)
+        if scan is None or not implies_nonzero(scan):
+            return node
+        source = self._source(scan)
+        if source is None:
+            return node
+        row, offset = source
+        events, lo, hi = (self._argument(row, part) for part in ("index", "lo", "hi"))
+        names = self.tree.names
+        n, e, i = names.fresh("_n"), names.fresh("_e"), node.target.id
+        shifted = f" - {offset}" if offset else ""
+        text = (f"{n} = {ast.unparse(scan.size)}\n"
+                f"for {e} in range({lo}, {hi}):\n"
+                f"    {i} = {events}[{e}]{shifted}\n"
+                f"    if {i} >= {n}:\n"
+                f"        break\n")
+        new = ast.parse(text).body
+        if offset:  # events before the slice fall below 0
+            new[1].body.append(ast.If(ast.parse(f"{i} >= 0", mode="eval").body, node.body, []))
+        else:
+            new[1].body += node.body
+        return located([ast.copy_location(s, node) for s in new], origin(node))
+
+    def _source(self, scan: EventScan) -> tuple[str, int] | None:
+        """``(row argument, offset)`` of the field the scan reads, when the list may stand for it."""
+        values, alias = scan.values, None
+        if isinstance(values, ast.Name) and values.id not in self.rows:
+            alias, values = values.id, self._binding(values.id)
+            if values is None:
+                return None
+        if isinstance(values, ast.Name):
+            row, lower = values.id, 0
+        elif isinstance(values, ast.Subscript) and isinstance(values.value, ast.Name) and \
+                isinstance(values.slice, ast.Slice) and values.slice.step is None:
+            row, lower = values.value.id, values.slice.lower
+            lower = 0 if lower is None else lower.value if isinstance(lower, ast.Constant) else None
+            upper = values.slice.upper
+            if not (isinstance(lower, int) and lower >= 0 and
+                    (upper is None or isinstance(upper, ast.Constant) and isinstance(upper.value, int))):
+                return None
+        else:
+            return None
+        state = self.tree.row_args.get(row, (None,))[0]
+        if row not in self.rows or not self._only_read(row, alias) or self._mentions(state):
+            return None
+        # the loop must cover the scanned slice exactly: then an event past its end ends the loop
+        size = scan.size
+        if isinstance(size, ast.Subscript) and isinstance(size.value, ast.Attribute) and size.value.attr == "shape" \
+                and isinstance(size.slice, ast.Constant) and size.slice.value == 0:
+            counted = size.value.value
+        elif isinstance(size, ast.Call) and isinstance(size.func, ast.Name) and size.func.id == "len" and \
+                len(size.args) == 1 and not size.keywords:
+            counted = size.args[0]
+        else:
+            return None
+        if ast.dump(counted) not in {ast.dump(scan.values), ast.dump(values)}:
+            return None
+        return row, lower
+
+    def _binding(self, name: str) -> ast.expr | None:
+        """The value of ``name`` when a top-level statement binds it once and nothing else does."""
+        stores = [n for n in ast.walk(self.function) if isinstance(n, ast.Name) and n.id == name and
+                  isinstance(n.ctx, (ast.Store, ast.Del))]
+        bindings = [s for s in self.function.body if isinstance(s, ast.Assign) and len(s.targets) == 1 and
+                    isinstance(s.targets[0], ast.Name) and s.targets[0].id == name]
+        if len(stores) != 1 or len(bindings) != 1:
+            return None
+        return bindings[0].value
+
+    def _mentions(self, name: str | None) -> bool:
+        """Whether the step uses ``name`` itself (a whole state, which it may write anywhere)."""
+        return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(self.function))
+
+    def _only_read(self, row: str, alias: str | None) -> bool:
+        """Whether the step only reads ``row`` (and the one local ``alias`` bound to it or a slice of it)."""
+        for node in ast.walk(self.function):
+            if not (isinstance(node, ast.Name) and node.id in (row, alias)):
+                continue
+            if isinstance(node.ctx, ast.Store):
+                if node.id == row:
+                    return False
+                continue  # the alias's single binding (see _binding)
+            parent = self.parents.get(id(node))
+            if not self._read(node, parent):
+                if not (isinstance(parent, ast.Subscript) and parent.value is node and
+                        isinstance(parent.ctx, ast.Load) and isinstance(parent.slice, ast.Slice)):
+                    return False
+                # a view: it too may only be read, or be what the alias is bound to
+                grand = self.parents.get(id(parent))
+                bound = isinstance(grand, ast.Assign) and grand.value is parent and alias is not None and \
+                    isinstance(grand.targets[0], ast.Name) and grand.targets[0].id == alias
+                if not (bound or self._read(parent, grand)):
+                    return False
+        return True
+
+    @staticmethod
+    def _read(node: ast.expr, parent: ast.AST | None) -> bool:
+        """Whether ``parent`` only reads ``node``: an element (or elements), its shape, its length."""
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            return isinstance(parent.ctx, ast.Load) and not isinstance(parent.slice, ast.Slice)
+        if isinstance(parent, ast.Attribute) and parent.attr == "shape":
+            return True
+        return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "len" and \
+            node in parent.args
+
+    def _argument(self, row: str, part: str) -> str:
+        state, key = self.tree.row_args[row]
+        for arg, held in self.tree.event_args.items():
+            if held == (state, key, part):
+                return arg
+        suffix = "" if part == "index" else f"_{part}"
+        arg = self.tree.names.fresh(f"_events_{row}{suffix}")
+        self.tree.event_args[arg] = (state, key, part)
+        return arg
+
+
+def _run(tree: StepTree) -> None:
+    function = ast.Module(body=tree.body, type_ignores=[])
+    _Rewriter(tree, function).visit(function)
+    tree.body = function.body
+
+
+FOLLOW_EVENT_LISTS = Pass("follow event lists", _run, applies=lambda tree: bool(tree.inputs.event_fields))

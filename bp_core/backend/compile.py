@@ -376,9 +376,9 @@ def _index_update_overload(target, index, value, op):
 
 
 @numba.njit(inline="always")
-def _block_has_event(values, start):
+def _block_has_event(values, start, width):
     hits = 0
-    for j in range(64):  # a fixed trip count without early exit: LLVM vectorizes it
+    for j in range(width):  # a fixed trip count without early exit: LLVM vectorizes it
         hits += values[start + j] != 0.0
     return hits > 0
 
@@ -398,13 +398,15 @@ def _append_events(values, lo, hi, step, index, steps, kept, count):
 @overload(runtime.record_events)
 def _record_events_overload(values, step, index, steps, kept, count):
     def impl(values, step, index, steps, kept, count):
-        # events are rare: test 64 elements at a time and look closer only at blocks holding one, so the
-        # cost is a fraction of a pass over the field plus the events
+        # events are rare: test 64 elements at a time and look closer only at blocks holding one (8 at a
+        # time, then one by one), so the cost is a fraction of a pass over the field plus the events
         n = values.shape[0]
         full = n // 64 * 64
         for b in range(0, full, 64):
-            if _block_has_event(values, b):
-                count = _append_events(values, b, b + 64, step, index, steps, kept, count)
+            if _block_has_event(values, b, 64):
+                for s in range(b, b + 64, 8):
+                    if _block_has_event(values, s, 8):
+                        count = _append_events(values, s, s + 8, step, index, steps, kept, count)
         return _append_events(values, full, n, step, index, steps, kept, count)
     return impl
 

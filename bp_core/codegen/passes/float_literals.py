@@ -9,7 +9,8 @@ back to float64 and make float32 slower than float64. This pass writes those lit
 
 Float literals are converted wherever they are operands of arithmetic or assigned to a local;
 int literals only as operands of arithmetic that does not compute an index: not inside a
-subscript or ``range(...)``, and not next to a name the function uses as an index. Exponents
+subscript or ``range(...)``, not next to a name the function uses as an index, and not in a value
+assigned to such a name. Exponents
 stay as they are (``x ** 2`` keeps float32 and the fast integer power).
 """
 
@@ -126,8 +127,14 @@ class _Literals(ast.NodeTransformer):
         return node
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST:
+        if any(isinstance(t, ast.Name) and t.id in self.index_names for t in node.targets):
+            # the value becomes an index (j = idx[k] - 3200): its int literals stay ints
+            self._index_depth += 1
+            self.generic_visit(node)
+            self._index_depth -= 1
+            return node
         self.generic_visit(node)
-        if all(isinstance(t, ast.Name) and t.id not in self.index_names for t in node.targets):
+        if all(isinstance(t, ast.Name) for t in node.targets):
             node.value = self._wrap(node.value, ints=False)
         return node
 

@@ -235,9 +235,10 @@ def test_float32_literals_keep_index_arithmetic_integer():
     from bp_core.codegen.passes.float_literals import follow_float_type
 
     code = ("for _obj_i in range(n):\n    V = ST_V[_obj_i] + 40\n    j = _obj_i + 1\n    y = (V - 0.5) * 2 + V ** 2\n"
-            "    z = idx[ptr[_obj_i + 1] - 1]")
+            "    z = idx[ptr[_obj_i + 1] - 1]\n    k = events[_obj_i] - 3200\n    w = post_V[k] * 2")
     out = ast.unparse(ast.Module(follow_float_type(ast.parse(code).body, np.float32), []))
     assert "ST_V[_obj_i] + np.float32(40.0)" in out and "j = _obj_i + 1" in out
+    assert "k = events[_obj_i] - 3200" in out and "post_V[k] * np.float32(2.0)" in out  # k is an index
     assert "(V - np.float32(0.5)) * np.float32(2.0) + V ** 2" in out and "idx[ptr[_obj_i + 1] - 1]" in out
     assert follow_float_type(ast.parse(code).body, np.float64)[0].body[0].value.right.value == 40
 

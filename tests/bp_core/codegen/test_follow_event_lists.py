@@ -1,6 +1,7 @@
 """Synapse scans that follow the spike monitor's list of this step's events deliver exactly what a full scan does."""
 
 import numpy as np
+import pytest
 
 import bp_core as bp
 from bp_core.simulation.recording import _EXPECTED_RATE
@@ -80,7 +81,9 @@ def _followers(net):
             if any(f"_{name}(" in f.split("\n")[0] and "_events_pre_spike" in f for f in functions)]
 
 
-def test_both_synapse_idioms_follow_the_list_and_deliver_what_a_full_scan_delivers(jit):
+@pytest.mark.parametrize("float_type", ["float64", "float32"])
+def test_both_synapse_idioms_follow_the_list_and_deliver_what_a_full_scan_delivers(jit, float_type):
+    bp.profile.set(float_type=float_type)
     listed, group = _network(['spike'])
     result = _final(listed, group)
     scanned, reference = _network(['V'])

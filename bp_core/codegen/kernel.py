@@ -157,7 +157,8 @@ class KernelPlan:
     """The generated kernel: its source, its argument names, and what each generated function came from.
 
     ``line_map`` leads each line of ``source`` that came from a user's step back to its file and line;
-    the kernel's call of a step maps to the step's ``def`` line.
+    the kernel's call of a step maps to the step's ``def`` line. ``step_inputs`` holds what each generated
+    function was translated from (in the network's context: the event lists it was offered, say).
     """
 
     source: str
@@ -170,6 +171,7 @@ class KernelPlan:
     event_monitors: list[tuple[ObjectPlan, MonitorPlan]] = field(default_factory=list)
     line_map: LineMap = field(default_factory=LineMap)
     objects: list[ObjectPlan] = field(default_factory=list)
+    step_inputs: dict[str, StepInputs] = field(default_factory=dict)
 
 
 def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_errors: bool,
@@ -204,6 +206,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     # (state data, field) -> event monitor whose record ends, at this point of the step, with the step's events
     # of that field: later steps may follow that list instead of scanning the field
     listed: dict[tuple[str, str], MonitorPlan] = {}
+    translated: dict[str, StepInputs] = {}
     for obj_id, obj in enumerate(objects):
         for name, getter in obj.variables.items():
             if name not in kernel_args:
@@ -233,7 +236,9 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
                     body += _monitor_lines(obj, mon, prologue)
             else:
                 step = obj.steps[entry]
-                generated = _translate(obj, step, check_finite, _offered_lists(obj, step, listed))
+                inputs_used = step_inputs(obj, step, check_finite, _offered_lists(obj, step, listed))
+                generated = _translate(inputs_used)
+                translated[generated.name] = inputs_used
                 functions.append(generated)
                 step_origin[generated.name] = (obj, step)
                 if generated.indexes_user_data:
@@ -295,7 +300,7 @@ def build_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_error
     source = "\n\n".join([f.source for f in functions] + [kernel])
     checked = tuple(checked_steps)
     return KernelPlan(source, kernel_args, checked, step_origin, call_sites, scope, tuple(parallel_steps),
-                      event_monitors, _line_map(functions, step_origin, source), list(objects))
+                      event_monitors, _line_map(functions, step_origin, source), list(objects), translated)
 
 
 def _line_map(functions: list[GeneratedStep], step_origin: dict[str, tuple[ObjectPlan, StepFunction]],
@@ -422,9 +427,7 @@ def _offered_lists(obj: ObjectPlan, step: StepFunction, listed: dict[tuple[str, 
     return frozenset(offered)
 
 
-def _translate(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
-               event_fields: frozenset[tuple[str, str]] = frozenset()) -> GeneratedStep:
-    inputs = step_inputs(obj, step, check_finite, event_fields)
+def _translate(inputs: StepInputs) -> GeneratedStep:
     # every run re-plans the network; translating (sympy included) costs tens of ms a step function,
     # which would dominate the latency of a parameter change
     key = inputs.cache_key()

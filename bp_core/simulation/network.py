@@ -198,12 +198,17 @@ class Network:
             if not chosen:
                 raise ModelUseError(f"the network has no object {obj!r}."
                                     f"{close_matches(str(obj), [o.name for o in self.objects])}")
+            # the whole network is planned: what a step is translated from depends on the steps before it
+            plans = {id(o): plan_object(o, self.dt, jit, self._build_state) for o in self.objects}
+            kernel_plan = build_kernel(list(plans.values()), [], catch_errors=False, check_finite=profile.is_safe())
             out = []
             for member in chosen:
-                plan = plan_object(member, self.dt, jit, self._build_state)
+                plan = plans[id(member)]
                 for name, function in plan.steps.items():
                     if step is None or name == step:
-                        traced = translate_step(step_inputs(plan, function, profile.is_safe()), trace=True)
+                        inputs = kernel_plan.step_inputs.get(f"{plan.code_name}_{function.name}") or \
+                            step_inputs(plan, function, profile.is_safe())  # a step the schedule leaves out
+                        traced = translate_step(inputs, trace=True)
                         out.append(StepStages(f"{plan.display}: step {name!r} of model {plan.model.name!r}",
                                               traced.stages))
             if not out:

@@ -89,6 +89,8 @@ def test_both_synapse_idioms_follow_the_list_and_deliver_what_a_full_scan_delive
     scanned, reference = _network(['V'])
     expected = _final(scanned, reference)
     assert _followers(listed) == ["loop_to_ge", "spec_to_gi"] and _followers(scanned) == []
+    [stages] = listed.passes(listed.objects[1])  # show_passes prints what the network runs
+    assert "_events_pre_spike" in stages.stage("follow event lists")
     assert 100 < len(group.mon.spike_events)  # the network fires, in both subgroups
     assert np.isin(group.mon.spike_index, np.arange(NE, N)).any() and (group.mon.spike_index < NE).any()
     for key, value in expected.items():

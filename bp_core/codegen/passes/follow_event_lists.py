@@ -26,8 +26,9 @@ The list holds exactly the nonzero elements of the field as the step sees it (th
 only when no step or input between the monitor and this step may write the field), and the test is
 kept, so the loop visits the same elements in the same order as the original. The rewrite applies
 to scans ``event_scans`` accepts whose test can hold only for a nonzero element (``> 0.``, ``!= 0``,
-a bare ``spikes[i]``...), over the whole field or a constant slice of it that the step never writes
-or hands on, and only when the loop runs over exactly that slice (``range(len(spikes))``).
+a bare ``spikes[i]``...), over the whole field or a constant slice of it, in a step that writes no
+field of that name (through ``pre``, ``post`` or ``ST``) and hands the field on nowhere, and only
+when the loop runs over exactly that slice (``range(len(spikes))``).
 """
 
 from __future__ import annotations
@@ -91,9 +92,10 @@ class _Rewriter(ast.NodeTransformer):
                 return None
         else:
             return None
-        state = self.tree.row_args.get(row, (None,))[0]
-        if row not in self.rows or not self._only_read(row, alias) or self._mentions(state):
+        if row not in self.rows or not self._only_read(row, alias) or self._mentions(self.rows[row][0]):
             return None
+        if any(key == self.rows[row][1] for _, key in self.tree.written_fields):
+            return None  # pre and post may be one group: a write to post's field may change what the scan reads
         # the loop must cover the scanned slice exactly: then an event past its end ends the loop
         size = scan.size
         if isinstance(size, ast.Subscript) and isinstance(size.value, ast.Attribute) and size.value.attr == "shape" \
@@ -132,17 +134,21 @@ class _Rewriter(ast.NodeTransformer):
                     return False
                 continue  # the alias's single binding (see _binding)
             parent = self.parents.get(id(node))
-            if not self._read(node, parent):
-                if not (isinstance(parent, ast.Subscript) and parent.value is node and
-                        isinstance(parent.ctx, ast.Load) and isinstance(parent.slice, ast.Slice)):
-                    return False
-                # a view: it too may only be read, or be what the alias is bound to
-                grand = self.parents.get(id(parent))
-                bound = isinstance(grand, ast.Assign) and grand.value is parent and alias is not None and \
-                    isinstance(grand.targets[0], ast.Name) and grand.targets[0].id == alias
-                if not (bound or self._read(parent, grand)):
-                    return False
+            if self._read(node, parent) or self._binds_alias(node, parent, alias):
+                continue
+            if not (isinstance(parent, ast.Subscript) and parent.value is node and
+                    isinstance(parent.ctx, ast.Load) and isinstance(parent.slice, ast.Slice)):
+                return False
+            # a view: it too may only be read, or be what the alias is bound to
+            grand = self.parents.get(id(parent))
+            if not (self._read(parent, grand) or self._binds_alias(parent, grand, alias)):
+                return False
         return True
+
+    @staticmethod
+    def _binds_alias(node: ast.expr, parent: ast.AST | None, alias: str | None) -> bool:
+        return alias is not None and isinstance(parent, ast.Assign) and parent.value is node and \
+            isinstance(parent.targets[0], ast.Name) and parent.targets[0].id == alias
 
     @staticmethod
     def _read(node: ast.expr, parent: ast.AST | None) -> bool:

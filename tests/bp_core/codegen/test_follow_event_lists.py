@@ -123,6 +123,45 @@ def test_a_step_writing_the_field_after_the_monitor_stops_the_list(jit):
     assert _followers(listed) == []  # the forced spikes are not in the monitor's list
 
 
+def _recurrent(steps, monitors, seed=5):
+    bp.profile.set(dt=0.1, seed=seed)
+    group = bp.NeuGroup(bp.NeuType(name='LIFev', ST=STATE, steps=lif, mode='scalar'), N, monitors=monitors)
+    group.ST['V'] = np.random.default_rng(seed).uniform(0., 1., N)
+    syn = bp.SynConn(bp.SynType(name=steps.__name__, ST=bp.types.SynState(), steps=steps, mode='vector'),
+                     pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.05, seed=seed))
+    return bp.Network(group, syn), group
+
+
+def test_a_scan_of_the_whole_group_follows_the_list(jit):
+    listed, group = _recurrent(loop_to_ge, ['spike'])
+    result = _final(listed, group, 20.)
+    scanned, reference = _recurrent(loop_to_ge, ['V'])
+    expected = _final(scanned, reference, 20.)
+    assert "_events_pre_spike" in listed.code
+    for key, value in expected.items():
+        np.testing.assert_array_equal(result[key], value, err_msg=key)
+
+
+def cascade(ST, _t, pre, post, pre2post):
+    spikes = pre['spike']
+    for i in range(spikes.shape[0]):
+        if spikes[i] > 0.:
+            for j in pre2post[i]:
+                post['ge'][j] += w
+                if j > i:
+                    post['spike'][j] = 1.  # post is pre's group: the scan meets this spike later on
+
+
+def test_a_synapse_writing_the_scanned_field_through_post_scans_it():
+    listed, group = _recurrent(cascade, ['spike'])
+    result = _final(listed, group, 20.)
+    scanned, reference = _recurrent(cascade, ['V'])
+    expected = _final(scanned, reference, 20.)
+    for key, value in expected.items():
+        np.testing.assert_array_equal(result[key], value, err_msg=key)
+    assert "_events_" not in listed.code
+
+
 def test_synapses_running_before_the_monitor_scan_the_field():
     listed, group = _network(['spike'], order="synapses first")
     listed.run(5.)

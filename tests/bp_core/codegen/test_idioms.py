@@ -51,6 +51,26 @@ def test_fancy_updates_that_would_change_meaning_stay(code, unique, selected):
     assert "index_update" not in _lower(code, unique=unique, selected=selected)
 
 
+def test_a_delivery_loop_over_a_row_becomes_one_update():
+    fields = (("pre", "spike"), ("post", "ge"))
+    out = _lower("for j in pre2post[i]:\n    post['ge'][j] += w * ST['scale'][i]", fields=fields)
+    assert out == "index_update(post['ge'], pre2post[i], w * ST['scale'][i], '+')"
+
+
+@pytest.mark.parametrize("code, unique", [
+    ("for j in pre2post[i]:\n    post['ge'][j] += w", ()),                          # rows may hold duplicates
+    ("for j in pre2post[i]:\n    post['ge'][j] += ST['w'][j]", ("pre2post",)),      # the value depends on j
+    ("for j in pre2post[i]:\n    post['ge'][j] += post['ge'][0]", ("pre2post",)),   # ... or reads the target
+    ("for j in pre2post[i]:\n    post['ge'][j] += np.random.rand()", ("pre2post",)),  # one draw per synapse
+    ("for j in pre2post[i]:\n    post['ge'][j] += w\nlast = j", ("pre2post",)),      # j is used after
+    ("for j in pre2post[i]:\n    post['ge'][j] += w\n    n += 1", ("pre2post",)),    # more than the update
+    ("for j in pre2post[i]:\n    s[j] += w", ("pre2post",)),                          # not a field
+    ("for j in pre2post[i]:\n    post['ge'][j] += post['ge']", ("pre2post",)),      # a whole array
+])
+def test_delivery_loops_that_would_change_meaning_stay(code, unique):
+    assert "index_update" not in _lower(code, unique=unique, fields=(("pre", "spike"), ("post", "ge")))
+
+
 # A network in which the pre neurons fire on a fixed pattern, and synapses written in both forms
 
 
@@ -84,6 +104,28 @@ def loops(ST, _t, pre, post, pre2post, pre2syn):
                 post['g'][posts[k]] += w
                 ST['s'][syns[k]] += 1.
                 post['h'][posts[k]] = ST['s'][syns[k]] * 0.5
+
+
+def delivery(ST, _t, pre, post, pre2post, pre2syn):
+    spikes = pre['spike']
+    for i in range(spikes.shape[0]):
+        if spikes[i] > 0.:
+            for j in pre2post[i]:
+                post['g'][j] += w * (i + 1)
+            for k in pre2syn[i]:
+                ST['s'][k] += 1.
+
+
+def delivery_by_position(ST, _t, pre, post, pre2post, pre2syn):
+    spikes = pre['spike']
+    for i in range(spikes.shape[0]):
+        if spikes[i] > 0.:
+            posts = pre2post[i]
+            for k in range(len(posts)):
+                post['g'][posts[k]] += w * (i + 1)
+            syns = pre2syn[i]
+            for k in range(len(syns)):
+                ST['s'][syns[k]] += 1.
 
 
 def spec_vector_ampa(ST, _t, pre, pre2syn):
@@ -125,6 +167,16 @@ def test_fancy_index_forms_give_their_loop_forms_result(conn, jit):
     np.testing.assert_allclose(h1, h2, rtol=1e-12)
     np.testing.assert_allclose(s1, s2, rtol=1e-12)
     assert g1.sum() > 0
+
+
+def test_delivery_loops_give_what_the_loops_they_replace_give(jit):
+    conn = bp.connect.FixedProb(0.4, seed=2)
+    g1, _, s1, code = _run(delivery, conn, jit)
+    g2, _, s2, reference = _run(delivery_by_position, conn, jit)
+    assert code.count("index_update(") == 2 and "index_update(" not in reference
+    np.testing.assert_allclose(g1, g2, rtol=1e-12)
+    np.testing.assert_array_equal(s1, s2)
+    assert g1.sum() > 0 and s1.max() > 1.0
 
 
 def test_the_spec_vector_ampa_update_gives_the_loop_result(jit):

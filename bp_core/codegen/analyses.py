@@ -17,6 +17,7 @@ import numpy as np
 
 from bp_core.codegen.step_inputs import StateAccess
 from bp_core.codegen.tree import Pass, StepTree
+from bp_core.model.event_fields import stored_fields
 from bp_core.model.step_function import READING_METHODS
 
 __all__ = ["RISKY_FIELDS", "ELEMENT_LOCAL", "risky_fields", "written_fields", "element_local"]
@@ -50,17 +51,6 @@ def risky_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arr
     (vector and matrix mode, where reading a field gives a view), a field read into a local that
     is then written through, or handed to a function, counts as stored.
     """
-    return _stored_fields(statements, states, arrays, computed_only=True)
-
-
-def written_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arrays: bool
-                   ) -> set[tuple[str, str]]:
-    """Fields the step may write at all (constants and the time included), as ``risky_fields`` finds stores."""
-    return _stored_fields(statements, states, arrays, computed_only=False)
-
-
-def _stored_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arrays: bool,
-                   computed_only: bool) -> set[tuple[str, str]]:
     risky: set[tuple[str, str]] = set()
     module = ast.Module(body=statements, type_ignores=[])
     whole: set[str] = set()
@@ -73,8 +63,8 @@ def _stored_fields(statements: list[ast.stmt], states: dict[str, StateAccess], a
             whole.add(node.id)  # the state itself escapes (passed on, aliased): anything may be written
         if isinstance(node, (ast.Assign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            bounded = computed_only and (_bounded(node.value) if isinstance(node, ast.Assign) else
-                                         isinstance(node.op, (ast.Add, ast.Sub)) and _bounded(node.value))
+            bounded = _bounded(node.value) if isinstance(node, ast.Assign) else \
+                isinstance(node.op, (ast.Add, ast.Sub)) and _bounded(node.value)
             for target in targets:
                 for sub in ast.walk(target):
                     if isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name) and \
@@ -85,6 +75,22 @@ def _stored_fields(statements: list[ast.stmt], states: dict[str, StateAccess], a
     if arrays:
         risky |= _escaping_views(module, states)
     return {(state, key) for state, key in risky if key in states[state].fields}
+
+
+def written_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arrays: bool
+                   ) -> set[tuple[str, str]]:
+    """Fields the step may write at all: what ``model.event_fields.stored_fields`` finds for each state,
+    every field of a state used whole (handed on, aliased), and in vector mode views that escape."""
+    module = ast.Module(body=statements, type_ignores=[])
+    written = {(state, key) for state in states for key in stored_fields(module, state)}
+    keyed = {id(node.value) for node in ast.walk(module) if isinstance(node, ast.Subscript) and
+             isinstance(node.value, ast.Name) and node.value.id in states}
+    for node in ast.walk(module):
+        if isinstance(node, ast.Name) and node.id in states and id(node) not in keyed:
+            written |= {(node.id, key) for key in states[node.id].fields}
+    if arrays:
+        written |= _escaping_views(module, states)
+    return {(state, key) for state, key in written if key in states[state].fields}
 
 
 def _field_of(node: ast.AST, states: dict[str, StateAccess]) -> tuple[str, str] | None:

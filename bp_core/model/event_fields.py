@@ -17,6 +17,7 @@ whatever the steps store.
 from __future__ import annotations
 
 import ast
+import functools
 from typing import Iterable
 
 __all__ = ["binary_fields", "stored_fields", "EVENT_NAMES"]
@@ -67,7 +68,8 @@ def binary_fields(steps: Iterable[ast.FunctionDef], defaults: dict[str, float]) 
     return candidates
 
 
-def stored_fields(func: ast.FunctionDef, state: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)  # every run asks it of every step (see recording.values_needed)
+def stored_fields(func: ast.AST, state: str) -> frozenset[str]:
     """Fields of the state argument ``state`` (``'ST'``, ``'pre'``, ``'post'``) that ``func`` may write."""
     out: set[str] = set()
     for node in ast.walk(func):
@@ -80,7 +82,7 @@ def stored_fields(func: ast.FunctionDef, state: str) -> set[str]:
                 key = _field_key(arg, state)
                 if key is not None and not _is_logical_call(node):
                     out.add(key)
-    return out | _state_aliases(func, state)
+    return frozenset(out | _state_aliases(func, state))
 
 
 def _field_key(node: ast.AST, state: str = "ST") -> str | None:

@@ -79,10 +79,12 @@ def test_dashboard_loads_reacts_and_stays_clean(browser, demo_server, name):
 def test_ten_sessions_respond_each_to_its_own_slider_and_closed_kernels_are_culled(browser, demo_server):
     base, process = demo_server
     name = "hh_neuron"
-    pages = []
-    for _ in range(10):
-        page, errors = open_page(browser, f"{base}/voila/render/{name}.ipynb")
-        pages.append((page, errors))
+    # the first session fills the on-disk compile cache; ten cold compiles at once on a 2-core machine that
+    # also runs the other test worker can take minutes (arrival all at once is the lecture-hall benchmark's)
+    pages = [open_page(browser, f"{base}/voila/render/{name}.ipynb")]
+    wait_ready(pages[0][0], name, timeout=180_000)
+    for _ in range(9):
+        pages.append(open_page(browser, f"{base}/voila/render/{name}.ipynb"))
     for page, _ in pages:
         wait_ready(page, name, timeout=180_000)
     time.sleep(1.0)

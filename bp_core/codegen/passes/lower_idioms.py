@@ -228,9 +228,13 @@ class _IndexUpdates(ast.NodeTransformer):
 
     @staticmethod
     def _call(node: ast.stmt, target: ast.Subscript, value: ast.expr, op: str) -> ast.stmt:
-        base = ast.unparse(target.value)
-        text = f"index_update({base}, {ast.unparse(target.slice)}, {ast.unparse(value)}, {op!r})"
-        return located([ast.copy_location(ast.Expr(ast.parse(text, mode="eval").body), node)], origin(node))[0]
+        return _index_update(node, target.value, target.slice, value, op)
+
+
+def _index_update(node: ast.stmt, base: ast.expr, index: ast.expr, value: ast.expr, op: str) -> ast.stmt:
+    """``index_update(base, index, value, op)`` standing where ``node`` stood."""
+    text = f"index_update({ast.unparse(base)}, {ast.unparse(index)}, {ast.unparse(value)}, {op!r})"
+    return located([ast.copy_location(ast.Expr(ast.parse(text, mode="eval").body), node)], origin(node))[0]
 
 
 class _DeliveryLoops(ast.NodeTransformer):
@@ -257,9 +261,7 @@ class _DeliveryLoops(ast.NodeTransformer):
             return node
         if not _invariant(update.value, j, field) or used_outside(self.function, node, j):
             return node
-        text = (f"index_update({ast.unparse(target.value)}, {ast.unparse(node.iter)}, {ast.unparse(update.value)}, "
-                f"{op!r})")
-        return located([ast.copy_location(ast.Expr(ast.parse(text, mode="eval").body), node)], origin(node))[0]
+        return _index_update(node, target.value, node.iter, update.value, op)
 
 
 def _invariant(value: ast.expr, j: str, field: tuple[str, str]) -> bool:

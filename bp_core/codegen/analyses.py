@@ -53,14 +53,7 @@ def risky_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arr
     """
     risky: set[tuple[str, str]] = set()
     module = ast.Module(body=statements, type_ignores=[])
-    whole: set[str] = set()
-    keyed: set[int] = set()
     for node in ast.walk(module):
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in states:
-            keyed.add(id(node.value))
-    for node in ast.walk(module):
-        if isinstance(node, ast.Name) and node.id in states and id(node) not in keyed:
-            whole.add(node.id)  # the state itself escapes (passed on, aliased): anything may be written
         if isinstance(node, (ast.Assign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             bounded = _bounded(node.value) if isinstance(node, ast.Assign) else \
@@ -70,8 +63,7 @@ def risky_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arr
                     if isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name) and \
                             sub.value.id in states and isinstance(sub.slice, ast.Constant) and not bounded:
                         risky.add((sub.value.id, sub.slice.value))
-    for state in whole:
-        risky |= {(state, key) for key in states[state].fields}
+    risky |= _whole_state_fields(module, states)
     if arrays:
         risky |= _escaping_views(module, states)
     return {(state, key) for state, key in risky if key in states[state].fields}
@@ -83,14 +75,20 @@ def written_fields(statements: list[ast.stmt], states: dict[str, StateAccess], a
     every field of a state used whole (handed on, aliased), and in vector mode views that escape."""
     module = ast.Module(body=statements, type_ignores=[])
     written = {(state, key) for state in states for key in stored_fields(module, state)}
-    keyed = {id(node.value) for node in ast.walk(module) if isinstance(node, ast.Subscript) and
-             isinstance(node.value, ast.Name) and node.value.id in states}
-    for node in ast.walk(module):
-        if isinstance(node, ast.Name) and node.id in states and id(node) not in keyed:
-            written |= {(node.id, key) for key in states[node.id].fields}
+    written |= _whole_state_fields(module, states)
     if arrays:
         written |= _escaping_views(module, states)
     return {(state, key) for state, key in written if key in states[state].fields}
+
+
+def _whole_state_fields(module: ast.Module, states: dict[str, StateAccess]) -> set[tuple[str, str]]:
+    """Every field of a state the step uses itself (passed on, aliased), not as ``state['key']``: anything
+    may be written there."""
+    keyed = {id(node.value) for node in ast.walk(module) if isinstance(node, ast.Subscript) and
+             isinstance(node.value, ast.Name) and node.value.id in states}
+    return {(node.id, key) for node in ast.walk(module)
+            if isinstance(node, ast.Name) and node.id in states and id(node) not in keyed
+            for key in states[node.id].fields}
 
 
 def _field_of(node: ast.AST, states: dict[str, StateAccess]) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ import numpy as np
 
 from bp_core import profile
 from bp_core.errors import ModelDefError, ModelUseError, TypeMismatchError, close_matches
+from bp_core.tools.arrays import aligned_empty
 
 __all__ = ["TypeChecker", "ObjState", "NeuState", "SynState", "StateArray", "Array", "ListConn", "MatConn",
            "Int", "Float", "List", "Dict"]
@@ -106,7 +107,7 @@ class StateArray:
         self.shape = (int(size),) if np.isscalar(size) else tuple(int(s) for s in size)
         self._var2idx = {name: k for k, name in enumerate(defaults)}
         dtype = profile.get_float_type()
-        self._data = np.empty((len(defaults),) + self.shape, dtype=dtype)
+        self._data = aligned_empty((len(defaults),) + self.shape, dtype)
         for name, k in self._var2idx.items():
             self._data[k] = defaults[name]
         self.version = 0  # bumped on every assignment, so delay buffers know to refill
@@ -142,6 +143,13 @@ class StateArray:
 
     def __contains__(self, key: str) -> bool:
         return key in self._var2idx
+
+    def __setstate__(self, state: dict) -> None:
+        # an unpickled copy (a dask worker's network) gets its data aligned as a new state would
+        self.__dict__.update(state)
+        data = aligned_empty(self._data.shape, self._data.dtype)
+        data[...] = self._data
+        self._data = data
 
     def __repr__(self) -> str:
         return f"StateArray(fields={self.fields}, shape={self.shape})"

@@ -16,6 +16,7 @@ from bp_core.model.types import StateArray
 from bp_core.simulation.build_state import BuildState, DelayLine
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.sub_group import NeuSubGroup
+from bp_core.tools.arrays import aligned_empty
 
 __all__ = ["plan_object", "kernel_data", "PARALLEL_MIN_ELEMENTS"]
 
@@ -263,7 +264,7 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
     shape = (steps + 1, len(delayed_fields)) + syn.ST.shape
     line = build.delay_line(syn)
     if line is None or line.buffer.shape != shape:
-        buffer = np.empty(shape, dtype=syn.ST._data.dtype)
+        buffer = aligned_empty(shape, syn.ST._data.dtype)
         for row, name in enumerate(delayed_fields):
             buffer[:, row] = syn.ST[name]
         line = DelayLine(buffer, np.array([0, steps + 1], dtype=np.int64), syn.ST.version)

@@ -19,6 +19,7 @@ from bp_core.errors import ModelUseError
 from bp_core.model.event_fields import stored_fields
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.monitors import Events, MonitorResults
+from bp_core.tools.arrays import aligned_empty
 
 __all__ = ["Recording", "values_needed"]
 
@@ -64,7 +65,7 @@ class Recording:
     def allocate(self) -> "Recording":
         """Allocate the buffers (the budget was checked when the recording was made)."""
         for obj, mon in self._dense:
-            self.buffers[mon.var] = np.empty(self._dense_shape(obj, mon), dtype=self._dtype(obj, mon))
+            self.buffers[mon.var] = aligned_empty(self._dense_shape(obj, mon), self._dtype(obj, mon))
         for obj, plan in self.members:
             for mon in plan.monitors:
                 if mon.events:

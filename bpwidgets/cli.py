@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from typing import Sequence
 
 import psutil
 
-from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS
+from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS, PROJECTOR_ENV
 from bpwidgets.serving import voila_command
 
 
@@ -28,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="shut down a dashboard's kernel this many seconds after its page closes")
     demo.add_argument("--theme", choices=("light", "dark"), default="light",
                       help="the pages' colours (dark for a dim lecture hall)")
+    demo.add_argument("--projector", action="store_true",
+                      help="open every dashboard in projector mode: large fonts, figures that fit 1366 x 768")
     example = commands.add_parser("example", help="run the bundled Hodgkin-Huxley example without a browser")
     example.add_argument("--output", default="bpwidgets-demo.png", help="where to save the example's figure")
     args = parser.parse_args(argv)
@@ -39,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.port <= 65535:
         parser.error(f"--port must be between 1 and 65535, got {args.port}")
     url = f"http://127.0.0.1:{args.port}/voila/render/index.ipynb"
+    if args.projector:  # the kernels Voila starts inherit this environment
+        os.environ[PROJECTOR_ENV] = "1"
     print(f"bpwidgets demo: serving {len(DASHBOARDS)} dashboards at {url}", flush=True)
     for name, text in DASHBOARDS.items():
         print(f"  {name}: http://127.0.0.1:{args.port}/voila/render/{name}.ipynb  ({text})", flush=True)

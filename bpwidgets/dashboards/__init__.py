@@ -16,3 +16,7 @@ DASHBOARDS = {
     "hh_bifurcation": "Hodgkin-Huxley bifurcation diagram: subcritical Hopf, fold of cycles, bistability",
 }
 """Dashboard name -> one-line description (the gallery lists these)."""
+
+PROJECTOR_ENV = "BPWIDGETS_PROJECTOR"
+"""Environment variable that starts every dashboard in projector mode when set to 1 (``bpwidgets demo
+--projector`` sets it for the kernels it starts)."""

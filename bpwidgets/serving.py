@@ -17,28 +17,50 @@ These things differ from Voila's defaults, each for a failure seen under load:
   those ports was sometimes taken before the kernel bound it; its restarts reuse the same ports, so it died.
 - SIGINT stops the server as SIGTERM does, through the event loop: as a KeyboardInterrupt it can land
   inside a notebook being rendered and be swallowed there, leaving the server and its kernels running.
+- Requests naming a host the server was not started for are refused, and kernels are limited in all and per
+  client address (:mod:`bpwidgets.room`).
+- Pages use the ``bpwidgets`` template: Voila's lab template with Font Awesome served from the
+  ``fontawesomefree`` package instead of a CDN, so that no request leaves the machine.
+- A token or a password hash comes in through the environment (:data:`TOKEN_VARIABLE`,
+  :data:`PASSWORD_VARIABLE`), not the command line, where any user of the machine can read it; it is taken
+  out of the environment before kernels inherit it.
 
-Run as ``python -m bpwidgets.serving DIRECTORY [voila options]``.
+Run as ``python -m bpwidgets.serving PATH [voila options]``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 from pathlib import Path
+from typing import Sequence
 
+import fontawesomefree
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Float
+from tornado.routing import Rule
+from traitlets import Float, Int, List, Unicode
 from traitlets.config import Config
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 
-__all__ = ["ClosedPageKernelManager", "DemoVoila", "give_xsrf_cookie", "served_config", "voila_command", "main"]
+from bpwidgets.room import ForeignHost, ForeignHostHandler, Room, RoomVoilaHandler, allowed_hosts
+
+__all__ = ["ClosedPageKernelManager", "DemoVoila", "PASSWORD_VARIABLE", "TOKEN_VARIABLE", "give_xsrf_cookie",
+           "served_config", "voila_command", "main"]
 
 UNUSED_EXTENSIONS = ["jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview", "@jupyter-notebook/lab-extension"]
 """JupyterLab extensions for editing notebooks, which a dashboard's page does not load."""
 IOPUB_TIMEOUT = 60
 KERNEL_STARTUP_TIMEOUT = 300
+TEMPLATE = "bpwidgets"
+TEMPLATE_ROOT = Path(__file__).parent / "share" / "jupyter"
+"""A Jupyter data directory holding the ``bpwidgets`` Voila template."""
+FONT_AWESOME_STATIC = Path(fontawesomefree.__file__).parent / "static"
+"""Served under ``voila/static/``: the template's ``fontawesomefree/css/*.css`` and their web fonts."""
+TOKEN_VARIABLE = "BPWIDGETS_TOKEN"
+PASSWORD_VARIABLE = "BPWIDGETS_HASHED_PASSWORD"
 
 
 class ClosedPageKernelManager(AsyncMappingKernelManager):
@@ -46,11 +68,19 @@ class ClosedPageKernelManager(AsyncMappingKernelManager):
 
     closed_page_grace = Float(10.0, config=True,
                               help="Seconds after a kernel's last connection closes before it is shut down.")
+    max_kernels = Int(0, config=True, help="Most kernels at once (0: no limit).")
+    max_kernels_per_client = Int(0, config=True, help="Most kernels of one client address (0: no limit).")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._pending_shutdowns: dict[str, asyncio.TimerHandle] = {}
         self._shutdown_tasks: set[asyncio.Task] = set()
+        self.room = Room(self.max_kernels, self.max_kernels_per_client)
+
+    async def start_kernel(self, **kwargs) -> str:
+        kernel_id = await super().start_kernel(**kwargs)
+        self.room.seat(kernel_id)
+        return kernel_id
 
     def notify_connect(self, kernel_id: str) -> None:
         super().notify_connect(kernel_id)
@@ -78,15 +108,35 @@ class ClosedPageKernelManager(AsyncMappingKernelManager):
         pending = self._pending_shutdowns.pop(kernel_id, None)
         if pending is not None:
             pending.cancel()
+        self.room.leave(kernel_id)
         return super().remove_kernel(kernel_id)
 
 
 class DemoVoila(Voila):
-    """Voila that stops on SIGINT through its event loop, as it does on SIGTERM."""
+    """Voila that stops on SIGINT through its event loop, as it does on SIGTERM, answers only to its own host
+    names, limits kernels, serves Font Awesome itself and takes its secrets from the environment."""
+
+    allow_hosts = List(Unicode(), config=True,
+                       help="Host names besides this machine's local names and the bound address to answer to.")
 
     def initialize(self, argv=None):
+        token = os.environ.pop(TOKEN_VARIABLE, "")
+        hashed_password = os.environ.pop(PASSWORD_VARIABLE, "")
+        if hashed_password:
+            self.config.PasswordIdentityProvider.hashed_password = hashed_password
         super().initialize(argv)
+        if token:
+            self.token = token
         signal.signal(signal.SIGINT, self._stop_on_signal)
+
+    def setup_template_dirs(self):
+        super().setup_template_dirs()
+        self.static_paths.append(str(FONT_AWESOME_STATIC))
+
+    def init_handlers(self) -> list:
+        handlers = [(handler[0], RoomVoilaHandler, *handler[2:]) if handler[1] is TornadoVoilaHandler else handler
+                    for handler in super().init_handlers()]
+        return [Rule(ForeignHost(allowed_hosts(self.ip, self.allow_hosts)), ForeignHostHandler), *handlers]
 
     def _stop_on_signal(self, signum, frame):
         loop = getattr(self, "ioloop", None)
@@ -112,6 +162,7 @@ def served_config() -> Config:
     config.VoilaConfiguration.multi_kernel_manager_class = ClosedPageKernelManager
     config.VoilaConfiguration.prelaunch_hook = give_xsrf_cookie
     config.VoilaConfiguration.extension_denylist = UNUSED_EXTENSIONS
+    config.VoilaConfiguration.template = TEMPLATE
     config.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT
     config.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT
     config.KernelManager.transport = "ipc"
@@ -119,17 +170,25 @@ def served_config() -> Config:
 
 
 def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directory: Path | str,
-                  closed_page_grace: float = 10.0, theme: str = "light") -> list[str]:
-    """The command line serving ``directory`` (code hidden, no tracebacks, closed and idle kernels freed) in the
-    ``theme`` ('light' or 'dark') of Voila's lab template."""
+                  closed_page_grace: float = 10.0, theme: str = "light", *, ip: str = "127.0.0.1",
+                  allow_hosts: Sequence[str] = (), max_kernels: int = 0, max_kernels_per_client: int = 0) -> list[str]:
+    """The command line serving ``directory`` (a folder or one notebook; code hidden, no tracebacks, closed and idle
+    kernels freed) in the ``theme`` ('light' or 'dark') of Voila's lab template, on ``ip``, answering to the
+    host names of ``ip`` and ``allow_hosts``, with at most ``max_kernels`` kernels in all and
+    ``max_kernels_per_client`` per client address (0: no limit)."""
     if theme not in ("light", "dark"):
         raise ValueError(f"theme must be 'light' or 'dark', got {theme!r}")
+    if max_kernels < 0 or max_kernels_per_client < 0:
+        raise ValueError(f"kernel limits must be 0 (no limit) or positive, got {max_kernels}, {max_kernels_per_client}")
     command = [sys.executable, "-m", "bpwidgets.serving", str(directory), f"--port={port}",
-               "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--strip_sources=True",
+               f"--Voila.ip={ip}", "--show_tracebacks=False", "--strip_sources=True",
                f"--ClosedPageKernelManager.closed_page_grace={closed_page_grace}",
+               f"--ClosedPageKernelManager.max_kernels={max_kernels}",
+               f"--ClosedPageKernelManager.max_kernels_per_client={max_kernels_per_client}",
                f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
                f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_timeout // 2))}",
                "--MappingKernelManager.cull_connected=False", f"--theme={theme}"]
+    command += [f"--DemoVoila.allow_hosts={host}" for host in allow_hosts]
     if not open_browser:
         command.append("--no-browser")
     return command
@@ -137,6 +196,8 @@ def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directo
 
 def main(argv: list[str] | None = None) -> None:
     """Start Voila with :func:`served_config`; options on the command line override it."""
+    # the bpwidgets template is found where Voila looks for templates: Jupyter's data directories
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH")]))
     DemoVoila.launch_instance(argv if argv is not None else sys.argv[1:], config=served_config())
 
 

@@ -1,0 +1,83 @@
+"""Grid points that misbehave, for the sweep tests (importable, so spawned workers find them).
+
+Run as a script it is a process that sweeps until interrupted and then prints what it kept as JSON.
+"""
+
+import ctypes
+import json
+import os
+import sys
+import threading
+import time
+
+BAD = 2
+"""The one point of each grid that misbehaves."""
+
+
+def square(x):
+    return x * x
+
+
+def abort_at_bad(x):
+    if x == BAD:
+        os.abort()
+    return x * x
+
+
+def segfault_at_bad(x):
+    if x == BAD:
+        ctypes.string_at(0)  # reads address 0: SIGSEGV
+    return x * x
+
+
+def exit_at_bad(x):
+    if x == BAD:
+        sys.exit(3)
+    return x * x
+
+
+def interrupt_at_bad(x):
+    if x == BAD:
+        raise KeyboardInterrupt
+    return x * x
+
+
+def lock_at_bad(x):
+    return threading.Lock() if x == BAD else x * x
+
+
+def sleep_at_bad(x):
+    if x == BAD:
+        time.sleep(600)
+    return x * x
+
+
+def square_sum(a, b):
+    return a + b
+
+
+def slow_square(x):
+    time.sleep(0.2)
+    return x * x
+
+
+def main() -> None:
+    """Sweep 40 slow points, saying 'first' when one has finished; print what was kept once interrupted."""
+    import psutil
+
+    import bp_core as bp
+
+    def first(k, result):
+        if not first.said:
+            print("first", flush=True)
+            first.said = True
+    first.said = False
+    results = bp.running.sweep(slow_square, {"x": list(range(40))}, n_workers=2, on_result=first)
+    children = [p.pid for p in psutil.Process().children(recursive=True)]
+    print(json.dumps({"ok": [r.params["x"] for r in results if r.ok and r.value == r.params["x"] ** 2],
+                      "cancelled": sum(r.failure == "cancelled" for r in results), "n": len(results),
+                      "children": children}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

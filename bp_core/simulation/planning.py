@@ -18,7 +18,7 @@ from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.sub_group import NeuSubGroup
 from bp_core.tools.arrays import aligned_empty
 
-__all__ = ["plan_object", "kernel_data", "PARALLEL_MIN_ELEMENTS"]
+__all__ = ["plan_object", "kernel_data", "rows_are_unique", "PARALLEL_MIN_ELEMENTS"]
 
 PARALLEL_MIN_ELEMENTS = 32768
 """With numba's ``parallel`` option, element loops of objects at least this large run on all cores
@@ -165,15 +165,28 @@ class _PreparedData:
                 idx = idx.astype(np.int32)
             self.compressed = (ptr, idx)
             # a row listing an index twice makes NumPy's fancy-index update differ from a loop
-            rows = np.repeat(np.arange(len(arrays), dtype=np.int64), np.diff(ptr))
-            keys = rows * (int(idx.max()) + 1 if idx.size else 1) + idx
-            self.unique_rows = bool(np.unique(keys).size == keys.size)
+            self.unique_rows = rows_are_unique(ptr, idx)
 
     def kernel_value(self) -> Any:
         """The data as steps that use it whole receive it (a typed list of arrays under numba)."""
         if self._list is None:
             self._list = kernel_data(self.source, self.jit)
         return self._list
+
+
+def rows_are_unique(ptr: np.ndarray, idx: np.ndarray) -> bool:
+    """Whether no row ``idx[ptr[r]:ptr[r + 1]]`` of a compressed-row index list holds an index twice.
+
+    Sorts one int64 key per entry (row, index) and compares neighbours: NumPy's hash-based ``np.unique``
+    takes seconds on the keys of a million synapses, a sort a few tens of milliseconds.
+    """
+    if idx.size < 2:
+        return True
+    low = int(idx.min())
+    rows = np.repeat(np.arange(ptr.size - 1, dtype=np.int64), np.diff(ptr))
+    keys = rows * (int(idx.max()) - low + 1) + (idx.astype(np.int64) - low)
+    keys.sort()
+    return not bool((keys[1:] == keys[:-1]).any())
 
 
 def _prepared_connectivity(syn: Ensemble, name: str, jit: bool) -> _PreparedData:
@@ -233,11 +246,14 @@ def _check_connectivity(syn: Ensemble, name: str, data: Any) -> None:
     if name not in limits:
         return
     arrays = data if isinstance(data, (list, tuple)) else [data]
-    for k, arr in enumerate(arrays):
-        arr = np.asarray(arr)
-        if arr.size and (arr.min() < 0 or arr.max() >= limits[name]):
-            bad = int(arr.max() if arr.max() >= limits[name] else arr.min())
-            raise ModelUseError(f"{syn.name}.{name}[{k}] holds index {bad}, outside 0..{limits[name] - 1}.")
+    # one vectorised test over all rows; the loop below only runs to name the first bad row
+    flat = [np.asarray(arr).ravel() for arr in arrays]
+    whole = np.concatenate(flat) if flat else np.zeros(0)
+    if whole.size and (whole.min() < 0 or whole.max() >= limits[name]):
+        for k, arr in enumerate(flat):
+            if arr.size and (arr.min() < 0 or arr.max() >= limits[name]):
+                bad = int(arr.max() if arr.max() >= limits[name] else arr.min())
+                raise ModelUseError(f"{syn.name}.{name}[{k}] holds index {bad}, outside 0..{limits[name] - 1}.")
     if name in ("pre2syn", "pre2post") and len(arrays) != _size(syn, "pre"):
         raise ModelUseError(f"{syn.name}.{name} has {len(arrays)} entries but the pre group has "
                             f"{_size(syn, 'pre')} neurons.")

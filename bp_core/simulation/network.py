@@ -129,7 +129,9 @@ class Network:
     def restore(self, snapshot: NetworkSnapshot, parameters: bool = True) -> None:
         """Put a :meth:`snapshot` back: every object's state, and its parameters unless ``parameters=False``.
 
-        Raises ``ModelUseError``, changing nothing, if the snapshot is not of this network's objects.
+        Raises ``ModelUseError``, changing nothing, if the snapshot does not fit this network: other objects,
+        other state fields (or their order), shapes or float types, parameters the model no longer has, or
+        NaN values.
         """
         with self.exclusive():
             restore_snapshot(self.objects, self._build_state, snapshot, parameters=parameters)
@@ -410,12 +412,13 @@ class Network:
         inputs = {(s.target.name, s.field) for s in specs}
         valued = {(obj.name, mon.key) for obj, plan in members for mon in plan.monitors
                   if mon.events and values_needed(obj, mon.key, self.objects, inputs)}
-        recording = Recording(members, n_steps, self._epoch_steps, self.dt, valued)  # checks the budget
+        # the budget is checked and the buffers allocated before the last run's records go, so a run that
+        # cannot fit keeps them; the new buffers are untouched pages until the kernel writes them, by which
+        # time the old records are released (unless the user holds them): the footprint does not double
+        recording = Recording(members, n_steps, self._epoch_steps, self.dt, valued).allocate()
         for obj in self.objects if release else ():
-            # the last run's records go before the new ones are allocated (unless the user holds them), so a
-            # run that records as much again reuses their memory instead of doubling the footprint
             object.__setattr__(obj, "mon", MonitorResults.empty(obj.monitors, obj.ST.shape))
-        return recording.allocate()
+        return recording
 
     def _record(self, recording: Recording, valid: int) -> None:
         first = self._epoch_steps

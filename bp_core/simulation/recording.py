@@ -1,7 +1,9 @@
 """The buffers one run records its monitors into, under a memory budget.
 
-Dense records are allocated whole before the run, so a run whose dense monitors cannot fit
-fails before allocating anything. Event records start small and grow: the kernel stops
+Dense records are allocated whole before the run; event records start with room for the
+expected rate (10 Hz). Both count against the budget before anything is allocated, so a run
+that cannot fit fails before it allocates or releases anything (the last run's records
+stay). Event records then grow: the kernel stops
 before a step that might overflow one (see ``STATUS_GROW``), the buffer doubles, and the
 kernel resumes at that step, so no event is lost whatever the rate. Growth past the budget
 stops the run with a ``ModelUseError``; what was recorded up to then is kept.
@@ -49,6 +51,8 @@ class Recording:
         self.limit = profile.get_monitor_memory_limit() * 2**20
         self.buffers: dict[str, np.ndarray] = {}
         self._events: list[tuple[Ensemble, MonitorPlan]] = []
+        self._expected = int(n_steps * dt * _EXPECTED_RATE)
+        self._valued = valued
         dense = [(obj, mon) for obj, plan in members for mon in plan.monitors if not mon.events]
         total = sum(self._dense_bytes(obj, mon) for obj, mon in dense)
         if total > self.limit:
@@ -59,11 +63,46 @@ class Recording:
                 f"float32, run shorter pieces with net.advance(...), or raise the limit with "
                 f"bp.profile.set(monitor_memory_limit=...) (MiB).")
         self._dense = dense
-        self._expected = int(n_steps * dt * _EXPECTED_RATE)
-        self._valued = valued
+        self._check_first_events(total)
+
+    def _check_first_events(self, dense: int) -> None:
+        """Refuse the run when the first event buffers (sized for the expected rate) do not fit beside the dense
+        records: checked before anything is allocated or the last run's records are released."""
+        events = [(obj, mon, self._first_capacity(obj) * self._entry_bytes(obj, mon))
+                  for obj, plan in self.members for mon in plan.monitors if mon.events]
+        total = dense + sum(size for _, _, size in events)
+        if total <= self.limit:
+            return
+        obj, mon, size = max(events, key=lambda item: item[2])
+        raise ModelUseError(
+            f"the monitors of this run would take {total / 2**20:.1f} MiB, more than the limit of "
+            f"{self.limit / 2**20:.0f} MiB ({_limit_origin()}): the events of monitor {mon.key!r} of {obj.name!r} "
+            f"alone take {size / 2**20:.1f} MiB at the expected {_EXPECTED_RATE * 1000:g} Hz over "
+            f"{self.n_steps} steps. Run shorter pieces with net.advance(...), monitor fewer fields, or raise the "
+            f"limit with bp.profile.set(monitor_memory_limit=...) (MiB); the last run's records are kept.")
+
+    def _first_capacity(self, obj: Ensemble) -> int:
+        return max(2 * obj.num, obj.num * self._expected)
+
+    def _entry_bytes(self, obj: Ensemble, mon: MonitorPlan) -> int:
+        keep = (obj.name, mon.key) in self._valued
+        return 4 + 8 + (obj.ST._data.itemsize if keep else 0)  # int32 index, int64 step, the value if kept
 
     def allocate(self) -> "Recording":
-        """Allocate the buffers (the budget was checked when the recording was made)."""
+        """Allocate the buffers (the budget was checked when the recording was made).
+
+        Raises ``ModelUseError`` when the system cannot give the memory (the buffers are not touched yet, so
+        this is only the address space).
+        """
+        try:
+            return self._allocate()
+        except MemoryError:
+            self.buffers.clear()
+            raise ModelUseError(
+                f"the system could not allocate the {self.n_steps}-step monitor buffers of this run; run shorter "
+                f"pieces with net.advance(...) or monitor less. The last run's records are kept.") from None
+
+    def _allocate(self) -> "Recording":
         for obj, mon in self._dense:
             self.buffers[mon.var] = aligned_empty(self._dense_shape(obj, mon), self._dtype(obj, mon))
         for obj, plan in self.members:
@@ -71,7 +110,7 @@ class Recording:
                 if mon.events:
                     self._events.append((obj, mon))
                     keep = (obj.name, mon.key) in self._valued
-                    self._allocate_events(obj, mon, max(2 * obj.num, obj.num * self._expected), keep)
+                    self._allocate_events(obj, mon, self._first_capacity(obj), keep)
         return self
 
     # -- buffers ----------------------------------------------------------------------------------
@@ -111,7 +150,7 @@ class Recording:
         obj, mon = self._events[number]
         index = self.buffers[f"{mon.var}_index"]
         keep = self.buffers[f"{mon.var}_value"].size > 0
-        added = index.size * (4 + 8 + (obj.ST._data.itemsize if keep else 0))
+        added = index.size * self._entry_bytes(obj, mon)
         if self.bytes() + added > self.limit:
             raise ModelUseError(
                 f"the events of monitor {mon.key!r} of {obj.name!r} would take more than the monitor limit of "

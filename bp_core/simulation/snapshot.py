@@ -1,4 +1,9 @@
-"""Snapshots of a network: every object's state and parameters at one moment, to go back to later."""
+"""Snapshots of a network: every object's state and parameters at one moment, to go back to later.
+
+A restore distrusts the snapshot: it may come from an older definition of the model, from another
+network, or be built by hand. Everything is checked against the network before anything is written,
+so a refused restore leaves the network as it was.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from bp_core.errors import ModelUseError
+from bp_core.errors import ModelUseError, describe_value
+from bp_core.model.parameters import ParsUpdate
 from bp_core.simulation.build_state import BuildState, DelayLine
 
 __all__ = ["NetworkSnapshot", "take_snapshot", "restore_snapshot"]
@@ -30,6 +36,10 @@ class NetworkSnapshot:
         their way), else None.
     random_state : dict or None
         The network's random generator state.
+    fields : tuple of tuple of str
+        Each object's state fields, in row order.
+    parameter_names : tuple of tuple of str
+        Each object's model parameters.
     """
 
     names: tuple[str, ...]
@@ -37,6 +47,8 @@ class NetworkSnapshot:
     parameters: tuple[dict[str, Any], ...]
     delays: tuple[tuple[np.ndarray, np.ndarray] | None, ...]
     random_state: dict | None
+    fields: tuple[tuple[str, ...], ...]
+    parameter_names: tuple[tuple[str, ...], ...]
 
 
 def _frozen(value: Any) -> Any:
@@ -59,29 +71,107 @@ def take_snapshot(objects: Sequence[Any], build: BuildState, random_state: dict 
         states=tuple(_frozen(obj.ST["_data"]) for obj in objects),
         parameters=tuple({k: _frozen(v) for k, v in obj.pars.updates.items()} for obj in objects),
         delays=tuple(_delay_of(obj, build) for obj in objects),
-        random_state=random_state)
+        random_state=random_state,
+        fields=tuple(tuple(obj.ST.fields) for obj in objects),
+        parameter_names=tuple(tuple(obj.pars.keys()) for obj in objects))
 
 
 def restore_snapshot(objects: Sequence[Any], build: BuildState, snapshot: NetworkSnapshot,
                      parameters: bool = True) -> None:
-    """Put ``snapshot`` back into ``objects``; nothing changes unless every object fits."""
+    """Put ``snapshot`` back into ``objects``; nothing changes unless every object fits.
+
+    Raises
+    ------
+    ModelUseError
+        Naming the object and the field when the snapshot does not fit the network (other objects, fields in
+        another order, another shape or float type, parameters the model no longer has, NaN values).
+    """
     if not isinstance(snapshot, NetworkSnapshot):
         raise ModelUseError(f"Network.restore needs a snapshot from Network.snapshot(), got {type(snapshot).__name__}.")
     names = tuple(obj.name for obj in objects)
-    if names != snapshot.names:
+    if tuple(snapshot.names) != names:
         raise ModelUseError(f"Network.restore: the snapshot holds objects {list(snapshot.names)}, this network "
                             f"has {list(names)}; restore a snapshot of this network.")
-    for obj, state in zip(objects, snapshot.states):
-        current = obj.ST["_data"]
-        if current.shape != state.shape or current.dtype != state.dtype:
-            raise ModelUseError(f"Network.restore: {obj.name}'s state is {current.shape} {current.dtype}, the "
-                                f"snapshot's {state.shape} {state.dtype}; it was taken before the object changed.")
+    for part in ("states", "parameters", "delays", "fields", "parameter_names"):
+        if len(getattr(snapshot, part)) != len(objects):
+            raise ModelUseError(f"Network.restore: the snapshot's {part} cover {len(getattr(snapshot, part))} "
+                                f"objects, not the {len(objects)} it names; take a new one with net.snapshot().")
+    _check_random_state(snapshot.random_state)
+    updates = []
+    for k, obj in enumerate(objects):
+        _check_state(obj, snapshot.fields[k], snapshot.states[k])
+        _check_delay(obj, snapshot.delays[k])
+        updates.append(_checked_parameters(obj, snapshot.parameter_names[k], snapshot.parameters[k])
+                       if parameters else None)
+    # everything fits: only now is anything written
     for k, obj in enumerate(objects):
         obj.ST["_data"][...] = snapshot.states[k]
         obj.ST.version += 1  # without a saved delay buffer, it refills from the restored state
         delay = snapshot.delays[k]
         if delay is not None:
-            build.set_delay_line(obj, DelayLine(delay[0].copy(), delay[1].copy(), obj.ST.version))
+            build.set_delay_line(obj, DelayLine(np.array(delay[0]), np.array(delay[1]), obj.ST.version))
         if parameters:
-            obj.pars.updates = {key: np.array(v) if isinstance(v, np.ndarray) else v
-                                for key, v in snapshot.parameters[k].items()}
+            obj.pars.updates = updates[k]
+
+
+def _refuse(obj: Any, what: str) -> ModelUseError:
+    return ModelUseError(f"Network.restore: {type(obj).__name__} {obj.name!r}: {what}; the network is unchanged. "
+                         f"Restore a snapshot taken of this network as it is now (net.snapshot()).")
+
+
+def _check_state(obj: Any, fields: tuple[str, ...], state: Any) -> None:
+    now = tuple(obj.ST.fields)
+    if tuple(fields) != now:
+        order = " (the same fields in another order)" if sorted(fields) == sorted(now) else ""
+        raise _refuse(obj, f"the snapshot's state fields are {list(fields)}, the object's {list(now)}{order}")
+    current = obj.ST["_data"]
+    if not isinstance(state, np.ndarray) or state.shape != current.shape or state.dtype != current.dtype:
+        got = f"{state.shape} {state.dtype}" if isinstance(state, np.ndarray) else describe_value(state)
+        raise _refuse(obj, f"its state is {current.shape} {current.dtype}, the snapshot's {got} "
+                           f"(taken before the object changed size or float type)")
+    bad = np.isnan(state).any(axis=tuple(range(1, state.ndim)))
+    if bad.any():
+        raise _refuse(obj, f"the snapshot's state field {now[int(np.argmax(bad))]!r} holds NaN")
+
+
+def _check_delay(obj: Any, delay: Any) -> None:
+    if delay is None:
+        return
+    ok = isinstance(delay, tuple) and len(delay) == 2 and all(isinstance(a, np.ndarray) for a in delay)
+    if ok:
+        buffer, index = delay
+        ok = (buffer.ndim >= 2 and buffer.shape[2:] == obj.ST.shape and buffer.dtype == obj.ST["_data"].dtype
+              and index.shape == (2,) and index.dtype == np.int64 and index[1] == buffer.shape[0]
+              and 0 <= index[0] < index[1] and not np.isnan(buffer).any())
+    if not ok:
+        raise _refuse(obj, "the snapshot's delay buffer (the values on their way) does not fit its state")
+
+
+def _checked_parameters(obj: Any, names: tuple[str, ...], values: Any) -> dict[str, Any]:
+    """The parameter updates to restore, validated as ``obj.pars[...] = value`` validates them."""
+    now = tuple(obj.pars.keys())
+    if tuple(names) != now:
+        gone = [n for n in names if n not in now]
+        new = [n for n in now if n not in names]
+        raise _refuse(obj, f"the snapshot's parameters are {list(names)}, the model's {list(now)} "
+                           f"(no longer there: {gone}, new: {new}); restore with parameters=False to keep the "
+                           f"current parameters and take the state only")
+    if not isinstance(values, dict):
+        raise _refuse(obj, f"the snapshot's parameters are {describe_value(values)}, not a dict")
+    scratch = ParsUpdate(obj.pars.origins, obj.pars.num, obj.pars.model)
+    for key, value in values.items():
+        try:
+            scratch[key] = value
+        except ModelUseError as err:
+            raise _refuse(obj, f"in the snapshot, {str(err).rstrip('.')}") from None
+    return scratch.updates
+
+
+def _check_random_state(state: Any) -> None:
+    if state is None:
+        return
+    try:
+        np.random.default_rng().bit_generator.state = state
+    except (TypeError, ValueError, KeyError) as err:
+        raise ModelUseError(f"Network.restore: the snapshot's random generator state does not fit this network's "
+                            f"generator ({err}); the network is unchanged.") from None

@@ -20,6 +20,7 @@ import numpy as np
 from traitlets import Float, HasTraits, Int, Unicode
 
 import bp_core as bp
+from bpwidgets.text import one_line
 
 __all__ = ["LiveRunner", "Frame", "StartFrame", "ChunkFrame", "DoneFrame", "CancelledFrame", "ErrorFrame",
            "MAX_FRAMES_IN_FLIGHT", "kernel_loop"]
@@ -209,12 +210,21 @@ class LiveRunner(HasTraits):
                 return
             self._deliver(frame)
 
-    def close(self) -> None:
-        """Stop the worker thread."""
+    def close(self, timeout: float = 10.0) -> bool:
+        """Stop the worker thread and wait (at most ``timeout`` seconds) until it has let go of the network.
+
+        A pass ends at its next chunk boundary, so the wait is about one chunk's run time. Returns True when
+        the worker has ended: the network can then be run or streamed by another runner at once.
+        """
         self.stop()
         with self._cond:
             self._requested = -1
             self._cond.notify_all()
+        worker = self._thread
+        if worker is None or worker is threading.current_thread():
+            return True
+        worker.join(timeout)
+        return not worker.is_alive()
 
     # -- worker ------------------------------------------------------------------------------------
 
@@ -251,8 +261,8 @@ class LiveRunner(HasTraits):
         try:
             with self.net.exclusive():  # a cell's net.run() meanwhile is refused instead of interleaving
                 self._stream(generation)
-        except bp.errors.ModelUseError as err:
-            self._post(ErrorFrame(generation, message=f"ModelUseError: {str(err).splitlines()[0]}"))
+        except BaseException as err:  # noqa: BLE001 - whatever ends the pass (a user's inputs function too) is shown
+            self._post(ErrorFrame(generation, message=one_line(err)))
 
     def _stream(self, generation: int) -> None:
         net = self.net
@@ -267,7 +277,7 @@ class LiveRunner(HasTraits):
         start = net.snapshot()
         total = int(round(self.duration / net.dt))
         per_chunk = max(1, int(round(self.chunk / net.dt)))
-        inputs = self.inputs() if callable(self.inputs) else self.inputs
+        inputs = self._pass_inputs()
         self._post(StartFrame(generation, snapshot=start))
         done = 0
         while done < total:
@@ -278,13 +288,23 @@ class LiveRunner(HasTraits):
             try:
                 chunk = net.advance(n_steps=steps, inputs=inputs, input_steps=total)
             except Exception as err:  # shown in the widget: the model's error, not a traceback
-                self._post(ErrorFrame(generation, message=f"{type(err).__name__}: {str(err).splitlines()[0]}"))
+                self._post(ErrorFrame(generation, message=one_line(err)))
                 return
             # each chunk's records are new arrays, and spikes stay events: nothing to copy or densify
             monitors = dict(chunk)
             done += steps
             self._post(ChunkFrame(generation, monitors, progress=done / total))
         self._post(DoneFrame(generation))
+
+    def _pass_inputs(self) -> Any:
+        if not callable(self.inputs):
+            return self.inputs
+        try:
+            return self.inputs()
+        except Exception as err:
+            name = getattr(self.inputs, "__qualname__", type(self.inputs).__name__)
+            raise bp.errors.ModelUseError(f"the inputs function {name}() of this LiveRunner raised "
+                                          f"{one_line(err)}; fix it and run again.") from err
 
     def save_state(self) -> None:
         """Make the objects' current state the initial state of every later pass."""
@@ -339,5 +359,4 @@ class LiveRunner(HasTraits):
             try:
                 callback(frame)
             except Exception as err:  # one broken view must not starve the others, nor reach asyncio
-                self.error = f"a view of this run failed on a {frame.kind} frame: {type(err).__name__}: " \
-                             f"{str(err).splitlines()[0] if str(err) else ''}"
+                self.error = f"a view of this run failed on a {frame.kind} frame: {one_line(err)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["error_html"]
+__all__ = ["error_html", "one_line"]
 
 
 def error_html(message: str) -> str:
@@ -17,3 +17,9 @@ def error_html(message: str) -> str:
         return ""
     return (f"<span class='bp-error' style='color: var(--jp-content-font-color1, #1f1f1f); "
             f"border-left: 4px solid var(--jp-error-color1, #c62828); padding-left: 6px'>{html.escape(message)}</span>")
+
+
+def one_line(err: BaseException) -> str:
+    """``err`` as the widgets show it: its type and the first line of its message."""
+    lines = str(err).splitlines()
+    return f"{type(err).__name__}: {lines[0] if lines else ''}"

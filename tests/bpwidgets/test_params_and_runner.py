@@ -170,3 +170,51 @@ def test_frames_arrive_beside_a_loop_nobody_drives(gamma):
         runner.close()
     finally:
         driver.stop()
+
+
+def test_an_inputs_function_that_raises_ends_the_pass_with_its_error(gamma):
+    net, neu, _ = gamma
+
+    def broken_inputs():
+        raise ValueError("no stimulus file")
+
+    runner = LiveRunner(net, inputs=broken_inputs, duration=20., chunk=10.)
+    frames = []
+    runner.subscribe(frames.append)
+    runner.restart()
+    assert runner.wait(timeout=60.0)
+    assert runner.status == "error" and [f.kind for f in frames] == ["error"]
+    assert "broken_inputs()" in runner.error and "ValueError: no stimulus file" in runner.error
+    runner.inputs = [(neu, 'ST.input', 1.2)]  # the worker survived: a fixed function runs the next pass
+    runner.restart()
+    assert runner.wait(timeout=60.0) and runner.status == "done" and runner.error == ""
+    assert runner.close()
+
+
+def test_an_explorer_shows_the_inputs_error_on_its_error_line(gamma):
+    from bpwidgets import NetworkExplorer
+
+    net, neu, syn = gamma
+    explorer = NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=20., params={syn: ['g_max']},
+                               chunk=10., autostart=False)
+    explorer.runner.inputs = lambda: 1 / 0
+    explorer.runner.restart()
+    assert explorer.runner.wait(timeout=60.0)
+    assert explorer.runner.status == "error" and "ZeroDivisionError: division by zero" in explorer.error
+    assert "ZeroDivisionError" in explorer.error_line.value
+    assert explorer.runner.close()
+
+
+def test_close_waits_for_the_worker_so_the_network_is_free_at_once(gamma):
+    net, neu, _ = gamma
+    runner = LiveRunner(net, inputs=[(neu, 'ST.input', 1.2)], duration=20000., chunk=10.)
+    chunks = []
+    runner.subscribe(lambda frame: frame.kind == "chunk" and chunks.append(frame))
+    runner.restart()
+    while not chunks:
+        runner.wait(timeout=0.05)
+    assert runner.close(timeout=30.0)
+    follower = LiveRunner(net, inputs=[(neu, 'ST.input', 1.2)], duration=20., chunk=10.)  # snapshots the network
+    follower.restart()
+    assert follower.wait(timeout=60.0) and follower.status == "done"
+    assert follower.close()

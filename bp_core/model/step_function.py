@@ -99,6 +99,17 @@ class StepFunction:
 
     def _check_body(self) -> None:
         for node in ast.walk(self.node):
+            line = self.first_line + getattr(node, "lineno", 1) - 1
+            if node is not self.node and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                # the code generator rewrites a step as one scope: a nested one would be rewritten with it
+                raise ModelDefError(
+                    f"{self.where()} defines {node.name!r} inside the step ({self.source_file}, line {line}); "
+                    f"define helper functions at module level and call them from the step.")
+            if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
+                raise ModelDefError(
+                    f"{self.where()} uses '{'await' if isinstance(node, ast.Await) else 'yield'}' "
+                    f"({self.source_file}, line {line}); a step runs to its end (or to a bare 'return') "
+                    f"at every time step: write it as a plain function.")
             if isinstance(node, ast.Return) and node.value is not None:
                 raise ModelDefError(
                     f"{self.where()} returns a value (line {self.first_line + node.lineno - 1}); step functions "

@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass
 
 from bp_core.codegen.analyses import ELEMENT_LOCAL, RISKY_FIELDS
+from bp_core.codegen.passes.element_exits import ELEMENT_EXITS
 from bp_core.codegen.passes.element_loop import ELEMENT_LOOP
 from bp_core.codegen.passes.float_literals import FOLLOW_FLOAT_TYPE
 from bp_core.codegen.passes.fold_finite import FOLD_FINITE
@@ -37,6 +38,7 @@ PIPELINE: tuple[Pass, ...] = (
     HOIST_INVARIANTS,
     SELECT_BRANCHES,  # after hoisting: what it computes for every element is only the per-element work
     FOLLOW_FLOAT_TYPE,  # after hoisting, so the hoisted expressions get the float type too
+    ELEMENT_EXITS,  # after the passes that make loops: a return inside one of theirs leaves it too
     ELEMENT_LOCAL,
     FOLD_FINITE,  # needs ELEMENT_LOCAL: a parallel loop checks its fields after the step instead
     ELEMENT_LOOP,

@@ -299,8 +299,8 @@ def _drop_passes(body: list[ast.stmt]) -> list[ast.stmt]:
 
 
 def _hoistable(tree: StepTree) -> bool:
-    """Scalar mode, and no ``return`` that would leave the element loop early."""
-    return tree.scalar and not any(isinstance(n, ast.Return) for s in tree.body for n in ast.walk(s))
+    """Scalar mode (a ``return`` there ends one element's step, like a branch: see ``element_exits``)."""
+    return tree.scalar
 
 
 def _invariant(tree: StepTree) -> set[str]:

@@ -10,6 +10,7 @@ from bp_core import (
     errors,
     inputs,
     integration,
+    io,
     measure,
     models,
     profile,
@@ -26,8 +27,8 @@ from bp_core.types import NeuState, ObjState, SynState
 
 __version__ = "0.1.0"
 
-__all__ = ["connect", "core", "dynamics", "errors", "inputs", "integration", "measure", "models", "profile", "running",
-           "tools", "types", "visualize", "PhasePortraitAnalyzer", "BifurcationAnalyzer", "integrate", "NeuType",
+__all__ = ["connect", "core", "dynamics", "errors", "inputs", "integration", "io", "measure", "models", "profile",
+           "running", "tools", "types", "visualize", "PhasePortraitAnalyzer", "BifurcationAnalyzer", "integrate", "NeuType",
            "ObjType", "ParsUpdate", "SynType", "delayed", "Ensemble", "Events", "Monitor", "NeuState", "ObjState",
            "SynState",
            "Network", "NetworkSnapshot", "NeuGroup", "NeuSubGroup", "SynConn",

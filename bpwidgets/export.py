@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import keyword
 from typing import Any, Callable, Iterable, Sequence
 
 import ipywidgets as widgets
@@ -100,10 +101,21 @@ def reproduction_code(setup: str, parameters: dict[str, dict[str, Any]], inputs:
     return "\n".join(lines)
 
 
+_SCRIPT_NAMES = frozenset({"bp", "net", "print", "len"})
+"""Names the exported script itself uses: an object given one of them would overwrite or shadow it."""
+
+
 def _check_name(name: str) -> None:
     if not (isinstance(name, str) and name.isidentifier()):
-        raise bp.errors.ModelUseError(f"copy as code: {name!r} is not a Python name; name every object of the "
-                                      f"explorer's network in names= with the variable the setup code gives it.")
+        problem = "is not a Python name"
+    elif keyword.iskeyword(name):
+        problem = "is a Python keyword"
+    elif name in _SCRIPT_NAMES:
+        problem = f"is a name the script itself uses ({', '.join(sorted(_SCRIPT_NAMES))})"
+    else:
+        return
+    raise bp.errors.ModelUseError(f"copy as code: {name!r} {problem}; name every object of the explorer's network "
+                                  f"in names= with the variable the setup code gives it (e.g. names={{syn: 'syn'}}).")
 
 
 class ExportBar:

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -117,6 +118,21 @@ def test_copy_as_code_without_setup_says_what_to_give(gamma):
                         names={neu: 'neu'}, autostart=False).code()
     with pytest.raises(bp.errors.ModelUseError, match="file name"):
         explorer.export.downloader.save("../x.csv", b"")
+
+
+@pytest.mark.parametrize("name, problem", [("lambda", "is a Python keyword"), ("None", "is a Python keyword"),
+                                           ("net", "is a name the script itself uses"), ("bp", "is a name the script itself uses"),
+                                           ("2syn", "is not a Python name"), ("syn.x", "is not a Python name")])
+def test_export_names_must_be_usable_variables(gamma, name, problem):
+    net, neu, syn = gamma
+    explorer = _explorer(gamma, autostart=False)
+    explorer.names = {neu: 'neu', syn: name}
+    with pytest.raises(bp.errors.ModelUseError, match=rf"copy as code: '{re.escape(name)}' {problem}.*names="):
+        explorer.code()
+    explorer.export.buttons["code"].click()  # the button shows the reason beside it
+    assert problem in explorer.export.message.value
+    explorer.names = {neu: 'neu', syn: 'syn'}
+    compile(explorer.code(), "run.py", "exec")  # a valid name gives a script Python accepts
 
 
 @pytest.mark.parametrize("dashboard", ["gamma", "ei_balance"])

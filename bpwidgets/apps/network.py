@@ -200,6 +200,24 @@ class NetworkExplorer(Explorer):
                        rate=np.atleast_2d(self.rate_lines.y)[0, :filled] if filled else np.zeros(0),
                        traces=self._bin_voltages[:filled].T, trace_neurons=np.asarray(self.traces, dtype=int))
 
+    def export_nwb(self) -> bytes:
+        """The pass shown as an NWB file (``bp.io.nwb_bytes``): the group's spikes as units, its traces as
+        drawn (one sample per display point), every object's parameters and the models' code."""
+        events = self._pass_events()
+        record: dict[str, Any] = {"ts": events.ts, "spike": events}
+        if self.traces:
+            filled = -(-self._filled_steps // self._per_bin)
+            record.update(V=self._bin_voltages[:filled], V_time=events.ts[::self._per_bin][:filled],
+                          V_index=np.asarray(self.traces, dtype=np.int64))
+        # the other objects' monitors hold the last streamed chunk only, not the pass: they are left out
+        records = {obj: {} for obj in self.net.objects if obj is not self.group}
+        records[self.group] = record
+        inputs = ", ".join(f"{item[0].name} {item[1]} {item[2]!r}" for item in self._current_inputs()
+                           if np.isscalar(item[2]))
+        return bp.io.nwb_bytes(self.net, records=records,
+                               session_description=f"NetworkExplorer pass of {self.runner.duration:g} ms, seed "
+                                                   f"{self.runner.seed}" + (f", inputs: {inputs}" if inputs else ""))
+
     def code(self) -> str:
         """A script that runs the current pass with bp_core alone and gets the same spikes, bit for bit."""
         if self.setup is None:
@@ -280,6 +298,8 @@ class NetworkExplorer(Explorer):
                     lambda d: d.save("spikes.csv", self.export_csv(), "text/csv")),
             "NPZ": ("spikes, rate, traces and parameters as NumPy NPZ",
                     lambda d: d.save("run.npz", self.export_npz())),
+            "NWB": ("spikes, traces, parameters and model code as Neurodata Without Borders (NWB)",
+                    lambda d: d.save("run.nwb", self.export_nwb(), "application/x-hdf5")),
             "code": ("a bp_core script that reproduces this run exactly", self._save_code)})
         self.code_box = widgets.Textarea(layout=widgets.Layout(width="540px", height="160px", display="none"))
         # Controls in a side panel, figures beside them: the raster sits above the fold on a 1366 x 768 screen.

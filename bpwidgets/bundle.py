@@ -11,15 +11,17 @@ import re
 import sys
 from pathlib import Path
 
-__all__ = ["bundle", "MODULES", "STATIC_MODULE", "DOWNLOADER_MODULE"]
+__all__ = ["bundle", "MODULES", "STATIC_MODULE", "DOWNLOADER_MODULE", "SWEEP_HEATMAP_MODULE"]
 
 STATIC = Path(__file__).parent / "static"
 MODULES = {"raster_canvas.js": ("raster_logic.js", "download.js", "raster_canvas.js"),
-           "downloader.js": ("download.js", "downloader.js")}
+           "downloader.js": ("download.js", "downloader.js"),
+           "sweep_heatmap.js": ("raster_logic.js", "sweep_heatmap.js")}
 """Shipped module -> its sources in ``js/``, helpers first, the widget last."""
 
 STATIC_MODULE = STATIC / "raster_canvas.js"
 DOWNLOADER_MODULE = STATIC / "downloader.js"
+SWEEP_HEATMAP_MODULE = STATIC / "sweep_heatmap.js"
 
 
 def bundle(js_dir: Path, module: str = "raster_canvas.js") -> str:

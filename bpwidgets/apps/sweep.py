@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import numbers
 import queue
 import threading
 import time
@@ -11,34 +12,52 @@ from typing import Any, Callable, Sequence
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib import colormaps
-from matplotlib.colors import to_hex
 
 import bp_core as bp
 from bpwidgets.apps.explorer import Explorer
+from bpwidgets.apps.sweep_heatmap import FAILED, OK, PENDING, SweepHeatmap
 from bpwidgets.presets import find_control
 from bpwidgets.runner import kernel_loop
 
 __all__ = ["SweepExplorer"]
 
-CELL_PX = 34
-"""Width and height of one heatmap cell."""
+SYNC_S = 0.25
+"""Longest the page waits for arrived points: they are sent together at most this often."""
+
+STATES = {PENDING: "pending", OK: "ok", FAILED: "failed"}
+
+
+def _axis(grid: dict, name: str) -> list[float]:
+    values = list(grid[name])
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise bp.errors.ModelUseError(f"SweepExplorer: grid[{name!r}] holds {value!r}; its values are a "
+                                          f"heatmap axis, so give numbers.")
+    return [float(v) for v in values]
+
+
+def _reason(result: Any) -> str:
+    """One line saying why a point failed (the last line of a traceback: the exception itself)."""
+    lines = [line for line in (result.error or "").strip().splitlines() if line.strip()]
+    return (lines[-1] if result.failure in ("exception", "exit") else " ".join(lines)) or "failed"
 
 
 class SweepExplorer(Explorer):
     """Run ``run_point(**fixed, row=..., column=...)`` over a grid and show one measure as a heatmap.
 
-    Each cell takes its colour when its point finishes; hovering a cell shows every measure, and clicking it
-    sets the linked explorer's controls to that point and runs it there (with the sweep's seed, so the run
-    shown is the run measured).
+    Each cell takes its colour when its point finishes, a failed point shows red with its reason on hover;
+    hovering another cell shows every measure, and clicking it sets the linked explorer's controls to that
+    point and runs it there (with the sweep's seed, so the run shown is the run measured). Arriving points
+    cost one array cell each and reach the page together, a few times a second, so a 100 x 100 grid fills in
+    as fast as a small one.
 
     Parameters
     ----------
     run_point : callable
-        Builds and runs the model for one point and returns a dict of measures; importable in a fresh process
-        (a module-level function).
+        Builds and runs the model for one point and returns a dict of measures (numbers); importable in a
+        fresh process (a module-level function).
     grid : dict
-        Two parameter names -> their values: the first along the rows, the second along the columns.
+        Two parameter names -> their values (numbers): the first along the rows, the second along the columns.
     measures : dict
         Measure key (of ``run_point``'s result) -> label shown in the chooser.
     explorer : NetworkExplorer, optional
@@ -50,19 +69,20 @@ class SweepExplorer(Explorer):
         Local worker processes (started fresh, so a running kernel's threads do not leak into them).
     client : dask.distributed.Client, optional
         Run the points on this cluster instead.
+    timeout : float, optional
+        The most seconds one point may run; a point past it is marked failed and its worker ended.
     """
 
     def __init__(self, run_point: Callable[..., dict], grid: dict[str, Sequence[float]], measures: dict[str, str],
-                 explorer: Any = None, fixed: dict | None = None, n_workers: int = 2, client: Any = None):
+                 explorer: Any = None, fixed: dict | None = None, n_workers: int = 2, client: Any = None,
+                 timeout: float | None = None):
         super().__init__()
         if not isinstance(grid, dict) or len(grid) != 2:
             raise bp.errors.ModelUseError(f"SweepExplorer needs a grid of exactly two parameters (rows, columns), "
                                           f"got {list(grid) if isinstance(grid, dict) else grid!r}.")
+        bp.running.grid_size(grid)  # refuses strings, empty axes and NaN, naming the parameter
         self.row_name, self.column_name = list(grid)
-        self.rows = [float(v) for v in grid[self.row_name]]
-        self.columns = [float(v) for v in grid[self.column_name]]
-        if not self.rows or not self.columns:
-            raise bp.errors.ModelUseError("SweepExplorer: each parameter of the grid needs at least one value.")
+        self.rows, self.columns = _axis(grid, self.row_name), _axis(grid, self.column_name)
         if not measures:
             raise bp.errors.ModelUseError("SweepExplorer needs at least one measure (key -> label).")
         self.measures = dict(measures)
@@ -78,14 +98,20 @@ class SweepExplorer(Explorer):
         self.run_point = run_point
         self.n_workers = int(n_workers)
         self.client = client
+        self.timeout = timeout
         self.values = {key: np.full((len(self.rows), len(self.columns)), np.nan) for key in self.measures}
         self.errors: dict[tuple[int, int], str] = {}
         self.done = 0
+        self.cancelled = False
         self.selected: tuple[int, int] | None = None
         self.on_select: list[Callable[[int, int], None]] = []  # called after a cell was picked
         self._thread: threading.Thread | None = None
+        self._cancel = threading.Event()
         self._pending: queue.SimpleQueue = queue.SimpleQueue()
         self._loop = kernel_loop()
+        self._synced = 0.0
+        self._sync_due = False
+        self._started = time.monotonic()
         self._build_view()
 
     @property
@@ -93,41 +119,69 @@ class SweepExplorer(Explorer):
         """Points in the grid."""
         return len(self.rows) * len(self.columns)
 
+    @property
+    def running(self) -> bool:
+        """True while a sweep is under way."""
+        return self._thread is not None and self._thread.is_alive()
+
     # -- running ---------------------------------------------------------------------------------
 
     def run(self) -> None:
         """Start the sweep on worker processes (cells fill in as their points finish)."""
-        if self._thread is not None and self._thread.is_alive():
-            self.error = "a sweep is running; wait for it to finish."
+        if self.running:
+            self.error = "a sweep is running; wait for it to finish or cancel it."
             return
         for values in self.values.values():
             values[...] = np.nan
+        self.heatmap.cell_states[:] = PENDING
         self.errors.clear()
         self.done = 0
+        self.cancelled = False
+        self.error = ""
+        self._cancel = threading.Event()
         self._started = time.monotonic()
-        self._redraw()
-        grid = [{self.row_name: r, self.column_name: c} for r in self.rows for c in self.columns]
+        grid = {self.row_name: self.rows, self.column_name: self.columns}
         point = functools.partial(self.run_point, **self.fixed)
-        self._thread = threading.Thread(target=self._work, args=(point, grid), name="bpwidgets-sweep", daemon=True)
+        self._thread = threading.Thread(target=self._work, args=(point, grid, self._cancel), name="bpwidgets-sweep",
+                                        daemon=True)
         self._thread.start()
+        self._flush()
+
+    def cancel(self) -> None:
+        """Stop the sweep: points not finished are abandoned, their workers ended; finished cells stay."""
+        if self.running:
+            self._cancel.set()
+            self.info = f"cancelling... {self.done} of {self.total} points kept"
 
     def wait(self, timeout: float = 600.0) -> bool:
-        """Block until the sweep ends, then show what arrived; True if it ended."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Block until the sweep ends, then show what arrived; True if it ended.
+
+        A ``KeyboardInterrupt`` (the kernel's interrupt) cancels the sweep and keeps what finished.
+        """
+        try:
+            if self._thread is not None:
+                self._thread.join(timeout)
+        except KeyboardInterrupt:
+            self.cancel()
+            if self._thread is not None:
+                self._thread.join()
         while True:
             try:
                 self._pending.get_nowait()()
             except queue.Empty:
                 break
-        return self._thread is None or not self._thread.is_alive()
+        self._flush()
+        return not self.running
 
-    def _work(self, point: Callable, grid: list[dict]) -> None:
+    def _work(self, point: Callable, grid: dict, cancel: threading.Event) -> None:
         try:
             bp.running.sweep(point, grid, client=self.client, n_workers=self.n_workers, start_method="spawn",
+                             timeout=self.timeout, cancel=cancel,
                              on_result=lambda k, result: self._post(functools.partial(self._arrived, k, result)))
-        except Exception as err:  # a broken pool or cluster: said in the widget, the kernel goes on
-            self._post(functools.partial(self._failed, f"{type(err).__name__}: {str(err).splitlines()[0]}"))
+        except Exception as err:  # a cluster that went away: said in the widget, the kernel goes on
+            self._post(functools.partial(self.report, f"the sweep stopped: {type(err).__name__}: "
+                                                      f"{str(err).splitlines()[0] if str(err) else ''}"))
+        self._post(functools.partial(self._ended, cancel.is_set()))
 
     def _post(self, call: Callable[[], None]) -> None:
         if self._loop is not None and self._loop.is_running():
@@ -136,25 +190,89 @@ class SweepExplorer(Explorer):
             self._pending.put(call)
 
     def _arrived(self, k: int, result: Any) -> None:
+        """Take one point's outcome: a few array cells, no redraw (that is :meth:`_flush`'s, a few times a second)."""
         row, column = divmod(k, len(self.columns))
-        if result.ok and isinstance(result.value, dict):
-            for key in self.measures:
-                self.values[key][row, column] = float(result.value.get(key, np.nan))
-        else:
-            self.errors[(row, column)] = (result.error or f"run_point returned {type(result.value).__name__}, "
-                                                          f"not a dict of measures").strip().splitlines()[-1]
+        reason = self._measures(row, column, result)
+        if reason is not None:
+            self.errors[(row, column)] = reason
+        self.heatmap.set_cell(k, self.values[self.measure.value][row, column], OK if reason is None else FAILED)
         self.done += 1
-        self._redraw()
+        self._request_flush()
 
-    def _failed(self, message: str) -> None:
-        self.error = f"the sweep stopped: {message}"
+    def _measures(self, row: int, column: int, result: Any) -> str | None:
+        """Store the point's measures; the reason it failed, if it did."""
+        if not result.ok:
+            return _reason(result)
+        if not isinstance(result.value, dict):
+            return f"run_point returned {type(result.value).__name__}, not a dict of measures"
+        missing = [key for key in self.measures if key not in result.value]
+        if missing:
+            return f"run_point's result has no {', '.join(map(repr, missing))}"
+        bad = [(key, result.value[key]) for key in self.measures if isinstance(result.value[key], bool)
+               or not isinstance(result.value[key], numbers.Real)]
+        if bad:
+            return "not a number: " + ", ".join(f"{key} = {bp.errors.describe_value(value)}" for key, value in bad)
+        for key in self.measures:
+            self.values[key][row, column] = float(result.value[key])
+        return None
 
-    # -- replay -----------------------------------------------------------------------------------
+    def _ended(self, cancelled: bool) -> None:
+        self.cancelled = cancelled
+        self._flush()
+
+    # -- drawing ----------------------------------------------------------------------------------
+
+    def _request_flush(self) -> None:
+        since = time.monotonic() - self._synced
+        if since >= SYNC_S:
+            self._flush()
+        elif self._loop is not None and self._loop.is_running() and not self._sync_due:
+            self._sync_due = True
+            self._loop.call_later(SYNC_S - since, self._flush)
+
+    def _flush(self) -> None:
+        """Send the cells, the progress and the legend to the page."""
+        self._sync_due = False
+        self._synced = time.monotonic()
+        key = self.measure.value
+        self.heatmap.cell_values[:] = self.values[key].ravel()
+        self.heatmap.sync()
+        self.progress.value = self.done / self.total
+        running = self.running
+        self.cancel_button.disabled = not running
+        failed = len(self.errors)
+        elapsed = time.monotonic() - self._started
+        self.info = (f"{self.done} of {self.total} points" + (f" · {failed} failed" if failed else "")
+                     + (f" · {elapsed:.1f} s" if self.done else "")
+                     + (" · cancelled" if self.cancelled and not running else ""))
+        finished = self.values[key][np.isfinite(self.values[key])]
+        low, high = (float(finished.min()), float(finished.max())) if finished.size else (0.0, 1.0)
+        gradient = ", ".join(self.heatmap.palette[:: max(1, len(self.heatmap.palette) // 6)])
+        self.legend.value = (f"<div style='display:flex;align-items:center;gap:6px'>{low:.3g}<div style='width:200px;"
+                             f"height:10px;background:linear-gradient(to right, {gradient})'></div>{high:.3g} "
+                             f"{html.escape(self.measures[key])} <span style='display:inline-block;width:10px;"
+                             f"height:10px;background:{self.heatmap.failed_color}'></span> failed</div>")
+
+    # -- cells ------------------------------------------------------------------------------------
+
+    def cell_state(self, row: int, column: int) -> str:
+        """'pending', 'ok' or 'failed'."""
+        return STATES[int(self.heatmap.cell_states[row * len(self.columns) + column])]
+
+    def tooltip(self, row: int, column: int) -> str:
+        """What hovering cell (row, column) shows: its point and its measures, or why it failed."""
+        point = f"{self.row_name} = {self.rows[row]:.4g}, {self.column_name} = {self.columns[column]:.4g}"
+        state = self.cell_state(row, column)
+        if state == "failed":
+            return f"{point}: failed: {self.errors.get((row, column), '')}"
+        if state == "pending":
+            return f"{point}: not run yet"
+        return f"{point}: " + ", ".join(f"{label} {self.values[m][row, column]:.4g}" for m, label in self.measures.items())
 
     def select(self, row: int, column: int) -> None:
         """Replay point (row, column) in the linked explorer."""
         self.selected = (row, column)
-        self._redraw()
+        self.heatmap.selected = row * len(self.columns) + column
         if self.explorer is None:
             return
         refused = self.explorer.set_controls({self.row_name: self.rows[row], self.column_name: self.columns[column]})
@@ -167,72 +285,22 @@ class SweepExplorer(Explorer):
     def _build_view(self) -> None:
         self.measure = widgets.Dropdown(options=[(label, key) for key, label in self.measures.items()],
                                         description="measure", layout=widgets.Layout(width="260px"))
-        self.measure.observe(lambda change: self._redraw(), names="value")
+        self.measure.observe(lambda change: self._flush(), names="value")
         self.run_button = widgets.Button(description="Run sweep", button_style="primary",
                                          tooltip=f"{self.total} runs on {self.n_workers} worker processes")
         self.run_button.on_click(lambda _: self.run())
+        self.cancel_button = widgets.Button(description="Cancel", disabled=True,
+                                            tooltip="stop the sweep, keeping the points that finished")
+        self.cancel_button.on_click(lambda _: self.cancel())
         self.progress = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, layout=widgets.Layout(width="160px"))
         self.legend = widgets.HTML("")
-        self.cells = []
-        for row in range(len(self.rows)):
-            for column in range(len(self.columns)):
-                cell = widgets.Button(description="", layout=widgets.Layout(width=f"{CELL_PX}px",
-                                                                            height=f"{CELL_PX}px", margin="0"))
-                cell.add_class("bp-sweep-cell")
-                cell.on_click(lambda _, r=row, c=column: self.select(r, c))
-                self.cells.append(cell)
-        # the highest row value on top, as on a plot's y axis
-        order = [r * len(self.columns) + c for r in reversed(range(len(self.rows))) for c in range(len(self.columns))]
-        grid = widgets.GridBox([self.cells[k] for k in order], layout=widgets.Layout(
-            grid_template_columns=f"repeat({len(self.columns)}, {CELL_PX}px)", grid_gap="1px"))
-        # fixed widths, so the column values line up under their cells
-        name_px, value_px = 70, 80
-        rows = widgets.VBox([widgets.HTML(f"<div style='height:{CELL_PX}px;line-height:{CELL_PX}px;"
-                                          f"text-align:right;padding-right:4px'>{v:.4g}</div>",
-                                          layout=widgets.Layout(margin="0", width=f"{value_px}px"))
-                             for v in reversed(self.rows)], layout=widgets.Layout(grid_gap="1px", margin="0"))
-        columns = widgets.HTML("<div style='display:flex'>" + "".join(
-            f"<div style='width:{CELL_PX + 1}px;text-align:center;font-size:10px'>{v:.3g}</div>"
-            for v in self.columns) + "</div>", layout=widgets.Layout(margin="0"))
-        axis = widgets.Layout(width=f"{name_px}px", margin="0")
-        heatmap = widgets.VBox([
-            widgets.HBox([widgets.HTML(f"<b>{html.escape(self.row_name)}</b>", layout=axis), rows, grid]),
-            widgets.HBox([widgets.HTML("", layout=widgets.Layout(width=f"{name_px + value_px}px", margin="0")),
-                          columns]),
-            widgets.HBox([widgets.HTML("", layout=widgets.Layout(width=f"{name_px + value_px}px", margin="0")),
-                          widgets.HTML(f"<b>{html.escape(self.column_name)}</b>")])])
+        self.heatmap = SweepHeatmap([f"{v:.4g}" for v in self.rows], [f"{v:.3g}" for v in self.columns],
+                                    self.row_name, self.column_name, tip=lambda k: self.tooltip(*self._place(k)),
+                                    on_click=lambda k: self.select(*self._place(k)))
         self.widget = widgets.VBox([
-            widgets.HBox([self.run_button, self.measure, self.progress, self.info_line]),
-            heatmap, self.legend, self.error_line])
-        self._redraw()
+            widgets.HBox([self.run_button, self.cancel_button, self.measure, self.progress, self.info_line]),
+            self.heatmap, self.legend, self.error_line])
+        self._flush()
 
-    def _redraw(self) -> None:
-        key = self.measure.value
-        values = self.values[key]
-        finished = values[np.isfinite(values)]
-        low, high = (float(finished.min()), float(finished.max())) if finished.size else (0.0, 1.0)
-        colormap = colormaps["viridis"]
-        for k, cell in enumerate(self.cells):
-            row, column = divmod(k, len(self.columns))
-            value = values[row, column]
-            point = f"{self.row_name} = {self.rows[row]:.4g}, {self.column_name} = {self.columns[column]:.4g}"
-            if (row, column) in self.errors:
-                cell.style.button_color = "#d62728"
-                cell.tooltip = f"{point}: failed: {self.errors[(row, column)]}"
-            elif np.isfinite(value):
-                share = 0.5 if high == low else (value - low) / (high - low)
-                cell.style.button_color = to_hex(colormap(share))
-                cell.tooltip = f"{point}: " + ", ".join(f"{label} {self.values[m][row, column]:.4g}"
-                                                         for m, label in self.measures.items())
-            else:
-                cell.style.button_color = "transparent"
-                cell.tooltip = f"{point}: not run yet"
-            cell.description = "●" if self.selected == (row, column) else ""
-        self.progress.value = self.done / self.total
-        elapsed = time.monotonic() - getattr(self, "_started", time.monotonic())
-        self.info = f"{self.done} of {self.total} points" + (f" · {elapsed:.1f} s" if self.done else "")
-        gradient = ", ".join(to_hex(colormap(x)) for x in np.linspace(0, 1, 6))
-        self.legend.value = (f"<div style='display:flex;align-items:center;gap:6px'>{low:.3g}<div style='width:200px;"
-                             f"height:10px;background:linear-gradient(to right, {gradient})'></div>{high:.3g} "
-                             f"{html.escape(self.measures[key])}</div>")
-
+    def _place(self, k: int) -> tuple[int, int]:
+        return divmod(k, len(self.columns))

@@ -56,9 +56,26 @@ def square_sum(a, b):
     return a + b
 
 
+def misbehave_by_value(x):
+    """Abort the worker at 2, sys.exit at 3, return a lock at 4; square the other values."""
+    return {2: abort_at_bad, 3: exit_at_bad, 4: lock_at_bad}.get(x, square)(BAD if x in (2, 3, 4) else x)
+
+
 def slow_square(x):
     time.sleep(0.2)
     return x * x
+
+
+def half_broken(a, b):
+    """A dict of measures, or ValueError for a > 1."""
+    if a > 1:
+        raise ValueError("too big")
+    return {"sum": a + b}
+
+
+def slow_sum(a, b):
+    time.sleep(0.3)
+    return {"sum": a + b}
 
 
 def main() -> None:

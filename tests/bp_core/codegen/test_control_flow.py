@@ -1,5 +1,6 @@
 """Control flow in scalar-mode steps means what Python means: exits end the current element only."""
 
+import ast
 import importlib.util
 import inspect
 import itertools
@@ -10,7 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bp_core as bp
+from bp_core.backend.runtime import RUNTIME_SCOPE
+from bp_core.codegen.passes.element_exits import lower_element_exits
+from bp_core.codegen.passes.skip_quiet_blocks import skip_quiet_blocks
 from bp_core.errors import ModelDefError
+from bp_core.integration.rendering import NameAllocator
 
 FIELDS = ('a', 'b', 'c')
 N = 5
@@ -350,3 +355,33 @@ def test_generated_steps_match_python_per_element(step_files, body, initial):
 @given(body=step_bodies(), initial=_initial)
 def test_generated_steps_match_python_per_element_compiled(step_files, body, initial):
     _check_against_reference(step_files, body, initial, jit_on=True)
+
+
+def test_a_return_leaves_the_loops_other_passes_make_too():
+    # a scan rewritten to skip quiet blocks runs the user's loop inside two loops of its own
+    user = ("for i in range(v.shape[0]):\n"
+            "    if v[i] > 0.:\n"
+            "        out[e] += 1.\n"
+            "        if e == 1:\n"
+            "            return\n"
+            "out[e] += 10.")
+    names = NameAllocator({"v", "out", "e", "i"})
+    body = skip_quiet_blocks(ast.parse(user).body, names)
+    assert "any_in_block" in ast.unparse(ast.Module(body, []))
+    body, flagged = lower_element_exits(body, names.fresh("_returned"))
+    assert flagged
+    element_loop = ast.parse("for e in range(3):\n    _returned = False").body[0]
+    element_loop.body += body
+    lowered = ast.unparse(ast.fix_missing_locations(ast.Module([element_loop], [])))
+    v = np.zeros(200)
+    v[[70, 150]] = 1.
+    out = np.zeros(3)
+    exec(lowered, {**RUNTIME_SCOPE, "v": v, "out": out})
+
+    namespace = {}
+    exec("def per_element(v, out, e):\n" + "\n".join(_indent(user.split("\n"))), namespace)
+    expected = np.zeros(3)
+    for e in range(3):
+        namespace["per_element"](v, expected, e)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(out, [12., 1., 12.])

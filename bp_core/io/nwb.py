@@ -213,11 +213,16 @@ def _series(obj: Ensemble, rec: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     for key in keys:
         if key == "ts" or key in described:
             continue
-        value = rec[f"{key}_events"] if key in event_keys else rec[key]
+        # spikes stay events (they become units); another event field (a 0/1 flag) is exported as its dense
+        # rows, which the monitors build under their memory budget
+        value = rec[f"{key}_events"] if key in event_keys and key in EVENT_NAMES else rec[key]
         if isinstance(value, Events):
             yield key, value
             continue
         rows = np.asarray(value)
+        if key in event_keys:  # the dense rows of an event record, one per step (its _time are the events')
+            yield key, (np.asarray(rec["ts"], dtype=float), rows, None)
+            continue
         times = _extra(rec, f"{key}_time", rec.get("ts"))
         times = None if times is None else np.asarray(times, dtype=float)
         if rows.dtype.kind not in "fiub" or rows.ndim < 1 or times is None or times.shape != rows.shape[:1]:
@@ -236,7 +241,7 @@ def _extra(rec: Mapping[str, Any], key: str, default: Any) -> Any:
 
 def _add_trace(nwbfile: Any, obj: Ensemble, key: str, series: Any) -> None:
     pynwb = _pynwb()
-    if isinstance(series, Events):  # an event field other than spikes (a 0/1 flag): its dense rows
+    if isinstance(series, Events):  # events given in records= that are not a group's spikes: their dense rows
         series = (series.ts, series.dense().reshape((series.ts.size,) + obj.ST.shape), None)
     times, rows, elements = series
     data = rows.reshape(rows.shape[0], -1) if rows.ndim > 2 else rows

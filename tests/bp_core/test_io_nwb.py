@@ -13,10 +13,10 @@ from bp_core.errors import ModelUseError
 
 @pytest.fixture
 def run_net():
-    """A small LIF network after a 30 ms run: spikes, V, a chosen-neuron decimated V, and a synaptic trace."""
+    """A small LIF network after a 30 ms run: spikes, V, a 0/1 flag, a chosen-neuron decimated V, a synaptic trace."""
     bp.profile.set(dt=0.1, seed=4)
     lif = bp.models.get_LIF(V_rest=0., V_reset=0., V_th=10., tau=10., t_refractory=2.)
-    group = bp.NeuGroup(lif, 6, name='exc', monitors=['spike', 'V'])
+    group = bp.NeuGroup(lif, 6, name='exc', monitors=['spike', 'V', 'refractory'])
     probe = bp.NeuGroup(lif, 3, name='probe', monitors=[bp.Monitor('V', indices=[0, 2], interval=0.5)])
     syn = bp.SynConn(bp.models.get_AMPA1(), pre_group=group, post_group=probe, conn=bp.connect.All2All(),
                      name='ampa', monitors=['s'])
@@ -57,6 +57,10 @@ def test_round_trip_spikes_traces_parameters_and_code(run_net, tmp_path):
         assert '"elements": [0, 2]' in chosen.comments
 
         np.testing.assert_array_equal(nwb.processing['ampa']['s'].data[:], syn.mon.s)
+        # a 0/1 flag recorded as events is exported as its dense rows
+        assert group.mon.event_keys() == ['spike', 'refractory']
+        np.testing.assert_array_equal(nwb.processing['exc']['refractory'].data[:], group.mon.refractory)
+        assert 'spike' not in nwb.processing['exc'].data_interfaces
 
         pars = bp.io.read_parameters(nwb)
         np.testing.assert_array_equal(pars['exc']['tau'], group.pars['tau'])

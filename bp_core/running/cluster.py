@@ -94,6 +94,9 @@ def run_on_cluster(client: Any, payload: bytes, points: Iterator[tuple[int, dict
             except queue.Empty:
                 finished = None
             if finished is not None and finished.key in running:
+                if finished.status in ("lost", "pending"):  # its result died with a worker: the cluster reruns it
+                    finished.add_done_callback(done.put)
+                    continue
                 _, index, params, _ = running.pop(finished.key)
                 yield _outcome(finished, index, params)
             yield from _overdue(client, running, timeout)

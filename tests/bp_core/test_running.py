@@ -1,9 +1,21 @@
-"""Process pools and parameter sweeps, locally and on a real dask.distributed LocalCluster."""
+"""Process pools and parameter sweeps, locally and on a dask.distributed cluster of separate processes."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
+from dask.distributed import Client
 
 import bp_core as bp
+from tests.adversarial import sweep_points
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def lif_spike_count(drive, tau=10.0):
@@ -23,6 +35,14 @@ def fragile(drive, tau=10.0):
 GRID = {"drive": [22.0, 26.0, 30.0, 40.0], "tau": [8.0, 12.0]}
 
 
+def test_a_model_sweeps_on_local_processes_and_a_failing_point_is_kept_apart():
+    results = bp.running.sweep(fragile, GRID, n_workers=2)
+    assert [r.params for r in results] == bp.running.grid_points(GRID)
+    assert [r.value for r in results[:2]] == [lif_spike_count(22.0, 8.0), lif_spike_count(22.0, 12.0)]
+    assert [r.failure for r in results] == [None] * 6 + ["exception"] * 2
+    assert "drive too strong" in results[-1].error
+
+
 def test_grid_points_expand_in_order():
     points = bp.running.grid_points(GRID)
     assert len(points) == 8 and points[0] == {"drive": 22.0, "tau": 8.0} and points[1] == {"drive": 22.0, "tau": 12.0}
@@ -31,20 +51,87 @@ def test_grid_points_expand_in_order():
         bp.running.grid_points(5)
 
 
-def test_sweep_on_dask_matches_local_processes_and_keeps_failures():
-    from dask.distributed import Client, LocalCluster
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A `dask scheduler` and two `dask worker` processes on 127.0.0.1 (random free ports); yields its address.
 
-    local = bp.running.sweep(fragile, GRID, n_workers=2)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        remote = bp.running.sweep(fragile, GRID, client=client)
-    assert [r.params for r in remote] == bp.running.grid_points(GRID)
-    assert [r.value for r in remote] == [r.value for r in local]
+    The scheduler tries a point again once after its worker dies (`allowed-failures` 1, default 3), so a point
+    that kills every worker it runs on is reported after two deaths; it gives a worker only as many tasks as it
+    has threads (`worker-saturation` 1.0), so a worker's death counts against the point it was running alone.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="1",
+               DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION="1.0")
+    dask = [sys.executable, "-m", "dask"]
+    quiet = {"cwd": ROOT, "env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    processes = [subprocess.Popen(dask + ["scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                          "--no-dashboard"], **quiet)]
+    try:
+        processes += [subprocess.Popen(dask + ["worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+                                               "--nworkers", "1", "--no-dashboard", "--death-timeout", "60"], **quiet)
+                      for _ in range(2)]
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        tree = []
+        for process in processes:
+            try:
+                tree += psutil.Process(process.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                pass
+        for process in reversed(processes):  # workers first, so they leave before their scheduler
+            process.terminate()
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        _, alive = psutil.wait_procs(tree, timeout=30)
+        for process in alive:
+            process.kill()
+        assert not alive, f"dask processes outlived the cluster: {alive}"
+
+
+def test_sweep_on_a_dask_cluster_matches_local_processes_and_keeps_failures(dask_cluster):
+    grid = {"a": [0.0, 1.0, 2.0], "b": [1.0, 2.0]}
+    local = bp.running.sweep(sweep_points.half_broken, grid, n_workers=2)
+    with Client(dask_cluster, timeout=60) as client:
+        remote = bp.running.sweep(sweep_points.half_broken, grid, client=client)
+    assert [r.params for r in remote] == bp.running.grid_points(grid)
+    assert [r.value for r in remote] == [r.value for r in local] == [{"sum": 1.0}, {"sum": 2.0}, {"sum": 2.0},
+                                                                     {"sum": 3.0}, None, None]
     failed = [r for r in remote if not r.ok]
-    assert [r.params["drive"] for r in failed] == [40.0, 40.0]
-    assert "drive too strong" in failed[0].error
-    values = [r.value for r in remote if r.ok]
-    assert all(v > 0 for v in values)
+    assert [r.index for r in failed] == [4, 5] and all(r.failure == "exception" for r in failed)
+    assert "ValueError: too big" in failed[0].error
+
+
+def test_on_a_cluster_a_point_that_kills_its_worker_is_reported_and_the_others_kept(dask_cluster):
+    grid = {"x": list(range(7))}
+    with Client(dask_cluster, timeout=60) as client:
+        results = bp.running.sweep(sweep_points.misbehave_by_value, grid, client=client)
+    assert [r.failure for r in results] == [None, None, "died", "exit", "unpicklable", None, None]
+    assert [r.value for r in results if r.ok] == [0, 1, 25, 36]
+    assert "sys.exit(3)" in results[3].error and "lock" in results[4].error
+
+
+def test_on_a_cluster_the_points_of_a_worker_killed_mid_sweep_are_rerun(dask_cluster):
+    with Client(dask_cluster, timeout=60) as client:
+        client.wait_for_workers(2, timeout=120)  # the nannies restart workers that earlier points killed
+        victim = next(iter(client.run(os.getpid).values()))
+        killed = []
+
+        def kill_once(k, result):
+            if not killed:
+                killed.append(os.kill(victim, signal.SIGKILL))
+
+        results = bp.running.sweep(sweep_points.slow_square, {"x": list(range(10))}, client=client,
+                                   on_result=kill_once)
+    assert killed and not psutil.pid_exists(victim) or psutil.Process(victim).status() == psutil.STATUS_ZOMBIE
+    assert [r.value for r in results] == [x * x for x in range(10)]
 
 
 def test_process_pool_with_tuples_dicts_and_lock():
@@ -67,8 +154,10 @@ def test_lif_counts_grow_with_drive():
 
 def test_sweep_reports_each_point_as_it_finishes_in_grid_places():
     seen = []
-    results = bp.running.sweep(fragile, GRID, n_workers=2, start_method="spawn",
+    grid = {"a": [0.0, 1.0, 2.0], "b": [1.0, 2.0]}
+    results = bp.running.sweep(sweep_points.half_broken, grid, n_workers=2, start_method="spawn",
                                on_result=lambda k, result: seen.append((k, result)))
     assert sorted(k for k, _ in seen) == list(range(len(results)))
-    assert all(results[k] is result for k, result in seen)
-    assert [r.params for r in results] == bp.running.grid_points(GRID)
+    assert all(results[k] is result and result.index == k for k, result in seen)
+    assert [r.params for r in results] == bp.running.grid_points(grid)
+    assert [r.failure for r in results] == [None] * 4 + ["exception"] * 2

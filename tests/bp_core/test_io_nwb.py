@@ -141,3 +141,12 @@ def test_records_for_an_unknown_object_are_refused(run_net, tmp_path):
         bp.io.to_nwb(net, tmp_path / 'x.nwb', records={'inh': {}})
     with pytest.raises(ModelUseError, match="must map field names"):
         bp.io.to_nwb(net, tmp_path / 'x.nwb', records={'exc': [1, 2]})
+
+
+def test_pynwb_loads_on_the_first_export_not_with_the_engine():
+    import subprocess
+    import sys
+
+    script = "import sys, bp_core as bp; print(sorted(m for m in ('pynwb', 'h5py', 'hdmf') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.strip() == "[]"

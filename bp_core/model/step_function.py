@@ -112,8 +112,9 @@ class StepFunction:
                     f"at every time step: write it as a plain function.")
             if isinstance(node, ast.Return) and node.value is not None:
                 raise ModelDefError(
-                    f"{self.where()} returns a value (line {self.first_line + node.lineno - 1}); step functions "
-                    f"write their results into ST or into arrays they receive, and return nothing.")
+                    f"{self.where()} returns a value ({self.source_file}, line {line}); step functions write their "
+                    f"results into ST or into arrays they receive, and return nothing (a bare 'return' ends the "
+                    f"step, or in scalar mode the current element's step).")
             if isinstance(node, (ast.Global, ast.Nonlocal)):
                 raise ModelDefError(f"{self.where()} uses 'global'/'nonlocal'; pass data as arguments instead.")
 

@@ -35,7 +35,7 @@ from bp_core.errors import ModelDefError
 __all__ = ["ELEMENT_EXITS", "lower_element_exits"]
 
 _LOOPS = (ast.For, ast.While, ast.AsyncFor)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def lower_element_exits(body: list[ast.stmt], flag: str) -> tuple[list[ast.stmt], bool]:

@@ -74,6 +74,11 @@ class SweepHeatmap(BrowserGuard, anywidget.AnyWidget):
             self.values = array_to_bytes(self.cell_values, "float32")
             self.states = array_to_bytes(self.cell_states, "uint8")
 
+    def _refusal(self, sync_data: dict) -> str | None:
+        # the page only draws: every cell, label and selection comes from Python, so one page cannot change
+        # what the other views of the sweep show
+        return "SweepHeatmap: the heatmap is set from Python; the page sends only hover and click messages."
+
     def _handle_message(self, _: Any, content: Any, buffers: Any = None) -> None:
         # a message from the page names a cell; anything else, or a cell off the grid, is ignored
         if not isinstance(content, dict):

@@ -114,6 +114,8 @@ def test_a_cell_clicked_or_hovered_in_the_page_answers_and_bad_messages_are_igno
         sweep.heatmap._handle_message(None, message)
     assert sent == [{"type": "tip", "cell": 4, "text": "a = 2, b = 2: not run yet"}]
     assert sweep.selected == (1, 2) and sweep.heatmap.selected == 5
+    sweep.heatmap.set_state({"selected": 0, "n_rows": 7})  # state from the page is refused: it only draws
+    assert sweep.heatmap.selected == 5 and sweep.heatmap.n_rows == 2 and "set from Python" in sweep.heatmap.refused
     sweep.heatmap.close()
 
 

@@ -32,10 +32,13 @@ __all__ = ["poisson_drive"]
 _TEMPLATE = '''\
 def {name}(ST, _dt):
     p = {name}_rate * _dt / 1000.{hint}
-    if p > 1.:{hint}
-        raise ValueError("{name}_rate * dt is above one spike per source and step; lower the rate or dt")
+    if not 0. <= p <= 1.:{hint}
+        raise ValueError("{name}_rate must be >= 0 Hz with at most one spike per source and step (rate * dt)")
+    if not 0. <= {name}_N == int({name}_N):{hint}
+        raise ValueError("{name}_N must be a whole number of sources, 0 or more")
     ST[{field!r}] += {name}_weight * np.random.binomial(int({name}_N), p{size}){hint}
 '''
+# numba's binomial draw checks neither p nor n (p > 1 gives n), so the step does.
 # numba draws a binomial array for one probability only: a vector-mode drive takes one value per parameter,
 # and a failure to compile or run with per-neuron values shows its source line, so the line says why
 _VECTOR_HINT = "  # vector mode: one N, rate and weight for the group; per-neuron values need a scalar-mode model"

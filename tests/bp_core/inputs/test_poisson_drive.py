@@ -97,12 +97,18 @@ def test_drive_is_added_before_the_models_steps_and_fires_a_lif():
     assert group.mon.spike.sum() > 0  # mean input 0.4 mV/0.1 ms x tau = 80 mV steady state, far over threshold
 
 
-def test_rate_over_one_spike_per_step_stops_the_run(jit):
+@pytest.mark.parametrize("key, value, message", [
+    ('drive_rate', 2e4, "at most one spike per source and step"),  # 2 spikes per source and step
+    ('drive_rate', -1., "drive_rate must be >= 0"),
+    ('drive_N', 10.5, "whole number of sources"),
+    ('drive_N', -2., "whole number of sources"),
+])
+def test_parameters_set_out_of_range_stop_the_run(jit, key, value, message):
+    # numba's binomial draw would give N for p > 1 and no error: the step checks what it is given
     bp.profile.set(dt=DT, seed=1)
-    group = bp.NeuGroup(bp.inputs.poisson_drive(probe("scalar"), 'x', N=10, rate=10., weight=1.), 3)
-    group.ST['x'] = 7.
-    group.pars['drive_rate'] = 2e4  # 2 spikes per source and step
-    with pytest.raises(RunError, match="drive_rate"):
+    group = bp.NeuGroup(bp.inputs.poisson_drive(probe("vector"), 'x', N=10, rate=10., weight=1.), 3)
+    group.pars[key] = value
+    with pytest.raises(RunError, match=message):
         group.run(1.)
 
 

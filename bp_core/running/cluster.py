@@ -84,7 +84,13 @@ def run_on_cluster(client: Any, payload: bytes, points: Iterator[tuple[int, dict
             if cancel is not None and cancel.is_set():
                 return
             for _, (index, params) in zip(range(in_flight - len(running)), points):
-                future = client.submit(_remote_point, payload, index, params, key=f"{prefix}-{index}", retries=0)
+                try:
+                    future = client.submit(_remote_point, payload, index, params, key=f"{prefix}-{index}",
+                                           retries=0)
+                except Exception as err:  # parameters that cannot be serialised are this point's failure
+                    yield failed(index, params, "unpicklable", f"the point's parameters cannot be sent to the "
+                                                               f"cluster ({type(err).__name__}: {err}).")
+                    continue
                 running[future.key] = (future, index, params, time.monotonic())
                 future.add_done_callback(done.put)
             if not running:

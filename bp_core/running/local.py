@@ -53,7 +53,7 @@ def _worker_main(conn: Connection, payload: bytes) -> None:
             return
         if task is None:
             return
-        conn.send_bytes(run_point(run_func, *task))
+        conn.send_bytes(run_point(run_func, *cloudpickle.loads(task)))
 
 
 class _Slot:
@@ -69,10 +69,11 @@ class _Slot:
         self.ready = False
         self.started = 0.0
 
-    def give(self, index: int, params: dict) -> None:
+    def give(self, index: int, params: dict, blob: bytes) -> None:
+        """Start point ``index`` (``blob``: the point, pickled)."""
         self.task = (index, params)
         self.started = time.monotonic()
-        self.conn.send(self.task)
+        self.conn.send(blob)
 
     def overdue(self, timeout: float, now: float) -> bool:
         """True when the slot's point has run longer than ``timeout`` seconds."""
@@ -130,19 +131,29 @@ def run_local(payload: bytes, points: Iterator[tuple[int, dict]], n_workers: int
     context = multiprocessing.get_context(start_method)
     slots: list[_Slot] = []
     points = iter(points)
+    exhausted = False
     try:
         while True:
             if cancel is not None and cancel.is_set():
                 return
-            idle = [s for s in slots if s.task is None] + [None] * (n_workers - len(slots))
-            for slot, point in zip(idle, points):
+            for slot in [s for s in slots if s.task is None] + [None] * (n_workers - len(slots)):
+                point = next(points, None)
+                if point is None:
+                    exhausted = True
+                    break
+                blob = _pickled(point)
+                if not isinstance(blob, bytes):
+                    yield blob
+                    continue
                 if slot is None:
                     slot = _Slot(context, payload)
                     slots.append(slot)
-                slot.give(*point)
+                slot.give(*point, blob)
+            if not any(s.task is not None for s in slots):
+                if exhausted:
+                    return
+                continue
             busy = [s for s in slots if s.task is not None]
-            if not busy:
-                return
             yield from _finished(busy, timeout)
             for slot in [s for s in slots if not s.process.is_alive()]:  # died or ended: replaced when needed
                 slot.end()
@@ -150,6 +161,15 @@ def run_local(payload: bytes, points: Iterator[tuple[int, dict]], n_workers: int
     finally:
         for slot in slots:
             slot.end()
+
+
+def _pickled(point: tuple[int, dict]) -> bytes | SweepResult:
+    """The point to send to a worker, or its failure when its parameters cannot be pickled."""
+    try:
+        return cloudpickle.dumps(point)
+    except Exception as err:
+        return failed(*point, "unpicklable", f"the point's parameters cannot be sent to a worker process "
+                                             f"({type(err).__name__}: {err}); give plain values in the grid.")
 
 
 def _finished(busy: list[_Slot], timeout: float | None) -> Iterator[SweepResult]:

@@ -4,6 +4,7 @@ Run as a script it is a process that sweeps until interrupted and then prints wh
 """
 
 import ctypes
+import faulthandler
 import json
 import os
 import sys
@@ -18,6 +19,10 @@ def square(x):
     return x * x
 
 
+def square_or_none(x):
+    return x * x if isinstance(x, int) else None
+
+
 def abort_at_bad(x):
     if x == BAD:
         os.abort()
@@ -26,6 +31,7 @@ def abort_at_bad(x):
 
 def segfault_at_bad(x):
     if x == BAD:
+        faulthandler.disable()  # the worker inherits the test runner's, which would print every thread's stack
         ctypes.string_at(0)  # reads address 0: SIGSEGV
     return x * x
 

@@ -50,6 +50,16 @@ def test_a_point_that_crashes_exits_or_returns_a_lock_fails_alone(func, failure,
     assert not sweep_workers()
 
 
+def test_a_point_whose_parameters_cannot_be_pickled_fails_alone():
+    import threading
+
+    grid = [{"x": 1}, {"x": threading.Lock()}, {"x": 3}]
+    results = bp.running.sweep(points.square_or_none, grid, n_workers=1)
+    assert [r.value for r in results] == [1, None, 9] and results[1].failure == "unpicklable"
+    assert "parameters cannot be sent" in results[1].error
+    assert not sweep_workers()
+
+
 def test_a_point_past_its_timeout_is_ended_and_the_others_kept():
     results = bp.running.sweep(points.sleep_at_bad, GRID, n_workers=2, timeout=2.0)
     bad = results[points.BAD]

@@ -1,38 +1,57 @@
-"""The ``bpwidgets`` command: ``bpwidgets demo`` serves the dashboards with Voila."""
+"""The ``bpwidgets`` command: ``demo`` serves the bundled dashboards and ``serve PATH`` a lecturer's own
+notebooks, both through :func:`serve` (one serving configuration, warm-up, door and shutdown); ``example`` runs
+the bundled example without a browser."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
-import time
+import urllib.error
+import urllib.request
+import webbrowser
+from pathlib import Path
 from typing import Sequence
 
-import psutil
-
+from bpwidgets.children import Children
 from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS, PROJECTOR_ENV
+from bpwidgets.lan import Door
 from bpwidgets.serving import voila_command
+from bpwidgets.warmup import cold_notebooks, notebooks_in
+
+__all__ = ["main", "run_child", "serve"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    serving = argparse.ArgumentParser(add_help=False)
+    serving.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
+    serving.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serving.add_argument("--cull-idle-timeout", type=int, default=300,
+                         help="shut down a page's kernel after this many idle seconds with its page closed")
+    serving.add_argument("--closed-page-grace", type=float, default=10.0,
+                         help="shut down a page's kernel this many seconds after its page closes")
+    serving.add_argument("--theme", choices=("light", "dark"), default="light",
+                         help="the pages' colours (dark for a dim lecture hall)")
+    serving.add_argument("--no-warm-up", action="store_true",
+                         help="show the URL at once, without executing each notebook once first (the first "
+                              "page of each then compiles its models)")
+    Door.add_arguments(serving)
+    parser = argparse.ArgumentParser(prog="bpwidgets", description="Neuronal dynamics in Jupyter.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", parents=[serving], help="serve the bundled dashboards with Voila")
+    demo.add_argument("--projector", action="store_true",
+                      help="open every dashboard in projector mode: large fonts, figures that fit 1366 x 768")
+    serve_ = commands.add_parser("serve", parents=[serving],
+                                 help="serve your own notebook or folder of notebooks as the demo is served")
+    serve_.add_argument("path", help="a notebook (.ipynb) or a folder of notebooks")
+    example = commands.add_parser("example", help="run the bundled Hodgkin-Huxley example without a browser")
+    example.add_argument("--output", default="bpwidgets-demo.png", help="where to save the example's figure")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``bpwidgets`` command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="bpwidgets", description="Neuronal dynamics in Jupyter.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="serve the dashboards with Voila on localhost")
-    demo.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
-    demo.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    demo.add_argument("--cull-idle-timeout", type=int, default=300,
-                      help="shut down a dashboard's kernel after this many idle seconds with its page closed")
-    demo.add_argument("--closed-page-grace", type=float, default=10.0,
-                      help="shut down a dashboard's kernel this many seconds after its page closes")
-    demo.add_argument("--theme", choices=("light", "dark"), default="light",
-                      help="the pages' colours (dark for a dim lecture hall)")
-    demo.add_argument("--projector", action="store_true",
-                      help="open every dashboard in projector mode: large fonts, figures that fit 1366 x 768")
-    example = commands.add_parser("example", help="run the bundled Hodgkin-Huxley example without a browser")
-    example.add_argument("--output", default="bpwidgets-demo.png", help="where to save the example's figure")
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "example":
         from bpwidgets import demo as demo_module
@@ -41,56 +60,85 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not 1 <= args.port <= 65535:
         parser.error(f"--port must be between 1 and 65535, got {args.port}")
-    url = f"http://127.0.0.1:{args.port}/voila/render/index.ipynb"
-    if args.projector:  # the kernels Voila starts inherit this environment
-        os.environ[PROJECTOR_ENV] = "1"
-    print(f"bpwidgets demo: serving {len(DASHBOARDS)} dashboards at {url}", flush=True)
-    for name, text in DASHBOARDS.items():
-        print(f"  {name}: http://127.0.0.1:{args.port}/voila/render/{name}.ipynb  ({text})", flush=True)
-    return run_child(voila_command(args.port, not args.no_browser, args.cull_idle_timeout, DASHBOARD_DIR,
-                                   args.closed_page_grace, theme=args.theme))
+    try:
+        door = Door.from_arguments(args)
+    except ValueError as err:
+        parser.error(str(err))
+    if args.command == "demo":
+        if args.projector:  # the kernels Voila starts inherit this environment
+            os.environ[PROJECTOR_ENV] = "1"
+        pages = {"index.ipynb": "the gallery", **{f"{name}.ipynb": text for name, text in DASHBOARDS.items()}}
+        return serve(DASHBOARD_DIR, args, door, f"{len(DASHBOARDS)} dashboards", pages)
+    path = Path(args.path).expanduser().resolve()
+    if not (path.is_dir() or (path.is_file() and path.suffix == ".ipynb")):
+        parser.error(f"serve PATH: {args.path} is neither a notebook (.ipynb) nor a folder; give one of those")
+    if not notebooks_in(path):
+        parser.error(f"serve PATH: the folder {args.path} holds no notebook (.ipynb)")
+    return serve(path, args, door, path.name, None)
+
+
+def _page_urls(path: Path, base: str, pages: dict[str, str] | None) -> tuple[str, list[str]]:
+    """The URL to open first and one line per page (name: URL)."""
+    if path.is_file():
+        return base, []
+    if pages is None:
+        pages = {str(p.relative_to(path)): "" for p in notebooks_in(path)}
+    first = f"{base}voila/render/index.ipynb" if "index.ipynb" in pages else base
+    lines = [f"  {Path(name).stem}: {base}voila/render/{name}" + (f"  ({text})" if text else "")
+             for name, text in pages.items() if name != "index.ipynb"]
+    return first, lines
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except urllib.error.HTTPError as err:
+        return err.code < 500
+    except OSError:
+        return False
+
+
+def serve(path: Path, args: argparse.Namespace, door: Door, what: str, pages: dict[str, str] | None) -> int:
+    """Serve ``path`` with :mod:`bpwidgets.serving`: warm the cold notebooks and wait for the server, then print
+    the URLs (and in LAN mode the token, as text and a QR code); stop everything on SIGTERM or SIGINT."""
+    command = voila_command(args.port, False, args.cull_idle_timeout, path, args.closed_page_grace,
+                            theme=args.theme, ip=door.ip, allow_hosts=door.allow_hosts,
+                            max_kernels=door.max_kernels, max_kernels_per_client=door.max_kernels_per_client)
+    cold = [] if args.no_warm_up else cold_notebooks(notebooks_in(path))
+    with Children() as children:
+        server = children.start(command, env={**os.environ, **door.server_environment()})
+        if cold:
+            warming = children.start([sys.executable, "-m", "bpwidgets.warmup", *map(str, cold)])
+            children.wait_until(lambda: warming.poll() is not None)
+        probe = f"http://{door.probe_host}:{args.port}/"
+        children.wait_until(lambda: server.poll() is not None or _answers(probe))
+        if children.stopping:
+            return 0
+        if server.poll() is not None:
+            print(f"bpwidgets {args.command}: the server ended (status {server.returncode}) before it served; "
+                  "see its messages above", file=sys.stderr, flush=True)
+            return server.returncode or 1
+        first, lines = _page_urls(path, door.base_url(args.port), pages)
+        print(f"bpwidgets {args.command}: serving {what} at {door.with_token(first)}", flush=True)
+        print("\n".join(lines), flush=True)
+        door.announce(first)
+        if not args.no_browser:
+            webbrowser.open(door.with_token(first))
+        children.wait_until(lambda: server.poll() is not None)
+    return 0 if children.stopping else server.returncode
 
 
 def run_child(command: Sequence[str], grace: float = 20.0) -> int:
     """Run ``command`` until it ends, passing SIGTERM and SIGINT on to it, so it never outlives this process.
 
-    Voila shuts its kernels down when it is told to stop; if it has not ended ``grace`` seconds after the
-    signal, it and every process under it (its kernels) are killed.
+    If it has not ended ``grace`` seconds after the signal, it and every process under it (its kernels) are
+    killed.
     """
-    child = subprocess.Popen(list(command))
-    received: list[float] = []
-
-    def forward(signum: int, _frame) -> None:
-        received.append(time.monotonic())
-        if child.poll() is None:
-            child.send_signal(signum)
-
-    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        while True:
-            try:
-                code = child.wait(timeout=0.5)  # short waits: a signal's grace must be noticed
-                break
-            except subprocess.TimeoutExpired:
-                if received and time.monotonic() - received[0] > grace:
-                    _kill_tree(child.pid)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    return 0 if received else code
-
-
-def _kill_tree(pid: int) -> None:
-    try:
-        parent = psutil.Process(pid)
-        processes = parent.children(recursive=True) + [parent]
-    except psutil.NoSuchProcess:
-        return
-    for process in processes:
-        try:
-            process.kill()
-        except psutil.NoSuchProcess:
-            pass
+    with Children(grace) as children:
+        child = children.start(command)
+        children.wait_until(lambda: child.poll() is not None)
+    return 0 if children.stopping else child.returncode
 
 
 if __name__ == "__main__":

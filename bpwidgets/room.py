@@ -34,8 +34,12 @@ RETRY_SECONDS = 60
 
 def host_name(host_header: str) -> str:
     """The host of a ``Host`` header, lower case, without its port or an IPv6 address's brackets."""
-    host, _ = split_host_and_port(host_header.strip().lower())
-    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    text = host_header.strip().lower()
+    if text.startswith("["):
+        return text[1:text.find("]")] if "]" in text else text
+    if text.count(":") > 1:  # a bare IPv6 address: its last group is no port
+        return text
+    return split_host_and_port(text)[0]
 
 
 def allowed_hosts(ip: str, extra: Iterable[str] = ()) -> frozenset[str]:

@@ -47,10 +47,10 @@ def test_demo_serves_the_gallery_and_prints_the_url():
     from tests.browser.conftest import free_port
 
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--no-warm-up",
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        first = process.stdout.readline()
+        first = process.stdout.readline()  # printed once the server answers
         assert f"http://127.0.0.1:{port}/voila/render/index.ipynb" in first
         deadline = time.monotonic() + 60
         while True:
@@ -81,8 +81,8 @@ def test_demo_ends_voila_and_its_kernels_on_a_signal(sig):
     from tests.browser.conftest import free_port, wait_for_http
 
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--no-warm-up",
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_http(f"http://127.0.0.1:{port}/voila/render/gamma.ipynb", timeout=120)  # starts a kernel
         children = psutil.Process(process.pid).children(recursive=True)
@@ -112,7 +112,7 @@ def test_a_child_that_ignores_the_signal_is_killed_with_its_children_after_the_g
     driver = subprocess.Popen([sys.executable, "-c", "import sys; from bpwidgets.cli import run_child; "
                                f"sys.exit(run_child([sys.executable, '-c', {stubborn!r}], grace=2.0))"])
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180  # importing bpwidgets on a loaded machine
         while len(psutil.Process(driver.pid).children(recursive=True)) < 2:
             assert time.monotonic() < deadline, "the stubborn child did not start"
             time.sleep(0.1)
@@ -126,3 +126,114 @@ def test_a_child_that_ignores_the_signal_is_killed_with_its_children_after_the_g
     finally:
         if driver.poll() is None:
             driver.kill()
+
+
+def test_voila_command_passes_the_door_and_refuses_negative_limits():
+    command = voila_command(9000, False, 60, DASHBOARD_DIR, ip="0.0.0.0", allow_hosts=["lecture.local"],
+                            max_kernels=30, max_kernels_per_client=2)
+    assert "--Voila.ip=0.0.0.0" in command and "--DemoVoila.allow_hosts=lecture.local" in command
+    assert "--ClosedPageKernelManager.max_kernels=30" in command
+    assert "--ClosedPageKernelManager.max_kernels_per_client=2" in command
+    assert not any("token" in part.lower() for part in command)  # secrets never on the command line
+    with pytest.raises(ValueError, match="0 \\(no limit\\) or positive"):
+        voila_command(9000, False, 60, DASHBOARD_DIR, max_kernels=-1)
+
+
+def _door(*options):
+    from bpwidgets.lan import Door
+
+    return Door.from_arguments(cli._parser().parse_args(["serve", ".", *options]))
+
+
+def test_the_door_asks_for_a_token_off_localhost_and_limits_kernels_there():
+    from bpwidgets.serving import TOKEN_VARIABLE
+
+    local = _door()
+    assert not local.token and local.max_kernels == 0 and local.max_kernels_per_client == 0
+    assert local.server_environment() == {} and local.with_token("http://h/") == "http://h/"
+    lan = _door("--ip", "0.0.0.0")
+    assert len(lan.token) >= 16 and lan.max_kernels >= 1 and lan.max_kernels_per_client == 2
+    assert lan.server_environment() == {TOKEN_VARIABLE: lan.token}
+    assert lan.with_token("http://h/a?x=1") == f"http://h/a?x=1&token={lan.token}"
+    assert lan.probe_host == "127.0.0.1" and "0.0.0.0" not in lan.base_url(8866)
+    assert _door("--ip", "0.0.0.0").token != lan.token  # made anew each time
+    forced = _door("--token", "--max-kernels", "3", "--max-kernels-per-client", "1")
+    assert forced.token and (forced.max_kernels, forced.max_kernels_per_client) == (3, 1)
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--ip", "lecture-hall"], "--ip must be an IP address"),
+    (["--allow-host", "evil.example/<script>"], "--allow-host"),
+    (["--max-kernels", "-2"], "--max-kernels must be 0"),
+    (["--max-kernels-per-client", "-1"], "--max-kernels-per-client must be 0"),
+])
+def test_the_door_names_the_option_to_fix(options, message):
+    with pytest.raises(ValueError, match=message):
+        _door(*options)
+
+
+def test_serve_refuses_a_path_that_is_not_a_notebook_or_folder(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("x")
+    for path in (tmp_path / "missing.ipynb", tmp_path / "notes.txt", tmp_path):  # the folder has no notebook
+        with pytest.raises(SystemExit):
+            cli.main(["serve", str(path), "--no-browser"])
+        assert "serve PATH" in capsys.readouterr().err
+
+
+def test_room_counts_kernels_starting_and_running_per_client():
+    from bpwidgets.room import Room
+
+    room = Room(max_kernels=3, max_kernels_per_client=2)
+    with room.arriving("10.0.0.5"):
+        room.seat("k1")
+        with room.arriving("10.0.0.5"):  # a second page of the same device, its kernel still starting
+            assert "already has 2" in room.refusal("10.0.0.5")
+            assert room.refusal("10.0.0.6") is None
+    assert room.refusal("10.0.0.5") is None  # the second page ended before it had a kernel
+    with room.arriving("10.0.0.6"):
+        room.seat("k2")
+    with room.arriving("10.0.0.7"):
+        room.seat("k3")
+    assert "All 3 places" in room.refusal("10.0.0.8")
+    room.leave("k2")
+    assert room.refusal("10.0.0.8") is None
+    room.seat("k4")  # a kernel started outside any page request is nobody's
+    assert room.refusal("10.0.0.8") is None
+    with pytest.raises(ValueError, match="kernel limits"):
+        Room(max_kernels=-1)
+
+
+def test_only_the_servers_own_host_names_are_allowed():
+    from bpwidgets.room import ForeignHost, allowed_hosts, host_name
+
+    assert host_name("LocalHost:8866") == "localhost" and host_name("[::1]:8866") == "::1"
+    local = allowed_hosts("127.0.0.1", ["lecture.local"])
+    assert {"localhost", "127.0.0.1", "::1", "lecture.local"} == set(local)
+    wildcard = allowed_hosts("0.0.0.0")
+    assert "127.0.0.1" in wildcard and len(wildcard) > 3  # this machine's addresses and names
+    matcher = ForeignHost(local)
+
+    class Request:
+        def __init__(self, host):
+            self.host = host
+
+    assert matcher.match(Request("evil.example:8866")) == {}  # routed to the refusal
+    assert matcher.match(Request("localhost:8866")) is None and matcher.match(Request("[::1]:1")) is None
+
+
+def test_warm_up_executes_a_notebook_once_and_records_it(tmp_path, monkeypatch):
+    from bpwidgets import warmup
+    from tests.browser.conftest import write_notebook
+
+    monkeypatch.setenv("BPWIDGETS_CACHE_DIR", str(tmp_path / "cache"))
+    log = tmp_path / "executed.txt"
+    write_notebook(tmp_path / "lesson.ipynb", [f"open({str(log)!r}, 'a').write('ran\\n')"])
+    write_notebook(tmp_path / "broken.ipynb", ["1 / 0"])
+    notebooks = warmup.notebooks_in(tmp_path)
+    assert [p.name for p in notebooks] == ["broken.ipynb", "lesson.ipynb"]
+    assert warmup.cold_notebooks(notebooks) == notebooks
+    assert warmup.warm_all(notebooks) == 1  # the broken one is reported, the other warmed
+    assert log.read_text() == "ran\n"
+    assert warmup.cold_notebooks(notebooks) == [tmp_path / "broken.ipynb"]
+    write_notebook(tmp_path / "lesson.ipynb", [f"open({str(log)!r}, 'a').write('changed\\n')"])
+    assert warmup.cold_notebooks(notebooks) == notebooks  # an edited notebook is cold again

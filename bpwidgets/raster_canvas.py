@@ -33,6 +33,8 @@ class RasterCanvas(BrowserGuard, anywidget.AnyWidget):
     color = Unicode("", help="Spike colour (CSS); empty follows the page's text colour, so light and dark "
                                "themes both read.").tag(sync=True)
     marker_size = Float(2.0).tag(sync=True)
+    font_size = Float(12.0, help="Size (px) of the axis labels, drawn above and below the spikes' area (18 or "
+                                 "more on a projector).").tag(sync=True)
     drawn = Int(0, help="Spikes the front end has drawn (reported back).").tag(sync=True)
 
     def __init__(self, **kwargs: Any):
@@ -42,7 +44,7 @@ class RasterCanvas(BrowserGuard, anywidget.AnyWidget):
         self.on_view: list = []  # called when a view (re)opens and asks for everything
         self.on_msg(self._handle_message)
 
-    @validate("t_start", "t_end", "marker_size")
+    @validate("t_start", "t_end", "marker_size", "font_size")
     def _finite(self, proposal: dict) -> float:
         return finite_number(proposal["value"], proposal["trait"].name)
 

@@ -1,6 +1,6 @@
 // RasterCanvas front end (anywidget): draws spikes on a canvas from binary chunks, appending as
 // they arrive, so rasters far larger than an SVG scatter can hold stay fast.
-import { appendChunk, createStore, decodeChunk, pixels } from "./raster_logic.js";
+import { appendChunk, createStore, decodeChunk, pixels, plotArea } from "./raster_logic.js";
 import { saveBlob } from "./download.js";
 
 /** The first opaque background colour from ``node`` up the page (white if none is set). */
@@ -21,10 +21,8 @@ function render({ model, el }) {
   const context = canvas.getContext("2d");
   let store = createStore();
 
-  const view = () => ({
-    t0: model.get("t_start"), t1: model.get("t_end"), n: model.get("n_neurons"),
-    width: model.get("width"), height: model.get("height"),
-  });
+  const area = () => plotArea(model.get("width"), model.get("height"), model.get("font_size"));
+  const view = () => ({ t0: model.get("t_start"), t1: model.get("t_end"), n: model.get("n_neurons"), ...area() });
 
   // an empty colour follows the page: the text colour of the theme (dark on light, light on dark)
   const ink = () => model.get("color") || getComputedStyle(el).color || "#222";
@@ -37,22 +35,25 @@ function render({ model, el }) {
   };
 
   const drawFrame = () => {
-    // the axes as quiet labels inside the frame: time (ms) along the bottom, neuron index up the side
+    // a quiet frame round the plot area; the axes' labels in bands above and below it, never over a spike
+    const box = area();
+    canvas.dataset.plotArea = [box.left, box.top, box.width, box.height].join(",");
     context.save();
     context.globalAlpha = 0.35;
     context.strokeStyle = ink();
-    context.strokeRect(0.5, 0.5, canvas.width - 1, canvas.height - 1);
-    context.globalAlpha = 0.7;
+    context.strokeRect(box.left - 0.5, box.top - 0.5, box.width + 1, box.height + 1);
+    context.globalAlpha = 0.8;
     context.fillStyle = ink();
-    context.font = "11px sans-serif";
+    context.font = `${model.get("font_size")}px sans-serif`;
     context.textBaseline = "bottom";
-    context.fillText(`${model.get("t_start")}`, 4, canvas.height - 2);
+    const below = canvas.height - 1;
+    context.fillText(`${model.get("t_start")}`, 2, below);
     const end = `${model.get("t_end")}`;
-    context.fillText(end, canvas.width - 4 - context.measureText(end).width, canvas.height - 2);
+    context.fillText(end, canvas.width - 2 - context.measureText(end).width, below);
     const axis = "time (ms)";
-    context.fillText(axis, (canvas.width - context.measureText(axis).width) / 2, canvas.height - 2);
+    context.fillText(axis, (canvas.width - context.measureText(axis).width) / 2, below);
     context.textBaseline = "top";
-    context.fillText(`neuron index (0-${model.get("n_neurons") - 1})`, 4, 2);
+    context.fillText(`neuron index (0-${model.get("n_neurons") - 1})`, 2, 1);
     context.restore();
   };
 
@@ -90,7 +91,7 @@ function render({ model, el }) {
   };
 
   model.on("msg:custom", onMessage);
-  for (const name of ["t_start", "t_end", "n_neurons", "width", "height", "color", "marker_size"]) {
+  for (const name of ["t_start", "t_end", "n_neurons", "width", "height", "color", "marker_size", "font_size"]) {
     model.on(`change:${name}`, redraw);
   }
   redraw();

@@ -74,9 +74,23 @@ export function scaleY(i, n, height) {
 }
 
 /**
- * Pixel rectangles of the spikes of a chunk that fall inside the view: [x, y] pairs.
+ * The plot area of a raster `width` x `height` pixels whose axis labels are `fontSize` pixels tall: a band
+ * above it for the neuron axis, a band below it for the time axis, a pixel for the frame on each side.
+ * Spikes are drawn inside it only, so no label covers a spike and a pixel check can tell them apart.
+ * @param {number} width @param {number} height @param {number} fontSize
+ * @returns {{left: number, top: number, width: number, height: number}}
+ */
+export function plotArea(width, height, fontSize) {
+  const band = Math.ceil(fontSize * 1.3) + 2;
+  const inner = Math.max(0, height - 2 * band);
+  return { left: 1, top: band, width: Math.max(0, width - 2), height: inner };
+}
+
+/**
+ * Pixel rectangles of the spikes of a chunk that fall inside the view: [x, y] pairs, offset by the view's
+ * `left` and `top` (a plot area inside the canvas; 0 when absent).
  * @param {{times: Float32Array, indices: Int32Array}} chunk
- * @param {{t0: number, t1: number, n: number, width: number, height: number}} view
+ * @param {{t0: number, t1: number, n: number, width: number, height: number, left?: number, top?: number}} view
  * @returns {Float32Array}
  */
 export function pixels(chunk, view) {
@@ -86,8 +100,8 @@ export function pixels(chunk, view) {
     const t = chunk.times[s];
     const i = chunk.indices[s];
     if (t < view.t0 || t > view.t1 || i < 0 || i >= view.n) continue;
-    out[k++] = scaleX(t, view.t0, view.t1, view.width);
-    out[k++] = scaleY(i, view.n, view.height);
+    out[k++] = (view.left || 0) + scaleX(t, view.t0, view.t1, view.width);
+    out[k++] = (view.top || 0) + scaleY(i, view.n, view.height);
   }
   return out.subarray(0, k);
 }

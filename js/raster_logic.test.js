@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { appendChunk, createStore, decodeChunk, pixels, scaleX, scaleY, toArrayBuffer } from "./raster_logic.js";
+import { appendChunk, createStore, decodeChunk, pixels, plotArea, scaleX, scaleY, toArrayBuffer } from "./raster_logic.js";
 
 function chunkBuffers(times, indices) {
   // a DataView at an odd offset, as a comm message may deliver it
@@ -52,4 +52,22 @@ test("pixels drops spikes outside the view", () => {
   const chunk = { times: new Float32Array([-1, 10, 20, 30]), indices: new Int32Array([0, 1, 5, 2]) };
   const xy = pixels(chunk, { t0: 0, t1: 25, n: 4, width: 100, height: 40 });
   assert.deepEqual(Array.from(xy), [40, 25]);
+});
+
+test("the plot area leaves a band for the labels above and below, growing with the font", () => {
+  const small = plotArea(640, 260, 11);
+  const large = plotArea(640, 260, 18);
+  assert.ok(small.top >= 11 * 1.3 && large.top >= 18 * 1.3 && large.top > small.top);
+  for (const box of [small, large]) {
+    assert.equal(box.top + box.height + box.top, 260); // as much room below as above
+    assert.deepEqual([box.left, box.width], [1, 638]);
+  }
+  assert.equal(plotArea(100, 10, 18).height, 0); // too small a canvas: no area, not a negative one
+});
+
+test("pixels of a view with a plot area land inside it", () => {
+  const chunk = { times: new Float32Array([0, 25]), indices: new Int32Array([0, 3]) };
+  const area = plotArea(102, 100, 10);
+  const xy = pixels(chunk, { t0: 0, t1: 25, n: 4, ...area });
+  assert.deepEqual(Array.from(xy), [1, area.top + area.height * 7 / 8, 101, area.top + area.height / 8]);
 });

@@ -41,13 +41,16 @@ class BifurcationExplorer(Explorer):
     par_resolution : float
     cycles : bool
         Continue the periodic orbits born at Hopf points (default True).
+    units : dict, optional
+        Name -> unit of the parameter and the variables, on the axes and the slider (default: what the model
+        declares).
     """
 
     selected = Dict(allow_none=True, default_value=None, help="The point picked last (see pick), or None.")
 
     def __init__(self, model: bp.NeuType, target_par: dict, dynamical_vars: dict, plot_var: str | None = None,
                  fixed_vars: dict | None = None, params: list[str] | None = None, par_resolution: float = 0.01,
-                 cycles: bool = True):
+                 cycles: bool = True, units: dict | None = None):
         super().__init__()
         if len(target_par) != 1:
             raise bp.errors.ModelUseError("BifurcationExplorer draws one parameter; give one target_par.")
@@ -65,12 +68,15 @@ class BifurcationExplorer(Explorer):
         self.cycles: list = []
         self.points: list = []
         self._links: list = []
-        self.marker_panel = ParameterPanel({self.par: 0.5 * (lo + hi)}, ranges={self.par: self.par_range})
-        self.marker_panel.on_change(lambda name, value: self.plot.move_marker(value))
+        self.units = {**getattr(model, "units", {}), **(units or {})}
+        self.marker_panel = ParameterPanel({self.par: 0.5 * (lo + hi)}, ranges={self.par: self.par_range},
+                                           units=self.units)
+        self.marker_panel.on_change(lambda name, value: self._marker_moved(value))
         self.panel = ParameterPanel(self.values) if self.values else None
         if self.panel is not None:
             self.panel.on_change(lambda name, value: self.redraw())
-        self.plot = BifurcationFigure(self.par, self.var, self.par_range, dynamical_vars[self.var], on_click=self.pick)
+        self.plot = BifurcationFigure(self.par, self.var, self.par_range, dynamical_vars[self.var], on_click=self.pick,
+                                      units=self.units)
         self.plot.move_marker(0.5 * (lo + hi))
         children = [self.marker_panel.widget] + ([self.panel.widget] if self.panel else [])
         self.export = ExportBar({
@@ -78,7 +84,8 @@ class BifurcationExplorer(Explorer):
             "SVG": ("the diagram as an SVG file", lambda d: self.plot.figure.save_svg("bifurcation.svg")),
             "CSV": ("every branch point and special point as CSV",
                     lambda d: d.save("bifurcation.csv", self.export_csv(), "text/csv"))})
-        self.widget = widgets.VBox(children + [self.error_line, self.plot.figure, self.info_line, self.export.widget])
+        self.widget = widgets.VBox(children + [self.error_line, self.plot.figure, self.info_line, self.export.widget,
+                                               self.plot.style])
         self.redraw()
 
     def redraw(self) -> None:
@@ -98,6 +105,23 @@ class BifurcationExplorer(Explorer):
         self.branches, self.cycles, self.points = branches, cycles, points
         self.error = ""
         self.plot.show(self.branches, self.cycles, list(self.dynamical_vars).index(self.var))
+
+    def _marker_moved(self, value: float) -> None:
+        self.plot.move_marker(value)
+        self.info = self.describe(value)
+
+    def describe(self, value: float) -> str:
+        """What the diagram holds at parameter ``value``: each equilibrium and cycle there, with its stability
+        (from the computed point of each branch nearest ``value``)."""
+        found = []
+        for kind, branches in (("equilibrium", self.branches), ("cycle", self.cycles)):
+            for branch in branches:
+                if branch.par.size == 0 or not branch.par.min() <= value <= branch.par.max():
+                    continue
+                k = int(np.argmin(np.abs(branch.par - value)))
+                text = f"{'a stable' if branch.stable[k] else 'an unstable'} {kind}"
+                found.append(text + (f" of period {branch.period[k]:.4g}" if kind == "cycle" else ""))
+        return f"{self.par} = {value:.4g}: {'; '.join(found) if found else 'nothing computed here'}"
 
     def export_csv(self) -> bytes:
         """The diagram's data as CSV: one row per computed point of each branch (equilibria with their state,

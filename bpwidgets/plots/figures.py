@@ -5,7 +5,9 @@ from __future__ import annotations
 import bqplot as bq
 import numpy as np
 
-__all__ = ["line_figure", "set_lines"]
+from bpwidgets.plots.theme import NORMAL_FONT
+
+__all__ = ["line_figure", "set_lines", "margins", "size_figure"]
 
 
 def line_figure(x_label: str, y_label: str, title: str = "", n_lines: int = 1, height: str = "220px"):
@@ -14,8 +16,7 @@ def line_figure(x_label: str, y_label: str, title: str = "", n_lines: int = 1, h
     lines = bq.Lines(x=np.zeros((n_lines, 2)), y=np.zeros((n_lines, 2)), scales={"x": x_scale, "y": y_scale},
                      stroke_width=1.2)
     axes = [bq.Axis(scale=x_scale, label=x_label), bq.Axis(scale=y_scale, side="left", label=y_label)]
-    figure = bq.Figure(marks=[lines], axes=axes, title=title, fig_margin={"top": 30, "bottom": 40, "left": 55,
-                                                                           "right": 15},
+    figure = bq.Figure(marks=[lines], axes=axes, title=title, fig_margin=margins(NORMAL_FONT, title=bool(title)),
                        layout={"height": height, "width": "640px", "max_width": "100%"})
     return figure, lines
 
@@ -25,3 +26,16 @@ def set_lines(lines: bq.Lines, x: np.ndarray, y: np.ndarray) -> None:
     with lines.hold_sync():
         lines.x = x
         lines.y = y
+
+
+def margins(font: float, title: bool = False) -> dict[str, int]:
+    """Figure margins (px) that hold tick labels of ``font`` px and the axis labels beside them."""
+    return {"top": int(round(2.0 * font + 6)) if title else int(round(font + 8)), "bottom": int(round(3.3 * font)),
+            "left": int(round(4.6 * font)), "right": int(round(1.3 * font))}
+
+
+def size_figure(figure: bq.Figure, width: int, height: int, font: float) -> None:
+    """Give ``figure`` a size in pixels and the margins its ``font`` px labels need."""
+    with figure.hold_sync():
+        figure.layout.width, figure.layout.height = f"{int(width)}px", f"{int(height)}px"
+        figure.fig_margin = margins(font, title=bool(figure.title))

@@ -12,6 +12,7 @@ import numpy as np
 from bp_core.errors import ModelDefError
 from bp_core.integration.diff_equation import BUILTIN, MISSING, is_numeric_parameter, lookup_global
 from bp_core.integration.integrator import Integrator
+from bp_core.model.recursion import find_recursion
 
 __all__ = ["StepFunction", "SYSTEM_NAMES", "SCALAR_INDEX_NAMES", "delayed"]
 
@@ -85,6 +86,7 @@ class StepFunction:
                        and isinstance(n.ctx, (ast.Store, ast.Del))}
         self.fields_used = self._fields_used()
         self._resolve_free_names()
+        self._check_calls()
 
     def where(self) -> str:
         """'step function 'update' of model 'LIF'' for messages."""
@@ -117,6 +119,24 @@ class StepFunction:
                     f"step, or in scalar mode the current element's step).")
             if isinstance(node, (ast.Global, ast.Nonlocal)):
                 raise ModelDefError(f"{self.where()} uses 'global'/'nonlocal'; pass data as arguments instead.")
+
+    def _check_calls(self) -> None:
+        """Refuse what compiled steps cannot call faithfully: recursive helpers and formatted ``print``."""
+        cycle = find_recursion(self.scope.values())
+        if cycle:
+            raise ModelDefError(
+                f"{self.where()} calls a recursive helper: {'; '.join(map(str, cycle))}. Compiled steps cannot "
+                f"recurse; rewrite {cycle[0].caller!r} with a loop (for/while) over an explicit stack or counter.")
+        if "print" in self.args or "print" in self.locals or lookup_global(self.func, "print") is not BUILTIN:
+            return
+        for node in ast.walk(self.node):
+            problem = _unprintable(node)
+            if problem:
+                raise ModelDefError(
+                    f"{self.where()} prints with {problem} ({self.source_file}, line "
+                    f"{self.first_line + node.lineno - 1}); compiled steps print plain values only, "
+                    f"print('V', ST['V']) (at every step, one line per element in scalar mode). To look at a "
+                    f"value over a run, monitor it (monitors=['V']) and print group.mon.V afterwards.")
 
     def _fields_used(self) -> dict[str, list[str]]:
         used: dict[str, list[str]] = {}
@@ -173,6 +193,25 @@ class StepFunction:
         for integrator in self.integrators.values():
             scope.update(integrator.diff_eq.resolve_free_names()[1])
         return scope
+
+
+def _unprintable(node: ast.AST) -> str | None:
+    """What in a ``print(...)`` call compiled code cannot print as Python does (numba prints an f-string's
+    values as ``<object type:float64>``, and has no ``sep=``, ``end=``, ``file=``, ``%`` or ``.format``)."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"):
+        return None
+    if node.keywords:
+        return f"keyword arguments ({', '.join(f'{k.arg}=' for k in node.keywords if k.arg)})"
+    for arg in node.args:
+        for sub in ast.walk(arg):
+            if isinstance(sub, ast.JoinedStr):
+                return "an f-string"
+            if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Mod) and isinstance(sub.left, ast.Constant) \
+                    and isinstance(sub.left.value, str):
+                return "%-formatting"
+            if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "format":
+                return "str.format()"
+    return None
 
 
 READING_METHODS = frozenset({"sum", "mean", "max", "min", "any", "all", "copy", "astype", "std", "var", "argmax",

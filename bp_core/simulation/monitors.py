@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from bp_core.errors import ModelUseError, close_matches
+from bp_core.errors import ModelUseError, close_matches, describe_value
 from bp_core.tools.dicts import DictPlus, MissingItemError
 from bp_core.tools.events import Events
 
@@ -50,6 +50,17 @@ class Monitor:
     indices: Any = None
     interval: float | None = None
     dtype: Any = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.key, str) and self.key:
+            return
+        got = f"{type(self.key).__name__} {getattr(self.key, 'name', '')!r}" if hasattr(self.key, "ST") \
+            else describe_value(self.key)
+        hint = " (Monitor(group, fields) is another simulator's form: give monitors=[...] to the group)" \
+            if hasattr(self.key, "ST") else ""
+        raise ModelUseError(f"bp.Monitor takes the name of one state field first, got {got}{hint}: write "
+                            f"bp.Monitor('V', indices=[0, 1], interval=1., dtype='float32') in monitors=[...] of "
+                            f"a NeuGroup or SynConn (indices, interval and dtype optional).")
 
     @property
     def whole(self) -> bool:

@@ -75,9 +75,23 @@ function scaleY(i, n, height) {
 }
 
 /**
- * Pixel rectangles of the spikes of a chunk that fall inside the view: [x, y] pairs.
+ * The plot area of a raster `width` x `height` pixels whose axis labels are `fontSize` pixels tall: a band
+ * above it for the neuron axis, a band below it for the time axis, a pixel for the frame on each side.
+ * Spikes are drawn inside it only, so no label covers a spike and a pixel check can tell them apart.
+ * @param {number} width @param {number} height @param {number} fontSize
+ * @returns {{left: number, top: number, width: number, height: number}}
+ */
+function plotArea(width, height, fontSize) {
+  const band = Math.ceil(fontSize * 1.3) + 2;
+  const inner = Math.max(0, height - 2 * band);
+  return { left: 1, top: band, width: Math.max(0, width - 2), height: inner };
+}
+
+/**
+ * Pixel rectangles of the spikes of a chunk that fall inside the view: [x, y] pairs, offset by the view's
+ * `left` and `top` (a plot area inside the canvas; 0 when absent).
  * @param {{times: Float32Array, indices: Int32Array}} chunk
- * @param {{t0: number, t1: number, n: number, width: number, height: number}} view
+ * @param {{t0: number, t1: number, n: number, width: number, height: number, left?: number, top?: number}} view
  * @returns {Float32Array}
  */
 function pixels(chunk, view) {
@@ -87,8 +101,8 @@ function pixels(chunk, view) {
     const t = chunk.times[s];
     const i = chunk.indices[s];
     if (t < view.t0 || t > view.t1 || i < 0 || i >= view.n) continue;
-    out[k++] = scaleX(t, view.t0, view.t1, view.width);
-    out[k++] = scaleY(i, view.n, view.height);
+    out[k++] = (view.left || 0) + scaleX(t, view.t0, view.t1, view.width);
+    out[k++] = (view.top || 0) + scaleY(i, view.n, view.height);
   }
   return out.subarray(0, k);
 }
@@ -128,10 +142,8 @@ function render({ model, el }) {
   const context = canvas.getContext("2d");
   let store = createStore();
 
-  const view = () => ({
-    t0: model.get("t_start"), t1: model.get("t_end"), n: model.get("n_neurons"),
-    width: model.get("width"), height: model.get("height"),
-  });
+  const area = () => plotArea(model.get("width"), model.get("height"), model.get("font_size"));
+  const view = () => ({ t0: model.get("t_start"), t1: model.get("t_end"), n: model.get("n_neurons"), ...area() });
 
   // an empty colour follows the page: the text colour of the theme (dark on light, light on dark)
   const ink = () => model.get("color") || getComputedStyle(el).color || "#222";
@@ -144,22 +156,25 @@ function render({ model, el }) {
   };
 
   const drawFrame = () => {
-    // the axes as quiet labels inside the frame: time (ms) along the bottom, neuron index up the side
+    // a quiet frame round the plot area; the axes' labels in bands above and below it, never over a spike
+    const box = area();
+    canvas.dataset.plotArea = [box.left, box.top, box.width, box.height].join(",");
     context.save();
     context.globalAlpha = 0.35;
     context.strokeStyle = ink();
-    context.strokeRect(0.5, 0.5, canvas.width - 1, canvas.height - 1);
-    context.globalAlpha = 0.7;
+    context.strokeRect(box.left - 0.5, box.top - 0.5, box.width + 1, box.height + 1);
+    context.globalAlpha = 0.8;
     context.fillStyle = ink();
-    context.font = "11px sans-serif";
+    context.font = `${model.get("font_size")}px sans-serif`;
     context.textBaseline = "bottom";
-    context.fillText(`${model.get("t_start")}`, 4, canvas.height - 2);
+    const below = canvas.height - 1;
+    context.fillText(`${model.get("t_start")}`, 2, below);
     const end = `${model.get("t_end")}`;
-    context.fillText(end, canvas.width - 4 - context.measureText(end).width, canvas.height - 2);
+    context.fillText(end, canvas.width - 2 - context.measureText(end).width, below);
     const axis = "time (ms)";
-    context.fillText(axis, (canvas.width - context.measureText(axis).width) / 2, canvas.height - 2);
+    context.fillText(axis, (canvas.width - context.measureText(axis).width) / 2, below);
     context.textBaseline = "top";
-    context.fillText(`neuron index (0-${model.get("n_neurons") - 1})`, 4, 2);
+    context.fillText(`neuron index (0-${model.get("n_neurons") - 1})`, 2, 1);
     context.restore();
   };
 
@@ -197,7 +212,7 @@ function render({ model, el }) {
   };
 
   model.on("msg:custom", onMessage);
-  for (const name of ["t_start", "t_end", "n_neurons", "width", "height", "color", "marker_size"]) {
+  for (const name of ["t_start", "t_end", "n_neurons", "width", "height", "color", "marker_size", "font_size"]) {
     model.on(`change:${name}`, redraw);
   }
   redraw();

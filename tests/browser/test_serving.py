@@ -1,0 +1,141 @@
+"""``bpwidgets serve PATH`` in Chromium: a lecturer's folder served with a token, a Host allowlist and a kernel
+limit; no request of a page leaves the machine; nothing is left running afterwards."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import psutil
+import pytest
+
+from .conftest import free_port, write_notebook
+
+LESSON = ["import ipywidgets as widgets\n"
+          "widgets.VBox([widgets.HTML('<h2>Lesson one</h2>'), widgets.Button(description='check', icon='check')])"]
+
+
+@pytest.fixture(scope="module")
+def lecture(tmp_path_factory):
+    """``bpwidgets serve`` of a folder with one small notebook, on 127.0.0.1 with a token and room for one page;
+    yields (base URL, token, process) and checks that it ends with every process under it."""
+    folder = tmp_path_factory.mktemp("lecture")
+    write_notebook(folder / "lesson.ipynb", LESSON)
+    port = free_port()
+    log = (folder / "serve.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "serve", str(folder), "--no-browser",
+                                "--port", str(port), "--token", "--max-kernels", "1", "--closed-page-grace", "2"],
+                               stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        deadline = time.monotonic() + 240  # the warm-up executes the notebook before the URL is shown
+        line = ""
+        while "serving" not in line:
+            line = process.stdout.readline()
+            assert line or process.poll() is None, "the server ended before it served"
+            assert time.monotonic() < deadline, "no URL within 240 s"
+        token = re.search(r"token=([\w-]+)", line).group(1)
+        base = f"http://127.0.0.1:{port}"
+        assert f"{base}/?token={token}" in line
+        threading_drain(process)
+        yield base, token, process
+    finally:
+        descendants = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
+        process.terminate()
+        assert process.wait(timeout=60) == 0
+        _, alive = psutil.wait_procs(descendants, timeout=30)
+        log.close()
+        assert not alive, [" ".join(p.cmdline())[:100] for p in alive]
+
+
+def threading_drain(process: subprocess.Popen) -> None:
+    """Read the rest of ``process``'s stdout on a thread, so that a full pipe never stalls it."""
+    import threading
+
+    threading.Thread(target=process.stdout.read, daemon=True).start()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def status_of(url: str, host: str | None = None) -> tuple[int, str]:
+    """(status, body) of a GET of ``url``, redirects not followed, with ``host`` as the Host header if given."""
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=120) as response:
+            return response.status, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode(errors="replace")
+
+
+def kernels_under(process: subprocess.Popen) -> list[psutil.Process]:
+    return [p for p in psutil.Process(process.pid).children(recursive=True)
+            if "ipykernel" in " ".join(p.cmdline())]
+
+
+def test_a_page_without_the_token_is_refused(lecture):
+    base, token, process = lecture
+    status, body = status_of(f"{base}/voila/render/lesson.ipynb")
+    assert status == 302 and "Lesson one" not in body  # sent to the login page, no kernel started for it
+    status, _ = status_of(f"{base}/voila/render/lesson.ipynb?token=wrong-{token}")
+    assert status == 302
+    assert not kernels_under(process)
+
+
+def test_a_foreign_host_is_refused_even_with_the_token(lecture):
+    base, token, _ = lecture
+    port = int(base.rsplit(":", 1)[1])
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.nip.example"):
+        status, body = status_of(f"{base}/voila/render/lesson.ipynb?token={token}", host=host)
+        assert status == 403 and "host name" in body, host
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # the kernel API too
+    connection.request("GET", f"/api/kernels?token={token}", headers={"Host": "rebound.example"})
+    assert connection.getresponse().status == 403
+    connection.close()
+
+
+def test_the_page_renders_with_the_token_and_every_request_stays_on_this_machine(lecture, browser):
+    base, token, process = lecture
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    requests: list[str] = []
+    fonts: list[tuple[str, int]] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("response", lambda response: "webfonts/" in response.url and fonts.append((response.url,
+                                                                                       response.status)))
+    page.goto(f"{base}/voila/render/lesson.ipynb?token={token}", timeout=180_000)
+    page.get_by_role("button", name="check").wait_for(timeout=180_000)
+    page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=60_000)
+    local = (base, base.replace("http://", "ws://"), "data:", "blob:")
+    assert requests and all(url.startswith(local) for url in requests), [u for u in requests
+                                                                         if not u.startswith(local)]
+    assert fonts and all(status == 200 for _, status in fonts), fonts  # the icon font, served here
+    icon_font = page.evaluate("() => getComputedStyle(document.querySelector('button i.fa'), '::before')"
+                              ".fontFamily")
+    assert "Font Awesome" in icon_font
+    page.close()
+    deadline = time.monotonic() + 60  # the closed page's kernel is freed after its grace
+    while kernels_under(process) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not kernels_under(process)
+
+
+def test_the_kernel_limit_holds_with_a_page_that_says_so(lecture, browser):
+    base, token, process = lecture
+    page = browser.new_page()
+    page.goto(f"{base}/voila/render/lesson.ipynb?token={token}", timeout=180_000)
+    page.get_by_role("button", name="check").wait_for(timeout=180_000)
+    status, body = status_of(f"{base}/voila/render/lesson.ipynb?token={token}")  # the second page of one place
+    assert status == 503 and "The room is full" in body and "ask the lecturer" in body
+    assert len(kernels_under(process)) == 1
+    page.close()
+    deadline = time.monotonic() + 60
+    while status == 503 and time.monotonic() < deadline:  # the place frees once the first page has closed
+        time.sleep(1.0)
+        status, body = status_of(f"{base}/voila/render/lesson.ipynb?token={token}")
+    assert status == 200 and "The room is full" not in body

@@ -1,0 +1,43 @@
+"""Run each Brian2 reference script at the tests' size and write ``tests/examples/brian2_reference.json``.
+
+    python benchmarks/brian2_examples/record.py [example ...]
+
+Runs in the project's environment; each script runs in Brian2's own (``benchmarks/peers/.venv``, numpy
+target, seeds as listed below). Examples not named keep their recorded values.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+REFERENCE = ROOT / "tests" / "examples" / "brian2_reference.json"
+PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
+
+#: example -> extra arguments of its script at the tests' size
+SMALL = {
+    "gap_junctions": ["--seeds", "1"],
+}
+
+
+def record(name: str) -> dict:
+    command = [str(PYTHON), str(HERE / f"{name}.py"), *SMALL[name]]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    names = sys.argv[1:] or list(SMALL)
+    reference = json.loads(REFERENCE.read_text()) if REFERENCE.exists() else {}
+    for name in names:
+        reference[name] = record(name)
+        print(name, json.dumps(reference[name]["summary"])[:300])
+    REFERENCE.write_text(json.dumps(reference, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()

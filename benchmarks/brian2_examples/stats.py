@@ -1,0 +1,69 @@
+"""Statistics of spike trains and traces, shared by the Brian2 reference scripts and by our ports' tests.
+
+Plain NumPy only (the Brian2 scripts import it from their own virtual environment). Spikes are given as
+two arrays: neuron indices and spike times in ms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def mean_rate(index: np.ndarray, times: np.ndarray, n: int, duration: float, start: float = 0.) -> float:
+    """Mean firing rate in Hz of ``n`` neurons over ``[start, duration)`` ms."""
+    times = np.asarray(times, dtype=float)
+    return float(np.sum(times >= start) / n / ((duration - start) / 1000.))
+
+
+def cv_isi(index: np.ndarray, times: np.ndarray, start: float = 0., min_spikes: int = 3) -> float:
+    """Mean coefficient of variation of the inter-spike intervals over neurons with ``min_spikes`` or more
+    spikes after ``start`` ms (NaN if none has)."""
+    index, times = np.asarray(index), np.asarray(times, dtype=float)
+    keep = times >= start
+    index, times = index[keep], times[keep]
+    order = np.lexsort((times, index))
+    index, times = index[order], times[order]
+    cvs = []
+    for neuron in np.unique(index):
+        t = times[index == neuron]
+        if t.size >= min_spikes:
+            isi = np.diff(t)
+            if isi.mean() > 0:
+                cvs.append(isi.std() / isi.mean())
+    return float(np.mean(cvs)) if cvs else float("nan")
+
+
+def population_counts(times: np.ndarray, duration: float, bin_ms: float, start: float = 0.) -> np.ndarray:
+    """Spike counts of the whole population in bins of ``bin_ms`` from ``start`` to ``duration`` ms."""
+    edges = np.arange(start, duration + 1e-9, bin_ms)
+    return np.histogram(np.asarray(times, dtype=float), bins=edges)[0].astype(float)
+
+
+def population_fano(times: np.ndarray, duration: float, bin_ms: float = 1., start: float = 0.) -> float:
+    """Variance over mean of the population's spike count per bin: 1 for independent Poisson neurons,
+    large for synchronous firing."""
+    counts = population_counts(times, duration, bin_ms, start)
+    return float(counts.var() / counts.mean()) if counts.mean() > 0 else float("nan")
+
+
+def peak_frequency(times: np.ndarray, duration: float, bin_ms: float = 1., start: float = 0.,
+                   band: tuple[float, float] = (5., 400.)) -> float:
+    """Frequency (Hz) of the largest peak of the population rate's power spectrum within ``band``."""
+    counts = population_counts(times, duration, bin_ms, start)
+    counts = counts - counts.mean()
+    power = np.abs(np.fft.rfft(counts)) ** 2
+    freqs = np.fft.rfftfreq(counts.size, d=bin_ms / 1000.)
+    inside = (freqs >= band[0]) & (freqs <= band[1])
+    return float(freqs[inside][np.argmax(power[inside])])
+
+
+def spike_counts(index: np.ndarray, n: int) -> list[int]:
+    """Number of spikes of each of ``n`` neurons."""
+    return np.bincount(np.asarray(index, dtype=int), minlength=n).tolist()
+
+
+def summary(values: list[float]) -> dict:
+    """Mean, standard deviation, minimum and maximum of a statistic over seeds."""
+    a = np.asarray(values, dtype=float)
+    return {"mean": float(a.mean()), "std": float(a.std(ddof=1)) if a.size > 1 else 0.,
+            "min": float(a.min()), "max": float(a.max()), "values": a.tolist()}

@@ -1,0 +1,19 @@
+"""The recorded statistics of the Brian2 originals (``brian2_reference.json``, written by
+``benchmarks/brian2_examples/record.py``)."""
+
+import json
+from pathlib import Path
+
+from benchmarks.brian2_examples import stats  # noqa: F401  (re-exported for the tests)
+
+_REFERENCE = json.loads((Path(__file__).with_name("brian2_reference.json")).read_text())
+
+
+def brian2(example: str) -> dict:
+    """The summary (mean, std, min, max over seeds) of each statistic of ``example``'s Brian2 original."""
+    return _REFERENCE[example]["summary"]
+
+
+def brian2_runs(example: str) -> list[dict]:
+    """The Brian2 original's statistics, one dict per seed."""
+    return _REFERENCE[example]["per_seed"]

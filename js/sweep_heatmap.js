@@ -1,22 +1,24 @@
 // SweepHeatmap front end (anywidget): one div per grid point, coloured from a binary array of values and
 // one of states, so a point that arrives costs the kernel one array cell and the page one repaint.
-import { toArrayBuffer } from "./raster_logic.js";
 
 const PENDING = 0;
 const OK = 1;
 const FAILED = 2;
 
-/** A typed array over a synced bytes trait (a DataView, an ArrayBuffer or nothing yet). */
+/** A typed array over a copy of a synced bytes trait (a DataView, an ArrayBuffer or nothing yet). */
 function view(buffer, Type) {
-  return buffer ? new Type(toArrayBuffer(buffer)) : new Type(0);
+  // a copy, so the array starts on an aligned offset (a DataView into a message may not); this module
+  // ships alone, without the raster's buffer helpers
+  if (!buffer) return new Type(0);
+  if (buffer instanceof ArrayBuffer) return new Type(buffer.slice(0));
+  return new Type(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
 }
 
 /** @param {{ model: any, el: HTMLElement }} context */
 function render({ model, el }) {
   const root = document.createElement("div");
   root.className = "bp-sweep-heatmap";
-  root.style.display = "grid";
-  root.style.alignItems = "center";
+  root.style.display = "grid"; // items stretch to their cells: a cell's div is as large as its grid cell
   el.appendChild(root);
   let cells = [];
 
@@ -42,9 +44,9 @@ function render({ model, el }) {
     cells = new Array(rows * columns);
     for (let shown = 0; shown < rows; shown++) {
       const row = rows - 1 - shown; // the highest row value on top, as on a plot's y axis
-      root.appendChild(label(shown === 0 ? model.get("row_name") : "", { fontWeight: "bold" }));
+      root.appendChild(label(shown === 0 ? model.get("row_name") : "", { fontWeight: "bold", lineHeight: `${px}px` }));
       const tick = (rows - 1 - row) % every === 0 ? rowLabels[row] : "";
-      root.appendChild(label(tick, { textAlign: "right", paddingRight: "4px" }));
+      root.appendChild(label(tick, { textAlign: "right", paddingRight: "4px", lineHeight: `${px}px` }));
       for (let column = 0; column < columns; column++) {
         const k = row * columns + column;
         const cell = document.createElement("div");

@@ -253,15 +253,27 @@ _field = st.sampled_from(FIELDS)
 _number = st.sampled_from(['-1.0', '0.0', '0.5', '1.0', '2.0'])
 
 
+_READS = [f"ST[{f!r}]" for f in FIELDS] + ["x"]  # x: a local every generated step binds first
+_HELPER = """
+def clip(x):
+    if x > 2.:
+        return 2.
+    elif x < -2.:
+        return -2.
+    return x
+"""
+
+
 @st.composite
 def _value(draw, loops):
-    read = draw(st.sampled_from([f"ST[{f!r}]" for f in FIELDS] + list(loops)))
-    return f"{read} * {draw(st.sampled_from(['0.5', '-0.5']))} + {draw(_number)}"
+    read = draw(st.sampled_from(_READS + list(loops)))
+    value = f"{read} * {draw(st.sampled_from(['0.5', '-0.5']))} + {draw(_number)}"
+    return f"clip({value})" if draw(st.booleans()) else value
 
 
 @st.composite
 def _condition(draw, loops):
-    left = draw(st.sampled_from([f"ST[{f!r}]" for f in FIELDS] + list(loops)))
+    left = draw(st.sampled_from(_READS + list(loops)))
     right = draw(st.one_of(_number, _field.map(lambda f: f"ST[{f!r}]")))
     return f"{left} {draw(st.sampled_from(['>', '<=', '==', '!=']))} {right}"
 
@@ -269,7 +281,7 @@ def _condition(draw, loops):
 @st.composite
 def _block(draw, depth, loops, counter):
     """Statements of a step at nesting ``depth``; ``loops`` are the loop variables in scope."""
-    kinds = ['store', 'add', 'return'] + (['break', 'continue'] if loops else []) + \
+    kinds = ['store', 'add', 'local', 'return'] + (['break', 'continue'] if loops else []) + \
         (['if', 'for', 'while'] if depth < 3 else [])
     lines = []
     for _ in range(draw(st.integers(1, 3))):
@@ -278,6 +290,8 @@ def _block(draw, depth, loops, counter):
             lines.append(f"ST[{draw(_field)!r}] = {draw(_value(loops))}")
         elif kind == 'add':
             lines.append(f"ST[{draw(_field)!r}] += {draw(_number)}")
+        elif kind == 'local':
+            lines.append(f"x = {draw(_value(loops))}")
         elif kind in ('return', 'break', 'continue'):
             lines.append(kind)
         elif kind == 'if':
@@ -307,7 +321,8 @@ def _indent(lines):
 
 @st.composite
 def step_bodies(draw):
-    return "\n".join(draw(_block(0, (), itertools.count())))
+    first = f"x = ST[{draw(_field)!r}] * 0.5 + {draw(_number)}"
+    return "\n".join([first] + draw(_block(0, (), itertools.count())))
 
 
 _initial = st.lists(st.sampled_from([-1.0, 0.0, 0.5, 1.0, 2.0]), min_size=N * len(FIELDS),
@@ -316,14 +331,15 @@ _initial = st.lists(st.sampled_from([-1.0, 0.0, 0.5, 1.0, 2.0]), min_size=N * le
 
 @pytest.fixture(scope="module")
 def step_files(tmp_path_factory):
-    """Writes a generated step body to a module of its own (steps are read from their source)."""
+    """Writes a generated step body to a module of its own, beside a helper it may call (steps are read from
+    their source)."""
     folder = tmp_path_factory.mktemp("generated_steps")
     count = itertools.count()
 
     def load(body):
         name = f"generated_step_{next(count)}"
         path = folder / f"{name}.py"
-        path.write_text("def step(ST, _t):\n" + "\n".join(_indent(body.split("\n"))) + "\n")
+        path.write_text(_HELPER + "\n\ndef step(ST, _t):\n" + "\n".join(_indent(body.split("\n"))) + "\n")
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)

@@ -267,7 +267,8 @@ class SweepExplorer(Explorer):
             return f"{point}: failed: {self.errors.get((row, column), '')}"
         if state == "pending":
             return f"{point}: not run yet"
-        return f"{point}: " + ", ".join(f"{label} {self.values[m][row, column]:.4g}" for m, label in self.measures.items())
+        measured = (f"{label} {self.values[key][row, column]:.4g}" for key, label in self.measures.items())
+        return f"{point}: " + ", ".join(measured)
 
     def select(self, row: int, column: int) -> None:
         """Replay point (row, column) in the linked explorer."""

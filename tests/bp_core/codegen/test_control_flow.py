@@ -358,7 +358,7 @@ def _check_against_reference(step_files, body, initial, jit_on):
         np.testing.assert_allclose(group.ST[f], expected[f], rtol=1e-12, atol=1e-12, err_msg=f"{f}:\n{body}")
 
 
-_property = settings(max_examples=60, deadline=None)
+_property = settings(max_examples=40, deadline=None)
 
 
 @_property
@@ -367,7 +367,7 @@ def test_generated_steps_match_python_per_element(step_files, body, initial):
     _check_against_reference(step_files, body, initial, jit_on=False)
 
 
-@settings(_property, max_examples=6)
+@settings(_property, max_examples=5)
 @given(body=step_bodies(), initial=_initial)
 def test_generated_steps_match_python_per_element_compiled(step_files, body, initial):
     _check_against_reference(step_files, body, initial, jit_on=True)

@@ -7,15 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from bp_core.dynamics.codim2 import continue_codim2
 from bp_core.dynamics.continuation import continue_branch
 from bp_core.dynamics.cycle_folds import continue_cycle_folds
-from bp_core.dynamics.cycles import CycleSettings, cycles_from_hopf, cycles_from_orbit
+from bp_core.dynamics.cycles import CycleSettings, cycle_at, cycles_from_hopf, cycles_from_orbit
 from bp_core.dynamics.diagram import Branch, Codim2Curve, CycleBranch, SpecialPoint, polyline_distance
 from bp_core.dynamics.fixed_points import find_fixed_points
-from bp_core.dynamics.trajectory import Trajectory, detect_limit_cycle
+from bp_core.dynamics.poincare import settle_on_cycle
 from bp_core.dynamics.vector_field import VectorField, check_range
 from bp_core.errors import ModelUseError
 from bp_core.model.obj_type import NeuType
@@ -94,6 +93,7 @@ class BifurcationAnalyzer:
             raise ModelUseError(f"{sorted(clash)} cannot be both a target parameter and a fixed variable.")
         self.field = VectorField(model, list(self.var_ranges), fixed_vars, pars_update, free=list(self.par_ranges),
                                  max_dim=None)
+        self.field.require_smooth("bifurcation analysis")
         self.par_resolution = float(par_resolution)
         self._cache: dict = {}
         self.var_resolution = var_resolution
@@ -186,49 +186,30 @@ class BifurcationAnalyzer:
         p = self._par_vector(others)
         p[0] = value
         x0 = np.array([(start or {}).get(v, 0.5 * sum(r)) for v, r in self.var_ranges.items()])
-        compiled = self.field.compiled
-        sol = solve_ivp(lambda t, y: compiled.f1(y, p), (0.0, duration), x0, method="LSODA", rtol=1e-9, atol=1e-11,
-                        dense_output=True)
-        ts = np.linspace(0.5 * duration, duration, 20001)
-        values = {v: sol.sol(ts)[k] for k, v in enumerate(self.field.variables)}
-        cycle = detect_limit_cycle(Trajectory(ts, values), rel_tol=1e-3)
-        if cycle is None:
-            raise ModelUseError(f"the simulation at {name} = {value!r} did not settle on a periodic orbit in "
-                                f"{duration} time units; try another start, a longer duration, or a value where the "
-                                f"equilibria are unstable.")
-        times = np.linspace(duration - cycle.period, duration, 2001)
-        states = sol.sol(times).T
-        return cycles_from_orbit(self.field, times, states, p, 0, (lo, hi), list(self.var_ranges.values()),
-                                 direction, settings, self.par_names)
+        span = np.array([hi - lo for lo, hi in self.var_ranges.values()])
+        orbit = settle_on_cycle(self.field.compiled, x0, p, span, duration)
+        if orbit.times is None:
+            raise ModelUseError(f"the simulation at {name} = {value!r} did not settle on a periodic orbit "
+                                f"({_UNSETTLED[orbit.why]} after {orbit.simulated:.4g} time units); try another "
+                                f"start, a longer duration, or a value where the equilibria are unstable.")
+        return cycles_from_orbit(self.field, orbit.times, orbit.states, p, 0, (lo, hi),
+                                 list(self.var_ranges.values()), direction, settings, self.par_names)
 
     def cycle_at(self, value: float, branch: CycleBranch, index: int | None = None,
                  others: dict[str, float] | None = None) -> CycleBranch:
-        """The orbit of ``branch`` at exactly ``value`` of the first parameter: the branch's orbit number
-        ``index`` (default: the one nearest ``value``), corrected by Newton's method with the parameter held
-        (a branch of one point)."""
+        """The orbit of ``branch`` at exactly ``value`` of the first parameter (a branch of one point): the
+        branch's orbit number ``index`` (default: the one nearest ``value``) followed to ``value`` in short
+        steps of the parameter, each corrected by Newton's method on a mesh adapted to the orbit."""
         k = int(np.argmin(np.abs(branch.par - value))) if index is None else index
-        # Start from the orbits on either side of ``value`` next to point k, blended: Newton's method
-        # converges from there, where it may not from a single computed orbit a step away.
-        tau = np.linspace(0.0, 1.0, branch.mesh.shape[1])
-        guess, period = None, branch.period[k]
-        for j in (k - 1, k):
-            if 0 <= j < len(branch.par) - 1 and min(branch.par[j], branch.par[j + 1]) <= value <= \
-                    max(branch.par[j], branch.par[j + 1]):
-                w = (value - branch.par[j]) / (branch.par[j + 1] - branch.par[j] or 1.0)
-                a, b = ([np.interp(tau, branch.mesh[i], branch.orbits[i][:, d]) for d in range(self.field.dim)]
-                        for i in (j, j + 1))
-                guess = (1 - w) * np.array(a).T + w * np.array(b).T
-                period = (1 - w) * branch.period[j] + w * branch.period[j + 1]
-                break
-        if guess is None:
-            guess = np.array([np.interp(tau, branch.mesh[k], branch.orbits[k][:, d])
-                              for d in range(self.field.dim)]).T
-        times, states = tau * period, guess
+        if not 0 <= k < len(branch.par):
+            raise ModelUseError(f"index {k} is not a point of the branch (it has {len(branch.par)}).")
+        lo, hi = self.par_ranges[self.par_names[0]]
+        if not lo <= value <= hi:
+            raise ModelUseError(f"{self.par_names[0]} = {value!r} is outside its range [{lo}, {hi}].")
         p = self._par_vector(others)
-        p[0] = value
-        settings = CycleSettings(max_steps=1, adapt_every=0)
-        return cycles_from_orbit(self.field, times, states, p, 0, self.par_ranges[self.par_names[0]],
-                                 list(self.var_ranges.values()), settings=settings, par_names=self.par_names)
+        p[0] = branch.par[k]
+        return cycle_at(self.field, branch.mesh[k] * branch.period[k], branch.orbits[k], p, 0, value, (lo, hi),
+                        list(self.var_ranges.values()), self.par_names)
 
     def equilibrium_at(self, value: float, branch: Branch, index: int | None = None,
                        others: dict[str, float] | None = None) -> np.ndarray:
@@ -336,6 +317,12 @@ class BifurcationAnalyzer:
         if len(self.par_names) == 1:
             return plots.plot_codim1(self, plot_vars, show)
         return plots.plot_codim2(self, show)
+
+
+#: Why a simulation found no periodic orbit, as ``cycles_from_simulation`` says it.
+_UNSETTLED = {"equilibrium": "it came to rest", "irregular": "its returns to a section never repeated",
+              "wall-clock": "the wall-clock budget of the simulation ran out",
+              "diverged": "the state diverged"}
 
 
 def _join(backward: Branch, forward: Branch) -> Branch:

@@ -63,17 +63,36 @@ class Mesh:
         inner = (self.edges[:-1, None] + self.widths[:, None] * local[None, :]).ravel()
         return np.append(inner, 1.0)
 
+    def fine(self, per_interval: int) -> np.ndarray:
+        """``per_interval`` equally spaced times in every interval, and 1."""
+        local = np.arange(per_interval) / per_interval
+        return np.append((self.edges[:-1, None] + self.widths[:, None] * local[None, :]).ravel(), 1.0)
+
     @classmethod
     def uniform(cls, intervals: int, m: int) -> "Mesh":
         return cls(np.linspace(0.0, 1.0, intervals + 1), m)
+
+    @classmethod
+    def along(cls, tau: np.ndarray, states: np.ndarray, intervals: int, m: int) -> "Mesh":
+        """A mesh equidistributing the arclength of a sampled orbit (``states`` scaled, rows at phases
+        ``tau``), plus its mean, so fast stretches get short intervals and slow ones are not left empty."""
+        speed = np.linalg.norm(np.diff(states, axis=0), axis=1)
+        step = np.diff(tau)
+        density = speed + np.sum(speed) * step
+        cumulative = np.concatenate([[0.0], np.cumsum(density)])
+        edges = np.interp(np.linspace(0.0, cumulative[-1], intervals + 1), cumulative, tau)
+        edges[0], edges[-1] = 0.0, 1.0
+        return cls(np.maximum.accumulate(edges), m)
 
 
 class Collocation:
     """Residual, sparse Jacobian and Floquet multipliers of the collocation equations on one mesh.
 
-    The unknown vector holds the node values (N m + 1 rows of ``dim``, row-major), then ``T``,
+    The unknown vector holds the node values (N m + 1 rows of ``dim``, row-major), then ``log T``,
     then the parameter. States are scaled by ``span`` (so every component is of order one), ``T``
-    by ``period_scale`` and the parameter by ``par_span``.
+    by ``period_scale`` (the unknown is ``log(T / period_scale)``, so a step grows the period by a
+    factor, and a branch reaches periods a hundred times its first in tens of steps, not thousands)
+    and the parameter by ``par_span``.
     """
 
     def __init__(self, mesh: Mesh, dim: int, span: np.ndarray, period_scale: float, par_span: float):
@@ -111,12 +130,15 @@ class Collocation:
 
     def pack(self, nodes: np.ndarray, period: float, par: float) -> np.ndarray:
         """Scaled unknown vector of node values (n_nodes, dim), period and parameter."""
-        return np.concatenate([(nodes / self.span).ravel(), [period / self.period_scale, par / self.par_span]])
+        return np.concatenate([(nodes / self.span).ravel(), [np.log(period / self.period_scale),
+                                                             par / self.par_span]])
 
     def unpack(self, u: np.ndarray) -> tuple[np.ndarray, float, float]:
         """Node values (n_nodes, dim), period and parameter of ``u``."""
         nodes = u[:-2].reshape(self.n_nodes, self.dim) * self.span
-        return nodes, float(u[-2] * self.period_scale), float(u[-1] * self.par_span)
+        with np.errstate(over="ignore"):  # a diverging Newton iterate: rejected as non-finite
+            period = float(np.exp(u[-2]) * self.period_scale)
+        return nodes, period, float(u[-1] * self.par_span)
 
     def at_collocation_points(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Orbit and its tau-derivative at every Gauss point: two arrays (N, m, dim)."""
@@ -174,7 +196,7 @@ class Collocation:
         scaled = blocks / self.span[None, None, None, :, None] * self.span[None, None, None, None, :]
         f = field.f(points, q).T                                                # (N m, d)
         dfdp = field.dfdp(points, q)[:, index, :].T
-        t_col = (-f / self.span).ravel() * self.period_scale
+        t_col = (-f / self.span).ravel() * period                             # d/d(log T)
         p_col = (-period * dfdp / self.span).ravel() * self.par_span
         phase = np.repeat(self.node_weights, d) * (reference_derivative / self.span).ravel()
         return np.concatenate([scaled.ravel(), t_col, p_col, np.ones(d), -np.ones(d), phase])
@@ -256,25 +278,48 @@ class Collocation:
         values, _ = _lagrange(np.arange(self.mesh.m + 1) / self.mesh.m, s)
         return np.einsum("ti,tid->td", values, nodes[self.node_index[j]])
 
-    def adapted_mesh(self, nodes: np.ndarray) -> Mesh:
-        """A mesh equidistributing ``|u^(m+1)|^(1/(m+1))``, estimated from each interval's m-th derivative."""
+    def adapted_mesh(self, nodes: np.ndarray, tol: float | None = None,
+                     intervals: tuple[int, int] = (10, 2000)) -> Mesh:
+        """A mesh equidistributing ``|u^(m+1)|^(1/(m+1))``, estimated from each interval's m-th derivative.
+
+        On such a mesh every interval's local error ``(h |u^(m+1)|^(1/(m+1)))^(m+1)`` is the same,
+        ``(I / N)^(m+1)`` with ``I`` the integral of the density; with ``tol`` the number of intervals
+        ``N`` is chosen (within ``intervals``) to bring that error under ``tol``, as AUTO's and
+        MatCont's error-equidistributing meshes do. Without it ``N`` stays.
+        """
+        m = self.mesh.m
+        h = self.mesh.widths
+        density = self.error_density(nodes)
+        cumulative = np.concatenate([[0.0], np.cumsum(density * h)])
+        n = self.mesh.intervals
+        if tol is not None:
+            needed = int(np.ceil(cumulative[-1] / tol ** (1.0 / (m + 1))))
+            # Hysteresis: grow with a margin, shrink only when far too fine, so N does not flip each step.
+            if needed > n or needed < 0.4 * n:
+                n = int(np.clip(np.ceil(1.25 * needed), *intervals))
+        targets = np.linspace(0.0, cumulative[-1], n + 1)
+        edges = np.interp(targets, cumulative, self.mesh.edges)
+        edges[0], edges[-1] = 0.0, 1.0
+        return Mesh(edges, m)
+
+    def error_density(self, nodes: np.ndarray) -> np.ndarray:
+        """``|u^(m+1)|^(1/(m+1))`` per interval (scaled states): the (m+1)-th derivative from the jumps of the
+        m-th derivative (constant on each interval) between neighbouring intervals, as AUTO estimates it."""
         m = self.mesh.m
         signs = np.array([(-1) ** (m - i) * _binomial(m, i) for i in range(m + 1)])
         local = nodes[self.node_index] / self.span                              # (N, m+1, d)
         h = self.mesh.widths
         derivative = np.einsum("i,jid->jd", signs, local) / (h[:, None] / m) ** m  # m-th derivative per interval
-        # (m+1)-th derivative: difference of neighbouring m-th derivatives over the mean width (periodic).
         nxt = np.roll(derivative, -1, axis=0)
         prv = np.roll(derivative, 1, axis=0)
         higher = (np.linalg.norm(nxt - derivative, axis=1) / (0.5 * (h + np.roll(h, -1))) +
                   np.linalg.norm(derivative - prv, axis=1) / (0.5 * (h + np.roll(h, 1)))) / 2
         density = np.maximum(higher, 1e-12) ** (1.0 / (m + 1))
-        density = np.maximum(density, 1e-3 * density.max())
-        cumulative = np.concatenate([[0.0], np.cumsum(density * h)])
-        targets = np.linspace(0.0, cumulative[-1], self.mesh.intervals + 1)
-        edges = np.interp(targets, cumulative, self.mesh.edges)
-        edges[0], edges[-1] = 0.0, 1.0
-        return Mesh(edges, m)
+        return np.maximum(density, 1e-3 * density.max())
+
+    def error_estimate(self, nodes: np.ndarray) -> float:
+        """The largest local error ``(h |u^(m+1)|^(1/(m+1)))^(m+1)`` over the intervals (scaled states)."""
+        return float(np.max(self.error_density(nodes) * self.mesh.widths) ** (self.mesh.m + 1))
 
     def remesh(self, u: np.ndarray, mesh: Mesh) -> tuple["Collocation", np.ndarray]:
         """The same orbit (and T, p) as an unknown vector on ``mesh``."""

@@ -10,19 +10,41 @@ import numpy as np
 from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation, Mesh
 from bp_core.dynamics.diagram import CycleBranch, SpecialPoint
+from bp_core.dynamics.infinite_period import classify_end
 from bp_core.dynamics.normal_forms import hopf_vectors
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError
 
-__all__ = ["CycleProblem", "CycleSettings", "cycles_from_hopf", "cycles_from_orbit"]
+__all__ = ["CycleProblem", "CycleSettings", "cycles_from_hopf", "cycles_from_orbit", "cycle_at"]
 
 
 class CycleSettings(arclength.Settings):
-    """Step control of cycle continuation, with the mesh (``intervals`` of ``m`` Gauss points),
-    how often it adapts, and the period past which a branch counts as approaching a homoclinic orbit."""
+    """Step control of cycle continuation, with the mesh and when the branch counts as ending at an
+    orbit of infinite period.
 
-    def __init__(self, intervals: int = 40, m: int = 4, adapt_every: int = 3, max_period: float | None = None,
-                 period_growth: float = 25.0, **kwargs):
+    Parameters
+    ----------
+    intervals : int
+        Mesh intervals to start with.
+    m : int
+        Collocation points per interval.
+    adapt_every : int
+        Steps between mesh adaptations (0: a fixed mesh).
+    mesh_tol : float or None
+        Largest local error of the collocation polynomial (scaled states) an adapted mesh allows; the
+        number of intervals grows or shrinks to meet it, within ``max_intervals``. None keeps the number.
+    max_period : float or None
+        A period past which the branch stops (default: ``period_growth`` times the first period).
+    period_growth : float
+        How many times its first period a branch's period may grow to before it is taken to approach
+        an orbit of infinite period (SNIC or homoclinic).
+    period_step : float
+        Largest relative change of the period in one step.
+    """
+
+    def __init__(self, intervals: int = 40, m: int = 4, adapt_every: int = 1, mesh_tol: float | None = 1e-3,
+                 max_intervals: int = 800, max_period: float | None = None, period_growth: float = 150.0,
+                 period_step: float = 0.05, **kwargs):
         kwargs.setdefault("ds", 0.02)
         kwargs.setdefault("ds_max", 0.2)
         kwargs.setdefault("ds_min", 1e-6)
@@ -30,7 +52,8 @@ class CycleSettings(arclength.Settings):
         kwargs.setdefault("tol", 1e-9)
         super().__init__(**kwargs)
         self.intervals, self.m, self.adapt_every = intervals, m, adapt_every
-        self.max_period, self.period_growth = max_period, period_growth
+        self.mesh_tol, self.max_intervals = mesh_tol, max_intervals
+        self.max_period, self.period_growth, self.period_step = max_period, period_growth, period_step
 
 
 class CycleProblem:
@@ -39,20 +62,52 @@ class CycleProblem:
     test_names = ("LPC", "PD", "NS")
 
     def __init__(self, field_: VectorField, p: np.ndarray, index: int, p_range: tuple[float, float],
-                 span: np.ndarray, period: float, settings: CycleSettings):
+                 span: np.ndarray, period: float, settings: CycleSettings, mesh: Mesh | None = None):
         self.field = field_.compiled
         self.p = np.array(p, dtype=float)
         self.index = index
         self.p_range = p_range
         self.settings = settings
-        self.colloc = Collocation(Mesh.uniform(settings.intervals, settings.m), self.field.dim, span, period,
-                                  p_range[1] - p_range[0])
+        self.colloc = Collocation(mesh or Mesh.uniform(settings.intervals, settings.m), self.field.dim, span,
+                                  period, p_range[1] - p_range[0])
         self.reference = None
         self.reference_derivative = None
         self.start_period = period
         self.amplitudes: list[float] = []
+        self.parameters: list[float] = []
+        self.periods: list[float] = []
         self.steps = 0
         self.stopped_by = ""
+        self.tangent: np.ndarray | None = None
+
+    def adapt(self, u: np.ndarray, t: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """``u`` (and the tangent ``t``) moved onto a mesh adapted to its orbit."""
+        nodes, _, _ = self.colloc.unpack(u)
+        old = self.colloc
+        mesh = old.adapted_mesh(nodes, self.settings.mesh_tol, (self.settings.intervals // 2 or 1,
+                                                                 self.settings.max_intervals))
+        self.colloc, u = old.remesh(u, mesh)
+        if t is not None:
+            t = old.remesh_vector(t, self.colloc)
+            t /= np.sqrt(np.dot(self.weights * t, t))
+        return u, t
+
+    def settle(self, u: np.ndarray, rounds: int = 4) -> np.ndarray | None:
+        """The orbit of ``u`` at its parameter, corrected on meshes adapted to it until the mesh meets
+        ``mesh_tol`` (or ``rounds`` run out); None if Newton's method fails."""
+        for _ in range(rounds):
+            n = self.colloc.mesh.intervals
+            u, _ = self.adapt(u)
+            self.set_reference(u)
+            u = arclength.correct_holding_last(self, u, self.settings)
+            if u is None:
+                return None
+            tol = self.settings.mesh_tol
+            if tol is None or (self.colloc.mesh.intervals == n and
+                               self.colloc.error_estimate(self.colloc.unpack(u)[0]) < tol):
+                break
+        self.set_reference(u)
+        return u
 
     @property
     def weights(self) -> np.ndarray:
@@ -108,19 +163,20 @@ class CycleProblem:
     def accept(self, u: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         self.steps += 1
         if self.settings.adapt_every and self.steps % self.settings.adapt_every == 0:
-            nodes, _, _ = self.colloc.unpack(u)
-            old = self.colloc
-            self.colloc, u = old.remesh(u, old.adapted_mesh(nodes))
-            t = old.remesh_vector(t, self.colloc)
-            t /= np.sqrt(np.dot(self.weights * t, t))
+            u, t = self.adapt(u, t)
         self.set_reference(u)
+        self.tangent = t
         return u, t
 
     def step_limit(self, u: np.ndarray) -> float:
         """No step longer than the orbit is wide: near a Hopf point a long one can land on the constant
         orbits (an equilibrium with any period), which also solve the equations."""
         nodes, _, _ = self.colloc.unpack(u)
-        return max(float(np.max(np.ptp(nodes / self.colloc.span, axis=0))), self.settings.ds)
+        width = max(float(np.max(np.ptp(nodes / self.colloc.span, axis=0))), self.settings.ds)
+        # Nor one that grows the period by more than its ``period_step`` part: towards a homoclinic orbit
+        # folds of cycles can follow each other at every few per cent of the period (a Shilnikov snake).
+        growth = abs(self.tangent[-2]) if self.tangent is not None else 0.0
+        return min(width, self.settings.period_step / growth) if growth > 0 else width
 
     def inside(self, u: np.ndarray) -> float:
         """Positive while the parameter is inside its range."""
@@ -137,6 +193,11 @@ class CycleProblem:
         if period > limit:
             self.stopped_by = "period"
             return f"the period grew past {limit:.4g} (an orbit of infinite period is near)"
+        self.parameters.append(par)
+        self.periods.append(period)
+        if self._parameter_converged():
+            self.stopped_by = "period"
+            return "the parameter stood still to rounding while the period grew (an orbit of infinite period)"
         amplitude = float(np.max(np.ptp(nodes / self.colloc.span, axis=0)))
         # Through a Hopf point the branch would go on as the same orbits shifted by half a period:
         # stop where the amplitude, having grown, passes a minimum close to zero.
@@ -146,6 +207,17 @@ class CycleProblem:
             self.stopped_by = "hopf"
             return "the orbit shrank onto an equilibrium (a Hopf point)"
         return None
+
+
+    def _parameter_converged(self, points: int = 6) -> bool:
+        """Whether over the last ``points`` steps the period grew by a quarter and more while the parameter
+        moved less than 1e-10 of its range: towards a homoclinic orbit the parameter converges
+        exponentially in the period, and soon only rounding moves it."""
+        if len(self.periods) < points or self.periods[-1] < 3 * self.start_period:
+            return False
+        pars, periods = self.parameters[-points:], self.periods[-points:]
+        return (np.ptp(pars) < 1e-10 * (self.p_range[1] - self.p_range[0]) and
+                periods[-1] > 1.25 * periods[0] and bool(np.all(np.diff(periods) > 0)))
 
 
 def _special(problem: CycleProblem, label: str, u: np.ndarray, variables: list[str], par_names: list[str],
@@ -165,20 +237,21 @@ def _special(problem: CycleProblem, label: str, u: np.ndarray, variables: list[s
                         period=period, eigenvalues=mu)
 
 
-def _infinite_period_point(field_: VectorField, problem: CycleProblem, u: np.ndarray,
-                           par_names: list[str]) -> SpecialPoint:
-    """HOM or SNIC at the end of a branch whose period diverged: which, by the equilibrium the orbit slows at."""
-    nodes, period, par = problem.colloc.unpack(u)
+def _infinite_period_point(problem: CycleProblem, u: np.ndarray, pars: np.ndarray, periods: np.ndarray,
+                           variables: list[str], par_names: list[str]) -> SpecialPoint | None:
+    """SNIC or HOM at the end of a branch whose period diverged (None when it is neither)."""
+    nodes, _, par = problem.colloc.unpack(u)
     q = problem.p.copy()
     q[problem.index] = par
-    compiled = field_.compiled
-    speed = np.linalg.norm(compiled.f(nodes.T, q).T / problem.colloc.span, axis=1)
-    x = compiled.newton(nodes[int(np.argmin(speed))], q)
-    lam = np.linalg.eigvals(compiled.jac1(x, q))
-    smallest = np.min(np.abs(lam)) / max(1.0, np.max(np.abs(lam)))
-    label = "SNIC" if smallest < 2e-2 else "HOM"
-    return SpecialPoint(label, dict(zip(par_names, map(float, q))), dict(zip(field_.variables, map(float, x))),
-                        period=period, eigenvalues=lam)
+    growing = np.nonzero(np.diff(periods) <= 0)[0]
+    tail = slice(max(growing[-1] + 1 if growing.size else 0, len(pars) - 4), None)
+    end = classify_end(problem.field, nodes, q, problem.index, pars[tail], periods[tail], problem.colloc.span,
+                       problem.p_range[1] - problem.p_range[0])
+    if end is None:
+        return None
+    q[problem.index] = end.par
+    return SpecialPoint(end.label, dict(zip(par_names, map(float, q))), dict(zip(variables, map(float, end.state))),
+                        period=float(periods[-1]), eigenvalues=end.eigenvalues)
 
 
 def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, colloc_history: list,
@@ -189,7 +262,7 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
     for u, colloc in zip(curve.points, colloc_history):
         problem.colloc = colloc
         nodes, period, par = colloc.unpack(u)
-        fine = colloc.evaluate(nodes, np.linspace(0, 1, 8 * colloc.mesh.intervals + 1))
+        fine = colloc.evaluate(nodes, colloc.mesh.fine(32))  # the polynomials, densely within each interval
         pars.append(par)
         periods.append(period)
         mins.append(fine.min(axis=0))
@@ -207,16 +280,24 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
             special.append(point)
     problem.colloc = colloc_history[-1]
     if problem.stopped_by == "period":
-        end = _infinite_period_point(field_, problem, curve.points[-1], par_names)
-        # Close to an orbit of infinite period the parameter is flat to rounding: its wobbles are no folds.
-        span = problem.p_range[1] - problem.p_range[0]
-        special = [p for p in special if not (p.label == "LPC" and p.period > 5 * problem.start_period and
-                                              abs(p.par[par_names[problem.index]] - end.par[par_names[problem.index]])
-                                              < 1e-6 * span)]
-        special.append(end)
+        end = _infinite_period_point(problem, curve.points[-1], np.array(pars), np.array(periods), variables,
+                                     par_names)
+        if end is not None:
+            # Close to an orbit of infinite period the parameter is flat to rounding: its wobbles are no folds.
+            span = problem.p_range[1] - problem.p_range[0]
+            name = par_names[problem.index]
+            special = [p for p in special if not (p.label == "LPC" and p.period > 3 * problem.start_period and
+                                                  abs(p.par[name] - end.par[name]) < 1e-6 * span)]
+            special.append(end)
     pars = np.array(pars)
     lo, hi = problem.p_range
     inside = (pars >= lo) & (pars <= hi) & (np.array(periods) > 0)  # the step that ended the branch may be out
+    amplitude = np.max((np.array(maxs) - np.array(mins)) / problem.colloc.span, axis=1)
+    # Orbits shrunk onto the equilibrium are the equilibrium, not cycles; past the Hopf point's minimum of
+    # amplitude the last step is the same orbits again, shifted by half a period.
+    inside &= amplitude > 1e-6 * amplitude.max()
+    if problem.stopped_by == "hopf":
+        inside[-1] = False
     mins, maxs, mults, stable = np.array(mins)[inside], np.array(maxs)[inside], mults[inside], stable[inside]
     pars, periods = pars[inside], np.array(periods)[inside]
     meshes, orbits = np.array(meshes)[inside], np.array(orbits)[inside]
@@ -271,21 +352,64 @@ def cycles_from_orbit(field_: VectorField, times: np.ndarray, states: np.ndarray
     ``states`` of shape (len(times), dim)), for example from a simulation."""
     settings = settings or CycleSettings()
     par_names = par_names or [f"p{k}" for k in range(len(p))]
+    problem, start = _settled_start(field_, times, states, p, index, p_range, var_ranges, settings, par_names)
+    t0 = np.zeros(start.size)
+    t0[-1] = direction
+    return _trace(field_, problem, start, t0, par_names)
+
+
+def cycle_at(field_: VectorField, times: np.ndarray, states: np.ndarray, p: np.ndarray, index: int, value: float,
+             p_range: tuple[float, float], var_ranges: list[tuple[float, float]],
+             par_names: list[str] | None = None) -> CycleBranch:
+    """The periodic orbit at parameter ``value`` (a branch of one point), from an orbit of the same branch at
+    ``p[index]`` nearby (sampled as for :func:`cycles_from_orbit`): Newton's method at the orbit's own
+    parameter, where it is a solution, then steps in the parameter to ``value``, halved where Newton's
+    method fails, each on a mesh adapted to the orbit."""
+    settings = CycleSettings(max_steps=1)
+    par_names = par_names or [f"p{k}" for k in range(len(p))]
+    problem, u = _settled_start(field_, times, states, p, index, p_range, var_ranges, settings, par_names)
+    target = value / problem.colloc.par_span
+    step = target - u[-1]
+    for _ in range(30):
+        if u[-1] == target:
+            t0 = np.zeros(u.size)
+            t0[-1] = 1.0
+            return _trace(field_, problem, u, t0, par_names)
+        guess = u.copy()
+        guess[-1] = target if abs(target - u[-1]) <= abs(step) else u[-1] + step
+        corrected = arclength.correct_holding_last(problem, guess, settings)
+        corrected = problem.settle(corrected) if corrected is not None else None
+        if corrected is None:
+            step /= 2
+            problem.set_reference(u)
+        else:
+            u = corrected
+    raise ModelUseError(f"the cycle cannot be followed from {par_names[index]} = {p[index]:.8g} to {value:.8g}: "
+                        f"Newton's method failed even on short steps. Pick the branch point nearest the value "
+                        f"(index) on the same side of any fold of cycles.")
+
+
+def _settled_start(field_: VectorField, times: np.ndarray, states: np.ndarray, p: np.ndarray, index: int,
+                   p_range: tuple[float, float], var_ranges: list[tuple[float, float]], settings: CycleSettings,
+                   par_names: list[str]) -> tuple[CycleProblem, np.ndarray]:
+    """The problem and the corrected orbit sampled by ``times`` and ``states``, on a mesh adapted to it."""
     times = np.asarray(times, dtype=float)
     period = float(times[-1] - times[0])
     if not period > 0:
         raise ModelUseError("the orbit must span one period with increasing times.")
     span = np.array([hi - lo for lo, hi in var_ranges])
     q = np.array(p, dtype=float)
-    problem = CycleProblem(field_, q, index, p_range, span, period, settings)
+    tau = (times - times[0]) / period
+    mesh = Mesh.along(tau, states / span, settings.intervals, settings.m)
+    problem = CycleProblem(field_, q, index, p_range, span, period, settings, mesh)
     colloc = problem.colloc
-    u0 = colloc.pack(colloc.sample((times - times[0]) / period, states), period, q[index])
+    u0 = colloc.pack(colloc.sample(tau, states), period, q[index])
     problem.set_reference(u0)
     start = arclength.correct_holding_last(problem, u0, settings)
+    if start is not None and settings.adapt_every:
+        start = problem.settle(start)
     if start is None:
         raise ModelUseError(f"the orbit at {par_names[index]} = {q[index]:.6g} does not converge to a periodic "
                             f"orbit; give it exactly one period of a settled cycle.")
     problem.set_reference(start)
-    t0 = np.zeros(u0.size)
-    t0[-1] = direction
-    return _trace(field_, problem, start, t0, par_names)
+    return problem, start

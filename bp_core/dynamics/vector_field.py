@@ -24,6 +24,10 @@ from bp_core.model.obj_type import NeuType
 
 __all__ = ["VectorField", "model_equations", "check_range"]
 
+#: sympy functions with a kink or a jump.
+_NON_SMOOTH = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min, sympy.Piecewise, sympy.floor,
+               sympy.ceiling)
+
 
 def model_equations(model: NeuType) -> dict[str, DiffEquation]:
     """Variable name -> its differential equation, for every integrator the model's steps call."""
@@ -98,6 +102,7 @@ class VectorField:
         self.free_symbols = [sympy.Symbol(p, real=True) for p in self.free]
         known_args = set(self.variables) | set(self.fixed) | set(self.free) | set(pars)
         self.exprs = [self._expression(equations[v], known_args) for v in self.variables]
+        self.func_names = [equations[v].func_name for v in self.variables]
         matrix = sympy.Matrix(self.exprs)
         self.jacobian_exprs = matrix.jacobian(sympy.Matrix(self.symbols))
         self.par_derivative_exprs = matrix.jacobian(sympy.Matrix(self.free_symbols)) if self.free else None
@@ -159,6 +164,18 @@ class VectorField:
             raise ModelUseError(f"derivative function {eq.func_name!r} uses {parts}, which has no symbolic "
                                 f"form; analysis needs arithmetic and elementary functions.")
         return expr
+
+    def require_smooth(self, purpose: str) -> None:
+        """Raise unless every right-hand side is smooth in the variables and free parameters: continuation
+        differentiates them, and at a kink (``abs``, ``sign``, ``maximum``, ``minimum``) Newton's method
+        meets a singular or jumping Jacobian."""
+        smooth_in = set(self.symbols) | set(self.free_symbols)
+        for expr, name in zip(self.exprs, self.func_names):
+            kinks = [str(a) for a in expr.atoms(*_NON_SMOOTH) if a.free_symbols & smooth_in]
+            if kinks:
+                raise ModelUseError(f"derivative function {name!r} is not smooth ({', '.join(sorted(kinks))}); "
+                                    f"{purpose} needs derivatives everywhere. Write a smooth form, for example "
+                                    f"sqrt(x**2 + eps**2) for abs(x) or tanh(x / eps) for sign(x), with a small eps.")
 
     # -- numeric evaluation ---------------------------------------------------------------------
 

@@ -237,3 +237,18 @@ def test_warm_up_executes_a_notebook_once_and_records_it(tmp_path, monkeypatch):
     assert warmup.cold_notebooks(notebooks) == [tmp_path / "broken.ipynb"]
     write_notebook(tmp_path / "lesson.ipynb", [f"open({str(log)!r}, 'a').write('changed\\n')"])
     assert warmup.cold_notebooks(notebooks) == notebooks  # an edited notebook is cold again
+
+
+def test_a_password_replaces_the_token_and_only_its_hash_reaches_the_server(monkeypatch):
+    from jupyter_server.auth import passwd_check
+
+    from bpwidgets.serving import PASSWORD_VARIABLE
+
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "sesame")
+    door = _door("--ip", "0.0.0.0", "--password")
+    assert not door.token and passwd_check(door.hashed_password, "sesame")
+    assert not passwd_check(door.hashed_password, "wrong")
+    assert door.server_environment() == {PASSWORD_VARIABLE: door.hashed_password}
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "")
+    with pytest.raises(ValueError, match="password is empty"):
+        _door("--password")

@@ -1,8 +1,9 @@
 """What the engine derives for the objects of one network, kept by the network instead of on the objects.
 
 User objects (NeuGroup, SynConn) hold what the user gave them: model, state, parameters, data,
-monitors, and the last run's results. The names they take in generated code and the delay lines
-of delayed synapses belong to the network that runs them, here.
+monitors, and the last run's results. The names they take in generated code and the values on their
+way through synaptic delays (a delay line of the delayed fields, or a spike queue of presynaptic
+events) belong to the network that runs them, here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from bp_core.errors import ModelUseError
 
-__all__ = ["BuildState", "DelayLine"]
+__all__ = ["BuildState", "DelayLine", "SpikeQueue", "QueueRoutes"]
 
 
 @dataclass
@@ -41,12 +42,79 @@ class DelayLine:
         return DelayLine(self.buffer.copy(), self.index.copy(), self.version)
 
 
+@dataclass
+class SpikeQueue:
+    """Presynaptic events on their way through a synapse's delays (what stands for a delay line of fields that
+    follow presynaptic events; see ``bp_core.codegen.event_delays``).
+
+    Attributes
+    ----------
+    events : ndarray
+        (slots + 1, sources) int64: for each step of delay, the positions (in ``QueueRoutes.sources``) of the
+        presynaptic neurons that fired; the last row holds the events of the current step.
+    values : ndarray
+        (slots + 1, sources): the presynaptic field's value at each event.
+    counts : ndarray
+        (slots + 1,) int64: events in each row.
+    position : ndarray
+        ``[write slot, slots, ages, shortest delay]`` in steps (data, so new delays need no recompilation).
+    version : int
+        The state version the queue was started for; a state set by the user since starts it again.
+    """
+
+    events: np.ndarray
+    values: np.ndarray
+    counts: np.ndarray
+    position: np.ndarray
+    version: int
+
+    def copy(self) -> SpikeQueue:
+        """An independent copy."""
+        return SpikeQueue(self.events.copy(), self.values.copy(), self.counts.copy(), self.position.copy(),
+                          self.version)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """What a snapshot keeps: ``(events, values, counts, position)``."""
+        return self.events, self.values, self.counts, self.position
+
+
+@dataclass
+class QueueRoutes:
+    """Where each presynaptic event goes after each delay: synapses grouped by source neuron, then by delay.
+
+    Attributes
+    ----------
+    sources : ndarray
+        Presynaptic neurons (ids in their group's parent) that have synapses, ascending.
+    ptr : ndarray
+        ``ptr[e * ages + a]:ptr[e * ages + a + 1]`` delimits, in ``synapses``, the synapses of source ``e``
+        with delay ``shortest + a`` steps.
+    synapses : ndarray
+        Synapse ids, ascending within each (source, delay) row.
+    lookup : ndarray
+        Parent neuron id -> its position in ``sources`` (-1 when it has no synapse here).
+    shortest, longest : int
+        Delays in steps.
+    key : tuple
+        What the routes were made from (the synapses' endpoints and delays), to know when to remake them.
+    """
+
+    sources: np.ndarray
+    ptr: np.ndarray
+    synapses: np.ndarray
+    lookup: np.ndarray
+    shortest: int
+    longest: int
+    key: tuple
+
+
 class BuildState:
     """Code names and delay lines of a network's objects (keyed by object name, unique in a network)."""
 
     def __init__(self) -> None:
         self._code_names: dict[str, str] = {}
-        self._delays: dict[str, DelayLine] = {}
+        self._delays: dict[str, DelayLine | SpikeQueue] = {}
+        self._routes: dict[str, QueueRoutes] = {}
 
     def name_objects(self, members: Sequence[Any]) -> None:
         """Give each object its name in generated code.
@@ -65,13 +133,25 @@ class BuildState:
         """The identifier prefix of ``obj``'s kernel variables."""
         return self._code_names[obj.name]
 
-    def delay_line(self, obj: Any) -> DelayLine | None:
-        """``obj``'s delay line, if it has run one that is still current for its state."""
+    def delay_line(self, obj: Any) -> DelayLine | SpikeQueue | None:
+        """``obj``'s delay line or spike queue, if it has run one that is still current for its state."""
         line = self._delays.get(obj.name)
         if line is None or line.version != obj.ST.version:
             return None
         return line
 
-    def set_delay_line(self, obj: Any, line: DelayLine) -> None:
-        """Keep ``line`` as ``obj``'s delay line."""
+    def last_delay_line(self, obj: Any) -> DelayLine | SpikeQueue | None:
+        """``obj``'s delay line or spike queue as the last run left it, current for its state or not."""
+        return self._delays.get(obj.name)
+
+    def set_delay_line(self, obj: Any, line: DelayLine | SpikeQueue) -> None:
+        """Keep ``line`` as ``obj``'s delay line (or spike queue)."""
         self._delays[obj.name] = line
+
+    def routes(self, obj: Any) -> QueueRoutes | None:
+        """The routes of ``obj``'s spike queue made last (check their ``key`` before use)."""
+        return self._routes.get(obj.name)
+
+    def set_routes(self, obj: Any, routes: QueueRoutes) -> None:
+        """Keep ``routes`` for ``obj``."""
+        self._routes[obj.name] = routes

@@ -7,6 +7,8 @@ from typing import Any, Callable
 import numpy as np
 
 from bp_core import profile
+from bp_core.codegen import event_delays
+from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
 from bp_core.codegen.step_inputs import StateAccess
 from bp_core.errors import ModelUseError, describe_value
@@ -15,6 +17,7 @@ from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.model.types import StateArray
 from bp_core.simulation.build_state import BuildState, DelayLine
 from bp_core.simulation.ensemble import Ensemble
+from bp_core.simulation.spike_queues import plan_queue
 from bp_core.simulation.sub_group import NeuSubGroup
 from bp_core.tools.arrays import aligned_empty
 
@@ -269,6 +272,10 @@ def _size(syn: Ensemble, role: str) -> int:
     return int(np.prod(getattr(syn, role).shape))
 
 
+SPIKE_QUEUES = True
+"""Delay the events of synapses whose delayed fields follow presynaptic events (False: always a delay line)."""
+
+
 def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -> None:
     delayed_fields: list[str] = []
     for step in syn.model.steps:
@@ -276,10 +283,21 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
             delayed_fields += [f for f in step.fields_used.get("ST", []) if f not in delayed_fields]
     if not delayed_fields:
         return
-    steps = int(round(syn.delay / dt))
+    steps = _delay_steps(syn, dt)
+    form = _event_form(syn, plan)
+    if isinstance(form, EventDelay):
+        reason = plan_queue(syn, plan, form, steps, build)
+        if reason is None:
+            return
+        form = reason
+    if np.ndim(steps):
+        raise ModelUseError(f"SynConn {syn.name!r} has one delay per synapse, which the engine applies to events, "
+                            f"but here {form}; give one delay for all synapses (delay=1.5), or write the model so "
+                            f"that its delayed fields copy presynaptic events (ST['s'] = pre['spike']).")
+    plan.delay_note = f"delayed through a delay line of every synapse's fields ({form})"
     shape = (steps + 1, len(delayed_fields)) + syn.ST.shape
     line = build.delay_line(syn)
-    if line is None or line.buffer.shape != shape:
+    if not isinstance(line, DelayLine) or line.buffer.shape != shape:
         buffer = aligned_empty(shape, syn.ST._data.dtype)
         for row, name in enumerate(delayed_fields):
             buffer[:, row] = syn.ST[name]
@@ -292,3 +310,31 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
     plan.variables[f"{code}_delay_idx"] = lambda: line.index
     plan.arg_map["_delay_buf"] = f"{code}_delay_buf"
     plan.arg_map["_delay_read"] = f"{code}_delay_read"
+
+
+def _delay_steps(syn: Ensemble, dt: float) -> int | np.ndarray:
+    """The synapses' delay in steps: one int, or one per synapse when they differ."""
+    delay = syn.delay
+    if np.ndim(delay) == 0:
+        return int(round(float(delay) / dt))
+    if syn.model.mode == "matrix" or np.size(delay) != syn.num:
+        raise ModelUseError(f"SynConn {syn.name!r} has {np.size(delay)} delays for {syn.num} synapses"
+                            f"{' in matrix mode' if syn.model.mode == 'matrix' else ''}; give one delay per "
+                            f"synapse (scalar or vector mode), or one number for all.")
+    steps = np.rint(np.asarray(delay, dtype=np.float64) / dt).astype(np.int64)
+    return int(steps[0]) if steps.size and steps.min() == steps.max() else steps
+
+
+def _event_form(syn: Ensemble, plan: ObjectPlan) -> EventDelay | str:
+    """The event form of ``syn``'s delayed fields, or why its fields keep a delay line."""
+    if not SPIKE_QUEUES:
+        return "spike queues are turned off"
+    form = event_delays.analyse(syn.model)
+    if isinstance(form, str):
+        return form
+    if syn.pre_group is None:
+        return "the SynConn was made with num=..., so its events have no known presynaptic neurons"
+    per_element = sorted(form.parameters & plan.per_element)
+    if per_element:
+        return f"step {form.delayed_step!r} reads the per-synapse parameter {per_element[0]!r}"
+    return form

@@ -14,7 +14,7 @@ import numpy as np
 
 from bp_core.errors import ModelUseError, describe_value
 from bp_core.model.parameters import ParsUpdate
-from bp_core.simulation.build_state import BuildState, DelayLine
+from bp_core.simulation.build_state import BuildState, DelayLine, SpikeQueue
 
 __all__ = ["NetworkSnapshot", "take_snapshot", "restore_snapshot"]
 
@@ -32,8 +32,9 @@ class NetworkSnapshot:
     parameters : tuple of dict
         Each object's parameters that differ from its model's defaults.
     delays : tuple
-        For each object with delayed steps that has run: its delay buffer and read position (the values on
-        their way), else None.
+        For each object with delayed steps that has run: the values on their way, else None: a delay line's
+        buffer and read position, or a spike queue's ``(events, values, counts, position)``
+        (``simulation.build_state.SpikeQueue``).
     random_state : dict or None
         The network's random generator state.
     fields : tuple of tuple of str
@@ -45,7 +46,7 @@ class NetworkSnapshot:
     names: tuple[str, ...]
     states: tuple[np.ndarray, ...]
     parameters: tuple[dict[str, Any], ...]
-    delays: tuple[tuple[np.ndarray, np.ndarray] | None, ...]
+    delays: tuple[tuple[np.ndarray, ...] | None, ...]
     random_state: dict | None
     fields: tuple[tuple[str, ...], ...]
     parameter_names: tuple[tuple[str, ...], ...]
@@ -58,10 +59,14 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def _delay_of(obj: Any, build: BuildState) -> tuple[np.ndarray, np.ndarray] | None:
+def _delay_of(obj: Any, build: BuildState) -> tuple[np.ndarray, ...] | None:
     # a buffer filled for an older state is refilled before the next run anyway: nothing to keep
     line = build.delay_line(obj)
-    return None if line is None else (_frozen(line.buffer), _frozen(line.index))
+    if line is None:
+        return None
+    if isinstance(line, SpikeQueue):
+        return tuple(_frozen(a) for a in line.arrays())
+    return _frozen(line.buffer), _frozen(line.index)
 
 
 def take_snapshot(objects: Sequence[Any], build: BuildState, random_state: dict | None = None) -> NetworkSnapshot:
@@ -108,8 +113,10 @@ def restore_snapshot(objects: Sequence[Any], build: BuildState, snapshot: Networ
         obj.ST["_data"][...] = snapshot.states[k]
         obj.ST.version += 1  # without a saved delay buffer, it refills from the restored state
         delay = snapshot.delays[k]
-        if delay is not None:
+        if delay is not None and len(delay) == 2:
             build.set_delay_line(obj, DelayLine(np.array(delay[0]), np.array(delay[1]), obj.ST.version))
+        elif delay is not None:
+            build.set_delay_line(obj, SpikeQueue(*(np.array(a) for a in delay), obj.ST.version))
         if parameters:
             obj.pars.updates = updates[k]
 
@@ -137,6 +144,9 @@ def _check_state(obj: Any, fields: tuple[str, ...], state: Any) -> None:
 def _check_delay(obj: Any, delay: Any) -> None:
     if delay is None:
         return
+    if isinstance(delay, tuple) and len(delay) == 4:
+        _check_queue(obj, delay)
+        return
     ok = isinstance(delay, tuple) and len(delay) == 2 and all(isinstance(a, np.ndarray) for a in delay)
     if ok:
         buffer, index = delay
@@ -145,6 +155,24 @@ def _check_delay(obj: Any, delay: Any) -> None:
               and 0 <= index[0] < index[1] and not np.isnan(buffer).any())
     if not ok:
         raise _refuse(obj, "the snapshot's delay buffer (the values on their way) does not fit its state")
+
+
+def _check_queue(obj: Any, queue: tuple) -> None:
+    """A spike queue's arrays must fit each other: compiled code indexes routes with what they hold."""
+    ok = all(isinstance(a, np.ndarray) for a in queue)
+    if ok:
+        events, values, counts, position = queue
+        ok = (events.ndim == 2 and events.dtype == np.int64 and values.shape == events.shape
+              and values.dtype == obj.ST["_data"].dtype and counts.shape == (events.shape[0],)
+              and counts.dtype == np.int64 and position.shape == (4,) and position.dtype == np.int64)
+    if ok:
+        slots, sources = events.shape[0] - 1, events.shape[1]
+        ok = (position[1] == slots and 0 <= position[0] < slots and 1 <= position[2] <= slots
+              and 0 <= position[3] and position[3] + position[2] <= slots
+              and ((counts >= 0) & (counts <= sources)).all() and not np.isnan(values).any()
+              and all(((row[:n] >= 0) & (row[:n] < sources)).all() for row, n in zip(events, counts)))
+    if not ok:
+        raise _refuse(obj, "the snapshot's spike queue (the events on their way) does not fit together")
 
 
 def _checked_parameters(obj: Any, names: tuple[str, ...], values: Any) -> dict[str, Any]:

@@ -37,8 +37,9 @@ class SynConn(Ensemble):
     model : SynType
     pre_group, post_group : NeuGroup or NeuSubGroup, optional
     conn : Connector, tuple or ndarray, optional
-    delay : float
-        Synaptic delay in ms: ``@delayed`` steps read the state this long ago.
+    delay : float or array
+        Synaptic delay in ms: ``@delayed`` steps read the state this long ago. An array gives one delay per
+        synapse (in synapse order), for models whose delayed fields copy presynaptic events (spike queues).
     name : str, optional
     monitors : list of str, optional
     satisfies : dict, optional
@@ -54,12 +55,8 @@ class SynConn(Ensemble):
                  satisfies: dict | None = None, pars_update: dict | None = None, num: int | None = None):
         if not isinstance(model, SynType):
             raise ModelUseError(f"SynConn needs a SynType model, got {model!r}.")
-        if isinstance(delay, (bool, str, bytes)) or not isinstance(delay, (int, float, np.integer, np.floating)) \
-                or not np.isfinite(delay) or delay < 0:
-            raise ModelUseError(f"delay of a SynConn must be a non-negative number of ms (delay=2. for 2 ms), "
-                                f"got {delay!r}.")
         object.__setattr__(self, "_connectivity", {})
-        self.delay = float(delay)
+        self.delay = _checked_delay(delay)
         if num is not None:
             if pre_group is not None or conn is not None:
                 raise ModelUseError("give either num (and assign pre, post, pre2syn, post2syn) or "
@@ -76,6 +73,10 @@ class SynConn(Ensemble):
         self.pre: Any = getattr(pre_group, "ST", None)
         self.post: Any = getattr(post_group, "ST", None)
         super().__init__(name, shape, model, monitors, pars_update, satisfies, "SynConn")
+        if np.ndim(self.delay) and (model.mode == "matrix" or self.delay.size != self.num):
+            raise ModelUseError(f"SynConn {self.name!r} got {self.delay.size} delays for its {self.num} synapses"
+                                f"{' (matrix mode takes one delay)' if model.mode == 'matrix' else ''}; give one "
+                                f"delay per synapse, in the order of the synapses, or one number for all.")
         if self.pre_group is not None:
             self.check_neuron_states()
 
@@ -179,6 +180,27 @@ class SynConn(Ensemble):
         """A SynConn cannot run alone; it raises ModelUseError."""
         raise ModelUseError(f"SynConn {self.name!r} cannot run on its own: put it in a bp.Network together "
                             f"with its pre- and post-synaptic groups and run the network.")
+
+
+def _checked_delay(delay: Any) -> float | np.ndarray:
+    """``delay`` as a float, or as a read-only float array of one delay per synapse."""
+    message = ("delay of a SynConn must be a non-negative number of ms (delay=2. for 2 ms) or an array of one "
+               "such number per synapse")
+    if isinstance(delay, (bool, str, bytes)):
+        raise ModelUseError(f"{message}, got {delay!r}.")
+    if isinstance(delay, (int, float, np.integer, np.floating)):
+        if not np.isfinite(delay) or delay < 0:
+            raise ModelUseError(f"{message}, got {delay!r}.")
+        return float(delay)
+    try:
+        values = np.array(delay, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ModelUseError(f"{message}, got {type(delay).__name__}.") from None
+    if values.ndim != 1 or not np.isfinite(values).all() or (values < 0).any():
+        bad = "not one-dimensional" if values.ndim != 1 else "a negative, NaN or infinite value"
+        raise ModelUseError(f"{message}; the array given holds {bad}.")
+    values.flags.writeable = False  # a change would not reach the queue's routes; assign a new array instead
+    return values
 
 
 def _local(ids: np.ndarray, group: Any) -> np.ndarray:

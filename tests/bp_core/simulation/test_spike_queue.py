@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import bp_core as bp
+from bp_core.codegen import event_delays
+from bp_core.errors import ModelUseError
+from bp_core.simulation import planning
 from bp_core.simulation.planning import rows_are_unique
+from bp_core.simulation.spike_queues import make_routes
 
 
 # -- build: the duplicate-index check of index lists ------------------------------------------------------
@@ -47,10 +53,9 @@ def _mark(ST):
     ST['spike'] = 1.
 
 
-@pytest.mark.parametrize("jit", [True, False])
 def test_a_row_listing_a_target_twice_keeps_numpy_fancy_index_semantics(jit):
     """A duplicate makes ``x[rows] += 1`` add once per distinct index (NumPy), not once per entry."""
-    bp.profile.set(jit=jit, dt=0.1)
+    bp.profile.set(dt=0.1)
     neuron = bp.NeuType(name='marker', ST=bp.types.NeuState({'V': 0., 'spike': 0.}), steps=_mark, mode='scalar')
     group = bp.NeuGroup(neuron, 3)
     syn = bp.SynConn(bp.SynType(name='once', ST=bp.types.SynState([]), steps=_count_once, mode='vector'),
@@ -58,3 +63,287 @@ def test_a_row_listing_a_target_twice_keeps_numpy_fancy_index_semantics(jit):
     syn.pre2post = [np.array([0, 1, 1]), np.array([2]), np.array([], dtype=np.int64)]
     bp.Network(group, syn).run(0.1)
     assert group.ST['V'].tolist() == [1., 1., 1.]
+
+
+# -- spike queues against the delay line -------------------------------------------------------------------
+# Weights are multiples of 1/4 and the neurons sum their input in 'inp' before adding it to V, so the sums
+# are exact whatever order synapses deliver in: the two forms must agree spike for spike.
+
+N, N_EXC = 40, 30
+DT = 0.1
+
+
+def neuron_step(ST):
+    ST['spike'] = 0.
+    V = ST['V'] + 0.05 * (ST['I'] - ST['V']) + ST['inp']
+    ST['inp'] = 0.
+    if V > 1.:
+        V = 0.
+        ST['spike'] = 1.
+    ST['V'] = V
+
+
+def copy_spike(ST, pre):
+    ST['s'] = pre['spike']
+
+
+@bp.delayed
+def deliver(ST, post):
+    post['inp'] += w * ST['s']
+
+
+w = 0.25
+NEURON = bp.NeuType(name='drifter', ST=bp.types.NeuState({'V': 0., 'I': 0., 'inp': 0., 'spike': 0.}),
+                    steps=neuron_step, mode='scalar')
+SYNAPSE = bp.SynType(name='delta_copy', ST=bp.types.SynState(['s']), steps=(copy_spike, deliver), mode='scalar')
+
+
+def _network(delay_exc=0.5, delay_inh=0.3, conn_seed=2, mode='once', split_exc=None):
+    """40 neurons driven above threshold at different rates, excitatory and inhibitory pathways.
+
+    ``split_exc``: delays (ms) per excitatory synapse, given as one SynConn per distinct delay (the reference
+    of heterogeneous delays).
+    """
+    bp.profile.set(dt=DT)
+    group = bp.NeuGroup(NEURON, N, monitors=['spike'])
+    group.ST['I'] = np.linspace(1.05, 1.6, N)
+    group.ST['V'] = np.linspace(0., 0.9, N)[::-1]
+    exc_conn = bp.connect.FixedProb(0.3, seed=conn_seed)
+    members = [group]
+    if split_exc is None:
+        members.append(bp.SynConn(SYNAPSE, pre_group=group[:N_EXC], post_group=group, conn=exc_conn,
+                                  delay=delay_exc))
+    else:
+        probe = bp.SynConn(SYNAPSE, pre_group=group[:N_EXC], post_group=group, conn=exc_conn)
+        i, j = probe.local_ids()
+        for value in np.unique(split_exc):
+            keep = split_exc == value
+            members.append(bp.SynConn(SYNAPSE, pre_group=group[:N_EXC], post_group=group, conn=(i[keep], j[keep]),
+                                      delay=float(value)))
+    inh = bp.SynConn(SYNAPSE, pre_group=group[N_EXC:], post_group=group,
+                     conn=bp.connect.FixedProb(0.5, seed=conn_seed + 1), delay=delay_inh)
+    inh.pars['w'] = -0.5
+    members.append(inh)
+    return bp.Network(*members, mode=mode), group
+
+
+def _spikes(group) -> np.ndarray:
+    return np.asarray(group.mon.spike).copy()
+
+
+def _uses_queue(net, syn) -> bool:
+    text = str(net.passes(syn, 'deliver')[0])
+    queue, line = "delayed through a spike queue" in text, "delayed through a delay line" in text
+    assert queue != line
+    return queue
+
+
+@pytest.fixture
+def line_only(monkeypatch):
+    """Make every network built in the block keep the delay line."""
+    return lambda: monkeypatch.setattr(planning, "SPIKE_QUEUES", False)
+
+
+def test_homogeneous_delays_equal_the_delay_line_spike_for_spike(jit, line_only):
+    net, group = _network()
+    net.run(30.)
+    queued, state = _spikes(group), [o.ST['s'].copy() for o in net.objects[1:]]
+    assert all(_uses_queue(net, o) for o in net.objects[1:])
+    line_only()
+    net2, group2 = _network()
+    net2.run(30.)
+    assert not _uses_queue(net2, net2.objects[1])
+    assert queued.sum() > 50
+    np.testing.assert_array_equal(queued, _spikes(group2))
+    # the field the copy step writes reads the same afterwards (written from the queue's current events)
+    for mine, theirs in zip(state, net2.objects[1:]):
+        np.testing.assert_array_equal(mine, theirs.ST['s'])
+    # and the delay shows: the first recurrent effect comes delay_inh = 3 steps after the first spike
+    assert net.objects[1].delay == 0.5
+
+
+def test_heterogeneous_delays_equal_one_delay_line_per_delay(jit):
+    probe_net, _ = _network()
+    size = probe_net.objects[1].num
+    delays = np.random.default_rng(5).choice([0., 0.3, 0.7, 1.2], size=size)
+    net, group = _network(delay_exc=delays)
+    net.run(30.)
+    assert _uses_queue(net, net.objects[1])
+    ref, ref_group = _network(split_exc=delays)
+    ref.run(30.)
+    assert _spikes(group).sum() > 50
+    np.testing.assert_array_equal(_spikes(group), _spikes(ref_group))
+
+
+def test_delays_carry_over_advance_chunks_and_repeated_runs(jit):
+    whole, whole_group = _network()
+    whole.run(12.)
+    expected = _spikes(whole_group)
+    chunked, chunked_group = _network()
+    parts = []
+    for n_steps in (1, 2, 7, 3, 17, 90):  # chunks shorter and longer than the delays (3 and 5 steps)
+        chunked.advance(n_steps=n_steps)
+        parts.append(_spikes(chunked_group))
+    np.testing.assert_array_equal(np.concatenate(parts), expected)
+    repeated, repeated_group = _network(mode='repeat')
+    runs = []
+    for _ in range(4):
+        repeated.run(3.)
+        runs.append(_spikes(repeated_group))
+    np.testing.assert_array_equal(np.concatenate(runs), expected)
+
+
+def test_snapshot_and_restore_keep_the_events_on_their_way(jit, line_only):
+    net, group = _network(delay_exc=1.0)
+    net.run(4.05)  # ends with events in flight
+    snapshot = net.snapshot()
+    assert len(snapshot.delays[1]) == 4  # a queue's events, counts and position
+    net.run(6.)
+    after = _spikes(group)
+    net.restore(snapshot)
+    net.run(6.)
+    np.testing.assert_array_equal(_spikes(group), after)
+    line_only()
+    ref, ref_group = _network(delay_exc=1.0)
+    ref.run(4.05)
+    ref.run(6.)
+    np.testing.assert_array_equal(_spikes(ref_group), after)
+
+
+def test_a_snapshot_whose_queue_does_not_fit_is_refused_and_changes_nothing():
+    bp.profile.set(jit=False)
+    net, group = _network()
+    net.run(2.)
+    snapshot = net.snapshot()
+    events, values, counts, position = snapshot.delays[1]
+    bad_events = events.copy()
+    bad_events[0, 0] = events.shape[1] + 3  # a source that does not exist
+    bad_counts = counts.copy()
+    bad_counts[0] = max(bad_counts[0], 1)
+    broken = dataclasses.replace(snapshot, delays=(None, (bad_events, values, bad_counts, position), None))
+    before = group.ST['V'].copy()
+    with pytest.raises(ModelUseError, match="spike queue"):
+        net.restore(broken)
+    np.testing.assert_array_equal(group.ST['V'], before)
+
+
+def test_a_state_set_by_the_user_restarts_the_queue_as_the_delay_line_refills(line_only):
+    bp.profile.set(jit=False)
+    results = []
+    for form in ("queue", "line"):
+        if form == "line":
+            line_only()
+        net, group = _network(delay_exc=1.0)
+        net.run(3.)
+        net.objects[1].ST['s'] = net.objects[1].ST['s']  # a new state version: delays start from the state
+        net.run(5.)
+        results.append(_spikes(group))
+    np.testing.assert_array_equal(*results)
+
+
+def test_a_nonzero_event_field_set_by_the_user_keeps_the_delay_line():
+    bp.profile.set(jit=False)
+    net, group = _network()
+    net.objects[1].ST['s'] = 1.  # every synapse "fired" before the run: only a delay line can hold that
+    net.run(1.)
+    assert not _uses_queue(net, net.objects[1])
+    assert _uses_queue(net, net.objects[2])
+
+
+# -- which models lower -----------------------------------------------------------------------------------
+
+def _syn(*steps, ST=('s',)):
+    return bp.SynType(name='probe', ST=bp.types.SynState(list(ST)), steps=steps, mode='scalar')
+
+
+def scaled_copy(ST, pre):
+    ST['s'] = 2. * pre['spike']
+
+
+@bp.delayed
+def spec_output(ST, post):
+    I_syn = - g_max * ST['s'] * (post['V'] - E)
+    post['input'] += I_syn
+
+
+@bp.delayed
+def guarded(ST, post):
+    if ST['s'] > 0.:
+        post['input'] += ST['w']
+
+
+@bp.delayed
+def always(ST, post):
+    post['input'] += ST['s'] + 1.
+
+
+@bp.delayed
+def noisy(ST, post):
+    post['input'] += ST['s'] * np.random.random()
+
+
+def decaying(ST, pre):
+    s = ST['s'] * 0.9
+    s += pre['spike']
+    ST['s'] = s
+
+
+def copy_unless_silenced(ST, pre):
+    if ST['mute'] > 0.:
+        return
+    ST['s'] = pre['spike']
+
+
+g_max, E = 0.1, 0.
+
+
+def test_the_analysis_accepts_copies_of_events_and_outputs_quiet_without_them():
+    form = event_delays.analyse(_syn(scaled_copy, spec_output))
+    assert isinstance(form, event_delays.EventDelay)
+    assert form.scales == {'s': 2.0} and form.source == 'spike' and form.copy_only
+    form = event_delays.analyse(_syn(copy_spike, guarded, ST=('s', 'w')))
+    assert isinstance(form, event_delays.EventDelay) and form.static == ('w',)
+
+
+@pytest.mark.parametrize("steps, reason", [
+    ((decaying, spec_output), "not a copy"),
+    ((copy_spike, always), "does something when the event fields are 0"),
+    ((copy_spike, noisy), "random"),
+    ((copy_unless_silenced, deliver), "may end before it copies"),
+])
+def test_the_analysis_refuses_what_a_queue_would_change(steps, reason):
+    assert reason in event_delays.analyse(_syn(*steps, ST=('s', 'mute')))
+
+
+def test_the_models_ampa_keeps_its_delay_line():
+    assert "not a copy" in event_delays.analyse(bp.models.get_AMPA1())
+
+
+def test_a_per_synapse_weight_parameter_keeps_the_delay_line():
+    bp.profile.set(jit=False)
+    net, _ = _network()
+    net.objects[1].pars['w'] = np.full(net.objects[1].num, 0.25)
+    net.run(1.)
+    assert not _uses_queue(net, net.objects[1])
+
+
+def test_routes_group_synapses_by_source_then_delay():
+    pre = np.array([3, 1, 3, 1, 3, 0])
+    steps = np.array([2, 1, 1, 1, 2, 3])
+    routes = make_routes(pre, steps, parent_size=5)
+    assert routes.sources.tolist() == [0, 1, 3] and (routes.shortest, routes.longest) == (1, 3)
+    rows = [routes.synapses[routes.ptr[r]:routes.ptr[r + 1]].tolist() for r in range(routes.ptr.size - 1)]
+    # source 0: delays 1, 2, 3; source 1: ...; source 3: ...
+    assert rows == [[], [], [5], [1, 3], [], [], [2], [0, 4], []]
+    assert routes.lookup.tolist() == [0, 1, -1, 2, -1]
+
+
+@pytest.mark.parametrize("delay, match", [
+    (np.array([1., -1.]), "negative"),
+    (np.array([[1.]]), "one-dimensional"),
+    (np.ones(3), "3 delays"),
+])
+def test_bad_delay_arrays_are_refused(delay, match):
+    group = bp.NeuGroup(NEURON, 2)
+    with pytest.raises(ModelUseError, match=match):
+        bp.SynConn(SYNAPSE, pre_group=group, post_group=group, conn=bp.connect.All2All(), delay=delay)

@@ -1,0 +1,136 @@
+"""Brunel (2000) sparse network of LIF neurons, written the spec's way: ``delay=`` and ``@bp.delayed``.
+
+12,500 LIF neurons (10,000 excitatory, 2,500 inhibitory), ``bp.connect.FixedProb`` between the
+whole group and each population (1.25 M synapses at the default ``epsilon=0.008``: 80 excitatory and
+20 inhibitory inputs per neuron), a 1.5 ms delay on every synapse, and a Poisson drive drawn in the
+neurons' step. The synapse model copies the presynaptic spike into ``ST['s']`` and its ``@bp.delayed``
+output step adds ``J * ST['s']`` to the postsynaptic potential, as the spec's chapters write synapses.
+Couplings are scaled from the paper's (C_E = 1000, J = 0.1 mV) so that J * C_E stays 100 mV.
+
+Prints the build time of the network in a fresh process with an empty compile cache (cold) and again
+with the cache warm, then the run time and the firing rate. Each build runs in its own process.
+
+    python benchmarks/brunel.py [duration_ms] [--epsilon 0.008] [--form auto|line]
+
+``--form line`` keeps the per-synapse delay line (the engine's switch ``planning.SPIKE_QUEUES``) for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+import bp_core as bp
+
+N_E, N_I = 10000, 2500
+tau, theta, V_r, t_ref, delay = 20., 20., 10., 2., 1.5
+g, eta = 5., 2.
+
+
+@bp.integrate(method='exponential')
+def int_V(V, t):
+    return -V / tau
+
+
+def neuron_update(ST, _t, _dt):
+    ST['spike'] = 0.
+    V = ST['V'] + J_ext * np.random.poisson(rate_ext)  # C_ext Poisson sources, one draw per step
+    if _t - ST['t_last_spike'] > t_ref - 0.5 * _dt:  # refractory for whole steps
+        V = int_V(V, _t)
+        if V > theta:
+            V = V_r
+            ST['spike'] = 1.
+            ST['t_last_spike'] = _t
+    ST['V'] = V
+
+
+def syn_update(ST, pre):
+    ST['s'] = pre['spike']
+
+
+@bp.delayed
+def syn_output(ST, post):
+    post['V'] += J * ST['s']
+
+
+J = 0.1
+J_ext = 0.1
+rate_ext = 0.1
+
+
+def build(duration: float, epsilon: float, seed: int = 3):
+    """The network; returns (net, group)."""
+    global J, J_ext, rate_ext
+    bp.profile.set(dt=0.1, seed=seed)
+    C_E = epsilon * N_E
+    J = J_ext = 0.1 * 1000. / C_E
+    nu_thr = theta / (J * C_E * tau)  # 1/ms
+    rate_ext = C_E * eta * nu_thr * 0.1  # expected external spikes per step (C_ext = C_E)
+    LIF = bp.NeuType(name='LIF', ST=bp.types.NeuState({'V': 0., 'spike': 0., 't_last_spike': -1e7}),
+                     steps=neuron_update, mode='scalar')
+    syn = bp.SynType(name='delta', ST=bp.types.SynState(['s']), steps=(syn_update, syn_output), mode='scalar')
+    group = bp.NeuGroup(LIF, N_E + N_I, monitors=['spike'])
+    group.ST['V'] = np.random.default_rng(seed).uniform(0., theta, N_E + N_I)
+    exc = bp.SynConn(syn, pre_group=group[:N_E], post_group=group, conn=bp.connect.FixedProb(epsilon, seed=seed),
+                     delay=delay)
+    inh = bp.SynConn(syn, pre_group=group[N_E:], post_group=group,
+                     conn=bp.connect.FixedProb(epsilon, seed=seed + 1), delay=delay)
+    exc.pars['J'], inh.pars['J'] = J, -g * J
+    return bp.Network(group, exc, inh), group
+
+
+def child(duration: float, epsilon: float, form: str) -> dict:
+    """Build (and compile or load) the network, then run it: one process's figures."""
+    if form == "line":
+        from bp_core.simulation import planning
+
+        planning.SPIKE_QUEUES = False
+    t0 = time.perf_counter()
+    net, group = build(duration, epsilon)
+    made = time.perf_counter()
+    net.build(duration)
+    built = time.perf_counter()
+    run = None
+    if duration > 0:
+        t1 = time.perf_counter()
+        net.run(duration)
+        run = time.perf_counter() - t1
+    spikes = int(group.mon.spike.sum()) if duration > 0 else 0
+    synapses = sum(o.num for o in net.objects[1:])
+    return {"objects_s": made - t0, "build_s": built - made, "run_s": run, "synapses": synapses,
+            "rate_hz": spikes / group.num / (duration / 1000.) if duration > 0 else None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("duration", nargs="?", type=float, default=1000.)
+    parser.add_argument("--epsilon", type=float, default=0.008)
+    parser.add_argument("--form", choices=("auto", "line"), default="auto")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print("RESULT", json.dumps(child(args.duration, args.epsilon, args.form)))
+        return
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "BP_CORE_CACHE_DIR": cache}
+        results = []
+        for duration in (0., 0., args.duration):  # cold build, warm build, warm build + run
+            command = [sys.executable, __file__, str(duration), "--epsilon", str(args.epsilon), "--form",
+                       args.form, "--child"]
+            out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+            results.append(json.loads(out.split("RESULT", 1)[1]))
+    cold, warm, ran = results
+    print(f"Brunel {N_E + N_I} neurons, {cold['synapses']:,} synapses, delay {delay} ms ({args.form}): "
+          f"objects {cold['objects_s']:.2f} s; build cold {cold['build_s']:.2f} s, warm {warm['build_s']:.2f} s "
+          f"(new process); run {args.duration:.0f} ms: {ran['run_s']:.2f} s, rate {ran['rate_hz']:.1f} Hz")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""Which delayed synapse fields follow presynaptic events, so a spike queue may stand for their delay line.
+
+A ``@bp.delayed`` step reads the synapse state as it was ``delay`` ms ago. The engine's general form keeps
+a delay line of every delayed field of every synapse (cost: synapses x delay steps of memory, synapses
+per step of copying). When the delayed values are a function of presynaptic events, the events can be
+delayed instead (a spike queue: one list of the presynaptic neurons that fired per step of delay) and the
+delayed step run only for the synapses of the events arriving now. This module decides, from the
+model's step functions alone, whether that is exact. It accepts a scalar-mode SynType when:
+
+- it has one ``@bp.delayed`` step, which writes no field of ``ST``, takes no element index argument and
+  draws no random numbers;
+- each field of ``ST`` that step reads is either an *event field*, written in the whole model by one
+  statement at the top level of one undelayed step, ``ST['s'] = pre['spike']`` or that times a number
+  (``ST['s'] = 0.5 * pre['spike']``), all from the same presynaptic field; or a *static field* that no
+  step writes (``ST['w']``, a weight set by the user);
+- at least one field is an event field, and the delayed step does nothing when every event field is 0:
+  each of its statements adds to or subtracts from a ``post`` field a product with an event-field factor
+  (through locals too: ``I = -g * ST['s'] * (post['V'] - E); post['input'] += I``), binds a local, or
+  is an ``if`` whose test holds only for a nonzero event field.
+
+A step that decays its state (``s = int_s(ST['s'], _t); s += pre['spike']; ST['s'] = s``, the AMPA and
+GABA_A forms) makes ``s`` depend on its own past, and keeps the delay line. ``analyse`` says why a model
+keeps it; ``show_passes`` prints that reason in the generated function's docstring.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+__all__ = ["EventDelay", "analyse"]
+
+_MODULES = frozenset({"np", "numpy", "math"})
+_PURE_BUILTINS = frozenset({"abs", "min", "max", "float", "exprel"})
+
+
+@dataclass(frozen=True)
+class EventDelay:
+    """How the delayed fields of a synapse model follow presynaptic events.
+
+    Attributes
+    ----------
+    source : str
+        The presynaptic field whose nonzero elements are the events (``'spike'``).
+    scales : dict
+        Event field -> the number it is ``pre[source]`` times.
+    static : tuple of str
+        Fields the delayed step reads that no step writes.
+    copy_step : str
+        The undelayed step that writes the event fields.
+    copy_only : bool
+        That step does nothing else (the queue's capture of the events can replace it).
+    delayed_step : str
+    """
+
+    source: str
+    scales: dict[str, float]
+    static: tuple[str, ...]
+    copy_step: str
+    copy_only: bool
+    delayed_step: str
+    parameters: frozenset[str] = field(default_factory=frozenset)
+
+
+def analyse(model) -> EventDelay | str:
+    """The event form of ``model``'s delayed fields, or a sentence saying why there is none.
+
+    Parameters
+    ----------
+    model : SynType
+    """
+    if model.mode != "scalar":
+        return f"the model runs in {model.mode} mode (spike queues lower scalar-mode synapses)"
+    delayed = [s for s in model.steps if s.is_delayed]
+    if len(delayed) != 1:
+        return f"the model has {len(delayed)} @delayed steps (spike queues lower one)"
+    out = delayed[0]
+    if {"_obj_i", "_pre_i", "_post_i"} & set(out.args):
+        return f"step {out.name!r} takes an element index"
+    if _stores(out.node, "ST"):
+        return f"step {out.name!r} writes ST"
+    if _draws_random(out.node):
+        return f"step {out.name!r} draws random numbers (skipping quiet synapses would change the draws)"
+    reads = out.fields_used.get("ST", [])
+    copies: dict[str, tuple[str, str, float]] = {}  # field -> (step, pre field, scale)
+    static = []
+    for name in reads:
+        writes = [(step, node) for step in model.steps if not step.is_delayed
+                  for node in _stores(step.node, "ST") if _key(node) == name]
+        if not writes:
+            static.append(name)
+            continue
+        if len(writes) > 1:
+            return f"ST[{name!r}] is written {len(writes)} times"
+        step, node = writes[0]
+        copy = _copy_of_pre(step.node, node)
+        if copy is None:
+            return (f"ST[{name!r}] is not a copy of a presynaptic field (ST[{name!r}] = pre['spike'], or that "
+                    f"times a number) in step {step.name!r}")
+        copies[name] = (step.name,) + copy
+    if not copies:
+        return f"no field step {out.name!r} reads follows presynaptic events"
+    if len({c[:2] for c in copies.values()}) != 1:
+        return "the event fields copy different presynaptic fields or are written in different steps"
+    step_name, source = next(iter(copies.values()))[:2]
+    copy_step = next(s for s in model.steps if s.name == step_name)
+    if any(isinstance(n, (ast.Return, ast.Raise)) for n in ast.walk(copy_step.node)):
+        return f"step {step_name!r} may end before it copies the event (a return or raise)"
+    reason = _quiet_when_zero(out.node.body, set(copies))
+    if reason is not None:
+        return f"step {out.name!r} {reason}"
+    copy_only = all(_top_level_copy(stmt, set(copies)) for stmt in copy_step.node.body if not _is_docstring(stmt))
+    return EventDelay(source=source, scales={f: c[2] for f, c in copies.items()}, static=tuple(static),
+                      copy_step=step_name, copy_only=copy_only, delayed_step=out.name,
+                      parameters=frozenset(out.parameters))
+
+
+def _key(target: ast.Subscript) -> str | None:
+    key = target.slice
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+def _stores(func: ast.AST, state: str) -> list[ast.Subscript]:
+    """Every store into a field of ``state`` (``state['x'] = ...``, ``state['x'] += ...``, ``state['x'][k] = ...``).
+
+    In scalar mode a field is one number in the step, so a call cannot change it through an argument.
+    """
+    out = []
+    for node in ast.walk(func):
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+        for target in targets:
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name) and sub.value.id == state:
+                    out.append(sub)
+    return out
+
+
+def _draws_random(func: ast.AST) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr == "random" or isinstance(n, ast.Name) and n.id == "random"
+               for n in ast.walk(func))
+
+
+def _pre_field(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "pre":
+        return _key(node)
+    return None
+
+
+def _number(node: ast.expr) -> float | None:
+    sign = 1.0
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
+        node = node.operand
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return sign * float(node.value)
+    return None
+
+
+def _copy_of_pre(func: ast.FunctionDef, target: ast.Subscript) -> tuple[str, float] | None:
+    """``(pre field, scale)`` when ``target`` is stored by a top-level ``ST[f] = [number *] pre[k]``."""
+    for stmt in func.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.targets[0] is target:
+            return _scaled_pre(stmt.value)
+    return None
+
+
+def _scaled_pre(value: ast.expr) -> tuple[str, float] | None:
+    source = _pre_field(value)
+    if source is not None:
+        return source, 1.0
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
+        for a, b in ((value.left, value.right), (value.right, value.left)):
+            source, scale = _pre_field(a), _number(b)
+            if source is not None and scale is not None:
+                return source, scale
+    return None
+
+
+def _top_level_copy(stmt: ast.stmt, fields: set[str]) -> bool:
+    return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) \
+        and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == "ST" \
+        and _key(stmt.targets[0]) in fields and _scaled_pre(stmt.value) is not None
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+
+
+def _quiet_when_zero(body: list[ast.stmt], fields: set[str]) -> str | None:
+    """None when ``body`` changes nothing outside its locals while every event field is 0, else why not."""
+    zero: set[str] = set()  # locals that hold 0 then
+    for stmt in body:
+        if _is_docstring(stmt) or isinstance(stmt, ast.Pass):
+            continue
+        if not _pure(stmt):
+            return f"calls a function that may change something (line {stmt.lineno} of the step)"
+        if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+            is_zero = _is_zero(stmt.value, fields, zero)
+            for t in stmt.targets:
+                (zero.add if is_zero else zero.discard)(t.id)
+            continue
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, (ast.Add, ast.Sub)) and \
+                isinstance(stmt.target, ast.Subscript) and isinstance(stmt.target.value, ast.Name) and \
+                stmt.target.value.id == "post" and _is_zero(stmt.value, fields, zero):
+            continue
+        if isinstance(stmt, ast.If) and _nonzero_test(stmt.test, fields, zero) and not stmt.orelse:
+            continue
+        return (f"does something when the event fields are 0 (line {stmt.lineno} of the step): it must add a "
+                f"product with an event field to a post field, bind locals, or test the event field")
+    return None
+
+
+def _pure(stmt: ast.stmt) -> bool:
+    for node in ast.walk(stmt):
+        if isinstance(node, (ast.NamedExpr, ast.Lambda)):
+            return False
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in _PURE_BUILTINS:
+                continue
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in _MODULES:
+                continue
+            return False
+    return True
+
+
+def _is_zero(node: ast.expr, fields: set[str], zero: set[str]) -> bool:
+    """Whether ``node`` is 0 when every event field is 0 (its other factors are finite)."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "ST":
+        return _key(node) in fields
+    if isinstance(node, ast.Name):
+        return node.id in zero
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return _is_zero(node.operand, fields, zero)
+    if isinstance(node, ast.BinOp):
+        left, right = _is_zero(node.left, fields, zero), _is_zero(node.right, fields, zero)
+        if isinstance(node.op, ast.Mult):
+            return left or right
+        if isinstance(node.op, ast.Div):
+            return left
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            return left and right
+    return False
+
+
+def _nonzero_test(test: ast.expr, fields: set[str], zero: set[str]) -> bool:
+    """Whether ``test`` can hold only when some event field is nonzero."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_nonzero_test(v, fields, zero) for v in test.values)
+    if _is_zero(test, fields, zero):
+        return True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op, left, right = test.ops[0], test.left, test.comparators[0]
+        if _is_zero(right, fields, zero) and not _is_zero(left, fields, zero):
+            left, right = right, left
+            op = {ast.Gt: ast.Lt(), ast.Lt: ast.Gt(), ast.GtE: ast.LtE(), ast.LtE: ast.GtE()}.get(type(op), op)
+        value = _number(right)
+        if not _is_zero(left, fields, zero) or value is None:
+            return False
+        return {ast.Gt: value >= 0, ast.GtE: value > 0, ast.Lt: value <= 0, ast.LtE: value < 0,
+                ast.Eq: value != 0, ast.NotEq: value == 0}.get(type(op), False)
+    return False

@@ -1,0 +1,150 @@
+"""Spike queues: planning the event form of a synapse's delays (``codegen.event_delays`` says when it applies).
+
+A queue keeps, for each step of delay, the presynaptic neurons that fired (their positions among the
+synapse's source neurons) and the value of the copied field; its routes list, for each source neuron and
+each delay, the synapses an event reaches. Routes are made with sorts (no loop over synapses), once per
+structure, and kept by the network's build state with the queue itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bp_core.codegen.event_delays import EventDelay
+from bp_core.codegen.kernel import ObjectPlan
+from bp_core.codegen.queue_ops import QueuePlan
+from bp_core.simulation.build_state import BuildState, QueueRoutes, SpikeQueue
+from bp_core.simulation.ensemble import Ensemble
+
+__all__ = ["plan_queue", "make_routes"]
+
+
+def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | np.ndarray,
+               build: BuildState) -> str | None:
+    """Give ``plan`` a spike queue for ``syn``'s delays; returns None, or why a delay line must stay."""
+    routes = _routes(syn, steps, build)
+    queue = _queue(syn, routes, form, build)
+    if isinstance(queue, str):
+        return queue
+    fields = list(form.scales)
+    skip = form.copy_only and not set(fields) & set(syn.monitors) and not _read_elsewhere(syn, form)
+    code = plan.code_name
+    q = f"{code}_q"
+    plan.queue = QueuePlan(var=q, source=form.source, copy_step=form.copy_step, delayed_step=form.delayed_step,
+                           skip_copy=skip, rows={name: row for row, name in enumerate(fields)},
+                           scales=dict(form.scales))
+    delays = f"{routes.shortest}" if routes.shortest == routes.longest else f"{routes.shortest} to {routes.longest}"
+    plan.delay_note = (f"delayed through a spike queue of pre[{form.source!r}] events ({delays} steps): "
+                       f"its fields {fields} copy them")
+    scratch = _Scratch(syn, routes, len(fields))
+    parts = {"ev": lambda: queue.events, "val": lambda: queue.values, "n": lambda: queue.counts,
+             "pos": lambda: queue.position, "src": lambda: routes.sources, "ptr": lambda: routes.ptr,
+             "syn": lambda: routes.synapses, "lookup": lambda: routes.lookup, "arr": scratch.arrivals,
+             "dval": scratch.delayed}
+    for part, getter in parts.items():
+        plan.variables[f"{q}_{part}"] = getter
+    plan.arg_map["_arrivals"] = f"{q}_arr[:{q}_na]"  # the synapses reached this step (see kernel)
+    plan.arg_map["_delay_buf"] = f"{q}_dval"
+    plan.arg_map["_delay_read"] = "0"
+    return None
+
+
+class _Scratch:
+    """Work arrays of a queue's delivery, allocated when a run first needs them."""
+
+    def __init__(self, syn: Ensemble, routes: QueueRoutes, fields: int):
+        self._shapes = (routes.synapses.size, (1, fields, syn.num), syn.ST._data.dtype)
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _get(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._arrays is None:
+            size, shape, dtype = self._shapes
+            self._arrays = (np.zeros(max(size, 1), dtype=np.int64), np.zeros(shape, dtype=dtype))
+        return self._arrays
+
+    def arrivals(self) -> np.ndarray:
+        return self._get()[0]
+
+    def delayed(self) -> np.ndarray:
+        return self._get()[1]
+
+
+def _read_elsewhere(syn: Ensemble, form: EventDelay) -> bool:
+    """Whether a step besides the copy and the delayed one reads an event field (then it must be kept up)."""
+    others = [s for s in syn.model.steps if s.name not in (form.copy_step, form.delayed_step)]
+    return any(set(s.fields_used.get("ST", [])) & set(form.scales) for s in others)
+
+
+def make_routes(pre_ids: np.ndarray, steps: np.ndarray, parent_size: int) -> QueueRoutes:
+    """Group synapses by presynaptic neuron, then by delay, keeping synapse order within a group.
+
+    Parameters
+    ----------
+    pre_ids : ndarray
+        Each synapse's presynaptic neuron (id in the parent group).
+    steps : ndarray
+        Each synapse's delay in steps.
+    parent_size : int
+        Neurons in the presynaptic parent group.
+    """
+    pre_ids = np.asarray(pre_ids, dtype=np.int64)
+    steps = np.asarray(steps, dtype=np.int64)
+    shortest = int(steps.min()) if steps.size else 0
+    longest = int(steps.max()) if steps.size else 0
+    ages = longest - shortest + 1
+    key = pre_ids * ages + (steps - shortest)
+    order = np.argsort(key, kind="stable")  # stable: synapse order within a (source, delay) group
+    sorted_pre = pre_ids[order]
+    first = np.ones(sorted_pre.size, dtype=bool)
+    first[1:] = sorted_pre[1:] != sorted_pre[:-1]
+    sources = sorted_pre[first]
+    position = np.cumsum(first) - 1
+    rows = position * ages + (steps[order] - shortest)
+    ptr = np.zeros(sources.size * ages + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=sources.size * ages), out=ptr[1:])
+    lookup = np.full(parent_size, -1, dtype=np.int64)
+    lookup[sources] = np.arange(sources.size)
+    return QueueRoutes(sources, ptr, order.astype(np.int64), lookup, shortest, longest, ())
+
+
+def _routes(syn: Ensemble, steps: int | np.ndarray, build: BuildState) -> QueueRoutes:
+    routes = build.routes(syn)
+    per_synapse = np.broadcast_to(np.asarray(steps, dtype=np.int64), syn.pre_ids.shape)
+    if routes is not None and routes.key[0] is syn.pre_ids and np.array_equal(routes.key[1], per_synapse):
+        return routes
+    parent = syn.pre_group.parent if hasattr(syn.pre_group, "parent") else syn.pre_group
+    routes = make_routes(syn.pre_ids, per_synapse, parent.num)
+    routes.key = (syn.pre_ids, per_synapse.copy())
+    build.set_routes(syn, routes)
+    return routes
+
+
+def _queue(syn: Ensemble, routes: QueueRoutes, form: EventDelay, build: BuildState) -> SpikeQueue | str:
+    """The queue to run with: the one held, or one started from the state (as a delay line refills from it)."""
+    slots = routes.longest + 1
+    shape = (slots + 1, routes.sources.size)
+    position = np.array([0, slots, routes.longest - routes.shortest + 1, routes.shortest], dtype=np.int64)
+    dtype = syn.ST._data.dtype
+    held = build.delay_line(syn)
+    if isinstance(held, SpikeQueue) and held.events.shape == shape and held.values.dtype == dtype and \
+            np.array_equal(held.position[1:], position[1:]):
+        return held
+    last = build.last_delay_line(syn)
+    events, values = np.zeros(0, np.int64), np.zeros(0)
+    if isinstance(last, SpikeQueue) and last.events.shape[1] == routes.sources.size:
+        now = last.counts[-1]
+        events, values = last.events[-1, :now], last.values[-1, :now]
+    for name, scale in form.scales.items():
+        expected = np.zeros(syn.num, dtype=dtype)
+        for e, value in zip(events, values):
+            expected[routes.synapses[routes.ptr[e * position[2]]:routes.ptr[(e + 1) * position[2]]]] = scale * value
+        if not np.array_equal(syn.ST[name], expected):
+            return (f"ST[{name!r}] holds values that are not the copy of this step's presynaptic events, so the "
+                    f"delay starts from them")
+    # as a delay line refills every slot from the state, every slot starts with the events it holds
+    queue = SpikeQueue(np.zeros(shape, np.int64), np.zeros(shape, dtype), np.full(slots + 1, events.size, np.int64),
+                       position, syn.ST.version)
+    queue.events[:, :events.size] = events
+    queue.values[:, :events.size] = values
+    build.set_delay_line(syn, queue)
+    return queue

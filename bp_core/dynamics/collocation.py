@@ -11,7 +11,7 @@ interval plus three bordering rows) and is factorised by scipy's SuperLU.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -164,15 +164,6 @@ class Collocation:
                        (reference_derivative / self.span))
         return np.concatenate([colloc, periodic, [phase]])
 
-    @cached_property
-    def _pattern(self) -> tuple[np.ndarray, np.ndarray]:
-        n_int, m, d = self.mesh.intervals, self.mesh.m, self.dim
-        rows = ((np.arange(n_int)[:, None, None, None, None] * m + np.arange(m)[None, :, None, None, None]) * d +
-                np.arange(d)[None, None, None, :, None])
-        cols = self.node_index[:, None, :, None, None] * d + np.arange(d)[None, None, None, None, :]
-        shape = (n_int, m, m + 1, d, d)
-        return np.broadcast_to(rows, shape).ravel(), np.broadcast_to(cols, shape).ravel()
-
     def blocks(self, nodes: np.ndarray, period: float, q: np.ndarray, field) -> tuple[np.ndarray, np.ndarray]:
         """Unscaled derivative blocks of the collocation equations, (N, m, m+1, dim, dim), and f at the points."""
         z, _ = self.at_collocation_points(nodes)
@@ -201,19 +192,10 @@ class Collocation:
         phase = np.repeat(self.node_weights, d) * (reference_derivative / self.span).ravel()
         return np.concatenate([scaled.ravel(), t_col, p_col, np.ones(d), -np.ones(d), phase])
 
-    @cached_property
+    @property
     def _structure(self) -> tuple[np.ndarray, np.ndarray, int, int]:
         """Rows and columns of the Jacobian's nonzeros, and its shape."""
-        n_int, m, d = self.mesh.intervals, self.mesh.m, self.dim
-        rows, cols = self._pattern
-        n_colloc = n_int * m * d
-        n_x = self.n_nodes * d
-        colloc_rows = np.arange(n_colloc)
-        per_rows = n_colloc + np.arange(d)
-        all_rows = np.concatenate([rows, colloc_rows, colloc_rows, per_rows, per_rows, np.full(n_x, n_colloc + d)])
-        all_cols = np.concatenate([cols, np.full(n_colloc, n_x), np.full(n_colloc, n_x + 1), np.arange(d),
-                                   n_x - d + np.arange(d), np.arange(n_x)])
-        return all_rows, all_cols, n_colloc + d + 1, n_x + 2
+        return _structure(self.mesh.intervals, self.mesh.m, self.dim)
 
     def jacobian(self, u: np.ndarray, field, p: np.ndarray, index: int, reference_derivative: np.ndarray):
         """Sparse Jacobian of :meth:`residual` with respect to the scaled unknowns."""
@@ -221,14 +203,9 @@ class Collocation:
         return sparse.csr_matrix((self._entries(u, field, p, index, reference_derivative), (rows, cols)),
                                  shape=(n_rows, n_cols))
 
-    @cached_property
+    @property
     def _bordered_order(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        rows, cols, n_rows, n_cols = self._structure
-        rows = np.concatenate([rows, np.full(n_cols, n_rows)])
-        cols = np.concatenate([cols, np.arange(n_cols)])
-        order = np.lexsort((rows, cols))
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=n_cols))])
-        return order, rows[order].astype(np.int32), indptr.astype(np.int32)
+        return _bordered_order(self.mesh.intervals, self.mesh.m, self.dim)
 
     def bordered(self, u: np.ndarray, field, p: np.ndarray, index: int, reference_derivative: np.ndarray,
                  row: np.ndarray) -> sparse.csc_matrix:
@@ -332,6 +309,40 @@ class Collocation:
         nodes = v[:-2].reshape(self.n_nodes, self.dim)
         moved = self.evaluate(nodes, other.mesh.nodes)
         return np.concatenate([moved.ravel(), v[-2:]])
+
+
+# The sparsity structure depends only on the number of intervals, m and dim, not on where the edges lie:
+# an adapted mesh of the same size reuses it (a branch adapts its mesh after every step).
+
+@lru_cache(maxsize=16)
+def _structure(n_int: int, m: int, d: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Rows and columns of the collocation Jacobian's nonzeros, and its shape."""
+    node_index = np.arange(n_int)[:, None] * m + np.arange(m + 1)[None, :]
+    rows = ((np.arange(n_int)[:, None, None, None, None] * m + np.arange(m)[None, :, None, None, None]) * d +
+            np.arange(d)[None, None, None, :, None])
+    cols = node_index[:, None, :, None, None] * d + np.arange(d)[None, None, None, None, :]
+    shape = (n_int, m, m + 1, d, d)
+    rows, cols = np.broadcast_to(rows, shape).ravel(), np.broadcast_to(cols, shape).ravel()
+    n_colloc = n_int * m * d
+    n_x = (n_int * m + 1) * d
+    colloc_rows = np.arange(n_colloc)
+    per_rows = n_colloc + np.arange(d)
+    all_rows = np.concatenate([rows, colloc_rows, colloc_rows, per_rows, per_rows, np.full(n_x, n_colloc + d)])
+    all_cols = np.concatenate([cols, np.full(n_colloc, n_x), np.full(n_colloc, n_x + 1), np.arange(d),
+                               n_x - d + np.arange(d), np.arange(n_x)])
+    return all_rows, all_cols, n_colloc + d + 1, n_x + 2
+
+
+@lru_cache(maxsize=16)
+def _bordered_order(n_int: int, m: int, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The permutation of the bordered matrix's entries into compressed-column order, its row indices and
+    column pointers."""
+    rows, cols, n_rows, n_cols = _structure(n_int, m, d)
+    rows = np.concatenate([rows, np.full(n_cols, n_rows)])
+    cols = np.concatenate([cols, np.arange(n_cols)])
+    order = np.lexsort((rows, cols))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=n_cols))])
+    return order, rows[order].astype(np.int32), indptr.astype(np.int32)
 
 
 def _binomial(n: int, k: int) -> int:

@@ -13,7 +13,7 @@ import numpy as np
 from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import ObjectPlan
 from bp_core.codegen.queue_ops import QueuePlan
-from bp_core.simulation.build_state import BuildState, QueueRoutes, SpikeQueue
+from bp_core.simulation.build_state import BuildState, DelayLine, QueueRoutes, SpikeQueue
 from bp_core.simulation.ensemble import Ensemble
 
 __all__ = ["plan_queue", "make_routes"]
@@ -126,6 +126,8 @@ def _queue(syn: Ensemble, routes: QueueRoutes, form: EventDelay, build: BuildSta
     position = np.array([0, slots, routes.longest - routes.shortest + 1, routes.shortest], dtype=np.int64)
     dtype = syn.ST._data.dtype
     held = build.delay_line(syn)
+    if isinstance(held, DelayLine):
+        return "a delay line holds the values on their way (since the state was set)"
     if isinstance(held, SpikeQueue) and held.events.shape == shape and held.values.dtype == dtype and \
             np.array_equal(held.position[1:], position[1:]):
         return held

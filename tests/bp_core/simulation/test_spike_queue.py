@@ -241,13 +241,23 @@ def test_a_state_set_by_the_user_restarts_the_queue_as_the_delay_line_refills(li
     np.testing.assert_array_equal(*results)
 
 
-def test_a_nonzero_event_field_set_by_the_user_keeps_the_delay_line():
+def test_a_nonzero_event_field_set_by_the_user_keeps_the_delay_line(line_only):
     bp.profile.set(jit=False)
-    net, group = _network()
-    net.objects[1].ST['s'] = 1.  # every synapse "fired" before the run: only a delay line can hold that
-    net.run(1.)
-    assert not _uses_queue(net, net.objects[1])
-    assert _uses_queue(net, net.objects[2])
+    results = []
+    for form in ("queue", "line"):
+        if form == "line":
+            line_only()
+        net, group = _network()
+        net.objects[1].ST['s'] = 1.  # every synapse "fired" before the run: only a delay line can hold that
+        net.run(0.3)
+        first = _spikes(group)
+        net.run(3.)  # the line holds values on their way: it stays
+        results.append((first, _spikes(group)))
+        if form == "queue":
+            assert not _uses_queue(net, net.objects[1])
+            assert _uses_queue(net, net.objects[2])
+    for queued, lined in zip(*results):
+        np.testing.assert_array_equal(queued, lined)
 
 
 # -- which models lower -----------------------------------------------------------------------------------

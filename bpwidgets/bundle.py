@@ -16,7 +16,7 @@ __all__ = ["bundle", "MODULES", "STATIC_MODULE", "DOWNLOADER_MODULE", "SWEEP_HEA
 STATIC = Path(__file__).parent / "static"
 MODULES = {"raster_canvas.js": ("raster_logic.js", "download.js", "raster_canvas.js"),
            "downloader.js": ("download.js", "downloader.js"),
-           "sweep_heatmap.js": ("sweep_heatmap.js",)}
+           "sweep_heatmap.js": ("sweep_colours.js", "sweep_heatmap.js")}
 """Shipped module -> its sources in ``js/``, helpers first, the widget last."""
 
 STATIC_MODULE = STATIC / "raster_canvas.js"

@@ -1,9 +1,7 @@
 // SweepHeatmap front end (anywidget): one div per grid point, coloured from a binary array of values and
 // one of states, so a point that arrives costs the kernel one array cell and the page one repaint.
 
-const PENDING = 0;
-const OK = 1;
-const FAILED = 2;
+import { cellColour, PENDING, valueRange } from "./sweep_colours.js";
 
 /** A typed array over a copy of a synced bytes trait (a DataView, an ArrayBuffer or nothing yet). */
 function view(buffer, Type) {
@@ -74,25 +72,13 @@ function render({ model, el }) {
     const values = view(model.get("values"), Float32Array);
     const states = view(model.get("states"), Uint8Array);
     const palette = model.get("palette");
-    let low = Infinity;
-    let high = -Infinity;
-    for (let k = 0; k < states.length; k++) {
-      if (states[k] === OK && Number.isFinite(values[k])) {
-        low = Math.min(low, values[k]);
-        high = Math.max(high, values[k]);
-      }
-    }
+    const colours = { failed: model.get("failed_color"), missing: model.get("missing_color") };
+    const range = valueRange(values, states);
     const selected = model.get("selected");
     for (let k = 0; k < cells.length; k++) {
       const cell = cells[k];
       if (!cell) continue;
-      let colour = "transparent";
-      if (states[k] === FAILED) colour = model.get("failed_color");
-      else if (states[k] === OK && Number.isFinite(values[k])) {
-        const share = high === low ? 0.5 : (values[k] - low) / (high - low);
-        colour = palette[Math.min(palette.length - 1, Math.floor(share * palette.length))];
-      } else if (states[k] === OK) colour = model.get("missing_color");
-      cell.style.backgroundColor = colour;
+      cell.style.backgroundColor = cellColour(values[k], states[k], range, palette, colours);
       cell.style.outline = states[k] === PENDING ? "1px solid rgba(128,128,128,0.25)" : "";
       cell.style.boxShadow = k === selected ? "inset 0 0 0 2px currentColor" : "";
     }

@@ -17,6 +17,7 @@ from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.model.types import StateArray
 from bp_core.simulation.build_state import BuildState, DelayLine
 from bp_core.simulation.ensemble import Ensemble
+from bp_core.simulation.index_lists import compressed_rows, row_owners
 from bp_core.simulation.spike_queues import plan_queue
 from bp_core.simulation.sub_group import NeuSubGroup
 from bp_core.tools.arrays import aligned_empty
@@ -30,9 +31,14 @@ PARALLEL_MIN_ELEMENTS = 32768
 
 def _index_arrays(value: Any) -> list[np.ndarray] | None:
     """``value`` as int64 arrays if it is a list of index arrays (one per element), else None."""
-    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (np.ndarray, list)) for v in value):
+    if _is_index_list(value):
         return [np.asarray(v, dtype=np.int64) for v in value]
     return None
+
+
+def _is_index_list(value: Any) -> bool:
+    """Whether ``value`` has the form of an index list: a non-empty list of arrays (or lists), one per element."""
+    return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(v, (np.ndarray, list)) for v in value)
 
 
 def kernel_data(value: Any, jit: bool) -> Any:
@@ -150,17 +156,14 @@ class _PreparedData:
     """Connectivity data validated once and converted for compiled code (list and compressed-row forms)."""
 
     def __init__(self, syn: Ensemble, name: str, data: Any, jit: bool):
-        _check_connectivity(syn, name, data)
+        rows = _check_connectivity(syn, name, data)
         self.source = data
         self.jit = jit
         self._list = None
         self.compressed = None
         self.unique_rows = False
-        arrays = _index_arrays(data)
-        if arrays is not None:
-            ptr = np.zeros(len(arrays) + 1, dtype=np.int64)
-            np.cumsum([a.size for a in arrays], out=ptr[1:])
-            idx = np.concatenate([a.ravel() for a in arrays])
+        if rows is not None and _is_index_list(data):
+            ptr, idx = rows
             if jit and (idx.size == 0 or idx.max() < 2**31):
                 # half the bytes to stream per delivered event; at 64k neurons the indices then fit in L3.
                 # Compiled code widens them to int64 on use; plain NumPy keeps int64 so user arithmetic
@@ -216,53 +219,39 @@ def _global_ids(syn: Ensemble) -> tuple[np.ndarray, np.ndarray]:
         if not isinstance(lists, (list, tuple)) or len(lists) != neurons:
             raise ModelUseError(f"{syn.name}.{key} must list the synapses of each of the {neurons} {role}-synaptic "
                                 f"neurons (one list per neuron), got {describe_value(lists)}.")
-        owner = np.full(num, -1, dtype=np.int64)
-        for neuron, syn_ids in enumerate(lists):
-            try:
-                syn_ids = np.asarray(syn_ids, dtype=np.int64).ravel()
-            except (TypeError, ValueError):
-                raise ModelUseError(f"{syn.name}.{key}[{neuron}] must hold synapse indices (ints), got "
-                                    f"{describe_value(syn_ids)}.") from None
-            bad = syn_ids[(syn_ids < 0) | (syn_ids >= num)]
-            if bad.size:
-                raise ModelUseError(f"{syn.name}.{key}[{neuron}] holds synapse {int(bad[0])}, outside the {num} "
-                                    f"synapses (0..{num - 1}) the SynConn was made with (num={num}).")
-            twice = syn_ids[owner[syn_ids] >= 0]
-            if twice.size:
-                raise ModelUseError(f"{syn.name}.{key} gives synapse {int(twice[0])} two {role}-synaptic neurons "
-                                    f"({int(owner[twice[0]])} and {neuron}); each synapse belongs to one.")
-            owner[syn_ids] = neuron
-        if (owner < 0).any():
-            raise ModelUseError(f"{syn.name}.{key} leaves synapse {int(np.argmax(owner < 0))} without a neuron.")
+        where = f"{syn.name}.{key}"
+        ptr, idx = compressed_rows(where, lists, num, noun="synapse indices", outside=(
+            f"the {num} synapses (0..{num - 1}) the SynConn was made with (num={num})"))
+        owner = row_owners(where, ptr, idx, num, role)
         ids.append(owner)
     return ids[0], ids[1]
 
 
-def _check_connectivity(syn: Ensemble, name: str, data: Any) -> None:
-    """Validate index data before compiled code uses it without bounds checks."""
+def _check_connectivity(syn: Ensemble, name: str, data: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """Validate index data before compiled code uses it without bounds checks; index data comes back as
+    compressed rows ``(ptr, idx)`` (None for other data)."""
     if name == "weights":
         if np.size(data) != syn.num:
             raise ModelUseError(f"{syn.name}.weights has {np.size(data)} values for {syn.num} synapses.")
-        return
+        return None
     limits = {"pre2syn": syn.num, "post2syn": syn.num, "pre2post": _size(syn, "post"),
               "post2pre": _size(syn, "pre"), "pre_ids": _size(syn, "pre"), "post_ids": _size(syn, "post")}
     if name not in limits:
-        return
-    arrays = data if isinstance(data, (list, tuple)) else [data]
-    # one vectorised test over all rows; the loop below only runs to name the first bad row
-    flat = [np.asarray(arr).ravel() for arr in arrays]
-    whole = np.concatenate(flat) if flat else np.zeros(0)
-    if whole.size and (whole.min() < 0 or whole.max() >= limits[name]):
-        for k, arr in enumerate(flat):
-            if arr.size and (arr.min() < 0 or arr.max() >= limits[name]):
-                bad = int(arr.max() if arr.max() >= limits[name] else arr.min())
-                raise ModelUseError(f"{syn.name}.{name}[{k}] holds index {bad}, outside 0..{limits[name] - 1}.")
-    if name in ("pre2syn", "pre2post") and len(arrays) != _size(syn, "pre"):
-        raise ModelUseError(f"{syn.name}.{name} has {len(arrays)} entries but the pre group has "
-                            f"{_size(syn, 'pre')} neurons.")
-    if name in ("post2syn", "post2pre") and len(arrays) != _size(syn, "post"):
-        raise ModelUseError(f"{syn.name}.{name} has {len(arrays)} entries but the post group has "
-                            f"{_size(syn, 'post')} neurons.")
+        return None
+    row_role = {"pre2syn": "pre", "pre2post": "pre", "post2syn": "post", "post2pre": "post"}.get(name)
+    if row_role is None:  # pre_ids, post_ids: one flat array
+        try:
+            rows = [np.ravel(data)]
+        except (TypeError, ValueError):
+            raise ModelUseError(f"{syn.name}.{name} must be a 1-D array of indices (ints), got "
+                                f"{describe_value(data)}.") from None
+    else:
+        rows = data if isinstance(data, (list, tuple)) else [data]
+        # the cheap test first: a list of the wrong length is refused before its rows are read
+        if len(rows) != _size(syn, row_role):
+            raise ModelUseError(f"{syn.name}.{name} has {len(rows)} entries but the {row_role} group has "
+                                f"{_size(syn, row_role)} neurons.")
+    return compressed_rows(f"{syn.name}.{name}", rows, limits[name])
 
 
 def _size(syn: Ensemble, role: str) -> int:

@@ -131,3 +131,66 @@ def test_monitor_given_a_group_names_the_other_simulators_form():
     group = bp.NeuGroup(bp.NeuType(name='Plain', ST=STATE, steps=plain_helper_step, mode='scalar'), 2, name='pop')
     with pytest.raises(ModelUseError, match=r"got NeuGroup 'pop' \(Monitor\(group, fields\) is another simulator"):
         bp.Monitor(group, ['V'])
+
+
+# -- hand-assigned index lists ---------------------------------------------------------------------------------
+
+def test_index_lists_are_flattened_and_owned_as_a_loop_over_the_rows_would():
+    from bp_core.simulation.index_lists import compressed_rows, row_owners
+
+    rng = np.random.default_rng(4)
+    order = rng.permutation(500)
+    cuts = np.sort(rng.choice(np.arange(1, 500), size=39, replace=False))
+    rows = [list(map(int, r)) if k % 2 else r for k, r in enumerate(np.split(order, cuts))]  # lists and arrays
+    ptr, idx = compressed_rows('syn.pre2syn', rows, 500)
+    np.testing.assert_array_equal(idx, np.concatenate([np.asarray(r) for r in rows]))
+    np.testing.assert_array_equal(np.diff(ptr), [len(r) for r in rows])
+    expected = np.empty(500, dtype=np.int64)
+    for neuron, synapses in enumerate(rows):
+        expected[np.asarray(synapses)] = neuron
+    np.testing.assert_array_equal(row_owners('syn.pre2syn', ptr, idx, 500, 'pre'), expected)
+
+
+@pytest.mark.parametrize("rows, words", [
+    ([[0, 1], [2, 'a']], r"syn.x\[1\] must be a 1-D list of indices \(ints\), got list \[2, 'a'\]"),
+    ([[0], [1.5]], r"syn.x\[1\] must be a 1-D list"),
+    ([[0], 5], r"syn.x\[1\] must be a 1-D list.*got int 5"),
+    ([[0], [[1, 2]]], r"syn.x\[1\] must be a 1-D list"),
+    ([np.array([0]), np.array([3, 9])], r"syn.x\[1\] holds index 9, outside 0..3"),
+    ([[], [0], [-1]], r"syn.x\[2\] holds index -1"),
+])
+def test_a_bad_row_is_named(rows, words):
+    from bp_core.simulation.index_lists import compressed_rows
+
+    with pytest.raises(ModelUseError, match=words):
+        compressed_rows('syn.x', rows, 4)
+
+
+def test_a_synapse_listed_twice_names_both_neurons():
+    from bp_core.simulation.index_lists import compressed_rows, row_owners
+
+    ptr, idx = compressed_rows('syn.post2syn', [[0, 2], [1], [2]], 3)
+    with pytest.raises(ModelUseError, match=r"syn.post2syn gives synapse 2 two post-synaptic neurons \(0 and 2\)"):
+        row_owners('syn.post2syn', ptr, idx, 3, 'post')
+
+
+def sum_pre(ST, _t, pre):
+    ST['s'] += pre['V']
+
+
+def test_a_million_row_post2syn_with_one_bad_entry_is_answered_naming_the_row():
+    n = 1_000_000
+    model = bp.SynType(name='Hand', ST=bp.types.SynState({'s': 0.}), steps=sum_pre, mode='scalar')
+    syn = bp.SynConn(model, num=n)
+    syn.pre = bp.types.NeuState(['V'])(1000)
+    syn.post = bp.types.NeuState(['V'])(n)
+    syn.pre2syn = np.array_split(np.arange(n), 1000)
+    post2syn = [[k] for k in range(n)]
+    post2syn[-1] = [n]
+    syn.post2syn = post2syn
+    with pytest.raises(ModelUseError, match=rf"post2syn\[{n - 1}\] holds index {n}, outside the {n} synapses"):
+        bp.Network(syn).run(0.1)
+    post2syn[-1] = [n - 1]
+    syn.pre['V'] = 1.
+    bp.Network(syn).run(0.2)
+    assert syn.ST['s'].min() == syn.ST['s'].max() == 2.

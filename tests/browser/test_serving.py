@@ -14,7 +14,8 @@ import urllib.request
 import psutil
 import pytest
 
-from .conftest import free_port, write_notebook
+from .conftest import free_port, wait_for_http, write_notebook
+from .pages import PAGE_STATE, READY
 
 LESSON = ["import ipywidgets as widgets\n"
           "widgets.VBox([widgets.HTML('<h2>Lesson one</h2>'), widgets.Button(description='check', icon='check')])"]
@@ -100,21 +101,30 @@ def test_a_foreign_host_is_refused_even_with_the_token(lecture):
     connection.close()
 
 
-def test_the_page_renders_with_the_token_and_every_request_stays_on_this_machine(lecture, browser):
-    base, token, process = lecture
+def recording_page(browser):
+    """A page that records the URL of every request it makes and every icon-font response (URL, status)."""
     page = browser.new_page(viewport={"width": 1366, "height": 768})
-    requests: list[str] = []
-    fonts: list[tuple[str, int]] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("response", lambda response: "webfonts/" in response.url and fonts.append((response.url,
-                                                                                       response.status)))
-    page.goto(f"{base}/voila/render/lesson.ipynb?token={token}", timeout=180_000)
-    page.get_by_role("button", name="check").wait_for(timeout=180_000)
+    page.requests, page.fonts = [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("response", lambda response: "webfonts/" in response.url and page.fonts.append((response.url,
+                                                                                            response.status)))
+    return page
+
+
+def assert_all_local(page, base: str) -> None:
     page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=60_000)
     local = (base, base.replace("http://", "ws://"), "data:", "blob:")
-    assert requests and all(url.startswith(local) for url in requests), [u for u in requests
-                                                                         if not u.startswith(local)]
-    assert fonts and all(status == 200 for _, status in fonts), fonts  # the icon font, served here
+    assert page.requests and all(url.startswith(local) for url in page.requests), [
+        url for url in page.requests if not url.startswith(local)]
+    assert page.fonts and all(status == 200 for _, status in page.fonts), page.fonts  # the icon font, served here
+
+
+def test_the_page_renders_with_the_token_and_every_request_stays_on_this_machine(lecture, browser):
+    base, token, process = lecture
+    page = recording_page(browser)
+    page.goto(f"{base}/voila/render/lesson.ipynb?token={token}", timeout=180_000)
+    page.get_by_role("button", name="check").wait_for(timeout=180_000)
+    assert_all_local(page, base)
     icon_font = page.evaluate("() => getComputedStyle(document.querySelector('button i.fa'), '::before')"
                               ".fontFamily")
     assert "Font Awesome" in icon_font
@@ -139,3 +149,24 @@ def test_the_kernel_limit_holds_with_a_page_that_says_so(lecture, browser):
         time.sleep(1.0)
         status, body = status_of(f"{base}/voila/render/lesson.ipynb?token={token}")
     assert status == 200 and "The room is full" not in body
+
+
+def test_a_dashboard_of_the_demo_makes_no_request_off_this_machine(browser, tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with (tmp_path / "demo.log").open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--no-warm-up",
+                                    "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        page = recording_page(browser)
+        wait_for_http(f"{base}/voila/tree", timeout=180)
+        page.goto(f"{base}/voila/render/hh_neuron.ipynb", timeout=180_000)
+        page.wait_for_function(f"(() => ({READY['hh_neuron']})(({PAGE_STATE})()))", timeout=180_000)
+        assert_all_local(page, base)
+        page.close()
+    finally:
+        descendants = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
+        process.terminate()
+        assert process.wait(timeout=60) == 0
+        _, alive = psutil.wait_procs(descendants, timeout=30)
+        assert not alive, [" ".join(p.cmdline())[:100] for p in alive]

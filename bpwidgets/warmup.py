@@ -28,11 +28,16 @@ CELL_TIMEOUT = 600
 KERNEL_STARTUP_TIMEOUT = 300
 PASS_TIMEOUT = 300
 FINISH_PASSES = f"""\
+import asyncio as _asyncio
 import gc as _gc
+import time as _time
 from bpwidgets.runner import LiveRunner as _LiveRunner
-# the cells returned while live runners compute on their threads: their first pass is what compiles
+# the cells returned while live runners compute on their threads: their first pass is what compiles. The
+# cell awaits, so that the kernel's event loop takes the runners' frames (they wait for it between chunks)
+_deadline = _time.monotonic() + {PASS_TIMEOUT}
 for _runner in [_o for _o in _gc.get_objects() if isinstance(_o, _LiveRunner)]:
-    _runner.wait({PASS_TIMEOUT})
+    while not _runner.wait(0) and _time.monotonic() < _deadline:
+        await _asyncio.sleep(0.2)
 """
 """The cell run after a notebook's own: it waits for the passes of every :class:`~bpwidgets.runner.LiveRunner`."""
 

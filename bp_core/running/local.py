@@ -156,6 +156,10 @@ def run_local(payload: bytes, points: Iterator[tuple[int, dict]], n_workers: int
             busy = [s for s in slots if s.task is not None]
             yield from _finished(busy, timeout)
             for slot in [s for s in slots if not s.process.is_alive()]:  # died or ended: replaced when needed
+                while slot.task is not None:  # it died after the wait above: its point's outcome is read now
+                    result = _collect(slot)
+                    if result is not None:
+                        yield result
                 slot.end()
                 slots.remove(slot)
     finally:

@@ -2,7 +2,6 @@
 or works as Python means it."""
 
 import re
-import time
 
 import numpy as np
 import pytest

@@ -120,9 +120,10 @@ def test_copy_as_code_without_setup_says_what_to_give(gamma):
         explorer.export.downloader.save("../x.csv", b"")
 
 
-@pytest.mark.parametrize("name, problem", [("lambda", "is a Python keyword"), ("None", "is a Python keyword"),
-                                           ("net", "is a name the script itself uses"), ("bp", "is a name the script itself uses"),
-                                           ("2syn", "is not a Python name"), ("syn.x", "is not a Python name")])
+@pytest.mark.parametrize("name, problem", [
+    ("lambda", "is a Python keyword"), ("None", "is a Python keyword"),
+    ("net", "is a name the script itself uses"), ("bp", "is a name the script itself uses"),
+    ("2syn", "is not a Python name"), ("syn.x", "is not a Python name")])
 def test_export_names_must_be_usable_variables(gamma, name, problem):
     net, neu, syn = gamma
     explorer = _explorer(gamma, autostart=False)

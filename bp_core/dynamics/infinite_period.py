@@ -12,6 +12,8 @@ extrapolates to. Neither, and no end is claimed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from bp_core.dynamics.compiled_field import CompiledField
@@ -22,13 +24,17 @@ __all__ = ["InfinitePeriodEnd", "classify_end", "locate_fold"]
 NEAR = 0.1
 
 
+@dataclass
 class InfinitePeriodEnd:
     """What the end of a branch is: ``label`` (``"SNIC"`` or ``"HOM"``), the limiting parameter, the
-    equilibrium the orbit approaches, its eigenvalues, and the period law's constant."""
+    equilibrium the orbit approaches and its eigenvalues, and the period law's constant (``C^2`` of
+    ``T = C / sqrt|p - p_c|``, or ``1 / lambda_u``)."""
 
-    def __init__(self, label: str, par: float, state: np.ndarray, eigenvalues: np.ndarray, constant: float):
-        self.label, self.par, self.state = label, par, state
-        self.eigenvalues, self.constant = eigenvalues, constant
+    label: str
+    par: float
+    state: np.ndarray
+    eigenvalues: np.ndarray
+    constant: float
 
 
 def locate_fold(field: CompiledField, x: np.ndarray, q: np.ndarray, index: int,

@@ -172,7 +172,7 @@ def van_der_pol(mu=20.):
 def test_relaxation_cycle_period_on_an_adapted_mesh_matches_a_tight_simulation():
     an = bp.BifurcationAnalyzer(van_der_pol(), {'a': [-1., 1.]}, {'x': [-3., 3.], 'y': [-3., 3.]})
     branch = an.cycles_from_simulation(0.0, start={'x': 2., 'y': 0.}, settings=CycleSettings(max_steps=1))
-    up, _ = crossings(an.field.compiled, np.array([2., 0.]), np.array([0.]), 8 * branch.period[0], 0., var=1)
+    up, _ = crossings(an.field.compiled, branch.orbits[0][0], np.array([0.]), 3.5 * branch.period[0], 0., var=1)
     assert branch.period[0] == pytest.approx(up[-1] - up[-2], rel=1e-9)
     assert branch.mesh.shape[1] > 4 * 40 + 1  # more intervals than the 40 it starts with
 

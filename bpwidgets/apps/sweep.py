@@ -71,11 +71,14 @@ class SweepExplorer(Explorer):
         Run the points on this cluster instead.
     timeout : float, optional
         The most seconds one point may run; a point past it is marked failed and its worker ended.
+    start_method : str
+        How local workers start: 'spawn' (the default) or 'forkserver' are safe in a kernel whose threads run
+        simulations; 'fork' starts at once but only suits a process with no other thread at work.
     """
 
     def __init__(self, run_point: Callable[..., dict], grid: dict[str, Sequence[float]], measures: dict[str, str],
                  explorer: Any = None, fixed: dict | None = None, n_workers: int = 2, client: Any = None,
-                 timeout: float | None = None):
+                 timeout: float | None = None, start_method: str = "spawn"):
         super().__init__()
         if not isinstance(grid, dict) or len(grid) != 2:
             raise bp.errors.ModelUseError(f"SweepExplorer needs a grid of exactly two parameters (rows, columns), "
@@ -99,6 +102,7 @@ class SweepExplorer(Explorer):
         self.n_workers = int(n_workers)
         self.client = client
         self.timeout = timeout
+        self.start_method = start_method
         self.values = {key: np.full((len(self.rows), len(self.columns)), np.nan) for key in self.measures}
         self.errors: dict[tuple[int, int], str] = {}
         self.done = 0
@@ -175,8 +179,8 @@ class SweepExplorer(Explorer):
 
     def _work(self, point: Callable, grid: dict, cancel: threading.Event) -> None:
         try:
-            bp.running.sweep(point, grid, client=self.client, n_workers=self.n_workers, start_method="spawn",
-                             timeout=self.timeout, cancel=cancel,
+            bp.running.sweep(point, grid, client=self.client, n_workers=self.n_workers, timeout=self.timeout,
+                             start_method=self.start_method, cancel=cancel,
                              on_result=lambda k, result: self._post(functools.partial(self._arrived, k, result)))
         except Exception as err:  # a cluster that went away: said in the widget, the kernel goes on
             self._post(functools.partial(self.report, f"the sweep stopped: {type(err).__name__}: "

@@ -38,7 +38,9 @@ _half_broken = sweep_points.half_broken  # in a module that workers import quick
 
 
 def test_failing_points_are_marked_and_the_rest_kept():
-    sweep = SweepExplorer(_half_broken, {"a": [0.0, 2.0], "b": [1.0, 2.0, 3.0]}, {"sum": "a + b"})
+    # 'fork' starts the workers at once (nothing else runs in this test); the gamma test above uses 'spawn'
+    sweep = SweepExplorer(_half_broken, {"a": [0.0, 2.0], "b": [1.0, 2.0, 3.0]}, {"sum": "a + b"},
+                          start_method="fork")
     sweep.run()
     assert sweep.wait(300)
     np.testing.assert_array_equal(sweep.values["sum"][0], [1.0, 2.0, 3.0])
@@ -122,7 +124,8 @@ def test_a_cell_clicked_or_hovered_in_the_page_answers_and_bad_messages_are_igno
 
 
 def test_cancel_keeps_the_finished_cells_and_ends_every_worker():
-    sweep = SweepExplorer(sweep_points.slow_sum, {"a": np.arange(100.0), "b": np.arange(100.0)}, {"sum": "a + b"})
+    sweep = SweepExplorer(sweep_points.slow_sum, {"a": np.arange(100.0), "b": np.arange(100.0)}, {"sum": "a + b"},
+                          start_method="fork")
     sweep.run()
     assert sweep.running and not sweep.cancel_button.disabled
     while sweep.done < 2 and sweep.running:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
 import numbers
 import os
 from collections.abc import Iterator
@@ -30,7 +31,11 @@ def _payload(run_func: Any) -> bytes:
                             f"files, locks and live networks out of what it refers to.") from err
 
 
-def _check_options(n_workers: Any, timeout: Any) -> None:
+def _check_options(n_workers: Any, timeout: Any, start_method: Any) -> None:
+    methods = multiprocessing.get_all_start_methods()
+    if start_method is not None and start_method not in methods:
+        raise ModelUseError(f"sweep: start_method must be one of {methods} (or None for the platform's), got "
+                            f"{start_method!r}.")
     if n_workers is not None and (isinstance(n_workers, bool) or not isinstance(n_workers, numbers.Integral)
                                   or n_workers < 1):
         raise ModelUseError(f"sweep: n_workers must be a whole number of at least 1, got {n_workers!r}.")
@@ -76,7 +81,7 @@ def sweep_iter(run_func: Callable[..., Any], grid: dict | list, client: Any = No
         the other points go on. Closing the iterator, or a ``KeyboardInterrupt`` while it waits (re-raised),
         ends every worker.
     """
-    _check_options(n_workers, timeout)
+    _check_options(n_workers, timeout, start_method)
     size = grid_size(grid)
     points = enumerate(iter_grid(grid))
     payload = _payload(run_func)

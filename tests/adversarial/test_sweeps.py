@@ -157,7 +157,8 @@ def test_a_string_in_a_list_is_one_value():
 
 
 @pytest.mark.parametrize("options, said", [({"n_workers": 0}, "n_workers"), ({"timeout": -1}, "timeout"),
-                                           ({"timeout": float("nan")}, "timeout")])
+                                           ({"timeout": float("nan")}, "timeout"),
+                                           ({"start_method": "thread"}, "start_method")])
 def test_bad_options_are_refused(options, said):
     with pytest.raises(bp.errors.ModelUseError, match=said):
         bp.running.sweep(points.square, GRID, **options)

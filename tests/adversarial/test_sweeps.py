@@ -60,6 +60,14 @@ def test_a_point_whose_parameters_cannot_be_pickled_fails_alone():
     assert not sweep_workers()
 
 
+def test_a_process_pool_run_that_kills_its_worker_is_reported_with_every_result():
+    with pytest.raises(bp.errors.RunError, match="1 of 5 runs failed; run 2") as err:
+        bp.running.process_pool(points.abort_at_bad, [(x,) for x in range(5)], 2)
+    assert [r.value for r in err.value.results] == [0, 1, None, 9, 16]
+    assert "SIGABRT" in err.value.results[2].error
+    assert not sweep_workers()
+
+
 def test_a_point_past_its_timeout_is_ended_and_the_others_kept():
     results = bp.running.sweep(points.sleep_at_bad, GRID, n_workers=2, timeout=2.0)
     bad = results[points.BAD]

@@ -244,8 +244,14 @@ class Network:
         specs = format_inputs(inputs, self.objects, n_steps)
         with self.exclusive():
             self._check_repeat(end - start, specs)
+            clock = (self.t_start, self.t_end, self._epoch_steps)
             self._start_epoch(start)
-            self._execute(n_steps, specs, report, report_percent)
+            try:
+                self._execute(n_steps, specs, report, report_percent)
+            except BrainPyError:
+                if self._epoch_steps == 0:  # refused before any step (the monitor budget): the state's time stays
+                    self.t_start, self.t_end, self._epoch_steps = clock
+                raise
             self._last_run = (end - start, {(s.target.name, s.key): np.shape(s.value) for s in specs})
 
     def build(self, duration: float | tuple = 1.0, inputs: Any = ()) -> str:

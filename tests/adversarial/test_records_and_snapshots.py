@@ -128,18 +128,21 @@ def spiking_group(num):
 def test_a_run_whose_event_buffers_cannot_fit_fails_first_and_keeps_the_last_records():
     bp.profile.set(monitor_memory_limit=0.3)
     group = spiking_group(1000)
-    group.run(1., inputs=('ST.input', 0.5))
+    net = bp.Network(group)
+    net.run(1., inputs=(group, 'ST.input', 0.5))
     index, times, trace = group.mon.spike_index.copy(), group.mon.spike_time.copy(), group.mon.V.copy()
     state = group.ST['_data'].copy()
     assert len(index) == 3000
     # the dense trace of neuron 0 fits (0.15 MiB); the spikes at the expected 10 Hz would not (0.23 MiB more)
     with pytest.raises(ModelUseError, match=r"events of monitor 'spike' of '\w+' alone take 0.2 MiB.*"
                                             r"last run's records are kept"):
-        group.run(2000.)
+        net.run(2000.)
+    assert net.t_end == 1. and net.ts.size == 10  # the clock stays with the state, which did not move
     np.testing.assert_array_equal(group.mon.spike_index, index)
     np.testing.assert_array_equal(group.mon.spike_time, times)
     np.testing.assert_array_equal(group.mon.V, trace)
     np.testing.assert_array_equal(group.ST['_data'], state)
     bp.profile.set(monitor_memory_limit=1)
-    group.run(2000.)  # with room it runs, and its records replace the last ones
+    net.refresh_profile()
+    net.run(2000.)  # with room it runs, and its records replace the last ones
     assert group.mon.V.shape == (20_000, 1)

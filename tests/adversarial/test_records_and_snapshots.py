@@ -146,3 +146,22 @@ def test_a_run_whose_event_buffers_cannot_fit_fails_first_and_keeps_the_last_rec
     net.refresh_profile()
     net.run(2000.)  # with room it runs, and its records replace the last ones
     assert group.mon.V.shape == (20_000, 1)
+
+
+def test_a_run_the_system_cannot_allocate_keeps_the_last_records(monkeypatch):
+    import bp_core.simulation.recording as recording
+
+    group = spiking_group(50)
+    net = bp.Network(group)
+    net.run(1., inputs=(group, 'ST.input', 0.5))
+    index, trace = group.mon.spike_index.copy(), group.mon.V.copy()
+
+    def refuse(*args, **kwargs):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(recording, "aligned_empty", refuse)
+    with pytest.raises(ModelUseError, match="could not allocate.*last run's records are kept"):
+        net.run(5.)
+    np.testing.assert_array_equal(group.mon.spike_index, index)
+    np.testing.assert_array_equal(group.mon.V, trace)
+    assert net.t_end == 1.

@@ -1,0 +1,230 @@
+"""AUTO-07p's own demos beside bp_core: every labelled special point, one invocation, both timed.
+
+    python -m benchmarks.continuation_auto_demos --demos AUTO_DEMOS [--demo NAME ...] [--record]
+
+``AUTO_DEMOS`` is the ``demos/`` folder of the auto-07p source distribution. For each demo ported in
+``examples/auto/`` AUTO-07p (Debian's ``auto-07p`` and ``gfortran``, under ``/usr/bin/python3`` with
+``OMP_NUM_THREADS=1``) runs the demo's own equations file and constants file: the equilibria from the
+demo's starting point, both ways, then the periodic orbits from every Hopf point. The comparison changes
+only what makes the recorded points sharp and complete: tolerances tightened (EPSL = EPSU = 1e-9,
+EPSS = 1e-7), every special point detected and located (ISP = 2, ILP = 1), the parameter range and the
+period limit of the port's module (UZSTOP), and the changes each module lists in its ``AUTO``. bp_core
+runs ``BifurcationAnalyzer(...).special_points()`` on the port (a NeuType) over the same range.
+
+Printed per demo: every special point of either (LP, HB, BP on equilibria; LP of cycles, PD, TR, BP on
+periodic orbits), matched by type and nearest parameter (and period), with the relative differences;
+then both times: bp_core's first analysis in the process (it compiles) and its second (warm), AUTO's
+first run (it compiles the Fortran) and its second. Then a summary table. ``--record`` writes AUTO's
+points to ``tests/examples/auto_reference.json``, the values tests/examples/test_auto_demos.py reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+import bp_core as bp
+
+HERE = Path(__file__).resolve().parent
+RUNNER = HERE / "peers" / "auto_demo_runner.py"
+REFERENCE = HERE.parent / "tests" / "examples" / "auto_reference.json"
+DEMOS = ["ab", "abc", "abcb", "apbp", "chu", "cusp", "enz", "fhn", "lrz", "ops", "phs", "pla", "plp", "pp2", "pp3", "ppp", "tfc",
+         "tor", "vhb", "wav"]
+#: bp_core's labels -> AUTO's (TY name, on a periodic branch).
+TYPES = {"LP": ("LP", False), "H": ("HB", False), "BP": ("BP", False), "LPC": ("LP", True), "PD": ("PD", True),
+         "NS": ("TR", True), "BPC": ("BP", True)}
+#: A periodic orbit of smaller peak-to-peak amplitude is taken as the Hopf point a branch has reached.
+SMALLEST = 1e-4
+TIGHT = {"EPSL": 1e-9, "EPSU": 1e-9, "EPSS": 1e-7, "ISP": 2, "ILP": 1, "NPR": 100000}
+
+
+def demo_module(name: str):
+    return importlib.import_module(f"examples.auto.{name}")
+
+
+def analyzer(name: str) -> bp.BifurcationAnalyzer:
+    demo = demo_module(name)
+    return bp.BifurcationAnalyzer(demo.model(), {demo.PAR: list(demo.PAR_RANGE)}, demo.VARIABLES,
+                                  par_resolution=demo.RESOLUTION)
+
+
+def ours(name: str) -> list[dict]:
+    """bp_core's special points of the demo's one-parameter diagram."""
+    demo = demo_module(name)
+    return [{"type": p.label, "par": float(p.par[demo.PAR]), "period": float(p.period)}
+            for p in analyzer(name).special_points()]
+
+
+def auto_job(name: str, demos: str, workdir: str) -> dict:
+    """The runner's job: the demo's constants, the module's changes, and the comparison's."""
+    demo = demo_module(name)
+    lo, hi = demo.PAR_RANGE
+    k = demo.AUTO["par_index"]
+    equilibria = {**TIGHT, "ICP": [k], "UZSTOP": {k: [lo, hi]}, "UZR": {}, "STOP": [], **demo.AUTO["equilibria"]}
+    cycles = {**TIGHT, "IPS": 2, "ICP": [k, 11], "ISW": 1, "UZSTOP": {k: [lo, hi], 11: demo.MAX_PERIOD},
+              "UZR": {}, "STOP": [], "NMX": 500, **(demo.AUTO["cycles"] or {})} if demo.AUTO["cycles"] is not None else None
+    return {"demos": demos, "workdir": workdir, "name": demo.DEMO, "par_index": k, "equilibria": equilibria,
+            "cycles": cycles, "ndim": len(demo.VARIABLES), "smallest_amplitude": SMALLEST}
+
+
+def auto07p(name: str, demos: str) -> dict:
+    """AUTO-07p's special points on the demo, and its times: the first run compiles the Fortran, the
+    second (a new process in the same folder) reuses it."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", AUTO_DIR="/usr/lib/auto-07p")
+    runs = []
+    with tempfile.TemporaryDirectory() as workdir:
+        job = json.dumps(auto_job(name, demos, workdir))
+        for _ in range(2):
+            out = subprocess.run(["/usr/bin/python3", str(RUNNER)], input=job, capture_output=True, text=True,
+                                 env=env)
+            if out.returncode:
+                raise RuntimeError(f"AUTO-07p failed on {name}:\n{out.stderr[-3000:]}")
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    lo, hi = demo_module(name).PAR_RANGE
+    inside = [p for p in runs[0]["points"] if lo <= p["par"] <= hi]
+    turns = [t for t in runs[0]["turns"] if lo <= t["par"] <= hi]
+    return {"points": distinct(inside), "turns": turns, "times": [r["time"] for r in runs]}
+
+
+def distinct(points: list[dict]) -> list[dict]:
+    """AUTO's points less repeats: a cycle family joining two Hopf points is computed from both, and a
+    point counts once (same type, parameter within 1e-7 relative, period within 1e-6, and the same state:
+    the equilibrium, or the maximum of each variable along the orbit, within 1e-5). Symmetric copies
+    (Lorenz's two Hopf points at one parameter) stay apart."""
+    kept = []
+    for p in points:
+        if not any(q["type"] == p["type"] and q["periodic"] == p["periodic"] and relative(p["par"], q["par"]) < 1e-7
+                   and (not p["periodic"] or relative(p["period"], q["period"]) < 1e-6)
+                   and np.allclose(p["state"], q["state"], rtol=1e-5, atol=1e-5) for q in kept):
+            kept.append(p)
+    return sorted(kept, key=lambda p: (p["periodic"], p["par"]))
+
+
+def relative(a: float, b: float) -> float:
+    return abs(a - b) / max(abs(b), 1e-12)
+
+
+def match(mine: list[dict], theirs: list[dict]) -> list[tuple[dict | None, dict | None]]:
+    """Pairs (bp_core point, AUTO point) of the same type, assigned to minimise the summed relative
+    difference of parameter (and period, on cycles); the unpaired ones of either side after them."""
+    pairs, used_mine, used_theirs = [], set(), set()
+    for label, kind in TYPES.items():
+        a = [i for i, p in enumerate(mine) if p["type"] == label]
+        b = [j for j, q in enumerate(theirs) if (q["type"], q["periodic"]) == kind]
+        if not a or not b:
+            continue
+        cost = np.array([[relative(mine[i]["par"], theirs[j]["par"]) +
+                          (relative(mine[i]["period"], theirs[j]["period"]) if kind[1] else 0.0) for j in b]
+                         for i in a])
+        for r, c in zip(*linear_sum_assignment(cost)):
+            pairs.append((mine[a[r]], theirs[b[c]]))
+            used_mine.add(a[r])
+            used_theirs.add(b[c])
+    pairs.sort(key=lambda pair: pair[1]["par"])
+    return (pairs + [(p, None) for i, p in enumerate(mine) if i not in used_mine] +
+            [(None, q) for j, q in enumerate(theirs) if j not in used_theirs])
+
+
+def label_of(point: dict) -> str:
+    return next(k for k, v in TYPES.items() if v == (point["type"], point["periodic"]))
+
+
+def unlabelled_turn(point: dict, turns: list[dict], par_tol: float = 1e-6) -> dict | None:
+    """The turn of one of AUTO's cycle branches that a fold of cycles found by bp_core alone sits at
+    (parameter within ``par_tol``; the period only within 5 %, a turn being a sampled point), if any."""
+    if point["type"] != "LPC":
+        return None
+    return next((t for t in turns if relative(point["par"], t["par"]) <= par_tol
+                 and relative(point["period"], t["period"]) <= 0.05), None)
+
+
+def discrepancies(mine: list[dict], reference: dict, par_tol: float = 1e-6,
+                  period_tol: float = 1e-4) -> list[str]:
+    """What keeps bp_core's points from matching AUTO's (``reference``: its points and the turns of its
+    cycle branches): missed, extra or misplaced points, in words. A fold of cycles AUTO did not label
+    but where its branch turns back is no discrepancy."""
+    found = []
+    for a, b in match(mine, reference["points"]):
+        if b is None and unlabelled_turn(a, reference["turns"], par_tol):
+            continue
+        if b is None:
+            found.append(f"extra {a['type']} at {a['par']:.10g}" +
+                         (f" (T = {a['period']:.6g})" if np.isfinite(a["period"]) else ""))
+        elif a is None:
+            found.append(f"missed {label_of(b)} at {b['par']:.10g}" +
+                         (f" (T = {b['period']:.6g})" if b["periodic"] else ""))
+        else:
+            if relative(a["par"], b["par"]) > par_tol:
+                found.append(f"{a['type']} at {a['par']:.10g}, AUTO {b['par']:.10g} "
+                             f"(rel. {relative(a['par'], b['par']):.1e})")
+            if b["periodic"] and relative(a["period"], b["period"]) > period_tol:
+                found.append(f"{a['type']} period {a['period']:.8g}, AUTO {b['period']:.8g} "
+                             f"(rel. {relative(a['period'], b['period']):.1e})")
+    return found
+
+
+def report(name: str, mine: list[dict], theirs: dict, times: dict) -> dict:
+    """Prints bp_core's and AUTO's points side by side, what differs, and both times."""
+    print(f"\n## {name}")
+    print(f"{'type':5} {'bp_core':>16} {'AUTO-07p':>16} {'rel diff':>9}   {'period':>12} {'AUTO T':>12} {'rel':>9}")
+    for a, b in match(mine, theirs["points"]):
+        label = a["type"] if a else label_of(b)
+        diff = relative(a["par"], b["par"]) if a and b else float("nan")
+        t_a = a["period"] if a else float("nan")
+        t_b = b.get("period", float("nan")) if b else float("nan")
+        t_diff = relative(t_a, t_b) if np.isfinite(t_a) and np.isfinite(t_b) else float("nan")
+        turn = unlabelled_turn(a, theirs["turns"]) if a and not b else None
+        print(f"{label:5} {a['par'] if a else '-':>16.10} {b['par'] if b else '-':>16.10} {diff:9.1e}   "
+              f"{t_a:12.7g} {t_b:12.7g} {t_diff:9.1e}" +
+              (f"   AUTO's branch turns at {turn['par']:.10g} (T = {turn['period']:.6g}), unlabelled" if turn else ""))
+    gaps = discrepancies(mine, theirs)
+    print("matches AUTO-07p" if not gaps else "differs: " + "; ".join(gaps))
+    print(f"time: bp_core first {times['first']:.2f} s (compiles), warm {times['warm']:.2f} s; AUTO-07p first "
+          f"{theirs['times'][0]:.2f} s (compiles), second {theirs['times'][1]:.2f} s")
+    return {"match": not gaps, "points": len(theirs["points"]), **times, "auto": theirs["times"][1]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--demos", required=True, help="the demos/ folder of the auto-07p source")
+    parser.add_argument("--demo", action="append", choices=DEMOS)
+    parser.add_argument("--record", action="store_true", help=f"write AUTO's points to {REFERENCE.name}")
+    args = parser.parse_args()
+    recorded, summary = {}, {}
+    for name in args.demo or DEMOS:
+        start = time.perf_counter()
+        ours(name)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        mine = ours(name)
+        warm = time.perf_counter() - start
+        theirs = auto07p(name, args.demos)
+        recorded[name] = {"points": theirs["points"], "turns": theirs["turns"]}
+        summary[name] = report(name, mine, theirs, {"first": first, "warm": warm})
+    print("\n| demo | AUTO points | matches | bp_core first | bp_core warm | AUTO-07p | warm ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for name, s in summary.items():
+        print(f"| {name} | {s['points']} | {'yes' if s['match'] else 'no'} | {s['first']:.2f} s | "
+              f"{s['warm']:.2f} s | {s['auto']:.2f} s | {s['warm'] / s['auto']:.1f}x |")
+    if args.record:  # the demos run replace theirs in the file; the others stay
+        previous = json.loads(REFERENCE.read_text()) if REFERENCE.exists() else {}
+        version = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "auto-07p"], capture_output=True,
+                                 text=True).stdout.strip()
+        produced = {"_produced_by": "python -m benchmarks.continuation_auto_demos --demos AUTO_DEMOS --record "
+                                    "(AUTO_DEMOS: the demos/ folder of the auto-07p source)",
+                    "_auto07p": f"AUTO-07p {version} (Debian's auto-07p package)"}
+        REFERENCE.write_text(json.dumps({**previous, **recorded, **produced}, indent=1, sort_keys=True) + "\n")
+        print(f"\nrecorded AUTO-07p's points in {REFERENCE.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -5,6 +5,8 @@ branch whose period grows without bound is stopped and reported as homoclinic or
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from bp_core.dynamics import arclength
@@ -40,11 +42,13 @@ class CycleSettings(arclength.Settings):
         an orbit of infinite period (SNIC or homoclinic).
     period_step : float
         Largest relative change of the period in one step.
+    wall_clock : float or None
+        Seconds after which the branch ends where it has got to (None: no limit).
     """
 
     def __init__(self, intervals: int = 40, m: int = 4, adapt_every: int = 1, mesh_tol: float | None = 1e-3,
                  max_intervals: int = 800, max_period: float | None = None, period_growth: float = 150.0,
-                 period_step: float = 0.05, **kwargs):
+                 period_step: float = 0.05, wall_clock: float | None = 60.0, **kwargs):
         kwargs.setdefault("ds", 0.02)
         kwargs.setdefault("ds_max", 0.2)
         kwargs.setdefault("ds_min", 1e-6)
@@ -54,6 +58,7 @@ class CycleSettings(arclength.Settings):
         self.intervals, self.m, self.adapt_every = intervals, m, adapt_every
         self.mesh_tol, self.max_intervals = mesh_tol, max_intervals
         self.max_period, self.period_growth, self.period_step = max_period, period_growth, period_step
+        self.wall_clock = wall_clock
 
 
 class CycleProblem:
@@ -79,6 +84,7 @@ class CycleProblem:
         self.steps = 0
         self.stopped_by = ""
         self.tangent: np.ndarray | None = None
+        self.started = time.perf_counter()
 
     def adapt(self, u: np.ndarray, t: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
         """``u`` (and the tangent ``t``) moved onto a mesh adapted to its orbit."""
@@ -195,6 +201,10 @@ class CycleProblem:
             return f"the period grew past {limit:.4g} (an orbit of infinite period is near)"
         self.parameters.append(par)
         self.periods.append(period)
+        budget = self.settings.wall_clock
+        if budget is not None and time.perf_counter() - self.started > budget:
+            return (f"the wall-clock budget of {budget:g} s ran out after {self.steps} steps; the branch ends "
+                    f"here (CycleSettings(wall_clock=...) gives it more time)")
         if self._parameter_converged():
             self.stopped_by = "period"
             return "the parameter stood still to rounding while the period grew (an orbit of infinite period)"

@@ -64,6 +64,15 @@ def hamiltonian_period(h):
     return 2 * value
 
 
+def test_a_branch_ends_where_its_wall_clock_budget_runs_out_with_what_it_has():
+    an = bp.BifurcationAnalyzer(homoclinic_loop(), {'a': [-0.3, 0.1]}, {'x': [-1., 2.], 'y': [-1.5, 1.5]},
+                                par_resolution=0.01)
+    (branch,) = an.cycle_branches(settings=CycleSettings(wall_clock=1e-3))
+    assert "wall-clock budget of 0.001 s ran out" in branch.stopped and "wall_clock=" in branch.stopped
+    assert len(branch.par) >= 1 and not [p for p in branch.special if p.label == "HOM"]
+    np.testing.assert_allclose(branch.period, [hamiltonian_period(a) for a in branch.par], rtol=1e-7)
+
+
 def inap_ik():
     """Izhikevich's persistent-sodium plus potassium model (Dynamical Systems in Neuroscience, 2007, fig. 4.1),
     its low-threshold set: tonic spiking is born at a saddle-node on an invariant circle."""

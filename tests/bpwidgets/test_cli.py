@@ -1,5 +1,6 @@
 """The ``bpwidgets`` command: the demo serves the dashboards; the example runs without a browser."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -252,3 +253,35 @@ def test_a_password_replaces_the_token_and_only_its_hash_reaches_the_server(monk
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "")
     with pytest.raises(ValueError, match="password is empty"):
         _door("--password")
+
+
+def _command_of(process) -> str:
+    try:
+        return " ".join(process.cmdline())
+    except (psutil.Error, AttributeError):  # ended meanwhile (or no parent)
+        return ""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serve_ends_the_warm_up_and_its_kernel_on_a_signal(tmp_path, sig):
+    from tests.browser.conftest import free_port, write_notebook
+
+    write_notebook(tmp_path / "slow.ipynb", ["import time\ntime.sleep(600)"])  # a warm-up that is still running
+    process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "serve", str(tmp_path / "slow.ipynb"),
+                                "--no-browser", "--port", str(free_port())],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "BPWIDGETS_CACHE_DIR": str(tmp_path / "cache")})
+    try:
+        deadline = time.monotonic() + 180
+        while not any("ipykernel" in _command_of(c) and "warmup" in _command_of(c.parent())
+                      for c in psutil.Process(process.pid).children(recursive=True)):
+            assert time.monotonic() < deadline, "the warm-up kernel did not start"
+            time.sleep(0.3)
+        children = psutil.Process(process.pid).children(recursive=True)
+        process.send_signal(sig)
+        assert process.wait(timeout=60) == 0
+        _, alive = psutil.wait_procs(children, timeout=30)
+        assert not alive, [" ".join(p.cmdline())[:100] for p in alive]
+    finally:
+        if process.poll() is None:
+            process.kill()

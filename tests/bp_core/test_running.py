@@ -130,7 +130,7 @@ def test_on_a_cluster_the_points_of_a_worker_killed_mid_sweep_are_rerun(dask_clu
 
         results = bp.running.sweep(sweep_points.slow_square, {"x": list(range(10))}, client=client,
                                    on_result=kill_once)
-    assert killed and not psutil.pid_exists(victim) or psutil.Process(victim).status() == psutil.STATUS_ZOMBIE
+    assert killed and (not psutil.pid_exists(victim) or psutil.Process(victim).status() == psutil.STATUS_ZOMBIE)
     assert [r.value for r in results] == [x * x for x in range(10)]
 
 
@@ -155,7 +155,7 @@ def test_lif_counts_grow_with_drive():
 def test_sweep_reports_each_point_as_it_finishes_in_grid_places():
     seen = []
     grid = {"a": [0.0, 1.0, 2.0], "b": [1.0, 2.0]}
-    results = bp.running.sweep(sweep_points.half_broken, grid, n_workers=2, start_method="spawn",
+    results = bp.running.sweep(sweep_points.half_broken, grid, n_workers=2,
                                on_result=lambda k, result: seen.append((k, result)))
     assert sorted(k for k, _ in seen) == list(range(len(results)))
     assert all(results[k] is result and result.index == k for k, result in seen)

@@ -357,3 +357,16 @@ def test_bad_delay_arrays_are_refused(delay, match):
     group = bp.NeuGroup(NEURON, 2)
     with pytest.raises(ModelUseError, match=match):
         bp.SynConn(SYNAPSE, pre_group=group, post_group=group, conn=bp.connect.All2All(), delay=delay)
+
+
+def test_float32_state_queues_equal_the_delay_line(line_only):
+    bp.profile.set(jit=False, float_type='float32')
+    net, group = _network()
+    net.run(10.)
+    queued = _spikes(group)
+    assert _uses_queue(net, net.objects[1]) and net.objects[1].ST['s'].dtype == np.float32
+    line_only()
+    ref, ref_group = _network()
+    ref.run(10.)
+    assert queued.sum() > 10
+    np.testing.assert_array_equal(queued, _spikes(ref_group))

@@ -124,9 +124,13 @@ class StepFunction:
         """Refuse what compiled steps cannot call faithfully: recursive helpers and formatted ``print``."""
         cycle = find_recursion(self.scope.values())
         if cycle:
+            itself = any(site.callee == self.name and lookup_global(self.func, self.name) is self.func
+                         for site in cycle)
             raise ModelDefError(
-                f"{self.where()} calls a recursive helper: {'; '.join(map(str, cycle))}. Compiled steps cannot "
-                f"recurse; rewrite {cycle[0].caller!r} with a loop (for/while) over an explicit stack or counter.")
+                f"{self.where()} {'calls itself' if itself else 'calls a recursive helper'}: "
+                f"{'; '.join(map(str, cycle))}. Step functions cannot call themselves nor helpers that recurse "
+                f"(numba compiles no recursion through globals); write the repetition as a loop (for/while) in "
+                f"{cycle[0].caller!r}.")
         if "print" in self.args or "print" in self.locals or lookup_global(self.func, "print") is not BUILTIN:
             return
         for node in ast.walk(self.node):

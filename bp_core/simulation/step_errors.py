@@ -130,10 +130,7 @@ def _step_of(plan: KernelPlan, where: LineOrigin):
 def _hint(text: str, step: Any) -> str:
     """What to do about the commonest numba errors in user steps."""
     match = re.search(r"Untyped global name '(\w+)'", text)
-    if match and match.group(1) == step.name:
-        return ("\n  Step functions cannot call themselves: numba compiles no recursion through globals. "
-                "Write the repetition as a loop.")
-    if match:
+    if match:  # recursion is refused when the model is defined (model.recursion)
         return (f"\n  {match.group(1)!r} is a Python object compiled code cannot use; pass numbers and arrays "
                 f"(as parameters or requires=...), or call only NumPy, math and plain functions of numbers.")
     return ""

@@ -58,7 +58,7 @@ def test_a_recursive_helper_is_refused_naming_the_functions_and_lines(step, cycl
         bp.NeuType(name='Rec', ST=STATE, steps=step, mode='scalar')
     message = str(info.value)
     assert f"step function '{step.__name__}' of model 'Rec' calls a recursive helper" in message
-    assert "cannot recurse" in message and "loop" in message
+    assert "cannot call themselves nor helpers that recurse" in message and "as a loop" in message
     for caller, callee, text in cycle:
         assert f"'{caller}' calls '{callee}' ({__file__}, line {line_of(globals()[caller], text)})" in message
 

@@ -114,6 +114,7 @@ class SweepExplorer(Explorer):
         self._pending: queue.SimpleQueue = queue.SimpleQueue()
         self._loop = kernel_loop()
         self._synced = 0.0
+        self._generation = 0
         self._sync_due = False
         self._started = time.monotonic()
         self._build_view()
@@ -144,10 +145,11 @@ class SweepExplorer(Explorer):
         self.error = ""
         self._cancel = threading.Event()
         self._started = time.monotonic()
+        self._generation += 1
         grid = {self.row_name: self.rows, self.column_name: self.columns}
         point = functools.partial(self.run_point, **self.fixed)
-        self._thread = threading.Thread(target=self._work, args=(point, grid, self._cancel), name="bpwidgets-sweep",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._work, args=(point, grid, self._cancel, self._generation),
+                                        name="bpwidgets-sweep", daemon=True)
         self._thread.start()
         self._flush()
 
@@ -177,15 +179,16 @@ class SweepExplorer(Explorer):
         self._flush()
         return not self.running
 
-    def _work(self, point: Callable, grid: dict, cancel: threading.Event) -> None:
+    def _work(self, point: Callable, grid: dict, cancel: threading.Event, generation: int) -> None:
         try:
             bp.running.sweep(point, grid, client=self.client, n_workers=self.n_workers, timeout=self.timeout,
                              start_method=self.start_method, cancel=cancel,
-                             on_result=lambda k, result: self._post(functools.partial(self._arrived, k, result)))
+                             on_result=lambda k, result: self._post(functools.partial(self._arrived, k, result,
+                                                                                      generation)))
         except Exception as err:  # a cluster that went away: said in the widget, the kernel goes on
             self._post(functools.partial(self.report, f"the sweep stopped: {type(err).__name__}: "
                                                       f"{str(err).splitlines()[0] if str(err) else ''}"))
-        self._post(functools.partial(self._ended, cancel.is_set()))
+        self._post(functools.partial(self._ended, cancel.is_set(), generation))
 
     def _post(self, call: Callable[[], None]) -> None:
         if self._loop is not None and self._loop.is_running():
@@ -193,8 +196,10 @@ class SweepExplorer(Explorer):
         else:
             self._pending.put(call)
 
-    def _arrived(self, k: int, result: Any) -> None:
+    def _arrived(self, k: int, result: Any, generation: int | None = None) -> None:
         """Take one point's outcome: a few array cells, no redraw (that is :meth:`_flush`'s, a few times a second)."""
+        if generation not in (None, self._generation):  # a late point of a sweep cancelled before this one
+            return
         row, column = divmod(k, len(self.columns))
         reason = self._measures(row, column, result)
         if reason is not None:
@@ -220,7 +225,9 @@ class SweepExplorer(Explorer):
             self.values[key][row, column] = float(result.value[key])
         return None
 
-    def _ended(self, cancelled: bool) -> None:
+    def _ended(self, cancelled: bool, generation: int) -> None:
+        if generation != self._generation:
+            return
         self.cancelled = cancelled
         self._flush()
 

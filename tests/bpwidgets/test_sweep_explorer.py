@@ -101,6 +101,9 @@ def test_a_100_by_100_explorer_is_as_light_as_a_3_by_3_one_and_marks_failed_cell
     assert "not a number: sum = str 'abc'" in sweep.tooltip(0, 3)
     assert sweep.cell_state(51, 0) == "failed" and sweep.tooltip(51, 0).endswith("failed: ValueError: row too high")
     assert "2 failed" in sweep.info and sweep.heatmap.cell_states[3] == 2
+    # a point still arriving from a sweep that was cancelled and started again is dropped
+    sweep._arrived(7, bp.running.SweepResult({"a": 0.0, "b": 7.0}, value={"sum": 7.0}, index=7), generation=-1)
+    assert sweep.cell_state(0, 7) == "pending" and sweep.done == 5
     # what the page receives: the float32 values and the states of every cell
     sent = np.frombuffer(sweep.heatmap.values, "<f4")
     assert sent.size == 10_000 and sent[2] == 2.0 and np.isnan(sent[4])

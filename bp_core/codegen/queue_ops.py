@@ -89,8 +89,10 @@ def arrival_lines(queue: QueuePlan) -> list[str]:
     lines = [f"{q}_w = {q}_pos[0]",
              f"{q}_c = {q}_pos[1]",
              f"{q}_n[{q}_w] = {q}_n[{q}_c]",
-             f"{q}_ev[{q}_w, :{q}_n[{q}_c]] = {q}_ev[{q}_c, :{q}_n[{q}_c]]",
-             f"{q}_val[{q}_w, :{q}_n[{q}_c]] = {q}_val[{q}_c, :{q}_n[{q}_c]]",
+             # element loops, not slice assignments: numba compiles those several times slower
+             f"for {q}_e in range({q}_n[{q}_c]):",
+             f"    {q}_ev[{q}_w, {q}_e] = {q}_ev[{q}_c, {q}_e]",
+             f"    {q}_val[{q}_w, {q}_e] = {q}_val[{q}_c, {q}_e]",
              f"{q}_na = 0",
              # delay pos[3] + a: the slot pushed that many steps ago (a delay of 0 is this step's)
              f"for {q}_a in range({q}_pos[2]):",
@@ -113,7 +115,8 @@ def output_lines(queue: QueuePlan, state: str, field_rows: dict[str, int]) -> li
     and 0 elsewhere.
     """
     q = queue.var
-    lines = [f"{state}[{row}, :] = 0.0" for row in field_rows.values()]
+    lines = [f"for {q}_k in range({state}.shape[1]):"]
+    lines += [f"    {state}[{row}, {q}_k] = 0.0" for row in field_rows.values()]
     lines += [f"{q}_c = {q}_pos[1]",
               f"for {q}_e in range({q}_n[{q}_c]):",
               f"    {q}_v = {q}_ev[{q}_c, {q}_e]",

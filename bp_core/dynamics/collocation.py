@@ -21,24 +21,20 @@ __all__ = ["Mesh", "Collocation"]
 
 
 def _lagrange(nodes: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Values and derivatives of the Lagrange basis of ``nodes`` at the points ``at``: (len(at), len(nodes))."""
-    m = nodes.size
-    values = np.ones((at.size, m))
-    derivatives = np.zeros((at.size, m))
-    for i in range(m):
-        others = [j for j in range(m) if j != i]
-        denominator = np.prod(nodes[i] - nodes[others])
-        for j in others:
-            values[:, i] *= (at - nodes[j])
-        for j in others:
-            term = np.ones(at.size)
-            for k in others:
-                if k != j:
-                    term *= at - nodes[k]
-            derivatives[:, i] += term
-        values[:, i] /= denominator
-        derivatives[:, i] /= denominator
-    return values, derivatives
+    """Values and derivatives of the Lagrange basis of ``nodes`` at the points ``at``: (len(at), len(nodes)).
+
+    Through the monomial coefficients of the basis (the inverse Vandermonde matrix): two matrix products
+    for any number of points. The nodes are the m + 1 points of [0, 1] of one interval, where that
+    matrix is well conditioned (1e3 at m = 4).
+    """
+    n = nodes.size
+    powers = np.arange(n)
+    coefficients = np.linalg.inv(nodes[:, None] ** powers[None, :])        # column i: basis polynomial i
+    at = np.asarray(at, dtype=float)
+    monomials = at[:, None] ** powers[None, :]
+    slopes = np.zeros_like(monomials)
+    slopes[:, 1:] = powers[1:] * at[:, None] ** powers[None, :-1]
+    return monomials @ coefficients, slopes @ coefficients
 
 
 @dataclass(frozen=True)
@@ -62,11 +58,6 @@ class Mesh:
         local = np.arange(self.m) / self.m
         inner = (self.edges[:-1, None] + self.widths[:, None] * local[None, :]).ravel()
         return np.append(inner, 1.0)
-
-    def fine(self, per_interval: int) -> np.ndarray:
-        """``per_interval`` equally spaced times in every interval, and 1."""
-        local = np.arange(per_interval) / per_interval
-        return np.append((self.edges[:-1, None] + self.widths[:, None] * local[None, :]).ravel(), 1.0)
 
     @classmethod
     def uniform(cls, intervals: int, m: int) -> "Mesh":
@@ -254,6 +245,13 @@ class Collocation:
         s = (times - self.mesh.edges[j]) / self.mesh.widths[j]
         values, _ = _lagrange(np.arange(self.mesh.m + 1) / self.mesh.m, s)
         return np.einsum("ti,tid->td", values, nodes[self.node_index[j]])
+
+    def dense(self, nodes: np.ndarray, per_interval: int) -> np.ndarray:
+        """The piecewise polynomial at ``per_interval`` equally spaced times in every interval, and at 1
+        (the same local points in every interval, so one basis serves them all)."""
+        values, _ = _lagrange(np.arange(self.mesh.m + 1) / self.mesh.m, np.arange(per_interval) / per_interval)
+        inside = np.einsum("ti,jid->jtd", values, nodes[self.node_index]).reshape(-1, self.dim)
+        return np.vstack([inside, nodes[-1:]])
 
     def adapted_mesh(self, nodes: np.ndarray, tol: float | None = None,
                      intervals: tuple[int, int] = (10, 2000)) -> Mesh:

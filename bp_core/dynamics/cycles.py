@@ -272,7 +272,7 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
     for u, colloc in zip(curve.points, colloc_history):
         problem.colloc = colloc
         nodes, period, par = colloc.unpack(u)
-        fine = colloc.evaluate(nodes, colloc.mesh.fine(32))  # the polynomials, densely within each interval
+        fine = colloc.dense(nodes, 32)  # extremes from the polynomials, densely within each interval
         pars.append(par)
         periods.append(period)
         mins.append(fine.min(axis=0))

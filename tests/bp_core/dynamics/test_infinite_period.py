@@ -155,6 +155,29 @@ def test_inap_ik_spikes_from_a_snic_at_the_fold_that_scipy_finds():
     assert len(up) >= 3 and np.diff(up)[-1] == pytest.approx(at.period[0], rel=1e-7)
 
 
+def test_wang_buzsaki_snic_at_the_fold_of_its_steady_state_current():
+    from bp_core.models import get_WangBuzsaki
+
+    an = bp.BifurcationAnalyzer(get_WangBuzsaki(), {'Isyn': [0., 1.]},
+                                {'V': [-90., 40.], 'h': [0., 1.], 'n': [0., 1.]})
+    branch = an.cycles_from_simulation(0.3, start={'V': -60., 'h': 0.5, 'n': 0.3}, direction=-1.,
+                                       settings=CycleSettings(period_growth=20))
+    (end,) = [p for p in branch.special if p.label in ("SNIC", "HOM")]
+
+    def i_ss(V):
+        """The steady-state current, the model's rates written out afresh: its local maximum is the fold."""
+        am, bm = -0.1 * (V + 35) / (np.exp(-0.1 * (V + 35)) - 1), 4 * np.exp(-(V + 60) / 18)
+        ah, bh = 0.07 * np.exp(-(V + 58) / 20), 1 / (np.exp(-0.1 * (V + 28)) + 1)
+        an_, bn = -0.01 * (V + 34) / (np.exp(-0.1 * (V + 34)) - 1), 0.125 * np.exp(-(V + 44) / 80)
+        m, h, n = am / (am + bm), ah / (ah + bh), an_ / (an_ + bn)
+        return 35 * m ** 3 * h * (V - 55) + 9 * n ** 4 * (V + 90) + 0.1 * (V + 65)
+
+    d = 1e-5
+    v_fold = brentq(lambda V: (i_ss(V + d) - i_ss(V - d)) / (2 * d), -62., -58., xtol=1e-13)
+    assert end.label == "SNIC" and end.par['Isyn'] == pytest.approx(i_ss(v_fold), abs=1e-8)
+    assert end.state['V'] == pytest.approx(v_fold, abs=1e-4)
+
+
 def test_morris_lecar_snic_set_ends_at_its_own_fold():
     an = analyzer(CASES["ml_snic"])
     folds = [p.par['Iext'] for p in an.bifurcation_points() if p.label == "LP"]

@@ -11,7 +11,9 @@ from traitlets import Dict
 
 import bp_core as bp
 from bpwidgets.apps.explorer import Explorer
+from bpwidgets.apps.rewind import HistoryBar
 from bpwidgets.export import ExportBar, table_csv
+from bpwidgets.history import History, Moment
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.bifurcation import BifurcationFigure
 from bpwidgets.presets import find_control
@@ -84,8 +86,12 @@ class BifurcationExplorer(Explorer):
             "SVG": ("the diagram as an SVG file", lambda d: self.plot.figure.save_svg("bifurcation.svg")),
             "CSV": ("every branch point and special point as CSV",
                     lambda d: d.save("bifurcation.csv", self.export_csv(), "text/csv"))})
-        self.widget = widgets.VBox(children + [self.error_line, self.plot.figure, self.info_line, self.export.widget,
-                                               self.plot.style])
+        self.picked_at: tuple[float, float | None] | None = None
+        """Where the last pick was asked for (parameter, variable): a saved state picks there again."""
+        self._replaying = False
+        self.rewind = HistoryBar(History(), self._go)
+        self.widget = widgets.VBox(children + [self.error_line, self.plot.figure, self.info_line, self.rewind.widget,
+                                               self.export.widget, self.plot.style])
         self.redraw()
 
     def redraw(self) -> None:
@@ -193,6 +199,9 @@ class BifurcationExplorer(Explorer):
                 selected["par"] = at
             selected["state"] = dict(zip(self.dynamical_vars, map(float, state)))
         self.selected = selected
+        self.picked_at = (float(value), None if y is None else float(y))
+        if not self._replaying:
+            self.rewind.record(Moment(None, {"at": self.picked_at}))
         self.marker_panel.set(self.par, selected["par"])
         stability = "a stable" if selected["stable"] else "an unstable"
         what = f"{stability} cycle of period {selected['period']:.4g}" if kind == "cycle" else \
@@ -201,6 +210,13 @@ class BifurcationExplorer(Explorer):
         for link in self._links:
             link(selected)
         return selected
+
+    def _go(self, moment: Moment) -> None:
+        self._replaying = True
+        try:
+            self.pick(*moment.values["at"])
+        finally:
+            self._replaying = False
 
     def link(self, explorer: Any, name: str | None = None) -> None:
         """Pass picked points to ``explorer`` (a PhasePlaneExplorer, a NetworkExplorer, or anything with

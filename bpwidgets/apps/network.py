@@ -13,12 +13,14 @@ from traitlets import Dict, Unicode, dlink
 
 import bp_core as bp
 from bpwidgets.apps.explorer import Explorer
+from bpwidgets.apps.rewind import HistoryBar
 from bpwidgets.controls import GuardedBoundedFloatText
 from bpwidgets.download import Downloader
 from bpwidgets.export import ExportBar, reproduction_code, run_npz, spikes_csv
 from bpwidgets.history import History, Moment
 from bpwidgets.params import ParameterPanel
-from bpwidgets.plots.figures import line_figure, set_lines
+from bpwidgets.plots.figures import line_figure, set_lines, size_figure
+from bpwidgets.plots.theme import font_size
 from bpwidgets.presets import PresetBar, find_control
 from bpwidgets.raster_canvas import RasterCanvas
 from bpwidgets.runner import Frame, LiveRunner
@@ -160,30 +162,91 @@ class NetworkExplorer(Explorer):
 
     def back(self) -> bool:
         """Run the previous pass of the history again, its controls restored; False at the first."""
-        return self._go(self.history.back())
+        return self.rewind.back()
 
     def forward(self) -> bool:
         """Run the next pass of the history again; False at the last."""
-        return self._go(self.history.forward())
+        return self.rewind.forward()
 
     def _control_values(self) -> list[dict[str, float]]:
         return [panel.values() for panel in self.panels]
 
-    def _go(self, moment: Moment | None) -> bool:
-        if moment is None:
-            return False
+    def _go(self, moment: Moment) -> None:
         with self._controls_held():
             for panel, values in zip(self.panels, moment.values["panels"]):
                 for name, value in values.items():
                     panel.set(name, value)
         self._replay_generation = self.runner.replay(moment.snapshot)
-        self._show_history()
-        return True
 
-    def _show_history(self) -> None:
-        self.back_button.disabled = not self.history.can_back
-        self.forward_button.disabled = not self.history.can_forward
-        self.history_label.value = self.history.describe()
+    # -- lecture -------------------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """What brings this pass back: every control by its slider label, the preset chosen last, the seed and
+        the duration."""
+        return {"controls": {panel.labels[name]: value for panel in self.panels
+                             for name, value in panel.values().items()},
+                "preset": self.presets.current if self.presets else None,
+                "seed": int(self.runner.seed), "duration": float(self.runner.duration)}
+
+    def restore(self, state: dict[str, Any]) -> list[str]:
+        """Set a :meth:`state` again and run its pass once; returns what was refused (the rest is applied)."""
+        refused = []
+        controls = state.get("controls", {})
+        if not isinstance(controls, dict):
+            refused.append("controls: expected an object of slider label -> number")
+            controls = {}
+        numbers = {k: v for k, v in controls.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        refused += [f"{k}: {v!r} is not a number" for k, v in controls.items() if k not in numbers]
+        seed = state.get("seed")
+        if isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**32:
+            self.runner.seed = seed
+        elif seed is not None:
+            refused.append(f"seed: {seed!r} is not a whole number from 0 to 2**32 - 1")
+        duration = state.get("duration")
+        if duration is not None:
+            if isinstance(duration, (int, float)) and not isinstance(duration, bool) and \
+                    self.net.dt <= duration <= 60_000.0:
+                with self._controls_held():
+                    self.runner.duration = float(duration)
+                    self.raster.t_end = float(duration)
+                    self.duration_box.value = float(duration)
+            else:
+                refused.append(f"duration: {duration!r} is not between {self.net.dt} and 60000 ms")
+        preset = state.get("preset")
+        if preset is not None and not (self.presets and preset in self.presets.presets):
+            refused.append(f"preset: no preset {preset!r}")
+        elif preset is not None and not refused and all(self._accepts(k, v) for k, v in numbers.items()):
+            with self._controls_held():  # marked, its values then overridden by the saved ones
+                self.presets.apply(preset)
+        return refused + self.set_controls(numbers)
+
+    def _accepts(self, key: str, value: float) -> bool:
+        found = find_control(self.panels, key)
+        if found is None:
+            return False
+        low, high = found[0].ranges[found[1]]
+        return bool(np.isfinite(value)) and low <= value <= high
+
+    def fit(self, projector: bool, width: int = 740) -> None:
+        """Size the raster and the line figures for the page (``projector`` False) or for a 1366 x 768
+        projector, the line figures then side by side under the raster (``width`` px in all)."""
+        font = font_size(projector)
+        lines = [self.rate_figure] + ([self.trace_figure] if self.traces else [])
+        self.raster.font_size = font
+        if projector:
+            self.raster.width, self.raster.height = width, 250
+            for figure in lines:
+                size_figure(figure, width // len(lines) - 4, 250, font)
+            self.figure_box.children = [self.raster, widgets.HBox(lines)]
+        else:
+            self.raster.width, self.raster.height = 640, 260
+            for figure in lines:
+                size_figure(figure, 640, 220, font)
+            self.figure_box.children = [self.raster, *lines]
+
+    def figure_widgets(self) -> list[widgets.Widget]:
+        """The raster and the line figures, in the order a lecture reveals them."""
+        return [self.raster, self.rate_figure] + ([self.trace_figure] if self.traces else [])
 
     # -- export --------------------------------------------------------------------------------
 
@@ -284,13 +347,9 @@ class NetworkExplorer(Explorer):
         self.runner.observe(lambda change: self._show_progress(), names="progress")
         controls = widgets.HBox(buttons, layout=widgets.Layout(border="1px solid #ccc", padding="2px",
                                                                  flex_flow="row wrap"))
-        self.back_button = widgets.Button(description="◀ back", tooltip="run the previous parameters again",
-                                          disabled=True, layout=widgets.Layout(width="84px"))
-        self.forward_button = widgets.Button(description="forward ▶", tooltip="run the next parameters again",
-                                             disabled=True, layout=widgets.Layout(width="90px"))
-        self.back_button.on_click(lambda _: self.back())
-        self.forward_button.on_click(lambda _: self.forward())
-        self.history_label = widgets.HTML(self.history.describe())
+        self.rewind = HistoryBar(self.history, self._go)
+        self.back_button, self.forward_button = self.rewind.back_button, self.rewind.forward_button
+        self.history_label = self.rewind.label
         self.export = ExportBar({
             "PNG": ("the raster and the line figures as PNG files", lambda d: self._save_figures(d, "png")),
             "SVG": ("the line figures as SVG files", lambda d: self._save_figures(d, "svg")),
@@ -304,17 +363,14 @@ class NetworkExplorer(Explorer):
         self.code_box = widgets.Textarea(layout=widgets.Layout(width="540px", height="160px", display="none"))
         # Controls in a side panel, figures beside them: the raster sits above the fold on a 1366 x 768 screen.
         side = [controls, widgets.HBox([self.duration_box, self.progress_bar]), self.status_line,
-                widgets.HBox([self.back_button, self.forward_button, self.history_label]), self.export.widget,
+                self.rewind.widget, self.export.widget,
                 self.code_box]
         side += [self.presets.widget] if self.presets else []
         side += [panel.widget for panel in self.panels]
         side += [self.error_line, self.summary_line]
-        figures = [widgets.HTML("<b>spike raster</b>"), self.raster, self.rate_figure]
-        if self.traces:
-            figures.append(self.trace_figure)
+        self.figure_box = widgets.VBox([self.raster, self.rate_figure] + ([self.trace_figure] if self.traces else []))
         self.widget = widgets.AppLayout(left_sidebar=widgets.VBox(side, layout=widgets.Layout(width="560px")),
-                                        center=widgets.VBox(figures), pane_widths=["570px", 1, 0],
-                                        grid_gap="8px")
+                                        center=self.figure_box, pane_widths=["570px", 1, 0], grid_gap="8px")
 
     def _resend_view(self) -> None:
         # A page that connects after the kernel drew (Voila renders the notebook, then the page connects) has
@@ -399,7 +455,7 @@ class NetworkExplorer(Explorer):
                 self._draw_summary()
                 if frame.generation != self._replay_generation and self._start_snapshot is not None:
                     self.history.record(Moment(self._start_snapshot, {"panels": self._control_values()}))
-                self._show_history()
+                self.rewind.refresh()
 
     def _draw_lines(self) -> None:
         self._lines_drawn, self._lines_pending = time.monotonic(), False

@@ -7,9 +7,9 @@ import numpy as np
 
 import bp_core as bp
 from bpwidgets.apps import NetworkExplorer
-from bpwidgets.dashboards.common import Rebuilder, title
+from bpwidgets.dashboards.common import NetworkDashboard, title
 
-__all__ = ["explorer", "app"]
+__all__ = ["explorer", "dashboard", "app"]
 
 
 def explorer(num: int = 400, prob: float = 0.1, duration: float = 300.) -> NetworkExplorer:
@@ -26,9 +26,14 @@ def explorer(num: int = 400, prob: float = 0.1, duration: float = 300.) -> Netwo
                                     "runaway excitation": {'JE': 2 * je, 'JI': 0.0, 'input0': 3.0}})
 
 
-def app() -> widgets.Widget:
-    """The dashboard: connection probability (rebuilds), JE, JI, input (re-run)."""
+def dashboard(projector: bool | None = None) -> NetworkDashboard:
+    """The dashboard: connection probability (rebuilds), JE, JI, input (re-run), in its lecture frame."""
     prob = widgets.FloatSlider(value=0.1, min=0.02, max=0.5, step=0.02, description="p", continuous_update=False)
-    rebuilder = Rebuilder(lambda p: explorer(400, float(np.clip(p, 0.02, 0.5))), [prob])
-    return widgets.VBox([title("E/I balanced network", "400 LIF neurons, half excitatory; move JE, JI and the "
-                                                       "input and watch the rhythm change."), rebuilder.widget])
+    return NetworkDashboard("ei_balance", title("E/I balanced network", "400 LIF neurons, half excitatory; move "
+                                                "JE, JI and the input and watch the rhythm change."),
+                            prob, lambda p: explorer(400, float(np.clip(p, 0.02, 0.5))), projector)
+
+
+def app() -> widgets.Widget:
+    """The dashboard's widget."""
+    return dashboard().widget

@@ -7,8 +7,11 @@ import ipywidgets as widgets
 import bp_core as bp
 from bpwidgets.apps import BifurcationExplorer, PhasePlaneExplorer
 from bpwidgets.dashboards.common import title
+from bpwidgets.dashboards.lecture import LectureFrame
+from bpwidgets.plots.figures import size_figure
+from bpwidgets.plots.theme import font_size
 
-__all__ = ["get_fhn", "app"]
+__all__ = ["get_fhn", "FHNLecture", "dashboard", "app"]
 
 
 def get_fhn(a: float = 0.7, b: float = 0.8, tau: float = 12.5) -> bp.NeuType:
@@ -16,24 +19,77 @@ def get_fhn(a: float = 0.7, b: float = 0.8, tau: float = 12.5) -> bp.NeuType:
     return bp.models.get_FitzHughNagumo(a=a, b=b, tau=tau)
 
 
-def app() -> widgets.Widget:
+class FHNLecture:
     """Phase plane (click to launch trajectories) and the Iext bifurcation diagram, their Iext linked."""
-    model = get_fhn()
-    plane = PhasePlaneExplorer(model, {'v': [-3, 3], 'w': [-3, 3]}, fixed_vars={'Iext': 0.8}, params=['a', 'b'],
-                               ranges={'Iext': (0.0, 1.5), 'a': (0.3, 1.2), 'b': (0.3, 1.2)}, duration=150.)
-    diagram = BifurcationExplorer(model, {'Iext': [0., 1.5]}, {'v': [-3, 3], 'w': [-3, 3]}, par_resolution=0.02)
-    plane.panel.on_change(lambda name, value: name == 'Iext' and diagram.marker_panel.set('Iext', value))
-    diagram.link(plane)
-    plane.launch({'v': -2.8, 'w': -1.8})
-    diagram.pick(0.8, 1.9)  # the stable relaxation oscillation, drawn in the plane
-    # controls in a side panel, the plane and the diagram beside it: both figures on a 1366 x 768 screen
-    plane.plot.figure.layout.width, plane.plot.figure.layout.height = "430px", "440px"
-    diagram.plot.figure.layout.width, diagram.plot.figure.layout.height = "430px", "440px"
-    side = widgets.VBox([plane.controls, diagram.info_line, diagram.error_line, diagram.export.widget],
-                        layout=widgets.Layout(width="450px", min_width="450px"))
-    return widgets.VBox([title("FitzHugh-Nagumo", "Move Iext past the Hopf point (H) and the fixed point loses "
-                                                  "stability; the cycles (green: max and min of v, dashed where "
-                                                  "unstable) fold at LPC. Click the diagram to see that cycle in "
-                                                  "the plane; click the plane to start trajectories."),
-                         widgets.HBox([side, plane.plot.figure, plane.plot.click_through, diagram.plot.figure],
-                                      layout=widgets.Layout(flex_flow="row wrap"))])  # narrow: the diagram below
+
+    def __init__(self):
+        model = get_fhn()
+        self.plane = plane = PhasePlaneExplorer(model, {'v': [-3, 3], 'w': [-3, 3]}, fixed_vars={'Iext': 0.8},
+                                                params=['a', 'b'], duration=150.,
+                                                ranges={'Iext': (0.0, 1.5), 'a': (0.3, 1.2), 'b': (0.3, 1.2)})
+        self.diagram = diagram = BifurcationExplorer(model, {'Iext': [0., 1.5]}, {'v': [-3, 3], 'w': [-3, 3]},
+                                                     par_resolution=0.02)
+        plane.panel.on_change(lambda name, value: name == 'Iext' and diagram.marker_panel.set('Iext', value))
+        diagram.link(plane)
+        plane.launch({'v': -2.8, 'w': -1.8})
+        diagram.pick(0.8, 1.9)  # the stable relaxation oscillation, drawn in the plane
+        # controls in a side panel, the plane and the diagram beside it: both figures on a 1366 x 768 screen
+        side = widgets.VBox([plane.controls, diagram.info_line, diagram.error_line, diagram.rewind.widget,
+                             diagram.export.widget, diagram.plot.style],
+                            layout=widgets.Layout(width="400px", min_width="400px"))
+        self.widget = widgets.HBox([side, plane.plot.figure, plane.plot.click_through, diagram.plot.figure],
+                                   layout=widgets.Layout(flex_flow="row wrap"))  # narrow: the diagram below
+
+    def fit(self, projector: bool) -> None:
+        """Size the plane and the diagram for the page or the projector."""
+        font = font_size(projector)
+        size = (430, 500) if projector else (430, 440)
+        size_figure(self.plane.plot.figure, *size, font)
+        self.diagram.plot.resize(*size, font)
+
+    def figures(self) -> list[widgets.Widget]:
+        """The phase plane, then the diagram."""
+        return [self.plane.plot.figure, self.diagram.plot.figure]
+
+    def state(self) -> dict:
+        """The plane's parameters, its trajectories' starts, and the point picked on the diagram."""
+        return {"parameters": self.plane.panel.values(), "trajectories": [dict(s) for s in self.plane._starts],
+                "picked": list(self.diagram.picked_at) if self.diagram.picked_at else None}
+
+    def restore(self, state: dict) -> list[str]:
+        """Set a :meth:`state` again; returns what was refused."""
+        refused = []
+        for name, value in dict(state.get("parameters") or {}).items():
+            if name not in self.plane.panel.names:
+                refused.append(f"parameters: no parameter {name!r}")
+            elif not self.plane.panel.set(name, value):
+                refused.append(f"{name}: {self.plane.panel.message}")
+        picked = state.get("picked")
+        if isinstance(picked, list) and len(picked) == 2 and all(isinstance(v, (int, float, type(None)))
+                                                                 for v in picked) and picked[0] is not None:
+            self.diagram.pick(float(picked[0]), None if picked[1] is None else float(picked[1]))
+        elif picked is not None:
+            refused.append(f"picked: {picked!r} is not [parameter, value]")
+        starts = state.get("trajectories") or []
+        if isinstance(starts, list):
+            self.plane.clear_trajectories()
+            for start in starts:
+                if isinstance(start, dict):
+                    self.plane.launch(start)
+            if self.plane.error:
+                refused.append(f"trajectories: {self.plane.error}")
+        return refused
+
+
+def dashboard(projector: bool | None = None) -> LectureFrame:
+    """The lecture in its frame."""
+    lecture = FHNLecture()
+    return LectureFrame("fhn_lecture", title(
+        "FitzHugh-Nagumo", "Move Iext past the Hopf point (H) and the fixed point loses stability; the cycles "
+        "(green: max and min of v, dashed where unstable) fold at LPC. Click the diagram to see that cycle in the "
+        "plane; click the plane to start trajectories."), lecture, lecture.widget, projector)
+
+
+def app() -> widgets.Widget:
+    """The dashboard's widget."""
+    return dashboard().widget

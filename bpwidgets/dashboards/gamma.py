@@ -7,9 +7,9 @@ import numpy as np
 
 import bp_core as bp
 from bpwidgets.apps import NetworkExplorer, SweepExplorer
-from bpwidgets.dashboards.common import Rebuilder, title
+from bpwidgets.dashboards.common import NetworkDashboard, title
 
-__all__ = ["explorer", "presets", "point", "sweep", "GammaLab", "app"]
+__all__ = ["explorer", "presets", "point", "sweep", "GammaLab", "dashboard", "app"]
 
 MEASURES = {"mean_rate": "mean rate (Hz)", "coherence": "coherence", "cv_isi": "CV of ISIs"}
 
@@ -62,10 +62,15 @@ class GammaLab:
         self.sweep.on_select.append(lambda row, column: setattr(self.widget, "selected_index", 0))
 
 
-def app() -> widgets.Widget:
+def dashboard(projector: bool | None = None) -> NetworkDashboard:
     """The dashboard: network size (rebuilds), g_max and input (re-run), streaming raster, rate, coherence,
-    and a g_max x input sweep."""
+    and a g_max x input sweep, in its lecture frame."""
     size = widgets.IntSlider(value=100, min=10, max=300, step=10, description="neurons", continuous_update=False)
-    rebuilder = Rebuilder(lambda num: GammaLab(int(np.clip(num, 10, 300))), [size])
-    return widgets.VBox([title("Gamma oscillation", "HH interneurons with all-to-all GABA_A inhibition; raise "
-                                                    "g_max to synchronise them."), rebuilder.widget])
+    return NetworkDashboard("gamma", title("Gamma oscillation", "HH interneurons with all-to-all GABA_A "
+                                                                "inhibition; raise g_max to synchronise them."),
+                            size, lambda num: GammaLab(int(np.clip(num, 10, 300))), projector)
+
+
+def app() -> widgets.Widget:
+    """The dashboard's widget."""
+    return dashboard().widget

@@ -7,12 +7,17 @@ import numpy as np
 
 import bp_core as bp
 from bpwidgets.apps.explorer import Explorer
+from bpwidgets.apps.rewind import HistoryBar
 from bpwidgets.dashboards.common import title
+from bpwidgets.dashboards.lecture import LectureFrame
+from bpwidgets.export import ExportBar, table_csv
+from bpwidgets.history import History, Moment
 from bpwidgets.params import ParameterPanel
-from bpwidgets.plots.figures import line_figure, set_lines
+from bpwidgets.plots.figures import line_figure, set_lines, size_figure
+from bpwidgets.plots.theme import font_size
 from bpwidgets.presets import PresetBar
 
-__all__ = ["protocol_current", "simulate", "fi_curve", "rheobase", "HHDashboard", "app"]
+__all__ = ["protocol_current", "simulate", "fi_curve", "rheobase", "HHDashboard", "dashboard", "app"]
 
 DURATION, DT = 200.0, 0.02
 #: Moments of the lecture. At 8 uA/cm2 rest and firing coexist: the step's onset kicks the neuron into firing,
@@ -85,10 +90,74 @@ class HHDashboard(Explorer):
         self.panel.on_change(lambda name, value: self.redraw())
         self.protocol.observe(lambda change: self.redraw(), names="value")
         self.presets = PresetBar(PRESETS, [self.panel], extra={"protocol": self._set_protocol})
-        self.widget = widgets.VBox([title("Hodgkin-Huxley neuron", "Choose an input protocol and its amplitude."),
-                                    self.presets.widget, self.protocol, self.panel.widget, self.info_line,
-                                    widgets.HBox([widgets.VBox([self.v_figure, self.gate_figure]), self.fi_figure])])
+        self._replaying = False
+        self.rewind = HistoryBar(History(), self._go)
+        self.export = ExportBar({
+            "PNG": ("the three figures as PNG files", lambda d: self._save_figures("png")),
+            "SVG": ("the three figures as SVG files", lambda d: self._save_figures("svg")),
+            "CSV": ("the trace (time, V, m, h, n) as CSV", lambda d: d.save("hh_trace.csv", self.export_csv(),
+                                                                             "text/csv"))})
+        self.side = widgets.VBox([self.presets.widget, self.protocol, self.panel.widget, self.info_line,
+                                  self.rewind.widget, self.export.widget], layout=widgets.Layout(width="500px"))
+        self.widget = widgets.HBox([self.side, widgets.VBox([self.v_figure,
+                                                            widgets.HBox([self.gate_figure, self.fi_figure])])])
+        self.fit(False)
         self.redraw()
+
+    def fit(self, projector: bool) -> None:
+        """Size the figures for the page or for a 1366 x 768 projector."""
+        font, width = font_size(projector), 820 if projector else 660
+        size_figure(self.v_figure, width, 300 if projector else 230, font)
+        for figure in (self.gate_figure, self.fi_figure):
+            size_figure(figure, width // 2 - 2, 300 if projector else 230, font)
+
+    def figures(self) -> list[widgets.Widget]:
+        """Membrane potential, gates, F-I curve."""
+        return [self.v_figure, self.gate_figure, self.fi_figure]
+
+    def state(self) -> dict:
+        """Protocol, amplitude and the preset chosen last."""
+        return {"protocol": self.protocol.value, "amplitude": float(self.settings["amplitude"]),
+                "preset": self.presets.current}
+
+    def restore(self, state: dict) -> list[str]:
+        """Set a :meth:`state` again; returns what was refused. A refused value keeps what was shown, and the
+        preset is marked only when every value is taken."""
+        refused = []
+        protocol, amplitude, preset = state.get("protocol"), state.get("amplitude"), state.get("preset")
+        low, high = self.panel.ranges["amplitude"]
+        if protocol is not None and protocol not in PROTOCOLS:
+            refused.append(f"protocol: {protocol!r} is not one of {', '.join(PROTOCOLS)}")
+        if amplitude is not None and not (isinstance(amplitude, (int, float)) and not isinstance(amplitude, bool)
+                                          and low <= amplitude <= high):
+            refused.append(f"amplitude: {amplitude!r} is not a number from {low:g} to {high:g} uA/cm2")
+        if preset is not None and preset not in PRESETS:
+            refused.append(f"preset: no preset {preset!r}")
+        if not refused and preset is not None:
+            self.presets.apply(preset)
+        if protocol in PROTOCOLS:
+            self.protocol.value = protocol
+        if amplitude is not None and not any(r.startswith("amplitude") for r in refused):
+            self.panel.set("amplitude", amplitude)
+        return refused
+
+    def export_csv(self) -> bytes:
+        """The trace shown: time (ms), V (mV) and the gates, one row per step."""
+        ts, columns = self._trace
+        return table_csv(["time_ms", "V_mV", "m", "h", "n"], zip(ts.tolist(), *(c.tolist() for c in columns)))
+
+    def _save_figures(self, kind: str) -> None:
+        for name, figure in (("hh_voltage", self.v_figure), ("hh_gates", self.gate_figure),
+                             ("hh_fi_curve", self.fi_figure)):
+            (figure.save_png if kind == "png" else figure.save_svg)(f"{name}.{kind}")
+
+    def _go(self, moment: Moment) -> None:
+        self._replaying = True
+        try:
+            self.protocol.value = moment.values["protocol"]
+            self.panel.set("amplitude", moment.values["amplitude"])
+        finally:
+            self._replaying = False
 
     def _set_protocol(self, protocol: str) -> None:
         self.protocol.value = protocol
@@ -111,8 +180,18 @@ class HHDashboard(Explorer):
         spikes = int(bp.measure.spikes_from_voltage(group.mon.V).sum())
         self.info = (f"{spikes} spikes; steady rate at this constant amplitude {marker_rate:.0f} Hz; rheobase "
                      f"(grey, from rest) {self.rheobase:.1f} uA/cm2")
+        self._trace = (ts, [group.mon.V[:, 0], group.mon.m[:, 0], group.mon.h[:, 0], group.mon.n[:, 0]])
+        if not self._replaying:
+            self.rewind.record(Moment(None, {"protocol": protocol, "amplitude": amplitude}))
+
+
+def dashboard(projector: bool | None = None) -> LectureFrame:
+    """The dashboard in its lecture frame."""
+    hh = HHDashboard()
+    return LectureFrame("hh_neuron", title("Hodgkin-Huxley neuron", "Choose an input protocol and its amplitude."),
+                        hh, hh.widget, projector)
 
 
 def app() -> widgets.Widget:
     """The dashboard widget."""
-    return HHDashboard().widget
+    return dashboard().widget

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bqplot as bq
 import numpy as np
 
-from bpwidgets.plots.theme import NORMAL_FONT
+from bpwidgets.plots.theme import NORMAL_FONT, color
 
 __all__ = ["line_figure", "set_lines", "margins", "size_figure"]
 
@@ -14,7 +14,7 @@ def line_figure(x_label: str, y_label: str, title: str = "", n_lines: int = 1, h
     """A figure with one Lines mark (``n_lines`` curves); returns (figure, lines)."""
     x_scale, y_scale = bq.LinearScale(), bq.LinearScale()
     lines = bq.Lines(x=np.zeros((n_lines, 2)), y=np.zeros((n_lines, 2)), scales={"x": x_scale, "y": y_scale},
-                     stroke_width=1.2)
+                     stroke_width=1.5, colors=[color(name) for name in ("marker", "accent", "cycle", "point")])
     axes = [bq.Axis(scale=x_scale, label=x_label), bq.Axis(scale=y_scale, side="left", label=y_label)]
     figure = bq.Figure(marks=[lines], axes=axes, title=title, fig_margin=margins(NORMAL_FONT, title=bool(title)),
                        layout={"height": height, "width": "640px", "max_width": "100%"})
@@ -35,7 +35,14 @@ def margins(font: float, title: bool = False) -> dict[str, int]:
 
 
 def size_figure(figure: bq.Figure, width: int, height: int, font: float) -> None:
-    """Give ``figure`` a size in pixels and the margins its ``font`` px labels need."""
+    """Give ``figure`` a size in pixels, the margins its ``font`` px labels need, and as many ticks as fit
+    without their labels touching."""
+    margin = margins(font, title=bool(figure.title))
+    plot_width = width - margin["left"] - margin["right"]
+    plot_height = height - margin["top"] - margin["bottom"]
     with figure.hold_sync():
         figure.layout.width, figure.layout.height = f"{int(width)}px", f"{int(height)}px"
-        figure.fig_margin = margins(font, title=bool(figure.title))
+        figure.fig_margin = margin
+    for axis in figure.axes:
+        vertical = axis.orientation == "vertical" or axis.side in ("left", "right")
+        axis.num_ticks = max(3, int(plot_height / (2.2 * font) if vertical else plot_width / (4.5 * font)))

@@ -7,27 +7,40 @@ import re
 import psutil
 
 PAGE_STATE = """() => {
+  // spikes: opaque pixels (alpha of half or more: the theme's ink may be a little translucent) inside the
+  // raster's plot area (the canvas says where); the axis labels and the frame lie outside it, so an empty
+  // raster counts none
   const canvas = document.querySelector('canvas.bp-raster-canvas');
   let pixels = 0, hash = 0;
-  if (canvas) {
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    for (let k = 3; k < data.length; k += 4) {
-      if (data[k] > 0 && data[k - 3] < 80) { pixels += 1; hash = (hash * 31 + k) % 1000000007; }  // spikes only
+  if (canvas && canvas.dataset.plotArea && canvas.width > 0) {
+    const [left, top, width, height] = canvas.dataset.plotArea.split(',').map(Number);
+    if (width > 0 && height > 0) {
+      const data = canvas.getContext('2d').getImageData(left, top, width, height).data;
+      for (let k = 3; k < data.length; k += 4) {
+        if (data[k] >= 128) { pixels += 1; hash = (hash * 31 + k) % 1000000007; }
+      }
     }
+  }
+  // traces: the most points of one bqplot line (a placeholder line has two)
+  let linePoints = 0;
+  for (const path of document.querySelectorAll('svg.svg-figure g.curve path.line')) {
+    const d = path.getAttribute('d') || '';
+    if (!/\d/.test(d) || d.includes('NaN')) continue;
+    linePoints = Math.max(linePoints, (d.match(/[ML]/g) || []).length);
   }
   const svg = Array.from(document.querySelectorAll('svg.svg-figure path, svg.svg-figure circle, svg.svg-figure .dot'))
     .map(e => (e.getAttribute('d') || '') + (e.getAttribute('transform') || '')).join('|');
   let svgHash = 0;
   for (let k = 0; k < svg.length; k++) svgHash = (svgHash * 31 + svg.charCodeAt(k)) % 1000000007;
-  return {pixels, hash, svgHash, svgLength: svg.length};
+  return {pixels, hash, linePoints, svgHash, svgLength: svg.length};
 }"""
 
-READY = {  # what "its figure is shown" means for each dashboard
+READY = {  # what "its figure is shown" means for each dashboard: spikes drawn, or a trace drawn
     "gamma": "s => s.pixels > 50",
     "ei_balance": "s => s.pixels > 50",
-    "fhn_lecture": "s => s.svgLength > 5000",
-    "hh_neuron": "s => s.svgLength > 5000",
-    "hh_bifurcation": "s => s.svgLength > 5000",
+    "fhn_lecture": "s => s.linePoints >= 20",
+    "hh_neuron": "s => s.linePoints >= 20",
+    "hh_bifurcation": "s => s.linePoints >= 20",
 }
 
 

@@ -21,6 +21,10 @@ PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 #: example -> extra arguments of its script at the tests' size
 SMALL = {
     "gap_junctions": ["--seeds", "1"],
+    "brunel_2000": ["--seeds", "1", "2", "3", "4", "5", "--target", "cython", "--duration", "600",
+                    "--size", '{"N_E": 2000}'],
+    "tsodyks_markram_1998": ["--seeds", "1"],
+    "izhikevich_2003": ["--seeds", "1", "2", "3", "4", "5", "--duration", "500"],
 }
 
 

@@ -17,3 +17,11 @@ def brian2(example: str) -> dict:
 def brian2_runs(example: str) -> list[dict]:
     """The Brian2 original's statistics, one dict per seed."""
     return _REFERENCE[example]["per_seed"]
+
+
+def assert_near(value: float, example: str, statistic: str, tolerance: float) -> None:
+    """``value`` (ours) lies within ``tolerance`` of the mean over seeds of the Brian2 original's ``statistic``."""
+    reference = brian2(example)[statistic]
+    assert abs(value - reference["mean"]) <= tolerance, (
+        f"{example}: {statistic} = {value:.4g}, Brian2 {reference['mean']:.4g} +- {reference['std']:.3g} "
+        f"(seeds {reference['values']}), tolerance {tolerance}")

@@ -297,7 +297,7 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
             span = problem.p_range[1] - problem.p_range[0]
             name = par_names[problem.index]
             special = [p for p in special if not (p.label == "LPC" and p.period > 3 * problem.start_period and
-                                                  abs(p.par[name] - end.par[name]) < 1e-6 * span)]
+                                                  abs(p.par[name] - end.par[name]) < 1e-9 * span)]
             special.append(end)
     pars = np.array(pars)
     lo, hi = problem.p_range

@@ -451,6 +451,17 @@ def typed_index_list(arrays: list) -> Any:
     from numba.typed import List
 
     out = List.empty_list(nb_types.int64[::1])
-    for arr in arrays:
-        out.append(np.ascontiguousarray(arr, dtype=np.int64))
+    if not len(arrays):
+        return out
+    # filled by compiled code from one flat array: appending from Python costs about 15 us a row (ten
+    # million rows: minutes), the compiled loop a fraction of a microsecond
+    ptr = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)), out=ptr[1:])
+    _fill_rows(out, ptr, np.concatenate(arrays).astype(np.int64, copy=False))
     return out
+
+
+@numba.njit(cache=True)
+def _fill_rows(out, ptr, idx):
+    for row in range(ptr.size - 1):
+        out.append(idx[ptr[row]:ptr[row + 1]].copy())

@@ -193,3 +193,14 @@ def test_a_million_row_post2syn_with_one_bad_entry_is_answered_naming_the_row():
     syn.pre['V'] = 1.
     bp.Network(syn).run(0.2)
     assert syn.ST['s'].min() == syn.ST['s'].max() == 2.
+
+
+def test_index_lists_reach_compiled_steps_row_for_row():
+    from bp_core.backend.compile import typed_index_list
+
+    rows = [np.arange(k % 4, dtype=np.int64) * 3 + k for k in range(1000)] + [np.zeros(0, dtype=np.int64)]
+    typed = typed_index_list(rows)
+    assert len(typed) == len(rows) and len(typed_index_list([])) == 0
+    for got, want in zip(typed, rows):
+        assert got.dtype == np.int64 and got.flags.c_contiguous
+        np.testing.assert_array_equal(got, want)

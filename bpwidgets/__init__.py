@@ -5,12 +5,24 @@ worker thread and streams its monitors, and the explorers assemble them with bqp
 figures and the canvas-drawn ``RasterCanvas``.
 """
 
-from bpwidgets.apps import BifurcationExplorer, NetworkExplorer, PhasePlaneExplorer, SweepExplorer
-from bpwidgets.params import ParameterPanel
-from bpwidgets.raster_canvas import RasterCanvas
-from bpwidgets.runner import Frame, LiveRunner
+import importlib
 
 __version__ = "0.1.0"
+
+_MODULE_OF = {"ParameterPanel": "bpwidgets.params", "LiveRunner": "bpwidgets.runner", "Frame": "bpwidgets.runner",
+              "NetworkExplorer": "bpwidgets.apps", "PhasePlaneExplorer": "bpwidgets.apps",
+              "BifurcationExplorer": "bpwidgets.apps", "SweepExplorer": "bpwidgets.apps",
+              "RasterCanvas": "bpwidgets.raster_canvas"}
+
+
+def __getattr__(name: str):
+    # imported on first use: the ``bpwidgets`` command, the server and the gallery's kernel need none of
+    # these, and importing them (bp_core, bqplot, scipy) is seconds of every start
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'bpwidgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_MODULE_OF[name]), name)
+    globals()[name] = value
+    return value
 
 __all__ = ["ParameterPanel", "LiveRunner", "Frame", "NetworkExplorer", "PhasePlaneExplorer", "BifurcationExplorer",
            "SweepExplorer",

@@ -16,7 +16,7 @@ from typing import Sequence
 from bpwidgets.children import Children
 from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS, PROJECTOR_ENV
 from bpwidgets.lan import Door
-from bpwidgets.serving import voila_command
+from bpwidgets.server_command import voila_command
 from bpwidgets.warmup import cold_notebooks, notebooks_in
 
 __all__ = ["main", "run_child", "serve"]

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from bpwidgets.room import WILDCARD_ADDRESSES
-from bpwidgets.serving import PASSWORD_VARIABLE, TOKEN_VARIABLE
+from bpwidgets.server_command import PASSWORD_VARIABLE, TOKEN_VARIABLE, WILDCARD_ADDRESSES
 
 __all__ = ["Door", "KERNEL_MEMORY", "lan_address"]
 

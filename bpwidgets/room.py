@@ -23,12 +23,13 @@ from tornado.httputil import HTTPServerRequest, split_host_and_port
 from tornado.routing import Matcher
 from voila.tornado.handler import TornadoVoilaHandler
 
+from bpwidgets.server_command import WILDCARD_ADDRESSES
+
 __all__ = ["LOCAL_HOSTNAMES", "ForeignHost", "ForeignHostHandler", "Room", "RoomVoilaHandler", "allowed_hosts",
            "full_page", "host_name"]
 
 LOCAL_HOSTNAMES = ("localhost", "127.0.0.1", "::1")
 """Names a browser on this machine uses for it."""
-WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")
 RETRY_SECONDS = 60
 
 

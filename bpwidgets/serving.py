@@ -35,7 +35,6 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Sequence
 
 import fontawesomefree
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -46,6 +45,7 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from bpwidgets.room import ForeignHost, ForeignHostHandler, Room, RoomVoilaHandler, allowed_hosts
+from bpwidgets.server_command import PASSWORD_VARIABLE, TOKEN_VARIABLE, voila_command
 
 __all__ = ["ClosedPageKernelManager", "DemoVoila", "PASSWORD_VARIABLE", "TOKEN_VARIABLE", "give_xsrf_cookie",
            "served_config", "voila_command", "main"]
@@ -59,8 +59,6 @@ TEMPLATE_ROOT = Path(__file__).parent / "share" / "jupyter"
 """A Jupyter data directory holding the ``bpwidgets`` Voila template."""
 FONT_AWESOME_STATIC = Path(fontawesomefree.__file__).parent / "static"
 """Served under ``voila/static/``: the template's ``fontawesomefree/css/*.css`` and their web fonts."""
-TOKEN_VARIABLE = "BPWIDGETS_TOKEN"
-PASSWORD_VARIABLE = "BPWIDGETS_HASHED_PASSWORD"
 
 
 class ClosedPageKernelManager(AsyncMappingKernelManager):
@@ -167,31 +165,6 @@ def served_config() -> Config:
     config.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT
     config.KernelManager.transport = "ipc"
     return config
-
-
-def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directory: Path | str,
-                  closed_page_grace: float = 10.0, theme: str = "light", *, ip: str = "127.0.0.1",
-                  allow_hosts: Sequence[str] = (), max_kernels: int = 0, max_kernels_per_client: int = 0) -> list[str]:
-    """The command line serving ``directory`` (a folder or one notebook; code hidden, no tracebacks, closed and idle
-    kernels freed) in the ``theme`` ('light' or 'dark') of Voila's lab template, on ``ip``, answering to the
-    host names of ``ip`` and ``allow_hosts``, with at most ``max_kernels`` kernels in all and
-    ``max_kernels_per_client`` per client address (0: no limit)."""
-    if theme not in ("light", "dark"):
-        raise ValueError(f"theme must be 'light' or 'dark', got {theme!r}")
-    if max_kernels < 0 or max_kernels_per_client < 0:
-        raise ValueError(f"kernel limits must be 0 (no limit) or positive, got {max_kernels}, {max_kernels_per_client}")
-    command = [sys.executable, "-m", "bpwidgets.serving", str(directory), f"--port={port}",
-               f"--Voila.ip={ip}", "--show_tracebacks=False", "--strip_sources=True",
-               f"--ClosedPageKernelManager.closed_page_grace={closed_page_grace}",
-               f"--ClosedPageKernelManager.max_kernels={max_kernels}",
-               f"--ClosedPageKernelManager.max_kernels_per_client={max_kernels_per_client}",
-               f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
-               f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_timeout // 2))}",
-               "--MappingKernelManager.cull_connected=False", f"--theme={theme}"]
-    command += [f"--DemoVoila.allow_hosts={host}" for host in allow_hosts]
-    if not open_browser:
-        command.append("--no-browser")
-    return command
 
 
 def main(argv: list[str] | None = None) -> None:

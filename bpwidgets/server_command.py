@@ -1,0 +1,43 @@
+"""The command line that starts a lecture's server (:mod:`bpwidgets.serving`), and the names both sides share.
+
+Kept apart from :mod:`bpwidgets.serving`, which imports Voila: the ``bpwidgets`` command builds this command
+line without importing Voila itself, so that its URL is printed sooner.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Sequence
+
+__all__ = ["PASSWORD_VARIABLE", "TOKEN_VARIABLE", "WILDCARD_ADDRESSES", "voila_command"]
+
+TOKEN_VARIABLE = "BPWIDGETS_TOKEN"
+PASSWORD_VARIABLE = "BPWIDGETS_HASHED_PASSWORD"
+WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")
+"""Addresses that bind every network interface of the machine."""
+
+
+def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directory: Path | str,
+                  closed_page_grace: float = 10.0, theme: str = "light", *, ip: str = "127.0.0.1",
+                  allow_hosts: Sequence[str] = (), max_kernels: int = 0, max_kernels_per_client: int = 0) -> list[str]:
+    """The command line serving ``directory`` (a folder or one notebook; code hidden, no tracebacks, closed and idle
+    kernels freed) in the ``theme`` ('light' or 'dark') of Voila's lab template, on ``ip``, answering to the
+    host names of ``ip`` and ``allow_hosts``, with at most ``max_kernels`` kernels in all and
+    ``max_kernels_per_client`` per client address (0: no limit)."""
+    if theme not in ("light", "dark"):
+        raise ValueError(f"theme must be 'light' or 'dark', got {theme!r}")
+    if max_kernels < 0 or max_kernels_per_client < 0:
+        raise ValueError(f"kernel limits must be 0 (no limit) or positive, got {max_kernels}, {max_kernels_per_client}")
+    command = [sys.executable, "-m", "bpwidgets.serving", str(directory), f"--port={port}",
+               f"--Voila.ip={ip}", "--show_tracebacks=False", "--strip_sources=True",
+               f"--ClosedPageKernelManager.closed_page_grace={closed_page_grace}",
+               f"--ClosedPageKernelManager.max_kernels={max_kernels}",
+               f"--ClosedPageKernelManager.max_kernels_per_client={max_kernels_per_client}",
+               f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
+               f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_timeout // 2))}",
+               "--MappingKernelManager.cull_connected=False", f"--theme={theme}"]
+    command += [f"--DemoVoila.allow_hosts={host}" for host in allow_hosts]
+    if not open_browser:
+        command.append("--no-browser")
+    return command

@@ -176,8 +176,10 @@ class BifurcationAnalyzer:
                                settings: CycleSettings | None = None) -> CycleBranch:
         """The branch of periodic orbits through the cycle a simulation at parameter ``value`` settles on.
 
-        ``start`` is the initial state (default: the middle of the variables' ranges); the last
-        period of a ``duration`` long simulation seeds the continuation, which goes ``direction``.
+        ``start`` is the initial state (default: the middle of the variables' ranges). The simulation
+        runs for at most ``duration`` time units (and 20 s of wall-clock time), stopping as soon as its
+        returns to a Poincare section repeat (one or several crossings per period: tonic spiking or bursts);
+        that period seeds the continuation, which goes ``direction``.
         """
         name = self.par_names[0]
         lo, hi = self.par_ranges[name]

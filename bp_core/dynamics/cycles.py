@@ -253,8 +253,8 @@ def _infinite_period_point(problem: CycleProblem, u: np.ndarray, pars: np.ndarra
     nodes, _, par = problem.colloc.unpack(u)
     q = problem.p.copy()
     q[problem.index] = par
-    growing = np.nonzero(np.diff(periods) <= 0)[0]
-    tail = slice(max(growing[-1] + 1 if growing.size else 0, len(pars) - 4), None)
+    shrank = np.nonzero(np.diff(periods) <= 0)[0]  # the tail is where the period only grows
+    tail = slice(max(shrank[-1] + 1 if shrank.size else 0, len(pars) - 4), None)
     end = classify_end(problem.field, nodes, q, problem.index, pars[tail], periods[tail], problem.colloc.span,
                        problem.p_range[1] - problem.p_range[0])
     if end is None:

@@ -120,6 +120,17 @@ def test_on_a_cluster_a_point_that_kills_its_worker_is_reported_and_the_others_k
     assert "sys.exit(3)" in results[3].error and "lock" in results[4].error
 
 
+def test_on_a_cluster_a_point_past_its_timeout_is_reported_and_its_worker_restarted(dask_cluster):
+    with Client(dask_cluster, timeout=60) as client:
+        client.wait_for_workers(2, timeout=120)
+        before = set(client.run(os.getpid).values())
+        results = bp.running.sweep(sweep_points.sleep_at_bad, {"x": [0, 1, 2, 3]}, client=client, timeout=3.0)
+        client.wait_for_workers(2, timeout=120)
+        after = set(client.run(os.getpid).values())
+    assert [r.failure for r in results] == [None, None, "timeout", None] and results[3].value == 9
+    assert len(before - after) == 1  # the worker stuck in the point was replaced; the other kept its process
+
+
 def test_on_a_cluster_the_points_of_a_worker_killed_mid_sweep_are_rerun(dask_cluster):
     with Client(dask_cluster, timeout=60) as client:
         client.wait_for_workers(2, timeout=120)  # the nannies restart workers that earlier points killed

@@ -495,8 +495,14 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
 def _delay_push_lines(obj: ObjectPlan) -> list[str]:
     st = obj.states["ST"][0]
     buf, idx = f"{obj.code_name}_delay_buf", f"{obj.code_name}_delay_idx"
-    lines = [f"{buf}[{idx}[0], {row}] = {st}[{obj.states['ST'][1].fields[key]}]"
-             for key, row in obj.delay_rows.items()]
+    access = obj.states["ST"][1]
+    if access.ndim == 2:  # one value per element: a loop (numba compiles a slice assignment several times slower)
+        k = f"{obj.code_name}_delay_k"
+        lines = [f"for {k} in range({st}.shape[1]):"]
+        lines += [f"    {buf}[{idx}[0], {row}, {k}] = {st}[{access.fields[key]}, {k}]"
+                  for key, row in obj.delay_rows.items()]
+    else:
+        lines = [f"{buf}[{idx}[0], {row}] = {st}[{access.fields[key]}]" for key, row in obj.delay_rows.items()]
     # idx holds [write position, buffer length]: the length is data, so a new delay needs no recompilation
     lines.append(f"{obj.code_name}_delay_read = ({idx}[0] + 1) % {idx}[1]")
     return lines

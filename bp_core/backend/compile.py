@@ -448,16 +448,20 @@ def _record_selected_overload(record, row, values, selection):
 
 def typed_index_list(arrays: list) -> Any:
     """Return a list of int64 index arrays as a numba typed List (what compiled steps iterate over)."""
+    ptr = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)), out=ptr[1:])
+    return typed_index_rows(ptr, np.concatenate(arrays) if len(arrays) else np.zeros(0, dtype=np.int64))
+
+
+def typed_index_rows(ptr: np.ndarray, idx: np.ndarray) -> Any:
+    """Compressed rows (row ``r`` is ``idx[ptr[r]:ptr[r + 1]]``) as a numba typed List of int64 arrays."""
     from numba.typed import List
 
     out = List.empty_list(nb_types.int64[::1])
-    if not len(arrays):
-        return out
-    # filled by compiled code from one flat array: appending from Python costs about 15 us a row (ten
-    # million rows: minutes), the compiled loop a fraction of a microsecond
-    ptr = np.zeros(len(arrays) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)), out=ptr[1:])
-    _fill_rows(out, ptr, np.concatenate(arrays).astype(np.int64, copy=False))
+    # filled by compiled code: appending from Python costs about 15 us a row (ten million rows: minutes),
+    # the compiled loop a fraction of a microsecond
+    if ptr.size > 1:
+        _fill_rows(out, np.asarray(ptr, dtype=np.int64), np.asarray(idx, dtype=np.int64))
     return out
 
 

@@ -176,7 +176,12 @@ class _PreparedData:
     def kernel_value(self) -> Any:
         """The data as steps that use it whole receive it (a typed list of arrays under numba)."""
         if self._list is None:
-            self._list = kernel_data(self.source, self.jit)
+            if self.compressed is not None and self.jit:
+                from bp_core.backend.compile import typed_index_rows
+
+                self._list = typed_index_rows(*self.compressed)  # the rows already checked and flattened
+            else:
+                self._list = kernel_data(self.source, self.jit)
         return self._list
 
 

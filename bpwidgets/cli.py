@@ -60,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not 1 <= args.port <= 65535:
         parser.error(f"--port must be between 1 and 65535, got {args.port}")
+    for option, value in (("--cull-idle-timeout", args.cull_idle_timeout), ("--closed-page-grace",
+                                                                           args.closed_page_grace)):
+        if not 0 <= value < float("inf"):
+            parser.error(f"{option} must be a number of seconds, 0 or more, got {value}")
     try:
         door = Door.from_arguments(args)
     except ValueError as err:

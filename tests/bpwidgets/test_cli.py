@@ -77,6 +77,13 @@ def test_unknown_command_and_bad_port_exit_with_usage():
         cli.main(["demo", "--port", "0"])
 
 
+def test_negative_or_nan_seconds_are_refused_naming_the_option(capsys):
+    for option, value in (("--closed-page-grace", "-1"), ("--closed-page-grace", "nan"), ("--cull-idle-timeout", "-5")):
+        with pytest.raises(SystemExit):
+            cli.main(["serve", "missing-lecture/", option, value])
+        assert f"{option} must be a number of seconds" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_demo_ends_voila_and_its_kernels_on_a_signal(sig):
     from tests.browser.conftest import free_port, wait_for_http

@@ -24,6 +24,10 @@ SMALL = {
     "brunel_2000": ["--seeds", "1", "2", "3", "4", "5", "--target", "cython", "--duration", "600",
                     "--size", '{"N_E": 2000}'],
     "tsodyks_markram_1998": ["--seeds", "1"],
+    "stdp_song_2000": ["--seeds", "1", "2", "3", "4", "--target", "cython", "--duration", "10000"],
+    "synfire_diesmann_1999": ["--seeds", "1", "2", "3", "4", "5"],
+    "wang_buzsaki_1996": ["--seeds", "1"],
+    "cuba_vogels_abbott_2005": ["--seeds", "1", "2", "3", "4"],
     "izhikevich_2003": ["--seeds", "1", "2", "3", "4", "5", "--duration", "500"],
 }
 

@@ -10,7 +10,7 @@ PAR = "quota"
 PAR_RANGE = (0.0, 1.0)
 VARIABLES = {"fish": [-0.5, 1.0], "sharks": [-0.5, 2.0]}
 RESOLUTION = 0.01
-MAX_PERIOD = 36.0
+MAX_PERIOD = 200.0
 AUTO = {"par_index": 1, "equilibria": {"c": "pp2"}, "cycles": {"NTST": 90}}
 
 

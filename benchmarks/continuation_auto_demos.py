@@ -11,6 +11,13 @@ EPSS = 1e-7), every special point detected and located (ISP = 2, ILP = 1), the p
 period limit of the port's module (UZSTOP), and the changes each module lists in its ``AUTO``. bp_core
 runs ``BifurcationAnalyzer(...).special_points()`` on the port (a NeuType) over the same range.
 
+AUTO's points are cleaned in three stated ways: a periodic branch is cut at its first orbit of vanishing
+amplitude (it has reached a Hopf point, past which AUTO retraces it); a point computed twice (a family
+joining two Hopf points, followed from both) counts once; points outside the range are dropped. The
+turns of AUTO's cycle branches in the parameter are recorded too: a fold of cycles bp_core finds where
+AUTO's branch turns without a label (the flat canard fold of ``fhn``) counts as matched. bp_core's HOM and
+SNIC points, which AUTO does not label, and its points past the period limit are printed, not compared.
+
 Printed per demo: every special point of either (LP, HB, BP on equilibria; LP of cycles, PD, TR, BP on
 periodic orbits), matched by type and nearest parameter (and period), with the relative differences;
 then both times: bp_core's first analysis in the process (it compiles) and its second (warm), AUTO's

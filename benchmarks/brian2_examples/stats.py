@@ -67,3 +67,27 @@ def summary(values: list[float]) -> dict:
     a = np.asarray(values, dtype=float)
     return {"mean": float(a.mean()), "std": float(a.std(ddof=1)) if a.size > 1 else 0.,
             "min": float(a.min()), "max": float(a.max()), "values": a.tolist()}
+
+
+def synfire_volleys(index: np.ndarray, times: np.ndarray, n_groups: int, group_size: int, start: float = 48.,
+                    half_window: float = 2.) -> dict:
+    """A pulse travelling down a chain of groups of ``group_size`` consecutive neurons: the spikes of each group
+    after ``start`` ms within ``half_window`` ms of their median are its volley. Returns the last group's
+    volley size per neuron and its sd (ms), the mean delay between consecutive groups' medians (ms), and the
+    background rate (Hz) before ``start``."""
+    index, times = np.asarray(index), np.asarray(times, dtype=float)
+    group_of = index // group_size
+    medians, last = [], np.array([])
+    for k in range(n_groups):
+        t = times[(group_of == k) & (times >= start)]
+        if t.size == 0:
+            break
+        median = np.median(t)
+        medians.append(median)
+        last = t[np.abs(t - median) <= half_window]
+    reached = len(medians) == n_groups
+    return {"groups_reached": len(medians),
+            "last_volley_per_neuron": last.size / group_size if reached else 0.,
+            "last_volley_sd_ms": float(last.std()) if reached and last.size > 1 else float("nan"),
+            "delay_per_group_ms": float(np.mean(np.diff(medians))) if len(medians) > 1 else float("nan"),
+            "background_hz": float(np.sum(times < start) / (n_groups * group_size) / (start / 1000.))}

@@ -62,7 +62,19 @@ def settle_on_cycle(field: CompiledField, x0: np.ndarray, p: np.ndarray, span: n
                     wall_clock: float = 20.0, tol: float = 1e-5) -> SettledOrbit:
     """Simulate ``dx/dt = f(x; p)`` from ``x0`` for at most ``duration`` time units (and ``wall_clock``
     seconds) and return the periodic orbit it settles on (see the module's description)."""
-    started = time.perf_counter()
+    deadline = time.perf_counter() + wall_clock
+
+    noticed: list[float] = []   # the time the integration had reached when the deadline passed
+
+    def out_of_time(t: float, y: np.ndarray) -> float:
+        # A function of t alone once the deadline has passed, so the event can be located like any other.
+        if not noticed:
+            if time.perf_counter() < deadline:
+                return 1.0
+            noticed.append(t)
+        return noticed[0] - t
+
+    out_of_time.terminal = True  # a chunk stops within one step of the deadline, however long it is
     x = np.array(x0, dtype=float)
     now, chunk = 0.0, duration / 20
     chunks: list = []                 # the dense outputs since the section was chosen
@@ -70,12 +82,14 @@ def settle_on_cycle(field: CompiledField, x0: np.ndarray, p: np.ndarray, span: n
     returns: list[np.ndarray] = []
     section = None
     while now < duration:
-        if time.perf_counter() - started > wall_clock:
+        if time.perf_counter() > deadline:
             return SettledOrbit(None, None, now, "wall-clock")
         # LSODA with the exact Jacobian: relaxation and bursting cycles are stiff on their slow stretches.
         sol = solve_ivp(lambda t, y: field.f1(y, p), (now, now + chunk), x, method="LSODA", rtol=1e-8,
                         atol=1e-10 * float(np.min(span)), dense_output=True,
-                        jac=lambda t, y: field.jac1(y, p))
+                        jac=lambda t, y: field.jac1(y, p), events=out_of_time)
+        if sol.status == 1:
+            return SettledOrbit(None, None, float(sol.t[-1]), "wall-clock")
         if not sol.success or not np.all(np.isfinite(sol.y[:, -1])):
             return SettledOrbit(None, None, now, "diverged")
         if section is None and now > 0:   # the first chunk is left to the transient

@@ -236,6 +236,16 @@ def test_wang_buzsaki_cycle_found_by_simulation():
     assert branch.period[0] == pytest.approx(up[-1] - up[-2], rel=1e-8) and branch.stable[0]
 
 
+def test_a_simulation_that_runs_past_its_wall_clock_budget_stops_inside_a_chunk_and_says_so():
+    from bp_core.dynamics.poincare import settle_on_cycle
+
+    an = bp.BifurcationAnalyzer(van_der_pol(), {'a': [-1., 1.]}, {'x': [-3., 3.], 'y': [-3., 3.]})
+    # One chunk alone would be 5e4 time units: the budget must stop the integrator itself, not the loop.
+    orbit = settle_on_cycle(an.field.compiled, np.array([2., 0.]), np.array([0.]), np.array([6., 6.]), 1e6,
+                            wall_clock=0.2)
+    assert orbit.why == "wall-clock" and orbit.times is None and orbit.simulated < 5e4
+
+
 def test_non_smooth_right_hand_sides_are_refused_naming_the_function():
     @bp.integrate
     def int_x(x, t, y, a):

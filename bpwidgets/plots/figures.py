@@ -7,7 +7,7 @@ import numpy as np
 
 from bpwidgets.plots.theme import NORMAL_FONT, color
 
-__all__ = ["line_figure", "set_lines", "margins", "size_figure"]
+__all__ = ["line_figure", "set_lines", "margins", "size_figure", "nice_ticks"]
 
 
 def line_figure(x_label: str, y_label: str, title: str = "", n_lines: int = 1, height: str = "220px"):
@@ -45,4 +45,21 @@ def size_figure(figure: bq.Figure, width: int, height: int, font: float) -> None
         figure.fig_margin = margin
     for axis in figure.axes:
         vertical = axis.orientation == "vertical" or axis.side in ("left", "right")
-        axis.num_ticks = max(3, int(plot_height / (2.2 * font) if vertical else plot_width / (4.5 * font)))
+        count = max(3, int(plot_height / (2.2 * font) if vertical else plot_width / (4.5 * font)))
+        low, high = axis.scale.min, axis.scale.max
+        if low is not None and high is not None:  # a fixed range: round numbers
+            axis.tick_values = nice_ticks(low, high, count)
+        else:
+            axis.num_ticks = count
+
+
+def nice_ticks(low: float, high: float, count: int) -> np.ndarray:
+    """At most ``count`` round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) within [low, high]."""
+    span = float(high) - float(low)
+    if not np.isfinite(span) or span <= 0:
+        return np.array([low])
+    raw = span / max(1, count - 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = np.ceil(low / step - 1e-9) * step
+    return np.round(np.arange(start, high + 1e-9 * step, step), 12)

@@ -57,3 +57,14 @@ def test_a_label_sits_next_to_its_point_when_there_is_room():
 def test_a_point_at_the_right_edge_gets_its_label_on_the_left():
     (label,) = place_labels([(400.0, 200.0, "LPC")], 400.0, 400.0, 18)
     assert label.box[2] == pytest.approx(400.0 - GAP)
+
+
+@pytest.mark.parametrize("low, high, count, expected", [
+    (-90, 60, 8, [-75, -50, -25, 0, 25, 50]), (0, 30, 6, [0, 10, 20, 30]),
+    (-3, 3, 13, [-3, -2.5, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3]), (0, 1, 3, [0, 0.5, 1])])
+def test_fixed_axes_get_round_ticks_that_fit(low, high, count, expected):
+    from bpwidgets.plots.figures import nice_ticks
+
+    ticks = nice_ticks(low, high, count)
+    np.testing.assert_allclose(ticks, expected)
+    assert len(ticks) <= count + 1 and ticks[0] >= low and ticks[-1] <= high

@@ -98,14 +98,14 @@ NEURON = bp.NeuType(name='drifter', ST=bp.types.NeuState({'V': 0., 'I': 0., 'inp
 SYNAPSE = bp.SynType(name='delta_copy', ST=bp.types.SynState(['s']), steps=(copy_spike, deliver), mode='scalar')
 
 
-def _network(delay_exc=0.5, delay_inh=0.3, conn_seed=2, mode='once', split_exc=None):
+def _network(delay_exc=0.5, delay_inh=0.3, conn_seed=2, mode='once', split_exc=None, monitors=('spike',)):
     """40 neurons driven above threshold at different rates, excitatory and inhibitory pathways.
 
     ``split_exc``: delays (ms) per excitatory synapse, given as one SynConn per distinct delay (the reference
     of heterogeneous delays).
     """
     bp.profile.set(dt=DT)
-    group = bp.NeuGroup(NEURON, N, monitors=['spike'])
+    group = bp.NeuGroup(NEURON, N, monitors=list(monitors))
     group.ST['I'] = np.linspace(1.05, 1.6, N)
     group.ST['V'] = np.linspace(0., 0.9, N)[::-1]
     exc_conn = bp.connect.FixedProb(0.3, seed=conn_seed)
@@ -370,3 +370,15 @@ def test_float32_state_queues_equal_the_delay_line(line_only):
     ref.run(10.)
     assert queued.sum() > 10
     np.testing.assert_array_equal(queued, _spikes(ref_group))
+
+
+def test_unmonitored_spikes_are_found_by_scanning_the_presynaptic_neurons(jit, line_only):
+    """Without a spike monitor there is no event list to follow: the queue scans its source neurons."""
+    net, group = _network(monitors=('V',))
+    net.run(8.)
+    assert "_q_src" in net.code and "_q_lookup" not in net.code
+    line_only()
+    ref, ref_group = _network(monitors=('V',))
+    ref.run(8.)
+    assert (np.diff(ref_group.mon.V, axis=0) < -0.5).sum() > 10  # resets: neurons fired
+    np.testing.assert_array_equal(group.mon.V, ref_group.mon.V)

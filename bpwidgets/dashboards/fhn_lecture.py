@@ -36,14 +36,14 @@ class FHNLecture:
         # controls in a side panel, the plane and the diagram beside it: both figures on a 1366 x 768 screen
         side = widgets.VBox([plane.controls, diagram.info_line, diagram.error_line, diagram.rewind.widget,
                              diagram.export.widget, diagram.plot.style],
-                            layout=widgets.Layout(width="400px", min_width="400px"))
+                            layout=widgets.Layout(width="440px", min_width="440px"))
         self.widget = widgets.HBox([side, plane.plot.figure, plane.plot.click_through, diagram.plot.figure],
                                    layout=widgets.Layout(flex_flow="row wrap"))  # narrow: the diagram below
 
     def fit(self, projector: bool) -> None:
         """Size the plane and the diagram for the page or the projector."""
         font = font_size(projector)
-        size = (430, 500) if projector else (430, 440)
+        size = (420, 500) if projector else (430, 440)
         size_figure(self.plane.plot.figure, *size, font)
         self.diagram.plot.resize(*size, font)
 

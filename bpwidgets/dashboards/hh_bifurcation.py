@@ -38,7 +38,8 @@ class HHBifurcationDashboard:
     def __init__(self):
         self.diagram = BifurcationExplorer(bp.models.get_HH(), {'I_ext': list(CURRENT_RANGE)}, HH_VARIABLES,
                                            plot_var='V', par_resolution=0.5, units=UNITS)
-        self.trace_figure, self.trace_lines = line_figure("time (ms)", "V (mV)", "started on the picked point")
+        self.trace_figure, self.trace_lines = line_figure("time (ms)", "V (mV)", "started on the picked point",
+                                                          x_range=(0., DURATION), y_range=tuple(HH_VARIABLES['V']))
         self.panel = self.diagram.marker_panel  # what link() sets: the picked current
         self.diagram.link(self)
         self.heading = title("Hodgkin-Huxley: rest, firing and both",

@@ -75,13 +75,15 @@ class HHDashboard(Explorer):
                                     units={"amplitude": "uA/cm2"},
                                     descriptions={"amplitude": "the protocol's current density"})
         self.protocol = widgets.ToggleButtons(options=PROTOCOLS, value="step", description="protocol")
-        self.v_figure, self.v_lines = line_figure("time (ms)", "V (mV)", "membrane potential")
-        self.gate_figure, self.gate_lines = line_figure("time (ms)", "gate", "m, h, n", n_lines=3)
+        self.v_figure, self.v_lines = line_figure("time (ms)", "V (mV)", "membrane potential",
+                                                  x_range=(0., DURATION), y_range=(-90., 60.))
+        self.gate_figure, self.gate_lines = line_figure("time (ms)", "gate", "m, h, n", n_lines=3,
+                                                        x_range=(0., DURATION), y_range=(0., 1.))
         self.gate_lines.colors = ["#d62728", "#1f77b4", "#2ca02c"]
         self.gate_lines.labels = ["m", "h", "n"]
         self.gate_lines.display_legend = True
         self.fi_figure, self.fi_lines = line_figure("current (uA/cm2)", "rate (Hz)", "F-I curve (steady state)",
-                                                    n_lines=3)
+                                                    n_lines=3, x_range=(0., 40.))
         self.fi_lines.colors = ["#1f77b4", "#ff7f0e", "#7f7f7f"]
         self.fi_lines.line_style = "solid"
         self.currents = np.linspace(0., 40., 81)

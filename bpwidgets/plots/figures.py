@@ -10,9 +10,11 @@ from bpwidgets.plots.theme import NORMAL_FONT, color
 __all__ = ["line_figure", "set_lines", "margins", "size_figure", "nice_ticks"]
 
 
-def line_figure(x_label: str, y_label: str, title: str = "", n_lines: int = 1, height: str = "220px"):
-    """A figure with one Lines mark (``n_lines`` curves); returns (figure, lines)."""
-    x_scale, y_scale = bq.LinearScale(), bq.LinearScale()
+def line_figure(x_label: str, y_label: str, title: str = "", n_lines: int = 1, height: str = "220px",
+                x_range: tuple[float, float] | None = None, y_range: tuple[float, float] | None = None):
+    """A figure with one Lines mark (``n_lines`` curves); returns (figure, lines). Axes without a range
+    follow the data; with one (``x_range``, ``y_range``) they get round ticks (:func:`size_figure`)."""
+    x_scale, y_scale = (bq.LinearScale(**({"min": r[0], "max": r[1]} if r else {})) for r in (x_range, y_range))
     lines = bq.Lines(x=np.zeros((n_lines, 2)), y=np.zeros((n_lines, 2)), scales={"x": x_scale, "y": y_scale},
                      stroke_width=1.5, colors=[color(name) for name in ("marker", "accent", "cycle", "point")])
     axes = [bq.Axis(scale=x_scale, label=x_label), bq.Axis(scale=y_scale, side="left", label=y_label)]

@@ -60,7 +60,7 @@ body[data-jp-theme-light="false"] {{ {_variables(1)} }}
 .{PROJECTOR_CLASS} .widget-button, .{PROJECTOR_CLASS} .widget-toggle-button, .{PROJECTOR_CLASS} input,
 .{PROJECTOR_CLASS} .widget-tab > .lm-TabBar {{ font-size: {PROJECTOR_FONT}px; }}
 .{PROJECTOR_CLASS} h2 {{ font-size: {PROJECTOR_FONT + 6}px; }}
-.{PROJECTOR_CLASS} .widget-inline-hbox > .widget-label {{ width: 120px !important; }}
+.{PROJECTOR_CLASS} .widget-inline-hbox > .widget-label {{ width: 100px !important; }}
 .{PROJECTOR_CLASS} .widget-button {{ width: auto !important; }}
 """
 """The theme colours and the projector mode's sizes."""

@@ -25,6 +25,7 @@ def run(duration: float = 100., I_app: float = 2., num: int = 1, seed: int = 0) 
         group = bp.NeuGroup(bp.models.get_WangBuzsaki(), num, monitors=['spike', ('V', [0])])
         group.ST['V'], group.ST['h'], group.ST['n'] = -70., 1., 0.
         net = bp.Network(group)
+        net.build(duration, inputs=(group, 'ST.input', I_app))
         t0 = time.perf_counter()
         net.run(duration, inputs=(group, 'ST.input', I_app))
         run_s = time.perf_counter() - t0

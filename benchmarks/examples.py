@@ -1,0 +1,124 @@
+"""Each ported example (``examples/``) at full size, ours beside its Brian2 original, in one invocation.
+
+    python benchmarks/examples.py [--tiny] [--only NAME ...] [--seed 1]
+
+Ours runs in this process (run time of ``net.run`` alone, after building and compiling); Brian2 2.9 runs the
+scripts of ``benchmarks/brian2_examples/`` in its own virtual environment (``benchmarks/peers/.venv``) as
+cpp_standalone, one thread, and reports the simulation loop's time (``device._last_run_time``); the
+Tsodyks-Markram example makes three runs, which cpp_standalone's ``build_on_run`` does not allow, so it runs
+on Brian2's cython target (time of the three ``run`` calls). One seed per side; the table gives both run
+times, their ratio and one statistic from each side. ``--tiny`` runs every example at a size of seconds, to
+check that the script works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.brian2_examples import stats  # noqa: E402
+from examples.brunel_2000 import model as brunel  # noqa: E402
+from examples.cuba_vogels_abbott_2005 import model as cuba  # noqa: E402
+from examples.gap_junctions import model as gap  # noqa: E402
+from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
+from examples.stdp_song_2000 import model as stdp  # noqa: E402
+from examples.synfire_diesmann_1999 import model as synfire  # noqa: E402
+from examples.tsodyks_markram_1998 import model as tm  # noqa: E402
+from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
+
+PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
+
+
+def _rate(out, start=0.):
+    return stats.mean_rate(out['spike_index'], out['spike_time'], out['n'], out['duration'], start)
+
+
+def _tm(seed, **_):
+    runs = {panel: tm.run(panel, seed=seed) for panel in tm.PANELS}
+    return {'run_s': sum(r['run_s'] for r in runs.values()), 'A_last_mV': float(tm.epsp_peaks(runs['A'])[-1])}
+
+
+def _izhikevich(seed, duration, **size):
+    out = izhikevich.run(duration, seed=seed, **size)
+    exc = out['spike_index'] < out['Ne']
+    rate = stats.mean_rate(out['spike_index'][exc], out['spike_time'][exc], out['Ne'], duration, 100.)
+    return {'run_s': out['run_s'], 'rate_exc_hz': rate}
+
+
+def _synfire(seed, duration, **size):
+    out = synfire.run(duration, seed=seed, **size)
+    volley = stats.synfire_volleys(out['spike_index'], out['spike_time'], out['n_groups'], out['group_size'])
+    return {'run_s': out['run_s'], 'delay_per_group_ms': volley['delay_per_group_ms']}
+
+
+def _wb(seed, duration, **size):
+    out = wb.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'mean_isi_ms': wb.trace_features(out['V'], out['spike_time'])['mean_isi_ms']}
+
+
+def _stdp(seed, duration, **size):
+    out = stdp.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'w_mean': stdp.weight_statistics(out)['w_mean']}
+
+
+def _network(module, start):
+    def ours(seed, duration, **size):
+        out = module.run(duration, seed=seed, **size)
+        return {'run_s': out['run_s'], 'rate_hz': _rate(out, start)}
+    return ours
+
+
+#: name -> (ours, statistic, target of Brian2, full (duration, size), tiny (duration, size))
+EXAMPLES = {
+    'gap_junctions': (_network(gap, 0.), 'rate_hz', 'cpp_standalone', (500., {'n': 10}), (100., {'n': 10})),
+    'brunel_2000': (_network(brunel, 100.), 'rate_hz', 'cpp_standalone', (1200., {'N_E': 10000}),
+                    (150., {'N_E': 400})),
+    'izhikevich_2003': (_izhikevich, 'rate_exc_hz', 'cpp_standalone', (1000., {}), (150., {'Ne': 80, 'Ni': 20})),
+    'tsodyks_markram_1998': (_tm, 'A_last_mV', 'cython', (0., {}), (0., {})),
+    'stdp_song_2000': (_stdp, 'w_mean', 'cpp_standalone', (100000., {'N': 1000}), (200., {'N': 100})),
+    'synfire_diesmann_1999': (_synfire, 'delay_per_group_ms', 'cpp_standalone', (100., {}), (100., {'group_size': 20})),
+    'wang_buzsaki_1996': (_wb, 'mean_isi_ms', 'cpp_standalone', (100., {'num': 1}), (30., {'num': 1})),
+    'cuba_vogels_abbott_2005': (_network(cuba, 100.), 'rate_hz', 'cpp_standalone', (1000., {'N': 4000}),
+                                (150., {'N': 400})),
+}
+
+
+def brian2(name: str, target: str, duration: float, size: dict, seed: int) -> dict:
+    command = [str(PYTHON), str(ROOT / "benchmarks" / "brian2_examples" / f"{name}.py"), "--seeds", str(seed),
+               "--target", target, "--duration", str(duration), "--size", json.dumps(size)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    return json.loads(out.strip().splitlines()[-1])["per_seed"][0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true")
+    parser.add_argument("--only", nargs="+", choices=list(EXAMPLES))
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rows = []
+    for name in args.only or EXAMPLES:
+        ours_fn, statistic, target, full, tiny = EXAMPLES[name]
+        duration, size = tiny if args.tiny else full
+        ours = ours_fn(seed=args.seed, duration=duration, **size)
+        theirs = brian2(name, target, duration, size, args.seed)
+        rows.append((name, ours['run_s'], theirs['run_s'], target, statistic, ours[statistic], theirs[statistic]))
+        print(f"{name}: ours {ours['run_s']:.3f} s, Brian2 {target} {theirs['run_s']:.3f} s", file=sys.stderr)
+    print("| example | ours | Brian2 | Brian2 target | ours / Brian2 | statistic | ours | Brian2 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, ours_s, theirs_s, target, statistic, ours_v, theirs_v in rows:
+        print(f"| {name} | {ours_s:.3f} s | {theirs_s:.3f} s | {target} | {ours_s / theirs_s:.2f} | {statistic} | "
+              f"{ours_v:.4g} | {theirs_v:.4g} |")
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()

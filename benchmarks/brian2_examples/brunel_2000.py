@@ -5,9 +5,8 @@ coupling is scaled so that J * C_E stays 100 mV (the paper's 0.1 mV x 1000)."""
 import time
 
 import numpy as np
-from brian2 import NeuronGroup, PoissonInput, SpikeMonitor, Synapses, defaultclock, ms, mV, run
-
 import stats
+from brian2 import NeuronGroup, PoissonInput, SpikeMonitor, Synapses, defaultclock, ms, mV, run
 from common import main
 
 

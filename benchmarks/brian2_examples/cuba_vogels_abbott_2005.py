@@ -4,9 +4,8 @@ benchmark 2): rate, CV of ISI and population Fano factor."""
 import time
 
 import numpy as np
-from brian2 import NeuronGroup, SpikeMonitor, Synapses, ms, mV, run
-
 import stats
+from brian2 import NeuronGroup, SpikeMonitor, Synapses, ms, mV, run
 from common import main
 
 

@@ -3,9 +3,8 @@
 import time
 
 import numpy as np
-from brian2 import NeuronGroup, SpikeMonitor, StateMonitor, Synapses, ms, run
-
 import stats
+from brian2 import NeuronGroup, SpikeMonitor, StateMonitor, Synapses, ms, run
 from common import main
 
 

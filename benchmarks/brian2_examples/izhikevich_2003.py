@@ -5,9 +5,8 @@ frompapers/Izhikevich_2003): euler at dt = 1 ms, a spike adds w to I for one ste
 import time
 
 import numpy as np
-from brian2 import NeuronGroup, SpikeMonitor, Synapses, defaultclock, ms, run
-
 import stats
+from brian2 import NeuronGroup, SpikeMonitor, Synapses, defaultclock, ms, run
 from common import main
 
 

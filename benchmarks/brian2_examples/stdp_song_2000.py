@@ -5,7 +5,6 @@ import time
 
 import numpy as np
 from brian2 import Hz, NeuronGroup, PoissonGroup, SpikeMonitor, Synapses, ms, mV, run
-
 from common import main
 
 

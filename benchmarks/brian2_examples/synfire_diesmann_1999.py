@@ -3,9 +3,8 @@
 import time
 
 import numpy as np
-from brian2 import NeuronGroup, SpikeGeneratorGroup, SpikeMonitor, Synapses, ms, mV, run
-
 import stats
+from brian2 import NeuronGroup, SpikeGeneratorGroup, SpikeMonitor, Synapses, ms, mV, run
 from common import main
 
 

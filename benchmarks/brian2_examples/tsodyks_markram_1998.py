@@ -5,18 +5,30 @@ Reports the peak potential after each presynaptic spike for the three panels."""
 import time
 
 import numpy as np
-from brian2 import (Gohm, Hz, Mohm, NeuronGroup, SpikeGeneratorGroup, StateMonitor, Synapses, mV, ms, pA,
-                    run, start_scope)
-
+from brian2 import (
+    Gohm,
+    Mohm,
+    NeuronGroup,
+    SpikeGeneratorGroup,
+    StateMonitor,
+    Synapses,
+    ms,
+    mV,
+    pA,
+    run,
+    start_scope,
+)
 from common import main
 
 PANELS = {
-    "A": (dict(tau_mem=40 * ms, R_in=100 * Mohm), dict(tau_inact=3 * ms, A_SE=250 * pA, tau_rec=800 * ms, U_SE=0.6),
-          (100, 1100, 20), 1200),
+    "A": (dict(tau_mem=40 * ms, R_in=100 * Mohm),
+          dict(tau_inact=3 * ms, A_SE=250 * pA, tau_rec=800 * ms, U_SE=0.6), (100, 1100, 20), 1200),
     "B": (dict(tau_mem=60 * ms, R_in=1 * Gohm),
-          dict(tau_inact=1.5 * ms, A_SE=1540 * pA, tau_rec=130 * ms, U_SE=0.03, tau_facil=530 * ms), (100, 1100, 20), 1200),
+          dict(tau_inact=1.5 * ms, A_SE=1540 * pA, tau_rec=130 * ms, U_SE=0.03, tau_facil=530 * ms),
+          (100, 1100, 20), 1200),
     "C": (dict(tau_mem=60 * ms, R_in=1 * Gohm),
-          dict(tau_inact=1.5 * ms, A_SE=1540 * pA, tau_rec=130 * ms, U_SE=0.03, tau_facil=530 * ms), (100, 375, 70), 500),
+          dict(tau_inact=1.5 * ms, A_SE=1540 * pA, tau_rec=130 * ms, U_SE=0.03, tau_facil=530 * ms),
+          (100, 375, 70), 500),
 }
 
 

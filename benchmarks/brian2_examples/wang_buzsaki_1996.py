@@ -4,8 +4,7 @@ frompapers/Wang_Buszaki_1996): spike count, first spike, mean ISI, peak and trou
 import time
 
 import numpy as np
-from brian2 import NeuronGroup, SpikeMonitor, StateMonitor, defaultclock, mV, ms, msiemens, run, uA, uF
-
+from brian2 import NeuronGroup, SpikeMonitor, StateMonitor, defaultclock, ms, msiemens, mV, run, uA, uF
 from common import main
 
 

@@ -61,7 +61,8 @@ def inh_on_pre(ST, pre, post, pre2post):
         post['gi'][pre2post[i]] += wi
 
 
-lif = bp.NeuType(name='CUBA_LIF', ST=bp.types.NeuState({'V': Vr, 'ge': 0., 'gi': 0., 'spike': 0., 't_last_spike': -1e7}),
+lif = bp.NeuType(name='CUBA_LIF',
+                 ST=bp.types.NeuState({'V': Vr, 'ge': 0., 'gi': 0., 'spike': 0., 't_last_spike': -1e7}),
                  steps=neuron_update, mode='scalar')
 _requires = dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['ge', 'gi']), pre2post=bp.types.ListConn())
 exc_synapse = bp.SynType(name='CUBA_exc', ST=bp.types.SynState([]), requires=_requires, steps=exc_on_pre, mode='vector')

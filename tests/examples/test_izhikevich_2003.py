@@ -18,6 +18,7 @@ def test_izhikevich_network_statistics_match_brian2():
     index, times = out['spike_index'], out['spike_time']
     exc = index < out['Ne']
     assert_near(stats.mean_rate(index[exc], times[exc], 800, DURATION, TRANSIENT), 'izhikevich_2003', 'rate_exc_hz', 1.)
-    assert_near(stats.mean_rate(index[~exc], times[~exc], 200, DURATION, TRANSIENT), 'izhikevich_2003', 'rate_inh_hz', 1.5)
+    assert_near(stats.mean_rate(index[~exc], times[~exc], 200, DURATION, TRANSIENT), 'izhikevich_2003', 'rate_inh_hz',
+                1.5)
     assert_near(stats.cv_isi(index, times, TRANSIENT), 'izhikevich_2003', 'cv_isi', 0.03)
     assert_near(stats.population_fano(times, DURATION, 1., TRANSIENT), 'izhikevich_2003', 'fano_1ms', 3.)

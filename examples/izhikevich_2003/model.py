@@ -46,16 +46,18 @@ def neuron_update(ST, _t):
     ST['input'] = 0.
 
 
-def syn_output(ST, pre, post):
-    if pre['spike'] > 0.:
-        post['input'] += ST['w']
+def syn_output(ST, pre, post, pre2syn, post_ids):
+    for i in np.where(pre['spike'] > 0.)[0]:
+        for s in pre2syn[i]:
+            post['input'][post_ids[s]] += ST['w'][s]
 
 
 izhikevich = bp.NeuType(name='Izhikevich_2003', ST=bp.types.NeuState({'V': -65., 'u': -13., 'input': 0., 'spike': 0.}),
                         steps=neuron_update, mode='scalar')
 pulse_synapse = bp.SynType(name='pulse_synapse', ST=bp.types.SynState(['w']),
-                           requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['input'])),
-                           steps=syn_output, mode='scalar')
+                           requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['input']),
+                                         pre2syn=bp.types.ListConn(), post_ids=bp.types.Array(dim=1)),
+                           steps=syn_output, mode='vector')
 
 
 def build(Ne: int = 800, Ni: int = 200, seed: int = 0):

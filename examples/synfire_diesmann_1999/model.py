@@ -48,17 +48,18 @@ def neuron_update(ST, _t, _dt):
     ST['V'] = V
 
 
-def on_pre(ST, pre, post):
-    if pre['spike'] > 0.:
-        post['y'] += weight
+def on_pre(ST, pre, post, pre2post):
+    for i in np.where(pre['spike'] > 0.)[0]:
+        post['y'][pre2post[i]] += weight
 
 
 neuron = bp.NeuType(name='Diesmann_LIF', ST=bp.types.NeuState({'V': Vr, 'x': 0., 'y': 0., 'spike': 0.,
                                                                't_last_spike': -1e7}),
                     steps=neuron_update, mode='scalar')
 synapse = bp.SynType(name='psp_synapse', ST=bp.types.SynState([]),
-                     requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['y'])),
-                     steps=on_pre, mode='scalar')
+                     requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['y']),
+                                   pre2post=bp.types.ListConn()),
+                     steps=on_pre, mode='vector')
 
 
 def chain(n_groups: int, group_size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,140 @@
+"""Event-driven spike-timing-dependent plasticity: pair-based STDP and triplet STDP.
+
+Each synapse stores its weight ``w``, its traces and ``t_last``, the time its traces were last brought up to
+date. Nothing is computed for a synapse in a step without a spike at either of its ends: at a pre- or
+postsynaptic spike the traces are decayed exactly from ``t_last`` to the spike's time,
+``x <- x exp(-(t - t_last) / tau)``, then the weight and the traces are updated and ``t_last <- t``.
+The stored traces are their values at ``t_last``; at a later time ``t`` a trace is
+``x exp(-(t - t_last) / tau)``.
+
+The steps are vector mode and scan the presynaptic spikes with ``for i in range(num_pre): if
+pre['spike'][i] > 0.: for syn in pre2syn[i]: ...`` (and the postsynaptic ones through ``post2syn``), so
+with spikes monitored as events the scan becomes a walk over the step's spike list. Presynaptic spikes are
+applied before postsynaptic ones of the same step. At a presynaptic spike the synapse adds its weight
+(before the update) to ``post['input']``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import bp_core as bp
+
+__all__ = ["get_STDP", "get_TripletSTDP"]
+
+
+def _requires() -> dict:
+    """The neuron fields the plasticity steps read and write."""
+    return dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['spike', 'input']))
+
+
+def get_STDP(A_pre: float = 0.01, A_post: float = -0.0105, tau_pre: float = 20., tau_post: float = 20.,
+             w_max: float = 1.) -> bp.SynType:
+    """Pair-based additive STDP with all-to-all trace interactions (Song, Miller & Abbott 2000), event-driven.
+
+    Traces ``a_pre`` and ``a_post`` decay with ``tau_pre`` and ``tau_post`` (ms). At a presynaptic spike
+    ``a_pre += A_pre`` and ``w <- clip(w + a_post, 0, w_max)``; at a postsynaptic spike ``a_post += A_post``
+    and ``w <- clip(w + a_pre, 0, w_max)``. One presynaptic spike at ``t0`` and one postsynaptic spike at
+    ``t0 + d`` change ``w`` by ``A_pre exp(-d / tau_pre)`` for ``d >= 0`` (potentiation with the default
+    signs) and by ``A_post exp(d / tau_post)`` for ``d < 0`` (depression).
+
+    Parameters
+    ----------
+    A_pre, A_post : float
+        Increments of the pre- and postsynaptic traces at a spike (the weight changes of a pair at zero lag).
+    tau_pre, tau_post : float
+        Time constants of the traces (ms).
+    w_max : float
+        Upper bound of the weight; the lower bound is 0.
+
+    Returns
+    -------
+    bp.SynType
+        A vector-mode synapse type with state ``w``, ``a_pre``, ``a_post`` and ``t_last``.
+    """
+
+    def update(ST, _t, pre, post, pre2syn, post2syn, post_ids):
+        for i in range(pre['spike'].shape[0]):
+            if pre['spike'][i] > 0.:
+                for syn in pre2syn[i]:
+                    post['input'][post_ids[syn]] += ST['w'][syn]
+                    elapsed = _t - ST['t_last'][syn]
+                    ST['a_pre'][syn] *= np.exp(-elapsed / tau_pre)
+                    ST['a_post'][syn] *= np.exp(-elapsed / tau_post)
+                    ST['t_last'][syn] = _t
+                    ST['a_pre'][syn] += A_pre
+                    ST['w'][syn] = min(max(ST['w'][syn] + ST['a_post'][syn], 0.), w_max)
+        for j in range(post['spike'].shape[0]):
+            if post['spike'][j] > 0.:
+                for syn in post2syn[j]:
+                    elapsed = _t - ST['t_last'][syn]
+                    ST['a_pre'][syn] *= np.exp(-elapsed / tau_pre)
+                    ST['a_post'][syn] *= np.exp(-elapsed / tau_post)
+                    ST['t_last'][syn] = _t
+                    ST['a_post'][syn] += A_post
+                    ST['w'][syn] = min(max(ST['w'][syn] + ST['a_pre'][syn], 0.), w_max)
+
+    ST = bp.types.SynState({'w': 0.5 * w_max, 'a_pre': 0., 'a_post': 0., 't_last': 0.})
+    return bp.SynType(name='STDP', ST=ST, requires=_requires(), steps=update, mode='vector')
+
+
+def get_TripletSTDP(A2_plus: float = 0., A3_plus: float = 6.5e-3, A2_minus: float = 7.1e-3,
+                    tau_plus: float = 16.8, tau_minus: float = 33.7, tau_y: float = 125.,
+                    w_max: float = 1.) -> bp.SynType:
+    """Minimal triplet STDP with all-to-all trace interactions (Pfister & Gerstner 2006), event-driven.
+
+    A presynaptic trace ``r1`` (``tau_plus``) and postsynaptic traces ``o1`` (``tau_minus``) and ``o2``
+    (``tau_y``), each stepping up by 1 at a spike of its neuron. At a presynaptic spike
+    ``w <- clip(w - A2_minus o1, 0, w_max)``, then ``r1`` steps up; at a postsynaptic spike
+    ``w <- clip(w + r1 (A2_plus + A3_plus o2), 0, w_max)``, then ``o1`` and ``o2`` step up (``o2`` is read
+    before its own spike's increment). This is the minimal model, whose triplet depression term is zero
+    (``A3_minus = 0``), so the slow presynaptic trace ``r2`` has no effect and is not kept. The defaults are
+    the minimal all-to-all model fitted to visual cortex data (``A2_plus = 0``).
+
+    Parameters
+    ----------
+    A2_plus, A3_plus : float
+        Pair and triplet amplitudes of potentiation.
+    A2_minus : float
+        Pair amplitude of depression.
+    tau_plus : float
+        Time constant of the presynaptic trace ``r1`` (ms).
+    tau_minus, tau_y : float
+        Time constants of the postsynaptic traces ``o1`` and ``o2`` (ms).
+    w_max : float
+        Upper bound of the weight; the lower bound is 0.
+
+    Returns
+    -------
+    bp.SynType
+        A vector-mode synapse type with state ``w``, ``r1``, ``o1``, ``o2`` and ``t_last``.
+    """
+
+    def update(ST, _t, pre, post, pre2syn, post2syn, post_ids):
+        for i in range(pre['spike'].shape[0]):
+            if pre['spike'][i] > 0.:
+                for syn in pre2syn[i]:
+                    post['input'][post_ids[syn]] += ST['w'][syn]
+                    elapsed = _t - ST['t_last'][syn]
+                    ST['r1'][syn] *= np.exp(-elapsed / tau_plus)
+                    ST['o1'][syn] *= np.exp(-elapsed / tau_minus)
+                    ST['o2'][syn] *= np.exp(-elapsed / tau_y)
+                    ST['t_last'][syn] = _t
+                    dw = A2_minus * ST['o1'][syn]
+                    ST['w'][syn] = min(max(ST['w'][syn] - dw, 0.), w_max)
+                    ST['r1'][syn] += 1.
+        for j in range(post['spike'].shape[0]):
+            if post['spike'][j] > 0.:
+                for syn in post2syn[j]:
+                    elapsed = _t - ST['t_last'][syn]
+                    ST['r1'][syn] *= np.exp(-elapsed / tau_plus)
+                    ST['o1'][syn] *= np.exp(-elapsed / tau_minus)
+                    ST['o2'][syn] *= np.exp(-elapsed / tau_y)
+                    ST['t_last'][syn] = _t
+                    dw = ST['r1'][syn] * (A2_plus + A3_plus * ST['o2'][syn])
+                    ST['w'][syn] = min(max(ST['w'][syn] + dw, 0.), w_max)
+                    ST['o1'][syn] += 1.
+                    ST['o2'][syn] += 1.
+
+    ST = bp.types.SynState({'w': 0.5 * w_max, 'r1': 0., 'o1': 0., 'o2': 0., 't_last': 0.})
+    return bp.SynType(name='TripletSTDP', ST=ST, requires=_requires(), steps=update, mode='vector')

@@ -5,8 +5,8 @@
 Ours runs in this process (run time of ``net.run`` alone, after building and compiling); Brian2 2.9 runs the
 scripts of ``benchmarks/brian2_examples/`` in its own virtual environment (``benchmarks/peers/.venv``) as
 cpp_standalone, one thread, and reports the simulation loop's time (``device._last_run_time``); the
-Tsodyks-Markram example makes three runs, which cpp_standalone's ``build_on_run`` does not allow, so it runs
-on Brian2's cython target (time of the three ``run`` calls). One seed per side; the table gives both run
+Tsodyks-Markram and AdEx examples make several runs, which cpp_standalone's ``build_on_run`` does not allow,
+so they run on Brian2's cython target (time of the ``run`` calls). One seed per side; the table gives both run
 times, their ratio and one statistic from each side. ``--tiny`` runs every example at a size of seconds, to
 check that the script works.
 """
@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.brian2_examples import stats  # noqa: E402
+from examples.adex_brette_gerstner_2005 import model as adex  # noqa: E402
 from examples.brunel_2000 import model as brunel  # noqa: E402
 from examples.cuba_vogels_abbott_2005 import model as cuba  # noqa: E402
 from examples.gap_junctions import model as gap  # noqa: E402
@@ -44,6 +45,11 @@ def _rate(out, start=0.):
 def _tm(seed, **_):
     runs = {panel: tm.run(panel, seed=seed) for panel in tm.PANELS}
     return {'run_s': sum(r['run_s'] for r in runs.values()), 'A_last_mV': float(tm.epsp_peaks(runs['A'])[-1])}
+
+
+def _adex(seed, **_):
+    runs = {pattern: adex.run(pattern, seed=seed) for pattern in adex.PATTERNS}
+    return {'run_s': sum(r['run_s'] for r in runs.values()), 'bursting_spikes': runs['bursting']['spike_time'].size}
 
 
 def _izhikevich(seed, duration, **size):
@@ -83,6 +89,7 @@ EXAMPLES = {
                     (150., {'N_E': 400})),
     'izhikevich_2003': (_izhikevich, 'rate_exc_hz', 'cpp_standalone', (1000., {}), (150., {'Ne': 80, 'Ni': 20})),
     'tsodyks_markram_1998': (_tm, 'A_last_mV', 'cython', (0., {}), (0., {})),
+    'adex_brette_gerstner_2005': (_adex, 'bursting_spikes', 'cython', (140., {}), (140., {})),
     'stdp_song_2000': (_stdp, 'w_mean', 'cpp_standalone', (100000., {'N': 1000}), (200., {'N': 100})),
     'synfire_diesmann_1999': (_synfire, 'delay_per_group_ms', 'cpp_standalone', (100., {}), (100., {'group_size': 20})),
     'wang_buzsaki_1996': (_wb, 'mean_isi_ms', 'cpp_standalone', (100., {'num': 1}), (30., {'num': 1})),

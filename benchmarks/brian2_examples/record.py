@@ -27,6 +27,7 @@ SMALL = {
     "stdp_song_2000": ["--seeds", "1", "2", "3", "4", "--target", "cython", "--duration", "10000"],
     "synfire_diesmann_1999": ["--seeds", "1", "2", "3", "4", "5"],
     "wang_buzsaki_1996": ["--seeds", "1"],
+    "adex_brette_gerstner_2005": ["--seeds", "1"],
     "cuba_vogels_abbott_2005": ["--seeds", "1", "2", "3", "4"],
     "izhikevich_2003": ["--seeds", "1", "2", "3", "4", "5", "--duration", "500"],
 }

@@ -121,7 +121,8 @@ def get_NMDA(g_max: float = 0.15, E: float = 0., alpha: float = 0.062, beta: flo
                       mode='scalar')
 
 
-def get_STP(U: float = 0.15, tau_f: float = 1500., tau_d: float = 200., tau: float = 8., A: float = 1.) -> bp.SynType:
+def get_STP(U: float = 0.15, tau_f: float = 1500., tau_d: float = 200., tau: float = 8., A: float = 1.,
+            event_driven: bool = False) -> bp.SynType:
     """Short-term plasticity (Tsodyks, Pawelzik & Markram 1998).
 
     Between spikes ``du/dt = -u / tau_f``, ``dx/dt = (1 - x) / tau_d``, ``dI/dt = -I / tau``.
@@ -129,7 +130,13 @@ def get_STP(U: float = 0.15, tau_f: float = 1500., tau_d: float = 200., tau: flo
     ``x <- x - u x``. The efficacy ``u x`` of the k-th spike of a regular train
     facilitates (small U, long tau_f) or depresses (large U, long tau_d). The output
     adds ``I`` to ``post['input']``.
+
+    With ``event_driven=True`` the synapse is computed only at its presynaptic spikes (see
+    :func:`_event_driven_stp`): ``u`` and ``x`` recover exactly since the last spike, there is no
+    current ``I`` (``tau`` is unused) and each spike adds ``A u x`` to ``post['input']``.
     """
+    if event_driven:
+        return _event_driven_stp(U, tau_f, tau_d, A)
     requires = dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['input']))
     ST = bp.types.SynState({'u': 0., 'x': 1., 'I': 0., 'efficacy': 0.})
 
@@ -163,6 +170,47 @@ def get_STP(U: float = 0.15, tau_f: float = 1500., tau_d: float = 200., tau: flo
         post['input'] += ST['I']
 
     return bp.SynType(name='STP', ST=ST, requires=requires, steps=(update, output), mode='scalar')
+
+
+def _event_driven_stp(U: float, tau_f: float, tau_d: float, A: float) -> bp.SynType:
+    """Tsodyks-Markram synapse updated only at presynaptic spikes, with the exact recovery since the last one.
+
+    Each synapse stores ``u`` and ``x`` as they were right after its last spike, at ``t_last``. At a spike at
+    ``t``: ``u <- u exp(-(t - t_last) / tau_f)``, ``x <- 1 - (1 - x) exp(-(t - t_last) / tau_d)``, then
+    ``u <- u + U (1 - u)``, ``efficacy <- u x``, ``post['input'] += A u x`` and ``x <- x - u x``.
+
+    Parameters
+    ----------
+    U : float
+        Increment of the utilisation ``u`` at a spike.
+    tau_f, tau_d : float
+        Facilitation and depression (recovery) time constants (ms).
+    A : float
+        Amplitude of the input a spike delivers at efficacy 1.
+
+    Returns
+    -------
+    bp.SynType
+        A vector-mode synapse type with state ``u``, ``x``, ``efficacy`` and ``t_last``.
+    """
+    requires = dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['input']))
+    ST = bp.types.SynState({'u': 0., 'x': 1., 'efficacy': 0., 't_last': 0.})
+
+    def update(ST, _t, pre, post, pre2syn, post_ids):
+        for i in range(pre['spike'].shape[0]):
+            if pre['spike'][i] > 0.:
+                for syn in pre2syn[i]:
+                    elapsed = _t - ST['t_last'][syn]
+                    u = ST['u'][syn] * np.exp(-elapsed / tau_f)
+                    x = 1. - (1. - ST['x'][syn]) * np.exp(-elapsed / tau_d)
+                    u += U * (1. - u)
+                    ST['efficacy'][syn] = u * x
+                    post['input'][post_ids[syn]] += A * u * x
+                    ST['u'][syn] = u
+                    ST['x'][syn] = x - u * x
+                    ST['t_last'][syn] = _t
+
+    return bp.SynType(name='STP_event_driven', ST=ST, requires=requires, steps=update, mode='vector')
 
 
 def get_GapJunction(g: float = 0.1) -> bp.SynType:

@@ -141,3 +141,47 @@ def test_plastic_weights_stay_between_zero_and_w_max(getter):
     w = run['ST']['w']
     assert w.min() >= 0. and w.max() <= w_max
     assert np.any(w == 0.) and np.any(w == w_max)
+
+
+def test_event_driven_stp_equals_the_clock_driven_recovery(jit):
+    """Tsodyks-Markram at Poisson spikes: u and x recovered exactly between spikes equal u and x integrated
+    every step (``u *= exp(-dt / tau_f)``, ``x = 1 - (1 - x) exp(-dt / tau_d)``)."""
+    U, tau_f, tau_d = 0.2, 300., 150.
+    bp.profile.set(dt=DT, seed=5)
+    pre = bp.inputs.PoissonInput(N_PRE, freqs=40., monitors=['spike'])
+    post = bp.NeuGroup(models.get_LIF(), N_POST)
+    syn = bp.SynConn(models.get_STP(U=U, tau_f=tau_f, tau_d=tau_d, event_driven=True), pre_group=pre,
+                     post_group=post, conn=bp.connect.FixedProb(0.5, seed=1))
+    bp.Network(pre, post, syn).run(400.)
+    spikes, ts, i = np.asarray(pre.mon.spike) > 0, np.asarray(pre.mon.ts), np.asarray(syn.pre_ids)
+    u, x, efficacy = np.zeros(i.size), np.ones(i.size), np.zeros(i.size)
+    for k in range(ts.size):
+        u *= np.exp(-DT / tau_f)
+        x = 1. - (1. - x) * np.exp(-DT / tau_d)
+        at = spikes[k][i]
+        u[at] += U * (1. - u[at])
+        efficacy[at] = u[at] * x[at]
+        x[at] -= u[at] * x[at]
+    elapsed = ts[-1] - np.asarray(syn.ST['t_last'])
+    assert spikes.sum() > 200 and np.all(elapsed < 200.)
+    np.testing.assert_allclose(np.asarray(syn.ST['u']) * np.exp(-elapsed / tau_f), u, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(1. - (1. - np.asarray(syn.ST['x'])) * np.exp(-elapsed / tau_d), x, rtol=0,
+                               atol=1e-12)
+    np.testing.assert_allclose(np.asarray(syn.ST['efficacy']), efficacy, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("U, tau_f, tau_d", [(0.5, 50., 750.), (0.15, 750., 50.)])
+def test_event_driven_stp_reaches_the_analytic_steady_state(U, tau_f, tau_d, jit):
+    """A regular 20 Hz train: the first efficacy is U and the last the Tsodyks-Markram steady state."""
+    bp.profile.set(dt=DT)
+    pre = bp.inputs.FreqInput(1, 20., start_time=1.0)
+    post = bp.NeuGroup(models.get_LIF(), 1)
+    syn = bp.SynConn(models.get_STP(U=U, tau_f=tau_f, tau_d=tau_d, event_driven=True), pre_group=pre,
+                     post_group=post, conn=bp.connect.One2One(), monitors=['efficacy'])
+    bp.Network(pre, post, syn).run(5000.)
+    trace = np.asarray(syn.mon.efficacy)[:, 0]
+    e_f, e_d = np.exp(-50. / tau_f), np.exp(-50. / tau_d)
+    u_plus = U / (1 - (1 - U) * e_f)
+    steady = u_plus * (1 - e_d) / (1 - (1 - u_plus) * e_d)
+    assert trace[np.argmax(trace > 0)] == pytest.approx(U, abs=1e-15)
+    assert trace[-1] == pytest.approx(steady, rel=1e-9)

@@ -35,8 +35,10 @@ def int_ge(ge, t):
 
 
 def neuron_update(ST, _t):
-    v = int_v(ST['V'], _t, ST['ge'])
-    ST['ge'] = int_ge(ST['ge'], _t)
+    ge = ST['ge'] + ST['input']  # the step's synaptic increments (Brian2's on_pre ge += w)
+    v = int_v(ST['V'], _t, ge)
+    ST['ge'] = int_ge(ge, _t)
+    ST['input'] = 0.
     ST['spike'] = 0.
     if v > vt:
         v = vr
@@ -59,7 +61,7 @@ def stdp_update(ST, _t, pre, post):
     Apost = int_Apost(ST['Apost'], _t)
     w = ST['w']
     if pre['spike'] > 0.:
-        post['ge'] += w
+        post['input'] += w
         Apre += dApre
         w = min(max(w + Apost, 0.), gmax)
     if post['spike'] > 0.:
@@ -70,20 +72,25 @@ def stdp_update(ST, _t, pre, post):
     ST['w'] = w
 
 
-neuron = bp.NeuType(name='COBA_LIF', ST=bp.types.NeuState({'V': vr, 'ge': 0., 'spike': 0.}),
+neuron = bp.NeuType(name='COBA_LIF', ST=bp.types.NeuState({'V': vr, 'ge': 0., 'input': 0., 'spike': 0.}),
                     steps=neuron_update, mode='scalar')
 stdp = bp.SynType(name='STDP', ST=bp.types.SynState({'w': 0., 'Apre': 0., 'Apost': 0.}),
-                  requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['spike', 'ge'])),
+                  requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['spike', 'input'])),
                   steps=stdp_update, mode='scalar')
 
 
-def run(duration: float = 100000., N: int = 1000, F: float = 15., seed: int = 0) -> dict:
+def run(duration: float = 100000., N: int = 1000, F: float = 15., seed: int = 0, rule: str = 'scalar') -> dict:
     """Run ``duration`` ms with ``N`` inputs at ``F`` Hz (dt 0.1 ms); returns the final weights, the output
-    neuron's spike times, the weights of synapses 0 and 1 every 100 ms, and the run time (s)."""
+    neuron's spike times, the weights of synapses 0 and 1 every 100 ms, and the run time (s).
+
+    ``rule='scalar'`` is the step above (traces integrated every step); ``rule='event'`` the model library's
+    event-driven ``bp.models.get_STDP`` with the same parameters (traces updated only at spikes)."""
     with bp.profile.override(dt=0.1, seed=seed):
-        inputs = bp.inputs.PoissonInput(N, freqs=F)
+        inputs = bp.inputs.PoissonInput(N, freqs=F, monitors=['spike'] if rule == 'event' else None)
         out = bp.NeuGroup(neuron, 1, monitors=['spike'])
-        synapses = bp.SynConn(stdp, pre_group=inputs, post_group=out, conn=bp.connect.All2All(),
+        model = stdp if rule == 'scalar' else bp.models.get_STDP(A_pre=dApre, A_post=dApost, tau_pre=taupre,
+                                                                 tau_post=taupost, w_max=gmax)
+        synapses = bp.SynConn(model, pre_group=inputs, post_group=out, conn=bp.connect.All2All(),
                               monitors=[bp.Monitor('w', indices=[0, 1], interval=100.)])
         synapses.ST['w'] = np.random.default_rng(seed).uniform(0., gmax, N)
         net = bp.Network(inputs, out, synapses)

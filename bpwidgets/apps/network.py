@@ -210,6 +210,7 @@ class NetworkExplorer(Explorer):
                     self.runner.duration = float(duration)
                     self.raster.t_end = float(duration)
                     self.duration_box.value = float(duration)
+                    self.fit(self._projector)
             else:
                 refused.append(f"duration: {duration!r} is not between {self.net.dt} and 60000 ms")
         preset = state.get("preset")
@@ -230,8 +231,10 @@ class NetworkExplorer(Explorer):
     def fit(self, projector: bool, width: int = 740) -> None:
         """Size the raster and the line figures for the page (``projector`` False) or for a 1366 x 768
         projector, the line figures then side by side under the raster (``width`` px in all)."""
-        font = font_size(projector)
+        font, self._projector = font_size(projector), projector
         lines = [self.rate_figure] + ([self.trace_figure] if self.traces else [])
+        for figure in lines:  # time axes span the pass
+            figure.axes[0].scale.max = float(self.runner.duration)
         self.raster.font_size = font
         if projector:
             self.raster.width, self.raster.height = width, 250
@@ -319,10 +322,13 @@ class NetworkExplorer(Explorer):
 
     def _build_view(self, duration: float) -> None:
         self.raster = RasterCanvas(n_neurons=self.group.num, t_start=0.0, t_end=duration, height=260)
-        self.rate_figure, self.rate_lines = line_figure("time (ms)", "rate (Hz)", "population rate")
+        self._projector = False
+        self.rate_figure, self.rate_lines = line_figure("time (ms)", "rate (Hz)", "population rate",
+                                                        x_range=(0.0, duration))
         v_unit = getattr(self.group.model, "units", {}).get("V")
         self.trace_figure, self.trace_lines = line_figure("time (ms)", f"V ({v_unit})" if v_unit else "V",
-                                                          "membrane traces", n_lines=max(1, len(self.traces)))
+                                                          "membrane traces", n_lines=max(1, len(self.traces)),
+                                                          x_range=(0.0, duration))
         self.summary_line = widgets.HTML("")
         self.status_line = widgets.HTML("")
         dlink((self, "summary"), (self.summary_line, "value"), _summary_html)
@@ -391,6 +397,7 @@ class NetworkExplorer(Explorer):
             return
         self.runner.duration = value
         self.raster.t_end = value
+        self.fit(self._projector)
         self.runner.restart()
 
     def _show_status(self) -> None:

@@ -47,7 +47,7 @@ def size_figure(figure: bq.Figure, width: int, height: int, font: float) -> None
         figure.fig_margin = margin
     for axis in figure.axes:
         vertical = axis.orientation == "vertical" or axis.side in ("left", "right")
-        count = max(3, int(plot_height / (2.2 * font) if vertical else plot_width / (4.5 * font)))
+        count = max(3, int(plot_height / (2.2 * font) if vertical else plot_width / (3.2 * font)))
         low, high = axis.scale.min, axis.scale.max
         if low is not None and high is not None:  # a fixed range: round numbers
             axis.tick_values = nice_ticks(low, high, count)

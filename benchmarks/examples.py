@@ -29,6 +29,7 @@ from examples.adex_brette_gerstner_2005 import model as adex  # noqa: E402
 from examples.brunel_2000 import model as brunel  # noqa: E402
 from examples.cuba_vogels_abbott_2005 import model as cuba  # noqa: E402
 from examples.gap_junctions import model as gap  # noqa: E402
+from examples.hindmarsh_rose_1984 import model as hindmarsh_rose  # noqa: E402
 from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
 from examples.stdp_song_2000 import model as stdp  # noqa: E402
 from examples.synfire_diesmann_1999 import model as synfire  # noqa: E402
@@ -50,6 +51,11 @@ def _tm(seed, **_):
 def _adex(seed, **_):
     runs = {pattern: adex.run(pattern, seed=seed) for pattern in adex.PATTERNS}
     return {'run_s': sum(r['run_s'] for r in runs.values()), 'bursting_spikes': runs['bursting']['spike_time'].size}
+
+
+def _hindmarsh_rose(seed, duration, **_):
+    out = hindmarsh_rose.run(duration, seed=seed)
+    return {'run_s': out['run_s'], 'spikes_2': int(np.sum(out['spike_index'] == 2))}
 
 
 def _izhikevich(seed, duration, **size):
@@ -90,6 +96,7 @@ EXAMPLES = {
     'izhikevich_2003': (_izhikevich, 'rate_exc_hz', 'cpp_standalone', (1000., {}), (150., {'Ne': 80, 'Ni': 20})),
     'tsodyks_markram_1998': (_tm, 'A_last_mV', 'cython', (0., {}), (0., {})),
     'adex_brette_gerstner_2005': (_adex, 'bursting_spikes', 'cython', (140., {}), (140., {})),
+    'hindmarsh_rose_1984': (_hindmarsh_rose, 'spikes_2', 'cpp_standalone', (2100., {}), (300., {})),
     'stdp_song_2000': (_stdp, 'w_mean', 'cpp_standalone', (100000., {'N': 1000}), (200., {'N': 100})),
     'synfire_diesmann_1999': (_synfire, 'delay_per_group_ms', 'cpp_standalone', (100., {}), (100., {'group_size': 20})),
     'wang_buzsaki_1996': (_wb, 'mean_isi_ms', 'cpp_standalone', (100., {'num': 1}), (30., {'num': 1})),

@@ -28,6 +28,7 @@ SMALL = {
     "synfire_diesmann_1999": ["--seeds", "1", "2", "3", "4", "5"],
     "wang_buzsaki_1996": ["--seeds", "1"],
     "adex_brette_gerstner_2005": ["--seeds", "1"],
+    "hindmarsh_rose_1984": ["--seeds", "1"],
     "cuba_vogels_abbott_2005": ["--seeds", "1", "2", "3", "4"],
     "izhikevich_2003": ["--seeds", "1", "2", "3", "4", "5", "--duration", "500"],
 }

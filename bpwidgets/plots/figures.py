@@ -52,7 +52,7 @@ def size_figure(figure: bq.Figure, width: int, height: int, font: float) -> None
         if low is not None and high is not None:  # a fixed range: round numbers
             axis.tick_values = nice_ticks(low, high, count)
         else:  # a format of its own: bqplot's guess from an empty domain (no data yet) is invalid
-            axis.num_ticks, axis.tick_format = count, "~g"
+            axis.num_ticks, axis.tick_format = count, ".3~g"
 
 
 def nice_ticks(low: float, high: float, count: int) -> np.ndarray:

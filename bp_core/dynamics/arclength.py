@@ -39,7 +39,9 @@ class ContinuationProblem(Protocol):
 
     # Optional: ``step_limit(u)``, the longest next step from ``u``; ``bordered(u, row)``, the bordered
     # Jacobian as a sparse CSC matrix (factorised in a fill-reducing order); ``inside(u)``, positive
-    # inside the region the curve is followed in (the parameter range), so its end is located on the boundary.
+    # inside the region the curve is followed in (the parameter range), so its end is located on the boundary;
+    # ``refined``, names of tests whose point the problem locates itself afterwards, so a sign change is
+    # recorded at the end of its step when the driver cannot locate it.
 
 
 @dataclass
@@ -173,6 +175,7 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
             continue
         value = problem.tests(z, tz)
         changed = np.nonzero(np.sign(value) * np.sign(tests[-1]) < 0)[0]
+        at_end = []
         for k in sorted(changed, key=lambda k: _root_fraction(tests[-1][k], value[k])):
             located = _locate(solver, lambda z, tz, k=k: problem.tests(z, tz)[k], u, t, h, tests[-1][k],
                               value[k]) if settings.locate else None
@@ -182,6 +185,10 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
                 tests.append(problem.tests(*located))
                 contexts.append(problem.context())
                 events.append(Event(problem.test_names[k], len(points) - 1))
+            elif problem.test_names[k] in getattr(problem, "refined", ()):
+                # Newton may fail right at the point (a branch point makes the bordered matrix singular);
+                # the problem locates such a point itself, from the end of the step.
+                at_end.append(problem.test_names[k])
         inside = getattr(problem, "inside", None)
         if inside is not None and inside(z) < 0 <= inside(u):
             # The curve leaves the region: end it on the boundary, not a step short of it or beyond.
@@ -199,6 +206,7 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
         tangents.append(t)
         tests.append(value)
         contexts.append(problem.context())
+        events += [Event(name, len(points) - 1) for name in at_end]
         reason = problem.stop(u, t)
         if reason:
             stopped = reason

@@ -1,4 +1,4 @@
-"""Bifurcation analysis in one or two parameters: branches by continuation, fold and Hopf points,
+"""Bifurcation analysis in one or two parameters: branches by continuation, fold, branch and Hopf points,
 limit-cycle extent past a Hopf point, and fold/Hopf curves in a parameter plane."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from bp_core.dynamics.codim2 import continue_codim2
-from bp_core.dynamics.continuation import continue_branch
+from bp_core.dynamics.continuation import continue_branch, join_halves, switch_branch
 from bp_core.dynamics.cycle_folds import continue_cycle_folds
 from bp_core.dynamics.cycles import CycleSettings, cycle_at, cycles_from_hopf, cycles_from_orbit
 from bp_core.dynamics.diagram import Branch, Codim2Curve, CycleBranch, SpecialPoint, polyline_distance
@@ -105,14 +105,17 @@ class BifurcationAnalyzer:
 
     # -- codimension 1 ------------------------------------------------------------------------
 
-    def branches(self, others: dict[str, float] | None = None, seeds: int = 9, grid: int = 11) -> list[Branch]:
+    def branches(self, others: dict[str, float] | None = None, seeds: int = 9, grid: int = 11,
+                 switch: bool = True) -> list[Branch]:
         """Equilibrium branches along the first parameter (the second, if any, held at ``others``).
 
         Equilibria are searched at ``seeds`` parameter values (Newton from a grid of states) and
         each one not already on a branch is followed both ways by continuation. Each branch
-        carries its folds (LP) and Hopf points (H) in ``special``.
+        carries its folds (LP), branch points (BP) and Hopf points (H) in ``special``. With ``switch``
+        (the default), the other branch through every branch point is followed too, where no seed
+        has reached it already.
         """
-        key = ("branches", tuple(sorted((others or {}).items())), seeds, grid)
+        key = ("branches", tuple(sorted((others or {}).items())), seeds, grid, switch)
         if key in self._cache:
             return self._cache[key]
         name = self.par_names[0]
@@ -128,22 +131,46 @@ class BifurcationAnalyzer:
             for x in find_fixed_points(self.field, var_ranges, q, seeds=grid):
                 if any(b.contains(x, p_seed, scale, tol) for b in found):
                     continue
+                if _singular(self.field, x, q, scale[:-1]):
+                    continue  # a seed exactly at a fold or branch point: another seed starts that branch
                 backward, forward = [continue_branch(self.field, x, q, 0, (lo, hi), var_ranges,
                                                      self.par_resolution, d, par_names=self.par_names)
                                      for d in (-1.0, 1.0)]
-                found.append(_join(backward, forward))
+                found.append(join_halves(backward, forward))
+        if switch:
+            found += self._switched(found, p, scale, tol)
         self._cache[key] = found
         return found
 
+    def _switched(self, found: list[Branch], p: np.ndarray, scale: np.ndarray, tol: float,
+                  limit: int = 20) -> list[Branch]:
+        """The branches through the branch points of ``found`` that no seed reached, and theirs in turn."""
+        name = self.par_names[0]
+        lo, hi = self.par_ranges[name]
+        queue = [(branch, point) for branch in found for point in branch.special if point.label == "BP"]
+        new: list[Branch] = []
+        while queue and len(new) < limit:
+            branch, point = queue.pop(0)
+            other = switch_branch(self.field, point, _direction_at(branch, point, self.field.variables, name), p, 0,
+                                  (lo, hi), list(self.var_ranges.values()), self.par_resolution,
+                                  par_names=self.par_names,
+                                  known=lambda x, v: any(b.contains(x, v, scale, tol) for b in found + new))
+            if other is not None:
+                new.append(other)
+                queue += [(other, q) for q in other.special if q.label == "BP" and q is not point]
+        return new
+
     def bifurcation_points(self, others: dict[str, float] | None = None, seeds: int = 9,
                            grid: int = 11) -> list[SpecialPoint]:
-        """Folds (``kind`` "saddle-node", label LP) and Hopf points ("hopf", H) along the first
-        parameter, sorted by parameter value."""
+        """Folds (``kind`` "saddle-node", label LP), branch points ("branch point", BP) and Hopf points
+        ("hopf", H) along the first parameter, sorted by parameter value. A point found on two branches
+        is listed once; distinct points at one parameter value (symmetric copies) are listed each."""
         points: list[SpecialPoint] = []
         name = self.par_names[0]
+        span = {v: hi - lo for v, (lo, hi) in self.var_ranges.items()}
         for branch in self.branches(others, seeds, grid):
             for point in branch.special:
-                if not any(abs(point.par[name] - q.par[name]) < 1e-7 and point.label == q.label for q in points):
+                if not any(_same_point(point, q, name, span) for q in points):
                     points.append(point)
         return sorted(points, key=lambda b: b.par[name])
 
@@ -223,7 +250,7 @@ class BifurcationAnalyzer:
         return self.field.compiled.newton(branch.states[k], p)
 
     def special_points(self, others: dict[str, float] | None = None) -> list[SpecialPoint]:
-        """Every special point of the diagram: LP and H of the equilibria, LPC, PD, NS, HOM and SNIC of the cycles."""
+        """Every special point of the diagram: LP, BP and H of the equilibria, LPC, PD, NS, HOM and SNIC of the cycles."""
         name = self.par_names[0]
         points = list(self.bifurcation_points(others))
         for branch in self.cycle_branches(others):
@@ -327,11 +354,23 @@ _UNSETTLED = {"equilibrium": "it came to rest", "irregular": "its returns to a s
               "diverged": "the state diverged"}
 
 
-def _join(backward: Branch, forward: Branch) -> Branch:
-    """One branch from the two halves continued from the same start."""
-    return Branch(np.concatenate([backward.par[::-1], forward.par[1:]]),
-                  np.concatenate([backward.states[::-1], forward.states[1:]]),
-                  backward.stability[::-1] + forward.stability[1:],
-                  np.concatenate([backward.eigenvalues[::-1], forward.eigenvalues[1:]]),
-                  backward.special[::-1] + forward.special, f"{backward.stopped}; {forward.stopped}")
+def _same_point(a: SpecialPoint, b: SpecialPoint, name: str, span: dict[str, float]) -> bool:
+    """One special point found twice (on two branches, or both halves of one): the same label, parameter
+    and state. Symmetric copies (Lorenz's two Hopf points) share the label and parameter, not the state."""
+    return (a.label == b.label and abs(a.par[name] - b.par[name]) < 1e-7
+            and all(abs(a.state[v] - b.state[v]) < 1e-6 * span[v] for v in span))
+
+
+def _singular(field_: VectorField, x: np.ndarray, q: np.ndarray, span: np.ndarray) -> bool:
+    """Whether the Jacobian at the equilibrium ``x`` is singular (in coordinates scaled by ``span``)."""
+    sigma = np.linalg.svd(field_.compiled.jac1(x, q) * span[None, :], compute_uv=False)
+    return bool(sigma[-1] <= 1e-9 * max(sigma[0], 1e-300))
+
+
+def _direction_at(branch: Branch, point: SpecialPoint, variables: list[str], name: str) -> np.ndarray:
+    """The secant ``(dx, dp)`` of ``branch`` across its point nearest ``point``."""
+    target = np.append([point.state[v] for v in variables], point.par[name])
+    points = np.column_stack([branch.states, branch.par])
+    k = int(np.argmin(np.linalg.norm(points - target, axis=1)))
+    return points[min(k + 1, len(points) - 1)] - points[max(k - 1, 0)]
 

@@ -1,10 +1,14 @@
 """Continuation of equilibria in one parameter, for any number of variables: eigenvalues along the
-branch, folds (LP) located where the parameter turns, Hopf points (H) where a complex pair crosses
-the imaginary axis, with their normal-form coefficients."""
+branch, folds (LP) located where the parameter turns, branch points (BP) where another branch of
+equilibria crosses, Hopf points (H) where a complex pair crosses the imaginary axis, with their
+normal-form coefficients; and branch switching at a branch point."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
+from scipy.optimize import root
 
 from bp_core.dynamics import arclength
 from bp_core.dynamics.diagram import Branch, SpecialPoint
@@ -12,7 +16,7 @@ from bp_core.dynamics.fixed_points import classify
 from bp_core.dynamics.normal_forms import first_lyapunov, fold_coefficient, hopf_test
 from bp_core.dynamics.vector_field import VectorField
 
-__all__ = ["EquilibriumProblem", "continue_branch", "special_point"]
+__all__ = ["EquilibriumProblem", "continue_branch", "locate_branch_point", "special_point", "switch_branch"]
 
 
 class EquilibriumProblem:
@@ -29,7 +33,8 @@ class EquilibriumProblem:
         self.p_range = p_range
         self.box = [(a - 0.5 * (b - a), b + 0.5 * (b - a)) for a, b in var_ranges]
         self.weights = np.ones(self.field.dim + 1)
-        self.test_names = ("LP", "H") if self.field.dim > 1 else ("LP",)
+        self.test_names = ("LP", "BP", "H") if self.field.dim > 1 else ("LP", "BP")
+        self.refined = ("BP",)  # located by locate_branch_point, where the driver's Newton steps fail
         self.start = start
         self.steps = 0
         self.closing_distance = np.inf
@@ -53,10 +58,14 @@ class EquilibriumProblem:
         return np.hstack([jx, jp])
 
     def tests(self, u: np.ndarray, t: np.ndarray) -> np.ndarray:
-        lp = t[-1]
+        # LP: the parameter's component of the tangent, which turns sign where the parameter turns.
+        # BP: the determinant of the augmented Jacobian [f_x f_p; t^T]. It vanishes where [f_x f_p] loses
+        # rank, and changes sign at a simple branch point (the tangent passes straight through); at a fold
+        # [f_x f_p] keeps full rank and the determinant keeps its sign, while the LP test changes sign.
+        bp = float(np.linalg.det(np.vstack([self.jacobian(u), t[None, :]])))
         if self.field.dim == 1:
-            return np.array([lp])
-        return np.array([lp, hopf_test(np.linalg.eigvals(self.field.jac1(*self.unscale(u))))])
+            return np.array([t[-1], bp])
+        return np.array([t[-1], bp, hopf_test(np.linalg.eigvals(self.field.jac1(*self.unscale(u))))])
 
     def accept(self, u: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         self.steps += 1
@@ -110,17 +119,87 @@ def continue_branch(field_: VectorField, x0: np.ndarray, p: np.ndarray, index: i
     parameter's scale, so the branch passes folds and does not depend on a grid.
     """
     p = np.array(p, dtype=float)
-    par_names = par_names or [f"p{k}" for k in range(p.size)]
     problem = EquilibriumProblem(field_, p, index, p_range, var_ranges)
     u0 = np.append(x0, p[index]) / problem.scale
+    t0 = np.zeros(u0.size)
+    t0[-1] = direction
+    return _trace_branch(field_, problem, u0, t0, max_step, max_points, par_names)
+
+
+def switch_branch(field_: VectorField, point: SpecialPoint, along: np.ndarray, p: np.ndarray, index: int,
+                  p_range: tuple[float, float], var_ranges: list[tuple[float, float]], max_step: float,
+                  max_points: int = 20000, par_names: list[str] | None = None,
+                  known: Callable[[np.ndarray, float], bool] | None = None) -> Branch | None:
+    """The other branch of equilibria through the branch point ``point``, followed both ways from it.
+
+    ``along`` is the direction ``(dx, dp)`` of the known branch at the point. At a simple branch point
+    the null space of ``[f_x f_p]`` is two-dimensional; its direction orthogonal to the known branch
+    starts the other one (AUTO's ISW = -1): a pseudo-arclength step along it cannot converge back onto
+    the known branch, which runs parallel to the step's hyperplane. None where the point is not a
+    simple branch point or no step off it converges, and where ``known(x, p)`` says the point of
+    either half farthest from the branch point lies on a branch already computed.
+    """
+    p = np.array(p, dtype=float)
+    par_names = par_names or [f"p{k}" for k in range(p.size)]
+    problem = EquilibriumProblem(field_, p, index, p_range, var_ranges)
+    x = np.array([point.state[v] for v in field_.variables])
+    u_bp = np.append(x, point.par[par_names[index]]) / problem.scale
+    _, sigma, vt = np.linalg.svd(problem.jacobian(u_bp))
+    if sigma[-1] > 1e-5 * max(sigma[0], 1e-300):
+        return None  # [f_x f_p] has full rank: one branch passes here, there is nothing to switch to
+    null = vt[-2:]
+    c = null @ (np.asarray(along, dtype=float) / problem.scale)
+    other = -c[1] * null[0] + c[0] * null[1]
+    other /= np.linalg.norm(other)
+    h_max = max_step / problem.span_p
+    settings = arclength.Settings(ds=h_max, ds_max=h_max, ds_min=h_max * 1e-6)
+    halves = []
+    for sign in (-1.0, 1.0):
+        start = None
+        for s in (0.5 * h_max, 0.1 * h_max, 0.02 * h_max):
+            start = arclength.correct(problem, u_bp, sign * other, s, settings)
+            if start is not None:
+                break
+        if start is None:
+            return None
+        half = _trace_branch(field_, EquilibriumProblem(field_, p, index, p_range, var_ranges), start,
+                             start - u_bp, max_step, max_points, par_names, first=u_bp)
+        if known is not None and len(half.par) > 1:
+            # Judged far from the branch point, where the branch it came from is no longer near.
+            far = int(np.argmax(np.linalg.norm(np.column_stack([half.states, half.par]) / problem.scale - u_bp,
+                                               axis=1)))
+            if known(half.states[far], float(half.par[far])):
+                return None
+        halves.append(half)
+    backward, forward = halves
+    joined = join_halves(backward, forward)
+    joined.special.insert(len(backward.special), point)
+    return joined
+
+
+def join_halves(backward: Branch, forward: Branch) -> Branch:
+    """One branch from the two halves continued from the same start."""
+    return Branch(np.concatenate([backward.par[::-1], forward.par[1:]]),
+                  np.concatenate([backward.states[::-1], forward.states[1:]]),
+                  backward.stability[::-1] + forward.stability[1:],
+                  np.concatenate([backward.eigenvalues[::-1], forward.eigenvalues[1:]]),
+                  backward.special[::-1] + forward.special, f"{backward.stopped}; {forward.stopped}")
+
+
+def _trace_branch(field_: VectorField, problem: EquilibriumProblem, u0: np.ndarray, t0: np.ndarray,
+                  max_step: float, max_points: int, par_names: list[str] | None,
+                  first: np.ndarray | None = None) -> Branch:
+    """The branch traced from the scaled point ``u0`` along ``t0``, preceded by the point ``first`` if given."""
+    p, index, p_range = problem.p, problem.index, problem.p_range
+    par_names = par_names or [f"p{k}" for k in range(p.size)]
     problem.start = u0
     h_max = max_step / problem.span_p
     problem.closing_distance = h_max / 2
-    t0 = np.zeros(u0.size)
-    t0[-1] = direction
     settings = arclength.Settings(ds=h_max, ds_max=h_max, ds_min=h_max * 1e-6, max_steps=max_points)
-    curve = arclength.trace(problem, u0, t0, settings)
-    points = np.array(curve.points) * problem.scale
+    curve = arclength.trace(problem, u0, _start_direction(problem, u0, t0), settings)
+    scaled = ([first] if first is not None else []) + list(curve.points)
+    shift = 0 if first is None else 1
+    points = np.array(scaled) * problem.scale
     states, pars = points[:, :-1], points[:, -1]
     keep = (pars >= p_range[0] - 1e-12) & (pars <= p_range[1] + 1e-12)
     labels, eigs = [], []
@@ -131,10 +210,67 @@ def continue_branch(field_: VectorField, x0: np.ndarray, p: np.ndarray, index: i
         labels.append(label)
         eigs.append(e)
     special = []
-    for event in curve.events:
-        if keep[event.index]:
-            point = special_point(field_, event.name, *problem.unscale(curve.points[event.index]), par_names)
+    for event in _distinct_events(curve):
+        if keep[event.index + shift]:
+            u = curve.points[event.index]
+            if event.name == "BP":
+                located = locate_branch_point(problem, u)
+                u = u if located is None else located
+            point = special_point(field_, event.name, *problem.unscale(u), par_names)
             if point is not None:
                 special.append(point)
     labels = [lab for lab, k in zip(labels, keep) if k]
     return Branch(pars[keep], states[keep], labels, np.array(eigs)[keep], special, curve.stopped)
+
+
+def _start_direction(problem: EquilibriumProblem, u0: np.ndarray, t0: np.ndarray) -> np.ndarray:
+    """``t0``, or where ``t0`` is orthogonal to the branch (a seed exactly at a fold, where the branch is
+    vertical) the null vector of ``F_u`` at ``u0``, oriented by its largest component and the sign of
+    ``t0``'s components, so the first tangent is well posed."""
+    _, _, vt = np.linalg.svd(problem.jacobian(u0))
+    v = vt[-1]
+    along = float(np.dot(v, t0))
+    if abs(along) < 1e-6 * np.linalg.norm(t0):
+        k = int(np.argmax(np.abs(v)))
+        return v * np.sign(v[k]) * np.sign(np.sum(t0))
+    return t0
+
+
+def _distinct_events(curve: arclength.Curve) -> list[arclength.Event]:
+    """The curve's events less the LPs found in the same step as a BP: where a branch turns at the point
+    it crosses another (the nontrivial branch of a pitchfork), the parameter's tangent component changes
+    sign too, but the point is a branch point, not a fold. (Points located in one step are consecutive
+    in the curve, with no step's own end point between them.)"""
+    located = {e.index for e in curve.events}
+    steps = [e.index for e in curve.events if e.name == "BP"]
+
+    def beside_bp(index: int) -> bool:
+        return any(all(k in located for k in range(min(index, b), max(index, b) + 1)) or
+                   abs(index - b) <= 1 for b in steps)
+
+    return [e for e in curve.events if e.name != "LP" or not beside_bp(e.index)]
+
+
+def locate_branch_point(problem: EquilibriumProblem, u: np.ndarray, tol: float = 1e-12) -> np.ndarray | None:
+    """The simple branch point near the scaled point ``u``, or None where Newton's method does not find one.
+
+    Solves the regular extended system (Moore's) for ``(u, psi, mu)``: ``F(u) + mu psi = 0``,
+    ``F_u(u)^T psi = 0``, ``<psi, psi> = 1``. At a simple branch point ``[f_x f_p]`` has a left null
+    vector ``psi`` and ``mu = 0``; the system is regular there, where the continuation's own bordered
+    system is singular.
+    """
+    n = u.size - 1
+    _, _, vt = np.linalg.svd(problem.jacobian(u).T)
+    psi0 = vt[-1]  # left singular vector of [f_x f_p] with the smallest singular value
+
+    def system(z: np.ndarray) -> np.ndarray:
+        v, psi, mu = z[:n + 1], z[n + 1:2 * n + 1], z[-1]
+        return np.concatenate([problem.residual(v) + mu * psi, problem.jacobian(v).T @ psi, [psi @ psi - 1.0]])
+
+    solution = root(system, np.concatenate([u, psi0, [0.0]]), method="hybr", tol=tol)
+    z = solution.x
+    if not solution.success or np.max(np.abs(system(z))) > 1e-9 or abs(z[-1]) > 1e-8:
+        return None
+    if np.linalg.norm(z[:n + 1] - u) > 0.05:  # converged to another point far along the branch
+        return None
+    return z[:n + 1]

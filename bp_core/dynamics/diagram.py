@@ -25,7 +25,7 @@ def polyline_distance(points: np.ndarray, target: np.ndarray) -> float:
 LABELS = {
     "LP": "saddle-node", "H": "hopf", "LPC": "fold of cycles", "PD": "period doubling",
     "NS": "Neimark-Sacker", "HOM": "homoclinic", "SNIC": "saddle-node on invariant circle",
-    "CP": "cusp", "BT": "Bogdanov-Takens", "GH": "generalised Hopf", "ZH": "zero-Hopf",
+    "BP": "branch point", "CP": "cusp", "BT": "Bogdanov-Takens", "GH": "generalised Hopf", "ZH": "zero-Hopf",
 }
 
 
@@ -36,7 +36,7 @@ class SpecialPoint:
     Attributes
     ----------
     label : str
-        AUTO's label: LP, H, LPC, PD, NS, HOM, SNIC, CP, BT, GH or ZH.
+        AUTO's label: LP, BP, H, LPC, PD, NS, HOM, SNIC, CP, BT, GH or ZH.
     par : dict
         Parameter values.
     state : dict
@@ -86,7 +86,7 @@ class Branch:
     eigenvalues : ndarray
         Shape (n, dim).
     special : list of SpecialPoint
-        Folds (LP) and Hopf points (H) on the branch.
+        Folds (LP), branch points (BP) and Hopf points (H) on the branch.
     stopped : str
         Why the continuation ended at each side.
     """

@@ -240,7 +240,7 @@ def _distinct_events(curve: arclength.Curve) -> list[arclength.Event]:
     """The curve's events less the LPs found in the same step as a BP: where a branch turns at the point
     it crosses another (the nontrivial branch of a pitchfork), the parameter's tangent component changes
     sign too, but the point is a branch point, not a fold. (Points located in one step are consecutive
-    in the curve, with no step's own end point between them.)"""
+    in the curve, with no step's own end point between them.) Less, too, the LPs of a vertical branch."""
     located = {e.index for e in curve.events}
     steps = [e.index for e in curve.events if e.name == "BP"]
 
@@ -248,7 +248,17 @@ def _distinct_events(curve: arclength.Curve) -> list[arclength.Event]:
         return any(all(k in located for k in range(min(index, b), max(index, b) + 1)) or
                    abs(index - b) <= 1 for b in steps)
 
-    return [e for e in curve.events if e.name != "LP" or not beside_bp(e.index)]
+    def vertical(index: int) -> bool:
+        # The parameter's tangent component is rounding on both sides of the step: a branch at one
+        # parameter value (a line of equilibria), whose sign changes are noise, not turns.
+        before, after = index, index
+        while before > 0 and before in located:
+            before -= 1
+        while after < len(curve.points) - 1 and after in located:
+            after += 1
+        return max(abs(curve.tests[before][0]), abs(curve.tests[after][0])) < 1e-9
+
+    return [e for e in curve.events if e.name != "LP" or not (beside_bp(e.index) or vertical(e.index))]
 
 
 def locate_branch_point(problem: EquilibriumProblem, u: np.ndarray, tol: float = 1e-12) -> np.ndarray | None:

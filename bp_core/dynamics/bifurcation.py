@@ -292,6 +292,8 @@ class BifurcationAnalyzer:
         curves: list[Codim2Curve] = []
         for value in np.linspace(*ranges[1], seeds + 2)[1:-1]:
             for point in self.bifurcation_points({second: value}, seeds=3, grid=7):
+                if point.label not in ("LP", "H"):
+                    continue  # branch points persist in two parameters only with a symmetry: no curve here
                 here = np.array([point.par[first], point.par[second]])
                 if any(c.label == point.label and polyline_distance(c.values / scale, here / scale) < 2 * step
                        for c in curves):

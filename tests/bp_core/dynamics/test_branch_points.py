@@ -112,3 +112,29 @@ def test_lorenz_pitchfork_and_two_symmetric_hopf_points():
         assert hopf.state['y'] == pytest.approx(hopf.state['x'], rel=1e-8)
         assert hopf.state['z'] == pytest.approx(rho_h - 1., rel=1e-8)
     assert first.state['x'] == pytest.approx(-second.state['x'], rel=1e-8)  # mirror images, both kept
+
+
+def test_a_line_of_equilibria_has_no_folds():
+    # Chua's circuit at alpha = 0: every point of x = -z, y = 0 is an equilibrium. The line is a vertical
+    # branch (the parameter's tangent component is zero along it, so its sign is rounding): no LP on it.
+    from examples.auto import chu
+    an = bp.BifurcationAnalyzer(chu.model(), {chu.PAR: list(chu.PAR_RANGE)}, chu.VARIABLES,
+                                par_resolution=chu.RESOLUTION)
+    points = an.bifurcation_points()
+    assert "LP" not in [q.label for q in points]
+    branch_points = [q for q in points if q.label == "BP"]
+    assert branch_points and all(abs(q.par[chu.PAR]) < 1e-12 for q in branch_points)
+    for q in branch_points:  # on the line x = -z, y = 0
+        assert q.state['y'] == pytest.approx(0., abs=1e-10) and q.state['x'] == pytest.approx(-q.state['z'])
+
+
+def test_lorenz_in_two_parameters_has_no_fold_curve_on_the_pitchfork_line():
+    # The pitchfork at rho = 1 is no fold: no LP curve starts there, so no spurious cusps along rho = 1.
+    beta = 8. / 3.
+    an = bp.BifurcationAnalyzer(lrz.model(beta), {'rho': [0., 30.], 'sigma': [5., 15.]}, lrz.VARIABLES,
+                                par_resolution=0.1)
+    result = an.codim2_curves()
+    assert [c.label for c in result.curves] == ["H"]
+    assert result.special == []
+    rho, sigma = result.hopf[:, 0], result.hopf[:, 1]
+    np.testing.assert_allclose(rho, sigma * (sigma + beta + 3.) / (sigma - beta - 1.), rtol=1e-8)

@@ -75,7 +75,7 @@ def capture_lines(queue: QueuePlan, values: str, monitor: str | None) -> list[st
         lines += [f"for {q}_k in range({monitor}_lo, {monitor}_count[0]):",
                   f"    {q}_e = {q}_lookup[{monitor}_index[{q}_k]]",
                   f"    if {q}_e < 0:",  # a neuron of the parent group outside the presynaptic subgroup
-                  f"        continue",
+                  "        continue",
                   f"    {q}_x = {values}[{monitor}_index[{q}_k]]"] + store
     else:
         lines += [f"for {q}_e in range({q}_src.shape[0]):",

@@ -6,7 +6,7 @@ import re
 
 import psutil
 
-PAGE_STATE = """() => {
+PAGE_STATE = r"""() => {
   // spikes: opaque pixels (alpha of half or more: the theme's ink may be a little translucent) inside the
   // raster's plot area (the canvas says where); the axis labels and the frame lie outside it, so an empty
   // raster counts none

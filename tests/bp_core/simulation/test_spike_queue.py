@@ -14,7 +14,6 @@ from bp_core.simulation import planning
 from bp_core.simulation.planning import rows_are_unique
 from bp_core.simulation.spike_queues import make_routes
 
-
 # -- build: the duplicate-index check of index lists ------------------------------------------------------
 
 def _compressed(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

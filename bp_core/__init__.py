@@ -28,7 +28,8 @@ from bp_core.types import NeuState, ObjState, SynState
 __version__ = "0.1.0"
 
 __all__ = ["connect", "core", "dynamics", "errors", "inputs", "integration", "io", "measure", "models", "profile",
-           "running", "tools", "types", "visualize", "PhasePortraitAnalyzer", "BifurcationAnalyzer", "integrate", "NeuType",
+           "running", "tools", "types", "visualize", "PhasePortraitAnalyzer", "BifurcationAnalyzer", "integrate",
+           "NeuType",
            "ObjType", "ParsUpdate", "SynType", "delayed", "Ensemble", "Events", "Monitor", "NeuState", "ObjState",
            "SynState",
            "Network", "NetworkSnapshot", "NeuGroup", "NeuSubGroup", "SynConn",

@@ -98,7 +98,8 @@ def poisson_drive(model: NeuType, field: str, N: int, rate: float, weight: float
               f"{name}_weight": _finite(weight, f"weight of drive {name!r}")}
     step = _drive_step(name, field, model.mode, values)
     return NeuType(name=model.name, ST=model.ST, steps=[step] + [s.func for s in model.steps], mode=model.mode,
-                   requires=model.requires, hand_overs=model.hand_overs, units={**model.units, **_units(model, name, field)},
+                   requires=model.requires, hand_overs=model.hand_overs,
+                   units={**model.units, **_units(model, name, field)},
                    descriptions={**model.descriptions, **_descriptions(name, field)})
 
 

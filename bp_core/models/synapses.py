@@ -1,7 +1,8 @@
 """Synapse models: AMPA, GABA_A, NMDA, short-term plasticity (Tsodyks-Markram), gap junction.
 
 Each ``get_X(**params)`` returns a SynType in scalar mode written with the public API
-only (``get_STP(event_driven=True)`` a vector-mode one updated only at presynaptic spikes). Chemical synapses read ``pre['spike']`` and add a current to ``post['input']``;
+only (``get_STP(event_driven=True)`` a vector-mode one updated only at presynaptic spikes).
+Chemical synapses read ``pre['spike']`` and add a current to ``post['input']``;
 their output step is ``@bp.delayed`` so a SynConn's ``delay`` applies.
 """
 

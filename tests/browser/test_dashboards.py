@@ -25,7 +25,8 @@ def serve_demo(log: Path, *options: str):
     yields (base URL, process) and stops it."""
     port = free_port()
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--no-warm-up", "--port", str(port),
+        process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--no-warm-up",
+                                    "--port", str(port),
                                     *options], stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -22,7 +22,8 @@ def lecture_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("lecture") / "voila.log"
     with log.open("w") as out:
         process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", "--no-warm-up",
-                                    "--port", str(port), "--closed-page-grace", str(GRACE)], stdout=out, stderr=subprocess.STDOUT)
+                                    "--port", str(port), "--closed-page-grace", str(GRACE)],
+                                   stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     wait_for_http(f"{base}/voila/render/index.ipynb", timeout=120)
     yield base, process, log

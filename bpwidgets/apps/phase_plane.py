@@ -47,7 +47,7 @@ class PhasePlaneExplorer(Explorer):
         self.plot = PhasePlaneFigure(self.names, self.target_vars, on_click=self._clicked)
         self._starts: list[dict] = []
         self.panel.on_change(lambda name, value: self.redraw())
-        clear = widgets.Button(description="Clear trajectories")
+        clear = widgets.Button(description="Clear trajectories", layout=widgets.Layout(width="auto", flex="0 0 auto"))
         clear.on_click(lambda _: self.clear_trajectories())
         self.controls = widgets.VBox([self.panel.widget, widgets.HBox([clear, self.info_line]), self.error_line])
         """The sliders, the clear button and the message lines, for a dashboard that lays them out itself."""

@@ -258,11 +258,14 @@ def auto07p(case: Case, workdir: str) -> dict:
 
 # -- comparison -------------------------------------------------------------------------------------
 
-def match(mine: list[dict], theirs: list[dict]) -> list[tuple[dict | None, dict | None]]:
+def match(mine: list[dict], theirs: list[dict], types: dict[str, tuple[str, bool]] = AUTO_TYPES,
+          within: tuple[float, float] | None = None) -> list[tuple[dict | None, dict | None]]:
     """Pairs of (bp_core point, AUTO point) of the same type, assigned to minimise the total relative
-    difference of parameter and period; the rest unpaired."""
+    difference of parameter and period, in AUTO's parameter order; the rest unpaired. ``types`` maps
+    bp_core's labels to AUTO's (TY name, on a periodic branch); with ``within=(par, period)`` a pair whose
+    relative differences exceed those is left unpaired."""
     pairs, used_mine, used_theirs = [], set(), set()
-    for label, kind in AUTO_TYPES.items():
+    for label, kind in types.items():
         a = [k for k, p in enumerate(mine) if p["type"] == label]
         b = [k for k, q in enumerate(theirs) if (q["type"], q["periodic"]) == kind]
         if not a or not b:
@@ -273,10 +276,14 @@ def match(mine: list[dict], theirs: list[dict]) -> list[tuple[dict | None, dict 
                           (relative(mine[i]["period"], theirs[j]["period"]) if kind[1] else 0.0) for j in b]
                          for i in a])
         for r, c in zip(*linear_sum_assignment(cost)):
-            pairs.append((mine[a[r]], theirs[b[c]]))
+            ours_, auto = mine[a[r]], theirs[b[c]]
+            if within and (relative(ours_["par"], auto["par"]) > within[0] or
+                           (kind[1] and relative(ours_["period"], auto["period"]) > within[1])):
+                continue
+            pairs.append((ours_, auto))
             used_mine.add(a[r])
             used_theirs.add(b[c])
-    pairs.sort(key=lambda pair: pair[0]["par"])
+    pairs.sort(key=lambda pair: pair[1]["par"])
     return (pairs + [(p, None) for k, p in enumerate(mine) if k not in used_mine] +
             [(None, q) for k, q in enumerate(theirs) if k not in used_theirs])
 

@@ -37,9 +37,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 import bp_core as bp
+from benchmarks.continuation import match as shared_match
+from benchmarks.continuation import relative
 
 HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "peers" / "auto_demo_runner.py"
@@ -126,34 +127,11 @@ def distinct(points: list[dict]) -> list[dict]:
     return sorted(kept, key=lambda p: (p["periodic"], p["par"]))
 
 
-def relative(a: float, b: float) -> float:
-    return abs(a - b) / max(abs(b), 1e-12)
-
-
 def match(mine: list[dict], theirs: list[dict]) -> list[tuple[dict | None, dict | None]]:
-    """Pairs (bp_core point, AUTO point) of the same type, assigned to minimise the summed relative
-    difference of parameter (and period, on cycles), and paired only where the parameters agree within
-    1e-3 (relative) and the periods within 10 %; the unpaired ones of either side after them."""
-    pairs, used_mine, used_theirs = [], set(), set()
-    for label, kind in TYPES.items():
-        a = [i for i, p in enumerate(mine) if p["type"] == label]
-        b = [j for j, q in enumerate(theirs) if (q["type"], q["periodic"]) == kind]
-        if not a or not b:
-            continue
-        cost = np.array([[relative(mine[i]["par"], theirs[j]["par"]) +
-                          (relative(mine[i]["period"], theirs[j]["period"]) if kind[1] else 0.0) for j in b]
-                         for i in a])
-        for r, c in zip(*linear_sum_assignment(cost)):
-            a_point, b_point = mine[a[r]], theirs[b[c]]
-            if relative(a_point["par"], b_point["par"]) > 1e-3 or \
-                    (kind[1] and relative(a_point["period"], b_point["period"]) > 0.1):
-                continue
-            pairs.append((mine[a[r]], theirs[b[c]]))
-            used_mine.add(a[r])
-            used_theirs.add(b[c])
-    pairs.sort(key=lambda pair: pair[1]["par"])
-    return (pairs + [(p, None) for i, p in enumerate(mine) if i not in used_mine] +
-            [(None, q) for j, q in enumerate(theirs) if j not in used_theirs])
+    """Pairs (bp_core point, AUTO point) of the same type, as :func:`benchmarks.continuation.match` pairs
+    them, but only where the parameters agree within 1e-3 (relative) and the periods within 10 %: the demos'
+    branches hold many points of one type, far apart."""
+    return shared_match(mine, theirs, TYPES, within=(1e-3, 0.1))
 
 
 def label_of(point: dict) -> str:

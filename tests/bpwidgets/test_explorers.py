@@ -24,6 +24,12 @@ def test_network_explorer_streams_and_reruns_without_recompiling(gamma):
     compiled = explorer.compile_count
     assert first_spikes > 0 and explorer.summary["spikes"] == first_spikes
     assert np.array(explorer.trace_lines.y).shape == (2, 1500)
+    for figure in (explorer.rate_figure, explorer.trace_figure):  # data-scaled axes: round tick values
+        ticks = np.asarray(figure.axes[1].tick_values, dtype=float)
+        step = ticks[1] - ticks[0]
+        np.testing.assert_allclose(ticks / step, np.round(ticks / step), atol=1e-9)
+        mantissa = step / 10.0 ** np.floor(np.log10(step))
+        assert len(ticks) >= 2 and any(np.isclose(mantissa, m) for m in (1, 2, 2.5, 5))
     explorer.panels[0].g_max = explorer.panels[0].g_max * 1.8
     explorer.runner.wait()
     assert not np.array_equal(np.array(explorer.rate_lines.y), first_rate)

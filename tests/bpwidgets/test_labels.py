@@ -68,3 +68,45 @@ def test_fixed_axes_get_round_ticks_that_fit(low, high, count, expected):
     ticks = nice_ticks(low, high, count)
     np.testing.assert_allclose(ticks, expected)
     assert len(ticks) <= count + 1 and ticks[0] >= low and ticks[-1] <= high
+
+
+def assert_round(ticks, low, high):
+    """Ticks evenly spaced by 1, 2, 2.5 or 5 times a power of ten, on multiples of the step, over [low, high]."""
+    ticks = np.asarray(ticks, dtype=float)
+    assert len(ticks) >= 2
+    step = ticks[1] - ticks[0]
+    np.testing.assert_allclose(np.diff(ticks), step)
+    mantissa = step / 10.0 ** np.floor(np.log10(step))
+    assert any(np.isclose(mantissa, m) for m in (1, 2, 2.5, 5))
+    np.testing.assert_allclose(ticks / step, np.round(ticks / step), atol=1e-9)
+    assert low <= ticks[0] < low + step and high - step < ticks[-1] <= high
+
+
+@pytest.mark.parametrize("low, high", [(-6.64, 214), (-71.3, 38.2), (0.013, 0.87), (104, 1937)])
+def test_data_ranges_get_round_ticks_that_cover_them(low, high):
+    from bpwidgets.plots.figures import nice_ticks
+
+    ticks = nice_ticks(low, high, 5)
+    assert_round(ticks, low, high)
+    assert 2 <= len(ticks) <= 6
+
+
+def test_axes_that_follow_the_data_get_round_ticks_after_a_frame():
+    from bpwidgets.plots.figures import line_figure, set_lines, size_figure
+
+    figure, lines = line_figure("time (ms)", "rate (Hz)", "population rate", x_range=(0.0, 60.0))
+    size_figure(figure, 640, 220, 13)
+    x_axis, y_axis = figure.axes
+    set_lines(lines, np.linspace(0, 60, 50)[None, :], np.linspace(-6.64, 214, 50)[None, :])
+    assert_round(y_axis.tick_values, -6.64, 214)
+    assert_round(x_axis.tick_values, 0.0, 60.0)
+    # the same frame again sends nothing; fewer ticks in a smaller (projector-like) figure
+    sent = []
+    y_axis.observe(sent.append, names="tick_values")
+    set_lines(lines, np.linspace(0, 60, 50)[None, :], np.linspace(-6.64, 214, 50)[None, :])
+    assert sent == []
+    size_figure(figure, 320, 120, 22)
+    assert_round(y_axis.tick_values, -6.64, 214) and len(y_axis.tick_values) <= 3
+    # a fixed range set later gets round ticks over it
+    y_axis.scale.min, y_axis.scale.max = -80.0, 40.0
+    assert_round(y_axis.tick_values, -80.0, 40.0)

@@ -15,7 +15,8 @@ MAX_PERIOD = 200.0
 AUTO = {"par_index": 1, "equilibria": {"c": "pp3", "NMX": 1000}, "cycles": {"NTST": 50}}
 
 
-def model(p2: float = 0.25, p3: float = 0.5, p4: float = 4.0, p5: float = 3.0, p6: float = 5.0) -> bp.NeuType:
+def model(p2: float = 0.25, p3: float = 0.5, p4: float = 4.0, p5: float = 3.0, p6: float = 5.0,
+          name: str = f"auto_{DEMO}") -> bp.NeuType:
     @bp.integrate
     def int_u1(u1, t, u2, p1):
         return u1 * (1 - u1) - p4 * u1 * u2
@@ -34,4 +35,4 @@ def model(p2: float = 0.25, p3: float = 0.5, p4: float = 4.0, p5: float = 3.0, p
         ST['u3'] = int_u3(ST['u3'], _t, ST['u2'], 0.)
         ST['u1'], ST['u2'] = u1, u2
 
-    return bp.NeuType(name=f"auto_{DEMO}", ST=bp.types.NeuState('u1', 'u2', 'u3'), steps=update)
+    return bp.NeuType(name=name, ST=bp.types.NeuState('u1', 'u2', 'u3'), steps=update)

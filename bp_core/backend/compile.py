@@ -165,6 +165,8 @@ def compile_source(source: str, func_name: str, scope: dict[str, Any], jit: bool
     jit = profile.is_jit() if jit is None else jit
     options = _njit_options(profile.get_numba_profile())
     full_scope = {**runtime.RUNTIME_SCOPE, **scope}
+    if options.get("cache") and not all(map(_cacheable, full_scope.values())):
+        options["cache"] = False
     if jit:
         full_scope = {k: jit_function(v) if _is_plain_function(v) else v for k, v in full_scope.items()}
         full_scope["prange"] = numba.prange
@@ -212,6 +214,21 @@ def _import_generated(path: Path, module_name: str, scope: dict[str, Any]) -> ty
     return module
 
 
+def _cacheable(value: Any) -> bool:
+    """Whether numba can reload machine code that calls ``value`` in a new process.
+
+    numba finds a function's globals again by importing its module; a helper whose module is not
+    importable (loaded from a file without ``sys.modules``, made by ``exec``) compiles under the name
+    ``<dynamic>``, and a cached kernel calling it fails to load in the next process.
+    """
+    if isinstance(value, numba.core.registry.CPUDispatcher):
+        value = value.py_func
+    if not inspect.isfunction(value):
+        return True
+    module = inspect.getmodule(value)
+    return module is not None and sys.modules.get(module.__name__) is module
+
+
 def _is_plain_function(value: Any) -> bool:
     return inspect.isfunction(value) and value not in _RUNTIME_FUNCTIONS
 
@@ -222,6 +239,8 @@ def jit_function(func: Callable) -> Callable:
         return func
     options = _njit_options(profile.get_numba_profile())
     options.pop("parallel", None)
+    if not _cacheable(func):
+        options["cache"] = False
     return numba.njit(**options)(func)
 
 

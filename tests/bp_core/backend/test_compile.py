@@ -41,6 +41,41 @@ def test_second_process_starts_warm(tmp_path):
     assert list((tmp_path / "cache" / "generated").glob("decay_*.py"))
 
 
+HELPERS = """
+def clip(x):
+    return 2. if x > 2. else x
+
+
+def step(ST, _t):
+    ST['a'] = clip(ST['a'] + 1.)
+"""
+
+UNREGISTERED_MODULE = """
+import importlib.util, sys
+import bp_core as bp
+spec = importlib.util.spec_from_file_location("helpers_not_in_sys_modules", sys.argv[1])
+helpers = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(helpers)  # as runpy or a plugin loader does: never in sys.modules
+model = bp.NeuType(name='Flow', ST=bp.types.NeuState({'a': 0.}), steps=helpers.step, mode='scalar')
+group = bp.NeuGroup(model, 3)
+group.run(5.)
+print(group.ST['a'].tolist())
+"""
+
+
+def test_helpers_from_modules_numba_cannot_import_run_in_every_process(tmp_path):
+    # numba caches such a helper under the module name '<dynamic>', which the next process cannot import
+    (tmp_path / "helpers.py").write_text(HELPERS)
+    script = tmp_path / "run_helpers.py"
+    script.write_text(UNREGISTERED_MODULE)
+    env = {**os.environ, "BP_CORE_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):
+        done = subprocess.run([sys.executable, str(script), str(tmp_path / "helpers.py")], capture_output=True,
+                              text=True, env=env)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.strip() == "[2.0, 2.0, 2.0]"
+
+
 def scalar_index(x, t):
     return x[0]  # indexing a float cannot be typed
 

@@ -31,6 +31,8 @@ SMALL = {
     "hindmarsh_rose_1984": ["--seeds", "1"],
     "cuba_vogels_abbott_2005": ["--seeds", "1", "2", "3", "4"],
     "izhikevich_2003": ["--seeds", "1", "2", "3", "4", "5", "--duration", "500"],
+    "brunel_hakim_1999": ["--seeds", "1", "2", "3", "4", "5", "--duration", "1000", "--size",
+                          '{"N": 1000, "C": 200}'],
 }
 
 

@@ -33,6 +33,7 @@ SMALL = {
     "izhikevich_2003": ["--seeds", "1", "2", "3", "4", "5", "--duration", "500"],
     "brunel_hakim_1999": ["--seeds", "1", "2", "3", "4", "5", "--duration", "1000", "--size",
                           '{"N": 1000, "C": 200}'],
+    "morris_lecar_1981": ["--seeds", "1"],
 }
 
 

@@ -29,7 +29,6 @@ from bp_core import profile
 from bp_core.errors import IntegratorError, close_matches
 from bp_core.integration import sde_methods, tableaus
 from bp_core.integration.diff_equation import DiffEquation
-from bp_core.integration.exponential import render_exponential_euler
 from bp_core.integration.rendering import StepCode, StepContext, evaluate
 
 __all__ = ["Method", "METHODS", "METHOD_NAMES", "register_method", "render_step"]
@@ -89,13 +88,21 @@ def _rk2(eq: DiffEquation, ctx: StepContext, first, beta: float = 2 / 3) -> Step
     return tableaus.render_explicit_rk(tableaus.rk2_tableau(beta), eq, ctx, first)
 
 
+def _exponential_euler(*args, **kwargs) -> StepCode:
+    # imported when first used: the exponential Euler method is the one method that needs sympy, and a
+    # kernel that integrates with another one need not import sympy at all
+    from bp_core.integration.exponential import render_exponential_euler
+
+    return render_exponential_euler(*args, **kwargs)
+
+
 _NOT_YET = "stochastic equations are not supported by this method yet"
 _NEVER = "this method integrates ordinary differential equations only"
 
 for _method in (
     Method("euler", _tableau(tableaus.EULER), _from_start(sde_methods.render_euler_maruyama), ode_order=1,
            sde_order=0.5),
-    Method("exponential", render_exponential_euler, render_exponential_euler, ode_order=1, sde_order=0.5),
+    Method("exponential", _exponential_euler, _exponential_euler, ode_order=1, sde_order=0.5),
     Method("midpoint", _tableau(tableaus.MIDPOINT), None, _NEVER, ode_order=2),
     Method("heun", _tableau(tableaus.HEUN), _from_start(sde_methods.render_heun_sde), ode_order=2, sde_order=1.0),
     Method("rk2", _from_start(_rk2), None, _NOT_YET, ode_order=2),

@@ -1,0 +1,63 @@
+"""``import bp_core`` stays light: the heavy libraries load when the feature that needs them is first used, and
+every public name of the spec is still there."""
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("sympy", "scipy", "matplotlib", "dask", "distributed", "pynwb", "networkx", "numba")
+
+SCRIPT = """
+import sys
+import bp_core as bp
+print(sorted(m for m in {heavy!r} if m in sys.modules))
+{use}
+print(sorted(m for m in {heavy!r} if m in sys.modules))
+"""
+
+
+def loaded(tmp_path, use: str = "pass") -> tuple[list[str], list[str]]:
+    """The heavy modules loaded after ``import bp_core``, and after running ``use`` (from a file: the integrator
+    reads its function's source)."""
+    script = tmp_path / "use_engine.py"
+    script.write_text(SCRIPT.format(heavy=HEAVY, use=use))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout.split("\n")
+    return eval(out[0]), eval(out[1])  # noqa: S307 - our own script's printed lists
+
+
+def test_import_bp_core_loads_no_heavy_library(tmp_path):
+    after_import, _ = loaded(tmp_path)
+    assert after_import == []
+
+
+@pytest.mark.parametrize("use, brings", [
+    ("bp.dynamics", {"scipy", "sympy"}),
+    ("bp.PhasePortraitAnalyzer", {"scipy", "sympy"}),
+    ("bp.measure", {"scipy"}),
+    ("bp.connect.SmallWorld", {"networkx"}),
+    ("bp.integration.SympyPrinter", {"sympy"}),
+    ("def decay(x, t):\n    return -x\nbp.integrate(decay, method='exponential')(1.0, 0.0)", {"sympy"}),
+    ("def decay(x, t):\n    return -x\nbp.integrate(decay, method='rk4')(1.0, 0.0)", set()),
+])
+def test_a_feature_loads_its_library_on_first_use(tmp_path, use, brings):
+    after_import, after_use = loaded(tmp_path, use)
+    assert after_import == [] and brings <= set(after_use)
+    if not brings:  # a method other than exponential Euler needs no sympy
+        assert "sympy" not in after_use
+
+
+def test_every_public_name_is_still_importable():
+    import bp_core
+    import bp_core.connect
+    import bp_core.integration
+
+    for package in (bp_core, bp_core.connect, bp_core.integration):
+        for name in package.__all__:
+            assert getattr(package, name) is not None, f"{package.__name__}.{name}"
+            assert name in dir(package)
+    from bp_core import BifurcationAnalyzer, dynamics, visualize  # the spec's `from brainpy import ...` forms
+
+    assert BifurcationAnalyzer is dynamics.BifurcationAnalyzer and callable(visualize.raster_plot)
+    with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
+        bp_core.not_a_name  # noqa: B018

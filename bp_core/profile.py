@@ -197,17 +197,19 @@ def _check_device(value: Any) -> str:
     if device == "gpu":
         if not _cuda_available():
             raise ProfileError(
-                "device='gpu' needs a CUDA-capable GPU and driver, and numba finds none on this "
-                "machine (numba.cuda.is_available() is False). Use device='cpu'."
+                "device='gpu' needs NVIDIA's numba-cuda (pip install 'bpwidgets[gpu]') and a CUDA-capable GPU "
+                "and driver, or numba-cuda's simulator (NUMBA_ENABLE_CUDASIM=1 before numba is imported); "
+                "numba finds neither (numba.cuda.is_available() is False). Use device='cpu'."
             )
     return device
 
 
 def _cuda_available() -> bool:
     try:
-        from numba import cuda  # only when a GPU is asked for: numba's import is slow
+        from numba import config, cuda  # only when a GPU is asked for: numba's import is slow
 
-        return bool(cuda.is_available())
+        # the simulator is a CUDA device for numba: kernels run there with the GPU's semantics, as Python
+        return bool(config.ENABLE_CUDASIM) or bool(cuda.is_available())
     except Exception:  # numba raises various errors when no driver is installed
         return False
 

@@ -1,0 +1,151 @@
+"""What one step of a network does on the GPU, as data: the operations the host loop launches in order.
+
+The code generator (``bp_core.codegen.device_plan``) turns a network's kernel plan into a
+``DevicePlan``; the target (``bp_core.backend.cuda.target``) runs it. Values are named by ``Ref``:
+a kernel variable of the CPU kernel's argument list, a row of one, or something the host loop
+supplies each step (the time, the step number, an event list's bounds, a device flag).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Ref", "Launch", "ApplyInput", "RecordEvents", "RecordRow", "CheckFinite", "Site", "DevicePlan",
+           "register_lowering", "lower_kernel"]
+
+_LOWERING: list = []  # the code generator's KernelPlan -> DevicePlan (it sits above this layer, so it registers)
+
+
+def register_lowering(lower: Any) -> None:
+    """Install ``lower(kernel_plan, inputs, check_finite) -> DevicePlan`` (``codegen.device_plan`` does at import)."""
+    _LOWERING[:] = [lower]
+
+
+def lower_kernel(plan: Any, check_finite: bool) -> "DevicePlan":
+    """The GPU form of a ``KernelPlan`` (inputs read from its schedule), by the registered lowering."""
+    if not _LOWERING:
+        raise RuntimeError("no GPU lowering registered: import bp_core (its network imports codegen.device_plan)")
+    return _LOWERING[0](plan, None, check_finite)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One value an operation reads.
+
+    Attributes
+    ----------
+    kind : str
+        ``'var'`` (kernel variable ``name``), ``'row'`` (row ``row`` of kernel variable ``name``),
+        ``'t'`` / ``'dt'`` (the time and time step, as ``dtype``), ``'i'`` (the step number), ``'lo'`` /
+        ``'hi'`` (start and end of this step's events in event record ``name``, one-element device arrays),
+        ``'flag'`` (the device flag of site ``row``), ``'step'`` (the step number, for flags).
+    name : str
+    row : int
+    dtype : str
+    """
+
+    kind: str
+    name: str = ""
+    row: int = -1
+    dtype: str = "float64"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a non-finite value can be caught: object ``obj_id`` of the kernel, field row ``row`` (-1: any)."""
+
+    obj_id: int
+    row: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Launch:
+    """Launch the translated step function ``name`` (its source: ``source``) over a grid.
+
+    ``setup`` and ``count`` (Python, on the host, in the step's argument names) give the number of
+    threads; when ``events`` names an event record, the grid has one thread per element that could
+    have fired this step (``event_size`` of them).
+    """
+
+    name: str
+    source: str
+    args: tuple[str, ...]
+    refs: tuple[Ref, ...]
+    setup: str
+    count: str
+    events: str = ""
+    event_size: Ref | None = None
+    lines: tuple[int | None, ...] = ()
+    source_file: str = ""
+    step: str = ""
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class ApplyInput:
+    """``row op= value`` each step; ``value`` is kernel variable ``value`` (row ``k`` of it when ``iterated``)."""
+
+    target: Ref
+    value: str
+    op: str
+    iterated: bool
+
+
+@dataclass(frozen=True)
+class RecordEvents:
+    """Append the nonzero elements of ``values`` to event record ``var`` (``<var>_index`` ... ``<var>_count``)."""
+
+    values: Ref
+    var: str
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """Copy ``values`` into row ``_mon0 + k`` of record ``var`` (every ``every``-th step; ``<var>_sel`` only)."""
+
+    values: Ref
+    var: str
+    every: int = 1
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class CheckFinite:
+    """Set the flag of site ``site`` when ``values`` holds a NaN or an infinity."""
+
+    values: Ref
+    site: int
+
+
+@dataclass
+class DevicePlan:
+    """A network's step on the GPU.
+
+    Attributes
+    ----------
+    args : list of str
+        The CPU kernel's arguments, in order (the GPU kernel takes the same).
+    ops : list
+        Operations of one step, in order.
+    sites : list of Site
+        Device flags; ``Launch`` ``i`` of the ops uses the site ``flag_of[i]`` gives.
+    written : list of str
+        Kernel variables the device writes (copied back after a run).
+    event_records : list of (str, Ref)
+        Each event record's variable and the field it records (for the room check), in the order
+        of the CPU kernel's grow statuses.
+    entry_checks : list of (int, str)
+        ``(object id, state variable)`` checked for NaN/inf before the first step.
+    """
+
+    args: list[str]
+    ops: list = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
+    flag_of: dict[int, int] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    event_records: list[tuple[str, Ref]] = field(default_factory=list)
+    entry_checks: list[tuple[int, str]] = field(default_factory=list)
+    scope: dict = field(default_factory=dict)
+    check_finite: bool = True

@@ -1,0 +1,133 @@
+"""The device side of the GPU target's runtime: the kernels every network uses, and device helpers.
+
+Generated step kernels call the device functions here (``DEVICE_FUNCTIONS``) where CPU code calls
+``bp_core.backend.runtime``; the host loop launches the kernels here for inputs, monitors and checks.
+Importing this module imports numba-cuda (``NUMBA_ENABLE_CUDASIM=1`` before that import runs
+everything in numba-cuda's simulator).
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import cuda
+
+__all__ = ["DEVICE_FUNCTIONS", "KERNELS", "OPS", "record_events", "mark_start", "copy_row", "copy_selected",
+           "apply_input", "check_finite"]
+
+OPS = {"+": 0, "-": 1, "*": 2, "/": 3, "=": 4}
+"""Input operator -> the code ``apply_input`` takes."""
+
+
+@cuda.jit
+def record_events(values, step, index, steps, kept, count):
+    """Append each nonzero element of ``values`` (one thread each) with ``step``; ``count[0]`` is the record's end.
+
+    Threads append in no fixed order; the host sorts each run's new events by step and element.
+    """
+    i = cuda.grid(1)
+    if i < values.shape[0] and values[i] != 0:
+        k = cuda.atomic.add(count, 0, 1)
+        index[k] = i
+        steps[k] = step
+        if kept.shape[0] > 0:
+            kept[k] = values[i]
+
+
+@cuda.jit
+def mark_start(count, start):
+    """``start[0] = count[0]``: where this step's events begin (steps that follow the list read from there)."""
+    if cuda.grid(1) == 0:
+        start[0] = count[0]
+
+
+@cuda.jit
+def copy_row(record, values):
+    """``record[:] = values``: one row of a dense monitor."""
+    i = cuda.grid(1)
+    if i < values.shape[0]:
+        record[i] = values[i]
+
+
+@cuda.jit
+def copy_selected(record, values, selected):
+    """``record[:] = values[selected]``: one row of a monitor of chosen elements."""
+    i = cuda.grid(1)
+    if i < selected.shape[0]:
+        record[i] = values[selected[i]]
+
+
+@cuda.jit
+def apply_input(target, values, op):
+    """``target op= values`` (a single value broadcast); ``op`` as ``OPS`` codes it."""
+    i = cuda.grid(1)
+    if i < target.shape[0]:
+        v = values[i] if values.shape[0] > 1 else values[0]
+        if op == 0:
+            target[i] += v
+        elif op == 1:
+            target[i] -= v
+        elif op == 2:
+            target[i] *= v
+        elif op == 3:
+            target[i] /= v
+        else:
+            target[i] = v
+
+
+@cuda.jit
+def check_finite(values, flag, step):
+    """Lower ``flag[0]`` to ``step`` when an element of ``values`` is NaN or infinite."""
+    i = cuda.grid(1)
+    if i < values.shape[0] and values[i] * 0.0 != 0.0:
+        cuda.atomic.min(flag, 0, step)
+
+
+KERNELS = {"record_events": record_events, "mark_start": mark_start, "copy_row": copy_row,
+           "copy_selected": copy_selected, "apply_input": apply_input, "check_finite": check_finite}
+"""Every runtime kernel, by name (the PTX check compiles each)."""
+
+
+@cuda.jit(device=True)
+def exprel(z):
+    """``(exp(z) - 1) / z``, 1 at ``z = 0`` (exponential Euler's factor)."""
+    return 1.0 if z == 0.0 else math.expm1(z) / z
+
+
+@cuda.jit(device=True)
+def floor_divide(a, b):
+    """``a // b`` (no exception on the device: an integer division by zero gives what the hardware gives)."""
+    return a // b
+
+
+@cuda.jit(device=True)
+def remainder(a, b):
+    """``a % b``."""
+    return a % b
+
+
+def _block_test(compare):
+    @cuda.jit(device=True)
+    def any_in_block(values, start, threshold):
+        end = min(start + 64, values.shape[0])
+        for k in range(start, end):
+            if compare(values[k], threshold):
+                return True
+        return False
+
+    return any_in_block
+
+
+_COMPARE = {
+    "gt": cuda.jit(device=True)(lambda a, b: a > b),
+    "ge": cuda.jit(device=True)(lambda a, b: a >= b),
+    "lt": cuda.jit(device=True)(lambda a, b: a < b),
+    "le": cuda.jit(device=True)(lambda a, b: a <= b),
+    "eq": cuda.jit(device=True)(lambda a, b: a == b),
+    "ne": cuda.jit(device=True)(lambda a, b: a != b),
+}
+
+DEVICE_FUNCTIONS = {"exprel": exprel, "floor_divide": floor_divide, "remainder": remainder, "math": math,
+                    "cuda": cuda}
+DEVICE_FUNCTIONS.update({f"any_in_block_{name}": _block_test(test) for name, test in _COMPARE.items()})
+"""Names generated step kernels may call, as the GPU provides them (see ``grid_loop.DEVICE_HELPERS``)."""

@@ -1,0 +1,331 @@
+"""The GPU target: a host loop over time that launches each step's kernels with numba-cuda.
+
+``CudaKernel`` is called like the CPU run kernel (same arguments, same status tuple), so the
+network runs, grows event records and reports non-finite values the same way on both. A call
+copies the arrays to the device, launches the operations of a ``DevicePlan`` once per step, and
+copies back what the device wrote. Checks the CPU kernel makes at every step are made here between
+chunks of steps, so the host waits for the device only then:
+
+- event records: a chunk holds only as many steps as every record has room for, whatever fires
+  (each step adds at most one event per element); a record without room for one more step ends
+  the call with the grow status, as the CPU kernel's does;
+- non-finite values: each step kernel and check lowers a device flag to the step at which it
+  stored a NaN or an infinity; a flag set at the end of a chunk ends the call with that step.
+
+Events are appended by atomics in no fixed order, and are sorted by step and element when
+copied back, so a record reads as the CPU kernel's does.
+"""
+
+from __future__ import annotations
+
+import linecache
+import re
+from typing import Any, Callable
+
+import numpy as np
+from numba import cuda
+
+from bp_core.backend.cuda import runtime
+from bp_core.backend.cuda.ops import ApplyInput, CheckFinite, DevicePlan, Launch, RecordEvents, RecordRow, Ref
+from bp_core.errors import ModelUseError, RunError
+
+__all__ = ["CudaKernel", "CHECK_EVERY", "simulated", "ptx"]
+
+STATUS_OK, STATUS_NONFINITE, STATUS_GROW = 0, 1, 3  # as bp_core.codegen.kernel numbers them
+CHECK_EVERY = 256
+"""Most steps between two looks at the device flags (a NaN is reported at its step, the run stops soon after)."""
+_NO_FLAG = np.iinfo(np.int64).max
+
+
+def simulated() -> bool:
+    """Whether numba-cuda runs kernels in its simulator (``NUMBA_ENABLE_CUDASIM=1``), not on a GPU."""
+    from numba import config
+
+    return bool(config.ENABLE_CUDASIM)
+
+
+class CudaKernel:
+    """The run kernel of one network on the GPU.
+
+    Parameters
+    ----------
+    plan : DevicePlan
+    threads_per_block : int
+        Threads of one block (``bp.profile.get_num_thread_gpu()``).
+    """
+
+    jit = True
+    path = None
+
+    def __init__(self, plan: DevicePlan, threads_per_block: int):
+        self.plan = plan
+        self.threads = max(1, int(threads_per_block))
+        self.kernels: dict[str, Any] = {}
+        self.functions: dict[str, Callable] = {}
+        for op in plan.ops:
+            if isinstance(op, Launch) and op.name not in self.kernels:
+                self.functions[op.name] = _define(op, plan.scope)
+                self.kernels[op.name] = cuda.jit(self.functions[op.name])
+        self.compile_count = 1
+
+    def __call__(self, *args: Any) -> tuple[int, int, int, int]:
+        host = dict(zip(self.plan.args, args))
+        n_steps, step0, mon0 = int(host["_n_steps"]), int(host["_step0"]), int(host["_mon0"])
+        if n_steps == 0:
+            return STATUS_OK, 0, 0, 0
+        for obj_id, var in self.plan.entry_checks:  # a bad value set before the run is reported at its first step
+            bad = _first_nonfinite_row(host[var])
+            if bad >= 0:
+                return STATUS_NONFINITE, step0, obj_id, bad
+        run = _Run(self, host)
+        try:
+            return run.steps(step0, mon0, n_steps)
+        finally:
+            run.copy_back()
+
+
+class _Run:
+    """One call: the device copies of the arguments and the operations bound to them."""
+
+    def __init__(self, kernel: CudaKernel, host: dict[str, Any]):
+        self.kernel, self.plan, self.host = kernel, kernel.plan, host
+        self.device = {name: cuda.to_device(np.ascontiguousarray(value)) for name, value in host.items()
+                       if isinstance(value, np.ndarray)}
+        self.starts = {var: cuda.to_device(np.zeros(1, dtype=host[f"{var}_count"].dtype))
+                       for var, _ in self.plan.event_records}
+        self.flags = cuda.to_device(np.full(max(1, len(self.plan.sites)), _NO_FLAG, dtype=np.int64))
+        self.counts = {var: int(host[f"{var}_count"][0]) for var, _ in self.plan.event_records}
+        self.first_counts = dict(self.counts)
+        self.inputs: dict[str, Any] = {}
+        self.sizes: dict[int, int] = {}
+
+    def ref(self, ref: Ref, t: float, i: int) -> Any:
+        if ref.kind == "var":
+            return self.device.get(ref.name, self.host[ref.name])
+        if ref.kind == "row":
+            return self.device[ref.name][ref.row]
+        if ref.kind == "t":
+            return np.dtype(ref.dtype).type(t)
+        if ref.kind == "dt":
+            return np.dtype(ref.dtype).type(self.host["_dt"])
+        if ref.kind in ("i", "step"):
+            return i
+        if ref.kind == "lo":
+            return self.starts[ref.name]
+        if ref.kind == "hi":
+            return self.device[f"{ref.name}_count"]
+        if ref.kind == "flag":
+            return self.flags[ref.row:ref.row + 1]
+        raise ValueError(f"unknown reference {ref}")
+
+    def host_ref(self, ref: Ref, t: float, i: int) -> Any:
+        if ref.kind == "var":
+            return self.host[ref.name]
+        if ref.kind == "row":
+            return self.host[ref.name][ref.row]
+        return self.ref(ref, t, i)
+
+    def steps(self, step0: int, mon0: int, n_steps: int) -> tuple[int, int, int, int]:
+        t0, dt = float(self.host["_t_start"]), float(self.host["_dt"])
+        done = 0
+        while done < n_steps:
+            # each step adds at most one event per element: steps every record has room for
+            rooms = [(self.host[f"{var}_index"].shape[0] - self.counts[var])
+                     // max(1, self.host_ref(values, t0, 0).size)
+                     for var, values in self.plan.event_records]
+            room = min([CHECK_EVERY, n_steps - done] + rooms)
+            if room <= 0:
+                return STATUS_GROW, step0 + done, rooms.index(0), 0
+            for k in range(done, done + room):
+                i = step0 + k
+                t = t0 + i * dt
+                for number, op in enumerate(self.plan.ops):
+                    self.launch(number, op, t, i, mon0 + k, step0, mon0)
+            done += room
+            for var, _ in self.plan.event_records:
+                self.counts[var] = int(self.device[f"{var}_count"].copy_to_host()[0])
+            flags = self.flags.copy_to_host()
+            if flags.min() != _NO_FLAG:
+                return self.nonfinite(flags)
+        return STATUS_OK, 0, 0, 0
+
+    def launch(self, number: int, op: Any, t: float, i: int, row: int, step0: int, mon0: int) -> None:
+        if isinstance(op, Launch):
+            self.step(number, op, t, i)
+        elif isinstance(op, ApplyInput):
+            target = self.ref(op.target, t, i)
+            values = self.input_values(op)
+            self.grid(runtime.apply_input, target.shape[0], target, values[row] if op.iterated else values,
+                      runtime.OPS[op.op])
+        elif isinstance(op, RecordEvents):
+            values = self.ref(op.values, t, i)
+            count = self.device[f"{op.var}_count"]
+            runtime.mark_start[1, 1](count, self.starts[op.var])
+            kept = self.device.get(f"{op.var}_value", self.host[f"{op.var}_value"])
+            self.grid(runtime.record_events, values.shape[0], values, i, self.device[f"{op.var}_index"],
+                      self.device[f"{op.var}_step"], kept, count)
+        elif isinstance(op, RecordRow):
+            if op.every > 1:
+                if i % op.every:
+                    return
+                row = i // op.every - (step0 - mon0 + op.every - 1) // op.every
+            values = self.ref(op.values, t, i)
+            record = self.device[op.var][row]
+            if op.selected:
+                selected = self.device[f"{op.var}_sel"]
+                self.grid(runtime.copy_selected, selected.shape[0], record, values, selected)
+            else:
+                self.grid(runtime.copy_row, values.shape[0], record, values)
+        elif isinstance(op, CheckFinite):
+            values = self.ref(op.values, t, i)
+            self.grid(runtime.check_finite, values.shape[0], values, self.flags[op.site:op.site + 1], i)
+
+    def step(self, number: int, op: Launch, t: float, i: int) -> None:
+        if op.events:
+            threads = self.host_ref(op.event_size, t, i).size
+        else:
+            if number not in self.sizes:
+                names = {arg: self.host_ref(ref, t, i) for arg, ref in zip(op.args, op.refs)}
+                exec(op.setup, {"np": np}, names)  # the step's own lines before its loop, on the host
+                self.sizes[number] = int(eval(op.count, {"np": np, "max": max}, names))
+            threads = self.sizes[number]
+        try:
+            self.grid(self.kernel.kernels[op.name], threads, *(self.ref(ref, t, i) for ref in op.refs))
+        except Exception as err:
+            raise _step_error(op, err, i) from err
+
+    def grid(self, kernel: Any, threads: int, *args: Any) -> None:
+        if threads <= 0:
+            return
+        block = min(self.kernel.threads, threads)
+        kernel[(threads + block - 1) // block, block](*args)
+
+    def input_values(self, op: ApplyInput) -> Any:
+        if op.value not in self.inputs:
+            values = np.asarray(self.host[op.value], dtype=np.float64)
+            values = values.reshape(values.shape[0], -1) if op.iterated else values.reshape(-1)
+            self.inputs[op.value] = cuda.to_device(np.ascontiguousarray(values))
+        return self.inputs[op.value]
+
+    def nonfinite(self, flags: np.ndarray) -> tuple[int, int, int, int]:
+        self.copy_back()
+        site_number = int(np.argmin(flags))
+        site = self.plan.sites[site_number]
+        if site.row >= 0:
+            return STATUS_NONFINITE, int(flags[site_number]), site.obj_id, site.row
+        for obj_id, var in self.plan.entry_checks:  # a step's stores: the first object holding a bad value
+            bad = _first_nonfinite_row(self.host[var])
+            if bad >= 0:
+                return STATUS_NONFINITE, int(flags[site_number]), obj_id, bad
+        return STATUS_NONFINITE, int(flags[site_number]), site.obj_id, 0
+
+    def copy_back(self) -> None:
+        if getattr(self, "_copied", False):
+            return
+        self._copied = True
+        for name in self.plan.written:
+            if name in self.device:
+                self.host[name][...] = self.device[name].copy_to_host()
+        for var, _ in self.plan.event_records:  # threads appended in no order: sort the new events
+            first, end = self.first_counts[var], int(self.host[f"{var}_count"][0])
+            if end - first > 1:
+                index, steps = self.host[f"{var}_index"], self.host[f"{var}_step"]
+                order = first + np.lexsort((index[first:end], steps[first:end]))
+                index[first:end], steps[first:end] = index[order], steps[order]
+                kept = self.host[f"{var}_value"]
+                if kept.shape[0]:
+                    kept[first:end] = kept[order]
+
+
+def _define(op: Launch, scope: dict[str, Any]) -> Callable:
+    """The generated Python function of ``op`` (its source registered so tracebacks show its lines)."""
+    filename = f"<bp_core gpu {op.name}>"
+    linecache.cache[filename] = (len(op.source), None, op.source.splitlines(True), filename)
+    namespace = dict(scope)
+    namespace.update(np=np, **runtime.DEVICE_FUNCTIONS)
+    exec(compile(op.source, filename, "exec"), namespace)
+    return namespace[op.name]
+
+
+def _step_error(op: Launch, err: Exception, i: int) -> Exception:
+    """A compile or run error of a step kernel, told at the user's line when the message names a generated one."""
+    lines = [int(n) for n in re.findall(rf"<bp_core gpu {re.escape(op.name)}>\", line (\d+)", str(err))]
+    user = next((op.lines[n - 1] for n in reversed(lines) if 0 < n <= len(op.lines) and op.lines[n - 1]), None)
+    where = f"{op.source_file}, line {user}" if user else op.source_file
+    kind = ModelUseError if "Typing" in type(err).__name__ or "Lowering" in type(err).__name__ else RunError
+    return kind(f"step function {op.step!r} of {op.owner} failed on the GPU at step {i}: "
+                f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}\n  at {where}\n"
+                f"Run it with bp.profile.set(device='cpu') to check it there.")
+
+
+def _first_nonfinite_row(data: np.ndarray) -> int:
+    bad = ~np.isfinite(data.reshape(data.shape[0], -1)).all(axis=1)
+    return int(np.argmax(bad)) if bad.any() else -1
+
+
+def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[str, str]:
+    """Compile every kernel a call with ``args`` launches to PTX for compute capability ``cc`` (no GPU needed).
+
+    Returns the PTX of each step kernel and runtime kernel, by name. Only numba-cuda's compiler is used
+    (with its CUDA toolkit wheels), not the simulator: call it in a process without ``NUMBA_ENABLE_CUDASIM``.
+    """
+    from numba import typeof, types
+
+    host = dict(zip(kernel.plan.args, args))
+    out: dict[str, str] = {}
+
+    def type_of(ref: Ref) -> Any:
+        if ref.kind == "var":
+            return typeof(np.ascontiguousarray(host[ref.name])) if isinstance(host[ref.name], np.ndarray) \
+                else typeof(host[ref.name])
+        if ref.kind == "row":
+            return typeof(np.ascontiguousarray(host[ref.name][ref.row]))
+        if ref.kind in ("t", "dt"):
+            return typeof(np.dtype(ref.dtype).type(0))
+        if ref.kind in ("i", "step"):
+            return types.int64
+        if ref.kind in ("lo", "hi"):
+            return typeof(np.zeros(1, dtype=host[f"{ref.name}_count"].dtype))
+        return types.int64[::1]
+
+    for op in kernel.plan.ops:
+        if isinstance(op, Launch) and op.name not in out:
+            signature = tuple(type_of(ref) for ref in op.refs)
+            try:
+                out[op.name] = cuda.compile_ptx(kernel.functions[op.name], signature, cc=cc)[0]
+            except Exception as err:
+                raise _step_error(op, err, -1) from err
+    f64, i64 = types.float64[::1], types.int64[::1]
+    runtime_signatures = {
+        "record_events": (f64, types.int64, i64, i64, f64, i64), "mark_start": (i64, i64),
+        "copy_row": (f64, f64), "copy_selected": (f64, f64, i64), "apply_input": (f64, f64, types.int64),
+        "check_finite": (f64, i64, types.int64)}
+    for name, signature in runtime_signatures.items():
+        out[name] = cuda.compile_ptx(runtime.KERNELS[name].py_func, signature, cc=cc)[0]
+    return out
+
+
+
+try:  # the target registry names this class; an engine without the registry still runs CudaKernel
+    from bp_core.backend.targets.base import Target as _TargetBase
+except ImportError:  # pragma: no cover
+    _TargetBase = object
+
+
+class CudaTarget(_TargetBase):
+    """NVIDIA GPUs through numba-cuda (device ``'gpu'``): a network's kernel plan runs as a ``CudaKernel``."""
+
+    name = "cuda"
+    jit = True
+    lowers_plans = True  # the network hands it the kernel plan, not the CPU kernel's source
+
+    def compile_kernel(self, plan: Any, safe: bool) -> CudaKernel:
+        """The GPU kernel of a ``codegen.kernel.KernelPlan``, called with the values of ``plan.args``."""
+        from bp_core import profile
+        from bp_core.backend.cuda.ops import lower_kernel
+
+        return CudaKernel(lower_kernel(plan, safe), profile.get_num_thread_gpu())
+
+    def compile(self, source: str, func_name: str, scope: dict[str, Any], checked: Any = (),
+                parallel: Any = ()) -> Any:
+        raise ModelUseError("the GPU target compiles whole network kernels (compile_kernel), not single functions.")

@@ -34,6 +34,7 @@ SMALL = {
     "brunel_hakim_1999": ["--seeds", "1", "2", "3", "4", "5", "--duration", "1000", "--size",
                           '{"N": 1000, "C": 200}'],
     "morris_lecar_1981": ["--seeds", "1"],
+    "touboul_brette_2008": ["--seeds", "1", "--size", '{"N": 20}'],
 }
 
 

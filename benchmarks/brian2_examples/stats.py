@@ -91,3 +91,10 @@ def synfire_volleys(index: np.ndarray, times: np.ndarray, n_groups: int, group_s
             "last_volley_sd_ms": float(last.std()) if reached and last.size > 1 else float("nan"),
             "delay_per_group_ms": float(np.mean(np.diff(medians))) if len(medians) > 1 else float("nan"),
             "background_hz": float(np.sum(times < start) / (n_groups * group_size) / (start / 1000.))}
+
+
+def distinct_isis(index: np.ndarray, times: np.ndarray, n: int, resolution: float = 0.05) -> list[int]:
+    """Per neuron of ``n``, the number of distinct inter-spike intervals, rounded to ``resolution`` ms: the
+    period (in spikes) of a periodic spike train, large for a chaotic one."""
+    index, times = np.asarray(index), np.asarray(times, dtype=float)
+    return [int(np.unique(np.round(np.diff(np.sort(times[index == k])) / resolution)).size) for k in range(n)]

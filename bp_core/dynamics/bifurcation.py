@@ -11,6 +11,7 @@ import numpy as np
 from bp_core.dynamics.codim2 import continue_codim2
 from bp_core.dynamics.continuation import continue_branch, join_halves, switch_branch
 from bp_core.dynamics.cycle_folds import continue_cycle_folds
+from bp_core.dynamics.cycle_switching import switch_cycle_branch
 from bp_core.dynamics.cycles import CycleSettings, cycle_at, cycles_from_hopf, cycles_from_orbit
 from bp_core.dynamics.diagram import Branch, Codim2Curve, CycleBranch, SpecialPoint, polyline_distance
 from bp_core.dynamics.fixed_points import find_fixed_points
@@ -175,12 +176,14 @@ class BifurcationAnalyzer:
         return sorted(points, key=lambda b: b.par[name])
 
     def cycle_branches(self, others: dict[str, float] | None = None,
-                       settings: CycleSettings | None = None) -> list[CycleBranch]:
+                       settings: CycleSettings | None = None, switch: bool = False) -> list[CycleBranch]:
         """Branches of periodic orbits born at the Hopf points along the first parameter, by collocation.
 
-        A branch that ends at another Hopf point is not computed again from there.
+        A branch that ends at another Hopf point is not computed again from there. With ``switch``, the
+        branches through their branch points of cycles (BPC) and the period-doubled branches born at their
+        period doublings (PD) follow them, one level deep (see :meth:`switch_cycle_branch`).
         """
-        key = ("cycles", tuple(sorted((others or {}).items())), id(settings))
+        key = ("cycles", tuple(sorted((others or {}).items())), id(settings), switch)
         if key in self._cache:
             return self._cache[key]
         name = self.par_names[0]
@@ -195,8 +198,21 @@ class BifurcationAnalyzer:
                 continue
             found.append(cycles_from_hopf(self.field, hopf, p, 0, (lo, hi), list(self.var_ranges.values()),
                                           settings, self.par_names))
+        if switch:
+            found += [self.switch_cycle_branch(point, settings) for branch in list(found)
+                      for point in branch.special if point.label in ("BPC", "PD")]
         self._cache[key] = found
         return found
+
+    def switch_cycle_branch(self, point: SpecialPoint, settings: CycleSettings | None = None,
+                            direction: float = 1.0) -> CycleBranch:
+        """The cycle branch that crosses a computed one at ``point``: through a branch point of cycles (BPC,
+        e.g. where symmetric cycles lose their symmetry) the other branch, at a period doubling (PD) the
+        branch of orbits of twice the period; followed from the point in ``direction`` (+1 or -1) along the
+        null direction of the collocation Jacobian orthogonal to the known branch, as AUTO's ISW = -1."""
+        name = self.par_names[0]
+        return switch_cycle_branch(self.field, point, self.par_ranges[name], list(self.var_ranges.values()),
+                                   settings, self.par_names, direction)
 
     def cycles_from_simulation(self, value: float, start: dict[str, float] | None = None, duration: float = 2000.,
                                others: dict[str, float] | None = None, direction: float = 1.0,

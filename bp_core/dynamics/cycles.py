@@ -6,6 +6,7 @@ branch whose period grows without bound is stopped and reported as homoclinic or
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,7 +18,20 @@ from bp_core.dynamics.normal_forms import hopf_vectors
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError
 
-__all__ = ["CycleProblem", "CycleSettings", "cycles_from_hopf", "cycles_from_orbit", "cycle_at"]
+__all__ = ["CycleProblem", "CycleSettings", "LocatedOrbit", "branch_test", "cycles_from_hopf", "cycles_from_orbit",
+           "cycle_at"]
+
+
+@dataclass(frozen=True)
+class LocatedOrbit:
+    """A special point's orbit as the continuation holds it: the collocation (mesh), the scaled unknown
+    vector, the branch's tangent there, the parameter vector and which parameter was continued."""
+
+    colloc: Collocation
+    u: np.ndarray
+    tangent: np.ndarray | None
+    p: np.ndarray
+    index: int
 
 
 class CycleSettings(arclength.Settings):
@@ -64,7 +78,7 @@ class CycleSettings(arclength.Settings):
 class CycleProblem:
     """The collocation equations with the reference orbit of the phase condition, as an arclength problem."""
 
-    test_names = ("LPC", "PD", "NS")
+    test_names = ("LPC", "PD", "NS", "BPC")
 
     def __init__(self, field_: VectorField, p: np.ndarray, index: int, p_range: tuple[float, float],
                  span: np.ndarray, period: float, settings: CycleSettings, mesh: Mesh | None = None):
@@ -156,15 +170,16 @@ class CycleProblem:
         return np.concatenate([[mu[k]], np.delete(mu, k)])
 
     def tests(self, u: np.ndarray, t: np.ndarray) -> np.ndarray:
-        if self.field.dim < 3:  # a plane has one nontrivial multiplier, exp(int trace J) > 0: no PD, no NS
-            return np.array([t[-1], 1.0, 1.0])
-        others = self.multipliers(u)[1:]
+        if self.field.dim < 3:  # a plane has one nontrivial multiplier, exp(int trace J) > 0: no PD, NS, BPC
+            return np.array([t[-1], 1.0, 1.0, 1.0])
+        mu = self.multipliers(u)
+        others = mu[1:]
         pd = np.prod(others + 1).real
         ns = 1.0 + 0j
         for i in range(others.size):
             for j in range(i + 1, others.size):
                 ns *= others[i] * others[j] - 1
-        return np.array([t[-1], pd, ns.real if others.size > 1 else 1.0])
+        return np.array([t[-1], pd, ns.real if others.size > 1 else 1.0, branch_test(mu, t[-1])])
 
     def accept(self, u: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         self.steps += 1
@@ -230,13 +245,31 @@ class CycleProblem:
                 periods[-1] > 1.25 * periods[0] and bool(np.all(np.diff(periods) > 0)))
 
 
+def branch_test(mu: np.ndarray, turning: float) -> float:
+    """The branch-point test of a cycle: ``p'(1) / t_p``, with ``p`` the characteristic polynomial of the
+    monodromy matrix (multipliers ``mu``) and ``t_p`` the parameter's component of the tangent.
+
+    ``p'(1) = sum_i prod_(j != i) (1 - mu_j)`` is the product of the nontrivial ``1 - mu_j`` while the
+    trivial multiplier is 1, and stays smooth where a second multiplier meets it, so it changes sign
+    wherever a multiplier crosses +1: at a fold of cycles, where ``t_p`` changes sign too, and at a branch
+    point, where ``t_p`` keeps its sign. The quotient changes sign only at the branch point (as AUTO's
+    determinant of the bordered collocation Jacobian, which this is up to a factor of one sign along
+    the branch; it does not depend on the mesh, which adapts between steps).
+    """
+    one_minus = 1.0 - mu
+    derivative = sum(np.prod(np.delete(one_minus, i)) for i in range(mu.size))
+    return float(np.real(derivative) / turning) if turning != 0 else 0.0
+
+
 def _special(problem: CycleProblem, label: str, u: np.ndarray, variables: list[str], par_names: list[str],
-             mu: np.ndarray) -> SpecialPoint | None:
+             mu: np.ndarray, t: np.ndarray | None = None) -> SpecialPoint | None:
     nodes, period, par = problem.colloc.unpack(u)
     others = mu[1:]
     scale = 1e-4
-    if label == "LPC" and np.max(np.ptp(nodes / problem.colloc.span, axis=0)) < 0.1 * max(problem.amplitudes):
-        return None  # the parameter turns where the branch passes through its Hopf point
+    if label in ("LPC", "BPC") and np.max(np.ptp(nodes / problem.colloc.span, axis=0)) < 0.1 * max(problem.amplitudes):
+        # The parameter turns where the branch passes through its Hopf point; there the multipliers
+        # exp(+-i omega T) are a double 1, so the branch-point test vanishes too.
+        return None
     if label == "PD" and not np.any((np.abs(others + 1) < 1e-2) & (np.abs(others.imag) < scale)):
         return None
     if label == "NS" and not np.any((np.abs(np.abs(others) - 1) < 1e-2) & (np.abs(others.imag) > scale)):
@@ -244,7 +277,8 @@ def _special(problem: CycleProblem, label: str, u: np.ndarray, variables: list[s
     q = problem.p.copy()
     q[problem.index] = par
     return SpecialPoint(label, dict(zip(par_names, map(float, q))), dict(zip(variables, map(float, nodes[0]))),
-                        period=period, eigenvalues=mu)
+                        period=period, eigenvalues=mu,
+                        located=LocatedOrbit(problem.colloc, u, t, problem.p.copy(), problem.index))
 
 
 def _infinite_period_point(problem: CycleProblem, u: np.ndarray, pars: np.ndarray, periods: np.ndarray,
@@ -285,7 +319,8 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
     special = []
     for event in curve.events:
         problem.colloc = colloc_history[event.index]
-        point = _special(problem, event.name, curve.points[event.index], variables, par_names, mults[event.index])
+        point = _special(problem, event.name, curve.points[event.index], variables, par_names, mults[event.index],
+                         curve.tangents[event.index])
         if point is not None:
             special.append(point)
     problem.colloc = colloc_history[-1]

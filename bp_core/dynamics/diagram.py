@@ -25,7 +25,8 @@ def polyline_distance(points: np.ndarray, target: np.ndarray) -> float:
 LABELS = {
     "LP": "saddle-node", "H": "hopf", "LPC": "fold of cycles", "PD": "period doubling",
     "NS": "Neimark-Sacker", "HOM": "homoclinic", "SNIC": "saddle-node on invariant circle",
-    "BP": "branch point", "CP": "cusp", "BT": "Bogdanov-Takens", "GH": "generalised Hopf", "ZH": "zero-Hopf",
+    "BP": "branch point", "BPC": "branch point of cycles", "CP": "cusp", "BT": "Bogdanov-Takens",
+    "GH": "generalised Hopf", "ZH": "zero-Hopf",
 }
 
 
@@ -36,7 +37,8 @@ class SpecialPoint:
     Attributes
     ----------
     label : str
-        AUTO's label: LP, BP, H, LPC, PD, NS, HOM, SNIC, CP, BT, GH or ZH.
+        AUTO's label: LP, BP, H, LPC, PD, NS, BPC (a branch point of cycles, AUTO's BP on a periodic
+        branch), HOM, SNIC, CP, BT, GH or ZH.
     par : dict
         Parameter values.
     state : dict
@@ -48,6 +50,9 @@ class SpecialPoint:
     coefficient : float
         Normal-form coefficient: ``a`` of a fold, the first Lyapunov coefficient ``l1`` of a Hopf
         point (negative: supercritical), nan where none is computed.
+    located : object
+        For a point of a cycle branch, the collocated orbit it was located on (the collocation, the
+        unknown vector and the branch's tangent there), from which branches are switched at it.
     """
 
     label: str
@@ -56,6 +61,7 @@ class SpecialPoint:
     period: float = float("nan")
     eigenvalues: np.ndarray = field(default_factory=lambda: np.zeros(0))
     coefficient: float = float("nan")
+    located: object = field(default=None, repr=False, compare=False)
 
     @property
     def kind(self) -> str:
@@ -127,7 +133,7 @@ class CycleBranch:
     stable : ndarray of bool
         All nontrivial multipliers inside the unit circle.
     special : list of SpecialPoint
-        LPC, PD, NS, HOM and SNIC points.
+        LPC, PD, NS, BPC, HOM and SNIC points.
     stopped : str
         Why the continuation ended.
     mesh, orbits : ndarray

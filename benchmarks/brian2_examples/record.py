@@ -35,6 +35,7 @@ SMALL = {
                           '{"N": 1000, "C": 200}'],
     "morris_lecar_1981": ["--seeds", "1"],
     "touboul_brette_2008": ["--seeds", "1", "--size", '{"N": 20}'],
+    "jeffress_sound_localization": ["--seeds", "1", "2", "3", "4"],
 }
 
 

@@ -270,6 +270,7 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
     (with its CUDA toolkit wheels), not the simulator: call it in a process without ``NUMBA_ENABLE_CUDASIM``.
     """
     from numba import typeof, types
+    from numba.cuda import dispatcher
 
     host = dict(zip(kernel.plan.args, args))
     out: dict[str, str] = {}
@@ -288,16 +289,26 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
             return typeof(np.zeros(1, dtype=host[f"{ref.name}_count"].dtype))
         return types.int64[::1]
 
-    for op in kernel.plan.ops:
-        if isinstance(op, Launch) and op.name not in out:
-            signature = tuple(type_of(ref) for ref in op.refs)
-            try:
-                out[op.name] = cuda.compile_ptx(kernel.functions[op.name], signature, cc=cc)[0]
-            except Exception as err:
-                raise _step_error(op, err, -1) from err
-    f64, i64 = types.float64[::1], types.int64[::1]
+    # the device helpers a kernel calls are compiled for the current device's compute capability, and
+    # without a driver there is none: they are compiled for ``cc`` meanwhile
+    class _Device:
+        compute_capability = cc
+
+    current = dispatcher.get_current_device
+    dispatcher.get_current_device = _Device
+    try:
+        for op in kernel.plan.ops:
+            if isinstance(op, Launch) and op.name not in out:
+                signature = tuple(type_of(ref) for ref in op.refs)
+                try:
+                    out[op.name] = cuda.compile_ptx(kernel.functions[op.name], signature, cc=cc)[0]
+                except Exception as err:
+                    raise _step_error(op, err, -1) from err
+    finally:
+        dispatcher.get_current_device = current
+    f64, i64, i32 = types.float64[::1], types.int64[::1], types.int32[::1]
     runtime_signatures = {
-        "record_events": (f64, types.int64, i64, i64, f64, i64), "mark_start": (i64, i64),
+        "record_events": (f64, types.int64, i32, i64, f64, i64), "mark_start": (i64, i64),
         "copy_row": (f64, f64), "copy_selected": (f64, f64, i64), "apply_input": (f64, f64, types.int64),
         "check_finite": (f64, i64, types.int64)}
     for name, signature in runtime_signatures.items():

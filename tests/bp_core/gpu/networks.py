@@ -1,0 +1,102 @@
+"""Small networks the GPU tests run on both targets (written with the public API, as a user writes them).
+
+A LIF group in scalar mode (refractoriness, threshold, reset, conductance decay) and its synapses in
+the spec's three delivery idioms: a loop over ``pre2post[i]`` rows, the fancy-indexed
+``post['ge'][pre2post[i]] += w``, and ``for i in range(len(pre2post))``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import bp_core as bp
+
+taum, taue, taui, Vt, Vr, t_ref = 20., 5., 10., -50., -60., 5.
+El, Ee, Ei, I_drive = -60., 0., -80., 20.
+w = 1.0
+
+
+@bp.integrate(method='euler')
+def int_V(V, t, ge, gi):
+    return (ge * (Ee - V) + gi * (Ei - V) - (V - El) + I_drive) / taum
+
+
+@bp.integrate(method='exponential')
+def int_ge(ge, t):
+    return -ge / taue
+
+
+@bp.integrate(method='exponential')
+def int_gi(gi, t):
+    return -gi / taui
+
+
+def lif_update(ST, _t, _dt):
+    ST['spike'] = 0.
+    if _t - ST['t_last_spike'] > t_ref - 0.5 * _dt:
+        V = int_V(ST['V'], _t, ST['ge'], ST['gi'])
+        if V > Vt:
+            V = Vr
+            ST['spike'] = 1.
+            ST['t_last_spike'] = _t
+        ST['V'] = V
+    ST['ge'] = int_ge(ST['ge'], _t)
+    ST['gi'] = int_gi(ST['gi'], _t)
+
+
+def rows_to_ge(ST, _t, pre, post, pre2post):
+    spikes = pre['spike']
+    for i in range(spikes.shape[0]):
+        if spikes[i] > 0.:
+            for j in pre2post[i]:
+                post['ge'][j] += w
+
+
+def fancy_to_gi(ST, _t, pre, post, pre2post):
+    for i in np.where(pre['spike'] > 0.)[0]:
+        post['gi'][pre2post[i]] += w
+
+
+def range_to_ge(ST, _t, pre, post, pre2post):
+    for pre_id in range(len(pre2post)):
+        if pre['spike'][pre_id] > 0.:
+            post_ids = pre2post[pre_id]
+            post['ge'][post_ids] += w
+
+
+STATE = bp.types.NeuState({'V': -60., 'ge': 0., 'gi': 0., 'spike': 0., 't_last_spike': -1e7})
+LIF = bp.NeuType(name='LIF', ST=STATE, steps=lif_update, mode='scalar')
+FORMS = {
+    "rows": bp.SynType(name='rows_to_ge', ST=bp.types.SynState(), steps=rows_to_ge, mode='vector'),
+    "fancy": bp.SynType(name='fancy_to_gi', ST=bp.types.SynState(), steps=fancy_to_gi, mode='vector'),
+    "range": bp.SynType(name='range_to_ge', ST=bp.types.SynState(), steps=range_to_ge, mode='vector'),
+}
+
+
+def initial_V(n: int, seed: int) -> np.ndarray:
+    """Membrane potentials spread up to just above threshold, so neurons fire in the first steps."""
+    return np.random.default_rng(seed).uniform(-60., -49., n)
+
+
+def lif_group(n: int, seed: int = 0, monitors: tuple = ('spike',)) -> bp.NeuGroup:
+    group = bp.NeuGroup(LIF, n, monitors=list(monitors))
+    group.ST['V'] = initial_V(n, seed)
+    return group
+
+
+def coba(n: int, forms: tuple[str, ...] = ("rows", "fancy"), seed: int = 0) -> tuple[bp.Network, bp.NeuGroup]:
+    """A LIF group driven by itself: 80 % of it excites through one idiom, 20 % inhibits through another."""
+    np.random.seed(seed)
+    group = lif_group(n, seed)
+    ne = int(0.8 * n)
+    exc = bp.SynConn(FORMS[forms[0]], pre_group=group[:ne], post_group=group, conn=bp.connect.FixedProb(0.1))
+    inh = bp.SynConn(FORMS[forms[1]], pre_group=group[ne:], post_group=group, conn=bp.connect.FixedProb(0.1))
+    exc.pars['w'], inh.pars['w'] = 0.6, 6.7
+    return bp.Network(group, exc, inh), group
+
+
+def spike_events(group: bp.NeuGroup) -> np.ndarray:
+    """(step, neuron) of every spike the group's last run recorded, in order."""
+    spikes = np.asarray(group.mon.spike)
+    steps, neurons = np.nonzero(spikes)
+    return np.stack([steps, neurons], axis=1)

@@ -1,0 +1,97 @@
+"""GPU runs under numba-cuda's simulator against the CPU kernel (collected only by ``test_gpu.py``).
+
+``NUMBA_ENABLE_CUDASIM=1`` must be set before numba-cuda is imported, so ``test_gpu.py`` runs this file
+in a pytest of its own. The simulator runs each thread as Python (about 5,000 thread-steps a second):
+networks here have one block of at most 200 threads and 10 to 20 steps.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bp_core.errors import ModelUseError, RunError
+from tests.bp_core.gpu import networks
+
+assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run through test_gpu.py (it sets the simulator)"
+
+
+def _both(build, duration, inputs=()):
+    """Run a fresh network from ``build()`` on the CPU (compiled) and on the GPU; return both."""
+    out = []
+    for device in ("cpu", "gpu"):
+        bp.profile.set(device=device)
+        net, group = build()
+        net.run(duration, inputs=inputs(group) if callable(inputs) else inputs)
+        ran = {type(kernel).__name__ for kernel in net._kernels.values()}
+        assert ran == ({"CudaKernel"} if device == "gpu" else {"CompiledFunction"}), ran
+        out.append((net, group))
+    return out
+
+
+def test_driven_group_equals_cpu_exactly():
+    # no float atomics: every thread writes its own element, so the GPU gives the CPU's numbers bit for bit
+    n, steps = 150, 15
+    drive = np.random.default_rng(3).uniform(0., 3., (steps, n))
+
+    def build():
+        group = networks.lif_group(n, seed=1, monitors=('spike', 'V'))
+        return bp.Network(group), group
+
+    (_, cpu), (_, gpu) = _both(build, steps * 0.1, inputs=lambda g: [(g, 'ge', drive), (g, 'gi', 0.5, '=')])
+    assert len(networks.spike_events(cpu)) > 20
+    np.testing.assert_array_equal(networks.spike_events(gpu), networks.spike_events(cpu))
+    np.testing.assert_array_equal(gpu.mon.V, cpu.mon.V)
+    np.testing.assert_array_equal(gpu.ST['ge'], cpu.ST['ge'])
+
+
+@pytest.mark.parametrize("forms", [("rows", "fancy"), ("range", "fancy")], ids=["rows+fancy", "range+fancy"])
+def test_delivery_with_atomics_equals_cpu_statistically(forms):
+    # synapses add to shared conductances with cuda.atomic.add: the order of additions is not fixed
+    (_, cpu), (_, gpu) = _both(lambda: networks.coba(200, forms, seed=2), 2.0)
+    a, b = np.asarray(cpu.mon.spike).sum(axis=0), np.asarray(gpu.mon.spike).sum(axis=0)
+    assert a.sum() > 50
+    assert abs(int(b.sum()) - int(a.sum())) <= 0.05 * a.sum()
+    assert np.mean(a == b) >= 0.95
+    np.testing.assert_allclose(gpu.ST['ge'], cpu.ST['ge'], rtol=1e-6, atol=1e-9)
+
+
+def test_advance_in_chunks_equals_one_run():
+    bp.profile.set(device="gpu")
+    net, group = networks.coba(120, seed=4)
+    net.run(1.0)
+    whole = group.ST['V'].copy(), networks.spike_events(group)
+    net2, group2 = networks.coba(120, seed=4)
+    events = []
+    for chunk in range(2):
+        net2.advance(0.5)
+        events.append(networks.spike_events(group2) + [chunk * 5, 0])
+    np.testing.assert_array_equal(group2.ST['V'], whole[0])
+    np.testing.assert_array_equal(np.concatenate(events), whole[1])
+
+
+def test_refusal_through_a_run_names_step_and_line():
+    def noisy(ST, _t):
+        ST['V'] += np.random.normal(0., 1.)
+
+    bp.profile.set(device="gpu")
+    group = bp.NeuGroup(bp.NeuType(name='noisy', ST=bp.types.NeuState({'V': 0.}), steps=noisy, mode='scalar'), 10)
+    line = inspect.getsourcelines(noisy)[1] + 1
+    with pytest.raises(ModelUseError, match=rf"(?s)'noisy' step.*random.*line {line}"):
+        group.run(1.0)
+
+
+def test_nonfinite_state_is_reported_with_field_and_time():
+    def explode(ST, _t):
+        if _t > 0.45:
+            ST['V'] = ST['V'] * 1e300 * 1e300
+
+    bp.profile.set(device="gpu")
+    group = bp.NeuGroup(bp.NeuType(name='explode', ST=bp.types.NeuState({'V': 1.}), steps=explode, mode='scalar'),
+                        20, monitors=['V'])
+    with pytest.raises(RunError, match=r"'V' became NaN or infinite at t=0.5 ms"):
+        group.run(1.0)

@@ -1,0 +1,150 @@
+"""The GPU target without a GPU: its kernels under numba-cuda's simulator, and compiled to PTX for sm_90.
+
+The simulator must be switched on before numba-cuda is imported, so ``sim_cases.py`` runs in a pytest
+of its own; the PTX compile and the refusals run here, with numba-cuda's real compiler and no driver.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bp_core.backend.cuda.target import CudaKernel, ptx
+from bp_core.codegen.device_plan import device_plan
+from bp_core.errors import ModelUseError
+from bp_core.simulation.network import Network
+from tests.bp_core.gpu import networks
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_simulator_cases():
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+                             str(Path(__file__).with_name("sim_cases.py"))],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def _captured(net, duration, inputs=()):
+    """The kernel plan and arguments of ``net``'s run on the CPU, without running (nothing is compiled)."""
+    calls = []
+
+    def capture(self, kernel, plan, args):
+        calls.append((plan, list(args)))
+        return 0, 0, 0, 0
+
+    with mock.patch.object(Network, "_call", capture):
+        net.run(duration, inputs=inputs)
+    return calls[-1]
+
+
+def _lowered(net, duration=1.0, inputs=()):
+    plan, args = _captured(net, duration, inputs)
+    return CudaKernel(device_plan(plan, None, check_finite=True), 1024), args
+
+
+@pytest.mark.parametrize("forms", [("rows", "fancy"), ("range", "fancy")], ids=["rows+fancy", "range+fancy"])
+def test_every_kernel_compiles_to_ptx_for_sm90(forms):
+    net, group = networks.coba(200, forms)
+    kernel, args = _lowered(net, inputs=[(group, 'ge', np.ones((10, 200))), (group, 'gi', 0.5, '=')])
+    compiled = ptx(kernel, *args, cc=(9, 0))
+    steps = [op.name for op in kernel.plan.ops if hasattr(op, "source")]
+    assert len(steps) == 3 and set(steps) <= set(compiled)
+    for name, text in compiled.items():
+        assert ".target sm_90" in text and ".entry" in text, name
+    # delivery is atomic: the synapse kernels add to the conductances with float atomics
+    for name in steps[1:]:
+        assert "atom.global.add.f64" in compiled[name] or "red.global.add.f64" in compiled[name], name
+
+
+def test_grid_forms_of_the_steps():
+    net, _ = networks.coba(100, ("rows", "fancy"))
+    kernel, _ = _lowered(net)
+    neuron, exc, inh = [op for op in kernel.plan.ops if hasattr(op, "source")]
+    # one thread per neuron
+    assert "_obj_i = cuda.grid(1)" in neuron.source and "for _obj_i" not in neuron.source
+    # one thread per spike of this step (the event list's bounds are device values), walking its row
+    for op in (exc, inh):
+        assert op.events and "cuda.atomic.add(post_" in op.source and "_lo[0] + 1 * cuda.grid(1)" in op.source
+    # the safe mode's finite check is a device flag
+    assert "cuda.atomic.min(_gpu_flag, 0, _gpu_step)" in neuron.source
+
+
+def _refusal(step, mode="scalar", **state):
+    group = bp.NeuGroup(bp.NeuType(name='m', ST=bp.types.NeuState(state or {'V': 0.}), steps=step, mode=mode), 8)
+    plan, _ = _captured(bp.Network(group), 1.0)
+    with pytest.raises(ModelUseError) as info:
+        device_plan(plan, None, check_finite=True)
+    return str(info.value)
+
+
+def _line(func, offset):
+    return f"line {inspect.getsourcelines(func)[1] + offset}"
+
+
+def test_random_numbers_are_refused_at_their_line():
+    def noisy(ST, _t):
+        x = 1.
+        ST['V'] += x * np.random.rand()
+
+    message = _refusal(noisy)
+    assert "'noisy' step" in message and "random" in message and _line(noisy, 2) in message
+
+
+def test_whole_array_vector_statement_is_refused_at_its_line():
+    def decay(ST, _t):
+        ST['V'] = ST['V'] * 0.5
+
+    message = _refusal(decay, mode="vector")
+    assert "'decay' step" in message and "whole arrays" in message and _line(decay, 1) in message
+
+
+def test_shared_store_other_than_add_is_refused():
+    def overwrite(ST, _t, pre, post, pre2post):
+        for i in range(len(pre2post)):
+            if pre['spike'][i] > 0.:
+                post['V'][pre2post[i]] = 0.
+
+    group = networks.lif_group(20)
+    syn = bp.SynConn(bp.SynType(name='reset', ST=bp.types.SynState(), steps=overwrite, mode='vector'),
+                     pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.2))
+    plan, _ = _captured(bp.Network(group, syn), 1.0)
+    with pytest.raises(ModelUseError, match=rf"(?s)'overwrite' step.*store.*{_line(overwrite, 3)}"):
+        device_plan(plan, None, check_finite=True)
+
+
+def test_unknown_function_is_refused_at_its_line():
+    def helper(v):
+        return v
+
+    def calls(ST, _t):
+        ST['V'] = helper(ST['V'])
+
+    message = _refusal(calls)
+    assert "'helper(...)' has no GPU form" in message and _line(calls, 1) in message
+
+
+def test_delays_are_refused_naming_the_object():
+    def update(ST, _t, pre):
+        ST['s'] = pre['spike']
+
+    @bp.delayed
+    def output(ST, post):
+        post['ge'] += ST['s']
+
+    group = networks.lif_group(20)
+    syn = bp.SynConn(bp.SynType(name='slow', ST=bp.types.SynState({'s': 0.}), steps=(update, output), mode='scalar'),
+                     pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.2), delay=1.0)
+    plan, _ = _captured(bp.Network(group, syn), 1.0)
+    with pytest.raises(ModelUseError, match=r"(?s)SynConn.*'slow'.*delayed step 'output'.*delays"):
+        device_plan(plan, None, check_finite=True)

@@ -25,8 +25,18 @@ from typing import Any, Callable
 import numpy as np
 from numba import cuda
 
+from bp_core import profile
 from bp_core.backend.cuda import runtime
-from bp_core.backend.cuda.ops import ApplyInput, CheckFinite, DevicePlan, Launch, RecordEvents, RecordRow, Ref
+from bp_core.backend.cuda.ops import (
+    ApplyInput,
+    CheckFinite,
+    DevicePlan,
+    Launch,
+    RecordEvents,
+    RecordRow,
+    Ref,
+    lower_kernel,
+)
 from bp_core.errors import ModelUseError, RunError
 
 __all__ = ["CudaKernel", "CHECK_EVERY", "simulated", "ptx"]
@@ -332,9 +342,6 @@ class CudaTarget(_TargetBase):
 
     def compile_kernel(self, plan: Any, safe: bool) -> CudaKernel:
         """The GPU kernel of a ``codegen.kernel.KernelPlan``, called with the values of ``plan.args``."""
-        from bp_core import profile
-        from bp_core.backend.cuda.ops import lower_kernel
-
         return CudaKernel(lower_kernel(plan, safe), profile.get_num_thread_gpu())
 
     def compile(self, source: str, func_name: str, scope: dict[str, Any], checked: Any = (),

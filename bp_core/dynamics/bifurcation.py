@@ -10,6 +10,7 @@ import numpy as np
 
 from bp_core.dynamics.codim2 import continue_codim2
 from bp_core.dynamics.continuation import continue_branch, join_halves, switch_branch
+from bp_core.dynamics.cycle_bifurcation_curves import continue_cycle_bifurcation
 from bp_core.dynamics.cycle_folds import continue_cycle_folds
 from bp_core.dynamics.cycle_switching import switch_cycle_branch
 from bp_core.dynamics.cycles import CycleSettings, cycle_at, cycles_from_hopf, cycles_from_orbit
@@ -296,7 +297,8 @@ class BifurcationAnalyzer:
 
         Curves start from the folds and Hopf points found along the first parameter with the
         second held at ``seeds`` values across its range. With ``cycles``, the cycle branches at those
-        values are computed too and the curves of folds of cycles (LPC) are continued from their folds.
+        values are computed too and the curves of folds of cycles (LPC), period doublings (PD) and torus
+        bifurcations (NS) are continued from the points found on them.
         """
         if len(self.par_names) != 2:
             raise ModelUseError("codimension-2 curves need two target parameters.")
@@ -318,12 +320,13 @@ class BifurcationAnalyzer:
                 curves.append(continue_codim2(self.field, point, self.par_names, self._par_vector({second: value}),
                                               ranges, list(self.var_ranges.values()), max_step=step))
             for branch in self.cycle_branches({second: value}) if cycles else []:
-                for fold in (q for q in branch.special if q.label == "LPC"):
+                for fold in (q for q in branch.special if q.label in ("LPC", "PD", "NS")):
                     here = np.array([fold.par[first], fold.par[second]])
-                    if any(c.label == "LPC" and polyline_distance(c.values / scale, here / scale) < 2 * step
+                    if any(c.label == fold.label and polyline_distance(c.values / scale, here / scale) < 2 * step
                            for c in curves):
                         continue
-                    curves.append(self.fold_of_cycles_curve(fold, branch, {second: value}))
+                    curves.append(self.fold_of_cycles_curve(fold, branch, {second: value}) if fold.label == "LPC"
+                                  else self.cycle_bifurcation_curve(fold))
         folds = [c.values for c in curves if c.label == "LP"]
         hopfs = [c.values for c in curves if c.label == "H"]
         result = Codim2Curves((first, second), np.concatenate(folds) if folds else np.zeros((0, 2)),
@@ -342,6 +345,19 @@ class BifurcationAnalyzer:
         step = min(0.05, self.par_resolution / min(b - a for a, b in ranges))
         return continue_cycle_folds(self.field, branch, fold, self.par_names, self._par_vector(others), ranges,
                                     list(self.var_ranges.values()), max_step=step)
+
+    def cycle_bifurcation_curve(self, point: SpecialPoint, max_points: int = 300) -> Codim2Curve:
+        """The curve of period doublings through the PD point ``point`` of a cycle branch, or of torus
+        (Neimark-Sacker) bifurcations through an NS point, in the plane of the two parameters, with the
+        fold-flip (LPPD) and 1:2 resonance (R2) points of a PD curve and the 1:3 and 1:4 resonances (R3, R4)
+        of an NS curve; at most ``max_points`` points each way."""
+        if len(self.par_names) != 2:
+            raise ModelUseError("a period-doubling or torus curve needs two target parameters.")
+        first, second = self.par_names
+        ranges = [self.par_ranges[first], self.par_ranges[second]]
+        step = min(0.05, self.par_resolution / min(b - a for a, b in ranges))
+        return continue_cycle_bifurcation(self.field, point, self.par_names, ranges, list(self.var_ranges.values()),
+                                          max_step=step, max_points=max_points)
 
     def _par_vector(self, others: dict[str, float] | None) -> np.ndarray:
         others = others or {}

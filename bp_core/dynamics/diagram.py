@@ -26,7 +26,8 @@ LABELS = {
     "LP": "saddle-node", "H": "hopf", "LPC": "fold of cycles", "PD": "period doubling",
     "NS": "Neimark-Sacker", "HOM": "homoclinic", "SNIC": "saddle-node on invariant circle",
     "BP": "branch point", "BPC": "branch point of cycles", "CP": "cusp", "BT": "Bogdanov-Takens",
-    "GH": "generalised Hopf", "ZH": "zero-Hopf",
+    "GH": "generalised Hopf", "ZH": "zero-Hopf", "LPPD": "fold-flip", "R1": "1:1 resonance",
+    "R2": "1:2 resonance", "R3": "1:3 resonance", "R4": "1:4 resonance",
 }
 
 
@@ -163,23 +164,24 @@ class CycleBranch:
 
 @dataclass
 class Codim2Curve:
-    """A curve of folds (LP), Hopf points (H) or folds of cycles (LPC) in the plane of two parameters.
+    """A curve of folds (LP), Hopf points (H), folds of cycles (LPC), period doublings (PD) or torus
+    bifurcations (NS) in the plane of two parameters.
 
     Attributes
     ----------
     label : str
-        ``"LP"``, ``"H"`` or ``"LPC"``.
+        ``"LP"``, ``"H"``, ``"LPC"``, ``"PD"`` or ``"NS"``.
     pars : tuple of str
         The two parameters.
     values : ndarray
         Shape (n, 2): the parameter pairs along the curve.
     states : ndarray
-        Equilibrium at each point (for LPC: the orbit at phase 0), shape (n, dim).
+        Equilibrium at each point (for LPC, PD, NS: the orbit at phase 0), shape (n, dim).
     special : list of SpecialPoint
-        CP, BT, GH and ZH points on the curve.
+        CP, BT, GH and ZH points on the curve; LPPD and R2 on a PD curve, R3 and R4 on an NS curve.
     stopped : str
     period : ndarray or None
-        Period of the cycle at each point of an LPC curve.
+        Period of the cycle at each point of an LPC, PD or NS curve.
     """
 
     label: str

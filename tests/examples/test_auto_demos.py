@@ -13,6 +13,9 @@ import numpy as np
 import pytest
 
 from benchmarks.continuation_auto_demos import DEMOS, comparable, discrepancies, match, ours, relative
+from benchmarks.continuation_auto_switching import analyzer as tor_analyzer
+from benchmarks.continuation_auto_switching import nu_at
+from bp_core.dynamics.cycles import CycleSettings
 
 REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
 #: bp_core finds every special point of these and places it as AUTO-07p does.
@@ -83,3 +86,61 @@ def test_a_fold_of_cycles_auto_stepped_over_counts_where_its_branch_turns():
     assert discrepancies(mine, {"points": [], "turns": [{"par": 0.430518237, "period": 16.8}]}) == []
     assert discrepancies(mine, {"points": [], "turns": [{"par": 0.4305, "period": 16.8}]}) == [
         "extra LPC at 0.43051824 (T = 16.64)"]
+
+
+# -- tor's own script: branch switching at a branch point of cycles, and torus and period-doubling curves --
+#: AUTO-07p's numbers from the runs of the demo's tor.auto (recorded by benchmarks/continuation_auto_switching.py).
+TOR = REFERENCE["_tor_switching"]
+
+
+@pytest.fixture(scope="module")
+def tor_switching():
+    """The symmetric cycles from the Hopf point up to T = 9, their branch point, and the branch of asymmetric
+    cycles switched to there (AUTO's ISW = -1) up to T = 10, past its torus bifurcation and period doubling."""
+    an = tor_analyzer()
+    (branch,) = an.cycle_branches({"beta": 0.5}, settings=CycleSettings(max_period=9.0))
+    point = next(q for q in branch.special if q.label == "BPC")
+    return an, point, an.switch_cycle_branch(point, CycleSettings(max_period=10.0))
+
+
+def test_tor_branch_point_of_cycles_matches_auto07p(tor_switching):
+    _, point, _ = tor_switching
+    assert relative(point.par["nu"], TOR["branch_point"]["par"]) <= 1e-6
+    assert relative(point.period, TOR["branch_point"]["period"]) <= 1e-4
+
+
+@pytest.mark.parametrize("auto_type, label", [("TR", "NS"), ("PD", "PD")])
+def test_tor_switched_branch_has_auto07p_torus_and_period_doubling(tor_switching, auto_type, label):
+    _, _, switched = tor_switching
+    reference = next(p for p in TOR["switched"] if p["type"] == auto_type)
+    (mine,) = [q for q in switched.special if q.label == label]
+    assert relative(mine.par["nu"], reference["par"]) <= 1e-6
+    assert relative(mine.period, reference["period"]) <= 1e-4
+
+
+@pytest.mark.parametrize("label, name, points", [("PD", "pd_curve", 25), ("NS", "torus_curve", 12)])
+def test_tor_period_doubling_and_torus_curves_match_auto07p(tor_switching, label, name, points):
+    an, _, switched = tor_switching
+    curve = an.cycle_bifurcation_curve(next(q for q in switched.special if q.label == label), max_points=points)
+    assert curve.label == label
+    compared = 0
+    for nu, beta, period in TOR[name]:
+        found = nu_at(curve, beta)
+        if found:
+            mine, mine_period = min(found, key=lambda f: abs(f[0] - nu))
+            assert relative(mine, nu) <= 1e-6, (beta, mine, nu)
+            assert relative(mine_period, period) <= 1e-4, (beta, mine_period, period)
+            compared += 1
+    assert compared >= 2
+
+
+def test_tor_period_doubled_branch_starts_at_twice_the_period(tor_switching):
+    an, _, switched = tor_switching
+    pd = next(q for q in switched.special if q.label == "PD")
+    doubled = an.switch_cycle_branch(pd, CycleSettings(max_steps=12))
+    assert relative(doubled.period[0], 2 * pd.period) < 1e-2  # one step of the branch from the PD point
+    assert abs(doubled.par[0] - pd.par["nu"]) < 1e-2
+    # Away from the PD point the orbit is no longer the old one traversed twice: its halves differ.
+    times, orbit = doubled.mesh[-1], doubled.orbits[-1]
+    shifted = np.column_stack([np.interp((times + 0.5) % 1.0, times, orbit[:, k]) for k in range(3)])
+    assert np.max(np.abs(shifted - orbit)) > 1e-2

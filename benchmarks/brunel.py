@@ -1,11 +1,12 @@
 """Brunel (2000) sparse network of LIF neurons, written the spec's way: ``delay=`` and ``@bp.delayed``.
 
-12,500 LIF neurons (10,000 excitatory, 2,500 inhibitory), ``bp.connect.FixedProb`` between the
-whole group and each population (1.25 M synapses at the default ``epsilon=0.008``: 80 excitatory and
-20 inhibitory inputs per neuron), a 1.5 ms delay on every synapse, and a Poisson drive drawn in the
-neurons' step. The synapse model copies the presynaptic spike into ``ST['s']`` and its ``@bp.delayed``
-output step adds ``J * ST['s']`` to the postsynaptic potential, as the spec's chapters write synapses.
-Couplings are scaled from the paper's (C_E = 1000, J = 0.1 mV) so that J * C_E stays 100 mV.
+The network is the example's (``examples/brunel_2000/model.py``, one source per model) at 12,500 LIF neurons
+(10,000 excitatory, 2,500 inhibitory), ``bp.connect.FixedProb`` between the whole group and each population
+(1.25 M synapses at the default ``epsilon=0.008``: 80 excitatory and 20 inhibitory inputs per neuron), a
+1.5 ms delay on every synapse, and a Poisson drive of ``C_E`` sources per neuron at twice the threshold rate
+(``bp.inputs.poisson_drive``). The synapse model copies the presynaptic spike into ``ST['s']`` and its
+``@bp.delayed`` output step adds ``J * ST['s']`` to the postsynaptic input, as the spec's chapters write
+synapses. Couplings are scaled from the paper's (C_E = 1000, J = 0.1 mV) so that J * C_E stays 100 mV.
 
 Prints the build time of the network in a fresh process with an empty compile cache (cold) and again
 with the cache warm, then the run time and the firing rate, in wall-clock and CPU seconds (CPU time tells
@@ -25,66 +26,20 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import bp_core as bp
+from examples.brunel_2000 import model  # noqa: E402
 
 N_E, N_I = 10000, 2500
-tau, theta, V_r, t_ref, delay = 20., 20., 10., 2., 1.5
-g, eta = 5., 2.
-
-
-@bp.integrate(method='exponential')
-def int_V(V, t):
-    return -V / tau
-
-
-def neuron_update(ST, _t, _dt):
-    ST['spike'] = 0.
-    V = ST['V'] + J_ext * np.random.poisson(rate_ext)  # C_ext Poisson sources, one draw per step
-    if _t - ST['t_last_spike'] > t_ref - 0.5 * _dt:  # refractory for whole steps
-        V = int_V(V, _t)
-        if V > theta:
-            V = V_r
-            ST['spike'] = 1.
-            ST['t_last_spike'] = _t
-    ST['V'] = V
-
-
-def syn_update(ST, pre):
-    ST['s'] = pre['spike']
-
-
-@bp.delayed
-def syn_output(ST, post):
-    post['V'] += J * ST['s']
-
-
-J = 0.1
-J_ext = 0.1
-rate_ext = 0.1
+delay = model.D
 
 
 def build(duration: float, epsilon: float, seed: int = 3):
-    """The network; returns (net, group)."""
-    global J, J_ext, rate_ext
-    bp.profile.set(dt=0.1, seed=seed)
-    C_E = epsilon * N_E
-    J = J_ext = 0.1 * 1000. / C_E
-    nu_thr = theta / (J * C_E * tau)  # 1/ms
-    rate_ext = C_E * eta * nu_thr * 0.1  # expected external spikes per step (C_ext = C_E)
-    LIF = bp.NeuType(name='LIF', ST=bp.types.NeuState({'V': 0., 'spike': 0., 't_last_spike': -1e7}),
-                     steps=neuron_update, mode='scalar')
-    syn = bp.SynType(name='delta', ST=bp.types.SynState(['s']), steps=(syn_update, syn_output), mode='scalar')
-    group = bp.NeuGroup(LIF, N_E + N_I, monitors=['spike'])
-    group.ST['V'] = np.random.default_rng(seed).uniform(0., theta, N_E + N_I)
-    exc = bp.SynConn(syn, pre_group=group[:N_E], post_group=group, conn=bp.connect.FixedProb(epsilon, seed=seed),
-                     delay=delay)
-    inh = bp.SynConn(syn, pre_group=group[N_E:], post_group=group,
-                     conn=bp.connect.FixedProb(epsilon, seed=seed + 1), delay=delay)
-    exc.pars['J'], inh.pars['J'] = J, -g * J
-    return bp.Network(group, exc, inh), group
+    """The example's network at ``N_E`` excitatory neurons and connection probability ``epsilon``;
+    returns (net, group)."""
+    return model.build(N_E=N_E, epsilon=epsilon, seed=seed)
 
 
 def child(duration: float, epsilon: float, form: str) -> dict:

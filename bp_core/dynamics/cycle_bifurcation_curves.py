@@ -57,6 +57,7 @@ class CycleBifurcationCurve:
             self.b = self.b + 1j * rng.standard_normal(n)
             self.c = self.c + 1j * rng.standard_normal(n)
         self.amplitudes: list[float] = []
+        self._last = None
 
     @property
     def weights(self) -> np.ndarray:
@@ -85,7 +86,12 @@ class CycleBifurcationCurve:
         return (a if self.torus else a.real).tocsc()
 
     def _solve(self, u: np.ndarray):
-        """``v``, ``w`` (null vectors of ``A`` and ``A^T``, approximately) and ``g``."""
+        """``v``, ``w`` (null vectors of ``A`` and ``A^T``, approximately) and ``g``; the last answer is kept,
+        as Newton's method asks for the residual and the Jacobian at the same point."""
+        key = u.tobytes()
+        if self._last is not None and self._last[0] == key:
+            self._at(u)
+            return self._last[1]
         a = self.operator(self._at(u), self.angle(u))
         m = sparse.bmat([[a, sparse.csc_matrix(self.b[:, None])], [sparse.csc_matrix(self.c[None, :]), None]],
                         format="csc")
@@ -93,7 +99,8 @@ class CycleBifurcationCurve:
         rhs = np.zeros(m.shape[0], dtype=m.dtype)
         rhs[-1] = 1.0
         vg, wg = lu.solve(rhs), lu.solve(rhs, trans="T")
-        return vg[:-1], wg[:-1], vg[-1]
+        self._last = (key, (vg[:-1], wg[:-1], vg[-1]))
+        return self._last[1]
 
     def _g_values(self, g) -> np.ndarray:
         return np.array([g.real, g.imag]) if self.torus else np.array([float(np.real(g))])
@@ -170,6 +177,7 @@ class CycleBifurcationCurve:
         v, w, _ = self._solve(u)
         self.c = np.conj(v) / np.linalg.norm(v)
         self.b = np.conj(w) / np.linalg.norm(w)
+        self._last = None  # the borders changed
 
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
         nodes, _, par = self.cycles.colloc.unpack(self._at(u))

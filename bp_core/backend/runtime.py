@@ -1,7 +1,7 @@
-"""Helpers that generated code calls, in their plain NumPy form.
+"""Helpers that generated code calls, in their plain NumPy form, each registered once (``helpers.helper``).
 
-``bp_core.backend.compile`` registers numba implementations of the same
-functions, so one generated source runs under both backends.
+Targets register their own implementations of the same helpers (numba's in
+``targets/numba_helpers.py``), so one generated source runs on every target.
 """
 
 from __future__ import annotations
@@ -9,11 +9,15 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from bp_core.backend import cache
+from bp_core.backend.helpers import helper, runtime_scope
+
 __all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "index_update",
            "floor_divide", "remainder", "record_events",
            "record_row", "record_selected", "prange", "RUNTIME_SCOPE"]
 
 
+@helper
 def exprel(z):
     """Return ``(exp(z) - 1) / z``, equal to 1 at ``z = 0``; scalars or arrays.
 
@@ -23,12 +27,14 @@ def exprel(z):
     return special.exprel(z)
 
 
+@helper
 def normal_like(rng, x):
     """Draw standard normal numbers from ``rng`` shaped like ``x`` (a float for a scalar)."""
     shape = np.shape(x)
     return rng.standard_normal(shape) if shape else rng.standard_normal()
 
 
+@helper
 def first_nonfinite_row(data):
     """Return the first row of ``data`` holding a NaN or an infinity, or -1."""
     bad = ~np.isfinite(data.reshape(data.shape[0], -1)).all(axis=1)
@@ -39,6 +45,7 @@ _COMPARE = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less
             "!=": np.not_equal}
 
 
+@helper
 def any_in_block(values, start, op, threshold):
     """Return True if some of the 64 elements of ``values`` from ``start`` compare ``op`` to ``threshold``.
 
@@ -47,11 +54,13 @@ def any_in_block(values, start, op, threshold):
     return bool(_COMPARE[op](values[start:start + 64], threshold).any())
 
 
+@helper
 def any_nonfinite(values):
     """Return True if the array ``values`` holds a NaN or an infinity."""
     return not np.isfinite(values).all()
 
 
+@helper
 def record_events(values, step, index, steps, kept, count):
     """Append the nonzero elements of ``values`` at ``step`` to an event record; return the new count.
 
@@ -71,6 +80,7 @@ def record_events(values, step, index, steps, kept, count):
 _UPDATES = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
 
 
+@helper
 def index_update(target, index, value, op):
     """``target[index] op= value`` (``op`` one of ``+ - * /``, or ``=`` for assignment).
 
@@ -85,6 +95,7 @@ def index_update(target, index, value, op):
     return not np.isfinite(target[index]).all()
 
 
+@helper
 def floor_divide(a, b):
     """``a // b``, raising ZeroDivisionError for an integer divisor of 0 (compiled code too)."""
     if isinstance(b, (int, np.integer)) and not isinstance(b, bool) and b == 0 and \
@@ -93,6 +104,7 @@ def floor_divide(a, b):
     return a // b
 
 
+@helper
 def remainder(a, b):
     """``a % b``, raising ZeroDivisionError for an integer divisor of 0 (compiled code too)."""
     if isinstance(b, (int, np.integer)) and not isinstance(b, bool) and b == 0 and \
@@ -101,11 +113,13 @@ def remainder(a, b):
     return a % b
 
 
+@helper
 def record_row(record, row, values):
     """Store ``values`` as row ``row`` of a monitor record."""
     record[row] = values
 
 
+@helper
 def record_selected(record, row, values, selection):
     """Store the elements ``selection`` of ``values`` as row ``row`` of a monitor record."""
     record[row] = values[selection]
@@ -114,10 +128,7 @@ def record_selected(record, row, values, selection):
 prange = range
 """``numba.prange`` in compiled code: element loops that may run on all cores."""
 
-RUNTIME_SCOPE = {"np": np, "prange": prange, "exprel": exprel, "normal_like": normal_like,
-                 "first_nonfinite_row": first_nonfinite_row, "any_nonfinite": any_nonfinite,
-                 "any_in_block": any_in_block, "index_update": index_update, "floor_divide": floor_divide,
-                 "remainder": remainder, "record_events": record_events,
-                 "record_row": record_row,
-                 "record_selected": record_selected}
+RUNTIME_SCOPE = runtime_scope({"np": np, "prange": prange})
 """Names every generated source may use besides the user's own."""
+
+cache.add_engine_file(__file__)

@@ -1,14 +1,16 @@
 """Network: builds one compiled kernel for its groups and synapses, and runs it.
 
 A run calls the kernel once (or once per progress chunk); the time loop is
-inside. State, parameters, inputs and monitors are kernel arguments, so runs that
-only change values reuse the compiled kernel: ``compile_count`` shows it.
+inside. Planning, emitting and compiling happen once per structure (``builds``); a run
+binds argument values (state, parameters, inputs, monitors' buffers), so runs that only
+change values neither plan nor compile again: ``build_count`` and ``compile_count`` show it.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Iterator
@@ -16,6 +18,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from bp_core import profile
+from bp_core.backend.threads import ParallelChoice, free_cores
 from bp_core.codegen.kernel import (
     STATUS_GROW,
     STATUS_NONFINITE,
@@ -26,11 +29,13 @@ from bp_core.codegen.kernel import (
     build_kernel,
     step_inputs,
 )
+from bp_core.codegen import device_plan as _gpu_lowering  # noqa: F401 (registers the GPU target's lowering)
 from bp_core.codegen.passes import StepStages
 from bp_core.codegen.step_translation import translate_step
 from bp_core.errors import BrainPyError, CodeError, ModelUseError, RunError, close_matches
 from bp_core.simulation import step_errors
 from bp_core.simulation.build_state import BuildState
+from bp_core.simulation.builds import Build, structure_key
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
 from bp_core.simulation.monitors import MonitorResults
@@ -44,6 +49,9 @@ __all__ = ["Network", "MAX_STEPS"]
 
 MAX_STEPS = 1e12
 """Most time steps one run may have (far beyond any run that ends; guards against a dt of 1e-300)."""
+
+KEPT_BUILDS = 8
+"""Builds a network keeps for structures it ran before (switching back to one does not plan again)."""
 
 
 class Network:
@@ -66,7 +74,9 @@ class Network:
             raise ModelUseError(f"Network mode must be 'once' or 'repeat', got {mode!r}.")
         self.mode = mode
         self._objects: dict[str, Ensemble] = {}
-        self._kernels: dict[str, Any] = {}
+        self._kernels: dict[tuple, Any] = {}
+        self._builds: OrderedDict[tuple, Build] = OrderedDict()
+        self.build_count = 0
         self._plan: KernelPlan | None = None
         self._build_state = BuildState()  # what the engine derives for the objects (see build_state)
         self._rng: np.random.Generator | None = None
@@ -82,6 +92,7 @@ class Network:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_lock")
+        state["_builds"] = OrderedDict()  # compiled kernels stay in this process; a copy builds its own
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -222,6 +233,14 @@ class Network:
         """Number of kernel compilations so far (a new structure or new argument types)."""
         return sum(k.compile_count if k.jit else 1 for k in self._kernels.values())
 
+    @property
+    def parallel_choice(self) -> str:
+        """How the last built kernel runs: ``'one thread'``, or the parallel decision and its timings."""
+        build = next(reversed(self._builds.values()), None)
+        if build is None or build.parallel_kernel is None:
+            return "one thread"
+        return str(build.choice) if build.choice is not None else "undecided"
+
     # -- running ------------------------------------------------------------------------------
 
     def run(self, duration: float | tuple, inputs: Any = (), report: bool = False,
@@ -267,11 +286,13 @@ class Network:
     def _build_only(self, specs: list[InputSpec]) -> str:
         if self._rng is None:
             self._start_epoch(self.t_end)
-        plan, kernel, values = self._build(specs)
+        build, values = self._build(specs)
+        plan = build.kernel_plan
         values.update(self._recording(0, specs, release=False).buffers)
         values.update(_t_start=self.t_start, _dt=self.dt, _step0=self._epoch_steps, _mon0=0, _n_steps=0,
                       _rng=self._rng)
-        self._call(kernel, plan, [values[name] for name in plan.args])
+        for kernel in filter(None, (build.kernel, build.parallel_kernel)):
+            self._call(kernel, plan, [values[name] for name in plan.args])
         return plan.source
 
     def rewind(self, t_start: float = 0.0) -> None:
@@ -376,25 +397,34 @@ class Network:
     def _execute(self, n_steps: int, specs: list[InputSpec], report: bool, report_percent: float) -> None:
         progress = Progress(report, n_steps)
         began = time.perf_counter()
-        plan, kernel, values = self._build(specs)
+        build, values = self._build(specs)
+        plan = build.kernel_plan
         first = self._epoch_steps
         recording = self._recording(n_steps, specs)
         values.update(recording.buffers)
+        trial, chosen = self._parallel_plan(build, n_steps)
+        kernels = {"serial": build.kernel, "parallel": build.parallel_kernel}
         # a call of zero steps makes numba compile (or load) now, so the report times the run alone
         values.update(_t_start=self.t_start, _dt=self.dt, _step0=first, _mon0=0, _n_steps=0, _rng=self._rng)
-        self._call(kernel, plan, [values[name] for name in plan.args])
+        for name in {"serial", "parallel" if trial is not None else chosen}:
+            self._call(kernels[name], plan, [values[arg] for arg in plan.args])
         progress.compiled(time.perf_counter() - began)
         chunk = max(1, int(np.ceil(n_steps * report_percent))) if report else n_steps
         done = 0
         while done < n_steps:
-            target = min(done + chunk, n_steps)
+            timed = trial.next_kernel() if trial is not None else None
+            target = min(done + chunk, n_steps, done + trial.steps if timed else n_steps)
+            kernel = kernels[timed or (trial.kernel if trial is not None else chosen)]
             before = done
             while done < target:
                 values.update(recording.buffers)
                 values.update(_t_start=self.t_start, _dt=self.dt, _step0=first + done, _mon0=done,
                               _n_steps=target - done, _rng=self._rng)
+                called = time.perf_counter()
                 status = self._call(kernel, plan, [values[name] for name in plan.args])
                 if status[0] == STATUS_OK:
+                    if timed and done == before:  # a call that grew buffers first is not a fair timing
+                        trial.record(timed, time.perf_counter() - called, target - done)
                     done = target
                     continue
                 reached = int(status[1]) - first  # steps completed before the one that stopped
@@ -448,36 +478,77 @@ class Network:
             if missing:
                 raise ModelUseError(obj.missing_message(missing[0]))
 
-    def _build(self, specs: list[InputSpec]) -> tuple[KernelPlan, Any, dict[str, Any]]:
+    def _build(self, specs: list[InputSpec]) -> tuple[Build, dict[str, Any]]:
+        """The build of the current structure (planned, emitted and compiled only if new) and its arguments."""
         self._check_objects()
+        snapshot = self._profile
+        key = structure_key(self.objects, specs, self._build_state, dict(snapshot.settings), dict(snapshot.numba))
+        build = self._builds.get(key)
+        if build is None:
+            build = self._new_build(specs)
+            # planning starts delay lines and queues the key names: file the build under the key it leaves
+            key = structure_key(self.objects, specs, self._build_state, dict(snapshot.settings),
+                                dict(snapshot.numba))
+            self._builds[key] = build
+            while len(self._builds) > KEPT_BUILDS:
+                self._builds.popitem(last=False)
+        self._builds.move_to_end(key)
+        self._plan = build.kernel_plan
+        self._object_plans = build.plans
+        return build, build.bind(specs)
+
+    def _new_build(self, specs: list[InputSpec]) -> Build:
+        from bp_core.backend.compile import target_for  # numba loads when something is compiled
+
         jit = profile.is_jit()
         plans = [plan_object(obj, self.dt, jit, self._build_state) for obj in self.objects]
         by_obj = {id(obj): plan for obj, plan in zip(self.objects, plans)}
-        input_plans, values = [], {}
+        input_plans, input_vars = [], []
         for k, spec in enumerate(specs):
             plan = by_obj[id(spec.target)]
             var = f"{plan.code_name}_in{k}"
             input_plans.append(InputPlan(plan, spec.key, spec.target.ST._var2idx[spec.field], spec.op, var,
                                          spec.iterated))
-            values[var] = spec.value
+            input_vars.append(var)
         safe = profile.is_safe()
         kernel_plan = build_kernel(plans, input_plans, catch_errors=jit and safe, check_finite=safe)
-        wanted = set(kernel_plan.args)
-        for plan in plans:
-            for name, getter in plan.variables.items():
-                if name in wanted:
-                    values[name] = getter()
-        kernel = self._kernels.get(kernel_plan.source)
-        if kernel is None:
-            from bp_core.backend.compile import compile_source  # numba loads when something is compiled
+        self.build_count += 1
+        target = target_for()
+        kernel = self._compiled(target, kernel_plan, safe, ())
+        parallel = None
+        if kernel_plan.parallel_functions and target.max_threads() > 1:
+            parallel = self._compiled(target, kernel_plan, safe, tuple(kernel_plan.parallel_functions))
+        return Build(plans, kernel_plan, input_vars, kernel, parallel)
 
-            checked = kernel_plan.checked_functions if profile.is_safe() else ()
-            kernel = compile_source(kernel_plan.source, "run_kernel", kernel_plan.scope, jit=jit, checked=checked,
-                                    parallel=kernel_plan.parallel_functions)
-            self._kernels[kernel_plan.source] = kernel
-        self._plan = kernel_plan
-        self._object_plans = plans
-        return kernel_plan, kernel, values
+    def _compiled(self, target: Any, kernel_plan: KernelPlan, safe: bool, parallel: tuple[str, ...]) -> Any:
+        # kernels are kept by source: a structure that comes back after KEPT_BUILDS others is not compiled again
+        key = (target.name, kernel_plan.source, parallel)
+        kernel = self._kernels.get(key)
+        if kernel is None:
+            # a target without threads (the GPU's) is asked for its one kernel only
+            kernel = target.compile_kernel(kernel_plan, safe, parallel) if parallel else \
+                target.compile_kernel(kernel_plan, safe)
+            self._kernels[key] = kernel
+        return kernel
+
+    def _parallel_plan(self, build: Build, n_steps: int) -> tuple[ParallelChoice | None, str]:
+        """The trial of both kernels to run (if the build has two and has not decided), and the kernel to run
+        otherwise; sets the threads of the parallel kernel to the cores free now."""
+        if build.parallel_kernel is None:
+            return None, "serial"
+        from bp_core.backend.compile import target_for  # numba loads when something is compiled
+
+        target = target_for()
+        threads = free_cores(limit=target.max_threads())
+        if build.choice is None:
+            build.choice = ParallelChoice.for_run(n_steps, threads)  # None: busy cores or a short run
+            if build.choice is not None:
+                target.use_threads(threads)
+            return build.choice, "serial"
+        if build.choice.kernel == "parallel" and threads >= 2:
+            target.use_threads(min(threads, build.choice.threads))
+            return None, "parallel"
+        return None, "serial"
 
     # -- errors -------------------------------------------------------------------------------
 

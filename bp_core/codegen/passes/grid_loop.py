@@ -7,8 +7,9 @@ runs once per thread, guarded by the element count::
         <body>                   ->      if _obj_i < n:
                                              <body>
 
-A vector-mode step may hold one top-level loop over its elements or over this step's event list
-(``follow event lists`` makes the latter); that loop becomes the grid in the same way, so a
+A vector-mode step that works element by element on its own fields (``V = ST_V + ...; ST_V[:] = V``)
+runs one thread per element too. One that holds one top-level loop over its elements or over this step's
+event list (``follow event lists`` makes the latter) has that loop become the grid, so a
 synapse step runs one thread per spiking presynaptic neuron, which walks its row. Since threads run
 at once, what many threads may write to one element is made atomic: ``x[k] += v`` becomes
 ``cuda.atomic.add(x, k, v)``, and a fancy-indexed row update (``index_update``) becomes a loop of
@@ -123,18 +124,27 @@ def _element_grid(tree: StepTree) -> GridShape:
 def _vector_grid(tree: StepTree) -> GridShape:
     statements = tree.prelude + tree.body
     loops = [k for k, s in enumerate(statements) if isinstance(s, ast.For)]
+    if not loops:
+        shape = _elementwise_grid(tree, statements)
+        if isinstance(shape, GridShape):
+            return shape
+        if shape is not None:
+            raise _refuse(tree, shape, "this vector-mode statement works on whole arrays in a way that is not "
+                                       "element by element; write the step in scalar mode, or as a loop over "
+                                       "elements or events.")
     tree.epilogue = [s for s in statements[loops[-1] + 1:]] + tree.epilogue if loops else tree.epilogue
     _epilogue_is_return(tree)
     before = statements[:loops[0]] if loops else [s for s in statements if not isinstance(s, ast.Return)]
     for stmt in before:
         simple = isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets)
         if not simple:
-            raise _refuse(tree, stmt, "this vector-mode statement works on whole arrays; write the step in "
-                                      "scalar mode, or as a loop over elements or events.")
+            raise _refuse(tree, stmt, "this vector-mode statement works on whole arrays in a way that is not "
+                                      "element by element; write the step in scalar mode, or as a loop over "
+                                      "elements or events.")
+    if not loops:  # nothing but local names: no thread has work
+        tree.prelude, tree.body = [], []
+        return GridShape("", "0")
     if len(loops) != 1:
-        if not loops:  # nothing but local names: no thread has work
-            tree.prelude, tree.body = [], []
-            return GridShape("", "0")
         raise _refuse(tree, statements[loops[1]], "a vector-mode step runs on the GPU as one loop over its "
                                                   "elements or events, and this is a second loop.")
     loop = statements[loops[0]]
@@ -158,6 +168,83 @@ def _vector_grid(tree: StepTree) -> GridShape:
         index = next(a for a, p in events.items() if p == "index")
         return GridShape(setup, "", index)
     return GridShape(setup, f"max(0, ({stop}) - ({start}) + {int(stride) - 1}) // {stride}")
+
+
+def _elementwise_grid(tree: StepTree, statements: list[ast.stmt]) -> GridShape | ast.stmt | None:
+    """A vector-mode step that works element by element on its own fields, as one thread per element.
+
+    Each statement assigns a local name or a whole field (``ST_V[:] = V``), from fields, locals and
+    parameters by arithmetic and NumPy's element-wise functions; the fields are then read and written
+    at the thread's element. Otherwise the first statement not of that form (None: no field at all).
+    """
+    rows = [arg for arg, (state, _) in tree.row_args.items() if state == "ST"]
+    foreign = {arg for arg, (state, _) in tree.row_args.items() if state != "ST"} | set(tree.list_args) | \
+        set(tree.event_args) | set(tree.inputs.states) | set(tree.index_lists)
+    if not rows:
+        return None
+    indexed = set(rows) | set(tree.per_element_args)
+    body = [s for s in statements if not isinstance(s, ast.Return)]
+    for stmt in body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] \
+            if isinstance(stmt, ast.AugAssign) else None
+        if targets is None or len(targets) != 1 or \
+                not (isinstance(targets[0], ast.Name) or _whole_row(targets[0], rows)):
+            return stmt
+        for node in ast.walk(stmt.value):
+            if isinstance(node, ast.Name) and node.id in foreign or isinstance(node, (ast.Subscript, ast.Attribute))\
+                    and not _numpy_function(node):
+                return stmt
+    element = _Element(indexed)
+    body = [ast.fix_missing_locations(element.visit(stmt)) for stmt in body]
+    size = f"{rows[0]}.shape[0]"
+    guard = ast.parse(f"_obj_i = cuda.grid(1)\nif _obj_i < {size}:\n    pass").body
+    first = origin(body[0]) if body else None
+    guard[1].body = body
+    tree.prelude, tree.body = [], located(guard, first)
+    tree.epilogue = [s for s in statements if isinstance(s, ast.Return)]
+    return GridShape("", size)
+
+
+def _whole_row(target: ast.expr, rows: list[str]) -> bool:
+    return isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in rows \
+        and isinstance(target.slice, ast.Slice) and not (target.slice.lower or target.slice.upper or target.slice.step)
+
+
+def _numpy_function(node: ast.AST) -> bool:
+    """Whether ``node`` is ``np.<f>`` of a function that works element by element (a reduction is not)."""
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "np" and \
+        node.attr in _MATH | set(_NUMPY_RENAMED) | _NUMPY_SCALARS | {"logical_and", "logical_or", "logical_not",
+                                                                     "where"}
+
+
+class _Element(ast.NodeTransformer):
+    """Fields and per-element parameters at ``_obj_i``; NumPy's logical functions and ``where`` as Python's."""
+
+    _LOGICAL = {"logical_and": ast.And, "logical_or": ast.Or}
+
+    def __init__(self, indexed: set[str]):
+        self.indexed = indexed
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        if isinstance(node.value, ast.Name) and node.value.id in self.indexed and isinstance(node.slice, ast.Slice):
+            return ast.Subscript(ast.Name(node.value.id, ast.Load()), ast.Name("_obj_i", ast.Load()), node.ctx)
+        return self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in self.indexed and isinstance(node.ctx, ast.Load):
+            return ast.Subscript(ast.Name(node.id, ast.Load()), ast.Name("_obj_i", ast.Load()), ast.Load())
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        name = node.func.attr if _numpy_function(node.func) else ""
+        if name in self._LOGICAL and len(node.args) == 2:
+            return ast.BoolOp(self._LOGICAL[name](), list(node.args))
+        if name == "logical_not" and len(node.args) == 1:
+            return ast.UnaryOp(ast.Not(), node.args[0])
+        if name == "where" and len(node.args) == 3:
+            return ast.IfExp(node.args[0], node.args[1], node.args[2])
+        return node
 
 
 def _exits_to_return(tree: StepTree, body: list[ast.stmt], events: bool) -> list[ast.stmt]:

@@ -11,6 +11,7 @@ import pytest
 from scipy import special
 
 import bp_core as bp
+from bp_core.backend import cache
 from bp_core.backend import compile as compile_module
 from bp_core.backend.runtime import exprel
 from bp_core.errors import CodeError, ModelDefError
@@ -136,6 +137,6 @@ def test_cached_kernels_are_keyed_by_the_engine_too(tmp_path, monkeypatch):
     monkeypatch.setenv("BP_CORE_CACHE_DIR", str(tmp_path))
     source = "def thrice(x):\n    return 3 * x\n"
     first = compile_module.compile_source(source, "thrice", {}, jit=False)
-    monkeypatch.setattr(compile_module, "_ENGINE_FINGERPRINT", "a later engine")
+    monkeypatch.setattr(cache, "engine_fingerprint", lambda: "a later engine")
     second = compile_module.compile_source(source, "thrice", {}, jit=False)
     assert first.path != second.path  # helpers compiled into old kernels are not reused by a new engine

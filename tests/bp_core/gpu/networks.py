@@ -100,3 +100,21 @@ def spike_events(group: bp.NeuGroup) -> np.ndarray:
     spikes = np.asarray(group.mon.spike)
     steps, neurons = np.nonzero(spikes)
     return np.stack([steps, neurons], axis=1)
+
+
+def wang_buzsaki(n: int, seed: int = 0) -> tuple[bp.Network, bp.NeuGroup]:
+    """A vector-mode model of the zoo (exponential Euler) with a per-neuron parameter, no synapses."""
+    group = bp.NeuGroup(bp.models.get_WangBuzsaki(), n, monitors=['spike', 'V'])
+    group.ST['V'] = np.random.default_rng(seed).uniform(-70., -50., n)
+    group.pars['phi'] = np.linspace(4., 6., n)
+    return bp.Network(group), group
+
+
+def unmonitored(n: int, seed: int = 0) -> tuple[bp.Network, bp.NeuGroup]:
+    """Delivery with no spike monitor: the synapse step scans every presynaptic neuron (no event list)."""
+    np.random.seed(seed)
+    group = lif_group(n, seed, monitors=("V",))
+    syn = bp.SynConn(FORMS["fancy"], pre_group=group[:int(0.8 * n)], post_group=group,
+                     conn=bp.connect.FixedProb(0.1))
+    syn.pars['w'] = 0.5
+    return bp.Network(group, syn), group

@@ -60,6 +60,18 @@ def test_delivery_with_atomics_equals_cpu_statistically(forms):
     np.testing.assert_allclose(gpu.ST['ge'], cpu.ST['ge'], rtol=1e-6, atol=1e-9)
 
 
+def test_vector_mode_model_runs_element_by_element():
+    (_, cpu), (_, gpu) = _both(lambda: networks.wang_buzsaki(60), 1.0)
+    np.testing.assert_allclose(gpu.mon.V, cpu.mon.V, rtol=1e-12, atol=1e-12)
+
+
+def test_delivery_without_event_list_scans_on_the_grid():
+    (_, cpu), (_, gpu) = _both(lambda: networks.unmonitored(150, seed=5), 1.5)
+    assert np.count_nonzero(cpu.ST['gi']) > 10
+    np.testing.assert_allclose(gpu.ST['gi'], cpu.ST['gi'], rtol=1e-9)
+    np.testing.assert_allclose(gpu.mon.V, cpu.mon.V, rtol=1e-9)
+
+
 def test_advance_in_chunks_equals_one_run():
     bp.profile.set(device="gpu")
     net, group = networks.coba(120, seed=4)

@@ -1,0 +1,103 @@
+"""Threads for parallel kernels: how many cores are free now, and whether the parallel kernel pays.
+
+numba's ``parallel`` option splits element loops over threads, and every step then ends at a barrier. On a
+machine whose cores are shared (a virtual machine, a laptop running other work) the barrier can cost more
+than the step's work, so a network with a parallel kernel times it against the one-thread kernel on the
+first steps of its first run and keeps the faster: parallel execution is never slower than one thread.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+__all__ = ["free_cores", "ParallelChoice", "TRIAL_MIN_STEPS"]
+
+TRIAL_MIN_STEPS = 40
+"""A run shorter than this many steps runs one thread and leaves the decision to a longer run."""
+
+
+def free_cores(affinity: int | None = None, load: float | None = None, limit: int | None = None) -> int:
+    """Cores this process can use now: those it may run on, less those other work keeps busy.
+
+    Parameters
+    ----------
+    affinity : int, optional
+        Cores the process may run on (``os.sched_getaffinity``; ``os.cpu_count`` where it does not exist).
+    load : float, optional
+        Runnable threads, averaged over the last minute (``os.getloadavg``); the calling thread counts
+        as one of them, so it is not taken off.
+    limit : int, optional
+        At most this many (numba's thread pool size).
+
+    Returns
+    -------
+    int
+        At least 1.
+    """
+    if affinity is None:
+        affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if load is None:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    busy = max(0, int(load + 0.5) - 1)
+    free = max(1, affinity - busy)
+    return max(1, min(free, limit)) if limit else free
+
+
+@dataclass
+class ParallelChoice:
+    """The timing of a structure's one-thread and parallel kernels, and the decision it leads to.
+
+    The two kernels alternate for ``rounds`` calls each of ``steps`` steps (the first call of a kernel pays
+    for starting its threads, so the best call of each counts); the parallel kernel is kept only if it is
+    faster by more than ``margin``.
+
+    Attributes
+    ----------
+    threads : int
+        Threads the parallel kernel runs with.
+    steps : int
+        Steps per timed call.
+    """
+
+    threads: int
+    steps: int
+    rounds: int = 2
+    margin: float = 0.05
+    serial: list[float] = field(default_factory=list)
+    parallel: list[float] = field(default_factory=list)
+    decided: str | None = None
+
+    @classmethod
+    def for_run(cls, n_steps: int, threads: int) -> ParallelChoice | None:
+        """A trial for a run of ``n_steps`` with ``threads`` free cores, or None when none can be made
+        (one core free, or a run too short to time: it runs one thread and the decision waits)."""
+        if threads < 2 or n_steps < TRIAL_MIN_STEPS:
+            return None
+        return cls(threads=threads, steps=max(1, min(50, n_steps // 10)))
+
+    def next_kernel(self) -> str | None:
+        """``'serial'`` or ``'parallel'``: the kernel the next timed call runs (None once decided)."""
+        if self.decided is not None:
+            return None
+        if len(self.serial) <= len(self.parallel):
+            return "serial"
+        return "parallel"
+
+    def record(self, kernel: str, seconds: float, steps: int) -> None:
+        """Note a timed call of ``kernel`` over ``steps`` steps; decides after the last one."""
+        (self.serial if kernel == "serial" else self.parallel).append(seconds / max(steps, 1))
+        if len(self.parallel) >= self.rounds and len(self.serial) >= self.rounds:
+            fast = min(self.parallel) < (1.0 - self.margin) * min(self.serial)
+            self.decided = "parallel" if fast else "serial"
+
+    @property
+    def kernel(self) -> str:
+        """The kernel to run once decided (``'serial'`` until then)."""
+        return self.decided or "serial"
+
+    def __str__(self) -> str:
+        if self.decided is None:
+            return "undecided"
+        return (f"{self.decided} (one thread {min(self.serial) * 1e6:.1f} us/step, {self.threads} threads "
+                f"{min(self.parallel) * 1e6:.1f} us/step)")

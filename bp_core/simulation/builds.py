@@ -1,0 +1,137 @@
+"""A network's builds: what is made once per structure, the key that tells structures apart, and binding.
+
+A network plans its objects, emits its kernel and compiles it once per structure, and at every run only
+binds argument values (state, parameters, inputs, monitors' buffers). The key below holds everything the
+planner and the kernel generator read apart from those values, so two runs with equal keys would plan and
+emit the same kernel. Parameter *values* are never part of it (the generator passes parameters as kernel
+arguments and folds none into the code); whether a parameter holds one value or one per element is, since
+uniform parameters become loop constants.
+
+Objects are keyed by identity where the planner keeps a reference to them (connectivity data, groups,
+states of groups without a network, delay lines): a plan binding an object the user has since replaced
+would run with the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from bp_core.codegen.kernel import KernelPlan, ObjectPlan
+from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
+from bp_core.simulation import planning
+from bp_core.simulation.build_state import BuildState
+from bp_core.simulation.ensemble import Ensemble
+from bp_core.simulation.inputs import InputSpec
+from bp_core.simulation.sub_group import NeuSubGroup
+
+__all__ = ["Build", "structure_key"]
+
+
+@dataclass
+class Build:
+    """What one structure is built into: plans, the emitted kernel and its compiled forms.
+
+    Attributes
+    ----------
+    plans : list of ObjectPlan
+        One per object, in run order; their ``variables`` read the current values at each bind.
+    kernel_plan : KernelPlan
+        The emitted kernel.
+    input_vars : list of str
+        The kernel argument receiving each input's value, in the order of the run's inputs.
+    kernel : callable
+        The compiled kernel (one thread).
+    parallel_kernel : callable or None
+        The same kernel compiled with its element loops over threads, when the profile asks for it and an
+        object is large enough; which of the two runs is decided by measurement (``threads``).
+    choice : object or None
+        That decision, once made (``backend.threads.ParallelChoice``).
+    """
+
+    plans: list[ObjectPlan]
+    kernel_plan: KernelPlan
+    input_vars: list[str]
+    kernel: Any
+    parallel_kernel: Any = None
+    choice: Any = None
+
+    def bind(self, specs: Sequence[InputSpec]) -> dict[str, Any]:
+        """The kernel's argument values now: inputs' values, state, parameters and data (not the clock)."""
+        values: dict[str, Any] = {var: spec.value for var, spec in zip(self.input_vars, specs)}
+        wanted = set(self.kernel_plan.args)
+        for plan in self.plans:
+            for name, getter in plan.variables.items():
+                if name in wanted:
+                    values[name] = getter()
+        return values
+
+
+def structure_key(objects: Sequence[Ensemble], specs: Sequence[InputSpec], build: BuildState,
+                  settings: dict[str, Any], numba_settings: dict[str, Any]) -> tuple:
+    """The key of the kernel ``objects`` run with under ``specs`` (hashable; equal keys, equal kernels).
+
+    Parameters
+    ----------
+    objects : sequence of NeuGroup or SynConn
+        The network's objects, in run order (named by ``build`` already).
+    specs : sequence of InputSpec
+        The run's inputs (their shapes and kinds are structure, their values are bound).
+    build : BuildState
+        The network's derived state (code names, delay lines).
+    settings, numba_settings : dict
+        The profile the network runs with.
+    """
+    profile_key = tuple(sorted((k, _plain(v)) for k, v in settings.items())) + \
+        tuple(sorted((k, _plain(v)) for k, v in numba_settings.items()))
+    # a time-varying input's length is the run's, not structure (chunks of a streamed pass differ in length)
+    inputs = tuple((id(s.target), s.key, s.field, s.op, bool(s.iterated),
+                    np.shape(s.value)[1:] if s.iterated else np.shape(s.value), np.asarray(s.value).dtype.kind)
+                   for s in specs)
+    return (profile_key, planning.SPIKE_QUEUES, inputs, tuple(_object_key(obj, build) for obj in objects))
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+
+
+def _object_key(obj: Ensemble, build: BuildState) -> tuple:
+    pars = obj.pars
+    key = (id(obj), obj.name, build.code_name(obj), id(obj.model), obj.num, obj.ST.shape, obj.ST._data.dtype.str,
+           tuple(obj.ST._var2idx.items()), tuple(obj.runner.get_schedule()),
+           tuple((name, pars.is_per_element(name)) for name in pars.keys()),
+           tuple((name, type(value).__name__) for name, value in obj._data.items()),
+           tuple((key, id(spec)) for key, spec in obj.monitor_specs.items()), tuple(obj.monitors))
+    if isinstance(obj.model, SynType):
+        key += _synapse_key(obj, build)
+    return key
+
+
+def _synapse_key(syn: Ensemble, build: BuildState) -> tuple:
+    sides = []
+    for role in ("pre", "post"):
+        group, state = getattr(syn, f"{role}_group"), getattr(syn, role)
+        side = (id(group), id(state))
+        if isinstance(group, NeuSubGroup):
+            side += (id(group.parent), id(group.indices), group.contiguous_range())
+        sides.append(side)
+    used = {a for s in syn.model.steps for a in s.data_args}
+    data = tuple((name, id(syn.connectivity(name))) for name in CONNECTIVITY_DATA if name in used)
+    ids = (id(syn.pre_ids), id(syn.post_ids)) + tuple(id(syn._data.get(k)) for k in ("pre2syn", "post2syn"))
+    delayed = any(step.is_delayed for step in syn.model.steps)
+    delay = ()
+    if delayed:
+        # the values on their way belong to a state version; a state set since starts them again (planning)
+        line = build.last_delay_line(syn)
+        delay = (_array_key(syn.delay), syn.ST.version, id(line), id(build.routes(syn)))
+    return tuple(sides) + (data, ids, delay)
+
+
+def _array_key(value: Any) -> Any:
+    if np.ndim(value) == 0:
+        return float(value)
+    array = np.ascontiguousarray(value)
+    return array.shape, array.dtype.str, hashlib.sha1(array.view(np.uint8)).hexdigest()

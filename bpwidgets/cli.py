@@ -16,7 +16,7 @@ from typing import Sequence
 from bpwidgets.children import Children
 from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS, PROJECTOR_ENV
 from bpwidgets.lan import Door
-from bpwidgets.server_command import voila_command
+from bpwidgets.server_command import pool_sizes, voila_command
 from bpwidgets.warmup import cold_notebooks, notebooks_in
 
 __all__ = ["main", "run_child", "serve"]
@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     serving.add_argument("--no-warm-up", action="store_true",
                          help="show the URL at once, without executing each notebook once first (the first "
                               "page of each then compiles its models)")
+    serving.add_argument("--pool", action="append", default=[], metavar="N|NAME=N",
+                         help="kernels kept ready per notebook, having run it (default 1): N for every notebook, "
+                              "NAME=N for one (repeatable), e.g. --pool gamma=20 for a class of 20 on the gamma "
+                              "dashboard; each holds 200-300 MB; 0 starts a kernel per page instead")
     Door.add_arguments(serving)
     parser = argparse.ArgumentParser(prog="bpwidgets", description="Neuronal dynamics in Jupyter.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{option} must be a number of seconds, 0 or more, got {value}")
     try:
         door = Door.from_arguments(args)
+        pool_sizes(args.pool)
     except ValueError as err:
         parser.error(str(err))
     if args.command == "demo":
@@ -108,13 +113,16 @@ def serve(path: Path, args: argparse.Namespace, door: Door, what: str, pages: di
     the URLs (and in LAN mode the token, as text and a QR code); stop everything on SIGTERM or SIGINT."""
     command = voila_command(args.port, False, args.cull_idle_timeout, path, args.closed_page_grace,
                             theme=args.theme, ip=door.ip, allow_hosts=door.allow_hosts,
-                            max_kernels=door.max_kernels, max_kernels_per_client=door.max_kernels_per_client)
+                            max_kernels=door.max_kernels, max_kernels_per_client=door.max_kernels_per_client,
+                            pool=args.pool or ("1",))
     cold = [] if args.no_warm_up else cold_notebooks(notebooks_in(path))
     with Children() as children:
-        server = children.start(command, env={**os.environ, **door.server_environment()})
-        if cold:
+        if cold:  # before the server: its pooled kernels would otherwise each compile what the warm-up compiles
             warming = children.start([sys.executable, "-m", "bpwidgets.warmup", *map(str, cold)])
             children.wait_until(lambda: warming.poll() is not None)
+            if children.stopping:
+                return 0
+        server = children.start(command, env={**os.environ, **door.server_environment()})
         probe = f"http://{door.probe_host}:{args.port}/"
         children.wait_until(lambda: server.poll() is not None or _answers(probe))
         if children.stopping:

@@ -148,7 +148,8 @@ def full_page(reason: str) -> str:
 
 
 class RoomVoilaHandler(TornadoVoilaHandler):
-    """Voila's page handler, refusing a page with :func:`full_page` when its kernel would overfill the room."""
+    """Voila's page handler, refusing a page with :func:`full_page` when its kernel would overfill the room, and
+    giving a page that gets a kernel its XSRF cookie."""
 
     def _starts_kernel(self, path: str | None) -> bool:
         # mirrors VoilaHandler.get_generator: one notebook is served at '/', a directory's at their paths
@@ -156,6 +157,9 @@ class RoomVoilaHandler(TornadoVoilaHandler):
 
     @web.authenticated
     async def get(self, path: str | None = None) -> None:
+        if self._starts_kernel(path):
+            # sets the page's ``_xsrf`` cookie, which its shutdown request on unload needs (else refused: 403)
+            _ = self.xsrf_token
         room: Room | None = getattr(self.kernel_manager, "room", None)
         if room is None or not self._starts_kernel(path):
             return await super().get(path)

@@ -2,11 +2,14 @@
 
 These things differ from Voila's defaults, each for a failure seen under load:
 
+- Each notebook keeps kernels that have already run it (Voila's preheated kernels, with the start gate and
+  the room's rules of :mod:`bpwidgets.kernel_pool`), so a page gets a kernel that is ready.
 - A page's kernel is shut down ``closed_page_grace`` seconds after its last browser connection closes
   (:class:`ClosedPageKernelManager`). Voila's own request on unload was refused for want of an ``_xsrf``
-  cookie, which the page is now given (:func:`give_xsrf_cookie`); the disconnect rule also frees the kernels
-  of tabs that crash or lose the network. Kernels that have never had a connection (pages still loading)
-  are left to the idle culler and its long timeout.
+  cookie, which the page is now given (by the page handler of :mod:`bpwidgets.room`); the disconnect rule
+  also frees the kernels of tabs that crash or lose the network.
+  Kernels that have never had a connection (pages still loading, pooled kernels) are left to the idle culler
+  and its long timeout (which skips pooled kernels).
 - The executor waits up to a minute for a cell's output, not four seconds: on a loaded machine the output of
   the dashboard's cell can arrive well after the cell's reply, and without it the page is blank.
 - Kernels get five minutes to start, not one, for the same reason.
@@ -37,6 +40,7 @@ import sys
 from pathlib import Path
 
 import fontawesomefree
+import voila.app as voila_app
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.routing import Rule
 from traitlets import Float, Int, List, Unicode
@@ -44,11 +48,12 @@ from traitlets.config import Config
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from bpwidgets.kernel_pool import KernelPool, pooled_kernel_manager_factory
 from bpwidgets.room import ForeignHost, ForeignHostHandler, Room, RoomVoilaHandler, allowed_hosts
 from bpwidgets.server_command import PASSWORD_VARIABLE, TOKEN_VARIABLE, voila_command
 
-__all__ = ["ClosedPageKernelManager", "DemoVoila", "PASSWORD_VARIABLE", "TOKEN_VARIABLE", "give_xsrf_cookie",
-           "served_config", "voila_command", "main"]
+__all__ = ["ClosedPageKernelManager", "DemoVoila", "PASSWORD_VARIABLE", "TOKEN_VARIABLE", "served_config",
+           "voila_command", "main"]
 
 UNUSED_EXTENSIONS = ["jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview", "@jupyter-notebook/lab-extension"]
 """JupyterLab extensions for editing notebooks, which a dashboard's page does not load."""
@@ -77,7 +82,8 @@ class ClosedPageKernelManager(AsyncMappingKernelManager):
 
     async def start_kernel(self, **kwargs) -> str:
         kernel_id = await super().start_kernel(**kwargs)
-        self.room.seat(kernel_id)
+        if (kwargs.get("env") or {}).get("VOILA_PREHEAT") != "True":  # a pooled kernel is seated when taken
+            self.room.seat(kernel_id)
         return kernel_id
 
     def notify_connect(self, kernel_id: str) -> None:
@@ -114,6 +120,7 @@ class DemoVoila(Voila):
     """Voila that stops on SIGINT through its event loop, as it does on SIGTERM, answers only to its own host
     names, limits kernels, serves Font Awesome itself and takes its secrets from the environment."""
 
+    classes = [*Voila.classes, KernelPool]  # so that --KernelPool.pool=NAME=N parses as the list it is
     allow_hosts = List(Unicode(), config=True,
                        help="Host names besides this machine's local names and the bound address to answer to.")
 
@@ -126,6 +133,11 @@ class DemoVoila(Voila):
         if token:
             self.token = token
         signal.signal(signal.SIGINT, self._stop_on_signal)
+
+    def init_settings(self) -> dict:
+        # the kernel manager Voila builds here gets the pool's rules over its preheated kernels
+        voila_app.voila_kernel_manager_factory = pooled_kernel_manager_factory
+        return super().init_settings()
 
     def setup_template_dirs(self):
         super().setup_template_dirs()
@@ -144,21 +156,11 @@ class DemoVoila(Voila):
         loop.add_callback_from_signal(loop.stop)
 
 
-def give_xsrf_cookie(handler, notebook, cwd):
-    """Voila prelaunch hook: touching the handler's XSRF token sets the ``_xsrf`` cookie on the page.
-
-    The page sends that cookie back with its shutdown request when it unloads; without it the request is
-    refused (403) and the kernel outlives its tab.
-    """
-    _ = handler.xsrf_token
-    return None
-
-
 def served_config() -> Config:
     """The Voila configuration of the demo server (see the module docstring for why)."""
     config = Config()
     config.VoilaConfiguration.multi_kernel_manager_class = ClosedPageKernelManager
-    config.VoilaConfiguration.prelaunch_hook = give_xsrf_cookie
+    config.VoilaConfiguration.preheat_kernel = True
     config.VoilaConfiguration.extension_denylist = UNUSED_EXTENSIONS
     config.VoilaConfiguration.template = TEMPLATE
     config.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT

@@ -110,7 +110,7 @@ def test_served_config_waits_for_slow_output_and_frees_closed_pages():
     config = serving.served_config()
     assert config.VoilaExecutor.iopub_timeout >= 60 and config.VoilaExecutor.startup_timeout >= 300
     assert config.VoilaConfiguration.multi_kernel_manager_class is serving.ClosedPageKernelManager
-    assert config.VoilaConfiguration.prelaunch_hook is serving.give_xsrf_cookie
+    assert config.VoilaConfiguration.preheat_kernel  # pre-started kernels (tests/bpwidgets/test_serving_pool.py)
     assert config.KernelManager.transport == "ipc"  # no TCP port a busy machine can take first
 
 

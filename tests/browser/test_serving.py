@@ -1,5 +1,5 @@
-"""``bpwidgets serve PATH`` in Chromium: a lecturer's folder served with a token, a Host allowlist and a kernel
-limit; no request of a page leaves the machine; nothing is left running afterwards."""
+"""``bpwidgets serve PATH`` in Chromium: a lecturer's folder served with a token, a Host allowlist, a kernel
+limit and a pre-started kernel; no request of a page leaves the machine; nothing is left running afterwards."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from .conftest import free_port, wait_for_http, write_notebook
-from .pages import PAGE_STATE, READY
+from .pages import PAGE_STATE, READY, kernel_id_in, kernels_of
 
 LESSON = ["import ipywidgets as widgets\n"
           "widgets.VBox([widgets.HTML('<h2>Lesson one</h2>'), widgets.Button(description='check', icon='check')])"]
@@ -23,8 +23,9 @@ LESSON = ["import ipywidgets as widgets\n"
 
 @pytest.fixture(scope="module")
 def lecture(tmp_path_factory):
-    """``bpwidgets serve`` of a folder with one small notebook, on 127.0.0.1 with a token and room for one page;
-    yields (base URL, token, process) and checks that it ends with every process under it."""
+    """``bpwidgets serve`` of a folder with one small notebook, on 127.0.0.1 with a token, room for one page and
+    one pre-started kernel (the default pool); yields (base URL, token, process) once that kernel has run the
+    notebook, and checks that it ends with every process under it."""
     folder = tmp_path_factory.mktemp("lecture")
     write_notebook(folder / "lesson.ipynb", LESSON)
     port = free_port()
@@ -43,6 +44,9 @@ def lecture(tmp_path_factory):
         base = f"http://127.0.0.1:{port}"
         assert f"{base}/?token={token}" in line
         threading_drain(process)
+        while "Pre-started kernel" not in (folder / "serve.log").read_text(errors="replace"):
+            assert time.monotonic() < deadline, "the pool's kernel did not run the notebook within 240 s"
+            time.sleep(0.5)
         yield base, token, process
     finally:
         descendants = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
@@ -75,18 +79,15 @@ def status_of(url: str, host: str | None = None) -> tuple[int, str]:
         return err.code, err.read().decode(errors="replace")
 
 
-def kernels_under(process: subprocess.Popen) -> list[psutil.Process]:
-    return [p for p in psutil.Process(process.pid).children(recursive=True)
-            if "ipykernel" in " ".join(p.cmdline())]
-
-
 def test_a_page_without_the_token_is_refused(lecture):
     base, token, process = lecture
+    pooled = set(kernels_of(process.pid))
+    assert len(pooled) == 1  # the pre-started kernel, nobody's page yet
     status, body = status_of(f"{base}/voila/render/lesson.ipynb")
-    assert status == 302 and "Lesson one" not in body  # sent to the login page, no kernel started for it
+    assert status == 302 and "Lesson one" not in body  # sent to the login page, no kernel started or taken
     status, _ = status_of(f"{base}/voila/render/lesson.ipynb?token=wrong-{token}")
     assert status == 302
-    assert not kernels_under(process)
+    assert set(kernels_of(process.pid)) == pooled
 
 
 def test_a_foreign_host_is_refused_even_with_the_token(lecture):
@@ -121,18 +122,21 @@ def assert_all_local(page, base: str) -> None:
 
 def test_the_page_renders_with_the_token_and_every_request_stays_on_this_machine(lecture, browser):
     base, token, process = lecture
+    pooled = set(kernels_of(process.pid))
     page = recording_page(browser)
     page.goto(f"{base}/voila/render/lesson.ipynb?token={token}", timeout=180_000)
     page.get_by_role("button", name="check").wait_for(timeout=180_000)
+    kernel_id = kernel_id_in(page.content())
+    assert kernel_id in pooled  # the page got the kernel that had already run the notebook
     assert_all_local(page, base)
     icon_font = page.evaluate("() => getComputedStyle(document.querySelector('button i.fa'), '::before')"
                               ".fontFamily")
     assert "Font Awesome" in icon_font
     page.close()
     deadline = time.monotonic() + 60  # the closed page's kernel is freed after its grace
-    while kernels_under(process) and time.monotonic() < deadline:
+    while kernel_id in kernels_of(process.pid) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert not kernels_under(process)
+    assert kernel_id not in kernels_of(process.pid)
 
 
 def test_the_kernel_limit_holds_with_a_page_that_says_so(lecture, browser):
@@ -140,9 +144,10 @@ def test_the_kernel_limit_holds_with_a_page_that_says_so(lecture, browser):
     page = browser.new_page()
     page.goto(f"{base}/voila/render/lesson.ipynb?token={token}", timeout=180_000)
     page.get_by_role("button", name="check").wait_for(timeout=180_000)
+    kernels = set(kernels_of(process.pid))
     status, body = status_of(f"{base}/voila/render/lesson.ipynb?token={token}")  # the second page of one place
     assert status == 503 and "The room is full" in body and "ask the lecturer" in body
-    assert len(kernels_under(process)) == 1
+    assert set(kernels_of(process.pid)) <= kernels  # the refused page started or took no kernel
     page.close()
     deadline = time.monotonic() + 60
     while status == 503 and time.monotonic() < deadline:  # the place frees once the first page has closed

@@ -1,0 +1,203 @@
+"""Pre-started kernels: each served notebook keeps a few kernels that have already run it, so that a student's
+page is a kernel handed over, not one started, imported and run while twenty others do the same.
+
+Voila's preheated kernels (``VoilaConfiguration.preheat_kernel``) execute the notebook in a kernel before any
+page asks for it and give the result to the next page; each page taken starts a replacement. What
+:class:`KernelPool` adds to them, for a room on one machine:
+
+- **Starts go through a gate** (:class:`StartGate`) a few at a time (one per core), the gallery's
+  (``index.ipynb``) first, then the first kernel of every notebook before the second of any. Voila starts
+  every pool at once, and on two cores twenty notebook executions at once made the gallery, and every page
+  waiting for one of them, as slow as having no pool. A pooled kernel passes the gate once its notebook has
+  finished running, so a page never waits for a pooled kernel that is still importing while it could have one
+  that is ready.
+- **Pages go first**: replacements for taken kernels start only once no page has taken one for
+  :data:`QUIET_SECONDS` (twenty pages arriving at once need the CPU for themselves), and when a page takes a
+  pool's next kernel and that one has not passed the gate yet, it is let through at once.
+- **Pooled kernels are nobody's**: the room (:mod:`bpwidgets.room`) counts a pooled kernel against the limits
+  only once a page has taken it, as the page's client's. The closed-page rule and the idle culler leave a pooled
+  kernel alone (it has never had a connection, and Voila's culler skips pooled kernels).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import os
+from collections import Counter
+from typing import Iterable
+
+from traitlets import List, Unicode, default
+from traitlets.config import LoggingConfigurable
+from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+from bpwidgets.server_command import pool_sizes
+
+__all__ = ["FIRST_NOTEBOOKS", "QUIET_SECONDS", "KernelPool", "StartGate", "pooled_kernel_manager_factory"]
+
+FIRST_NOTEBOOKS = ("index.ipynb",)
+"""Notebooks whose pooled kernels start before the others': the gallery the URL opens."""
+QUIET_SECONDS = 15.0
+"""Seconds after a page took a pooled kernel before replacements start (a class arrives within seconds)."""
+RENDER_TIMEOUT = 600.0
+"""Seconds a pooled kernel may take to run its notebook before the gate lets the next one through anyway."""
+
+
+class StartGate:
+    """Lets at most ``width`` pooled-kernel starts run at once, in order of priority (see the module docstring).
+    Each start is known by a key (the task running it), so that a page can hurry the one it waits for.
+
+    Parameters
+    ----------
+    width : int
+        Starts running at once (one per core: a start is mostly one process computing).
+    first : iterable of str
+        Notebooks whose starts go before every other notebook's.
+    """
+
+    def __init__(self, width: int, first: Iterable[str] = FIRST_NOTEBOOKS):
+        if width < 1:
+            raise ValueError(f"StartGate width must be 1 or more, got {width}")
+        self.width = width
+        self.first = frozenset(first)
+        self._waiting: list[tuple[tuple, object, str, asyncio.Future]] = []  # heap of (rank, key, notebook, turn)
+        self._running: set[object] = set()
+        self._hurried: set[object] = set()  # keys hurried before they reached the gate
+        self._pending: Counter[str] = Counter()  # starts of each notebook waiting or running
+        self._order = itertools.count()
+        self._paused_until = 0.0  # on the event loop's clock
+
+    @property
+    def running(self) -> int:
+        """Starts let through and not yet ended."""
+        return len(self._running)
+
+    @property
+    def waiting(self) -> list[str]:
+        """The notebooks of the waiting starts, next first."""
+        return [w[2] for w in sorted(self._waiting, key=lambda w: w[0])]
+
+    async def enter(self, notebook: str, key: object) -> None:
+        """Wait for the turn of start ``key`` of ``notebook``; it ends with :meth:`leave`."""
+        rank = (0 if notebook in self.first else 1, self._pending[notebook], next(self._order))
+        self._pending[notebook] += 1
+        paused = asyncio.get_running_loop().time() < self._paused_until
+        if key in self._hurried or (len(self._running) < self.width and not self._waiting and not paused):
+            self._hurried.discard(key)
+            self._running.add(key)
+            return
+        turn = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (rank, key, notebook, turn))
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if key in self._running:  # let through just as it was cancelled: pass the turn on
+                self.leave(notebook, key)
+            else:
+                self._waiting = [w for w in self._waiting if w[1] is not key]
+                heapq.heapify(self._waiting)
+                self._pending[notebook] -= 1
+            raise
+
+    def leave(self, notebook: str, key: object) -> None:
+        """Start ``key`` has ended: let the next waiting one through."""
+        self._pending[notebook] -= 1
+        self._running.discard(key)
+        self._admit()
+
+    def pause(self, seconds: float) -> None:
+        """Let no start through (but hurried ones) for ``seconds``: pages are arriving, and a replacement kernel
+        started now would take the CPU their pages need."""
+        loop = asyncio.get_running_loop()
+        self._paused_until = max(self._paused_until, loop.time() + seconds)
+        loop.call_at(self._paused_until, self._admit)
+
+    def _admit(self) -> None:
+        if asyncio.get_running_loop().time() < self._paused_until:
+            return
+        while self._waiting and len(self._running) < self.width:
+            _, next_key, _, turn = heapq.heappop(self._waiting)
+            self._running.add(next_key)
+            turn.set_result(None)
+
+    def let_through(self, key: object) -> bool:
+        """Whether start ``key`` has passed the gate and not ended."""
+        return key in self._running
+
+    def hurry(self, key: object) -> None:
+        """A page waits for start ``key``: let it through now, past the width, whether it waits at the gate or has
+        not reached it yet (nothing changes for one already through)."""
+        if key in self._running:
+            return
+        for entry in self._waiting:
+            if entry[1] is key:
+                self._waiting.remove(entry)
+                heapq.heapify(self._waiting)
+                self._running.add(key)
+                entry[3].set_result(None)
+                return
+        self._hurried.add(key)
+
+
+class KernelPool(LoggingConfigurable):
+    """Mixed in over Voila's preheating kernel manager (see :func:`pooled_kernel_manager_factory`): the pool
+    sizes, the gate, the pages' priority and the room's count of taken kernels."""
+
+    pool = List(Unicode(), ["1"], config=True,
+                help="Pre-started kernels per notebook: 'N' for every notebook, 'NAME=N' for one (see pool_sizes).")
+
+    def __init__(self, **kwargs):
+        self.start_gate = StartGate(max(1, os.cpu_count() or 1))
+        super().__init__(**kwargs)
+
+    @default("kernel_pools_config")
+    def _pools_from_options(self) -> dict:
+        every, sizes = pool_sizes(self.pool)
+        return {"default": {"pool_size": every, "kernel_env_variables": {}},
+                **{name: {"pool_size": size} for name, size in sizes.items()}}
+
+    async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs) -> dict:
+        if kernel_id is not None:  # a restart of a kernel a page has: no gate
+            return await super()._initialize(notebook_path, kernel_id, **kwargs)
+        key = asyncio.current_task()  # the pool's entry for this kernel: what a page hurries
+        await self.start_gate.enter(notebook_path, key)
+        try:
+            content = await super()._initialize(notebook_path, None, **kwargs)
+            # wait for the notebook to have run: the next start then has the CPU to itself
+            done, _ = await asyncio.wait({content["task"]}, timeout=RENDER_TIMEOUT)
+            self.log.info("Pre-started kernel %s has run %s%s", content["kernel_id"], notebook_path,
+                          "" if done else f" (still running after {RENDER_TIMEOUT:.0f} s)")
+            return content
+        finally:
+            self.start_gate.leave(notebook_path, key)
+
+    async def shutdown_all(self, *args, **kwargs) -> None:
+        # Voila awaits every pool entry before shutting its kernel down: an entry still waiting at the gate would
+        # first start a kernel and run the notebook. Those are cancelled and dropped; the ones starting finish.
+        for name, pool in self._pools.items():
+            waiting = [task for task in pool if not task.done() and not self.start_gate.let_through(task)]
+            for task in waiting:
+                task.cancel()
+            self._pools[name] = [task for task in pool if task not in waiting]
+        await super().shutdown_all(*args, **kwargs)
+
+    async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+        pool = self._pools.get(notebook_name) or []
+        if pool and not pool[0].done():  # the kernel this page gets is not ready: let it through first
+            self.start_gate.hurry(pool[0])
+        self.start_gate.pause(QUIET_SECONDS)
+        render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+        room = getattr(self, "room", None)
+        if room is not None:
+            room.seat(kernel_id)  # from now on the kernel is the page's: its client's
+        return render_task, rendered_cache, kernel_id
+
+
+def pooled_kernel_manager_factory(base_class: type, preheat_kernel: bool, default_pool_size: int,
+                                  page_config_hook=None) -> type:
+    """Voila's kernel manager factory, with :class:`KernelPool` over the preheating manager it makes."""
+    managed = voila_kernel_manager_factory(base_class, preheat_kernel, default_pool_size, page_config_hook)
+    if not preheat_kernel:
+        return managed
+    return type(f"Pooled{base_class.__name__}", (KernelPool, managed), {})

@@ -1,0 +1,220 @@
+"""Pre-started kernels: the ``--pool`` sizes, the start gate's order, and the room's count of pooled kernels."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+
+import pytest
+
+from bpwidgets import cli
+from bpwidgets.dashboards import DASHBOARD_DIR
+from bpwidgets.kernel_pool import KernelPool, StartGate, pooled_kernel_manager_factory
+from bpwidgets.server_command import pool_sizes, voila_command
+
+
+def test_pool_sizes_read_every_notebook_and_named_ones():
+    assert pool_sizes([]) == (1, {})
+    assert pool_sizes(["0", "gamma=20", "lessons/one.ipynb=3"]) == (0, {"gamma.ipynb": 20, "lessons/one.ipynb": 3})
+    for bad in ("x", "-1", "=3", "gamma=", "gamma=-2", "gamma=2.5"):
+        with pytest.raises(ValueError, match="--pool .*NAME=N"):
+            pool_sizes([bad])
+
+
+def test_the_pool_reaches_the_server_and_a_bad_size_is_refused_naming_the_option(capsys):
+    command = voila_command(9000, False, 60, DASHBOARD_DIR, pool=["2", "gamma=20"])
+    assert "--KernelPool.pool=2" in command and "--KernelPool.pool=gamma=20" in command
+    with pytest.raises(SystemExit):
+        cli.main(["demo", "--no-browser", "--pool", "gamma=many"])
+    assert "--pool gamma=many" in capsys.readouterr().err
+
+
+def test_the_server_reads_the_pool_option_into_voilas_pool_configuration():
+    from traitlets.config import Config
+
+    from bpwidgets.serving import ClosedPageKernelManager, DemoVoila
+
+    assert KernelPool in DemoVoila.classes  # so that the repeated --KernelPool.pool parses as a list
+    manager_class = pooled_kernel_manager_factory(ClosedPageKernelManager, True, 0)
+    assert manager_class.__mro__[1] is KernelPool and issubclass(manager_class, ClosedPageKernelManager)
+    assert pooled_kernel_manager_factory(ClosedPageKernelManager, False, 0).__mro__[1] is ClosedPageKernelManager
+    config = Config({"KernelPool": {"pool": ["0", "gamma=20"]}})
+    pool = KernelPool(config=config)  # the mixin alone: its configuration, without a server around it
+    assert pool._pools_from_options() == {"default": {"pool_size": 0, "kernel_env_variables": {}},
+                                          "gamma.ipynb": {"pool_size": 20}}
+
+
+def run(coroutine):
+    """Run ``coroutine`` on a loop of its own, in a thread: a browser test's Playwright may leave a loop running
+    in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as executor:
+        return executor.submit(asyncio.run, coroutine).result()
+
+
+async def _order_of_starts(gate: StartGate, starts: list[tuple[str, str]], hurry: str | None = None) -> list[str]:
+    """Run starts (key, notebook) through ``gate``, each taking one loop turn; returns the keys in the order they
+    were let through. ``hurry``: a key a page waits for, hurried once every start is queued."""
+    order, tasks = [], {}
+
+    async def start(key: str, notebook: str) -> None:
+        await gate.enter(notebook, key)
+        order.append(key)
+        await asyncio.sleep(0.01)
+        gate.leave(notebook, key)
+
+    for key, notebook in starts:
+        tasks[key] = asyncio.ensure_future(start(key, notebook))
+    await asyncio.sleep(0)
+    if hurry is not None:
+        gate.hurry(hurry)
+    await asyncio.gather(*tasks.values())
+    return order
+
+
+def test_the_gate_runs_the_gallery_first_then_every_notebooks_first_kernel_then_the_rest():
+    gate = StartGate(1)
+    starts = [("g1", "gamma.ipynb"), ("g2", "gamma.ipynb"), ("h1", "hh.ipynb"), ("h2", "hh.ipynb"),
+              ("i1", "index.ipynb")]
+    # g1 finds the gate free; then the gallery, then hh's first kernel before either notebook's second
+    assert run(_order_of_starts(gate, starts)) == ["g1", "i1", "h1", "g2", "h2"]
+    assert gate.running == 0 and gate.waiting == []
+
+
+def test_the_gate_lets_no_more_than_its_width_run_at_once():
+    gate, most = StartGate(2), [0]
+
+    async def start(key: int) -> None:
+        await gate.enter("a.ipynb", key)
+        most[0] = max(most[0], gate.running)
+        await asyncio.sleep(0.01)
+        gate.leave("a.ipynb", key)
+
+    async def all_starts():
+        await asyncio.gather(*(start(k) for k in range(7)))
+
+    run(all_starts())
+    assert most[0] == 2 and gate.running == 0
+    with pytest.raises(ValueError, match="width"):
+        StartGate(0)
+
+
+def test_a_page_hurries_the_kernel_it_waits_for_past_the_queue():
+    gate = StartGate(1)
+    starts = [("a1", "a.ipynb"), ("a2", "a.ipynb"), ("b1", "b.ipynb"), ("c1", "c.ipynb"), ("d1", "d.ipynb")]
+    order = run(_order_of_starts(gate, starts, hurry="d1"))
+    assert order[:2] == ["a1", "d1"]  # let through at once, beside the one running
+    assert sorted(order) == sorted(k for k, _ in starts)
+
+
+def test_a_start_hurried_before_it_reaches_the_gate_goes_through_at_once():
+    gate = StartGate(1)
+
+    async def scenario():
+        await gate.enter("a.ipynb", "a1")  # the gate is full
+        gate.hurry("late")  # a page took this pool entry while it still waited out Voila's refill delay
+        await asyncio.wait_for(gate.enter("a.ipynb", "late"), timeout=1.0)
+        assert gate.running == 2
+        gate.leave("a.ipynb", "late")
+        gate.leave("a.ipynb", "a1")
+
+    run(scenario())
+    assert gate.running == 0
+
+
+def test_a_cancelled_start_leaves_the_queue():
+    gate = StartGate(1)
+
+    async def scenario():
+        await gate.enter("a.ipynb", "a1")
+        waiting = asyncio.ensure_future(gate.enter("b.ipynb", "b1"))
+        await asyncio.sleep(0)
+        assert gate.waiting == ["b.ipynb"]
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+        assert gate.waiting == []
+        gate.leave("a.ipynb", "a1")
+
+    run(scenario())
+    assert gate.running == 0
+
+
+def test_a_pooled_kernel_counts_in_the_room_only_once_a_page_takes_it():
+    """The manager's seating rule: a kernel Voila starts for its pool is nobody's, the one it hands a page is
+    the page's client's (the room refuses a page past the limit)."""
+    from bpwidgets.room import Room
+
+    class Pool(KernelPool):
+        def __init__(self):
+            self.start_gate = StartGate(1)
+            self.room = Room(max_kernels=1)
+            self._pools = {"a.ipynb": []}
+
+    class VoilaLike:
+        async def get_rendered_notebook(self, notebook_name, *args, **kwargs):
+            return "task", [], "k-pooled"
+
+    manager = type("Manager", (Pool, VoilaLike), {})()
+    assert manager.room.refusal("10.0.0.5") is None  # a ready pooled kernel takes no place
+
+    async def page():
+        with manager.room.arriving("10.0.0.5"):
+            return await manager.get_rendered_notebook("a.ipynb")
+
+    assert run(page())[2] == "k-pooled"
+    assert "All 1 places" in manager.room.refusal("10.0.0.6")  # now the page's
+    manager.room.leave("k-pooled")
+    assert manager.room.refusal("10.0.0.6") is None
+
+
+def test_while_pages_arrive_only_the_kernels_they_wait_for_start():
+    gate = StartGate(2)
+
+    async def scenario():
+        gate.pause(0.3)  # a page just took a pooled kernel
+        refill = asyncio.ensure_future(gate.enter("a.ipynb", "refill"))
+        await asyncio.sleep(0.1)
+        assert not refill.done() and gate.waiting == ["a.ipynb"]
+        gate.hurry("needed")  # a page waits for this one: it goes through despite the pause
+        await asyncio.wait_for(gate.enter("a.ipynb", "needed"), timeout=0.1)
+        await asyncio.wait_for(refill, timeout=1.0)  # the room is quiet again
+        gate.leave("a.ipynb", "needed")
+        gate.leave("a.ipynb", "refill")
+
+    run(scenario())
+    assert gate.running == 0
+
+
+def test_shutting_down_drops_the_pool_entries_still_waiting_at_the_gate():
+    class VoilaLike:
+        async def shutdown_all(self, *args, **kwargs):
+            # as Voila does: await every pool entry (a cancelled one would raise here)
+            for pool in self._pools.values():
+                for task in pool:
+                    await task
+            self.shut = True
+
+    class Manager(KernelPool, VoilaLike):
+        def __init__(self):
+            self.start_gate = StartGate(1)
+
+    async def scenario():
+        manager = Manager()
+
+        async def entry(name):
+            key = asyncio.current_task()  # as KernelPool._initialize keys a start: by its pool entry
+            await manager.start_gate.enter("a.ipynb", key)
+            await asyncio.sleep(0.05)  # the kernel starting and running the notebook
+            manager.start_gate.leave("a.ipynb", key)
+            return {"kernel_id": name}
+
+        first = asyncio.ensure_future(entry("first"))
+        await asyncio.sleep(0)
+        second = asyncio.ensure_future(entry("second"))
+        await asyncio.sleep(0)
+        manager._pools = {"a.ipynb": [first, second]}
+        assert manager.start_gate.let_through(first) and not manager.start_gate.let_through(second)
+        await asyncio.wait_for(manager.shutdown_all(), timeout=1.0)
+        assert manager.shut and first.result() == {"kernel_id": "first"} and second.cancelled()
+        assert manager._pools == {"a.ipynb": [first]}
+
+    run(scenario())

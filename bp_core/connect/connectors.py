@@ -100,7 +100,8 @@ class FixedProb(Connector):
         pre = np.asarray(pre_indices, dtype=np.int64).ravel()
         post = np.asarray(post_indices, dtype=np.int64).ravel()
         flat = bernoulli_positions(pre.size * post.size, self.prob, connector_rng(self.seed))
-        i, j = pre[flat // post.size], post[flat % post.size]
+        row, column = np.divmod(flat, post.size)
+        i, j = pre[row], post[column]
         if not self.include_self:
             keep = i != j
             i, j = i[keep], j[keep]
@@ -120,7 +121,8 @@ def bernoulli_positions(total: int, prob: float, rng: np.random.Generator, chunk
     parts, last = [], -1
     while True:
         size = int(min(chunk, max(64, (total - last) * prob * 1.1 + 64)))
-        positions = last + np.cumsum(_geometric_gaps(rng, prob, size))
+        positions = np.cumsum(_geometric_gaps(rng, prob, size))
+        positions += last
         inside = positions[positions < total].astype(np.int64)
         parts.append(inside)
         if inside.size < size:
@@ -129,11 +131,18 @@ def bernoulli_positions(total: int, prob: float, rng: np.random.Generator, chunk
 
 
 def _geometric_gaps(rng: np.random.Generator, prob: float, size: int) -> np.ndarray:
-    """Gaps between Bernoulli(prob) successes (>= 1), as float64 so no sum of them can overflow."""
-    if prob >= 1e-9:
-        return rng.geometric(prob, size=size).astype(np.float64)
-    # numpy's int64 geometric draws wrap around to negative values for tiny probabilities
-    return np.floor(np.log1p(-rng.random(size)) / np.log1p(-prob)) + 1.0
+    """Gaps between Bernoulli(prob) successes (>= 1), as float64 so no sum of them can overflow.
+
+    Below ``prob = 1/3`` NumPy's ``Generator.geometric`` inverts one standard exponential per gap,
+    ``ceil(-E / log1p(-prob))``, one element at a time; the same arithmetic over an array of exponentials
+    gives the same gaps from the same generator state, in half the time (and never wraps to negative
+    values, as int64 draws do for tiny probabilities).
+    """
+    if prob >= 1. / 3.:
+        return rng.geometric(prob, size=size).astype(np.float64)  # NumPy searches the distribution here
+    gaps = rng.standard_exponential(size)
+    np.divide(gaps, -np.log1p(-prob), out=gaps)
+    return np.ceil(gaps, out=gaps)
 
 
 class _FixedNum(Connector):

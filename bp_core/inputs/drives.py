@@ -23,24 +23,49 @@ from typing import Any, Callable
 import numpy as np
 
 from bp_core.errors import ModelDefError, close_matches
+from bp_core.inputs.sampling import binomial_cdf, binomial_from_cdf
 from bp_core.model import NeuType
 
 __all__ = ["poisson_drive"]
 
 # The field name must be a literal of the step's source (step analysis reads which fields a step
 # touches from its AST), so the step is written from a template per field.
-_TEMPLATE = '''\
+_CHECKS = '''\
 def {name}(ST, _dt):
     p = {name}_rate * _dt / 1000.{hint}
     if not 0. <= p <= 1.:{hint}
         raise ValueError("{name}_rate must be >= 0 Hz with at most one spike per source and step (rate * dt)")
     if not 0. <= {name}_N == int({name}_N):{hint}
         raise ValueError("{name}_N must be a whole number of sources, 0 or more")
-    ST[{field!r}] += {name}_weight * np.random.binomial(int({name}_N), p{size}){hint}
 '''
-# numba's binomial draw checks neither p nor n (p > 1 gives n), so the step does.
-# numba draws a binomial array for one probability only: a vector-mode drive takes one value per parameter,
-# and a failure to compile or run with per-neuron values shows its source line, so the line says why
+# numba's binomial draw checks neither p nor n (p > 1 gives n), so the step checks them. In scalar mode
+# the cumulative table is computed once per step (binomial_cdf is pure: the hoisting pass moves it out of
+# the loop over neurons while N and rate are uniform) and each neuron's draw is a search in it.
+_SCALAR_DRAW = '''\
+    table = binomial_cdf({name}_N, p)
+    if table.shape[0] > 0:
+        k = binomial_from_cdf(table, np.random.random())
+        while k < 0:
+            k = binomial_from_cdf(table, np.random.random())
+    else:
+        k = np.random.binomial(int({name}_N), p)
+    ST[{field!r}] += {name}_weight * k
+'''
+# In vector mode the same table serves a loop over the group (numba's binomial draw of an array is slower
+# still); past inversion, numba draws a binomial array for one probability only: a vector-mode drive takes
+# one value per parameter, and a failure to compile or run with per-neuron values shows its source line, so
+# the line says why
+_VECTOR_DRAW = '''\
+    table = binomial_cdf({name}_N, p){hint}
+    if table.shape[0] > 0:
+        for i in range(ST[{field!r}].shape[0]):
+            k = binomial_from_cdf(table, np.random.random())
+            while k < 0:
+                k = binomial_from_cdf(table, np.random.random())
+            ST[{field!r}][i] += {name}_weight * k{hint}
+    else:
+        ST[{field!r}] += {name}_weight * np.random.binomial(int({name}_N), p, ST[{field!r}].shape){hint}
+'''
 _VECTOR_HINT = "  # vector mode: one N, rate and weight for the group; per-neuron values need a scalar-mode model"
 _sources = itertools.count()
 
@@ -140,11 +165,12 @@ def _rate(value: Any, name: str) -> float:
 def _drive_step(name: str, field: str, mode: str, values: dict[str, Any]) -> Callable:
     """The drive's step function, from the template, with a source that ``inspect`` can read."""
     scalar = mode == "scalar"
-    source = _TEMPLATE.format(name=name, field=field, size="" if scalar else f", ST[{field!r}].shape",
-                              hint="" if scalar else _VECTOR_HINT)
+    hint = "" if scalar else _VECTOR_HINT
+    source = (_CHECKS + (_SCALAR_DRAW if scalar else _VECTOR_DRAW)).format(name=name, field=field, hint=hint)
     filename = f"<bp_core poisson_drive {next(_sources)}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace: dict[str, Any] = {"np": np, **values}
+    namespace: dict[str, Any] = {"np": np, "binomial_cdf": binomial_cdf, "binomial_from_cdf": binomial_from_cdf,
+                                 **values}
     exec(compile(source, filename, "exec"), namespace)
     return namespace[name]
 

@@ -92,14 +92,20 @@ def make_routes(pre_ids: np.ndarray, steps: np.ndarray, parent_size: int) -> Que
     shortest = int(steps.min()) if steps.size else 0
     longest = int(steps.max()) if steps.size else 0
     ages = longest - shortest + 1
-    key = pre_ids * ages + (steps - shortest)
-    order = np.argsort(key, kind="stable")  # stable: synapse order within a (source, delay) group
-    sorted_pre = pre_ids[order]
+    age = steps - shortest
+    key = pre_ids if ages == 1 else pre_ids * ages + age
+    if key.size < 2 or bool(np.all(key[1:] >= key[:-1])):
+        # connectors give synapses ordered by source, and one delay for all is the usual case: the
+        # stable sort would return them as they are
+        order, sorted_pre, sorted_age = np.arange(key.size, dtype=np.int64), pre_ids, age
+    else:
+        order = np.argsort(key, kind="stable")  # stable: synapse order within a (source, delay) group
+        sorted_pre, sorted_age = pre_ids[order], age[order]
     first = np.ones(sorted_pre.size, dtype=bool)
     first[1:] = sorted_pre[1:] != sorted_pre[:-1]
     sources = sorted_pre[first]
     position = np.cumsum(first) - 1
-    rows = position * ages + (steps[order] - shortest)
+    rows = position if ages == 1 else position * ages + sorted_age
     ptr = np.zeros(sources.size * ages + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=sources.size * ages), out=ptr[1:])
     lookup = np.full(parent_size, -1, dtype=np.int64)
@@ -109,12 +115,15 @@ def make_routes(pre_ids: np.ndarray, steps: np.ndarray, parent_size: int) -> Que
 
 def _routes(syn: Ensemble, steps: int | np.ndarray, build: BuildState) -> QueueRoutes:
     routes = build.routes(syn)
-    per_synapse = np.broadcast_to(np.asarray(steps, dtype=np.int64), syn.pre_ids.shape)
-    if routes is not None and routes.key[0] is syn.pre_ids and np.array_equal(routes.key[1], per_synapse):
+    # one delay for all is kept as a number: no per-synapse copy to make or compare
+    delays = int(steps) if np.ndim(steps) == 0 else np.array(steps, dtype=np.int64)
+    if routes is not None and routes.key[0] is syn.pre_ids and \
+            type(routes.key[1]) is type(delays) and np.array_equal(routes.key[1], delays):
         return routes
     parent = syn.pre_group.parent if hasattr(syn.pre_group, "parent") else syn.pre_group
-    routes = make_routes(syn.pre_ids, per_synapse, parent.num)
-    routes.key = (syn.pre_ids, per_synapse.copy())
+    routes = make_routes(syn.pre_ids, np.broadcast_to(np.asarray(delays, dtype=np.int64), syn.pre_ids.shape),
+                         parent.num)
+    routes.key = (syn.pre_ids, delays)
     build.set_routes(syn, routes)
     return routes
 

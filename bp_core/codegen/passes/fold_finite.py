@@ -19,6 +19,7 @@ per-step pass.
 from __future__ import annotations
 
 import ast
+import copy
 
 import numpy as np
 
@@ -51,7 +52,8 @@ def fold_finite_checks(statements: list[ast.stmt], row_args: dict[str, tuple[str
     float_type : type
         The states' float type: a stored value is converted to it before it is tested.
     """
-    module = ast.Module(body=statements, type_ignores=[])
+    # the folder rewrites in place, and a field that turns out unfoldable leaves the statements as they were
+    module = ast.Module(body=copy.deepcopy(statements), type_ignores=[])
     if any(isinstance(n, (ast.Return, ast.Yield, ast.Lambda)) for n in ast.walk(module)):
         return statements, set()
     candidates = {arg for arg, field in row_args.items() if field in risky}

@@ -13,6 +13,10 @@ division), so the generator does, in the source, where it stays readable:
   The result may differ from the division in the last bit; generated code is the same
   under numba and NumPy, so both backends still agree exactly.
 
+Calls are moved only to functions without side effects: NumPy's and ``math``'s pure functions,
+and helper functions of the step's scope that say so with a ``bp_pure = True`` attribute (a
+table of probabilities a sampler computes from parameters, ``bp.inputs``' binomial table).
+
 In a scalar-mode synapse step, work that depends only on the presynaptic neuron
 (``1 / (1 + exp(-pre_V[_pre_i] / 2))`` of a GABA_A gate) is the same for all of that
 neuron's synapses: ``hoist_per_source`` computes it once per neuron, in a loop before the
@@ -44,8 +48,8 @@ _CONSTANTS = frozenset({"pi", "e", "inf", "nan"})
 _MODULES = frozenset({"np", "numpy", "math"})
 
 
-def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAllocator
-                     ) -> tuple[list[ast.stmt], list[ast.stmt]]:
+def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAllocator,
+                     pure: frozenset[str] = frozenset()) -> tuple[list[ast.stmt], list[ast.stmt]]:
     """Split the per-element ``body`` into work done once before the loop and work per element.
 
     Parameters
@@ -56,6 +60,8 @@ def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAlloc
         Names whose value does not change during the loop (uniform parameters, ``_dt``, ``_t``).
     names : NameAllocator
         Source of names for the hoisted values.
+    pure : frozenset of str
+        Names of helper functions without side effects (their calls may move too).
 
     Returns
     -------
@@ -70,13 +76,14 @@ def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAlloc
         moved = False
         for holder, index, stmt in list(_simple_assignments(body)):
             target = stmt.targets[0].id
-            if assignments[target] == 1 and target not in invariant and _is_invariant(stmt.value, invariant):
+            if assignments[target] == 1 and target not in invariant and \
+                    _is_invariant(stmt.value, invariant, pure=pure):
                 prelude.append(stmt)
                 holder[index] = ast.Pass()
                 invariant.add(target)
                 moved = True
     body = _drop_passes(body)
-    hoister = _ExpressionHoister(invariant, names)
+    hoister = _ExpressionHoister(invariant, names, pure)
     body = [hoister.visit(stmt) for stmt in body]
     prelude += hoister.prelude
     return prelude, body or [ast.Pass()]
@@ -194,7 +201,8 @@ def _is_gather(node: ast.AST, index: str, arrays: set[str]) -> bool:
         isinstance(node.slice, ast.Name) and node.slice.id == index
 
 
-def _is_invariant(node: ast.AST, invariant: set[str], leaf: Callable[[ast.AST], bool] | None = None) -> bool:
+def _is_invariant(node: ast.AST, invariant: set[str], leaf: Callable[[ast.AST], bool] | None = None,
+                  pure: frozenset[str] = frozenset()) -> bool:
     """Whether ``node`` is built of invariant names, literals and pure operations (or of ``leaf`` nodes)."""
     if leaf is not None and leaf(node):
         return True
@@ -205,17 +213,18 @@ def _is_invariant(node: ast.AST, invariant: set[str], leaf: Callable[[ast.AST], 
     if isinstance(node, ast.Attribute):
         return isinstance(node.value, ast.Name) and node.value.id in _MODULES and node.attr in _CONSTANTS
     if isinstance(node, ast.UnaryOp):
-        return isinstance(node.op, (ast.USub, ast.UAdd)) and _is_invariant(node.operand, invariant, leaf)
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and _is_invariant(node.operand, invariant, leaf, pure)
     if isinstance(node, ast.BinOp):
-        return _is_invariant(node.left, invariant, leaf) and _is_invariant(node.right, invariant, leaf)
+        return _is_invariant(node.left, invariant, leaf, pure) and _is_invariant(node.right, invariant, leaf, pure)
     if isinstance(node, ast.Call):
-        return not node.keywords and _is_pure(node.func) and all(_is_invariant(a, invariant, leaf) for a in node.args)
+        return not node.keywords and _is_pure(node.func, pure) and \
+            all(_is_invariant(a, invariant, leaf, pure) for a in node.args)
     return False
 
 
-def _is_pure(func: ast.expr) -> bool:
+def _is_pure(func: ast.expr, pure: frozenset[str] = frozenset()) -> bool:
     if isinstance(func, ast.Name):
-        return func.id in _PURE_BUILTINS
+        return func.id in _PURE_BUILTINS or func.id in pure
     return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
         func.value.id in _MODULES and func.attr in PURE_FUNCTIONS
 
@@ -228,9 +237,10 @@ def _worth_hoisting(node: ast.expr) -> bool:
 
 
 class _ExpressionHoister(_Tracking):
-    def __init__(self, invariant: set[str], names: NameAllocator):
+    def __init__(self, invariant: set[str], names: NameAllocator, pure: frozenset[str] = frozenset()):
         self.invariant = invariant
         self.names = names
+        self.pure = pure
         self.prelude: list[ast.stmt] = []
         self._bound: dict[str, str] = {}
 
@@ -244,7 +254,7 @@ class _ExpressionHoister(_Tracking):
         return ast.Name(name, ast.Load())
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
-        if _is_invariant(node, self.invariant):
+        if _is_invariant(node, self.invariant, pure=self.pure):
             return self._bind(node, "_c")
         if isinstance(node.op, ast.Div) and _is_invariant(node.right, self.invariant):
             left = self.visit(node.left)
@@ -255,12 +265,12 @@ class _ExpressionHoister(_Tracking):
         return self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
-        if _is_invariant(node, self.invariant):
+        if _is_invariant(node, self.invariant, pure=self.pure):
             return self._bind(node, "_c")
         return self.generic_visit(node)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
-        if _is_invariant(node, self.invariant) and _worth_hoisting(node):
+        if _is_invariant(node, self.invariant, pure=self.pure) and _worth_hoisting(node):
             return self._bind(node, "_c")
         return self.generic_visit(node)
 
@@ -316,8 +326,14 @@ def _hoist_per_source(tree: StepTree) -> None:
     tree.prelude = loop + tree.prelude
 
 
+def _pure_helpers(tree: StepTree) -> frozenset[str]:
+    """Helper functions of the step's scope that declare themselves free of side effects."""
+    return frozenset(name for name, value in tree.inputs.step.all_scope().items()
+                     if callable(value) and getattr(value, "bp_pure", False) is True)
+
+
 def _hoist_invariants(tree: StepTree) -> None:
-    hoisted, tree.body = hoist_invariants(tree.body, _invariant(tree), tree.names)
+    hoisted, tree.body = hoist_invariants(tree.body, _invariant(tree), tree.names, _pure_helpers(tree))
     tree.prelude = hoisted + tree.prelude
 
 

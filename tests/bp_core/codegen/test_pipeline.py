@@ -231,3 +231,26 @@ def test_a_field_gone_bad_names_the_lines_that_store_it_also_in_a_synapse():
     message = _failing_synapse_run(bp.NeuGroup(cells, 4, name='cells'), 'TooHard', pushes_too_hard)
     assert "NeuGroup 'cells': state variable 'input' became NaN or infinite" in message
     assert f"test_pipeline.py, line {_line_of(pushes_too_hard, '+= push')} (step 'pushes_too_hard')" in message
+
+
+def fills_then_shifts(ST):
+    for i in range(ST['x'].shape[0]):
+        ST['x'][i] += gain
+    ST['x'] += 0.5
+
+
+gain = 1.
+
+
+@pytest.mark.parametrize("rate, fails", [(1., False), (np.inf, True)])
+def test_a_field_stored_by_element_and_whole_stays_checked_after_the_step(jit, rate, fails):
+    # folding the element store alone would test a flag the step never sets up (numba refused to compile)
+    model = bp.NeuType(name='Fills', ST=bp.types.NeuState({'x': 0.}), steps=fills_then_shifts, mode='vector')
+    group = bp.NeuGroup(model, 3, name='fills')
+    group.pars['gain'] = rate
+    if fails:
+        with pytest.raises(RunError, match="'x' became NaN or infinite"):
+            group.run(0.3)
+    else:
+        group.run(0.3)
+        np.testing.assert_array_equal(group.ST['x'], 4.5)

@@ -149,3 +149,23 @@ def test_weight_connectors_give_synconn_weights(jit):
 
 def _copy_weights(ST, _t, weights):
     ST['w'] = weights
+
+
+@pytest.mark.parametrize("prob", [0.008, 0.1, 0.3, 0.5, 1e-10])
+def test_fixed_prob_positions_are_those_of_numpys_geometric_gaps(prob):
+    # the gaps are computed over arrays, and are the gaps Generator.geometric draws, from the same state
+    from bp_core.connect.connectors import bernoulli_positions
+
+    total = 50_000 if prob > 1e-9 else 10 ** 12
+    positions = bernoulli_positions(total, prob, np.random.default_rng(7), chunk=1000)
+    rng, last, expected = np.random.default_rng(7), -1, []
+    while True:
+        size = int(min(1000, max(64, (total - last) * prob * 1.1 + 64)))
+        drawn = rng.geometric(prob, size=size)
+        assert drawn.min() >= 1
+        steps = last + np.cumsum(drawn)
+        expected += steps[steps < total].tolist()
+        if (steps < total).sum() < size:
+            break
+        last = int(steps[-1])
+    np.testing.assert_array_equal(positions, expected)

@@ -5,8 +5,9 @@
 Ours runs in this process (run time of ``net.run`` alone, after building and compiling); Brian2 2.9 runs the
 scripts of ``benchmarks/brian2_examples/`` in its own virtual environment (``benchmarks/peers/.venv``) as
 cpp_standalone, one thread, and reports the simulation loop's time (``device._last_run_time``); the
-Tsodyks-Markram and AdEx examples make several runs, which cpp_standalone's ``build_on_run`` does not allow,
-so they run on Brian2's cython target (time of the ``run`` calls). One seed per side; the table gives both run
+Tsodyks-Markram, AdEx and Vogels et al. examples make several runs (Vogels et al.: a static, then a plastic
+one), which cpp_standalone's ``build_on_run`` does not allow, so they run on Brian2's cython target (time of
+the ``run`` calls; Vogels et al.: of the plastic run, on both sides). One seed per side; the table gives both run
 times, their ratio and one statistic from each side. ``--tiny`` runs every example at a size of seconds, to
 check that the script works.
 """
@@ -27,13 +28,18 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.brian2_examples import stats  # noqa: E402
 from examples.adex_brette_gerstner_2005 import model as adex  # noqa: E402
 from examples.brunel_2000 import model as brunel  # noqa: E402
+from examples.brunel_hakim_1999 import model as brunel_hakim  # noqa: E402
 from examples.cuba_vogels_abbott_2005 import model as cuba  # noqa: E402
 from examples.gap_junctions import model as gap  # noqa: E402
 from examples.hindmarsh_rose_1984 import model as hindmarsh_rose  # noqa: E402
 from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
+from examples.jeffress_sound_localization import model as jeffress  # noqa: E402
+from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
 from examples.stdp_song_2000 import model as stdp  # noqa: E402
 from examples.synfire_diesmann_1999 import model as synfire  # noqa: E402
+from examples.touboul_brette_2008 import model as touboul_brette  # noqa: E402
 from examples.tsodyks_markram_1998 import model as tm  # noqa: E402
+from examples.vogels_2011 import model as vogels  # noqa: E402
 from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
 
 PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
@@ -81,6 +87,27 @@ def _stdp(seed, duration, **size):
     return {'run_s': out['run_s'], 'w_mean': stdp.weight_statistics(out)['w_mean']}
 
 
+def _morris_lecar(seed, duration, **_):
+    out = morris_lecar.run(duration, seed=seed)
+    return {'run_s': out['run_s'], 'total_crossings': int(out['spike_index'].size)}
+
+
+def _touboul_brette(seed, duration, **size):
+    out = touboul_brette.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'mean_count': out['spike_index'].size / out['n']}
+
+
+def _jeffress(seed, duration, **size):
+    out = jeffress.run(duration, seed=seed, **size)
+    preferred = jeffress.preferred_neuron(out['spike_time'], out['n'])
+    return {'run_s': out['run_s'], 'tracking_r': float(np.corrcoef(out['spike_index'], preferred)[0, 1])}
+
+
+def _vogels(seed, duration, **size):
+    out = vogels.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'rate_last_hz': float(np.sum(out['spike_time'] >= duration - 1000.) / out['NE'])}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -102,6 +129,14 @@ EXAMPLES = {
     'wang_buzsaki_1996': (_wb, 'mean_isi_ms', 'cpp_standalone', (100., {'num': 1}), (30., {'num': 1})),
     'cuba_vogels_abbott_2005': (_network(cuba, 100.), 'rate_hz', 'cpp_standalone', (1000., {'N': 4000}),
                                 (150., {'N': 400})),
+    'brunel_hakim_1999': (_network(brunel_hakim, 50.), 'rate_hz', 'cpp_standalone', (1000., {'N': 5000, 'C': 1000}),
+                          (150., {'N': 500, 'C': 100})),
+    'morris_lecar_1981': (_morris_lecar, 'total_crossings', 'cpp_standalone', (220., {}), (50., {})),
+    'touboul_brette_2008': (_touboul_brette, 'mean_count', 'cpp_standalone', (2000., {'N': 500}),
+                            (100., {'N': 10, 'transient': 100.})),
+    'jeffress_sound_localization': (_jeffress, 'tracking_r', 'cpp_standalone', (1000., {}), (100., {})),
+    'vogels_2011': (_vogels, 'rate_last_hz', 'cython', (10000., {'NE': 8000, 'epsilon': 0.02}),
+                    (1500., {'NE': 400, 'epsilon': 0.1})),
 }
 
 

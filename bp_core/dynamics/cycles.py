@@ -270,6 +270,11 @@ def _special(problem: CycleProblem, label: str, u: np.ndarray, variables: list[s
         # The parameter turns where the branch passes through its Hopf point; there the multipliers
         # exp(+-i omega T) are a double 1, so the branch-point test vanishes too.
         return None
+    if label == "BPC" and (t is None or abs(t[-1]) < 1e-6 * np.sqrt(np.dot(problem.colloc.weights * t, t))):
+        # Where the parameter's tangent component vanishes the test p'(1) / t_p has a pole, not a root: a
+        # fold whose multiplier at 1 the monodromy matrix misses by rounding (a stiff cycle), or the
+        # parameter's wobbles by rounding next to an orbit of infinite period.
+        return None
     if label == "PD" and not np.any((np.abs(others + 1) < 1e-2) & (np.abs(others.imag) < scale)):
         return None
     if label == "NS" and not np.any((np.abs(np.abs(others) - 1) < 1e-2) & (np.abs(others.imag) > scale)):
@@ -323,6 +328,13 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
                          curve.tangents[event.index])
         if point is not None:
             special.append(point)
+    # A BPC located on an LPC point is the fold's own sign change of t_p where its multiplier at 1 is missed
+    # by the monodromy matrix's rounding (a stiff cycle) and the pole is not pinned down.
+    folds = [(q.par[par_names[problem.index]], q.period) for q in special if q.label == "LPC"]
+    span = problem.p_range[1] - problem.p_range[0]
+    special = [q for q in special if q.label != "BPC" or not any(
+        abs(q.par[par_names[problem.index]] - par) <= 1e-9 * span and abs(q.period - period) <= 1e-6 * period
+        for par, period in folds)]
     problem.colloc = colloc_history[-1]
     if problem.stopped_by == "period":
         end = _infinite_period_point(problem, curve.points[-1], np.array(pars), np.array(periods), variables,

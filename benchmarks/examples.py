@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.brian2_examples import stats  # noqa: E402
 from examples.adex_brette_gerstner_2005 import model as adex  # noqa: E402
+from examples.brette_guigon_2003 import model as brette_guigon  # noqa: E402
 from examples.brunel_2000 import model as brunel  # noqa: E402
 from examples.brunel_hakim_1999 import model as brunel_hakim  # noqa: E402
 from examples.cuba_vogels_abbott_2005 import model as cuba  # noqa: E402
@@ -103,6 +104,13 @@ def _jeffress(seed, duration, **size):
     return {'run_s': out['run_s'], 'tracking_r': float(np.corrcoef(out['spike_index'], preferred)[0, 1])}
 
 
+def _brette_guigon(seed, duration, **size):
+    out = brette_guigon.run(duration, seed=seed, **size)
+    high = range(out['n'] // 2, out['n'] - 1)
+    return {'run_s': out['run_s'],
+            'coincidence_high': stats.neighbour_coincidence(out['spike_index'], out['spike_time'], high)}
+
+
 def _vogels(seed, duration, **size):
     out = vogels.run(duration, seed=seed, **size)
     return {'run_s': out['run_s'], 'rate_last_hz': float(np.sum(out['spike_time'] >= duration - 1000.) / out['NE'])}
@@ -135,6 +143,8 @@ EXAMPLES = {
     'touboul_brette_2008': (_touboul_brette, 'mean_count', 'cpp_standalone', (2000., {'N': 500}),
                             (100., {'N': 10, 'transient': 100.})),
     'jeffress_sound_localization': (_jeffress, 'tracking_r', 'cpp_standalone', (1000., {}), (100., {})),
+    'brette_guigon_2003': (_brette_guigon, 'coincidence_high', 'cpp_standalone', (1000., {'N': 500}),
+                           (100., {'N': 50})),
     'vogels_2011': (_vogels, 'rate_last_hz', 'cython', (10000., {'NE': 8000, 'epsilon': 0.02}),
                     (1500., {'NE': 400, 'epsilon': 0.1})),
 }

@@ -36,6 +36,7 @@ SMALL = {
     "morris_lecar_1981": ["--seeds", "1"],
     "touboul_brette_2008": ["--seeds", "1", "--size", '{"N": 20}'],
     "jeffress_sound_localization": ["--seeds", "1", "2", "3", "4"],
+    "brette_guigon_2003": ["--seeds", "1", "2", "3", "4", "5"],
     "vogels_2011": ["--seeds", "1", "2", "3", "4", "--duration", "3000", "--size", '{"NE": 800, "epsilon": 0.2}'],
 }
 

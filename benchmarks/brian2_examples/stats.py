@@ -98,3 +98,22 @@ def distinct_isis(index: np.ndarray, times: np.ndarray, n: int, resolution: floa
     period (in spikes) of a periodic spike train, large for a chaotic one."""
     index, times = np.asarray(index), np.asarray(times, dtype=float)
     return [int(np.unique(np.round(np.diff(np.sort(times[index == k])) / resolution)).size) for k in range(n)]
+
+
+def neighbour_coincidence(index: np.ndarray, times: np.ndarray, neurons: np.ndarray, window: float = 1.) -> float:
+    """Over each neuron ``k`` of ``neurons`` and its neighbour ``k + 1``, the fraction of ``k``'s spikes with a
+    spike of ``k + 1`` within ``window`` ms, pooled: how reproducible spike timing is across neighbours
+    (NaN without spikes)."""
+    index, times = np.asarray(index), np.asarray(times, dtype=float)
+    hits = total = 0
+    for k in np.asarray(neurons):
+        mine, theirs = times[index == k], np.sort(times[index == k + 1])
+        if mine.size == 0:
+            continue
+        total += mine.size
+        if theirs.size:
+            at = np.clip(np.searchsorted(theirs, mine), 1, theirs.size) - 1
+            nearest = np.minimum(np.abs(theirs[at] - mine),
+                                 np.abs(theirs[np.minimum(at + 1, theirs.size - 1)] - mine))
+            hits += int(np.sum(nearest <= window))
+    return hits / total if total else float("nan")

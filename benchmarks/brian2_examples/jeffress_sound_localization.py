@@ -6,8 +6,7 @@ source: the correlation of its index with the detector whose delays cancel the i
 import time
 
 import numpy as np
-from brian2 import (NeuronGroup, SpikeMonitor, Synapses, TimedArray, cm, defaultclock, metre, ms, pi, randn,
-                    run, second)
+from brian2 import NeuronGroup, SpikeMonitor, Synapses, TimedArray, cm, defaultclock, metre, ms, pi, randn, run, second
 from common import main
 
 

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import stats
-from brian2 import NeuronGroup, SpikeMonitor, defaultclock, linspace, mV, ms, nA, nS, pF, run
+from brian2 import NeuronGroup, SpikeMonitor, defaultclock, linspace, ms, mV, nA, nS, pF, run
 from common import main
 
 

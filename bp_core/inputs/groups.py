@@ -15,10 +15,12 @@ __all__ = ["PoissonInput", "SpikeTimeInput", "FreqInput"]
 
 
 def _poisson_model(freqs: Any) -> NeuType:
+    # one element at a time: the same draws, in the same order, as one array of them, without allocating
+    # that array every step
     def update(ST, _t, _dt):
-        ST['spike'] = np.random.random(ST['spike'].shape) < freqs * _dt / 1000.
+        ST['spike'] = np.random.random() < freqs * _dt / 1000.
 
-    return NeuType(name='PoissonInput', ST=NeuState('spike'), steps=update, mode='vector')
+    return NeuType(name='PoissonInput', ST=NeuState('spike'), steps=update, mode='scalar')
 
 
 class PoissonInput(NeuGroup):

@@ -1,6 +1,8 @@
-"""AUTO-07p's ``tor`` demo as its own script runs it, beside bp_core: the cycles born at the Hopf point, the
-branch switched to at their symmetry-breaking branch point (ISW = -1), the torus bifurcation (TR) and
-period doubling (PD) on it, and the curves of both in (nu, beta) (ISW = 2), in one invocation, both timed.
+"""AUTO-07p's ``tor`` and ``lor`` demos as their own scripts run them, beside bp_core. ``tor``: the cycles born
+at the Hopf point, the branch switched to at their symmetry-breaking branch point (ISW = -1), the torus
+bifurcation (TR) and period doubling (PD) on it, and the curves of both in (nu, beta) (ISW = 2). ``lor``:
+Lorenz's cycle at rho = 280 continued down through a period-doubling cascade, switching at each period
+doubling onto the doubled cycles (ISW = -1), three branches. In one invocation, both timed.
 
     python -m benchmarks.continuation_auto_switching --demos AUTO_DEMOS [--record]
 
@@ -11,7 +13,10 @@ the same continuation from PD1, each curve both ways within beta in [0.3, 0.7]. 
 ``examples/auto/tor.py``. Printed: every special point of the switched branch and the nu of each point AUTO
 reports on the two curves against bp_core's curve at the same beta (a cubic through the curve's points).
 ``--record`` writes AUTO's numbers to ``tests/examples/auto_reference.json`` under ``_tor_switching``, which
-``tests/examples/test_auto_demos.py`` reads.
+``tests/examples/test_auto_demos.py`` reads. For ``lor``, AUTO runs ``lor.f90``, ``lor.dat`` and
+``c.lor.1`` to ``c.lor.3`` as its ``lor.auto`` does, and once more with the third run's mesh doubled
+(NTST = 120): on the demo's 60 intervals AUTO's third period doubling is 2.3e-6 away from where finer
+meshes put it. Recorded under ``_lor_switching``.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from scipy.optimize import brentq
 
 import bp_core as bp
 from bp_core.dynamics.cycles import CycleSettings
-from examples.auto import tor
+from examples.auto import lor, tor
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE.parent / "tests" / "examples" / "auto_reference.json"
@@ -63,6 +68,57 @@ print(json.dumps({"branch_point": {"par": bp1.PAR[0], "period": bp1.PAR[10]}, "s
                   **{name: [p for run in both for p in points(run)] for name, both in runs.items()},
                   "time": elapsed}))
 """
+
+
+#: The runs of the demo's lor.auto, then its third run on a mesh of twice as many intervals.
+LOR_SCRIPT = r"""
+import contextlib, io, json, sys, time
+sys.path.insert(0, "/usr/lib/auto-07p/python")
+import auto
+start = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    r1 = auto.run("lor", c="lor.1")
+    r2 = auto.run(r1("PD1"), c="lor.2")
+    r3 = auto.run(r2("PD1"), c="lor.3")
+elapsed = time.perf_counter() - start
+with contextlib.redirect_stdout(io.StringIO()):
+    fine = auto.run(r2("PD1"), c="lor.3", NTST=120)
+
+def first_pd(run):
+    p = next(p for b in run for p in b() if p["TY name"] == "PD")
+    return [p.PAR[0], p.PAR[10]]
+
+print(json.dumps({"pd": [first_pd(r) for r in (r1, r2, r3)], "pd_fine_mesh": first_pd(fine), "time": elapsed}))
+"""
+
+
+def lor_auto07p(demos: str) -> dict:
+    """AUTO's period doublings on the three branches of the ``lor`` demo, and the third on a finer mesh."""
+    with tempfile.TemporaryDirectory() as workdir:
+        for f in Path(demos, "lor").iterdir():
+            if f.name in ("lor.f90", "lor.dat") or f.name.startswith("c.lor"):
+                shutil.copy(f, workdir)
+        env = dict(os.environ, OMP_NUM_THREADS="1", AUTO_DIR="/usr/lib/auto-07p")
+        out = subprocess.run(["/usr/bin/python3", "-c", LOR_SCRIPT], cwd=workdir, capture_output=True, text=True,
+                             env=env)
+        if out.returncode:
+            raise RuntimeError(f"AUTO-07p failed on lor:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def lor_ours(lowest: float = 200.0) -> list[bp.dynamics.SpecialPoint]:
+    """bp_core's period doublings on the three branches of the cascade: from the demo's orbit at rho = 280
+    down to ``lowest``, switching at each branch's first period doubling."""
+    an = bp.BifurcationAnalyzer(lor.model(), {lor.PAR: [lowest, lor.PAR_RANGE[1]]}, lor.VARIABLES,
+                                par_resolution=lor.RESOLUTION)
+    branch = an.cycles_from_orbit(lor.START[:, 0] - lor.START[0, 0], lor.START[:, 1:], lor.PAR_RANGE[1],
+                                  direction=-1.0)
+    found = []
+    for _ in range(3):
+        found.append(next(q for q in branch.special if q.label == "PD"))
+        if len(found) < 3:
+            branch = an.switch_cycle_branch(found[-1], direction=-1.0)
+    return found
 
 
 def auto07p(demos: str) -> dict:
@@ -146,12 +202,27 @@ def main() -> None:
                 n, t = min(found, key=lambda f: abs(f[0] - nu))
                 print(f"  beta {beta:.8f}: AUTO {nu:.10g}, bp_core {n:.10g}  {abs(n / nu - 1):.1e}  "
                       f"{abs(t / period - 1):.1e}")
-    print(f"bp_core {mine_time:.2f} s, AUTO-07p {theirs['time']:.2f} s (one invocation)")
+    print(f"tor: bp_core {mine_time:.2f} s, AUTO-07p {theirs['time']:.2f} s (one invocation)")
+    start = time.perf_counter()
+    cascade = lor_ours()
+    cascade_time = time.perf_counter() - start
+    lor_theirs = lor_auto07p(args.demos)
+    print("lor: the period doubling of each branch (rho, T), bp_core and AUTO-07p:")
+    for point, (rho, period) in zip(cascade, lor_theirs["pd"]):
+        print(f"  {point.par['rho']:.10g} T = {point.period:.10g}   AUTO {rho:.10g} T = {period:.10g}  "
+              f"{abs(point.par['rho'] / rho - 1):.1e}")
+    rho, period = lor_theirs["pd_fine_mesh"]
+    print(f"  AUTO's third on NTST = 120: {rho:.10g} T = {period:.10g}")
+    print(f"lor: bp_core {cascade_time:.2f} s, AUTO-07p {lor_theirs['time']:.2f} s (one invocation)")
     if args.record:
         previous = json.loads(REFERENCE.read_text())
+        produced = "python -m benchmarks.continuation_auto_switching --demos AUTO_DEMOS --record"
         entry = {k: v for k, v in theirs.items() if k != "time"}
-        entry["_produced_by"] = "python -m benchmarks.continuation_auto_switching --demos AUTO_DEMOS --record"
-        REFERENCE.write_text(json.dumps({**previous, "_tor_switching": entry}, indent=1, sort_keys=True) + "\n")
+        entry["_produced_by"] = produced
+        lor_entry = {k: v for k, v in lor_theirs.items() if k != "time"}
+        lor_entry["_produced_by"] = produced
+        REFERENCE.write_text(json.dumps({**previous, "_tor_switching": entry, "_lor_switching": lor_entry},
+                                        indent=1, sort_keys=True) + "\n")
         print(f"recorded AUTO-07p's numbers in {REFERENCE.relative_to(HERE.parent)}")
 
 

@@ -241,6 +241,21 @@ class BifurcationAnalyzer:
         return cycles_from_orbit(self.field, orbit.times, orbit.states, p, 0, (lo, hi),
                                  list(self.var_ranges.values()), direction, settings, self.par_names)
 
+    def cycles_from_orbit(self, times: np.ndarray, states: np.ndarray, value: float,
+                          others: dict[str, float] | None = None, direction: float = 1.0,
+                          settings: CycleSettings | None = None) -> CycleBranch:
+        """The branch of periodic orbits through a given orbit at parameter ``value``: ``times`` from 0 to the
+        period and ``states`` of shape (len(times), number of variables), for example AUTO's data file of a
+        demo; the continuation goes ``direction``."""
+        name = self.par_names[0]
+        lo, hi = self.par_ranges[name]
+        if not lo <= value <= hi:
+            raise ModelUseError(f"{name} = {value!r} is outside its range [{lo}, {hi}].")
+        p = self._par_vector(others)
+        p[0] = value
+        return cycles_from_orbit(self.field, np.asarray(times, dtype=float), np.asarray(states, dtype=float), p, 0,
+                                 (lo, hi), list(self.var_ranges.values()), direction, settings, self.par_names)
+
     def cycle_at(self, value: float, branch: CycleBranch, index: int | None = None,
                  others: dict[str, float] | None = None) -> CycleBranch:
         """The orbit of ``branch`` at exactly ``value`` of the first parameter (a branch of one point): the

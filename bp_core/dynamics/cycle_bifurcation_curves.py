@@ -26,7 +26,8 @@ from scipy.sparse.linalg import splu
 
 from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation
-from bp_core.dynamics.cycles import CycleProblem, CycleSettings, LocatedOrbit
+from bp_core.dynamics.cycle_points import LocatedOrbit
+from bp_core.dynamics.cycles import CycleProblem, CycleSettings
 from bp_core.dynamics.diagram import Codim2Curve, SpecialPoint
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError

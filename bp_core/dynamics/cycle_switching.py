@@ -16,7 +16,8 @@ from scipy.sparse.linalg import splu
 
 from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation, Mesh
-from bp_core.dynamics.cycles import CycleProblem, CycleSettings, LocatedOrbit, _trace
+from bp_core.dynamics.cycle_points import LocatedOrbit
+from bp_core.dynamics.cycles import CycleProblem, CycleSettings, _trace
 from bp_core.dynamics.diagram import CycleBranch, SpecialPoint
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError

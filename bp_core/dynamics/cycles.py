@@ -6,32 +6,19 @@ branch whose period grows without bound is stopped and reported as homoclinic or
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
 from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation, Mesh
+from bp_core.dynamics.cycle_points import LocatedOrbit, branch_test, without_folds_as_branch_points
 from bp_core.dynamics.diagram import CycleBranch, SpecialPoint
 from bp_core.dynamics.infinite_period import classify_end
 from bp_core.dynamics.normal_forms import hopf_vectors
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError
 
-__all__ = ["CycleProblem", "CycleSettings", "LocatedOrbit", "branch_test", "cycles_from_hopf", "cycles_from_orbit",
-           "cycle_at"]
-
-
-@dataclass(frozen=True)
-class LocatedOrbit:
-    """A special point's orbit as the continuation holds it: the collocation (mesh), the scaled unknown
-    vector, the branch's tangent there, the parameter vector and which parameter was continued."""
-
-    colloc: Collocation
-    u: np.ndarray
-    tangent: np.ndarray | None
-    p: np.ndarray
-    index: int
+__all__ = ["CycleProblem", "CycleSettings", "cycles_from_hopf", "cycles_from_orbit", "cycle_at"]
 
 
 class CycleSettings(arclength.Settings):
@@ -245,22 +232,6 @@ class CycleProblem:
                 periods[-1] > 1.25 * periods[0] and bool(np.all(np.diff(periods) > 0)))
 
 
-def branch_test(mu: np.ndarray, turning: float) -> float:
-    """The branch-point test of a cycle: ``p'(1) / t_p``, with ``p`` the characteristic polynomial of the
-    monodromy matrix (multipliers ``mu``) and ``t_p`` the parameter's component of the tangent.
-
-    ``p'(1) = sum_i prod_(j != i) (1 - mu_j)`` is the product of the nontrivial ``1 - mu_j`` while the
-    trivial multiplier is 1, and stays smooth where a second multiplier meets it, so it changes sign
-    wherever a multiplier crosses +1: at a fold of cycles, where ``t_p`` changes sign too, and at a branch
-    point, where ``t_p`` keeps its sign. The quotient changes sign only at the branch point (as AUTO's
-    determinant of the bordered collocation Jacobian, which this is up to a factor of one sign along
-    the branch; it does not depend on the mesh, which adapts between steps).
-    """
-    one_minus = 1.0 - mu
-    derivative = sum(np.prod(np.delete(one_minus, i)) for i in range(mu.size))
-    return float(np.real(derivative) / turning) if turning != 0 else 0.0
-
-
 def _special(problem: CycleProblem, label: str, u: np.ndarray, variables: list[str], par_names: list[str],
              mu: np.ndarray, t: np.ndarray | None = None) -> SpecialPoint | None:
     nodes, period, par = problem.colloc.unpack(u)
@@ -328,13 +299,8 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
                          curve.tangents[event.index])
         if point is not None:
             special.append(point)
-    # A BPC located on an LPC point is the fold's own sign change of t_p where its multiplier at 1 is missed
-    # by the monodromy matrix's rounding (a stiff cycle) and the pole is not pinned down.
-    folds = [(q.par[par_names[problem.index]], q.period) for q in special if q.label == "LPC"]
-    span = problem.p_range[1] - problem.p_range[0]
-    special = [q for q in special if q.label != "BPC" or not any(
-        abs(q.par[par_names[problem.index]] - par) <= 1e-9 * span and abs(q.period - period) <= 1e-6 * period
-        for par, period in folds)]
+    special = without_folds_as_branch_points(special, par_names[problem.index],
+                                             problem.p_range[1] - problem.p_range[0])
     problem.colloc = colloc_history[-1]
     if problem.stopped_by == "period":
         end = _infinite_period_point(problem, curve.points[-1], np.array(pars), np.array(periods), variables,

@@ -125,7 +125,7 @@ def plot_codim1(analyzer, plot_vars, show: bool):
             for extreme in (cycle.maximum[var], cycle.minimum[var]):
                 _stability_lines(ax, cycle.par, extreme, cycle.stable, "tab:green",
                                  "cycles (max, min)" if n == 0 and extreme is cycle.maximum[var] else "_")
-            special = [p for p in cycle.special if p.label in ("LPC", "PD", "NS", "HOM", "SNIC")]
+            special = [p for p in cycle.special if p.label in ("LPC", "PD", "NS", "BPC", "HOM", "SNIC")]
             at = [int(np.argmin(np.abs(cycle.par - p.par[par]) + np.abs(cycle.period - p.period) /
                                  np.maximum(cycle.period, 1e-12))) for p in special]
             _label_points(ax, special, [p.par[par] for p in special], [cycle.maximum[var][i] for i in at])
@@ -146,8 +146,9 @@ def plot_codim2(analyzer, show: bool):
 
     result = analyzer.codim2_curves()
     fig, ax = plt.subplots(figsize=(5.4, 4.2), constrained_layout=True)
-    colors = {"LP": "tab:blue", "H": "tab:red", "LPC": "tab:green"}
-    names = {"LP": "fold (LP)", "H": "Hopf (H)", "LPC": "fold of cycles (LPC)"}
+    colors = {"LP": "tab:blue", "H": "tab:red", "LPC": "tab:green", "PD": "tab:purple", "NS": "tab:orange"}
+    names = {"LP": "fold (LP)", "H": "Hopf (H)", "LPC": "fold of cycles (LPC)", "PD": "period doubling (PD)",
+             "NS": "torus (NS)"}
     seen = set()
     for curve in result.curves:
         label = names[curve.label] if curve.label not in seen else "_"

@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.continuation_auto_demos import DEMOS, comparable, discrepancies, match, ours, relative
 from benchmarks.continuation_auto_switching import analyzer as tor_analyzer
-from benchmarks.continuation_auto_switching import nu_at
+from benchmarks.continuation_auto_switching import lor_ours, nu_at
 from bp_core.dynamics.cycles import CycleSettings
 
 REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
@@ -144,3 +144,21 @@ def test_tor_period_doubled_branch_starts_at_twice_the_period(tor_switching):
     times, orbit = doubled.mesh[-1], doubled.orbits[-1]
     shifted = np.column_stack([np.interp((times + 0.5) % 1.0, times, orbit[:, k]) for k in range(3)])
     assert np.max(np.abs(shifted - orbit)) > 1e-2
+
+
+# -- lor's own script: a period-doubling cascade followed by switching at each period doubling --
+LOR = REFERENCE["_lor_switching"]
+
+
+def test_lor_period_doubling_cascade_matches_auto07p():
+    """The demo's orbit at rho = 280 continued down, switched at its period doubling onto the doubled cycles,
+    and again at theirs: each branch's period doubling as AUTO-07p places it. AUTO's third, on the demo's
+    mesh of 60 intervals, lies 2.3e-6 from where AUTO puts it on 120 (and bp_core on its adapted mesh):
+    that one is compared with AUTO's finer mesh."""
+    found = lor_ours(lowest=215.0)
+    reference = LOR["pd"][:2] + [LOR["pd_fine_mesh"]]
+    for point, (rho, period) in zip(found, reference):
+        assert relative(point.par["rho"], rho) <= 1e-6, (point.par, rho)
+        assert relative(point.period, period) <= 1e-4, (point.period, period)
+    assert relative(LOR["pd"][2][0], LOR["pd_fine_mesh"][0]) > 1e-6  # why the finer mesh is the reference
+    assert [p.period for p in found] == pytest.approx([LOR["pd"][0][1] * 2 ** k for k in range(3)], rel=0.05)

@@ -33,8 +33,8 @@ def fold(x, t, p):
 
 
 def analyzer(int_x, x_range=(-2., 2.)):
-    return bp.BifurcationAnalyzer(scalar_model(f"bp_normal_form_{id(int_x)}", int_x), {'p': [-1., 1.]}, {'x': list(x_range)},
-                                  par_resolution=0.05)
+    return bp.BifurcationAnalyzer(scalar_model(f"bp_normal_form_{id(int_x)}", int_x), {'p': [-1., 1.]},
+                                  {'x': list(x_range)}, par_resolution=0.05)
 
 
 def trivial_branch_and_switch(an):

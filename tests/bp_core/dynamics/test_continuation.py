@@ -280,8 +280,8 @@ def _crowded(point, others):
 
 def _at_branch_point(point, others):
     """An AUTO LP of equilibria with an AUTO BP of equilibria at the same parameter (to 1e-8)."""
-    return any(q["type"] == "BP" and not q["periodic"] and abs(q["par"] - point["par"]) < 1e-8 * max(1., abs(point["par"]))
-               for q in others)
+    return any(q["type"] == "BP" and not q["periodic"] and
+               abs(q["par"] - point["par"]) < 1e-8 * max(1., abs(point["par"])) for q in others)
 
 
 def test_special_points_match_auto(diagram):

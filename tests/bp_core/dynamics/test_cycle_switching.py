@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import bp_core as bp
-from bp_core.dynamics.cycles import CycleSettings, branch_test
+from bp_core.dynamics.cycle_points import branch_test
+from bp_core.dynamics.cycles import CycleSettings
 from bp_core.errors import ModelUseError
 
 A = 0.3

@@ -56,8 +56,9 @@ def homoclinic_loop():
 
 
 def hamiltonian_period(h):
-    """Period of the level H = h of the loop's Hamiltonian by quadrature: h + x^2/2 - x^3/3 = (x - r0)(x - r1)(r2 - x)/3,
-    so T = 2 int_r1^r2 dx / sqrt(2 (x - r0)(x - r1)(r2 - x) / 3), the square-root ends weighted exactly."""
+    """Period of the level H = h of the loop's Hamiltonian by quadrature:
+    h + x^2/2 - x^3/3 = (x - r0)(x - r1)(r2 - x)/3, so T = 2 int_r1^r2 dx / sqrt(2 (x - r0)(x - r1)(r2 - x) / 3),
+    the square-root ends weighted exactly."""
     r0, r1, r2 = np.sort(np.roots([-1 / 3, 1 / 2, 0, h]).real)
     value, _ = quad(lambda x: 1 / np.sqrt(2 * (x - r0) / 3), r1, r2, weight="alg", wvar=(-0.5, -0.5),
                     epsabs=1e-13, epsrel=1e-13)

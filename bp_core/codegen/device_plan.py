@@ -12,10 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from bp_core.backend.cuda.ops import (
+    AdvanceDelay,
     ApplyInput,
     CheckFinite,
     DevicePlan,
     Launch,
+    PushDelay,
     RecordEvents,
     RecordRow,
     Ref,
@@ -27,6 +29,7 @@ from bp_core.codegen.kernel import InputPlan, KernelPlan, ObjectPlan
 from bp_core.codegen.passes import PIPELINE
 from bp_core.codegen.passes.element_loop import ELEMENT_LOOP
 from bp_core.codegen.passes.grid_loop import FLAG_ARG, STEP_ARG, GridShape, grid_loop
+from bp_core.codegen.passes.hoist import HOIST_PER_SOURCE
 from bp_core.codegen.step_inputs import StepInputs
 from bp_core.codegen.step_translation import _arguments, safe_text
 from bp_core.codegen.tree import StepTree, fill_origins
@@ -50,7 +53,9 @@ def translate_for_device(inputs: StepInputs) -> DeviceStep:
     """Translate a step as the CPU kernel would, but with one GPU thread per element (or event)."""
     tree = StepTree.from_inputs(inputs)
     for stage in PIPELINE:
-        if stage is ELEMENT_LOOP or not stage.applies(tree):
+        # per-source work is computed once per presynaptic neuron into a temporary array on the CPU; a GPU
+        # thread recomputes it for its synapse instead (no allocation, no second loop)
+        if stage in (ELEMENT_LOOP, HOIST_PER_SOURCE) or not stage.applies(tree):
             continue
         stage.run(tree)
         for part in (tree.prelude, tree.body, tree.epilogue):
@@ -84,7 +89,7 @@ def device_plan(plan: KernelPlan, inputs: list[InputPlan] | list[tuple[str, int,
     Raises
     ------
     ModelUseError
-        For an object or step the GPU target cannot run (synaptic delays, states of more than one
+        For an object or step the GPU target cannot run (spike queues, states of more than one
         dimension per field, random numbers, and what ``grid_loop`` refuses).
     """
     out = DevicePlan(args=list(plan.args), scope=dict(plan.scope), check_finite=check_finite)
@@ -123,11 +128,18 @@ def device_plan(plan: KernelPlan, inputs: list[InputPlan] | list[tuple[str, int,
                 if inputs_used is None:
                     continue
                 device = translate_for_device(inputs_used)
+                if obj.steps[entry].is_delayed and obj.delay_rows:
+                    rows = tuple((row, access.fields[key]) for key, row in obj.delay_rows.items())
+                    code = obj.code_name
+                    out.ops.append(PushDelay(st, f"{code}_delay_buf", f"{code}_delay_idx", rows, access.ndim == 2))
+                    _add(out.written, f"{code}_delay_buf")
                 site = len(out.sites)
                 out.sites.append(Site(obj_id, -1, device.name))
                 out.flag_of[len(out.ops)] = site
                 out.ops.append(_launch(obj, device, inputs_used, listed, site))
                 checks += [(obj, state, key) for state, key in sorted(device.unchecked)]
+        if obj.delay_rows:
+            out.ops.append(AdvanceDelay(f"{obj.code_name}_delay_idx"))
     if check_finite:
         seen: set[tuple[str, int]] = set()
         for obj, state, key in checks:
@@ -166,6 +178,8 @@ def _launch(obj: ObjectPlan, device: DeviceStep, inputs: StepInputs, listed: dic
             var = listed[(data, key)]
             refs.append(Ref("var", f"{var}_index") if part == "index" else Ref(part, var))
             event_size = Ref("row", data, access.fields[key])
+        elif inputs.delay is not None and arg == inputs.delay.read:
+            refs.append(Ref("read", f"{obj.code_name}_delay_idx"))
         elif arg in lookup:
             refs.append(Ref("var", lookup[arg]))
         else:
@@ -178,11 +192,11 @@ def _launch(obj: ObjectPlan, device: DeviceStep, inputs: StepInputs, listed: dic
 
 def _refuse_unsupported(obj: ObjectPlan) -> None:
     kind = type(obj.model).__name__
-    if obj.delay_rows or obj.queue is not None:
+    if obj.queue is not None:
         delayed = next((name for name, s in obj.steps.items() if s.is_delayed), "")
-        raise ModelUseError(f"{obj.display} ({kind} {obj.model.name!r}): its delayed step {delayed!r} cannot run "
-                            f"on the GPU yet (synaptic delays are not implemented there). Run it with "
-                            f"bp.profile.set(device='cpu').")
+        raise ModelUseError(f"{obj.display} ({kind} {obj.model.name!r}): its delayed step {delayed!r} delays "
+                            f"events through a spike queue, which cannot run on the GPU yet ({obj.delay_note}). "
+                            f"Run it with bp.profile.set(device='cpu').")
     for state, (_, access) in obj.states.items():
         if access.ndim > 2 and state == "ST":
             raise ModelUseError(f"{obj.display} ({kind} {obj.model.name!r}): state fields of more than one "

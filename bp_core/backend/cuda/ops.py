@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Ref", "Launch", "ApplyInput", "RecordEvents", "RecordRow", "CheckFinite", "Site", "DevicePlan",
-           "register_lowering", "lower_kernel"]
+__all__ = ["Ref", "Launch", "ApplyInput", "RecordEvents", "RecordRow", "CheckFinite", "PushDelay", "AdvanceDelay",
+           "Site", "DevicePlan", "register_lowering", "lower_kernel"]
 
 _LOWERING: list = []  # the code generator's KernelPlan -> DevicePlan (it sits above this layer, so it registers)
 
@@ -39,7 +39,8 @@ class Ref:
         ``'var'`` (kernel variable ``name``), ``'row'`` (row ``row`` of kernel variable ``name``),
         ``'t'`` / ``'dt'`` (the time and time step, as ``dtype``), ``'i'`` (the step number), ``'lo'`` /
         ``'hi'`` (start and end of this step's events in event record ``name``, one-element device arrays),
-        ``'flag'`` (the device flag of site ``row``), ``'step'`` (the step number, for flags).
+        ``'flag'`` (the device flag of site ``row``), ``'step'`` (the step number, for flags), ``'read'``
+        (the row of delay buffer ``name`` a delayed step reads now; ``name`` is the line's ``_delay_idx``).
     name : str
     row : int
     dtype : str
@@ -117,6 +118,27 @@ class CheckFinite:
 
     values: Ref
     site: int
+
+
+@dataclass(frozen=True)
+class PushDelay:
+    """Copy fields of ``state`` into the write row of delay ``buffer`` (``index`` holds [write row, length]).
+
+    ``rows`` are (buffer row, state row) pairs; ``per_element``: the state holds one value per element.
+    """
+
+    state: str
+    buffer: str
+    index: str
+    rows: tuple[tuple[int, int], ...]
+    per_element: bool
+
+
+@dataclass(frozen=True)
+class AdvanceDelay:
+    """Move the write row of the delay line whose ``_delay_idx`` is ``index`` on by one."""
+
+    index: str
 
 
 @dataclass

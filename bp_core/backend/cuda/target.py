@@ -28,10 +28,12 @@ from numba import cuda
 from bp_core import profile
 from bp_core.backend.cuda import runtime
 from bp_core.backend.cuda.ops import (
+    AdvanceDelay,
     ApplyInput,
     CheckFinite,
     DevicePlan,
     Launch,
+    PushDelay,
     RecordEvents,
     RecordRow,
     Ref,
@@ -108,6 +110,8 @@ class _Run:
         self.first_counts = dict(self.counts)
         self.inputs: dict[str, Any] = {}
         self.sizes: dict[int, int] = {}
+        # delay lines' write rows, kept on the host (the device reads rows the host names)
+        self.delay_rows = {op.index: int(host[op.index][0]) for op in self.plan.ops if isinstance(op, AdvanceDelay)}
 
     def ref(self, ref: Ref, t: float, i: int) -> Any:
         if ref.kind == "var":
@@ -126,6 +130,8 @@ class _Run:
             return self.device[f"{ref.name}_count"]
         if ref.kind == "flag":
             return self.flags[ref.row:ref.row + 1]
+        if ref.kind == "read":
+            return (self.delay_rows[ref.name] + 1) % int(self.host[ref.name][1])
         raise ValueError(f"unknown reference {ref}")
 
     def host_ref(self, ref: Ref, t: float, i: int) -> Any:
@@ -186,6 +192,17 @@ class _Run:
                 self.grid(runtime.copy_selected, selected.shape[0], record, values, selected)
             else:
                 self.grid(runtime.copy_row, values.shape[0], record, values)
+        elif isinstance(op, PushDelay):
+            write = self.delay_rows[op.index]
+            for buffer_row, field in op.rows:
+                if op.per_element:
+                    target, values = self.device[op.buffer][write, buffer_row], self.device[op.state][field]
+                else:
+                    target = self.device[op.buffer][write, buffer_row:buffer_row + 1]
+                    values = self.device[op.state][field:field + 1]
+                self.grid(runtime.copy_row, values.shape[0], target, values)
+        elif isinstance(op, AdvanceDelay):
+            self.delay_rows[op.index] = (self.delay_rows[op.index] + 1) % int(self.host[op.index][1])
         elif isinstance(op, CheckFinite):
             values = self.ref(op.values, t, i)
             self.grid(runtime.check_finite, values.shape[0], values, self.flags[op.site:op.site + 1], i)
@@ -233,6 +250,8 @@ class _Run:
         if getattr(self, "_copied", False):
             return
         self._copied = True
+        for index, write in self.delay_rows.items():
+            self.host[index][0] = write
         for name in self.plan.written:
             if name in self.device:
                 self.host[name][...] = self.device[name].copy_to_host()
@@ -293,7 +312,7 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
             return typeof(np.ascontiguousarray(host[ref.name][ref.row]))
         if ref.kind in ("t", "dt"):
             return typeof(np.dtype(ref.dtype).type(0))
-        if ref.kind in ("i", "step"):
+        if ref.kind in ("i", "step", "read"):
             return types.int64
         if ref.kind in ("lo", "hi"):
             return typeof(np.zeros(1, dtype=host[f"{ref.name}_count"].dtype))

@@ -237,9 +237,14 @@ class _Element(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
+        return self.python_form(node)
+
+    @classmethod
+    def python_form(cls, node: ast.Call) -> ast.expr:
+        """``np.logical_and(a, b)`` as ``a and b`` (likewise ``or``, ``not``, ``where``); other calls as they are."""
         name = node.func.attr if _numpy_function(node.func) else ""
-        if name in self._LOGICAL and len(node.args) == 2:
-            return ast.BoolOp(self._LOGICAL[name](), list(node.args))
+        if name in cls._LOGICAL and len(node.args) == 2:
+            return ast.BoolOp(cls._LOGICAL[name](), list(node.args))
         if name == "logical_not" and len(node.args) == 1:
             return ast.UnaryOp(ast.Not(), node.args[0])
         if name == "where" and len(node.args) == 3:
@@ -396,6 +401,9 @@ class _DeviceRewriter:
                     return node
                 if func.attr in _NUMPY_SCALARS:
                     return node
+                logical = _Element.python_form(node)
+                if logical is not node:
+                    return logical
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and \
                 ast.unparse(func.value) == "cuda.atomic":
             return node

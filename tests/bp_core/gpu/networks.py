@@ -118,3 +118,24 @@ def unmonitored(n: int, seed: int = 0) -> tuple[bp.Network, bp.NeuGroup]:
                      conn=bp.connect.FixedProb(0.1))
     syn.pars['w'] = 0.5
     return bp.Network(group, syn), group
+
+
+def trace_update(ST, _t, pre):
+    ST['s'] = ST['s'] * 0.8 + pre['spike']
+
+
+@bp.delayed
+def trace_output(ST, post):
+    post['ge'] += w * ST['s']
+
+
+TRACE = bp.SynType(name='trace', ST=bp.types.SynState({'s': 0.}), steps=(trace_update, trace_output), mode='scalar')
+
+
+def delayed(n: int, seed: int = 0) -> tuple[bp.Network, bp.NeuGroup]:
+    """A scalar-mode synapse with a per-synapse trace, delivered through a 0.3 ms delay line."""
+    np.random.seed(seed)
+    group = lif_group(n, seed)
+    syn = bp.SynConn(TRACE, pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.05), delay=0.3)
+    syn.pars['w'] = 0.4
+    return bp.Network(group, syn), group

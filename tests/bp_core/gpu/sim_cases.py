@@ -20,15 +20,15 @@ from tests.bp_core.gpu import networks
 assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run through test_gpu.py (it sets the simulator)"
 
 
-def _both(build, duration, inputs=()):
-    """Run a fresh network from ``build()`` on the CPU (compiled) and on the GPU; return both."""
+def _both(build, duration, inputs=(), jit=True):
+    """Run a fresh network from ``build()`` on the CPU (compiled, or as NumPy) and on the GPU; return both."""
     out = []
     for device in ("cpu", "gpu"):
-        bp.profile.set(device=device)
+        bp.profile.set(device=device, jit=jit or device == "gpu")
         net, group = build()
         net.run(duration, inputs=inputs(group) if callable(inputs) else inputs)
-        ran = {type(kernel).__name__ for kernel in net._kernels.values()}
-        assert ran == ({"CudaKernel"} if device == "gpu" else {"CompiledFunction"}), ran
+        if device == "gpu":
+            assert {type(kernel).__name__ for kernel in net._kernels.values()} == {"CudaKernel"}
         out.append((net, group))
     return out
 
@@ -61,7 +61,8 @@ def test_delivery_with_atomics_equals_cpu_statistically(forms):
 
 
 def test_vector_mode_model_runs_element_by_element():
-    (_, cpu), (_, gpu) = _both(lambda: networks.wang_buzsaki(60), 1.0)
+    # the CPU side runs as NumPy here: compiling this model for the CPU would take most of the test's time
+    (_, cpu), (_, gpu) = _both(lambda: networks.wang_buzsaki(60), 1.0, jit=False)
     np.testing.assert_allclose(gpu.mon.V, cpu.mon.V, rtol=1e-12, atol=1e-12)
 
 
@@ -70,6 +71,13 @@ def test_delivery_without_event_list_scans_on_the_grid():
     assert np.count_nonzero(cpu.ST['gi']) > 10
     np.testing.assert_allclose(gpu.ST['gi'], cpu.ST['gi'], rtol=1e-9)
     np.testing.assert_allclose(gpu.mon.V, cpu.mon.V, rtol=1e-9)
+
+
+def test_delay_line_and_per_synapse_state():
+    (cpu_net, cpu), (gpu_net, gpu) = _both(lambda: networks.delayed(60, seed=6), 1.5)
+    assert np.count_nonzero(cpu.ST['ge']) > 10
+    np.testing.assert_allclose(gpu.ST['ge'], cpu.ST['ge'], rtol=1e-9)
+    np.testing.assert_allclose(gpu_net.objects[1].ST['s'], cpu_net.objects[1].ST['s'], rtol=1e-12)
 
 
 def test_advance_in_chunks_equals_one_run():

@@ -144,7 +144,15 @@ def test_unknown_function_is_refused_at_its_line():
     assert "'helper(...)' has no GPU form" in message and _line(calls, 1) in message
 
 
-def test_delays_are_refused_naming_the_object():
+def test_delay_line_compiles_to_ptx():
+    net, _ = networks.delayed(40)
+    kernel, args = _lowered(net)
+    compiled = ptx(kernel, *args, cc=(9, 0))
+    assert {op.name for op in kernel.plan.ops if hasattr(op, "source")} <= set(compiled)
+    assert any(type(op).__name__ == "PushDelay" for op in kernel.plan.ops)
+
+
+def test_spike_queues_are_refused_naming_the_object():
     def update(ST, _t, pre):
         ST['s'] = pre['spike']
 
@@ -156,5 +164,5 @@ def test_delays_are_refused_naming_the_object():
     syn = bp.SynConn(bp.SynType(name='slow', ST=bp.types.SynState({'s': 0.}), steps=(update, output), mode='scalar'),
                      pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.2), delay=1.0)
     plan, _ = _captured(bp.Network(group, syn), 1.0)
-    with pytest.raises(ModelUseError, match=r"(?s)SynConn.*'slow'.*delayed step 'output'.*delays"):
+    with pytest.raises(ModelUseError, match=r"(?s)SynConn.*'slow'.*delayed step 'output'.*spike queue"):
         device_plan(plan, None, check_finite=True)

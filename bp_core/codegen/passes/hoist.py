@@ -14,8 +14,9 @@ division), so the generator does, in the source, where it stays readable:
   under numba and NumPy, so both backends still agree exactly.
 
 Calls are moved only to functions without side effects: NumPy's and ``math``'s pure functions,
-and helper functions of the step's scope that say so with a ``bp_pure = True`` attribute (a
-table of probabilities a sampler computes from parameters, ``bp.inputs``' binomial table).
+and helper functions of the step's scope that say so with a ``bp_pure = True`` attribute: no side
+effects, and a result that the step only reads (a table of probabilities computed from parameters,
+``bp.inputs``' binomial table, is then computed once per step instead of once per element).
 
 In a scalar-mode synapse step, work that depends only on the presynaptic neuron
 (``1 / (1 + exp(-pre_V[_pre_i] / 2))`` of a GABA_A gate) is the same for all of that

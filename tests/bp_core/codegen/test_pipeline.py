@@ -254,3 +254,32 @@ def test_a_field_stored_by_element_and_whole_stays_checked_after_the_step(jit, r
     else:
         group.run(0.3)
         np.testing.assert_array_equal(group.ST['x'], 4.5)
+
+
+def table_of(scale):
+    return np.arange(3.) * scale
+
+
+table_of.bp_pure = True
+
+
+def plain_table(scale):
+    return np.arange(3.) * scale
+
+
+def reads_tables(ST):
+    pure = table_of(gain)
+    impure = plain_table(gain)
+    ST['x'] += pure[1] + impure[2]
+
+
+def test_calls_to_helpers_marked_pure_move_out_of_the_element_loop(jit):
+    model = bp.NeuType(name='Tables', ST=bp.types.NeuState({'x': 0.}), steps=reads_tables, mode='scalar')
+    group = bp.NeuGroup(model, 4)
+    group.pars['gain'] = 2.
+    net = bp.Network(group)
+    net.run(0.3)
+    step = net.code.split("def ")[1]
+    loop = step.index("for _obj_i")
+    assert step.index("table_of(") < loop < step.index("plain_table(")
+    np.testing.assert_array_equal(group.ST['x'], 3 * (2. + 4.))

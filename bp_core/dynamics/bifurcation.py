@@ -282,8 +282,8 @@ class BifurcationAnalyzer:
         return self.field.compiled.newton(branch.states[k], p)
 
     def special_points(self, others: dict[str, float] | None = None) -> list[SpecialPoint]:
-        """Every special point of the diagram: LP, BP and H of the equilibria, LPC, PD, NS, HOM and SNIC of the
-        cycles."""
+        """Every special point of the diagram: LP, BP and H of the equilibria, LPC, PD, NS, BPC, HOM and SNIC of
+        the cycles."""
         name = self.par_names[0]
         points = list(self.bifurcation_points(others))
         for branch in self.cycle_branches(others):

@@ -14,7 +14,9 @@ in the orbit, ``-w^T (dA) v``, is the transpose of ``A``'s derivative along ``v`
 difference of two Jacobians); in the period and parameters it is a difference quotient.
 
 On an NS curve the 1:4 and 1:3 resonances (R4, R3: ``theta = pi/2, 2 pi/3``) are located; the curve ends
-where the multipliers reach -1 or +1 (R2, R1) or the cycles shrink onto an equilibrium. On a PD curve the
+where the multipliers reach +1 or -1 (R1, R2) or the cycles shrink onto an equilibrium. At R1 and R2 the
+system is singular (at ``theta = 0`` the trivial multiplier makes ``A`` singular on every cycle), so they are
+placed by a quadratic in ``theta`` through the curve's last three points, the last one just past. On a PD curve the
 fold-flip points (LPPD: another multiplier at +1) and 1:2 resonances (R2: another at -1) are located.
 """
 
@@ -196,6 +198,27 @@ class CycleBifurcationCurve:
         return None
 
 
+def _resonance_end(problem: CycleBifurcationCurve, curve: arclength.Curve, variables: list[str],
+                   names: tuple[str, str]) -> SpecialPoint | None:
+    """The R1 or R2 point where an NS curve ended with its angle leaving (0, pi), from a quadratic in the
+    angle through the last three points (None where the curve ended otherwise)."""
+    if not problem.torus or len(curve.points) < 3 or "resonance" not in curve.stopped:
+        return None
+    last = curve.points[-3:]
+    angles = np.array([problem.angle(u) for u in last])
+    if not (0.0 < angles[-2] < np.pi) or 0.0 < angles[-1] < np.pi:
+        return None
+    target = 0.0 if angles[-1] <= 0 else np.pi
+    rows = []
+    for u, colloc in zip(last, curve.contexts[-3:]):
+        nodes, period, par = colloc.unpack(u[:problem.size])
+        rows.append([par, u[problem.size] * problem.second_span, period, *nodes[0]])
+    fit = np.polyfit(angles, np.array(rows), 2)
+    at = fit[0] * target ** 2 + fit[1] * target + fit[2]
+    return SpecialPoint("R1" if target == 0.0 else "R2", dict(zip(names, map(float, at[:2]))),
+                        dict(zip(variables, map(float, at[3:]))), period=float(at[2]))
+
+
 def _start_angle(point: SpecialPoint) -> float:
     """The angle of the complex multiplier pair of an NS point nearest the unit circle."""
     mu = np.asarray(point.eigenvalues)[1:]
@@ -243,6 +266,10 @@ def continue_cycle_bifurcation(field_: VectorField, point: SpecialPoint, par_nam
     for (problem, curve), order in zip(halves, (-1, 1)):
         located_events = {e.index: e.name for e in curve.events}
         indices = list(range(len(curve.points)))
+        end = _resonance_end(problem, curve, field_.variables, (first, second))
+        if end is not None:
+            indices = indices[:-1]  # the last point is past the end (its angle is outside (0, pi))
+            special.append(end)
         for k in (indices[::-1] if order < 0 else indices[1:]):
             u, colloc = curve.points[k], curve.contexts[k]
             nodes, period, par = colloc.unpack(u[:problem.size])

@@ -3,7 +3,8 @@ known in closed form. The cycle x = cos t, y = sin t (period 2 pi, the same for 
 transverse plane (u, w) with linear part ``A(t)``:
 
 - torus: ``A = c I + omega J`` (J the rotation generator): multipliers ``exp(2 pi c) exp(+-2 pi i omega)``,
-  so the NS curve is ``c = 0`` for every omega, with the 1:4 and 1:3 resonances at omega = 1/4 and 1/3;
+  so the NS curve is ``c = 0`` for every omega, with the 1:4 and 1:3 resonances at omega = 1/4 and 1/3,
+  ending at the 1:2 resonance at omega = 1/2;
 - period doubling: ``A = c I + d [[x, y], [y, -x]] + J / 2`` (the transverse plane turns half a turn per
   period, a Moebius band): multipliers ``-exp(2 pi (c +- d))``, so the PD curve is ``c = -d``.
 """
@@ -84,8 +85,8 @@ def branch_and_point(update, second, second_range, second_value, label):
 
 @pytest.fixture(scope="module")
 def torus():
-    an, point = branch_and_point(torus_update, 'omega', (0.1, 0.45), 0.15, "NS")
-    return point, an.cycle_bifurcation_curve(point, max_points=40)
+    an, point = branch_and_point(torus_update, 'omega', (0.2, 0.6), 0.3, "NS")
+    return point, an.cycle_bifurcation_curve(point, max_points=45)
 
 
 @pytest.fixture(scope="module")
@@ -101,15 +102,17 @@ def test_torus_point_and_curve_are_c_equal_zero(torus):
     assert np.abs(curve.values[:, 0]) == pytest.approx(0.0, abs=1e-8)
     assert curve.period == pytest.approx(2 * np.pi, rel=1e-8)
     omega = curve.values[:, 1]
-    assert omega.min() < 0.12 and omega.max() > 0.36  # followed across the resonances
+    assert omega.min() < 0.21 and 0.45 < omega.max() < 0.5  # across the resonances to R2
 
 
 def test_torus_curve_locates_the_strong_resonances(torus):
     _, curve = torus
     found = {q.label: q.par['omega'] for q in curve.special}
-    assert found.keys() == {"R4", "R3"}
+    assert found.keys() == {"R4", "R3", "R2"}
     assert found["R4"] == pytest.approx(0.25, abs=1e-7)
     assert found["R3"] == pytest.approx(1 / 3, abs=1e-7)
+    assert found["R2"] == pytest.approx(0.5, abs=1e-7)  # the end, where the multipliers meet at -1
+    assert "1:2 resonance" in curve.stopped
 
 
 def test_period_doubling_point_and_curve_are_c_equal_minus_d(flip):

@@ -40,7 +40,8 @@ class Ref:
         ``'t'`` / ``'dt'`` (the time and time step, as ``dtype``), ``'i'`` (the step number), ``'lo'`` /
         ``'hi'`` (start and end of this step's events in event record ``name``, one-element device arrays),
         ``'flag'`` (the device flag of site ``row``), ``'step'`` (the step number, for flags), ``'read'``
-        (the row of delay buffer ``name`` a delayed step reads now; ``name`` is the line's ``_delay_idx``).
+        (the row of delay buffer ``name`` a delayed step reads now; ``name`` is the line's ``_delay_idx``),
+        ``'rng'`` (the states of the threads' random generators).
     name : str
     row : int
     dtype : str

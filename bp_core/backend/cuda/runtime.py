@@ -9,11 +9,17 @@ everything in numba-cuda's simulator).
 from __future__ import annotations
 
 import math
+import warnings
 
 from numba import cuda
+from numba.core.errors import NumbaWarning
 
-__all__ = ["DEVICE_FUNCTIONS", "KERNELS", "OPS", "record_events", "mark_start", "copy_row", "copy_selected",
-           "apply_input", "check_finite"]
+with warnings.catch_warnings():  # numba-cuda's random module hands numba.jit options it deprecates, and warns
+    warnings.simplefilter("ignore", NumbaWarning)
+    from numba.cuda import random as cuda_random
+
+__all__ = ["DEVICE_FUNCTIONS", "KERNELS", "OPS", "cuda_random", "record_events", "mark_start", "copy_row",
+           "copy_selected", "apply_input", "check_finite"]
 
 OPS = {"+": 0, "-": 1, "*": 2, "/": 3, "=": 4}
 """Input operator -> the code ``apply_input`` takes."""
@@ -128,6 +134,7 @@ _COMPARE = {
 }
 
 DEVICE_FUNCTIONS = {"exprel": exprel, "floor_divide": floor_divide, "remainder": remainder, "math": math,
-                    "cuda": cuda}
+                    "cuda": cuda, "xoroshiro128p_normal_float64": cuda_random.xoroshiro128p_normal_float64,
+                    "xoroshiro128p_uniform_float64": cuda_random.xoroshiro128p_uniform_float64}
 DEVICE_FUNCTIONS.update({f"any_in_block_{name}": _block_test(test) for name, test in _COMPARE.items()})
 """Names generated step kernels may call, as the GPU provides them (see ``grid_loop.DEVICE_HELPERS``)."""

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import linecache
 import re
+import warnings
 from typing import Any, Callable
 
 import numpy as np
 from numba import cuda
+from numba.core.errors import NumbaWarning
 
 from bp_core import profile
 from bp_core.backend.cuda import runtime
@@ -111,6 +113,8 @@ class _Run:
         self.inputs: dict[str, Any] = {}
         self.sizes: dict[int, int] = {}
         # delay lines' write rows, kept on the host (the device reads rows the host names)
+        self.states: Any = None
+        self.threads_now = 0
         self.delay_rows = {op.index: int(host[op.index][0]) for op in self.plan.ops if isinstance(op, AdvanceDelay)}
 
     def ref(self, ref: Ref, t: float, i: int) -> Any:
@@ -130,6 +134,8 @@ class _Run:
             return self.device[f"{ref.name}_count"]
         if ref.kind == "flag":
             return self.flags[ref.row:ref.row + 1]
+        if ref.kind == "rng":
+            return self.random_states()
         if ref.kind == "read":
             return (self.delay_rows[ref.name] + 1) % int(self.host[ref.name][1])
         raise ValueError(f"unknown reference {ref}")
@@ -207,6 +213,17 @@ class _Run:
             values = self.ref(op.values, t, i)
             self.grid(runtime.check_finite, values.shape[0], values, self.flags[op.site:op.site + 1], i)
 
+    def random_states(self) -> Any:
+        """One generator per thread of the widest grid; seeded from the network's generator at every call,
+        so successive runs draw new numbers and a reseeded (or restored) network draws the same again."""
+        if self.states is None or self.states.shape[0] < self.threads_now:
+            seed = int(self.host["_rng"].integers(2**63))
+            with warnings.catch_warnings():  # the simulator initializes states in object mode, and says so
+                warnings.simplefilter("ignore", NumbaWarning)
+                warnings.simplefilter("ignore", RuntimeWarning)
+                self.states = runtime.cuda_random.create_xoroshiro128p_states(max(self.threads_now, 1), seed=seed)
+        return self.states
+
     def step(self, number: int, op: Launch, t: float, i: int) -> None:
         if op.events:
             threads = self.host_ref(op.event_size, t, i).size
@@ -216,6 +233,7 @@ class _Run:
                 exec(op.setup, {"np": np}, names)  # the step's own lines before its loop, on the host
                 self.sizes[number] = int(eval(op.count, {"np": np, "max": max}, names))
             threads = self.sizes[number]
+        self.threads_now = threads
         try:
             self.grid(self.kernel.kernels[op.name], threads, *(self.ref(ref, t, i) for ref in op.refs))
         except Exception as err:
@@ -316,6 +334,8 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
             return types.int64
         if ref.kind in ("lo", "hi"):
             return typeof(np.zeros(1, dtype=host[f"{ref.name}_count"].dtype))
+        if ref.kind == "rng":
+            return typeof(np.zeros(1, dtype=runtime.cuda_random.xoroshiro128p_dtype))
         return types.int64[::1]
 
     # the device helpers a kernel calls are compiled for the current device's compute capability, and

@@ -18,9 +18,12 @@ run to run.
 
 A kernel returns nothing: the safe mode's ``_nonfinite |= <test>`` becomes a device flag holding the
 earliest step at which a stored value was NaN or infinite. NumPy's scalar functions become ``math``'s
-(numba-cuda compiles those). What has no faithful GPU form is refused with ``ModelUseError``, naming
-the step and the user's line: random numbers, calls of other functions, whole-array statements of a
-vector-mode step, stores many threads may make to one element other than ``+=`` and ``-=``.
+(numba-cuda compiles those). Random numbers come from one xoroshiro128+ generator per thread
+(``numba.cuda.random``): ``random``, ``uniform``, ``standard_normal``, ``normal`` and ``exponential``
+draws of one number, and the Wiener increments of SDE integrators. What has no faithful GPU form is
+refused with ``ModelUseError``, naming the step and the user's line: other random draws, calls of other
+functions, whole-array statements of a vector-mode step, stores many threads may make to one element
+other than ``+=`` and ``-=``.
 """
 
 from __future__ import annotations
@@ -31,12 +34,17 @@ from dataclasses import dataclass
 from bp_core.codegen.tree import StepTree, located, origin
 from bp_core.errors import ModelUseError
 
-__all__ = ["GridShape", "grid_loop", "FLAG_ARG", "STEP_ARG", "DEVICE_HELPERS"]
+__all__ = ["GridShape", "grid_loop", "FLAG_ARG", "STEP_ARG", "RNG_ARG", "DEVICE_HELPERS"]
 
 FLAG_ARG = "_gpu_flag"
 """Kernel argument: one int64, the earliest step at which the step stored a NaN or an infinity."""
 STEP_ARG = "_gpu_step"
 """Kernel argument: the number of the current step (what the flag records)."""
+RNG_ARG = "_gpu_rng"
+"""Kernel argument: the random generators' states, one per thread of the grid."""
+_UNIFORM, _NORMAL = "xoroshiro128p_uniform_float64", "xoroshiro128p_normal_float64"
+_DRAWS = {"random": (), "standard_normal": (), "normal": (("loc", "0.0"), ("scale", "1.0")),
+          "uniform": (("low", "0.0"), ("high", "1.0")), "exponential": (("scale", "1.0"),)}
 
 _MATH = {"exp", "log", "log10", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
          "sinh", "cosh", "tanh", "floor", "ceil", "isnan", "isinf", "isfinite", "fabs", "arctan2", "hypot"}
@@ -45,7 +53,8 @@ _BUILTINS = {"range", "len", "min", "max", "abs", "float", "int", "bool"}
 _NUMPY_SCALARS = {"float64", "float32", "int64", "int32", "bool_"}
 _NUMPY_RENAMED = {"abs": "abs", "absolute": "abs", "minimum": "min", "maximum": "max", "fmin": "min", "fmax": "max"}
 _COMPARISONS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "==": "eq", "!=": "ne"}
-DEVICE_HELPERS = {"exprel", "floor_divide", "remainder"} | {f"any_in_block_{c}" for c in _COMPARISONS.values()}
+DEVICE_HELPERS = {"exprel", "floor_divide", "remainder", _UNIFORM, _NORMAL} | \
+    {f"any_in_block_{c}" for c in _COMPARISONS.values()}
 """Runtime helpers generated device code may call (the GPU target provides them as device functions)."""
 
 
@@ -66,11 +75,11 @@ class GridShape:
     setup: str
     count: str
     events: str = ""
+    random: bool = False
 
 
 def grid_loop(tree: StepTree) -> GridShape:
     """Rewrite the finished step ``tree`` (every pass but ``loop over elements``) for a GPU; return its grid."""
-    _refuse_random(tree)
     if tree.scalar:
         shape = _element_grid(tree)
     else:
@@ -79,7 +88,8 @@ def grid_loop(tree: StepTree) -> GridShape:
     tree.prelude = rewriter.block(tree.prelude)
     tree.body = rewriter.block(tree.body)
     tree.epilogue = []
-    return shape
+    _refuse_random(tree)  # what is left of the generator is a use with no device form
+    return GridShape(shape.setup, shape.count, shape.events, rewriter.random)
 
 
 def _refuse(tree: StepTree, node: ast.AST, why: str) -> ModelUseError:
@@ -99,8 +109,9 @@ def _refuse_random(tree: StepTree) -> None:
                     random = isinstance(node, ast.Name) and node.id == rng or \
                         isinstance(node, ast.Attribute) and node.attr == "random"
                     if random:
-                        raise _refuse(tree, inner, "it draws random numbers (per-thread generators are not "
-                                                   "implemented yet).")
+                        raise _refuse(tree, inner, "on the GPU a step draws one number at a time from its "
+                                                   "thread's generator (random, uniform, standard_normal, "
+                                                   "normal, exponential); this draw has no GPU form.")
 
 
 def _epilogue_is_return(tree: StepTree) -> None:
@@ -280,6 +291,7 @@ class _DeviceRewriter:
     def __init__(self, tree: StepTree):
         self.tree = tree
         self.events = {arg for arg, (_, _, part) in tree.event_args.items() if part in ("lo", "hi")}
+        self.random = False
         self.own = {"_obj_i"} if tree.scalar else set()
         if not tree.scalar:
             for stmt in tree.body:
@@ -381,6 +393,9 @@ class _DeviceRewriter:
         if not isinstance(node, ast.Call):
             return node
         func = node.func
+        draw = self.draw(node)
+        if draw is not None:
+            return draw
         if isinstance(func, ast.Name):
             if func.id in _BUILTINS or func.id in DEVICE_HELPERS:
                 return node
@@ -407,8 +422,37 @@ class _DeviceRewriter:
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and \
                 ast.unparse(func.value) == "cuda.atomic":
             return node
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+                func.value.id == self.tree.inputs.rng:
+            raise _refuse(self.tree, stmt, f"the random draw '{func.attr}' has no GPU form: on the GPU a step draws "
+                                           f"one number at a time from its thread's generator (random, uniform, "
+                                           f"standard_normal, normal, exponential).")
         raise _refuse(self.tree, stmt, f"'{ast.unparse(func)}(...)' has no GPU form (on the GPU a step may call "
                                        f"arithmetic, NumPy's scalar math functions and integrators only).")
+
+
+    def draw(self, node: ast.Call) -> ast.expr | None:
+        """A draw of one number from the network's generator as one from the thread's; None if not one."""
+        rng, func = self.tree.inputs.rng, node.func
+        if isinstance(func, ast.Name) and func.id == "normal_like" and node.args and \
+                isinstance(node.args[0], ast.Name) and node.args[0].id == rng:
+            method, given = "standard_normal", {}  # an SDE's Wiener increment, one per element
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == rng \
+                and func.attr in _DRAWS and len(node.args) <= len(_DRAWS[func.attr]) \
+                and all(k.arg in dict(_DRAWS[func.attr]) for k in node.keywords):
+            method = func.attr
+            given = {name: ast.unparse(a) for (name, _), a in zip(_DRAWS[method], node.args)}
+            given.update({k.arg: ast.unparse(k.value) for k in node.keywords})
+        else:
+            return None
+        self.random = True
+        values = {name: given.get(name, default) for name, default in _DRAWS.get(method, ())}
+        uniform, normal = f"{_UNIFORM}({RNG_ARG}, cuda.grid(1))", f"{_NORMAL}({RNG_ARG}, cuda.grid(1))"
+        text = {"random": uniform, "standard_normal": normal,
+                "normal": f"({values.get('loc')}) + ({values.get('scale')}) * {normal}",
+                "uniform": f"({values.get('low')}) + (({values.get('high')}) - ({values.get('low')})) * {uniform}",
+                "exponential": f"-({values.get('scale')}) * math.log(1.0 - {uniform})"}[method]
+        return ast.parse(f"({text})", mode="eval").body
 
 
 def _called(expr: ast.expr) -> str:

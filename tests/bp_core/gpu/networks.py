@@ -139,3 +139,18 @@ def delayed(n: int, seed: int = 0) -> tuple[bp.Network, bp.NeuGroup]:
     syn = bp.SynConn(TRACE, pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.05), delay=0.3)
     syn.pars['w'] = 0.4
     return bp.Network(group, syn), group
+
+
+def noisy_update(ST, _t):
+    ST['V'] += np.random.normal(0., 2.) + 0.1 * np.random.uniform(-1., 1.) + np.random.exponential(0.5) - 0.5
+
+
+NOISY_VARIANCE = 4. + 0.01 / 3. + 0.25
+"""Variance of one step's increment of ``noisy_update`` (its mean is 0)."""
+
+
+def noisy(n: int) -> tuple[bp.Network, bp.NeuGroup]:
+    """A group whose every element takes three random draws a step."""
+    group = bp.NeuGroup(bp.NeuType(name='noisy', ST=bp.types.NeuState({'V': 0.}), steps=noisy_update,
+                                   mode='scalar'), n)
+    return bp.Network(group), group

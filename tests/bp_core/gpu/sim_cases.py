@@ -94,9 +94,23 @@ def test_advance_in_chunks_equals_one_run():
     np.testing.assert_array_equal(np.concatenate(events), whole[1])
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the simulator's generators overflow uint64 on purpose
+def test_random_draws_per_thread():
+    bp.profile.set(device="gpu", seed=7)  # the threads' generators are seeded from the network's
+    net, group = networks.noisy(64)
+    net.run(0.3)
+    first = group.ST['V'].copy()
+    sd = np.sqrt(3 * networks.NOISY_VARIANCE)
+    assert abs(first.mean()) < 4 * sd / 8 and 0.7 * sd < first.std() < 1.3 * sd
+    assert np.unique(first).size == first.size  # every thread has its own generator
+    group.ST['V'] = 0.
+    net.run(0.3)
+    assert not np.array_equal(group.ST['V'], first)  # and the next run draws new numbers
+
+
 def test_refusal_through_a_run_names_step_and_line():
     def noisy(ST, _t):
-        ST['V'] += np.random.normal(0., 1.)
+        ST['V'] += np.random.poisson(1.)
 
     bp.profile.set(device="gpu")
     group = bp.NeuGroup(bp.NeuType(name='noisy', ST=bp.types.NeuState({'V': 0.}), steps=noisy, mode='scalar'), 10)

@@ -101,10 +101,18 @@ def _line(func, offset):
     return f"line {inspect.getsourcelines(func)[1] + offset}"
 
 
-def test_random_numbers_are_refused_at_their_line():
+def test_random_draws_compile_to_ptx():
+    net, _ = networks.noisy(16)
+    kernel, args = _lowered(net)
+    step = next(op for op in kernel.plan.ops if hasattr(op, "source"))
+    assert "xoroshiro128p_normal_float64(_gpu_rng, cuda.grid(1))" in step.source
+    assert ".target sm_90" in ptx(kernel, *args, cc=(9, 0))[step.name]
+
+
+def test_random_draws_without_a_gpu_form_are_refused_at_their_line():
     def noisy(ST, _t):
         x = 1.
-        ST['V'] += x * np.random.rand()
+        ST['V'] += x * np.random.poisson(2.)
 
     message = _refusal(noisy)
     assert "'noisy' step" in message and "random" in message and _line(noisy, 2) in message

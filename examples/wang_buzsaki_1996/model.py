@@ -22,7 +22,7 @@ def run(duration: float = 100., I_app: float = 2., num: int = 1, seed: int = 0) 
     dt = 0.01 ms (exponential Euler, as Brian2's example). Returns V (mV) of neuron 0, its times, the spike
     times of neuron 0 (upward crossings of 0 mV) and the run time (s)."""
     with bp.profile.override(dt=0.01, seed=seed):
-        group = bp.NeuGroup(bp.models.get_WangBuzsaki(), num, monitors=['spike', ('V', [0])])
+        group = bp.NeuGroup(bp.models.get_WangBuzsaki(mode='scalar'), num, monitors=['spike', ('V', [0])])
         group.ST['V'], group.ST['h'], group.ST['n'] = -70., 1., 0.
         net = bp.Network(group)
         net.build(duration, inputs=(group, 'ST.input', I_app))

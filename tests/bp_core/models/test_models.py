@@ -178,3 +178,20 @@ def test_the_library_gamma_network_is_the_quickstart_as_the_spec_writes_it():
     V = np.linspace(-80., 20., 11)
     h, n = models.wang_buzsaki_gates(V)
     assert np.all((0 < h) & (h < 1) & (0 < n) & (n < 1)) and np.all(np.diff(h) < 0) and np.all(np.diff(n) > 0)
+
+
+def test_wang_buzsaki_in_scalar_mode_is_the_vector_step_one_neuron_at_a_time(jit):
+    traces = {}
+    for mode in ('vector', 'scalar'):
+        bp.profile.set(dt=0.01)
+        group = bp.NeuGroup(models.get_WangBuzsaki(mode=mode), 3, monitors=['spike', 'V'])
+        group.ST['V'], group.ST['h'], group.ST['n'] = np.array([-70., -60., -65.]), 1., 0.
+        bp.Network(group).run(30., inputs=(group, 'ST.input', np.array([0.5, 2., 5.])))
+        traces[mode] = (np.asarray(group.mon.V), group.mon.spike_index.copy(), group.mon.spike_time.copy())
+    assert traces['scalar'][1].size >= 3
+    # the same arithmetic, except divisions by parameters made multiplications by their reciprocals
+    np.testing.assert_allclose(traces['scalar'][0], traces['vector'][0], rtol=0, atol=1e-8)
+    np.testing.assert_array_equal(traces['scalar'][1], traces['vector'][1])
+    np.testing.assert_array_equal(traces['scalar'][2], traces['vector'][2])
+    with pytest.raises(bp.errors.ModelDefError, match="mode must be 'scalar' or 'vector'"):
+        models.get_WangBuzsaki(mode='matrix')

@@ -24,11 +24,12 @@ from bp_core.backend.cuda.ops import (
     Site,
     register_lowering,
 )
+from bp_core.codegen.device_forms import FLAG_ARG, RNG_ARG, STEP_ARG
 from bp_core.codegen.emit import emit_function
 from bp_core.codegen.kernel import InputPlan, KernelPlan, ObjectPlan
 from bp_core.codegen.passes import PIPELINE
 from bp_core.codegen.passes.element_loop import ELEMENT_LOOP
-from bp_core.codegen.passes.grid_loop import FLAG_ARG, RNG_ARG, STEP_ARG, GridShape, grid_loop
+from bp_core.codegen.passes.grid_loop import GridShape, grid_loop
 from bp_core.codegen.passes.hoist import HOIST_PER_SOURCE
 from bp_core.codegen.step_inputs import StepInputs
 from bp_core.codegen.step_translation import _arguments, safe_text

@@ -91,3 +91,10 @@ def test_switching_is_refused_at_other_points(analyzer, branches):
     hopf = next(q for q in analyzer.bifurcation_points() if q.label == "H")
     with pytest.raises(ModelUseError, match="BPC and PD"):
         analyzer.switch_cycle_branch(hopf)
+
+
+def test_cycle_branches_with_switch_add_the_branch_through_each_branch_point(analyzer):
+    hopf_branch, switched = analyzer.cycle_branches(settings=CycleSettings(ds_max=0.1), switch=True)
+    assert [q.label for q in hopf_branch.special] == ["BPC"]
+    far = np.abs(switched.par - A) > 0.01
+    assert np.abs(switched.maximum['z'][far]) == pytest.approx(np.sqrt(switched.par[far] - A), rel=1e-6)

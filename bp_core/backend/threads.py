@@ -11,13 +11,22 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-__all__ = ["free_cores", "ParallelChoice", "TRIAL_MIN_STEPS"]
+__all__ = ["free_cores", "note_threads", "ParallelChoice", "TRIAL_MIN_STEPS"]
 
 TRIAL_MIN_STEPS = 40
 """A run shorter than this many steps runs one thread and leaves the decision to a longer run."""
 
 
-def free_cores(affinity: int | None = None, load: float | None = None, limit: int | None = None) -> int:
+_OWN = {"threads": 1}
+
+
+def note_threads(count: int) -> None:
+    """Record that this process now runs ``count`` threads (its own share of the load average)."""
+    _OWN["threads"] = max(1, int(count))
+
+
+def free_cores(affinity: int | None = None, load: float | None = None, limit: int | None = None,
+               own: int | None = None) -> int:
     """Cores this process can use now: those it may run on, less those other work keeps busy.
 
     Parameters
@@ -25,10 +34,12 @@ def free_cores(affinity: int | None = None, load: float | None = None, limit: in
     affinity : int, optional
         Cores the process may run on (``os.sched_getaffinity``; ``os.cpu_count`` where it does not exist).
     load : float, optional
-        Runnable threads, averaged over the last minute (``os.getloadavg``); the calling thread counts
-        as one of them, so it is not taken off.
+        Runnable threads, averaged over the last minute (``os.getloadavg``).
     limit : int, optional
         At most this many (numba's thread pool size).
+    own : int, optional
+        Threads of this process counted in ``load`` (those its last parallel run used, see
+        :func:`note_threads`; at least the calling thread): they are not other work.
 
     Returns
     -------
@@ -39,7 +50,8 @@ def free_cores(affinity: int | None = None, load: float | None = None, limit: in
         affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if load is None:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    busy = max(0, int(load + 0.5) - 1)
+    own = _OWN["threads"] if own is None else max(1, own)
+    busy = max(0, int(load + 0.5) - own)
     free = max(1, affinity - busy)
     return max(1, min(free, limit)) if limit else free
 

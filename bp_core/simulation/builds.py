@@ -15,12 +15,15 @@ would run with the old one.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
-from bp_core.codegen.kernel import KernelPlan, ObjectPlan
+from bp_core import profile
+from bp_core.backend.threads import ParallelChoice, free_cores, note_threads
+from bp_core.codegen.kernel import InputPlan, KernelPlan, ObjectPlan, build_kernel
 from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.simulation import planning
 from bp_core.simulation.build_state import BuildState
@@ -28,7 +31,10 @@ from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec
 from bp_core.simulation.sub_group import NeuSubGroup
 
-__all__ = ["Build", "structure_key"]
+__all__ = ["Build", "Builder", "structure_key", "KEPT_BUILDS"]
+
+KEPT_BUILDS = 8
+"""Builds a network keeps for structures it ran before (switching back to one does not plan again)."""
 
 
 @dataclass
@@ -68,6 +74,112 @@ class Build:
                 if name in wanted:
                     values[name] = getter()
         return values
+
+
+class Builder:
+    """A network's builds, one per structure (the last :data:`KEPT_BUILDS`), and its compiled kernels by source.
+
+    Attributes
+    ----------
+    builds : OrderedDict
+        Structure key -> :class:`Build`, least recently run first.
+    kernels : dict
+        ``(target, source, parallel functions)`` -> compiled kernel: a structure that comes back after others
+        pushed its build out is planned again but not compiled again.
+    count : int
+        Structures planned and emitted so far.
+    """
+
+    def __init__(self) -> None:
+        self.builds: OrderedDict[tuple, Build] = OrderedDict()
+        self.kernels: dict[tuple, Any] = {}
+        self.count = 0
+
+    def without_builds(self) -> Builder:
+        """A copy with the compiled kernels and the count but no builds (what a pickled network carries)."""
+        copy = Builder()
+        copy.kernels, copy.count = dict(self.kernels), self.count
+        return copy
+
+    @property
+    def latest(self) -> Build | None:
+        """The build run last."""
+        return next(reversed(self.builds.values()), None)
+
+    def build(self, objects: Sequence[Ensemble], specs: Sequence[InputSpec], state: BuildState, settings: Any,
+              dt: float) -> Build:
+        """The build of the structure ``objects`` and ``specs`` have now, planned, emitted and compiled if new.
+
+        ``settings`` is the network's profile snapshot (the profile in use while this runs).
+        """
+        key = structure_key(objects, specs, state, dict(settings.settings), dict(settings.numba))
+        build = self.builds.get(key)
+        if build is None:
+            build = self._new(objects, specs, state, dt)
+            # planning starts delay lines and queues the key names: file the build under the key it leaves
+            key = structure_key(objects, specs, state, dict(settings.settings), dict(settings.numba))
+            self.builds[key] = build
+            while len(self.builds) > KEPT_BUILDS:
+                self.builds.popitem(last=False)
+        self.builds.move_to_end(key)
+        return build
+
+    def _new(self, objects: Sequence[Ensemble], specs: Sequence[InputSpec], state: BuildState, dt: float) -> Build:
+        from bp_core.backend.compile import target_for  # numba loads when something is compiled
+
+        jit = profile.is_jit()
+        plans = [planning.plan_object(obj, dt, jit, state) for obj in objects]
+        by_obj = {id(obj): plan for obj, plan in zip(objects, plans)}
+        input_plans, input_vars = [], []
+        for k, spec in enumerate(specs):
+            plan = by_obj[id(spec.target)]
+            var = f"{plan.code_name}_in{k}"
+            input_plans.append(InputPlan(plan, spec.key, spec.target.ST._var2idx[spec.field], spec.op, var,
+                                         spec.iterated))
+            input_vars.append(var)
+        safe = profile.is_safe()
+        kernel_plan = build_kernel(plans, input_plans, catch_errors=jit and safe, check_finite=safe)
+        self.count += 1
+        target = target_for()
+        kernel = self._compiled(target, kernel_plan, safe, ())
+        parallel = None
+        if kernel_plan.parallel_functions and target.max_threads() > 1:
+            parallel = self._compiled(target, kernel_plan, safe, tuple(kernel_plan.parallel_functions))
+        return Build(plans, kernel_plan, input_vars, kernel, parallel)
+
+    def _compiled(self, target: Any, kernel_plan: KernelPlan, safe: bool, parallel: tuple[str, ...]) -> Any:
+        key = (target.name, kernel_plan.source, parallel)
+        kernel = self.kernels.get(key)
+        if kernel is None:
+            # a target without threads (the GPU's) is asked for its one kernel only
+            kernel = target.compile_kernel(kernel_plan, safe, parallel) if parallel else \
+                target.compile_kernel(kernel_plan, safe)
+            self.kernels[key] = kernel
+        return kernel
+
+    def parallel_plan(self, build: Build, n_steps: int) -> tuple[ParallelChoice | None, str]:
+        """For a run of ``n_steps``: the trial of both kernels to run (if ``build`` has two and has not
+        decided) and the kernel to run otherwise (``'serial'`` or ``'parallel'``); sets the parallel kernel's
+        threads to the cores free now."""
+        if build.parallel_kernel is None:
+            return None, "serial"
+        from bp_core.backend.compile import target_for  # numba loads when something is compiled
+
+        target = target_for()
+        threads = free_cores(limit=target.max_threads())
+        if build.choice is None:
+            build.choice = ParallelChoice.for_run(n_steps, threads)  # None: busy cores or a short run
+            if build.choice is not None:
+                target.use_threads(threads)
+                note_threads(threads)  # until the next run says otherwise
+            return build.choice, "serial"
+        if build.choice.kernel == "parallel" and threads >= 2:
+            threads = min(threads, build.choice.threads)
+            target.use_threads(threads)
+            note_threads(threads)
+            return None, "parallel"
+        note_threads(1)
+        return None, "serial"
 
 
 def structure_key(objects: Sequence[Ensemble], specs: Sequence[InputSpec], build: BuildState,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Iterator
@@ -18,24 +17,22 @@ from typing import Any, Iterator
 import numpy as np
 
 from bp_core import profile
-from bp_core.backend.threads import ParallelChoice, free_cores
+from bp_core.codegen import device_plan as _gpu_lowering  # noqa: F401 (registers the GPU target's lowering)
 from bp_core.codegen.kernel import (
     STATUS_GROW,
     STATUS_NONFINITE,
     STATUS_OK,
     STATUS_STEP_ERROR,
-    InputPlan,
     KernelPlan,
     build_kernel,
     step_inputs,
 )
-from bp_core.codegen import device_plan as _gpu_lowering  # noqa: F401 (registers the GPU target's lowering)
 from bp_core.codegen.passes import StepStages
 from bp_core.codegen.step_translation import translate_step
 from bp_core.errors import BrainPyError, CodeError, ModelUseError, RunError, close_matches
 from bp_core.simulation import step_errors
 from bp_core.simulation.build_state import BuildState
-from bp_core.simulation.builds import Build, structure_key
+from bp_core.simulation.builds import Build, Builder
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
 from bp_core.simulation.monitors import MonitorResults
@@ -49,9 +46,6 @@ __all__ = ["Network", "MAX_STEPS"]
 
 MAX_STEPS = 1e12
 """Most time steps one run may have (far beyond any run that ends; guards against a dt of 1e-300)."""
-
-KEPT_BUILDS = 8
-"""Builds a network keeps for structures it ran before (switching back to one does not plan again)."""
 
 
 class Network:
@@ -67,6 +61,9 @@ class Network:
         both modes whenever the structure is unchanged.
     **kwargs : NeuGroup or SynConn
         Named objects, reachable as ``net.<name>``.
+
+    A network plans, emits and compiles once per structure and binds values at every run: a run with new
+    parameter or state values plans nothing (``build_count``); a new input shape, dt or mode builds again.
     """
 
     def __init__(self, *args: Ensemble, mode: str = "once", **kwargs: Ensemble):
@@ -74,9 +71,7 @@ class Network:
             raise ModelUseError(f"Network mode must be 'once' or 'repeat', got {mode!r}.")
         self.mode = mode
         self._objects: dict[str, Ensemble] = {}
-        self._kernels: dict[tuple, Any] = {}
-        self._builds: OrderedDict[tuple, Build] = OrderedDict()
-        self.build_count = 0
+        self._builder = Builder()  # plans, kernels and compiled code, once per structure (see builds)
         self._plan: KernelPlan | None = None
         self._build_state = BuildState()  # what the engine derives for the objects (see build_state)
         self._rng: np.random.Generator | None = None
@@ -92,7 +87,7 @@ class Network:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_lock")
-        state["_builds"] = OrderedDict()  # compiled kernels stay in this process; a copy builds its own
+        state["_builder"] = self._builder.without_builds()  # a copy plans its own
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -234,9 +229,18 @@ class Network:
         return sum(k.compile_count if k.jit else 1 for k in self._kernels.values())
 
     @property
+    def build_count(self) -> int:
+        """Times a structure was planned and its kernel emitted (runs that change only values plan nothing)."""
+        return self._builder.count
+
+    @property
+    def _kernels(self) -> dict[tuple, Any]:
+        return self._builder.kernels
+
+    @property
     def parallel_choice(self) -> str:
         """How the last built kernel runs: ``'one thread'``, or the parallel decision and its timings."""
-        build = next(reversed(self._builds.values()), None)
+        build = self._builder.latest
         if build is None or build.parallel_kernel is None:
             return "one thread"
         return str(build.choice) if build.choice is not None else "undecided"
@@ -402,7 +406,7 @@ class Network:
         first = self._epoch_steps
         recording = self._recording(n_steps, specs)
         values.update(recording.buffers)
-        trial, chosen = self._parallel_plan(build, n_steps)
+        trial, chosen = self._builder.parallel_plan(build, n_steps)
         kernels = {"serial": build.kernel, "parallel": build.parallel_kernel}
         # a call of zero steps makes numba compile (or load) now, so the report times the run alone
         values.update(_t_start=self.t_start, _dt=self.dt, _step0=first, _mon0=0, _n_steps=0, _rng=self._rng)
@@ -481,74 +485,10 @@ class Network:
     def _build(self, specs: list[InputSpec]) -> tuple[Build, dict[str, Any]]:
         """The build of the current structure (planned, emitted and compiled only if new) and its arguments."""
         self._check_objects()
-        snapshot = self._profile
-        key = structure_key(self.objects, specs, self._build_state, dict(snapshot.settings), dict(snapshot.numba))
-        build = self._builds.get(key)
-        if build is None:
-            build = self._new_build(specs)
-            # planning starts delay lines and queues the key names: file the build under the key it leaves
-            key = structure_key(self.objects, specs, self._build_state, dict(snapshot.settings),
-                                dict(snapshot.numba))
-            self._builds[key] = build
-            while len(self._builds) > KEPT_BUILDS:
-                self._builds.popitem(last=False)
-        self._builds.move_to_end(key)
+        build = self._builder.build(self.objects, specs, self._build_state, self._profile, self.dt)
         self._plan = build.kernel_plan
         self._object_plans = build.plans
         return build, build.bind(specs)
-
-    def _new_build(self, specs: list[InputSpec]) -> Build:
-        from bp_core.backend.compile import target_for  # numba loads when something is compiled
-
-        jit = profile.is_jit()
-        plans = [plan_object(obj, self.dt, jit, self._build_state) for obj in self.objects]
-        by_obj = {id(obj): plan for obj, plan in zip(self.objects, plans)}
-        input_plans, input_vars = [], []
-        for k, spec in enumerate(specs):
-            plan = by_obj[id(spec.target)]
-            var = f"{plan.code_name}_in{k}"
-            input_plans.append(InputPlan(plan, spec.key, spec.target.ST._var2idx[spec.field], spec.op, var,
-                                         spec.iterated))
-            input_vars.append(var)
-        safe = profile.is_safe()
-        kernel_plan = build_kernel(plans, input_plans, catch_errors=jit and safe, check_finite=safe)
-        self.build_count += 1
-        target = target_for()
-        kernel = self._compiled(target, kernel_plan, safe, ())
-        parallel = None
-        if kernel_plan.parallel_functions and target.max_threads() > 1:
-            parallel = self._compiled(target, kernel_plan, safe, tuple(kernel_plan.parallel_functions))
-        return Build(plans, kernel_plan, input_vars, kernel, parallel)
-
-    def _compiled(self, target: Any, kernel_plan: KernelPlan, safe: bool, parallel: tuple[str, ...]) -> Any:
-        # kernels are kept by source: a structure that comes back after KEPT_BUILDS others is not compiled again
-        key = (target.name, kernel_plan.source, parallel)
-        kernel = self._kernels.get(key)
-        if kernel is None:
-            # a target without threads (the GPU's) is asked for its one kernel only
-            kernel = target.compile_kernel(kernel_plan, safe, parallel) if parallel else \
-                target.compile_kernel(kernel_plan, safe)
-            self._kernels[key] = kernel
-        return kernel
-
-    def _parallel_plan(self, build: Build, n_steps: int) -> tuple[ParallelChoice | None, str]:
-        """The trial of both kernels to run (if the build has two and has not decided), and the kernel to run
-        otherwise; sets the threads of the parallel kernel to the cores free now."""
-        if build.parallel_kernel is None:
-            return None, "serial"
-        from bp_core.backend.compile import target_for  # numba loads when something is compiled
-
-        target = target_for()
-        threads = free_cores(limit=target.max_threads())
-        if build.choice is None:
-            build.choice = ParallelChoice.for_run(n_steps, threads)  # None: busy cores or a short run
-            if build.choice is not None:
-                target.use_threads(threads)
-            return build.choice, "serial"
-        if build.choice.kernel == "parallel" and threads >= 2:
-            target.use_threads(min(threads, build.choice.threads))
-            return None, "parallel"
-        return None, "serial"
 
     # -- errors -------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import pytest
 import bp_core as bp
 from bp_core.backend.threads import ParallelChoice, free_cores
 from bp_core.models.networks import ei_network
-from bp_core.simulation import network as network_module
+from bp_core.simulation import builds as builds_module
 from bp_core.simulation import planning
 from tests.bp_core.simulation.spec_models import gamma_network
 
@@ -24,7 +24,7 @@ def _assert_same(a, b):
 def _rebuilt_run(net, snapshot, duration, inputs=()):
     """The run from ``snapshot`` with the current parameters, planned and compiled afresh (the reference)."""
     net.restore(snapshot, parameters=False)
-    net._builds.clear()
+    net._builder.builds.clear()
     before = net.build_count
     net.run(duration, inputs)
     assert net.build_count == before + 1
@@ -71,10 +71,10 @@ def test_a_delayed_network_binds_state_and_parameters_as_a_rebuilt_one_would():
     net.restore(start, parameters=False)
     syn.pars['g_max'] = 0.5 / 12
     neu.ST['V'] = neu.ST['V'] + 3.
-    net._builds.clear()
+    net._builder.builds.clear()
     net.run(3.)
     _assert_same(_outcome(net, neu), cached)
-    net._builds.clear()
+    net._builder.builds.clear()
     syn.pars['g_max'] = 0.3 / 12
     net.run(3.)
     _assert_same(_outcome(net, neu), after)
@@ -112,20 +112,21 @@ def test_structural_changes_build_again_and_earlier_structures_are_kept():
 
 def test_kept_builds_are_bounded(monkeypatch):
     bp.profile.set(jit=False)
-    monkeypatch.setattr(network_module, "KEPT_BUILDS", 2)
+    monkeypatch.setattr(builds_module, "KEPT_BUILDS", 2)
     net, group, exc, inh = ei_network(num=20, seed=1)
     for value in (1.0, np.ones(20), np.ones((20, 20)), 1.0):
         net.run(2., inputs=(group, 'ST.input', value, '+'))
-    assert len(net._builds) == 2 and net.build_count == 4  # the first structure was dropped, then rebuilt
+    assert len(net._builder.builds) == 2 and net.build_count == 4  # the first structure was dropped, then rebuilt
 
 
 # -- parallel kernels: decided by measurement ------------------------------------------------------------------
 
 def test_free_cores_leaves_out_the_busy_ones():
-    assert free_cores(affinity=8, load=0.2) == 8
-    assert free_cores(affinity=2, load=1.0) == 2  # the calling thread is the one runnable thread
-    assert free_cores(affinity=2, load=2.4) == 1
-    assert free_cores(affinity=4, load=9.0) == 1
+    assert free_cores(affinity=8, load=0.2, own=1) == 8
+    assert free_cores(affinity=2, load=1.0, own=1) == 2  # the calling thread is the one runnable thread
+    assert free_cores(affinity=2, load=2.4, own=1) == 1
+    assert free_cores(affinity=2, load=2.1, own=2) == 2  # this process's own two threads are not other work
+    assert free_cores(affinity=4, load=9.0, own=2) == 1
     assert free_cores(affinity=16, load=0.0, limit=4) == 4
     assert 1 <= free_cores()
 
@@ -147,7 +148,7 @@ def test_the_parallel_kernel_is_kept_only_when_timed_faster():
 
 def test_a_parallel_network_times_both_kernels_once_and_matches_one_thread(monkeypatch):
     monkeypatch.setattr(planning, "PARALLEL_MIN_ELEMENTS", 2)
-    monkeypatch.setattr(network_module, "free_cores", lambda limit=None: 2)
+    monkeypatch.setattr(builds_module, "free_cores", lambda limit=None: 2)
     bp.profile.set(jit=True)
     results = []
     for parallel in (False, True):
@@ -160,7 +161,7 @@ def test_a_parallel_network_times_both_kernels_once_and_matches_one_thread(monke
         results.append(_outcome(net, group))
     _assert_same(*results)
     assert net.parallel_choice.split(" ")[0] in ("parallel", "serial")
-    build = next(iter(net._builds.values()))
+    build = net._builder.latest
     assert len(build.choice.serial) == len(build.choice.parallel) == 2
     net.run(20.)  # decided: no second trial
     assert len(build.choice.serial) == 2

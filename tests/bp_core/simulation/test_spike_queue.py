@@ -347,6 +347,21 @@ def test_routes_group_synapses_by_source_then_delay():
     assert routes.lookup.tolist() == [0, 1, -1, 2, -1]
 
 
+@pytest.mark.parametrize("steps", [np.full(8, 2), np.array([1, 2, 1, 2, 2, 1, 3, 3])])
+def test_routes_of_synapses_already_in_order_are_the_sorted_ones(steps):
+    # synapses ordered by (source, delay) skip the sort: the same routes as from any order
+    pre = np.array([0, 0, 2, 2, 2, 4, 4, 4])
+    order = np.lexsort((steps, pre))
+    ordered = make_routes(pre[order], steps[order], parent_size=5)
+    shuffled = np.array([5, 0, 7, 2, 1, 6, 3, 4])
+    mixed = make_routes(pre[order][shuffled], steps[order][shuffled], parent_size=5)
+    np.testing.assert_array_equal(ordered.ptr, mixed.ptr)
+    np.testing.assert_array_equal(ordered.lookup, mixed.lookup)
+    np.testing.assert_array_equal(ordered.synapses, np.arange(8))
+    for lo, hi in zip(ordered.ptr[:-1], ordered.ptr[1:]):  # each (source, delay) row reaches the same synapses
+        assert sorted(shuffled[mixed.synapses[lo:hi]]) == ordered.synapses[lo:hi].tolist()
+
+
 @pytest.mark.parametrize("delay, match", [
     (np.array([1., -1.]), "negative"),
     (np.array([[1.]]), "one-dimensional"),

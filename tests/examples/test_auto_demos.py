@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.integrate import solve_ivp
 
 from benchmarks.continuation_auto_demos import DEMOS, comparable, discrepancies, match, ours, relative
 from benchmarks.continuation_auto_switching import analyzer as tor_analyzer
@@ -162,3 +163,27 @@ def test_lor_period_doubling_cascade_matches_auto07p():
         assert relative(point.period, period) <= 1e-4, (point.period, period)
     assert relative(LOR["pd"][2][0], LOR["pd_fine_mesh"][0]) > 1e-6  # why the finer mesh is the reference
     assert [p.period for p in found] == pytest.approx([LOR["pd"][0][1] * 2 ** k for k in range(3)], rel=0.05)
+
+
+def test_tor_period_doubling_beside_a_fold_that_auto07p_does_not_label_is_real(tor_switching):
+    """On the switched branch bp_core labels a period doubling 2.5e-6 in nu before the fold of cycles at
+    T = 13.91, which AUTO-07p labels alone: an independent variational integration (scipy, 1e-12) of the
+    orbit over its period has a multiplier of -1 there (and the orbit closes)."""
+    an, point, _ = tor_switching
+    longer = an.switch_cycle_branch(point, CycleSettings(max_period=14.5))
+    pd = next(q for q in longer.special if q.label == "PD" and q.period > 13)
+    p = np.array([pd.par["nu"], pd.par["beta"]])
+    x0 = np.array([pd.state[v] for v in an.field.variables])
+    f = an.field.compiled
+
+    def rhs(t, y):
+        x, m = y[:3], y[3:].reshape(3, 3)
+        return np.concatenate([f.f(x[:, None], p)[:, 0], (f.jac1(x, p) @ m).ravel()])
+
+    end = solve_ivp(rhs, (0, pd.period), np.concatenate([x0, np.eye(3).ravel()]), method="DOP853", rtol=1e-12,
+                    atol=1e-12).y[:, -1]
+    assert np.max(np.abs(end[:3] - x0)) < 1e-8
+    mu = np.linalg.eigvals(end[3:].reshape(3, 3))
+    assert np.min(np.abs(mu + 1)) < 1e-5
+    fold = next(q for q in longer.special if q.label == "LPC" and abs(q.period - pd.period) < 0.1)
+    assert 0 < abs(fold.par["nu"] - pd.par["nu"]) < 1e-5

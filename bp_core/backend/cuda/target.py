@@ -49,6 +49,7 @@ STATUS_OK, STATUS_NONFINITE, STATUS_GROW = 0, 1, 3  # as bp_core.codegen.kernel 
 CHECK_EVERY = 256
 """Most steps between two looks at the device flags (a NaN is reported at its step, the run stops soon after)."""
 _NO_FLAG = np.iinfo(np.int64).max
+_FIXED = ("var", "row", "lo", "hi", "flag")  # references that name the same device value all through a call
 
 
 def simulated() -> bool:
@@ -113,11 +114,21 @@ class _Run:
         self.inputs: dict[str, Any] = {}
         self.sizes: dict[int, int] = {}
         # delay lines' write rows, kept on the host (the device reads rows the host names)
+        self.fixed: dict[Ref, Any] = {}
+        self.launchers: dict[tuple[int, int], Any] = {}
         self.states: Any = None
         self.threads_now = 0
         self.delay_rows = {op.index: int(host[op.index][0]) for op in self.plan.ops if isinstance(op, AdvanceDelay)}
 
     def ref(self, ref: Ref, t: float, i: int) -> Any:
+        # a device view costs about as much to make as a launch: those fixed for the call are made once
+        if ref.kind in _FIXED:
+            if ref not in self.fixed:
+                self.fixed[ref] = self.resolve(ref, t, i)
+            return self.fixed[ref]
+        return self.resolve(ref, t, i)
+
+    def resolve(self, ref: Ref, t: float, i: int) -> Any:
         if ref.kind == "var":
             return self.device.get(ref.name, self.host[ref.name])
         if ref.kind == "row":
@@ -211,7 +222,7 @@ class _Run:
             self.delay_rows[op.index] = (self.delay_rows[op.index] + 1) % int(self.host[op.index][1])
         elif isinstance(op, CheckFinite):
             values = self.ref(op.values, t, i)
-            self.grid(runtime.check_finite, values.shape[0], values, self.flags[op.site:op.site + 1], i)
+            self.grid(runtime.check_finite, values.shape[0], values, self.ref(Ref("flag", row=op.site), t, i), i)
 
     def random_states(self) -> Any:
         """One generator per thread of the widest grid; seeded from the network's generator at every call,
@@ -242,8 +253,11 @@ class _Run:
     def grid(self, kernel: Any, threads: int, *args: Any) -> None:
         if threads <= 0:
             return
-        block = min(self.kernel.threads, threads)
-        kernel[(threads + block - 1) // block, block](*args)
+        key = (id(kernel), threads)
+        if key not in self.launchers:  # a configured launch, made once per call
+            block = min(self.kernel.threads, threads)
+            self.launchers[key] = kernel[(threads + block - 1) // block, block]
+        self.launchers[key](*args)
 
     def input_values(self, op: ApplyInput) -> Any:
         if op.value not in self.inputs:

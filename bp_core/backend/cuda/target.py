@@ -43,7 +43,7 @@ from bp_core.backend.cuda.ops import (
 )
 from bp_core.errors import ModelUseError, RunError
 
-__all__ = ["CudaKernel", "CHECK_EVERY", "simulated", "ptx"]
+__all__ = ["CudaKernel", "CudaTarget", "CHECK_EVERY", "simulated", "step_error"]
 
 STATUS_OK, STATUS_NONFINITE, STATUS_GROW = 0, 1, 3  # as bp_core.codegen.kernel numbers them
 CHECK_EVERY = 256
@@ -248,7 +248,7 @@ class _Run:
         try:
             self.grid(self.kernel.kernels[op.name], threads, *(self.ref(ref, t, i) for ref in op.refs))
         except Exception as err:
-            raise _step_error(op, err, i) from err
+            raise step_error(op, err, i) from err
 
     def grid(self, kernel: Any, threads: int, *args: Any) -> None:
         if threads <= 0:
@@ -308,7 +308,7 @@ def _define(op: Launch, scope: dict[str, Any]) -> Callable:
     return namespace[op.name]
 
 
-def _step_error(op: Launch, err: Exception, i: int) -> Exception:
+def step_error(op: Launch, err: Exception, i: int) -> Exception:
     """A compile or run error of a step kernel, told at the user's line when the message names a generated one."""
     lines = [int(n) for n in re.findall(rf"<bp_core gpu {re.escape(op.name)}>\", line (\d+)", str(err))]
     user = next((op.lines[n - 1] for n in reversed(lines) if 0 < n <= len(op.lines) and op.lines[n - 1]), None)
@@ -322,62 +322,6 @@ def _step_error(op: Launch, err: Exception, i: int) -> Exception:
 def _first_nonfinite_row(data: np.ndarray) -> int:
     bad = ~np.isfinite(data.reshape(data.shape[0], -1)).all(axis=1)
     return int(np.argmax(bad)) if bad.any() else -1
-
-
-def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[str, str]:
-    """Compile every kernel a call with ``args`` launches to PTX for compute capability ``cc`` (no GPU needed).
-
-    Returns the PTX of each step kernel and runtime kernel, by name. Only numba-cuda's compiler is used
-    (with its CUDA toolkit wheels), not the simulator: call it in a process without ``NUMBA_ENABLE_CUDASIM``.
-    """
-    from numba import typeof, types
-    from numba.cuda import dispatcher
-
-    host = dict(zip(kernel.plan.args, args))
-    out: dict[str, str] = {}
-
-    def type_of(ref: Ref) -> Any:
-        if ref.kind == "var":
-            return typeof(np.ascontiguousarray(host[ref.name])) if isinstance(host[ref.name], np.ndarray) \
-                else typeof(host[ref.name])
-        if ref.kind == "row":
-            return typeof(np.ascontiguousarray(host[ref.name][ref.row]))
-        if ref.kind in ("t", "dt"):
-            return typeof(np.dtype(ref.dtype).type(0))
-        if ref.kind in ("i", "step", "read"):
-            return types.int64
-        if ref.kind in ("lo", "hi"):
-            return typeof(np.zeros(1, dtype=host[f"{ref.name}_count"].dtype))
-        if ref.kind == "rng":
-            return typeof(np.zeros(1, dtype=runtime.cuda_random.xoroshiro128p_dtype))
-        return types.int64[::1]
-
-    # the device helpers a kernel calls are compiled for the current device's compute capability, and
-    # without a driver there is none: they are compiled for ``cc`` meanwhile
-    class _Device:
-        compute_capability = cc
-
-    current = dispatcher.get_current_device
-    dispatcher.get_current_device = _Device
-    try:
-        for op in kernel.plan.ops:
-            if isinstance(op, Launch) and op.name not in out:
-                signature = tuple(type_of(ref) for ref in op.refs)
-                try:
-                    out[op.name] = cuda.compile_ptx(kernel.functions[op.name], signature, cc=cc)[0]
-                except Exception as err:
-                    raise _step_error(op, err, -1) from err
-    finally:
-        dispatcher.get_current_device = current
-    f64, i64, i32 = types.float64[::1], types.int64[::1], types.int32[::1]
-    runtime_signatures = {
-        "record_events": (f64, types.int64, i32, i64, f64, i64), "mark_start": (i64, i64),
-        "copy_row": (f64, f64), "copy_selected": (f64, f64, i64), "apply_input": (f64, f64, types.int64),
-        "check_finite": (f64, i64, types.int64)}
-    for name, signature in runtime_signatures.items():
-        out[name] = cuda.compile_ptx(runtime.KERNELS[name].py_func, signature, cc=cc)[0]
-    return out
-
 
 
 try:  # the target registry names this class; an engine without the registry still runs CudaKernel

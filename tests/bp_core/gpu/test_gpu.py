@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 import bp_core as bp
-from bp_core.backend.cuda.target import CudaKernel, ptx
+from bp_core.backend.cuda.ptx import ptx
+from bp_core.backend.cuda.target import CudaKernel
 from bp_core.codegen.device_plan import device_plan
 from bp_core.errors import ModelUseError
 from bp_core.simulation.network import Network

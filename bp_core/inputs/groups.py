@@ -105,12 +105,14 @@ class SpikeTimeInput(NeuGroup):
 
 
 def _freq_model(period: Any) -> NeuType:
+    # one element at a time, as PoissonInput: no temporary arrays each step
     def update(ST, _t, _dt):
         due = _t >= ST['t_next'] - _dt / 2
         ST['spike'] = due
-        ST['t_next'] = np.where(due, ST['t_next'] + period, ST['t_next'])
+        if due:
+            ST['t_next'] += period
 
-    return NeuType(name='FreqInput', ST=NeuState('spike', t_next=0.), steps=update, mode='vector')
+    return NeuType(name='FreqInput', ST=NeuState('spike', t_next=0.), steps=update, mode='scalar')
 
 
 class FreqInput(NeuGroup):

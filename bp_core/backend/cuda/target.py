@@ -335,10 +335,13 @@ class CudaTarget(_TargetBase):
 
     name = "cuda"
     jit = True
-    lowers_plans = True  # the network hands it the kernel plan, not the CPU kernel's source
 
-    def compile_kernel(self, plan: Any, safe: bool) -> CudaKernel:
-        """The GPU kernel of a ``codegen.kernel.KernelPlan``, called with the values of ``plan.args``."""
+    def compile_kernel(self, plan: Any, safe: bool, parallel: Any = ()) -> CudaKernel:
+        """The GPU kernel of a ``codegen.kernel.KernelPlan``, called with the values of ``plan.args``.
+
+        The whole plan is lowered (``codegen.device_plan``, registered with ``ops.register_lowering``), not
+        the CPU kernel's source; ``parallel`` is ignored (the target has no CPU threads: ``max_threads`` is 1).
+        """
         return CudaKernel(lower_kernel(plan, safe), profile.get_num_thread_gpu())
 
     def compile(self, source: str, func_name: str, scope: dict[str, Any], checked: Any = (),

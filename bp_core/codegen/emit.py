@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bp_core.codegen.tree import origin
 
-__all__ = ["LineOrigin", "LineMap", "emit_function"]
+__all__ = ["LineOrigin", "LineMap", "Comment", "emit_function"]
 
 _INDENT = "    "
 
@@ -71,6 +71,16 @@ class LineMap:
         return len(self._origins)
 
 
+class Comment(ast.stmt):
+    """A statement the emitter prints as a one-line comment (``text`` must hold no newline)."""
+
+    _fields = ("text",)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 def emit_function(name: str, args: list[str], doc: str, statements: list[ast.stmt]
                   ) -> tuple[str, list[int | None]]:
     """The source of ``def name(args)`` with ``statements`` as its body, and each line's user line."""
@@ -101,6 +111,8 @@ def _emit(statements: list[ast.stmt], depth: int, lines: list[str], origins: lis
                 _header(f"elif {ast.unparse(stmt.test)}:", pad, origin(stmt), lines, origins)
                 _emit(stmt.body, depth + 1, lines, origins)
             _else(stmt.orelse, depth, origin(stmt), lines, origins)
+        elif isinstance(stmt, Comment):
+            _header(f"# {stmt.text}", pad, line, lines, origins)
         else:  # simple statements; other compound ones map all their lines to where they start
             for text in ast.unparse(stmt).split("\n"):
                 _header(text, pad, line, lines, origins)

@@ -11,9 +11,11 @@ page asks for it and give the result to the next page; each page taken starts a 
   waiting for one of them, as slow as having no pool. A pooled kernel passes the gate once its notebook has
   finished running, so a page never waits for a pooled kernel that is still importing while it could have one
   that is ready.
-- **Pages go first**: replacements for taken kernels start only once no page has taken one for
-  :data:`QUIET_SECONDS` (twenty pages arriving at once need the CPU for themselves), and when a page takes a
-  pool's next kernel and that one has not passed the gate yet, it is let through at once.
+- **Pages go first**: replacements for taken kernels start only once every page that took one has connected
+  to it and :data:`QUIET_SECONDS` have passed (at most :data:`HOLD_SECONDS` after a page took one): twenty
+  pages loading at once need the CPU for themselves, and replacements started among them took as much CPU as
+  the pages did. When a page takes a pool's next kernel and that one has not passed the gate yet, it is let
+  through at once.
 - **Pooled kernels are nobody's**: the room (:mod:`bpwidgets.room`) counts a pooled kernel against the limits
   only once a page has taken it, as the page's client's. The closed-page rule and the idle culler leave a pooled
   kernel alone (it has never had a connection, and Voila's culler skips pooled kernels).
@@ -34,12 +36,15 @@ from voila.voila_kernel_manager import voila_kernel_manager_factory
 
 from bpwidgets.server_command import pool_sizes
 
-__all__ = ["FIRST_NOTEBOOKS", "QUIET_SECONDS", "KernelPool", "StartGate", "pooled_kernel_manager_factory"]
+__all__ = ["FIRST_NOTEBOOKS", "HOLD_SECONDS", "QUIET_SECONDS", "KernelPool", "StartGate",
+           "pooled_kernel_manager_factory"]
 
 FIRST_NOTEBOOKS = ("index.ipynb",)
 """Notebooks whose pooled kernels start before the others': the gallery the URL opens."""
-QUIET_SECONDS = 15.0
-"""Seconds after a page took a pooled kernel before replacements start (a class arrives within seconds)."""
+QUIET_SECONDS = 10.0
+"""Seconds after the last page that took a pooled kernel has connected to it before replacements start."""
+HOLD_SECONDS = 120.0
+"""The longest replacements wait for pages that took a kernel to connect (a page may never do so)."""
 RENDER_TIMEOUT = 600.0
 """Seconds a pooled kernel may take to run its notebook before the gate lets the next one through anyway."""
 
@@ -106,11 +111,13 @@ class StartGate:
         self._running.discard(key)
         self._admit()
 
-    def pause(self, seconds: float) -> None:
-        """Let no start through (but hurried ones) for ``seconds``: pages are arriving, and a replacement kernel
-        started now would take the CPU their pages need."""
+    def pause(self, seconds: float, *, extend: bool = True) -> None:
+        """Let no start through (but hurried ones) for ``seconds`` from now: pages are arriving, and a replacement
+        kernel started now would take the CPU their pages need. With ``extend=False`` the pause ends then even
+        if an earlier one would have lasted longer."""
         loop = asyncio.get_running_loop()
-        self._paused_until = max(self._paused_until, loop.time() + seconds)
+        until = loop.time() + seconds
+        self._paused_until = max(self._paused_until, until) if extend else until
         loop.call_at(self._paused_until, self._admit)
 
     def _admit(self) -> None:
@@ -149,7 +156,22 @@ class KernelPool(LoggingConfigurable):
 
     def __init__(self, **kwargs):
         self.start_gate = StartGate(max(1, os.cpu_count() or 1))
+        self.unconnected: set[str] = set()  # kernels pages have taken and not yet connected to
         super().__init__(**kwargs)
+
+    def notify_connect(self, kernel_id: str) -> None:
+        super().notify_connect(kernel_id)
+        self._connected(kernel_id)
+
+    def remove_kernel(self, kernel_id: str):
+        self._connected(kernel_id)
+        return super().remove_kernel(kernel_id)
+
+    def _connected(self, kernel_id: str) -> None:
+        if kernel_id in self.unconnected:
+            self.unconnected.discard(kernel_id)
+            if not self.unconnected:  # every page that took a kernel has it: replacements may start soon
+                self.start_gate.pause(QUIET_SECONDS, extend=False)
 
     @default("kernel_pools_config")
     def _pools_from_options(self) -> dict:
@@ -186,8 +208,9 @@ class KernelPool(LoggingConfigurable):
         pool = self._pools.get(notebook_name) or []
         if pool and not pool[0].done():  # the kernel this page gets is not ready: let it through first
             self.start_gate.hurry(pool[0])
-        self.start_gate.pause(QUIET_SECONDS)
+        self.start_gate.pause(HOLD_SECONDS)
         render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+        self.unconnected.add(kernel_id)
         room = getattr(self, "room", None)
         if room is not None:
             room.seat(kernel_id)  # from now on the kernel is the page's: its client's

@@ -147,6 +147,7 @@ def test_a_pooled_kernel_counts_in_the_room_only_once_a_page_takes_it():
         def __init__(self):
             self.start_gate = StartGate(1)
             self.room = Room(max_kernels=1)
+            self.unconnected = set()
             self._pools = {"a.ipynb": []}
 
     class VoilaLike:
@@ -216,5 +217,37 @@ def test_shutting_down_drops_the_pool_entries_still_waiting_at_the_gate():
         await asyncio.wait_for(manager.shutdown_all(), timeout=1.0)
         assert manager.shut and first.result() == {"kernel_id": "first"} and second.cancelled()
         assert manager._pools == {"a.ipynb": [first]}
+
+    run(scenario())
+
+
+def test_replacements_wait_until_the_pages_that_took_kernels_have_connected():
+    from bpwidgets import kernel_pool
+
+    class VoilaLike:
+        async def get_rendered_notebook(self, notebook_name, *args, **kwargs):
+            return "task", [], f"k{len(self.unconnected)}"
+
+        def notify_connect(self, kernel_id):
+            pass
+
+    class Manager(KernelPool, VoilaLike):
+        def __init__(self):
+            self.start_gate = StartGate(1)
+            self.unconnected = set()
+            self._pools = {"a.ipynb": []}
+
+    async def scenario():
+        manager, loop = Manager(), asyncio.get_running_loop()
+        await manager.get_rendered_notebook("a.ipynb")
+        await manager.get_rendered_notebook("a.ipynb")
+        assert manager.unconnected == {"k0", "k1"}
+        held = manager.start_gate._paused_until - loop.time()
+        assert kernel_pool.HOLD_SECONDS - 1 < held <= kernel_pool.HOLD_SECONDS  # pages still loading
+        manager.notify_connect("k0")
+        assert manager.start_gate._paused_until - loop.time() > kernel_pool.HOLD_SECONDS - 1  # one still loading
+        manager.notify_connect("k1")
+        quiet = manager.start_gate._paused_until - loop.time()
+        assert kernel_pool.QUIET_SECONDS - 1 < quiet <= kernel_pool.QUIET_SECONDS and not manager.unconnected
 
     run(scenario())

@@ -11,6 +11,7 @@ import numpy as np
 from bp_core.dynamics.codim2 import continue_codim2
 from bp_core.dynamics.continuation import continue_branch, join_halves, switch_branch
 from bp_core.dynamics.cycle_bifurcation_curves import continue_cycle_bifurcation
+from bp_core.dynamics.homoclinic_curves import continue_homoclinic
 from bp_core.dynamics.cycle_folds import continue_cycle_folds
 from bp_core.dynamics.cycle_switching import switch_cycle_branch
 from bp_core.dynamics.cycles import CycleSettings, cycle_at, cycles_from_hopf, cycles_from_orbit
@@ -312,8 +313,9 @@ class BifurcationAnalyzer:
 
         Curves start from the folds and Hopf points found along the first parameter with the
         second held at ``seeds`` values across its range. With ``cycles``, the cycle branches at those
-        values are computed too and the curves of folds of cycles (LPC), period doublings (PD) and torus
-        bifurcations (NS) are continued from the points found on them.
+        values are computed too and the curves of folds of cycles (LPC), period doublings (PD), torus
+        bifurcations (NS) and homoclinic orbits (HOM, from the ends of cycle branches) are continued from
+        the points found on them.
         """
         if len(self.par_names) != 2:
             raise ModelUseError("codimension-2 curves need two target parameters.")
@@ -335,13 +337,17 @@ class BifurcationAnalyzer:
                 curves.append(continue_codim2(self.field, point, self.par_names, self._par_vector({second: value}),
                                               ranges, list(self.var_ranges.values()), max_step=step))
             for branch in self.cycle_branches({second: value}) if cycles else []:
-                for fold in (q for q in branch.special if q.label in ("LPC", "PD", "NS")):
+                for fold in (q for q in branch.special if q.label in ("LPC", "PD", "NS", "HOM")):
                     here = np.array([fold.par[first], fold.par[second]])
                     if any(c.label == fold.label and polyline_distance(c.values / scale, here / scale) < 2 * step
                            for c in curves):
                         continue
-                    curves.append(self.fold_of_cycles_curve(fold, branch, {second: value}) if fold.label == "LPC"
-                                  else self.cycle_bifurcation_curve(fold))
+                    if fold.label == "LPC":
+                        curves.append(self.fold_of_cycles_curve(fold, branch, {second: value}))
+                    elif fold.label == "HOM":
+                        curves.append(self.homoclinic_curve(fold))
+                    else:
+                        curves.append(self.cycle_bifurcation_curve(fold))
         folds = [c.values for c in curves if c.label == "LP"]
         hopfs = [c.values for c in curves if c.label == "H"]
         result = Codim2Curves((first, second), np.concatenate(folds) if folds else np.zeros((0, 2)),
@@ -373,6 +379,20 @@ class BifurcationAnalyzer:
         step = min(0.05, self.par_resolution / min(b - a for a, b in ranges))
         return continue_cycle_bifurcation(self.field, point, self.par_names, ranges, list(self.var_ranges.values()),
                                           max_step=step, max_points=max_points)
+
+    def homoclinic_curve(self, point: SpecialPoint, max_points: int = 300) -> Codim2Curve:
+        """The curve of homoclinic orbits through the HOM end ``point`` of a cycle branch, in the plane of the two
+        parameters: the branch's last orbit continued at its (large, fixed) period with both parameters free,
+        which approximates the homoclinic curve to ``O(exp(-lambda_u T))``. Non-central saddle-node homoclinic
+        points (NCH), where the saddle becomes a saddle-node and the curve goes on as a SNIC curve, are listed
+        in ``special``; at most ``max_points`` points each way."""
+        if len(self.par_names) != 2:
+            raise ModelUseError("a homoclinic curve needs two target parameters.")
+        first, second = self.par_names
+        ranges = [self.par_ranges[first], self.par_ranges[second]]
+        step = min(0.05, self.par_resolution / min(b - a for a, b in ranges))
+        return continue_homoclinic(self.field, point, self.par_names, ranges, list(self.var_ranges.values()),
+                                   max_step=step, max_points=max_points)
 
     def _par_vector(self, others: dict[str, float] | None) -> np.ndarray:
         others = others or {}

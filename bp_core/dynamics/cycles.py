@@ -270,8 +270,10 @@ def _infinite_period_point(problem: CycleProblem, u: np.ndarray, pars: np.ndarra
     if end is None:
         return None
     q[problem.index] = end.par
+    # The last orbit is kept: a homoclinic curve in two parameters starts from it at its period.
     return SpecialPoint(end.label, dict(zip(par_names, map(float, q))), dict(zip(variables, map(float, end.state))),
-                        period=float(periods[-1]), eigenvalues=end.eigenvalues)
+                        period=float(periods[-1]), eigenvalues=end.eigenvalues,
+                        located=LocatedOrbit(problem.colloc, u, None, problem.p.copy(), problem.index))
 
 
 def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, colloc_history: list,

@@ -170,7 +170,8 @@ class Codim2Curve:
     Attributes
     ----------
     label : str
-        ``"LP"``, ``"H"``, ``"LPC"``, ``"PD"`` or ``"NS"``.
+        ``"LP"``, ``"H"``, ``"LPC"``, ``"PD"``, ``"NS"`` or ``"HOM"`` (homoclinic orbits, as orbits of a
+        fixed large period).
     pars : tuple of str
         The two parameters.
     values : ndarray
@@ -178,10 +179,11 @@ class Codim2Curve:
     states : ndarray
         Equilibrium at each point (for LPC, PD, NS: the orbit at phase 0), shape (n, dim).
     special : list of SpecialPoint
-        CP, BT, GH and ZH points on the curve; LPPD and R2 on a PD curve, R3 and R4 on an NS curve.
+        CP, BT, GH and ZH points on the curve; LPPD and R2 on a PD curve, R3 and R4 on an NS curve, NCH
+        (non-central saddle-node homoclinic points) on a HOM curve.
     stopped : str
     period : ndarray or None
-        Period of the cycle at each point of an LPC, PD or NS curve.
+        Period of the cycle at each point of an LPC, PD, NS or HOM curve.
     """
 
     label: str

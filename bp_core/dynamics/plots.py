@@ -146,9 +146,10 @@ def plot_codim2(analyzer, show: bool):
 
     result = analyzer.codim2_curves()
     fig, ax = plt.subplots(figsize=(5.4, 4.2), constrained_layout=True)
-    colors = {"LP": "tab:blue", "H": "tab:red", "LPC": "tab:green", "PD": "tab:purple", "NS": "tab:orange"}
+    colors = {"LP": "tab:blue", "H": "tab:red", "LPC": "tab:green", "PD": "tab:purple", "NS": "tab:orange",
+              "HOM": "tab:brown"}
     names = {"LP": "fold (LP)", "H": "Hopf (H)", "LPC": "fold of cycles (LPC)", "PD": "period doubling (PD)",
-             "NS": "torus (NS)"}
+             "NS": "torus (NS)", "HOM": "homoclinic (HOM)"}
     seen = set()
     for curve in result.curves:
         label = names[curve.label] if curve.label not in seen else "_"

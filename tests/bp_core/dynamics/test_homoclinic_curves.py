@@ -1,0 +1,102 @@
+"""Homoclinic curves in two parameters, continued as orbits of a fixed large period from the HOM end of a
+cycle branch: on a system whose homoclinic curve is exact, and on the Bogdanov-Takens normal form, whose
+homoclinic curve is known to leading order."""
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bp_core.dynamics.diagram import SpecialPoint
+from bp_core.dynamics.homoclinic_curves import continue_homoclinic
+from bp_core.errors import ModelUseError
+
+
+def planar(name, int_x, int_y):
+    """A NeuType with variables x, y integrated by ``int_x(x, t, y, a, b)`` and ``int_y(y, t, x, a, b)``."""
+
+    def update(ST, _t):
+        x = int_x(ST['x'], _t, ST['y'], 0., 0.)
+        ST['y'] = int_y(ST['y'], _t, ST['x'], 0., 0.)
+        ST['x'] = x
+
+    return bp.NeuType(name=name, ST=bp.types.NeuState('x', 'y'), steps=update)
+
+
+def shifted_loop():
+    """x' = y, y' = x - x^2 + y (a - b - H), H = y^2/2 - x^2/2 + x^3/3: dH/dt = y^2 (a - b - H), so the level
+    H = a - b is invariant and attracting, and the loop homoclinic to the saddle (0, 0) exists exactly on the
+    line a = b (unstable eigenvalue 1 there)."""
+
+    @bp.integrate
+    def int_x(x, t, y, a, b):
+        return y
+
+    @bp.integrate
+    def int_y(y, t, x, a, b):
+        return x - x * x + y * (a - b - (y * y / 2 - x * x / 2 + x * x * x / 3))
+
+    return planar("shifted_loop", int_x, int_y)
+
+
+def bogdanov_takens():
+    """x' = y, y' = a + b x + x^2 - x y: the homoclinic curve leaves the Bogdanov-Takens point (0, 0) as
+    a = -(6/25) b^2 + O(|b|^3), b < 0 (Kuznetsov, Elements of Applied Bifurcation Theory, section 8.4)."""
+
+    @bp.integrate
+    def int_x(x, t, y, a, b):
+        return y
+
+    @bp.integrate
+    def int_y(y, t, x, a, b):
+        return a + b * x + x * x - x * y
+
+    return planar("bt_normal_form", int_x, int_y)
+
+
+def hom_curve(model, pars, variables, resolution, second_value):
+    an = bp.BifurcationAnalyzer(model, pars, variables, par_resolution=resolution)
+    (point,) = [p for branch in an.cycle_branches({'b': second_value}) for p in branch.special if p.label == "HOM"]
+    return point, an.homoclinic_curve(point)
+
+
+@pytest.fixture(scope="module")
+def exact():
+    return hom_curve(shifted_loop(), {'a': [-0.3, 0.1], 'b': [-0.1, 0.05]}, {'x': [-1., 2.], 'y': [-1.5, 1.5]},
+                     0.005, 0.)
+
+
+@pytest.fixture(scope="module")
+def normal_form():
+    return hom_curve(bogdanov_takens(), {'a': [-0.2, 0.1], 'b': [-0.55, -0.01]}, {'x': [-1.5, 1.], 'y': [-1., 1.]},
+                     0.005, -0.5)
+
+
+def test_the_fixed_period_curve_is_the_exact_homoclinic_line(exact):
+    point, curve = exact
+    assert curve.label == "HOM" and curve.pars == ('a', 'b')
+    assert point.period > 20  # exp(-lambda_u T) < 2e-9: the curve is that close to a = b
+    a, b = curve.values.T
+    assert b.min() < -0.09 and b.max() > 0.04  # across the second parameter's range, both ways
+    np.testing.assert_allclose(a, b, atol=1e-8)
+    np.testing.assert_allclose(curve.period, point.period, rtol=1e-12)  # the period is held
+    assert curve.special == []  # the saddle stays hyperbolic: no NCH point
+
+
+def test_the_normal_form_curve_leaves_the_bt_point_as_minus_six_over_25_b_squared(normal_form):
+    _, curve = normal_form
+    a, b = curve.values.T
+    assert b.max() > -0.15  # followed towards the BT point until lambda_u T falls to 20
+    assert "Bogdanov-Takens" in curve.stopped
+    ratio = a / b ** 2
+    # a / b^2 = -6/25 + c1 b + c2 b^2: the fitted limit at b = 0 is the leading coefficient
+    use = (b < -0.1) & (b > -0.55)
+    limit = np.polyfit(b[use], ratio[use], 2)[-1]
+    assert limit == pytest.approx(-6 / 25, abs=1e-4)
+    assert np.all(np.diff(np.sign(b)) == 0)  # on the side b < 0 only
+
+
+def test_a_homoclinic_curve_starts_only_at_a_hom_point(exact):
+    point, _ = exact
+    fold = SpecialPoint("LPC", point.par, point.state, point.period, located=point.located)
+    with pytest.raises(ModelUseError, match="HOM end of a cycle branch"):
+        continue_homoclinic(None, fold, ['a', 'b'], [], [])

@@ -43,20 +43,13 @@ from bp_core.backend.cuda.ops import (
 )
 from bp_core.errors import ModelUseError, RunError
 
-__all__ = ["CudaKernel", "CudaTarget", "CHECK_EVERY", "simulated", "step_error"]
+__all__ = ["CudaKernel", "CudaTarget", "CHECK_EVERY", "step_error"]
 
 STATUS_OK, STATUS_NONFINITE, STATUS_GROW = 0, 1, 3  # as bp_core.codegen.kernel numbers them
 CHECK_EVERY = 256
 """Most steps between two looks at the device flags (a NaN is reported at its step, the run stops soon after)."""
 _NO_FLAG = np.iinfo(np.int64).max
 _FIXED = ("var", "row", "lo", "hi", "flag")  # references that name the same device value all through a call
-
-
-def simulated() -> bool:
-    """Whether numba-cuda runs kernels in its simulator (``NUMBA_ENABLE_CUDASIM=1``), not on a GPU."""
-    from numba import config
-
-    return bool(config.ENABLE_CUDASIM)
 
 
 class CudaKernel:

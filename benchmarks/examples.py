@@ -7,7 +7,8 @@ scripts of ``benchmarks/brian2_examples/`` in its own virtual environment (``ben
 cpp_standalone, one thread, and reports the simulation loop's time (``device._last_run_time``); the
 Tsodyks-Markram, AdEx and Vogels et al. examples make several runs (Vogels et al.: a static, then a plastic
 one), which cpp_standalone's ``build_on_run`` does not allow, so they run on Brian2's cython target (time of
-the ``run`` calls; Vogels et al.: of the plastic run, on both sides). One seed per side; the table gives both run
+the ``run`` calls; Vogels et al.: of the plastic run, on both sides); so does spike-based homeostasis (one
+run per rate step). One seed per side; the table gives both run
 times, their ratio and one statistic from each side. ``--tiny`` runs every example at a size of seconds, to
 check that the script works.
 """
@@ -36,6 +37,7 @@ from examples.hindmarsh_rose_1984 import model as hindmarsh_rose  # noqa: E402
 from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
 from examples.jeffress_sound_localization import model as jeffress  # noqa: E402
 from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
+from examples.spike_based_homeostasis import model as homeostasis  # noqa: E402
 from examples.stdp_song_2000 import model as stdp  # noqa: E402
 from examples.synfire_diesmann_1999 import model as synfire  # noqa: E402
 from examples.touboul_brette_2008 import model as touboul_brette  # noqa: E402
@@ -111,6 +113,13 @@ def _brette_guigon(seed, duration, **size):
             'coincidence_high': stats.neighbour_coincidence(out['spike_index'], out['spike_time'], high)}
 
 
+def _homeostasis(seed, duration, **size):
+    out = homeostasis.run(seed=seed, **size)  # four segments: the duration follows from the segment
+    rates = homeostasis.segment_rates(out['with_index'], out['with_time'], out['n'], len(out['rates']),
+                                      out['segment'])
+    return {'run_s': out['run_s'], 'rate_with_2_hz': float(rates[2])}
+
+
 def _vogels(seed, duration, **size):
     out = vogels.run(duration, seed=seed, **size)
     return {'run_s': out['run_s'], 'rate_last_hz': float(np.sum(out['spike_time'] >= duration - 1000.) / out['NE'])}
@@ -145,6 +154,8 @@ EXAMPLES = {
     'jeffress_sound_localization': (_jeffress, 'tracking_r', 'cpp_standalone', (1000., {}), (100., {})),
     'brette_guigon_2003': (_brette_guigon, 'coincidence_high', 'cpp_standalone', (1000., {'N': 500}),
                            (100., {'N': 50})),
+    'spike_based_homeostasis': (_homeostasis, 'rate_with_2_hz', 'cython', (40000., {'n': 1}),
+                                (400., {'n': 1, 'segment': 100.})),
     'vogels_2011': (_vogels, 'rate_last_hz', 'cython', (10000., {'NE': 8000, 'epsilon': 0.02}),
                     (1500., {'NE': 400, 'epsilon': 0.1})),
 }

@@ -101,6 +101,16 @@ def exprel(z):
 
 
 @cuda.jit(device=True)
+def checked_index(index, size, bad, code):
+    """``index`` if it is in range for an axis of ``size`` (negative: from the end); else 0, and ``bad[0]`` lowered
+    to ``code`` (the safe mode's bounds check, see ``codegen.device_bounds``)."""
+    if -size <= index < size:
+        return index
+    cuda.atomic.min(bad, 0, code)
+    return 0
+
+
+@cuda.jit(device=True)
 def floor_divide(a, b):
     """``a // b`` (no exception on the device: an integer division by zero gives what the hardware gives)."""
     return a // b
@@ -133,7 +143,7 @@ _COMPARE = {
     "ne": cuda.jit(device=True)(lambda a, b: a != b),
 }
 
-DEVICE_FUNCTIONS = {"exprel": exprel, "floor_divide": floor_divide, "remainder": remainder, "math": math,
+DEVICE_FUNCTIONS = {"exprel": exprel, "checked_index": checked_index, "floor_divide": floor_divide, "remainder": remainder, "math": math,
                     "cuda": cuda, "xoroshiro128p_normal_float64": cuda_random.xoroshiro128p_normal_float64,
                     "xoroshiro128p_uniform_float64": cuda_random.xoroshiro128p_uniform_float64}
 DEVICE_FUNCTIONS.update({f"any_in_block_{name}": _block_test(test) for name, test in _COMPARE.items()})

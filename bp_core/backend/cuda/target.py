@@ -29,6 +29,7 @@ from numba.core.errors import NumbaWarning
 
 from bp_core import profile
 from bp_core.backend.cuda import runtime
+from bp_core.backend.cuda.bounds import bounds_error, first_bad
 from bp_core.backend.cuda.ops import (
     AdvanceDelay,
     ApplyInput,
@@ -49,7 +50,7 @@ STATUS_OK, STATUS_NONFINITE, STATUS_GROW = 0, 1, 3  # as bp_core.codegen.kernel 
 CHECK_EVERY = 256
 """Most steps between two looks at the device flags (a NaN is reported at its step, the run stops soon after)."""
 _NO_FLAG = np.iinfo(np.int64).max
-_FIXED = ("var", "row", "lo", "hi", "flag")  # references that name the same device value all through a call
+_FIXED = ("var", "row", "lo", "hi", "flag", "bad")  # references that name the same device value all through a call
 
 
 class CudaKernel:
@@ -102,6 +103,8 @@ class _Run:
         self.starts = {var: cuda.to_device(np.zeros(1, dtype=host[f"{var}_count"].dtype))
                        for var, _ in self.plan.event_records}
         self.flags = cuda.to_device(np.full(max(1, len(self.plan.sites)), _NO_FLAG, dtype=np.int64))
+        self.bad = cuda.to_device(np.full(max(1, len(self.plan.sites)), _NO_FLAG, dtype=np.int64))
+        self.discard = False  # an index out of range: nothing of this call is copied back
         self.counts = {var: int(host[f"{var}_count"][0]) for var, _ in self.plan.event_records}
         self.first_counts = dict(self.counts)
         self.inputs: dict[str, Any] = {}
@@ -138,6 +141,8 @@ class _Run:
             return self.device[f"{ref.name}_count"]
         if ref.kind == "flag":
             return self.flags[ref.row:ref.row + 1]
+        if ref.kind == "bad":
+            return self.bad[ref.row:ref.row + 1]
         if ref.kind == "rng":
             return self.random_states()
         if ref.kind == "read":
@@ -171,6 +176,11 @@ class _Run:
             for var, _ in self.plan.event_records:
                 self.counts[var] = int(self.device[f"{var}_count"].copy_to_host()[0])
             flags = self.flags.copy_to_host()
+            bad = first_bad(self.bad.copy_to_host(), _NO_FLAG) if self.plan.check_finite else None
+            if bad is not None and bad[1] <= flags.min():
+                self.discard = True
+                site, step, line = bad
+                raise bounds_error(self.plan, site, step, line, t0 + step * dt)
             if flags.min() != _NO_FLAG:
                 return self.nonfinite(flags)
         return STATUS_OK, 0, 0, 0
@@ -272,7 +282,7 @@ class _Run:
         return STATUS_NONFINITE, int(flags[site_number]), site.obj_id, 0
 
     def copy_back(self) -> None:
-        if getattr(self, "_copied", False):
+        if getattr(self, "_copied", False) or self.discard:
             return
         self._copied = True
         for index, write in self.delay_rows.items():

@@ -21,7 +21,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from bp_core.codegen.device_forms import DeviceRewriter, numpy_function, python_form, refuse, refuse_random
+from bp_core.codegen.device_bounds import check_indices
+from bp_core.codegen.device_forms import STEP_ARG, DeviceRewriter, numpy_function, python_form, refuse, refuse_random
 from bp_core.codegen.tree import StepTree, located, origin
 
 __all__ = ["GridShape", "grid_loop"]
@@ -41,16 +42,22 @@ class GridShape:
         The event-list argument the grid follows (one thread per event of this step), or ''.
     random : bool
         The kernel draws random numbers (it takes the threads' generators as its last argument).
+    checked : bool
+        Its indices of user data are checked (``codegen.device_bounds``): it takes the bounds flag.
     """
 
     setup: str
     count: str
     events: str = ""
     random: bool = False
+    checked: bool = False
 
 
-def grid_loop(tree: StepTree) -> GridShape:
-    """Rewrite the finished step ``tree`` (every pass but ``loop over elements``) for a GPU; return its grid."""
+def grid_loop(tree: StepTree, check_indices_: bool = False) -> GridShape:
+    """Rewrite the finished step ``tree`` (every pass but ``loop over elements``) for a GPU; return its grid.
+
+    With ``check_indices_`` (the safe mode) every index of user data is checked on the device.
+    """
     if tree.scalar:
         shape = _element_grid(tree)
     else:
@@ -60,7 +67,8 @@ def grid_loop(tree: StepTree) -> GridShape:
     tree.body = rewriter.block(tree.body)
     tree.epilogue = []
     refuse_random(tree)  # what is left of the generator is a use with no device form
-    return GridShape(shape.setup, shape.count, shape.events, rewriter.random)
+    checked = check_indices(tree, STEP_ARG) if check_indices_ else False
+    return GridShape(shape.setup, shape.count, shape.events, rewriter.random, checked)
 
 
 def _epilogue_is_return(tree: StepTree) -> None:

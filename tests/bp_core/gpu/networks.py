@@ -154,3 +154,24 @@ def noisy(n: int) -> tuple[bp.Network, bp.NeuGroup]:
     group = bp.NeuGroup(bp.NeuType(name='noisy', ST=bp.types.NeuState({'V': 0.}), steps=noisy_update,
                                    mode='scalar'), n)
     return bp.Network(group), group
+
+
+def shifted_to_ge(ST, _t, pre, post, pre2post):
+    for i in range(len(pre2post)):
+        if pre['spike'][i] > 0.:
+            for j in pre2post[i]:
+                post['ge'][j + shift] += w
+
+
+shift = 0
+"""Where ``shifted_to_ge`` delivers, relative to the synapse's target (a parameter: ``syn.pars['shift']``)."""
+SHIFTED = bp.SynType(name='shifted_to_ge', ST=bp.types.SynState(), steps=shifted_to_ge, mode='vector')
+
+
+def shifted(n: int, by: int, seed: int = 0) -> tuple[bp.Network, bp.NeuGroup]:
+    """Delivery ``by`` elements past each target: an index out of range when ``by`` reaches past the group."""
+    np.random.seed(seed)
+    group = lif_group(n, seed, monitors=('spike', 'V'))
+    syn = bp.SynConn(SHIFTED, pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.1))
+    syn.pars['shift'] = by
+    return bp.Network(group, syn), group

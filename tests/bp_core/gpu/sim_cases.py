@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 
 import numpy as np
 import pytest
@@ -129,3 +130,30 @@ def test_nonfinite_state_is_reported_with_field_and_time():
                         20, monitors=['V'])
     with pytest.raises(RunError, match=r"'V' became NaN or infinite at t=0.5 ms"):
         group.run(1.0)
+
+
+def test_index_out_of_range_is_refused_at_its_line_and_the_state_kept():
+    # the CPU (as NumPy: no compile) and the GPU refuse the same step at the same time and line
+    line = inspect.getsourcelines(networks.shifted_to_ge)[1] + 4
+    refused = rf"(?s)'shifted_to_ge'.*IndexError at t=(\S+) ms.*line {line}: post\['ge'\]\[j \+ shift\] \+= w"
+    told = {}
+    for device in ("cpu", "gpu"):
+        bp.profile.set(device=device, jit=device == "gpu")
+        net, group = networks.shifted(60, 0, seed=8)
+        net.run(0.5)  # in range
+        before = {key: group.ST[key].copy() for key in ('V', 'ge', 't_last_spike')}
+        assert before['ge'].any()
+        net.objects[1].pars['shift'] = 1000
+        with pytest.raises(RunError, match=refused) as info:
+            net.run(1.0)
+        told[device] = re.search(refused, str(info.value)).group(1)
+        if device == "gpu":
+            assert "on the GPU" in str(info.value)
+            for key, values in before.items():  # nothing of the refused run is kept
+                np.testing.assert_array_equal(group.ST[key], values)
+    assert told["gpu"] == told["cpu"]
+
+
+def test_indices_in_range_run_as_on_the_cpu():
+    (_, cpu), (_, gpu) = _both(lambda: networks.shifted(60, 0, seed=8), 1.0)
+    np.testing.assert_allclose(gpu.ST['ge'], cpu.ST['ge'], rtol=1e-9)

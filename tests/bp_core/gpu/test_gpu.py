@@ -175,3 +175,19 @@ def test_spike_queues_are_refused_naming_the_object():
     plan, _ = _captured(bp.Network(group, syn), 1.0)
     with pytest.raises(ModelUseError, match=r"(?s)SynConn.*'slow'.*delayed step 'output'.*spike queue"):
         device_plan(plan, None, check_finite=True)
+
+
+def test_safe_mode_checks_every_user_index_and_compiles_to_ptx():
+    net, _ = networks.shifted(40, 0)
+    kernel, args = _lowered(net)
+    synapse = [op for op in kernel.plan.ops if hasattr(op, "source")][1]
+    # the atomic add's element (the user's post['ge'][j + shift]) and the row bounds are checked
+    assert "cuda.atomic.add(post_ge, checked_index(j + shift, post_ge.shape[0], _gpu_bad," in synapse.source
+    assert "pre2post_ptr[checked_index(i + 1, pre2post_ptr.shape[0]" in synapse.source
+    compiled = ptx(kernel, *args, cc=(9, 0))
+    assert ".target sm_90" in compiled[synapse.name]
+    # without the safe mode nothing is checked (and the kernel takes no bounds flag)
+    plan, _ = _captured(networks.shifted(40, 0)[0], 1.0)
+    unsafe = device_plan(plan, None, check_finite=False)
+    sources = [op.source for op in unsafe.ops if hasattr(op, "source")]
+    assert sources and not any("checked_index" in s or "_gpu_bad" in s for s in sources)

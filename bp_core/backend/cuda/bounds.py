@@ -1,0 +1,45 @@
+"""The safe mode's index checks on the GPU, read back: the error that names the step, time and user's line.
+
+Step kernels lower a device value per launch site to ``step * 2**LINE_BITS + line`` when an index of
+user data is out of range (``bp_core.codegen.device_bounds``). The host reads those values between
+chunks of steps; the earliest is reported as the CPU's bounds check reports it, and the run's state is
+not copied back (it stays as the call began).
+"""
+
+from __future__ import annotations
+
+import linecache
+
+import numpy as np
+
+from bp_core.backend.cuda.ops import DevicePlan, Launch
+from bp_core.errors import RunError
+
+__all__ = ["LINE_BITS", "first_bad", "bounds_error"]
+
+LINE_BITS = 20
+"""As ``codegen.device_bounds.LINE_BITS`` (the two layers share the encoding, not an import)."""
+
+
+def first_bad(values: np.ndarray, unset: int) -> tuple[int, int, int] | None:
+    """``(site, step, line)`` of the earliest index out of range among the sites' ``values``; None if none."""
+    if values.min() == unset:
+        return None
+    site = int(np.argmin(values))
+    code = int(values[site])
+    return site, code >> LINE_BITS, code & ((1 << LINE_BITS) - 1)
+
+
+def bounds_error(plan: DevicePlan, site: int, step: int, line: int, t: float) -> RunError:
+    """The RunError of an index out of range at ``line`` of the step launched at ``site``, at ``step`` (time ``t``)."""
+    op = next((op for number, op in enumerate(plan.ops) if isinstance(op, Launch) and plan.flag_of.get(number) == site),
+              None)
+    if op is None:  # pragma: no cover - every checked kernel is a launch with a site
+        return RunError(f"an index was out of range on the GPU at t={t:g} ms (step {step}). The run stopped there.")
+    text = linecache.getline(op.source_file, line).strip() if line else ""
+    where = f"{op.source_file}, line {line}" if line else op.source_file
+    return RunError(f"step function {op.step!r} of {op.owner} raised IndexError at t={t:g} ms (step {step}) on the "
+                    f"GPU: an index is out of range (the safe mode checks every index of user data)\n"
+                    f"  at {where}" + (f": {text}" if text else "") + "\n"
+                    f"The run stopped there; the state is as it was when the run began (or when it last grew its "
+                    f"spike records). Run it with bp.profile.set(device='cpu', jit=False) to see the values.")

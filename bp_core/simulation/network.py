@@ -87,7 +87,10 @@ class Network:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_lock")
-        state["_builder"] = self._builder.without_builds()  # a copy plans its own
+        # a copy plans its own: plans hold syntax trees and getters bound to these objects, not to the copy's
+        state["_builder"] = self._builder.without_builds()
+        state["_plan"] = None
+        state.pop("_object_plans", None)
         return state
 
     def __setstate__(self, state: dict) -> None:

@@ -17,6 +17,7 @@ from bp_core.codegen.passes.element_loop import ELEMENT_LOOP
 from bp_core.codegen.passes.float_literals import FOLLOW_FLOAT_TYPE
 from bp_core.codegen.passes.fold_finite import FOLD_FINITE
 from bp_core.codegen.passes.follow_event_lists import FOLLOW_EVENT_LISTS
+from bp_core.codegen.passes.fuse_elementwise import FUSE_ELEMENTWISE
 from bp_core.codegen.passes.hoist import HOIST_INVARIANTS, HOIST_PER_SOURCE
 from bp_core.codegen.passes.inline_integrators import INLINE_INTEGRATORS
 from bp_core.codegen.passes.lower_idioms import LOWER_IDIOMS
@@ -38,6 +39,7 @@ PIPELINE: tuple[Pass, ...] = (
     HOIST_INVARIANTS,
     SELECT_BRANCHES,  # after hoisting: what it computes for every element is only the per-element work
     FOLLOW_FLOAT_TYPE,  # after hoisting, so the hoisted expressions get the float type too
+    FUSE_ELEMENTWISE,  # vector mode; before the finite checks, which then fold into its element loop
     ELEMENT_EXITS,  # after the passes that make loops: a return inside one of theirs leaves it too
     ELEMENT_LOCAL,
     FOLD_FINITE,  # needs ELEMENT_LOCAL: a parallel loop checks its fields after the step instead

@@ -76,8 +76,9 @@ class Comment(ast.stmt):
 
     _fields = ("text",)
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
+    def __init__(self, text: str = "", **attributes: object) -> None:
+        # pickle rebuilds an AST node as ``cls()`` and then sets its fields
+        super().__init__(**attributes)
         self.text = text
 
 

@@ -4,6 +4,7 @@ the kernel's arguments are what they read, calls map to the user's steps, and ne
 from __future__ import annotations
 
 import ast
+import pickle
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -213,3 +214,12 @@ def test_placeholders_are_replaced_node_by_node():
     [stmt] = statements("Q_x = VALUE[Q_k] + N", {"Q": "q0"}, VALUE="a_b", N=2)
     assert ast.unparse(stmt) == "q0_x = a_b[q0_k] + 2"
     assert ast.unparse(expression("F(X)", F="g", X=expression("y[0]"))) == "g(y[0])"
+
+
+def test_operations_and_their_lowerings_survive_pickling():
+    # a network sent to a sweep worker is pickled; its plan's operations hold syntax trees (comments included)
+    net, group, syn = _network()
+    ops = net._plan.operations.operations()
+    assert "header" in [op.kind for op in ops]
+    copies = pickle.loads(pickle.dumps(ops))
+    assert [ast.dump(s) for op in copies for s in op.lowered()] == [ast.dump(s) for op in ops for s in op.lowered()]

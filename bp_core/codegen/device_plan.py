@@ -13,11 +13,15 @@ import numpy as np
 
 from bp_core.backend.cuda.ops import (
     AdvanceDelay,
+    AdvanceQueue,
     ApplyInput,
     CheckFinite,
     DevicePlan,
     Launch,
     PushDelay,
+    QueueArrival,
+    QueueCapture,
+    QueueOutput,
     RecordEvents,
     RecordRow,
     Ref,
@@ -95,8 +99,8 @@ def device_plan(plan: KernelPlan, inputs: list[InputPlan] | list[tuple[str, int,
     Raises
     ------
     ModelUseError
-        For an object or step the GPU target cannot run (spike queues, states of more than one
-        dimension per field, random numbers, and what ``grid_loop`` refuses).
+        For an object or step the GPU target cannot run (spike queues of fields of more than one
+        dimension, states of more than one dimension per field, and what ``grid_loop`` refuses).
     """
     out = DevicePlan(args=list(plan.args), scope=dict(plan.scope), check_finite=check_finite)
     if inputs is None:
@@ -130,10 +134,19 @@ def device_plan(plan: KernelPlan, inputs: list[InputPlan] | list[tuple[str, int,
                     else:
                         out.ops.append(RecordRow(values, mon.var, mon.every, mon.selected))
             else:
+                queue = obj.queue
+                if queue is not None and entry == queue.copy_step and queue.skip_copy:
+                    out.ops.append(_capture(obj))
+                    continue
                 inputs_used = plan.step_inputs.get(f"{obj.code_name}_{obj.steps[entry].name}")
                 if inputs_used is None:
                     continue
                 device = translate_for_device(inputs_used, check_indices=check_finite)
+                if queue is not None and obj.steps[entry].is_delayed:
+                    out.ops.append(QueueArrival(queue.var, tuple((row, queue.scales[key])
+                                                                 for key, row in queue.rows.items())))
+                    for part in ("ev", "val", "n", "pos", "dval"):
+                        _add(out.written, f"{queue.var}_{part}")
                 if obj.steps[entry].is_delayed and obj.delay_rows:
                     rows = tuple((row, access.fields[key]) for key, row in obj.delay_rows.items())
                     code = obj.code_name
@@ -144,8 +157,15 @@ def device_plan(plan: KernelPlan, inputs: list[InputPlan] | list[tuple[str, int,
                 out.flag_of[len(out.ops)] = site
                 out.ops.append(_launch(obj, device, inputs_used, listed, site))
                 checks += [(obj, state, key) for state, key in sorted(device.unchecked)]
+                if queue is not None and entry == queue.copy_step:
+                    out.ops.append(_capture(obj))
         if obj.delay_rows:
             out.ops.append(AdvanceDelay(f"{obj.code_name}_delay_idx"))
+        if obj.queue is not None:
+            out.ops.append(AdvanceQueue(obj.queue.var))
+            if obj.queue.skip_copy:
+                out.queue_outputs.append(QueueOutput(obj.queue.var, st, tuple(
+                    (access.fields[key], obj.queue.scales[key]) for key in obj.queue.rows)))
     if check_finite:
         seen: set[tuple[str, int]] = set()
         for obj, state, key in checks:
@@ -166,7 +186,11 @@ def _launch(obj: ObjectPlan, device: DeviceStep, inputs: StepInputs, listed: dic
     refs: list[Ref] = []
     event_size = None
     for arg in device.args:
-        if arg in ("_t", "_dt"):
+        if obj.queue is not None and arg == "_arrivals":
+            refs.append(Ref("arrivals", obj.queue.var))
+        elif obj.queue is not None and arg == "_delay_read":
+            refs.append(Ref("const", row=0))  # a spike queue's delayed values: one row, this step's
+        elif arg in ("_t", "_dt"):
             refs.append(Ref(arg[1:], dtype=float_name))
         elif arg == "_i":
             refs.append(Ref("i"))
@@ -200,12 +224,19 @@ def _launch(obj: ObjectPlan, device: DeviceStep, inputs: StepInputs, listed: dic
                   step.name, obj.display)
 
 
+def _capture(obj: ObjectPlan) -> QueueCapture:
+    """The capture of this step's events, by a scan of the queue's sources in order (as the CPU's records list)."""
+    data, access = obj.states["pre"]
+    return QueueCapture(obj.queue.var, Ref("row", data, access.fields[obj.queue.source]))
+
+
 def _refuse_unsupported(obj: ObjectPlan) -> None:
     kind = type(obj.model).__name__
-    if obj.queue is not None:
+    if obj.queue is not None and obj.states["pre"][1].ndim > 2:
         delayed = next((name for name, s in obj.steps.items() if s.is_delayed), "")
         raise ModelUseError(f"{obj.display} ({kind} {obj.model.name!r}): its delayed step {delayed!r} delays "
-                            f"events through a spike queue, which cannot run on the GPU yet ({obj.delay_note}). "
+                            f"events of a presynaptic field of more than one dimension through a spike queue, "
+                            f"which cannot run on the GPU yet ({obj.delay_note}). "
                             f"Run it with bp.profile.set(device='cpu').")
     for state, (_, access) in obj.states.items():
         if access.ndim > 2 and state == "ST":

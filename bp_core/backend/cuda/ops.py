@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Ref", "Launch", "ApplyInput", "RecordEvents", "RecordRow", "CheckFinite", "PushDelay", "AdvanceDelay",
-           "Site", "DevicePlan", "register_lowering", "lower_kernel"]
+           "QueueCapture", "QueueArrival", "AdvanceQueue", "QueueOutput", "Site", "DevicePlan", "register_lowering", "lower_kernel"]
 
 _LOWERING: list = []  # the code generator's KernelPlan -> DevicePlan (it sits above this layer, so it registers)
 
@@ -41,7 +41,8 @@ class Ref:
         ``'hi'`` (start and end of this step's events in event record ``name``, one-element device arrays),
         ``'flag'`` (the device flag of site ``row``), ``'step'`` (the step number, for flags), ``'read'``
         (the row of delay buffer ``name`` a delayed step reads now; ``name`` is the line's ``_delay_idx``),
-        ``'rng'`` (the states of the threads' random generators).
+        ``'rng'`` (the states of the threads' random generators), ``'arrivals'`` (the synapses spike queue
+        ``name`` reaches this step), ``'const'`` (the integer ``row``).
     name : str
     row : int
     dtype : str
@@ -142,6 +143,45 @@ class AdvanceDelay:
     index: str
 
 
+@dataclass(frozen=True)
+class QueueCapture:
+    """Record this step's events of ``values`` in spike queue ``queue``'s current slot (``codegen.queue_ops``).
+
+    The queue's sources are scanned in order, even where the CPU kernel follows a monitor's list of the
+    step's events: the GPU appends those in no fixed order, and the order of a slot decides the arrivals'.
+    """
+
+    queue: str
+    values: Ref
+
+
+@dataclass(frozen=True)
+class QueueArrival:
+    """Push the current slot; list the synapses reached now (``<queue>_arr``) and their delayed values.
+
+    ``scaled_rows``: (row of ``<queue>_dval``, scale) of each event field.
+    """
+
+    queue: str
+    scaled_rows: tuple[tuple[int, float], ...]
+
+
+@dataclass(frozen=True)
+class AdvanceQueue:
+    """Move spike queue ``queue``'s write slot on by one."""
+
+    queue: str
+
+
+@dataclass(frozen=True)
+class QueueOutput:
+    """When a call ends: the event fields of the copy step queue ``queue`` replaces, in ``state``'s rows."""
+
+    queue: str
+    state: str
+    scaled_rows: tuple[tuple[int, float], ...]
+
+
 @dataclass
 class DevicePlan:
     """A network's step on the GPU.
@@ -172,3 +212,4 @@ class DevicePlan:
     entry_checks: list[tuple[int, str]] = field(default_factory=list)
     scope: dict = field(default_factory=dict)
     check_finite: bool = True
+    queue_outputs: list[QueueOutput] = field(default_factory=list)

@@ -36,10 +36,12 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
             return typeof(np.ascontiguousarray(host[ref.name][ref.row]))
         if ref.kind in ("t", "dt"):
             return typeof(np.dtype(ref.dtype).type(0))
-        if ref.kind in ("i", "step", "read"):
+        if ref.kind in ("i", "step", "read", "const"):
             return types.int64
         if ref.kind in ("lo", "hi"):
             return typeof(np.zeros(1, dtype=host[f"{ref.name}_count"].dtype))
+        if ref.kind == "arrivals":
+            return typeof(np.ascontiguousarray(host[f"{ref.name}_arr"]))
         if ref.kind == "rng":
             return typeof(np.zeros(1, dtype=runtime.cuda_random.xoroshiro128p_dtype))
         return types.int64[::1]
@@ -61,11 +63,15 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
                     raise step_error(op, err, -1) from err
     finally:
         dispatcher.get_current_device = current
-    f64, i64, i32 = types.float64[::1], types.int64[::1], types.int32[::1]
+    f64, i64, i32, f64_2 = types.float64[::1], types.int64[::1], types.int32[::1], types.float64[:, ::1]
     runtime_signatures = {
         "record_events": (f64, types.int64, i32, i64, f64, i64), "mark_start": (i64, i64),
         "copy_row": (f64, f64), "copy_selected": (f64, f64, i64), "apply_input": (f64, f64, types.int64),
-        "check_finite": (f64, i64, types.int64)}
+        "check_finite": (f64, i64, types.int64),
+        "queue_capture": (f64, i64, types.int64[:, ::1], f64_2, i64, i64),
+        "queue_arrival": (types.int64[:, ::1], f64_2, i64, i64, i64, i64, i64, i64, types.float64[:, :, ::1], i64,
+                          f64)}
+    runtime_signatures["queue_advance"] = (i64,)
     for name, signature in runtime_signatures.items():
         out[name] = cuda.compile_ptx(runtime.KERNELS[name].py_func, signature, cc=cc)[0]
     return out

@@ -89,7 +89,59 @@ def check_finite(values, flag, step):
         cuda.atomic.min(flag, 0, step)
 
 
-KERNELS = {"record_events": record_events, "mark_start": mark_start, "copy_row": copy_row,
+@cuda.jit
+def queue_capture(values, src, ev, val, n, pos):
+    """This step's events (nonzero ``values`` at the queue's sources ``src``) into the queue's current slot.
+
+    One thread, in the order of the sources, which is the CPU kernel's: the order of a slot's events is the
+    order of the arrivals, and so of the atomic adds of the delayed step.
+    """
+    if cuda.grid(1) != 0:
+        return
+    c = pos[1]
+    m = 0
+    for e in range(src.shape[0]):
+        if values[src[e]] != 0:
+            ev[c, m] = e
+            val[c, m] = values[src[e]]
+            m += 1
+    n[c] = m
+
+
+@cuda.jit
+def queue_arrival(ev, val, n, pos, ptr, syn, arr, na, dval, rows, scales):
+    """Push the current slot into the write slot; list the synapses whose delay ends now (``codegen.queue_ops``)."""
+    if cuda.grid(1) != 0:
+        return
+    w = pos[0]
+    c = pos[1]
+    n[w] = n[c]
+    for e in range(n[c]):
+        ev[w, e] = ev[c, e]
+        val[w, e] = val[c, e]
+    m = 0
+    for a in range(pos[2]):
+        s = (w - pos[3] - a) % c
+        for e in range(n[s]):
+            x = val[s, e]
+            r = ev[s, e] * pos[2] + a
+            for k in range(ptr[r], ptr[r + 1]):
+                y = syn[k]
+                arr[m] = y
+                for q in range(rows.shape[0]):
+                    dval[0, rows[q], y] = scales[q] * x
+                m += 1
+    na[0] = m
+
+
+@cuda.jit
+def queue_advance(pos):
+    """``pos[0] = (pos[0] + 1) % pos[1]``: the queue's write slot moves on."""
+    if cuda.grid(1) == 0:
+        pos[0] = (pos[0] + 1) % pos[1]
+
+
+KERNELS = {"queue_capture": queue_capture, "queue_arrival": queue_arrival, "queue_advance": queue_advance, "record_events": record_events, "mark_start": mark_start, "copy_row": copy_row,
            "copy_selected": copy_selected, "apply_input": apply_input, "check_finite": check_finite}
 """Every runtime kernel, by name (the PTX check compiles each)."""
 

@@ -32,11 +32,14 @@ from bp_core.backend.cuda import runtime
 from bp_core.backend.cuda.bounds import bounds_error, first_bad
 from bp_core.backend.cuda.ops import (
     AdvanceDelay,
+    AdvanceQueue,
     ApplyInput,
     CheckFinite,
     DevicePlan,
     Launch,
     PushDelay,
+    QueueArrival,
+    QueueCapture,
     RecordEvents,
     RecordRow,
     Ref,
@@ -105,6 +108,8 @@ class _Run:
         self.flags = cuda.to_device(np.full(max(1, len(self.plan.sites)), _NO_FLAG, dtype=np.int64))
         self.bad = cuda.to_device(np.full(max(1, len(self.plan.sites)), _NO_FLAG, dtype=np.int64))
         self.discard = False  # an index out of range: nothing of this call is copied back
+        self.arrived = {op.queue: cuda.to_device(np.zeros(1, dtype=np.int64)) for op in self.plan.ops
+                        if isinstance(op, QueueArrival)}
         self.counts = {var: int(host[f"{var}_count"][0]) for var, _ in self.plan.event_records}
         self.first_counts = dict(self.counts)
         self.inputs: dict[str, Any] = {}
@@ -141,6 +146,10 @@ class _Run:
             return self.device[f"{ref.name}_count"]
         if ref.kind == "flag":
             return self.flags[ref.row:ref.row + 1]
+        if ref.kind == "const":
+            return ref.row
+        if ref.kind == "arrivals":  # the host learns how many synapses the queue reaches: one number a step
+            return self.device[f"{ref.name}_arr"][:int(self.arrived[ref.name].copy_to_host()[0])]
         if ref.kind == "bad":
             return self.bad[ref.row:ref.row + 1]
         if ref.kind == "rng":
@@ -223,9 +232,37 @@ class _Run:
                 self.grid(runtime.copy_row, values.shape[0], target, values)
         elif isinstance(op, AdvanceDelay):
             self.delay_rows[op.index] = (self.delay_rows[op.index] + 1) % int(self.host[op.index][1])
+        elif isinstance(op, QueueCapture):
+            q = op.queue
+            runtime.queue_capture[1, 1](self.ref(op.values, t, i), self.sources(q), self.device[f"{q}_ev"],
+                                        self.device[f"{q}_val"], self.device[f"{q}_n"], self.device[f"{q}_pos"])
+        elif isinstance(op, QueueArrival):
+            q = op.queue
+            if q not in self.inputs:
+                self.inputs[q] = (cuda.to_device(np.array([r for r, _ in op.scaled_rows], dtype=np.int64)),
+                                  cuda.to_device(np.array([c for _, c in op.scaled_rows], dtype=np.float64)))
+            rows, scales = self.inputs[q]
+            runtime.queue_arrival[1, 1](*(self.device[f"{q}_{part}"] for part in ("ev", "val", "n", "pos", "ptr",
+                                                                                   "syn", "arr")),
+                                        self.arrived[q], self.device[f"{q}_dval"], rows, scales)
+        elif isinstance(op, AdvanceQueue):
+            runtime.queue_advance[1, 1](self.device[f"{op.queue}_pos"])
         elif isinstance(op, CheckFinite):
             values = self.ref(op.values, t, i)
             self.grid(runtime.check_finite, values.shape[0], values, self.ref(Ref("flag", row=op.site), t, i), i)
+
+    def sources(self, q: str) -> Any:
+        """The queue's presynaptic neurons by event number (``<q>_src``; else from ``<q>_lookup``), on the device.
+
+        The GPU scans them in order even where the CPU follows a monitor's list, whose order atomics would not keep.
+        """
+        if f"{q}_src" not in self.device:
+            lookup = np.asarray(self.host[f"{q}_lookup"])
+            present = np.nonzero(lookup >= 0)[0]
+            src = np.empty(present.size, dtype=np.int64)
+            src[lookup[present]] = present
+            self.device[f"{q}_src"] = cuda.to_device(src)
+        return self.device[f"{q}_src"]
 
     def random_states(self) -> Any:
         """One generator per thread of the widest grid; seeded from the network's generator at every call,
@@ -239,7 +276,10 @@ class _Run:
         return self.states
 
     def step(self, number: int, op: Launch, t: float, i: int) -> None:
-        if op.events:
+        arrivals = next((ref for ref in op.refs if ref.kind == "arrivals"), None)
+        if arrivals is not None:
+            threads = int(self.arrived[arrivals.name].copy_to_host()[0])
+        elif op.events:
             threads = self.host_ref(op.event_size, t, i).size
         else:
             if number not in self.sizes:
@@ -257,10 +297,13 @@ class _Run:
         if threads <= 0:
             return
         key = (id(kernel), threads)
-        if key not in self.launchers:  # a configured launch, made once per call
+        launcher = self.launchers.get(key)
+        if launcher is None:  # a configured launch, made once per call
             block = min(self.kernel.threads, threads)
-            self.launchers[key] = kernel[(threads + block - 1) // block, block]
-        self.launchers[key](*args)
+            launcher = kernel[(threads + block - 1) // block, block]
+            if launcher is not kernel:  # the simulator configures the kernel itself: kept, it would forget
+                self.launchers[key] = launcher
+        launcher(*args)
 
     def input_values(self, op: ApplyInput) -> Any:
         if op.value not in self.inputs:
@@ -299,6 +342,22 @@ class _Run:
                 kept = self.host[f"{var}_value"]
                 if kept.shape[0]:
                     kept[first:end] = kept[order]
+        for out in self.plan.queue_outputs:
+            queue_output(self.host, out)
+
+
+def queue_output(host: dict[str, Any], out: Any) -> None:
+    """The fields a spike queue stands for, written from its current events, as the CPU kernel's last lines do."""
+    q, state = out.queue, host[out.state]
+    ev, val, n, pos, ptr, syn = (host[f"{q}_{part}"] for part in ("ev", "val", "n", "pos", "ptr", "syn"))
+    for row, _ in out.scaled_rows:
+        state[row, :] = 0.0
+    c, per = int(pos[1]), int(pos[2])
+    for e in range(int(n[c])):
+        v = int(ev[c, e])
+        targets = syn[ptr[v * per]:ptr[(v + 1) * per]]
+        for row, scale in out.scaled_rows:
+            state[row, targets] = scale * val[c, e]
 
 
 def _define(op: Launch, scope: dict[str, Any]) -> Callable:

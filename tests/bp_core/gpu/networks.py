@@ -175,3 +175,29 @@ def shifted(n: int, by: int, seed: int = 0) -> tuple[bp.Network, bp.NeuGroup]:
     syn = bp.SynConn(SHIFTED, pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.1))
     syn.pars['shift'] = by
     return bp.Network(group, syn), group
+
+
+def copy_spike(ST, _t, pre):
+    ST['s'] = pre['spike']
+
+
+@bp.delayed
+def queued_output(ST, post):
+    post['ge'] += w * ST['s']
+
+
+QUEUED = bp.SynType(name='queued', ST=bp.types.SynState({'s': 0.}), steps=(copy_spike, queued_output), mode='scalar')
+
+
+def queued(n: int, per_synapse: bool, seed: int = 0) -> tuple[bp.Network, bp.NeuGroup]:
+    """Delivery through a spike queue: one delay of 2 steps, or one of 1 to 3 steps per synapse."""
+    def synapses(delay):
+        np.random.seed(seed)
+        return bp.SynConn(QUEUED, pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.05), delay=delay)
+
+    group = lif_group(n, seed, monitors=('spike', 'V'))
+    syn = synapses(0.2)
+    if per_synapse:
+        syn = synapses(np.random.default_rng(seed).choice([0.1, 0.2, 0.3], syn.num))
+    syn.pars['w'] = 2.0
+    return bp.Network(group, syn), group

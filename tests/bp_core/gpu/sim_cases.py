@@ -157,3 +157,17 @@ def test_index_out_of_range_is_refused_at_its_line_and_the_state_kept():
 def test_indices_in_range_run_as_on_the_cpu():
     (_, cpu), (_, gpu) = _both(lambda: networks.shifted(60, 0, seed=8), 1.0)
     np.testing.assert_allclose(gpu.ST['ge'], cpu.ST['ge'], rtol=1e-9)
+
+
+@pytest.mark.parametrize("per_synapse", [False, True], ids=["one-delay", "per-synapse-delays"])
+def test_spike_queue_delays_equal_cpu_exactly(per_synapse):
+    # the queue's slots are filled and walked in the CPU kernel's order; each arriving synapse adds w (2.0) to
+    # an integer-valued sum before decay, so even the atomic adds give the CPU's numbers
+    (cpu_net, cpu), (gpu_net, gpu) = _both(lambda: networks.queued(200, per_synapse, seed=3), 1.5, jit=False)
+    assert len(networks.spike_events(cpu)) > 100 and np.count_nonzero(cpu.ST['ge']) > 100
+    np.testing.assert_array_equal(networks.spike_events(gpu), networks.spike_events(cpu))
+    np.testing.assert_array_equal(gpu.ST['ge'], cpu.ST['ge'])
+    np.testing.assert_array_equal(gpu.mon.V, cpu.mon.V)
+    # the field the queue stands for (this step's copy of the spikes), written when the call ends
+    np.testing.assert_array_equal(gpu_net.objects[1].ST['s'], cpu_net.objects[1].ST['s'])
+    assert gpu_net.objects[1].ST['s'].any()

@@ -161,20 +161,16 @@ def test_delay_line_compiles_to_ptx():
     assert any(type(op).__name__ == "PushDelay" for op in kernel.plan.ops)
 
 
-def test_spike_queues_are_refused_naming_the_object():
-    def update(ST, _t, pre):
-        ST['s'] = pre['spike']
-
-    @bp.delayed
-    def output(ST, post):
-        post['ge'] += ST['s']
-
-    group = networks.lif_group(20)
-    syn = bp.SynConn(bp.SynType(name='slow', ST=bp.types.SynState({'s': 0.}), steps=(update, output), mode='scalar'),
-                     pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.2), delay=1.0)
-    plan, _ = _captured(bp.Network(group, syn), 1.0)
-    with pytest.raises(ModelUseError, match=r"(?s)SynConn.*'slow'.*delayed step 'output'.*spike queue"):
-        device_plan(plan, None, check_finite=True)
+@pytest.mark.parametrize("per_synapse", [False, True], ids=["one-delay", "per-synapse-delays"])
+def test_spike_queue_compiles_to_ptx(per_synapse):
+    net, _ = networks.queued(40, per_synapse)
+    kernel, args = _lowered(net)
+    kinds = [type(op).__name__ for op in kernel.plan.ops]
+    assert kinds.index("QueueCapture") < kinds.index("QueueArrival") < kinds.index("AdvanceQueue")
+    assert kernel.plan.queue_outputs
+    compiled = ptx(kernel, *args, cc=(9, 0))
+    assert {op.name for op in kernel.plan.ops if hasattr(op, "source")} <= set(compiled)
+    assert all(".target sm_90" in compiled[name] for name in ("queue_capture", "queue_arrival", "queue_advance"))
 
 
 def test_safe_mode_checks_every_user_index_and_compiles_to_ptx():

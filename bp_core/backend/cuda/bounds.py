@@ -41,5 +41,5 @@ def bounds_error(plan: DevicePlan, site: int, step: int, line: int, t: float) ->
     return RunError(f"step function {op.step!r} of {op.owner} raised IndexError at t={t:g} ms (step {step}) on the "
                     f"GPU: an index is out of range (the safe mode checks every index of user data)\n"
                     f"  at {where}" + (f": {text}" if text else "") + "\n"
-                    f"The run stopped there; the state is as it was when the run began (or when it last grew its "
-                    f"spike records). Run it with bp.profile.set(device='cpu', jit=False) to see the values.")
+                    "The run stopped there; the state is as it was when the run began (or when it last grew its "
+                    "spike records). Run it with bp.profile.set(device='cpu', jit=False) to see the values.")

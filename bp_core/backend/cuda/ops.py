@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Ref", "Launch", "ApplyInput", "RecordEvents", "RecordRow", "CheckFinite", "PushDelay", "AdvanceDelay",
-           "QueueCapture", "QueueArrival", "AdvanceQueue", "QueueOutput", "Site", "DevicePlan", "register_lowering", "lower_kernel"]
+           "QueueCapture", "QueueArrival", "AdvanceQueue", "QueueOutput", "Site", "DevicePlan", "register_lowering",
+           "lower_kernel"]
 
 _LOWERING: list = []  # the code generator's KernelPlan -> DevicePlan (it sits above this layer, so it registers)
 

@@ -19,7 +19,8 @@ with warnings.catch_warnings():  # numba-cuda's random module hands numba.jit op
     from numba.cuda import random as cuda_random
 
 __all__ = ["DEVICE_FUNCTIONS", "KERNELS", "OPS", "cuda_random", "record_events", "mark_start", "copy_row",
-           "copy_selected", "apply_input", "check_finite"]
+           "copy_selected", "apply_input", "check_finite", "queue_capture", "queue_arrival", "queue_advance",
+           "checked_index"]
 
 OPS = {"+": 0, "-": 1, "*": 2, "/": 3, "=": 4}
 """Input operator -> the code ``apply_input`` takes."""
@@ -141,7 +142,8 @@ def queue_advance(pos):
         pos[0] = (pos[0] + 1) % pos[1]
 
 
-KERNELS = {"queue_capture": queue_capture, "queue_arrival": queue_arrival, "queue_advance": queue_advance, "record_events": record_events, "mark_start": mark_start, "copy_row": copy_row,
+KERNELS = {"queue_capture": queue_capture, "queue_arrival": queue_arrival, "queue_advance": queue_advance,
+           "record_events": record_events, "mark_start": mark_start, "copy_row": copy_row,
            "copy_selected": copy_selected, "apply_input": apply_input, "check_finite": check_finite}
 """Every runtime kernel, by name (the PTX check compiles each)."""
 
@@ -195,7 +197,8 @@ _COMPARE = {
     "ne": cuda.jit(device=True)(lambda a, b: a != b),
 }
 
-DEVICE_FUNCTIONS = {"exprel": exprel, "checked_index": checked_index, "floor_divide": floor_divide, "remainder": remainder, "math": math,
+DEVICE_FUNCTIONS = {"exprel": exprel, "checked_index": checked_index,
+                    "floor_divide": floor_divide, "remainder": remainder, "math": math,
                     "cuda": cuda, "xoroshiro128p_normal_float64": cuda_random.xoroshiro128p_normal_float64,
                     "xoroshiro128p_uniform_float64": cuda_random.xoroshiro128p_uniform_float64}
 DEVICE_FUNCTIONS.update({f"any_in_block_{name}": _block_test(test) for name, test in _COMPARE.items()})

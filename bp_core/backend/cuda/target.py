@@ -28,7 +28,7 @@ from numba import cuda
 from numba.core.errors import NumbaWarning
 
 from bp_core import profile
-from bp_core.backend.cuda import runtime
+from bp_core.backend.cuda import queues, runtime
 from bp_core.backend.cuda.bounds import bounds_error, first_bad
 from bp_core.backend.cuda.ops import (
     AdvanceDelay,
@@ -108,8 +108,7 @@ class _Run:
         self.flags = cuda.to_device(np.full(max(1, len(self.plan.sites)), _NO_FLAG, dtype=np.int64))
         self.bad = cuda.to_device(np.full(max(1, len(self.plan.sites)), _NO_FLAG, dtype=np.int64))
         self.discard = False  # an index out of range: nothing of this call is copied back
-        self.arrived = {op.queue: cuda.to_device(np.zeros(1, dtype=np.int64)) for op in self.plan.ops
-                        if isinstance(op, QueueArrival)}
+        self.arrived = queues.arrival_counts(self.plan)
         self.counts = {var: int(host[f"{var}_count"][0]) for var, _ in self.plan.event_records}
         self.first_counts = dict(self.counts)
         self.inputs: dict[str, Any] = {}
@@ -232,37 +231,11 @@ class _Run:
                 self.grid(runtime.copy_row, values.shape[0], target, values)
         elif isinstance(op, AdvanceDelay):
             self.delay_rows[op.index] = (self.delay_rows[op.index] + 1) % int(self.host[op.index][1])
-        elif isinstance(op, QueueCapture):
-            q = op.queue
-            runtime.queue_capture[1, 1](self.ref(op.values, t, i), self.sources(q), self.device[f"{q}_ev"],
-                                        self.device[f"{q}_val"], self.device[f"{q}_n"], self.device[f"{q}_pos"])
-        elif isinstance(op, QueueArrival):
-            q = op.queue
-            if q not in self.inputs:
-                self.inputs[q] = (cuda.to_device(np.array([r for r, _ in op.scaled_rows], dtype=np.int64)),
-                                  cuda.to_device(np.array([c for _, c in op.scaled_rows], dtype=np.float64)))
-            rows, scales = self.inputs[q]
-            runtime.queue_arrival[1, 1](*(self.device[f"{q}_{part}"] for part in ("ev", "val", "n", "pos", "ptr",
-                                                                                   "syn", "arr")),
-                                        self.arrived[q], self.device[f"{q}_dval"], rows, scales)
-        elif isinstance(op, AdvanceQueue):
-            runtime.queue_advance[1, 1](self.device[f"{op.queue}_pos"])
+        elif isinstance(op, (QueueCapture, QueueArrival, AdvanceQueue)):
+            queues.launch(self, op, t, i)
         elif isinstance(op, CheckFinite):
             values = self.ref(op.values, t, i)
             self.grid(runtime.check_finite, values.shape[0], values, self.ref(Ref("flag", row=op.site), t, i), i)
-
-    def sources(self, q: str) -> Any:
-        """The queue's presynaptic neurons by event number (``<q>_src``; else from ``<q>_lookup``), on the device.
-
-        The GPU scans them in order even where the CPU follows a monitor's list, whose order atomics would not keep.
-        """
-        if f"{q}_src" not in self.device:
-            lookup = np.asarray(self.host[f"{q}_lookup"])
-            present = np.nonzero(lookup >= 0)[0]
-            src = np.empty(present.size, dtype=np.int64)
-            src[lookup[present]] = present
-            self.device[f"{q}_src"] = cuda.to_device(src)
-        return self.device[f"{q}_src"]
 
     def random_states(self) -> Any:
         """One generator per thread of the widest grid; seeded from the network's generator at every call,
@@ -343,21 +316,7 @@ class _Run:
                 if kept.shape[0]:
                     kept[first:end] = kept[order]
         for out in self.plan.queue_outputs:
-            queue_output(self.host, out)
-
-
-def queue_output(host: dict[str, Any], out: Any) -> None:
-    """The fields a spike queue stands for, written from its current events, as the CPU kernel's last lines do."""
-    q, state = out.queue, host[out.state]
-    ev, val, n, pos, ptr, syn = (host[f"{q}_{part}"] for part in ("ev", "val", "n", "pos", "ptr", "syn"))
-    for row, _ in out.scaled_rows:
-        state[row, :] = 0.0
-    c, per = int(pos[1]), int(pos[2])
-    for e in range(int(n[c])):
-        v = int(ev[c, e])
-        targets = syn[ptr[v * per]:ptr[(v + 1) * per]]
-        for row, scale in out.scaled_rows:
-            state[row, targets] = scale * val[c, e]
+            queues.write_output(self.host, out)
 
 
 def _define(op: Launch, scope: dict[str, Any]) -> Callable:

@@ -19,13 +19,8 @@ def _generated(group) -> str:
     return "\n".join(stages.stage("generated function") for stages in group.passes())
 
 
-def _unfused(monkeypatch):
-    monkeypatch.setattr(passes, "PIPELINE", tuple(s for s in passes.PIPELINE if s is not FUSE_ELEMENTWISE))
-
-
 MODELS = {
     "HH": (lambda: bp.models.get_HH(), ("V", "m", "h", "n", "spike"), 10.0),
-    "HH_rk4": (lambda: bp.models.get_HH(method='rk4'), ("V", "m", "h", "n", "spike"), 10.0),
     "FitzHughNagumo": (lambda: bp.models.get_FitzHughNagumo(), ("v", "w", "spike"), 1.0),
     "MorrisLecar": (lambda: bp.models.get_MorrisLecar(), ("V", "w", "spike"), 100.0),
     "WangBuzsaki": (lambda: bp.models.get_WangBuzsaki(mode='vector'), ("V", "h", "n", "spike"), 2.0),
@@ -44,11 +39,10 @@ def _run_models(num=3, duration=20.0):
     return sources, traces
 
 
-def test_fused_models_give_the_unfused_trajectories(monkeypatch):
+def test_fused_models_give_the_whole_array_trajectories():
     fused_src, fused = _run_models()
-    with monkeypatch.context() as patch:
-        _unfused(patch)
-        plain_src, plain = _run_models()
+    bp.profile.set(jit=False)  # plain NumPy runs every step on whole arrays: the reference (and no compile)
+    plain_src, plain = _run_models()
     for name in MODELS:
         assert LOOP in fused_src[name] and LOOP not in plain_src[name], name
         for field in MODELS[name][1]:
@@ -57,6 +51,21 @@ def test_fused_models_give_the_unfused_trajectories(monkeypatch):
         assert np.array_equal(fused[name]["spike"] > 0, plain[name]["spike"] > 0), name
         if name != "FitzHughNagumo":  # the strongest input makes the others fire within 20 ms
             assert fused[name]["spike"].sum() > 0, name
+
+
+def test_fused_and_unfused_compiled_hh_agree(monkeypatch):
+    def run():
+        group = bp.NeuGroup(bp.models.get_HH(), geometry=2, monitors=['V', 'm', 'spike'])
+        group.run(15.0, inputs=('ST.input', np.array([0.0, 10.0])))
+        return _generated(group), group.mon.V.copy(), group.mon.m.copy(), group.mon.spike.copy()
+
+    fused_src, *fused = run()
+    monkeypatch.setattr(passes, "PIPELINE", tuple(s for s in passes.PIPELINE if s is not FUSE_ELEMENTWISE))
+    plain_src, *plain = run()
+    assert LOOP in fused_src and LOOP not in plain_src
+    for a, b in zip(fused, plain):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert fused[2].sum() > 0
 
 
 def test_fused_step_matches_numpy_with_per_element_parameters():

@@ -100,3 +100,13 @@ def test_a_homoclinic_curve_starts_only_at_a_hom_point(exact):
     fold = SpecialPoint("LPC", point.par, point.state, point.period, located=point.located)
     with pytest.raises(ModelUseError, match="HOM end of a cycle branch"):
         continue_homoclinic(None, fold, ['a', 'b'], [], [])
+
+
+def test_codim2_curves_with_cycles_add_the_homoclinic_curve():
+    an = bp.BifurcationAnalyzer(bogdanov_takens(), {'a': [-0.2, 0.1], 'b': [-0.55, -0.01]},
+                                {'x': [-1.5, 1.], 'y': [-1., 1.]}, par_resolution=0.005)
+    (hom,) = [c for c in an.codim2_curves(seeds=1, cycles=True).curves if c.label == "HOM"]
+    a, b = hom.values.T
+    inner = (b < -0.1) & (b > -0.5)
+    assert inner.sum() > 10
+    np.testing.assert_allclose(a[inner] / b[inner] ** 2, -6 / 25, atol=0.015)  # -6/25 + O(b) on this stretch

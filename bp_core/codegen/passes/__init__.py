@@ -39,10 +39,10 @@ PIPELINE: tuple[Pass, ...] = (
     HOIST_INVARIANTS,
     SELECT_BRANCHES,  # after hoisting: what it computes for every element is only the per-element work
     FOLLOW_FLOAT_TYPE,  # after hoisting, so the hoisted expressions get the float type too
-    FUSE_ELEMENTWISE,  # vector mode; before the finite checks, which then fold into its element loop
     ELEMENT_EXITS,  # after the passes that make loops: a return inside one of theirs leaves it too
     ELEMENT_LOCAL,
     FOLD_FINITE,  # needs ELEMENT_LOCAL: a parallel loop checks its fields after the step instead
+    FUSE_ELEMENTWISE,  # after the finite checks: folded into its loop they keep LLVM from vectorizing it
     ELEMENT_LOOP,
 )
 """Every pass and analysis, in the order they run."""

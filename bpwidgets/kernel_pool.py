@@ -27,9 +27,11 @@ import asyncio
 import heapq
 import itertools
 import os
+import time
 from collections import Counter
 from typing import Iterable
 
+from jupyter_server._tz import utcnow
 from traitlets import List, Unicode, default
 from traitlets.config import LoggingConfigurable
 from voila.voila_kernel_manager import voila_kernel_manager_factory
@@ -46,6 +48,8 @@ QUIET_SECONDS = 10.0
 HOLD_SECONDS = 120.0
 """The longest replacements wait for pages that took a kernel to connect (a page may never do so)."""
 RENDER_TIMEOUT = 600.0
+CONNECT_GRACE = 120.0
+"""Seconds a taken kernel is kept from the idle culler while its page has not connected yet."""
 """Seconds a pooled kernel may take to run its notebook before the gate lets the next one through anyway."""
 
 
@@ -157,6 +161,7 @@ class KernelPool(LoggingConfigurable):
     def __init__(self, **kwargs):
         self.start_gate = StartGate(max(1, os.cpu_count() or 1))
         self.unconnected: set[str] = set()  # kernels pages have taken and not yet connected to
+        self._taken_at: dict[str, float] = {}
         super().__init__(**kwargs)
 
     def notify_connect(self, kernel_id: str) -> None:
@@ -167,7 +172,16 @@ class KernelPool(LoggingConfigurable):
         self._connected(kernel_id)
         return super().remove_kernel(kernel_id)
 
+    async def cull_kernel_if_idle(self, kernel_id: str):
+        # A pooled kernel has been idle since it ran its notebook: once a page takes it, the culler would count
+        # that time and shut it down before the page's socket connects. The page gets a grace period instead.
+        taken = self._taken_at.get(kernel_id)
+        if kernel_id in self.unconnected and taken is not None and time.monotonic() - taken < CONNECT_GRACE:
+            return None
+        return await super().cull_kernel_if_idle(kernel_id)
+
     def _connected(self, kernel_id: str) -> None:
+        self._taken_at.pop(kernel_id, None)
         if kernel_id in self.unconnected:
             self.unconnected.discard(kernel_id)
             if not self.unconnected:  # every page that took a kernel has it: replacements may start soon
@@ -211,6 +225,10 @@ class KernelPool(LoggingConfigurable):
         self.start_gate.pause(HOLD_SECONDS)
         render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
         self.unconnected.add(kernel_id)
+        self._taken_at[kernel_id] = time.monotonic()
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None and hasattr(kernel, "last_activity"):
+            kernel.last_activity = utcnow()  # idle time counts from the page taking it, not from its start
         room = getattr(self, "room", None)
         if room is not None:
             room.seat(kernel_id)  # from now on the kernel is the page's: its client's

@@ -147,7 +147,7 @@ def test_a_pooled_kernel_counts_in_the_room_only_once_a_page_takes_it():
         def __init__(self):
             self.start_gate = StartGate(1)
             self.room = Room(max_kernels=1)
-            self.unconnected = set()
+            self.unconnected, self._taken_at, self._kernels = set(), {}, {}
             self._pools = {"a.ipynb": []}
 
     class VoilaLike:
@@ -234,7 +234,7 @@ def test_replacements_wait_until_the_pages_that_took_kernels_have_connected():
     class Manager(KernelPool, VoilaLike):
         def __init__(self):
             self.start_gate = StartGate(1)
-            self.unconnected = set()
+            self.unconnected, self._taken_at, self._kernels = set(), {}, {}
             self._pools = {"a.ipynb": []}
 
     async def scenario():
@@ -251,3 +251,46 @@ def test_replacements_wait_until_the_pages_that_took_kernels_have_connected():
         assert kernel_pool.QUIET_SECONDS - 1 < quiet <= kernel_pool.QUIET_SECONDS and not manager.unconnected
 
     run(scenario())
+
+
+def test_a_taken_kernel_is_not_culled_before_its_page_connects():
+    """A pooled kernel has been idle since it ran its notebook; the idle culler must count from the page taking
+    it, and leave it alone until the page's socket connects (a 6 s cull timeout culled it mid-load)."""
+    import datetime
+
+    from bpwidgets import kernel_pool
+
+    culled = []
+
+    class Kernel:
+        last_activity = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+
+    class VoilaLike:
+        async def get_rendered_notebook(self, notebook_name, *args, **kwargs):
+            return "task", [], "k0"
+
+        async def cull_kernel_if_idle(self, kernel_id):
+            culled.append(kernel_id)
+
+        def notify_connect(self, kernel_id):
+            pass
+
+    class Manager(KernelPool, VoilaLike):
+        def __init__(self):
+            self.start_gate = StartGate(1)
+            self.unconnected, self._taken_at, self._kernels = set(), {}, {"k0": Kernel()}
+            self._pools = {"a.ipynb": []}
+
+    async def scenario():
+        manager = Manager()
+        await manager.get_rendered_notebook("a.ipynb")
+        assert manager._kernels["k0"].last_activity.year > 2000  # idle time restarts when a page takes it
+        await manager.cull_kernel_if_idle("k0")
+        assert culled == []  # taken, not connected yet: kept
+        manager.notify_connect("k0")
+        await manager.cull_kernel_if_idle("k0")
+        assert culled == ["k0"]  # connected: the culler's own rules apply again
+        manager.start_gate.pause(0, extend=False)
+
+    asyncio.run(scenario())
+    assert kernel_pool.CONNECT_GRACE > 6

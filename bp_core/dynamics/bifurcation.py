@@ -11,12 +11,12 @@ import numpy as np
 from bp_core.dynamics.codim2 import continue_codim2
 from bp_core.dynamics.continuation import continue_branch, join_halves, switch_branch
 from bp_core.dynamics.cycle_bifurcation_curves import continue_cycle_bifurcation
-from bp_core.dynamics.homoclinic_curves import continue_homoclinic
 from bp_core.dynamics.cycle_folds import continue_cycle_folds
 from bp_core.dynamics.cycle_switching import switch_cycle_branch
 from bp_core.dynamics.cycles import CycleSettings, cycle_at, cycles_from_hopf, cycles_from_orbit
 from bp_core.dynamics.diagram import Branch, Codim2Curve, CycleBranch, SpecialPoint, polyline_distance
 from bp_core.dynamics.fixed_points import find_fixed_points
+from bp_core.dynamics.homoclinic_curves import continue_homoclinic
 from bp_core.dynamics.poincare import settle_on_cycle
 from bp_core.dynamics.vector_field import VectorField, check_range
 from bp_core.errors import ModelUseError

@@ -29,7 +29,7 @@ from scipy.sparse.linalg import splu
 from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation
 from bp_core.dynamics.cycle_points import LocatedOrbit
-from bp_core.dynamics.cycles import CycleProblem, CycleSettings
+from bp_core.dynamics.cycles import CycleProblem, cycle_problem_on
 from bp_core.dynamics.diagram import Codim2Curve, SpecialPoint
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError
@@ -242,11 +242,7 @@ def continue_cycle_bifurcation(field_: VectorField, point: SpecialPoint, par_nam
     span = np.array([hi - lo for lo, hi in var_ranges])
     halves = []
     for direction in (-1.0, 1.0):
-        settings = CycleSettings(adapt_every=0, ds=max_step / 4, ds_max=max_step, max_steps=max_points)
-        cycles = CycleProblem(field_, located.p.copy(), 0, par_ranges[0], span, located.colloc.period_scale,
-                              settings, located.colloc.mesh)
-        cycles.colloc = located.colloc
-        cycles.set_reference(located.u)
+        cycles = cycle_problem_on(field_, located, par_ranges[0], span, max_step, max_points)
         problem = CycleBifurcationCurve(cycles, 1, par_ranges[1], point.label)
         extra = [located.p[1] / problem.second_span] + ([_start_angle(point)] if problem.torus else [])
         u0 = np.concatenate([located.u, extra])
@@ -254,14 +250,14 @@ def continue_cycle_bifurcation(field_: VectorField, point: SpecialPoint, par_nam
             problem.refresh_borders(u0)
         held = np.zeros(u0.size)
         held[problem.size] = 1.0  # refine the point on the curve with the second parameter held
-        u0 = arclength.correct(problem, u0, held, 0.0, settings)
+        u0 = arclength.correct(problem, u0, held, 0.0, cycles.settings)
         if u0 is None:
             raise ModelUseError(f"the {point.label} point at {first} = {point.par[first]:.6g} could not be refined "
                                 f"onto its curve; try a point computed on a finer branch.")
         problem.accept(u0, np.zeros(u0.size))
         t0 = np.zeros(u0.size)
         t0[problem.size] = direction
-        halves.append((problem, arclength.trace(problem, u0, t0, settings)))
+        halves.append((problem, arclength.trace(problem, u0, t0, cycles.settings)))
     values, states, periods, special = [], [], [], []
     for (problem, curve), order in zip(halves, (-1, 1)):
         located_events = {e.index: e.name for e in curve.events}

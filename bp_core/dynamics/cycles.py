@@ -18,7 +18,7 @@ from bp_core.dynamics.normal_forms import hopf_vectors
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError
 
-__all__ = ["CycleProblem", "CycleSettings", "cycles_from_hopf", "cycles_from_orbit", "cycle_at"]
+__all__ = ["CycleProblem", "CycleSettings", "cycles_from_hopf", "cycles_from_orbit", "cycle_at", "cycle_problem_on"]
 
 
 class CycleSettings(arclength.Settings):
@@ -438,3 +438,15 @@ def _settled_start(field_: VectorField, times: np.ndarray, states: np.ndarray, p
                             f"orbit; give it exactly one period of a settled cycle.")
     problem.set_reference(start)
     return problem, start
+
+
+def cycle_problem_on(field_: VectorField, located: LocatedOrbit, par_range: tuple[float, float], span: np.ndarray,
+                     max_step: float, max_points: int) -> CycleProblem:
+    """The cycle problem of a located orbit, on its own mesh and without adapting it: the base of the
+    two-parameter curves (PD, NS, homoclinic) that extend the collocation system at that orbit."""
+    settings = CycleSettings(adapt_every=0, ds=max_step / 4, ds_max=max_step, max_steps=max_points)
+    cycles = CycleProblem(field_, located.p.copy(), 0, par_range, span, located.colloc.period_scale, settings,
+                          located.colloc.mesh)
+    cycles.colloc = located.colloc
+    cycles.set_reference(located.u)
+    return cycles

@@ -26,7 +26,7 @@ from scipy import sparse
 from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation
 from bp_core.dynamics.cycle_points import LocatedOrbit
-from bp_core.dynamics.cycles import CycleProblem, CycleSettings
+from bp_core.dynamics.cycles import CycleProblem, cycle_problem_on
 from bp_core.dynamics.diagram import Codim2Curve, SpecialPoint
 from bp_core.dynamics.infinite_period import NEAR, locate_fold
 from bp_core.dynamics.vector_field import VectorField
@@ -161,16 +161,12 @@ def continue_homoclinic(field_: VectorField, point: SpecialPoint, par_names: lis
     span = np.array([hi - lo for lo, hi in var_ranges])
     halves = []
     for direction in (-1.0, 1.0):
-        settings = CycleSettings(adapt_every=0, ds=max_step / 4, ds_max=max_step, max_steps=max_points)
-        cycles = CycleProblem(field_, located.p.copy(), 0, par_ranges[0], span, located.colloc.period_scale,
-                              settings, located.colloc.mesh)
-        cycles.colloc = located.colloc
-        cycles.set_reference(located.u)
+        cycles = cycle_problem_on(field_, located, par_ranges[0], span, max_step, max_points)
         problem = FixedPeriodCurve(field_, cycles, 1, par_ranges[1], float(located.u[-2]))
         u0 = np.concatenate([located.u, [located.p[1] / problem.second_span]])
         t0 = np.zeros(u0.size)
         t0[problem.size] = direction
-        halves.append((problem, arclength.trace(problem, u0, t0, settings)))
+        halves.append((problem, arclength.trace(problem, u0, t0, cycles.settings)))
     values, states, periods, special = [], [], [], []
     for (problem, curve), order in zip(halves, (-1, 1)):
         indices = list(range(len(curve.points)))

@@ -16,7 +16,7 @@ from typing import Sequence
 from bpwidgets.children import Children
 from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS, PROJECTOR_ENV
 from bpwidgets.lan import Door
-from bpwidgets.server_command import pool_sizes, voila_command
+from bpwidgets.server_command import pooled_kernels, voila_command
 from bpwidgets.warmup import cold_notebooks, notebooks_in
 
 __all__ = ["main", "run_child", "serve"]
@@ -68,9 +68,17 @@ def main(argv: list[str] | None = None) -> int:
                                                                            args.closed_page_grace)):
         if not 0 <= value < float("inf"):
             parser.error(f"{option} must be a number of seconds, 0 or more, got {value}")
+    if args.command == "demo":
+        path = DASHBOARD_DIR
+    else:
+        path = Path(args.path).expanduser().resolve()
+        if not (path.is_dir() or (path.is_file() and path.suffix == ".ipynb")):
+            parser.error(f"serve PATH: {args.path} is neither a notebook (.ipynb) nor a folder; give one of those")
+        if not notebooks_in(path):
+            parser.error(f"serve PATH: the folder {args.path} holds no notebook (.ipynb)")
+    served = [p.name if path.is_file() else str(p.relative_to(path)) for p in notebooks_in(path)]
     try:
-        door = Door.from_arguments(args)
-        pool_sizes(args.pool)
+        door = Door.from_arguments(args, pooled=pooled_kernels(args.pool or ("1",), served))
     except ValueError as err:
         parser.error(str(err))
     if args.command == "demo":
@@ -78,11 +86,6 @@ def main(argv: list[str] | None = None) -> int:
             os.environ[PROJECTOR_ENV] = "1"
         pages = {"index.ipynb": "the gallery", **{f"{name}.ipynb": text for name, text in DASHBOARDS.items()}}
         return serve(DASHBOARD_DIR, args, door, f"{len(DASHBOARDS)} dashboards", pages)
-    path = Path(args.path).expanduser().resolve()
-    if not (path.is_dir() or (path.is_file() and path.suffix == ".ipynb")):
-        parser.error(f"serve PATH: {args.path} is neither a notebook (.ipynb) nor a folder; give one of those")
-    if not notebooks_in(path):
-        parser.error(f"serve PATH: the folder {args.path} holds no notebook (.ipynb)")
     return serve(path, args, door, path.name, None)
 
 

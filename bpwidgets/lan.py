@@ -73,9 +73,10 @@ class Door:
                                  f"{DEFAULT_PER_CLIENT}; on localhost: no limit)")
 
     @classmethod
-    def from_arguments(cls, args: argparse.Namespace) -> "Door":
+    def from_arguments(cls, args: argparse.Namespace, pooled: int = 0) -> "Door":
         """The door the parsed options ask for; ValueError names the option to fix. ``--password`` reads the
-        password from the terminal."""
+        password from the terminal. ``pooled``: kernels kept pre-started, whose memory the default limit on a
+        network leaves aside (an idle pool stays full while the room fills)."""
         try:
             address = ipaddress.ip_address(args.ip)
         except ValueError:
@@ -94,7 +95,8 @@ class Door:
             door.hashed_password = _ask_password()
         elif on_network or args.token:
             door.token = secrets.token_urlsafe(12)
-        default_total = max(1, psutil.virtual_memory().available // KERNEL_MEMORY) if on_network else 0
+        default_total = (max(1, psutil.virtual_memory().available // KERNEL_MEMORY - pooled) if on_network
+                         else 0)
         door.max_kernels = default_total if args.max_kernels is None else args.max_kernels
         door.max_kernels_per_client = ((DEFAULT_PER_CLIENT if on_network else 0) if args.max_kernels_per_client
                                        is None else args.max_kernels_per_client)

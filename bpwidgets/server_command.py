@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, Sequence
 
-__all__ = ["PASSWORD_VARIABLE", "TOKEN_VARIABLE", "WILDCARD_ADDRESSES", "pool_sizes", "voila_command"]
+__all__ = ["PASSWORD_VARIABLE", "TOKEN_VARIABLE", "WILDCARD_ADDRESSES", "pool_sizes", "pooled_kernels", "voila_command"]
 
 TOKEN_VARIABLE = "BPWIDGETS_TOKEN"
 PASSWORD_VARIABLE = "BPWIDGETS_HASHED_PASSWORD"
@@ -65,3 +65,10 @@ def pool_sizes(values: Iterable[str]) -> tuple[int, dict[str, int]]:
         else:
             default = size
     return default, sizes
+
+
+def pooled_kernels(values: Iterable[str], notebooks: Iterable[str]) -> int:
+    """How many kernels the ``--pool`` options keep pre-started for ``notebooks`` (names as served, e.g.
+    ``gamma.ipynb``): they hold memory whether or not a page has taken them."""
+    default, sizes = pool_sizes(values)
+    return sum(sizes.get(name, default) for name in notebooks)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from types import SimpleNamespace
 
 import numpy as np
 import psutil
@@ -147,10 +148,25 @@ def test_voila_command_passes_the_door_and_refuses_negative_limits():
         voila_command(9000, False, 60, DASHBOARD_DIR, max_kernels=-1)
 
 
-def _door(*options):
+def _door(*options, pooled=0):
     from bpwidgets.lan import Door
 
-    return Door.from_arguments(cli._parser().parse_args(["serve", ".", *options]))
+    return Door.from_arguments(cli._parser().parse_args(["serve", ".", *options]), pooled=pooled)
+
+
+def test_the_default_limit_on_a_network_leaves_the_pools_memory_aside(monkeypatch):
+    from bpwidgets import lan
+    from bpwidgets.server_command import pooled_kernels
+
+    monkeypatch.setattr(lan.psutil, "virtual_memory", lambda: SimpleNamespace(available=40 * lan.KERNEL_MEMORY))
+    assert _door("--ip", "0.0.0.0").max_kernels == 40
+    assert _door("--ip", "0.0.0.0", pooled=6).max_kernels == 34
+    assert _door("--ip", "0.0.0.0", pooled=60).max_kernels == 1  # still one page, never none
+    assert _door("--ip", "0.0.0.0", "--max-kernels", "50", pooled=6).max_kernels == 50  # asked for: kept
+    served = ["index.ipynb", "gamma.ipynb", "sub/notes.ipynb"]
+    assert pooled_kernels((), served) == 3
+    assert pooled_kernels(("2", "gamma=20"), served) == 24
+    assert pooled_kernels(("0", "sub/notes=3"), served) == 3
 
 
 def test_the_door_asks_for_a_token_off_localhost_and_limits_kernels_there():

@@ -238,6 +238,10 @@ def _refuse_unsupported(obj: ObjectPlan) -> None:
                             f"events of a presynaptic field of more than one dimension through a spike queue, "
                             f"which cannot run on the GPU yet ({obj.delay_note}). "
                             f"Run it with bp.profile.set(device='cpu').")
+    if obj.summed:
+        raise ModelUseError(f"{obj.display} ({kind} {obj.model.name!r}): summed variables "
+                            f"({[s.target for s in obj.summed]}) cannot run on the GPU yet. "
+                            f"Run it with bp.profile.set(device='cpu').")
     for state, (_, access) in obj.states.items():
         if access.ndim > 2 and state == "ST":
             raise ModelUseError(f"{obj.display} ({kind} {obj.model.name!r}): state fields of more than one "

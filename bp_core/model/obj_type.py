@@ -7,6 +7,7 @@ from typing import Any, Callable, Sequence
 from bp_core.errors import ModelDefError, close_matches
 from bp_core.model.event_fields import binary_fields
 from bp_core.model.step_function import SCALAR_INDEX_NAMES, SYSTEM_NAMES, StepFunction
+from bp_core.model.summed import SummedVariable, parse_summed
 from bp_core.model.types import NeuState, ObjState, SynState, TypeChecker
 
 __all__ = ["ObjType", "NeuType", "SynType", "MODES", "CONNECTIVITY_DATA"]
@@ -158,16 +159,27 @@ class NeuType(ObjType):
 
 
 class SynType(ObjType):
-    """An abstract synapse model (see :class:`ObjType`); steps may also take ``pre`` and ``post``."""
+    """An abstract synapse model (see :class:`ObjType`); steps may also take ``pre`` and ``post``.
+
+    Parameters
+    ----------
+    summed : dict, optional
+        Summed variables: postsynaptic field -> synapse field. ``summed={'g': 'g_syn'}`` sets each
+        postsynaptic neuron's ``g`` to the sum of ``ST['g_syn']`` over its synapses, at the start of every
+        time step (see ``bp_core.model.summed``). Scalar and vector mode.
+    """
 
     kind = "synapse"
 
     def __init__(self, name: str, ST: SynState, steps: Callable | Sequence[Callable], mode: str = "vector",
                  requires: dict | None = None, hand_overs: dict | None = None,
                  heter_params_replace: dict | None = None, units: dict | None = None,
-                 descriptions: dict | None = None):
+                 descriptions: dict | None = None, summed: dict | None = None):
         super().__init__(ST=ST, name=name, steps=steps, requires=requires, mode=mode, hand_overs=hand_overs,
                          heter_params_replace=heter_params_replace, units=units, descriptions=descriptions)
+        declared_post = self.requires.get("post")
+        self.summed: tuple[SummedVariable, ...] = parse_summed(
+            name, summed, self.ST.fields, getattr(declared_post, "fields", None), mode)
         for step in self.steps:
             if step.is_delayed and "ST" not in step.args:
                 raise ModelDefError(f"{step.where()} is marked @delayed but does not take ST.")

@@ -20,6 +20,7 @@ from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.index_lists import compressed_rows, row_owners
 from bp_core.simulation.spike_queues import plan_queue
 from bp_core.simulation.sub_group import NeuSubGroup
+from bp_core.simulation.summed_plans import plan_summed
 from bp_core.tools.arrays import aligned_empty
 
 __all__ = ["plan_object", "kernel_data", "rows_are_unique", "PARALLEL_MIN_ELEMENTS"]
@@ -150,6 +151,7 @@ def _plan_synapses(syn: Ensemble, plan: ObjectPlan, dt: float, jit: bool, build:
                     plan.arg_map[f"{name}_{part}"] = f"{var}_{part}"
                     plan.variables[f"{var}_{part}"] = (lambda a=array: a)
     _plan_delay(syn, plan, dt, build)
+    plan_summed(syn, plan)
 
 
 class _PreparedData:

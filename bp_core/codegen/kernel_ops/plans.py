@@ -99,6 +99,8 @@ class ObjectPlan:
         Kernel variable of its state, checked for NaN/inf each step.
     sides : dict
         A synapse's 'pre' / 'post' -> the display name of the group on that side.
+    summed : list of SummedPlan
+        A synapse's summed variables (``kernel_ops.summed``).
     """
 
     code_name: str
@@ -125,6 +127,7 @@ class ObjectPlan:
     monitors: list[MonitorPlan] = field(default_factory=list)
     checked_state: str = ""
     sides: dict[str, str] = field(default_factory=dict)
+    summed: list[Any] = field(default_factory=list)
 
 
 @dataclass

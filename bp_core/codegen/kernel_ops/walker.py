@@ -31,6 +31,7 @@ from bp_core.codegen.kernel_ops.steps import (
     step_origin_line,
     translate,
 )
+from bp_core.codegen.kernel_ops.summed import summed_operations
 from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
 from bp_core.codegen.step_translation import GeneratedStep, StepInputs, as_identifier, safe_text
 from bp_core.model.step_function import StepFunction
@@ -50,6 +51,8 @@ class KernelSchedule:
     entry: list[KernelOp] = field(default_factory=list)
     clocks: dict[str, Bind] = field(default_factory=dict)
     capacity: list[KernelOp] = field(default_factory=list)
+    # summed variables, computed at the start of each step before any object's operations (model.summed)
+    summed: list[KernelOp] = field(default_factory=list)
     per_object: list[tuple[str, list[KernelOp]]] = field(default_factory=list)
     after: list[KernelOp] = field(default_factory=list)
     outputs: list[KernelOp] = field(default_factory=list)
@@ -97,7 +100,7 @@ class KernelSchedule:
     def operations(self) -> list[KernelOp]:
         """Every operation, in the kernel's order."""
         return (list(self.prologue.values()) + self.entry + list(self.clocks.values()) + self.capacity
-                + [op for _, ops in self.per_object for op in ops] + self.after + self.outputs)
+                + self.summed + [op for _, ops in self.per_object for op in ops] + self.after + self.outputs)
 
     def arguments(self) -> list[str]:
         """The kernel's arguments: the fixed ones, then each offered variable some operation reads."""
@@ -108,7 +111,7 @@ class KernelSchedule:
         """The statements of the time-loop function (the outputs are not part of it)."""
         loop = statement("for _k in range(_n_steps):\n    _i = _step0 + _k\n    _t = _t_start + _i * _dt")
         assert isinstance(loop, ast.For)
-        for op in list(self.clocks.values()) + self.capacity + [op for _, ops in self.per_object for op in ops] \
+        for op in list(self.clocks.values()) + self.capacity + self.summed + [op for _, ops in self.per_object for op in ops] \
                 + self.after:
             loop.body += op.lowered()
         out = [stmt for op in list(self.prologue.values()) + self.entry for stmt in op.lowered()]
@@ -118,7 +121,8 @@ class KernelSchedule:
 
     def __str__(self) -> str:
         parts = [("before the time loop", list(self.prologue.values()) + self.entry),
-                 ("each step", list(self.clocks.values()) + self.capacity)]
+                 ("each step", list(self.clocks.values()) + self.capacity),
+                 ("summed variables", self.summed)]
         parts += [(name, [op for op in ops if not isinstance(op, Header)]) for name, ops in self.per_object]
         parts += [("after the steps", self.after), ("when the kernel returns", self.outputs)]
         return "\n".join(f"{title}:\n" + "\n".join(f"  {op.describe()}" for op in ops)
@@ -156,6 +160,7 @@ def schedule_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_er
         if obj.queue is not None:
             ops.append(AdvanceQueue(obj.queue.var))
         sched.per_object.append((title, ops))
+    sched.summed = summed_operations(sched, objects)
     if check_finite:
         _finite_checks(sched, objects, inputs)
     for obj in objects:

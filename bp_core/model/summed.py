@@ -1,0 +1,114 @@
+"""Summed variables: a postsynaptic field that is the sum, over a neuron's synapses, of a synapse field.
+
+A SynType declares them with ``summed={'g': 'g_syn'}``: each step, the postsynaptic field ``g`` of
+every neuron of the SynConn's post group is set to the sum of ``ST['g_syn']`` over the synapses that
+end on that neuron (0 for a neuron without synapses). This is Brian2's ``g_post = g_syn : 1 (summed)``.
+
+When: at the start of every time step, before any object's steps, from the synapses' state as the
+previous step left it. So the neurons' steps of step ``k`` see the sum of the synapse state after the
+synapse steps of step ``k - 1``, whatever the order objects were given to ``bp.Network``. Several
+SynConns that declare the same postsynaptic field add up (the field is cleared once, then each adds
+its sum); the value replaces whatever the field held, and inputs applied to the field add to it.
+
+This module checks declarations (pure Python); ``simulation.summed_plans`` checks them against the
+groups a SynConn connects and ``codegen.kernel_ops.summed`` lowers them in the run kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bp_core.errors import ModelDefError, close_matches
+
+__all__ = ["SummedVariable", "parse_summed"]
+
+_FORM = "summed={'g': 'g_syn'} sets the postsynaptic field g to the sum of the synapse field ST['g_syn']"
+
+
+@dataclass(frozen=True)
+class SummedVariable:
+    """One declared sum.
+
+    Attributes
+    ----------
+    target : str
+        The postsynaptic state field that receives the sum.
+    source : str
+        The synapse state field summed over each neuron's synapses.
+    """
+
+    target: str
+    source: str
+
+
+def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_fields: list[str] | None,
+                 mode: str) -> tuple[SummedVariable, ...]:
+    """Check the ``summed`` declaration of a SynType.
+
+    Parameters
+    ----------
+    model_name : str
+        The SynType's name (for messages).
+    summed : dict or None
+        Postsynaptic field -> synapse field.
+    syn_fields : list of str
+        Fields of the synapse state (``ST``).
+    post_fields : list of str, optional
+        Fields of ``requires['post']`` when the model declares them.
+    mode : str
+        The model's mode.
+
+    Returns
+    -------
+    tuple of SummedVariable
+
+    Raises
+    ------
+    ModelDefError
+        For a declaration that is not a dict of names, a synapse field that the state lacks, a field
+        on the wrong side, or a matrix-mode model.
+    """
+    if summed is None:
+        return ()
+    where = f"summed of SynType {model_name!r}"
+    if not isinstance(summed, dict):
+        raise ModelDefError(f"{where} must be a dict of postsynaptic field -> synapse field ({_FORM}), "
+                            f"got {type(summed).__name__}.")
+    if summed and mode == "matrix":
+        raise ModelDefError(f"{where}: summed variables are declared for scalar- and vector-mode synapses; in "
+                            f"matrix mode write the column sum in a step (post['g'] = ST['g'].sum(axis=0)) "
+                            f"or give the model mode='vector'.")
+    out = []
+    for target, source in summed.items():
+        for role, name in (("postsynaptic field (key)", target), ("synapse field (value)", source)):
+            if not isinstance(name, str) or not name.isidentifier():
+                raise ModelDefError(f"{where}: the {role} must be a field name, got {name!r} ({_FORM}).")
+        _check_source(where, target, source, syn_fields, post_fields)
+        _check_target(where, target, source, syn_fields, post_fields)
+        out.append(SummedVariable(target, source))
+    return tuple(out)
+
+
+def _check_source(where: str, target: str, source: str, syn_fields: list[str], post_fields: list[str] | None
+                  ) -> None:
+    if source in syn_fields:
+        return
+    if post_fields is not None and source in post_fields:
+        raise ModelDefError(f"{where}[{target!r}] names {source!r}, a field of the postsynaptic state "
+                            f"(requires['post']), not of the synapse state; the value names the synapse field "
+                            f"to sum ({_FORM}).")
+    raise ModelDefError(f"{where}[{target!r}] names {source!r}, which is not a field of the synapse state; add "
+                        f"it to the SynState or name one of {syn_fields}.{close_matches(source, syn_fields)}")
+
+
+def _check_target(where: str, target: str, source: str, syn_fields: list[str], post_fields: list[str] | None
+                  ) -> None:
+    if post_fields is None or target in post_fields:
+        return
+    if target in syn_fields:
+        raise ModelDefError(f"{where} has the key {target!r}, a field of the synapse state, not of the postsynaptic "
+                            f"state (requires['post']); the key names the postsynaptic field that receives the "
+                            f"sum ({_FORM}).")
+    raise ModelDefError(f"{where} has the key {target!r}, which requires['post'] does not declare; add it to "
+                        f"requires['post'] or name one of {post_fields}.{close_matches(target, post_fields)}")

@@ -1,0 +1,87 @@
+"""The summed variables of a SynConn, checked against the groups it connects and described to the kernel.
+
+The declaration lives on the SynType (``bp_core.model.summed``); here each one is checked against the
+postsynaptic state and made a ``kernel_ops.summed.SummedPlan``: the postsynaptic position of every
+synapse in the flat field of the post state (the parent group's, for a subgroup) and the positions
+the post group covers (the part of the field that is cleared each step).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from bp_core.codegen.kernel_ops.plans import ObjectPlan
+from bp_core.codegen.kernel_ops.summed import SummedPlan
+from bp_core.errors import ModelUseError, close_matches
+from bp_core.simulation.ensemble import Ensemble
+from bp_core.simulation.sub_group import NeuSubGroup
+
+__all__ = ["plan_summed", "check_summed_targets"]
+
+
+def check_summed_targets(syn: Ensemble) -> None:
+    """Check that the postsynaptic state of ``syn`` has every field its model's summed variables set.
+
+    Raises
+    ------
+    ModelUseError
+        Naming the SynConn, the field and the fix.
+    """
+    post = syn.post
+    fields = list(getattr(post, "fields", []))
+    for summed in syn.model.summed:
+        if summed.target in fields:
+            continue
+        where = f"summed[{summed.target!r}] of SynType {syn.model.name!r} (SynConn {syn.name!r})"
+        if summed.target in syn.ST.fields:
+            raise ModelUseError(f"{where} names {summed.target!r}, a field of the synapse state, not of the "
+                                f"postsynaptic group; the key names the postsynaptic field that receives the sum: "
+                                f"summed={{'g': {summed.source!r}}} with g a field of the post group's NeuState.")
+        raise ModelUseError(f"{where} names {summed.target!r}, which the postsynaptic group's state does not have; "
+                            f"add it to the neuron model's NeuState or name one of {fields}."
+                            f"{close_matches(summed.target, fields)}")
+
+
+def plan_summed(syn: Ensemble, plan: ObjectPlan) -> None:
+    """Add the ``SummedPlan`` of each of ``syn``'s summed variables to its kernel description ``plan``."""
+    if not syn.model.summed:
+        return
+    check_summed_targets(syn)
+    post_index, clear = _post_positions(syn)
+    code = plan.code_name
+    plan.variables[f"{code}_summed_post"] = lambda: post_index
+    if isinstance(clear, np.ndarray):
+        plan.variables[f"{code}_summed_sel"] = lambda: clear
+        bounds: dict[str, Any] = {"clear_sel": f"{code}_summed_sel"}
+    else:
+        bounds = {"clear_lo": clear[0], "clear_hi": clear[1]}
+    size = int(np.prod(syn.ST.shape))
+    for summed in syn.model.summed:
+        if size != post_index.size:
+            raise ModelUseError(f"summed[{summed.target!r}] of SynConn {syn.name!r}: the synapse field "
+                                f"{summed.source!r} holds {size} values but the SynConn has {post_index.size} "
+                                f"synapses; give the SynConn one state element per synapse (make it with conn=...).")
+        plan.summed.append(SummedPlan(summed.target, summed.source, f"{code}_summed_post", **bounds))
+
+
+def _post_positions(syn: Ensemble) -> tuple[np.ndarray, tuple[int, int] | np.ndarray]:
+    """Each synapse's position in the flat post field, and the positions of the post group (a range or an array)."""
+    where = f"SynConn {syn.name!r} (SynType {syn.model.name!r}, summed {[s.target for s in syn.model.summed]})"
+    group = syn.post_group
+    if group is None or syn.post_ids is None:
+        raise ModelUseError(f"{where} was made with num=..., so its synapses have no known postsynaptic neurons to "
+                            f"sum into; make it with pre_group, post_group and conn.")
+    if syn.post is not group.ST:
+        raise ModelUseError(f"{where}: its post state was replaced by one that is not its post group's state; leave "
+                            f"{syn.name}.post as the post group's state (the sums go to the group's neurons).")
+    parent_size = int(np.prod(group.ST.shape))
+    post_index = np.ascontiguousarray(syn.post_ids, dtype=np.int64)  # positions in the parent: SynConn keeps them so
+    if isinstance(group, NeuSubGroup):
+        bounds = group.contiguous_range()
+        clear: tuple[int, int] | np.ndarray = bounds if bounds is not None else \
+            np.ascontiguousarray(group.indices.ravel(), dtype=np.int64)
+    else:
+        clear = (0, parent_size)
+    return post_index, clear

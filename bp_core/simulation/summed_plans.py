@@ -57,12 +57,7 @@ def plan_summed(syn: Ensemble, plan: ObjectPlan) -> None:
         bounds: dict[str, Any] = {"clear_sel": f"{code}_summed_sel"}
     else:
         bounds = {"clear_lo": clear[0], "clear_hi": clear[1]}
-    size = int(np.prod(syn.ST.shape))
     for summed in syn.model.summed:
-        if size != post_index.size:
-            raise ModelUseError(f"summed[{summed.target!r}] of SynConn {syn.name!r}: the synapse field "
-                                f"{summed.source!r} holds {size} values but the SynConn has {post_index.size} "
-                                f"synapses; give the SynConn one state element per synapse (make it with conn=...).")
         plan.summed.append(SummedPlan(summed.target, summed.source, f"{code}_summed_post", **bounds))
 
 

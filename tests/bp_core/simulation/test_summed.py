@@ -1,0 +1,145 @@
+"""Summed variables (``SynType(summed=...)``): the sum over synapses, its order-independent timing, its errors."""
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bp_core.errors import ModelDefError, ModelUseError
+
+DT = 0.1
+STEPS = 12
+
+
+def _neuron():
+    def update(ST, _t):
+        ST['v'] += (ST['g'] - ST['v']) * 0.2
+
+    return bp.NeuType('Leaky', bp.types.NeuState('v', 'g'), update, mode='vector')
+
+
+def _synapse(mode='vector'):
+    # the synapses read no other object, so only the summed variable's timing could make the order matter
+    def update(ST, _t):
+        ST['s'] = ST['s'] * 0.8 + ST['w'] * (1. + _t)
+
+    return bp.SynType('Decay', bp.types.SynState('s', 'w'), update, mode=mode, summed={'g': 's'})
+
+
+def _network(order, mode='vector'):
+    """Pre (5) -> post (7) at random, weights per synapse; returns the network and its objects by name."""
+    rng = np.random.default_rng(3)
+    neuron = _neuron()
+    pre = bp.NeuGroup(neuron, 5, monitors=['v'])
+    post = bp.NeuGroup(neuron, 7, monitors=['g', 'v'])
+    i = rng.integers(0, 5, 30)
+    j = rng.integers(0, 6, 30)  # neuron 6 has no synapse: its sum is 0
+    syn = bp.SynConn(_synapse(mode), pre_group=pre, post_group=post, conn=(i, j), monitors=['s'])
+    syn.ST['w'] = rng.uniform(0.1, 1.0, syn.num)
+    syn.ST['s'] = rng.uniform(0., 1., syn.num)  # the first step's sum is of the initial state
+    pre.ST['v'] = rng.uniform(0., 1., 5)
+    pre.ST['g'] = 0.5
+    objects = {'pre': pre, 'syn': syn, 'post': post}
+    return bp.Network(*(objects[name] for name in order)), objects
+
+
+@pytest.mark.parametrize("mode", ["vector", "scalar"])
+def test_summed_field_is_the_sum_over_synapses(jit, mode):
+    bp.profile.set(dt=DT)
+    net, o = _network(('pre', 'syn', 'post'), mode)
+    s0 = o['syn'].ST['s'].copy()
+    net.run(STEPS * DT)
+    syn, post = o['syn'], o['post']
+    s = np.vstack([s0, syn.mon.s[:-1]])  # the synapse state each step starts from
+    expected = np.array([np.bincount(syn.post_ids, weights=row, minlength=7) for row in s])
+    assert np.abs(s).max() > 0.5  # the synapses carry something to sum
+    np.testing.assert_allclose(post.mon.g, expected, rtol=0, atol=1e-12)
+    assert np.all(post.mon.g[:, 6] == 0.)
+
+
+def test_result_does_not_depend_on_network_order():
+    bp.profile.set(dt=DT, jit=False)
+    runs = []
+    for order in [('pre', 'syn', 'post'), ('post', 'syn', 'pre'), ('syn', 'post', 'pre')]:
+        net, o = _network(order)
+        net.run(STEPS * DT)
+        runs.append((o['post'].mon.v.copy(), o['post'].mon.g.copy(), o['syn'].mon.s.copy()))
+    for other in runs[1:]:
+        for a, b in zip(runs[0], other):
+            np.testing.assert_array_equal(a, b)
+    # and the value follows the documented timing: neurons at step k read the sum of the synapse state after the
+    # synapse steps of step k - 1 (a NumPy reference of the whole network)
+    _, o = _network(('pre',))
+    syn = o['syn']
+    s, w = syn.ST['s'].copy(), syn.ST['w'].copy()
+    v_post = np.zeros(7)
+    for k in range(STEPS):
+        g_post = np.bincount(syn.post_ids, weights=s, minlength=7)
+        s = s * 0.8 + w * (1. + k * DT)
+        v_post += (g_post - v_post) * 0.2
+        np.testing.assert_allclose(runs[0][0][k], v_post, rtol=0, atol=1e-12)
+
+
+def test_sums_of_several_synconns_add_up_over_subgroups():
+    bp.profile.set(dt=DT, jit=False)
+    neuron = _neuron()
+    pre = bp.NeuGroup(neuron, 4)
+    post = bp.NeuGroup(neuron, 6, monitors=['g'])
+    first = bp.SynConn(_synapse(), pre_group=pre, post_group=post[0:4], conn=bp.connect.All2All())
+    second = bp.SynConn(_synapse(), pre_group=pre, post_group=post[np.array([1, 3, 5])], conn=bp.connect.All2All())
+    first.ST['w'], second.ST['w'] = 1., 10.
+    net = bp.Network(pre, first, second, post)
+    net.run(3 * DT)
+    expected = (np.bincount(first.post_ids, weights=first.ST['s'], minlength=6)
+                + np.bincount(second.post_ids, weights=second.ST['s'], minlength=6))
+    assert np.all(expected[[1, 3]] > 0) and np.all(expected[[0, 2]] > 0)
+    # the last step's sum was taken before the synapses' last step: undo that step (s = 0.8 s' + w (1 + t))
+    t_last = 2 * DT
+    before = {c: (c.ST['s'] - c.ST['w'] * (1. + t_last)) / 0.8 for c in (first, second)}
+    expected = sum(np.bincount(c.post_ids, weights=before[c], minlength=6) for c in (first, second))
+    np.testing.assert_allclose(post.mon.g[-1], expected, rtol=0, atol=1e-12)
+
+
+def _syn_type(summed, requires=None, mode='vector'):
+    def update(ST, _t):
+        ST['s'] *= 0.5
+
+    return bp.SynType('Bad', bp.types.SynState('s'), update, mode=mode, summed=summed, requires=requires)
+
+
+@pytest.mark.parametrize("summed, requires, match", [
+    ({'g': 'x'}, None, r"summed of SynType 'Bad'\['g'\] names 'x', which is not a field of the synapse state"),
+    ({'g': 'v'}, {'post': bp.types.NeuState('v', 'g')}, r"'v', a field of the postsynaptic state"),
+    ({'s': 's'}, {'post': bp.types.NeuState('v', 'g')}, r"key 's', a field of the synapse state"),
+    ({'h': 's'}, {'post': bp.types.NeuState('v', 'g')}, r"key 'h', which requires\['post'\] does not declare"),
+    (['g', 's'], None, r"must be a dict of postsynaptic field -> synapse field"),
+    ({'g': 3}, None, r"synapse field \(value\) must be a field name"),
+])
+def test_bad_declarations_name_the_model_and_field(summed, requires, match):
+    with pytest.raises(ModelDefError, match=match):
+        _syn_type(summed, requires)
+
+
+def test_matrix_mode_is_refused_with_the_fix():
+    with pytest.raises(ModelDefError, match=r"matrix mode write the column sum in a step"):
+        _syn_type({'g': 's'}, mode='matrix')
+
+
+def test_postsynaptic_field_checked_when_the_network_is_built():
+    bp.profile.set(jit=False)
+    neuron = _neuron()
+    pre, post = bp.NeuGroup(neuron, 2), bp.NeuGroup(neuron, 3)
+    for key, match in (('q', r"names 'q', which the postsynaptic group's state does not have"),
+                       ('s', r"names 's', a field of the synapse state, not of the postsynaptic group")):
+        syn = bp.SynConn(_syn_type({key: 's'}), pre_group=pre, post_group=post, conn=bp.connect.All2All())
+        with pytest.raises(ModelUseError, match=match):
+            bp.Network(pre, syn, post).run(DT)
+
+
+def test_post_state_of_another_shape_is_refused():
+    bp.profile.set(jit=False)
+    neuron = _neuron()
+    pre, post = bp.NeuGroup(neuron, 2), bp.NeuGroup(neuron, 3)
+    syn = bp.SynConn(_syn_type({'g': 's'}), pre_group=pre, post_group=post, conn=bp.connect.All2All())
+    syn.post = bp.types.NeuState('v', 'g')(5)
+    with pytest.raises(ModelUseError, match=r"post state was replaced"):
+        bp.Network(pre, syn, post).run(DT)

@@ -37,6 +37,7 @@ from examples.hindmarsh_rose_1984 import model as hindmarsh_rose  # noqa: E402
 from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
 from examples.jeffress_sound_localization import model as jeffress  # noqa: E402
 from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
+from examples.nonlinear_synapses import model as nonlinear  # noqa: E402
 from examples.spike_based_homeostasis import model as homeostasis  # noqa: E402
 from examples.stdp_song_2000 import model as stdp  # noqa: E402
 from examples.synfire_diesmann_1999 import model as synfire  # noqa: E402
@@ -128,6 +129,11 @@ def _vogels(seed, duration, **size):
     return {'run_s': out['run_s'], 'rate_last_hz': float(np.sum(out['spike_time'] >= duration - 1000.) / out['NE'])}
 
 
+def _nonlinear(seed, duration, **_):
+    out = nonlinear.run(duration, seed=seed)
+    return {'run_s': out['run_s'], 'g_max': float(out['g'].max())}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -161,6 +167,7 @@ EXAMPLES = {
                                 (400., {'n': 1, 'segment': 100.})),
     'vogels_2011': (_vogels, 'rate_last_hz', 'cython', (10000., {'NE': 8000, 'epsilon': 0.02}),
                     (1500., {'NE': 400, 'epsilon': 0.1})),
+    'nonlinear_synapses': (_nonlinear, 'g_max', 'cpp_standalone', (1000., {}), (200., {})),
 }
 
 

@@ -39,6 +39,7 @@ SMALL = {
     "brette_guigon_2003": ["--seeds", "1", "2", "3", "4", "5"],
     "spike_based_homeostasis": ["--seeds", "1", "2", "3", "--target", "cython", "--size", '{"n": 20}'],
     "vogels_2011": ["--seeds", "1", "2", "3", "4", "--duration", "3000", "--size", '{"NE": 800, "epsilon": 0.2}'],
+    "nonlinear_synapses": ["--seeds", "1"],
 }
 
 

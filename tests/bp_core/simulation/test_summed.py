@@ -143,3 +143,38 @@ def test_post_state_of_another_shape_is_refused():
     syn.post = bp.types.NeuState('v', 'g')(5)
     with pytest.raises(ModelUseError, match=r"post state was replaced"):
         bp.Network(pre, syn, post).run(DT)
+
+
+def test_synconn_made_with_num_is_refused():
+    bp.profile.set(jit=False)
+    neuron = _neuron()
+    pre, post = bp.NeuGroup(neuron, 2), bp.NeuGroup(neuron, 3)
+    syn = bp.SynConn(_syn_type({'g': 's'}), num=6)
+    syn.pre, syn.post = pre.ST, post.ST
+    with pytest.raises(ModelUseError, match=r"made with num=\.\.\., so its synapses have no known postsynaptic"):
+        bp.Network(pre, syn, post).run(DT)
+
+
+def test_float32_state_sums_in_its_own_type(jit):
+    bp.profile.set(dt=DT, float_type='float32')
+    net, o = _network(('post', 'syn', 'pre'))
+    s0 = o['syn'].ST['s'].copy()
+    net.run(3 * DT)
+    assert o['post'].ST['g'].dtype == np.float32
+    expected = np.bincount(o['syn'].post_ids, weights=s0, minlength=7)
+    np.testing.assert_allclose(o['post'].mon.g[0], expected, rtol=1e-6)
+
+
+def test_gpu_target_refuses_summed_variables_with_the_fix():
+    from unittest import mock
+
+    from bp_core.codegen.device_plan import device_plan
+    from bp_core.simulation.network import Network
+
+    bp.profile.set(jit=False)
+    net, _ = _network(('pre', 'syn', 'post'))
+    calls = []
+    with mock.patch.object(Network, "_call", lambda self, kernel, plan, args: calls.append(plan) or (0, 0, 0, 0)):
+        net.run(DT)
+    with pytest.raises(ModelUseError, match=r"summed variables \(\['g'\]\) cannot run on the GPU yet.*device='cpu'"):
+        device_plan(calls[-1], None, check_finite=True)

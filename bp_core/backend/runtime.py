@@ -7,13 +7,12 @@ Targets register their own implementations of the same helpers (numba's in
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from bp_core.backend import cache
 from bp_core.backend.helpers import helper, runtime_scope
 
 __all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "index_update",
-           "floor_divide", "remainder", "record_events",
+           "floor_divide", "remainder", "record_events", "add_sums",
            "record_row", "record_selected", "prange", "RUNTIME_SCOPE"]
 
 
@@ -24,6 +23,10 @@ def exprel(z):
     Exponential Euler uses ``dt * exprel(dt * A)``, which stays finite when the
     linear coefficient ``A`` vanishes.
     """
+    # imported here: scipy.special takes a large part of a second to import, and compiled kernels (numba's
+    # implementation of this helper) never call it
+    from scipy import special
+
     return special.exprel(z)
 
 
@@ -111,6 +114,12 @@ def remainder(a, b):
             isinstance(a, (int, np.integer)):
         raise ZeroDivisionError("integer modulo by zero in a step function")
     return a % b
+
+
+@helper
+def add_sums(field, index, values):
+    """Add each ``values[s]`` to ``field[index[s]]`` (a summed variable: the sum of a synapse field per neuron)."""
+    field += np.bincount(index, weights=values, minlength=field.shape[0])
 
 
 @helper

@@ -25,6 +25,13 @@ def _implements(name: str, **options):
     return HELPERS[name].implement(TARGET, **options)
 
 
+# A helper that is not inlined is compiled once per signature into numba's cache beside this file and loaded
+# from it by every kernel after the first, in any process: a new network then compiles only its own code.
+# Only helpers whose implementations close over nothing are cached: numba keys the cache on the closure's
+# pickled contents, and those of the others (compiled lambdas) are not stable across processes.
+_CACHED = {"jit_options": {"cache": True}}
+
+
 # inlined so LLVM sees a pure expression it can hoist when z does not change in a loop
 @_implements("exprel", inline="always")
 def _exprel(z):
@@ -78,7 +85,7 @@ def _normal_like(rng, x):
     return lambda rng, x: rng.standard_normal()
 
 
-@_implements("first_nonfinite_row")
+@_implements("first_nonfinite_row", **_CACHED)
 def _first_nonfinite(data):
     def impl(data):
         rows = data.shape[0]
@@ -90,7 +97,7 @@ def _first_nonfinite(data):
     return impl
 
 
-@_implements("any_nonfinite")
+@_implements("any_nonfinite", **_CACHED)
 def _any_nonfinite(values):
     def impl(values):
         # x - x is 0 for finite x and NaN otherwise; an OR without early exit lets LLVM vectorize the
@@ -176,7 +183,7 @@ def _append_events(values, lo, hi, step, index, steps, kept, count):
     return count
 
 
-@_implements("record_events")
+@_implements("record_events", **_CACHED)
 def _record_events(values, step, index, steps, kept, count):
     def impl(values, step, index, steps, kept, count):
         # events are rare: test 64 elements at a time and look closer only at blocks holding one (8 at a
@@ -208,7 +215,16 @@ _implements("floor_divide")(_integer_division(numba.njit(lambda a, b: a // b), "
 _implements("remainder")(_integer_division(numba.njit(lambda a, b: a % b), "integer modulo by zero"))
 
 
-@_implements("record_row")
+@_implements("add_sums", **_CACHED)
+def _add_sums(field, index, values):
+    def impl(field, index, values):
+        # a scatter loop: np.bincount allocates a field-sized array and runs several times slower
+        for s in range(index.shape[0]):
+            field[index[s]] += values[s]
+    return impl
+
+
+@_implements("record_row", **_CACHED)
 def _record_row(record, row, values):
     def impl(record, row, values):
         # an explicit loop over flat views: numba's slice assignment goes through generic broadcasting
@@ -219,7 +235,7 @@ def _record_row(record, row, values):
     return impl
 
 
-@_implements("record_selected")
+@_implements("record_selected", **_CACHED)
 def _record_selected(record, row, values, selection):
     def impl(record, row, values, selection):
         for m in range(selection.shape[0]):

@@ -3,8 +3,8 @@
 They run at the start of every time step, before any object's operations (``KernelSchedule.summed``),
 so the value the neurons read does not depend on the order of the objects (see ``bp_core.model.summed``).
 Every field is cleared before any sum is added, so several SynConns summing into one field add up.
-The sum of one SynConn is ``np.bincount`` of its synapses' postsynaptic indices weighted by the synapse
-field: one vectorized call under plain NumPy, one loop under numba.
+The sum of one SynConn is the runtime helper ``add_sums``: ``np.bincount`` of its synapses' postsynaptic
+indices weighted by the synapse field under plain NumPy, a scatter loop under numba.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class ClearSummed(KernelOp):
 @register
 @dataclass
 class AddSummed(KernelOp):
-    """``field += np.bincount(post_index, weights=source, minlength=field.shape[0])``: one SynConn's sums."""
+    """``add_sums(field, post_index, source)``: add each synapse's value to its postsynaptic neuron's."""
 
     kind: ClassVar[str] = "add_summed"
     field: str
@@ -75,8 +75,8 @@ class AddSummed(KernelOp):
     source: str
 
     def lower(self) -> list[ast.stmt]:
-        return [statement("FIELD += np.bincount(INDEX, weights=SOURCE, minlength=FIELD.shape[0])",
-                          FIELD=self.field, INDEX=self.post_index, SOURCE=self.source)]
+        return [statement("add_sums(FIELD, INDEX, SOURCE)", FIELD=self.field, INDEX=self.post_index,
+                          SOURCE=self.source)]
 
 
 def summed_operations(sched: Schedule, objects: list[ObjectPlan]) -> list[KernelOp]:

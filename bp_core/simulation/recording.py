@@ -1,7 +1,7 @@
 """The buffers one run records its monitors into, under a memory budget.
 
 Dense records are allocated whole before the run; event records start with room for the
-expected rate (10 Hz). Both count against the budget before anything is allocated, so a run
+expected rate (10 Hz) and one step of every element firing. Both count against the budget before anything is allocated, so a run
 that cannot fit fails before it allocates or releases anything (the last run's records
 stay). Event records then grow: the kernel stops
 before a step that might overflow one (see ``STATUS_GROW``), the buffer doubles, and the
@@ -82,7 +82,9 @@ class Recording:
             f"limit with bp.profile.set(monitor_memory_limit=...) (MiB); the last run's records are kept.")
 
     def _first_capacity(self, obj: Ensemble) -> int:
-        return max(2 * obj.num, obj.num * self._expected)
+        # the kernel stops to grow a buffer before any step that might not fit (one event per element), so a
+        # buffer with room for the expected events alone stops once near the end of every run at that rate
+        return obj.num * (max(1, self._expected) + 1)
 
     def _entry_bytes(self, obj: Ensemble, mon: MonitorPlan) -> int:
         keep = (obj.name, mon.key) in self._valued

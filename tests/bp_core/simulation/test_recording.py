@@ -117,6 +117,33 @@ def test_buffers_grow_mid_run_and_lose_no_event_when_every_neuron_fires_every_st
     np.testing.assert_array_equal(group.ST['V'], 1000.)  # a step interrupted to grow the buffers ran once
 
 
+period = 100.
+
+
+def fire_periodically(ST, _t):
+    ST['spike'] = ST['V'] % period == 0.
+    ST['V'] += 1.
+
+
+def test_a_run_at_the_expected_rate_records_without_stopping_to_grow(jit, monkeypatch):
+    from bp_core.simulation.recording import Recording
+
+    original = Recording.grow
+    grown = []
+    monkeypatch.setattr(Recording, "grow", lambda self, number: grown.append(number) or original(self, number))
+    bp.profile.set(jit=jit, dt=1.)
+    model = bp.NeuType(name='FirePeriodically', ST=STATE, steps=fire_periodically, mode='vector')
+    group = bp.NeuGroup(model, 50, monitors=['spike'])
+    # 10 Hz, the rate the first buffers are sized for: the last of the 500 events comes 100 steps before the end,
+    # and the kernel, which asks for room for 50 more before each step, runs on without stopping to grow
+    group.run(1000.)
+    assert len(group.mon.spike_events) == 50 * 10 and grown == []
+    group.pars['period'] = 10.  # 100 Hz: the buffers grow, and no event is lost
+    group.ST['V'] = 0.
+    group.run(1000.)
+    assert len(group.mon.spike_events) == 50 * 100 and grown
+
+
 def test_values_other_than_one_are_kept_when_inputs_write_the_field(jit):
     bp.profile.set(jit=jit, dt=0.1)
     model = bp.NeuType(name='Reset', ST=bp.types.NeuState({'spike': 0.}), steps=reset_spike, mode='vector')

@@ -57,7 +57,13 @@ def plan_summed(syn: Ensemble, plan: ObjectPlan) -> None:
         bounds: dict[str, Any] = {"clear_sel": f"{code}_summed_sel"}
     else:
         bounds = {"clear_lo": clear[0], "clear_hi": clear[1]}
+    queue = plan.queue
     for summed in syn.model.summed:
+        if queue is not None and queue.skip_copy and summed.source in queue.rows:
+            # the field is never stored: the queue holds its values as delayed events
+            raise ModelUseError(f"summed[{summed.target!r}] of SynConn {syn.name!r} sums {summed.source!r}, a field "
+                                f"its spike queue stands for (it is kept only as delayed events, {plan.delay_note}); "
+                                f"sum a field that a synapse step stores, or give the SynConn no delay.")
         plan.summed.append(SummedPlan(summed.target, summed.source, f"{code}_summed_post", **bounds))
 
 

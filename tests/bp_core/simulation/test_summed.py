@@ -178,3 +178,24 @@ def test_gpu_target_refuses_summed_variables_with_the_fix():
         net.run(DT)
     with pytest.raises(ModelUseError, match=r"summed variables \(\['g'\]\) cannot run on the GPU yet.*device='cpu'"):
         device_plan(calls[-1], None, check_finite=True)
+
+
+def test_field_a_spike_queue_stands_for_is_refused():
+    bp.profile.set(jit=False, dt=DT)
+
+    def copy_spike(ST, pre):
+        ST['s'] = pre['spike']
+
+    @bp.delayed
+    def deliver(ST, post):
+        post['v'] += 0.25 * ST['s']
+
+    def fire(ST):
+        ST['spike'] = 1.
+
+    neuron = bp.NeuType('firing', bp.types.NeuState('v', 'g', 'spike'), fire, mode='scalar')
+    model = bp.SynType('queued', bp.types.SynState(['s']), (copy_spike, deliver), mode='scalar', summed={'g': 's'})
+    group = bp.NeuGroup(neuron, 3)
+    syn = bp.SynConn(model, pre_group=group, post_group=group, conn=bp.connect.All2All(), delay=0.3)
+    with pytest.raises(ModelUseError, match=r"sums 's', a field its spike queue stands for"):
+        bp.Network(group, syn).run(DT)

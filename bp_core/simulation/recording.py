@@ -200,6 +200,8 @@ def values_needed(obj: Ensemble, key: str, members: list[Ensemble], input_fields
             parent = getattr(group, "parent", None) or group
             if parent is obj and any(key in stored_fields(s.node, role) for s in other.model.steps):
                 return True
+            if role == "post" and parent is obj and any(s.target == key for s in getattr(other.model, "summed", ())):
+                return True  # a summed variable sets the field each step
     values = obj.ST[key]
     return not bool(np.all((values == 0) | (values == 1)))
 

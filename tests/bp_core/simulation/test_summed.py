@@ -199,3 +199,25 @@ def test_field_a_spike_queue_stands_for_is_refused():
     syn = bp.SynConn(model, pre_group=group, post_group=group, conn=bp.connect.All2All(), delay=0.3)
     with pytest.raises(ModelUseError, match=r"sums 's', a field its spike queue stands for"):
         bp.Network(group, syn).run(DT)
+
+
+def test_monitor_of_a_summed_field_its_neuron_clears_keeps_the_values():
+    # the neuron's own step only sets 'g' to 0, so alone it would be recorded as events (of value 1) without values
+    bp.profile.set(jit=False, dt=DT)
+
+    def clear_late(ST, _t):
+        ST['v'] += ST['g']
+        if _t > 0.25:
+            ST['g'] = 0.
+
+    neuron = bp.NeuType('clearing', bp.types.NeuState('v', 'g'), clear_late, mode='vector')
+    assert 'g' in neuron.binary_fields
+    pre, post = bp.NeuGroup(neuron, 2), bp.NeuGroup(neuron, 3, monitors=['g'])
+    syn = bp.SynConn(_synapse(), pre_group=pre, post_group=post, conn=bp.connect.All2All())
+    syn.ST['w'] = 0.5
+    bp.Network(pre, syn, post).run(5 * DT)
+    s = [0.]
+    for k in range(4):
+        s.append(s[-1] * 0.8 + 0.5 * (1. + k * DT))
+    expected = np.array([[2. * s[k]] * 3 if k < 3 else [0.] * 3 for k in range(5)])
+    np.testing.assert_allclose(post.mon.g, expected, rtol=0, atol=1e-12)

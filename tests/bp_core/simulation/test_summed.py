@@ -221,3 +221,14 @@ def test_monitor_of_a_summed_field_its_neuron_clears_keeps_the_values():
         s.append(s[-1] * 0.8 + 0.5 * (1. + k * DT))
     expected = np.array([[2. * s[k]] * 3 if k < 3 else [0.] * 3 for k in range(5)])
     np.testing.assert_allclose(post.mon.g, expected, rtol=0, atol=1e-12)
+
+
+def test_post_group_of_two_dimensions_gets_the_sums_at_its_flat_positions(jit):
+    bp.profile.set(dt=DT)
+    neuron = _neuron()
+    pre, post = bp.NeuGroup(neuron, 4), bp.NeuGroup(neuron, geometry=(2, 3), monitors=['g'])
+    i, j = np.array([0, 1, 2, 3, 3]), np.array([0, 5, 5, 2, 4])
+    syn = bp.SynConn(_synapse(), pre_group=pre, post_group=post, conn=(i, j))
+    syn.ST['s'] = [1., 2., 4., 8., 16.]
+    bp.Network(pre, syn, post).run(DT)
+    np.testing.assert_array_equal(np.ravel(post.mon.g[0]), [1., 0., 8., 0., 16., 6.])

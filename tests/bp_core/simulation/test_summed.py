@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bp_core as bp
 from bp_core.errors import ModelDefError, ModelUseError
@@ -232,3 +234,36 @@ def test_post_group_of_two_dimensions_gets_the_sums_at_its_flat_positions(jit):
     syn.ST['s'] = [1., 2., 4., 8., 16.]
     bp.Network(pre, syn, post).run(DT)
     np.testing.assert_array_equal(np.ravel(post.mon.g[0]), [1., 0., 8., 0., 16., 6.])
+
+
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_property_sums_over_random_synapses_subgroups_and_orders(data):
+    """Random connectivity onto a random subgroup (a range or listed neurons), maybe a second SynConn onto the whole
+    group, objects in a random order: each step's field equals the NumPy sum of the SynConns' synapse state on the
+    neurons they cover, and keeps its own value elsewhere."""
+    bp.profile.set(jit=False, dt=DT)
+    n_pre, n_post = data.draw(st.integers(1, 6)), data.draw(st.integers(1, 8))
+    neuron = _neuron()
+    pre, post = bp.NeuGroup(neuron, n_pre), bp.NeuGroup(neuron, n_post, monitors=['g'])
+    members = data.draw(st.lists(st.integers(0, n_post - 1), min_size=1, max_size=n_post, unique=True))
+    target = post[np.array(members)] if data.draw(st.booleans()) else post[min(members):max(members) + 1]
+    post.ST['g'] = 7.
+    synapses = []
+    for group in (target, post)[:data.draw(st.integers(1, 2))]:
+        size = data.draw(st.integers(0, 12))
+        i = np.array(data.draw(st.lists(st.integers(0, n_pre - 1), min_size=size, max_size=size)), dtype=int)
+        j = np.array(data.draw(st.lists(st.integers(0, group.num - 1), min_size=size, max_size=size)), dtype=int)
+        syn = bp.SynConn(_synapse(), pre_group=pre, post_group=group, conn=(i, j), monitors=['s'])
+        syn.ST['w'] = data.draw(st.lists(st.floats(-2., 2.), min_size=size, max_size=size)) if size else 0.
+        synapses.append(syn)
+    objects = data.draw(st.permutations([pre, post, *synapses]))
+    bp.Network(*objects).run(4 * DT)
+    expected = np.zeros((4, n_post))
+    covered = np.zeros(n_post, dtype=bool)
+    for syn in synapses:
+        covered[np.asarray(syn.post_group.indices).ravel()] = True
+        start = np.vstack([np.zeros(syn.num), np.asarray(syn.mon.s).reshape(4, syn.num)[:-1]])
+        expected += np.array([np.bincount(syn.post_ids, weights=row, minlength=n_post) for row in start])
+    expected[:, ~covered] = 7.
+    np.testing.assert_allclose(post.mon.g, expected, rtol=0, atol=1e-12)

@@ -111,8 +111,8 @@ class KernelSchedule:
         """The statements of the time-loop function (the outputs are not part of it)."""
         loop = statement("for _k in range(_n_steps):\n    _i = _step0 + _k\n    _t = _t_start + _i * _dt")
         assert isinstance(loop, ast.For)
-        for op in list(self.clocks.values()) + self.capacity + self.summed + [op for _, ops in self.per_object for op in ops] \
-                + self.after:
+        for op in list(self.clocks.values()) + self.capacity + self.summed \
+                + [op for _, ops in self.per_object for op in ops] + self.after:
             loop.body += op.lowered()
         out = [stmt for op in list(self.prologue.values()) + self.entry for stmt in op.lowered()]
         if self.folded:

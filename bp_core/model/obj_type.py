@@ -179,7 +179,7 @@ class SynType(ObjType):
                          heter_params_replace=heter_params_replace, units=units, descriptions=descriptions)
         declared_post = self.requires.get("post")
         self.summed: tuple[SummedVariable, ...] = parse_summed(
-            name, summed, self.ST.fields, getattr(declared_post, "fields", None), mode)
+            name, summed, self.ST.fields, getattr(declared_post, "fields", None), mode, self.steps)
         for step in self.steps:
             if step.is_delayed and "ST" not in step.args:
                 raise ModelDefError(f"{step.where()} is marked @delayed but does not take ST.")

@@ -17,9 +17,10 @@ groups a SynConn connects and ``codegen.kernel_ops.summed`` lowers them in the r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from bp_core.errors import ModelDefError, close_matches
+from bp_core.model.event_fields import stored_fields
 
 __all__ = ["SummedVariable", "parse_summed"]
 
@@ -43,7 +44,7 @@ class SummedVariable:
 
 
 def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_fields: list[str] | None,
-                 mode: str) -> tuple[SummedVariable, ...]:
+                 mode: str, steps: Sequence[Any] = ()) -> tuple[SummedVariable, ...]:
     """Check the ``summed`` declaration of a SynType.
 
     Parameters
@@ -58,6 +59,8 @@ def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_field
         Fields of ``requires['post']`` when the model declares them.
     mode : str
         The model's mode.
+    steps : sequence of StepFunction
+        The model's steps (none may store into a summed postsynaptic field).
 
     Returns
     -------
@@ -67,7 +70,7 @@ def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_field
     ------
     ModelDefError
         For a declaration that is not a dict of names, a synapse field that the state lacks, a field
-        on the wrong side, or a matrix-mode model.
+        on the wrong side, a postsynaptic field a step also stores into, or a matrix-mode model.
     """
     if summed is None:
         return ()
@@ -86,6 +89,11 @@ def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_field
                 raise ModelDefError(f"{where}: the {role} must be a field name, got {name!r} ({_FORM}).")
         _check_source(where, target, source, syn_fields, post_fields)
         _check_target(where, target, source, syn_fields, post_fields)
+        for step in steps:
+            if target in stored_fields(step.node, "post"):
+                raise ModelDefError(f"{step.where()} stores into post[{target!r}], which {where} sets each step "
+                                    f"(the sum would overwrite it); leave the field to the summed variable, or "
+                                    f"drop {target!r} from summed and keep the step's own sum.")
         out.append(SummedVariable(target, source))
     return tuple(out)
 

@@ -121,6 +121,14 @@ def test_bad_declarations_name_the_model_and_field(summed, requires, match):
         _syn_type(summed, requires)
 
 
+def test_step_storing_into_the_summed_field_is_refused():
+    def hand_built(ST, post, post_ids):
+        post['g'][post_ids] += ST['s']
+
+    with pytest.raises(ModelDefError, match=r"step function 'hand_built' of model 'Twice' stores into post\['g'\], which summed of SynType"):
+        bp.SynType('Twice', bp.types.SynState('s'), hand_built, mode='vector', summed={'g': 's'})
+
+
 def test_matrix_mode_is_refused_with_the_fix():
     with pytest.raises(ModelDefError, match=r"matrix mode write the column sum in a step"):
         _syn_type({'g': 's'}, mode='matrix')

@@ -5,15 +5,19 @@ becomes ``cuda.atomic.add(x, k, v)``, and a fancy-indexed row update (``index_up
 adds. A kernel returns nothing: the safe mode's ``_nonfinite |= <test>`` becomes a device flag holding
 the earliest step at which a stored value was NaN or infinite. NumPy's scalar functions become
 ``math``'s (numba-cuda compiles those). Random numbers come from one xoroshiro128+ generator per thread
-(``numba.cuda.random``): ``random``, ``uniform``, ``standard_normal``, ``normal`` and ``exponential``
-draws of one number, and the Wiener increments of SDE integrators. What has no faithful GPU form is
-refused with ``ModelUseError``, naming the step and the user's line.
+(``numba.cuda.random``): ``random``, ``uniform``, ``standard_normal``, ``normal``, ``exponential`` and
+``binomial`` draws of one number, and the Wiener increments of SDE integrators. A helper of the step's
+scope that names its device form (``bp_device_form = '<name>'``, a device function of the GPU runtime)
+is called as that. A ``raise`` lowers the kernel's error value (``device_bounds.BOUNDS_ARG``) to its step
+and line and ends the thread; the host reports it as the CPU's exception. What has no faithful GPU form
+is refused with ``ModelUseError``, naming the step and the user's line.
 """
 
 from __future__ import annotations
 
 import ast
 
+from bp_core.codegen.device_bounds import BOUNDS_ARG, LINE_BITS
 from bp_core.codegen.tree import StepTree, located, origin
 from bp_core.errors import ModelUseError
 
@@ -28,7 +32,9 @@ RNG_ARG = "_gpu_rng"
 """Kernel argument: the random generators' states, one per thread of the grid."""
 _UNIFORM, _NORMAL = "xoroshiro128p_uniform_float64", "xoroshiro128p_normal_float64"
 _DRAWS = {"random": (), "standard_normal": (), "normal": (("loc", "0.0"), ("scale", "1.0")),
-          "uniform": (("low", "0.0"), ("high", "1.0")), "exponential": (("scale", "1.0"),)}
+          "uniform": (("low", "0.0"), ("high", "1.0")), "exponential": (("scale", "1.0"),),
+          "binomial": (("n", None), ("p", None))}
+_BINOMIAL = "binomial_draw"
 
 _MATH = {"exp", "log", "log10", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
          "sinh", "cosh", "tanh", "floor", "ceil", "isnan", "isinf", "isfinite", "fabs", "arctan2", "hypot"}
@@ -37,7 +43,7 @@ _BUILTINS = {"range", "len", "min", "max", "abs", "float", "int", "bool"}
 _NUMPY_SCALARS = {"float64", "float32", "int64", "int32", "bool_"}
 _NUMPY_RENAMED = {"abs": "abs", "absolute": "abs", "minimum": "min", "maximum": "max", "fmin": "min", "fmax": "max"}
 _COMPARISONS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "==": "eq", "!=": "ne"}
-DEVICE_HELPERS = {"exprel", "floor_divide", "remainder", _UNIFORM, _NORMAL} | \
+DEVICE_HELPERS = {"exprel", "floor_divide", "remainder", _UNIFORM, _NORMAL, _BINOMIAL, "gpu_binomial_from_cdf"} | \
     {f"any_in_block_{c}" for c in _COMPARISONS.values()}
 """Runtime helpers generated device code may call (the GPU target provides them as device functions)."""
 _LOGICAL = {"logical_and": ast.And, "logical_or": ast.Or}
@@ -91,6 +97,7 @@ class DeviceRewriter:
         self.tree = tree
         self.events = {arg for arg, (_, _, part) in tree.event_args.items() if part in ("lo", "hi")}
         self.random = False
+        self.raises: dict[int, str] = {}  # user's line -> what its raise raises
         self.own = {"_obj_i"} if tree.scalar else set()
         if not tree.scalar:
             for stmt in tree.body:
@@ -129,11 +136,24 @@ class DeviceRewriter:
                 return [self.atomic_add(stmt.target, value)]
             raise refuse(self.tree, stmt, "many threads may store to one element here; on the GPU only "
                                            "'+=' and '-=' of shared elements are allowed (as atomic adds).")
+        if isinstance(stmt, ast.Raise):
+            return self.raised(stmt)
         if isinstance(stmt, (ast.Expr, ast.Pass)):
             if isinstance(stmt, ast.Expr):
                 self.expressions(stmt, [stmt.value])
             return [stmt]
         raise refuse(self.tree, stmt, f"a '{type(stmt).__name__}' statement has no GPU form here.")
+
+    def raised(self, stmt: ast.Raise) -> list[ast.stmt]:
+        """``raise E(message)``: the error value lowered to this step and line; the thread ends."""
+        line = origin(stmt) or 0
+        exc = stmt.exc
+        kind = ast.unparse(exc.func if isinstance(exc, ast.Call) else exc) if exc is not None else "Exception"
+        args = exc.args if isinstance(exc, ast.Call) else []
+        said = args[0].value if len(args) == 1 and isinstance(args[0], ast.Constant) else \
+            ", ".join(ast.unparse(a) for a in args)
+        self.raises[line] = f"{kind}: {said}" if said else kind
+        return ast.parse(f"cuda.atomic.min({BOUNDS_ARG}, 0, {STEP_ARG} * {2 ** LINE_BITS} + {line})\nreturn").body
 
     def owned(self, target: ast.Subscript) -> bool:
         """Whether the store is to the thread's own element (its index is the grid variable)."""
@@ -196,6 +216,10 @@ class DeviceRewriter:
         if draw is not None:
             return draw
         if isinstance(func, ast.Name):
+            form = getattr(self.tree.inputs.step.all_scope().get(func.id), "bp_device_form", None)
+            if form in DEVICE_HELPERS:  # a helper of the step's scope with a device form: called as that
+                node.func = ast.Name(form, ast.Load())
+                return node
             if func.id in _BUILTINS or func.id in DEVICE_HELPERS:
                 return node
             if func.id == "any_in_block" and isinstance(node.args[2], ast.Constant) and \
@@ -244,13 +268,16 @@ class DeviceRewriter:
             given.update({k.arg: ast.unparse(k.value) for k in node.keywords})
         else:
             return None
-        self.random = True
         values = {name: given.get(name, default) for name, default in _DRAWS.get(method, ())}
+        if None in values.values():  # a draw without a default (binomial's n and p) must be given them
+            return None
+        self.random = True
         uniform, normal = f"{_UNIFORM}({RNG_ARG}, cuda.grid(1))", f"{_NORMAL}({RNG_ARG}, cuda.grid(1))"
         text = {"random": uniform, "standard_normal": normal,
                 "normal": f"({values.get('loc')}) + ({values.get('scale')}) * {normal}",
                 "uniform": f"({values.get('low')}) + (({values.get('high')}) - ({values.get('low')})) * {uniform}",
-                "exponential": f"-({values.get('scale')}) * math.log(1.0 - {uniform})"}[method]
+                "exponential": f"-({values.get('scale')}) * math.log(1.0 - {uniform})",
+                "binomial": f"{_BINOMIAL}({RNG_ARG}, cuda.grid(1), {values.get('n')}, {values.get('p')})"}[method]
         return ast.parse(f"({text})", mode="eval").body
 
 

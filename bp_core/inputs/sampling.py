@@ -12,6 +12,10 @@ This is the inversion method NumPy uses for ``N p <= 30`` (``random_binomial_inv
 bound ``N p + 10 sqrt(N p (1 - p) + 1)``: a uniform number beyond the probability summed up to the bound
 (less than 1e-12 of them) is drawn again, as NumPy starts its walk again. Outside that range (large ``N p``,
 ``p > 1/2``) the table is empty and the caller uses the generator's own binomial draw.
+
+On the GPU (``device='gpu'``) the host computes the table, once per run, and passes it to the step kernel
+(``codegen.device_host_values``); each thread inverts it with a uniform number of its own generator, by
+the device form of :func:`binomial_from_cdf` (``backend.cuda.draws``).
 """
 
 from __future__ import annotations
@@ -88,3 +92,7 @@ def binomial_from_cdf(table: np.ndarray, u: float) -> int:
             return k
     k = int(np.searchsorted(table, u, side="right"))
     return -1 if k >= size else k
+
+
+# The GPU target's runtime provides the same search as a device function (the table is made on the host).
+binomial_from_cdf.bp_device_form = "gpu_binomial_from_cdf"

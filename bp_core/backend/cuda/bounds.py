@@ -1,7 +1,8 @@
-"""The safe mode's index checks on the GPU, read back: the error that names the step, time and user's line.
+"""The safe mode's index checks and the steps' own raises on the GPU, read back: the error naming step, time, line.
 
 Step kernels lower a device value per launch site to ``step * 2**LINE_BITS + line`` when an index of
-user data is out of range (``bp_core.codegen.device_bounds``). The host reads those values between
+user data is out of range (``bp_core.codegen.device_bounds``) or a ``raise`` of the step runs
+(``codegen.device_forms``; the launch knows which lines raise what). The host reads those values between
 chunks of steps; the earliest is reported as the CPU's bounds check reports it, and the run's state is
 not copied back (it stays as the call began).
 """
@@ -38,6 +39,13 @@ def bounds_error(plan: DevicePlan, site: int, step: int, line: int, t: float) ->
         return RunError(f"an index was out of range on the GPU at t={t:g} ms (step {step}). The run stopped there.")
     text = linecache.getline(op.source_file, line).strip() if line else ""
     where = f"{op.source_file}, line {line}" if line else op.source_file
+    said = dict(op.raises).get(line)
+    if said is not None:  # the step's own raise, told as the CPU tells it
+        kind, _, message = said.partition(": ")
+        return RunError(f"step function {op.step!r} of {op.owner} raised {kind} at t={t:g} ms (step {step}) on the "
+                        f"GPU" + (f": {message}" if message else "") + f"\n  at {where}" +
+                        (f": {text}" if text else "") + "\nThe run stopped there; the state is as it was when the "
+                        "run began (or when it last grew its spike records).")
     return RunError(f"step function {op.step!r} of {op.owner} raised IndexError at t={t:g} ms (step {step}) on the "
                     f"GPU: an index is out of range (the safe mode checks every index of user data)\n"
                     f"  at {where}" + (f": {text}" if text else "") + "\n"

@@ -43,7 +43,8 @@ class Ref:
         ``'flag'`` (the device flag of site ``row``), ``'step'`` (the step number, for flags), ``'read'``
         (the row of delay buffer ``name`` a delayed step reads now; ``name`` is the line's ``_delay_idx``),
         ``'rng'`` (the states of the threads' random generators), ``'arrivals'`` (the synapses spike queue
-        ``name`` reaches this step), ``'const'`` (the integer ``row``).
+        ``name`` reaches this step), ``'const'`` (the integer ``row``), ``'host'`` (the value named ``name``
+        that the launch's ``host`` statements compute).
     name : str
     row : int
     dtype : str
@@ -70,7 +71,9 @@ class Launch:
 
     ``setup`` and ``count`` (Python, on the host, in the step's argument names) give the number of
     threads; when ``events`` names an event record, the grid has one thread per element that could
-    have fired this step (``event_size`` of them).
+    have fired this step (``event_size`` of them). ``host`` (Python, in the same names) computes the
+    values of the ``'host'`` references, once per call or, with ``host_per_step``, before every launch.
+    ``raises``: the user's line of each ``raise`` of the step and what it raises.
     """
 
     name: str
@@ -85,6 +88,9 @@ class Launch:
     source_file: str = ""
     step: str = ""
     owner: str = ""
+    host: str = ""
+    host_per_step: bool = False
+    raises: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,6 +208,9 @@ class DevicePlan:
         of the CPU kernel's grow statuses.
     entry_checks : list of (int, str)
         ``(object id, state variable)`` checked for NaN/inf before the first step.
+    extra : dict
+        Kernel variables the GPU reads that the CPU kernel does not take -> a function giving the value now
+        (the build's own getter).
     """
 
     args: list[str]
@@ -212,5 +221,6 @@ class DevicePlan:
     event_records: list[tuple[str, Ref]] = field(default_factory=list)
     entry_checks: list[tuple[int, str]] = field(default_factory=list)
     scope: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
     check_finite: bool = True
     queue_outputs: list[QueueOutput] = field(default_factory=list)

@@ -13,8 +13,9 @@ from numba import cuda, typeof, types
 from numba.cuda import dispatcher
 
 from bp_core.backend.cuda import runtime
+from bp_core.backend.cuda.host_values import HOST_READ, compute_host
 from bp_core.backend.cuda.ops import Launch, Ref
-from bp_core.backend.cuda.target import CudaKernel, step_error
+from bp_core.backend.cuda.target import CudaKernel, arguments, step_error
 
 __all__ = ["ptx"]
 
@@ -25,7 +26,7 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
     Returns the PTX of each step kernel and runtime kernel, by name. Only numba-cuda's compiler is used
     (with its CUDA toolkit wheels), not the simulator: call it in a process without ``NUMBA_ENABLE_CUDASIM``.
     """
-    host = dict(zip(kernel.plan.args, args))
+    host = arguments(kernel.plan, args)
     out: dict[str, str] = {}
 
     def type_of(ref: Ref) -> Any:
@@ -44,6 +45,9 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
             return typeof(np.ascontiguousarray(host[f"{ref.name}_arr"]))
         if ref.kind == "rng":
             return typeof(np.zeros(1, dtype=runtime.cuda_random.xoroshiro128p_dtype))
+        if ref.kind == "host":
+            value = hosted[ref.name]
+            return typeof(np.ascontiguousarray(value)) if isinstance(value, np.ndarray) else typeof(value)
         return types.int64[::1]
 
     # the device helpers a kernel calls are compiled for the current device's compute capability, and
@@ -56,6 +60,8 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
     try:
         for op in kernel.plan.ops:
             if isinstance(op, Launch) and op.name not in out:
+                hosted = compute_host(op, {arg: _host_value(host, ref) for arg, ref in zip(op.args, op.refs)
+                                           if ref.kind in HOST_READ}, kernel.plan.scope) if op.host else {}
                 signature = tuple(type_of(ref) for ref in op.refs)
                 try:
                     out[op.name] = cuda.compile_ptx(kernel.functions[op.name], signature, cc=cc)[0]
@@ -75,3 +81,16 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
     for name, signature in runtime_signatures.items():
         out[name] = cuda.compile_ptx(runtime.KERNELS[name].py_func, signature, cc=cc)[0]
     return out
+
+
+def _host_value(host: dict[str, Any], ref: Ref) -> Any:
+    """What a host statement reads for ``ref`` in a call with the kernel arguments ``host`` (step 0)."""
+    if ref.kind == "var":
+        return host[ref.name]
+    if ref.kind == "row":
+        return host[ref.name][ref.row]
+    if ref.kind == "dt":
+        return np.dtype(ref.dtype).type(host["_dt"])
+    if ref.kind == "t":
+        return np.dtype(ref.dtype).type(host["_t_start"])
+    return ref.row if ref.kind == "const" else 0

@@ -14,6 +14,8 @@ import warnings
 from numba import cuda
 from numba.core.errors import NumbaWarning
 
+from bp_core.backend.cuda.draws import DRAW_FUNCTIONS
+
 with warnings.catch_warnings():  # numba-cuda's random module hands numba.jit options it deprecates, and warns
     warnings.simplefilter("ignore", NumbaWarning)
     from numba.cuda import random as cuda_random
@@ -202,4 +204,5 @@ DEVICE_FUNCTIONS = {"exprel": exprel, "checked_index": checked_index,
                     "cuda": cuda, "xoroshiro128p_normal_float64": cuda_random.xoroshiro128p_normal_float64,
                     "xoroshiro128p_uniform_float64": cuda_random.xoroshiro128p_uniform_float64}
 DEVICE_FUNCTIONS.update({f"any_in_block_{name}": _block_test(test) for name, test in _COMPARE.items()})
+DEVICE_FUNCTIONS.update(DRAW_FUNCTIONS)
 """Names generated step kernels may call, as the GPU provides them (see ``grid_loop.DEVICE_HELPERS``)."""

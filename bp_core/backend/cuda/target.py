@@ -30,6 +30,8 @@ from numba.core.errors import NumbaWarning
 from bp_core import profile
 from bp_core.backend.cuda import queues, runtime
 from bp_core.backend.cuda.bounds import bounds_error, first_bad
+from bp_core.backend.cuda.host_values import HOST_READ as _HOST_READ
+from bp_core.backend.cuda.host_values import compute_host
 from bp_core.backend.cuda.ops import (
     AdvanceDelay,
     AdvanceQueue,
@@ -47,7 +49,7 @@ from bp_core.backend.cuda.ops import (
 )
 from bp_core.errors import ModelUseError, RunError
 
-__all__ = ["CudaKernel", "CudaTarget", "CHECK_EVERY", "step_error"]
+__all__ = ["CudaKernel", "CudaTarget", "CHECK_EVERY", "step_error", "arguments"]
 
 STATUS_OK, STATUS_NONFINITE, STATUS_GROW = 0, 1, 3  # as bp_core.codegen.kernel numbers them
 CHECK_EVERY = 256
@@ -81,7 +83,7 @@ class CudaKernel:
         self.compile_count = 1
 
     def __call__(self, *args: Any) -> tuple[int, int, int, int]:
-        host = dict(zip(self.plan.args, args))
+        host = arguments(self.plan, args)
         n_steps, step0, mon0 = int(host["_n_steps"]), int(host["_step0"]), int(host["_mon0"])
         if n_steps == 0:
             return STATUS_OK, 0, 0, 0
@@ -113,6 +115,8 @@ class _Run:
         self.first_counts = dict(self.counts)
         self.inputs: dict[str, Any] = {}
         self.sizes: dict[int, int] = {}
+        self.computed: dict[int, dict[str, Any]] = {}  # host values of each launch (op number)
+        self.raising = any(isinstance(op, Launch) and op.raises for op in self.plan.ops)
         # delay lines' write rows, kept on the host (the device reads rows the host names)
         self.fixed: dict[Ref, Any] = {}
         self.launchers: dict[tuple[int, int], Any] = {}
@@ -184,7 +188,7 @@ class _Run:
             for var, _ in self.plan.event_records:
                 self.counts[var] = int(self.device[f"{var}_count"].copy_to_host()[0])
             flags = self.flags.copy_to_host()
-            bad = first_bad(self.bad.copy_to_host(), _NO_FLAG) if self.plan.check_finite else None
+            bad = first_bad(self.bad.copy_to_host(), _NO_FLAG) if self.plan.check_finite or self.raising else None
             if bad is not None and bad[1] <= flags.min():
                 self.discard = True
                 site, step, line = bad
@@ -256,15 +260,27 @@ class _Run:
             threads = self.host_ref(op.event_size, t, i).size
         else:
             if number not in self.sizes:
-                names = {arg: self.host_ref(ref, t, i) for arg, ref in zip(op.args, op.refs)}
+                names = {arg: self.host_ref(ref, t, i) for arg, ref in zip(op.args, op.refs) if ref.kind in _HOST_READ}
                 exec(op.setup, {"np": np}, names)  # the step's own lines before its loop, on the host
                 self.sizes[number] = int(eval(op.count, {"np": np, "max": max}, names))
             threads = self.sizes[number]
         self.threads_now = threads
         try:
-            self.grid(self.kernel.kernels[op.name], threads, *(self.ref(ref, t, i) for ref in op.refs))
+            values = self.host_values(number, op, t, i)
+            self.grid(self.kernel.kernels[op.name], threads,
+                      *(values[ref.name] if ref.kind == "host" else self.ref(ref, t, i) for ref in op.refs))
         except Exception as err:
             raise step_error(op, err, i) from err
+
+    def host_values(self, number: int, op: Launch, t: float, i: int) -> dict[str, Any]:
+        """The values ``op``'s host statements compute (tables of pure helpers), on the device."""
+        if not op.host:
+            return {}
+        if op.host_per_step or number not in self.computed:
+            names = {arg: self.host_ref(ref, t, i) for arg, ref in zip(op.args, op.refs) if ref.kind in _HOST_READ}
+            self.computed[number] = {name: cuda.to_device(value) if isinstance(value, np.ndarray) else value
+                                     for name, value in compute_host(op, names, self.plan.scope).items()}
+        return self.computed[number]
 
     def grid(self, kernel: Any, threads: int, *args: Any) -> None:
         if threads <= 0:
@@ -317,6 +333,13 @@ class _Run:
                     kept[first:end] = kept[order]
         for out in self.plan.queue_outputs:
             queues.write_output(self.host, out)
+
+
+def arguments(plan: DevicePlan, args: tuple) -> dict[str, Any]:
+    """The values of a call by kernel variable: the CPU kernel's arguments, and those only the GPU reads."""
+    host = dict(zip(plan.args, args))
+    host.update({name: get() for name, get in plan.extra.items()})
+    return host
 
 
 def _define(op: Launch, scope: dict[str, Any]) -> Callable:

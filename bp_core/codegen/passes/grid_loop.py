@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from bp_core.codegen.device_bounds import check_indices
 from bp_core.codegen.device_forms import STEP_ARG, DeviceRewriter, numpy_function, python_form, refuse, refuse_random
+from bp_core.codegen.device_host_values import HostValues, take_host_values
 from bp_core.codegen.tree import StepTree, located, origin
 
 __all__ = ["GridShape", "grid_loop"]
@@ -43,7 +44,12 @@ class GridShape:
     random : bool
         The kernel draws random numbers (it takes the threads' generators as its last argument).
     checked : bool
-        Its indices of user data are checked (``codegen.device_bounds``): it takes the bounds flag.
+        It takes the bounds flag: its indices of user data are checked (``codegen.device_bounds``), or
+        it raises (a ``raise`` lowers the flag to its step and line and ends the thread).
+    host : HostValues
+        Values the host computes before the launch (``codegen.device_host_values``).
+    raises : tuple of (int, str)
+        The user's line of each ``raise`` and what it raises (``'ValueError: ...'``).
     """
 
     setup: str
@@ -51,6 +57,8 @@ class GridShape:
     events: str = ""
     random: bool = False
     checked: bool = False
+    host: HostValues = HostValues()
+    raises: tuple[tuple[int, str], ...] = ()
 
 
 def grid_loop(tree: StepTree, check_indices_: bool = False) -> GridShape:
@@ -62,13 +70,15 @@ def grid_loop(tree: StepTree, check_indices_: bool = False) -> GridShape:
         shape = _element_grid(tree)
     else:
         shape = _vector_grid(tree)
+    host, _ = take_host_values(tree)
     rewriter = DeviceRewriter(tree)
     tree.prelude = rewriter.block(tree.prelude)
     tree.body = rewriter.block(tree.body)
     tree.epilogue = []
     refuse_random(tree)  # what is left of the generator is a use with no device form
     checked = check_indices(tree, STEP_ARG) if check_indices_ else False
-    return GridShape(shape.setup, shape.count, shape.events, rewriter.random, checked)
+    raises = tuple(sorted(rewriter.raises.items()))
+    return GridShape(shape.setup, shape.count, shape.events, rewriter.random, checked or bool(raises), host, raises)
 
 
 def _epilogue_is_return(tree: StepTree) -> None:

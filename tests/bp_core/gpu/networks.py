@@ -201,3 +201,25 @@ def queued(n: int, per_synapse: bool, seed: int = 0) -> tuple[bp.Network, bp.Neu
         syn = synapses(np.random.default_rng(seed).choice([0.1, 0.2, 0.3], syn.num))
     syn.pars['w'] = 2.0
     return bp.Network(group, syn), group
+
+
+def keep_draws(ST):
+    ST['last'] = ST['x']
+    ST['x'] = 0.
+
+
+KEEPER = bp.NeuType(name='keeper', ST=bp.types.NeuState({'x': 0., 'last': 0.}), steps=keep_draws, mode='scalar')
+
+
+def drawn(n: int, N: int, rate: float) -> tuple[bp.Network, bp.NeuGroup]:
+    """A group whose ``last`` field is, at each step, one draw of ``bp.inputs.poisson_drive`` (weight 1)."""
+    driven = bp.inputs.poisson_drive(KEEPER, 'x', N=N, rate=rate, weight=1.)
+    group = bp.NeuGroup(driven, n, monitors=['last'])
+    return bp.Network(group), group
+
+
+def brunel(n: int, seed: int = 0) -> tuple[bp.Network, bp.NeuGroup]:
+    """``examples/brunel_2000`` with ``n`` neurons (4/5 excitatory): Poisson drive, spike queues of 1.5 ms."""
+    from examples.brunel_2000 import model  # the published example itself, at a small size
+
+    return model.build(N_E=round(0.8 * n), seed=seed)

@@ -16,6 +16,7 @@ import pytest
 
 import bp_core as bp
 from bp_core.errors import ModelUseError, RunError
+from bp_core.inputs.sampling import binomial_cdf
 from tests.bp_core.gpu import networks
 
 assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run through test_gpu.py (it sets the simulator)"
@@ -171,3 +172,74 @@ def test_spike_queue_delays_equal_cpu_exactly(per_synapse):
     # the field the queue stands for (this step's copy of the spikes), written when the call ends
     np.testing.assert_array_equal(gpu_net.objects[1].ST['s'], cpu_net.objects[1].ST['s'])
     assert gpu_net.objects[1].ST['s'].any()
+
+
+def _binomial_moments(N: int, p: float) -> tuple[float, float, float]:
+    """Mean, variance and central fourth moment of Binomial(N, p)."""
+    q = 1. - p
+    return N * p, N * p * q, N * p * q * (1. + 3. * (N - 2) * p * q)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the simulator's generators overflow uint64 on purpose
+@pytest.mark.parametrize("N, rate, path", [(20, 3000., "table"), (100, 4500., "mode walk"),
+                                           (50, 7000., "mode walk, p > 1/2")])
+def test_poisson_drive_draws_are_binomial(N, rate, path):
+    # 256 neurons x 16 steps = 4096 draws of Binomial(N, rate dt); p = 0.3 by the host's table, p = 0.45
+    # (N p = 45, past inversion) and p = 0.7 by the device's walk from the mode
+    bp.profile.set(device="gpu", dt=0.1, seed=11)
+    net, group = networks.drawn(256, N, rate)
+    net.run(1.6)
+    draws = np.asarray(group.mon.last)
+    launch = next(op for op in net._kernels[next(iter(net._kernels))].plan.ops if "drive" in getattr(op, "name", ""))
+    assert "binomial_cdf" in launch.host and "binomial_draw" in launch.source
+    assert draws.shape == (16, 256) and np.array_equal(draws, np.round(draws)) and draws.min() >= 0
+    p = rate * 0.1 / 1000.
+    assert (binomial_cdf(N, p).size > 0) == (path == "table")  # which of the two the threads took
+    mean, var, mu4 = _binomial_moments(N, p)
+    n = draws.size
+    # 4.5 standard errors: a Poisson count (variance N p, 1.43x to 3.3x too large) or a shifted one fails
+    assert abs(draws.mean() - mean) < 4.5 * np.sqrt(var / n)
+    assert abs(draws.var(ddof=1) - var) < 4.5 * np.sqrt((mu4 - var ** 2 * (n - 3) / (n - 1)) / n)
+    # the whole distribution: chi-square over counts with at least 20 expected draws, tails pooled
+    from scipy import stats
+    pmf = stats.binom.pmf(np.arange(N + 1), N, p) * n
+    seen = np.bincount(draws.astype(int).ravel(), minlength=N + 1)
+    keep = pmf >= 20
+    lo, hi = np.argmax(keep), N - np.argmax(keep[::-1])
+    expected = np.r_[pmf[:lo].sum(), pmf[lo:hi + 1], pmf[hi + 1:].sum()]
+    observed = np.r_[seen[:lo].sum(), seen[lo:hi + 1], seen[hi + 1:].sum()]
+    assert stats.chisquare(observed, expected * observed.sum() / expected.sum()).pvalue > 1e-3
+
+
+def test_drive_refuses_bad_values_as_the_cpu_does():
+    # the drive's own checks (a raise in the step) stop the GPU run with the CPU's message and line
+    for device in ("cpu", "gpu"):
+        bp.profile.set(device=device, jit=device == "gpu", dt=0.1)
+        net, group = networks.drawn(16, 10, 10.)
+        group.pars['drive_rate'] = -5.
+        with pytest.raises(RunError, match=r"(?s)'drive'.*raised ValueError at t=0 ms.*drive_rate must be >= 0 Hz"
+                                           r".*line 4: raise ValueError"):
+            net.run(0.5)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_brunel_runs_on_the_gpu_with_the_cpus_rates():
+    # examples/brunel_2000 at 200 neurons for 30 steps: Poisson drive, two spike queues of 1.5 ms. The CPU's
+    # spike count over 20 random streams of the same network (mean about 130, sd about 13; without the drive
+    # it is 0) bounds the GPU's
+    counts = []
+    for seed in range(20):
+        bp.profile.set(device="cpu", jit=False)
+        net, group = networks.brunel(200, seed=0)
+        net.reseed(100 + seed)
+        net.run(3.0)
+        counts.append(np.asarray(group.mon.spike_index).size)
+    bp.profile.set(device="gpu", jit=True)
+    net, group = networks.brunel(200, seed=0)
+    net.reseed(7)
+    net.run(3.0)
+    assert {type(kernel).__name__ for kernel in net._kernels.values()} == {"CudaKernel"}
+    spikes = np.asarray(group.mon.spike_index).size
+    assert np.mean(counts) > 80
+    assert abs(spikes - np.mean(counts)) < 4 * np.std(counts, ddof=1), (spikes, counts)
+    assert np.asarray(group.mon.spike_time).max() > 1.5  # spikes all through the run, after the first delay

@@ -187,3 +187,31 @@ def test_safe_mode_checks_every_user_index_and_compiles_to_ptx():
     unsafe = device_plan(plan, None, check_finite=False)
     sources = [op.source for op in unsafe.ops if hasattr(op, "source")]
     assert sources and not any("checked_index" in s or "_gpu_bad" in s for s in sources)
+
+
+def test_brunel_compiles_to_ptx_with_its_poisson_drive():
+    net, _ = networks.brunel(200)
+    kernel, args = _lowered(net)
+    drive = next(op for op in kernel.plan.ops if getattr(op, "name", "").endswith("_drive"))
+    # the table is the host's (computed once per call), each thread inverts it with its own generator
+    assert "table = binomial_cdf(drive_N, p)" in drive.host and not drive.host_per_step
+    assert "gpu_binomial_from_cdf(table, xoroshiro128p_uniform_float64(_gpu_rng" in drive.source
+    assert "binomial_cdf(" not in drive.source.replace("gpu_binomial_from_cdf", "")
+    # the drive's checks are device raises: the error value takes the step and the user's line
+    assert [said.split(":")[0] for _, said in drive.raises] == ["ValueError", "ValueError"]
+    compiled = ptx(kernel, *args, cc=(9, 0))
+    assert {op.name for op in kernel.plan.ops if hasattr(op, "source")} <= set(compiled)
+    assert ".target sm_90" in compiled[drive.name]
+
+
+def test_binomial_draw_of_a_step_has_a_device_form():
+    def draws(ST, _t):
+        ST['V'] += np.random.binomial(int(n_sources), 0.3)
+
+    n_sources = 40  # noqa: F841  (a parameter of the step)
+    group = bp.NeuGroup(bp.NeuType(name='m', ST=bp.types.NeuState({'V': 0.}), steps=draws, mode='scalar'), 8)
+    plan, args = _captured(bp.Network(group), 1.0)
+    kernel = CudaKernel(device_plan(plan, None, check_finite=True), 1024)
+    step = next(op for op in kernel.plan.ops if hasattr(op, "source"))
+    assert "binomial_draw(_gpu_rng, cuda.grid(1), int(n_sources), 0.3)" in step.source
+    assert ".target sm_90" in ptx(kernel, *args, cc=(9, 0))[step.name]

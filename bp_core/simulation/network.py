@@ -18,6 +18,7 @@ import numpy as np
 
 from bp_core import profile
 from bp_core.codegen import device_plan as _gpu_lowering  # noqa: F401 (registers the GPU target's lowering)
+from bp_core.codegen.device_listing import kernel_listing
 from bp_core.codegen.kernel import (
     STATUS_GROW,
     STATUS_NONFINITE,
@@ -225,6 +226,34 @@ class Network:
             if not out:
                 raise ModelUseError(f"no step function {step!r} in {[o.name for o in chosen]}.")
             return out
+
+    def show_kernel(self, target: str | None = None) -> None:
+        """Print the run kernel as emitted for ``target``: its operations in order, its numbered source, each line
+        with the user's file and line it came from (``bp.tools.show_passes`` prints each step after every pass).
+
+        Parameters
+        ----------
+        target : {'cpu', 'gpu'}, optional
+            The network's own device by default. ``'gpu'`` prints the operations the GPU's host loop launches
+            every step and each step kernel (no GPU needed); ``'cpu'`` the one module numba compiles.
+
+        Notes
+        -----
+        The kernel of the last run (with its inputs) when there is one; otherwise the network is planned now,
+        without inputs, and nothing is compiled.
+        """
+        print(self.kernel_text(target))
+
+    def kernel_text(self, target: str | None = None) -> str:
+        """What :meth:`show_kernel` prints, as a string."""
+        with self.exclusive():
+            target = target or profile.get_device()
+            plan = self._plan
+            if plan is None:
+                self._check_objects()
+                plans = [plan_object(o, self.dt, profile.is_jit(), self._build_state) for o in self.objects]
+                plan = build_kernel(plans, [], catch_errors=False, check_finite=profile.is_safe())
+            return kernel_listing(plan, target, check_finite=profile.is_safe())
 
     @property
     def compile_count(self) -> int:

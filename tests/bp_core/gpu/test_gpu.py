@@ -215,3 +215,37 @@ def test_binomial_draw_of_a_step_has_a_device_form():
     step = next(op for op in kernel.plan.ops if hasattr(op, "source"))
     assert "binomial_draw(_gpu_rng, cuda.grid(1), int(n_sources), 0.3)" in step.source
     assert ".target sm_90" in ptx(kernel, *args, cc=(9, 0))[step.name]
+
+
+def _user_line(func, text):
+    lines, first = inspect.getsourcelines(func)
+    return first + next(k for k, line in enumerate(lines) if text in line)
+
+
+@pytest.mark.parametrize("target", ["cpu", "gpu"])
+def test_show_kernel_prints_operations_and_maps_lines_back(target, capsys):
+    net, _ = networks.coba(60)
+    net.show_kernel(target)  # planned, not compiled: the GPU listing needs no GPU
+    text = capsys.readouterr().out
+    assert f"target '{target}'" in text
+    if target == "gpu":
+        ops = ["launch NeuGroup0_lif_update: ST.shape[1] threads", "RecordEvents(",
+               "launch SynConn1_rows_to_ge: one thread per event of"]
+    else:
+        ops = ["call_step", "record_events", "check_capacity"]
+    assert all(op in text for op in ops), text[:2000]
+    # each generated line from a user's line names it: the spike store of lif_update, the GPU's atomic delivery
+    source = inspect.getsourcefile(networks.lif_update)
+    spike = next(line for line in text.split("\n") if "ST_spike[_obj_i] = 1.0" in line)
+    assert spike.endswith(f"# <- {source}, line {_user_line(networks.lif_update, 'ST[' + repr('spike') + '] = 1.')}")
+    if target == "gpu":
+        # the row loop and its += became one idiom (index_update), told at the loop's line
+        add = next(line for line in text.split("\n") if "cuda.atomic.add(post_ge" in line)
+        assert add.endswith(f"# <- {source}, line {_user_line(networks.rows_to_ge, 'for j in pre2post[i]')}")
+    assert net.kernel_text(target) == text.rstrip("\n")
+
+
+def test_show_kernel_refuses_an_unknown_target():
+    net, _ = networks.coba(20)
+    with pytest.raises(ModelUseError, match=r"target must be one of \['cpu', 'gpu'\], got 'tpu'"):
+        net.show_kernel("tpu")

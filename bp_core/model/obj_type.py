@@ -164,9 +164,10 @@ class SynType(ObjType):
     Parameters
     ----------
     summed : dict, optional
-        Summed variables: postsynaptic field -> synapse field. ``summed={'g': 'g_syn'}`` sets each
-        postsynaptic neuron's ``g`` to the sum of ``ST['g_syn']`` over its synapses, at the start of every
-        time step (see ``bp_core.model.summed``). Scalar and vector mode.
+        Summed variables: postsynaptic field -> synapse field or expression of one synapse.
+        ``summed={'g': 'g_syn'}`` sets each postsynaptic neuron's ``g`` to the sum of ``ST['g_syn']`` over
+        its synapses, at the start of every time step (see ``bp_core.model.summed``);
+        ``summed={'I_gap': "ST['w'] * (pre['V'] - post['V'])"}`` sums an expression. Scalar and vector mode.
     """
 
     kind = "synapse"
@@ -179,7 +180,8 @@ class SynType(ObjType):
                          heter_params_replace=heter_params_replace, units=units, descriptions=descriptions)
         declared_post = self.requires.get("post")
         self.summed: tuple[SummedVariable, ...] = parse_summed(
-            name, summed, self.ST.fields, getattr(declared_post, "fields", None), mode, self.steps)
+            name, summed, self.ST.fields, getattr(declared_post, "fields", None), mode, self.steps,
+            getattr(self.requires.get("pre"), "fields", None))
         for step in self.steps:
             if step.is_delayed and "ST" not in step.args:
                 raise ModelDefError(f"{step.where()} is marked @delayed but does not take ST.")

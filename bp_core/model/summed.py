@@ -3,10 +3,13 @@
 A SynType declares them with ``summed={'g': 'g_syn'}``: each step, the postsynaptic field ``g`` of
 every neuron of the SynConn's post group is set to the sum of ``ST['g_syn']`` over the synapses that
 end on that neuron (0 for a neuron without synapses). This is Brian2's ``g_post = g_syn : 1 (summed)``.
+The value may also be an expression of one synapse, ``summed={'I_gap': "ST['w'] * (pre['V'] - post['V'])"}``
+(Brian2's ``Igap_post = w * (V_pre - V_post) : 1 (summed)``; see ``model.summed_expressions``).
 
-When: at the start of every time step, before any object's steps, from the synapses' state as the
-previous step left it. So the neurons' steps of step ``k`` see the sum of the synapse state after the
-synapse steps of step ``k - 1``, whatever the order objects were given to ``bp.Network``. Several
+When: at the start of every time step, before any object's steps, from the synapses' (and for an
+expression the neurons') state as the previous step left it. So the neurons' steps of step ``k`` see the
+sum of the synapse state after the synapse steps of step ``k - 1``, whatever the order objects were given
+to ``bp.Network``. Several
 SynConns that declare the same postsynaptic field add up (the field is cleared once, then each adds
 its sum); the value replaces whatever the field held, and inputs applied to the field add to it.
 
@@ -21,6 +24,7 @@ from typing import Any, Sequence
 
 from bp_core.errors import ModelDefError, close_matches
 from bp_core.model.event_fields import stored_fields
+from bp_core.model.summed_expressions import expression_fields
 
 __all__ = ["SummedVariable", "parse_summed"]
 
@@ -36,15 +40,25 @@ class SummedVariable:
     target : str
         The postsynaptic state field that receives the sum.
     source : str
-        The synapse state field summed over each neuron's synapses.
+        The synapse state field summed over each neuron's synapses, or an expression of one synapse
+        (``"ST['w'] * (pre['V'] - post['V'])"``, see ``model.summed_expressions``).
+    fields : tuple of (str, str)
+        The ``(state, field)`` pairs the source reads (``('ST', source)`` for a field).
     """
 
     target: str
     source: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_expression(self) -> bool:
+        """Whether the source is an expression rather than a synapse field."""
+        return not self.source.isidentifier()
 
 
 def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_fields: list[str] | None,
-                 mode: str, steps: Sequence[Any] = ()) -> tuple[SummedVariable, ...]:
+                 mode: str, steps: Sequence[Any] = (), pre_fields: list[str] | None = None
+                 ) -> tuple[SummedVariable, ...]:
     """Check the ``summed`` declaration of a SynType.
 
     Parameters
@@ -52,7 +66,7 @@ def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_field
     model_name : str
         The SynType's name (for messages).
     summed : dict or None
-        Postsynaptic field -> synapse field.
+        Postsynaptic field -> synapse field, or an expression of one synapse.
     syn_fields : list of str
         Fields of the synapse state (``ST``).
     post_fields : list of str, optional
@@ -61,6 +75,8 @@ def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_field
         The model's mode.
     steps : sequence of StepFunction
         The model's steps (none may store into a summed postsynaptic field).
+    pre_fields : list of str, optional
+        Fields of ``requires['pre']`` when the model declares them.
 
     Returns
     -------
@@ -84,18 +100,40 @@ def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_field
                             f"or give the model mode='vector'.")
     out = []
     for target, source in summed.items():
-        for role, name in (("postsynaptic field (key)", target), ("synapse field (value)", source)):
-            if not isinstance(name, str) or not name.isidentifier():
-                raise ModelDefError(f"{where}: the {role} must be a field name, got {name!r} ({_FORM}).")
-        _check_source(where, target, source, syn_fields, post_fields)
+        if not isinstance(target, str) or not target.isidentifier():
+            raise ModelDefError(f"{where}: the postsynaptic field (key) must be a field name, got {target!r} "
+                                f"({_FORM}).")
+        if not isinstance(source, str):
+            raise ModelDefError(f"{where}: the synapse field (value) must be a field name or an expression of one "
+                                f"synapse, got {source!r} ({_FORM}).")
         _check_target(where, target, source, syn_fields, post_fields)
+        if source.isidentifier():
+            _check_source(where, target, source, syn_fields, post_fields)
+            fields: tuple[tuple[str, str], ...] = (("ST", source),)
+        else:
+            fields = _expression_fields(f"{where}[{target!r}]", target, source, syn_fields, pre_fields, post_fields)
         for step in steps:
             if target in stored_fields(step.node, "post"):
                 raise ModelDefError(f"{step.where()} stores into post[{target!r}], which {where} sets each step "
                                     f"(the sum would overwrite it); leave the field to the summed variable, or "
                                     f"drop {target!r} from summed and keep the step's own sum.")
-        out.append(SummedVariable(target, source))
+        out.append(SummedVariable(target, source, fields))
     return tuple(out)
+
+
+def _expression_fields(where: str, target: str, text: str, syn_fields: list[str], pre_fields: list[str] | None,
+                       post_fields: list[str] | None) -> tuple[tuple[str, str], ...]:
+    fields = expression_fields(where, text)
+    for state, key in fields:
+        if state == "post" and key == target:
+            raise ModelDefError(f"{where} reads post[{key!r}], the field it sets (it is cleared before the sums are "
+                                f"added); read another field.")
+        known = {"ST": syn_fields, "pre": pre_fields, "post": post_fields}[state]
+        if known is not None and key not in known:
+            owner = "the synapse state" if state == "ST" else f"requires[{state!r}]"
+            raise ModelDefError(f"{where} reads {state}[{key!r}], which {owner} does not have; name one of "
+                                f"{known}.{close_matches(key, known)}")
+    return fields
 
 
 def _check_source(where: str, target: str, source: str, syn_fields: list[str], post_fields: list[str] | None

@@ -32,6 +32,12 @@ def check_summed_targets(syn: Ensemble) -> None:
     post = syn.post
     fields = list(getattr(post, "fields", []))
     for summed in syn.model.summed:
+        for state, key in summed.fields:
+            have = list(getattr(getattr(syn, state), "fields", [])) if state != "ST" else syn.ST.fields
+            if key not in have:
+                raise ModelUseError(f"summed[{summed.target!r}] of SynType {syn.model.name!r} (SynConn {syn.name!r}) "
+                                    f"reads {state}[{key!r}], which the {state}synaptic group's state does not have; "
+                                    f"add it to its NeuState or name one of {have}.{close_matches(key, have)}")
         if summed.target in fields:
             continue
         where = f"summed[{summed.target!r}] of SynType {syn.model.name!r} (SynConn {syn.name!r})"
@@ -58,10 +64,15 @@ def plan_summed(syn: Ensemble, plan: ObjectPlan) -> None:
     else:
         bounds = {"clear_lo": clear[0], "clear_hi": clear[1]}
     queue = plan.queue
+    if any(state == "pre" for summed in syn.model.summed for state, _ in summed.fields):
+        pre_index = np.ascontiguousarray(syn.pre_ids, dtype=np.int64)  # positions in the pre group's parent
+        plan.variables[f"{code}_summed_pre"] = lambda: pre_index
+        bounds["pre_index"] = f"{code}_summed_pre"
     for summed in syn.model.summed:
-        if queue is not None and queue.skip_copy and summed.source in queue.rows:
+        queued = sorted({key for state, key in summed.fields if state == "ST"} & set(queue.rows if queue else ()))
+        if queue is not None and queue.skip_copy and queued:
             # the field is never stored: the queue holds its values as delayed events
-            raise ModelUseError(f"summed[{summed.target!r}] of SynConn {syn.name!r} sums {summed.source!r}, a field "
+            raise ModelUseError(f"summed[{summed.target!r}] of SynConn {syn.name!r} reads ST[{queued[0]!r}], a field "
                                 f"its spike queue stands for (it is kept only as delayed events, {plan.delay_note}); "
                                 f"sum a field that a synapse step stores, or give the SynConn no delay.")
         plan.summed.append(SummedPlan(summed.target, summed.source, f"{code}_summed_post", **bounds))

@@ -1,5 +1,8 @@
 """Summed-variable operations: clear each summed postsynaptic field, then add each SynConn's sum into it.
 
+A sum of a field reads the field; a sum of an expression (``"ST['w'] * (pre['V'] - post['V'])"``) evaluates it
+as one array over the synapses, the neurons' fields taken at each synapse's pre- or postsynaptic neuron.
+
 They run at the start of every time step, before any object's operations (``KernelSchedule.summed``),
 so the value the neurons read does not depend on the order of the objects (see ``bp_core.model.summed``).
 Every field is cleared before any sum is added, so several SynConns summing into one field add up.
@@ -29,7 +32,7 @@ class SummedPlan:
     target : str
         The postsynaptic field.
     source : str
-        The synapse field summed.
+        The synapse field summed, or an expression of one synapse (``model.summed_expressions``).
     post_index : str
         Kernel variable: each synapse's postsynaptic neuron, as a position in the flat field of the
         postsynaptic state (the parent group's, for a subgroup).
@@ -37,6 +40,9 @@ class SummedPlan:
         The neurons of the post group, when they are the positions ``clear_lo:clear_hi``.
     clear_sel : str
         Kernel variable listing the post group's positions otherwise ('' when a range holds them).
+    pre_index : str
+        Kernel variable: each synapse's presynaptic neuron in the flat presynaptic field (for an expression
+        reading ``pre[...]``; '' otherwise).
     """
 
     target: str
@@ -45,6 +51,7 @@ class SummedPlan:
     clear_lo: int = 0
     clear_hi: int = 0
     clear_sel: str = ""
+    pre_index: str = ""
 
 
 @register
@@ -72,7 +79,7 @@ class AddSummed(KernelOp):
     kind: ClassVar[str] = "add_summed"
     field: str
     post_index: str
-    source: str
+    source: str | ast.expr
 
     def lower(self) -> list[ast.stmt]:
         return [statement("add_sums(FIELD, INDEX, SOURCE)", FIELD=self.field, INDEX=self.post_index,
@@ -89,13 +96,35 @@ def summed_operations(sched: Schedule, objects: list[ObjectPlan]) -> list[Kernel
             clear = ClearSummed(field, plan.clear_lo, plan.clear_hi, plan.clear_sel)
             if clear not in clears:
                 clears.append(clear)
-            adds.append(AddSummed(field, plan.post_index, sched.bind_flat_row(obj, plan.source)))
+            value = sched.bind_flat_row(obj, plan.source) if plan.source.isidentifier() else \
+                _per_synapse(sched, obj, plan)
+            adds.append(AddSummed(field, plan.post_index, value))
     return clears + adds
 
 
 def _flat_post_field(sched: Schedule, obj: ObjectPlan, key: str) -> str:
     """The kernel variable holding the postsynaptic state's field ``key`` as a flat array."""
-    var = sched.bind_row(obj, "post", key)
-    if obj.states["post"][1].ndim <= 2:
+    return _flat_row(sched, obj, "post", key)
+
+
+def _flat_row(sched: Schedule, obj: ObjectPlan, state: str, key: str) -> str:
+    var = sched.bind_row(obj, state, key)
+    if obj.states[state][1].ndim <= 2:
         return var
     return sched.bind(f"{var}_flat", expression("VAR.reshape(-1)", VAR=var))
+
+
+def _per_synapse(sched: Schedule, obj: ObjectPlan, plan: SummedPlan) -> ast.expr:
+    """The expression's syntax tree with ``ST['x']`` the synapse field and ``pre['x']`` / ``post['x']`` the
+    neurons' fields at each synapse's neuron: one value per synapse."""
+    index = {"pre": plan.pre_index, "post": plan.post_index}
+
+    class Fields(ast.NodeTransformer):
+        def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+            state, key = node.value.id, node.slice.value  # type: ignore[attr-defined]  (checked at definition)
+            if state == "ST":
+                return ast.Name(sched.bind_flat_row(obj, key), ast.Load())
+            return expression("ROW[INDEX]", ROW=_flat_row(sched, obj, state, key), INDEX=index[state])
+
+    tree = ast.parse(plan.source.strip(), mode="eval")
+    return ast.fix_missing_locations(Fields().visit(tree).body)

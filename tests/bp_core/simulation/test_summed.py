@@ -125,7 +125,8 @@ def test_step_storing_into_the_summed_field_is_refused():
     def hand_built(ST, post, post_ids):
         post['g'][post_ids] += ST['s']
 
-    with pytest.raises(ModelDefError, match=r"step function 'hand_built' of model 'Twice' stores into post\['g'\], which summed of SynType"):
+    with pytest.raises(ModelDefError, match=r"step function 'hand_built' of model 'Twice' stores into post\['g'\], "
+                                            r"which summed of SynType"):
         bp.SynType('Twice', bp.types.SynState('s'), hand_built, mode='vector', summed={'g': 's'})
 
 
@@ -207,7 +208,7 @@ def test_field_a_spike_queue_stands_for_is_refused():
     model = bp.SynType('queued', bp.types.SynState(['s']), (copy_spike, deliver), mode='scalar', summed={'g': 's'})
     group = bp.NeuGroup(neuron, 3)
     syn = bp.SynConn(model, pre_group=group, post_group=group, conn=bp.connect.All2All(), delay=0.3)
-    with pytest.raises(ModelUseError, match=r"sums 's', a field its spike queue stands for"):
+    with pytest.raises(ModelUseError, match=r"reads ST\['s'\], a field its spike queue stands for"):
         bp.Network(group, syn).run(DT)
 
 

@@ -187,6 +187,9 @@ def test_gpu_target_refuses_summed_variables_with_the_fix():
     calls = []
     with mock.patch.object(Network, "_call", lambda self, kernel, plan, args: calls.append(plan) or (0, 0, 0, 0)):
         net.run(DT)
+    listing = str(calls[-1].operations)  # the kernel's operations: the sums open each step, clears first
+    assert listing.index("summed variables:") < listing.index("clear_summed") < listing.index("add_summed") \
+        < listing.index("call_step")
     with pytest.raises(ModelUseError, match=r"summed variables \(\['g'\]\) cannot run on the GPU yet.*device='cpu'"):
         device_plan(calls[-1], None, check_finite=True)
 

@@ -1,9 +1,9 @@
 """Analyses of a step's tree: facts later passes and the kernel rely on, read without rewriting anything.
 
 - ``RISKY_FIELDS``, run on the user's form of the step (``ST['V']``, before state access is
-  rewritten): the fields the step may make NaN or infinite. Fields only ever set to a constant or to
-  the time, or moved by a constant (a spike flag, the last spike time, a counter) cannot, so the
-  per-step check skips them. It also records every field the step may write, which tells the kernel
+  rewritten): the fields the step may make NaN or infinite. Fields only ever set to a constant, to
+  the time or to a truth value, or moved by a constant (a spike flag, ``ST['spike'] = V >= V_th``,
+  the last spike time, a counter) cannot, so the per-step check skips them. It also records every field the step may write, which tells the kernel
   whether an event list it made earlier in the step still holds.
 - ``ELEMENT_LOCAL``, on the rewritten scalar-mode body: whether each iteration of the element loop
   writes only its own element and draws no random numbers, so the loop may run on all cores.
@@ -44,7 +44,7 @@ def element_local(statements: list[ast.stmt], own_rows: set[str], rng: str) -> b
 
 def risky_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arrays: bool
                  ) -> set[tuple[str, str]]:
-    """Fields that may become non-finite: those stored with anything but a literal or the time.
+    """Fields that may become non-finite: those stored with anything but a literal, the time or a truth value.
 
     Fields only ever set to constants, to ``_t`` or incremented by a constant (a spike flag, the
     last spike time, a counter) cannot, so the per-step NaN/inf check skips them. With ``arrays``
@@ -136,11 +136,26 @@ def _escaping_views(module: ast.Module, states: dict[str, StateAccess]) -> set[t
     return risky
 
 
+_LOGICAL = frozenset({"logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "isfinite"})
+
+
 def _bounded(value: ast.expr) -> bool:
-    if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.USub, ast.UAdd)):
-        return _bounded(value.operand)
+    """Whether ``value`` is finite whatever the state: a finite literal, the time, or a truth value (a
+    comparison, ``not``, NumPy's logical functions: a spike flag ``ST['spike'] = V >= V_th``)."""
+    if isinstance(value, ast.UnaryOp):
+        return isinstance(value.op, ast.Not) or \
+            isinstance(value.op, (ast.USub, ast.UAdd)) and _bounded(value.operand)
     if isinstance(value, ast.Constant):
         return isinstance(value.value, (int, float)) and np.isfinite(value.value)
+    if isinstance(value, ast.Compare):
+        return True
+    if isinstance(value, ast.BoolOp):  # ``a and b`` is one of its operands
+        return all(_bounded(operand) for operand in value.values)
+    if isinstance(value, ast.IfExp):
+        return _bounded(value.body) and _bounded(value.orelse)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+            isinstance(value.func.value, ast.Name) and value.func.value.id in ("np", "numpy"):
+        return value.func.attr in _LOGICAL and not value.keywords  # ``out=`` would make it a store elsewhere
     return isinstance(value, ast.Name) and value.id == "_t"
 
 

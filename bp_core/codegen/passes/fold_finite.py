@@ -9,7 +9,13 @@ elements) has each stored value at hand, so this pass tests it right after the s
     _nonfinite |= V * 0.0 != 0.0
 
 (``x * 0`` is 0 for finite x and NaN otherwise; a stored expression is first bound to a local) and
-the step returns ``_nonfinite``. The kernel looks for the field that went bad only when a step reports
+the step returns ``_nonfinite``. The tests of stores that follow one another (nothing between them
+binds a tested local again) are one test of the sum, which is NaN as soon as one term is::
+
+    ST_V[_obj_i] = V
+    ST_w[_obj_i] = w
+    _nonfinite |= V * 0.0 + w * 0.0 != 0.0
+ The kernel looks for the field that went bad only when a step reports
 one. A field is folded only when every one of
 its stores in the step is such a single-element store (or an ``index_update``, which reports the same
 way); any other use of the field's array (a whole-array store, an alias, a call) leaves it to the
@@ -67,7 +73,61 @@ def fold_finite_checks(statements: list[ast.stmt], row_args: dict[str, tuple[str
     folded = folder.folded - folder.unfolded
     if not folded:
         return statements, set()
-    return [ast.fix_missing_locations(s) for s in module.body], {row_args[a] for a in folded}
+    return [ast.fix_missing_locations(s) for s in _merge_checks(module.body)], {row_args[a] for a in folded}
+
+
+def _tested_term(stmt: ast.stmt) -> ast.BinOp | None:
+    """The ``held * zero`` of a folded test ``_nonfinite |= held * zero != zero``, else None."""
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == FLAG and \
+            isinstance(stmt.op, ast.BitOr) and isinstance(stmt.value, ast.Compare) and \
+            isinstance(stmt.value.left, ast.BinOp) and isinstance(stmt.value.left.op, ast.Mult) and \
+            isinstance(stmt.value.left.left, ast.Name):
+        return stmt.value.left
+    return None
+
+
+def _keeps(stmt: ast.stmt, held: set[str]) -> bool:
+    """Whether a test of the locals ``held`` may move past ``stmt``: an assignment binding none of them."""
+    if not isinstance(stmt, (ast.Assign, ast.AugAssign)) or any(isinstance(n, ast.NamedExpr) for n in ast.walk(stmt)):
+        return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    return all(isinstance(t, ast.Subscript) or isinstance(t, ast.Name) and t.id not in held for t in targets)
+
+
+def _merge_checks(block: list[ast.stmt]) -> list[ast.stmt]:
+    """Each run of folded tests with only assignments that keep their locals between them as one test, after
+    the run's last statement (blocks nested in loops and branches too)."""
+    out: list[ast.stmt] = []
+    run: list[ast.stmt] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            out.append(run[0])
+        elif run:
+            total = _tested_term(run[0])
+            for stmt in run[1:]:
+                total = ast.BinOp(total, ast.Add(), _tested_term(stmt))
+            last = run[-1]
+            merged = ast.AugAssign(ast.Name(FLAG, ast.Store()), ast.BitOr(),
+                                   ast.Compare(total, [ast.NotEq()], last.value.comparators))
+            out.extend(located([ast.copy_location(merged, last)], origin(last)))
+        run.clear()
+
+    for stmt in block:
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                setattr(stmt, field, _merge_checks(inner))
+        for handler in getattr(stmt, "handlers", []):
+            handler.body = _merge_checks(handler.body)
+        if _tested_term(stmt) is not None:
+            run.append(stmt)
+            continue
+        if run and not _keeps(stmt, {_tested_term(s).left.id for s in run}):
+            flush()
+        out.append(stmt)
+    flush()
+    return out
 
 
 def _scalar_names(module: ast.Module) -> set[str]:

@@ -50,11 +50,6 @@ class SummedVariable:
     source: str
     fields: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def is_expression(self) -> bool:
-        """Whether the source is an expression rather than a synapse field."""
-        return not self.source.isidentifier()
-
 
 def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_fields: list[str] | None,
                  mode: str, steps: Sequence[Any] = (), pre_fields: list[str] | None = None

@@ -16,7 +16,7 @@ import ast
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bp_core.codegen.kernel_ops.base import KernelOp, Schedule, register
+from bp_core.codegen.kernel_ops.base import Bind, KernelOp, Schedule, register
 from bp_core.codegen.kernel_ops.plans import ObjectPlan
 from bp_core.codegen.kernel_ops.syntax import expression, statement
 
@@ -79,7 +79,7 @@ class AddSummed(KernelOp):
     kind: ClassVar[str] = "add_summed"
     field: str
     post_index: str
-    source: str | ast.expr
+    source: str
 
     def lower(self) -> list[ast.stmt]:
         return [statement("add_sums(FIELD, INDEX, SOURCE)", FIELD=self.field, INDEX=self.post_index,
@@ -87,7 +87,12 @@ class AddSummed(KernelOp):
 
 
 def summed_operations(sched: Schedule, objects: list[ObjectPlan]) -> list[KernelOp]:
-    """The clearing and adding operations of every summed variable of ``objects``, clears first."""
+    """The operations of every summed variable of ``objects``: expressions evaluated, fields cleared, sums added.
+
+    Expressions are evaluated before any field is cleared, so one that reads a summed field (``pre['I']`` of
+    a recurrent SynConn) sees the value the previous step left, as every other field it reads.
+    """
+    values: list[KernelOp] = []
     clears: list[KernelOp] = []
     adds: list[KernelOp] = []
     for obj in objects:
@@ -96,10 +101,13 @@ def summed_operations(sched: Schedule, objects: list[ObjectPlan]) -> list[Kernel
             clear = ClearSummed(field, plan.clear_lo, plan.clear_hi, plan.clear_sel)
             if clear not in clears:
                 clears.append(clear)
-            value = sched.bind_flat_row(obj, plan.source) if plan.source.isidentifier() else \
-                _per_synapse(sched, obj, plan)
+            if plan.source.isidentifier():
+                value = sched.bind_flat_row(obj, plan.source)
+            else:
+                value = f"_summed_{len(values)}"
+                values.append(Bind(value, _per_synapse(sched, obj, plan)))
             adds.append(AddSummed(field, plan.post_index, value))
-    return clears + adds
+    return values + clears + adds
 
 
 def _flat_post_field(sched: Schedule, obj: ObjectPlan, key: str) -> str:

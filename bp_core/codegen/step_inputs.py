@@ -7,6 +7,7 @@ from typing import Mapping
 
 import numpy as np
 
+from bp_core.codegen.queue_ops import QueueWalk
 from bp_core.model.step_function import StepFunction
 
 __all__ = ["StateAccess", "DelayAccess", "StepInputs"]
@@ -83,6 +84,9 @@ class StepInputs:
         Scalar mode: expression of the number of elements.
     scalar_indices : dict
         Scalar mode: index name -> expression computing it from ``_obj_i``.
+    queue_walk : QueueWalk, optional
+        A delayed step of a spike queue (its loop runs over ``_arrivals``): its element loop may be the
+        walk of the arriving events instead (``passes.element_loop``), which reads no delay buffer.
     rng : str
         Name of the random generator argument.
     description : str
@@ -104,6 +108,7 @@ class StepInputs:
     event_fields: frozenset[tuple[str, str]] = frozenset()
     loop_size: str | None = None
     scalar_indices: Mapping[str, str] = field(default_factory=dict)
+    queue_walk: QueueWalk | None = None
     rng: str = "_rng"
     description: str = ""
 
@@ -113,4 +118,4 @@ class StepInputs:
                 tuple(sorted(self.per_element)), tuple(sorted(self.index_lists)), tuple(sorted(self.unique_lists)),
                 np.dtype(self.float_type).name, self.check_finite, self.parallel, repr(self.delay),
                 tuple(sorted(self.event_fields)), self.loop_size,
-                tuple(self.scalar_indices.items()), self.rng, self.description)
+                tuple(self.scalar_indices.items()), self.queue_walk, self.rng, self.description)

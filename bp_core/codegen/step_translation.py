@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from bp_core.codegen.emit import emit_function
 from bp_core.codegen.passes import Stage, run_pipeline
 from bp_core.codegen.passes.rewrite_access import RANDOM_METHODS
+from bp_core.codegen.queue_ops import WALK_ARGS
 from bp_core.codegen.step_inputs import DelayAccess, StateAccess, StepInputs
 from bp_core.codegen.tree import StepTree, as_identifier
 
@@ -89,7 +90,11 @@ def _arguments(tree: StepTree, statements: list[ast.stmt]) -> list[str]:
     used_indices = [expr for name, expr in inputs.scalar_indices.items() if name in used]
     index_sources = [n.id for expr in used_indices for n in ast.walk(ast.parse(expr, mode="eval"))
                      if isinstance(n, ast.Name) and n.id != "_obj_i"]
-    needed = used | set(index_sources)
+    walks = inputs.queue_walk is not None and WALK_ARGS["ptr"] in used
+    if walks:
+        # the element loop walks a spike queue's arrivals (passes.element_loop), binding what it reads itself
+        index_sources = [n for n in index_sources if n != "_arrivals"] + list(WALK_ARGS.values())
+    needed = used if walks else used | set(index_sources)
     selections = [a.select for a in inputs.states.values() if a.select_is_array]
     candidates = selections + list(inputs.states) + list(tree.row_args) + list(tree.list_args) + \
         list(tree.event_args) + ["_t", "_i", "_dt"] + index_sources + [inputs.rng] + list(tree.param_args.values())

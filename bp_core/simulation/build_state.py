@@ -97,6 +97,8 @@ class QueueRoutes:
         Delays in steps.
     key : tuple
         What the routes were made from (the synapses' endpoints and delays), to know when to remake them.
+    posts : tuple
+        ``(post ids, their values in the order of synapses)`` once made (``spike_queues``), else empty.
     """
 
     sources: np.ndarray
@@ -106,6 +108,7 @@ class QueueRoutes:
     shortest: int
     longest: int
     key: tuple
+    posts: tuple = ()
 
 
 class BuildState:

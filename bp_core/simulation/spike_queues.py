@@ -12,7 +12,7 @@ import numpy as np
 
 from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import ObjectPlan
-from bp_core.codegen.queue_ops import QueuePlan
+from bp_core.codegen.queue_ops import WALK_ARGS, QueuePlan
 from bp_core.simulation.build_state import BuildState, DelayLine, QueueRoutes, SpikeQueue
 from bp_core.simulation.ensemble import Ensemble
 
@@ -44,6 +44,9 @@ def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | n
     for part, getter in parts.items():
         plan.variables[f"{q}_{part}"] = getter
     plan.arg_map["_arrivals"] = f"{q}_arr[:{q}_na]"  # the synapses reached this step (see kernel)
+    plan.arg_map.update({arg: f"{q}_{part}" for part, arg in WALK_ARGS.items()})  # or walked by the step
+    post_ids = plan.variables[f"{code}_post_global"]
+    plan.variables[f"{q}_post"] = lambda: _routed_posts(routes, post_ids())
     plan.arg_map["_delay_buf"] = f"{q}_dval"
     plan.arg_map["_delay_read"] = "0"
     return None
@@ -67,6 +70,15 @@ class _Scratch:
 
     def delayed(self) -> np.ndarray:
         return self._get()[1]
+
+
+def _routed_posts(routes: QueueRoutes, post_ids: np.ndarray) -> np.ndarray:
+    """The postsynaptic neuron of each synapse of ``routes.synapses``, in that order (made once per ids)."""
+    if not routes.posts or routes.posts[0] is not post_ids:
+        posts = np.asarray(post_ids)[routes.synapses]
+        # the walk streams one index per synaptic event: half the bytes as int32
+        routes.posts = (post_ids, posts.astype(np.int32) if posts.size == 0 or posts.max() < 2**31 else posts)
+    return routes.posts[1]
 
 
 def _read_elsewhere(syn: Ensemble, form: EventDelay) -> bool:

@@ -68,13 +68,15 @@ class QueueCapture(KernelOp):
                 + [statement("Q_n[Q_c] = Q_m", names)])
 
 
-_ARRIVALS = ("Q_w = Q_pos[0]\n"
-             "Q_c = Q_pos[1]\n"
-             "Q_n[Q_w] = Q_n[Q_c]\n"
-             # element loops, not slice assignments: numba compiles those several times slower
-             "for Q_e in range(Q_n[Q_c]):\n"
-             "    Q_ev[Q_w, Q_e] = Q_ev[Q_c, Q_e]\n"
-             "    Q_val[Q_w, Q_e] = Q_val[Q_c, Q_e]\n"
+_PUSH = ("Q_w = Q_pos[0]\n"
+         "Q_c = Q_pos[1]\n"
+         "Q_n[Q_w] = Q_n[Q_c]\n"
+         # element loops, not slice assignments: numba compiles those several times slower
+         "for Q_e in range(Q_n[Q_c]):\n"
+         "    Q_ev[Q_w, Q_e] = Q_ev[Q_c, Q_e]\n"
+         "    Q_val[Q_w, Q_e] = Q_val[Q_c, Q_e]\n")
+
+_ARRIVALS = (_PUSH +
              "Q_na = 0\n"
              # delay pos[3] + a: the slot pushed that many steps ago (a delay of 0 is this step's)
              "for Q_a in range(Q_pos[2]):\n"
@@ -98,19 +100,33 @@ class QueueArrival(KernelOp):
     queue : str
     scaled_rows : tuple of (int, float)
         (row of ``<queue>_dval``, scale) of each event field: its delayed value is ``scale * value``.
+    walked : bool
+        The delayed step walks the arriving events itself (``queue_ops.QueueWalk``): only the push is left.
     """
 
     kind: ClassVar[str] = "queue_arrival"
     queue: str
     scaled_rows: tuple[tuple[int, float], ...]
+    walked: bool = False
 
     @classmethod
-    def of(cls, queue: QueuePlan) -> QueueArrival:
-        """The arrivals of ``queue``."""
-        return cls(queue.var, tuple((row, queue.scales[key]) for key, row in queue.rows.items()))
+    def of(cls, queue: QueuePlan, walked: bool = False) -> QueueArrival:
+        """The arrivals of ``queue`` (``walked``: see the class)."""
+        return cls(queue.var, tuple((row, queue.scales[key]) for key, row in queue.rows.items()), walked)
+
+    def reads(self) -> set[str]:
+        """The names its statements read; a walked queue's list and delayed values too.
+
+        The GPU lowering of the same kernel plan (``codegen.device_plan``) lists the arrivals in them,
+        so the kernel keeps taking them even when its own statements do not.
+        """
+        extra = {f"{self.queue}_arr", f"{self.queue}_dval"} if self.walked else set()
+        return super().reads() | extra
 
     def lower(self) -> list[ast.stmt]:
         names = {"Q": self.queue}
+        if self.walked:
+            return statements(_PUSH, names)
         lines = statements(_ARRIVALS, names)
         innermost = lines[-1].body[-1].body[-1]
         assert isinstance(innermost, ast.For)

@@ -9,10 +9,12 @@ from typing import ClassVar
 
 import numpy as np
 
+from bp_core.codegen import queue_ops
 from bp_core.codegen.emit import LineOrigin
 from bp_core.codegen.kernel_ops.base import STATUS_STEP_ERROR, KernelOp, register
 from bp_core.codegen.kernel_ops.plans import ObjectPlan
 from bp_core.codegen.kernel_ops.syntax import statement
+from bp_core.codegen.queue_ops import QueueWalk
 from bp_core.codegen.step_translation import DelayAccess, GeneratedStep, StepInputs, translate_step
 from bp_core.codegen.tree import ORIGIN
 from bp_core.model.step_function import StepFunction
@@ -118,6 +120,7 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
     states = {name: access for name, (_, access) in obj.states.items()}
     loop_size, scalar_indices, parallel = obj.loop_size, dict(obj.scalar_indices), obj.parallel
     note = ""
+    walk = None
     if step.is_delayed and obj.queue is not None:
         # the element loop runs over the synapses the queue's events reach this step (queues.QueueArrival)
         delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=dict(obj.queue.rows))
@@ -125,6 +128,8 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
         loop_size, parallel = "_arrivals.shape[0]", False
         scalar_indices = {"_syn_i": "_arrivals[_obj_i]", "_pre_i": "_pre_global[_arrivals[_obj_i]]",
                           "_post_i": "_post_global[_arrivals[_obj_i]]"}
+        if queue_ops.WALK_ARRIVALS:  # the CPU's element loop may walk the arrivals instead of that list
+            walk = QueueWalk.of(obj.queue)
         note = "; " + obj.delay_note
     elif step.is_delayed and obj.delay_rows:
         delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=dict(obj.delay_rows))
@@ -138,7 +143,7 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
         per_element=frozenset(obj.per_element), index_lists=frozenset(obj.index_lists),
         unique_lists=frozenset(obj.unique_lists), float_type=obj.float_type, check_finite=check_finite,
         parallel=parallel, delay=delay, event_fields=event_fields, loop_size=loop_size,
-        scalar_indices=scalar_indices,
+        scalar_indices=scalar_indices, queue_walk=walk,
         description=f"{step.name!r} step of {obj.label} (model {obj.model.name!r}){note}")
 
 

@@ -33,6 +33,7 @@ from bp_core.codegen.kernel_ops.steps import (
 )
 from bp_core.codegen.kernel_ops.summed import summed_operations
 from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
+from bp_core.codegen.queue_ops import WALK_ARGS
 from bp_core.codegen.step_translation import GeneratedStep, StepInputs, as_identifier, safe_text
 from bp_core.model.step_function import StepFunction
 
@@ -186,7 +187,7 @@ def _step_operations(sched: KernelSchedule, obj: ObjectPlan, entry: str, catch_e
     sched.scope.update(step.all_scope())
     ops: list[KernelOp] = []
     if step.is_delayed and queue is not None:
-        ops.append(QueueArrival.of(queue))
+        ops.append(QueueArrival.of(queue, walked=WALK_ARGS["ptr"] in generated.args))
     elif step.is_delayed and obj.delay_rows:
         ops.append(PushDelay.of(obj))
     extra: dict[str, str | ast.expr] = {arg: sched.bind_row(obj, state, key)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import bp_core as bp
-from bp_core.codegen import event_delays
+from bp_core.codegen import event_delays, queue_ops
 from bp_core.errors import ModelUseError
 from bp_core.simulation import planning
 from bp_core.simulation.planning import rows_are_unique
@@ -257,6 +257,139 @@ def test_a_nonzero_event_field_set_by_the_user_keeps_the_delay_line(line_only):
             assert _uses_queue(net, net.objects[2])
     for queued, lined in zip(*results):
         np.testing.assert_array_equal(queued, lined)
+
+
+# -- the delayed step inside the walk of the arriving events ----------------------------------------------
+# Three pathways that read the delayed field, the synapse, the presynaptic neuron and the postsynaptic one in
+# different ways, two of them with one delay per synapse (0 to 1.2 ms): the walk must equal the list of
+# arrivals (the same sums in the same order) and, with weights that are multiples of 1/4, the delay line.
+
+def scaled_copy_of_spike(ST, pre):
+    ST['s'] = 0.5 * pre['spike']
+
+
+@bp.delayed
+def deliver_weighted(ST, post):
+    if ST['s'] > 0.:
+        post['inp'] -= 2. * ST['weight'] * ST['s']  # a weight per synapse: the walk reads the synapse's index
+
+
+@bp.delayed
+def deliver_from_fast(ST, pre, post):
+    if ST['s'] > 0.:
+        if pre['I'] < 1.2:  # the presynaptic neuron's field: its index from the synapse's
+            return
+        post['inp'] += w * ST['s']
+
+
+WEIGHTED = bp.SynType(name='weighted_copy', ST=bp.types.SynState(['s', 'weight']),
+                      steps=(scaled_copy_of_spike, deliver_weighted), mode='scalar')
+FROM_FAST = bp.SynType(name='from_fast', ST=bp.types.SynState(['s']), steps=(copy_spike, deliver_from_fast),
+                       mode='scalar')
+
+
+def _pathway(model, pre, post, conn, choices, rng, split, weights=None):
+    """One SynConn with a delay per synapse drawn from ``choices`` (ms), or with ``split`` one per delay."""
+    probe = bp.SynConn(model, pre_group=pre, post_group=post, conn=conn)
+    delays = rng.choice(choices, size=probe.num)
+    weights = None if weights is None else rng.choice(weights, size=probe.num)
+    if not split:
+        syn = bp.SynConn(model, pre_group=pre, post_group=post, conn=conn, delay=delays)
+        if weights is not None:
+            syn.ST['weight'] = weights
+        return [syn]
+    i, j = probe.local_ids()
+    out = []
+    for value in np.unique(delays):
+        keep = delays == value
+        out.append(bp.SynConn(model, pre_group=pre, post_group=post, conn=(i[keep], j[keep]), delay=float(value)))
+        if weights is not None:
+            out[-1].ST['weight'] = weights[keep]
+    return out
+
+
+def _pathways(float_type='float64', split=False):
+    """40 neurons and three pathways; ``split``: one SynConn per delay (the delay line's reference)."""
+    bp.profile.set(dt=DT, float_type=float_type)
+    group = bp.NeuGroup(NEURON, N, monitors=['spike'])
+    group.ST['I'] = np.linspace(1.05, 1.6, N)
+    group.ST['V'] = np.linspace(0., 0.9, N)[::-1]
+    rng = np.random.default_rng(11)
+    exc = bp.SynConn(SYNAPSE, pre_group=group[:N_EXC], post_group=group, conn=bp.connect.FixedProb(0.3, seed=2),
+                     delay=0.5)
+    inh = _pathway(WEIGHTED, group[N_EXC:], group, bp.connect.FixedProb(0.5, seed=3), [0.1, 0.4, 0.5], rng, split,
+                   weights=[0.25, 0.5, 0.75])
+    fast = _pathway(FROM_FAST, group[:N_EXC], group, bp.connect.FixedProb(0.2, seed=4), [0., 0.3, 0.7, 1.2], rng,
+                    split)
+    return bp.Network(group, exc, *inh, *fast), group
+
+
+def _delivery(net, syn) -> str:
+    """'walk', 'list' or 'line': how ``syn``'s delayed step is delivered in the kernel ``net`` ran."""
+    delayed = next(s.name for s in syn.model.steps if s.is_delayed)
+    text = net.passes(syn, delayed)[0].stage("generated function")
+    if "_queue_ptr" in text:
+        assert "_arrivals" not in text and "_delay_buf" not in text
+        return "walk"
+    return "list" if "_arrivals" in text else "line"
+
+
+@pytest.fixture
+def delivered(monkeypatch):
+    """Make the networks built next deliver their delays as ``form`` says ('walk', 'list' or 'line')."""
+    def choose(form):
+        monkeypatch.setattr(queue_ops, "WALK_ARRIVALS", form == "walk")
+        monkeypatch.setattr(planning, "SPIKE_QUEUES", form != "line")
+    return choose
+
+
+def test_the_walk_of_the_arrivals_equals_the_arrival_list_and_the_delay_line(jit, delivered):
+    spikes = {}
+    for form in ("walk", "list", "line"):
+        delivered(form)
+        net, group = _pathways(split=form == "line")
+        net.run(25.)
+        assert {_delivery(net, syn) for syn in net.objects[1:]} == {form}
+        spikes[form] = _spikes(group)
+    assert spikes["walk"].sum() > 100
+    np.testing.assert_array_equal(spikes["walk"], spikes["list"])
+    np.testing.assert_array_equal(spikes["walk"], spikes["line"])
+
+
+def test_the_walk_carries_the_events_over_chunks_and_snapshots(jit, delivered):
+    delivered("line")
+    whole, whole_group = _pathways(split=True)
+    whole.run(18.)
+    expected = _spikes(whole_group)
+    delivered("walk")
+    net, group = _pathways()
+    parts = []
+    for n_steps in (1, 2, 7, 3, 17, 30):  # chunks shorter and longer than the delays (0 to 12 steps)
+        net.advance(n_steps=n_steps)
+        parts.append(_spikes(group))
+    snapshot = net.snapshot()  # events of every delay on their way
+    net.advance(n_steps=40)
+    net.restore(snapshot)
+    for n_steps in (11, 29, 80):
+        net.advance(n_steps=n_steps)
+        parts.append(_spikes(group))
+    assert _delivery(net, net.objects[3]) == "walk"
+    np.testing.assert_array_equal(np.concatenate(parts), expected)
+
+
+def test_a_float32_walk_scales_events_as_the_arrival_list_stores_them(delivered):
+    bp.profile.set(jit=True)
+    spikes, inputs = {}, {}
+    for form in ("walk", "list"):
+        delivered(form)
+        net, group = _pathways(float_type='float32')
+        net.objects[2].ST['weight'] = np.linspace(0.1, 0.9, net.objects[2].num)  # sums that round
+        net.run(15.)
+        assert _delivery(net, net.objects[2]) == form and group.ST['V'].dtype == np.float32
+        spikes[form], inputs[form] = _spikes(group), group.ST['V'].copy()
+    assert spikes["walk"].sum() > 50
+    np.testing.assert_array_equal(spikes["walk"], spikes["list"])
+    np.testing.assert_array_equal(inputs["walk"], inputs["list"])
 
 
 # -- which models lower -----------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_field
             _check_source(where, target, source, syn_fields, post_fields)
             fields: tuple[tuple[str, str], ...] = (("ST", source),)
         else:
-            fields = _expression_fields(f"{where}[{target!r}]", target, source, syn_fields, pre_fields, post_fields)
+            fields = _expression_fields(f"{where}[{target!r}]", source, syn_fields, pre_fields, post_fields)
         for step in steps:
             if target in stored_fields(step.node, "post"):
                 raise ModelDefError(f"{step.where()} stores into post[{target!r}], which {where} sets each step "
@@ -116,13 +116,10 @@ def parse_summed(model_name: str, summed: Any, syn_fields: list[str], post_field
     return tuple(out)
 
 
-def _expression_fields(where: str, target: str, text: str, syn_fields: list[str], pre_fields: list[str] | None,
+def _expression_fields(where: str, text: str, syn_fields: list[str], pre_fields: list[str] | None,
                        post_fields: list[str] | None) -> tuple[tuple[str, str], ...]:
     fields = expression_fields(where, text)
     for state, key in fields:
-        if state == "post" and key == target:
-            raise ModelDefError(f"{where} reads post[{key!r}], the field it sets (it is cleared before the sums are "
-                                f"added); read another field.")
         known = {"ST": syn_fields, "pre": pre_fields, "post": post_fields}[state]
         if known is not None and key not in known:
             owner = "the synapse state" if state == "ST" else f"requires[{state!r}]"

@@ -117,6 +117,7 @@ def device_plan(plan: KernelPlan, inputs: list[InputPlan] | list[tuple[str, int,
         _refuse_unsupported(obj)
         st, access = obj.states["ST"]
         _add(out.written, st)
+        _add(out.states, st)
         if access.fields and check_finite:
             out.entry_checks.append((obj_id, obj.checked_state))
         for entry in obj.schedule:
@@ -170,6 +171,7 @@ def device_plan(plan: KernelPlan, inputs: list[InputPlan] | list[tuple[str, int,
                 out.queue_outputs.append(QueueOutput(obj.queue.var, st, tuple(
                     (access.fields[key], obj.queue.scales[key]) for key in obj.queue.rows)))
     _bind_extra(plan, out)
+    _structure(plan, out)
     if check_finite:
         seen: set[tuple[str, int]] = set()
         for obj, state, key in checks:
@@ -238,6 +240,18 @@ def _bind_extra(plan: KernelPlan, out: DevicePlan) -> None:
         for ref in getattr(op, "refs", ()):
             if ref.kind in ("var", "row") and ref.name not in taken and ref.name in getters:
                 out.extra[ref.name] = getters[ref.name]
+
+
+def _structure(plan: KernelPlan, out: DevicePlan) -> None:
+    """The connectivity the device only reads: index lists' compressed rows, synapses' neurons, queues' routes."""
+    for obj in plan.objects:
+        names = [obj.arg_map[key] for key in obj.arg_map if key.endswith(("_ptr", "_idx", "_pre_global",
+                                                                           "_post_global"))]
+        if obj.queue is not None:
+            names += [f"{obj.queue.var}_{part}" for part in ("ptr", "syn", "lookup", "post")]
+        for name in names:
+            if name not in out.written and name not in out.states:
+                _add(out.structure, name)
 
 
 def _capture(obj: ObjectPlan) -> QueueCapture:

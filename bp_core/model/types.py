@@ -7,7 +7,8 @@ a group: one row of ``_data`` per field, one column per element.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -126,7 +127,42 @@ class StateArray:
             raise ModelUseError(f"state has no field {key!r}.{close_matches(str(key), self._var2idx)}")
         return self._var2idx[key]
 
+    def hold(self, holder: Any, fetch: Callable[[bool], None]) -> None:
+        """A device ``holder`` (a GPU kernel) has newer values than ``_data``; ``fetch(release)`` copies them here
+        (``release``: the device's copy is no longer the newest, since the host may now write)."""
+        self.__dict__["_held"] = (holder, fetch)
+
+    def release(self, holder: Any) -> None:
+        """Forget ``holder``'s hold without fetching (its values are no newer than ``_data``)."""
+        held = self.__dict__.get("_held")
+        if held is not None and held[0] is holder:
+            del self.__dict__["_held"]
+
+    def sync(self, keep: Any = None) -> None:
+        """Bring ``_data`` up to date where a device holds newer values, unless that device is ``keep``.
+
+        Reading or writing a field syncs first; a network syncs before a kernel other than the holder runs.
+        """
+        held = self.__dict__.get("_held")
+        if held is not None and held[0] is not keep:
+            if self.__dict__.get("_reading"):
+                held[1](False)  # the values are copied here; the device keeps its copy in use
+                return
+            del self.__dict__["_held"]
+            held[1](True)
+
+    @contextmanager
+    def reading(self) -> Iterator["StateArray"]:
+        """Accesses inside this block only read (the engine's own checks): a device holding newer values copies
+        them here and keeps using its own copy, which a write through a view would make stale."""
+        self.__dict__["_reading"] = True
+        try:
+            yield self
+        finally:
+            self.__dict__.pop("_reading", None)
+
     def __getitem__(self, key: str) -> np.ndarray:
+        self.sync()
         if key == "_data":
             return self._data
         if key == "_var2idx":
@@ -134,6 +170,7 @@ class StateArray:
         return self._data[self._index(key)]
 
     def __setitem__(self, key: str, value: Any) -> None:
+        self.sync()
         k = self._index(key)
         arr = np.asarray(value, dtype=float)
         if arr.ndim and arr.shape != self.shape and arr.size != int(np.prod(self.shape)):
@@ -143,6 +180,10 @@ class StateArray:
 
     def __contains__(self, key: str) -> bool:
         return key in self._var2idx
+
+    def __getstate__(self) -> dict:
+        self.sync()  # a copy carries the newest values, and no device's hold
+        return dict(self.__dict__)
 
     def __setstate__(self, state: dict) -> None:
         # an unpickled copy (a dask worker's network) gets its data aligned as a new state would

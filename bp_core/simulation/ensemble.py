@@ -160,7 +160,7 @@ class Ensemble:
                 f"{type(self).__name__} {self.name!r}: ST holds fields {self.ST.fields} for {self.ST.shape} elements "
                 f"and cannot be replaced by {type(value).__name__}; set fields instead "
                 f"({self.name}.ST['V'] = values), or assign a state made by the same model type.")
-        self.ST._data[...] = value._data
+        self.ST["_data"][...] = value["_data"]  # through the state's access: a device's newer values come first
         self.ST.version += 1
 
     def missing_data(self, provided: set[str]) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import Any, Iterator
 
@@ -482,8 +482,11 @@ class Network:
     def _recording(self, n_steps: int, specs: list[InputSpec], release: bool = True) -> Recording:
         members = list(zip(self.objects, self._object_plans))
         inputs = {(s.target.name, s.field) for s in specs}
-        valued = {(obj.name, mon.key) for obj, plan in members for mon in plan.monitors
-                  if mon.events and values_needed(obj, mon.key, self.objects, inputs)}
+        with ExitStack() as reads:  # the check only reads the state: a GPU keeps its copy in use
+            for obj in self.objects:
+                reads.enter_context(obj.ST.reading())
+            valued = {(obj.name, mon.key) for obj, plan in members for mon in plan.monitors
+                      if mon.events and values_needed(obj, mon.key, self.objects, inputs)}
         # the budget is checked and the buffers allocated before the last run's records go, so a run that
         # cannot fit keeps them; the new buffers are untouched pages until the kernel writes them, by which
         # time the old records are released (unless the user holds them): the footprint does not double
@@ -525,6 +528,8 @@ class Network:
     # -- errors -------------------------------------------------------------------------------
 
     def _call(self, kernel: Any, plan: KernelPlan, args: list[Any]) -> tuple:
+        for obj in self.objects:  # values a device holds for another kernel come back first
+            obj.ST.sync(keep=kernel)
         try:
             return kernel(*args)
         except CodeError as err:
@@ -538,6 +543,20 @@ class Network:
             if mapped is None:
                 raise
             raise mapped from err
+        finally:
+            self._hold_states(kernel)
+
+    def _hold_states(self, kernel: Any) -> None:
+        """Tell each object's state whether ``kernel`` (a GPU kernel keeping state on the device) holds newer values."""
+        holding = getattr(kernel, "holding", None)
+        if holding is None:
+            return
+        states = {id(obj.ST._data): obj.ST for obj in self.objects}
+        for state in states.values():
+            state.release(kernel)
+        for data, fetch in holding():
+            if id(data) in states:
+                states[id(data)].hold(kernel, fetch)
 
     def _raise_status(self, plan: KernelPlan, status: tuple, values: dict[str, Any], first: int) -> None:
         code, step, index, extra = (int(v) for v in status)

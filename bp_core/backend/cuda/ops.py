@@ -211,6 +211,11 @@ class DevicePlan:
     extra : dict
         Kernel variables the GPU reads that the CPU kernel does not take -> a function giving the value now
         (the build's own getter).
+    states : list of str
+        The objects' state variables: kept on the device between calls (``backend.cuda.residency``).
+    structure : list of str
+        Connectivity the device only reads (compressed rows, spike-queue routes): kept on the device while
+        the host array is the same object.
     """
 
     args: list[str]
@@ -222,5 +227,7 @@ class DevicePlan:
     entry_checks: list[tuple[int, str]] = field(default_factory=list)
     scope: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    states: list[str] = field(default_factory=list)
+    structure: list[str] = field(default_factory=list)
     check_finite: bool = True
     queue_outputs: list[QueueOutput] = field(default_factory=list)

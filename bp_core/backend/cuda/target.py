@@ -47,6 +47,7 @@ from bp_core.backend.cuda.ops import (
     Ref,
     lower_kernel,
 )
+from bp_core.backend.cuda.residency import Residency
 from bp_core.errors import ModelUseError, RunError
 
 __all__ = ["CudaKernel", "CudaTarget", "CHECK_EVERY", "step_error", "arguments"]
@@ -81,6 +82,16 @@ class CudaKernel:
                 self.functions[op.name] = _define(op, plan.scope)
                 self.kernels[op.name] = cuda.jit(self.functions[op.name])
         self.compile_count = 1
+        self.residency = Residency(plan)
+
+    @property
+    def transfers(self) -> dict[str, int]:
+        """Arrays copied so far, ``'to_device'`` and ``'to_host'`` (state and connectivity stay on the device)."""
+        return dict(self.residency.transfers)
+
+    def holding(self) -> list[tuple[np.ndarray, Callable[[], None]]]:
+        """(host array, fetch) of each state the device holds newer values of (``residency``)."""
+        return self.residency.holding()
 
     def __call__(self, *args: Any) -> tuple[int, int, int, int]:
         host = arguments(self.plan, args)
@@ -88,6 +99,8 @@ class CudaKernel:
         if n_steps == 0:
             return STATUS_OK, 0, 0, 0
         for obj_id, var in self.plan.entry_checks:  # a bad value set before the run is reported at its first step
+            if self.residency.holds(var, host[var]):
+                continue  # the device's own values, checked as they were stored
             bad = _first_nonfinite_row(host[var])
             if bad >= 0:
                 return STATUS_NONFINITE, step0, obj_id, bad
@@ -103,8 +116,14 @@ class _Run:
 
     def __init__(self, kernel: CudaKernel, host: dict[str, Any]):
         self.kernel, self.plan, self.host = kernel, kernel.plan, host
-        self.device = {name: cuda.to_device(np.ascontiguousarray(value)) for name, value in host.items()
+        kept = kernel.residency
+        self.raising = any(isinstance(op, Launch) and op.raises for op in self.plan.ops)
+        resumed = [name for name in self.plan.states if kept.holds(name, host.get(name))]
+        self.device = {name: kept.to_device(name, value) for name, value in host.items()
                        if isinstance(value, np.ndarray)}
+        # a call that fails an index check or raises leaves the state as it began: the device's, kept aside
+        self.start = {name: _device_copy(self.device[name]) for name in resumed} \
+            if self.plan.check_finite or self.raising else {}
         self.starts = {var: cuda.to_device(np.zeros(1, dtype=host[f"{var}_count"].dtype))
                        for var, _ in self.plan.event_records}
         self.flags = cuda.to_device(np.full(max(1, len(self.plan.sites)), _NO_FLAG, dtype=np.int64))
@@ -116,7 +135,6 @@ class _Run:
         self.inputs: dict[str, Any] = {}
         self.sizes: dict[int, int] = {}
         self.computed: dict[int, dict[str, Any]] = {}  # host values of each launch (op number)
-        self.raising = any(isinstance(op, Launch) and op.raises for op in self.plan.ops)
         # delay lines' write rows, kept on the host (the device reads rows the host names)
         self.fixed: dict[Ref, Any] = {}
         self.launchers: dict[tuple[int, int], Any] = {}
@@ -302,7 +320,7 @@ class _Run:
         return self.inputs[op.value]
 
     def nonfinite(self, flags: np.ndarray) -> tuple[int, int, int, int]:
-        self.copy_back()
+        self.copy_back(everything=True)
         site_number = int(np.argmin(flags))
         site = self.plan.sites[site_number]
         if site.row >= 0:
@@ -313,15 +331,30 @@ class _Run:
                 return STATUS_NONFINITE, int(flags[site_number]), obj_id, bad
         return STATUS_NONFINITE, int(flags[site_number]), site.obj_id, 0
 
-    def copy_back(self) -> None:
-        if getattr(self, "_copied", False) or self.discard:
+    def copy_back(self, everything: bool = False) -> None:
+        """What the device wrote, to the host; the state stays on the device unless ``everything``."""
+        if getattr(self, "_copied", False):
             return
         self._copied = True
+        res = self.kernel.residency
+        if self.discard:  # the state as the call began
+            for name in self.plan.states:
+                if name in self.start:
+                    self.host[name][...] = self.start[name].copy_to_host()
+                    res.transfers["to_host"] += 1
+                res.drop(name)
+            return
         for index, write in self.delay_rows.items():
             self.host[index][0] = write
+        held = []
         for name in self.plan.written:
             if name in self.device:
+                if name in self.plan.states and not everything:
+                    held.append(name)
+                    continue
                 self.host[name][...] = self.device[name].copy_to_host()
+                res.transfers["to_host"] += 1
+                res.drop(name)
         for var, _ in self.plan.event_records:  # threads appended in no order: sort the new events
             first, end = self.first_counts[var], int(self.host[f"{var}_count"][0])
             if end - first > 1:
@@ -332,7 +365,17 @@ class _Run:
                 if kept.shape[0]:
                     kept[first:end] = kept[order]
         for out in self.plan.queue_outputs:
-            queues.write_output(self.host, out)
+            if out.state not in held:  # else written when the state is fetched
+                queues.write_output(self.host, out)
+        res.call_ended(held, self.host)
+
+
+def _device_copy(array: Any) -> Any:
+    if array.size == 0:  # nothing to keep (a synapse without state)
+        return array
+    copy = cuda.device_array_like(array)
+    copy.copy_to_device(array)
+    return copy
 
 
 def arguments(plan: DevicePlan, args: tuple) -> dict[str, Any]:

@@ -243,3 +243,61 @@ def test_brunel_runs_on_the_gpu_with_the_cpus_rates():
     assert np.mean(counts) > 80
     assert abs(spikes - np.mean(counts)) < 4 * np.std(counts, ddof=1), (spikes, counts)
     assert np.asarray(group.mon.spike_time).max() > 1.5  # spikes all through the run, after the first delay
+
+
+def test_state_stays_on_the_device_between_runs():
+    # a driven group (no float atomics: exact) with synapses that deliver nothing: its state and connectivity
+    # stay on the device between runs and advance chunks; the host reads the current values on demand, and a
+    # host write (a field set, a view written in place) reaches the next run
+    n, steps = 120, 5
+    drive = np.random.default_rng(5).uniform(0., 3., (steps, n))
+
+    def build():
+        group = networks.lif_group(n, seed=2, monitors=('spike', 'V'))
+        group.ST['V'] = np.random.default_rng(2).uniform(-70., -60., n)  # below threshold: V moves every step
+        syn = bp.SynConn(networks.FORMS["rows"], pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.1))
+        syn.pars['w'] = 0.
+        return bp.Network(group, syn), group
+
+    seen = {}
+    for device in ("cpu", "gpu"):
+        bp.profile.set(device=device, jit=True)
+        net, group = build()
+        inputs = [(group, 'ge', drive)]
+        net.run(steps * 0.1, inputs=inputs)
+        net.run(steps * 0.1, inputs=inputs)
+        first = group.ST['V'].copy()  # read on the host after two runs
+        group.ST['V'][:10] = -70.  # written in place through the view
+        net.run(steps * 0.1, inputs=inputs)
+        group.ST['ge'] = 1.5  # set
+        net.advance(0.2, inputs=[(group, 'ge', drive[:2])])
+        net.advance(0.3, inputs=[(group, 'ge', drive[:3])])
+        seen[device] = first, group.ST['V'].copy(), group.ST['ge'].copy(), networks.spike_events(group)
+        if device == "gpu":
+            kernel = next(iter(net._kernels.values()))
+            uploads = kernel.residency.uploads
+    for cpu, gpu in zip(seen["cpu"], seen["gpu"]):
+        np.testing.assert_array_equal(gpu, cpu)
+    assert not np.array_equal(seen["cpu"][1][10:], seen["cpu"][0][10:])  # the runs moved the state
+    # five calls: the group's state went up three times (first call, after each host write), the synapses'
+    # connectivity once; a monitor's buffers are new at every call
+    assert uploads["NeuGroup0_ST"] == 3
+    assert uploads["SynConn1_pre2post_idx"] == uploads["SynConn1_pre2post_ptr"] == 1
+    assert uploads["NeuGroup0_mon_spike_index"] == 5
+
+
+def test_state_kept_on_the_device_is_read_back_once_and_restored_on_a_refusal():
+    bp.profile.set(device="gpu")
+    net, group = networks.shifted(60, 0, seed=8)
+    net.run(0.5)
+    kernel = next(iter(net._kernels.values()))
+    fetched = kernel.transfers["to_host"]
+    before = {key: group.ST[key].copy() for key in ('V', 'ge')}  # one copy of the state back, for both reads
+    assert kernel.transfers["to_host"] == fetched + 1
+    net.run(0.5)
+    middle = group.ST['V'].copy()
+    assert not np.array_equal(middle, before['V'])
+    net.objects[1].pars['shift'] = 1000
+    with pytest.raises(RunError, match="IndexError"):
+        net.run(1.0)
+    np.testing.assert_array_equal(group.ST['V'], middle)  # the refused call left the state as it began

@@ -10,7 +10,11 @@ synapses. Couplings are scaled from the paper's (C_E = 1000, J = 0.1 mV) so that
 
 Prints the build time of the network in a fresh process with an empty compile cache (cold) and again
 with the cache warm, then the run time and the firing rate, in wall-clock and CPU seconds (CPU time tells
-what a loaded machine inflates). Each build runs in its own process.
+what a loaded machine inflates). Each build runs in its own process. The builds are broken down into importing
+numba (with its compiler's set-up), numba compiling, and the rest (planning, connectivity, emitting the kernel and
+loading it from the cache). "Cold" is an empty cache of the network's kernels; the engine's runtime helpers stay in
+numba's cache beside the engine, compiled once per installation (set ``NUMBA_CACHE_DIR`` to an empty folder to
+measure them too).
 
     python benchmarks/brunel.py [duration_ms] [--epsilon 0.008] [--form auto|line]
 
@@ -52,7 +56,13 @@ def child(duration: float, epsilon: float, form: str) -> dict:
     net, group = build(duration, epsilon)
     made = time.perf_counter()
     cpu0 = time.process_time()
-    net.build(max(duration, 1.0))  # compiles, or loads the kernel from the on-disk cache
+    import bp_core.backend.compile  # noqa: F401  numba, imported by the first build (as net.build does)
+    from numba.core import event
+
+    numba_s, numba_cpu = time.perf_counter() - made, time.process_time() - cpu0
+    compiled = []  # seconds of each compile numba does (none when the kernel loads from the cache)
+    with event.install_timer("numba:compile", compiled.append):
+        net.build(max(duration, 1.0))  # plans, emits, compiles or loads the kernel from the on-disk cache
     built = time.perf_counter()
     build_cpu = time.process_time() - cpu0
     run = run_cpu = None
@@ -62,7 +72,9 @@ def child(duration: float, epsilon: float, form: str) -> dict:
         run, run_cpu = time.perf_counter() - t1, time.process_time() - cpu1
     spikes = int(group.mon.spike.sum()) if duration > 0 else 0
     synapses = sum(o.num for o in net.objects[1:])
-    return {"objects_s": made - t0, "build_s": built - made, "build_cpu_s": build_cpu, "run_s": run,
+    return {"objects_s": made - t0, "build_s": built - made, "build_cpu_s": build_cpu, "numba_import_s": numba_s,
+            "numba_import_cpu_s": numba_cpu,
+            "compile_s": sum(compiled), "run_s": run,
             "run_cpu_s": run_cpu, "synapses": synapses,
             "rate_hz": spikes / group.num / (duration / 1000.) if duration > 0 else None}
 
@@ -90,8 +102,15 @@ def main() -> None:
     cold, warm, ran = results
     print(f"Brunel {N_E + N_I} neurons, {cold['synapses']:,} synapses, delay {delay} ms ({args.form}), wall (CPU) "
           f"seconds: objects {cold['objects_s']:.2f}; build cold {cold['build_s']:.2f} ({cold['build_cpu_s']:.2f}), "
-          f"warm in a new process {warm['build_s']:.2f} ({warm['build_cpu_s']:.2f}); run {args.duration:.0f} ms "
-          f"{ran['run_s']:.2f} ({ran['run_cpu_s']:.2f}), rate {ran['rate_hz']:.1f} Hz")
+          f"warm in a new process {warm['build_s']:.2f} ({warm['build_cpu_s']:.2f})"
+          + (f"; run {args.duration:.0f} ms {ran['run_s']:.2f} ({ran['run_cpu_s']:.2f}), rate {ran['rate_hz']:.1f} Hz"
+             if args.duration > 0 else ""))
+    for name, result in (("cold", cold), ("warm", warm)):
+        rest = result["build_s"] - result["numba_import_s"] - result["compile_s"]
+        print(f"  build {name}, wall seconds: importing numba {result['numba_import_s']:.2f} "
+              f"({result['numba_import_cpu_s']:.2f} CPU), numba compiling "
+              f"{result['compile_s']:.2f}, planning, connecting, emitting and loading {rest:.2f}")
+
 
 if __name__ == "__main__":
     main()

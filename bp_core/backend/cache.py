@@ -11,28 +11,30 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import inspect
+import json
 import os
 import sys
 import tempfile
 import types
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
 from bp_core.errors import CodeError
 
 __all__ = ["cache_dir", "cached_source", "import_generated", "fingerprint", "cacheable", "engine_fingerprint",
-           "STATS"]
+           "memoized", "STATS"]
 
 MODULE_PREFIX = "bp_core_generated"
 
-STATS = {"written": 0, "imported": 0}
-"""Counts of generated files written and of generated modules imported in this process (a module already
-imported is reused, not counted again)."""
+STATS = {"written": 0, "imported": 0, "memo_computed": 0}
+"""Counts of generated files written, of generated modules imported (a module already imported is reused, not
+counted again) and of :func:`memoized` values computed (not read from their file) in this process."""
 
 _ENGINE_FILES: list[Path] = []
 _FINGERPRINTS: dict[tuple[Path, ...], str] = {}
+_MEMO: dict[Path, Any] = {}
 
 
 def engine_fingerprint() -> str:
@@ -109,6 +111,28 @@ def cached_source(source: str, func_name: str, key_parts: Iterable[str], scope: 
         _write_atomically(path, source)
         STATS["written"] += 1
     return path
+
+
+def memoized(kind: str, key_parts: Iterable[str], compute: Callable[[], Any]) -> Any:
+    """The value ``compute()`` returns for ``key_parts``, computed once and kept in the cache directory.
+
+    For work whose result is small data but whose computing is slow to start (sympy's import takes a large
+    part of a second): a new process building the same network reads the result instead. The value must be
+    JSON data; the file holds ``kind`` and a hash of ``key_parts``, which must name everything the value
+    depends on (versions and sources of the code computing it, its inputs).
+    """
+    digest = hashlib.sha1("\n".join([kind, *key_parts]).encode()).hexdigest()[:16]
+    path = cache_dir() / f"{kind}_{digest}.json"
+    if path in _MEMO:
+        return _MEMO[path]
+    try:
+        value = json.loads(path.read_text())
+    except (OSError, ValueError):  # not computed yet, or a file cut short: computed again
+        value = compute()
+        _write_atomically(path, json.dumps(value))
+        STATS["memo_computed"] += 1
+    _MEMO[path] = value
+    return value
 
 
 def _write_atomically(path: Path, text: str) -> None:

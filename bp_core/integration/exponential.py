@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
+import hashlib
+import importlib.metadata
+from pathlib import Path
 
-import sympy
-
+from bp_core.backend import cache
 from bp_core.errors import IntegratorError
 from bp_core.integration.diff_equation import DiffEquation, _loaded_names
 from bp_core.integration.rendering import RenameTransformer, StepCode, StepContext, evaluate
-from bp_core.integration.sympy_tools import SympyPrinter, SympyRender
 
 __all__ = ["render_exponential_euler"]
 
@@ -29,27 +31,21 @@ class _Linearisation:
         self.eq = eq
         self.ctx = ctx
         self.derivative: dict[str, str] = {eq.var_name: "1"}
-        self.printer = SympyPrinter()
 
     def derivative_code(self, value: ast.expr, renamer: RenameTransformer) -> str | None:
-        render = SympyRender()
-        expr = render.render_node(value)
-        for node in render.opaque.values():
+        key = [ast.dump(value), repr(sorted(self.derivative.items())), *_sympy_fingerprint()]
+        found = cache.memoized("derivative", key, lambda: _symbolic_derivative(value, self.derivative))
+        opaque = {name: ast.parse(text, mode="eval").body for name, text in found["opaque"].items()}
+        for node in opaque.values():
             if _loaded_names(node) & set(self.derivative):
                 raise IntegratorError(
                     f"exponential Euler cannot linearise {self.eq.func_name!r}: '{ast.unparse(node)}' depends "
                     f"on {self.eq.var_name!r} and has no symbolic derivative. Write it with arithmetic and "
                     f"np.exp/np.log/np.power/..., or choose another method (e.g. method='rk4')."
                 )
-        total = sympy.Integer(0)
-        for symbol in expr.free_symbols:
-            if symbol.name in self.derivative:
-                inner = self.derivative[symbol.name]
-                total += sympy.diff(expr, symbol) * (1 if inner == "1" else sympy.Symbol(inner))
-        if total == 0:
+        if found["derivative"] is None:
             return None
-        node = ast.parse(self.printer.doprint(total), mode="eval").body
-        opaque = {name: node_ for name, node_ in render.opaque.items()}
+        node = ast.parse(found["derivative"], mode="eval").body
         node = _SubstituteOpaque(opaque).visit(node)
         return ast.unparse(renamer.visit(node))
 
@@ -73,6 +69,39 @@ class _SubstituteOpaque(ast.NodeTransformer):
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
         return copy.deepcopy(self.opaque[node.id]) if node.id in self.opaque else node
+
+
+def _symbolic_derivative(value: ast.expr, derivative: dict[str, str]) -> dict:
+    """The total derivative of ``value`` by x (chained through the names in ``derivative``), by sympy.
+
+    Returns JSON data: ``derivative``, its text (None where it is 0), over opaque names that ``opaque`` maps to
+    the text of the sub-expressions sympy does not know.
+    """
+    # imported here: sympy takes a large part of a second to import, and a process building a network it
+    # built before reads this result from the cache instead (cache.memoized)
+    import sympy
+
+    from bp_core.integration.sympy_tools import SympyPrinter, SympyRender
+
+    render = SympyRender()
+    expr = render.render_node(value)
+    opaque = {name: ast.unparse(node) for name, node in render.opaque.items()}
+    if any(_loaded_names(node) & set(derivative) for node in render.opaque.values()):
+        return {"derivative": None, "opaque": opaque}  # refused by the caller, naming the sub-expression
+    total = sympy.Integer(0)
+    for symbol in expr.free_symbols:
+        if symbol.name in derivative:
+            inner = derivative[symbol.name]
+            total += sympy.diff(expr, symbol) * (1 if inner == "1" else sympy.Symbol(inner))
+    return {"derivative": None if total == 0 else SympyPrinter().doprint(total), "opaque": opaque}
+
+
+@functools.lru_cache(maxsize=None)
+def _sympy_fingerprint() -> tuple[str, str]:
+    # what shapes a derivative's text besides its inputs: sympy's version and this engine's printers
+    here = Path(__file__).parent
+    sources = "".join((here / name).read_text() for name in ("exponential.py", "sympy_tools.py"))
+    return importlib.metadata.version("sympy"), hashlib.sha1(sources.encode()).hexdigest()
 
 
 def render_exponential_euler(eq: DiffEquation, ctx: StepContext) -> StepCode:

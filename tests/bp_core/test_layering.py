@@ -33,7 +33,7 @@ def test_the_engine_loads_numba_only_to_compile_and_never_a_widget_library(tmp_p
 
 
 LOADED_WHEN_NEEDED = {"bp_core.backend.compile": "numba", "bp_core.dynamics.plots": "matplotlib",
-                      "bp_core.integration.exponential": "sympy"}
+                      "bp_core.integration.exponential": "sympy", "bp_core.integration.sympy_tools": "sympy"}
 """The only engine modules imported inside functions, and the heavy library each one brings in."""
 
 

@@ -1,6 +1,7 @@
 """``import bp_core`` stays light: the heavy libraries load when the feature that needs them is first used, and
 every public name of the spec is still there."""
 
+import os
 import subprocess
 import sys
 
@@ -22,7 +23,9 @@ def loaded(tmp_path, use: str = "pass") -> tuple[list[str], list[str]]:
     reads its function's source)."""
     script = tmp_path / "use_engine.py"
     script.write_text(SCRIPT.format(heavy=HEAVY, use=use))
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout.split("\n")
+    env = {**os.environ, "BP_CORE_CACHE_DIR": str(tmp_path / "cache")}  # starts empty: nothing is read from it
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True,
+                         env=env).stdout.split("\n")
     return eval(out[0]), eval(out[1])  # noqa: S307 - our own script's printed lists
 
 
@@ -45,6 +48,13 @@ def test_a_feature_loads_its_library_on_first_use(tmp_path, use, brings):
     assert after_import == [] and brings <= set(after_use)
     if not brings:  # a method other than exponential Euler needs no sympy
         assert "sympy" not in after_use
+
+
+def test_a_process_integrating_an_equation_integrated_before_needs_no_sympy(tmp_path):
+    # exponential Euler's symbolic derivative is read from the cache (backend.cache.memoized)
+    use = "def decay(x, t):\n    return -x / 3.\nbp.integrate(decay, method='exponential')(1.0, 0.0)"
+    first, second = loaded(tmp_path, use)[1], loaded(tmp_path, use)[1]
+    assert "sympy" in first and "sympy" not in second
 
 
 def test_every_public_name_is_still_importable():

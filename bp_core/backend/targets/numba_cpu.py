@@ -6,6 +6,7 @@ Loading this module installs numba's implementation of every runtime helper (``n
 
 from __future__ import annotations
 
+import ast
 import inspect
 from typing import Any, Callable, Sequence
 
@@ -56,12 +57,7 @@ class NumbaCpuTarget(Target):
         key = [repr(sorted(options.items())), repr(sorted(checked)), repr(sorted(parallel)), "jit=True"]
         path, module = load_module(source, func_name, full_scope, key)
         if not getattr(module, "_bp_compiled", False):
-            for name in _defined_functions(source):
-                func_options = dict(options, parallel=name in parallel)
-                if name in checked:
-                    func_options["boundscheck"] = True
-                setattr(module, name, numba.njit(**func_options)(getattr(module, name)))
-            module._bp_compiled = True
+            _compile_module(module, source, func_name, options, checked, parallel)
         return CompiledFunction(getattr(module, func_name), source, str(path), True, self.name)
 
     def index_rows(self, ptr: np.ndarray, idx: np.ndarray) -> Any:
@@ -75,10 +71,37 @@ class NumbaCpuTarget(Target):
         numba.set_num_threads(max(1, min(count, numba.config.NUMBA_NUM_THREADS)))
 
 
-def _defined_functions(source: str) -> list[str]:
-    import ast
+def _compile_module(module: Any, source: str, func_name: str, options: dict[str, Any], checked: Sequence[str],
+                    parallel: Sequence[str]) -> None:
+    """Replace every top-level function of ``module`` by its numba dispatcher."""
+    compiled: dict[tuple, Any] = {}
+    for name, body in _defined_functions(source):
+        func_options = dict(options, parallel=name in parallel)
+        if name in checked:
+            func_options["boundscheck"] = True
+        if name != func_name:
+            # called only from compiled code: no wrapper to call it from Python (for a kernel's 40 arguments
+            # the wrappers' code is a large part of what LLVM optimizes and emits at each level of calls),
+            # and not cached on its own (a warm process loads the entry, which holds all the code it calls)
+            func_options.update(no_cpython_wrapper=True, no_cfunc_wrapper=True, cache=False)
+        # functions that differ only in name and docstring (the same step of two objects of one model) share
+        # one dispatcher: numba compiles each dispatcher apart, once per signature
+        same = (body, tuple(sorted(func_options.items())))
+        if same not in compiled:
+            compiled[same] = numba.njit(**func_options)(getattr(module, name))
+        setattr(module, name, compiled[same])
+    module._bp_compiled = True
 
-    return [node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)]
+
+def _defined_functions(source: str) -> list[tuple[str, str]]:
+    """Each top-level function of ``source``: its name and its definition without name and docstring."""
+    functions = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            body = node.body[1:] if ast.get_docstring(node, clean=False) is not None else node.body
+            functions.append((node.name, ast.dump(ast.FunctionDef(
+                "_", node.args, body, node.decorator_list, node.returns, node.type_comment))))
+    return functions
 
 
 def jit_function(func: Callable) -> Callable:

@@ -4,19 +4,21 @@ Step kernels lower a device value per launch site to ``step * 2**LINE_BITS + lin
 user data is out of range (``bp_core.codegen.device_bounds``) or a ``raise`` of the step runs
 (``codegen.device_forms``; the launch knows which lines raise what). The host reads those values between
 chunks of steps; the earliest is reported as the CPU's bounds check reports it, and the run's state is
-not copied back (it stays as the call began).
+not copied back (it stays as the call began). ``step_error`` tells a step kernel's compile or run error
+at the user's line likewise.
 """
 
 from __future__ import annotations
 
 import linecache
+import re
 
 import numpy as np
 
 from bp_core.backend.cuda.ops import DevicePlan, Launch
-from bp_core.errors import RunError
+from bp_core.errors import ModelUseError, RunError
 
-__all__ = ["LINE_BITS", "first_bad", "bounds_error"]
+__all__ = ["LINE_BITS", "first_bad", "bounds_error", "step_error"]
 
 LINE_BITS = 20
 """As ``codegen.device_bounds.LINE_BITS`` (the two layers share the encoding, not an import)."""
@@ -51,3 +53,14 @@ def bounds_error(plan: DevicePlan, site: int, step: int, line: int, t: float) ->
                     f"  at {where}" + (f": {text}" if text else "") + "\n"
                     "The run stopped there; the state is as it was when the run began (or when it last grew its "
                     "spike records). Run it with bp.profile.set(device='cpu', jit=False) to see the values.")
+
+
+def step_error(op: Launch, err: Exception, i: int) -> Exception:
+    """A compile or run error of a step kernel, told at the user's line when the message names a generated one."""
+    lines = [int(n) for n in re.findall(rf"<bp_core gpu {re.escape(op.name)}>\", line (\d+)", str(err))]
+    user = next((op.lines[n - 1] for n in reversed(lines) if 0 < n <= len(op.lines) and op.lines[n - 1]), None)
+    where = f"{op.source_file}, line {user}" if user else op.source_file
+    kind = ModelUseError if "Typing" in type(err).__name__ or "Lowering" in type(err).__name__ else RunError
+    return kind(f"step function {op.step!r} of {op.owner} failed on the GPU at step {i}: "
+                f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}\n  at {where}\n"
+                f"Run it with bp.profile.set(device='cpu') to check it there.")

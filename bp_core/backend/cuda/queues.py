@@ -27,7 +27,7 @@ def arrival_counts(plan: DevicePlan) -> dict[str, Any]:
 
 
 def launch(run: Any, op: QueueCapture | QueueArrival | AdvanceQueue, t: float, i: int) -> None:
-    """Launch ``op`` for the call ``run`` (a ``target._Run``: its device arrays, host arrays and caches)."""
+    """Launch ``op`` for the call ``run`` (a ``call.Call``: its device arrays, host arrays and caches)."""
     q, device = op.queue, run.device
     if isinstance(op, QueueCapture):
         runtime.queue_capture[1, 1](run.ref(op.values, t, i), _sources(run, q), device[f"{q}_ev"],

@@ -101,6 +101,8 @@ class StepTree:
         Risky fields the step checks itself as it stores them (it then returns whether one went bad).
     element_local : bool
         Scalar mode: every iteration of the element loop writes only its own element.
+    fused : bool
+        Vector mode: the body is one loop over elements made of the step's element-wise lines.
     """
 
     inputs: StepInputs
@@ -120,6 +122,7 @@ class StepTree:
     event_args: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     folded_fields: set[tuple[str, str]] = field(default_factory=set)
     element_local: bool = False
+    fused: bool = False
 
     @classmethod
     def from_inputs(cls, inputs: StepInputs) -> StepTree:

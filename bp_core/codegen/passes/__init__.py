@@ -18,7 +18,7 @@ from bp_core.codegen.passes.float_literals import FOLLOW_FLOAT_TYPE
 from bp_core.codegen.passes.fold_finite import FOLD_FINITE
 from bp_core.codegen.passes.follow_event_lists import FOLLOW_EVENT_LISTS
 from bp_core.codegen.passes.fuse_elementwise import FUSE_ELEMENTWISE
-from bp_core.codegen.passes.hoist import HOIST_INVARIANTS, HOIST_PER_SOURCE
+from bp_core.codegen.passes.hoist import HOIST_FUSED, HOIST_INVARIANTS, HOIST_PER_SOURCE
 from bp_core.codegen.passes.inline_integrators import INLINE_INTEGRATORS
 from bp_core.codegen.passes.lower_idioms import LOWER_IDIOMS
 from bp_core.codegen.passes.rewrite_access import REWRITE_ACCESS
@@ -43,6 +43,7 @@ PIPELINE: tuple[Pass, ...] = (
     ELEMENT_LOCAL,
     FOLD_FINITE,  # needs ELEMENT_LOCAL: a parallel loop checks its fields after the step instead
     FUSE_ELEMENTWISE,  # after the finite checks: folded into its loop they keep LLVM from vectorizing it
+    HOIST_FUSED,
     ELEMENT_LOOP,
 )
 """Every pass and analysis, in the order they run."""

@@ -29,11 +29,8 @@ The step is fused only when all of this holds (otherwise it is left as it is):
 
 ``np.where`` becomes a conditional expression (numba's ``where`` of numbers returns an array).
 
-Work on uniform parameters alone then moves before the loop, as in a scalar-mode step
-(``hoist.hoist_invariants``): the ``(V - V3) / V4`` of a Hodgkin-Huxley-type rate becomes
-``(V - V3) * _inv_V4`` with ``_inv_V4 = 1.0 / V4`` computed once per step, since numba keeps every
-division of the loop and a division costs several multiplications. The result may differ from the
-division in the last bit, as a scalar-mode step's does.
+Work on uniform parameters alone then moves before the loop (the next pass, ``hoist``'s
+``HOIST_FUSED``), as in a scalar-mode step.
 """
 
 from __future__ import annotations
@@ -43,7 +40,6 @@ import ast
 import numpy as np
 
 from bp_core import profile
-from bp_core.codegen.passes.hoist import hoist_invariants
 from bp_core.codegen.tree import Pass, StepTree, located, origin
 
 __all__ = ["FUSE_ELEMENTWISE", "fuse_elementwise", "ELEMENTWISE_FUNCTIONS"]
@@ -244,12 +240,10 @@ def fuse_elementwise(tree: StepTree) -> str:
         return "the step uses no field"
     to_element = _AtElement(rows | set(tree.per_element_args))
     body = [ast.fix_missing_locations(to_element.visit(stmt)) for stmt in tree.body]
-    line = origin(body[0])
-    hoisted, body = hoist_invariants(body, scalars, tree.names)
     loop = ast.For(target=ast.Name(LOOP_INDEX, ast.Store()),
                    iter=ast.parse(f"range({first_row}.shape[0])", mode="eval").body, body=body, orelse=[])
-    tree.prelude = [ast.fix_missing_locations(stmt) for stmt in hoisted]
-    tree.body = located([loop], line)
+    tree.body = located([loop], origin(body[0]))
+    tree.fused = True
     return ""
 
 

@@ -18,6 +18,10 @@ and helper functions of the step's scope that say so with a ``bp_pure = True`` a
 effects, and a result that the step only reads (a table of probabilities computed from parameters,
 ``bp.inputs``' binomial table, is then computed once per step instead of once per element).
 
+A vector-mode step fused into one element loop (``fuse_elementwise``) has its loop body hoisted the
+same way, once fused: the ``(V - V3) / V4`` of a Hodgkin-Huxley-type rate becomes ``(V - V3) * _inv_V4``
+with ``_inv_V4 = 1.0 / V4`` computed once per step instead of a division per element.
+
 In a scalar-mode synapse step, work that depends only on the presynaptic neuron
 (``1 / (1 + exp(-pre_V[_pre_i] / 2))`` of a GABA_A gate) is the same for all of that
 neuron's synapses: ``hoist_per_source`` computes it once per neuron, in a loop before the
@@ -35,7 +39,8 @@ from typing import Callable
 from bp_core.codegen.tree import Pass, StepTree, located, origin
 from bp_core.integration.rendering import NameAllocator
 
-__all__ = ["HOIST_PER_SOURCE", "HOIST_INVARIANTS", "hoist_invariants", "hoist_per_source", "PURE_FUNCTIONS"]
+__all__ = ["HOIST_PER_SOURCE", "HOIST_INVARIANTS", "HOIST_FUSED", "hoist_invariants", "hoist_per_source",
+           "PURE_FUNCTIONS"]
 
 PURE_FUNCTIONS = frozenset({
     "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "power", "pow", "sin", "cos", "tan",
@@ -338,5 +343,17 @@ def _hoist_invariants(tree: StepTree) -> None:
     tree.prelude = hoisted + tree.prelude
 
 
+def _fused_loop(tree: StepTree) -> bool:
+    """A vector-mode step that ``fuse_elementwise`` made one loop over elements."""
+    return tree.fused
+
+
+def _hoist_fused(tree: StepTree) -> None:
+    loop = tree.body[0]
+    hoisted, loop.body = hoist_invariants(loop.body, _invariant(tree), tree.names, _pure_helpers(tree))
+    tree.prelude = tree.prelude + [ast.fix_missing_locations(stmt) for stmt in hoisted]
+
+
 HOIST_PER_SOURCE = Pass("hoist per-source work", _hoist_per_source, applies=_hoistable)
 HOIST_INVARIANTS = Pass("hoist loop invariants", _hoist_invariants, applies=_hoistable)
+HOIST_FUSED = Pass("hoist loop invariants of fused lines", _hoist_fused, applies=_fused_loop)

@@ -9,6 +9,7 @@ import pytest
 
 import bp_core as bp
 from bp_core.codegen import event_delays, queue_ops
+from bp_core.codegen.step_translation import translate_step
 from bp_core.errors import ModelUseError
 from bp_core.simulation import planning
 from bp_core.simulation.planning import rows_are_unique
@@ -390,6 +391,21 @@ def test_a_float32_walk_scales_events_as_the_arrival_list_stores_them(delivered)
     assert spikes["walk"].sum() > 50
     np.testing.assert_array_equal(spikes["walk"], spikes["list"])
     np.testing.assert_array_equal(inputs["walk"], inputs["list"])
+
+
+def test_the_walk_is_kept_out_where_it_is_not_exact():
+    bp.profile.set(jit=False)
+    net, _ = _network()
+    net.run(0.2)
+    inputs = net._plan.step_inputs[f"{net._plan.objects[1].code_name}_deliver"]
+    assert inputs.queue_walk is not None and "_queue_ptr" in translate_step(inputs).args
+    # the delayed field read at another element than the arriving synapse (here its postsynaptic neuron's
+    # position): the walk holds the value of the synapse only, so the step loops over the list of arrivals
+    elsewhere = dataclasses.replace(inputs, states={**inputs.states,
+                                                    "ST": dataclasses.replace(inputs.states["ST"], index="_post_i")})
+    generated = translate_step(elsewhere)
+    assert "_arrivals" in generated.args and "_queue_ptr" not in generated.args
+    assert "_delay_buf[_delay_read, 0, _post_i]" in generated.source
 
 
 # -- which models lower -----------------------------------------------------------------------------------

@@ -24,11 +24,13 @@ from bp_core.integration.integrator import (
     get_integrator,
     integrate,
 )
+from bp_core.integration.linear_integrator import LinearIntegrator
 from bp_core.integration.methods import METHOD_NAMES, METHODS, render_step
 
 __all__ = [
     "DiffEquation", "Expression", "Integrator", "Euler", "ExponentialEuler", "MidPoint", "Heun", "RK2",
-    "RK3", "RK4", "RK4Alternative", "MilsteinIto", "MilsteinStra", "ParameterView", "get_integrator",
+    "RK3", "RK4", "RK4Alternative", "MilsteinIto", "MilsteinStra", "LinearIntegrator",
+    "ParameterView", "get_integrator",
     "integrate", "METHOD_NAMES", "METHODS", "render_step", "SympyPrinter", "SympyRender", "str2sympy",
     "sympy2str",
 ]

@@ -280,19 +280,20 @@ class RK2(Integrator):
         super().__init__(diff_eq, beta=beta)
 
 
-_CLASSES: dict[str, type[Integrator]] = {
+CLASSES: dict[str, type[Integrator]] = {
     cls.method: cls for cls in (Euler, ExponentialEuler, MidPoint, Heun, RK2, RK3, RK4, RK4Alternative,
                                 MilsteinIto, MilsteinStra)
 }
+"""Method keyword -> integrator class (``linear`` adds its own, bp_core.integration.linear_integrator)."""
 
 
 def get_integrator(method: str | type[Integrator]) -> type[Integrator]:
     """Return the integrator class of a method keyword (an Integrator subclass is returned as is)."""
     if isinstance(method, type) and issubclass(method, Integrator):
         return method
-    if not isinstance(method, str) or method not in _CLASSES:
-        raise IntegratorError(f"unknown integration method {method!r}.{close_matches(str(method), _CLASSES)}")
-    return _CLASSES[method]
+    if not isinstance(method, str) or method not in CLASSES:
+        raise IntegratorError(f"unknown integration method {method!r}.{close_matches(str(method), CLASSES)}")
+    return CLASSES[method]
 
 
 def integrate(func: Callable | None = None, method: str | type[Integrator] | None = None):
@@ -304,7 +305,9 @@ def integrate(func: Callable | None = None, method: str | type[Integrator] | Non
         The derivative function. Without it, returns a decorator.
     method : str or Integrator subclass, optional
         One of ``euler, exponential, midpoint, heun, rk2, rk3, rk4, rk4_alternative,
-        milstein_ito, milstein_stra``; default ``profile.get_numerical_method()``.
+        milstein_ito, milstein_stra, linear``; default ``profile.get_numerical_method()``.
+        ``linear`` integrates a linear system exactly; its function takes the variables before the
+        time and returns one derivative each (:class:`~bp_core.integration.linear_integrator.LinearIntegrator`).
 
     Returns
     -------
@@ -323,6 +326,8 @@ def integrate(func: Callable | None = None, method: str | type[Integrator] | Non
         return lambda f: integrate(f, method)
     method = method or profile.get_numerical_method()
     cls = get_integrator(method)
+    if getattr(cls, "reads_function", False):  # a linear system: its variables come before the time
+        return cls(func)
     try:
         return cls(DiffEquation(func))
     except IntegratorError as err:

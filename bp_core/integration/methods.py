@@ -15,6 +15,7 @@ RK4            rk4             yes   not yet
 RK4Alternative rk4_alternative yes   no
 MilsteinIto    milstein_ito    yes   yes (Ito)
 MilsteinStra   milstein_stra   yes   yes (Stratonovich)
+Linear         linear          exact no
 ============== =============== ===== =============
 
 On an ODE the two Milstein methods are the Euler method (their noise terms vanish).
@@ -29,6 +30,7 @@ from bp_core import profile
 from bp_core.errors import IntegratorError, close_matches
 from bp_core.integration import sde_methods, tableaus
 from bp_core.integration.diff_equation import DiffEquation
+from bp_core.integration.linear import render_linear_step
 from bp_core.integration.rendering import StepCode, StepContext, evaluate
 
 __all__ = ["Method", "METHODS", "METHOD_NAMES", "register_method", "render_step"]
@@ -113,6 +115,7 @@ for _method in (
            sde_order=1.0),
     Method("milstein_stra", _tableau(tableaus.EULER), _from_start(sde_methods.render_milstein_stratonovich),
            ode_order=1, sde_order=1.0),
+    Method("linear", render_linear_step, None, _NEVER, ode_order=float("inf")),
 ):
     register_method(_method)
 

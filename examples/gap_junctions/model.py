@@ -2,7 +2,9 @@
 
 Each neuron integrates ``tau dv/dt = v0 - v + I_gap`` and fires at ``v > 1`` (reset to 0); with
 ``v0 = 1.05`` an isolated neuron fires regularly, and the electrical coupling
-``I_gap = sum_pre w (v_pre - v_post)`` pulls their phases together.
+``I_gap = sum_pre w (v_pre - v_post)`` pulls their phases together. ``I_gap`` is a summed variable
+(Brian2's ``Igap_post = w * (v_pre - v_post) : 1 (summed)``), set before each step from the state the
+previous step left.
 """
 
 from __future__ import annotations
@@ -25,23 +27,23 @@ def int_v(v, t, I_gap):
 
 def neuron_update(ST, _t):
     ST['spike'] = 0.
-    v = int_v(ST['V'], _t, ST['input'])
+    v = int_v(ST['V'], _t, ST['I_gap'])
     if v > 1.:
         v = 0.
         ST['spike'] = 1.
     ST['V'] = v
-    ST['input'] = 0.
 
 
-def gap_output(ST, pre, post):
-    post['input'] += w * (pre['V'] - post['V'])
+def gap_step(ST):
+    """Nothing changes in a gap junction: the synapses only feed the summed gap current."""
+    pass
 
 
-neuron = bp.NeuType(name='gap_LIF', ST=bp.types.NeuState({'V': 0., 'spike': 0., 'input': 0.}),
+neuron = bp.NeuType(name='gap_LIF', ST=bp.types.NeuState({'V': 0., 'spike': 0., 'I_gap': 0.}),
                     steps=neuron_update, mode='scalar')
-gap = bp.SynType(name='gap_junction', ST=bp.types.SynState([]),
-                 requires=dict(pre=bp.types.NeuState(['V']), post=bp.types.NeuState(['V', 'input'])),
-                 steps=gap_output, mode='scalar')
+gap = bp.SynType(name='gap_junction', ST=bp.types.SynState({'w': w}),
+                 requires=dict(pre=bp.types.NeuState(['V']), post=bp.types.NeuState(['V', 'I_gap'])),
+                 steps=gap_step, mode='scalar', summed={'I_gap': "ST['w'] * (pre['V'] - post['V'])"})
 
 
 def run(duration: float = 500., n: int = 10, w: float = w, seed: int = 0) -> dict:
@@ -55,7 +57,7 @@ def run(duration: float = 500., n: int = 10, w: float = w, seed: int = 0) -> dic
         group = bp.NeuGroup(neuron, geometry=n, monitors=['spike', ('V', [0, min(5, n - 1)])])
         group.ST['V'] = np.arange(n) / (n - 1)
         synapses = bp.SynConn(gap, pre_group=group, post_group=group, conn=bp.connect.All2All(include_self=True))
-        synapses.pars['w'] = w
+        synapses.ST['w'] = w
         net = bp.Network(group, synapses)
         net.build(duration)
         t0 = time.perf_counter()

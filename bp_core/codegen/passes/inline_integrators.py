@@ -55,15 +55,19 @@ class _Calls(ast.NodeTransformer):
 
 def _inline_call(tree: StepTree, name: str, call: ast.Call, pending: list[ast.stmt]) -> ast.expr:
     step = tree.inputs.step
-    eq = step.integrators[name].diff_eq
-    expected = 2 + len(eq.arg_names)
+    integrator = step.integrators[name]
+    eq = integrator.diff_eq
+    # a linear system (method='linear') takes several variables before the time
+    system = hasattr(integrator, "render_call")
+    arg_names = integrator.call_names if system else [eq.var_name, eq.t_name, *eq.arg_names]
+    expected = len(arg_names)
     if len(call.args) != expected or call.keywords:
         raise ModelDefError(
             f"{step.where()} calls {name}() with {len(call.args)} positional argument(s); it takes "
-            f"{expected}: ({', '.join([eq.var_name, eq.t_name, *eq.arg_names])}).")
+            f"{expected}: ({', '.join(arg_names)}).")
     prefix = f"_{name}_"
     bound: list[str] = []
-    for arg_name, node in zip([eq.var_name, eq.t_name, *eq.arg_names], call.args):
+    for arg_name, node in zip(arg_names, call.args):
         if isinstance(node, ast.Name):
             bound.append(node.id)
         else:
@@ -71,13 +75,21 @@ def _inline_call(tree: StepTree, name: str, call: ast.Call, pending: list[ast.st
             pending.append(ast.Assign([ast.Name(var, ast.Store())], node))
             bound.append(var)
     pars, _ = eq.resolve_free_names()
+    if system:
+        n = len(eq.var_names)
+        args = dict(zip(eq.arg_names, bound[n + 1:]))
+        args.update({p: tree.param_args[p] for p in pars})
+        results = [tree.names.fresh(f"{prefix}{v}_new") for v in eq.var_names]
+        lines = integrator.render_call(bound[:n], args, "_dt", tree.names, results)
+        pending += ast.parse("\n".join(lines)).body
+        names = [ast.Name(r, ast.Load()) for r in results]
+        return names[0] if n == 1 else ast.Tuple(names, ast.Load())
     args = dict(zip(eq.arg_names, bound[2:]))
     args.update({p: tree.param_args[p] for p in pars})
     dw = None
     if eq.is_stochastic:
         dw = tree.names.fresh(f"{prefix}dW")
         pending += ast.parse(f"{dw} = normal_like({tree.inputs.rng}, {bound[0]}) * np.sqrt(_dt)").body
-    integrator = step.integrators[name]
     ctx = StepContext(x=bound[0], t=bound[1], dt="_dt", args=args, names=tree.names, dW=dw,
                       result=f"{prefix}{eq.var_name}_new", local_prefix=prefix)
     code = render_step(eq, integrator.method, ctx, **integrator.options)

@@ -177,7 +177,8 @@ class Codim2Curve:
     values : ndarray
         Shape (n, 2): the parameter pairs along the curve.
     states : ndarray
-        Equilibrium at each point (for LPC, PD, NS: the orbit at phase 0), shape (n, dim).
+        Equilibrium at each point (for LPC, PD, NS: the orbit at phase 0; for HOM: the saddle the orbit
+        slows at, NaN where it passes none), shape (n, dim).
     special : list of SpecialPoint
         CP, BT, GH and ZH points on the curve; LPPD and R2 on a PD curve, R3 and R4 on an NS curve, NCH
         (non-central saddle-node homoclinic points) on a HOM curve.

@@ -14,8 +14,10 @@ Where the equilibrium the orbit slows at stops being a hyperbolic saddle and bec
 homoclinic curve ends on the fold curve at a non-central saddle-node homoclinic point (NCH, MatCont's
 label; the saddle-node loop of planar neuron models, where a SNIC turns into a saddle homoclinic orbit).
 Past it the fixed-period orbits pass the ghost of the saddle-node: the curve goes on along the SNIC
-curve, on the far side of the fold curve by ``O(1 / T^2)``. The NCH point is placed on the fold curve,
-from the first point of the curve whose slowest point is no longer at a saddle.
+curve, on the far side of the fold curve by ``O(1 / T^2)``. Near the NCH point ``lambda_u`` vanishes, so
+the fixed-period curve leaves the homoclinic one there (it crosses the fold curve early): where the saddle
+turns into a saddle-node along the curve, the NCH point is estimated on the fold curve at that point and,
+in planar systems, located by shooting along the fold curve (``saddle_node_homoclinic``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from bp_core.dynamics.cycle_points import LocatedOrbit
 from bp_core.dynamics.cycles import CycleProblem, cycle_problem_on
 from bp_core.dynamics.diagram import Codim2Curve, SpecialPoint
 from bp_core.dynamics.infinite_period import NEAR, locate_fold
+from bp_core.dynamics.saddle_node_homoclinic import locate_nch
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError
 
@@ -45,8 +48,9 @@ class FixedPeriodCurve:
     test_names: tuple[str, ...] = ()
 
     def __init__(self, field_: VectorField, cycles: CycleProblem, second: int, second_range: tuple[float, float],
-                 log_period: float):
+                 log_period: float, min_rate_times_period: float = MIN_RATE_TIMES_PERIOD):
         self.field_, self.cycles, self.second, self.second_range = field_, cycles, second, second_range
+        self.min_rate_times_period = min_rate_times_period
         self.second_span = second_range[1] - second_range[0]
         self.log_period = log_period
         self.size = cycles.colloc.size
@@ -101,8 +105,8 @@ class FixedPeriodCurve:
         saddle = slow_equilibrium(self.field_, nodes, q, self.cycles.colloc.span)
         # The curve is as close to the homoclinic one as exp(-lambda_u T) is small; where the saddle's
         # unstable eigenvalue falls (towards a Bogdanov-Takens point) a fixed period stops being large.
-        if saddle is not None and np.max(saddle[1].real) * period < MIN_RATE_TIMES_PERIOD:
-            return (f"the saddle's unstable eigenvalue times the period fell below {MIN_RATE_TIMES_PERIOD:g} "
+        if saddle is not None and np.max(saddle[1].real) * period < self.min_rate_times_period:
+            return (f"the saddle's unstable eigenvalue times the period fell below {self.min_rate_times_period:g} "
                     f"(the fixed period is no longer large for this saddle: a Bogdanov-Takens point is near)")
         return None
 
@@ -118,6 +122,10 @@ def slow_equilibrium(field_: VectorField, nodes: np.ndarray, q: np.ndarray,
     if not np.all(np.isfinite(x)) or np.max(np.abs(field.f1(x, q))) > 1e-8 * (1 + np.max(np.abs(x))):
         return None
     if np.max(np.abs(x - slow) / span) > NEAR:
+        return None
+    # An orbit of large period passes its saddle closely; one passing the ghost of a saddle-node does not pass
+    # the equilibrium Newton's method may find from there (another saddle nearby).
+    if np.min(np.max(np.abs(nodes - x) / span, axis=1)) > NEAR / 10:
         return None
     lam = np.linalg.eigvals(field.jac1(x, q))
     size = max(1.0, float(np.max(np.abs(lam))))
@@ -142,14 +150,47 @@ def _nch(field_: VectorField, nodes: np.ndarray, q: np.ndarray, span: np.ndarray
                         period=period, eigenvalues=np.linalg.eigvals(field.jac1(x, qf)))
 
 
+def _nch_points(field_: VectorField, slowest: list, states: list, names: tuple[str, str],
+                par_ranges: list[tuple[float, float]], span: np.ndarray, periods: list) -> list[SpecialPoint]:
+    """The NCH points where the curve's saddle turns into a saddle-node or back: each estimated on the fold
+    curve at the first point past the saddle part, then, for planar systems, located by shooting
+    (:mod:`bp_core.dynamics.saddle_node_homoclinic`)."""
+    found: list[SpecialPoint] = []
+    saddle = [bool(np.all(np.isfinite(x))) for x in states]
+    gaps: dict = {}  # shooting results on the fold curve, shared by the estimates of one point
+    for k in range(len(saddle) - 1):
+        if saddle[k] == saddle[k + 1]:
+            continue
+        past = k + 1 if saddle[k] else k
+        nodes, q = slowest[past]
+        estimate = _nch(field_, nodes, q, span, names, field_.variables, float(periods[past]))
+        if estimate is None or not all(lo <= estimate.par[name] <= hi for name, (lo, hi) in zip(names, par_ranges)):
+            continue
+        x = np.array(list(estimate.state.values()))
+        qe = np.array(q, dtype=float)
+        qe[:2] = [estimate.par[names[0]], estimate.par[names[1]]]
+        located = locate_nch(field_.compiled, x, qe, span, par_ranges[1], gaps=gaps)
+        if located is not None:
+            xs, qs = located
+            estimate = SpecialPoint("NCH", dict(zip(names, map(float, qs[:2]))), dict(zip(field_.variables, map(float, xs))),
+                                    period=estimate.period, eigenvalues=np.linalg.eigvals(field_.compiled.jac1(xs, qs)))
+        if not any(abs(p.par[names[1]] - estimate.par[names[1]]) <= 1e-8 * (par_ranges[1][1] - par_ranges[1][0])
+                   for p in found):
+            found.append(estimate)
+    return found
+
+
 def continue_homoclinic(field_: VectorField, point: SpecialPoint, par_names: list[str],
                         par_ranges: list[tuple[float, float]], var_ranges: list[tuple[float, float]],
-                        max_step: float = 0.02, max_points: int = 300) -> Codim2Curve:
+                        max_step: float = 0.02, max_points: int = 300,
+                        min_rate_times_period: float = MIN_RATE_TIMES_PERIOD) -> Codim2Curve:
     """The homoclinic curve through the HOM end ``point`` of a cycle branch, in the first two parameters:
     the branch's last orbit continued at its period with both parameters free, both ways from it.
 
     The curve's ``values`` approximate the homoclinic curve to ``O(exp(-lambda_u T))``, ``period`` holds the
-    fixed period, and ``special`` the NCH points where the saddle becomes a saddle-node.
+    fixed period, ``states`` the saddle each orbit slows at (NaN where it passes none: along a SNIC curve),
+    and ``special`` the NCH points where the saddle becomes a saddle-node. ``min_rate_times_period`` is the
+    smallest ``lambda_u T`` the curve is followed at (0: on to the fold curve and along the SNIC curve).
     """
     if point.label != "HOM" or point.located is None:
         raise ModelUseError(f"a homoclinic curve starts at the HOM end of a cycle branch (CycleBranch.special), "
@@ -162,32 +203,24 @@ def continue_homoclinic(field_: VectorField, point: SpecialPoint, par_names: lis
     halves = []
     for direction in (-1.0, 1.0):
         cycles = cycle_problem_on(field_, located, par_ranges[0], span, max_step, max_points)
-        problem = FixedPeriodCurve(field_, cycles, 1, par_ranges[1], float(located.u[-2]))
+        problem = FixedPeriodCurve(field_, cycles, 1, par_ranges[1], float(located.u[-2]), min_rate_times_period)
         u0 = np.concatenate([located.u, [located.p[1] / problem.second_span]])
         t0 = np.zeros(u0.size)
         t0[problem.size] = direction
         halves.append((problem, arclength.trace(problem, u0, t0, cycles.settings)))
-    values, states, periods, special = [], [], [], []
+    values, states, periods, slowest = [], [], [], []
     for (problem, curve), order in zip(halves, (-1, 1)):
         indices = list(range(len(curve.points)))
-        saddle_part = True
         for k in (indices[::-1] if order < 0 else indices[1:]):
             u, colloc = curve.points[k], curve.contexts[k]
             nodes, period, _ = colloc.unpack(u[:problem.size])
-            pair = problem.pars(u, colloc)
-            values.append(pair)
-            states.append(nodes[0])
-            periods.append(period)
-        for k in indices[1:]:  # outwards from the start: where the saddle first turns into a saddle-node
-            u, colloc = curve.points[k], curve.contexts[k]
-            nodes = colloc.unpack(u[:problem.size])[0]
             q = located.p.copy()
             q[:2] = problem.pars(u, colloc)
-            if saddle_part and slow_equilibrium(field_, nodes, q, span) is None:
-                saddle_part = False
-                nch = _nch(field_, nodes, q, span, names, field_.variables, float(np.exp(problem.log_period)
-                                                                                   * colloc.period_scale))
-                if nch is not None:
-                    special.append(nch)
+            saddle = slow_equilibrium(field_, nodes, q, span)
+            values.append(q[:2])
+            states.append(saddle[0] if saddle is not None else np.full(nodes.shape[1], np.nan))
+            periods.append(period)
+            slowest.append((nodes, q))
+    special = _nch_points(field_, slowest, states, names, par_ranges, span, periods)
     stopped = "; ".join(curve.stopped for _, curve in halves)
     return Codim2Curve("HOM", names, np.array(values), np.array(states), special, stopped, np.array(periods))

@@ -110,3 +110,28 @@ def test_codim2_curves_with_cycles_add_the_homoclinic_curve():
     inner = (b < -0.1) & (b > -0.5)
     assert inner.sum() > 10
     np.testing.assert_allclose(a[inner] / b[inner] ** 2, -6 / 25, atol=0.015)  # -6/25 + O(b) on this stretch
+
+
+def test_a_large_period_orbit_from_a_simulated_loop_sits_on_the_exact_homoclinic_line():
+    """large_period_orbit: one passage of the loop at a = b = 0 (simulated, ending 1e-7 from the saddle) with
+    its period held and a free: a = b to exp(-lambda_u T) (lambda_u = 1 at the saddle, T about 33)."""
+    from scipy.integrate import solve_ivp
+
+    from bp_core.dynamics.homoclinic_orbits import large_period_orbit
+
+    an = bp.BifurcationAnalyzer(shifted_loop(), {'a': [-0.3, 0.1], 'b': [-0.1, 0.05]}, {'x': [-1., 2.], 'y': [-1.5, 1.5]},
+                                par_resolution=0.005)
+    f = an.field.compiled
+    start = 1e-7 * np.array([1.0, 1.0]) / np.sqrt(2)  # the unstable eigenvector (1, 1) of the saddle
+    sol = solve_ivp(lambda t, y: f.f(y[:, None], np.zeros(2))[:, 0], (0, 33.0), start, rtol=1e-11, atol=1e-14,
+                    dense_output=True)
+    p = np.array([1e-3, 0.0])  # a guess off the line: Newton's method moves a
+    times = np.linspace(0, 33.0, 800)
+    point = large_period_orbit(an.field, times, sol.sol(times).T, p, 0, an.par_ranges['a'],
+                               list(an.var_ranges.values()), an.par_names)
+    assert point.label == "HOM" and point.period == pytest.approx(33.0)
+    assert abs(point.par['a'] - point.par['b']) < 1e-9
+    np.testing.assert_allclose(list(point.state.values()), [0.0, 0.0], atol=1e-12)
+    with pytest.raises(ModelUseError, match="states of shape"):
+        large_period_orbit(an.field, times, sol.sol(times).T[:, :1], p, 0, an.par_ranges['a'],
+                           list(an.var_ranges.values()), an.par_names)

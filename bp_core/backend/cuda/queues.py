@@ -49,12 +49,17 @@ def _sources(run: Any, q: str) -> Any:
     The GPU scans them in order even where the CPU follows a monitor's list, whose order atomics would not keep.
     """
     if f"{q}_src" not in run.device:
-        lookup = np.asarray(run.host[f"{q}_lookup"])
-        present = np.nonzero(lookup >= 0)[0]
-        src = np.empty(present.size, dtype=np.int64)
-        src[lookup[present]] = present
-        run.device[f"{q}_src"] = cuda.to_device(src)
+        lookup = run.host[f"{q}_lookup"]
+        run.device[f"{q}_src"] = run.kernel.residency.derived(f"{q}_src", lookup, lambda: _by_event(lookup))
     return run.device[f"{q}_src"]
+
+
+def _by_event(lookup: Any) -> np.ndarray:
+    lookup = np.asarray(lookup)
+    present = np.nonzero(lookup >= 0)[0]
+    src = np.empty(present.size, dtype=np.int64)
+    src[lookup[present]] = present
+    return src
 
 
 def write_output(host: dict[str, Any], out: QueueOutput) -> None:

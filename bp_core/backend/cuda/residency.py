@@ -61,6 +61,17 @@ class Residency:
             self.kept[name] = _Kept(value, device, name in self.plan.structure)
         return device
 
+    def derived(self, name: str, source: np.ndarray, make: Callable[[], np.ndarray]) -> Any:
+        """The device copy of an array the host derives from connectivity ``source`` (``make()``), made once per
+        ``source`` (a spike queue's sources by event number)."""
+        kept = self.kept.get(name)
+        if kept is None or kept.host is not source:
+            device = cuda.to_device(make())
+            self.transfers["to_device"] += 1
+            self.uploads[name] += 1
+            self.kept[name] = kept = _Kept(source, device, True)
+        return kept.device
+
     def holds(self, name: str, value: Any) -> bool:
         """Whether the device holds the newest values of state ``name``, whose host array is ``value``."""
         kept = self.kept.get(name)

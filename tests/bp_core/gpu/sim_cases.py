@@ -172,6 +172,12 @@ def test_spike_queue_delays_equal_cpu_exactly(per_synapse):
     # the field the queue stands for (this step's copy of the spikes), written when the call ends
     np.testing.assert_array_equal(gpu_net.objects[1].ST['s'], cpu_net.objects[1].ST['s'])
     assert gpu_net.objects[1].ST['s'].any()
+    # a second call finds the queue's routes and sources on the device
+    bp.profile.set(device="gpu", jit=True)
+    gpu_net.run(0.2)
+    uploads = next(iter(gpu_net._kernels.values())).residency.uploads
+    routes = [name for name in uploads if name.endswith(("_q_src", "_q_ptr", "_q_syn"))]
+    assert len(routes) == 3 and all(uploads[name] == 1 for name in routes), dict(uploads)
 
 
 def _binomial_moments(N: int, p: float) -> tuple[float, float, float]:

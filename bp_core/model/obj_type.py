@@ -185,6 +185,18 @@ class SynType(ObjType):
         for step in self.steps:
             if step.is_delayed and "ST" not in step.args:
                 raise ModelDefError(f"{step.where()} is marked @delayed but does not take ST.")
+        delayed = [s for s in self.steps if s.is_delayed]
+        named = [s.pathway for s in delayed if s.pathway is not None]
+        if len(delayed) > 1 and len(named) != len(delayed) or len(set(named)) != len(named):
+            listing = ", ".join(f"{s.name!r} (pathway {s.pathway!r})" for s in delayed)
+            raise ModelDefError(f"SynType {name!r} has several @delayed steps, {listing}: give each its own pathway, "
+                                f"@bp.delayed(pathway='up'), and the SynConn one delay per pathway "
+                                f"(delay={{'up': 1., 'down': 5.}}).")
+
+    @property
+    def pathways(self) -> tuple[str, ...]:
+        """Names of the delayed steps' pathways (``@bp.delayed(pathway=...)``), in step order."""
+        return tuple(s.pathway for s in self.steps if s.is_delayed and s.pathway is not None)
 
     def _state_class(self) -> type:
         return SynState

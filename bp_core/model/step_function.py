@@ -21,21 +21,39 @@ SCALAR_INDEX_NAMES = ("_obj_i", "_pre_i", "_post_i")
 STATE_NAMES = ("ST", "pre", "post")
 
 
-def delayed(func: Callable) -> Callable:
+def delayed(func: Callable | str | None = None, *, pathway: str | None = None) -> Callable:
     """Mark a synapse step function as reading the delayed state (``ST[...]`` lags by the delay).
+
+    ``@bp.delayed`` marks the model's one delayed step. A SynType with several pathways (Brian2's
+    ``on_pre={'up': ..., 'down': ...}``), each with its own delay, marks one step per pathway:
+    ``@bp.delayed(pathway='up')``; the SynConn then takes ``delay={'up': 1., 'down': 5.}``.
 
     Parameters
     ----------
-    func : callable
-        The step function.
+    func : callable or str, optional
+        The step function (``@bp.delayed``), or the pathway's name (``@bp.delayed('up')``).
+    pathway : str, optional
+        The pathway's name, a Python identifier.
 
     Returns
     -------
     callable
-        The same function, marked.
+        The same function, marked (or a decorator that marks it).
     """
-    func._bp_delayed = True
-    return func
+    if isinstance(func, str):
+        func, pathway = None, func
+    if pathway is not None and (not isinstance(pathway, str) or not pathway.isidentifier()):
+        raise ModelDefError(f"@bp.delayed(pathway=...) takes a Python identifier as the pathway's name, "
+                            f"got {pathway!r}.")
+
+    def mark(step: Callable) -> Callable:
+        if not callable(step):
+            raise ModelDefError(f"@bp.delayed marks a step function, got {step!r}.")
+        step._bp_delayed = True
+        step._bp_pathway = pathway
+        return step
+
+    return mark if func is None else mark(func)
 
 
 class StepFunction:
@@ -49,6 +67,8 @@ class StepFunction:
         Argument names, in order.
     node : ast.FunctionDef
     is_delayed : bool
+    pathway : str or None
+        The pathway a delayed step delivers (``@bp.delayed(pathway='up')``); None for the one unnamed one.
     fields_used : dict
         State argument name -> field names it indexes.
     parameters : dict
@@ -68,6 +88,7 @@ class StepFunction:
         self.name = func.__name__
         self.model_name = model_name
         self.is_delayed = bool(getattr(func, "_bp_delayed", False))
+        self.pathway: str | None = getattr(func, "_bp_pathway", None) if self.is_delayed else None
         try:
             source = textwrap.dedent(inspect.getsource(func))
         except (OSError, TypeError):

@@ -162,7 +162,9 @@ class Network:
                 object.__setattr__(obj, "_named_by_user", True)
             if obj.name in self._objects and self._objects[obj.name] is not obj:
                 raise ModelUseError(f"the network already has an object named {obj.name!r}.")
-            self._objects[obj.name] = obj
+            # a SynConn of several pathways runs as one SynConn per pathway (simulation/syn_pathways.py)
+            for member in getattr(obj, "pathway_conns", lambda: None)() or [obj]:
+                self._objects[member.name] = member
 
     def __getattr__(self, name: str) -> Ensemble:
         objects = self.__dict__.get("_objects", {})

@@ -12,6 +12,7 @@ from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.neu_group import NeuGroup
 from bp_core.simulation.sub_group import NeuSubGroup
+from bp_core.simulation.syn_pathways import check_pathways, checked_delay, checked_pathway_delays, pathway_members
 
 __all__ = ["SynConn", "CONNECTIVITY_DATA"]
 
@@ -37,9 +38,11 @@ class SynConn(Ensemble):
     model : SynType
     pre_group, post_group : NeuGroup or NeuSubGroup, optional
     conn : Connector, tuple or ndarray, optional
-    delay : float or array
+    delay : float, array or dict
         Synaptic delay in ms: ``@delayed`` steps read the state this long ago. An array gives one delay per
         synapse (in synapse order), for models whose delayed fields copy presynaptic events (spike queues).
+        A model with several pathways (``@bp.delayed(pathway='up')``) takes a dict of one delay per pathway,
+        each a number or an array: ``delay={'up': 1., 'down': 5.}``.
     name : str, optional
     monitors : list of str, optional
     satisfies : dict, optional
@@ -51,12 +54,17 @@ class SynConn(Ensemble):
     _reserved = Ensemble._reserved | {"pre", "post", "pre_group", "post_group", "delay"}
 
     def __init__(self, model: SynType, pre_group: Any = None, post_group: Any = None, conn: Any = None,
-                 delay: float = 0.0, name: str | None = None, monitors: list | None = None,
+                 delay: float | np.ndarray | dict = 0.0, name: str | None = None, monitors: list | None = None,
                  satisfies: dict | None = None, pars_update: dict | None = None, num: int | None = None):
         if not isinstance(model, SynType):
             raise ModelUseError(f"SynConn needs a SynType model, got {model!r}.")
         object.__setattr__(self, "_connectivity", {})
-        self.delay = _checked_delay(delay)
+        object.__setattr__(self, "_pathway_conns", None)
+        pathways = model.pathways if len(model.pathways) > 1 else ()
+        if isinstance(delay, dict) and len(model.pathways) == 1 and set(delay) == set(model.pathways):
+            delay = delay[model.pathways[0]]  # one named pathway is the usual single delayed step
+        self.delay = checked_pathway_delays(name or "(unnamed)", model, delay) if pathways \
+            or isinstance(delay, dict) else checked_delay(delay)
         if num is not None:
             if pre_group is not None or conn is not None:
                 raise ModelUseError("give either num (and assign pre, post, pre2syn, post2syn) or "
@@ -73,12 +81,30 @@ class SynConn(Ensemble):
         self.pre: Any = getattr(pre_group, "ST", None)
         self.post: Any = getattr(post_group, "ST", None)
         super().__init__(name, shape, model, monitors, pars_update, satisfies, "SynConn")
-        if np.ndim(self.delay) and (model.mode == "matrix" or self.delay.size != self.num):
+        if pathways:
+            check_pathways(self, monitors)
+        elif np.ndim(self.delay) and (model.mode == "matrix" or self.delay.size != self.num):
             raise ModelUseError(f"SynConn {self.name!r} got {self.delay.size} delays for its {self.num} synapses"
                                 f"{' (matrix mode takes one delay)' if model.mode == 'matrix' else ''}; give one "
                                 f"delay per synapse, in the order of the synapses, or one number for all.")
         if self.pre_group is not None:
             self.check_neuron_states()
+
+    def pathway_conns(self) -> list[SynConn] | None:
+        """The SynConns a network runs for a model with several pathways (None for one delayed step).
+
+        Each pathway runs as a SynConn of the same connectivity with the model's copy steps and that
+        pathway's delayed step, delayed by that pathway's delay; all of them share this SynConn's state,
+        parameters and connectivity, so ``syn.ST['w'] = ...`` and ``syn.pars[...] = ...`` reach every one.
+        """
+        if len(self.model.pathways) < 2:
+            return None
+        if self._pathway_conns is None:
+            object.__setattr__(self, "_pathway_conns", pathway_members(self))
+        for pathway, conn in zip(self.model.pathways, self._pathway_conns):
+            object.__setattr__(conn, "name", f"{self.name}_{pathway}")
+            object.__setattr__(conn, "_named_by_user", self._named_by_user)
+        return self._pathway_conns
 
     # -- connectivity ---------------------------------------------------------------------------
 
@@ -180,27 +206,6 @@ class SynConn(Ensemble):
         """A SynConn cannot run alone; it raises ModelUseError."""
         raise ModelUseError(f"SynConn {self.name!r} cannot run on its own: put it in a bp.Network together "
                             f"with its pre- and post-synaptic groups and run the network.")
-
-
-def _checked_delay(delay: Any) -> float | np.ndarray:
-    """``delay`` as a float, or as a read-only float array of one delay per synapse."""
-    message = ("delay of a SynConn must be a non-negative number of ms (delay=2. for 2 ms) or an array of one "
-               "such number per synapse")
-    if isinstance(delay, (bool, str, bytes)):
-        raise ModelUseError(f"{message}, got {delay!r}.")
-    if isinstance(delay, (int, float, np.integer, np.floating)):
-        if not np.isfinite(delay) or delay < 0:
-            raise ModelUseError(f"{message}, got {delay!r}.")
-        return float(delay)
-    try:
-        values = np.array(delay, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ModelUseError(f"{message}, got {type(delay).__name__}.") from None
-    if values.ndim != 1 or not np.isfinite(values).all() or (values < 0).any():
-        bad = "not one-dimensional" if values.ndim != 1 else "a negative, NaN or infinite value"
-        raise ModelUseError(f"{message}; the array given holds {bad}.")
-    values.flags.writeable = False  # a change would not reach the queue's routes; assign a new array instead
-    return values
 
 
 def _local(ids: np.ndarray, group: Any) -> np.ndarray:

@@ -40,6 +40,8 @@ SMALL = {
     "spike_based_homeostasis": ["--seeds", "1", "2", "3", "--target", "cython", "--size", '{"n": 20}'],
     "vogels_2011": ["--seeds", "1", "2", "3", "4", "--duration", "3000", "--size", '{"NE": 800, "epsilon": 0.2}'],
     "nonlinear_synapses": ["--seeds", "1"],
+    "rossant_2011": ["--seeds", "1", "2", "3", "4", "--size", '{"n": 50}'],
+    "sturzl_2000": ["--seeds", "1", "2", "3", "4", "5"],
 }
 
 

@@ -205,3 +205,42 @@ def test_an_undelayed_step_doing_more_than_copying_is_refused():
     with pytest.raises(ModelUseError, match=r"step '_copy_and_more'.*line 3 of the step.*once per pathway"):
         bp.SynConn(model, pre_group=pre, post_group=post, conn=bp.connect.All2All(),
                    delay={'up': 1., 'down': 2.}, name='S')
+
+
+# -- Brian2's rectangular current: on_pre={'up': 'I += 1', 'down': 'I -= 1'}, delay={'up': 0, 'down': 5 ms} --
+
+def _hold(ST):
+    ST['seen'] = ST['I']
+
+
+@bp.delayed(pathway='up')
+def _rise(ST, post):
+    post['I'] += ST['s']
+
+
+@bp.delayed(pathway='down')
+def _fall(ST, post):
+    post['I'] -= ST['s']
+
+
+@pytest.mark.parametrize("per_synapse", [False, True])
+def test_two_pathways_make_a_rectangular_current_of_each_spike(jit, per_synapse):
+    """I counts the presynaptic spikes of the last ``width`` ms of each synapse (Brian2's multiple pathways)."""
+    bp.profile.set(dt=0.1)
+    times = [1.0, 2.0, 8.0, 8.5]
+    pre = bp.inputs.SpikeTimeInput(2, times=times, indices=[0, 1, 0, 1])
+    cell = bp.NeuType(name='holder', ST=bp.types.NeuState({'I': 0., 'seen': 0.}), steps=_hold, mode='scalar')
+    post = bp.NeuGroup(cell, 1, monitors=['I'])
+    model = bp.SynType(name='rect', ST=bp.types.SynState(['s']), steps=(_copy, _rise, _fall), mode='scalar')
+    widths = np.array([5.0, 2.0]) if per_synapse else np.array([5.0, 5.0])
+    syn = bp.SynConn(model, pre_group=pre, post_group=post, conn=(np.array([0, 1]), np.array([0, 0])),
+                     delay={'up': 0., 'down': widths if per_synapse else 5.})
+    net = bp.Network(pre, post, syn)
+    net.run(15.)
+    steps = np.arange(post.mon.I.shape[0])
+    spike_steps = np.rint(np.array(times) / 0.1).astype(int)
+    width_steps = np.rint(widths[[0, 1, 0, 1]] / 0.1).astype(int)
+    # the post group (and its monitor) runs before the synapses deliver in a step: a spike's rise shows at the
+    # next sample, and its fall ``width`` samples after that
+    expected = sum(((steps > k) & (steps <= k + w)).astype(float) for k, w in zip(spike_steps, width_steps))
+    np.testing.assert_array_equal(post.mon.I[:, 0], expected)

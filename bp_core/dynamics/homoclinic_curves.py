@@ -172,7 +172,8 @@ def _nch_points(field_: VectorField, slowest: list, states: list, names: tuple[s
         located = locate_nch(field_.compiled, x, qe, span, par_ranges[1], gaps=gaps)
         if located is not None:
             xs, qs = located
-            estimate = SpecialPoint("NCH", dict(zip(names, map(float, qs[:2]))), dict(zip(field_.variables, map(float, xs))),
+            estimate = SpecialPoint("NCH", dict(zip(names, map(float, qs[:2]))),
+                                    dict(zip(field_.variables, map(float, xs))),
                                     period=estimate.period, eigenvalues=np.linalg.eigvals(field_.compiled.jac1(xs, qs)))
         if not any(abs(p.par[names[1]] - estimate.par[names[1]]) <= 1e-8 * (par_ranges[1][1] - par_ranges[1][0])
                    for p in found):

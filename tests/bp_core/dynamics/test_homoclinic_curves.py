@@ -119,8 +119,8 @@ def test_a_large_period_orbit_from_a_simulated_loop_sits_on_the_exact_homoclinic
 
     from bp_core.dynamics.homoclinic_orbits import large_period_orbit
 
-    an = bp.BifurcationAnalyzer(shifted_loop(), {'a': [-0.3, 0.1], 'b': [-0.1, 0.05]}, {'x': [-1., 2.], 'y': [-1.5, 1.5]},
-                                par_resolution=0.005)
+    an = bp.BifurcationAnalyzer(shifted_loop(), {'a': [-0.3, 0.1], 'b': [-0.1, 0.05]},
+                                {'x': [-1., 2.], 'y': [-1.5, 1.5]}, par_resolution=0.005)
     f = an.field.compiled
     start = 1e-7 * np.array([1.0, 1.0]) / np.sqrt(2)  # the unstable eigenvector (1, 1) of the saddle
     sol = solve_ivp(lambda t, y: f.f(y[:, None], np.zeros(2))[:, 0], (0, 33.0), start, rtol=1e-11, atol=1e-14,

@@ -42,8 +42,10 @@ from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
 from examples.jeffress_sound_localization import model as jeffress  # noqa: E402
 from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
 from examples.nonlinear_synapses import model as nonlinear  # noqa: E402
+from examples.rossant_2011 import model as rossant  # noqa: E402
 from examples.spike_based_homeostasis import model as homeostasis  # noqa: E402
 from examples.stdp_song_2000 import model as stdp  # noqa: E402
+from examples.sturzl_2000 import model as sturzl  # noqa: E402
 from examples.synfire_diesmann_1999 import model as synfire  # noqa: E402
 from examples.touboul_brette_2008 import model as touboul_brette  # noqa: E402
 from examples.tsodyks_markram_1998 import model as tm  # noqa: E402
@@ -52,7 +54,7 @@ from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
 
 PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
-           homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb)
+           homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -148,6 +150,16 @@ def _nonlinear(seed, duration, **_):
     return {'run_s': out['run_s'], 'g_max': float(out['g'].max())}
 
 
+def _rossant(seed, duration, **size):
+    out = rossant.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'rate_correlated_hz': rossant.rates(out)[1]}
+
+
+def _sturzl(seed, duration, **_):
+    out = sturzl.run(duration, seed=seed)
+    return {'run_s': out['run_s'], 'angle_deg': sturzl.direction(np.bincount(out['spike_index'], minlength=8))}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -182,6 +194,8 @@ EXAMPLES = {
     'vogels_2011': (_vogels, 'rate_last_hz', 'cython', (10000., {'NE': 8000, 'epsilon': 0.02}),
                     (1500., {'NE': 400, 'epsilon': 0.1})),
     'nonlinear_synapses': (_nonlinear, 'g_max', 'cpp_standalone', (1000., {}), (200., {})),
+    'rossant_2011': (_rossant, 'rate_correlated_hz', 'cpp_standalone', (1000., {'n': 1}), (100., {'n': 1})),
+    'sturzl_2000': (_sturzl, 'angle_deg', 'cpp_standalone', (500., {}), (100., {})),
 }
 
 

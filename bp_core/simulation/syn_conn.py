@@ -63,8 +63,8 @@ class SynConn(Ensemble):
         pathways = model.pathways if len(model.pathways) > 1 else ()
         if isinstance(delay, dict) and len(model.pathways) == 1 and set(delay) == set(model.pathways):
             delay = delay[model.pathways[0]]  # one named pathway is the usual single delayed step
-        self.delay = checked_pathway_delays(name or "(unnamed)", model, delay) if pathways \
-            or isinstance(delay, dict) else checked_delay(delay)
+        by_pathway = bool(pathways) or isinstance(delay, dict)  # checked once the SynConn has its name
+        self.delay = 0.0 if by_pathway else checked_delay(delay)
         if num is not None:
             if pre_group is not None or conn is not None:
                 raise ModelUseError("give either num (and assign pre, post, pre2syn, post2syn) or "
@@ -81,7 +81,8 @@ class SynConn(Ensemble):
         self.pre: Any = getattr(pre_group, "ST", None)
         self.post: Any = getattr(post_group, "ST", None)
         super().__init__(name, shape, model, monitors, pars_update, satisfies, "SynConn")
-        if pathways:
+        if by_pathway:
+            self.delay = checked_pathway_delays(self.name, model, delay)
             check_pathways(self, monitors)
         elif np.ndim(self.delay) and (model.mode == "matrix" or self.delay.size != self.num):
             raise ModelUseError(f"SynConn {self.name!r} got {self.delay.size} delays for its {self.num} synapses"

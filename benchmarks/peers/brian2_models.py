@@ -61,6 +61,14 @@ def cuba(N):
     return P, [P, Ce, Ci]
 
 
+def coba_delayed(N):
+    """COBA with 1.5 ms delays on every synapse (Brian2's spike queue)."""
+    P, objects = coba(N)
+    for syn in objects[1:]:
+        syn.delay = 1.5 * ms
+    return P, objects
+
+
 def gamma(N):
     b2.defaultclock.dt = 0.04 * ms
     ns = dict(Cm=1.0, gL=0.1, EL=-65., gNa=35., ENa=55., gK=9., EK=-90., phi=5.0, g_max=0.1 / N, Es=-75.,
@@ -92,7 +100,7 @@ def single(N):
     return P, [P]
 
 
-builders = {"coba": coba, "cuba": cuba, "gamma": gamma, "single": single}
+builders = {"coba": coba, "coba_delayed": coba_delayed, "cuba": cuba, "gamma": gamma, "single": single}
 group, objects = builders[model](n)
 monitor = b2.SpikeMonitor(group)
 net = b2.Network(*objects, monitor)

@@ -83,13 +83,24 @@ class SynConn(Ensemble):
         super().__init__(name, shape, model, monitors, pars_update, satisfies, "SynConn")
         if by_pathway:
             self.delay = checked_pathway_delays(self.name, model, delay)
-            check_pathways(self, monitors)
+            check_pathways(self)
+            object.__setattr__(self, "_monitor_request", monitors)  # recorded by the first pathway
         elif np.ndim(self.delay) and (model.mode == "matrix" or self.delay.size != self.num):
             raise ModelUseError(f"SynConn {self.name!r} got {self.delay.size} delays for its {self.num} synapses"
                                 f"{' (matrix mode takes one delay)' if model.mode == 'matrix' else ''}; give one "
                                 f"delay per synapse, in the order of the synapses, or one number for all.")
         if self.pre_group is not None:
             self.check_neuron_states()
+
+    @property
+    def mon(self) -> Any:
+        """Monitor results of the last run (a SynConn of several pathways: those its first pathway recorded)."""
+        members = self.__dict__.get("_pathway_conns")
+        return members[0].mon if members else self.__dict__["_mon"]
+
+    @mon.setter
+    def mon(self, value: Any) -> None:
+        self.__dict__["_mon"] = value
 
     def pathway_conns(self) -> list[SynConn] | None:
         """The SynConns a network runs for a model with several pathways (None for one delayed step).

@@ -5,7 +5,8 @@ delay per pathway, ``delay={'up': 1., 'down': 5.}`` (each a number or an array o
 A network runs such a SynConn as one SynConn per pathway: the same connectivity, the model's undelayed
 steps and that pathway's delayed step, delayed by that pathway's delay, each lowered on its own (a spike
 queue where its delayed fields follow presynaptic events, else a delay line). They share the SynConn's
-state, parameters and connectivity arrays, so what the user sets on it reaches every pathway.
+state, parameters and connectivity arrays, so what the user sets on it reaches every pathway; the first one
+records its monitors (the state they share), which ``syn.mon`` shows.
 
 That is exact when running the undelayed steps once per pathway changes nothing: each of them only copies
 presynaptic fields into event fields (``ST['s'] = pre['spike']``, or that times a number), which is what
@@ -84,7 +85,7 @@ def checked_pathway_delays(name: str, model: SynType, delay: Any) -> dict[str, f
     return out
 
 
-def check_pathways(syn: Any, monitors: Any) -> None:
+def check_pathways(syn: Any) -> None:
     """Refuse what a SynConn of several pathways cannot run exactly, naming the SynConn and the fix."""
     model = syn.model
     if syn.pre_group is None:
@@ -93,9 +94,6 @@ def check_pathways(syn: Any, monitors: Any) -> None:
     if model.mode == "matrix":
         raise ModelUseError(f"SynConn {syn.name!r}: pathways run in scalar or vector mode, not matrix mode; "
                             f"write model {model.name!r} in scalar mode.")
-    if monitors:
-        raise ModelUseError(f"SynConn {syn.name!r} has several pathways, whose state is not monitored yet; "
-                            f"drop monitors= and read {syn.name}.ST after a run.")
     if model.summed:
         raise ModelUseError(f"SynConn {syn.name!r}: a model with several pathways cannot have summed variables "
                             f"yet; write the sum as its own SynConn.")
@@ -121,13 +119,13 @@ def pathway_members(syn: Any) -> list[Any]:
     model = syn.model
     copies = [s.func for s in model.steps if not s.is_delayed]
     i, j = syn.local_ids()
-    members = []
+    members: list[Any] = []
     for pathway in model.pathways:
         delayed = next(s.func for s in model.steps if s.pathway == pathway)
         sub = SynType(name=f"{model.name}_{pathway}", ST=model.ST, steps=copies + [delayed], mode=model.mode,
                       requires=model.requires or None, hand_overs=model.hand_overs or None)
         member = type(syn)(sub, pre_group=syn.pre_group, post_group=syn.post_group, conn=(i, j),
-                           delay=syn.delay[pathway])
+                           delay=syn.delay[pathway], monitors=None if members else syn._monitor_request)
         # one state, one set of parameters and one connectivity for every pathway
         for key in ("ST", "pars", "_data", "_connectivity", "pre_ids", "post_ids"):
             object.__setattr__(member, key, getattr(syn, key))

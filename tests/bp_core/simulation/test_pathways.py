@@ -145,6 +145,31 @@ def test_state_and_parameters_set_on_the_synconn_reach_every_pathway(jit):
     assert post.mon.x.max() > 0. and post.mon.y.min() < 0.
 
 
+def test_monitors_of_a_pathway_synconn_record_its_shared_state(jit):
+    bp.profile.set(dt=0.1)
+    traces = []
+    for form in ("pathways", "separate"):
+        rng, pre, post, ij = _drive(4)
+        if form == "pathways":
+            syn = bp.SynConn(_updown(), pre_group=pre, post_group=post, conn=ij, delay={'up': 1., 'down': 2.},
+                             monitors=['s', 'w'])
+            members = [syn]
+        else:
+            syn = bp.SynConn(_single(_up_alone, 'up_only'), pre_group=pre, post_group=post, conn=ij, delay=1.,
+                             monitors=['s', 'w'])
+            members = [syn, bp.SynConn(_single(_down_alone, 'down_only'), pre_group=pre, post_group=post, conn=ij,
+                                       delay=2.)]
+        for member in members:
+            member.ST['w'] = np.linspace(0.1, 1., syn.num)
+        bp.Network(pre, post, *members).run(8.)
+        traces.append((syn.mon.s.copy(), syn.mon.w.copy(), post.mon.y.copy()))
+    (s_a, w_a, y_a), (s_b, w_b, y_b) = traces
+    assert s_a.shape == (80, s_a.shape[1]) and s_a.sum() > 0
+    np.testing.assert_array_equal(s_a, s_b)
+    np.testing.assert_array_equal(w_a, w_b)
+    np.testing.assert_array_equal(y_a, y_b)
+
+
 # -- errors -----------------------------------------------------------------------------------------------
 
 def _groups():

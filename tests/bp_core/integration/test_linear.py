@@ -163,3 +163,20 @@ def test_refuses_a_wrong_number_of_derivatives_and_noise():
         bp.integrate(two_for_three, method='linear')
     with pytest.raises(DiffEquationError, match="noise"):
         bp.integrate(noisy, method='linear')
+
+
+def test_the_registry_renders_one_variable_for_code_generators():
+    """render_step(eq, 'linear', ctx), the entry code generators use, writes the exact step with the caller's
+    names."""
+    from bp_core.integration import DiffEquation, render_step
+    from bp_core.integration.rendering import NameAllocator, StepContext
+
+    def int_u(u, t, I):
+        return (I - u) / tau_v
+
+    names = NameAllocator(["u0", "now", "drive", "tau_par", "h"])
+    ctx = StepContext(x="u0", t="now", dt="h", args={"I": "drive", "tau_v": "tau_par"}, names=names)
+    code = render_step(DiffEquation(int_u), 'linear', ctx)
+    scope = {"np": np, "u0": 1.0, "now": 0.0, "drive": 3.0, "tau_par": 4.0, "h": 0.5}
+    exec("\n".join(code.lines), scope)
+    assert scope[code.result] == pytest.approx(3.0 - 2.0 * np.exp(-0.5 / 4.0), abs=1e-14)

@@ -180,3 +180,15 @@ def test_the_registry_renders_one_variable_for_code_generators():
     scope = {"np": np, "u0": 1.0, "now": 0.0, "drive": 3.0, "tau_par": 4.0, "h": 0.5}
     exec("\n".join(code.lines), scope)
     assert scope[code.result] == pytest.approx(3.0 - 2.0 * np.exp(-0.5 / 4.0), abs=1e-14)
+
+
+def test_a_variable_without_leak_integrates_its_input(jit):
+    """A singular A (dx/dt = y + I): the input part is the integral of the exponential, not A^-1 (E - I)."""
+    def drift(x, y, t, I):
+        return y + I, -y / tau_s
+
+    step = bp.integrate(drift, method='linear')
+    dt = 0.3
+    x, y = step.step(0.5, 2.0, 0.0, 1.5, dt=dt)
+    assert y == pytest.approx(2.0 * np.exp(-dt / tau_s), abs=1e-14)
+    assert x == pytest.approx(0.5 + 1.5 * dt + 2.0 * tau_s * (1 - np.exp(-dt / tau_s)), abs=1e-13)

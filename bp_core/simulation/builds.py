@@ -54,6 +54,10 @@ class Build:
     parallel_kernel : callable or None
         The same kernel compiled with its element loops over threads, when the profile asks for it and an
         object is large enough; which of the two runs is decided by measurement (``threads``).
+    serial_plan : KernelPlan or None
+        With a parallel kernel, the plan of the one-thread kernel: its steps translated as without the
+        parallel option (plain loops, finite checks folded), so choosing one thread costs nothing against
+        a network built without it. It takes the same arguments as ``kernel_plan``.
     choice : object or None
         That decision, once made (``backend.threads.ParallelChoice``).
     """
@@ -64,6 +68,11 @@ class Build:
     kernel: Any
     parallel_kernel: Any = None
     choice: Any = None
+    serial_plan: KernelPlan | None = None
+
+    def plan_of(self, kernel: str) -> KernelPlan:
+        """The plan ``kernel`` (``'serial'`` or ``'parallel'``) was compiled from (its line map and raises)."""
+        return self.serial_plan if kernel == "serial" and self.serial_plan is not None else self.kernel_plan
 
     def bind(self, specs: Sequence[InputSpec]) -> dict[str, Any]:
         """The kernel's argument values now: inputs' values, state, parameters and data (not the clock)."""
@@ -141,11 +150,12 @@ class Builder:
         kernel_plan = build_kernel(plans, input_plans, catch_errors=jit and safe, check_finite=safe)
         self.count += 1
         target = target_for()
-        kernel = self._compiled(target, kernel_plan, safe, ())
-        parallel = None
+        parallel, serial_plan = None, None
         if kernel_plan.parallel_functions and target.max_threads() > 1:
             parallel = self._compiled(target, kernel_plan, safe, tuple(kernel_plan.parallel_functions))
-        return Build(plans, kernel_plan, input_vars, kernel, parallel)
+            serial_plan = _one_thread_plan(plans, input_plans, kernel_plan, jit and safe, safe)
+        kernel = self._compiled(target, serial_plan or kernel_plan, safe, ())
+        return Build(plans, kernel_plan, input_vars, kernel, parallel, serial_plan=serial_plan)
 
     def _compiled(self, target: Any, kernel_plan: KernelPlan, safe: bool, parallel: tuple[str, ...]) -> Any:
         key = (target.name, kernel_plan.source, parallel)
@@ -180,6 +190,21 @@ class Builder:
             return None, "parallel"
         note_threads(1)
         return None, "serial"
+
+
+def _one_thread_plan(plans: list[ObjectPlan], input_plans: list[InputPlan], parallel: KernelPlan,
+                     catch_errors: bool, check_finite: bool) -> KernelPlan | None:
+    """The kernel plan of ``plans`` with no element loop over threads (None when its arguments differ from
+    the parallel plan's: the one-thread kernel then runs the parallel plan's source on one thread)."""
+    flags = [plan.parallel for plan in plans]
+    try:
+        for plan in plans:
+            plan.parallel = False
+        serial = build_kernel(plans, input_plans, catch_errors=catch_errors, check_finite=check_finite)
+    finally:
+        for plan, flag in zip(plans, flags):
+            plan.parallel = flag
+    return serial if list(serial.args) == list(parallel.args) else None
 
 
 def structure_key(objects: Sequence[Ensemble], specs: Sequence[InputSpec], build: BuildState,

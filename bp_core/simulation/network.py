@@ -329,8 +329,9 @@ class Network:
         values.update(self._recording(0, specs, release=False).buffers)
         values.update(_t_start=self.t_start, _dt=self.dt, _step0=self._epoch_steps, _mon0=0, _n_steps=0,
                       _rng=self._rng)
-        for kernel in filter(None, (build.kernel, build.parallel_kernel)):
-            self._call(kernel, plan, [values[name] for name in plan.args])
+        for name, kernel in (("serial", build.kernel), ("parallel", build.parallel_kernel)):
+            if kernel is not None:
+                self._call(kernel, build.plan_of(name), [values[arg] for arg in plan.args])
         return plan.source
 
     def rewind(self, t_start: float = 0.0) -> None:
@@ -445,21 +446,22 @@ class Network:
         # a call of zero steps makes numba compile (or load) now, so the report times the run alone
         values.update(_t_start=self.t_start, _dt=self.dt, _step0=first, _mon0=0, _n_steps=0, _rng=self._rng)
         for name in {"serial", "parallel" if trial is not None else chosen}:
-            self._call(kernels[name], plan, [values[arg] for arg in plan.args])
+            self._call(kernels[name], build.plan_of(name), [values[arg] for arg in plan.args])
         progress.compiled(time.perf_counter() - began)
         chunk = max(1, int(np.ceil(n_steps * report_percent))) if report else n_steps
         done = 0
         while done < n_steps:
             timed = trial.next_kernel() if trial is not None else None
             target = min(done + chunk, n_steps, done + trial.steps if timed else n_steps)
-            kernel = kernels[timed or (trial.kernel if trial is not None else chosen)]
+            running = timed or (trial.kernel if trial is not None else chosen)
+            kernel, kernel_plan = kernels[running], build.plan_of(running)
             before = done
             while done < target:
                 values.update(recording.buffers)
                 values.update(_t_start=self.t_start, _dt=self.dt, _step0=first + done, _mon0=done,
                               _n_steps=target - done, _rng=self._rng)
                 called = time.perf_counter()
-                status = self._call(kernel, plan, [values[name] for name in plan.args])
+                status = self._call(kernel, kernel_plan, [values[name] for name in plan.args])
                 if status[0] == STATUS_OK:
                     if timed and done == before:  # a call that grew buffers first is not a fair timing
                         trial.record(timed, time.perf_counter() - called, target - done)
@@ -476,7 +478,7 @@ class Network:
                     continue
                 # keep what was recorded up to the failing step (its row too, when the state went non-finite)
                 self._record(recording, reached + (1 if status[0] == STATUS_NONFINITE else 0))
-                self._raise_status(plan, status, values, first)
+                self._raise_status(kernel_plan, status, values, first)
             progress.advanced(done, done - before)
         progress.finished()
         self._record(recording, n_steps)

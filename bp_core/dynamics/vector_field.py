@@ -36,6 +36,13 @@ def model_equations(model: NeuType) -> dict[str, DiffEquation]:
     equations: dict[str, DiffEquation] = {}
     for step in model.steps:
         for integrator in step.integrators.values():
+            if not isinstance(integrator.diff_eq, DiffEquation):  # a system integrated at once (method='linear')
+                raise ModelUseError(
+                    f"model '{model.name}': step '{getattr(step, 'name', step)}' integrates "
+                    f"{', '.join(getattr(integrator.diff_eq, 'var_names', ['a system']))} together with "
+                    f"method='{integrator.method}'; the analysers read one derivative function per variable. "
+                    "To analyse the model, give each variable its own integrator (e.g. method='exponential' "
+                    "or 'rk4').")
             equations.setdefault(integrator.diff_eq.var_name, integrator.diff_eq)
     return equations
 

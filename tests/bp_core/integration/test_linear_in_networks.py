@@ -58,3 +58,11 @@ def test_network_step_matches_the_exact_flow(mode, jit):
         net.run(steps * dt, inputs=[(group, 'ST.input', inputs, '=')])
     start = np.array([[0.1, -0.2, 0.3], [0., 0., 0.], [1.0, 0.0, 2.0]])
     np.testing.assert_allclose(np.asarray(group.mon.v), reference(start, inputs, dt), rtol=0, atol=1e-12)
+
+
+def test_phase_plane_analysis_of_a_system_integrated_at_once_names_the_step_and_the_fix():
+    neuron = bp.NeuType(name='alpha_analysis', ST=bp.types.NeuState({'v': 0., 'x': 0., 'y': 0., 'input': 0.}),
+                        steps=vector_update, mode='vector')
+    with pytest.raises(bp.errors.ModelUseError, match=r"alpha_analysis.*v, x, y together with method='linear'.*"
+                                                      r"its own integrator"):
+        bp.PhasePortraitAnalyzer(neuron, target_vars={'v': [-1., 1.], 'x': [-1., 1.]}, fixed_vars={'y': 0.})

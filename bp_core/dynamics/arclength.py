@@ -100,25 +100,38 @@ class _Solver:
         return lambda rhs: np.linalg.solve(matrix, rhs)
 
     def correct(self, u0: np.ndarray, t0: np.ndarray, s: float) -> np.ndarray | None:
-        """The point of the curve at arclength ``s`` from ``u0`` along ``t0`` (None if Newton fails)."""
+        """The point of the curve at arclength ``s`` from ``u0`` along ``t0`` (None if Newton fails).
+
+        Chord iterations (one factorisation, renewed when an iteration contracts by less than a quarter);
+        where they run out while still contracting, full Newton iterations from their last iterate finish
+        the step. On long, sharply turning branches (bursting cycles) the chord contracts steadily but too
+        slowly to reach the tolerance in the iterations allowed; without the second phase the step would
+        be halved although the iteration converges. The second phase starts where the chord has led and
+        only when it was converging, so it reaches the point the chord was approaching, never another
+        branch; a step the chord settles on its own is unchanged.
+        """
         w = self.problem.weights
         row = w * t0
         z = u0 + s * t0
-        solve, last = None, np.inf
-        for _ in range(self.settings.max_newton):
+        solve, last, contracting = None, np.inf, 0
+        for iteration in range(2 * self.settings.max_newton):
+            chord = iteration < self.settings.max_newton
+            if not chord and contracting < 2:  # the chord ran out without converging steadily: give up
+                return None
             rhs = np.append(self.problem.residual(z), np.dot(row, z - u0) - s)
             if not np.all(np.isfinite(rhs)):
                 return None
             try:
-                solve = solve or self._factor(z, row)
+                solve = solve if chord and solve is not None else self._factor(z, row)
                 delta = solve(rhs)
                 size = np.max(np.abs(delta))
-                if size > 0.25 * last:  # the chord step converges too slowly: factor afresh
+                if chord and size > 0.25 * last:  # the chord step converges too slowly: factor afresh
                     solve = self._factor(z, row)
                     delta = solve(rhs)
                     size = np.max(np.abs(delta))
             except (np.linalg.LinAlgError, RuntimeError):
                 return None
+            contracting = contracting + 1 if size <= 0.25 * last else 0
             last = size
             z = z - delta
             if np.max(np.abs(delta)) <= self.settings.tol * (1.0 + np.max(np.abs(z))):

@@ -246,7 +246,17 @@ def _special(problem: CycleProblem, label: str, u: np.ndarray, variables: list[s
         # fold whose multiplier at 1 the monodromy matrix misses by rounding (a stiff cycle), or the
         # parameter's wobbles by rounding next to an orbit of infinite period.
         return None
+    if label == "BPC" and np.min(np.abs(others - 1)) > max(1e-4, 100 * abs(mu[0] - 1)):
+        # Next to a branch point the bordered matrix is singular and Newton's method may fail before the
+        # test's root is reached; the point kept is then short of it. A multiplier still clear of 1 by more
+        # than the monodromy matrix's own error (the trivial multiplier's distance from 1) is no branch point.
+        return None
     if label == "PD" and not np.any((np.abs(others + 1) < 1e-2) & (np.abs(others.imag) < scale)):
+        return None
+    if label == "PD" and np.prod(mu).real < -1e-6:
+        # The product of all multipliers is exp(int trace J dt) > 0 (Liouville): a multiplier at -1 beside one
+        # at +1 and no other negative one is the monodromy matrix's rounding on a stiff orbit (a fold of
+        # bursting cycles), not a period doubling. (A product of rounding size says nothing either way.)
         return None
     if label == "NS" and not np.any((np.abs(np.abs(others) - 1) < 1e-2) & (np.abs(others.imag) > scale)):
         return None

@@ -227,6 +227,20 @@ END SUBROUTINE PVLS
 """
 
 
+def run_auto_twice(job: dict) -> list[dict]:
+    """AUTO-07p's runner on ``job`` twice (the first run compiles the Fortran, the second times AUTO alone);
+    each run's parsed result."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", AUTO_DIR="/usr/lib/auto-07p")
+    runs = []
+    for _ in range(2):
+        out = subprocess.run(["/usr/bin/python3", str(RUNNER)], input=json.dumps(job), capture_output=True,
+                             text=True, env=env)
+        if out.returncode:
+            raise RuntimeError(f"AUTO-07p failed:\n{out.stderr[-3000:]}")
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return runs
+
+
 def auto07p(case: Case, workdir: str) -> dict:
     """AUTO-07p's special points, and its run times: the first run compiles the Fortran, the second
     (a new process in the same directory) reuses it."""
@@ -245,14 +259,7 @@ def auto07p(case: Case, workdir: str) -> dict:
     cycles = dict(IPS=2, ICP=[1, 11], ISP=2, ILP=1, NMX=600, DS=span / 1000, DSMAX=span / 50,
                   UZSTOP={1: [lo, hi], 11: case.max_period})
     job = {"workdir": workdir, "name": "model", "starts": starts, "constants": constants, "cycles": cycles}
-    env = dict(os.environ, OMP_NUM_THREADS="1", AUTO_DIR="/usr/lib/auto-07p")
-    runs = []
-    for _ in range(2):
-        out = subprocess.run(["/usr/bin/python3", str(RUNNER)], input=json.dumps(job), capture_output=True,
-                             text=True, env=env)
-        if out.returncode:
-            raise RuntimeError(f"AUTO-07p failed:\n{out.stderr[-3000:]}")
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    runs = run_auto_twice(job)
     return {"points": runs[0]["points"], "samples": runs[0]["samples"], "times": [r["time"] for r in runs]}
 
 

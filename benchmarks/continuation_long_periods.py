@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import tempfile
 import time
 
 import numpy as np
 
 import bp_core as bp
-from benchmarks.continuation import REFERENCE, RUNNER, fortran, match, relative
+from benchmarks.continuation import REFERENCE, fortran, match, relative, run_auto_twice
 from bp_core.dynamics.cycles import CycleSettings
 
 KEY = "hindmarsh_rose_long_periods"
@@ -100,14 +98,7 @@ def auto07p(workdir: str, mesh: int = AUTO_MESH) -> dict:
     job = {"workdir": workdir, "name": "hr", "constants": constants, "cycles": cycles,
            "starts": [{"fortran": fortran(an, equilibria.states[first], float(equilibria.par[first])),
                        "backward": float(equilibria.par[first]) > lo + 1e-9 * span}]}
-    env = dict(os.environ, OMP_NUM_THREADS="1", AUTO_DIR="/usr/lib/auto-07p")
-    runs = []
-    for _ in range(2):
-        out = subprocess.run(["/usr/bin/python3", str(RUNNER)], input=json.dumps(job), capture_output=True,
-                             text=True, env=env)
-        if out.returncode:
-            raise RuntimeError(f"AUTO-07p failed:\n{out.stderr[-3000:]}")
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    runs = run_auto_twice(job)
     points = [p for p in runs[0]["points"] if p["periodic"] and p["type"] in ("LP", "PD")]
     return {"points": points, "longest_period": max(s[1] for s in runs[0]["samples"]), "mesh": mesh,
             "period_limit": MAX_PERIOD, "times": [r["time"] for r in runs]}

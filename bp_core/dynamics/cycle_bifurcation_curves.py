@@ -27,10 +27,10 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 
 from bp_core.dynamics import arclength
-from bp_core.dynamics.collocation import Collocation
 from bp_core.dynamics.cycle_points import LocatedOrbit
 from bp_core.dynamics.cycles import CycleProblem, cycle_problem_on
 from bp_core.dynamics.diagram import Codim2Curve, SpecialPoint
+from bp_core.dynamics.second_parameter import CyclesInSecondParameter
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError
 
@@ -40,17 +40,15 @@ __all__ = ["CycleBifurcationCurve", "continue_cycle_bifurcation"]
 RESONANCES = (("R4", np.pi / 2), ("R3", 2 * np.pi / 3))
 
 
-class CycleBifurcationCurve:
+class CycleBifurcationCurve(CyclesInSecondParameter):
     """A PD or NS curve as an arclength problem: ``u`` is the orbit's unknown vector, then the second
     parameter (scaled by its range), then for NS the angle of the multipliers."""
 
     def __init__(self, cycles: CycleProblem, second: int, second_range: tuple[float, float], label: str):
-        self.cycles, self.second, self.label = cycles, second, label
-        self.second_range = second_range
-        self.second_span = second_range[1] - second_range[0]
+        super().__init__(cycles, second, second_range)
+        self.label = label
         self.torus = label == "NS"
         self.test_names = tuple(name for name, _ in RESONANCES) if self.torus else ("LPPD", "R2")
-        self.size = cycles.colloc.size
         n = cycles.colloc.n_nodes * cycles.colloc.dim
         rng = np.random.default_rng(0)
         dtype = complex if self.torus else float
@@ -66,16 +64,8 @@ class CycleBifurcationCurve:
     def weights(self) -> np.ndarray:
         return np.concatenate([self.cycles.weights, np.ones(2 if self.torus else 1)])
 
-    def context(self) -> Collocation:
-        return self.cycles.colloc
-
     def angle(self, u: np.ndarray) -> float:
         return float(u[self.size + 1]) if self.torus else np.pi
-
-    def _at(self, u: np.ndarray) -> np.ndarray:
-        """The orbit's unknowns, with the cycle problem's parameters set to this point's second parameter."""
-        self.cycles.p[self.second] = u[self.size] * self.second_span
-        return u[:self.size]
 
     def operator(self, orbit: np.ndarray, angle: float) -> sparse.csc_matrix:
         """``A``: the collocation Jacobian in the node values, its periodicity rows turned into
@@ -142,12 +132,7 @@ class CycleBifurcationCurve:
     def jacobian(self, u: np.ndarray):
         v, w, _ = self._solve(u)
         orbit = self._at(u)
-        h = 1e-6
-        up, down = u.copy(), u.copy()
-        up[self.size] += h
-        down[self.size] -= h
-        column = (self.cycles.residual(self._at(up)) - self.cycles.residual(self._at(down))) / (2 * h)
-        self._at(u)
+        column = self.parameter_column(u)
         blocks = [self.cycles.jacobian(orbit), sparse.csr_matrix(column[:, None])]
         if self.torus:
             blocks.append(sparse.csr_matrix((column.size, 1)))

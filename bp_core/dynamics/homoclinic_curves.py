@@ -32,6 +32,7 @@ from bp_core.dynamics.cycles import CycleProblem, cycle_problem_on
 from bp_core.dynamics.diagram import Codim2Curve, SpecialPoint
 from bp_core.dynamics.infinite_period import NEAR, locate_fold
 from bp_core.dynamics.saddle_node_homoclinic import locate_nch
+from bp_core.dynamics.second_parameter import CyclesInSecondParameter
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError
 
@@ -41,7 +42,7 @@ __all__ = ["FixedPeriodCurve", "continue_homoclinic"]
 MIN_RATE_TIMES_PERIOD = 20.0
 
 
-class FixedPeriodCurve:
+class FixedPeriodCurve(CyclesInSecondParameter):
     """Orbits of one period in two parameters, as an arclength problem: ``u`` is the orbit's unknown vector
     (its period component held), then the second parameter scaled by its range."""
 
@@ -49,35 +50,21 @@ class FixedPeriodCurve:
 
     def __init__(self, field_: VectorField, cycles: CycleProblem, second: int, second_range: tuple[float, float],
                  log_period: float, min_rate_times_period: float = MIN_RATE_TIMES_PERIOD):
-        self.field_, self.cycles, self.second, self.second_range = field_, cycles, second, second_range
+        super().__init__(cycles, second, second_range)
+        self.field_ = field_
         self.min_rate_times_period = min_rate_times_period
-        self.second_span = second_range[1] - second_range[0]
         self.log_period = log_period
-        self.size = cycles.colloc.size
 
     @property
     def weights(self) -> np.ndarray:
         return np.concatenate([self.cycles.weights, [1.0]])
-
-    def context(self) -> Collocation:
-        return self.cycles.colloc
-
-    def _at(self, u: np.ndarray) -> np.ndarray:
-        """The orbit's unknowns, with the cycle problem's parameters set to this point's second parameter."""
-        self.cycles.p[self.second] = u[self.size] * self.second_span
-        return u[:self.size]
 
     def residual(self, u: np.ndarray) -> np.ndarray:
         return np.concatenate([self.cycles.residual(self._at(u)), [u[self.size - 2] - self.log_period]])
 
     def jacobian(self, u: np.ndarray):
         orbit = self._at(u)
-        h = 1e-6
-        up, down = u.copy(), u.copy()
-        up[self.size] += h
-        down[self.size] -= h
-        column = (self.cycles.residual(self._at(up)) - self.cycles.residual(self._at(down))) / (2 * h)
-        self._at(u)
+        column = self.parameter_column(u)
         top = sparse.hstack([self.cycles.jacobian(orbit), sparse.csr_matrix(column[:, None])], format="csr")
         held = sparse.csr_matrix(([1.0], ([0], [self.size - 2])), shape=(1, self.size + 1))
         return sparse.vstack([top, held], format="csr")

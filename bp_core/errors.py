@@ -20,6 +20,7 @@ __all__ = [
     "CodeError",
     "ProfileError",
     "RunError",
+    "ClockRestartWarning",
     "close_matches",
     "describe_value",
 ]
@@ -59,6 +60,14 @@ class RunError(BrainPyError):
 
 class ProfileError(ModelUseError):
     """An unknown option or an invalid value was given to ``bp_core.profile``."""
+
+
+class ClockRestartWarning(UserWarning):
+    """A plain ``run(duration)`` after an earlier run starts the clock at 0 ms again.
+
+    The spec promises this restart only in ``mode='repeat'``; elsewhere a user who meant to continue
+    would get restarted times silently, so the network says it once.
+    """
 
 
 def describe_value(value: Any) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import Any, Iterator
@@ -30,7 +31,7 @@ from bp_core.codegen.kernel import (
 )
 from bp_core.codegen.passes import StepStages
 from bp_core.codegen.step_translation import translate_step
-from bp_core.errors import BrainPyError, CodeError, ModelUseError, RunError, close_matches
+from bp_core.errors import BrainPyError, ClockRestartWarning, CodeError, ModelUseError, RunError, close_matches
 from bp_core.simulation import step_errors
 from bp_core.simulation.build_state import BuildState
 from bp_core.simulation.builds import Build, Builder
@@ -77,6 +78,7 @@ class Network:
         self._build_state = BuildState()  # what the engine derives for the objects (see build_state)
         self._rng: np.random.Generator | None = None
         self._last_run: tuple | None = None
+        self._restart_warned = False
         self.t_start = 0.0
         self.t_end = 0.0
         self._epoch_steps = 0
@@ -301,6 +303,7 @@ class Network:
         specs = format_inputs(inputs, self.objects, n_steps)
         with self.exclusive():
             self._check_repeat(end - start, specs)
+            self._warn_restart(duration)
             clock = (self.t_start, self.t_end, self._epoch_steps)
             self._start_epoch(start)
             try:
@@ -425,6 +428,19 @@ class Network:
                 raise ModelUseError(
                     f'The input shape for "{spec.key}" should keep the same. However, we got the last input '
                     f'shape = {last_shapes[key]}, and the current input shape = {np.shape(spec.value)}')
+
+    def _warn_restart(self, duration: Any) -> None:
+        # The spec restarts the clock on a plain run(duration) and documents it for mode='repeat' only
+        # (independent runs after resetting ST); in 'once' mode say so, once, as a user may mean to continue.
+        if self.mode != "once" or isinstance(duration, (tuple, list)) or self._epoch_steps == 0:
+            return
+        if not self._restart_warned:
+            self._restart_warned = True
+            warnings.warn(f"run({duration!r}) starts the clock at 0 ms again, with the state the run that ended at "
+                          f"t={self.t_end:g} ms left; to continue from there call net.advance({duration!r}) or "
+                          f"net.run(({self.t_end:g}, {self.t_end + float(duration):g})); for independent repeated "
+                          f"runs build the network with mode='repeat'. (Said once per network.)",
+                          ClockRestartWarning, stacklevel=3)
 
     def _start_epoch(self, start: float) -> None:
         self.t_start = self.t_end = start

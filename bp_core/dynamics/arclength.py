@@ -38,7 +38,8 @@ class ContinuationProblem(Protocol):
     def context(self) -> object: ...
 
     # Optional: ``step_limit(u)``, the longest next step from ``u``; ``bordered(u, row)``, the bordered
-    # Jacobian as a sparse CSC matrix (factorised in a fill-reducing order); ``inside(u)``, positive
+    # Jacobian as a sparse CSC matrix (factorised in a fill-reducing order); ``factor(u, row)``, a solve
+    # function of that bordered Jacobian (used instead of a sparse LU of it); ``inside(u)``, positive
     # inside the region the curve is followed in (the parameter range), so its end is located on the boundary;
     # ``refined``, names of tests whose point the problem locates itself afterwards, so a sign change is
     # recorded at the end of its step when the driver cannot locate it.
@@ -85,6 +86,9 @@ class _Solver:
         self.last_solve = None  # the factorisation of Newton's last iteration
 
     def _factor(self, z: np.ndarray, row: np.ndarray):
+        factor = getattr(self.problem, "factor", None)
+        if factor is not None:  # the problem factorises its bordered Jacobian itself (a structured solve)
+            return factor(z, row)
         bordered = getattr(self.problem, "bordered", None)
         if bordered is not None:
             # The problem builds the bordered sparse matrix itself, in CSC order. Collocation's is

@@ -77,23 +77,31 @@ def test_pair_stdp_equals_the_clock_driven_traces(jit):
     assert np.any(run['ST']['w'] == 0.) or np.any(run['ST']['w'] == w_max)  # clipping was exercised
 
 
-def test_triplet_stdp_equals_the_clock_driven_traces(jit):
-    w_max = 20.
-    p = dict(A2_plus=0.3, A3_plus=0.4, A2_minus=0.35)
-    syn_type = models.get_TripletSTDP(**p, tau_plus=16.8, tau_minus=33.7, tau_y=125., w_max=w_max)
+@pytest.mark.parametrize("interaction", ['all-to-all', 'nearest'])
+def test_triplet_stdp_equals_the_clock_driven_traces(interaction, jit):
+    """The full rule (r2 and A3_minus included) against every trace integrated at every step."""
+    w_max, keep = 20., 1. if interaction == 'all-to-all' else 0.
+    p = dict(A2_plus=0.3, A3_plus=0.4, A2_minus=0.35, A3_minus=0.2)
+    taus = {'r1': 16.8, 'r2': 101., 'o1': 33.7, 'o2': 125.}
+    syn_type = models.get_TripletSTDP(**p, tau_plus=taus['r1'], tau_x=taus['r2'], tau_minus=taus['o1'],
+                                      tau_y=taus['o2'], interaction=interaction, w_max=w_max)
     run = _run_network(syn_type, w_max)
-    taus = {'r1': 16.8, 'o1': 33.7, 'o2': 125.}
 
     def on_pre(w, tr, at):
-        w[at] = np.clip(w[at] - p['A2_minus'] * tr['o1'][at], 0., w_max)
-        tr['r1'][at] += 1.
+        w[at] = np.clip(w[at] - tr['o1'][at] * (p['A2_minus'] + p['A3_minus'] * tr['r2'][at]), 0., w_max)
+        for name in ('r1', 'r2'):
+            tr[name][at] = keep * tr[name][at] + 1.
 
     def on_post(w, tr, at):
         w[at] = np.clip(w[at] + tr['r1'][at] * (p['A2_plus'] + p['A3_plus'] * tr['o2'][at]), 0., w_max)
-        tr['o1'][at] += 1.
-        tr['o2'][at] += 1.
+        for name in ('o1', 'o2'):
+            tr[name][at] = keep * tr[name][at] + 1.
 
-    _check_against_reference(run, taus, _clock_driven(run, taus, on_pre, on_post), w_max)
+    reference = _clock_driven(run, taus, on_pre, on_post)
+    _check_against_reference(run, taus, reference, w_max)
+    # r2's term is exercised: without it the weights differ
+    p['A3_minus'] = 0.
+    assert np.abs(_clock_driven(run, taus, on_pre, on_post)['w'] - reference['w']).max() > 1e-3
 
 
 def _timed_neuron() -> bp.NeuType:
@@ -185,3 +193,8 @@ def test_event_driven_stp_reaches_the_analytic_steady_state(U, tau_f, tau_d, jit
     steady = u_plus * (1 - e_d) / (1 - (1 - u_plus) * e_d)
     assert trace[np.argmax(trace > 0)] == pytest.approx(U, abs=1e-15)
     assert trace[-1] == pytest.approx(steady, rel=1e-9)
+
+
+def test_triplet_stdp_refuses_an_unknown_interaction():
+    with pytest.raises(bp.errors.ModelUseError, match="get_TripletSTDP: interaction must be one of.*'nearest'"):
+        models.get_TripletSTDP(interaction='nearest-neighbour')

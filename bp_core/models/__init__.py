@@ -18,4 +18,5 @@ from bp_core.models.synapses import get_AMPA1, get_GABAa1, get_GABAa2, get_GapJu
 __all__ = ["get_HH", "get_LIF", "get_Izhikevich", "get_FitzHughNagumo", "get_WangBuzsaki", "wang_buzsaki_gates",
            "get_MorrisLecar", "MORRIS_LECAR_SETS",
            "IZHIKEVICH_TYPES", "get_AMPA1", "get_GABAa1", "get_GABAa2", "get_NMDA", "get_STP", "get_GapJunction",
-           "mg_block", "get_STDP", "get_TripletSTDP", "TRIPLET_STDP_FITS", "gamma_network", "ei_network", "get_trace_synapse"]
+           "mg_block", "get_STDP", "get_TripletSTDP", "TRIPLET_STDP_FITS", "gamma_network", "ei_network",
+           "get_trace_synapse"]

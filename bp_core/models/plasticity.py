@@ -10,8 +10,8 @@ The stored traces are their values at ``t_last``; at a later time ``t`` a trace 
 The steps are vector mode and scan the presynaptic spikes with ``for i in range(num_pre): if
 pre['spike'][i] > 0.: for syn in pre2syn[i]: ...`` (and the postsynaptic ones through ``post2syn``), so
 with spikes monitored as events the scan becomes a walk over the step's spike list. Presynaptic spikes are
-applied before postsynaptic ones of the same step (the triplet rule has one step for each side). At a presynaptic spike the synapse adds its weight
-(before the update) to ``post['input']``.
+applied before postsynaptic ones of the same step (the triplet rule has one step for each side). At a
+presynaptic spike the synapse adds its weight (before the update) to ``post['input']``.
 """
 
 from __future__ import annotations

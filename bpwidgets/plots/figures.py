@@ -5,6 +5,7 @@ from __future__ import annotations
 import bqplot as bq
 import numpy as np
 
+from bpwidgets.plots.decimate import decimate_lines
 from bpwidgets.plots.theme import NORMAL_FONT, color
 
 __all__ = ["line_figure", "set_lines", "margins", "size_figure", "nice_ticks"]
@@ -28,7 +29,9 @@ def line_figure(x_label: str, y_label: str, title: str = "", n_lines: int = 1, h
 
 
 def set_lines(lines: bq.Lines, x: np.ndarray, y: np.ndarray) -> None:
-    """Replace a Lines mark's data in one front-end update."""
+    """Replace a Lines mark's data in one front-end update, thinned to what a figure can show
+    (:func:`~bpwidgets.plots.decimate.decimate_lines`: every peak and trough kept)."""
+    x, y = decimate_lines(x, y)
     with lines.hold_sync():
         lines.x = x
         lines.y = y

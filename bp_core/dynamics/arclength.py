@@ -251,22 +251,34 @@ def _root_fraction(a: float, b: float) -> float:
 
 def _locate(solver: _Solver, test, u: np.ndarray, t: np.ndarray, h: float,
             ga: float, gb: float) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where ``test(z, tz)`` vanishes between ``u`` (step 0) and the point at step ``h`` (Illinois method)."""
+    """Where ``test(z, tz)`` vanishes between ``u`` (step 0) and the point at step ``h`` (Illinois method).
+
+    On a smooth test the smallest value met falls at least twofold within every three iterations
+    (regula falsi with Illinois' halving converges superlinearly). Where it does not, the test has reached
+    the level of its own rounding (a product of Floquet multipliers of 1e20 and more near a homoclinic
+    orbit, where its sign is noise): further iterations only wander inside the bracket, so the search
+    ends there, as AUTO-07p's ends after ITMX iterations.
+    """
     a, b = 0.0, h
     side = 0
     best = None
     previous = np.inf
+    smallest, stalled = np.inf, 0
     for _ in range(30):
         s = b - gb * (b - a) / (gb - ga)
         z = solver.correct(u, t, s)
         if z is None:
             return best
-        tz = solver.tangent(z, t)
+        tz = solver.tangent(z, t, solver.last_solve)
         g = test(z, tz)
         best = (z, tz)
         if abs(b - a) < 1e-12 * h or g == 0.0:
             break
         if abs(s - previous) < 1e-10:  # scaled units: far below the accuracy anyone asks of a special point
+            break
+        stalled = stalled + 1 if abs(g) > 0.5 * smallest else 0
+        smallest = min(smallest, abs(g))
+        if stalled == 3:
             break
         previous = s
         if np.sign(g) == np.sign(gb):

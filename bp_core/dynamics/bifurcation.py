@@ -18,6 +18,7 @@ from bp_core.dynamics.diagram import Branch, Codim2Curve, CycleBranch, SpecialPo
 from bp_core.dynamics.fixed_points import find_fixed_points
 from bp_core.dynamics.homoclinic_curves import continue_homoclinic
 from bp_core.dynamics.poincare import settle_on_cycle
+from bp_core.dynamics.symmetry import mirror_branch, symmetry_between
 from bp_core.dynamics.vector_field import VectorField, check_range
 from bp_core.errors import ModelUseError
 from bp_core.model.obj_type import NeuType
@@ -192,14 +193,23 @@ class BifurcationAnalyzer:
         lo, hi = self.par_ranges[name]
         p = self._par_vector(others)
         found: list[CycleBranch] = []
+        started: list[tuple[SpecialPoint, CycleBranch]] = []
+        span = np.array([b - a for a, b in self.var_ranges.values()])
         for hopf in (q for q in self.bifurcation_points(others) if q.label == "H"):
             value = hopf.par[name]
             # The branch stops one step past its Hopf point: look at its last points.
             if any(b.stopped.startswith("the orbit shrank") and np.min(np.abs(b.par[-3:] - value)) < 1e-2 * (hi - lo)
                    for b in found):
                 continue
-            found.append(cycles_from_hopf(self.field, hopf, p, 0, (lo, hi), list(self.var_ranges.values()),
-                                          settings, self.par_names))
+            # The mirror image of a Hopf point under a symmetry of the equations starts the mirror image
+            # of its branch: carried over, not computed again.
+            mirrored = next(((s, b) for a, b in started
+                             if (s := symmetry_between(self.field, a, hopf, p, 0, (lo, hi), span)) is not None), None)
+            branch = (mirror_branch(mirrored[1], mirrored[0]) if mirrored is not None else
+                      cycles_from_hopf(self.field, hopf, p, 0, (lo, hi), list(self.var_ranges.values()),
+                                       settings, self.par_names))
+            found.append(branch)
+            started.append((hopf, branch))
         if switch:
             found += [self.switch_cycle_branch(point, settings) for branch in list(found)
                       for point in branch.special if point.label in ("BPC", "PD")]

@@ -8,6 +8,7 @@ change values neither plan nor compile again: ``build_count`` and ``compile_coun
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import warnings
@@ -440,7 +441,7 @@ class Network:
                           f"t={self.t_end:g} ms left; to continue from there call net.advance({duration!r}) or "
                           f"net.run(({self.t_end:g}, {self.t_end + float(duration):g})); for independent repeated "
                           f"runs build the network with mode='repeat'. (Said once per network.)",
-                          ClockRestartWarning, stacklevel=3)
+                          ClockRestartWarning, stacklevel=_user_level())
 
     def _start_epoch(self, start: float) -> None:
         self.t_start = self.t_end = start
@@ -601,3 +602,11 @@ class Network:
                            f"  in the function at {source.source_file}, line {source.first_line}\n"
                            f"The run stopped there; run with bp.profile.set(jit=False) to see the Python error "
                            f"and line.")
+
+
+def _user_level() -> int:
+    """The ``stacklevel`` of the first caller outside bp_core (net.run, or group.run through it)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("bp_core"):
+        frame, level = frame.f_back, level + 1
+    return level

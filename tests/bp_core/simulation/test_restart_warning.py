@@ -36,6 +36,15 @@ def test_a_second_plain_run_warns_once_naming_the_fixes_and_still_restarts():
     np.testing.assert_allclose(net.ts, np.arange(20) * 0.1)
 
 
+def test_a_group_run_twice_warns_at_the_users_line():
+    bp.profile.set(jit=False, dt=0.1)
+    group = bp.NeuGroup(bp.models.get_LIF(), 2)
+    group.run(1.0)
+    with pytest.warns(ClockRestartWarning) as said:
+        group.run(1.0)
+    assert said[0].filename == __file__
+
+
 def test_another_network_warns_again():
     for _ in range(2):
         net, group = _network()

@@ -5,6 +5,11 @@ every Newton iteration; sympy's lambdified NumPy code allocates a temporary per
 operation, so the same expressions are printed as scalar code inside a loop over
 points and compiled. Variable and parameter names are replaced by ``x_0``, ``p_0``...
 so no name a user chose reaches the generated source.
+
+The three are one compiled function, ``field_eval``, whose argument ``what`` picks the blocks to run: numba
+pays its fixed cost per function (typing, LLVM's pipeline, a cache entry to write and load) once, not three
+times. The source is plain text, so a caller can keep it (``VectorField`` memoizes it on disk by the model's
+equations) and build the field again without sympy.
 """
 
 from __future__ import annotations
@@ -12,33 +17,79 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import sympy
-from sympy.printing.pycode import PythonCodePrinter
 
-__all__ = ["CompiledField"]
+__all__ = ["CompiledField", "field_source", "F", "JAC", "DFDP"]
 
+#: Bits of ``field_eval``'s ``what``: which of f, df/dx and df/dp to compute.
+F, JAC, DFDP = 1, 2, 4
 
-class _Printer(PythonCodePrinter):
-    """Prints ``math.exp(x)`` etc. and floats as floats (numba types them as float64)."""
-
-    def _print_Integer(self, expr):
-        return f"{float(expr.p)!r}"
-
-    def _print_Rational(self, expr):
-        return f"({float(expr.p)!r}/{float(expr.q)!r})"
+# what a block that does not run is handed: arrays of the same types, so there is one specialization
+_NO_2D, _NO_3D = np.empty((0, 0)), np.empty((0, 0, 0))
 
 
-def _kernel(name: str, exprs: list[sympy.Expr], shape: tuple[int, ...], n_vars: int, n_pars: int) -> str:
-    """Source of ``name(X, p, out)``: ``out[i..., k]`` is expression i at point ``X[:, k]``."""
-    printer = _Printer({"fully_qualified_modules": True})
-    subexprs, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols("c_"))
-    lines = [f"def {name}(X, p, out):", "    for k in range(X.shape[1]):"]
-    lines += [f"        x_{i} = X[{i}, k]" for i in range(n_vars)]
-    lines += [f"        p_{i} = p[{i}]" for i in range(n_pars)]
-    lines += [f"        {sym} = {printer.doprint(value)}" for sym, value in subexprs]
+def _block(exprs: list, shape: tuple[int, ...], out: str, prefix: str) -> list[str]:
+    """Lines computing ``out[i..., k]`` (expression i at point k), with their common subexpressions once."""
+    # imported here: a process that finds the source in the cache never imports sympy (most of a second)
+    import sympy
+
+    printer = _printer()
+    subexprs, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols(prefix))
+    lines = [f"{sym} = {printer.doprint(value)}" for sym, value in subexprs]
     for flat, expr in enumerate(reduced):
-        index = ", ".join(str(i) for i in np.unravel_index(flat, shape)) if shape else ""
-        lines.append(f"        out[{index}, k] = {printer.doprint(expr)}")
+        index = ", ".join(str(i) for i in np.unravel_index(flat, shape))
+        lines.append(f"{out}[{index}, k] = {printer.doprint(expr)}")
+    return lines
+
+
+def _printer():
+    from sympy.printing.pycode import PythonCodePrinter
+
+    class _Printer(PythonCodePrinter):
+        """Prints ``math.exp(x)`` etc. and integers as floats (numba types them as float64)."""
+
+        def _print_Integer(self, expr):
+            return f"{float(expr.p)!r}"
+
+        def _print_Rational(self, expr):
+            return f"({float(expr.p)!r}/{float(expr.q)!r})"
+
+    return _Printer({"fully_qualified_modules": True})
+
+
+def field_source(exprs: list, variables: list, parameters: list) -> str:
+    """Source of ``field_eval(X, p, what, f_out, jac_out, dfdp_out)`` for the right-hand sides ``exprs``.
+
+    Parameters
+    ----------
+    exprs : list of sympy.Expr
+        The right-hand sides.
+    variables, parameters : list of sympy.Symbol
+        The state symbols and the free parameters, in order.
+
+    Returns
+    -------
+    str
+        One function: for every point ``k`` (a column of ``X``) it writes ``f_out[i, k]`` when ``what & F``,
+        ``jac_out[i, j, k]`` when ``what & JAC`` and ``dfdp_out[i, j, k]`` when ``what & DFDP``.
+    """
+    import sympy
+
+    safe = {s: sympy.Symbol(f"x_{i}", real=True) for i, s in enumerate(variables)}
+    safe.update({s: sympy.Symbol(f"p_{i}", real=True) for i, s in enumerate(parameters)})
+    exprs = [sympy.sympify(e).xreplace(safe) for e in exprs]
+    x = [safe[s] for s in variables]
+    p = [safe[s] for s in parameters]
+    n, q = len(x), len(p)
+    matrix = sympy.Matrix(exprs)
+    blocks = [(F, exprs, (n,), "f_out", "c_"), (JAC, list(matrix.jacobian(sympy.Matrix(x))), (n, n), "jac_out", "d_")]
+    if q:
+        blocks.append((DFDP, list(matrix.jacobian(sympy.Matrix(p))), (n, q), "dfdp_out", "e_"))
+    lines = ["def field_eval(X, p, what, f_out, jac_out, dfdp_out):", "    for k in range(X.shape[1]):"]
+    lines += [f"        x_{i} = X[{i}, k]" for i in range(n)]
+    lines += [f"        p_{i} = p[{i}]" for i in range(q)]
+    for bit, block_exprs, shape, out, prefix in blocks:
+        lines.append(f"        if what & {bit}:")
+        lines += [f"            {line}" for line in _block(block_exprs, shape, out, prefix)]
     return "\n".join(lines) + "\n"
 
 
@@ -53,51 +104,46 @@ class CompiledField:
         The state symbols and the free parameters, in order.
     """
 
-    def __init__(self, exprs: list[sympy.Expr], variables: list[sympy.Symbol], parameters: list[sympy.Symbol]):
-        self.dim, self.n_pars = len(variables), len(parameters)
-        safe = {s: sympy.Symbol(f"x_{i}", real=True) for i, s in enumerate(variables)}
-        safe.update({s: sympy.Symbol(f"p_{i}", real=True) for i, s in enumerate(parameters)})
-        self.exprs = [sympy.sympify(e).xreplace(safe) for e in exprs]
-        self.x = [safe[s] for s in variables]
-        self.p = [safe[s] for s in parameters]
-        matrix = sympy.Matrix(self.exprs)
-        jac = matrix.jacobian(sympy.Matrix(self.x))
-        dfdp = matrix.jacobian(sympy.Matrix(self.p)) if self.p else sympy.zeros(self.dim, 0)
-        n, q = self.dim, self.n_pars
-        source = (_kernel("field_f", self.exprs, (n,), n, q) + _kernel("field_jac", list(jac), (n, n), n, q) +
-                  (_kernel("field_dfdp", list(dfdp), (n, q), n, q) if q else ""))
+    def __init__(self, exprs: list, variables: list, parameters: list):
+        self._build(field_source(exprs, variables, parameters), len(variables), len(parameters))
+
+    @classmethod
+    def from_source(cls, source: str, dim: int, n_pars: int) -> "CompiledField":
+        """The field from the text :func:`field_source` returned (no sympy needed)."""
+        field = cls.__new__(cls)
+        field._build(source, dim, n_pars)
+        return field
+
+    def _build(self, source: str, dim: int, n_pars: int) -> None:
+        self.dim, self.n_pars = dim, n_pars
         self.source = source
         # Imported on first compile, as every caller of the backend does: `import bp_core` stays free of numba.
         from bp_core.backend.compile import compile_source
 
-        scope = {"math": math}
         # Always compiled, whatever profile.set(jit=...) says: that setting is for stepping through a model's own
         # code, and this is printed from sympy. As plain Python it would also raise where numba gives inf (a
         # Newton step far out, cosh(1e3)), and the continuation could not reject that step and retry.
-        self._f = compile_source(source, "field_f", scope, jit=True).dispatcher
-        self._jac = compile_source(source, "field_jac", scope, jit=True).dispatcher
-        self._dfdp = compile_source(source, "field_dfdp", scope, jit=True).dispatcher if q else None
+        self._eval = compile_source(source, "field_eval", {"math": math}, jit=True).dispatcher
+
+    def _run(self, what: int, X: np.ndarray, p: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        # contiguous float arrays every time: numba compiles (or loads) one specialization, not one per layout
+        X = np.ascontiguousarray(X, dtype=float)
+        out = np.empty(shape + (X.shape[1],))
+        self._eval(X, np.ascontiguousarray(p, dtype=float), what, out if what == F else _NO_2D,
+                   out if what == JAC else _NO_3D, out if what == DFDP else _NO_3D)
+        return out
 
     def f(self, X: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Derivatives at the points ``X`` (shape (dim, M)); returns (dim, M)."""
-        X = np.ascontiguousarray(X, dtype=float)
-        out = np.empty((self.dim, X.shape[1]))
-        self._f(X, np.asarray(p, dtype=float), out)
-        return out
+        return self._run(F, X, p, (self.dim,))
 
     def jac(self, X: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Jacobians at the points ``X``; returns (dim, dim, M)."""
-        X = np.ascontiguousarray(X, dtype=float)
-        out = np.empty((self.dim, self.dim, X.shape[1]))
-        self._jac(X, np.asarray(p, dtype=float), out)
-        return out
+        return self._run(JAC, X, p, (self.dim, self.dim))
 
     def dfdp(self, X: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Derivatives with respect to the parameters; returns (dim, n_pars, M)."""
-        X = np.ascontiguousarray(X, dtype=float)
-        out = np.empty((self.dim, self.n_pars, X.shape[1]))
-        self._dfdp(X, np.asarray(p, dtype=float), out)
-        return out
+        return self._run(DFDP, X, p, (self.dim, self.n_pars))
 
     def f1(self, x: np.ndarray, p: np.ndarray) -> np.ndarray:
         """``f`` at one state."""

@@ -5,28 +5,49 @@ derivative function an integrator of the model defines; the derivative's other
 arguments are target variables, fixed values, or the parameters being varied; the
 model's parameters (module-level numbers) take their values from ``pars_update`` or
 the model. sympy gives f and its Jacobian exactly; both are compiled to NumPy.
+
+What continuation needs of sympy (the compiled field's source, which right-hand sides have kinks) is memoized
+on disk by the equations' syntax trees and the value of every name they read: a process analysing a model
+analysed before reads it back and never imports sympy (most of a second); a changed parameter value, fixed
+value or equation is a different key.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
+import hashlib
+import importlib.metadata
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sympy
 
-from bp_core.dynamics.compiled_field import CompiledField
+from bp_core.backend import cache
+from bp_core.dynamics.compiled_field import CompiledField, field_source
 from bp_core.errors import ModelUseError, close_matches
 from bp_core.integration.diff_equation import DiffEquation
-from bp_core.integration.sympy_tools import SympyRender
 from bp_core.model.obj_type import NeuType
 
 __all__ = ["VectorField", "model_equations", "check_range"]
 
-#: sympy functions with a kink or a jump.
-_NON_SMOOTH = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min, sympy.Piecewise, sympy.floor,
-               sympy.ceiling)
+
+def _non_smooth() -> tuple:
+    """sympy functions with a kink or a jump."""
+    import sympy
+
+    return (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min, sympy.Piecewise, sympy.floor,
+            sympy.ceiling)
+
+
+@functools.lru_cache(maxsize=None)
+def _derivation_fingerprint() -> tuple[str, str]:
+    # what shapes the memoized text besides the equations: sympy's version and the code deriving and printing it
+    here = Path(__file__).parent
+    files = [here / "vector_field.py", here / "compiled_field.py", here.parent / "integration" / "sympy_tools.py"]
+    sources = "".join(path.read_text() for path in files)
+    return importlib.metadata.version("sympy"), hashlib.sha1(sources.encode()).hexdigest()
 
 
 def model_equations(model: NeuType) -> dict[str, DiffEquation]:
@@ -105,59 +126,122 @@ class VectorField:
                 known = sorted(set(pars) | (arguments - set(equations)))
                 raise ModelUseError(f"model {model.name!r} has no parameter or derivative argument {name!r} to vary."
                                     f"{close_matches(name, known)} Its parameters and inputs: {', '.join(known)}.")
-        self.symbols = [sympy.Symbol(v, real=True) for v in self.variables]
-        self.free_symbols = [sympy.Symbol(p, real=True) for p in self.free]
-        known_args = set(self.variables) | set(self.fixed) | set(self.free) | set(pars)
-        self.exprs = [self._expression(equations[v], known_args) for v in self.variables]
-        self.func_names = [equations[v].func_name for v in self.variables]
-        matrix = sympy.Matrix(self.exprs)
-        self.jacobian_exprs = matrix.jacobian(sympy.Matrix(self.symbols))
-        self.par_derivative_exprs = matrix.jacobian(sympy.Matrix(self.free_symbols)) if self.free else None
+        self._equations = [equations[v] for v in self.variables]
+        self.func_names = [eq.func_name for eq in self._equations]
+        key = [repr(self.variables), repr(self.free), *_derivation_fingerprint()]
+        key += [self._describe(eq) for eq in self._equations]  # raises for names without a value, before sympy
+        self._derived = cache.memoized("vector_field", key, self._derive)
+
+    def _derive(self) -> dict[str, Any]:
+        """What continuation needs of sympy, as JSON data: the compiled field's source and each right-hand
+        side's kinks in the variables and free parameters."""
+        smooth_in = set(self.symbols) | set(self.free_symbols)
+        kinks = [sorted(str(a) for a in expr.atoms(*_non_smooth()) if a.free_symbols & smooth_in)
+                 for expr in self.exprs]
+        return {"source": field_source(self.exprs, self.symbols, self.free_symbols), "kinks": kinks}
+
+    # sympy is imported inside the methods that need it: a process that reads the derivation from the cache
+    # (continuation of a model analysed before) never imports it
+    @cached_property
+    def symbols(self) -> list:
+        """The variables as sympy symbols."""
+        import sympy
+
+        return [sympy.Symbol(v, real=True) for v in self.variables]
+
+    @cached_property
+    def free_symbols(self) -> list:
+        """The free parameters as sympy symbols."""
+        import sympy
+
+        return [sympy.Symbol(p, real=True) for p in self.free]
+
+    @cached_property
+    def exprs(self) -> list:
+        """The right-hand sides as sympy expressions."""
+        return [self._expression(eq) for eq in self._equations]
+
+    @cached_property
+    def jacobian_exprs(self) -> Any:
+        """df/dx as a sympy matrix."""
+        import sympy
+
+        return sympy.Matrix(self.exprs).jacobian(sympy.Matrix(self.symbols))
+
+    @cached_property
+    def par_derivative_exprs(self) -> Any:
+        """df/dp as a sympy matrix (None without free parameters)."""
+        import sympy
+
+        return sympy.Matrix(self.exprs).jacobian(sympy.Matrix(self.free_symbols)) if self.free else None
+
+    @cached_property
+    def _lambdified(self) -> tuple:
+        import sympy
+
         args = self.symbols + self.free_symbols
-        self._f = sympy.lambdify(args, self.exprs, "numpy")
-        self._jac = sympy.lambdify(args, self.jacobian_exprs, "numpy")
-        self._dfdp = sympy.lambdify(args, self.par_derivative_exprs, "numpy") if self.free else None
+        return (sympy.lambdify(args, self.exprs, "numpy"), sympy.lambdify(args, self.jacobian_exprs, "numpy"),
+                sympy.lambdify(args, self.par_derivative_exprs, "numpy") if self.free else None)
 
     @cached_property
     def compiled(self) -> CompiledField:
-        """The same field compiled with numba, for continuation."""
-        return CompiledField(self.exprs, self.symbols, self.free_symbols)
+        """The same field compiled with numba, for continuation (built from the memoized source)."""
+        return CompiledField.from_source(self._derived["source"], self.dim, len(self.free))
 
     @property
     def dim(self) -> int:
         """Number of dynamical variables."""
         return len(self.variables)
 
-    def _value(self, name: str, eq: DiffEquation, known: set[str]) -> sympy.Expr:
-        if name in self.variables:
-            return sympy.Symbol(name, real=True)
-        if name in self.free:
-            return sympy.Symbol(name, real=True)
+    def _binding(self, name: str, eq: DiffEquation) -> tuple:
+        """What ``name``, read by ``eq``, stands for: ``('symbol',)``, ``('int', v)`` or ``('float', v)``."""
+        if name in self.variables or name in self.free:
+            return ("symbol",)
         if name in self.fixed:
-            return sympy.nsimplify(self.fixed[name]) if isinstance(self.fixed[name], int) else \
-                sympy.Float(float(self.fixed[name]))
+            value = self.fixed[name]
+            return ("int", value) if isinstance(value, int) else ("float", float(value))
         if name in self.pars:
             value = self.pars[name]
             if np.ndim(value):
                 raise ModelUseError(f"parameter {name!r} is an array; analysis needs one value (pars_update).")
-            return sympy.Float(float(value))
+            return ("float", float(value))
         raise ModelUseError(
             f"{name!r}, an argument of derivative function {eq.func_name!r}, is neither an analysed variable "
             f"({', '.join(self.variables)}) nor given in fixed_vars; give it a value there.")
 
-    def _expression(self, eq: DiffEquation, known: set[str]) -> sympy.Expr:
+    def _names(self, eq: DiffEquation) -> list[str]:
+        return [name for name in [*eq.arg_names, *eq.free_names] if name not in ("np", "numpy", "math")]
+
+    def _describe(self, eq: DiffEquation) -> str:
+        """Everything the equation's sympy form depends on, as text: its syntax and the value of each name."""
         if eq.uses_time:
             raise ModelUseError(f"derivative function {eq.func_name!r} depends on time; phase plane and "
                                 f"bifurcation analysis need an autonomous system.")
         if not eq.is_straight_line:
             raise ModelUseError(f"derivative function {eq.func_name!r} has branches or loops; it cannot be "
                                 f"analysed symbolically.")
+        bindings = {name: self._binding(name, eq) for name in self._names(eq)}
+        # repr of a float is exact (it reads back to the same double), so a changed value is a changed key
+        return "\n".join([eq.func_name, eq.var_name, *map(ast.dump, eq.body), ast.dump(eq.f_expr),
+                          repr(sorted(bindings.items()))])
+
+    def _value(self, name: str, eq: DiffEquation) -> Any:
+        import sympy
+
+        kind, *value = self._binding(name, eq)
+        if kind == "symbol":
+            return sympy.Symbol(name, real=True)
+        return sympy.nsimplify(value[0]) if kind == "int" else sympy.Float(value[0])
+
+    def _expression(self, eq: DiffEquation) -> Any:
+        import sympy
+
+        from bp_core.integration.sympy_tools import SympyRender
+
         render = SympyRender()
-        env: dict[sympy.Symbol, sympy.Expr] = {}
-        for name in [*eq.arg_names, *eq.free_names]:
-            if name in ("np", "numpy", "math"):
-                continue
-            env[sympy.Symbol(name, real=True)] = self._value(name, eq, known)
+        env: dict = {}
+        for name in self._names(eq):
+            env[sympy.Symbol(name, real=True)] = self._value(name, eq)
         env[sympy.Symbol(eq.var_name, real=True)] = sympy.Symbol(eq.var_name, real=True)
         for stmt in eq.body:
             target = stmt.targets[0].id if isinstance(stmt, ast.Assign) else stmt.target.id
@@ -176,11 +260,9 @@ class VectorField:
         """Raise unless every right-hand side is smooth in the variables and free parameters: continuation
         differentiates them, and at a kink (``abs``, ``sign``, ``maximum``, ``minimum``) Newton's method
         meets a singular or jumping Jacobian."""
-        smooth_in = set(self.symbols) | set(self.free_symbols)
-        for expr, name in zip(self.exprs, self.func_names):
-            kinks = [str(a) for a in expr.atoms(*_NON_SMOOTH) if a.free_symbols & smooth_in]
+        for kinks, name in zip(self._derived["kinks"], self.func_names):
             if kinks:
-                raise ModelUseError(f"derivative function {name!r} is not smooth ({', '.join(sorted(kinks))}); "
+                raise ModelUseError(f"derivative function {name!r} is not smooth ({', '.join(kinks)}); "
                                     f"{purpose} needs derivatives everywhere. Write a smooth form, for example "
                                     f"sqrt(x**2 + eps**2) for abs(x) or tanh(x / eps) for sign(x), with a small eps.")
 
@@ -189,15 +271,15 @@ class VectorField:
     def f(self, x: Any, p: Any = ()) -> np.ndarray:
         """Derivatives at state ``x`` (shape (dim, ...)) and free parameters ``p``."""
         x = np.asarray(x, dtype=float)
-        out = self._f(*x, *np.atleast_1d(p))
+        out = self._lambdified[0](*x, *np.atleast_1d(p))
         return np.array([np.broadcast_to(o, x.shape[1:]) for o in out], dtype=float)
 
     def jacobian(self, x: Any, p: Any = ()) -> np.ndarray:
         """Jacobian df/dx at one state, shape (dim, dim)."""
-        return np.array(self._jac(*np.asarray(x, dtype=float), *np.atleast_1d(p)), dtype=float)
+        return np.array(self._lambdified[1](*np.asarray(x, dtype=float), *np.atleast_1d(p)), dtype=float)
 
     def par_derivative(self, x: Any, p: Any = ()) -> np.ndarray:
         """df/dp at one state, shape (dim, number of free parameters)."""
-        if self._dfdp is None:
+        if not self.free:
             raise ModelUseError("no free parameter to differentiate with respect to.")
-        return np.array(self._dfdp(*np.asarray(x, dtype=float), *np.atleast_1d(p)), dtype=float)
+        return np.array(self._lambdified[2](*np.asarray(x, dtype=float), *np.atleast_1d(p)), dtype=float)

@@ -1,0 +1,123 @@
+"""What a one-parameter diagram costs from a new process: imports, derivation, compiling, continuation.
+
+    python -m benchmarks.continuation_start [--case NAME] [--warm-runs N] [--no-auto]
+
+For a Hodgkin-Huxley case of ``benchmarks.continuation`` (g_L 0.3 by default: four variables, I_ext from -20 to
+200; ``readme_hh`` is the README's example, I_ext from 0 to 200), ``BifurcationAnalyzer(...).special_points()`` runs in a new Python process, timed by phase:
+
+- ``import``: ``import bp_core`` and the analyser's modules;
+- ``derive``: the analyser's construction (sympy's derivation of the field, or its memoized result);
+- ``compile``: the compiled field built and called once (numba compiling, or loading its on-disk cache);
+- ``continue``: ``special_points()`` itself (equilibria, cycles, their special points).
+
+``cold`` is the first process over empty caches (``BP_CORE_CACHE_DIR`` and ``NUMBA_CACHE_DIR`` in a new
+directory); ``warm`` are the next processes over the same directories (median of ``--warm-runs``). Wall and CPU
+seconds of each phase are printed, and AUTO-07p's first (compiling its Fortran) and second runs of the same
+diagram beside them (``benchmarks.continuation`` runs it; ``--no-auto`` skips it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PHASES = ("import", "derive", "compile", "continue")
+HH_VARS = {'V': [-90., 60.], 'm': [0., 1.], 'h': [0., 1.], 'n': [0., 1.]}
+#: Name (as in ``benchmarks.continuation``) -> the HH model's arguments, the range of I_ext and the step. Kept
+#: here because that module imports sympy, which a warm process must not need.
+CASES = {"hh_gL0.3": ({}, (-20., 200.), 2.), "hh_gL0.03": ({"g_Leak": 0.03}, (-20., 200.), 2.),
+         "hh_gL0.003": ({"g_Leak": 0.003, "E_Leak": -54.402}, (-20., 200.), 2.),
+         "readme_hh": ({}, (0., 200.), 2.)}
+
+
+def _clocks() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def inner(name: str) -> None:
+    """Run the diagram of case ``name`` in this (new) process; print each phase's wall and CPU seconds."""
+    times = {}
+    start = _clocks()
+    import numpy as np
+
+    import bp_core as bp
+    from bp_core.backend import cache
+    from bp_core.dynamics import bifurcation  # noqa: F401  (the analyser's modules)
+
+    model_args, par_range, resolution = CASES[name]
+    model = bp.models.get_HH(**model_args)
+    times["import"] = start
+    start = _clocks()
+    analysis = bp.BifurcationAnalyzer(model, {"I_ext": list(par_range)}, HH_VARS, par_resolution=resolution)
+    times["derive"] = start
+    start = _clocks()
+    field = analysis.field.compiled
+    x, p = np.zeros((field.dim, 1)), np.zeros(field.n_pars)
+    field.f(x, p), field.jac(x, p), field.dfdp(x, p)
+    times["compile"] = start
+    start = _clocks()
+    points = analysis.special_points()
+    times["continue"] = start
+    end = _clocks()
+    starts = [times[k] for k in PHASES] + [end]
+    result = {k: [starts[i + 1][0] - starts[i][0], starts[i + 1][1] - starts[i][1]] for i, k in enumerate(PHASES)}
+    print(json.dumps({"phases": result, "points": len(points), "sympy_imported": "sympy" in sys.modules,
+                      "derived": cache.STATS["memo_computed"]}))
+
+
+def run_process(name: str, cache_dir: str) -> dict:
+    """One new process over the caches in ``cache_dir``; its phases."""
+    env = dict(os.environ, BP_CORE_CACHE_DIR=cache_dir, NUMBA_CACHE_DIR=os.path.join(cache_dir, "numba"))
+    began = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "benchmarks.continuation_start", "--inner", name], env=env,
+                         capture_output=True, text=True, check=True, cwd=HERE.parent)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["process"] = time.perf_counter() - began  # with the interpreter's own start and exit
+    return result
+
+
+def _row(label: str, result: dict) -> str:
+    phases = result["phases"]
+    cells = [f"{phases[k][0]:.2f} / {phases[k][1]:.2f}" for k in PHASES]
+    total = sum(phases[k][0] for k in PHASES), sum(phases[k][1] for k in PHASES)
+    return (f"| {label} | " + " | ".join(cells) + f" | {total[0]:.2f} / {total[1]:.2f} | "
+            f"{total[0] - phases['import'][0]:.2f} | {result['process']:.2f} | "
+            f"{'yes' if result['sympy_imported'] else 'no'} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", default="hh_gL0.3", choices=sorted(CASES))
+    parser.add_argument("--warm-runs", type=int, default=3)
+    parser.add_argument("--no-auto", action="store_true")
+    parser.add_argument("--inner", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.inner:
+        inner(args.inner)
+        return
+    with tempfile.TemporaryDirectory() as cache_dir:
+        cold = run_process(args.case, cache_dir)
+        warm = [run_process(args.case, cache_dir) for _ in range(args.warm_runs)]
+    warm.sort(key=lambda r: sum(v[0] for v in r["phases"].values()))
+    print(f"## {args.case}: special_points() from a new process, seconds wall / CPU\n")
+    print("| process | " + " | ".join(PHASES) + " | total | after imports (wall) | whole process (wall) | sympy |")
+    print("|---" * (len(PHASES) + 5) + "|")
+    print(_row("cold (empty caches)", cold))
+    print(_row(f"warm (median of {len(warm)})", warm[len(warm) // 2]))
+    if not args.no_auto and args.case != "readme_hh":
+        from benchmarks.continuation import CASES as AUTO_CASES, auto07p
+
+        with tempfile.TemporaryDirectory() as workdir:
+            first, second = auto07p(AUTO_CASES[args.case], workdir)["times"]
+        print(f"\nAUTO-07p, same diagram: first run {first:.2f} s (compiles its Fortran), second {second:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -42,6 +42,7 @@ from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
 from examples.jeffress_sound_localization import model as jeffress  # noqa: E402
 from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
 from examples.nonlinear_synapses import model as nonlinear  # noqa: E402
+from examples.platkiewicz_brette_2011 import model as platkiewicz  # noqa: E402
 from examples.rossant_2011 import model as rossant  # noqa: E402
 from examples.spike_based_homeostasis import model as homeostasis  # noqa: E402
 from examples.stdp_song_2000 import model as stdp  # noqa: E402
@@ -54,7 +55,8 @@ from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
 
 PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
-           homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl)
+           homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
+           platkiewicz)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -160,6 +162,11 @@ def _sturzl(seed, duration, **_):
     return {'run_s': out['run_s'], 'angle_deg': sturzl.direction(np.bincount(out['spike_index'], minlength=8))}
 
 
+def _platkiewicz(seed, duration, **size):
+    out = platkiewicz.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'threshold_mean': float(out['threshold'].mean())}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -196,6 +203,8 @@ EXAMPLES = {
     'nonlinear_synapses': (_nonlinear, 'g_max', 'cpp_standalone', (1000., {}), (200., {})),
     'rossant_2011': (_rossant, 'rate_correlated_hz', 'cpp_standalone', (1000., {'n': 1}), (100., {'n': 1})),
     'sturzl_2000': (_sturzl, 'angle_deg', 'cpp_standalone', (500., {}), (100., {})),
+    'platkiewicz_brette_2011': (_platkiewicz, 'threshold_mean', 'cpp_standalone', (1000., {'N': 200}),
+                                (200., {'N': 20})),
 }
 
 

@@ -10,7 +10,7 @@ this process too, ``time.process_time``; on a loaded machine wall times would co
 Tsodyks-Markram, AdEx and Vogels et al. examples make several runs (Vogels et al.: a static, then a plastic
 one), which cpp_standalone's ``build_on_run`` does not allow, so they run on Brian2's cython target (time of
 the ``run`` calls, wall clock on both sides; Vogels et al.: of the plastic run); so does spike-based
-homeostasis (one run per rate step). One seed per side; the table gives both run
+homeostasis (one run per rate step) and Clopath et al. (70 runs with the state set between them). One seed per side; the table gives both run
 times, their ratio and one statistic from each side. ``--tiny`` runs every example at a size of seconds, to
 check that the script works.
 """
@@ -35,6 +35,7 @@ from examples.adex_brette_gerstner_2005 import model as adex  # noqa: E402
 from examples.brette_guigon_2003 import model as brette_guigon  # noqa: E402
 from examples.brunel_2000 import model as brunel  # noqa: E402
 from examples.brunel_hakim_1999 import model as brunel_hakim  # noqa: E402
+from examples.clopath_2010 import model as clopath  # noqa: E402
 from examples.cuba_vogels_abbott_2005 import model as cuba  # noqa: E402
 from examples.gap_junctions import model as gap  # noqa: E402
 from examples.hindmarsh_rose_1984 import model as hindmarsh_rose  # noqa: E402
@@ -56,7 +57,7 @@ from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
 PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
-           platkiewicz)
+           platkiewicz, clopath)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -167,6 +168,11 @@ def _platkiewicz(seed, duration, **size):
     return {'run_s': out['run_s'], 'threshold_mean': float(out['threshold'].mean())}
 
 
+def _clopath(seed, **_):
+    out = clopath.run(seed=seed)
+    return {'run_s': out['run_s'], 'pre_post_50hz': float(out['weights'][0, -1])}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -205,6 +211,7 @@ EXAMPLES = {
     'sturzl_2000': (_sturzl, 'angle_deg', 'cpp_standalone', (500., {}), (100., {})),
     'platkiewicz_brette_2011': (_platkiewicz, 'threshold_mean', 'cpp_standalone', (1000., {'N': 200}),
                                 (200., {'N': 20})),
+    'clopath_2010': (_clopath, 'pre_post_50hz', 'cython', (0., {}), (0., {})),
 }
 
 

@@ -52,14 +52,31 @@ def sweep(network: NetworkExplorer, size: int = 10, n_workers: int = 2, client=N
 
 
 class GammaLab:
-    """The explorer and its sweep in two tabs; picking a sweep cell shows its run in the explorer's tab."""
+    """The explorer and its sweep in two tabs; picking a sweep cell shows its run in the explorer's tab.
+
+    The sweep's widgets are made when its tab is first opened (or :attr:`sweep` first read): until then the
+    page has only the explorer's widgets to load and draw, which is what a student arriving looks at."""
 
     def __init__(self, num: int = 100, duration: float = 300., sweep_size: int = 10):
         self.explorer = explorer(num, duration)
         self.runner = self.explorer.runner
-        self.sweep = sweep(self.explorer, sweep_size)
-        self.widget = widgets.Tab([self.explorer.widget, self.sweep.widget], titles=("network", "sweep"))
-        self.sweep.on_select.append(lambda row, column: setattr(self.widget, "selected_index", 0))
+        self._sweep_size = sweep_size
+        self._sweep: SweepExplorer | None = None
+        self.widget = widgets.Tab([self.explorer.widget, widgets.VBox()], titles=("network", "sweep"))
+        self.widget.observe(self._tab_opened, names="selected_index")
+
+    @property
+    def sweep(self) -> SweepExplorer:
+        """The g_max x input sweep, made (and put in its tab) on first use."""
+        if self._sweep is None:
+            self._sweep = sweep(self.explorer, self._sweep_size)
+            self._sweep.on_select.append(lambda row, column: setattr(self.widget, "selected_index", 0))
+            self.widget.children = [self.explorer.widget, self._sweep.widget]
+        return self._sweep
+
+    def _tab_opened(self, change) -> None:
+        if change["new"] == 1:
+            self.sweep  # noqa: B018 - made on first opening
 
 
 def dashboard(projector: bool | None = None) -> NetworkDashboard:

@@ -5,7 +5,8 @@ degree ``m`` on a mesh of ``N`` intervals, held by its values at ``m + 1`` equal
 interval (neighbouring intervals share their end nodes). The differential equation holds at the
 ``m`` Gauss-Legendre points of each interval; ``u(0) = u(1)``; and the integral phase condition
 ``int (u - u_ref) . u_ref' dtau = 0`` fixes the orbit's phase. The Jacobian is sparse (one block per
-interval plus three bordering rows) and is factorised by scipy's SuperLU.
+interval plus three bordering rows); Newton's method factorises it by condensing each interval's interior
+(``condensation.py``), and it is also given whole as a sparse matrix.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from functools import cached_property, lru_cache
 import numpy as np
 from scipy import sparse
 from scipy.special import roots_legendre
+
+from bp_core.dynamics.condensation import CondensedFactor, condense, transfer_matrices
 
 __all__ = ["Mesh", "Collocation"]
 
@@ -134,8 +137,8 @@ class Collocation:
     def at_collocation_points(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Orbit and its tau-derivative at every Gauss point: two arrays (N, m, dim)."""
         local = nodes[self.node_index]                                         # (N, m+1, dim)
-        z = np.einsum("ki,jid->jkd", self.basis, local)
-        dz = np.einsum("ki,jid->jkd", self.basis_derivative, local) / self.mesh.widths[:, None, None]
+        z = np.matmul(self.basis, local)
+        dz = np.matmul(self.basis_derivative, local) / self.mesh.widths[:, None, None]
         return z, dz
 
     # -- equations -------------------------------------------------------------------------------
@@ -155,33 +158,52 @@ class Collocation:
                        (reference_derivative / self.span))
         return np.concatenate([colloc, periodic, [phase]])
 
-    def blocks(self, nodes: np.ndarray, period: float, q: np.ndarray, field) -> tuple[np.ndarray, np.ndarray]:
-        """Unscaled derivative blocks of the collocation equations, (N, m, m+1, dim, dim), and f at the points."""
+    def blocks(self, nodes: np.ndarray, period: float, q: np.ndarray, field,
+               scaled: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Derivative blocks of the collocation equations, (N, m, m+1, dim, dim), and the Gauss points (dim, N m);
+        ``scaled``: by the scaled unknowns (row ``a`` divided by ``span[a]``, column ``b`` times ``span[b]``)."""
+        from bp_core.dynamics.condensation_kernels import interval_blocks
+
         z, _ = self.at_collocation_points(nodes)
         n_int, m, d = z.shape
         points = z.reshape(-1, d).T
-        jac = np.moveaxis(field.jac(points, q), -1, 0).reshape(n_int, m, d, d)
-        eye = np.eye(d)
-        blocks = (self.basis_derivative[None, :, :, None, None] / self.mesh.widths[:, None, None, None, None] *
-                  eye[None, None, None] -
-                  period * self.basis[None, :, :, None, None] * jac[:, :, None, :, :])
+        jac = np.ascontiguousarray(field.jac(points, q), dtype=float)
+        blocks = np.empty((n_int, m, m + 1, d, d))
+        scale = self.span if scaled else np.ones(d)
+        interval_blocks(self.basis, self.basis_derivative, self.mesh.widths, float(period), jac, scale, scale, blocks)
         return blocks, points
 
-    def _entries(self, u: np.ndarray, field, p: np.ndarray, index: int,
-                 reference_derivative: np.ndarray) -> np.ndarray:
-        """Values of the Jacobian's nonzeros, in the order of :attr:`_structure`."""
+    def _parts(self, u: np.ndarray, field, p: np.ndarray, index: int,
+               reference_derivative: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The Jacobian's pieces in the scaled unknowns: the interval blocks (N, m, m+1, dim, dim), the
+        columns of log T and of the parameter (N m dim each) and the phase row's node part."""
         nodes, period, par = self.unpack(u)
         q = p.copy()
         q[index] = par
-        blocks, points = self.blocks(nodes, period, q, field)
-        d = self.dim
-        scaled = blocks / self.span[None, None, None, :, None] * self.span[None, None, None, None, :]
+        scaled, points = self.blocks(nodes, period, q, field, scaled=True)
         f = field.f(points, q).T                                                # (N m, d)
         dfdp = field.dfdp(points, q)[:, index, :].T
         t_col = (-f / self.span).ravel() * period                             # d/d(log T)
         p_col = (-period * dfdp / self.span).ravel() * self.par_span
-        phase = np.repeat(self.node_weights, d) * (reference_derivative / self.span).ravel()
+        phase = np.repeat(self.node_weights, self.dim) * (reference_derivative / self.span).ravel()
+        return scaled, t_col, p_col, phase
+
+    def _entries(self, u: np.ndarray, field, p: np.ndarray, index: int,
+                 reference_derivative: np.ndarray) -> np.ndarray:
+        """Values of the Jacobian's nonzeros, in the order of :attr:`_structure`."""
+        scaled, t_col, p_col, phase = self._parts(u, field, p, index, reference_derivative)
+        d = self.dim
         return np.concatenate([scaled.ravel(), t_col, p_col, np.ones(d), -np.ones(d), phase])
+
+    def condensed(self, u: np.ndarray, field, p: np.ndarray, index: int, reference_derivative: np.ndarray,
+                  row: np.ndarray) -> CondensedFactor:
+        """A factorisation of :meth:`bordered`'s matrix by condensing the intervals' interiors: a solve function
+        (raises ``numpy.linalg.LinAlgError`` where the matrix is singular)."""
+        scaled, t_col, p_col, phase = self._parts(u, field, p, index, reference_derivative)
+        n_int, m = self.mesh.intervals, self.mesh.m
+        border = np.stack([t_col, p_col], axis=1).reshape(n_int, m * self.dim, 2)
+        rows = np.stack([np.concatenate([phase, [0.0, 0.0]]), row])
+        return condense(scaled, border, rows)
 
     @property
     def _structure(self) -> tuple[np.ndarray, np.ndarray, int, int]:
@@ -219,16 +241,14 @@ class Collocation:
         return float(period * np.sum(self.mesh.widths[:, None] * gauss_weights[None, :] * traces))
 
     def monodromy(self, u: np.ndarray, field, p: np.ndarray, index: int) -> np.ndarray:
-        """The monodromy matrix, by condensing each interval's linearised collocation equations."""
+        """The monodromy matrix: the product of the intervals' transfer matrices, each from the interval's
+        condensed linearised collocation equations (:func:`condensation.transfer_matrices`)."""
         nodes, period, par = self.unpack(u)
         q = p.copy()
         q[index] = par
         blocks, _ = self.blocks(nodes, period, q, field)
-        n_int, m, d = self.mesh.intervals, self.mesh.m, self.dim
-        a = blocks.transpose(0, 1, 3, 2, 4).reshape(n_int, m * d, (m + 1) * d)
-        transfer = -np.linalg.solve(a[:, :, d:], a[:, :, :d])[:, -d:, :]      # end node from start node
-        result = np.eye(d)
-        for step in transfer:
+        result = np.eye(self.dim)
+        for step in transfer_matrices(blocks):
             result = step @ result
         return result
 

@@ -144,6 +144,10 @@ class CycleProblem:
     def bordered(self, u: np.ndarray, row: np.ndarray):
         return self.colloc.bordered(u, self.field, self.p, self.index, self.reference_derivative, row)
 
+    def factor(self, u: np.ndarray, row: np.ndarray):
+        """A solve function of :meth:`bordered`'s matrix, by condensing the mesh intervals' interiors."""
+        return self.colloc.condensed(u, self.field, self.p, self.index, self.reference_derivative, row)
+
     def multipliers(self, u: np.ndarray) -> np.ndarray:
         """Floquet multipliers, the trivial one (nearest 1) first.
 

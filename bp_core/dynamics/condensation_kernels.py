@@ -1,0 +1,224 @@
+"""Compiled loops of the condensation: each mesh interval's Gaussian elimination, the elimination of the
+boundary nodes one interval after another, and their right-hand sides.
+
+Imported on the first factorisation, so ``import bp_core`` does not import numba. Compiled once into
+numba's on-disk cache; every loop is over small dense blocks (``m dim`` rows), where numpy's per-call
+overhead would exceed the arithmetic.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = ["eliminate", "reduce_rhs", "fold", "fold_rhs"]
+
+
+@numba.njit(cache=True, nogil=True)
+def _eliminate_one(g: np.ndarray, inner: int, pivots: np.ndarray) -> bool:
+    """Gaussian elimination with partial pivoting of the first ``inner`` columns of ``g`` (R, W), in place:
+    the triangular factor on top, the multipliers below it, the rest of each row transformed. False where a
+    pivot is zero. Rows are swapped from the pivot's column on only: earlier multipliers stay where they were
+    made, so :func:`_forward` applies each swap in turn."""
+    n_rows, width = g.shape
+    for c in range(inner):
+        p = c
+        big = abs(g[c, c])
+        for r in range(c + 1, n_rows):
+            v = abs(g[r, c])
+            if v > big:
+                big = v
+                p = r
+        if big == 0.0:
+            return False
+        pivots[c] = p
+        if p != c:
+            for k in range(c, width):
+                g[c, k], g[p, k] = g[p, k], g[c, k]
+        pivot = g[c, c]
+        for r in range(c + 1, n_rows):
+            f = g[r, c] / pivot
+            g[r, c] = f
+            if f != 0.0:
+                for k in range(c + 1, width):
+                    g[r, k] -= f * g[c, k]
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def _forward(g: np.ndarray, inner: int, pivots: np.ndarray, r: np.ndarray) -> None:
+    """:func:`_eliminate_one`'s swaps and eliminations applied to the right-hand side ``r``, in place."""
+    for c in range(inner):
+        p = pivots[c]
+        if p != c:
+            r[c], r[p] = r[p], r[c]
+        for i in range(c + 1, r.size):
+            r[i] -= g[i, c] * r[c]
+
+
+@numba.njit(cache=True, nogil=True)
+def _back(g: np.ndarray, inner: int, r: np.ndarray, out: np.ndarray) -> None:
+    """``out`` solving the triangular ``g[:inner, :inner] out = r[:inner]``."""
+    for i in range(inner - 1, -1, -1):
+        s = r[i]
+        for j in range(i + 1, inner):
+            s -= g[i, j] * out[j]
+        out[i] = s / g[i, i]
+
+
+@numba.njit(cache=True, nogil=True)
+def eliminate(a: np.ndarray, inner: int, pivots: np.ndarray, interior: np.ndarray) -> bool:
+    """Each interval's block of ``a`` (N, R, W), interior columns first, eliminated in those columns in place:
+    rows ``inner:`` become the condensed rows; ``pivots`` (N, inner); ``interior`` (N, inner, W - inner) the
+    triangular factor's inverse times the top rows' other columns. False where a pivot is zero."""
+    n_int, _, width = a.shape
+    column = np.empty(inner)
+    out = np.empty(inner)
+    for n in range(n_int):
+        if not _eliminate_one(a[n], inner, pivots[n]):
+            return False
+        for k in range(width - inner):
+            for i in range(inner):
+                column[i] = a[n, i, inner + k]
+            _back(a[n], inner, column, out)
+            interior[n, :, k] = out
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def reduce_rhs(a: np.ndarray, inner: int, pivots: np.ndarray, rhs: np.ndarray, top: np.ndarray,
+               bottom: np.ndarray) -> None:
+    """One right-hand side (N, R) through :func:`eliminate`'s factors: ``bottom`` (N, R - inner) the condensed
+    rows' right-hand sides, ``top`` (N, inner) the interior unknowns when all others are zero."""
+    n_int, n_rows, _ = a.shape
+    r = np.empty(n_rows)
+    out = np.empty(inner)
+    for n in range(n_int):
+        r[:] = rhs[n]
+        _forward(a[n], inner, pivots[n], r)
+        bottom[n] = r[inner:]
+        _back(a[n], inner, r, out)
+        top[n] = out
+
+
+@numba.njit(cache=True, nogil=True)
+def fold(cond: np.ndarray, dense: np.ndarray, steps: np.ndarray, pivots: np.ndarray, through: np.ndarray,
+         last: np.ndarray, last_pivots: np.ndarray) -> bool:
+    """Eliminate the boundary nodes ``x_1 .. x_(N-1)`` from the condensed rows, one interval after another.
+
+    ``cond`` (N, d, 2 d + 2): interval j's rows in ``x_j``, ``x_(j+1)``, period and parameter. Rows carried in
+    ``x_0``, ``x_j``, period, parameter meet interval j's rows; ``x_j`` is eliminated from those 2 d rows with
+    partial pivoting (``steps`` (N, 2 d, 3 d + 2), columns ``x_j``, ``x_0``, ``x_(j+1)``, period, parameter),
+    and the d rows left are carried on. ``dense`` (2, (N + 1) d + 2), the phase and step rows, has each
+    eliminated node substituted (``through`` (N, 2, d) their coefficients times the triangular factor's
+    inverse); it is modified. ``last`` (2 d + 2, 2 d + 2), the carried rows, periodicity and the two
+    dense rows in ``x_0``, ``x_N``, period and parameter, is factorised. False where a pivot is zero.
+    """
+    n_int, d, _ = cond.shape
+    tp = (n_int + 1) * d
+    carried = cond[0].copy()                                   # columns x_0, x_current, period, parameter
+    for j in range(1, n_int):
+        g = steps[j]
+        g[:] = 0.0
+        g[:d, :d] = carried[:, d:2 * d]
+        g[:d, d:2 * d] = carried[:, :d]
+        g[:d, 3 * d:] = carried[:, 2 * d:]
+        g[d:, :d] = cond[j, :, :d]
+        g[d:, 2 * d:3 * d] = cond[j, :, d:2 * d]
+        g[d:, 3 * d:] = cond[j, :, 2 * d:]
+        if not _eliminate_one(g, d, pivots[j]):
+            return False
+        # through = dense's x_j columns times U^-1 (a row solve with the upper triangular U).
+        for r in range(2):
+            for c in range(d):
+                s = dense[r, j * d + c]
+                for k in range(c):
+                    s -= through[j, r, k] * g[k, c]
+                through[j, r, c] = s / g[c, c]
+            for k in range(d):
+                w = through[j, r, k]
+                for c in range(d):
+                    dense[r, c] -= w * g[k, d + c]
+                    dense[r, (j + 1) * d + c] -= w * g[k, 2 * d + c]
+                    dense[r, j * d + c] = 0.0
+                dense[r, tp] -= w * g[k, 3 * d]
+                dense[r, tp + 1] -= w * g[k, 3 * d + 1]
+        carried[:, :d] = g[d:, d:2 * d]
+        carried[:, d:2 * d] = g[d:, 2 * d:3 * d]
+        carried[:, 2 * d:] = g[d:, 3 * d:]
+    last[:] = 0.0
+    last[:d] = carried
+    for c in range(d):
+        last[d + c, c] = 1.0
+        last[d + c, d + c] = -1.0
+    for r in range(2):
+        last[2 * d + r, :d] = dense[r, :d]
+        last[2 * d + r, d:2 * d] = dense[r, n_int * d:tp]
+        last[2 * d + r, 2 * d:] = dense[r, tp:]
+    return _eliminate_one(last, 2 * d + 2, last_pivots)
+
+
+@numba.njit(cache=True, nogil=True)
+def fold_rhs(steps: np.ndarray, pivots: np.ndarray, through: np.ndarray, last: np.ndarray,
+             last_pivots: np.ndarray, cond_rhs: np.ndarray, periodic: np.ndarray, dense_rhs: np.ndarray,
+             boundary: np.ndarray, tail: np.ndarray) -> None:
+    """Solve the reduced system factorised by :func:`fold`: ``cond_rhs`` (N, d), ``periodic`` (d) and
+    ``dense_rhs`` (2) in; the boundary nodes ``boundary`` (N + 1, d) and period and parameter ``tail`` (2) out."""
+    n_int, d = cond_rhs.shape
+    tops = np.empty((n_int, d))
+    r = np.empty(2 * d)
+    carried = cond_rhs[0].copy()
+    rd = dense_rhs.copy()
+    for j in range(1, n_int):
+        r[:d] = carried
+        r[d:] = cond_rhs[j]
+        _forward(steps[j], d, pivots[j], r)
+        tops[j] = r[:d]
+        carried[:] = r[d:]
+        for k in range(d):
+            rd[0] -= through[j, 0, k] * r[k]
+            rd[1] -= through[j, 1, k] * r[k]
+    final = np.empty(2 * d + 2)
+    final[:d] = carried
+    final[d:2 * d] = periodic
+    final[2 * d:] = rd
+    _forward(last, 2 * d + 2, last_pivots, final)
+    solution = np.empty(2 * d + 2)
+    _back(last, 2 * d + 2, final, solution)
+    boundary[0] = solution[:d]
+    boundary[n_int] = solution[d:2 * d]
+    tail[:] = solution[2 * d:]
+    rest = np.empty(d)
+    out = np.empty(d)
+    for j in range(n_int - 1, 0, -1):
+        g = steps[j]
+        for i in range(d):
+            s = tops[j, i]
+            for c in range(d):
+                s -= g[i, d + c] * boundary[0, c] + g[i, 2 * d + c] * boundary[j + 1, c]
+            s -= g[i, 3 * d] * tail[0] + g[i, 3 * d + 1] * tail[1]
+            rest[i] = s
+        _back(g, d, rest, out)
+        boundary[j] = out
+
+
+@numba.njit(cache=True, nogil=True)
+def interval_blocks(basis: np.ndarray, slopes: np.ndarray, widths: np.ndarray, period: float, jac: np.ndarray,
+                    row_scale: np.ndarray, column_scale: np.ndarray, out: np.ndarray) -> None:
+    """The collocation equations' derivative blocks ``out`` (N, m, m+1, d, d): at point k of interval j, by
+    node i, ``slopes[k, i] / h_j I - T basis[k, i] J``, with ``J`` = ``jac[:, :, j m + k]``; each entry times
+    ``column_scale`` of its column and divided by ``row_scale`` of its row (the scaled unknowns)."""
+    n_int, m, nodes, d, _ = out.shape
+    for j in range(n_int):
+        inverse_width = 1.0 / widths[j]
+        for k in range(m):
+            point = j * m + k
+            for i in range(nodes):
+                slope = slopes[k, i] * inverse_width
+                weight = period * basis[k, i]
+                for a in range(d):
+                    for c in range(d):
+                        value = -weight * jac[a, c, point]
+                        if a == c:
+                            value += slope
+                        out[j, k, i, a, c] = value * column_scale[c] / row_scale[a]

@@ -1,0 +1,133 @@
+"""The condensed solve of the bordered collocation Jacobian against a dense solve of the same matrix
+assembled here entry by entry, and the Floquet multipliers from the condensed blocks against an analytic
+cycle and the transfer matrices of the square interval solves."""
+
+import numpy as np
+import pytest
+
+from bp_core.dynamics.collocation import Collocation, Mesh
+from bp_core.dynamics.condensation import condense, transfer_matrices
+
+
+class LinearField:
+    """``x' = A x + p b``: a field whose Jacobian is the constant random matrix ``A``."""
+
+    def __init__(self, a: np.ndarray, b: np.ndarray):
+        self.a, self.b, self.dim = a, b, a.shape[0]
+
+    def f(self, x, q):
+        return self.a @ x + q[0] * self.b[:, None]
+
+    def jac(self, x, q):
+        return np.repeat(self.a[:, :, None], x.shape[1], axis=2)
+
+    def dfdp(self, x, q):
+        return np.repeat(self.b[:, None, None], x.shape[1], axis=2)
+
+
+def dense_bordered(blocks, border, rows):
+    """The bordered Jacobian as a dense matrix: collocation rows by interval, point and component; the node
+    columns, then period and parameter; periodicity ``x_0 - x_N``; the two rows."""
+    n_int, m, _, d, _ = blocks.shape
+    n_x = (n_int * m + 1) * d
+    n_colloc = n_int * m * d
+    matrix = np.zeros((n_x + 2, n_x + 2))
+    for j in range(n_int):
+        for k in range(m):
+            for a in range(d):
+                row = (j * m + k) * d + a
+                for i in range(m + 1):
+                    for b in range(d):
+                        matrix[row, (j * m + i) * d + b] += blocks[j, k, i, a, b]
+                matrix[row, n_x:] = border[j, k * d + a]
+    for a in range(d):
+        matrix[n_colloc + a, a] = 1.0
+        matrix[n_colloc + a, n_x - d + a] = -1.0
+    matrix[-2:] = rows
+    return matrix
+
+
+@pytest.mark.parametrize("n_int, m, d", [(1, 4, 2), (2, 3, 1), (7, 4, 3), (12, 2, 4), (30, 4, 3), (9, 5, 2)])
+def test_condensed_solve_equals_the_dense_solve(n_int, m, d):
+    rng = np.random.default_rng(n_int * 100 + m * 10 + d)
+    mesh = Mesh(np.sort(np.concatenate([[0.0, 1.0], rng.uniform(0.05, 0.95, n_int - 1)])), m)
+    field = LinearField(rng.normal(size=(d, d)), rng.normal(size=d))
+    colloc = Collocation(mesh, d, rng.uniform(0.5, 2.0, d), 3.0, 1.0)
+    blocks, _ = colloc.blocks(rng.normal(size=(colloc.n_nodes, d)), 3.0, np.array([0.2]), field)
+    blocks = blocks + 0.1 * rng.normal(size=blocks.shape)  # beyond a linear field's blocks: any values
+    border = rng.normal(size=(n_int, m * d, 2))
+    rows = rng.normal(size=(2, colloc.size))
+    matrix = dense_bordered(blocks, border, rows)
+    assert np.linalg.cond(matrix) < 1e8  # well conditioned: a 1e-12 agreement is then meaningful
+    solve = condense(blocks, border, rows)
+    for _ in range(3):  # one factorisation, several right-hand sides (Newton's chord iterations)
+        rhs = rng.normal(size=colloc.size)
+        expected = np.linalg.solve(matrix, rhs)
+        np.testing.assert_allclose(solve(rhs), expected, rtol=0, atol=1e-12 * np.max(np.abs(expected)))
+
+
+def test_collocation_factor_solves_its_own_sparse_jacobian():
+    """Collocation.condensed factorises exactly the matrix Collocation.bordered builds."""
+    rng = np.random.default_rng(3)
+    colloc = Collocation(Mesh.uniform(25, 4), 3, np.array([1.0, 2.0, 0.5]), 6.0, 1.0)
+    field = LinearField(rng.normal(size=(3, 3)), rng.normal(size=3))
+    u = rng.normal(size=colloc.size)
+    reference_derivative = rng.normal(size=(colloc.n_nodes, 3))
+    row = rng.normal(size=colloc.size)
+    matrix = colloc.bordered(u, field, np.array([0.3]), 0, reference_derivative, row).toarray()
+    solve = colloc.condensed(u, field, np.array([0.3]), 0, reference_derivative, row)
+    rhs = rng.normal(size=colloc.size)
+    expected = np.linalg.solve(matrix, rhs)
+    np.testing.assert_allclose(solve(rhs), expected, rtol=0, atol=1e-12 * np.max(np.abs(expected)))
+
+
+def test_a_singular_interval_is_refused_as_singular():
+    blocks = np.zeros((3, 4, 5, 2, 2))
+    with pytest.raises(np.linalg.LinAlgError):
+        condense(blocks, np.zeros((3, 8, 2)), np.ones((2, (3 * 4 + 1) * 2 + 2)))
+
+
+class StableCircle:
+    """``r' = r (1 - r^2)``, ``theta' = 1`` in the plane, ``z' = -c z`` across it: the unit circle is a cycle
+    of period 2 pi with multipliers 1, exp(-4 pi) and exp(-2 pi c)."""
+
+    dim = 3
+
+    def __init__(self, c: float):
+        self.c = c
+
+    def f(self, x, q):
+        r2 = x[0] ** 2 + x[1] ** 2
+        return np.array([x[0] * (1 - r2) - x[1], x[1] * (1 - r2) + x[0], -self.c * x[2]])
+
+    def jac(self, x, q):
+        r2 = x[0] ** 2 + x[1] ** 2
+        j = np.zeros((3, 3, x.shape[1]))
+        j[0, 0] = 1 - r2 - 2 * x[0] ** 2
+        j[0, 1] = -2 * x[0] * x[1] - 1
+        j[1, 0] = -2 * x[0] * x[1] + 1
+        j[1, 1] = 1 - r2 - 2 * x[1] ** 2
+        j[2, 2] = -self.c
+        return j
+
+
+def test_floquet_multipliers_from_the_condensed_blocks():
+    c = 0.3
+    field = StableCircle(c)
+    colloc = Collocation(Mesh.uniform(40, 4), 3, np.ones(3), 2 * np.pi, 1.0)
+    tau = colloc.mesh.nodes
+    nodes = np.column_stack([np.cos(2 * np.pi * tau), np.sin(2 * np.pi * tau), np.zeros(tau.size)])
+    blocks, _ = colloc.blocks(nodes, 2 * np.pi, np.zeros(1), field)
+    condensed = np.eye(3)
+    for step in transfer_matrices(blocks):
+        condensed = step @ condensed
+    # The transfer matrices of the square solves the monodromy matrix was computed with before: each
+    # interval's interior and last node from its first node.
+    n_int, m, d = colloc.mesh.intervals, colloc.mesh.m, 3
+    square = blocks.transpose(0, 1, 3, 2, 4).reshape(n_int, m * d, (m + 1) * d)
+    previous = np.eye(3)
+    for step in -np.linalg.solve(square[:, :, d:], square[:, :, :d])[:, -d:, :]:
+        previous = step @ previous
+    mu = np.sort(np.linalg.eigvals(condensed).real)
+    np.testing.assert_allclose(mu, np.sort([1.0, np.exp(-4 * np.pi), np.exp(-2 * np.pi * c)]), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(condensed, previous, rtol=0, atol=1e-12)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from scipy.optimize import root
 
 from bp_core.dynamics import arclength
 from bp_core.dynamics.diagram import Branch, SpecialPoint
@@ -276,6 +275,9 @@ def locate_branch_point(problem: EquilibriumProblem, u: np.ndarray, tol: float =
     def system(z: np.ndarray) -> np.ndarray:
         v, psi, mu = z[:n + 1], z[n + 1:2 * n + 1], z[-1]
         return np.concatenate([problem.residual(v) + mu * psi, problem.jacobian(v).T @ psi, [psi @ psi - 1.0]])
+
+    # imported here: most analyses never call it, and scipy.optimize costs a new process 0.1 s to import
+    from scipy.optimize import root
 
     solution = root(system, np.concatenate([u, psi0, [0.0]]), method="hybr", tol=tol)
     z = solution.x

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from bp_core.dynamics.vector_field import VectorField
 
@@ -80,6 +79,9 @@ def find_fixed_points(field: VectorField, ranges: list[tuple[float, float]], p=(
 
 
 def _roots_1d(field: VectorField, bounds: tuple[float, float], p, tol: float) -> list[np.ndarray]:
+    # imported here: most analyses never call it, and scipy.optimize costs a new process 0.1 s to import
+    from scipy import optimize
+
     lo, hi = bounds
     xs = np.linspace(lo, hi, 4001)
     fx = field.f(xs[None, :], p)[0]

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
 from bp_core.dynamics.fixed_points import FixedPoint, classify, find_fixed_points
 from bp_core.dynamics.trajectory import LimitCycle, Trajectory, detect_limit_cycle, integrate_trajectory
@@ -97,6 +96,9 @@ class PhasePortraitAnalyzer:
         step = resolution or (hi_s - lo_s) / 400
         scan_values = np.arange(lo_s, hi_s + 1e-12, step)
         other = np.linspace(lo_o, hi_o, 401)
+        # imported here: most analyses never call it, and scipy.optimize costs a new process 0.1 s to import
+        from scipy import optimize
+
         xs, ys = [], []
 
         def g(s, o):

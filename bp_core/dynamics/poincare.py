@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from bp_core.dynamics.compiled_field import CompiledField
 
@@ -62,6 +61,9 @@ def settle_on_cycle(field: CompiledField, x0: np.ndarray, p: np.ndarray, span: n
                     wall_clock: float = 20.0, tol: float = 1e-5) -> SettledOrbit:
     """Simulate ``dx/dt = f(x; p)`` from ``x0`` for at most ``duration`` time units (and ``wall_clock``
     seconds) and return the periodic orbit it settles on (see the module's description)."""
+    # imported here: most analyses never call it, and scipy.integrate costs a new process 0.1 s to import
+    from scipy.integrate import solve_ivp
+
     deadline = time.perf_counter() + wall_clock
 
     noticed: list[float] = []   # the time the integration had reached when the deadline passed

@@ -16,8 +16,6 @@ estimate only brackets the search.
 from __future__ import annotations
 
 import numpy as np
-from scipy.integrate import solve_ivp
-from scipy.optimize import brentq
 
 from bp_core.dynamics.compiled_field import CompiledField
 from bp_core.dynamics.infinite_period import locate_fold
@@ -46,6 +44,9 @@ def nch_gap(field: CompiledField, x0: np.ndarray, q: np.ndarray, span: np.ndarra
     """At the fold point ``(x0, q)`` of a planar system: the signed distance (scaled) between the orbit that
     leaves along the centre manifold and the strong stable manifold, on a section across the latter
     ``SECTION`` from the saddle-node; NaN where the orbit does not come back."""
+    # imported here: most analyses never call it, and scipy.integrate costs a new process 0.1 s to import
+    from scipy.integrate import solve_ivp
+
     rhs = lambda t, x: field.f(x[:, None], q)[:, 0]  # noqa: E731
     jac = field.jac1(x0, q)
     lam, vectors = np.linalg.eig(jac)
@@ -102,6 +103,9 @@ def locate_nch(field: CompiledField, x: np.ndarray, q: np.ndarray, span: np.ndar
     estimates of the same point share them. Returns the saddle-node and the parameters, or None."""
     if x.size != 2:
         return None
+    # imported here: most analyses never call it, and scipy.optimize costs a new process 0.1 s to import
+    from scipy.optimize import brentq
+
     lo, hi = second_range
     step = scan * (hi - lo)
     gaps = {} if gaps is None else gaps

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from bp_core.dynamics.vector_field import VectorField
 
@@ -36,6 +35,9 @@ class LimitCycle:
 def integrate_trajectory(field: VectorField, initial: dict[str, float] | np.ndarray, duration: float, p=(),
                          dt: float | None = None, rtol: float = 1e-10, atol: float = 1e-10) -> Trajectory:
     """Solve ``dx/dt = f(x)`` from ``initial`` for ``duration`` ms with an 8th-order adaptive method."""
+    # imported here: most analyses never call it, and scipy.integrate costs a new process 0.1 s to import
+    from scipy.integrate import solve_ivp
+
     x0 = np.array([initial[v] for v in field.variables] if isinstance(initial, dict) else initial, dtype=float)
     t_eval = None if dt is None else np.arange(0.0, duration + dt / 2, dt)
     sol = solve_ivp(lambda t, x: field.f(x, p), (0.0, duration), x0, method="DOP853", rtol=rtol, atol=atol,

@@ -1,0 +1,58 @@
+"""What a dashboard page makes the browser load before its figure is drawn stays small: the kernel's messages
+carry lines thinned to what a figure shows, and widgets of a tab nobody opened are not sent."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import open_page
+from .pages import PAGE_STATE, READY
+from .test_dashboards import serve_demo
+
+
+@pytest.fixture(scope="module")
+def weight_server(tmp_path_factory):
+    yield from serve_demo(tmp_path_factory.mktemp("weight") / "voila.log")
+
+
+def first_pass(browser, base: str, name: str) -> tuple[object, list, list[bytes]]:
+    """Open ``name`` and wait for its figure; returns the page, its errors and the kernel frames received so far."""
+    frames: list[bytes] = []
+
+    def on_socket(ws):
+        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes)
+                                                             else payload.encode()))
+
+    page, errors = open_page(browser, "about:blank", viewport=(1366, 768))
+    page.on("websocket", on_socket)
+    page.goto(f"{base}/voila/render/{name}.ipynb", timeout=120_000)
+    page.wait_for_function(f"(() => ({READY[name]})(({PAGE_STATE})()))", timeout=180_000)
+    return page, errors, list(frames)
+
+
+def test_the_hh_neuron_traces_arrive_thinned(browser, weight_server):
+    base, _ = weight_server
+    page, errors, frames = first_pass(browser, base, "hh_neuron")
+    received = sum(len(f) for f in frames)
+    # four traces of 10,000 samples as sent before thinning made 750 KiB; thinned they fit in a third of it
+    assert received < 400 * 1024, f"{received / 1024:.0f} KiB before the trace was drawn"
+    points = page.evaluate(f"({PAGE_STATE})()")["linePoints"]
+    assert 1000 <= points <= 2000  # thinned, yet finer than the figure's pixels
+    assert not errors, errors
+    page.close()
+
+
+def test_the_gamma_sweep_widgets_are_sent_when_its_tab_opens(browser, weight_server):
+    base, _ = weight_server
+    page, errors, frames = first_pass(browser, base, "gamma")
+    models = sum(len(re.findall(rb'"model_name":', f)) for f in frames)
+    # the page with the sweep tab filled held 224 widget models; the sweep's own are 27 of them
+    assert 0 < models < 205, models
+    assert page.locator(".bp-sweep-cell").count() == 0
+    page.get_by_role("tab", name="sweep").click()
+    page.wait_for_function("() => document.querySelectorAll('.bp-sweep-cell').length === 100", timeout=60_000)
+    assert page.get_by_role("button", name="Run sweep").is_visible()
+    assert not errors, errors
+    page.close()

@@ -81,7 +81,8 @@ def eliminate(a: np.ndarray, inner: int, pivots: np.ndarray, interior: np.ndarra
             for i in range(inner):
                 column[i] = a[n, i, inner + k]
             _back(a[n], inner, column, out)
-            interior[n, :, k] = out
+            for i in range(inner):
+                interior[n, i, k] = out[i]
     return True
 
 
@@ -94,11 +95,14 @@ def reduce_rhs(a: np.ndarray, inner: int, pivots: np.ndarray, rhs: np.ndarray, t
     r = np.empty(n_rows)
     out = np.empty(inner)
     for n in range(n_int):
-        r[:] = rhs[n]
+        for i in range(n_rows):
+            r[i] = rhs[n, i]
         _forward(a[n], inner, pivots[n], r)
-        bottom[n] = r[inner:]
+        for i in range(n_rows - inner):
+            bottom[n, i] = r[inner + i]
         _back(a[n], inner, r, out)
-        top[n] = out
+        for i in range(inner):
+            top[n, i] = out[i]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -119,13 +123,17 @@ def fold(cond: np.ndarray, dense: np.ndarray, steps: np.ndarray, pivots: np.ndar
     carried = cond[0].copy()                                   # columns x_0, x_current, period, parameter
     for j in range(1, n_int):
         g = steps[j]
-        g[:] = 0.0
-        g[:d, :d] = carried[:, d:2 * d]
-        g[:d, d:2 * d] = carried[:, :d]
-        g[:d, 3 * d:] = carried[:, 2 * d:]
-        g[d:, :d] = cond[j, :, :d]
-        g[d:, 2 * d:3 * d] = cond[j, :, d:2 * d]
-        g[d:, 3 * d:] = cond[j, :, 2 * d:]
+        for a in range(d):
+            for c in range(d):
+                g[a, c] = carried[a, d + c]
+                g[a, d + c] = carried[a, c]
+                g[a, 2 * d + c] = 0.0
+                g[d + a, c] = cond[j, a, c]
+                g[d + a, d + c] = 0.0
+                g[d + a, 2 * d + c] = cond[j, a, d + c]
+            for c in range(2):
+                g[a, 3 * d + c] = carried[a, 2 * d + c]
+                g[d + a, 3 * d + c] = cond[j, a, 2 * d + c]
         if not _eliminate_one(g, d, pivots[j]):
             return False
         # through = dense's x_j columns times U^-1 (a row solve with the upper triangular U).
@@ -143,18 +151,24 @@ def fold(cond: np.ndarray, dense: np.ndarray, steps: np.ndarray, pivots: np.ndar
                     dense[r, j * d + c] = 0.0
                 dense[r, tp] -= w * g[k, 3 * d]
                 dense[r, tp + 1] -= w * g[k, 3 * d + 1]
-        carried[:, :d] = g[d:, d:2 * d]
-        carried[:, d:2 * d] = g[d:, 2 * d:3 * d]
-        carried[:, 2 * d:] = g[d:, 3 * d:]
-    last[:] = 0.0
-    last[:d] = carried
-    for c in range(d):
-        last[d + c, c] = 1.0
-        last[d + c, d + c] = -1.0
+        for a in range(d):
+            for c in range(2 * d + 2):
+                carried[a, c] = g[d + a, d + c]
+    size = 2 * d + 2
+    for a in range(size):
+        for c in range(size):
+            last[a, c] = 0.0
+    for a in range(d):
+        for c in range(size):
+            last[a, c] = carried[a, c]
+        last[d + a, a] = 1.0
+        last[d + a, d + a] = -1.0
     for r in range(2):
-        last[2 * d + r, :d] = dense[r, :d]
-        last[2 * d + r, d:2 * d] = dense[r, n_int * d:tp]
-        last[2 * d + r, 2 * d:] = dense[r, tp:]
+        for c in range(d):
+            last[2 * d + r, c] = dense[r, c]
+            last[2 * d + r, d + c] = dense[r, n_int * d + c]
+        last[2 * d + r, 2 * d] = dense[r, tp]
+        last[2 * d + r, 2 * d + 1] = dense[r, tp + 1]
     return _eliminate_one(last, 2 * d + 2, last_pivots)
 
 
@@ -170,24 +184,30 @@ def fold_rhs(steps: np.ndarray, pivots: np.ndarray, through: np.ndarray, last: n
     carried = cond_rhs[0].copy()
     rd = dense_rhs.copy()
     for j in range(1, n_int):
-        r[:d] = carried
-        r[d:] = cond_rhs[j]
+        for i in range(d):
+            r[i] = carried[i]
+            r[d + i] = cond_rhs[j, i]
         _forward(steps[j], d, pivots[j], r)
-        tops[j] = r[:d]
-        carried[:] = r[d:]
+        for i in range(d):
+            tops[j, i] = r[i]
+            carried[i] = r[d + i]
         for k in range(d):
             rd[0] -= through[j, 0, k] * r[k]
             rd[1] -= through[j, 1, k] * r[k]
     final = np.empty(2 * d + 2)
-    final[:d] = carried
-    final[d:2 * d] = periodic
-    final[2 * d:] = rd
+    for i in range(d):
+        final[i] = carried[i]
+        final[d + i] = periodic[i]
+    final[2 * d] = rd[0]
+    final[2 * d + 1] = rd[1]
     _forward(last, 2 * d + 2, last_pivots, final)
     solution = np.empty(2 * d + 2)
     _back(last, 2 * d + 2, final, solution)
-    boundary[0] = solution[:d]
-    boundary[n_int] = solution[d:2 * d]
-    tail[:] = solution[2 * d:]
+    for i in range(d):
+        boundary[0, i] = solution[i]
+        boundary[n_int, i] = solution[d + i]
+    tail[0] = solution[2 * d]
+    tail[1] = solution[2 * d + 1]
     rest = np.empty(d)
     out = np.empty(d)
     for j in range(n_int - 1, 0, -1):
@@ -199,7 +219,8 @@ def fold_rhs(steps: np.ndarray, pivots: np.ndarray, through: np.ndarray, last: n
             s -= g[i, 3 * d] * tail[0] + g[i, 3 * d + 1] * tail[1]
             rest[i] = s
         _back(g, d, rest, out)
-        boundary[j] = out
+        for i in range(d):
+            boundary[j, i] = out[i]
 
 
 @numba.njit(cache=True, nogil=True)

@@ -22,6 +22,8 @@ These things differ from Voila's defaults, each for a failure seen under load:
   inside a notebook being rendered and be swallowed there, leaving the server and its kernels running.
 - Requests naming a host the server was not started for are refused, and kernels are limited in all and per
   client address (:mod:`bpwidgets.room`).
+- Front-end files named by their content's hash are kept by browsers for a year
+  (:mod:`bpwidgets.static_cache`), not asked for again on every page.
 - Pages use the ``bpwidgets`` template: Voila's lab template with Font Awesome served from the
   ``fontawesomefree`` package instead of a CDN, so that no request leaves the machine.
 - A token or a password hash comes in through the environment (:data:`TOKEN_VARIABLE`,
@@ -46,11 +48,13 @@ from tornado.routing import Rule
 from traitlets import Float, Int, List, Unicode
 from traitlets.config import Config
 from voila.app import Voila
+from jupyter_server.base.handlers import FileFindHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from bpwidgets.kernel_pool import KernelPool, pooled_kernel_manager_factory
 from bpwidgets.room import ForeignHost, ForeignHostHandler, Room, RoomVoilaHandler, allowed_hosts
 from bpwidgets.server_command import PASSWORD_VARIABLE, TOKEN_VARIABLE, voila_command
+from bpwidgets.static_cache import HashedFileHandler
 
 __all__ = ["ClosedPageKernelManager", "DemoVoila", "PASSWORD_VARIABLE", "TOKEN_VARIABLE", "served_config",
            "voila_command", "main"]
@@ -144,7 +148,8 @@ class DemoVoila(Voila):
         self.static_paths.append(str(FONT_AWESOME_STATIC))
 
     def init_handlers(self) -> list:
-        handlers = [(handler[0], RoomVoilaHandler, *handler[2:]) if handler[1] is TornadoVoilaHandler else handler
+        swapped = {TornadoVoilaHandler: RoomVoilaHandler, FileFindHandler: HashedFileHandler}
+        handlers = [(handler[0], swapped.get(handler[1], handler[1]), *handler[2:])
                     for handler in super().init_handlers()]
         return [Rule(ForeignHost(allowed_hosts(self.ip, self.allow_hosts)), ForeignHostHandler), *handlers]
 

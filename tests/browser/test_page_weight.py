@@ -56,3 +56,23 @@ def test_the_gamma_sweep_widgets_are_sent_when_its_tab_opens(browser, weight_ser
     assert page.get_by_role("button", name="Run sweep").is_visible()
     assert not errors, errors
     page.close()
+
+
+def test_hashed_front_end_files_are_kept_and_the_others_revalidated(weight_server):
+    import urllib.request
+    from pathlib import Path
+
+    from voila.utils import get_voila_labextensions_path
+
+    base, _ = weight_server
+    folder = next(Path(p) / "bqplot" / "static" for p in get_voila_labextensions_path()
+                  if (Path(p) / "bqplot" / "static").is_dir())
+    entry = next(folder.glob("remoteEntry.*.js")).name
+
+    def cache_control(name: str) -> str:
+        with urllib.request.urlopen(f"{base}/voila/labextensions/bqplot/static/{name}", timeout=30) as response:
+            assert response.status == 200
+            return response.headers.get("Cache-Control", "")
+
+    assert "immutable" in cache_control(entry) and "max-age=31536000" in cache_control(entry)
+    assert cache_control("style.js") == "no-cache"  # no hash in its name: asked again each time

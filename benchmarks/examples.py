@@ -10,7 +10,8 @@ this process too, ``time.process_time``; on a loaded machine wall times would co
 Tsodyks-Markram, AdEx and Vogels et al. examples make several runs (Vogels et al.: a static, then a plastic
 one), which cpp_standalone's ``build_on_run`` does not allow, so they run on Brian2's cython target (time of
 the ``run`` calls, wall clock on both sides; Vogels et al.: of the plastic run); so does spike-based
-homeostasis (one run per rate step) and Clopath et al. (70 runs with the state set between them). One seed per side; the table gives both run
+homeostasis (one run per rate step), and so does Clopath et al. (70 runs, the state set between them). One seed
+per side; the table gives both run
 times, their ratio and one statistic from each side. ``--tiny`` runs every example at a size of seconds, to
 check that the script works.
 """
@@ -41,6 +42,7 @@ from examples.gap_junctions import model as gap  # noqa: E402
 from examples.hindmarsh_rose_1984 import model as hindmarsh_rose  # noqa: E402
 from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
 from examples.jeffress_sound_localization import model as jeffress  # noqa: E402
+from examples.licklider import model as licklider  # noqa: E402
 from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
 from examples.nonlinear_synapses import model as nonlinear  # noqa: E402
 from examples.platkiewicz_brette_2011 import model as platkiewicz  # noqa: E402
@@ -57,7 +59,7 @@ from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
 PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
-           platkiewicz, clopath)
+           platkiewicz, clopath, licklider)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -173,6 +175,12 @@ def _clopath(seed, **_):
     return {'run_s': out['run_s'], 'pre_post_50hz': float(out['weights'][0, -1])}
 
 
+def _licklider(seed, duration, **size):
+    out = licklider.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'],
+            'matched_fraction': licklider.matched_fraction(out['spike_index'], out['spike_time'], out['n'])}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -212,6 +220,8 @@ EXAMPLES = {
     'platkiewicz_brette_2011': (_platkiewicz, 'threshold_mean', 'cpp_standalone', (1000., {'N': 200}),
                                 (200., {'N': 20})),
     'clopath_2010': (_clopath, 'pre_post_50hz', 'cython', (0., {}), (0., {})),
+    'licklider': (_licklider, 'matched_fraction', 'cpp_standalone', (500., {'num_neurons': 300}),
+                  (50., {'num_neurons': 30})),
 }
 
 

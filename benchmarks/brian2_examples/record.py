@@ -44,6 +44,7 @@ SMALL = {
     "sturzl_2000": ["--seeds", "1", "2", "3", "4", "5"],
     "platkiewicz_brette_2011": ["--seeds", "1", "2", "3", "4", "--size", '{"N": 100}'],
     "clopath_2010": ["--seeds", "1"],
+    "licklider": ["--seeds", "1", "2", "3", "4"],
 }
 
 

@@ -37,6 +37,7 @@ class EquilibriumProblem:
         self.start = start
         self.steps = 0
         self.closing_distance = np.inf
+        self._last_jacobians: tuple[bytes, np.ndarray, np.ndarray] | None = None
 
     def unscale(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """State and full parameter vector of the scaled point ``u``."""
@@ -50,21 +51,30 @@ class EquilibriumProblem:
     def residual(self, u: np.ndarray) -> np.ndarray:
         return self.field.f1(*self.unscale(u))
 
+    def _jacobians(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``f_x`` and the scaled ``[f_x f_p]`` at ``u``. The last point's are kept: each accepted step asks
+        for them three times at its end point (the tangent and both tests)."""
+        key = u.tobytes()
+        if self._last_jacobians is None or self._last_jacobians[0] != key:
+            x, q = self.unscale(u)
+            jac = self.field.jac1(x, q)
+            jp = self.field.dfdp1(x, q)[:, self.index:self.index + 1] * self.span_p
+            self._last_jacobians = (key, jac, np.hstack([jac * self.span_x[None, :], jp]))
+        return self._last_jacobians[1], self._last_jacobians[2]
+
     def jacobian(self, u: np.ndarray) -> np.ndarray:
-        x, q = self.unscale(u)
-        jx = self.field.jac1(x, q) * self.span_x[None, :]
-        jp = self.field.dfdp1(x, q)[:, self.index:self.index + 1] * self.span_p
-        return np.hstack([jx, jp])
+        return self._jacobians(u)[1]
 
     def tests(self, u: np.ndarray, t: np.ndarray) -> np.ndarray:
         # LP: the parameter's component of the tangent, which turns sign where the parameter turns.
         # BP: the determinant of the augmented Jacobian [f_x f_p; t^T]. It vanishes where [f_x f_p] loses
         # rank, and changes sign at a simple branch point (the tangent passes straight through); at a fold
         # [f_x f_p] keeps full rank and the determinant keeps its sign, while the LP test changes sign.
-        bp = float(np.linalg.det(np.vstack([self.jacobian(u), t[None, :]])))
+        jac, scaled = self._jacobians(u)
+        bp = float(np.linalg.det(np.vstack([scaled, t[None, :]])))
         if self.field.dim == 1:
             return np.array([t[-1], bp])
-        return np.array([t[-1], bp, hopf_test(np.linalg.eigvals(self.field.jac1(*self.unscale(u))))])
+        return np.array([t[-1], bp, hopf_test(np.linalg.eigvals(jac))])
 
     def accept(self, u: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         self.steps += 1

@@ -6,13 +6,16 @@
 Builds each model twice in one process: with numba's parallel option off, and on (the network then times
 its one-thread and parallel kernels on the first steps of its first run and keeps the faster, with threads
 capped at the cores free). Each runs three times from the same initial state; prints median wall and CPU
-times, the decision and its per-step timings, and numba's forced 2-thread time for reference. Models:
+times, the decision and its per-step timings, and the forced 2-thread times of the two parallel forms for
+reference: numba's prange loops (threads meet at every loop of every step) and the blocked kernel (threads meet
+once per shortest synaptic delay, ``bp_core.codegen.blocks``; built only where every synaptic effect goes
+through a delayed spike queue, so for ``coba_delayed`` and not ``coba``). Models:
 ``coba`` (COBA, no delay) and ``coba_delayed`` (the same network with 1.5 ms delays on every synapse, through
 spike queues). Brian2 cpp_standalone runs the same models with 1 and 2 OpenMP threads in this invocation
 (benchmarks/peers/.venv; its loop time as Brian2 reports it, and the process's wall time).
 ``--assume-free K`` takes K cores as free whatever the load says (to see the timed decision on a busy
-machine, where the cap alone would keep one thread); ``--skip-forced`` leaves out the forced row,
-``--skip-peers`` Brian2.
+machine, where the cap alone would keep one thread); ``--skip-forced`` leaves out the forced rows,
+``--skip-peers`` Brian2. The "parallel, measured" row uses the blocked kernel where it is built.
 """
 
 from __future__ import annotations
@@ -76,17 +79,22 @@ def build_coba_delayed(N: int, seed: int = 1):
 BUILDERS = {"coba": models.build_coba, "coba_delayed": build_coba_delayed}
 
 
-def timed_runs(model: str, parallel: bool, n: int, duration: float,
-               force: bool = False) -> tuple[list[float], list[float], str, float]:
-    """Wall and CPU seconds of three runs, the parallel decision and the rate (Hz)."""
+def timed_runs(model: str, parallel: bool, n: int, duration: float, force: bool = False,
+               blocked: bool = True) -> tuple[list[float], list[float], str, float]:
+    """Wall and CPU seconds of three runs, the parallel decision and the rate (Hz). ``blocked``: a network
+    whose synaptic effects all go through delayed spike queues gets the blocked kernel as its parallel kernel
+    (threads meet once per shortest delay); False keeps numba's prange loops (threads meet every step)."""
     bp.profile.set_numba_profile(parallel=parallel)
+    builds.BLOCKED_KERNELS = blocked
     try:
         net, group, reset, _ = BUILDERS[model](n, seed=1)
         net.build(duration)
-        if force:  # numba's parallel kernel on 2 threads, whatever the measurement says
+        if force:  # the parallel kernel on 2 threads, whatever the measurement says
             build = net._builder.latest
             if build.parallel_kernel is None:  # loops below planning.PARALLEL_MIN_ELEMENTS stay serial
                 return [], [], "no parallel kernel at this size", float("nan")
+            if blocked and build.blocked_plan is None:
+                return [], [], f"no blocked kernel: {build.blocked_note}", float("nan")
             build.kernel = build.parallel_kernel
             numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
         walls, cpus = [], []
@@ -100,6 +108,7 @@ def timed_runs(model: str, parallel: bool, n: int, duration: float,
         return walls, cpus, net.parallel_choice, rate
     finally:
         bp.profile.set_numba_profile(parallel=False)
+        builds.BLOCKED_KERNELS = True
 
 
 def brian2_run(model: str, n: int, duration: float, threads: int) -> dict | None:
@@ -125,7 +134,7 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=64000)
     parser.add_argument("duration", type=float, nargs="?", default=1000.)
     parser.add_argument("--assume-free", type=int, default=None, help="cores taken as free, whatever the load")
-    parser.add_argument("--skip-forced", action="store_true", help="leave out numba's forced 2-thread row")
+    parser.add_argument("--skip-forced", action="store_true", help="leave out the forced 2-thread rows")
     parser.add_argument("--skip-peers", action="store_true", help="leave out Brian2")
     parser.add_argument("--models", default="coba,coba_delayed", help="comma-separated: coba, coba_delayed")
     args = parser.parse_args()
@@ -134,13 +143,14 @@ def main() -> None:
     assumed = "" if args.assume_free is None else f"; assumed free: {args.assume_free}"
     print(f"N={args.n}, {args.duration:g} ms; cores free now: {free_cores()} of numba's "
           f"{numba.config.NUMBA_NUM_THREADS}{assumed}; load average {np.round(os.getloadavg(), 2)}")
-    cases = [("one thread", False, False), ("parallel, measured", True, False)]
+    cases = [("one thread", False, False, True), ("parallel, measured", True, False, True)]
     if not args.skip_forced:
-        cases.append(("parallel, forced 2 threads", True, True))
+        cases += [("prange loops, forced 2 threads", True, True, False),
+                  ("blocked kernel, forced 2 threads", True, True, True)]
     for model in args.models.split(","):
         print(f"{model}{f' ({DELAY_MS} ms delays, spike queues)' if model == 'coba_delayed' else ''}:")
-        for label, parallel, force in cases:
-            walls, cpus, choice, rate = timed_runs(model, parallel, args.n, args.duration, force)
+        for label, parallel, force, blocked in cases:
+            walls, cpus, choice, rate = timed_runs(model, parallel, args.n, args.duration, force, blocked)
             if not walls:
                 print(f"  {label:28s} {choice}")
                 continue

@@ -1,9 +1,10 @@
 """Threads for parallel kernels: how many cores are free now, and whether the parallel kernel pays.
 
-numba's ``parallel`` option splits element loops over threads, and every step then ends at a barrier. On a
-machine whose cores are shared (a virtual machine, a laptop running other work) the barrier can cost more
-than the step's work, so a network with a parallel kernel times it against the one-thread kernel on the
-first steps of its first run and keeps the faster: parallel execution is never slower than one thread.
+numba's ``parallel`` option splits element loops over threads, and every step then ends at a barrier; the
+blocked kernel (``codegen.blocks``) meets once per shortest synaptic delay instead. On a machine whose cores
+are shared (a virtual machine, a laptop running other work) a barrier can cost more than the work between two,
+so a network with a parallel kernel times it against the one-thread kernel on the first steps of its first
+run and keeps the faster: parallel execution is never slower than one thread.
 """
 
 from __future__ import annotations
@@ -70,12 +71,16 @@ class ParallelChoice:
         Threads the parallel kernel runs with.
     steps : int
         Steps per timed call.
+    form : str
+        What the parallel kernel is: ``'prange loops'`` (threads meet at the end of every element loop of every
+        step) or ``'blocked'`` (threads meet once per shortest synaptic delay, ``codegen.blocks``).
     """
 
     threads: int
     steps: int
     rounds: int = 2
     margin: float = 0.05
+    form: str = "prange loops"
     serial: list[float] = field(default_factory=list)
     parallel: list[float] = field(default_factory=list)
     decided: str | None = None
@@ -112,4 +117,4 @@ class ParallelChoice:
         if self.decided is None:
             return "undecided"
         return (f"{self.decided} (one thread {min(self.serial) * 1e6:.1f} us/step, {self.threads} threads "
-                f"{min(self.parallel) * 1e6:.1f} us/step)")
+                f"{min(self.parallel) * 1e6:.1f} us/step, {self.form})")

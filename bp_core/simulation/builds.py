@@ -23,18 +23,24 @@ import numpy as np
 
 from bp_core import profile
 from bp_core.backend.threads import ParallelChoice, free_cores, note_threads
+from bp_core.codegen.blocks import BlockedPlan, plan_blocks
 from bp_core.codegen.kernel import InputPlan, KernelPlan, ObjectPlan, build_kernel
 from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.simulation import planning
+from bp_core.simulation.blocked_runs import BlockedKernel
 from bp_core.simulation.build_state import BuildState
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec
 from bp_core.simulation.sub_group import NeuSubGroup
 
-__all__ = ["Build", "Builder", "structure_key", "KEPT_BUILDS"]
+__all__ = ["Build", "Builder", "structure_key", "KEPT_BUILDS", "BLOCKED_KERNELS"]
 
 KEPT_BUILDS = 8
 """Builds a network keeps for structures it ran before (switching back to one does not plan again)."""
+
+BLOCKED_KERNELS = True
+"""Whether a parallel build whose synaptic effects all go through delayed spike queues runs the blocked kernel
+(``codegen.blocks``: threads meet once per shortest delay) as its parallel kernel instead of ``prange`` loops."""
 
 
 @dataclass
@@ -60,6 +66,10 @@ class Build:
         a network built without it. It takes the same arguments as ``kernel_plan``.
     choice : object or None
         That decision, once made (``backend.threads.ParallelChoice``).
+    blocked_plan : KernelPlan or None
+        When the parallel kernel is the blocked kernel (``codegen.blocks``), its plan.
+    blocked_note : str
+        Why a parallel build has no blocked kernel ('' when it has one, or builds none).
     """
 
     plans: list[ObjectPlan]
@@ -69,9 +79,13 @@ class Build:
     parallel_kernel: Any = None
     choice: Any = None
     serial_plan: KernelPlan | None = None
+    blocked_plan: KernelPlan | None = None
+    blocked_note: str = ""
 
     def plan_of(self, kernel: str) -> KernelPlan:
         """The plan ``kernel`` (``'serial'`` or ``'parallel'``) was compiled from (its line map and raises)."""
+        if kernel == "parallel" and self.blocked_plan is not None:
+            return self.blocked_plan
         return self.serial_plan if kernel == "serial" and self.serial_plan is not None else self.kernel_plan
 
     def bind(self, specs: Sequence[InputSpec]) -> dict[str, Any]:
@@ -150,12 +164,20 @@ class Builder:
         kernel_plan = build_kernel(plans, input_plans, catch_errors=jit and safe, check_finite=safe)
         self.count += 1
         target = target_for()
-        parallel, serial_plan = None, None
+        parallel, serial_plan, blocked, note = None, None, None, ""
         if kernel_plan.parallel_functions and target.max_threads() > 1:
-            parallel = self._compiled(target, kernel_plan, safe, tuple(kernel_plan.parallel_functions))
             serial_plan = _one_thread_plan(plans, input_plans, kernel_plan, jit and safe, safe)
+            if BLOCKED_KERNELS and serial_plan is not None and target.name == "numba_cpu":
+                found = plan_blocks(serial_plan, kernel_plan.parallel_functions)
+                blocked, note = (found, "") if isinstance(found, BlockedPlan) else (None, found)
+            if blocked is None:
+                parallel = self._compiled(target, kernel_plan, safe, tuple(kernel_plan.parallel_functions))
         kernel = self._compiled(target, serial_plan or kernel_plan, safe, ())
-        return Build(plans, kernel_plan, input_vars, kernel, parallel, serial_plan=serial_plan)
+        if blocked is not None:
+            compiled = self._compiled(target, blocked.kernel, safe, tuple(blocked.kernel.parallel_functions))
+            parallel = BlockedKernel(compiled, blocked, kernel, _numba_threads)
+        return Build(plans, kernel_plan, input_vars, kernel, parallel, serial_plan=serial_plan,
+                     blocked_plan=blocked.kernel if blocked is not None else None, blocked_note=note)
 
     def _compiled(self, target: Any, kernel_plan: KernelPlan, safe: bool, parallel: tuple[str, ...]) -> Any:
         key = (target.name, kernel_plan.source, parallel)
@@ -180,6 +202,7 @@ class Builder:
         if build.choice is None:
             build.choice = ParallelChoice.for_run(n_steps, threads)  # None: busy cores or a short run
             if build.choice is not None:
+                build.choice.form = "blocked" if build.blocked_plan is not None else build.choice.form
                 target.use_threads(threads)
                 note_threads(threads)  # until the next run says otherwise
             return build.choice, "serial"
@@ -190,6 +213,12 @@ class Builder:
             return None, "parallel"
         note_threads(1)
         return None, "serial"
+
+
+def _numba_threads() -> int:
+    import numba  # loaded already: only a compiled blocked kernel asks
+
+    return numba.get_num_threads()
 
 
 def _one_thread_plan(plans: list[ObjectPlan], input_plans: list[InputPlan], parallel: KernelPlan,

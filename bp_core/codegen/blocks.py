@@ -1,0 +1,435 @@
+"""The blocked kernel: threads that meet once per minimum synaptic delay instead of at every loop of every step.
+
+When every synaptic effect of a network goes through a spike queue whose shortest delay is ``D >= 1`` steps,
+spikes emitted in steps ``t .. t+D-1`` reach no neuron before ``t+D`` (the NEST scheme). The blocked kernel
+splits each neuron group into ``T`` contiguous slices, one per thread, and runs blocks of at most ``D`` steps:
+
+1. every thread runs, for its slices only, the block's steps in the one-thread kernel's order (neuron steps,
+   the arrivals of each queue into its own postsynaptic slice, records of the events of each step into a
+   buffer of its own). Arrivals in the block come from slots pushed before it, so no thread waits for another;
+   each postsynaptic element is written by the thread owning it, through routes split per postsynaptic slice
+   (their order within a slice is the one-thread walk's, so sums are added in the same order);
+2. one thread then takes the block's events, step by step and thread by thread (so element by element, as the
+   one-thread kernel records them), into the event records and the queues, and moves the queues on.
+
+The threads meet once per block. Without random numbers in the steps, the result is the one-thread kernel's
+spike for spike (``plan_blocks`` refuses steps that draw them). After a step error or a NaN/inf the reported
+step is the one-thread kernel's, while other slices may have run on to the end of that block.
+
+``plan_blocks`` says whether a network's one-thread plan has this form, and emits the blocked kernel; anything
+else (undelayed synapses, steps reading other elements, inputs, dense monitors, delay lines, summed variables)
+keeps the kernels it has. The values the kernel takes beyond the one-thread kernel's arguments (slices, split
+routes, buffers) are made by ``simulation.blocked_runs``.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass, field
+
+from bp_core.codegen.emit import LineMap, LineOrigin, emit_function
+from bp_core.codegen.kernel_ops.base import (
+    STATUS_GROW,
+    STATUS_NONFINITE,
+    STATUS_STEP_ERROR,
+    Header,
+    KernelOp,
+)
+from bp_core.codegen.kernel_ops.checks import CheckCapacity, CheckFinite, CheckFolded, LocateNonfinite
+from bp_core.codegen.kernel_ops.monitors import RecordEvents, RecordRow
+from bp_core.codegen.kernel_ops.plans import KernelPlan, ObjectPlan
+from bp_core.codegen.kernel_ops.queues import AdvanceQueue, QueueArrival, QueueCapture, QueueOutput
+from bp_core.codegen.kernel_ops.steps import CallStep
+from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
+from bp_core.codegen.queue_ops import WALK_ARGS
+from bp_core.codegen.step_translation import as_identifier
+
+__all__ = ["BlockedPlan", "plan_blocks", "BLOCK_ENTRY", "THREADS_ARG", "BLOCK_ARG"]
+
+BLOCK_ENTRY = "run_kernel"
+THREADS_ARG, BLOCK_ARG = "_bk_T", "_bk_D"
+"""The blocked kernel's extra scalar arguments: threads (slices) and the longest block (steps)."""
+
+_SLICE, _STEPS = "_bk_slice", "_bk_steps"
+_TIME = ("_t", "_dt", "_i", "_t_float32", "_dt_float32")
+
+
+@dataclass
+class BlockedPlan:
+    """A blocked kernel and what its extra arguments stand for.
+
+    Attributes
+    ----------
+    kernel : KernelPlan
+        Its source and arguments: the one-thread kernel's, then ``_bk_T``, ``_bk_D`` and ``extra``.
+    groups : list of str
+        The state variable of each sliced neuron group (its slice bounds are ``<state>_bk_lo``).
+    events : dict
+        Recorded field variable -> state variable of its group (buffers ``<field>_bk_idx/_stp/_val/_n``: by
+        thread and step of the block, each event's element in the slice, step, value; events per step).
+    queues : dict
+        Queue prefix -> state variable of its postsynaptic group (split routes ``<queue>_bk_ptr/_post``).
+    """
+
+    kernel: KernelPlan
+    groups: list[str]
+    events: dict[str, str] = field(default_factory=dict)
+    queues: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def extra(self) -> list[str]:
+        """The arguments after ``_bk_T`` and ``_bk_D``, in order."""
+        out = [f"{g}_bk_lo" for g in self.groups]
+        out += [f"{x}_bk_{part}" for x in self.events for part in ("idx", "stp", "val", "n")]
+        return out + [f"{q}_bk_{part}" for q in self.queues for part in ("ptr", "post")]
+
+
+class _Refused(Exception):
+    pass
+
+
+def plan_blocks(serial: KernelPlan, parallel_steps: tuple[str, ...] | list[str]) -> BlockedPlan | str:
+    """The blocked form of the one-thread kernel ``serial``, or why it has none (a sentence).
+
+    ``parallel_steps`` names the generated steps whose element loop has independent iterations (those the
+    parallel plan runs with ``prange``): only those may run on a slice.
+    """
+    try:
+        return _Blocks(serial, set(parallel_steps)).plan()
+    except _Refused as why:
+        return str(why)
+
+
+class _Blocks:
+    def __init__(self, serial: KernelPlan, parallel: set[str]):
+        self.serial, self.parallel = serial, parallel
+        sched = serial.operations
+        if sched is None:
+            raise _Refused("the kernel plan keeps no operations")
+        self.sched = sched
+        self.groups: dict[str, ObjectPlan] = {}  # state variable -> neuron group
+        self.rows: dict[str, str] = {}  # row variable of a group's field -> state variable
+        self.events: dict[str, str] = {}
+        self.queues: dict[str, str] = {}
+        self.captures: dict[str, str] = {}  # queue prefix -> the field whose events it captures
+        self.written: set[str] = set()  # row variables the arrivals write
+
+    # -- what the network is -------------------------------------------------------------------------
+
+    def plan(self) -> BlockedPlan:
+        sched = self.sched
+        if sched.summed:
+            raise _Refused("summed variables are computed from every element")
+        for obj in self.serial.objects:
+            if obj.queue is None and "pre" in obj.states:
+                raise _Refused(f"{obj.display} acts at every step, without delay through a spike queue")
+            if obj.queue is None:
+                self._group(obj)
+        slice_ops = [self._slice_op(op) for _, ops in sched.per_object for op in ops]
+        if not self.queues:
+            raise _Refused("no synapse delays its effects through a spike queue")
+        if self.written & set(self.events):
+            raise _Refused("a synapse's arrivals write a field whose events are recorded")
+        for op in sched.after:
+            if not isinstance(op, (CheckFolded, CheckFinite)):
+                raise _Refused(f"{op.kind} after the steps")
+            if isinstance(op, CheckFinite) and op.var not in self.rows:
+                raise _Refused(f"the finite check of {op.var} is not of a neuron group's field")
+        for op in sched.outputs:
+            if not isinstance(op, QueueOutput):
+                raise _Refused(f"{op.kind} when the kernel returns")
+        blocked = BlockedPlan(self.serial, list(self.groups), dict(self.events), dict(self.queues))
+        blocked.kernel = self._kernel(blocked, [op for ops in slice_ops for op in ops])
+        return blocked
+
+    def _group(self, obj: ObjectPlan) -> None:
+        data, access = obj.states["ST"]
+        if access.ndim > 2:
+            raise _Refused(f"{obj.display} has elements in more than one dimension")
+        self.groups[data] = obj
+        for key in access.fields:
+            self.rows[f"{data}_{as_identifier(key)}"] = data
+
+    # -- the slice function's operations -------------------------------------------------------------
+
+    def _slice_op(self, op: KernelOp) -> list[ast.stmt]:
+        """The statements ``op`` stands for on one thread's slices, at block step ``_j``."""
+        if isinstance(op, Header):
+            return op.lowered()
+        if isinstance(op, RecordEvents):
+            return self._record(op.values)
+        if isinstance(op, RecordRow):
+            return self._record_row(op)
+        if isinstance(op, QueueCapture):
+            self.captures[op.queue] = op.values
+            return self._record(op.values)
+        if isinstance(op, QueueArrival):
+            if not op.walked:
+                raise _Refused("a queue's delayed step keeps its list of arrivals (not walked)")
+            return []  # pushed by the exchange
+        if isinstance(op, AdvanceQueue):
+            return []
+        if isinstance(op, CallStep):
+            return self._call(op)
+        raise _Refused(f"the kernel runs {op.kind} in its steps")
+
+    def _record(self, values: str) -> list[ast.stmt]:
+        group = self.rows.get(values)
+        if group is None:
+            raise _Refused(f"the events of {values} are not of a neuron group's field")
+        if values in self.events:
+            return []  # recorded at its first use in the step: nothing writes it in between (checked)
+        self.events[values] = group
+        # the monitors' own scan (rare events, tested in blocks); elements are counted from the slice's first
+        return statements("X_bk_n[_th, _j] = record_events(X[G_bk_a:G_bk_b], _j, X_bk_idx[_th, _j], "
+                          "X_bk_stp[_th, _j], X_bk_val[_th, _j], 0)", {"X": values, "G": group}, X=values)
+
+    def _record_row(self, op: RecordRow) -> list[ast.stmt]:
+        """A dense record: each thread writes its slice's columns of the step's row."""
+        group = self.rows.get(op.values)
+        if group is None:
+            raise _Refused(f"the record of {op.values} is not of a neuron group's field")
+        row = expression("_mon0 + _k") if op.every <= 1 else \
+            expression("_i // EVERY - FIRST", EVERY=op.every, FIRST=op.first)
+        copy_row = statement("for _bk_e in range(G_bk_a, G_bk_b):\n    VAR[ROW, _bk_e] = VALUES[_bk_e]", {"G": group},
+                             VAR=op.var, ROW=row, VALUES=op.values)
+        if op.every <= 1:
+            return [copy_row]
+        sampled = statement("if _i % EVERY == 0:\n    pass", EVERY=op.every)
+        assert isinstance(sampled, ast.If)
+        sampled.body = [copy_row]
+        return [sampled]
+
+    def _call(self, op: CallStep) -> list[ast.stmt]:
+        obj, step = self.serial.step_origin[op.function]
+        if obj.queue is not None and step.is_delayed:
+            return self._arrivals(op, obj)
+        if obj.queue is not None or "pre" in obj.states:
+            raise _Refused(f"{obj.display}'s step {step.name!r} runs every step without delay")
+        if op.function not in self.parallel:
+            raise _Refused(f"{obj.display}'s step {step.name!r} does not run each element on its own")
+        data = obj.states["ST"][0]
+        per_element = {obj.arg_map[p] for p in obj.per_element if p in obj.arg_map}
+        uniform = {obj.arg_map[p] for p in obj.param_names if p in obj.arg_map} - per_element
+        args: list[str | ast.expr] = []
+        for arg in op.args:
+            if not isinstance(arg, str):
+                raise _Refused(f"{obj.display}'s step {step.name!r} takes an expression")
+            if arg == data:
+                args.append(expression("A[:, G_bk_a:G_bk_b]", {"G": data}, A=arg))
+            elif self.rows.get(arg) == data or arg in per_element:
+                args.append(expression("A[G_bk_a:G_bk_b]", {"G": data}, A=arg))
+            elif arg in _TIME or arg in uniform or self._run_value(arg):
+                args.append(arg)
+            else:
+                raise _Refused(f"{obj.display}'s step {step.name!r} reads {arg} (random numbers or other data)")
+        return CallStep(op.function, tuple(args), op.origin, op.folded, op.call_site).lower()
+
+    def _run_value(self, arg: str | ast.expr) -> bool:
+        """A value the kernel binds once per call that is no field of a state (per-run values of steps: the slice
+        function binds them as the kernel does)."""
+        return isinstance(arg, str) and arg.startswith("_") and arg in self.sched.prologue and arg != "_rng"
+
+    def _arrivals(self, op: CallStep, obj: ObjectPlan) -> list[ast.stmt]:
+        queue = obj.queue
+        assert queue is not None
+        post = obj.states["post"][0]
+        if post not in self.groups:
+            raise _Refused(f"{obj.display} delivers to a part of a group")
+        q = queue.var
+        parts = {f"{q}_{part}": part for part in WALK_ARGS}
+        uniform = {obj.arg_map[p] for p in obj.param_names if p in obj.arg_map} - \
+            {obj.arg_map[p] for p in obj.per_element if p in obj.arg_map}
+        args: list[str | ast.expr] = []
+        for arg in op.args:
+            part = parts.get(arg) if isinstance(arg, str) else None
+            if part in ("ev", "val", "n"):
+                args.append(arg)
+            elif part == "pos":
+                args.append(f"{q}_bk_p")
+            elif part in ("ptr", "post"):
+                args.append(expression("A[_th]", A=f"{q}_bk_{part}"))
+            elif arg == post:
+                args.append(expression("A[:, G_bk_a:G_bk_b]", {"G": post}, A=arg))
+            elif isinstance(arg, str) and self.rows.get(arg) == post:
+                self.written.add(arg)
+                args.append(expression("A[G_bk_a:G_bk_b]", {"G": post}, A=arg))
+            elif arg == obj.states["ST"][0] or arg in _TIME or arg in uniform or self._run_value(arg):
+                args.append(arg)
+            else:
+                shown = arg if isinstance(arg, str) else ast.unparse(arg)
+                raise _Refused(f"{obj.display}'s delayed step reads {shown} (per synapse or presynaptic data)")
+        self.queues[q] = post
+        where = statement("Q_bk_p[0] = (Q_bk_w0 + _j) % Q_pos[1]", {"Q": q})
+        return [where] + CallStep(op.function, tuple(args), op.origin, op.folded, op.call_site).lower()
+
+    # -- the functions ------------------------------------------------------------------------------------
+
+    def _kernel(self, blocked: BlockedPlan, slice_body: list[ast.stmt]) -> KernelPlan:
+        serial, sched = self.serial, self.sched
+        args = list(serial.args) + [THREADS_ARG, BLOCK_ARG] + blocked.extra
+        prologue = [s for op in sched.prologue.values() for s in op.lowered()]
+        pieces = [(f.source, f.lines, f.name) for f in sched.functions]
+        pieces.append((*emit_function(_SLICE, ["_th", "_b0", "_nb"] + args, "One thread's slices for the "
+                                      "steps of one block, generated by bp_core.",
+                                      prologue + self._slice_body(slice_body)), _SLICE))
+        pieces.append((*emit_function(_STEPS, args, "Run the network in blocks of at most _bk_D steps, one "
+                                      "thread per slice, generated by bp_core.",
+                                      prologue + self._steps_body(args)), _STEPS))
+        call = ast.Call(ast.Name(_STEPS, ast.Load()), [ast.Name(a, ast.Load()) for a in args], [])
+        entry = statements("_status = CALL", CALL=call) + [s for op in sched.outputs for s in op.lowered()] \
+            + statements("return _status")
+        pieces.append((*emit_function(BLOCK_ENTRY, args, "Run the network in blocks, then write the fields its "
+                                      "spike queues stand for, generated by bp_core.", entry), BLOCK_ENTRY))
+        source = "\n\n".join(text for text, _, _ in pieces)
+        plan = copy.copy(serial)
+        plan.source, plan.args, plan.parallel_functions = source, args, (_STEPS,)
+        plan.line_map = _line_map(serial, pieces)
+        return plan
+
+    def _slice_body(self, ops: list[ast.stmt]) -> list[ast.stmt]:
+        sched = self.sched
+        out: list[ast.stmt] = []
+        for g in self.groups:
+            out += statements("G_bk_a = G_bk_lo[_th]\nG_bk_b = G_bk_lo[_th + 1]", {"G": g})
+        for q in self.queues:
+            out += statements("Q_bk_p = Q_pos.copy()\nQ_bk_w0 = Q_pos[0]", {"Q": q})
+        if sched.folded:
+            out += statements("_nonfinite = False")
+        loop = statement("for _j in range(_nb):\n    _k = _b0 + _j\n    _i = _step0 + _k\n    _t = _t_start + _i * _dt")
+        assert isinstance(loop, ast.For)
+        loop.body += [s for op in sched.clocks.values() for s in op.lowered()] + ops
+        for op in sched.after:
+            if isinstance(op, CheckFolded):
+                loop.body += statements("if _nonfinite:\n    return STATUS, _i, -1, 0", STATUS=STATUS_NONFINITE)
+            else:
+                assert isinstance(op, CheckFinite)
+                loop.body += statements("if any_nonfinite(V[G_bk_a:G_bk_b]):\n    return STATUS, _i, OWNER, ROW",
+                                        {"G": self.rows[op.var]}, V=op.var, STATUS=STATUS_NONFINITE,
+                                        OWNER=op.owner, ROW=op.row)
+        return out + [loop] + statements("return 0, 0, 0, 0")
+
+    def _steps_body(self, args: list[str]) -> list[ast.stmt]:
+        sched = self.sched
+        out = [s for op in sched.entry for s in op.lowered()]
+        out += statements("_bk_status = np.zeros((_bk_T, 4), np.int64)\n_b0 = 0")
+        loop = statement("while _b0 < _n_steps:\n    _i = _step0 + _b0\n    _nb = min(_bk_D, _n_steps - _b0)")
+        assert isinstance(loop, ast.While)
+        for op in sched.capacity:
+            assert isinstance(op, CheckCapacity)
+            # a block records at most its steps' events: it shortens to the steps the record has room for
+            loop.body += statements("_room = (V_index.shape[0] - V_count[0]) // max(VALUES.shape[0], 1)\n"
+                                    "if _room < 1:\n    return STATUS, _i, NUMBER, 0\n"
+                                    "_nb = min(_nb, _room)", {"V": op.var}, VALUES=op.values, STATUS=STATUS_GROW,
+                                    NUMBER=op.number)
+        call = ast.Call(ast.Name(_SLICE, ast.Load()), [ast.Name(a, ast.Load()) for a in ["_th", "_b0", "_nb"] + args],
+                        [])
+        loop.body += statements("for _th in prange(_bk_T):\n"
+                                "    _s = CALL\n"
+                                "    _bk_status[_th, 0] = _s[0]\n"
+                                "    _bk_status[_th, 1] = _s[1]\n"
+                                "    _bk_status[_th, 2] = _s[2]\n"
+                                "    _bk_status[_th, 3] = _s[3]", CALL=call)
+        loop.body += statements(_FIRST_STOP, ERROR=STATUS_STEP_ERROR, NONFINITE=STATUS_NONFINITE)
+        exchange = statement("for _j in range(_done):\n    _i = _step0 + _b0 + _j")
+        assert isinstance(exchange, ast.For)
+        for mon_var, values in self._records():
+            exchange.body += statements(_MONITOR, {"V": mon_var, "X": values, "G": self.events[values]})
+        for obj in self.serial.objects:
+            if obj.queue is not None:
+                q = obj.queue.var
+                if q not in self.captures:
+                    raise _Refused(f"{obj.display} copies its events in a step of its own")
+                source = self.captures[q]
+                exchange.body += statements(_CAPTURE, {"Q": q, "X": source, "G": self.events[source]})
+                exchange.body += QueueArrival(q, (), walked=True).lower() + AdvanceQueue(q).lower()
+        loop.body.append(exchange)
+        stop = statement("if _code != 0:\n    pass")
+        assert isinstance(stop, ast.If)
+        stop.body = []
+        folded = [op for op in sched.after if isinstance(op, CheckFolded)]
+        if folded:
+            locate = statement("if _code == NONFINITE and _which < 0:\n    _i = _at", NONFINITE=STATUS_NONFINITE)
+            assert isinstance(locate, ast.If)
+            locate.body += [s for op in folded[0].locate for s in LocateNonfinite(op.state, op.owner).lower()]
+            stop.body.append(locate)
+        stop.body += statements("return _code, _at, _which, _detail")
+        loop.body += [stop] + statements("_b0 += _nb")
+        return out + [loop] + statements("return 0, 0, 0, 0")
+
+    def _records(self) -> list[tuple[str, str]]:
+        return [(op.var, op.values) for _, ops in self.sched.per_object for op in ops if isinstance(op, RecordEvents)]
+
+
+# the earliest stop of any thread: the earliest step; at one step a step error (it stops the step) before a
+# NaN/inf (found after it), then the first call site; _done steps are complete (a NaN/inf's step is)
+_FIRST_STOP = """
+_code = 0
+_at = 0
+_which = 0
+_detail = 0
+_rank = 0
+for _th in range(_bk_T):
+    if _bk_status[_th, 0] != 0:
+        _r = 0 if _bk_status[_th, 0] == ERROR else 1
+        _same = _bk_status[_th, 1] == _at
+        _earlier = _bk_status[_th, 1] < _at or (_same and _r < _rank)
+        if _code == 0 or _earlier or (_same and _r == _rank and _bk_status[_th, 2] < _which):
+            _code = _bk_status[_th, 0]
+            _at = _bk_status[_th, 1]
+            _which = _bk_status[_th, 2]
+            _detail = _bk_status[_th, 3]
+            _rank = _r
+_done = _nb
+if _code != 0:
+    _done = _at - _i + (1 if _code == NONFINITE else 0)
+"""
+
+_MONITOR = """
+V_lo = V_count[0]
+_c = V_count[0]
+for _th in range(_bk_T):
+    for _e in range(X_bk_n[_th, _j]):
+        V_index[_c] = G_bk_lo[_th] + X_bk_idx[_th, _j, _e]
+        V_step[_c] = _i
+        if V_value.shape[0] > 0:
+            V_value[_c] = X_bk_val[_th, _j, _e]
+        _c += 1
+V_count[0] = _c
+"""
+
+_CAPTURE = """
+Q_c = Q_pos[1]
+Q_m = 0
+for _th in range(_bk_T):
+    for _e in range(X_bk_n[_th, _j]):
+        Q_e = Q_lookup[G_bk_lo[_th] + X_bk_idx[_th, _j, _e]]
+        if Q_e < 0:
+            continue
+        Q_x = X_bk_val[_th, _j, _e]
+        if Q_x != 0:
+            Q_ev[Q_c, Q_m] = Q_e
+            Q_val[Q_c, Q_m] = Q_x
+            Q_m += 1
+Q_n[Q_c] = Q_m
+"""
+
+
+def _line_map(serial: KernelPlan, pieces: list[tuple[str, list, str]]) -> LineMap:
+    """The step functions' lines map as in ``serial`` (they come first, in its order); a call's line to its step."""
+    line_map = LineMap()
+    first = 1
+    for text, origins, name in pieces:
+        if name in serial.step_origin:
+            for k in range(text.count("\n")):
+                where = serial.line_map.get(first + k)
+                if where is not None:
+                    line_map.set(first + k, where)
+        else:
+            for k, where in enumerate(origins):
+                if isinstance(where, LineOrigin):
+                    line_map.set(first + k, where)
+        first += text.count("\n") + 2
+    return line_map
+

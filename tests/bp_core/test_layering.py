@@ -32,7 +32,8 @@ def test_the_engine_loads_numba_only_to_compile_and_never_a_widget_library(tmp_p
     assert out.split("\n")[:2] == ["[]", "[]"]
 
 
-LOADED_WHEN_NEEDED = {"bp_core.backend.compile": "numba", "bp_core.dynamics.plots": "matplotlib",
+LOADED_WHEN_NEEDED = {"bp_core.backend.compile": "numba", "bp_core.dynamics.condensation_kernels": "numba",
+                      "bp_core.dynamics.plots": "matplotlib",
                       "bp_core.integration.exponential": "sympy", "bp_core.integration.sympy_tools": "sympy"}
 """The only engine modules imported inside functions, and the heavy library each one brings in."""
 

@@ -13,8 +13,11 @@ events itself: for each event, its row of synapses, where each delayed field is 
 its scale (computed once per event). The synapses are visited in the order of the list and each at most
 once, so the walk is the same computation without the list::
 
+    _s0 = (_queue_pos[0] - _queue_pos[3]) % _queue_pos[1]            # the newest slot
     for _a in range(_queue_pos[2]):                                  # each delay
-        _s = (_queue_pos[0] - _queue_pos[3] - _a) % _queue_pos[1]     # its slot
+        _s = _s0 - _a                                                 # its slot (ages < slots)
+        if _s < 0:
+            _s += _queue_pos[1]
         for _e in range(_queue_n[_s]):                                # each event there
             _x = _queue_val[_s, _e]
             _v = 0.5 * _x                                             # ST['s'] = 0.5 * pre['spike']
@@ -75,8 +78,8 @@ def _walk(tree: StepTree, walk: QueueWalk) -> bool:
     derived = {name: expr.replace(f"{_LIST}[_obj_i]", _SYN) for name, expr in indices.items() if name != _SYN}
     if any("_obj_i" in expr or _LIST in expr for expr in derived.values()):
         return False
-    names = {part: tree.names.fresh(f"_queue_{part}") for part in ("a", "s", "e", "x", "r", "k")}
-    a, s, e, x, r, k = (names[p] for p in ("a", "s", "e", "x", "r", "k"))
+    names = {part: tree.names.fresh(f"_queue_{part}") for part in ("a", "s0", "s", "e", "x", "r", "k")}
+    a, s0, s, e, x, r, k = (names[p] for p in ("a", "s0", "s", "e", "x", "r", "k"))
     ev, val, n, pos, ptr, syn, post = (WALK_ARGS[p] for p in ("ev", "val", "n", "pos", "ptr", "syn", "post"))
     read = {node.id for stmt in body for node in ast.walk(stmt) if isinstance(node, ast.Name)}
     used = {name: expr for name, expr in derived.items() if name in read}
@@ -99,11 +102,16 @@ def _walk(tree: StepTree, walk: QueueWalk) -> bool:
                        f"    {r} = {ev}[{s}, {e}] * {pos}[2] + {a}\n"
                        "    pass").body[0]
     events.body[-1] = inner
-    delays = ast.parse(f"for {a} in range({pos}[2]):\n"
-                       f"    {s} = ({pos}[0] - {pos}[3] - {a}) % {pos}[1]\n"
-                       "    pass").body[0]
-    delays.body[-1] = events
-    tree.body = located([delays], first)
+    # the slots of delays 0, 1, ... go back from the newest one; one remainder per step, not per delay (a queue
+    # spanning a thousand delay steps otherwise divides a thousand times a step, events or not)
+    delays = ast.parse(f"{s0} = ({pos}[0] - {pos}[3]) % {pos}[1]\n"
+                       f"for {a} in range({pos}[2]):\n"
+                       f"    {s} = {s0} - {a}\n"
+                       f"    if {s} < 0:\n"
+                       f"        {s} += {pos}[1]\n"
+                       "    pass").body
+    delays[1].body[-1] = events
+    tree.body = located(delays, first)
     return True
 
 

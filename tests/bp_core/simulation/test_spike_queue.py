@@ -393,6 +393,23 @@ def test_a_float32_walk_scales_events_as_the_arrival_list_stores_them(delivered)
     np.testing.assert_array_equal(inputs["walk"], inputs["list"])
 
 
+def test_the_walk_finds_the_slot_of_each_delay_without_a_remainder_per_delay(delivered):
+    # a queue spanning D delay steps visits D slots every step, events or not: a remainder (integer division)
+    # for each made Brian2's licklider (delays 0-20 ms at dt 0.02 ms, 1001 slots) spend most of its run there
+    import ast
+    bp.profile.set(jit=False)
+    delivered("walk")
+    net, _ = _pathways()
+    net.run(0.2)
+    syn = net.objects[-1]
+    assert _delivery(net, syn) == "walk"
+    source = net.passes(syn, next(s.name for s in syn.model.steps if s.is_delayed))[0].stage("generated function")
+    loops = [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.For)
+             and isinstance(node.target, ast.Name) and node.target.id.startswith("_queue_a")]
+    assert len(loops) == 1
+    assert not any(isinstance(node, ast.Mod) for node in ast.walk(loops[0]))
+
+
 def test_the_walk_is_kept_out_where_it_is_not_exact():
     bp.profile.set(jit=False)
     net, _ = _network()

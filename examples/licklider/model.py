@@ -3,10 +3,11 @@
 
 Two noisy "receptors" (leaky integrators, 1 ms) hear the same distorted tone ``5 sin(2 pi f t)^3``,
 ``f = 200 Hz + 200 Hz/s t``, whose pitch rises from 200 Hz by 400 Hz per second; they fire at ``x > 1`` (reset
-0, refractory 2 ms, during which ``x`` stays at 0), locked to the tone's phase. Each of 300 coincidence detectors (noisy leaky integrators, threshold 1,
-``v += 0.5`` per input spike) hears receptor 0 at once and receptor 1 through a delay ``1 / f_j``, ``f_j`` from 50
-to 1000 Hz on a log scale: detector ``j`` fires when the input repeats with period ``1 / f_j``, so the detectors
-whose ``f_j`` is the tone's frequency or one of its subharmonics ``f / k`` light up and follow the rising pitch.
+0, refractory 2 ms, during which ``x`` stays at 0), locked to the tone's phase. Each of 300 coincidence
+detectors (noisy leaky integrators, threshold 1, ``v += 0.5`` per input spike) hears receptor 0 at once and
+receptor 1 through a delay ``1 / f_j``, ``f_j`` from 50 to 1000 Hz on a log scale: detector ``j`` fires when the
+input repeats with period ``1 / f_j``, so the detectors whose ``f_j`` is the tone's frequency or one of its
+subharmonics ``f / k`` light up and follow the rising pitch.
 """
 
 from __future__ import annotations

@@ -192,12 +192,12 @@ def ours(case: Case) -> tuple[list[dict], float]:
 def fortran(analysis: bp.BifurcationAnalyzer, start: np.ndarray, par: float, second: float | None = None) -> str:
     """AUTO's equations file for the analysed field, starting at the equilibrium ``start`` (PAR(1) = ``par``,
     PAR(2) = ``second`` when the analysis has a second parameter)."""
-    compiled = analysis.field.compiled
-    names = {s: sympy.Symbol(f"U({k + 1})") for k, s in enumerate(compiled.x)}
-    names.update({s: sympy.Symbol(f"PAR({k + 1})") for k, s in enumerate(compiled.p)})
+    field = analysis.field
+    names = {s: sympy.Symbol(f"U({k + 1})") for k, s in enumerate(field.symbols)}
+    names.update({s: sympy.Symbol(f"PAR({k + 1})") for k, s in enumerate(field.free_symbols)})
     body = "\n".join("  " + fcode(sympy.sympify(e).xreplace(names), assign_to=f"F({k + 1})", standard=95,
                                   source_format="free")
-                     for k, e in enumerate(compiled.exprs))
+                     for k, e in enumerate(field.exprs))
     start_lines = "\n".join(f"  U({k + 1}) = {float(value):.17e}" for k, value in enumerate(start)).replace("e", "d")
     return f"""SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)
   IMPLICIT NONE

@@ -11,9 +11,9 @@ import numpy as np
 from bp_core.backend import cache
 from bp_core.backend.helpers import helper, runtime_scope
 
-__all__ = ["exprel", "normal_like", "first_nonfinite_row", "any_nonfinite", "any_in_block", "index_update",
-           "floor_divide", "remainder", "record_events", "add_sums",
-           "record_row", "record_selected", "prange", "RUNTIME_SCOPE"]
+__all__ = ["exprel", "normal_like", "generator_random", "generator_binomial", "first_nonfinite_row", "any_nonfinite", "any_in_block",
+           "index_update", "floor_divide", "remainder", "record_events", "add_sums",
+           "record_row", "record_selected", "prange", "RUNTIME_SCOPE", "GENERATOR_DRAWS"]
 
 
 @helper
@@ -35,6 +35,30 @@ def normal_like(rng, x):
     """Draw standard normal numbers from ``rng`` shaped like ``x`` (a float for a scalar)."""
     shape = np.shape(x)
     return rng.standard_normal(shape) if shape else rng.standard_normal()
+
+
+GENERATOR_DRAWS = {("random", 0): "generator_random", ("binomial", 2): "generator_binomial"}
+"""(Generator method, positional arguments) of one draw in a step -> the runtime helper it becomes, called with the
+generator first (``np.random.binomial(n, p)`` is ``generator_binomial(rng, n, p)``)."""
+
+
+@helper
+def generator_random(rng):
+    """One uniform number in [0, 1) from the generator ``rng`` (what ``np.random.random()`` in a step becomes).
+
+    The same draw as ``rng.random()``, compiled once into numba's cache (see :func:`generator_binomial`).
+    """
+    return rng.random()
+
+
+@helper
+def generator_binomial(rng, n, p):
+    """One draw of ``Binomial(n, p)`` from the generator ``rng`` (what ``np.random.binomial(n, p)`` in a step becomes).
+
+    The same draw as ``rng.binomial(n, p)``: compiled, it is numba's implementation of that method, compiled
+    once into numba's cache instead of into every kernel that draws.
+    """
+    return rng.binomial(n, p)
 
 
 @helper

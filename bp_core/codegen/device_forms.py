@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 
+from bp_core.backend.runtime import GENERATOR_DRAWS
 from bp_core.codegen.device_bounds import BOUNDS_ARG, LINE_BITS
 from bp_core.codegen.tree import StepTree, located, origin
 from bp_core.errors import ModelUseError
@@ -35,6 +36,7 @@ _DRAWS = {"random": (), "standard_normal": (), "normal": (("loc", "0.0"), ("scal
           "uniform": (("low", "0.0"), ("high", "1.0")), "exponential": (("scale", "1.0"),),
           "binomial": (("n", None), ("p", None))}
 _BINOMIAL = "binomial_draw"
+_HELPER_DRAWS = {helper: method for method, helper in GENERATOR_DRAWS.items()}  # -> (method, arguments)
 
 _MATH = {"exp", "log", "log10", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
          "sinh", "cosh", "tanh", "floor", "ceil", "isnan", "isinf", "isfinite", "fabs", "arctan2", "hypot"}
@@ -260,6 +262,11 @@ class DeviceRewriter:
         if isinstance(func, ast.Name) and func.id == "normal_like" and node.args and \
                 isinstance(node.args[0], ast.Name) and node.args[0].id == rng:
             method, given = "standard_normal", {}  # an SDE's Wiener increment, one per element
+        elif isinstance(func, ast.Name) and func.id in _HELPER_DRAWS and not node.keywords and node.args and \
+                isinstance(node.args[0], ast.Name) and node.args[0].id == rng and \
+                len(node.args) == 1 + _HELPER_DRAWS[func.id][1]:
+            method = _HELPER_DRAWS[func.id][0]  # a draw as the CPU's helper call (passes.rewrite_access)
+            given = {name: ast.unparse(a) for (name, _), a in zip(_DRAWS[method], node.args[1:])}
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == rng \
                 and func.attr in _DRAWS and len(node.args) <= len(_DRAWS[func.attr]) \
                 and all(k.arg in dict(_DRAWS[func.attr]) for k in node.keywords):

@@ -236,10 +236,12 @@ def _bind_extra(plan: KernelPlan, out: DevicePlan) -> None:
     """Kernel variables the GPU's steps read that the CPU kernel does not take (its own forms need others)."""
     getters = {name: get for obj in plan.objects for name, get in obj.variables.items()}
     taken = set(out.args)
-    for op in out.ops:
-        for ref in getattr(op, "refs", ()):
-            if ref.kind in ("var", "row") and ref.name not in taken and ref.name in getters:
-                out.extra[ref.name] = getters[ref.name]
+    wanted = [ref.name for op in out.ops for ref in getattr(op, "refs", ()) if ref.kind in ("var", "row")]
+    # the arrival list and delayed values of a queue the CPU's delayed step walks itself
+    wanted += [f"{op.queue}_{part}" for op in out.ops if isinstance(op, QueueArrival) for part in ("arr", "dval")]
+    for name in wanted:
+        if name not in taken and name in getters:
+            out.extra[name] = getters[name]
 
 
 def _structure(plan: KernelPlan, out: DevicePlan) -> None:

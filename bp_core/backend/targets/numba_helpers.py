@@ -85,6 +85,27 @@ def _normal_like(rng, x):
     return lambda rng, x: rng.standard_normal()
 
 
+@_implements("generator_random", **_CACHED)
+def _generator_random(rng):
+    if not isinstance(rng, nb_types.NumPyRandomGeneratorType):
+        return None
+    def impl(rng):
+        # numba's Generator.random, compiled once into numba's cache (small: LLVM inlines it into the kernel's loops)
+        return rng.random()
+    return impl
+
+
+@_implements("generator_binomial", **_CACHED)
+def _generator_binomial(rng, n, p):
+    if not isinstance(rng, nb_types.NumPyRandomGeneratorType):
+        return None
+    def impl(rng, n, p):
+        # numba's Generator.binomial, typed and compiled here once per signature and loaded from numba's cache by
+        # every kernel after the first (compiled inside each kernel, it was a fifth of a drive's compile)
+        return rng.binomial(n, p)
+    return impl
+
+
 @_implements("first_nonfinite_row", **_CACHED)
 def _first_nonfinite(data):
     def impl(data):

@@ -101,7 +101,9 @@ class QueueArrival(KernelOp):
     scaled_rows : tuple of (int, float)
         (row of ``<queue>_dval``, scale) of each event field: its delayed value is ``scale * value``.
     walked : bool
-        The delayed step walks the arriving events itself (``queue_ops.QueueWalk``): only the push is left.
+        The delayed step walks the arriving events itself (``queue_ops.QueueWalk``): only the push is left,
+        and the kernel does not take the list and the delayed values (the GPU's lowering of the same plan,
+        which lists the arrivals in them, binds them itself: ``codegen.device_plan``).
     """
 
     kind: ClassVar[str] = "queue_arrival"
@@ -113,15 +115,6 @@ class QueueArrival(KernelOp):
     def of(cls, queue: QueuePlan, walked: bool = False) -> QueueArrival:
         """The arrivals of ``queue`` (``walked``: see the class)."""
         return cls(queue.var, tuple((row, queue.scales[key]) for key, row in queue.rows.items()), walked)
-
-    def reads(self) -> set[str]:
-        """The names its statements read; a walked queue's list and delayed values too.
-
-        The GPU lowering of the same kernel plan (``codegen.device_plan``) lists the arrivals in them,
-        so the kernel keeps taking them even when its own statements do not.
-        """
-        extra = {f"{self.queue}_arr", f"{self.queue}_dval"} if self.walked else set()
-        return super().reads() | extra
 
     def lower(self) -> list[ast.stmt]:
         names = {"Q": self.queue}

@@ -7,7 +7,7 @@ One walk over the tree does these, because they all replace the user's names:
 - ``pre2post[i]`` of an index list: its compressed-row slice, and ``for j in pre2post[i]`` a loop
   over positions (numba's array iterator is slow); ``len(pre2post)`` its number of rows;
 - a per-element parameter in scalar mode: its value at the element;
-- ``np.random.<f>(...)``: the network's seeded generator;
+- ``np.random.<f>(...)``: the network's seeded generator (some single draws through runtime helpers);
 - ``a // b`` and ``a % b`` by a divisor that may be 0: helpers that raise as Python does;
 - NumPy names removed in NumPy 2 that models of BrainPy's time still use.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 
+from bp_core.backend.runtime import GENERATOR_DRAWS
 from bp_core.codegen.tree import Pass, StepTree, located, origin
 from bp_core.errors import ModelDefError, close_matches
 
@@ -134,7 +135,12 @@ class _Rewriter(ast.NodeTransformer):
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
                 and func.value.attr == "random" and isinstance(func.value.value, ast.Name) \
                 and func.value.value.id in ("np", "numpy") and func.attr in RANDOM_METHODS:
-            node.func = ast.Attribute(ast.Name(self.t.inputs.rng, ast.Load()), RANDOM_METHODS[func.attr], ast.Load())
+            rng = ast.Name(self.t.inputs.rng, ast.Load())
+            helper = GENERATOR_DRAWS.get((RANDOM_METHODS[func.attr], len(node.args)))
+            if helper is not None and not node.keywords:
+                # one draw: a runtime helper numba compiles once into its cache, not into every kernel
+                return ast.copy_location(ast.Call(ast.Name(helper, ast.Load()), [rng, *node.args], []), node)
+            node.func = ast.Attribute(rng, RANDOM_METHODS[func.attr], ast.Load())
             if func.attr in ("rand", "randn") and len(node.args) > 1:
                 node.args = [ast.Tuple(node.args, ast.Load())]
         return node

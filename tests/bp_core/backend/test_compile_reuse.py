@@ -32,9 +32,10 @@ HELPER_COMPILES = textwrap.dedent("""
         ST['spike'] = 1. if ST['V'] > 3. else 0.
         if ST['spike'] > 0.:
             ST['V'] = 0.
+        ST['k'] = np.random.binomial(40, 0.7)
 
 
-    model = bp.NeuType(name='Counter', ST=bp.types.NeuState(['V', 'spike']), steps=update, mode='scalar')
+    model = bp.NeuType(name='Counter', ST=bp.types.NeuState(['V', 'spike', 'k']), steps=update, mode='scalar')
     group = bp.NeuGroup(model, 70, monitors=['spike'])
     group.run(2.)
     print(int(group.mon.spike.sum()))
@@ -53,9 +54,10 @@ def test_runtime_helpers_are_compiled_once_for_every_later_kernel_and_process(tm
                                    check=True).stdout.split("\n"))
     first, second = (set(run[1].split()) for run in runs)
     helper = "_record_events.<locals>.impl"  # the spike monitor's recorder
-    assert helper in first and "run_kernel" in first
+    draw = "random_binomial"  # numba's Generator.binomial, inside the helper np.random.binomial(n, p) becomes
+    assert helper in first and draw in first and "run_kernel" in first
     assert "run_kernel" in second  # a new kernel, compiled in a new process ...
-    assert helper not in second  # ... with the recorder loaded from the cache
+    assert helper not in second and draw not in second  # ... with the recorder and the draw loaded from the cache
     # 20 steps of 0.1 ms: V goes 1, 2, 3, 4 -> spike and reset (every 4th step); at 1.5: 1, 2.5, 4.75 (every 3rd)
     assert int(runs[0][0]) == 70 * 5
     assert int(runs[1][0]) == 70 * 6

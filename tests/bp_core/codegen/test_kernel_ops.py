@@ -141,17 +141,15 @@ def test_the_walker_schedules_each_objects_operations_in_its_order():
 def test_kernel_arguments_are_exactly_the_offered_names_its_operations_read():
     net, group, syn = _network()
     plan = net._plan
-    assert plan.operations.outputs  # the copy step only copies: the kernel is a wrapper around the time loop
-    wrapper = _kernel_function(plan.source)
-    loaded = {n.id for stmt in [_kernel_function(plan.source, "_run_steps")] + wrapper.body[2:]
-              for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    assert plan.operations.outputs  # the copy step only copies: the kernel writes its field when it returns
+    loaded = {n.id for n in ast.walk(_kernel_function(plan.source)) if isinstance(n, ast.Name)}
     offered = set(plan.operations.offered)
-    # a queue whose delayed step walks its arrivals keeps taking the arrival list: the GPU lowering uses it
+    # a queue whose delayed step walks its arrivals takes no arrival list (the GPU lowering binds its own)
     walked = [op.queue for op in plan.operations.operations() if op.kind == "queue_arrival" and op.walked]
     assert walked
-    kept = {f"{q}_{part}" for q in walked for part in ("arr", "dval")}
-    assert not kept & loaded
-    assert set(plan.args) == {a for a in offered if a in loaded} | set(plan.args[:6]) | kept
+    lists = {f"{q}_{part}" for q in walked for part in ("arr", "dval")}
+    assert lists <= offered and not lists & (loaded | set(plan.args))
+    assert set(plan.args) == {a for a in offered if a in loaded} | set(plan.args[:6])
     # a variable no operation reads is not passed; the same one read by an input is
     objects = [replace(o, variables={**o.variables, "never_read": lambda: 0.}) for o in plan.objects]
     assert "never_read" not in build_kernel(objects, [], catch_errors=False).args
@@ -204,7 +202,7 @@ def test_a_new_monitor_kind_plugs_in_through_the_registry():
     try:
         assert kinds()["toy_record"] is _ToyRecord
         plan = build_kernel(objects, [], catch_errors=False)
-        kernel = ast.unparse(_kernel_function(plan.source, "_run_steps"))
+        kernel = ast.unparse(_kernel_function(plan.source))
         assert "toy_record(" in kernel and "record_row(" not in kernel and "record_events(" in kernel
         mon = next(m for m in objects[0].monitors if m.key == "V")
         assert mon.var in plan.args

@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 
 __all__ = ["free_cores", "note_threads", "ParallelChoice", "TRIAL_MIN_STEPS"]
 
+# numba's OpenMP threads spin after each parallel region before they sleep; where the cores are shared, the
+# spinning holds the core another thread of the region waits for (on a loaded 2-core machine the blocked
+# kernel's 2-thread trial took 15x the CPU time of one thread; passive waiting: the same). Set before numba
+# starts its threads; a value the user set is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 TRIAL_MIN_STEPS = 40
 """A run shorter than this many steps runs one thread and leaves the decision to a longer run."""
 

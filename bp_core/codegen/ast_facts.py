@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 import copy
+from typing import Any, Callable, Mapping
 
-__all__ = ["COMPARISONS", "bound_names", "used_outside", "read_of"]
+__all__ = ["COMPARISONS", "bound_names", "used_outside", "read_of", "PURE_FUNCTIONS", "is_invariant", "pure_helpers"]
 
 COMPARISONS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
 """Comparison nodes and the operator text runtime helpers take."""
@@ -40,3 +41,52 @@ def read_of(target: ast.expr) -> ast.expr:
         if hasattr(sub, "ctx"):
             sub.ctx = ast.Load()
     return node
+
+
+PURE_FUNCTIONS = frozenset({
+    "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "power", "pow", "sin", "cos", "tan",
+    "arcsin", "arccos", "arctan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "abs", "fabs", "absolute",
+    "floor", "ceil", "minimum", "maximum", "exp2", "square", "reciprocal", "sign", "heaviside",
+})
+"""Functions of ``np`` / ``math`` without side effects, so calls to them may move out of the loop."""
+
+_PURE_BUILTINS = frozenset({"exprel", "abs", "min", "max", "float"})
+_CONSTANTS = frozenset({"pi", "e", "inf", "nan"})
+_MODULES = frozenset({"np", "numpy", "math"})
+
+
+def is_invariant(node: ast.AST, invariant: set[str], leaf: Callable[[ast.AST], bool] | None = None,
+                 pure: frozenset[str] = frozenset()) -> bool:
+    """Whether ``node`` is built of ``invariant`` names, literals and pure operations (or of ``leaf`` nodes).
+
+    ``pure`` names the helper functions that declare themselves free of side effects (:func:`pure_helpers`).
+    """
+    if leaf is not None and leaf(node):
+        return True
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if isinstance(node, ast.Name):
+        return node.id in invariant
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.value, ast.Name) and node.value.id in _MODULES and node.attr in _CONSTANTS
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and is_invariant(node.operand, invariant, leaf, pure)
+    if isinstance(node, ast.BinOp):
+        return is_invariant(node.left, invariant, leaf, pure) and is_invariant(node.right, invariant, leaf, pure)
+    if isinstance(node, ast.Call):
+        return not node.keywords and _is_pure(node.func, pure) and \
+            all(is_invariant(a, invariant, leaf, pure) for a in node.args)
+    return False
+
+
+def _is_pure(func: ast.expr, pure: frozenset[str] = frozenset()) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id in _PURE_BUILTINS or func.id in pure
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+        func.value.id in _MODULES and func.attr in PURE_FUNCTIONS
+
+
+def pure_helpers(scope: Mapping[str, Any]) -> frozenset[str]:
+    """Helper functions of a step's ``scope`` that declare themselves free of side effects (``bp_pure = True``)."""
+    return frozenset(name for name, value in scope.items()
+                     if callable(value) and getattr(value, "bp_pure", False) is True)

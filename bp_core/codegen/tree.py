@@ -103,6 +103,9 @@ class StepTree:
         Scalar mode: every iteration of the element loop writes only its own element.
     fused : bool
         Vector mode: the body is one loop over elements made of the step's element-wise lines.
+    run_values : list of ast.Assign
+        Assignments taken out of the prelude because their values hold for a whole run: the kernel
+        computes them once per call and the step reads the names they assign as arguments.
     """
 
     inputs: StepInputs
@@ -123,6 +126,7 @@ class StepTree:
     folded_fields: set[tuple[str, str]] = field(default_factory=set)
     element_local: bool = False
     fused: bool = False
+    run_values: list[ast.Assign] = field(default_factory=list)
 
     @classmethod
     def from_inputs(cls, inputs: StepInputs) -> StepTree:

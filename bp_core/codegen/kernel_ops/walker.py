@@ -33,6 +33,7 @@ from bp_core.codegen.kernel_ops.steps import (
 )
 from bp_core.codegen.kernel_ops.summed import summed_operations
 from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
+from bp_core.codegen.passes.run_values import kernel_run_values
 from bp_core.codegen.queue_ops import WALK_ARGS
 from bp_core.codegen.step_translation import GeneratedStep, StepInputs, as_identifier, safe_text
 from bp_core.model.step_function import StepFunction
@@ -192,6 +193,9 @@ def _step_operations(sched: KernelSchedule, obj: ObjectPlan, entry: str, catch_e
         ops.append(PushDelay.of(obj))
     extra: dict[str, str | ast.expr] = {arg: sched.bind_row(obj, state, key)
                                         for arg, (state, key) in generated.row_args.items()}
+    # values of the step that hold for a run are bound before the time loop (passes.run_values)
+    extra.update(kernel_run_values(generated.name, generated.run_values, _run_value_reads(obj, generated),
+                                   sched.bind))
     for arg, (state, key, part) in generated.event_args.items():
         var = sched.listed[(obj.states[state][0], key)].var
         extra[arg] = {"index": f"{var}_index", "lo": f"{var}_lo", "hi": expression("V_count[0]", {"V": var})}[part]
@@ -206,6 +210,14 @@ def _step_operations(sched: KernelSchedule, obj: ObjectPlan, entry: str, catch_e
     if queue is not None and entry == queue.copy_step:
         ops.append(_queue_capture(sched, obj))
     return ops
+
+
+def _run_value_reads(obj: ObjectPlan, generated: GeneratedStep) -> Any:
+    """The kernel variable of each name a step's per-run values read (its parameters and ``_dt``)."""
+    params = {arg: obj.arg_map[par] for par, arg in generated.param_args.items()}
+    float_name = np.dtype(obj.float_type).name
+    dt = "_dt" if float_name == "float64" else f"_dt_{float_name}"
+    return lambda name: dt if name == "_dt" else params.get(name)
 
 
 def _queue_capture(sched: KernelSchedule, obj: ObjectPlan) -> QueueCapture:

@@ -36,23 +36,12 @@ import functools
 from collections import Counter
 from typing import Callable
 
+from bp_core.codegen.ast_facts import PURE_FUNCTIONS, is_invariant, pure_helpers
 from bp_core.codegen.tree import Pass, StepTree, located, origin
 from bp_core.integration.rendering import NameAllocator
 
 __all__ = ["HOIST_PER_SOURCE", "HOIST_INVARIANTS", "HOIST_FUSED", "hoist_invariants", "hoist_per_source",
            "PURE_FUNCTIONS"]
-
-PURE_FUNCTIONS = frozenset({
-    "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "power", "pow", "sin", "cos", "tan",
-    "arcsin", "arccos", "arctan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "abs", "fabs", "absolute",
-    "floor", "ceil", "minimum", "maximum", "exp2", "square", "reciprocal", "sign", "heaviside",
-})
-"""Functions of ``np`` / ``math`` without side effects, so calls to them may move out of the loop."""
-
-_PURE_BUILTINS = frozenset({"exprel", "abs", "min", "max", "float"})
-_CONSTANTS = frozenset({"pi", "e", "inf", "nan"})
-_MODULES = frozenset({"np", "numpy", "math"})
-
 
 def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAllocator,
                      pure: frozenset[str] = frozenset()) -> tuple[list[ast.stmt], list[ast.stmt]]:
@@ -83,7 +72,7 @@ def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAlloc
         for holder, index, stmt in list(_simple_assignments(body)):
             target = stmt.targets[0].id
             if assignments[target] == 1 and target not in invariant and \
-                    _is_invariant(stmt.value, invariant, pure=pure):
+                    is_invariant(stmt.value, invariant, pure=pure):
                 prelude.append(stmt)
                 holder[index] = ast.Pass()
                 invariant.add(target)
@@ -130,7 +119,7 @@ def hoist_per_source(body: list[ast.stmt], invariant: set[str], index: str, arra
             target = stmt.targets[0].id
             value = stmt.value
             if assignments[target] != 1 or target in per_source or \
-                    not _is_invariant(value, invariant | per_source, is_gather):
+                    not is_invariant(value, invariant | per_source, is_gather):
                 continue
             if not any(is_gather(n) or (isinstance(n, ast.Name) and n.id in per_source) for n in ast.walk(value)):
                 continue  # invariant: hoist_invariants' job
@@ -182,7 +171,7 @@ class _SourceExpressionHoister(_Tracking):
 
     def _hoistable(self, node: ast.expr) -> bool:
         return any(isinstance(n, ast.Call) for n in ast.walk(node)) and \
-            _is_invariant(node, self.allowed, self.is_gather) and \
+            is_invariant(node, self.allowed, self.is_gather) and \
             any(self.is_gather(n) or (isinstance(n, ast.Name) and n.id in self.per_source) for n in ast.walk(node))
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
@@ -205,34 +194,6 @@ class _Reindex(ast.NodeTransformer):
 def _is_gather(node: ast.AST, index: str, arrays: set[str]) -> bool:
     return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in arrays and \
         isinstance(node.slice, ast.Name) and node.slice.id == index
-
-
-def _is_invariant(node: ast.AST, invariant: set[str], leaf: Callable[[ast.AST], bool] | None = None,
-                  pure: frozenset[str] = frozenset()) -> bool:
-    """Whether ``node`` is built of invariant names, literals and pure operations (or of ``leaf`` nodes)."""
-    if leaf is not None and leaf(node):
-        return True
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
-    if isinstance(node, ast.Name):
-        return node.id in invariant
-    if isinstance(node, ast.Attribute):
-        return isinstance(node.value, ast.Name) and node.value.id in _MODULES and node.attr in _CONSTANTS
-    if isinstance(node, ast.UnaryOp):
-        return isinstance(node.op, (ast.USub, ast.UAdd)) and _is_invariant(node.operand, invariant, leaf, pure)
-    if isinstance(node, ast.BinOp):
-        return _is_invariant(node.left, invariant, leaf, pure) and _is_invariant(node.right, invariant, leaf, pure)
-    if isinstance(node, ast.Call):
-        return not node.keywords and _is_pure(node.func, pure) and \
-            all(_is_invariant(a, invariant, leaf, pure) for a in node.args)
-    return False
-
-
-def _is_pure(func: ast.expr, pure: frozenset[str] = frozenset()) -> bool:
-    if isinstance(func, ast.Name):
-        return func.id in _PURE_BUILTINS or func.id in pure
-    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
-        func.value.id in _MODULES and func.attr in PURE_FUNCTIONS
 
 
 def _worth_hoisting(node: ast.expr) -> bool:
@@ -260,9 +221,9 @@ class _ExpressionHoister(_Tracking):
         return ast.Name(name, ast.Load())
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
-        if _is_invariant(node, self.invariant, pure=self.pure):
+        if is_invariant(node, self.invariant, pure=self.pure):
             return self._bind(node, "_c")
-        if isinstance(node.op, ast.Div) and _is_invariant(node.right, self.invariant):
+        if isinstance(node.op, ast.Div) and is_invariant(node.right, self.invariant):
             left = self.visit(node.left)
             right = node.right
             preferred = f"_inv_{right.id}" if isinstance(right, ast.Name) else "_inv"
@@ -271,12 +232,12 @@ class _ExpressionHoister(_Tracking):
         return self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
-        if _is_invariant(node, self.invariant, pure=self.pure):
+        if is_invariant(node, self.invariant, pure=self.pure):
             return self._bind(node, "_c")
         return self.generic_visit(node)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
-        if _is_invariant(node, self.invariant, pure=self.pure) and _worth_hoisting(node):
+        if is_invariant(node, self.invariant, pure=self.pure) and _worth_hoisting(node):
             return self._bind(node, "_c")
         return self.generic_visit(node)
 
@@ -332,14 +293,12 @@ def _hoist_per_source(tree: StepTree) -> None:
     tree.prelude = loop + tree.prelude
 
 
-def _pure_helpers(tree: StepTree) -> frozenset[str]:
-    """Helper functions of the step's scope that declare themselves free of side effects."""
-    return frozenset(name for name, value in tree.inputs.step.all_scope().items()
-                     if callable(value) and getattr(value, "bp_pure", False) is True)
+def _pure(tree: StepTree) -> frozenset[str]:
+    return pure_helpers(tree.inputs.step.all_scope())
 
 
 def _hoist_invariants(tree: StepTree) -> None:
-    hoisted, tree.body = hoist_invariants(tree.body, _invariant(tree), tree.names, _pure_helpers(tree))
+    hoisted, tree.body = hoist_invariants(tree.body, _invariant(tree), tree.names, _pure(tree))
     tree.prelude = hoisted + tree.prelude
 
 
@@ -350,7 +309,7 @@ def _fused_loop(tree: StepTree) -> bool:
 
 def _hoist_fused(tree: StepTree) -> None:
     loop = tree.body[0]
-    hoisted, loop.body = hoist_invariants(loop.body, _invariant(tree), tree.names, _pure_helpers(tree))
+    hoisted, loop.body = hoist_invariants(loop.body, _invariant(tree), tree.names, _pure(tree))
     tree.prelude = tree.prelude + [ast.fix_missing_locations(stmt) for stmt in hoisted]
 
 

@@ -72,7 +72,8 @@ def test_uniform_parameters_are_hoisted_and_heterogeneous_ones_indexed():
     uniform = bp.Network(_exp_decay_group(3.0)).build(1.0)
     per_element = bp.Network(_exp_decay_group(np.arange(1.0, 5.0))).build(1.0)
     loop_of = lambda source: source[source.index("for _obj_i"):source.index("def run_kernel")]  # noqa: E731
-    assert "exprel" not in loop_of(uniform) and "1.0 / tau" in uniform
+    # the reciprocal is computed once per run, before the time loop (codegen.run_values)
+    assert "exprel" not in loop_of(uniform) and "= 1.0 / NeuGroup0_tau" in uniform
     assert "tau[_obj_i]" in loop_of(per_element)
 
 

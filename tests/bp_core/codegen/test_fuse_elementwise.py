@@ -98,10 +98,11 @@ def test_fused_loop_hoists_work_on_uniform_parameters():
         group = bp.NeuGroup(model, geometry=5, monitors=['V', 'w'])
         group.ST['V'] = np.linspace(-60.0, 20.0, 5)
         group.run(bp.profile.get_dt(), inputs=('ST.input', 90.0))
-        results.append((_generated(group), group.mon.V[-1].copy(), group.mon.w[-1].copy()))
-    (fused_src, V1, w1), (plain_src, V2, w2) = results
-    before_loop = fused_src.split(LOOP)[0]
-    assert "1.0 / V2" in before_loop and "1.0 / C" in before_loop
+        kernel = group._network().code.split("def run_kernel")[1].split("for _k in")[0]
+        results.append((_generated(group), group.mon.V[-1].copy(), group.mon.w[-1].copy(), kernel))
+    (fused_src, V1, w1, fused_kernel), (plain_src, V2, w2, _) = results
+    # the reciprocals of uniform parameters are computed once per run, before the kernel's time loop
+    assert "= 1.0 / NeuGroup0_V2" in fused_kernel and "= 1.0 / NeuGroup0_C" in fused_kernel
     assert "/ V2" not in fused_src.split(LOOP)[1] and "/ V2" in plain_src
     np.testing.assert_allclose(V1, V2, rtol=1e-14)
     np.testing.assert_allclose(w1, w2, rtol=1e-14)

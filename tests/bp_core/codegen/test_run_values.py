@@ -1,0 +1,135 @@
+"""Values of a step that hold for a whole run are computed once per kernel call (``passes.run_values``)."""
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bp_core.codegen import step_translation
+from bp_core.codegen.kernel_ops import steps
+
+tau = 5.
+scale = 2.
+gain = 1.
+calls = []
+
+
+@bp.integrate(method='exponential')
+def int_x(x, t):
+    return -x / tau
+
+
+def decay(ST, _t):
+    ST['x'] = int_x(ST['x'], _t)
+
+
+def _decay_group(n=4):
+    model = bp.NeuType(name='RunDecay', ST=bp.types.NeuState({'x': 1.}), steps=decay, mode='scalar')
+    return bp.NeuGroup(model, n, monitors=['x'])
+
+
+def table(gain):
+    calls.append(gain)  # counted with jit=False: how often the kernel computes it
+    return np.arange(3.) * gain
+
+
+table.bp_pure = True
+
+
+def reads_table(ST, _t):
+    tab = table(scale)
+    mine = table(gain)  # gain per element: one table per element, per run
+    late = _t * scale  # reads the time: computed at every step
+    twice = scale * 3.
+    twice = twice + 1.  # assigned twice: stays in the step
+    ST['x'] += tab[1] + mine[2] + late * 0. + twice * 0.
+
+
+def test_a_pure_helper_of_uniform_parameters_is_computed_once_per_kernel_call():
+    bp.profile.set(jit=False, dt=0.1)
+    model = bp.NeuType(name='RunTable', ST=bp.types.NeuState({'x': 0.}), steps=reads_table, mode='scalar')
+    group = bp.NeuGroup(model, 3)
+    group.pars['gain'] = np.array([0., 1., 2.])
+    net = bp.Network(group)
+    net.build(1.)
+    calls.clear()
+    net.run(1.)  # ten steps
+    assert calls == [2., 0., 1., 2.]
+    np.testing.assert_array_equal(group.ST['x'], 10 * (2. + 2 * group.pars['gain']))
+    step, kernel = net.code.split("def ")[1:3]
+    prologue = kernel.split("for _k in")[0]
+    assert "= table(" not in step and "= table(NeuGroup0_scale)" in prologue
+    assert "late = _t * scale" in step and "twice = twice + 1.0" in step  # time-dependent, assigned twice: per step
+    group.pars['scale'] = 3.  # a parameter is read at each call: the new value takes effect, no recompiling
+    count = net.compile_count
+    calls.clear()
+    net.run((1., 2.))
+    assert calls == [3., 0., 1., 2.] and net.compile_count == count
+    np.testing.assert_array_equal(group.ST['x'], 20. + 10 * 3. + 40 * group.pars['gain'])
+
+
+def test_per_run_values_follow_parameter_changes(jit):
+    bp.profile.set(dt=0.1)
+    group = _decay_group()
+    net = bp.Network(group)
+    net.build(2.)
+    # exponential Euler's factor, once per run
+    assert "exprel(_dt * _run_NeuGroup0_decay__A_x)" in net.code.split("def run_kernel")[1].split("for _k in")[0]
+    net.run(2.)
+    np.testing.assert_allclose(group.ST['x'], np.exp(-2. / tau), rtol=1e-12)
+    group.pars['tau'] = 1.
+    net.run((2., 4.))
+    np.testing.assert_allclose(group.ST['x'], np.exp(-2. / tau - 2.), rtol=1e-12)
+    group.pars['tau'] = np.array([1., 2., 4., 8.])  # per element: inside the loop, not a run value
+    net.run((4., 5.))
+    np.testing.assert_allclose(group.ST['x'], np.exp(-2. / tau - 2. - 1. / group.pars['tau']), rtol=1e-12)
+
+
+def _drive_network(seed, rate):
+    lif = bp.NeuType(name='RunLIF', ST=bp.types.NeuState({'v': 0., 'ge': 0., 'spike': 0.}),
+                     steps=_lif_update, mode='scalar')
+    model = bp.inputs.poisson_drive(lif, 'ge', N=2000, rate=5., weight=0.4, name='exc')
+    with bp.profile.override(dt=0.1, seed=seed):
+        group = bp.NeuGroup(model, 6, monitors=['spike', 'v'])
+        group.pars['exc_weight'] = 0.5
+        group.pars['exc_rate'] = rate
+        net = bp.Network(group)
+        net.run(100.)
+    return group, net.code
+
+
+@bp.integrate(method='linear')
+def int_lif(v, ge, t):
+    return (ge - v) / 10., -ge / 3.
+
+
+def _lif_update(ST, _t):
+    ST['v'], ST['ge'] = int_lif(ST['v'], ST['ge'], _t)
+    ST['spike'] = 0.
+    if ST['v'] > 1.:
+        ST['v'] = 0.
+        ST['spike'] = 1.
+
+
+@pytest.fixture
+def without_run_values(monkeypatch):
+    """Translate steps as before this pass: every value in the step, computed at each step."""
+    def switch():
+        monkeypatch.setattr(step_translation, "lift_run_values", lambda tree: None)
+        monkeypatch.setattr(steps, "_TRANSLATIONS", {})
+    return switch
+
+
+@pytest.mark.parametrize("rate", [5., np.linspace(3., 8., 6)], ids=["uniform", "per element"])
+def test_results_are_bit_for_bit_those_of_computing_the_values_every_step(jit, without_run_values, rate):
+    lifted, code = _drive_network(3, rate)
+    without_run_values()
+    plain, plain_code = _drive_network(3, rate)
+    # a uniform rate: one table per run; one per neuron: a list of tables, one per neuron, per run
+    made = "_run_NeuGroup0_exc_table = binomial_cdf(" if np.ndim(rate) == 0 else \
+        "_run_NeuGroup0_exc_table_run = [binomial_cdf(NeuGroup0_exc_N, NeuGroup0_exc_rate[_run_j] * _dt"
+    assert made in code and "_run_" not in plain_code
+    assert lifted.mon.spike_index.size > 20  # the drive makes them fire
+    np.testing.assert_array_equal(lifted.mon.spike_index, plain.mon.spike_index)
+    np.testing.assert_array_equal(lifted.mon.spike_time, plain.mon.spike_time)
+    np.testing.assert_array_equal(lifted.mon.v, plain.mon.v)
+    np.testing.assert_array_equal(lifted.ST['ge'], plain.ST['ge'])

@@ -460,12 +460,10 @@ class Network:
         values.update(recording.buffers)
         trial, chosen = self._builder.parallel_plan(build, n_steps)
         kernels = {"serial": build.kernel, "parallel": build.parallel_kernel}
-        # a call of zero steps makes numba compile (or load) now, so the report times the run alone; a kernel
-        # compiled already skips it (a new type signature then compiles inside the first call)
+        # a call of zero steps makes numba compile (or load) now, so the report times the run alone
         values.update(_t_start=self.t_start, _dt=self.dt, _step0=first, _mon0=0, _n_steps=0, _rng=self._rng)
         for name in {"serial", "parallel" if trial is not None else chosen}:
-            if _uncompiled(kernels[name]):
-                self._call(kernels[name], build.plan_of(name), [values[arg] for arg in plan.args])
+            self._call(kernels[name], build.plan_of(name), [values[arg] for arg in plan.args])
         progress.compiled(time.perf_counter() - began)
         chunk = max(1, int(np.ceil(n_steps * report_percent))) if report else n_steps
         done = 0
@@ -612,11 +610,3 @@ def _user_level() -> int:
     while frame is not None and frame.f_globals.get("__name__", "").startswith("bp_core"):
         frame, level = frame.f_back, level + 1
     return level
-
-
-def _uncompiled(kernel: Any) -> bool:
-    """Whether calling ``kernel`` may compile it first: a CPU kernel with no signature compiled yet (without
-    jit it never compiles); other targets' kernels (the GPU's) are always called once with no steps."""
-    if getattr(kernel, "dispatcher", None) is None:
-        return True
-    return bool(kernel.jit) and kernel.compile_count == 0

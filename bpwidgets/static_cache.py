@@ -6,13 +6,19 @@ waits for the answers. Files named by their content's hash (``remoteEntry.<hash>
 never change under their name, so they are served as immutable for a year; a new version of a library
 comes with new names. Files without a hash in their name (``style.js``, ``package.json``) keep Voila's
 ``no-cache``.
+
+Files that :mod:`bpwidgets.frontend_patches` corrects are served corrected, with the corrected length, under
+their own name: that is the content a browser keeps under that name from this server.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from jupyter_server.base.handlers import FileFindHandler
+
+from bpwidgets.frontend_patches import patched_content
 
 __all__ = ["HASHED_NAME", "HashedFileHandler"]
 
@@ -29,3 +35,14 @@ class HashedFileHandler(FileFindHandler):
         super().set_headers()
         if HASHED_NAME.search(self.request.path):
             self.set_header("Cache-Control", IMMUTABLE)
+
+    @classmethod
+    def get_content(cls, abspath: str, start: int | None = None, end: int | None = None) -> bytes | Iterator[bytes]:
+        content = patched_content(abspath)
+        if content is None:
+            return super().get_content(abspath, start, end)
+        return content[start:end]
+
+    def get_content_size(self) -> int:
+        content = patched_content(self.absolute_path)
+        return super().get_content_size() if content is None else len(content)

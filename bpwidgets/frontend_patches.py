@@ -1,0 +1,120 @@
+"""Front-end files of widget libraries served with one known fault corrected.
+
+anywidget (0.11) gives each widget model a fixed two seconds of wall-clock time, counted from the model's
+creation, to import its module and bind it; after that the model is rejected for good (``[anywidget] Failed to
+initialize model.`` in the browser's console) and its views never draw. A page whose main thread is busy (twenty
+pages opening at once on a few cores, a slow laptop) passes those two seconds before the module is even
+evaluated. The files of the anywidget labextension holding that deadline are served with it raised to two
+minutes; nothing else in them changes.
+
+Each correction names the text it replaces exactly. A file that holds the correction's marker but not its text
+exactly once (a new anywidget written differently) is served unchanged, with a warning in the server's log, so
+that a change upstream never breaks the pages. The corrected text is what the server sends under the file's
+name (and its length is the one announced), so a browser keeps the corrected file under that name.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["FrontendPatch", "PATCHES", "patched_content"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FrontendPatch:
+    """One correction of a labextension's front-end files.
+
+    Parameters
+    ----------
+    package
+        The labextension's directory name (``anywidget``); only files under ``<package>/static/`` are read.
+    marker
+        A text that says a file holds the code to correct; files without it are served as they are.
+    pattern
+        A regular expression matching the code to correct; it must match exactly once in a marked file.
+    replacement
+        What replaces the match (``re.sub`` syntax).
+    why
+        One line for the log.
+    """
+
+    package: str
+    marker: str
+    pattern: str
+    replacement: str
+    why: str
+
+    def applies_to(self, abspath: str) -> bool:
+        parts = abspath.replace(os.sep, "/").split("/")
+        return abspath.endswith(".js") and len(parts) >= 3 and parts[-3:-1] == [self.package, "static"]
+
+    def apply(self, text: str, name: str) -> str:
+        """``text`` corrected, or unchanged (with a warning) where the expected code is not there once."""
+        if self.marker not in text:
+            return text
+        corrected, count = re.subn(self.pattern, self.replacement, text)
+        if count != 1:
+            log.warning("%s: expected the code to correct (%s) once, found it %d times; serving the file "
+                        "unchanged (%s)", name, self.why, count, self.package)
+            return text
+        log.info("%s: %s", name, self.why)
+        return corrected
+
+
+INIT_DEADLINE_MS = 120_000
+"""How long a widget model may take to import and bind its module before anywidget gives it up."""
+
+PATCHES = (
+    FrontendPatch(
+        package="anywidget",
+        marker="[anywidget] Failed to initialize model.",
+        pattern=(r'AbortSignal\.timeout\(2000\)(\.addEventListener\(\s*"abort",\s*function\s*\(\)\s*\{\s*'
+                 r'resolvers\.reject\(\s*new Error\(\s*"\[anywidget\] Failed to initialize model\."\s*\)\s*\)\s*;?'
+                 r'\s*\}\s*\))'),
+        replacement=rf"AbortSignal.timeout({INIT_DEADLINE_MS})\1",
+        why=f"a widget model's initialization deadline raised from 2 s to {INIT_DEADLINE_MS // 1000} s",
+    ),
+)
+
+
+@lru_cache(maxsize=64)
+def _corrected(abspath: str, mtime_ns: int, size: int) -> bytes | None:
+    # keyed by the file's modification time and size, so that a reinstalled library is read again
+    patches = [patch for patch in PATCHES if patch.applies_to(abspath)]
+    if not patches:
+        return None
+    with open(abspath, "rb") as file:
+        original = file.read()
+    text = original.decode("utf-8")
+    for patch in patches:
+        text = patch.apply(text, os.path.basename(abspath))
+    content = text.encode("utf-8")
+    return None if content == original else content
+
+
+def patched_content(abspath: str) -> bytes | None:
+    """The corrected content of the front-end file at ``abspath``, or ``None`` where it is served as it is.
+
+    Parameters
+    ----------
+    abspath
+        Absolute path of a file a labextension handler serves.
+
+    Returns
+    -------
+    bytes or None
+        The whole corrected file; ``None`` when no correction applies or its code was not found.
+    """
+    if not abspath.endswith(".js"):
+        return None
+    try:
+        stat = os.stat(abspath)
+    except OSError:
+        return None
+    return _corrected(abspath, stat.st_mtime_ns, stat.st_size)

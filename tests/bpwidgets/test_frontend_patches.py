@@ -1,0 +1,103 @@
+"""anywidget's front-end files served with its 2-second model deadline raised: found once in the installed
+files, served corrected (with the corrected length, whole or in ranges), and served unchanged with a warning
+when the expected code is not there."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+import tornado.httpclient
+import tornado.testing
+import tornado.web
+from jupyter_server.auth import AllowAllAuthorizer, IdentityProvider
+
+from bpwidgets.frontend_patches import INIT_DEADLINE_MS, patched_content
+from bpwidgets.static_cache import IMMUTABLE, HashedFileHandler
+
+ANYWIDGET_STATIC = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "anywidget" / "static"
+DEADLINE = '''        AbortSignal.timeout(2000).addEventListener("abort", function() {
+            resolvers.reject(new Error("[anywidget] Failed to initialize model."));
+        });
+'''
+
+
+def installed_chunks() -> list[Path]:
+    return sorted(path for path in ANYWIDGET_STATIC.glob("*.js")
+                  if "[anywidget] Failed to initialize model." in path.read_text(errors="replace"))
+
+
+def a_chunk(folder: Path, body: str, name: str = "528.0123abcd.js") -> Path:
+    static = folder / "anywidget" / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    path = static / name
+    path.write_text(body)
+    return path
+
+
+def test_the_installed_anywidget_has_its_deadline_raised_in_every_file_that_holds_it():
+    chunks = installed_chunks()
+    assert chunks, f"no anywidget file with the model deadline under {ANYWIDGET_STATIC}"
+    for path in chunks:
+        original = path.read_text()
+        corrected = patched_content(str(path)).decode()
+        assert "AbortSignal.timeout(2000)" in original and "AbortSignal.timeout(2000)" not in corrected
+        assert corrected.count(f"AbortSignal.timeout({INIT_DEADLINE_MS})") == 1
+        # the only change is the number
+        assert corrected == original.replace("AbortSignal.timeout(2000)", f"AbortSignal.timeout({INIT_DEADLINE_MS})")
+        assert "AbortSignal.timeout(3000)" in corrected  # invoke's own timeout is left alone
+
+
+def test_files_without_the_marker_and_other_packages_are_served_as_they_are(tmp_path):
+    assert patched_content(str(a_chunk(tmp_path, "console.log('no deadline here');\n"))) is None
+    other = tmp_path / "other" / "static"
+    other.mkdir(parents=True)
+    (other / "x.0123abcd.js").write_text(DEADLINE)
+    assert patched_content(str(other / "x.0123abcd.js")) is None
+    assert patched_content(str(a_chunk(tmp_path, DEADLINE))) is not None
+
+
+@pytest.mark.parametrize("body", [
+    DEADLINE.replace("2000", "5000"),  # a new deadline upstream
+    DEADLINE.replace("resolvers.reject", "deferred.reject"),  # the code rewritten
+    DEADLINE + DEADLINE,  # found twice: which one is meant is unknown
+], ids=["new-deadline", "rewritten", "twice"])
+def test_a_changed_anywidget_is_served_unchanged_with_a_warning(tmp_path, caplog, body):
+    path = a_chunk(tmp_path, body)
+    with caplog.at_level(logging.WARNING, logger="bpwidgets.frontend_patches"):
+        assert patched_content(str(path)) is None
+    assert any("serving the file unchanged" in record.getMessage() and path.name in record.getMessage()
+               for record in caplog.records)
+
+
+class TestServed(tornado.testing.AsyncHTTPTestCase):
+    """The labextension handler sends the corrected file, its corrected length, ranges of it, and keeps it a
+    year under its hashed name."""
+
+    def get_app(self):
+        import tempfile
+
+        self.folder = Path(tempfile.mkdtemp())
+        self.body = "// head\n" + DEADLINE + "// tail\n"
+        a_chunk(self.folder, self.body)
+        (self.folder / "anywidget" / "static" / "2.0123abcd.js").write_text("// untouched\n")
+        return tornado.web.Application([(r"/labextensions/(.*)", HashedFileHandler,
+                                         {"path": [str(self.folder)], "no_cache_paths": ["/"]})],
+                                       identity_provider=IdentityProvider(token=""), authorizer=AllowAllAuthorizer(),
+                                       cookie_secret=b"test")
+
+    def test_corrected_whole_and_in_ranges(self):
+        expected = self.body.replace("timeout(2000)", f"timeout({INIT_DEADLINE_MS})").encode()
+        response = self.fetch("/labextensions/anywidget/static/528.0123abcd.js")
+        assert response.code == 200
+        assert response.body == expected
+        assert int(response.headers["Content-Length"]) == len(expected)
+        assert response.headers["Cache-Control"] == IMMUTABLE
+        ranged = self.fetch("/labextensions/anywidget/static/528.0123abcd.js", headers={"Range": "bytes=8-40"})
+        assert ranged.code == 206 and ranged.body == expected[8:41]
+        assert ranged.headers["Content-Range"] == f"bytes 8-40/{len(expected)}"
+        untouched = self.fetch("/labextensions/anywidget/static/2.0123abcd.js")
+        assert untouched.body == b"// untouched\n"
+

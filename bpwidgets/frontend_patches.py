@@ -33,7 +33,8 @@ class FrontendPatch:
     Parameters
     ----------
     package
-        The labextension's directory name (``anywidget``); only files under ``<package>/static/`` are read.
+        The labextension's directory (``anywidget``, ``@jupyter-widgets/jupyterlab-manager``); only the ``.js``
+        files directly under ``<package>/static/`` are read.
     marker
         A text that says a file holds the code to correct; files without it are served as they are.
     pattern
@@ -51,8 +52,8 @@ class FrontendPatch:
     why: str
 
     def applies_to(self, abspath: str) -> bool:
-        parts = abspath.replace(os.sep, "/").split("/")
-        return abspath.endswith(".js") and len(parts) >= 3 and parts[-3:-1] == [self.package, "static"]
+        folder, _, name = abspath.replace(os.sep, "/").rpartition("/")
+        return name.endswith(".js") and folder.endswith(f"/{self.package}/static")
 
     def apply(self, text: str, name: str) -> str:
         """``text`` corrected, or unchanged (with a warning) where the expected code is not there once."""
@@ -68,7 +69,8 @@ class FrontendPatch:
 
 
 INIT_DEADLINE_MS = 120_000
-"""How long a widget model may take to import and bind its module before anywidget gives it up."""
+"""How long a widget model may take to import and bind its module before anywidget gives it up, and how long
+a view waits for its model to be created before the widget manager gives up."""
 
 PATCHES = (
     FrontendPatch(
@@ -79,6 +81,16 @@ PATCHES = (
                  r'\s*\}\s*\))'),
         replacement=rf"AbortSignal.timeout({INIT_DEADLINE_MS})\1",
         why=f"a widget model's initialization deadline raised from 2 s to {INIT_DEADLINE_MS // 1000} s",
+    ),
+    # The widget manager (jupyterlab-manager 5) renders a view whose model is not yet registered by polling
+    # for it for 2 s of wall-clock time, then shows "Error displaying widget: model not found".
+    FrontendPatch(
+        package="@jupyter-widgets/jupyterlab-manager",
+        marker="widget model not found",
+        pattern=(r"(async get_model\((\w+)\)\{let (\w+)=this\._models\[\2\];if\(void 0===\3\)\{"
+                 r"let (\w+)=Date\.now\(\);for\(;Date\.now\(\)-\4<)2e3(;\))"),
+        replacement=rf"\g<1>{INIT_DEADLINE_MS}\g<5>",
+        why=f"a view's wait for its model raised from 2 s to {INIT_DEADLINE_MS // 1000} s",
     ),
 )
 

@@ -1,14 +1,18 @@
-"""Front-end files of widget libraries served with one known fault corrected.
+"""Front-end files of widget libraries served with their two-second deadlines raised.
 
-anywidget (0.11) gives each widget model a fixed two seconds of wall-clock time, counted from the model's
-creation, to import its module and bind it; after that the model is rejected for good (``[anywidget] Failed to
-initialize model.`` in the browser's console) and its views never draw. A page whose main thread is busy (twenty
-pages opening at once on a few cores, a slow laptop) passes those two seconds before the module is even
-evaluated. The files of the anywidget labextension holding that deadline are served with it raised to two
-minutes; nothing else in them changes.
+Two parts of a widget page give up after two seconds of wall-clock time, and a page whose main thread is busy
+(twenty pages opening at once on a few cores, a slow laptop) passes those two seconds before the work is done:
+
+- anywidget (0.11) gives each widget model two seconds from its creation to import its module and bind it;
+  after that the model is rejected for good (``[anywidget] Failed to initialize model.`` in the console), its
+  messages are dropped and its views never draw;
+- the widget manager (``@jupyter-widgets/jupyterlab-manager`` 5) waits two seconds for a view's model to be
+  registered, then shows ``Error displaying widget: model not found``.
+
+The files holding those deadlines are served with them raised to two minutes; nothing else in them changes.
 
 Each correction names the text it replaces exactly. A file that holds the correction's marker but not its text
-exactly once (a new anywidget written differently) is served unchanged, with a warning in the server's log, so
+exactly once (a new release written differently) is served unchanged, with a warning in the server's log, so
 that a change upstream never breaks the pages. The corrected text is what the server sends under the file's
 name (and its length is the one announced), so a browser keeps the corrected file under that name.
 """

@@ -1,6 +1,6 @@
-"""anywidget's front-end files served with its 2-second model deadline raised: found once in the installed
-files, served corrected (with the corrected length, whole or in ranges), and served unchanged with a warning
-when the expected code is not there."""
+"""anywidget's and the widget manager's front-end files served with their 2-second deadlines raised: found
+once in the installed files, served corrected (with the corrected length, whole or in ranges), and served
+unchanged with a warning when the expected code is not there."""
 
 from __future__ import annotations
 
@@ -17,20 +17,25 @@ from jupyter_server.auth import AllowAllAuthorizer, IdentityProvider
 from bpwidgets.frontend_patches import INIT_DEADLINE_MS, patched_content
 from bpwidgets.static_cache import IMMUTABLE, HashedFileHandler
 
-ANYWIDGET_STATIC = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "anywidget" / "static"
+LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+ANYWIDGET_STATIC = LABEXTENSIONS / "anywidget" / "static"
+MANAGER_STATIC = LABEXTENSIONS / "@jupyter-widgets" / "jupyterlab-manager" / "static"
+GET_MODEL = ("async get_model(e){let t=this._models[e];if(void 0===t){let o=Date.now();for(;Date.now()-o<2e3;)"
+             "{if(void 0!==(t=this._models[e]))return t;await new Promise(e=>setTimeout(e,100))}"
+             "throw Error(\"widget model not found\")}return t}")
 DEADLINE = '''        AbortSignal.timeout(2000).addEventListener("abort", function() {
             resolvers.reject(new Error("[anywidget] Failed to initialize model."));
         });
 '''
 
 
-def installed_chunks() -> list[Path]:
-    return sorted(path for path in ANYWIDGET_STATIC.glob("*.js")
-                  if "[anywidget] Failed to initialize model." in path.read_text(errors="replace"))
+def installed_chunks(static: Path = ANYWIDGET_STATIC,
+                     marker: str = "[anywidget] Failed to initialize model.") -> list[Path]:
+    return sorted(path for path in static.glob("*.js") if marker in path.read_text(errors="replace"))
 
 
-def a_chunk(folder: Path, body: str, name: str = "528.0123abcd.js") -> Path:
-    static = folder / "anywidget" / "static"
+def a_chunk(folder: Path, body: str, name: str = "528.0123abcd.js", package: str = "anywidget") -> Path:
+    static = folder / package / "static"
     static.mkdir(parents=True, exist_ok=True)
     path = static / name
     path.write_text(body)
@@ -48,6 +53,27 @@ def test_the_installed_anywidget_has_its_deadline_raised_in_every_file_that_hold
         # the only change is the number
         assert corrected == original.replace("AbortSignal.timeout(2000)", f"AbortSignal.timeout({INIT_DEADLINE_MS})")
         assert "AbortSignal.timeout(3000)" in corrected  # invoke's own timeout is left alone
+
+
+def test_the_installed_widget_manager_waits_for_a_views_model_as_long():
+    chunks = installed_chunks(MANAGER_STATIC, "widget model not found")
+    assert chunks, f"no widget manager file with get_model's wait under {MANAGER_STATIC}"
+    for path in chunks:
+        original = path.read_text()
+        corrected = patched_content(str(path)).decode()
+        start = original.index("async get_model(")
+        loop = original.index("<2e3;)", start)
+        assert corrected == original[:loop] + f"<{INIT_DEADLINE_MS};)" + original[loop + len("<2e3;)"):]
+
+
+def test_a_changed_widget_manager_is_served_unchanged_with_a_warning(tmp_path, caplog):
+    manager = "@jupyter-widgets/jupyterlab-manager"
+    assert patched_content(str(a_chunk(tmp_path, GET_MODEL, "32.0123abcd.js", manager))).count(
+        f"<{INIT_DEADLINE_MS};)".encode()) == 1
+    changed = a_chunk(tmp_path / "new", GET_MODEL.replace("<2e3", "<5e3"), "32.4567abcd.js", manager)
+    with caplog.at_level(logging.WARNING, logger="bpwidgets.frontend_patches"):
+        assert patched_content(str(changed)) is None
+    assert any("32.4567abcd.js" in record.getMessage() for record in caplog.records)
 
 
 def test_files_without_the_marker_and_other_packages_are_served_as_they_are(tmp_path):

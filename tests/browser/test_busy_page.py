@@ -1,11 +1,11 @@
-"""A raster on a page whose main thread is busy when the widget is created: anywidget (0.11) gives up a model
+"""A raster on a page whose main thread is busy as the widget is created: anywidget (0.11) gives up a model
 that has not imported and bound its module within two seconds of its creation, and the raster never draws.
-Served by ``bpwidgets`` (:mod:`bpwidgets.frontend_patches`), the raster draws; the same page given
-anywidget's files as installed fails as it does on a loaded machine.
+Served by ``bpwidgets`` (:mod:`bpwidgets.frontend_patches`), the raster draws; the same page given the
+front-end files as installed fails as pages did on a loaded machine.
 
 The page's CPU is slowed through the DevTools protocol, and one long task (2.5 s) occupies the main thread
-as the widget's module is about to be imported: a page among many on a few cores gets such tasks from the
-widgets created before and beside it. Throttling alone does not reproduce it here (tried up to 50x): it slows
+as the raster's module is about to be imported: a page among many on a few cores gets such tasks from the
+widgets created before and beside it. Throttling alone did not reproduce it here (tried up to 50x): it slows
 the whole page evenly, while the two seconds are wall-clock time and hold only the module's import and bind.
 """
 

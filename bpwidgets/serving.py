@@ -24,6 +24,9 @@ These things differ from Voila's defaults, each for a failure seen under load:
   client address (:mod:`bpwidgets.room`).
 - Front-end files named by their content's hash are kept by browsers for a year
   (:mod:`bpwidgets.static_cache`), not asked for again on every page.
+- anywidget's and the widget manager's front ends are sent with their two-second deadlines for a widget to
+  load raised to two minutes (:mod:`bpwidgets.frontend_patches`): a page whose main thread is busy missed
+  them and stayed blank.
 - Pages use the ``bpwidgets`` template: Voila's lab template with Font Awesome served from the
   ``fontawesomefree`` package instead of a CDN, so that no request leaves the machine.
 - A token or a password hash comes in through the environment (:data:`TOKEN_VARIABLE`,

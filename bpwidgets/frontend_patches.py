@@ -22,10 +22,12 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-__all__ = ["FrontendPatch", "PATCHES", "patched_content"]
+__all__ = ["FrontendPatch", "PATCHES", "patched_content", "unmatched_patches"]
 
 log = logging.getLogger(__name__)
 
@@ -134,3 +136,30 @@ def patched_content(abspath: str) -> bytes | None:
     except OSError:
         return None
     return _corrected(abspath, stat.st_mtime_ns, stat.st_size)
+
+
+def unmatched_patches(roots: Iterable[str]) -> list[str]:
+    """Warn about each correction whose package is installed under ``roots`` but none of whose files holds its
+    marker (a release that rewrote the code around the deadline: it is served as it is).
+
+    Parameters
+    ----------
+    roots
+        The directories the labextension handler serves from, in its search order.
+
+    Returns
+    -------
+    list of str
+        One line per such correction, also logged as a warning.
+    """
+    lines = []
+    for patch in PATCHES:
+        static = next((Path(root) / patch.package / "static" for root in roots
+                       if (Path(root) / patch.package / "static").is_dir()), None)
+        if static is None:
+            continue
+        if not any(patch.marker in path.read_text(errors="replace") for path in static.glob("*.js")):
+            lines.append(f"{patch.package}: no front-end file under {static} holds {patch.marker!r}; it is served "
+                         f"unchanged, without this correction: {patch.why}")
+            log.warning("%s", lines[-1])
+    return lines

@@ -14,7 +14,7 @@ import tornado.testing
 import tornado.web
 from jupyter_server.auth import AllowAllAuthorizer, IdentityProvider
 
-from bpwidgets.frontend_patches import INIT_DEADLINE_MS, patched_content
+from bpwidgets.frontend_patches import INIT_DEADLINE_MS, patched_content, unmatched_patches
 from bpwidgets.static_cache import IMMUTABLE, HashedFileHandler
 
 LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
@@ -96,6 +96,15 @@ def test_a_changed_anywidget_is_served_unchanged_with_a_warning(tmp_path, caplog
         assert patched_content(str(path)) is None
     assert any("serving the file unchanged" in record.getMessage() and path.name in record.getMessage()
                for record in caplog.records)
+
+
+def test_a_release_without_the_marker_is_named_at_start(tmp_path, caplog):
+    assert unmatched_patches([str(LABEXTENSIONS)]) == []
+    a_chunk(tmp_path, "// a rewritten runtime\n")
+    with caplog.at_level(logging.WARNING, logger="bpwidgets.frontend_patches"):
+        lines = unmatched_patches([str(tmp_path / "absent"), str(tmp_path)])
+    assert len(lines) == 1 and lines[0].startswith("anywidget:")
+    assert any(line in record.getMessage() for record in caplog.records for line in lines)
 
 
 class TestServed(tornado.testing.AsyncHTTPTestCase):

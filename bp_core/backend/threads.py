@@ -97,7 +97,8 @@ class ParallelChoice:
         (one core free, or a run too short to time: it runs one thread and the decision waits)."""
         if threads < 2 or n_steps < TRIAL_MIN_STEPS:
             return None
-        return cls(threads=threads, steps=max(1, min(50, n_steps // 10)))
+        # calls of a few hundred steps span several blocks of a blocked kernel and the early transient of a run
+        return cls(threads=threads, steps=max(1, min(250, n_steps // 20)))
 
     def next_kernel(self) -> str | None:
         """``'serial'`` or ``'parallel'``: the kernel the next timed call runs (None once decided)."""

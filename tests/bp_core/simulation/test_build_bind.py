@@ -137,7 +137,7 @@ def test_the_parallel_kernel_is_kept_only_when_timed_faster():
     for serial, parallel, expected in (((2.0, 1.0), (1.5, 0.9), "parallel"), ((1.0, 1.0), (0.97, 0.99), "serial"),
                                        ((1.0, 1.1), (6.0, 6.6), "serial")):
         choice = ParallelChoice.for_run(1000, threads=2)
-        assert choice.steps == 50 and choice.kernel == "serial"
+        assert choice.steps == 50 and choice.kernel == "serial"  # 1000 steps: calls of a twentieth
         for s, p in zip(serial, parallel):
             assert choice.next_kernel() == "serial"
             choice.record("serial", s * choice.steps, choice.steps)

@@ -54,6 +54,7 @@ from voila.app import Voila
 from jupyter_server.base.handlers import FileFindHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from bpwidgets.frontend_patches import unmatched_patches
 from bpwidgets.kernel_pool import KernelPool, pooled_kernel_manager_factory
 from bpwidgets.room import ForeignHost, ForeignHostHandler, Room, RoomVoilaHandler, allowed_hosts
 from bpwidgets.server_command import PASSWORD_VARIABLE, TOKEN_VARIABLE, voila_command
@@ -151,6 +152,7 @@ class DemoVoila(Voila):
         self.static_paths.append(str(FONT_AWESOME_STATIC))
 
     def init_handlers(self) -> list:
+        unmatched_patches(self.labextensions_path)
         swapped = {TornadoVoilaHandler: RoomVoilaHandler, FileFindHandler: HashedFileHandler}
         handlers = [(handler[0], swapped.get(handler[1], handler[1]), *handler[2:])
                     for handler in super().init_handlers()]

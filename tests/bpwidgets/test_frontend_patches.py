@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import tornado.httpclient
-import tornado.testing
 import tornado.web
 from jupyter_server.auth import AllowAllAuthorizer, IdentityProvider
 
@@ -107,32 +105,48 @@ def test_a_release_without_the_marker_is_named_at_start(tmp_path, caplog):
     assert any(line in record.getMessage() for record in caplog.records for line in lines)
 
 
-class TestServed(tornado.testing.AsyncHTTPTestCase):
-    """The labextension handler sends the corrected file, its corrected length, ranges of it, and keeps it a
-    year under its hashed name."""
+def test_the_handler_sends_the_corrected_file_whole_and_in_ranges(tmp_path):
+    # the server runs on its own thread and loop: a browser test's loop may be running in this process
+    import asyncio
+    import threading
+    import urllib.request
 
-    def get_app(self):
-        import tempfile
+    body = "// head\n" + DEADLINE + "// tail\n"
+    a_chunk(tmp_path, body)
+    (tmp_path / "anywidget" / "static" / "2.0123abcd.js").write_text("// untouched\n")
+    started, stop = threading.Event(), {}
 
-        self.folder = Path(tempfile.mkdtemp())
-        self.body = "// head\n" + DEADLINE + "// tail\n"
-        a_chunk(self.folder, self.body)
-        (self.folder / "anywidget" / "static" / "2.0123abcd.js").write_text("// untouched\n")
-        return tornado.web.Application([(r"/labextensions/(.*)", HashedFileHandler,
-                                         {"path": [str(self.folder)], "no_cache_paths": ["/"]})],
-                                       identity_provider=IdentityProvider(token=""), authorizer=AllowAllAuthorizer(),
-                                       cookie_secret=b"test")
+    def serve() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        app = tornado.web.Application([(r"/labextensions/(.*)", HashedFileHandler,
+                                        {"path": [str(tmp_path)], "no_cache_paths": ["/"]})],
+                                      identity_provider=IdentityProvider(token=""),
+                                      authorizer=AllowAllAuthorizer(), cookie_secret=b"test")
+        server = app.listen(0, "127.0.0.1")
+        stop["port"] = next(iter(server._sockets.values())).getsockname()[1]
+        stop["loop"], stop["server"] = loop, server
+        started.set()
+        loop.run_forever()
+        server.stop()
+        loop.close()
 
-    def test_corrected_whole_and_in_ranges(self):
-        expected = self.body.replace("timeout(2000)", f"timeout({INIT_DEADLINE_MS})").encode()
-        response = self.fetch("/labextensions/anywidget/static/528.0123abcd.js")
-        assert response.code == 200
-        assert response.body == expected
-        assert int(response.headers["Content-Length"]) == len(expected)
-        assert response.headers["Cache-Control"] == IMMUTABLE
-        ranged = self.fetch("/labextensions/anywidget/static/528.0123abcd.js", headers={"Range": "bytes=8-40"})
-        assert ranged.code == 206 and ranged.body == expected[8:41]
-        assert ranged.headers["Content-Range"] == f"bytes 8-40/{len(expected)}"
-        untouched = self.fetch("/labextensions/anywidget/static/2.0123abcd.js")
-        assert untouched.body == b"// untouched\n"
-
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert started.wait(30)
+    base = f"http://127.0.0.1:{stop['port']}/labextensions/anywidget/static/"
+    try:
+        expected = body.replace("timeout(2000)", f"timeout({INIT_DEADLINE_MS})").encode()
+        with urllib.request.urlopen(base + "528.0123abcd.js", timeout=30) as response:
+            assert response.read() == expected
+            assert int(response.headers["Content-Length"]) == len(expected)
+            assert response.headers["Cache-Control"] == IMMUTABLE
+        request = urllib.request.Request(base + "528.0123abcd.js", headers={"Range": "bytes=8-40"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 206 and response.read() == expected[8:41]
+            assert response.headers["Content-Range"] == f"bytes 8-40/{len(expected)}"
+        with urllib.request.urlopen(base + "2.0123abcd.js", timeout=30) as response:
+            assert response.read() == b"// untouched\n"
+    finally:
+        stop["loop"].call_soon_threadsafe(stop["loop"].stop)
+        thread.join(30)

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file too: benchmarks.continuation below
+
 HERE = Path(__file__).resolve().parent
 PHASES = ("import", "derive", "compile", "continue")
 HH_VARS = {'V': [-90., 60.], 'm': [0., 1.], 'h': [0., 1.], 'n': [0., 1.]}

@@ -37,7 +37,8 @@ from bp_core.codegen.kernel_ops.base import (
     KernelOp,
 )
 from bp_core.codegen.kernel_ops.checks import CheckCapacity, CheckFinite, CheckFolded, LocateNonfinite
-from bp_core.codegen.kernel_ops.monitors import RecordEvents, RecordRow
+from bp_core.codegen.kernel_ops.inputs import ApplyInput
+from bp_core.codegen.kernel_ops.monitors import RecordEvents, RecordRow, RecordSelected
 from bp_core.codegen.kernel_ops.plans import KernelPlan, ObjectPlan
 from bp_core.codegen.kernel_ops.queues import AdvanceQueue, QueueArrival, QueueCapture, QueueOutput
 from bp_core.codegen.kernel_ops.steps import CallStep
@@ -85,25 +86,36 @@ class BlockedPlan:
         return out + [f"{q}_bk_{part}" for q in self.queues for part in ("ptr", "post")]
 
 
+# an input on a slice: its value (by whether it is given per step, and per element) and how it is applied
+_INPUT_VALUES = {(False, False): "VALUE", (False, True): "VALUE[G_bk_a:G_bk_b]", (True, False): "VALUE[_mon0 + _k]",
+                 (True, True): "VALUE[_mon0 + _k, G_bk_a:G_bk_b]"}
+_INPUT_OPS = {"=": "STATE[ROW, G_bk_a:G_bk_b] = VALUE", "+": "STATE[ROW, G_bk_a:G_bk_b] += VALUE",
+              "-": "STATE[ROW, G_bk_a:G_bk_b] -= VALUE", "*": "STATE[ROW, G_bk_a:G_bk_b] *= VALUE",
+              "/": "STATE[ROW, G_bk_a:G_bk_b] /= VALUE"}
+
+
 class _Refused(Exception):
     pass
 
 
-def plan_blocks(serial: KernelPlan, parallel_steps: tuple[str, ...] | list[str]) -> BlockedPlan | str:
+def plan_blocks(serial: KernelPlan, parallel_steps: tuple[str, ...] | list[str],
+                input_shapes: dict[str, tuple[int, ...]] | None = None) -> BlockedPlan | str:
     """The blocked form of the one-thread kernel ``serial``, or why it has none (a sentence).
 
     ``parallel_steps`` names the generated steps whose element loop has independent iterations (those the
-    parallel plan runs with ``prange``): only those may run on a slice.
+    parallel plan runs with ``prange``): only those may run on a slice. ``input_shapes`` gives the shape of each
+    input's value (kernel variable -> shape, without the time axis of a value given per step): an input applies
+    to a slice as one value or as one value per element.
     """
     try:
-        return _Blocks(serial, set(parallel_steps)).plan()
+        return _Blocks(serial, set(parallel_steps), dict(input_shapes or {})).plan()
     except _Refused as why:
         return str(why)
 
 
 class _Blocks:
-    def __init__(self, serial: KernelPlan, parallel: set[str]):
-        self.serial, self.parallel = serial, parallel
+    def __init__(self, serial: KernelPlan, parallel: set[str], input_shapes: dict[str, tuple[int, ...]]):
+        self.serial, self.parallel, self.input_shapes = serial, parallel, input_shapes
         sched = serial.operations
         if sched is None:
             raise _Refused("the kernel plan keeps no operations")
@@ -161,6 +173,10 @@ class _Blocks:
             return self._record(op.values)
         if isinstance(op, RecordRow):
             return self._record_row(op)
+        if isinstance(op, RecordSelected):
+            return self._record_selected(op)
+        if isinstance(op, ApplyInput):
+            return self._input(op)
         if isinstance(op, QueueCapture):
             self.captures[op.queue] = op.values
             return self._record(op.values)
@@ -200,6 +216,40 @@ class _Blocks:
         assert isinstance(sampled, ast.If)
         sampled.body = [copy_row]
         return [sampled]
+
+    def _record_selected(self, op: RecordSelected) -> list[ast.stmt]:
+        """A record of chosen elements: each thread writes the columns of the chosen elements in its slice."""
+        group = self.rows.get(op.values)
+        if group is None:
+            raise _Refused(f"the record of {op.values} is not of a neuron group's field")
+        row = expression("_mon0 + _k") if op.every <= 1 else \
+            expression("_i // EVERY - FIRST", EVERY=op.every, FIRST=op.first)
+        copy_row = statement("for _bk_s in range(SEL.shape[0]):\n"
+                             "    _bk_e = SEL[_bk_s]\n"
+                             "    if _bk_e >= G_bk_a and _bk_e < G_bk_b:\n"
+                             "        VAR[ROW, _bk_s] = VALUES[_bk_e]", {"G": group},
+                             SEL=f"{op.var}_sel", VAR=op.var, ROW=row, VALUES=op.values)
+        if op.every <= 1:
+            return [copy_row]
+        sampled = statement("if _i % EVERY == 0:\n    pass", EVERY=op.every)
+        assert isinstance(sampled, ast.If)
+        sampled.body = [copy_row]
+        return [sampled]
+
+    def _input(self, op: ApplyInput) -> list[ast.stmt]:
+        """An input applied to the thread's slice: one value, or the slice's part of one value per element."""
+        obj = self.groups.get(op.state)
+        if obj is None or op.ndim != 2:
+            raise _Refused("an input goes to a synapse or to a group whose elements are not in one dimension")
+        shape = self.input_shapes.get(op.variable)
+        size = obj.variables[op.state]().shape[1]
+        if shape is None or shape not in ((), (size,)):
+            raise _Refused(f"an input to {obj.display} has a value of shape {shape}, neither one value nor one "
+                           f"per element")
+        if op.op not in _INPUT_OPS:
+            raise _Refused(f"an input to {obj.display} has the operation {op.op!r}")
+        value = expression(_INPUT_VALUES[op.iterated, bool(shape)], {"G": op.state}, VALUE=op.variable)
+        return statements(_INPUT_OPS[op.op], {"G": op.state}, STATE=op.state, ROW=op.row, VALUE=value)
 
     def _call(self, op: CallStep) -> list[ast.stmt]:
         obj, step = self.serial.step_origin[op.function]

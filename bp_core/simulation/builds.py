@@ -14,10 +14,11 @@ would run with the old one.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -70,6 +71,12 @@ class Build:
         When the parallel kernel is the blocked kernel (``codegen.blocks``), its plan.
     blocked_note : str
         Why a parallel build has no blocked kernel ('' when it has one, or builds none).
+    reads_rng : bool
+        Whether a kernel of the build draws from the network's generator (``_rng``). When none does, the
+        network passes ``None`` instead: numba unboxes a ``Generator`` through ``ctypes`` at every call (about
+        20 microseconds), a twentieth of a millisecond run.
+    layout : object or None
+        What the build records (``recording.RecordingLayout``), made at its first run.
     """
 
     plans: list[ObjectPlan]
@@ -81,6 +88,8 @@ class Build:
     serial_plan: KernelPlan | None = None
     blocked_plan: KernelPlan | None = None
     blocked_note: str = ""
+    reads_rng: bool = True
+    layout: Any = None
 
     def plan_of(self, kernel: str) -> KernelPlan:
         """The plan ``kernel`` (``'serial'`` or ``'parallel'``) was compiled from (its line map and raises)."""
@@ -117,6 +126,7 @@ class Builder:
         self.builds: OrderedDict[tuple, Build] = OrderedDict()
         self.kernels: dict[tuple, Any] = {}
         self.count = 0
+        self._profile_key: tuple[Any, tuple] | None = None  # (profile snapshot, its part of the key)
 
     def without_builds(self) -> Builder:
         """A copy with the compiled kernels and the count but no builds (what a pickled network carries)."""
@@ -130,22 +140,37 @@ class Builder:
         return next(reversed(self.builds.values()), None)
 
     def build(self, objects: Sequence[Ensemble], specs: Sequence[InputSpec], state: BuildState, settings: Any,
-              dt: float) -> Build:
+              dt: float, check: Callable[[], None] | None = None) -> Build:
         """The build of the structure ``objects`` and ``specs`` have now, planned, emitted and compiled if new.
 
-        ``settings`` is the network's profile snapshot (the profile in use while this runs).
+        ``settings`` is the network's profile snapshot (the profile in use while this runs). ``check`` validates
+        the objects as members of the network: it runs before a new structure is planned; a structure built
+        before passed it (its key holds everything the check reads), so a run of it skips the check.
         """
-        key = structure_key(objects, specs, state, dict(settings.settings), dict(settings.numba))
+        try:
+            key = self._key(objects, specs, state, settings)
+        except Exception:
+            if check is not None:
+                check()  # what is wrong with the objects, said as the check says it
+            raise
         build = self.builds.get(key)
         if build is None:
+            if check is not None:
+                check()
             build = self._new(objects, specs, state, dt)
             # planning starts delay lines and queues the key names: file the build under the key it leaves
-            key = structure_key(objects, specs, state, dict(settings.settings), dict(settings.numba))
+            key = self._key(objects, specs, state, settings)
             self.builds[key] = build
             while len(self.builds) > KEPT_BUILDS:
                 self.builds.popitem(last=False)
         self.builds.move_to_end(key)
         return build
+
+    def _key(self, objects: Sequence[Ensemble], specs: Sequence[InputSpec], state: BuildState, settings: Any) -> tuple:
+        # a profile snapshot is read-only: its part of the key is worked out once
+        if self._profile_key is None or self._profile_key[0] is not settings:
+            self._profile_key = (settings, profile_key(dict(settings.settings), dict(settings.numba)))
+        return structure_key(objects, specs, state, profile_part=self._profile_key[1])
 
     def _new(self, objects: Sequence[Ensemble], specs: Sequence[InputSpec], state: BuildState, dt: float) -> Build:
         from bp_core.backend.compile import target_for  # numba loads when something is compiled
@@ -168,7 +193,9 @@ class Builder:
         if kernel_plan.parallel_functions and target.max_threads() > 1:
             serial_plan = _one_thread_plan(plans, input_plans, kernel_plan, jit and safe, safe)
             if BLOCKED_KERNELS and serial_plan is not None and target.name == "numba_cpu":
-                found = plan_blocks(serial_plan, kernel_plan.parallel_functions)
+                shapes = {var: np.shape(spec.value)[1:] if spec.iterated else np.shape(spec.value)
+                          for var, spec in zip(input_vars, specs)}
+                found = plan_blocks(serial_plan, kernel_plan.parallel_functions, shapes)
                 blocked, note = (found, "") if isinstance(found, BlockedPlan) else (None, found)
             if blocked is None:
                 parallel = self._compiled(target, kernel_plan, safe, tuple(kernel_plan.parallel_functions))
@@ -176,8 +203,12 @@ class Builder:
         if blocked is not None:
             compiled = self._compiled(target, blocked.kernel, safe, tuple(blocked.kernel.parallel_functions))
             parallel = BlockedKernel(compiled, blocked, kernel, _numba_threads)
+        # targets known to take no generator when their source reads none (the GPU's seeds its own from it)
+        reads_rng = target.name not in ("numba_cpu", "python") or any(
+            reads_name(p.source, "_rng") for p in (kernel_plan, serial_plan, blocked and blocked.kernel) if p)
         return Build(plans, kernel_plan, input_vars, kernel, parallel, serial_plan=serial_plan,
-                     blocked_plan=blocked.kernel if blocked is not None else None, blocked_note=note)
+                     blocked_plan=blocked.kernel if blocked is not None else None, blocked_note=note,
+                     reads_rng=reads_rng)
 
     def _compiled(self, target: Any, kernel_plan: KernelPlan, safe: bool, parallel: tuple[str, ...]) -> Any:
         key = (target.name, kernel_plan.source, parallel)
@@ -236,8 +267,21 @@ def _one_thread_plan(plans: list[ObjectPlan], input_plans: list[InputPlan], para
     return serial if list(serial.args) == list(parallel.args) else None
 
 
+def reads_name(source: str, name: str) -> bool:
+    """Whether generated ``source`` reads the variable ``name`` anywhere (a parameter of that name is no read)."""
+    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+               for node in ast.walk(ast.parse(source)))
+
+
+def profile_key(settings: dict[str, Any], numba_settings: dict[str, Any]) -> tuple:
+    """The part of a structure key that the profile ``settings`` and ``numba_settings`` make."""
+    return tuple(sorted((k, _plain(v)) for k, v in settings.items())) + \
+        tuple(sorted((k, _plain(v)) for k, v in numba_settings.items()))
+
+
 def structure_key(objects: Sequence[Ensemble], specs: Sequence[InputSpec], build: BuildState,
-                  settings: dict[str, Any], numba_settings: dict[str, Any]) -> tuple:
+                  settings: dict[str, Any] | None = None, numba_settings: dict[str, Any] | None = None,
+                  profile_part: tuple | None = None) -> tuple:
     """The key of the kernel ``objects`` run with under ``specs`` (hashable; equal keys, equal kernels).
 
     Parameters
@@ -250,25 +294,39 @@ def structure_key(objects: Sequence[Ensemble], specs: Sequence[InputSpec], build
         The network's derived state (code names, delay lines).
     settings, numba_settings : dict
         The profile the network runs with.
+    profile_part : tuple, optional
+        ``profile_key(settings, numba_settings)``, when the caller has it already.
     """
-    profile_key = tuple(sorted((k, _plain(v)) for k, v in settings.items())) + \
-        tuple(sorted((k, _plain(v)) for k, v in numba_settings.items()))
+    if profile_part is None:
+        profile_part = profile_key(dict(settings or {}), dict(numba_settings or {}))
     # a time-varying input's length is the run's, not structure (chunks of a streamed pass differ in length)
     inputs = tuple((id(s.target), s.key, s.field, s.op, bool(s.iterated),
-                    np.shape(s.value)[1:] if s.iterated else np.shape(s.value), np.asarray(s.value).dtype.kind)
+                    np.shape(s.value)[1:] if s.iterated else np.shape(s.value), _kind(s.value))
                    for s in specs)
-    return (profile_key, planning.SPIKE_QUEUES, inputs, tuple(_object_key(obj, build) for obj in objects))
+    return (profile_part, planning.SPIKE_QUEUES, inputs, tuple(_object_key(obj, build) for obj in objects))
+
+
+def _kind(value: Any) -> str:
+    return value.dtype.kind if isinstance(value, np.ndarray) else np.asarray(value).dtype.kind
 
 
 def _plain(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
 
 
+def _per_element(value: Any) -> bool:
+    # ParsUpdate.is_per_element without its lookups: a run reads this of every parameter
+    return type(value) is not float and type(value) is not int and np.ndim(value) > 0
+
+
 def _object_key(obj: Ensemble, build: BuildState) -> tuple:
     pars = obj.pars
-    key = (id(obj), obj.name, build.code_name(obj), id(obj.model), obj.num, obj.ST.shape, obj.ST._data.dtype.str,
+    updates, origins = pars.updates, pars.origins
+    data = obj.ST._data
+    # the element count is the state's shape (num is its product)
+    key = (id(obj), obj.name, build.code_name(obj), id(obj.model), obj.ST.shape, data.dtype.str,
            tuple(obj.ST._var2idx.items()), tuple(obj.runner.get_schedule()),
-           tuple((name, pars.is_per_element(name)) for name in pars.keys()),
+           tuple((name, _per_element(updates.get(name, value))) for name, value in origins.items()),
            tuple((name, type(value).__name__) for name, value in obj._data.items()),
            tuple((key, id(spec)) for key, spec in obj.monitor_specs.items()), tuple(obj.monitors))
     if isinstance(obj.model, SynType):

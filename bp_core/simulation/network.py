@@ -36,6 +36,7 @@ from bp_core.errors import BrainPyError, ClockRestartWarning, CodeError, ModelUs
 from bp_core.simulation import step_errors
 from bp_core.simulation.build_state import BuildState
 from bp_core.simulation.builds import Build, Builder
+from bp_core.simulation.clock import grid_start, run_steps
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
 from bp_core.simulation.monitors import MonitorResults
@@ -83,6 +84,7 @@ class Network:
         self.t_start = 0.0
         self.t_end = 0.0
         self._epoch_steps = 0
+        self._asked = (0.0, 0)  # the time the last run or chunk asked to end at, and the epoch's steps then
         self.ts = np.zeros(0)
         self._lock = threading.RLock()
         self._profile = profile.snapshot()
@@ -300,20 +302,21 @@ class Network:
             Progress interval, as a fraction of the run.
         """
         start, end = self._parse_duration(duration)
-        n_steps = int(round((end - start) / self.dt))
+        n_steps = run_steps(start, end, self.dt)
         specs = format_inputs(inputs, self.objects, n_steps)
         with self.exclusive():
             self._check_repeat(end - start, specs)
             self._warn_restart(duration)
-            clock = (self.t_start, self.t_end, self._epoch_steps)
+            clock = (self.t_start, self.t_end, self._epoch_steps, self._asked)
             self._start_epoch(start)
             try:
                 self._execute(n_steps, specs, report, report_percent)
             except BrainPyError:
                 if self._epoch_steps == 0:  # refused before any step (the monitor budget): the state's time stays
-                    self.t_start, self.t_end, self._epoch_steps = clock
+                    self.t_start, self.t_end, self._epoch_steps, self._asked = clock
                 raise
             self._last_run = (end - start, {(s.target.name, s.key): np.shape(s.value) for s in specs})
+            self._asked = (end, self._epoch_steps)
 
     def build(self, duration: float | tuple = 1.0, inputs: Any = ()) -> str:
         """Generate and compile the kernel for these inputs without running; returns its source.
@@ -321,7 +324,7 @@ class Network:
         Later runs with the same structure start at once (widgets call this before the first frame).
         """
         start, end = self._parse_duration(duration)
-        specs = format_inputs(inputs, self.objects, int(round((end - start) / self.dt)))
+        specs = format_inputs(inputs, self.objects, run_steps(start, end, self.dt))
         with self.exclusive():
             return self._build_only(specs)
 
@@ -379,12 +382,14 @@ class Network:
         if n_steps is None:
             if duration is None:
                 raise ModelUseError("advance() needs a duration (ms) or n_steps.")
-            n_steps = int(round(duration / self.dt))
+            n_steps, asked = self._steps_to(duration)
         if n_steps <= 0:
             raise ModelUseError(f"advance() needs at least one step, got duration={duration!r}, n_steps={n_steps!r}.")
         with self.exclusive():
             specs = self._chunk_inputs(inputs, n_steps, input_steps)
             self._execute(n_steps, specs, False, 1.0)
+            if duration is not None:
+                self._asked = (asked, self._epoch_steps)
         return {obj.name: obj.mon for obj in self.objects}
 
     def _chunk_inputs(self, inputs: Any, n_steps: int, input_steps: int | None) -> list[InputSpec]:
@@ -408,13 +413,29 @@ class Network:
                 raise TypeError
         except (TypeError, ValueError):
             raise ModelUseError(f"duration must be a number of ms or (start, end), got {duration!r}.") from None
-        if not (np.isfinite(start) and np.isfinite(end)) or end - start < self.dt:
+        if not (np.isfinite(start) and np.isfinite(end)) or end <= start:
             raise ModelUseError(f"duration must be finite and at least one step (dt={self.dt}), got {duration!r}.")
         if (end - start) / self.dt > MAX_STEPS:
             raise ModelUseError(f"a run of {end - start:g} ms at dt={self.dt:g} ms would take "
                                 f"{(end - start) / self.dt:.3g} steps, more than {MAX_STEPS:.0e}; choose a larger "
                                 f"dt (bp.profile.set(dt=...)) or a shorter duration.")
+        if run_steps(start, end, self.dt) < 1:  # no step of the grid from start to end
+            raise ModelUseError(f"duration must be finite and at least one step (dt={self.dt}), got {duration!r}.")
         return start, end
+
+    def _steps_to(self, duration: Any) -> tuple[int, float]:
+        # a chunk ends at the grid step at or after the time asked for plus duration, as Brian2's run() ends
+        # (its clock keeps the time asked, so chunks of lengths between steps end where one long run would)
+        try:
+            duration = float(duration)
+        except (TypeError, ValueError):
+            raise ModelUseError(f"advance() needs a duration in ms, got {duration!r}.") from None
+        if not np.isfinite(duration) or duration / self.dt > MAX_STEPS:
+            raise ModelUseError(f"advance() needs a finite duration of at most {MAX_STEPS:.0e} steps (dt={self.dt}), "
+                                f"got {duration!r}.")
+        asked, at = self._asked
+        now = asked if at == self._epoch_steps else self.t_end  # the grid's time after advance(n_steps=...)
+        return run_steps(now, now + duration, self.dt), now + duration
 
     def _check_repeat(self, length: float, specs: list[InputSpec]) -> None:
         if self.mode != "repeat" or self._last_run is None:
@@ -444,8 +465,9 @@ class Network:
                           ClockRestartWarning, stacklevel=_user_level())
 
     def _start_epoch(self, start: float) -> None:
-        self.t_start = self.t_end = start
+        self.t_start = self.t_end = grid_start(start, self.dt)
         self._epoch_steps = 0
+        self._asked = (start, 0)  # the time asked for, at this many steps of the epoch
         if self._rng is None:
             # drawn from NumPy's global generator, so bp.profile.set(seed=...) makes runs reproducible
             self._rng = np.random.default_rng(np.random.randint(0, 2**62))

@@ -206,13 +206,20 @@ def _with_noisy_group():
     return net, group
 
 
+def _with_synapse_monitor():
+    net, group = _network(0.5)
+    net.add(bp.SynConn(TO_GE, pre_group=group[:10], post_group=group, conn=bp.connect.All2All(), delay=0.5,
+                       monitors=['s']))
+    return net, group
+
+
 @pytest.mark.parametrize("case, reason", [("undelayed synapses", "without delay"),
                                           ("random numbers", "does not run each element on its own"),
-                                          ("inputs", "input")])
+                                          ("a synapse monitor", "runs every step without delay")])
 def test_networks_the_blocked_kernel_does_not_fit_keep_the_prange_kernel(monkeypatch, case, reason):
     makers = {"undelayed synapses": lambda: ei_network(num=50, seed=4)[:2], "random numbers": _with_noisy_group,
-              "inputs": lambda: _network(0.5)}
-    build = _build(monkeypatch, makers[case], inputs=case == "inputs")
+              "a synapse monitor": _with_synapse_monitor}
+    build = _build(monkeypatch, makers[case])
     assert build.blocked_plan is None and reason in build.blocked_note
     assert build.parallel_kernel is not None and not isinstance(build.parallel_kernel, BlockedKernel)
     assert "prange(" in build.plan_of("parallel").source

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import warnings
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Iterator
 
@@ -41,7 +41,7 @@ from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
 from bp_core.simulation.monitors import MonitorResults
 from bp_core.simulation.planning import plan_object
-from bp_core.simulation.recording import Recording, values_needed
+from bp_core.simulation.recording import Recording, RecordingLayout
 from bp_core.simulation.report import Progress
 from bp_core.simulation.snapshot import NetworkSnapshot, restore_snapshot, take_snapshot
 from bp_core.tools.dicts import DictPlus
@@ -97,6 +97,7 @@ class Network:
         state["_builder"] = self._builder.without_builds()
         state["_plan"] = None
         state.pop("_object_plans", None)
+        state.pop("_spare_events", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -333,9 +334,9 @@ class Network:
             self._start_epoch(self.t_end)
         build, values = self._build(specs)
         plan = build.kernel_plan
-        values.update(self._recording(0, specs, release=False).buffers)
+        values.update(self._recording(0, specs, build, release=False).buffers)
         values.update(_t_start=self.t_start, _dt=self.dt, _step0=self._epoch_steps, _mon0=0, _n_steps=0,
-                      _rng=self._rng)
+                      _rng=self._rng if build.reads_rng else None)
         for name, kernel in (("serial", build.kernel), ("parallel", build.parallel_kernel)):
             if kernel is not None:
                 self._call(kernel, build.plan_of(name), [values[arg] for arg in plan.args])
@@ -478,14 +479,17 @@ class Network:
         build, values = self._build(specs)
         plan = build.kernel_plan
         first = self._epoch_steps
-        recording = self._recording(n_steps, specs)
+        recording = self._recording(n_steps, specs, build)
         values.update(recording.buffers)
         trial, chosen = self._builder.parallel_plan(build, n_steps)
         kernels = {"serial": build.kernel, "parallel": build.parallel_kernel}
-        # a call of zero steps makes numba compile (or load) now, so the report times the run alone
-        values.update(_t_start=self.t_start, _dt=self.dt, _step0=first, _mon0=0, _n_steps=0, _rng=self._rng)
-        for name in {"serial", "parallel" if trial is not None else chosen}:
-            self._call(kernels[name], build.plan_of(name), [values[arg] for arg in plan.args])
+        rng = self._rng if build.reads_rng else None
+        if report or trial is not None:
+            # a call of zero steps makes numba compile (or load) now, so the report and the trial time the run
+            # alone (unneeded otherwise: the run's own call compiles, and the run is all the caller times)
+            values.update(_t_start=self.t_start, _dt=self.dt, _step0=first, _mon0=0, _n_steps=0, _rng=rng)
+            for name in {"serial", "parallel" if trial is not None else chosen}:
+                self._call(kernels[name], build.plan_of(name), [values[arg] for arg in plan.args])
         progress.compiled(time.perf_counter() - began)
         chunk = max(1, int(np.ceil(n_steps * report_percent))) if report else n_steps
         done = 0
@@ -498,7 +502,7 @@ class Network:
             while done < target:
                 values.update(recording.buffers)
                 values.update(_t_start=self.t_start, _dt=self.dt, _step0=first + done, _mon0=done,
-                              _n_steps=target - done, _rng=self._rng)
+                              _n_steps=target - done, _rng=rng)
                 called = time.perf_counter()
                 status = self._call(kernel, kernel_plan, [values[name] for name in plan.args])
                 if status[0] == STATUS_OK:
@@ -522,18 +526,14 @@ class Network:
         progress.finished()
         self._record(recording, n_steps)
 
-    def _recording(self, n_steps: int, specs: list[InputSpec], release: bool = True) -> Recording:
-        members = list(zip(self.objects, self._object_plans))
-        inputs = {(s.target.name, s.field) for s in specs}
-        with ExitStack() as reads:  # the check only reads the state: a GPU keeps its copy in use
-            for obj in self.objects:
-                reads.enter_context(obj.ST.reading())
-            valued = {(obj.name, mon.key) for obj, plan in members for mon in plan.monitors
-                      if mon.events and values_needed(obj, mon.key, self.objects, inputs)}
+    def _recording(self, n_steps: int, specs: list[InputSpec], build: Build, release: bool = True) -> Recording:
+        if build.layout is None:  # what is recorded follows from the structure: worked out once per build
+            build.layout = RecordingLayout(list(zip(self.objects, build.plans)), {(s.target.name, s.field) for s in specs})
         # the budget is checked and the buffers allocated before the last run's records go, so a run that
         # cannot fit keeps them; the new buffers are untouched pages until the kernel writes them, by which
         # time the old records are released (unless the user holds them): the footprint does not double
-        recording = Recording(members, n_steps, self._epoch_steps, self.dt, valued).allocate()
+        recording = Recording(build.layout, n_steps, self._epoch_steps, self.dt, build.layout.valued(),
+                              spare=self.__dict__.pop("_spare_events", None)).allocate()
         for obj in self.objects if release else ():
             object.__setattr__(obj, "mon", MonitorResults.empty(obj.monitors, obj.ST.shape))
         return recording
@@ -543,16 +543,24 @@ class Network:
         self.ts = self.t_start + (first + np.arange(valid)) * self.dt
         self.t_end = self.t_start + (first + valid) * self.dt
         for obj, plan in zip(self.objects, self._object_plans):
-            object.__setattr__(obj, "mon", recording.results(obj, plan, valid, self.t_start, self.dt))
+            object.__setattr__(obj, "mon", recording.results(obj, plan, valid, self.t_start, self.dt, self.ts))
         self._epoch_steps += valid
+        self._spare_events = recording.spare_events()  # the events were copied out: the next run may write there
 
     # -- building -----------------------------------------------------------------------------
 
     def _check_objects(self) -> None:
+        self._name_objects()
+        self._check_members()
+
+    def _name_objects(self) -> None:
         members = self.objects
         if not members:
             raise ModelUseError("the network is empty; add NeuGroups and SynConns first.")
         self._build_state.name_objects(members)
+
+    def _check_members(self) -> None:
+        members = self.objects
         provided: set[str] = set()
         for obj in members:
             obj.check_in_network(members)
@@ -562,8 +570,10 @@ class Network:
 
     def _build(self, specs: list[InputSpec]) -> tuple[Build, dict[str, Any]]:
         """The build of the current structure (planned, emitted and compiled only if new) and its arguments."""
-        self._check_objects()
-        build = self._builder.build(self.objects, specs, self._build_state, self._profile, self.dt)
+        self._name_objects()
+        # the members are checked before a structure is built: a run of a structure built before skips the check
+        build = self._builder.build(self.objects, specs, self._build_state, self._profile, self.dt,
+                                    check=self._check_members)
         self._plan = build.kernel_plan
         self._object_plans = build.plans
         return build, build.bind(specs)

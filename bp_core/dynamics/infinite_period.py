@@ -88,7 +88,13 @@ def _snic(field: CompiledField, slow: np.ndarray, q: np.ndarray, index: int, par
         return None
     constants = periods ** 2 * np.abs(pars - p_c)
     # Towards a fold elsewhere (a homoclinic orbit at another parameter) the product would keep growing.
-    if not np.all(np.abs(np.diff(np.log(np.maximum(constants, 1e-300)))) < np.log(1.5)):
+    logs = np.log(np.maximum(constants, 1e-300))
+    if not np.all(np.abs(np.diff(logs)) < np.log(1.5)):
+        return None
+    # Nor may it grow with the period as T^2 does: over the tail |p - p_c| must shrink, not stand at a
+    # distance (a saddle's homoclinic orbit far from the fold, which periods growing by a few per cent a
+    # step would otherwise pass as a constant).
+    if abs(logs[-1] - logs[0]) > np.log(periods[-1] / periods[0]):
         return None
     qc = np.array(q, dtype=float)
     qc[index] = p_c

@@ -15,6 +15,7 @@ from bp_core.dynamics.cycle_points import LocatedOrbit, branch_test, without_fol
 from bp_core.dynamics.diagram import CycleBranch, SpecialPoint
 from bp_core.dynamics.infinite_period import classify_end
 from bp_core.dynamics.normal_forms import hopf_vectors
+from bp_core.dynamics.unresolved_turns import without_unresolved_turns
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError
 
@@ -322,11 +323,12 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
         end = _infinite_period_point(problem, curve.points[-1], np.array(pars), np.array(periods), variables,
                                      par_names)
         if end is not None:
-            # Close to an orbit of infinite period the parameter is flat to rounding: its wobbles are no folds.
-            span = problem.p_range[1] - problem.p_range[0]
+            # Close to an orbit of infinite period the parameter is flat to the continuation's own error: its
+            # wobbles are no folds (nor period doublings or branch points beside them).
             name = par_names[problem.index]
-            special = [p for p in special if not (p.label == "LPC" and p.period > 3 * problem.start_period and
-                                                  abs(p.par[name] - end.par[name]) < 1e-9 * span)]
+            special = without_unresolved_turns(special, name, np.array(pars), np.array(periods), end.par[name],
+                                               1e-9 * (problem.p_range[1] - problem.p_range[0]),
+                                               3 * problem.start_period)
             special.append(end)
     pars = np.array(pars)
     lo, hi = problem.p_range

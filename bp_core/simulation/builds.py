@@ -322,13 +322,14 @@ def _per_element(value: Any) -> bool:
 def _object_key(obj: Ensemble, build: BuildState) -> tuple:
     pars = obj.pars
     updates, origins = pars.updates, pars.origins
-    data = obj.ST._data
-    # the element count is the state's shape (num is its product)
-    key = (id(obj), obj.name, build.code_name(obj), id(obj.model), obj.ST.shape, data.dtype.str,
-           tuple(obj.ST._var2idx.items()), tuple(obj.runner.get_schedule()),
-           tuple((name, _per_element(updates.get(name, value))) for name, value in origins.items()),
-           tuple((name, type(value).__name__) for name, value in obj._data.items()),
-           tuple((key, id(spec)) for key, spec in obj.monitor_specs.items()), tuple(obj.monitors))
+    state, data = obj.ST, obj._data
+    # the element count is the state's shape; field indices follow the fields' order; a parameter's form (one
+    # value or one per element) is structure, its value is not
+    per_element = tuple(name for name, value in origins.items() if _per_element(updates.get(name, value)))
+    key = (id(obj), obj.name, build.code_name(obj), id(obj.model), state.shape, state._data.dtype.str,
+           tuple(state._var2idx), tuple(obj.runner.get_schedule()), per_element,
+           tuple(data), tuple(map(type, data.values())),
+           tuple(obj.monitor_specs), tuple(map(id, obj.monitor_specs.values())), tuple(obj.monitors))
     if isinstance(obj.model, SynType):
         key += _synapse_key(obj, build)
     return key
@@ -354,8 +355,21 @@ def _synapse_key(syn: Ensemble, build: BuildState) -> tuple:
     return tuple(sides) + (data, ids, delay)
 
 
+_ARRAY_KEYS: dict[int, tuple[np.ndarray, tuple]] = {}
+"""Keys of read-only arrays (a SynConn's checked delays) by identity: a read-only array keeps its values, so
+a run need not hash its megabytes again (the few last ones; each entry keeps its array alive)."""
+
+
 def _array_key(value: Any) -> Any:
     if np.ndim(value) == 0:
         return float(value)
+    known = _ARRAY_KEYS.get(id(value))
+    if known is not None and known[0] is value and not value.flags.writeable and value.base is None:
+        return known[1]
     array = np.ascontiguousarray(value)
-    return array.shape, array.dtype.str, hashlib.sha1(array.view(np.uint8)).hexdigest()
+    key = (array.shape, array.dtype.str, hashlib.sha1(array.view(np.uint8)).hexdigest())
+    if isinstance(value, np.ndarray) and not value.flags.writeable and value.base is None:  # nothing writes it
+        if len(_ARRAY_KEYS) >= 8:
+            _ARRAY_KEYS.clear()
+        _ARRAY_KEYS[id(value)] = (value, key)
+    return key

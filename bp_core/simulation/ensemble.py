@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import numpy as np
@@ -119,7 +120,7 @@ class Ensemble:
     @property
     def num(self) -> int:
         """Number of elements."""
-        return int(np.prod(self.ST.shape))
+        return math.prod(self.ST.shape)  # the shape holds ints; np.prod costs microseconds at every run
 
     # -- required data ----------------------------------------------------------------------------
 

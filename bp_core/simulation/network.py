@@ -557,7 +557,10 @@ class Network:
         members = self.objects
         if not members:
             raise ModelUseError("the network is empty; add NeuGroups and SynConns first.")
-        self._build_state.name_objects(members)
+        names = tuple((obj.name, obj._named_by_user) for obj in members)
+        if names != self.__dict__.get("_named"):  # code names follow from these alone
+            self._build_state.name_objects(members)
+            self._named = names
 
     def _check_members(self) -> None:
         members = self.objects

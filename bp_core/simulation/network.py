@@ -39,7 +39,6 @@ from bp_core.simulation.builds import Build, Builder
 from bp_core.simulation.clock import grid_start, run_steps
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
-from bp_core.simulation.monitors import MonitorResults
 from bp_core.simulation.planning import plan_object
 from bp_core.simulation.recording import Recording, RecordingLayout
 from bp_core.simulation.report import Progress
@@ -528,14 +527,15 @@ class Network:
 
     def _recording(self, n_steps: int, specs: list[InputSpec], build: Build, release: bool = True) -> Recording:
         if build.layout is None:  # what is recorded follows from the structure: worked out once per build
-            build.layout = RecordingLayout(list(zip(self.objects, build.plans)), {(s.target.name, s.field) for s in specs})
+            build.layout = RecordingLayout(list(zip(self.objects, build.plans)),
+                                           {(s.target.name, s.field) for s in specs})
         # the budget is checked and the buffers allocated before the last run's records go, so a run that
         # cannot fit keeps them; the new buffers are untouched pages until the kernel writes them, by which
         # time the old records are released (unless the user holds them): the footprint does not double
         recording = Recording(build.layout, n_steps, self._epoch_steps, self.dt, build.layout.valued(),
                               spare=self.__dict__.pop("_spare_events", None)).allocate()
         for obj in self.objects if release else ():
-            object.__setattr__(obj, "mon", MonitorResults.empty(obj.monitors, obj.ST.shape))
+            object.__setattr__(obj, "mon", build.layout.empty(obj))
         return recording
 
     def _record(self, recording: Recording, valid: int) -> None:

@@ -1,8 +1,8 @@
 """The buffers one run records its monitors into, under a memory budget.
 
 Dense records are allocated whole before the run; event records start with room for the
-expected rate (10 Hz) and one step of every element firing. Both count against the budget before anything is allocated, so a run
-that cannot fit fails before it allocates or releases anything (the last run's records
+expected rate (10 Hz) and one step of every element firing. Both count against the budget before anything is
+allocated, so a run that cannot fit fails before it allocates or releases anything (the last run's records
 stay). Event records then grow: the kernel stops
 before a step that might overflow one (see ``STATUS_GROW``), the buffer doubles, and the
 kernel resumes at that step, so no event is lost whatever the rate. Growth past the budget
@@ -85,11 +85,18 @@ class RecordingLayout:
         self.events = [(obj, mon) for obj, plan in members for mon in plan.monitors if mon.events]
         self.always_valued: set[tuple[str, str]] = set()
         self.check_values: list[tuple[Ensemble, str]] = []  # valued unless the state holds only 0 and 1
+        self._empties: dict[int, MonitorResults] = {}
         for obj, mon in self.events:
             if _values_reach(obj, mon.key, objects, input_fields):
                 self.always_valued.add((obj.name, mon.key))
             else:
                 self.check_values.append((obj, mon.key))
+
+    def empty(self, obj: Ensemble) -> MonitorResults:
+        """``obj``'s monitors while a run records (no rows): made once per build, as they hold nothing."""
+        if id(obj) not in self._empties:
+            self._empties[id(obj)] = MonitorResults.empty(obj.monitors, obj.ST.shape)
+        return self._empties[id(obj)]
 
     def valued(self) -> set[tuple[str, str]]:
         """Event records that keep their values in a run starting from the state as it is now."""

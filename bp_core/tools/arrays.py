@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = ["ALIGNMENT", "aligned_empty"]
@@ -31,9 +33,10 @@ def aligned_empty(shape: int | tuple, dtype: np.dtype | type = np.float64, align
     numpy.ndarray
         A view into a slightly larger byte buffer, which it keeps alive.
     """
+    # every run allocates its monitors' buffers with this: no np.prod, np.isscalar or ctypes object (microseconds)
     dtype = np.dtype(dtype)
-    shape = (int(shape),) if np.isscalar(shape) else tuple(int(s) for s in shape)
-    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    shape = (int(shape),) if isinstance(shape, (int, float, np.number)) else tuple(int(s) for s in shape)
+    nbytes = math.prod(shape) * dtype.itemsize
     raw = np.empty(nbytes + alignment, dtype=np.uint8)
-    start = -raw.ctypes.data % alignment
+    start = -raw.__array_interface__["data"][0] % alignment
     return raw[start:start + nbytes].view(dtype).reshape(shape)

@@ -18,9 +18,9 @@ import numpy as np
 from scipy import sparse
 from scipy.special import roots_legendre
 
-from bp_core.dynamics.condensation import CondensedFactor, condense, transfer_matrices
+from bp_core.dynamics.condensation import CondensedFactor, condense, monodromy
 
-__all__ = ["Mesh", "Collocation"]
+__all__ = ["Mesh", "Collocation", "BorderedProduct"]
 
 
 def _lagrange(nodes: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -173,8 +173,8 @@ class Collocation:
         interval_blocks(self.basis, self.basis_derivative, self.mesh.widths, float(period), jac, scale, scale, blocks)
         return blocks, points
 
-    def _parts(self, u: np.ndarray, field, p: np.ndarray, index: int,
-               reference_derivative: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def parts(self, u: np.ndarray, field, p: np.ndarray, index: int,
+              reference_derivative: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The Jacobian's pieces in the scaled unknowns: the interval blocks (N, m, m+1, dim, dim), the
         columns of log T and of the parameter (N m dim each) and the phase row's node part."""
         nodes, period, par = self.unpack(u)
@@ -191,7 +191,7 @@ class Collocation:
     def _entries(self, u: np.ndarray, field, p: np.ndarray, index: int,
                  reference_derivative: np.ndarray) -> np.ndarray:
         """Values of the Jacobian's nonzeros, in the order of :attr:`_structure`."""
-        scaled, t_col, p_col, phase = self._parts(u, field, p, index, reference_derivative)
+        scaled, t_col, p_col, phase = self.parts(u, field, p, index, reference_derivative)
         d = self.dim
         return np.concatenate([scaled.ravel(), t_col, p_col, np.ones(d), -np.ones(d), phase])
 
@@ -199,7 +199,7 @@ class Collocation:
                   row: np.ndarray) -> CondensedFactor:
         """A factorisation of :meth:`bordered`'s matrix by condensing the intervals' interiors: a solve function
         (raises ``numpy.linalg.LinAlgError`` where the matrix is singular)."""
-        scaled, t_col, p_col, phase = self._parts(u, field, p, index, reference_derivative)
+        scaled, t_col, p_col, phase = self.parts(u, field, p, index, reference_derivative)
         n_int, m = self.mesh.intervals, self.mesh.m
         border = np.stack([t_col, p_col], axis=1).reshape(n_int, m * self.dim, 2)
         rows = np.stack([np.concatenate([phase, [0.0, 0.0]]), row])
@@ -247,10 +247,7 @@ class Collocation:
         q = p.copy()
         q[index] = par
         blocks, _ = self.blocks(nodes, period, q, field)
-        result = np.eye(self.dim)
-        for step in transfer_matrices(blocks):
-            result = step @ result
-        return result
+        return monodromy(blocks)
 
     # -- interpolation and mesh adaptation -------------------------------------------------------
 
@@ -327,6 +324,26 @@ class Collocation:
         nodes = v[:-2].reshape(self.n_nodes, self.dim)
         moved = self.evaluate(nodes, other.mesh.nodes)
         return np.concatenate([moved.ravel(), v[-2:]])
+
+
+class BorderedProduct:
+    """The bordered collocation Jacobian (:meth:`Collocation.bordered`) as its product with a vector, from the
+    Jacobian's parts (:meth:`Collocation.parts`) without assembling the sparse matrix: what iterative
+    refinement of a solve needs."""
+
+    def __init__(self, colloc: Collocation, parts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                 row: np.ndarray):
+        self.colloc, self.parts, self.row = colloc, parts, row
+        n = colloc.size
+        self.shape = (n, n)
+
+    def __matmul__(self, v: np.ndarray) -> np.ndarray:
+        scaled, t_col, p_col, phase = self.parts
+        d = self.colloc.dim
+        n_x = self.colloc.n_nodes * d
+        local = v[:n_x].reshape(-1, d)[self.colloc.node_index]                      # (N, m+1, d)
+        colloc = np.einsum("nkjab,njb->nka", scaled, local).ravel() + t_col * v[n_x] + p_col * v[n_x + 1]
+        return np.concatenate([colloc, v[:d] - v[n_x - d:n_x], [np.dot(phase, v[:n_x]), np.dot(self.row, v)]])
 
 
 # The sparsity structure depends only on the number of intervals, m and dim, not on where the edges lie:

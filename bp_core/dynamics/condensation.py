@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CondensedFactor", "condense", "transfer_matrices"]
+__all__ = ["CondensedFactor", "condense", "transfer_matrices", "monodromy"]
 
 
 @dataclass(frozen=True)
@@ -134,3 +134,16 @@ def transfer_matrices(blocks: np.ndarray) -> np.ndarray:
     a, _, _ = _eliminate(blocks, np.zeros((n_int, m * d, 2)))
     condensed = a[:, (m - 1) * d:, (m - 1) * d:]
     return -np.linalg.solve(condensed[:, :, d:2 * d], condensed[:, :, :d])
+
+
+def monodromy(blocks: np.ndarray) -> np.ndarray:
+    """The monodromy matrix (d, d): the product of :func:`transfer_matrices`, the last interval's on the left.
+
+    Multiplied pairwise, neighbour with neighbour, in batched products (log2 N of them, not N small ones).
+    """
+    steps = transfer_matrices(blocks)
+    while steps.shape[0] > 1:
+        even = steps.shape[0] // 2 * 2
+        paired = np.matmul(steps[1:even:2], steps[0:even:2])
+        steps = np.concatenate([paired, steps[even:]]) if even < steps.shape[0] else paired
+    return steps[0]

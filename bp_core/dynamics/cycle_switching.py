@@ -43,7 +43,7 @@ def null_direction(problem: CycleProblem, u: np.ndarray, t: np.ndarray, iteratio
     """The null direction of ``F_u`` at ``u`` orthogonal (in the problem's inner product) to ``t``: the null
     vector of the bordered Jacobian, nearly singular at a branch point (None where it cannot be factorised)."""
     try:
-        solve = splu(problem.bordered(u, problem.weights * t), permc_spec="MMD_AT_PLUS_A").solve
+        solve = splu(problem.bordered_matrix(u, problem.weights * t), permc_spec="MMD_AT_PLUS_A").solve
     except RuntimeError:
         return None
     phi = np.random.default_rng(1).standard_normal(u.size)

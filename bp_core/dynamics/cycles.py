@@ -6,11 +6,13 @@ branch whose period grows without bound is stopped and reported as homoclinic or
 from __future__ import annotations
 
 import time
+import weakref
 
 import numpy as np
 
 from bp_core.dynamics import arclength
-from bp_core.dynamics.collocation import Collocation, Mesh
+from bp_core.dynamics.collocation import BorderedProduct, Collocation, Mesh
+from bp_core.dynamics.condensation import monodromy
 from bp_core.dynamics.cycle_points import LocatedOrbit, branch_test, without_folds_as_branch_points
 from bp_core.dynamics.diagram import CycleBranch, SpecialPoint
 from bp_core.dynamics.infinite_period import classify_end
@@ -67,6 +69,9 @@ class CycleProblem:
     """The collocation equations with the reference orbit of the phase condition, as an arclength problem."""
 
     test_names = ("LPC", "PD", "NS", "BPC")
+    #: The trivial multiplier's distance from 1 past which the monodromy matrix is taken to have lost the
+    #: digits its other multipliers need, and below which it has them again (AUTO-07p's two thresholds).
+    inaccurate, accurate_again = 5e-2, 1e-2
 
     def __init__(self, field_: VectorField, p: np.ndarray, index: int, p_range: tuple[float, float],
                  span: np.ndarray, period: float, settings: CycleSettings, mesh: Mesh | None = None):
@@ -87,6 +92,16 @@ class CycleProblem:
         self.stopped_by = ""
         self.tangent: np.ndarray | None = None
         self.started = time.perf_counter()
+        # Whether the multipliers' tests are followed: off where the last accepted orbit's trivial multiplier
+        # is inaccurate, until it is accurate again; and the trivial multiplier's error of the points tested
+        # since the last accepted one (by identity), so accepting one does not compute its multipliers again.
+        self.detecting = True
+        self._trivial_error: dict[int, tuple[np.ndarray, float]] = {}
+        # The Jacobian's parts at the last point linearised (the tangent's products, then its tests, ask for
+        # the same point), and the multipliers of the points tested, while those arrays live (a located point
+        # is kept in the curve and its multipliers are asked for again when the branch is assembled).
+        self._linearised: tuple | None = None
+        self._multipliers: dict[int, tuple[weakref.ref, Collocation, np.ndarray, np.ndarray]] = {}
 
     def adapt(self, u: np.ndarray, t: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
         """``u`` (and the tangent ``t``) moved onto a mesh adapted to its orbit."""
@@ -142,7 +157,22 @@ class CycleProblem:
     def jacobian(self, u: np.ndarray):
         return self.colloc.jacobian(u, self.field, self.p, self.index, self.reference_derivative)
 
-    def bordered(self, u: np.ndarray, row: np.ndarray):
+    def _parts(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`Collocation.parts` at ``u``, computed once for consecutive questions about the same point."""
+        kept = self._linearised
+        if (kept is not None and kept[0] is u and kept[1] is self.colloc and kept[2] is self.reference_derivative
+                and np.array_equal(kept[3], self.p)):
+            return kept[4]
+        parts = self.colloc.parts(u, self.field, self.p, self.index, self.reference_derivative)
+        self._linearised = (u, self.colloc, self.reference_derivative, self.p.copy(), parts)
+        return parts
+
+    def bordered(self, u: np.ndarray, row: np.ndarray) -> BorderedProduct:
+        """The bordered Jacobian at ``u`` as products with vectors (the tangent's iterative refinement)."""
+        return BorderedProduct(self.colloc, self._parts(u), row)
+
+    def bordered_matrix(self, u: np.ndarray, row: np.ndarray):
+        """The bordered Jacobian at ``u``, assembled as a sparse matrix."""
         return self.colloc.bordered(u, self.field, self.p, self.index, self.reference_derivative, row)
 
     def factor(self, u: np.ndarray, row: np.ndarray):
@@ -154,17 +184,44 @@ class CycleProblem:
 
         In a plane the nontrivial one is ``exp(int trace J dt)`` (Liouville), exact where the
         monodromy matrix's product of transfer matrices loses all digits (relaxation and canard cycles).
+        Elsewhere the eigenvalues of the monodromy matrix in the scaled states (similar to the matrix in
+        the states), from the derivative blocks Newton's method and the tangent use.
         """
         if self.field.dim == 2:
             return np.array([1.0 + 0j, np.exp(self.colloc.trace_integral(u, self.field, self.p, self.index))])
-        mu = np.linalg.eigvals(self.colloc.monodromy(u, self.field, self.p, self.index))
+        kept = self._multipliers.get(id(u))
+        if kept is not None and kept[0]() is u and kept[1] is self.colloc and np.array_equal(kept[2], self.p):
+            return kept[3]
+        kept = self._linearised
+        if kept is not None and kept[0] is u and kept[1] is self.colloc and np.array_equal(kept[3], self.p):
+            blocks = kept[4][0]
+        else:
+            nodes, period, par = self.colloc.unpack(u)
+            q = self.p.copy()
+            q[self.index] = par
+            blocks, _ = self.colloc.blocks(nodes, period, q, self.field, scaled=True)
+        mu = np.linalg.eigvals(monodromy(blocks))
         k = int(np.argmin(np.abs(mu - 1)))
-        return np.concatenate([[mu[k]], np.delete(mu, k)])
+        mu = np.concatenate([[mu[k]], np.delete(mu, k)])
+        self._multipliers[id(u)] = (weakref.ref(u), self.colloc, self.p.copy(), mu)
+        return mu
 
     def tests(self, u: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """The fold test (the parameter's tangent component), and the period-doubling, Neimark-Sacker and
+        branch-point tests from the Floquet multipliers.
+
+        Where the monodromy matrix's trivial multiplier is more than :attr:`inaccurate` from 1 (strongly
+        unstable orbits, near a homoclinic orbit, whose transfer product keeps no digit of its small
+        multipliers) and the last accepted orbit's was too, the multipliers' tests are NaN: their signs are
+        rounding, and no sign change across such a step is located (as AUTO-07p stops detecting there).
+        """
         if self.field.dim < 3:  # a plane has one nontrivial multiplier, exp(int trace J) > 0: no PD, NS, BPC
             return np.array([t[-1], 1.0, 1.0, 1.0])
         mu = self.multipliers(u)
+        error = float(abs(mu[0] - 1))
+        self._trivial_error[id(u)] = (u, error)
+        if not self.detecting and error >= self.accurate_again:
+            return np.array([t[-1], np.nan, np.nan, np.nan])
         others = mu[1:]
         pd = np.prod(others + 1).real
         ns = 1.0 + 0j
@@ -173,8 +230,23 @@ class CycleProblem:
                 ns *= others[i] * others[j] - 1
         return np.array([t[-1], pd, ns.real if others.size > 1 else 1.0, branch_test(mu, t[-1])])
 
+    def _follow_detection(self, u: np.ndarray) -> None:
+        """Detection on or off after accepting ``u``, with AUTO-07p's hysteresis between the two thresholds."""
+        if self.field.dim < 3:
+            return
+        known = self._trivial_error.get(id(u))
+        if known is not None and known[0] is u:
+            error = known[1]
+        else:
+            error = float(abs(self.multipliers(u)[0] - 1))
+        self._trivial_error.clear()
+        # Forget the multipliers of points no longer held (Newton's and the locator's iterates).
+        self._multipliers = {key: kept for key, kept in self._multipliers.items() if kept[0]() is not None}
+        self.detecting = error <= self.inaccurate if self.detecting else error < self.accurate_again
+
     def accept(self, u: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         self.steps += 1
+        self._follow_detection(u)
         if self.settings.adapt_every and self.steps % self.settings.adapt_every == 0:
             u, t = self.adapt(u, t)
         self.set_reference(u)

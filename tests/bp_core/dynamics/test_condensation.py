@@ -5,8 +5,8 @@ cycle and the transfer matrices of the square interval solves."""
 import numpy as np
 import pytest
 
-from bp_core.dynamics.collocation import Collocation, Mesh
-from bp_core.dynamics.condensation import condense, transfer_matrices
+from bp_core.dynamics.collocation import BorderedProduct, Collocation, Mesh
+from bp_core.dynamics.condensation import condense, monodromy, transfer_matrices
 
 
 class LinearField:
@@ -81,6 +81,41 @@ def test_collocation_factor_solves_its_own_sparse_jacobian():
     np.testing.assert_allclose(solve(rhs), expected, rtol=0, atol=1e-12 * np.max(np.abs(expected)))
 
 
+@pytest.mark.parametrize("intervals, m, dim", [(1, 2, 1), (7, 3, 2), (25, 4, 3)])
+def test_bordered_product_is_the_sparse_matrix_times_the_vector(intervals, m, dim):
+    """BorderedProduct (the tangent's refinement products, no matrix assembled) = Collocation.bordered @ v."""
+    rng = np.random.default_rng(intervals)
+    colloc = Collocation(Mesh(np.sort(np.r_[0.0, rng.uniform(size=intervals - 1), 1.0]), m), dim,
+                         rng.uniform(0.5, 2.0, size=dim), 6.0, 1.5)
+    field = LinearField(rng.normal(size=(dim, dim)), rng.normal(size=dim))
+    u = rng.normal(size=colloc.size)
+    reference_derivative = rng.normal(size=(colloc.n_nodes, dim))
+    row = rng.normal(size=colloc.size)
+    p = np.array([0.3])
+    matrix = colloc.bordered(u, field, p, 0, reference_derivative, row)
+    product = BorderedProduct(colloc, colloc.parts(u, field, p, 0, reference_derivative), row)
+    for _ in range(3):
+        v = rng.normal(size=colloc.size)
+        expected = matrix @ v
+        np.testing.assert_allclose(product @ v, expected, rtol=0, atol=1e-13 * np.max(np.abs(expected)))
+
+
+@pytest.mark.parametrize("intervals", [1, 2, 3, 6, 7, 40])
+def test_monodromy_is_the_ordered_product_of_the_transfer_matrices(intervals):
+    """The pairwise batched product equals the product taken one interval after another, later ones on the
+    left (a reversed or shuffled order gives another matrix)."""
+    blocks = np.random.default_rng(intervals).normal(size=(intervals, 3, 4, 3, 3))
+    expected = np.eye(3)
+    for step in transfer_matrices(blocks):
+        expected = step @ expected
+    np.testing.assert_allclose(monodromy(blocks), expected, rtol=0, atol=1e-13 * np.max(np.abs(expected)))
+    if intervals > 1:
+        reversed_order = np.eye(3)
+        for step in transfer_matrices(blocks)[::-1]:
+            reversed_order = step @ reversed_order
+        assert np.max(np.abs(reversed_order - expected)) > 1e-6 * np.max(np.abs(expected))
+
+
 def test_a_singular_interval_is_refused_as_singular():
     blocks = np.zeros((3, 4, 5, 2, 2))
     with pytest.raises(np.linalg.LinAlgError):
@@ -131,3 +166,8 @@ def test_floquet_multipliers_from_the_condensed_blocks():
     mu = np.sort(np.linalg.eigvals(condensed).real)
     np.testing.assert_allclose(mu, np.sort([1.0, np.exp(-4 * np.pi), np.exp(-2 * np.pi * c)]), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(condensed, previous, rtol=0, atol=1e-12)
+    # In the scaled states (row a over span a, column b times span b) the monodromy matrix is similar: the
+    # same multipliers.
+    scaled, _ = Collocation(Mesh.uniform(40, 4), 3, np.array([2.0, 0.5, 3.0]), 2 * np.pi, 1.0).blocks(
+        nodes, 2 * np.pi, np.zeros(1), field, scaled=True)
+    np.testing.assert_allclose(np.sort(np.linalg.eigvals(monodromy(scaled)).real), mu, rtol=1e-9, atol=1e-12)

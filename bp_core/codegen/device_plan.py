@@ -152,6 +152,9 @@ def device_plan(plan: KernelPlan, inputs: list[InputPlan] | list[tuple[str, int,
                     for part in ("ev", "val", "n", "pos", "dval"):
                         _add(out.written, f"{queue.var}_{part}")
                 if obj.steps[entry].is_delayed and obj.delay_rows:
+                    if obj.delay_state != "ST":
+                        raise ModelUseError(f"{obj.display}: a pathway of postsynaptic spikes with a delay runs on the "
+                                            f"CPU only; run it with bp.profile.set(device='cpu').")
                     rows = tuple((row, access.fields[key]) for key, row in obj.delay_rows.items())
                     code = obj.code_name
                     out.ops.append(PushDelay(st, f"{code}_delay_buf", f"{code}_delay_idx", rows, access.ndim == 2))

@@ -38,11 +38,12 @@ class StateAccess:
 
 @dataclass(frozen=True)
 class DelayAccess:
-    """Where a delayed step reads the delayed fields of ST."""
+    """Where a delayed step reads the delayed fields of ``state`` (ST, or post for postsynaptic spikes)."""
 
     buffer: str
     read: str
     rows: Mapping[str, int]
+    state: str = "ST"
 
 
 @dataclass(frozen=True)

@@ -192,11 +192,21 @@ class SynType(ObjType):
             raise ModelDefError(f"SynType {name!r} has several @delayed steps, {listing}: give each its own pathway, "
                                 f"@bp.delayed(pathway='up'), and the SynConn one delay per pathway "
                                 f"(delay={{'up': 1., 'down': 5.}}).")
+        for step in delayed:
+            if step.on == "post" and "spike" not in step.fields_used.get("post", ()):
+                raise ModelDefError(f"{step.where()} is marked @bp.delayed(on='post'), a pathway of postsynaptic "
+                                    f"spikes, but does not read post['spike']; test post['spike'] in it, or mark it "
+                                    f"@bp.delayed(pathway={step.pathway!r}) for a presynaptic pathway.")
 
     @property
     def pathways(self) -> tuple[str, ...]:
         """Names of the delayed steps' pathways (``@bp.delayed(pathway=...)``), in step order."""
         return tuple(s.pathway for s in self.steps if s.is_delayed and s.pathway is not None)
+
+    @property
+    def post_pathways(self) -> tuple[str, ...]:
+        """Names of the pathways of postsynaptic spikes (``@bp.delayed(pathway=..., on='post')``)."""
+        return tuple(s.pathway for s in self.steps if s.is_delayed and s.on == "post")
 
     def _state_class(self) -> type:
         return SynState

@@ -21,12 +21,15 @@ SCALAR_INDEX_NAMES = ("_obj_i", "_pre_i", "_post_i")
 STATE_NAMES = ("ST", "pre", "post")
 
 
-def delayed(func: Callable | str | None = None, *, pathway: str | None = None) -> Callable:
+def delayed(func: Callable | str | None = None, *, pathway: str | None = None, on: str = "pre") -> Callable:
     """Mark a synapse step function as reading the delayed state (``ST[...]`` lags by the delay).
 
     ``@bp.delayed`` marks the model's one delayed step. A SynType with several pathways (Brian2's
     ``on_pre={'up': ..., 'down': ...}``), each with its own delay, marks one step per pathway:
     ``@bp.delayed(pathway='up')``; the SynConn then takes ``delay={'up': 1., 'down': 5.}``.
+    ``@bp.delayed(pathway='bp', on='post')`` marks a postsynaptic pathway (Brian2's ``on_post`` with a
+    delay): the step sees ``post['spike']`` as it was the pathway's delay ago, and ``ST``, ``pre`` and the
+    other ``post`` fields as they are now (a dendritic or backpropagation delay of the postsynaptic spikes).
 
     Parameters
     ----------
@@ -34,6 +37,9 @@ def delayed(func: Callable | str | None = None, *, pathway: str | None = None) -
         The step function (``@bp.delayed``), or the pathway's name (``@bp.delayed('up')``).
     pathway : str, optional
         The pathway's name, a Python identifier.
+    on : {'pre', 'post'}
+        Whose spikes the pathway delays: ``'pre'`` (the step reads ``ST`` as it was the delay ago) or
+        ``'post'`` (the step reads ``post['spike']`` as it was the delay ago; a named pathway).
 
     Returns
     -------
@@ -45,12 +51,18 @@ def delayed(func: Callable | str | None = None, *, pathway: str | None = None) -
     if pathway is not None and (not isinstance(pathway, str) or not pathway.isidentifier()):
         raise ModelDefError(f"@bp.delayed(pathway=...) takes a Python identifier as the pathway's name, "
                             f"got {pathway!r}.")
+    if on not in ("pre", "post"):
+        raise ModelDefError(f"@bp.delayed(on=...) takes 'pre' or 'post' (whose spikes the pathway delays), got {on!r}.")
+    if on == "post" and pathway is None:
+        raise ModelDefError("@bp.delayed(on='post') marks a postsynaptic pathway, which needs a name: "
+                            "@bp.delayed(pathway='bp', on='post'), and the SynConn delay={'bp': 2.}.")
 
     def mark(step: Callable) -> Callable:
         if not callable(step):
             raise ModelDefError(f"@bp.delayed marks a step function, got {step!r}.")
         step._bp_delayed = True
         step._bp_pathway = pathway
+        step._bp_on = on
         return step
 
     return mark if func is None else mark(func)
@@ -69,6 +81,8 @@ class StepFunction:
     is_delayed : bool
     pathway : str or None
         The pathway a delayed step delivers (``@bp.delayed(pathway='up')``); None for the one unnamed one.
+    on : str
+        Whose spikes a delayed step's pathway delays: ``'pre'``, or ``'post'`` (``post['spike']`` delayed).
     fields_used : dict
         State argument name -> field names it indexes.
     parameters : dict
@@ -89,6 +103,7 @@ class StepFunction:
         self.model_name = model_name
         self.is_delayed = bool(getattr(func, "_bp_delayed", False))
         self.pathway: str | None = getattr(func, "_bp_pathway", None) if self.is_delayed else None
+        self.on: str = getattr(func, "_bp_on", "pre") if self.is_delayed else "pre"
         try:
             source = textwrap.dedent(inspect.getsource(func))
         except (OSError, TypeError):

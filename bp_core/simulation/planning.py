@@ -18,6 +18,7 @@ from bp_core.model.types import StateArray
 from bp_core.simulation.build_state import BuildState, DelayLine
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.index_lists import compressed_rows, row_owners
+from bp_core.simulation.post_delays import plan_post_delay, post_pathway_step
 from bp_core.simulation.spike_queues import plan_queue
 from bp_core.simulation.sub_group import NeuSubGroup
 from bp_core.simulation.summed_plans import plan_summed
@@ -273,6 +274,10 @@ SPIKE_QUEUES = True
 
 
 def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -> None:
+    post_step = post_pathway_step(syn)
+    if post_step is not None:
+        plan_post_delay(syn, plan, post_step, dt, build)
+        return
     delayed_fields: list[str] = []
     for step in syn.model.steps:
         if step.is_delayed:

@@ -15,6 +15,7 @@ import numpy as np
 from bp_core.errors import ModelUseError, describe_value
 from bp_core.model.parameters import ParsUpdate
 from bp_core.simulation.build_state import BuildState, DelayLine, SpikeQueue
+from bp_core.simulation.post_delays import delayed_values
 
 __all__ = ["NetworkSnapshot", "take_snapshot", "restore_snapshot"]
 
@@ -150,7 +151,8 @@ def _check_delay(obj: Any, delay: Any) -> None:
     ok = isinstance(delay, tuple) and len(delay) == 2 and all(isinstance(a, np.ndarray) for a in delay)
     if ok:
         buffer, index = delay
-        ok = (buffer.ndim >= 2 and buffer.shape[2:] == obj.ST.shape and buffer.dtype == obj.ST["_data"].dtype
+        shape, dtype = delayed_values(obj)
+        ok = (buffer.ndim >= 2 and buffer.shape[2:] == shape and buffer.dtype == dtype
               and index.shape == (2,) and index.dtype == np.int64 and index[1] == buffer.shape[0]
               and 0 <= index[0] < index[1] and not np.isnan(buffer).any())
     if not ok:

@@ -12,7 +12,8 @@ from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.neu_group import NeuGroup
 from bp_core.simulation.sub_group import NeuSubGroup
-from bp_core.simulation.syn_pathways import check_pathways, checked_delay, checked_pathway_delays, pathway_members
+from bp_core.simulation.syn_pathways import (check_pathways, checked_delay, checked_pathway_delays, member_names,
+                                             pathway_members, runs_as_members)
 
 __all__ = ["SynConn", "CONNECTIVITY_DATA"]
 
@@ -42,7 +43,8 @@ class SynConn(Ensemble):
         Synaptic delay in ms: ``@delayed`` steps read the state this long ago. An array gives one delay per
         synapse (in synapse order), for models whose delayed fields copy presynaptic events (spike queues).
         A model with several pathways (``@bp.delayed(pathway='up')``) takes a dict of one delay per pathway,
-        each a number or an array: ``delay={'up': 1., 'down': 5.}``.
+        each a number or an array: ``delay={'up': 1., 'down': 5.}``; a pathway of postsynaptic spikes
+        (``@bp.delayed(pathway='back', on='post')``) takes one number, ``delay={'back': 2.}``.
     name : str, optional
     monitors : list of str, optional
     satisfies : dict, optional
@@ -60,8 +62,8 @@ class SynConn(Ensemble):
             raise ModelUseError(f"SynConn needs a SynType model, got {model!r}.")
         object.__setattr__(self, "_connectivity", {})
         object.__setattr__(self, "_pathway_conns", None)
-        pathways = model.pathways if len(model.pathways) > 1 else ()
-        if isinstance(delay, dict) and len(model.pathways) == 1 and set(delay) == set(model.pathways):
+        pathways = model.pathways if runs_as_members(model) else ()
+        if isinstance(delay, dict) and not pathways and set(delay) == set(model.pathways) and delay:
             delay = delay[model.pathways[0]]  # one named pathway is the usual single delayed step
         by_pathway = bool(pathways) or isinstance(delay, dict)  # checked once the SynConn has its name
         self.delay = 0.0 if by_pathway else checked_delay(delay)
@@ -108,12 +110,14 @@ class SynConn(Ensemble):
         Each pathway runs as a SynConn of the same connectivity with the model's copy steps and that
         pathway's delayed step, delayed by that pathway's delay; all of them share this SynConn's state,
         parameters and connectivity, so ``syn.ST['w'] = ...`` and ``syn.pars[...] = ...`` reach every one.
+        A pathway of postsynaptic spikes runs as a SynConn holding only its step, after one holding the model's
+        other steps (``<name>_pre``) or one per presynaptic pathway (``bp_core.simulation.syn_pathways``).
         """
-        if len(self.model.pathways) < 2:
+        if not runs_as_members(self.model):
             return None
         if self._pathway_conns is None:
             object.__setattr__(self, "_pathway_conns", pathway_members(self))
-        for pathway, conn in zip(self.model.pathways, self._pathway_conns):
+        for pathway, conn in zip(member_names(self.model), self._pathway_conns):
             object.__setattr__(conn, "name", f"{self.name}_{pathway}")
             object.__setattr__(conn, "_named_by_user", self._named_by_user)
         return self._pathway_conns

@@ -11,6 +11,12 @@ records its monitors (the state they share), which ``syn.mon`` shows.
 That is exact when running the undelayed steps once per pathway changes nothing: each of them only copies
 presynaptic fields into event fields (``ST['s'] = pre['spike']``, or that times a number), which is what
 this module checks; a model whose undelayed steps do more is refused naming the step.
+
+A pathway of postsynaptic spikes (``@bp.delayed(pathway='bp', on='post')``, Brian2's ``on_post`` with a
+delay) runs as a SynConn of its own holding only that step, after the others, whose ``post['spike']`` is read
+from a delay line of the postsynaptic group's spikes (``planning``); its ``ST`` is the shared state as it is
+now. The model's undelayed steps then run once, with the presynaptic pathway if it has one (any undelayed
+steps then, as in a model without pathways), or in one SynConn per presynaptic pathway as above.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import numpy as np
 from bp_core.errors import ModelUseError
 from bp_core.model.obj_type import SynType
 
-__all__ = ["checked_delay", "checked_pathway_delays", "check_pathways", "pathway_members"]
+__all__ = ["checked_delay", "checked_pathway_delays", "check_pathways", "pathway_members", "member_names",
+           "runs_as_members"]
 
 _FIX = "give one delay per pathway, delay={'up': 1., 'down': 5.} (each a number of ms or an array per synapse)"
 
@@ -63,7 +70,7 @@ def checked_pathway_delays(name: str, model: SynType, delay: Any) -> dict[str, f
     if not isinstance(delay, dict):
         raise ModelUseError(f"SynConn {name!r} runs model {model.name!r}, whose pathways {list(pathways)} each "
                             f"take their own delay, but got delay={delay!r}; {_FIX}.")
-    if len(pathways) < 2:
+    if len(pathways) < 2 and not model.post_pathways:
         raise ModelUseError(f"SynConn {name!r} got delays for pathways {sorted(map(str, delay))}, but model "
                             f"{model.name!r} names {'the pathway ' + repr(pathways[0]) if pathways else 'no pathway'}"
                             f"; give one number (delay=1.5), or mark each delayed step of the model "
@@ -97,7 +104,7 @@ def check_pathways(syn: Any) -> None:
     if model.summed:
         raise ModelUseError(f"SynConn {syn.name!r}: a model with several pathways cannot have summed variables "
                             f"yet; write the sum as its own SynConn.")
-    for step in model.steps:
+    for step in model.steps if len(_pre_pathways(model)) > 1 else ():
         if step.is_delayed:
             continue
         bad = next((stmt for stmt in step.node.body if not _copies_pre(stmt)), None)
@@ -112,20 +119,54 @@ def check_pathways(syn: Any) -> None:
             raise ModelUseError(f"SynConn {syn.name!r} got {delay.size} delays for pathway {pathway!r} and its "
                                 f"{syn.num} synapses; give one delay per synapse, in the order of the synapses, or "
                                 f"one number for all.")
+        if np.ndim(delay) and pathway in model.post_pathways:
+            raise ModelUseError(f"SynConn {syn.name!r}: pathway {pathway!r} delays postsynaptic spikes, and takes one "
+                                f"delay for all synapses (one per synapse is not supported yet); give one number, "
+                                f"delay={{{pathway!r}: 2.}}.")
+    names = member_names(model)
+    if len(set(names)) != len(names):
+        raise ModelUseError(f"SynConn {syn.name!r}: model {model.name!r} runs as SynConns named after {names}, and "
+                            f"the name 'pre' (its undelayed steps) is taken by a pathway; rename that pathway.")
+
+
+def runs_as_members(model: SynType) -> bool:
+    """Whether a SynConn of ``model`` runs as one SynConn per pathway (several pathways, or one of postsynaptic
+    spikes beside other steps); a model of one postsynaptic pathway's step alone is a SynConn of its own."""
+    return len(model.pathways) > 1 or bool(model.post_pathways) and len(model.steps) > 1
+
+
+def member_names(model: SynType) -> list[str]:
+    """The name each SynConn that runs ``model``'s pathways ends with (``<syn>_<name>``), in running order."""
+    pre = _pre_pathways(model)
+    undelayed = any(not s.is_delayed for s in model.steps)
+    return (list(pre) if pre else ["pre"] if undelayed else []) + list(model.post_pathways)
+
+
+def _pre_pathways(model: SynType) -> tuple[str, ...]:
+    return tuple(p for p in model.pathways if p not in model.post_pathways)
+
+
+def _member_steps(syn: Any) -> list[tuple[str, list, Any]]:
+    """(name, step functions, delay) of each SynConn running a pathway of ``syn``."""
+    model = syn.model
+    undelayed = [s.func for s in model.steps if not s.is_delayed]
+    step_of = {s.pathway: s.func for s in model.steps if s.is_delayed}
+    out = [(p, undelayed + [step_of[p]], syn.delay[p]) for p in _pre_pathways(model)]
+    if not out and undelayed:
+        out = [("pre", undelayed, 0.0)]
+    return out + [(q, [step_of[q]], syn.delay[q]) for q in model.post_pathways]
 
 
 def pathway_members(syn: Any) -> list[Any]:
     """One SynConn per pathway of ``syn``, sharing its state, parameters and connectivity."""
     model = syn.model
-    copies = [s.func for s in model.steps if not s.is_delayed]
     i, j = syn.local_ids()
     members: list[Any] = []
-    for pathway in model.pathways:
-        delayed = next(s.func for s in model.steps if s.pathway == pathway)
-        sub = SynType(name=f"{model.name}_{pathway}", ST=model.ST, steps=copies + [delayed], mode=model.mode,
+    for name, steps, delay in _member_steps(syn):
+        sub = SynType(name=f"{model.name}_{name}", ST=model.ST, steps=steps, mode=model.mode,
                       requires=model.requires or None, hand_overs=model.hand_overs or None)
         member = type(syn)(sub, pre_group=syn.pre_group, post_group=syn.post_group, conn=(i, j),
-                           delay=syn.delay[pathway], monitors=None if members else syn._monitor_request)
+                           delay=delay, monitors=None if members else syn._monitor_request)
         # one state, one set of parameters and one connectivity for every pathway
         for key in ("ST", "pars", "_data", "_connectivity", "pre_ids", "post_ids"):
             object.__setattr__(member, key, getattr(syn, key))

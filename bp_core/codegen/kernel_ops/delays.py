@@ -43,7 +43,7 @@ class PushDelay(KernelOp):
     @classmethod
     def of(cls, obj: ObjectPlan) -> PushDelay:
         """The push of ``obj``'s delay line."""
-        state, access = obj.states["ST"]
+        state, access = obj.states[obj.delay_state]
         rows = tuple((row, access.fields[key]) for key, row in obj.delay_rows.items())
         return cls(obj.code_name, state, rows, access.ndim == 2)
 

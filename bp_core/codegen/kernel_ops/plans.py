@@ -90,6 +90,8 @@ class ObjectPlan:
     delay_steps : int
     delay_rows : dict
         Field -> row of the delay buffer.
+    delay_state : str
+        The state whose fields the delay line delays: 'ST', or 'post' for a pathway of postsynaptic spikes.
     delay_note : str
         Which form delays the synapse's fields (a delay line or a spike queue) and why.
     queue : QueuePlan, optional
@@ -122,6 +124,7 @@ class ObjectPlan:
     scalar_indices: dict[str, str] = field(default_factory=dict)
     delay_steps: int = 0
     delay_rows: dict[str, int] = field(default_factory=dict)
+    delay_state: str = "ST"
     delay_note: str = ""
     queue: QueuePlan | None = None
     monitors: list[MonitorPlan] = field(default_factory=list)

@@ -132,7 +132,7 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
             walk = QueueWalk.of(obj.queue)
         note = "; " + obj.delay_note
     elif step.is_delayed and obj.delay_rows:
-        delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=dict(obj.delay_rows))
+        delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=dict(obj.delay_rows), state=obj.delay_state)
         note = "; " + obj.delay_note if obj.delay_note else ""
     elif obj.queue is not None and step.name == obj.queue.copy_step:
         note = ("; replaced by the spike queue's capture of the events" if obj.queue.skip_copy
@@ -154,7 +154,7 @@ def offered_lists(obj: ObjectPlan, step: StepFunction, listed: dict[tuple[str, s
     for state, (data, access) in obj.states.items():
         for key in access.fields:
             # a delayed step reads these from the delay buffer, not from the field
-            delayed = step.is_delayed and key in obj.delay_rows and state == "ST"
+            delayed = step.is_delayed and key in obj.delay_rows and state == obj.delay_state
             if (data, key) in listed and access.ndim <= 2 and not access.select_is_array and not delayed:
                 offered.add((state, key))
     return frozenset(offered)

@@ -60,8 +60,9 @@ class _Rewriter(ast.NodeTransformer):
             raise ModelDefError(f"{self.t.inputs.step.where()} uses {state}[{key!r}], but that state has no field "
                                 f"{key!r}.{close_matches(key, access.fields)}")
         delay = self.t.inputs.delay
-        if state == "ST" and delay is not None and key in delay.rows and isinstance(ctx, ast.Load):
-            index = f"{delay.read}, {delay.rows[key]}" + (f", {access.index}" if access.index else "")
+        if delay is not None and state == delay.state and key in delay.rows and isinstance(ctx, ast.Load):
+            element = access.index or access.select  # a subgroup's neurons in vector mode
+            index = f"{delay.read}, {delay.rows[key]}" + (f", {element}" if element else "")
             return _expr(f"{delay.buffer}[{index}]", node)
         rows = self.t.row_argument(state, key)
         if access.index is not None:

@@ -11,7 +11,8 @@ import numpy as np
 from bp_core.backend import cache
 from bp_core.backend.helpers import helper, runtime_scope
 
-__all__ = ["exprel", "normal_like", "generator_random", "generator_binomial", "first_nonfinite_row", "any_nonfinite", "any_in_block",
+__all__ = ["exprel", "normal_like", "generator_random", "generator_binomial",
+           "generator_geometric", "first_nonfinite_row", "any_nonfinite", "any_in_block",
            "index_update", "floor_divide", "remainder", "record_events", "add_sums",
            "record_row", "record_selected", "prange", "RUNTIME_SCOPE", "GENERATOR_DRAWS"]
 
@@ -37,7 +38,8 @@ def normal_like(rng, x):
     return rng.standard_normal(shape) if shape else rng.standard_normal()
 
 
-GENERATOR_DRAWS = {("random", 0): "generator_random", ("binomial", 2): "generator_binomial"}
+GENERATOR_DRAWS = {("random", 0): "generator_random", ("binomial", 2): "generator_binomial",
+                   ("geometric", 1): "generator_geometric"}
 """(Generator method, positional arguments) of one draw in a step -> the runtime helper it becomes, called with the
 generator first (``np.random.binomial(n, p)`` is ``generator_binomial(rng, n, p)``)."""
 
@@ -59,6 +61,17 @@ def generator_binomial(rng, n, p):
     once into numba's cache instead of into every kernel that draws.
     """
     return rng.binomial(n, p)
+
+
+@helper
+def generator_geometric(rng, p):
+    """One draw of ``Geometric(p)`` from the generator ``rng`` (what ``np.random.geometric(p)`` in a step becomes).
+
+    The number of Bernoulli(``p``) trials up to and including the first success, 1 or more: the same draw as
+    ``rng.geometric(p)``, which refuses ``p`` outside ``(0, 1]`` (numba's implementation divides by zero at
+    ``p = 0``). Compiled once into numba's cache, as :func:`generator_binomial`.
+    """
+    return rng.geometric(p)
 
 
 @helper

@@ -137,11 +137,14 @@ def _escaping_views(module: ast.Module, states: dict[str, StateAccess]) -> set[t
 
 
 _LOGICAL = frozenset({"logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "isfinite"})
+_INTEGER_DRAWS = frozenset({"geometric"})
+"""Draws of whole numbers from one argument, finite whatever it is (NumPy and numba raise for a bad one)."""
 
 
 def _bounded(value: ast.expr) -> bool:
-    """Whether ``value`` is finite whatever the state: a finite literal, the time, or a truth value (a
-    comparison, ``not``, NumPy's logical functions: a spike flag ``ST['spike'] = V >= V_th``)."""
+    """Whether ``value`` is finite whatever the state: a finite literal, the time, a truth value (a
+    comparison, ``not``, NumPy's logical functions: a spike flag ``ST['spike'] = V >= V_th``) or one whole
+    number drawn at random (``np.random.geometric(p)``)."""
     if isinstance(value, ast.UnaryOp):
         return isinstance(value.op, ast.Not) or \
             isinstance(value.op, (ast.USub, ast.UAdd)) and _bounded(value.operand)
@@ -156,6 +159,9 @@ def _bounded(value: ast.expr) -> bool:
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
             isinstance(value.func.value, ast.Name) and value.func.value.id in ("np", "numpy"):
         return value.func.attr in _LOGICAL and not value.keywords  # ``out=`` would make it a store elsewhere
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+            ast.unparse(value.func.value) in ("np.random", "numpy.random"):
+        return value.func.attr in _INTEGER_DRAWS and not value.args[1:] and not value.keywords  # one whole number
     return isinstance(value, ast.Name) and value.id == "_t"
 
 

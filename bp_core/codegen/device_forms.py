@@ -5,8 +5,8 @@ becomes ``cuda.atomic.add(x, k, v)``, and a fancy-indexed row update (``index_up
 adds. A kernel returns nothing: the safe mode's ``_nonfinite |= <test>`` becomes a device flag holding
 the earliest step at which a stored value was NaN or infinite. NumPy's scalar functions become
 ``math``'s (numba-cuda compiles those). Random numbers come from one xoroshiro128+ generator per thread
-(``numba.cuda.random``): ``random``, ``uniform``, ``standard_normal``, ``normal``, ``exponential`` and
-``binomial`` draws of one number, and the Wiener increments of SDE integrators. A helper of the step's
+(``numba.cuda.random``): ``random``, ``uniform``, ``standard_normal``, ``normal``, ``exponential``,
+``binomial`` and ``geometric`` draws of one number, and the Wiener increments of SDE integrators. A helper of the step's
 scope that names its device form (``bp_device_form = '<name>'``, a device function of the GPU runtime)
 is called as that. A ``raise`` lowers the kernel's error value (``device_bounds.BOUNDS_ARG``) to its step
 and line and ends the thread; the host reports it as the CPU's exception. What has no faithful GPU form
@@ -34,8 +34,8 @@ RNG_ARG = "_gpu_rng"
 _UNIFORM, _NORMAL = "xoroshiro128p_uniform_float64", "xoroshiro128p_normal_float64"
 _DRAWS = {"random": (), "standard_normal": (), "normal": (("loc", "0.0"), ("scale", "1.0")),
           "uniform": (("low", "0.0"), ("high", "1.0")), "exponential": (("scale", "1.0"),),
-          "binomial": (("n", None), ("p", None))}
-_BINOMIAL = "binomial_draw"
+          "binomial": (("n", None), ("p", None)), "geometric": (("p", None),)}
+_BINOMIAL, _GEOMETRIC = "binomial_draw", "geometric_draw"
 _HELPER_DRAWS = {helper: method for method, helper in GENERATOR_DRAWS.items()}  # -> (method, arguments)
 
 _MATH = {"exp", "log", "log10", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
@@ -45,7 +45,8 @@ _BUILTINS = {"range", "len", "min", "max", "abs", "float", "int", "bool"}
 _NUMPY_SCALARS = {"float64", "float32", "int64", "int32", "bool_"}
 _NUMPY_RENAMED = {"abs": "abs", "absolute": "abs", "minimum": "min", "maximum": "max", "fmin": "min", "fmax": "max"}
 _COMPARISONS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "==": "eq", "!=": "ne"}
-DEVICE_HELPERS = {"exprel", "floor_divide", "remainder", _UNIFORM, _NORMAL, _BINOMIAL, "gpu_binomial_from_cdf"} | \
+DEVICE_HELPERS = {"exprel", "floor_divide", "remainder", _UNIFORM, _NORMAL, _BINOMIAL, _GEOMETRIC,
+                  "gpu_binomial_from_cdf"} | \
     {f"any_in_block_{c}" for c in _COMPARISONS.values()}
 """Runtime helpers generated device code may call (the GPU target provides them as device functions)."""
 _LOGICAL = {"logical_and": ast.And, "logical_or": ast.Or}
@@ -70,7 +71,8 @@ def refuse_random(tree: StepTree) -> None:
                     if random:
                         raise refuse(tree, inner, "on the GPU a step draws one number at a time from its "
                                                    "thread's generator (random, uniform, standard_normal, "
-                                                   "normal, exponential); this draw has no GPU form.")
+                                                   "normal, exponential, binomial, geometric); this draw has "
+                                                   "no GPU form.")
 
 
 def numpy_function(node: ast.AST) -> bool:
@@ -251,7 +253,7 @@ class DeviceRewriter:
                 func.value.id == self.tree.inputs.rng:
             raise refuse(self.tree, stmt, f"the random draw '{func.attr}' has no GPU form: on the GPU a step draws "
                                            f"one number at a time from its thread's generator (random, uniform, "
-                                           f"standard_normal, normal, exponential).")
+                                           f"standard_normal, normal, exponential, binomial, geometric).")
         raise refuse(self.tree, stmt, f"'{ast.unparse(func)}(...)' has no GPU form (on the GPU a step may call "
                                        f"arithmetic, NumPy's scalar math functions and integrators only).")
 
@@ -284,7 +286,8 @@ class DeviceRewriter:
                 "normal": f"({values.get('loc')}) + ({values.get('scale')}) * {normal}",
                 "uniform": f"({values.get('low')}) + (({values.get('high')}) - ({values.get('low')})) * {uniform}",
                 "exponential": f"-({values.get('scale')}) * math.log(1.0 - {uniform})",
-                "binomial": f"{_BINOMIAL}({RNG_ARG}, cuda.grid(1), {values.get('n')}, {values.get('p')})"}[method]
+                "binomial": f"{_BINOMIAL}({RNG_ARG}, cuda.grid(1), {values.get('n')}, {values.get('p')})",
+                "geometric": f"{_GEOMETRIC}({RNG_ARG}, cuda.grid(1), {values.get('p')})"}[method]
         return ast.parse(f"({text})", mode="eval").body
 
 

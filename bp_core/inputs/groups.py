@@ -15,19 +15,39 @@ __all__ = ["PoissonInput", "SpikeTimeInput", "FreqInput"]
 
 
 def _poisson_model(freqs: Any) -> NeuType:
-    # one element at a time: the same draws, in the same order, as one array of them, without allocating
-    # that array every step
+    # A Bernoulli(p) trial every step is a Geometric(p) wait between spikes: each source counts the steps down
+    # to its next spike and draws only when it fires, one draw per spike instead of one per step.
+    # Waits are counted up to 2**20 steps, well inside the whole numbers a float32 field holds exactly with
+    # the 0.5 that marks a longer wait (2**22). A longer draw is a wait of 2**20 steps without a spike, then a
+    # new draw (exact: the process has no memory). The values are literals, not names, so the step's analysis
+    # sees that the wait stays finite and no NaN check runs each step.
     def update(ST, _t, _dt):
-        ST['spike'] = np.random.random() < freqs * _dt / 1000.
+        p = min(freqs * _dt / 1000., 1.)
+        if ST['p'] != p:  # a new rate or dt: the wait drawn with the old one is dropped (no memory: exact)
+            ST['p'] = p
+            ST['wait'] = 0.
+        if ST['wait'] < 1.:  # 0: draw the steps to the next spike, this one included; 0.5: a long wait ran out
+            ST['wait'] = 1048576.5
+            if p > 0.:
+                ST['wait'] = np.random.geometric(p)
+                if ST['wait'] > 1048576. or ST['wait'] < 1.:  # too long to count (< 1: past int64's range)
+                    ST['wait'] = 1048576.5
+        ST['spike'] = ST['wait'] == 1.
+        ST['wait'] -= 1.
 
-    return NeuType(name='PoissonInput', ST=NeuState('spike'), steps=update, mode='scalar')
+    return NeuType(name='PoissonInput', ST=NeuState({'spike': 0., 'wait': 0., 'p': -1.}), steps=update,
+                   mode='scalar')
 
 
 class PoissonInput(NeuGroup):
     """Neurons firing as independent Poisson processes.
 
-    At most one spike per step: keep ``freqs * dt / 1000`` well below 1 (split a
-    high rate over several neurons).
+    Each neuron fires in a step with probability ``p = freqs * dt / 1000``, independently of
+    other steps and neurons; at most one spike per step: keep ``p`` well below 1 (split a high
+    rate over several neurons; ``p >= 1`` fires every step). A neuron draws the number of steps
+    to its next spike (geometric) when it fires, so a step costs a countdown and the draws are
+    one per spike. A rate changed between runs (``group.pars['freqs']``) or another dt holds
+    from the next step: the wait drawn with the old ``p`` is drawn again.
 
     Parameters
     ----------

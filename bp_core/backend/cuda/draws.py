@@ -1,4 +1,5 @@
-"""Binomial draws on the device: inversion of a cumulative table, and an exact sampler for any ``n`` and ``p``.
+"""Whole-number draws on the device: binomial (inversion of a cumulative table, and an exact sampler for any
+``n`` and ``p``) and geometric.
 
 ``gpu_binomial_from_cdf`` is ``bp_core.inputs.sampling.binomial_from_cdf`` for a GPU thread: the host
 computes the table of cumulative probabilities once per run, each thread compares its own uniform
@@ -11,6 +12,9 @@ inverts the distribution exactly), and a walk that starts at the mode takes abou
 steps, whatever ``n``; ``p > 1/2`` draws ``n - Binomial(n, 1 - p)``. A number left over after every count
 with a probability that is not zero in floating point (rounding, less than 1e-15) is drawn again, as NumPy
 redraws past its bound.
+
+``geometric_draw`` draws ``Geometric(p)``, the number of Bernoulli(``p``) trials up to the first success, by
+inversion of its distribution function: ``1 + floor(log(1 - u) / log(1 - p))`` for one uniform ``u``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ with warnings.catch_warnings():  # numba-cuda's random module hands numba.jit op
     warnings.simplefilter("ignore", NumbaWarning)
     from numba.cuda.random import xoroshiro128p_uniform_float64
 
-__all__ = ["gpu_binomial_from_cdf", "binomial_draw", "DRAW_FUNCTIONS"]
+__all__ = ["gpu_binomial_from_cdf", "binomial_draw", "geometric_draw", "NEVER", "DRAW_FUNCTIONS"]
+
+NEVER = 2 ** 62
+"""What ``geometric_draw`` gives where no success comes in an int64's range (``p`` 0, NaN or below 1e-17)."""
 
 
 @cuda.jit(device=True)
@@ -91,5 +98,22 @@ def binomial_draw(states, thread, n, p):
             return trials - k if flip else k
 
 
-DRAW_FUNCTIONS = {"gpu_binomial_from_cdf": gpu_binomial_from_cdf, "binomial_draw": binomial_draw}
-"""The device functions generated step kernels call for binomial draws (``codegen.device_forms`` names them)."""
+@cuda.jit(device=True)
+def geometric_draw(states, thread, p):
+    """One draw of ``Geometric(p)`` (1 or more) from generator ``thread`` of ``states``; ``p >= 1`` gives 1.
+
+    NumPy refuses ``p`` outside ``(0, 1]``; a thread cannot raise, so ``p <= 0`` (and NaN) give
+    :data:`NEVER`, the count of a success that does not come, as does a count past it.
+    """
+    if p >= 1.0:
+        return 1
+    if not p > 0.0:
+        return NEVER
+    u = xoroshiro128p_uniform_float64(states, thread)
+    count = math.floor(math.log1p(-u) / math.log1p(-p)) + 1.0
+    return int(count) if count < NEVER else NEVER
+
+
+DRAW_FUNCTIONS = {"gpu_binomial_from_cdf": gpu_binomial_from_cdf, "binomial_draw": binomial_draw,
+                  "geometric_draw": geometric_draw}
+"""The device functions generated step kernels call for whole-number draws (``codegen.device_forms`` names them)."""

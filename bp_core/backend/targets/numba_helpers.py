@@ -106,6 +106,16 @@ def _generator_binomial(rng, n, p):
     return impl
 
 
+@_implements("generator_geometric", **_CACHED)
+def _generator_geometric(rng, p):
+    if not isinstance(rng, nb_types.NumPyRandomGeneratorType):
+        return None
+    def impl(rng, p):
+        # numba's Generator.geometric: the same algorithm as NumPy's, so jit on and off draw the same numbers
+        return rng.geometric(p)
+    return impl
+
+
 @_implements("first_nonfinite_row", **_CACHED)
 def _first_nonfinite(data):
     def impl(data):

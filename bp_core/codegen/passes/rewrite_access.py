@@ -26,6 +26,7 @@ RANDOM_METHODS = {
     "random": "random", "rand": "random", "random_sample": "random", "randn": "standard_normal",
     "standard_normal": "standard_normal", "normal": "normal", "uniform": "uniform", "poisson": "poisson",
     "exponential": "exponential", "binomial": "binomial", "randint": "integers", "gamma": "gamma",
+    "geometric": "geometric",
 }
 """Legacy ``np.random`` functions and the Generator method each becomes (seeded by the network)."""
 

@@ -33,11 +33,23 @@ def test_truth_values_literals_and_the_time_are_finite_computed_values_are_not()
     assert _risky("ST['count'] *= V > 0.5") == {'count'}
 
 
-def test_a_poisson_source_group_checks_nothing_each_step():
+def test_a_whole_number_drawn_at_random_is_finite():
+    assert _risky("ST['count'] = np.random.geometric(p)\nST['count'] -= 1.0") == set()
+    assert _risky("ST['x'] = np.random.geometric(p) - 1.0") == {'x'}  # arithmetic on it may overflow
+    assert _risky("ST['x'] = np.random.normal(0.0, s)") == {'x'}
+    assert _risky("ST['x'] = np.random.geometric(p, 3)") == {'x'}  # an array, not one number
+
+
+def test_a_poisson_source_group_checks_only_a_rate_change():
+    # its countdown to the next spike is whole numbers, literals and a geometric draw: never checked; the
+    # rate a wait was drawn with is checked where it is stored, in the branch a changed rate takes
     group = bp.inputs.PoissonInput(20, freqs=50.)
     net = bp.Network(group)
     net.run(5.)
     text = "\n".join(str(stages) for stages in net.passes(group))
-    assert "may become NaN or infinite: nothing" in text and "_nonfinite" not in text
-    assert "nonfinite" not in net.code.split("for _k in range")[1]  # no check in the time loop either
+    assert "may become NaN or infinite: ST['p'];" in text
+    step = net.code.split("def run_kernel")[0]
+    checks = [line for line in step.splitlines() if "_nonfinite |=" in line]
+    assert len(checks) == 1 and "p * 0.0" in checks[0]
+    assert step.index("if _taken:") < step.index(checks[0]) < step.index("if ST_wait[_obj_i] < 1.0:")
     assert np.all((group.ST['spike'] == 0) | (group.ST['spike'] == 1))

@@ -217,6 +217,24 @@ def test_poisson_drive_draws_are_binomial(N, rate, path):
     assert stats.chisquare(observed, expected * observed.sum() / expected.sum()).pvalue > 1e-3
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_poisson_sources_are_bernoulli_per_step_and_follow_a_new_rate():
+    # 200 sources x 20 steps at p = 0.3 (3000 Hz, dt 0.1 ms): counts Binomial(20, 0.3), drawn as geometric waits
+    # by the threads; then 0 Hz: the waits drawn at 0.3 are dropped, so no source fires again
+    bp.profile.set(device="gpu", dt=0.1, seed=4)
+    group = bp.inputs.PoissonInput(200, 3000., monitors=['spike'])
+    net = bp.Network(group)
+    net.run(2.)
+    counts = group.mon.spike.sum(axis=0)
+    mean, var, mu4 = _binomial_moments(20, 0.3)
+    n = counts.size
+    assert abs(counts.mean() - mean) < 4.5 * np.sqrt(var / n)
+    assert abs(counts.var(ddof=1) - var) < 4.5 * np.sqrt((mu4 - var ** 2 * (n - 3) / (n - 1)) / n)
+    group.pars['freqs'] = 0.
+    net.advance(0.5)
+    assert group.mon.spike.sum() == 0
+
+
 def test_drive_refuses_bad_values_as_the_cpu_does():
     # the drive's own checks (a raise in the step) stop the GPU run with the CPU's message and line
     for device in ("cpu", "gpu"):

@@ -217,6 +217,16 @@ def test_binomial_draw_of_a_step_has_a_device_form():
     assert ".target sm_90" in ptx(kernel, *args, cc=(9, 0))[step.name]
 
 
+def test_poisson_sources_draw_geometric_waits_on_the_device():
+    # bp.inputs.PoissonInput's np.random.geometric becomes the runtime's device draw from the thread's generator
+    group = bp.inputs.PoissonInput(16, np.linspace(0., 300., 16), monitors=['spike'])
+    plan, args = _captured(bp.Network(group), 1.0)
+    kernel = CudaKernel(device_plan(plan, None, check_finite=True), 1024)
+    step = next(op for op in kernel.plan.ops if hasattr(op, "source"))
+    assert "geometric_draw(_gpu_rng, cuda.grid(1), p)" in step.source
+    assert ".target sm_90" in ptx(kernel, *args, cc=(9, 0))[step.name]
+
+
 def _user_line(func, text):
     lines, first = inspect.getsourcelines(func)
     return first + next(k for k, line in enumerate(lines) if text in line)

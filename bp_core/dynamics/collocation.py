@@ -23,21 +23,32 @@ from bp_core.dynamics.condensation import CondensedFactor, condense, monodromy
 __all__ = ["Mesh", "Collocation", "BorderedProduct"]
 
 
-def _lagrange(nodes: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Values and derivatives of the Lagrange basis of ``nodes`` at the points ``at``: (len(at), len(nodes)).
-
-    Through the monomial coefficients of the basis (the inverse Vandermonde matrix): two matrix products
-    for any number of points. The nodes are the m + 1 points of [0, 1] of one interval, where that
-    matrix is well conditioned (1e3 at m = 4).
-    """
-    n = nodes.size
-    powers = np.arange(n)
-    coefficients = np.linalg.inv(nodes[:, None] ** powers[None, :])        # column i: basis polynomial i
+def _lagrange_from(coefficients: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values and derivatives of a Lagrange basis at the points ``at``, (len(at), m + 1), from its monomial
+    coefficients (column i: basis polynomial i): two matrix products for any number of points."""
+    powers = np.arange(coefficients.shape[0])
     at = np.asarray(at, dtype=float)
     monomials = at[:, None] ** powers[None, :]
     slopes = np.zeros_like(monomials)
     slopes[:, 1:] = powers[1:] * at[:, None] ** powers[None, :-1]
     return monomials @ coefficients, slopes @ coefficients
+
+
+@lru_cache(maxsize=8)
+def _reference_interval(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What every mesh with ``m`` collocation points shares (a branch builds a new mesh after every step):
+    the monomial coefficients of the Lagrange basis of the interval's m + 1 equally spaced nodes, the basis
+    and its derivative at the Gauss points (m, m + 1), the Gauss weights on [0, 1] and the nodes' quadrature
+    weights (the Gauss rule applied to the interpolating polynomial)."""
+    reference = np.arange(m + 1) / m
+    # The inverse Vandermonde matrix: well conditioned on [0, 1] (1e3 at m = 4).
+    coefficients = np.linalg.inv(reference[:, None] ** np.arange(m + 1)[None, :])
+    points, weights = roots_legendre(m)
+    basis, basis_derivative = _lagrange_from(coefficients, (points + 1) / 2)
+    gauss_weights = weights / 2
+    # Shared by every Collocation of this m: never written to (not flagged read-only, as the compiled
+    # kernels' signatures take writable arrays).
+    return coefficients, basis, basis_derivative, gauss_weights, gauss_weights @ basis
 
 
 @dataclass(frozen=True)
@@ -51,11 +62,11 @@ class Mesh:
     def intervals(self) -> int:
         return self.edges.size - 1
 
-    @property
+    @cached_property
     def widths(self) -> np.ndarray:
         return np.diff(self.edges)
 
-    @property
+    @cached_property
     def nodes(self) -> np.ndarray:
         """Times of all N m + 1 nodes."""
         local = np.arange(self.m) / self.m
@@ -94,12 +105,10 @@ class Collocation:
         self.span = np.asarray(span, dtype=float)
         self.period_scale, self.par_span = float(period_scale), float(par_span)
         m = mesh.m
-        reference = np.arange(m + 1) / m
-        gauss = (roots_legendre(m)[0] + 1) / 2
-        self.basis, self.basis_derivative = _lagrange(reference, gauss)        # (m, m+1)
-        weights_q = roots_legendre(m)[1] / 2
-        # Node quadrature: integrate the interpolating polynomial with the Gauss rule.
-        self.node_weights_local = weights_q @ self.basis                       # (m+1,)
+        # The Lagrange basis at the Gauss points (m, m+1); the node quadrature integrates the interpolating
+        # polynomial with the Gauss rule (m+1,).
+        (self._coefficients, self.basis, self.basis_derivative, self.gauss_weights,
+         self.node_weights_local) = _reference_interval(m)
         self.node_index = np.arange(mesh.intervals)[:, None] * m + np.arange(m + 1)[None, :]
         self.n_nodes = mesh.intervals * m + 1
 
@@ -237,8 +246,7 @@ class Collocation:
         n_int, m, d = z.shape
         jac = field.jac(z.reshape(-1, d).T, q)
         traces = np.einsum("iik->k", jac).reshape(n_int, m)
-        gauss_weights = roots_legendre(m)[1] / 2
-        return float(period * np.sum(self.mesh.widths[:, None] * gauss_weights[None, :] * traces))
+        return float(period * np.sum(self.mesh.widths[:, None] * self.gauss_weights[None, :] * traces))
 
     def monodromy(self, u: np.ndarray, field, p: np.ndarray, index: int) -> np.ndarray:
         """The monodromy matrix: the product of the intervals' transfer matrices, each from the interval's
@@ -260,13 +268,13 @@ class Collocation:
         times = np.clip(np.asarray(times, dtype=float), 0.0, 1.0)
         j = np.clip(np.searchsorted(self.mesh.edges, times, side="right") - 1, 0, self.mesh.intervals - 1)
         s = (times - self.mesh.edges[j]) / self.mesh.widths[j]
-        values, _ = _lagrange(np.arange(self.mesh.m + 1) / self.mesh.m, s)
+        values, _ = _lagrange_from(self._coefficients, s)
         return np.einsum("ti,tid->td", values, nodes[self.node_index[j]])
 
     def dense(self, nodes: np.ndarray, per_interval: int) -> np.ndarray:
         """The piecewise polynomial at ``per_interval`` equally spaced times in every interval, and at 1
         (the same local points in every interval, so one basis serves them all)."""
-        values, _ = _lagrange(np.arange(self.mesh.m + 1) / self.mesh.m, np.arange(per_interval) / per_interval)
+        values, _ = _lagrange_from(self._coefficients, np.arange(per_interval) / per_interval)
         inside = np.einsum("ti,jid->jtd", values, nodes[self.node_index]).reshape(-1, self.dim)
         return np.vstack([inside, nodes[-1:]])
 

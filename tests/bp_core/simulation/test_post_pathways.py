@@ -94,15 +94,15 @@ def _trains(seed, n_pre, n_post, count=40, length=80.):
     return pre, post
 
 
-def _weights(model, delay, shift, trains, chunks=(100.,), snapshot_after=None, conn=None, mode='vector',
-             post_size=4, post_slice=None):
+def _weights(model, delay, shift, trains, chunks=(100.,), snapshot_after=None, conn=None, post_size=4,
+             post_slice=None, delay_dict=None):
     """Final weights of ``model`` with ``delay`` (None: undelayed) on post spikes fired ``shift`` ms later."""
     (pre_t, pre_i), (post_t, post_i) = trains
     # spikes monitored as events: the undelayed rule walks the step's event list, the delayed one must not
     pre = bp.inputs.SpikeTimeInput(5, times=pre_t, indices=list(pre_i), monitors=['spike'])
     post = bp.inputs.SpikeTimeInput(post_size, times=post_t + shift, indices=list(post_i), monitors=['spike'])
     target = post if post_slice is None else post[post_slice]
-    kwargs = {} if delay is None else {'delay': {'back': delay}}
+    kwargs = {'delay': delay_dict} if delay_dict else {} if delay is None else {'delay': {'back': delay}}
     syn = bp.SynConn(model, pre_group=pre, post_group=target, conn=conn or bp.connect.All2All(), **kwargs)
     net = bp.Network(pre, post, syn)
     net.run(chunks[0])
@@ -217,3 +217,22 @@ def test_a_model_of_the_post_pathway_alone_is_one_synconn(delay):
     assert syn.pathway_conns() is None
     assert np.ptp(out[0]) > 1e-3
     np.testing.assert_allclose(out[0], out[1], rtol=0, atol=1e-13)
+
+
+@bp.delayed(pathway='fwd')
+def capped(ST):  # a presynaptic pathway beside the postsynaptic one (it reads the weight as it was 1.5 ms ago)
+    ST['seen'] = np.minimum(ST['w'], 2.)
+
+
+def test_one_presynaptic_pathway_runs_the_undelayed_steps_once_beside_the_postsynaptic_one():
+    bp.profile.set(jit=False, dt=DT)
+    trains = _trains(5, 5, 4)
+    three = bp.SynType(name='three', ST=bp.types.SynState(dict(_STATE, seen=0.)), steps=(on_pre, capped, on_post),
+                       mode='vector', requires=_REQUIRES)
+    ours, syn = _weights(three, None, 0., trains, delay_dict={'fwd': 1.5, 'back': 2.})
+    theirs, _ = _weights(_model('two', (on_pre, on_post_now)), None, 2., trains)
+    members = syn.pathway_conns()
+    assert [c.name for c in members] == [f"{syn.name}_fwd", f"{syn.name}_back"]
+    assert [c.delay for c in members] == [1.5, 2.]
+    assert [[s.name for s in c.model.steps] for c in members] == [['on_pre', 'capped'], ['on_post']]
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-13)  # on_pre ran once a step, not once a pathway

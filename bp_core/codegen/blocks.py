@@ -28,6 +28,7 @@ import ast
 import copy
 from dataclasses import dataclass, field
 
+from bp_core.codegen.analyses import element_local
 from bp_core.codegen.emit import LineMap, LineOrigin, emit_function
 from bp_core.codegen.kernel_ops.base import (
     STATUS_GROW,
@@ -42,7 +43,7 @@ from bp_core.codegen.kernel_ops.monitors import RecordEvents, RecordRow, RecordS
 from bp_core.codegen.kernel_ops.plans import KernelPlan, ObjectPlan
 from bp_core.codegen.kernel_ops.queues import AdvanceQueue, QueueArrival, QueueCapture, QueueOutput
 from bp_core.codegen.kernel_ops.steps import CallStep
-from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
+from bp_core.codegen.kernel_ops.syntax import expression, names_read, statement, statements
 from bp_core.codegen.queue_ops import WALK_ARGS
 from bp_core.codegen.step_translation import as_identifier
 
@@ -71,19 +72,25 @@ class BlockedPlan:
         thread and step of the block, each event's element in the slice, step, value; events per step).
     queues : dict
         Queue prefix -> state variable of its postsynaptic group (split routes ``<queue>_bk_ptr/_post``).
+    streams : list of str
+        State variables of the groups whose steps draw random numbers: such a step runs chunk by chunk (chunk
+        bounds ``<state>_bk_cb``, each thread's first chunk ``<state>_bk_ck``), each chunk drawing from its own
+        generator (``<state>_bk_rng``), so that the numbers do not depend on the number of threads.
     """
 
     kernel: KernelPlan
     groups: list[str]
     events: dict[str, str] = field(default_factory=dict)
     queues: dict[str, str] = field(default_factory=dict)
+    streams: list[str] = field(default_factory=list)
 
     @property
     def extra(self) -> list[str]:
         """The arguments after ``_bk_T`` and ``_bk_D``, in order."""
         out = [f"{g}_bk_lo" for g in self.groups]
         out += [f"{x}_bk_{part}" for x in self.events for part in ("idx", "stp", "val", "n")]
-        return out + [f"{q}_bk_{part}" for q in self.queues for part in ("ptr", "post")]
+        out += [f"{q}_bk_{part}" for q in self.queues for part in ("ptr", "post")]
+        return out + [f"{g}_bk_{part}" for g in self.streams for part in ("cb", "ck", "rng")]
 
 
 # an input on a slice: its value (by whether it is given per step, and per element) and how it is applied
@@ -126,6 +133,7 @@ class _Blocks:
         self.queues: dict[str, str] = {}
         self.captures: dict[str, str] = {}  # queue prefix -> the field whose events it captures
         self.written: set[str] = set()  # row variables the arrivals write
+        self.streams: list[str] = []  # state variables of groups whose steps draw random numbers
 
     # -- what the network is -------------------------------------------------------------------------
 
@@ -151,7 +159,8 @@ class _Blocks:
         for op in sched.outputs:
             if not isinstance(op, QueueOutput):
                 raise _Refused(f"{op.kind} when the kernel returns")
-        blocked = BlockedPlan(self.serial, list(self.groups), dict(self.events), dict(self.queues))
+        blocked = BlockedPlan(self.serial, list(self.groups), dict(self.events), dict(self.queues),
+                              list(self.streams))
         blocked.kernel = self._kernel(blocked, [op for ops in slice_ops for op in ops])
         return blocked
 
@@ -257,9 +266,12 @@ class _Blocks:
             return self._arrivals(op, obj)
         if obj.queue is not None or "pre" in obj.states:
             raise _Refused(f"{obj.display}'s step {step.name!r} runs every step without delay")
-        if op.function not in self.parallel:
-            raise _Refused(f"{obj.display}'s step {step.name!r} does not run each element on its own")
         data = obj.states["ST"][0]
+        draws = "_rng" in op.args
+        if op.function not in self.parallel and not (draws and self._draws_per_element(op, data)):
+            raise _Refused(f"{obj.display}'s step {step.name!r} does not run each element on its own")
+        # a step that draws random numbers runs chunk by chunk, each chunk drawing from its own stream
+        lo, hi = ("_bk_ca", "_bk_cz") if draws else (f"{data}_bk_a", f"{data}_bk_b")
         per_element = {obj.arg_map[p] for p in obj.per_element if p in obj.arg_map}
         uniform = {obj.arg_map[p] for p in obj.param_names if p in obj.arg_map} - per_element
         args: list[str | ast.expr] = []
@@ -267,14 +279,47 @@ class _Blocks:
             if not isinstance(arg, str):
                 raise _Refused(f"{obj.display}'s step {step.name!r} takes an expression")
             if arg == data:
-                args.append(expression("A[:, G_bk_a:G_bk_b]", {"G": data}, A=arg))
+                args.append(expression("A[:, LO:HI]", A=arg, LO=lo, HI=hi))
             elif self.rows.get(arg) == data or arg in per_element:
-                args.append(expression("A[G_bk_a:G_bk_b]", {"G": data}, A=arg))
+                args.append(expression("A[LO:HI]", A=arg, LO=lo, HI=hi))
+            elif arg == "_rng":
+                args.append(expression("G_bk_rng[_bk_c]", {"G": data}))
             elif arg in _TIME or arg in uniform or self._run_value(arg):
                 args.append(arg)
             else:
                 raise _Refused(f"{obj.display}'s step {step.name!r} reads {arg} (random numbers or other data)")
-        return CallStep(op.function, tuple(args), op.origin, op.folded, op.call_site).lower()
+        call = CallStep(op.function, tuple(args), op.origin, op.folded, op.call_site).lower()
+        if not draws:
+            return call
+        if data not in self.streams:
+            self.streams.append(data)
+        chunks = statement("for _bk_c in range(G_bk_ck[_th], G_bk_ck[_th + 1]):\n"
+                           "    _bk_ca = G_bk_cb[_bk_c]\n"
+                           "    _bk_cz = G_bk_cb[_bk_c + 1]", {"G": data})
+        assert isinstance(chunks, ast.For)
+        chunks.body += call
+        return [chunks]
+
+    def _draws_per_element(self, op: CallStep, data: str) -> bool:
+        """Whether the scalar-mode step ``op`` calls writes only its own element (random draws aside)."""
+        function = next((f for f in self.sched.functions if f.name == op.function), None)
+        if function is None:
+            return False
+        (tree,) = ast.parse(function.source).body
+        assert isinstance(tree, ast.FunctionDef)
+        params = [a.arg for a in tree.args.args]
+        own = {p for p, arg in zip(params, op.args) if isinstance(arg, str) and self.rows.get(arg) == data}
+        loops = [s for s in tree.body if isinstance(s, ast.For)]
+        if len(loops) != 1 or not isinstance(loops[0].target, ast.Name) or loops[0].target.id != "_obj_i":
+            return False
+        others = [s for s in tree.body if s is not loops[0]]
+        rng = params[op.args.index("_rng")]
+        if rng in names_read(others):
+            return False
+        # the folded finite check accumulates over elements, and does so in each thread alike
+        body = [s for s in loops[0].body if not (isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name)
+                                                and s.target.id == "_nonfinite")]
+        return element_local(body, own, "")
 
     def _run_value(self, arg: str | ast.expr) -> bool:
         """A value the kernel binds once per call that is no field of a state (per-run values of steps: the slice

@@ -5,7 +5,9 @@ numba runs now), the longest block (the shortest delay of its spike queues, in s
 each neuron group's slice bounds, each recorded field's per-thread event buffers, and each queue's routes split
 per postsynaptic slice. Split routes keep the synapses of each (source, delay) row in their order, so each
 postsynaptic element adds its arrivals in the one-thread walk's order. They are made once per routes and
-slicing; buffers once per shape.
+slicing; buffers once per shape. A network whose steps draw random numbers draws them from one generator per
+chunk of elements (``random_streams``), the same for any number of threads; its calls are cut where those
+generators are seeded again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any, Callable
 import numpy as np
 
 from bp_core.codegen.blocks import BlockedPlan
+from bp_core.codegen.kernel_ops.base import STATUS_GROW
+from bp_core.simulation.random_streams import STREAM_CELL, ChunkStreams
 
 __all__ = ["BlockedKernel", "slice_bounds", "split_routes"]
 
@@ -67,6 +71,7 @@ class BlockedKernel:
         self._names = blocked.kernel.args[:blocked.kernel.args.index("_bk_T")]
         self._routes: dict[str, tuple] = {}
         self._buffers: dict[str, tuple] = {}
+        self.streams: ChunkStreams | None = None
 
     def block_steps(self, values: dict[str, Any]) -> int:
         """Steps per block for these argument values: the shortest delay of every queue."""
@@ -79,12 +84,57 @@ class BlockedKernel:
             return self.serial(*args)
         slices = max(1, int(self.threads()))
         bounds = {g: slice_bounds(values[g].shape[1], slices) for g in self.blocked.groups}
+        if self.blocked.streams and self.streams is None:
+            self.streams = ChunkStreams({g: values[g].shape[1] for g in self.blocked.streams})
+        for g in self.blocked.streams:
+            bounds[g] = self.streams.slice_bounds(g, slices)
         extra: list[Any] = [bounds[g] for g in self.blocked.groups]
         for field, group in self.blocked.events.items():
             extra += self._buffer(field, values[group].dtype, bounds[group], block)
         for q, group in self.blocked.queues.items():
             extra += self._split(q, values[f"{q}_ptr"], values[f"{q}_post"], bounds[group])
-        return self.compiled(*args, slices, block, *extra)
+        for g in self.blocked.streams:
+            extra += self.streams.arguments(g, slices)
+        if self.streams is None:
+            return self.compiled(*args, slices, block, *extra)
+        return self._in_cells(list(args), values, [slices, block] + extra)
+
+    def _in_cells(self, args: list[Any], values: dict[str, Any], tail: list[Any]) -> Any:
+        """Run a call whose steps draw from chunk streams, cut where the streams are seeded again."""
+        streams = self.streams
+        assert streams is not None
+        step0, mon0, n_steps = (int(values[k]) for k in ("_step0", "_mon0", "_n_steps"))
+        rng = values["_rng"]
+        # steps counted from time 0: a snapshot restored at its time (net.rewind) starts where it was taken
+        shift = int(round(float(values["_t_start"]) / float(values["_dt"])))
+        origin = streams.origin(rng, shift + step0)
+        at = {k: self._names.index(k) for k in ("_step0", "_mon0", "_n_steps")}
+        done, status = 0, (0, 0, 0, 0)
+        try:
+            while True:
+                start = step0 + done
+                end = min(step0 + n_steps, ((shift + start) // STREAM_CELL + 1) * STREAM_CELL - shift)
+                streams.prepare(origin, shift + start)
+                args[at["_step0"]], args[at["_mon0"]], args[at["_n_steps"]] = start, mon0 + done, end - start
+                status = self.compiled(*args, *tail)
+                if status[0] != 0:
+                    # a record that is full stops before its step: the network calls again from there
+                    reached = shift + int(status[1])
+                    if status[0] == STATUS_GROW:
+                        streams.stopped(origin, reached)
+                    else:
+                        streams.forget()
+                    streams.leave(rng, origin, reached)
+                    return status
+                done = end - step0
+                streams.stopped(origin, shift + end)
+                if done >= n_steps:
+                    break
+        except BaseException:
+            streams.forget()
+            raise
+        streams.leave(rng, origin, shift + step0 + n_steps)
+        return status
 
     def _buffer(self, field: str, dtype: np.dtype, bounds: np.ndarray, block: int) -> tuple:
         width = max(1, int(np.diff(bounds).max()))

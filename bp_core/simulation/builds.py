@@ -32,6 +32,7 @@ from bp_core.simulation.blocked_runs import BlockedKernel
 from bp_core.simulation.build_state import BuildState
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec
+from bp_core.simulation.random_streams import ChunkStreams
 from bp_core.simulation.sub_group import NeuSubGroup
 
 __all__ = ["Build", "Builder", "structure_key", "KEPT_BUILDS", "BLOCKED_KERNELS"]
@@ -93,7 +94,7 @@ class Build:
 
     def plan_of(self, kernel: str) -> KernelPlan:
         """The plan ``kernel`` (``'serial'`` or ``'parallel'``) was compiled from (its line map and raises)."""
-        if kernel == "parallel" and self.blocked_plan is not None:
+        if self.blocked_plan is not None and (kernel == "parallel" or isinstance(self.kernel, BlockedKernel)):
             return self.blocked_plan
         return self.serial_plan if kernel == "serial" and self.serial_plan is not None else self.kernel_plan
 
@@ -203,6 +204,12 @@ class Builder:
         if blocked is not None:
             compiled = self._compiled(target, blocked.kernel, safe, tuple(blocked.kernel.parallel_functions))
             parallel = BlockedKernel(compiled, blocked, kernel, _numba_threads)
+            if blocked.streams:
+                # random numbers come from streams of fixed chunks: one thread runs the blocked kernel too, so
+                # the numbers never depend on which kernel the timed trial keeps
+                parallel.streams = ChunkStreams(_sizes(plans, blocked.streams))
+                kernel = BlockedKernel(compiled, blocked, kernel, lambda: 1)
+                kernel.streams = parallel.streams
         # targets known to take no generator when their source reads none (the GPU's seeds its own from it)
         reads_rng = target.name not in ("numba_cpu", "python") or any(
             reads_name(p.source, "_rng") for p in (kernel_plan, serial_plan, blocked and blocked.kernel) if p)
@@ -244,6 +251,12 @@ class Builder:
             return None, "parallel"
         note_threads(1)
         return None, "serial"
+
+
+def _sizes(plans: list[ObjectPlan], states: list[str]) -> dict[str, int]:
+    """Elements of the groups whose state variables are ``states``."""
+    arrays = {var: plan.variables[var]() for plan in plans for var in states if var in plan.variables}
+    return {var: int(arrays[var].shape[1]) for var in states}
 
 
 def _numba_threads() -> int:

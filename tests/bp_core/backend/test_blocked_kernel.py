@@ -45,11 +45,6 @@ def update(ST, _t, _dt):
         ST['ge'] = np.sqrt(ST['ge'] - 1e9)  # NaN from the step at time ``fail`` on
 
 
-def noisy_update(ST, _t, _dt):
-    ST['V'] += drive * 0.001 + np.random.normal() * 0.1
-    ST['spike'] = 1. if ST['V'] > -50. else 0.
-
-
 def copy_spike(ST, pre):
     ST['s'] = pre['spike']
 
@@ -200,9 +195,13 @@ def _build(monkeypatch, make, inputs=None):
     return net._builder.latest
 
 
-def _with_noisy_group():
+def mean_field(ST):
+    ST['V'] += 0.01 * (np.mean(ST['V']) - ST['V'])
+
+
+def _with_mean_field_group():
     net, group = _network(0.5)
-    net.add(bp.NeuGroup(bp.NeuType(name='blk_noisy', ST=STATE, steps=noisy_update, mode='scalar'), 10))
+    net.add(bp.NeuGroup(bp.NeuType(name='blk_mean_field', ST=STATE, steps=mean_field, mode='vector'), 10))
     return net, group
 
 
@@ -214,11 +213,11 @@ def _with_synapse_monitor():
 
 
 @pytest.mark.parametrize("case, reason", [("undelayed synapses", "without delay"),
-                                          ("random numbers", "does not run each element on its own"),
+                                          ("a step reading every element", "does not run each element on its own"),
                                           ("a synapse monitor", "runs every step without delay")])
 def test_networks_the_blocked_kernel_does_not_fit_keep_the_prange_kernel(monkeypatch, case, reason):
-    makers = {"undelayed synapses": lambda: ei_network(num=50, seed=4)[:2], "random numbers": _with_noisy_group,
-              "a synapse monitor": _with_synapse_monitor}
+    makers = {"undelayed synapses": lambda: ei_network(num=50, seed=4)[:2],
+              "a step reading every element": _with_mean_field_group, "a synapse monitor": _with_synapse_monitor}
     build = _build(monkeypatch, makers[case])
     assert build.blocked_plan is None and reason in build.blocked_note
     assert build.parallel_kernel is not None and not isinstance(build.parallel_kernel, BlockedKernel)

@@ -9,8 +9,7 @@ import pytest
 import bp_core as bp
 from bp_core.simulation import builds as builds_module
 from bp_core.simulation.blocked_runs import BlockedKernel
-
-from tests.bp_core.backend.test_blocked_kernel import N, STATE, TO_GE, TO_GI, _prepared, update
+from tests.bp_core.backend.test_blocked_kernel import STATE, TO_GE, TO_GI, N, _prepared, update
 
 CHUNKS = (23, 41, 1, 95)  # steps: blocks of 5 steps are cut anywhere
 

@@ -1,0 +1,117 @@
+"""Random numbers in the blocked kernel: drawn from one generator per fixed chunk of elements, so one thread and
+several draw the same numbers, a run cut into calls draws what one call does, and a restored snapshot repeats
+them; the numbers are Poisson drives with the statistics the one-thread kernel's have."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bp_core.simulation import builds as builds_module
+from bp_core.simulation import random_streams
+from bp_core.simulation.blocked_runs import BlockedKernel
+from tests.bp_core.backend.test_blocked_kernel import TO_GE, _prepared
+
+N, SOURCES, RATE, WEIGHT, DT = 200, 100, 500., 0.5, 0.1
+P = RATE * DT / 1000.
+
+
+def relay(ST, _t):
+    ST['x'] = ST['input']
+    ST['spike'] = 1. if ST['input'] + ST['ge'] > 4. else 0.
+    ST['input'] = 0.
+    ST['ge'] = 0.9 * ST['ge']
+
+
+RELAY = bp.NeuType(name='blk_relay', ST=bp.types.NeuState({'x': 0., 'input': 0., 'ge': 0., 'spike': 0.}),
+                   steps=relay, mode='scalar')
+
+
+def _network(seed=3):
+    """Neurons that pass on a Poisson drive (``x``: each step's drive) and spike on it, with delayed synapses."""
+    bp.profile.set(dt=DT, seed=seed)
+    group = bp.NeuGroup(bp.inputs.poisson_drive(RELAY, 'input', N=SOURCES, rate=RATE, weight=WEIGHT), N,
+                        monitors=['spike', 'x'])
+    syn = bp.SynConn(TO_GE, pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.1, seed=5), delay=0.5)
+    syn.pars['w'] = 0.7
+    return bp.Network(group, syn), group
+
+
+@pytest.fixture
+def small_streams(monkeypatch):
+    # chunks of 16 elements, seeded again every 40 steps: runs of a few hundred steps cross both often
+    monkeypatch.setattr(random_streams, "STREAM_CHUNK", 16)
+    monkeypatch.setattr(random_streams, "STREAM_CELL", 40)
+    monkeypatch.setattr("bp_core.simulation.blocked_runs.STREAM_CELL", 40)
+
+
+def _runs(monkeypatch, parallel: bool, slices: int = 2, chunks=(37, 43, 120), seed=3, snapshot_at=None):
+    """Spikes and drives (x) after each advance() chunk; the blocked kernel on ``slices`` threads if ``parallel``.
+    With ``snapshot_at`` (a chunk), a snapshot taken before it is restored at the end (the clock rewound to its
+    time) and the chunks from it run again."""
+    _prepared(monkeypatch, parallel, slices)
+    try:
+        net, group = _network(seed)
+        net.build(1.)
+        build = net._builder.latest
+        if parallel:
+            assert isinstance(build.parallel_kernel, BlockedKernel), build.blocked_note
+            build.choice = builds_module.ParallelChoice(threads=2, steps=10, decided="parallel")
+        out, saved = [], None
+        for k, steps in enumerate(chunks):
+            if k == snapshot_at:
+                saved = net.snapshot()
+            net.advance(n_steps=steps)
+            out += [np.asarray(group.mon.spike), np.asarray(group.mon.x)]
+        if saved is not None:
+            net.restore(saved)
+            net.rewind(sum(chunks[:snapshot_at]) * DT)
+            for steps in chunks[snapshot_at:]:
+                net.advance(n_steps=steps)
+                out += [np.asarray(group.mon.spike), np.asarray(group.mon.x)]
+    finally:
+        bp.profile.set_numba_profile(parallel=False)
+    return out, build
+
+
+def test_draws_depend_neither_on_threads_nor_on_calls_and_a_snapshot_repeats_them(monkeypatch, small_streams):
+    one, build = _runs(monkeypatch, True, slices=1, snapshot_at=2)  # taken at step 80: streams seeded there
+    # the one-thread kernel of such a network is the blocked kernel on one slice: the trial keeps either
+    assert isinstance(build.kernel, BlockedKernel) and build.kernel.streams is build.parallel_kernel.streams
+    assert sum(s.sum() for s in one[0:6:2]) > 50  # the synapses and the drive matter
+    three, _ = _runs(monkeypatch, True, slices=3, snapshot_at=2)
+    for got, want in zip(three, one):
+        np.testing.assert_array_equal(got, want)
+    whole, _ = _runs(monkeypatch, True, slices=2, chunks=(200,))
+    np.testing.assert_array_equal(whole[1], np.concatenate(one[1:6:2]))
+    np.testing.assert_array_equal(one[6], one[4])  # after the restore: the run after the snapshot, bit for bit
+    np.testing.assert_array_equal(one[7], one[5])
+    other_seed, _ = _runs(monkeypatch, True, slices=2, chunks=(200,), seed=4)
+    assert not np.array_equal(other_seed[1], whole[1])
+
+
+def _check_drive(x: np.ndarray) -> None:
+    """``x`` (steps x neurons) are independent draws of ``WEIGHT * Binomial(SOURCES, P)``."""
+    k = x / WEIGHT
+    mean, var = SOURCES * P, SOURCES * P * (1. - P)
+    se = np.sqrt(var / k.size)
+    assert abs(k.mean() - mean) < 4. * se
+    assert abs(k.var() - var) < 4. * var * np.sqrt(2. / k.size)
+    # chunks and cells seeded alike would repeat each other's numbers: neurons 16 apart, steps 40 apart
+    for a, b in ((k[:, :-16], k[:, 16:]), (k[:-40], k[40:]), (k[:, :-1], k[:, 1:])):
+        r = np.corrcoef(a.ravel(), b.ravel())[0, 1]
+        assert abs(r) < 4. / np.sqrt(a.size)
+
+
+def test_the_poisson_drive_has_the_one_thread_kernels_statistics(monkeypatch, small_streams):
+    chunks = (300, 300)
+    plain, _ = _runs(monkeypatch, False, chunks=chunks)
+    blocked, _ = _runs(monkeypatch, True, chunks=chunks)
+    x_plain, x_blocked = np.concatenate(plain[1::2]), np.concatenate(blocked[1::2])
+    _check_drive(x_plain)
+    _check_drive(x_blocked)
+    assert not np.array_equal(x_plain, x_blocked)  # other streams: the same law, not the same numbers
+    rate_plain, rate_blocked = (sum(s.sum() for s in out[0::2]) for out in (plain, blocked))
+    # spikes of independent neurons and steps, most from the drive alone: Poisson-like counts
+    assert abs(rate_plain - rate_blocked) < 5. * np.sqrt(rate_plain + rate_blocked)

@@ -101,11 +101,13 @@ class Build:
     def bind(self, specs: Sequence[InputSpec]) -> dict[str, Any]:
         """The kernel's argument values now: inputs' values, state, parameters and data (not the clock)."""
         values: dict[str, Any] = {var: spec.value for var, spec in zip(self.input_vars, specs)}
-        wanted = set(self.kernel_plan.args)
-        for plan in self.plans:
-            for name, getter in plan.variables.items():
-                if name in wanted:
-                    values[name] = getter()
+        getters = self.__dict__.get("_getters")
+        if getters is None:  # which of the plans' variables the kernel takes: fixed once planned
+            wanted = set(self.kernel_plan.args)
+            getters = self.__dict__["_getters"] = [(name, getter) for plan in self.plans
+                                                   for name, getter in plan.variables.items() if name in wanted]
+        for name, getter in getters:
+            values[name] = getter()
         return values
 
 

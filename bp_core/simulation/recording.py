@@ -102,9 +102,14 @@ class RecordingLayout:
         """Event records that keep their values in a run starting from the state as it is now."""
         out = set(self.always_valued)
         for obj, key in self.check_values:
-            with obj.ST.reading():  # the check only reads the state: a GPU keeps its copy in use
-                if not _binary(obj.ST[key]):
-                    out.add((obj.name, key))
+            state = obj.ST
+            if state.__dict__.get("_held") is None:  # no device holds newer values: read the host's
+                values = state._data[state._var2idx[key]]
+            else:
+                with state.reading():  # the check only reads the state: a GPU keeps its copy in use
+                    values = state[key]
+            if not _binary(values):
+                out.add((obj.name, key))
         return out
 
 

@@ -1,4 +1,9 @@
-"""Input currents as arrays with one value per time step."""
+"""Input currents as arrays with one value per time step.
+
+Times map to steps as the network's clock maps them (``bp_core.simulation.clock``): a current of ``duration`` ms
+has as many values as ``net.run(duration)`` takes steps, and a piece, pulse or ramp covers the steps from the one
+of its start to the one of its end, a time between two steps meaning the later one.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import numpy as np
 
 from bp_core import profile
 from bp_core.errors import ModelUseError
+from bp_core.simulation.clock import grid_step
 
 __all__ = ["constant_current", "spike_current", "ramp_current"]
 
@@ -55,7 +61,8 @@ def constant_current(Iext: Sequence[tuple[Any, float]], dt: float | None = None)
     total = 0.0
     for size, (_, duration) in zip(sizes, Iext):
         duration = _duration("each duration of constant_current", duration)
-        steps = int(round(duration / dt))
+        # from the step of the piece's start to the step of its end: the pieces add up to a run of the total
+        steps = grid_step(total + duration, dt) - grid_step(total, dt)
         pieces.append(np.broadcast_to(size, (steps,) + shape))
         total += duration
     return np.concatenate(pieces, axis=0).copy(), total
@@ -84,15 +91,15 @@ def spike_current(points: Sequence[float], lengths: Any, sizes: Any, duration: f
     """
     dt = _dt(dt)
     duration = _duration("duration", duration)
-    current = np.zeros(int(round(duration / dt)))
+    current = np.zeros(grid_step(duration, dt))
     points = list(points)
     lengths = list(lengths) if np.ndim(lengths) else [lengths] * len(points)
     sizes = list(sizes) if np.ndim(sizes) else [sizes] * len(points)
     if not len(points) == len(lengths) == len(sizes):
         raise ModelUseError(f"spike_current got {len(points)} points, {len(lengths)} lengths and {len(sizes)} sizes.")
     for point, length, size in zip(points, lengths, sizes):
-        start = int(round(_duration("each point", point) / dt))
-        stop = int(round((point + _duration("each length", length)) / dt))
+        start = grid_step(_duration("each point", point), dt)
+        stop = grid_step(point + _duration("each length", length), dt)
         current[start:stop] = size
     return current
 
@@ -114,7 +121,7 @@ def ramp_current(c_start: float, c_end: float, duration: float, t_start: float =
     t_start = _duration("t_start", t_start)
     if t_end < t_start or t_end > duration:
         raise ModelUseError(f"ramp_current needs t_start <= t_end <= duration, got {t_start}, {t_end}, {duration}.")
-    current = np.zeros(int(round(duration / dt)))
-    p1, p2 = int(round(t_start / dt)), int(round(t_end / dt))
+    current = np.zeros(grid_step(duration, dt))
+    p1, p2 = grid_step(t_start, dt), grid_step(t_end, dt)
     current[p1:p2] = np.linspace(c_start, c_end, p2 - p1)
     return current

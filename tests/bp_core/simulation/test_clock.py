@@ -116,3 +116,24 @@ def test_a_plain_second_run_still_restarts_the_clock_and_warns():
         warnings.simplefilter("error", ClockRestartWarning)
         net.run((0.25, 0.5))
     np.testing.assert_allclose(group.mon.ts, [0.3, 0.4])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(min_value=0.01, max_value=20.), min_size=1, max_size=5))
+def test_input_currents_take_the_steps_of_the_run_of_their_duration(pieces):
+    current, duration = bp.inputs.constant_current([(float(k), d) for k, d in enumerate(pieces)], DT)
+    assert current.shape == (grid_step(duration, DT),)
+    ends = np.cumsum(pieces)
+    for k, end in enumerate(ends):  # piece k holds the steps from the one of its start to the one of its end
+        start = grid_step(ends[k - 1], DT) if k else 0
+        assert np.all(current[start:grid_step(end, DT)] == k)
+    assert bp.inputs.ramp_current(0., 1., duration, dt=DT).shape == current.shape
+    assert bp.inputs.spike_current([0.], 0.25, 1., duration, DT).shape == current.shape
+
+
+def test_a_current_of_a_duration_between_steps_runs_with_it():
+    net, group = _network()
+    current, duration = bp.inputs.constant_current([(0., 0.25), (1., 0.3)], DT)  # 0.55 ms: 6 steps
+    net.run(duration, inputs=[group, 'ST.input', current])
+    assert current.size == group.mon.ts.size == 6
+    np.testing.assert_array_equal(current, [0., 0., 0., 1., 1., 1.])  # 1 from the step of 0.25 ms on (0.3)

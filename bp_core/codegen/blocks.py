@@ -12,14 +12,18 @@ splits each neuron group into ``T`` contiguous slices, one per thread, and runs 
 2. one thread then takes the block's events, step by step and thread by thread (so element by element, as the
    one-thread kernel records them), into the event records and the queues, and moves the queues on.
 
-The threads meet once per block. Without random numbers in the steps, the result is the one-thread kernel's
-spike for spike (``plan_blocks`` refuses steps that draw them). After a step error or a NaN/inf the reported
-step is the one-thread kernel's, while other slices may have run on to the end of that block.
+The threads meet once per block. Each thread also applies the run's inputs to its slice and writes its slice's
+columns of dense records and records of chosen elements (``block_slices``). A step that draws random numbers
+runs chunk by chunk, each fixed chunk of elements drawing from its own generator (``simulation.random_streams``),
+so the numbers do not depend on the number of threads; such a network's one-thread kernel is this kernel on one
+slice. Otherwise the result is the one-thread kernel's spike for spike. After a step error or a NaN/inf the
+reported step is the one-thread kernel's, while other slices may have run on to the end of that block.
 
 ``plan_blocks`` says whether a network's one-thread plan has this form, and emits the blocked kernel; anything
-else (undelayed synapses, steps reading other elements, inputs, dense monitors, delay lines, summed variables)
+else (undelayed synapses, steps reading other elements, delay lines, summed variables, records of synapses)
 keeps the kernels it has. The values the kernel takes beyond the one-thread kernel's arguments (slices, split
-routes, buffers) are made by ``simulation.blocked_runs``.
+routes, buffers, generators) are made by ``simulation.blocked_runs``; the exchange's templates are in
+``block_exchange``.
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ import ast
 import copy
 from dataclasses import dataclass, field
 
-from bp_core.codegen.analyses import element_local
-from bp_core.codegen.emit import LineMap, LineOrigin, emit_function
+from bp_core.codegen.block_exchange import CAPTURE, FIRST_STOP, MONITOR, line_map
+from bp_core.codegen.block_slices import draws_per_element, in_chunks, input_on_slice, record_on_slice
+from bp_core.codegen.emit import emit_function
 from bp_core.codegen.kernel_ops.base import (
     STATUS_GROW,
     STATUS_NONFINITE,
@@ -43,7 +48,7 @@ from bp_core.codegen.kernel_ops.monitors import RecordEvents, RecordRow, RecordS
 from bp_core.codegen.kernel_ops.plans import KernelPlan, ObjectPlan
 from bp_core.codegen.kernel_ops.queues import AdvanceQueue, QueueArrival, QueueCapture, QueueOutput
 from bp_core.codegen.kernel_ops.steps import CallStep
-from bp_core.codegen.kernel_ops.syntax import expression, names_read, statement, statements
+from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
 from bp_core.codegen.queue_ops import WALK_ARGS
 from bp_core.codegen.step_translation import as_identifier
 
@@ -91,14 +96,6 @@ class BlockedPlan:
         out += [f"{x}_bk_{part}" for x in self.events for part in ("idx", "stp", "val", "n")]
         out += [f"{q}_bk_{part}" for q in self.queues for part in ("ptr", "post")]
         return out + [f"{g}_bk_{part}" for g in self.streams for part in ("cb", "ck", "rng")]
-
-
-# an input on a slice: its value (by whether it is given per step, and per element) and how it is applied
-_INPUT_VALUES = {(False, False): "VALUE", (False, True): "VALUE[G_bk_a:G_bk_b]", (True, False): "VALUE[_mon0 + _k]",
-                 (True, True): "VALUE[_mon0 + _k, G_bk_a:G_bk_b]"}
-_INPUT_OPS = {"=": "STATE[ROW, G_bk_a:G_bk_b] = VALUE", "+": "STATE[ROW, G_bk_a:G_bk_b] += VALUE",
-              "-": "STATE[ROW, G_bk_a:G_bk_b] -= VALUE", "*": "STATE[ROW, G_bk_a:G_bk_b] *= VALUE",
-              "/": "STATE[ROW, G_bk_a:G_bk_b] /= VALUE"}
 
 
 class _Refused(Exception):
@@ -183,7 +180,7 @@ class _Blocks:
         if isinstance(op, RecordRow):
             return self._record_row(op)
         if isinstance(op, RecordSelected):
-            return self._record_selected(op)
+            return self._record_row(op)
         if isinstance(op, ApplyInput):
             return self._input(op)
         if isinstance(op, QueueCapture):
@@ -210,55 +207,22 @@ class _Blocks:
         return statements("X_bk_n[_th, _j] = record_events(X[G_bk_a:G_bk_b], _j, X_bk_idx[_th, _j], "
                           "X_bk_stp[_th, _j], X_bk_val[_th, _j], 0)", {"X": values, "G": group}, X=values)
 
-    def _record_row(self, op: RecordRow) -> list[ast.stmt]:
-        """A dense record: each thread writes its slice's columns of the step's row."""
+    def _record_row(self, op: RecordRow | RecordSelected) -> list[ast.stmt]:
+        """A dense record (of all elements or chosen ones): each thread writes its slice's columns of the row."""
         group = self.rows.get(op.values)
         if group is None:
             raise _Refused(f"the record of {op.values} is not of a neuron group's field")
-        row = expression("_mon0 + _k") if op.every <= 1 else \
-            expression("_i // EVERY - FIRST", EVERY=op.every, FIRST=op.first)
-        copy_row = statement("for _bk_e in range(G_bk_a, G_bk_b):\n    VAR[ROW, _bk_e] = VALUES[_bk_e]", {"G": group},
-                             VAR=op.var, ROW=row, VALUES=op.values)
-        if op.every <= 1:
-            return [copy_row]
-        sampled = statement("if _i % EVERY == 0:\n    pass", EVERY=op.every)
-        assert isinstance(sampled, ast.If)
-        sampled.body = [copy_row]
-        return [sampled]
-
-    def _record_selected(self, op: RecordSelected) -> list[ast.stmt]:
-        """A record of chosen elements: each thread writes the columns of the chosen elements in its slice."""
-        group = self.rows.get(op.values)
-        if group is None:
-            raise _Refused(f"the record of {op.values} is not of a neuron group's field")
-        row = expression("_mon0 + _k") if op.every <= 1 else \
-            expression("_i // EVERY - FIRST", EVERY=op.every, FIRST=op.first)
-        copy_row = statement("for _bk_s in range(SEL.shape[0]):\n"
-                             "    _bk_e = SEL[_bk_s]\n"
-                             "    if _bk_e >= G_bk_a and _bk_e < G_bk_b:\n"
-                             "        VAR[ROW, _bk_s] = VALUES[_bk_e]", {"G": group},
-                             SEL=f"{op.var}_sel", VAR=op.var, ROW=row, VALUES=op.values)
-        if op.every <= 1:
-            return [copy_row]
-        sampled = statement("if _i % EVERY == 0:\n    pass", EVERY=op.every)
-        assert isinstance(sampled, ast.If)
-        sampled.body = [copy_row]
-        return [sampled]
+        return record_on_slice(op.var, op.values, op.every, op.first, group, isinstance(op, RecordSelected))
 
     def _input(self, op: ApplyInput) -> list[ast.stmt]:
         """An input applied to the thread's slice: one value, or the slice's part of one value per element."""
         obj = self.groups.get(op.state)
         if obj is None or op.ndim != 2:
             raise _Refused("an input goes to a synapse or to a group whose elements are not in one dimension")
-        shape = self.input_shapes.get(op.variable)
-        size = obj.variables[op.state]().shape[1]
-        if shape is None or shape not in ((), (size,)):
-            raise _Refused(f"an input to {obj.display} has a value of shape {shape}, neither one value nor one "
-                           f"per element")
-        if op.op not in _INPUT_OPS:
-            raise _Refused(f"an input to {obj.display} has the operation {op.op!r}")
-        value = expression(_INPUT_VALUES[op.iterated, bool(shape)], {"G": op.state}, VALUE=op.variable)
-        return statements(_INPUT_OPS[op.op], {"G": op.state}, STATE=op.state, ROW=op.row, VALUE=value)
+        lowered = input_on_slice(op, obj.variables[op.state]().shape[1], self.input_shapes.get(op.variable))
+        if isinstance(lowered, str):
+            raise _Refused(f"an input to {obj.display} {lowered}")
+        return lowered
 
     def _call(self, op: CallStep) -> list[ast.stmt]:
         obj, step = self.serial.step_origin[op.function]
@@ -293,33 +257,12 @@ class _Blocks:
             return call
         if data not in self.streams:
             self.streams.append(data)
-        chunks = statement("for _bk_c in range(G_bk_ck[_th], G_bk_ck[_th + 1]):\n"
-                           "    _bk_ca = G_bk_cb[_bk_c]\n"
-                           "    _bk_cz = G_bk_cb[_bk_c + 1]", {"G": data})
-        assert isinstance(chunks, ast.For)
-        chunks.body += call
-        return [chunks]
+        return in_chunks(data, call)
 
     def _draws_per_element(self, op: CallStep, data: str) -> bool:
-        """Whether the scalar-mode step ``op`` calls writes only its own element (random draws aside)."""
         function = next((f for f in self.sched.functions if f.name == op.function), None)
-        if function is None:
-            return False
-        (tree,) = ast.parse(function.source).body
-        assert isinstance(tree, ast.FunctionDef)
-        params = [a.arg for a in tree.args.args]
-        own = {p for p, arg in zip(params, op.args) if isinstance(arg, str) and self.rows.get(arg) == data}
-        loops = [s for s in tree.body if isinstance(s, ast.For)]
-        if len(loops) != 1 or not isinstance(loops[0].target, ast.Name) or loops[0].target.id != "_obj_i":
-            return False
-        others = [s for s in tree.body if s is not loops[0]]
-        rng = params[op.args.index("_rng")]
-        if rng in names_read(others):
-            return False
-        # the folded finite check accumulates over elements, and does so in each thread alike
-        body = [s for s in loops[0].body if not (isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name)
-                                                and s.target.id == "_nonfinite")]
-        return element_local(body, own, "")
+        own = {arg for arg in op.args if isinstance(arg, str) and self.rows.get(arg) == data}
+        return function is not None and draws_per_element(function.source, op.args, own)
 
     def _run_value(self, arg: str | ast.expr) -> bool:
         """A value the kernel binds once per call that is no field of a state (per-run values of steps: the slice
@@ -380,7 +323,7 @@ class _Blocks:
         source = "\n\n".join(text for text, _, _ in pieces)
         plan = copy.copy(serial)
         plan.source, plan.args, plan.parallel_functions = source, args, (_STEPS,)
-        plan.line_map = _line_map(serial, pieces)
+        plan.line_map = line_map(serial, pieces)
         return plan
 
     def _slice_body(self, ops: list[ast.stmt]) -> list[ast.stmt]:
@@ -426,18 +369,18 @@ class _Blocks:
                                 "    _bk_status[_th, 1] = _s[1]\n"
                                 "    _bk_status[_th, 2] = _s[2]\n"
                                 "    _bk_status[_th, 3] = _s[3]", CALL=call)
-        loop.body += statements(_FIRST_STOP, ERROR=STATUS_STEP_ERROR, NONFINITE=STATUS_NONFINITE)
+        loop.body += statements(FIRST_STOP, ERROR=STATUS_STEP_ERROR, NONFINITE=STATUS_NONFINITE)
         exchange = statement("for _j in range(_done):\n    _i = _step0 + _b0 + _j")
         assert isinstance(exchange, ast.For)
         for mon_var, values in self._records():
-            exchange.body += statements(_MONITOR, {"V": mon_var, "X": values, "G": self.events[values]})
+            exchange.body += statements(MONITOR, {"V": mon_var, "X": values, "G": self.events[values]})
         for obj in self.serial.objects:
             if obj.queue is not None:
                 q = obj.queue.var
                 if q not in self.captures:
                     raise _Refused(f"{obj.display} copies its events in a step of its own")
                 source = self.captures[q]
-                exchange.body += statements(_CAPTURE, {"Q": q, "X": source, "G": self.events[source]})
+                exchange.body += statements(CAPTURE, {"Q": q, "X": source, "G": self.events[source]})
                 exchange.body += QueueArrival(q, (), walked=True).lower() + AdvanceQueue(q).lower()
         loop.body.append(exchange)
         stop = statement("if _code != 0:\n    pass")
@@ -455,76 +398,3 @@ class _Blocks:
 
     def _records(self) -> list[tuple[str, str]]:
         return [(op.var, op.values) for _, ops in self.sched.per_object for op in ops if isinstance(op, RecordEvents)]
-
-
-# the earliest stop of any thread: the earliest step; at one step a step error (it stops the step) before a
-# NaN/inf (found after it), then the first call site; _done steps are complete (a NaN/inf's step is)
-_FIRST_STOP = """
-_code = 0
-_at = 0
-_which = 0
-_detail = 0
-_rank = 0
-for _th in range(_bk_T):
-    if _bk_status[_th, 0] != 0:
-        _r = 0 if _bk_status[_th, 0] == ERROR else 1
-        _same = _bk_status[_th, 1] == _at
-        _earlier = _bk_status[_th, 1] < _at or (_same and _r < _rank)
-        if _code == 0 or _earlier or (_same and _r == _rank and _bk_status[_th, 2] < _which):
-            _code = _bk_status[_th, 0]
-            _at = _bk_status[_th, 1]
-            _which = _bk_status[_th, 2]
-            _detail = _bk_status[_th, 3]
-            _rank = _r
-_done = _nb
-if _code != 0:
-    _done = _at - _i + (1 if _code == NONFINITE else 0)
-"""
-
-_MONITOR = """
-V_lo = V_count[0]
-_c = V_count[0]
-for _th in range(_bk_T):
-    for _e in range(X_bk_n[_th, _j]):
-        V_index[_c] = G_bk_lo[_th] + X_bk_idx[_th, _j, _e]
-        V_step[_c] = _i
-        if V_value.shape[0] > 0:
-            V_value[_c] = X_bk_val[_th, _j, _e]
-        _c += 1
-V_count[0] = _c
-"""
-
-_CAPTURE = """
-Q_c = Q_pos[1]
-Q_m = 0
-for _th in range(_bk_T):
-    for _e in range(X_bk_n[_th, _j]):
-        Q_e = Q_lookup[G_bk_lo[_th] + X_bk_idx[_th, _j, _e]]
-        if Q_e < 0:
-            continue
-        Q_x = X_bk_val[_th, _j, _e]
-        if Q_x != 0:
-            Q_ev[Q_c, Q_m] = Q_e
-            Q_val[Q_c, Q_m] = Q_x
-            Q_m += 1
-Q_n[Q_c] = Q_m
-"""
-
-
-def _line_map(serial: KernelPlan, pieces: list[tuple[str, list, str]]) -> LineMap:
-    """The step functions' lines map as in ``serial`` (they come first, in its order); a call's line to its step."""
-    line_map = LineMap()
-    first = 1
-    for text, origins, name in pieces:
-        if name in serial.step_origin:
-            for k in range(text.count("\n")):
-                where = serial.line_map.get(first + k)
-                if where is not None:
-                    line_map.set(first + k, where)
-        else:
-            for k, where in enumerate(origins):
-                if isinstance(where, LineOrigin):
-                    line_map.set(first + k, where)
-        first += text.count("\n") + 2
-    return line_map
-

@@ -1,6 +1,6 @@
 """What a one-parameter diagram costs from a new process: imports, derivation, compiling, continuation.
 
-    python -m benchmarks.continuation_start [--case NAME] [--warm-runs N] [--no-auto]
+    python -m benchmarks.continuation_start [--case NAME] [--warm-runs N] [--no-auto] [--compiles]
 
 For a Hodgkin-Huxley case of ``benchmarks.continuation`` (g_L 0.3 by default: four variables, I_ext from -20 to
 200; ``readme_hh`` is the README's example, I_ext from 0 to 200), ``BifurcationAnalyzer(...).special_points()`` runs in a new Python process, timed by phase:
@@ -11,9 +11,16 @@ For a Hodgkin-Huxley case of ``benchmarks.continuation`` (g_L 0.3 by default: fo
 - ``continue``: ``special_points()`` itself (equilibria, cycles, their special points).
 
 ``cold`` is the first process over empty caches (``BP_CORE_CACHE_DIR`` and ``NUMBA_CACHE_DIR`` in a new
-directory); ``warm`` are the next processes over the same directories (median of ``--warm-runs``). Wall and CPU
-seconds of each phase are printed, and AUTO-07p's first (compiling its Fortran) and second runs of the same
-diagram beside them (``benchmarks.continuation`` runs it; ``--no-auto`` skips it).
+directory); ``warm`` are the next processes over the same directories (median of ``--warm-runs``). ``cold model``
+is a first process for this model over a numba cache that holds the model-independent kernels (compiled once
+per installation: an earlier process imported ``bp_core.dynamics.condensation_kernels``, its own time printed
+below the table) and no trace of the model: its derivation and compiled field are new. Wall and CPU seconds of
+each phase are printed, and AUTO-07p's first (compiling its Fortran) and second runs of the same diagram beside
+them (``benchmarks.continuation`` runs it; ``--no-auto`` skips it).
+
+``--compiles`` lists every function numba compiled in each process (its ``numba:compile`` events: wall and CPU
+seconds without the functions compiled inside it; numba's own helpers grouped); it imports numba before the
+``import`` phase, so that phase's seconds then include numba's import.
 """
 
 from __future__ import annotations
@@ -43,8 +50,45 @@ def _clocks() -> tuple[float, float]:
     return time.perf_counter(), time.process_time()
 
 
-def inner(name: str) -> None:
+class _CompileLog:
+    """Seconds numba spends compiling each function (``numba:compile`` events), nested compiles subtracted."""
+
+    def __init__(self) -> None:
+        from numba.core import event
+
+        self.seconds: dict[str, list[float]] = {}
+        self._open: list[list] = []
+        log = self
+
+        class Listener(event.Listener):
+            def on_start(self, ev):
+                log._open.append([*_clocks(), 0.0, 0.0])
+
+            def on_end(self, ev):
+                wall, cpu, child_wall, child_cpu = log._open.pop()
+                now = _clocks()
+                spent = (now[0] - wall, now[1] - cpu)
+                if log._open:
+                    log._open[-1][2] += spent[0]
+                    log._open[-1][3] += spent[1]
+                total = log.seconds.setdefault(_function_name(ev.data["dispatcher"]), [0.0, 0.0])
+                total[0] += spent[0] - child_wall
+                total[1] += spent[1] - child_cpu
+
+        event.register("numba:compile", Listener())
+
+
+def _function_name(dispatcher) -> str:
+    func = dispatcher.py_func
+    module = func.__module__ or ""
+    if module.startswith("bp_core_generated"):
+        return f"{func.__qualname__} (generated)"
+    return f"{module}.{func.__qualname__}" if module.startswith("bp_core") else f"numba's {module}"
+
+
+def inner(name: str, compiles: bool = False) -> None:
     """Run the diagram of case ``name`` in this (new) process; print each phase's wall and CPU seconds."""
+    log = _CompileLog() if compiles else None
     times = {}
     start = _clocks()
     import numpy as np
@@ -71,18 +115,30 @@ def inner(name: str) -> None:
     starts = [times[k] for k in PHASES] + [end]
     result = {k: [starts[i + 1][0] - starts[i][0], starts[i + 1][1] - starts[i][1]] for i, k in enumerate(PHASES)}
     print(json.dumps({"phases": result, "points": len(points), "sympy_imported": "sympy" in sys.modules,
-                      "derived": cache.STATS["memo_computed"]}))
+                      "derived": cache.STATS["memo_computed"], "compiled": log.seconds if log else None}))
 
 
-def run_process(name: str, cache_dir: str) -> dict:
-    """One new process over the caches in ``cache_dir``; its phases."""
-    env = dict(os.environ, BP_CORE_CACHE_DIR=cache_dir, NUMBA_CACHE_DIR=os.path.join(cache_dir, "numba"))
+def run_process(name: str, cache_dir: str, numba_dir: str | None = None, compiles: bool = False) -> dict:
+    """One new process over the caches in ``cache_dir`` (numba's in ``numba_dir``, default ``cache_dir/numba``);
+    its phases."""
+    env = dict(os.environ, BP_CORE_CACHE_DIR=cache_dir, NUMBA_CACHE_DIR=numba_dir or os.path.join(cache_dir, "numba"))
     began = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "benchmarks.continuation_start", "--inner", name], env=env,
-                         capture_output=True, text=True, check=True, cwd=HERE.parent)
+    out = subprocess.run([sys.executable, "-m", "benchmarks.continuation_start", "--inner", name]
+                         + ["--compiles"] * compiles, env=env, capture_output=True, text=True, check=True,
+                         cwd=HERE.parent)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["process"] = time.perf_counter() - began  # with the interpreter's own start and exit
     return result
+
+
+def compile_kernels(cache_dir: str, numba_dir: str) -> float:
+    """What an installation does once: a process importing the model-independent kernels (which compiles them
+    into ``numba_dir``). Its wall seconds, the interpreter's start included."""
+    env = dict(os.environ, BP_CORE_CACHE_DIR=cache_dir, NUMBA_CACHE_DIR=numba_dir)
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import bp_core.dynamics.condensation_kernels"], env=env, check=True,
+                   cwd=HERE.parent)
+    return time.perf_counter() - began
 
 
 def _row(label: str, result: dict) -> str:
@@ -99,20 +155,33 @@ def main() -> None:
     parser.add_argument("--case", default="hh_gL0.3", choices=sorted(CASES))
     parser.add_argument("--warm-runs", type=int, default=3)
     parser.add_argument("--no-auto", action="store_true")
+    parser.add_argument("--compiles", action="store_true", help="list the functions numba compiled")
     parser.add_argument("--inner", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
-        inner(args.inner)
+        inner(args.inner, args.compiles)
         return
-    with tempfile.TemporaryDirectory() as cache_dir:
-        cold = run_process(args.case, cache_dir)
-        warm = [run_process(args.case, cache_dir) for _ in range(args.warm_runs)]
+    with tempfile.TemporaryDirectory() as cache_dir, tempfile.TemporaryDirectory() as installed:
+        cold = run_process(args.case, cache_dir, compiles=args.compiles)
+        warm = [run_process(args.case, cache_dir, compiles=args.compiles) for _ in range(args.warm_runs)]
+        numba_dir = os.path.join(installed, "numba")
+        once = compile_kernels(os.path.join(installed, "kernels"), numba_dir)
+        cold_model = run_process(args.case, os.path.join(installed, "model"), numba_dir, compiles=args.compiles)
     warm.sort(key=lambda r: sum(v[0] for v in r["phases"].values()))
+    rows = [("cold (empty caches)", cold), ("cold model (kernels compiled before)", cold_model),
+            (f"warm (median of {len(warm)})", warm[len(warm) // 2])]
     print(f"## {args.case}: special_points() from a new process, seconds wall / CPU\n")
     print("| process | " + " | ".join(PHASES) + " | total | after imports (wall) | whole process (wall) | sympy |")
     print("|---" * (len(PHASES) + 5) + "|")
-    print(_row("cold (empty caches)", cold))
-    print(_row(f"warm (median of {len(warm)})", warm[len(warm) // 2]))
+    for label, result in rows:
+        print(_row(label, result))
+    print(f"\nCompiling the model-independent kernels once (a process importing them): {once:.2f} s wall")
+    if args.compiles:
+        for label, result in rows:
+            compiled = sorted(result["compiled"].items(), key=lambda item: -item[1][1])
+            print(f"\n{label}: {len(compiled)} functions compiled, "
+                  f"{sum(c[1] for _, c in compiled):.2f} s CPU" + "".join(
+                      f"\n    {wall:6.2f} / {cpu:5.2f}  {function}" for function, (wall, cpu) in compiled))
     if not args.no_auto and args.case != "readme_hh":
         from benchmarks.continuation import CASES as AUTO_CASES, auto07p
 

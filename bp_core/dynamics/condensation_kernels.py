@@ -1,20 +1,35 @@
 """Compiled loops of the condensation: each mesh interval's Gaussian elimination, the elimination of the
 boundary nodes one interval after another, and their right-hand sides.
 
-Imported on the first factorisation, so ``import bp_core`` does not import numba. Compiled once into
-numba's on-disk cache; every loop is over small dense blocks (``m dim`` rows), where numpy's per-call
-overhead would exceed the arithmetic.
+Imported on the first factorisation, so ``import bp_core`` does not import numba, and an analysis that
+continues equilibria only never compiles them. Every loop is over small dense blocks (``m dim`` rows), where
+numpy's per-call overhead would exceed the arithmetic.
+
+How they compile is chosen for a new installation's first diagram, where compiling them is most of the wait:
+each kernel called from Python declares its one signature (C-contiguous float64 and int64 arrays), so importing
+this module compiles it once, or loads it from numba's on-disk cache, and an array of another layout or type is
+refused instead of compiling a second specialization. The helpers they share (one interval's elimination, its
+forward and back substitution) are called from compiled code only: they have no Python wrapper and no cache
+entry of their own (each kernel's cache entry holds the code it calls), so a process that loads the kernels
+compiles nothing.
 """
 
 from __future__ import annotations
 
 import numba
 import numpy as np
+from numba import boolean, float64, int64, void
 
-__all__ = ["eliminate", "reduce_rhs", "fold", "fold_rhs"]
+__all__ = ["eliminate", "reduce_rhs", "fold", "fold_rhs", "interval_blocks", "KERNELS"]
+
+_F1, _F2, _F3 = float64[::1], float64[:, ::1], float64[:, :, ::1]
+_I1, _I2 = int64[::1], int64[:, ::1]
+# compiled when a kernel is, for the layouts the kernel hands them; never called from Python
+_HELPER = dict(nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+_KERNEL = dict(nogil=True, cache=True)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**_HELPER)
 def _eliminate_one(g: np.ndarray, inner: int, pivots: np.ndarray) -> bool:
     """Gaussian elimination with partial pivoting of the first ``inner`` columns of ``g`` (R, W), in place:
     the triangular factor on top, the multipliers below it, the rest of each row transformed. False where a
@@ -45,7 +60,7 @@ def _eliminate_one(g: np.ndarray, inner: int, pivots: np.ndarray) -> bool:
     return True
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**_HELPER)
 def _forward(g: np.ndarray, inner: int, pivots: np.ndarray, r: np.ndarray) -> None:
     """:func:`_eliminate_one`'s swaps and eliminations applied to the right-hand side ``r``, in place."""
     for c in range(inner):
@@ -56,7 +71,7 @@ def _forward(g: np.ndarray, inner: int, pivots: np.ndarray, r: np.ndarray) -> No
             r[i] -= g[i, c] * r[c]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**_HELPER)
 def _back(g: np.ndarray, inner: int, r: np.ndarray, out: np.ndarray) -> None:
     """``out`` solving the triangular ``g[:inner, :inner] out = r[:inner]``."""
     for i in range(inner - 1, -1, -1):
@@ -66,7 +81,7 @@ def _back(g: np.ndarray, inner: int, r: np.ndarray, out: np.ndarray) -> None:
         out[i] = s / g[i, i]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(boolean(_F3, int64, _I2, _F3), **_KERNEL)
 def eliminate(a: np.ndarray, inner: int, pivots: np.ndarray, interior: np.ndarray) -> bool:
     """Each interval's block of ``a`` (N, R, W), interior columns first, eliminated in those columns in place:
     rows ``inner:`` become the condensed rows; ``pivots`` (N, inner); ``interior`` (N, inner, W - inner) the
@@ -86,7 +101,7 @@ def eliminate(a: np.ndarray, inner: int, pivots: np.ndarray, interior: np.ndarra
     return True
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(void(_F3, int64, _I2, _F2, _F2, _F2), **_KERNEL)
 def reduce_rhs(a: np.ndarray, inner: int, pivots: np.ndarray, rhs: np.ndarray, top: np.ndarray,
                bottom: np.ndarray) -> None:
     """One right-hand side (N, R) through :func:`eliminate`'s factors: ``bottom`` (N, R - inner) the condensed
@@ -105,7 +120,7 @@ def reduce_rhs(a: np.ndarray, inner: int, pivots: np.ndarray, rhs: np.ndarray, t
             top[n, i] = out[i]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(boolean(_F3, _F2, _F3, _I2, _F3, _F2, _I1), **_KERNEL)
 def fold(cond: np.ndarray, dense: np.ndarray, steps: np.ndarray, pivots: np.ndarray, through: np.ndarray,
          last: np.ndarray, last_pivots: np.ndarray) -> bool:
     """Eliminate the boundary nodes ``x_1 .. x_(N-1)`` from the condensed rows, one interval after another.
@@ -172,7 +187,7 @@ def fold(cond: np.ndarray, dense: np.ndarray, steps: np.ndarray, pivots: np.ndar
     return _eliminate_one(last, 2 * d + 2, last_pivots)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(void(_F3, _I2, _F3, _F2, _I1, _F2, _F1, _F1, _F2, _F1), **_KERNEL)
 def fold_rhs(steps: np.ndarray, pivots: np.ndarray, through: np.ndarray, last: np.ndarray,
              last_pivots: np.ndarray, cond_rhs: np.ndarray, periodic: np.ndarray, dense_rhs: np.ndarray,
              boundary: np.ndarray, tail: np.ndarray) -> None:
@@ -223,7 +238,7 @@ def fold_rhs(steps: np.ndarray, pivots: np.ndarray, through: np.ndarray, last: n
             boundary[j, i] = out[i]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(void(_F2, _F2, _F1, float64, _F3, _F1, _F1, float64[:, :, :, :, ::1]), **_KERNEL)
 def interval_blocks(basis: np.ndarray, slopes: np.ndarray, widths: np.ndarray, period: float, jac: np.ndarray,
                     row_scale: np.ndarray, column_scale: np.ndarray, out: np.ndarray) -> None:
     """The collocation equations' derivative blocks ``out`` (N, m, m+1, d, d): at point k of interval j, by
@@ -243,3 +258,7 @@ def interval_blocks(basis: np.ndarray, slopes: np.ndarray, widths: np.ndarray, p
                         if a == c:
                             value += slope
                         out[j, k, i, a, c] = value * column_scale[c] / row_scale[a]
+
+
+#: The kernels called from Python, each with its one compiled signature.
+KERNELS = (eliminate, reduce_rhs, fold, fold_rhs, interval_blocks)

@@ -1,0 +1,88 @@
+"""What a new process compiles for a diagram: the model's field and, only when cycles are continued, the
+model-independent condensation kernels, each once; a process over the same caches compiles nothing."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+_SCRIPT = textwrap.dedent('''
+    import json, sys
+    from numba.core import event
+
+    compiled = []
+
+    class Listener(event.Listener):
+        def on_start(self, ev):
+            pass
+
+        def on_end(self, ev):
+            func = ev.data["dispatcher"].py_func
+            compiled.append(f"{func.__module__}.{func.__qualname__}")
+
+    event.register("numba:compile", Listener())
+
+    import bp_core as bp
+
+    analyzer = bp.BifurcationAnalyzer(bp.models.get_FitzHughNagumo(),
+                                      target_pars={"Iext": [float(sys.argv[1]), float(sys.argv[2])]},
+                                      dynamical_vars={"v": [-3, 3], "w": [-3, 3]}, par_resolution=0.05)
+    points = analyzer.special_points()
+    print(json.dumps({"compiled": compiled, "labels": sorted(p.label for p in points),
+                      "kernels_loaded": "bp_core.dynamics.condensation_kernels" in sys.modules}))
+''')
+
+KERNELS = {f"bp_core.dynamics.condensation_kernels.{name}"
+           for name in ("eliminate", "reduce_rhs", "fold", "fold_rhs", "interval_blocks")}
+HELPERS = {f"bp_core.dynamics.condensation_kernels.{name}" for name in ("_eliminate_one", "_forward", "_back")}
+
+
+def _diagram(tmp_path, low: float, high: float) -> dict:
+    script = tmp_path / "diagram.py"
+    script.write_text(_SCRIPT)
+    env = dict(os.environ, BP_CORE_CACHE_DIR=str(tmp_path / "cache"), NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    done = subprocess.run([sys.executable, str(script), repr(low), repr(high)], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _ours(result: dict) -> list[str]:
+    """The engine's functions compiled (numba compiles its own helpers, such as np.empty's, alongside)."""
+    return sorted(name for name in result["compiled"] if name.startswith("bp_core"))
+
+
+def test_cycle_kernels_compile_only_for_cycles_each_once_and_a_warm_process_compiles_nothing(tmp_path):
+    equilibria = _diagram(tmp_path, 0.0, 0.3)                # no Hopf point below I = 0.33: no cycle
+    assert "H" not in equilibria["labels"]
+    ours = _ours(equilibria)
+    assert len(ours) == 1 and ours[0].startswith("bp_core_generated.") and ours[0].endswith(".field_eval"), ours
+    assert not equilibria["kernels_loaded"], "an equilibrium-only diagram imported the cycle kernels"
+
+    # the same field (the range is not part of it), now with the Hopf point at I = 0.3313 and its cycles
+    cycles = _diagram(tmp_path, 0.0, 1.0)
+    assert "H" in cycles["labels"] and "LPC" in cycles["labels"]
+    ours = _ours(cycles)
+    assert len(ours) == len(set(ours)), f"a function was compiled twice: {ours}"
+    assert set(ours) == KERNELS | HELPERS, "the field was not loaded from the cache, or a kernel is missing"
+
+    again = _diagram(tmp_path, 0.0, 1.0)
+    assert again["compiled"] == [], "a process over warm caches compiled again"
+    assert again["labels"] == cycles["labels"]
+
+
+def test_each_kernel_has_its_one_declared_signature_and_refuses_another_layout():
+    import numpy as np
+    import pytest
+
+    from bp_core.dynamics import condensation_kernels
+
+    assert {f"{k.py_func.__module__}.{k.__name__}" for k in condensation_kernels.KERNELS} == KERNELS
+    for kernel in condensation_kernels.KERNELS:
+        assert len(kernel.signatures) == 1, kernel
+    # a strided view (every other interval) is refused, not compiled as a second specialization
+    a = np.zeros((4, 3, 5))[::2]
+    with pytest.raises(TypeError):
+        condensation_kernels.eliminate(a, 1, np.zeros((2, 1), dtype=np.int64), np.empty((2, 1, 4)))
+    assert len(condensation_kernels.eliminate.signatures) == 1

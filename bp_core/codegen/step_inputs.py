@@ -44,6 +44,8 @@ class DelayAccess:
     read: str
     rows: Mapping[str, int]
     state: str = "ST"
+    offsets: str | None = None
+    """Per element (scalar mode): how many slots after ``read`` the element reads (one delay per synapse)."""
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def _arguments(tree: StepTree, statements: list[ast.stmt], run_values: tuple[str
         if name in needed and name not in args:
             args.append(name)
     if inputs.delay is not None and inputs.delay.buffer in needed:
-        args += [inputs.delay.buffer, inputs.delay.read]
+        args += [inputs.delay.buffer, inputs.delay.read] + ([inputs.delay.offsets] if inputs.delay.offsets else [])
     return args
 
 

@@ -3,7 +3,8 @@
 A step marked ``@bp.delayed(pathway='bp', on='post')`` reads ``post['spike']`` as it was the pathway's delay
 ago, and everything else as it is now. The kernel keeps a delay line of the postsynaptic group's ``spike``
 field (one slot per step of delay, one value per neuron of the group), pushed just before the step and read
-by it, so the cost is one copy of the group's spikes per step, whatever the number of synapses. The line
+by it, so the cost is one copy of the group's spikes per step, whatever the number of synapses. With one
+delay per synapse (scalar mode) the line is as long as the longest, and each synapse reads its own slot. The line
 belongs to the synapse's state version: setting ``syn.ST`` starts it again with no spikes on their way (as a
 delay line refills from the state), while ``advance`` chunks, repeat-mode runs and snapshots keep it.
 """
@@ -45,9 +46,12 @@ def delayed_values(syn: Ensemble) -> tuple[Any, np.dtype]:
 def plan_post_delay(syn: Ensemble, plan: ObjectPlan, step: StepFunction, dt: float, build: BuildState) -> None:
     """Give ``plan`` a delay line of the postsynaptic spikes that ``step`` reads."""
     where = f"SynConn {syn.name!r}, pathway {step.pathway!r} of postsynaptic spikes"
-    if np.ndim(syn.delay):
-        raise ModelUseError(f"{where}: one delay for all synapses is supported, not one per synapse; give one "
-                            f"number, delay={{{step.pathway!r}: 2.}}.")
+    steps = np.rint(np.asarray(syn.delay, dtype=np.float64) / dt).astype(np.int64)
+    per_synapse = steps.ndim == 1 and steps.size > 0 and steps.min() != steps.max()
+    if per_synapse and syn.model.mode != "scalar":
+        raise ModelUseError(f"{where}: one delay per synapse needs a scalar-mode step (a {syn.model.mode}-mode step "
+                            f"handles each postsynaptic spike for all its synapses at once); write the step in "
+                            f"scalar mode, or give one number, delay={{{step.pathway!r}: 2.}}.")
     group = syn.post_group
     if group is None:
         raise ModelUseError(f"{where}: the SynConn was made with num=..., so the postsynaptic spikes have no known "
@@ -57,20 +61,27 @@ def plan_post_delay(syn: Ensemble, plan: ObjectPlan, step: StepFunction, dt: flo
         raise ModelUseError(f"{where}: the postsynaptic group must hold a 'spike' field, one value per neuron "
                             f"(it has {sorted(access.fields)}); give the neuron model a 'spike' field.")
     parent = group.parent if isinstance(group, NeuSubGroup) else group
-    steps = int(round(float(syn.delay) / dt))
-    shape = (steps + 1, 1, parent.ST._data.shape[1])
+    longest = int(steps.max()) if steps.size else 0
+    shape = (longest + 1, 1, parent.ST._data.shape[1])
     line = build.delay_line(syn)
     if not isinstance(line, DelayLine) or line.buffer.shape != shape:
         # a new line (or a state set since): no postsynaptic spike on its way
-        line = DelayLine(np.zeros(shape, parent.ST._data.dtype), np.array([0, steps + 1], dtype=np.int64),
+        line = DelayLine(np.zeros(shape, parent.ST._data.dtype), np.array([0, longest + 1], dtype=np.int64),
                          syn.ST.version)
         build.set_delay_line(syn, line)
     code = plan.code_name
-    plan.delay_steps = steps
+    plan.delay_steps = longest
     plan.delay_rows = {DELAYED_FIELD: 0}
     plan.delay_state = "post"
+    span = f"{int(steps.min())} to {longest}" if per_synapse else f"{longest}"
     plan.delay_note = (f"post[{DELAYED_FIELD!r}] delayed through a delay line of the postsynaptic group's spikes "
-                       f"({steps} steps); ST and the other fields as they are now")
+                       f"({span} steps); ST and the other fields as they are now")
+    if per_synapse:
+        # the step reads slot (read + offset) % length: the slot written delay steps ago, for each synapse
+        offsets = np.ascontiguousarray(longest - steps)
+        plan.delay_offsets = True
+        plan.variables[f"{code}_delay_off"] = lambda: offsets
+        plan.arg_map["_delay_off"] = f"{code}_delay_off"
     plan.variables[f"{code}_delay_buf"] = lambda: line.buffer
     plan.variables[f"{code}_delay_idx"] = lambda: line.index
     plan.arg_map["_delay_buf"] = f"{code}_delay_buf"

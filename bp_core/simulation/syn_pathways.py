@@ -119,10 +119,10 @@ def check_pathways(syn: Any) -> None:
             raise ModelUseError(f"SynConn {syn.name!r} got {delay.size} delays for pathway {pathway!r} and its "
                                 f"{syn.num} synapses; give one delay per synapse, in the order of the synapses, or "
                                 f"one number for all.")
-        if np.ndim(delay) and pathway in model.post_pathways:
+        if np.ndim(delay) and pathway in model.post_pathways and model.mode != "scalar":
             raise ModelUseError(f"SynConn {syn.name!r}: pathway {pathway!r} delays postsynaptic spikes, and takes one "
-                                f"delay for all synapses (one per synapse is not supported yet); give one number, "
-                                f"delay={{{pathway!r}: 2.}}.")
+                                f"delay per synapse only in scalar mode (model {model.name!r} is in {model.mode} "
+                                f"mode); write its step in scalar mode, or give one number, delay={{{pathway!r}: 2.}}.")
     names = member_names(model)
     if len(set(names)) != len(names):
         raise ModelUseError(f"SynConn {syn.name!r}: model {model.name!r} runs as SynConns named after {names}, and "

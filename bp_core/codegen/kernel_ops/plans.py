@@ -92,6 +92,8 @@ class ObjectPlan:
         Field -> row of the delay buffer.
     delay_state : str
         The state whose fields the delay line delays: 'ST', or 'post' for a pathway of postsynaptic spikes.
+    delay_offsets : bool
+        Each element reads its own slot of the delay line (``_delay_off``: one delay per synapse).
     delay_note : str
         Which form delays the synapse's fields (a delay line or a spike queue) and why.
     queue : QueuePlan, optional
@@ -125,6 +127,7 @@ class ObjectPlan:
     delay_steps: int = 0
     delay_rows: dict[str, int] = field(default_factory=dict)
     delay_state: str = "ST"
+    delay_offsets: bool = False
     delay_note: str = ""
     queue: QueuePlan | None = None
     monitors: list[MonitorPlan] = field(default_factory=list)

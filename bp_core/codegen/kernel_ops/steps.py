@@ -132,7 +132,8 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
             walk = QueueWalk.of(obj.queue)
         note = "; " + obj.delay_note
     elif step.is_delayed and obj.delay_rows:
-        delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=dict(obj.delay_rows), state=obj.delay_state)
+        delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=dict(obj.delay_rows), state=obj.delay_state,
+                            offsets="_delay_off" if obj.delay_offsets else None)
         note = "; " + obj.delay_note if obj.delay_note else ""
     elif obj.queue is not None and step.name == obj.queue.copy_step:
         note = ("; replaced by the spike queue's capture of the events" if obj.queue.skip_copy

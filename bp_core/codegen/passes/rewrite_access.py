@@ -63,7 +63,9 @@ class _Rewriter(ast.NodeTransformer):
         delay = self.t.inputs.delay
         if delay is not None and state == delay.state and key in delay.rows and isinstance(ctx, ast.Load):
             element = access.index or access.select  # a subgroup's neurons in vector mode
-            index = f"{delay.read}, {delay.rows[key]}" + (f", {element}" if element else "")
+            read = delay.read if delay.offsets is None else \
+                f"({delay.read} + {delay.offsets}[{self.states['ST'].index}]) % {delay.buffer}.shape[0]"
+            index = f"{read}, {delay.rows[key]}" + (f", {element}" if element else "")
             return _expr(f"{delay.buffer}[{index}]", node)
         rows = self.t.row_argument(state, key)
         if access.index is not None:

@@ -173,7 +173,7 @@ def test_setting_the_state_restarts_the_pathway_with_no_spike_on_its_way():
 
 @pytest.mark.parametrize("delay, message", [
     (2., "each take their own delay"),
-    ({'back': np.full(20, 2.)}, "one delay for all synapses"),
+    ({'back': np.linspace(1., 3., 20)}, "one delay per synapse only in scalar mode"),
     ({'forth': 2.}, "does not have"),
 ])
 def test_refusals_name_the_synconn_the_pathway_and_the_fix(delay, message):
@@ -236,3 +236,26 @@ def test_one_presynaptic_pathway_runs_the_undelayed_steps_once_beside_the_postsy
     assert [c.delay for c in members] == [1.5, 2.]
     assert [[s.name for s in c.model.steps] for c in members] == [['on_pre', 'capped'], ['on_post']]
     np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-13)  # on_pre ran once a step, not once a pathway
+
+
+def test_one_delay_per_synapse_in_scalar_mode(jit):
+    # with One2One each synapse has its own postsynaptic neuron: its delay is a shift of that neuron's spikes
+    n = 12
+    rng = np.random.default_rng(7)
+    delays = np.round(rng.uniform(0., 4., n), 1)
+    pre_t, pre_i = np.round(rng.uniform(0., 80., 60), 1), rng.integers(0, n, 60)
+    post_t, post_i = np.round(rng.uniform(0., 80., 60), 1), rng.integers(0, n, 60)
+    out = []
+    for model, times, kwargs in ((_model('per_syn', (scalar_pre, scalar_post), 'scalar'), post_t,
+                                  {'delay': {'back': delays}}),
+                                 (_model('shifted', (scalar_pre, scalar_post_now), 'scalar'), post_t + delays[post_i],
+                                  {})):
+        pre = bp.inputs.SpikeTimeInput(n, times=pre_t, indices=list(pre_i), monitors=['spike'])
+        post = bp.inputs.SpikeTimeInput(n, times=times, indices=list(post_i), monitors=['spike'])
+        syn = bp.SynConn(model, pre_group=pre, post_group=post, conn=bp.connect.One2One(), **kwargs)
+        net = bp.Network(pre, post, syn)
+        net.run(40.)
+        net.advance(60.)
+        out.append(syn.ST['w'].copy())
+    assert np.ptp(out[0]) > 1e-3
+    np.testing.assert_allclose(out[0], out[1], rtol=0, atol=1e-13)

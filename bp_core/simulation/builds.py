@@ -35,7 +35,7 @@ from bp_core.simulation.inputs import InputSpec
 from bp_core.simulation.random_streams import ChunkStreams
 from bp_core.simulation.sub_group import NeuSubGroup
 
-__all__ = ["Build", "Builder", "structure_key", "KEPT_BUILDS", "BLOCKED_KERNELS"]
+__all__ = ["Build", "Builder", "structure_key", "KEPT_BUILDS", "BLOCKED_KERNELS", "BLOCKED_MIN_ELEMENTS"]
 
 KEPT_BUILDS = 8
 """Builds a network keeps for structures it ran before (switching back to one does not plan again)."""
@@ -43,6 +43,11 @@ KEPT_BUILDS = 8
 BLOCKED_KERNELS = True
 """Whether a parallel build whose synaptic effects all go through delayed spike queues runs the blocked kernel
 (``codegen.blocks``: threads meet once per shortest delay) as its parallel kernel instead of ``prange`` loops."""
+
+BLOCKED_MIN_ELEMENTS = 4096
+"""Under the parallel option, a network whose objects are all below ``planning.PARALLEL_MIN_ELEMENTS`` (no prange
+loops: threads that meet at every loop cost more than they save) still gets a blocked kernel, timed against one
+thread, when one of its objects has at least this many elements (Brunel 2000's 12,500 neurons)."""
 
 
 @dataclass
@@ -193,15 +198,22 @@ class Builder:
         self.count += 1
         target = target_for()
         parallel, serial_plan, blocked, note = None, None, None, ""
+        shapes = {var: np.shape(spec.value)[1:] if spec.iterated else np.shape(spec.value)
+                  for var, spec in zip(input_vars, specs)}
+        blocks = BLOCKED_KERNELS and target.name == "numba_cpu" and target.max_threads() > 1
         if kernel_plan.parallel_functions and target.max_threads() > 1:
             serial_plan = _one_thread_plan(plans, input_plans, kernel_plan, jit and safe, safe)
-            if BLOCKED_KERNELS and serial_plan is not None and target.name == "numba_cpu":
-                shapes = {var: np.shape(spec.value)[1:] if spec.iterated else np.shape(spec.value)
-                          for var, spec in zip(input_vars, specs)}
+            if blocks and serial_plan is not None:
                 found = plan_blocks(serial_plan, kernel_plan.parallel_functions, shapes)
                 blocked, note = (found, "") if isinstance(found, BlockedPlan) else (None, found)
             if blocked is None:
                 parallel = self._compiled(target, kernel_plan, safe, tuple(kernel_plan.parallel_functions))
+        elif blocks and profile.get_numba_profile().get("parallel") and \
+                any(obj.num >= BLOCKED_MIN_ELEMENTS for obj in objects):
+            # too small for prange loops, but threads that meet once per delay may pay: a blocked kernel or none
+            found = plan_blocks(kernel_plan, _element_local_steps(plans, objects, input_plans, jit and safe, safe),
+                                shapes)
+            blocked, note = (found, "") if isinstance(found, BlockedPlan) else (None, found)
         kernel = self._compiled(target, serial_plan or kernel_plan, safe, ())
         if blocked is not None:
             compiled = self._compiled(target, blocked.kernel, safe, tuple(blocked.kernel.parallel_functions))
@@ -265,6 +277,21 @@ def _numba_threads() -> int:
     import numba  # loaded already: only a compiled blocked kernel asks
 
     return numba.get_num_threads()
+
+
+def _element_local_steps(plans: list[ObjectPlan], objects: Sequence[Ensemble], input_plans: list[InputPlan],
+                         catch_errors: bool, check_finite: bool) -> tuple[str, ...]:
+    """The steps whose element loops would run on threads if objects of :data:`BLOCKED_MIN_ELEMENTS` elements or
+    more had prange loops (the steps a blocked kernel may run on slices)."""
+    flags = [plan.parallel for plan in plans]
+    try:
+        for plan, obj in zip(plans, objects):
+            plan.parallel = obj.num >= BLOCKED_MIN_ELEMENTS
+        return build_kernel(plans, input_plans, catch_errors=catch_errors, check_finite=check_finite
+                            ).parallel_functions
+    finally:
+        for plan, flag in zip(plans, flags):
+            plan.parallel = flag
 
 
 def _one_thread_plan(plans: list[ObjectPlan], input_plans: list[InputPlan], parallel: KernelPlan,

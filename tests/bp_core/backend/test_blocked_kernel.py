@@ -249,3 +249,28 @@ def test_routes_split_per_postsynaptic_slice_keep_each_rows_synapses_in_order():
             row = post[ptr[r]:ptr[r + 1]]
             want = row[(row >= bounds[s]) & (row < bounds[s + 1])] - bounds[s]
             np.testing.assert_array_equal(split_post[s, split_ptr[s, r]:split_ptr[s, r + 1]], want)
+
+
+def test_a_network_too_small_for_prange_loops_gets_the_blocked_kernel_alone(monkeypatch):
+    prange_sized = _build(monkeypatch, lambda: _network(0.5))
+    monkeypatch.setattr(planning, "PARALLEL_MIN_ELEMENTS", 10 ** 6)
+    monkeypatch.setattr(builds_module, "BLOCKED_MIN_ELEMENTS", N)
+    bp.profile.set_numba_profile(parallel=True)
+    try:
+        net, _ = _network(0.5)
+        net.build(1.)
+    finally:
+        bp.profile.set_numba_profile(parallel=False)
+    build = net._builder.latest
+    assert "prange(" not in build.kernel_plan.source and isinstance(build.parallel_kernel, BlockedKernel)
+    # the same blocked kernel as where the steps' loops are large enough for prange
+    assert build.blocked_plan.source == prange_sized.blocked_plan.source
+    assert build.plan_of("serial") is build.kernel_plan
+    monkeypatch.setattr(builds_module, "BLOCKED_MIN_ELEMENTS", N + 1)
+    bp.profile.set_numba_profile(parallel=True)
+    try:
+        net, _ = _network(0.5)
+        net.build(1.)
+    finally:
+        bp.profile.set_numba_profile(parallel=False)
+    assert net._builder.latest.parallel_kernel is None

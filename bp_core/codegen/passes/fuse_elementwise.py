@@ -16,6 +16,10 @@ The step is fused only when all of this holds (otherwise it is left as it is):
 - it is straight-line code: each statement assigns a local name or a whole field (``ST_V[:] = ...``),
   possibly with an augmented operator, and the fields are all of one state, which the step runs on
   whole (not a part of a group, not a delayed read);
+- a synapse's step may also read a field of its whole pre- or postsynaptic group at each synapse's
+  neuron, ``pre['spike'][pre_ids]`` (``post[...][post_ids]``): the step stores no field of that group,
+  so reading it element by element reads what NumPy's gather reads, without the gathered array (the
+  indices were checked when the connectivity was, and the step stays bounds-checked in safe mode);
 - each expression is made of numbers, fields, parameters (one value per element or one for all),
   ``_t``, ``_dt``, locals, arithmetic, single comparisons and NumPy's element-wise functions
   (``np.exp``, ``np.where``, ``np.clip``, ...) with positional arguments only, or ``exprel``: no
@@ -74,8 +78,10 @@ def _whole_row(node: ast.AST, rows: set[str]) -> str | None:
 class _Check:
     """Whether a step body is element-wise (see the module docstring); ``refusal`` says why not."""
 
-    def __init__(self, rows: set[str], per_element: set[str], scalars: set[str]):
+    def __init__(self, rows: set[str], per_element: set[str], scalars: set[str],
+                 gathers: dict[str, str] | None = None):
         self.rows, self.per_element, self.scalars = rows, per_element, scalars
+        self.gathers = gathers or {}  # field of another group -> the index array it is read through
         self.assigned: set[str] = set()     # locals bound so far
         self.later: set[str] = set()        # locals the body binds somewhere
         self.aliases: dict[str, set[str]] = {}  # local -> rows it may be a view of
@@ -167,6 +173,8 @@ class _Check:
             return _numpy_attribute(node) in _CONSTANTS or self.refuse(f"attribute {ast.unparse(node)}")
         if isinstance(node, ast.Call):
             return self.call(node)
+        if _gather(node, self.gathers):
+            return node.slice.id not in self.later or self.refuse(f"{node.slice.id} is assigned in the step")
         return self.refuse(f"expression {type(node).__name__}")
 
     def call(self, node: ast.Call) -> bool:
@@ -181,6 +189,30 @@ class _Check:
         return all(self.expression(arg) for arg in node.args)
 
 
+def _gather(node: ast.AST, gathers: dict[str, str]) -> bool:
+    """Whether ``node`` reads a field of another group at each synapse's neuron (``pre_spike[pre_ids]``)."""
+    return isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and \
+        isinstance(node.value, ast.Name) and node.value.id in gathers and \
+        isinstance(node.slice, ast.Name) and node.slice.id == gathers[node.value.id]
+
+
+def _gathered_rows(tree: StepTree) -> dict[str, str]:
+    """Fields of the whole pre- or postsynaptic group the step reads only through ``pre_ids`` (``post_ids``)."""
+    args = set(tree.inputs.step.args)
+    candidates = {}
+    for row, (state, _) in tree.row_args.items():
+        access = tree.inputs.states.get(state)
+        if state in ("pre", "post") and f"{state}_ids" in args and access is not None and \
+                access.select is None and access.index is None and access.ndim == 2:
+            candidates[row] = f"{state}_ids"
+    gathered = {n.value for s in tree.body for n in ast.walk(s) if _gather(n, candidates)}
+    named = {n for s in tree.body for n in ast.walk(s) if isinstance(n, ast.Name) and n.id in candidates}
+    # a field also used otherwise (stored, read whole) is no gather: the check then refuses the step
+    return {row: ids for row, ids in candidates.items()
+            if row in {n.id for n in gathered} and len([n for n in named if n.id == row]) == len(
+                [n for n in gathered if n.id == row])}
+
+
 def _numpy_attribute(node: ast.AST) -> str | None:
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "np":
         return node.attr
@@ -190,8 +222,9 @@ def _numpy_attribute(node: ast.AST) -> str | None:
 class _AtElement(ast.NodeTransformer):
     """Fields and per-element parameters at the loop index; ``np.where`` as a conditional expression."""
 
-    def __init__(self, indexed: set[str]):
+    def __init__(self, indexed: set[str], gathers: dict[str, str] | None = None):
         self.indexed = indexed
+        self.gathers = gathers or {}
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id in self.indexed and isinstance(node.ctx, ast.Load):
@@ -199,6 +232,9 @@ class _AtElement(ast.NodeTransformer):
         return node
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        if _gather(node, self.gathers):  # the other group's field at this element's neuron
+            at = ast.Subscript(ast.Name(node.slice.id, ast.Load()), ast.Name(LOOP_INDEX, ast.Load()), ast.Load())
+            return ast.Subscript(ast.Name(node.value.id, ast.Load()), at, ast.Load())
         # only whole-field stores reach here (the check refused every other subscript)
         return ast.Subscript(ast.Name(node.value.id, ast.Load()), ast.Name(LOOP_INDEX, ast.Load()), node.ctx)
 
@@ -217,8 +253,9 @@ def fuse_elementwise(tree: StepTree) -> str:
     str
         ``''`` when the body was fused, else the first reason it was not.
     """
-    states = {state for state, _ in tree.row_args.values()}
-    if len(states) != 1:
+    gathers = _gathered_rows(tree)
+    states = {state for row, (state, _) in tree.row_args.items() if row not in gathers}
+    if len(states) != 1 or any(tree.row_args[row][0] in states for row in gathers):
         return "the step reads no field, or fields of more than one state"
     access = tree.inputs.states.get(next(iter(states)))
     if access is None or access.select is not None or access.ndim != 2 or tree.inputs.delay is not None:
@@ -227,9 +264,9 @@ def fuse_elementwise(tree: StepTree) -> str:
         return "earlier passes made the step more than straight-line code"
     if tree.inputs.float_type is not np.float64:
         return "the states are not float64"
-    rows = set(tree.row_args)
+    rows = set(tree.row_args) - set(gathers)
     scalars = _SCALARS | (set(tree.param_args.values()) - tree.per_element_args)
-    check = _Check(rows, set(tree.per_element_args), scalars)
+    check = _Check(rows, set(tree.per_element_args), scalars, gathers)
     if any(isinstance(n, ast.Name) and n.id == LOOP_INDEX for s in tree.body for n in ast.walk(s)):
         return f"the step uses the name {LOOP_INDEX}"
     if not tree.body or not check.body(tree.body):
@@ -238,7 +275,7 @@ def fuse_elementwise(tree: StepTree) -> str:
     first_row = sorted(used & rows)[0] if used & rows else None
     if first_row is None:
         return "the step uses no field"
-    to_element = _AtElement(rows | set(tree.per_element_args))
+    to_element = _AtElement(rows | set(tree.per_element_args), gathers)
     body = [ast.fix_missing_locations(to_element.visit(stmt)) for stmt in tree.body]
     loop = ast.For(target=ast.Name(LOOP_INDEX, ast.Store()),
                    iter=ast.parse(f"range({first_row}.shape[0])", mode="eval").body, body=body, orelse=[])

@@ -256,3 +256,50 @@ def test_random_elementwise_bodies_fused_equal_whole_arrays(tmp_path, x_expr, a_
     assert LOOP in fused_src and LOOP not in plain_src
     np.testing.assert_allclose(a1, a2, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(b1, b2, rtol=1e-12, atol=1e-12)
+
+
+def _gathering_synapse(ST, _t, pre, post, pre_ids, post_ids):
+    x = ST['x'] * 0.9 + ST['w'] * pre['V'][pre_ids]
+    ST['g'] = ST['g'] + 0.1 * (x - ST['g']) * (1.0 - post['V'][post_ids])
+    ST['x'] = x
+
+
+def _gather_then_store_synapse(ST, _t, pre, post, pre_ids):
+    ST['x'] = ST['x'] + pre['V'][pre_ids]
+    pre['V'][:] = pre['V'] * 0.5  # the gathered field is stored too: NumPy's gather reads the old values
+
+
+def _drifting(ST, _t):
+    ST['V'] = ST['V'] * 0.99 + 0.013
+
+
+DRIFT = bp.NeuType(name='drift', ST=bp.types.NeuState({'V': 0.0}), steps=_drifting, mode='vector')
+
+
+def _synapse_run(step, fields):
+    pre = bp.NeuGroup(DRIFT, geometry=3)
+    post = bp.NeuGroup(DRIFT, geometry=2)
+    pre.ST['V'], post.ST['V'] = [0.1, 0.5, 0.9], [0.2, 0.7]
+    model = bp.SynType(name='gather', ST=bp.types.SynState({'x': 0.0, 'g': 0.0, 'w': 0.0}), steps=step,
+                       mode='vector')
+    syn = bp.SynConn(model, pre_group=pre, post_group=post, conn=bp.connect.All2All(), monitors=list(fields))
+    syn.ST['w'] = np.linspace(0.5, 1.5, 6)
+    net = bp.Network(pre, post, syn)
+    net.run(2.0)
+    return "\n".join(s.stage("generated function") for s in net.passes(syn)), \
+        {f: np.array(getattr(syn.mon, f)) for f in fields}
+
+
+def test_a_synapse_step_reading_its_groups_at_its_neurons_is_fused_and_equals_numpy():
+    fused_src, fused = _synapse_run(_gathering_synapse, ('x', 'g'))
+    bp.profile.set(jit=False)
+    plain_src, plain = _synapse_run(_gathering_synapse, ('x', 'g'))
+    assert LOOP in fused_src and "pre_V[pre_ids[_obj_i]]" in fused_src and LOOP not in plain_src
+    for field in ('x', 'g'):
+        np.testing.assert_array_equal(fused[field], plain[field])  # the same operations, element by element
+    assert fused['g'][-1].std() > 0  # the gathered values differ per synapse
+
+
+def test_a_gathered_field_that_the_step_also_stores_is_not_fused():
+    src, _ = _synapse_run(_gather_then_store_synapse, ('x',))
+    assert LOOP not in src

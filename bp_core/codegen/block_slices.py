@@ -8,6 +8,7 @@ chunk loop of a step that draws random numbers (each chunk from its own generato
 from __future__ import annotations
 
 import ast
+import copy
 
 from bp_core.codegen.analyses import element_local
 from bp_core.codegen.kernel_ops.inputs import ApplyInput
@@ -70,9 +71,15 @@ def draws_per_element(source: str, args: tuple, own: set[str]) -> bool:
     if params[args.index("_rng")] in names_read([s for s in tree.body if s is not loops[0]]):
         return False
     # the folded finite check accumulates over elements, and does so in each chunk alike
-    body = [s for s in loops[0].body if not (isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name)
-                                            and s.target.id == "_nonfinite")]
+    body = _WithoutFiniteFlag().visit(ast.Module(body=copy.deepcopy(loops[0].body), type_ignores=[])).body
     return element_local(body, own_rows, "")
+
+
+class _WithoutFiniteFlag(ast.NodeTransformer):
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt:
+        if isinstance(node.target, ast.Name) and node.target.id == "_nonfinite":
+            return ast.Pass()
+        return node
 
 
 def in_chunks(group: str, call: list[ast.stmt]) -> list[ast.stmt]:

@@ -115,3 +115,37 @@ def test_the_poisson_drive_has_the_one_thread_kernels_statistics(monkeypatch, sm
     rate_plain, rate_blocked = (sum(s.sum() for s in out[0::2]) for out in (plain, blocked))
     # spikes of independent neurons and steps, most from the drive alone: Poisson-like counts
     assert abs(rate_plain - rate_blocked) < 5. * np.sqrt(rate_plain + rate_blocked)
+
+
+def _poisson_runs(monkeypatch, slices: int):
+    """Spikes of PoissonInput sources (200 Hz) and of the relay neurons they drive through delayed synapses."""
+    _prepared(monkeypatch, True, slices)
+    try:
+        bp.profile.set(dt=DT, seed=7)
+        source = bp.inputs.PoissonInput(N, freqs=200., monitors=['spike'])
+        target = bp.NeuGroup(RELAY, N, monitors=['spike'])
+        syn = bp.SynConn(TO_GE, pre_group=source, post_group=target, conn=bp.connect.FixedProb(0.1, seed=5),
+                         delay=0.5)
+        syn.pars['w'] = 1.5
+        net = bp.Network(source, syn, target)
+        net.build(1.)
+        build = net._builder.latest
+        assert isinstance(build.parallel_kernel, BlockedKernel), build.blocked_note
+        build.choice = builds_module.ParallelChoice(threads=2, steps=10, decided="parallel")
+        out = []
+        for steps in (130, 270):
+            net.advance(n_steps=steps)
+            out += [np.asarray(source.mon.spike), np.asarray(target.mon.spike)]
+    finally:
+        bp.profile.set_numba_profile(parallel=False)
+    return out
+
+
+def test_poisson_input_groups_draw_alike_on_any_number_of_threads_at_their_rate(monkeypatch, small_streams):
+    one, three = _poisson_runs(monkeypatch, 1), _poisson_runs(monkeypatch, 3)
+    for got, want in zip(three, one):
+        np.testing.assert_array_equal(got, want)
+    spikes = one[0].sum() + one[2].sum()
+    expected = N * 400 * 200. * DT / 1000.  # Bernoulli(p) per neuron and step
+    assert abs(spikes - expected) < 4. * np.sqrt(expected)
+    assert one[1].sum() + one[3].sum() > 20  # the sources drive the relay neurons

@@ -16,6 +16,8 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import splu
 
+from bp_core.dynamics.step_control import first_change, next_step
+
 __all__ = ["ContinuationProblem", "Settings", "Curve", "Event", "trace", "correct", "correct_holding_last"]
 
 
@@ -42,7 +44,8 @@ class ContinuationProblem(Protocol):
     # function of that bordered Jacobian (used instead of a sparse LU of it); ``inside(u)``, positive
     # inside the region the curve is followed in (the parameter range), so its end is located on the boundary;
     # ``refined``, names of tests whose point the problem locates itself afterwards, so a sign change is
-    # recorded at the end of its step when the driver cannot locate it.
+    # recorded at the end of its step when the driver cannot locate it; ``tests_at(points, directions)``, the
+    # tests at many points at once (rows), for the checks inside long steps (``Settings.resolution``).
 
 
 @dataclass
@@ -56,6 +59,13 @@ class Settings:
     tol: float = 1e-10
     max_newton: int = 8
     locate: bool = True
+    # Growing steps (``step_control``): with ``adapt`` the step follows Newton's convergence and the curve's
+    # turning (about ``max_turn`` radians per step) up to ``ds_max``; with ``resolution`` > 0, steps longer than
+    # it are checked for sign changes of the tests at points ``resolution`` apart and retraced in steps of
+    # ``resolution`` where one is seen. Off by default: a curve steps at ``ds`` growing by 30 % to ``ds_max``.
+    adapt: bool = False
+    resolution: float = 0.0
+    max_turn: float = 0.1
 
 
 @dataclass
@@ -84,6 +94,7 @@ class _Solver:
     def __init__(self, problem: ContinuationProblem, settings: Settings):
         self.problem, self.settings = problem, settings
         self.last_solve = None  # the factorisation of Newton's last iteration
+        self.last_iterations = 0  # how many iterations Newton's last successful correction took
 
     def _factor(self, z: np.ndarray, row: np.ndarray):
         factor = getattr(self.problem, "factor", None)
@@ -141,6 +152,7 @@ class _Solver:
             if np.max(np.abs(delta)) <= self.settings.tol * (1.0 + np.max(np.abs(z))):
                 if np.max(np.abs(self.problem.residual(z))) < 1e-6:
                     self.last_solve = solve
+                    self.last_iterations = iteration + 1
                     return z
         return None
 
@@ -179,6 +191,7 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
     points, tangents, tests, contexts = [u], [t], [problem.tests(u, t)], [problem.context()]
     events: list[Event] = []
     h = settings.ds
+    fine = 0.0  # arclength still to go in steps of ``settings.resolution`` (a sign change was seen ahead)
     stopped = "the step budget ran out"
     while len(points) < settings.max_steps:
         z = solver.correct(u, t, h)
@@ -190,7 +203,14 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
                 stopped = "no convergence even with the smallest step"
                 break
             continue
+        iterations, cos_turn = solver.last_iterations, float(np.dot(problem.weights * tz, t))
         value = problem.tests(z, tz)
+        if settings.resolution > 0 and fine <= 0:
+            back = first_change(problem, u, t, z, tz, h, settings.resolution, tests[-1], value)
+            if back is not None:  # a sign change inside a long step: approach it in steps of the resolution
+                fine = h - back + settings.resolution
+                h = max(settings.resolution, back)
+                continue
         changed = np.nonzero(np.sign(value) * np.sign(tests[-1]) < 0)[0]
         at_end = []
         for k in sorted(changed, key=lambda k: _root_fraction(tests[-1][k], value[k])):
@@ -228,7 +248,12 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
         if reason:
             stopped = reason
             break
-        h = min(h * 1.3, settings.ds_max, getattr(problem, "step_limit", lambda u: np.inf)(u))
+        if fine > 0:
+            fine = 0.0 if len(changed) else fine - h
+        grown = next_step(h, iterations, cos_turn, settings.max_turn) if settings.adapt else h * 1.3
+        if fine > 0:
+            grown = min(grown, settings.resolution)
+        h = min(grown, settings.ds_max, getattr(problem, "step_limit", lambda u: np.inf)(u))
     return Curve(points, tangents, np.array(tests), events, stopped, contexts)
 
 

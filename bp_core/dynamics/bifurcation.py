@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from bp_core.dynamics.codim2 import continue_codim2
-from bp_core.dynamics.continuation import continue_branch, join_halves, switch_branch
+from bp_core.dynamics.continuation import CLOSED, continue_branch, join_halves, switch_branch
 from bp_core.dynamics.cycle_bifurcation_curves import continue_cycle_bifurcation
 from bp_core.dynamics.cycle_folds import continue_cycle_folds
 from bp_core.dynamics.cycle_switching import switch_cycle_branch
@@ -76,7 +76,11 @@ class BifurcationAnalyzer:
     pars_update : dict, optional
         Model parameters to change.
     par_resolution : float
-        Largest continuation step along the parameter (and the grid of the second parameter).
+        The resolution of the analysis along the parameter (and the grid of the second parameter). Folds,
+        branch points and Hopf points of the equilibria are found wherever a step of ``par_resolution`` finds
+        them: continuation steps grow beyond it where a branch is smooth, and the test functions are then
+        also checked at points ``par_resolution`` apart inside each step, where the step is cut back to
+        ``par_resolution`` before any sign change. Special points closer together than that may be missed.
     var_resolution : float
         Accepted for compatibility; fixed points are found by Newton's method, not on a grid.
     """
@@ -137,9 +141,13 @@ class BifurcationAnalyzer:
                     continue
                 if _singular(self.field, x, q, scale[:-1]):
                     continue  # a seed exactly at a fold or branch point: another seed starts that branch
-                backward, forward = [continue_branch(self.field, x, q, 0, (lo, hi), var_ranges,
-                                                     self.par_resolution, d, par_names=self.par_names)
-                                     for d in (-1.0, 1.0)]
+                backward = continue_branch(self.field, x, q, 0, (lo, hi), var_ranges, self.par_resolution, -1.0,
+                                           par_names=self.par_names)
+                if backward.stopped == CLOSED:  # a closed curve (an isola): the other way round is the same
+                    found.append(backward)
+                    continue
+                forward = continue_branch(self.field, x, q, 0, (lo, hi), var_ranges, self.par_resolution, 1.0,
+                                          par_names=self.par_names)
                 found.append(join_halves(backward, forward))
         if switch:
             found += self._switched(found, p, scale, tol)
@@ -153,8 +161,15 @@ class BifurcationAnalyzer:
         lo, hi = self.par_ranges[name]
         queue = [(branch, point) for branch in found for point in branch.special if point.label == "BP"]
         new: list[Branch] = []
+        span = {v: hi - lo for v, (lo, hi) in self.var_ranges.items()}
+        done: list[SpecialPoint] = []
         while queue and len(new) < limit:
             branch, point = queue.pop(0)
+            # The same branch point on two branches (the known branch and the one switched to): both branches
+            # through it are known after the first switch there.
+            if any(_same_point(point, q, name, span) for q in done):
+                continue
+            done.append(point)
             other = switch_branch(self.field, point, _direction_at(branch, point, self.field.variables, name), p, 0,
                                   (lo, hi), list(self.var_ranges.values()), self.par_resolution,
                                   par_names=self.par_names,

@@ -10,12 +10,22 @@ from typing import Callable
 import numpy as np
 
 from bp_core.dynamics import arclength
-from bp_core.dynamics.diagram import Branch, SpecialPoint
+from bp_core.dynamics.branch_point_location import locate_branch_point
+from bp_core.dynamics.diagram import Branch, SpecialPoint, polyline_distance
 from bp_core.dynamics.fixed_points import classify
 from bp_core.dynamics.normal_forms import first_lyapunov, fold_coefficient, hopf_test
 from bp_core.dynamics.vector_field import VectorField
 
-__all__ = ["EquilibriumProblem", "continue_branch", "locate_branch_point", "special_point", "switch_branch"]
+__all__ = ["EquilibriumProblem", "continue_branch", "locate_branch_point", "special_point", "switch_branch",
+           "MAX_STEP", "CLOSED", "JOINED"]
+
+#: The longest step of an equilibrium branch, in coordinates scaled by the ranges: where the branch is
+#: straight and Newton converges at once, steps grow to this (twenty to the parameter's range).
+MAX_STEP = 0.05
+#: Why a branch ended: it came back to its start, or it reached a branch already computed.
+CLOSED, JOINED = "closed on itself", "joins a branch already computed"
+#: How far (scaled) a switched branch goes from its branch point before it is compared with known branches.
+JOINS_AFTER = 0.1
 
 
 class EquilibriumProblem:
@@ -37,6 +47,11 @@ class EquilibriumProblem:
         self.start = start
         self.steps = 0
         self.closing_distance = np.inf
+        self._previous: np.ndarray | None = None  # the point accepted before the last one
+        # ``joins(x, p)``: whether the point lies on a branch already computed; asked when the branch is first
+        # ``joins_after`` (scaled) from its start, so a branch known already is not traced again.
+        self.joins: Callable[[np.ndarray, float], bool] | None = None
+        self.joins_after = np.inf
         self._last_jacobians: tuple[bytes, np.ndarray, np.ndarray] | None = None
 
     def unscale(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,6 +91,28 @@ class EquilibriumProblem:
             return np.array([t[-1], bp])
         return np.array([t[-1], bp, hopf_test(np.linalg.eigvals(jac))])
 
+    def tests_at(self, points: np.ndarray, directions: np.ndarray) -> np.ndarray:
+        """The tests at many points (rows) at once: the determinants and eigenvalues of all of them in one
+        call each (``step_control`` checks the inside of long steps with them)."""
+        m, n = points.shape[0], self.field.dim
+        augmented = np.empty((m, n + 1, n + 1))
+        augmented[:, n, :] = directions
+        q = self.p.copy()
+        x = points[:, :-1] * self.span_x
+        for k in range(m):
+            q[self.index] = points[k, -1] * self.span_p
+            augmented[k, :n, :n] = self.field.jac1(x[k], q)
+            augmented[k, :n, n] = self.field.dfdp1(x[k], q)[:, self.index]
+        jacs = augmented[:, :n, :n].copy()
+        augmented[:, :n, :n] *= self.span_x[None, None, :]
+        augmented[:, :n, n] *= self.span_p
+        bp = np.linalg.det(augmented)
+        if n == 1:
+            return np.column_stack([directions[:, -1], bp])
+        lam = np.linalg.eigvals(jacs)
+        i, j = np.triu_indices(n, 1)
+        return np.column_stack([directions[:, -1], bp, np.prod(lam[:, i] + lam[:, j], axis=1).real])
+
     def accept(self, u: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         self.steps += 1
         return u, t
@@ -92,8 +129,20 @@ class EquilibriumProblem:
             return "left the parameter range"
         if any(not (a <= xi <= b) for xi, (a, b) in zip(x, self.box)):
             return "left the variables' ranges"
-        if self.start is not None and self.steps > 10 and np.linalg.norm(u - self.start) < self.closing_distance:
-            return "closed on itself"
+        previous, self._previous = self._previous, u
+        if self.start is not None and self.steps > 10 and previous is not None:
+            # The last step's chord passes the start (steps grow: the start may lie between two points).
+            reach = max(self.closing_distance, 0.05 * float(np.linalg.norm(u - previous)))
+            if polyline_distance(np.array([previous, u]), self.start) < reach:
+                return CLOSED
+        if self.joins is not None and np.linalg.norm(u - self.start) > self.joins_after:
+            # Asked twice, the second time twice as far: a branch that only crosses a known one there (at
+            # another branch point) is not taken for it.
+            if not self.joins(x, par):
+                self.joins = None
+            elif self.joins_after > 1.5 * JOINS_AFTER:
+                return JOINED
+            self.joins_after *= 2
         return None
 
 
@@ -124,8 +173,11 @@ def continue_branch(field_: VectorField, x0: np.ndarray, p: np.ndarray, index: i
                     max_points: int = 20000, par_names: list[str] | None = None) -> Branch:
     """Follow the equilibrium ``x0`` as parameter ``index`` of ``p`` changes, by pseudo-arclength.
 
-    Steps are measured in coordinates scaled by the ranges, at most ``max_step`` in the
-    parameter's scale, so the branch passes folds and does not depend on a grid.
+    Steps are measured in coordinates scaled by the ranges. They grow where Newton's method converges
+    at once and the branch is straight (up to ``MAX_STEP``), and shrink where it turns or converges slowly
+    (``step_control``); ``max_step`` (in the parameter's units) is the resolution: special points are located
+    as with steps of ``max_step``, and a step longer than it is checked for sign changes of the tests at
+    points ``max_step`` apart, so it misses no more than a step of ``max_step`` would.
     """
     p = np.array(p, dtype=float)
     problem = EquilibriumProblem(field_, p, index, p_range, var_ranges)
@@ -154,13 +206,18 @@ def switch_branch(field_: VectorField, point: SpecialPoint, along: np.ndarray, p
     x = np.array([point.state[v] for v in field_.variables])
     u_bp = np.append(x, point.par[par_names[index]]) / problem.scale
     _, sigma, vt = np.linalg.svd(problem.jacobian(u_bp))
-    if sigma[-1] > 1e-5 * max(sigma[0], 1e-300):
+    h_max = max_step / problem.span_p
+    direction = np.asarray(along, dtype=float) / problem.scale
+    # The rank is judged against the Jacobian's size a step away along the known branch as well: with one
+    # variable, [f_x f_p] is a single row that vanishes altogether at a branch point (to 1e-29, say), and its
+    # own largest singular value is no scale for its smallest.
+    size = max(sigma[0], float(np.linalg.norm(problem.jacobian(u_bp + h_max * direction / np.linalg.norm(direction)))))
+    if sigma[-1] > 1e-5 * max(size, 1e-300):
         return None  # [f_x f_p] has full rank: one branch passes here, there is nothing to switch to
     null = vt[-2:]
-    c = null @ (np.asarray(along, dtype=float) / problem.scale)
+    c = null @ direction
     other = -c[1] * null[0] + c[0] * null[1]
     other /= np.linalg.norm(other)
-    h_max = max_step / problem.span_p
     settings = arclength.Settings(ds=h_max, ds_max=h_max, ds_min=h_max * 1e-6)
     halves = []
     for sign in (-1.0, 1.0):
@@ -171,15 +228,22 @@ def switch_branch(field_: VectorField, point: SpecialPoint, along: np.ndarray, p
                 break
         if start is None:
             return None
-        half = _trace_branch(field_, EquilibriumProblem(field_, p, index, p_range, var_ranges), start,
-                             start - u_bp, max_step, max_points, par_names, first=u_bp)
+        other_half = EquilibriumProblem(field_, p, index, p_range, var_ranges)
+        # Judged far from the branch point, where the branch it came from is no longer near; a branch known
+        # already is given up there, not traced to its end first.
+        other_half.joins, other_half.joins_after = known, JOINS_AFTER
+        half = _trace_branch(field_, other_half, start, start - u_bp, max_step, max_points, par_names, first=u_bp)
+        if half.stopped == JOINED:
+            return None
         if known is not None and len(half.par) > 1:
-            # Judged far from the branch point, where the branch it came from is no longer near.
             far = int(np.argmax(np.linalg.norm(np.column_stack([half.states, half.par]) / problem.scale - u_bp,
                                                axis=1)))
             if known(half.states[far], float(half.par[far])):
                 return None
         halves.append(half)
+        if half.stopped == CLOSED:  # a closed curve through the branch point: the other way round is the same
+            half.special.insert(0, point)
+            return half
     backward, forward = halves
     joined = join_halves(backward, forward)
     joined.special.insert(len(backward.special), point)
@@ -202,9 +266,10 @@ def _trace_branch(field_: VectorField, problem: EquilibriumProblem, u0: np.ndarr
     p, index, p_range = problem.p, problem.index, problem.p_range
     par_names = par_names or [f"p{k}" for k in range(p.size)]
     problem.start = u0
-    h_max = max_step / problem.span_p
-    problem.closing_distance = h_max / 2
-    settings = arclength.Settings(ds=h_max, ds_max=h_max, ds_min=h_max * 1e-6, max_steps=max_points)
+    resolution = max_step / problem.span_p
+    problem.closing_distance = resolution / 2
+    settings = arclength.Settings(ds=resolution, ds_max=max(MAX_STEP, resolution), ds_min=resolution * 1e-6,
+                                  max_steps=max_points, adapt=True, resolution=resolution)
     curve = arclength.trace(problem, u0, _start_direction(problem, u0, t0), settings)
     scaled = ([first] if first is not None else []) + list(curve.points)
     shift = 0 if first is None else 1
@@ -268,31 +333,3 @@ def _distinct_events(curve: arclength.Curve) -> list[arclength.Event]:
         return max(abs(curve.tests[before][0]), abs(curve.tests[after][0])) < 1e-9
 
     return [e for e in curve.events if e.name != "LP" or not (beside_bp(e.index) or vertical(e.index))]
-
-
-def locate_branch_point(problem: EquilibriumProblem, u: np.ndarray, tol: float = 1e-12) -> np.ndarray | None:
-    """The simple branch point near the scaled point ``u``, or None where Newton's method does not find one.
-
-    Solves the regular extended system (Moore's) for ``(u, psi, mu)``: ``F(u) + mu psi = 0``,
-    ``F_u(u)^T psi = 0``, ``<psi, psi> = 1``. At a simple branch point ``[f_x f_p]`` has a left null
-    vector ``psi`` and ``mu = 0``; the system is regular there, where the continuation's own bordered
-    system is singular.
-    """
-    n = u.size - 1
-    _, _, vt = np.linalg.svd(problem.jacobian(u).T)
-    psi0 = vt[-1]  # left singular vector of [f_x f_p] with the smallest singular value
-
-    def system(z: np.ndarray) -> np.ndarray:
-        v, psi, mu = z[:n + 1], z[n + 1:2 * n + 1], z[-1]
-        return np.concatenate([problem.residual(v) + mu * psi, problem.jacobian(v).T @ psi, [psi @ psi - 1.0]])
-
-    # imported here: most analyses never call it, and scipy.optimize costs a new process 0.1 s to import
-    from scipy.optimize import root
-
-    solution = root(system, np.concatenate([u, psi0, [0.0]]), method="hybr", tol=tol)
-    z = solution.x
-    if not solution.success or np.max(np.abs(system(z))) > 1e-9 or abs(z[-1]) > 1e-8:
-        return None
-    if np.linalg.norm(z[:n + 1] - u) > 0.05:  # converged to another point far along the branch
-        return None
-    return z[:n + 1]

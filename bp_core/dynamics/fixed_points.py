@@ -90,13 +90,13 @@ def _roots_1d(field: VectorField, bounds: tuple[float, float], p, tol: float) ->
         roots.append(optimize.brentq(lambda x: field.f(np.array([x]), p)[0], xs[k], xs[k + 1], xtol=tol))
     roots += [xs[k] for k in np.nonzero(fx == 0)[0]]
     magnitude = np.abs(fx)
-    for k in range(1, xs.size - 1):  # tangent roots: local minima of |f| that reach zero
-        if magnitude[k] <= magnitude[k - 1] and magnitude[k] <= magnitude[k + 1] and magnitude[k] < 1e-3:
-            res = optimize.minimize_scalar(lambda x: abs(field.f(np.array([x]), p)[0]),
-                                           bounds=(xs[k - 1], xs[k + 1]), method="bounded",
-                                           options={"xatol": 1e-12})
-            if abs(field.f(np.array([res.x]), p)[0]) < 1e-10:
-                roots.append(res.x)
+    inner = magnitude[1:-1]
+    minima = 1 + np.nonzero((inner <= magnitude[:-2]) & (inner <= magnitude[2:]) & (inner < 1e-3))[0]
+    for k in minima:  # tangent roots: local minima of |f| that reach zero
+        res = optimize.minimize_scalar(lambda x: abs(field.f(np.array([x]), p)[0]),
+                                       bounds=(xs[k - 1], xs[k + 1]), method="bounded", options={"xatol": 1e-12})
+        if abs(field.f(np.array([res.x]), p)[0]) < 1e-10:
+            roots.append(res.x)
     unique: list[float] = []
     for r in sorted(roots):
         if not unique or abs(r - unique[-1]) > 1e-7 * (hi - lo):
@@ -113,15 +113,21 @@ def _newton_batch(field: VectorField, ranges: list[tuple[float, float]], p, per_
     span = np.array([hi - lo for lo, hi in ranges])
     lo = np.array([a for a, _ in ranges]) - 0.5 * span
     hi = np.array([b for _, b in ranges]) + 0.5 * span
+    active = np.arange(x.shape[1])  # the seeds still moving
     with np.errstate(all="ignore"):
         for _ in range(40):
-            jac = np.moveaxis(compiled.jac(x, p), -1, 0)
+            y = np.ascontiguousarray(x[:, active])
+            jac = np.moveaxis(compiled.jac(y, p), -1, 0)
             ok = np.isfinite(jac).all(axis=(1, 2)) & (np.abs(np.linalg.det(jac)) > 1e-300)
-            step = np.zeros_like(x)
-            step[:, ok] = np.linalg.solve(jac[ok], compiled.f(x, p).T[ok][..., None])[..., 0].T
+            step = np.zeros_like(y)
+            step[:, ok] = np.linalg.solve(jac[ok], compiled.f(y, p).T[ok][..., None])[..., 0].T
             # Damped so a seed far from any root cannot leap out of the ranges in one step.
             step *= np.minimum(1.0, 0.25 * np.min(span[:, None] / np.maximum(np.abs(step), 1e-300), axis=0))
-            x = np.clip(x - step, lo[:, None], hi[:, None])
+            x[:, active] = np.clip(y - step, lo[:, None], hi[:, None])
+            # A seed whose Newton step is at rounding level has converged: further iterations leave it there.
+            active = active[~(np.max(np.abs(step) / span[:, None], axis=0) <= 1e-15)]
+            if active.size == 0:
+                break
         residual = np.max(np.abs(compiled.f(x, p)), axis=0)
     found: list[np.ndarray] = []
     for k in np.nonzero(np.isfinite(residual) & (residual < 1e-9))[0]:

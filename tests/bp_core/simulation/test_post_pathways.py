@@ -5,6 +5,9 @@ With postsynaptic spike sources (no feedback), delaying the postsynaptic spikes 
 sources fire D later with no delay, so the reference is the same rule, undelayed, on shifted spike times. The
 pair rule under single pairings is also checked against its closed form, the STDP window shifted by D."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -259,3 +262,22 @@ def test_one_delay_per_synapse_in_scalar_mode(jit):
         out.append(syn.ST['w'].copy())
     assert np.ptp(out[0]) > 1e-3
     np.testing.assert_allclose(out[0], out[1], rtol=0, atol=1e-13)
+
+
+def test_equal_to_brian2s_on_post_pathway_with_a_delay():
+    """Brian2's pair STDP with event-driven traces and ``delay={'post': 2.3 ms}`` (numpy target), the values in
+    ``brian2_dendritic_stdp.json`` (written by ``brian2_dendritic_stdp.py`` beside this file)."""
+    from tests.bp_core.simulation import brian2_dendritic_stdp as reference
+
+    bp.profile.set(jit=False, dt=DT)
+    recorded = json.loads(Path(reference.__file__).with_suffix('.json').read_text())
+    (pre_t, pre_i), (post_t, post_i) = reference.trains()
+    pre = bp.inputs.SpikeTimeInput(reference.N_PRE, times=pre_t, indices=list(pre_i))
+    post = bp.inputs.SpikeTimeInput(reference.N_POST, times=post_t, indices=list(post_i))
+    syn = bp.SynConn(_model('brian2_like', (on_pre, on_post)), pre_group=pre, post_group=post,
+                     conn=bp.connect.All2All(), delay={'back': recorded['delay_ms']})
+    bp.Network(pre, post, syn).run(recorded['duration_ms'])
+    np.testing.assert_array_equal(syn.pre_ids, recorded['i'])
+    np.testing.assert_array_equal(syn.post_ids, recorded['j'])
+    assert np.ptp(recorded['w']) > 1e-2
+    np.testing.assert_allclose(syn.ST['w'], recorded['w'], rtol=0, atol=1e-12)

@@ -12,8 +12,14 @@ from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.neu_group import NeuGroup
 from bp_core.simulation.sub_group import NeuSubGroup
-from bp_core.simulation.syn_pathways import (check_pathways, checked_delay, checked_pathway_delays, member_names,
-                                             pathway_members, runs_as_members)
+from bp_core.simulation.syn_pathways import (
+    check_pathways,
+    checked_delay,
+    checked_pathway_delays,
+    member_names,
+    pathway_members,
+    runs_as_members,
+)
 
 __all__ = ["SynConn", "CONNECTIVITY_DATA"]
 

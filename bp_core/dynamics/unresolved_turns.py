@@ -10,9 +10,10 @@ sign change of the fold test (and, with multipliers of 1e5 and more, of the peri
 tests). Such points are rounding, not bifurcations.
 
 The size of that error is read off the branch itself: over its last stretch, where the period is at least
-half its last value, a real snake's excursions are smaller than at any earlier fold, so what the parameter
-still does there is the continuation's error. A point whose parameter is within that distance of the
-end's is not resolved.
+half its last value, as the largest distance of a point's parameter from the median of its five
+neighbours. A resolved curve (a monotone approach, a snake's turns sampled by several steps, a branch
+stopped at a chosen period long before its end) stays close to that median; wobbles from one step to the
+next do not. A point whose parameter is within that distance of the end's is not resolved.
 """
 
 from __future__ import annotations
@@ -27,20 +28,21 @@ __all__ = ["end_noise", "without_unresolved_turns"]
 TURN_LABELS = ("LPC", "BPC", "PD")
 
 
-def end_noise(pars: np.ndarray, periods: np.ndarray, end_par: float) -> float:
-    """How far the parameter strays from ``end_par`` (the limit of the branch, where its period diverges)
-    over the branch's last stretch: the points whose period is at least half the last one.
+def end_noise(pars: np.ndarray, periods: np.ndarray) -> float:
+    """How far the parameter wobbles over the branch's last stretch (the points whose period is at least half
+    the last one): the largest distance of a point's parameter from the median of the five around it.
 
     Parameters
     ----------
     pars, periods : numpy.ndarray
         The branch's parameter values and periods, in the order computed.
-    end_par : float
-        The parameter of the orbit of infinite period the branch approaches.
     """
     pars, periods = np.asarray(pars, float), np.asarray(periods, float)
-    tail = periods >= 0.5 * periods[-1]
-    return float(np.max(np.abs(pars[tail] - end_par)))
+    tail = pars[np.nonzero(periods >= 0.5 * periods[-1])[0][0]:]
+    if tail.size < 5:
+        return 0.0
+    windows = np.lib.stride_tricks.sliding_window_view(tail, 5)
+    return float(np.max(np.abs(windows[:, 2] - np.median(windows, axis=1))))
 
 
 def without_unresolved_turns(special: list[SpecialPoint], name: str, pars: np.ndarray, periods: np.ndarray,
@@ -63,6 +65,6 @@ def without_unresolved_turns(special: list[SpecialPoint], name: str, pars: np.nd
     after_period : float
         Points of shorter period are kept whatever their parameter (they are far from the end).
     """
-    noise = max(end_noise(pars, periods, end_par), floor)
+    noise = max(end_noise(pars, periods), floor)
     return [p for p in special if not (p.label in TURN_LABELS and p.period > after_period and
                                        abs(p.par[name] - end_par) <= noise)]

@@ -18,13 +18,16 @@ def point(label: str, par: float, period: float) -> SpecialPoint:
     return SpecialPoint(label, {"alpha": par}, {"x": 0.0}, period=period)
 
 
-def test_end_noise_is_the_largest_departure_over_the_last_stretch():
+def test_end_noise_is_the_wobble_over_the_last_stretch():
     periods = np.linspace(3.0, 300.0, 3000)
     pars = snake(periods, 3e-7, np.random.default_rng(0))
-    noise = end_noise(pars, periods, END)
-    assert 2.9e-7 < noise <= 3e-7
-    # The snake itself, at shorter periods, does not enter it.
-    assert end_noise(pars[:10], periods[:10], END) > 1e-3
+    assert 1.5e-7 < end_noise(pars, periods) <= 6e-7
+    # A resolved curve does not wobble: the snake without noise, an exponential approach (a saddle's
+    # homoclinic orbit in a plane), a branch stopped long before its end with its turns in the last stretch.
+    assert end_noise(snake(periods, 0.0, np.random.default_rng(0)), periods) < 1e-12
+    assert end_noise(648.3 + np.exp(-0.2 * periods), periods) == 0.0
+    early = np.linspace(3.0, 9.0, 300)
+    assert end_noise(snake(early, 0.0, np.random.default_rng(0)), early) < 1e-5  # curvature between samples
 
 
 def test_turns_within_the_noise_are_dropped_and_resolved_ones_kept():
@@ -42,6 +45,16 @@ def test_turns_within_the_noise_are_dropped_and_resolved_ones_kept():
     # Every fold deeper than the noise stays, with the period doubling beside the first; the NS point and
     # the short-period point stay whatever their parameter; the rest (within the noise) go.
     assert kept == resolved + [special[len(turns)], special[len(turns) + 1], special[-1]]
+
+
+def test_a_branch_stopped_before_its_end_keeps_its_turns():
+    """Stopped at a chosen period (T = 9), the snake's last turns are resolved by many steps each: kept,
+    though the tail's parameter is far from the end's."""
+    periods = np.linspace(3.0, 9.0, 300)
+    pars = snake(periods, 0.0, np.random.default_rng(0))
+    special = [point("LPC", snake(np.array([t]), 0.0, np.random.default_rng(0))[0], t) for t in (5.2, 6.4, 7.6)]
+    assert without_unresolved_turns(special, "alpha", pars, periods, pars[-1], floor=1e-12,
+                                    after_period=4.0) == special
 
 
 def test_the_floor_holds_where_the_tail_is_quiet():

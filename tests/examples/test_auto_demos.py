@@ -17,7 +17,7 @@ from benchmarks.continuation_auto_demos import (DEMOS, analyzer, comparable, dis
                                              unlabelled_turn)
 from benchmarks.continuation_auto_switching import analyzer as tor_analyzer
 from benchmarks.continuation_auto_switching import lor_ours, nu_at
-from bp_core.dynamics.cycles import CycleSettings
+from bp_core.dynamics.cycles import CycleSettings, cycles_from_hopf
 from tests.examples.shooting import orbit_of_period
 
 REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
@@ -279,3 +279,38 @@ def test_wav_ends_at_a_saddle_homoclinic_orbit_without_folds_as_auto07p_on_a_fin
     assert abs(end.par["a0"] - 648.3013054) < 1e-6
     assert np.all(np.diff(branch.par[branch.period > 20]) < 0)
     assert np.sum(end.eigenvalues.real > 0) == 1 and np.sum(end.eigenvalues.real < 0) == 1
+
+
+def test_pla_period_doubling_is_where_bp_core_places_it_not_auto07p():
+    """pla's cycles from the Hopf point at gI = 15.2 (up to T = 900): bp_core's period doubling is at
+    27.6442677 (T = 872.80), AUTO-07p's at 27.6436091 (T = 885.66) on 150 and on 300 mesh intervals alike.
+    scipy's variational integration (DOP853, 1e-11) over one period from bp_core's orbits: a multiplier of
+    -1 to 2e-3 at its point, and already below -1.05 on its orbit nearest AUTO's period."""
+    an = analyzer("pla")
+    hopf = next(q for q in an.bifurcation_points() if q.label == "H" and q.par["gI"] > 0)
+    lo, hi = an.par_ranges["gI"]
+    branch = cycles_from_hopf(an.field, hopf, an._par_vector(None), 0, (lo, hi), list(an.var_ranges.values()),
+                              CycleSettings(max_period=900.0), an.par_names)
+    (pd,) = [q for q in branch.special if q.label == "PD"]
+    auto = next(p for p in REFERENCE["pla"]["points"] if p["type"] == "PD" and p["par"] > 20)
+    assert relative(pd.par["gI"], auto["par"]) > 1e-5 and relative(pd.period, auto["period"]) > 1e-2
+    f, n = an.field.compiled, len(an.field.variables)
+
+    def smallest_multiplier(x0, gI, period):
+        p = an._par_vector(None).copy()
+        p[0] = gI
+
+        def rhs(t, y):
+            x, m = y[:n], y[n:].reshape(n, n)
+            return np.concatenate([f.f(x[:, None], p)[:, 0], (f.jac1(x, p) @ m).ravel()])
+
+        end = solve_ivp(rhs, (0, period), np.concatenate([x0, np.eye(n).ravel()]), method="DOP853", rtol=1e-11,
+                        atol=1e-11).y[:, -1]
+        assert np.max(np.abs(end[:n] - x0)) < 1e-5
+        return np.min(np.linalg.eigvals(end[n:].reshape(n, n)).real)
+
+    assert abs(smallest_multiplier(np.array([pd.state[v] for v in an.field.variables]), pd.par["gI"],
+                                   pd.period) + 1) < 2e-3
+    k = int(np.argmin(np.abs(branch.period - auto["period"])))
+    assert abs(branch.period[k] - auto["period"]) < 10
+    assert smallest_multiplier(branch.orbits[k][0], branch.par[k], branch.period[k]) < -1.05

@@ -40,8 +40,10 @@ class ContinuationProblem(Protocol):
     def context(self) -> object: ...
 
     # Optional: ``step_limit(u)``, the longest next step from ``u``; ``bordered(u, row)``, the bordered
-    # Jacobian as a sparse CSC matrix (factorised in a fill-reducing order); ``factor(u, row)``, a solve
-    # function of that bordered Jacobian (used instead of a sparse LU of it); ``inside(u)``, positive
+    # Jacobian as a sparse CSC matrix (factorised in a fill-reducing order; where the problem has ``factor``,
+    # anything whose ``@`` multiplies a vector, for the tangent's refinement); ``factor(u, row)``, a solve
+    # function of that bordered Jacobian (used instead of a sparse LU of it); ``test_value(k, u, t)``, test ``k``
+    # alone (for the locator, where one test costs less than all); ``inside(u)``, positive
     # inside the region the curve is followed in (the parameter range), so its end is located on the boundary;
     # ``refined``, names of tests whose point the problem locates itself afterwards, so a sign change is
     # recorded at the end of its step when the driver cannot locate it; ``tests_at(points, directions)``, the
@@ -190,6 +192,9 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
     u = u0
     points, tangents, tests, contexts = [u], [t], [problem.tests(u, t)], [problem.context()]
     events: list[Event] = []
+    # The locator evaluates one test at a time: the problem's ``test_value(k, u, t)`` where it has one (a test that
+    # is cheap alone, such as a fold's, need not wait for the others).
+    one_test = getattr(problem, "test_value", None) or (lambda k, z, tz: problem.tests(z, tz)[k])
     h = settings.ds
     fine = 0.0  # arclength still to go in steps of ``settings.resolution`` (a sign change was seen ahead)
     stopped = "the step budget ran out"
@@ -214,7 +219,7 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
         changed = np.nonzero(np.sign(value) * np.sign(tests[-1]) < 0)[0]
         at_end = []
         for k in sorted(changed, key=lambda k: _root_fraction(tests[-1][k], value[k])):
-            located = _locate(solver, lambda z, tz, k=k: problem.tests(z, tz)[k], u, t, h, tests[-1][k],
+            located = _locate(solver, lambda z, tz, k=k: one_test(k, z, tz), u, t, h, tests[-1][k],
                               value[k]) if settings.locate else None
             if located is not None:
                 points.append(located[0])

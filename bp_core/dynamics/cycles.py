@@ -230,7 +230,7 @@ class CycleProblem:
                 ns *= others[i] * others[j] - 1
         return np.array([t[-1], pd, ns.real if others.size > 1 else 1.0, branch_test(mu, t[-1])])
 
-    def test(self, k: int, u: np.ndarray, t: np.ndarray) -> float:
+    def test_value(self, k: int, u: np.ndarray, t: np.ndarray) -> float:
         """Test ``k`` of :meth:`tests` alone (what the locator asks for): the fold test needs no multipliers."""
         return float(t[-1]) if k == 0 else float(self.tests(u, t)[k])
 

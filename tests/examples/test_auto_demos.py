@@ -314,3 +314,32 @@ def test_pla_period_doubling_is_where_bp_core_places_it_not_auto07p():
     k = int(np.argmin(np.abs(branch.period - auto["period"])))
     assert abs(branch.period[k] - auto["period"]) < 10
     assert smallest_multiplier(branch.orbits[k][0], branch.par[k], branch.period[k]) < -1.05
+
+
+def test_pla_period_doublings_auto07p_does_not_label_are_real():
+    """On pla's cycles from the Hopf point at gI = -103.78 bp_core labels period doublings at 1.3702514
+    (T = 9817.31, beside its fold at T = 9817.29) and 1.3715671 (T = 9818.16) that AUTO-07p does not.
+    scipy's variational integration (DOP853, 1e-11) over one period from bp_core's orbit: a multiplier of -1
+    to 2e-3 at each."""
+    an = analyzer("pla")
+    hopf = next(q for q in an.bifurcation_points() if q.label == "H" and q.par["gI"] < 0)
+    lo, hi = an.par_ranges["gI"]
+    branch = cycles_from_hopf(an.field, hopf, an._par_vector(None), 0, (lo, hi), list(an.var_ranges.values()),
+                              CycleSettings(max_steps=36), an.par_names)
+    doublings = [q for q in branch.special if q.label == "PD" and 1.36 < q.par["gI"] < 1.38]
+    assert [round(q.par["gI"], 5) for q in doublings] == [1.37025, 1.37157]
+    assert not any(p["type"] == "PD" and abs(p["par"] - 1.37) < 0.01 for p in REFERENCE["pla"]["points"])
+    f, n = an.field.compiled, len(an.field.variables)
+    for pd in doublings:
+        p = an._par_vector(None).copy()
+        p[0] = pd.par["gI"]
+        x0 = np.array([pd.state[v] for v in an.field.variables])
+
+        def rhs(t, y):
+            x, m = y[:n], y[n:].reshape(n, n)
+            return np.concatenate([f.f(x[:, None], p)[:, 0], (f.jac1(x, p) @ m).ravel()])
+
+        end = solve_ivp(rhs, (0, pd.period), np.concatenate([x0, np.eye(n).ravel()]), method="DOP853", rtol=1e-11,
+                        atol=1e-11).y[:, -1]
+        assert np.max(np.abs(end[:n] - x0)) < 1e-6
+        assert np.min(np.abs(np.linalg.eigvals(end[n:].reshape(n, n)) + 1)) < 2e-3

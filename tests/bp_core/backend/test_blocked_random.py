@@ -11,7 +11,7 @@ import bp_core as bp
 from bp_core.simulation import builds as builds_module
 from bp_core.simulation import random_streams
 from bp_core.simulation.blocked_runs import BlockedKernel
-from tests.bp_core.backend.test_blocked_kernel import TO_GE, _prepared
+from tests.bp_core.backend.test_blocked_kernel import TO_GE, _prepared, _Uncompiled
 
 N, SOURCES, RATE, WEIGHT, DT = 200, 100, 500., 0.5, 0.1
 P = RATE * DT / 1000.
@@ -149,3 +149,17 @@ def test_poisson_input_groups_draw_alike_on_any_number_of_threads_at_their_rate(
     expected = N * 400 * 200. * DT / 1000.  # Bernoulli(p) per neuron and step
     assert abs(spikes - expected) < 4. * np.sqrt(expected)
     assert one[1].sum() + one[3].sum() > 20  # the sources drive the relay neurons
+
+
+def test_a_drive_with_one_rate_per_neuron_keeps_one_thread_and_says_why(monkeypatch):
+    # its binomial tables are one per neuron, computed once per run: a slice would need its part of them
+    monkeypatch.setattr(builds_module.Builder, "_compiled", lambda self, target, plan, *_: _Uncompiled(plan))
+    _prepared(monkeypatch, True, 2)
+    try:
+        net, group = _network()
+        group.pars['drive_rate'] = np.linspace(400., 600., N)
+        net.build(1.)
+    finally:
+        bp.profile.set_numba_profile(parallel=False)
+    build = net._builder.latest
+    assert build.blocked_plan is None and "one value per element computed once per run" in build.blocked_note

@@ -18,7 +18,7 @@ from benchmarks.continuation_auto_demos import (DEMOS, analyzer, comparable, dis
 from benchmarks.continuation_auto_switching import analyzer as tor_analyzer
 from benchmarks.continuation_auto_switching import lor_ours, nu_at
 from bp_core.dynamics.cycles import CycleSettings, cycles_from_hopf
-from tests.examples.shooting import orbit_of_period
+from tests.examples.shooting import multiple_shooting, orbit_of_period
 
 REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
 #: AUTO-07p's cycle points on a finer mesh (recorded by ``python -m benchmarks.continuation_fine_mesh --record``).
@@ -343,3 +343,28 @@ def test_pla_period_doublings_auto07p_does_not_label_are_real():
                         atol=1e-11).y[:, -1]
         assert np.max(np.abs(end[:n] - x0)) < 1e-6
         assert np.min(np.abs(np.linalg.eigvals(end[n:].reshape(n, n)) + 1)) < 2e-3
+
+
+def test_tor_fold_of_cycles_at_period_99_is_where_bp_core_places_it():
+    """tor's fold of cycles near T = 99 (on the snake towards the Shilnikov orbit): bp_core's at
+    -0.7975204535 (T = 99.30671), AUTO-07p's at -0.79752047315 (T = 99.286112). Multiple shooting (scipy, 20
+    segments: the orbit's largest multiplier is 1e8 and more, which defeats single shooting) at fixed period
+    with nu free gives d nu / dT along the family of cycles: at bp_core's period it is below 5 % of its value
+    at AUTO's, so the fold (d nu / dT = 0) is within 1e-3 in the period of bp_core's and 0.02 from AUTO's."""
+    an = analyzer("tor")
+    branch, fold = next((b, q) for b in an.cycle_branches() for q in b.special
+                        if q.label == "LPC" and abs(q.period - 99.3) < 0.5)
+    auto = next(p for p in REFERENCE["tor"]["points"] if p["type"] == "LP" and abs(p["period"] - 99.3) < 0.5)
+    assert relative(fold.period, auto["period"]) > 1e-4
+    k = int(np.argmin(np.abs(branch.period - fold.period) + np.abs(branch.par - fold.par["nu"])))
+    p0 = an._par_vector(None).copy()
+    p0[0] = branch.par[k]
+    slopes = []
+    for period in (fold.period, auto["period"]):
+        p, slope, _, gap = multiple_shooting(an.field.compiled, branch.mesh[k], branch.orbits[k], p0, period,
+                                             segments=20, rtol=1e-10)
+        assert gap < 1e-9
+        slopes.append(slope)
+        if period == fold.period:
+            assert abs(p[0] - fold.par["nu"]) < 1e-10
+    assert abs(slopes[0]) < 0.05 * abs(slopes[1])

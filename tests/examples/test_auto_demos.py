@@ -34,9 +34,9 @@ VERTICAL = ["phs", "vhb"]
 #: Held to AUTO-07p's points on a finer mesh of its cycles (``benchmarks/continuation_fine_mesh.py``), where the
 #: demo's own mesh misplaces folds of cycles near a homoclinic orbit, with shooting as the check where both differ.
 FINER_MESH = ["chu"]
-#: Not held to AUTO-07p until the gaps README.md lists close: tor (a fold of cycles at period 99.3
-#: differs by 2.1e-4 in the period) and pla (minutes, and folds and period doublings near homoclinic
-#: orbits differ). The benchmark compares them.
+#: Not held to AUTO-07p until the gaps README.md lists close: tor (a fold at T = 119 and branch points of cycles
+#: beside folds that AUTO does not label; its folds' periods, where the two differ, are checked by multiple
+#: shooting below) and pla (minutes; its disputed period doublings are checked below). The benchmark compares them.
 OPEN = ["pla", "tor"]
 
 

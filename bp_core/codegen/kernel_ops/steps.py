@@ -13,7 +13,7 @@ from bp_core.codegen import queue_ops
 from bp_core.codegen.emit import LineOrigin
 from bp_core.codegen.kernel_ops.base import STATUS_STEP_ERROR, KernelOp, register
 from bp_core.codegen.kernel_ops.plans import ObjectPlan
-from bp_core.codegen.kernel_ops.syntax import statement
+from bp_core.codegen.kernel_ops.syntax import expression, statement
 from bp_core.codegen.queue_ops import QueueWalk
 from bp_core.codegen.step_translation import DelayAccess, GeneratedStep, StepInputs, translate_step
 from bp_core.codegen.tree import ORIGIN
@@ -50,6 +50,9 @@ class CallStep(KernelOp):
 
     def lower(self) -> list[ast.stmt]:
         args = [ast.Name(a, ast.Load()) if isinstance(a, str) else copy.deepcopy(a) for a in self.args]
+        packed: list[ast.stmt] = []
+        if self.call_site is not None and len(args) > MAX_GUARDED_ARGS:
+            packed, args = _packed_arguments(f"_{self.function}_args", args)
         call = ast.Call(ast.Name(self.function, ast.Load()), args, [])
         stmt = statement("_nonfinite |= CALL" if self.folded else "CALL", CALL=call)
         setattr(stmt, ORIGIN, self.origin)
@@ -59,8 +62,28 @@ class CallStep(KernelOp):
                             STATUS=STATUS_STEP_ERROR, SITE=self.call_site)
         assert isinstance(guarded, ast.Try)
         guarded.body = [stmt]
-        setattr(guarded, ORIGIN, self.origin)
-        return [guarded]
+        for s in (*packed, guarded):
+            setattr(s, ORIGIN, self.origin)
+        return [*packed, guarded]
+
+
+MAX_GUARDED_ARGS = 30
+"""CPython 3.11 compiles a call of more than 30 arguments as a list turned into a tuple (``LIST_TO_TUPLE``),
+which numba cannot type inside a ``try`` block: a guarded call of more arguments passes them packed."""
+
+
+def _packed_arguments(prefix: str, args: list[ast.expr], size: int = 16) -> tuple[list[ast.stmt], list[ast.expr]]:
+    """Tuples of at most ``size`` of ``args`` bound before the guarded call, and the call's one starred
+    argument, their concatenation (a tuple of any length that numba types as one value)."""
+    packed, names = [], []
+    for k in range(0, len(args), size):
+        name = f"{prefix}{k // size}"
+        packed.append(statement("NAME = PACK", NAME=name, PACK=ast.Tuple(args[k:k + size], ast.Load())))
+        names.append(ast.Name(name, ast.Load()))
+    whole: ast.expr = names[0]
+    for name in names[1:]:
+        whole = expression("WHOLE + NAME", WHOLE=whole, NAME=name)
+    return packed, [ast.Starred(whole, ast.Load())]
 
 
 def call_arguments(obj: ObjectPlan, generated: GeneratedStep, extra: dict[str, str | ast.expr]

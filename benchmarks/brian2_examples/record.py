@@ -45,6 +45,7 @@ SMALL = {
     "platkiewicz_brette_2011": ["--seeds", "1", "2", "3", "4", "--size", '{"N": 100}'],
     "clopath_2010": ["--seeds", "1"],
     "licklider": ["--seeds", "1", "2", "3", "4"],
+    "rothman_manis_2003": ["--seeds", "1"],
 }
 
 

@@ -149,3 +149,56 @@ def test_waits_longer_than_the_count_are_drawn_again():
     counts = _counts(group)
     mean, var, mean_tol, _ = _binomial_bounds(n_steps, p, n_src)
     assert abs(counts.mean() - mean) < mean_tol
+
+
+def _relay(ST, _t):
+    ST['spike'] = 1. if ST['input'] > 1. else 0.
+    ST['input'] = 0.
+
+
+def _copy_spike(ST, pre):
+    ST['s'] = pre['spike']
+
+
+@bp.delayed
+def _to_input(ST, post):
+    post['input'] += ST['s']
+
+
+def test_the_blocked_kernel_draws_the_same_waits_on_one_thread_and_two(monkeypatch):
+    # sources whose spikes reach their targets through a delayed spike queue: the blocked multi-thread kernel
+    # runs them chunk by chunk, each chunk with its own generator, so one slice and two fire the same spikes
+    from bp_core.simulation import blocked_runs, builds, planning, random_streams
+
+    monkeypatch.setattr(random_streams, "STREAM_CHUNK", 16)  # chunks and reseeding cells crossed in 200 steps
+    monkeypatch.setattr(random_streams, "STREAM_CELL", 40)
+    monkeypatch.setattr(blocked_runs, "STREAM_CELL", 40)
+    monkeypatch.setattr(planning, "PARALLEL_MIN_ELEMENTS", 2)
+    monkeypatch.setattr(builds, "free_cores", lambda limit=None: 2)
+    relay = bp.NeuType(name='relay', ST=bp.types.NeuState({'input': 0., 'spike': 0.}), steps=_relay, mode='scalar')
+    to_input = bp.SynType(name='to_input', ST=bp.types.SynState(['s']), steps=(_copy_spike, _to_input), mode='scalar')
+    spikes = []
+    for slices in (1, 2):
+        monkeypatch.setattr(builds, "_numba_threads", lambda: slices)
+        bp.profile.set(jit=True, dt=0.1, seed=3)
+        bp.profile.set_numba_profile(parallel=True)
+        try:
+            src = bp.inputs.PoissonInput(100, 200., monitors=['spike'])
+            post = bp.NeuGroup(relay, 50)
+            syn = bp.SynConn(to_input, pre_group=src, post_group=post, conn=bp.connect.FixedProb(0.2, seed=5),
+                             delay=0.5)
+            net = bp.Network(src, syn, post)
+            net.build(1.)
+            build = net._builder.latest
+            assert isinstance(build.parallel_kernel, blocked_runs.BlockedKernel), build.blocked_note
+            build.choice = builds.ParallelChoice(threads=2, steps=10, decided="parallel")
+            chunks = []
+            for steps in (37, 43, 120):
+                net.advance(n_steps=steps)
+                chunks.append(np.asarray(src.mon.spike).copy())
+        finally:
+            bp.profile.set_numba_profile(parallel=False)
+        spikes.append(np.concatenate(chunks))
+    np.testing.assert_array_equal(spikes[0], spikes[1])
+    mean = 100 * 200 * 0.02  # sources x steps x p
+    assert abs(spikes[0].sum() - mean) < 5 * np.sqrt(mean)

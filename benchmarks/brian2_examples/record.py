@@ -46,6 +46,7 @@ SMALL = {
     "clopath_2010": ["--seeds", "1"],
     "licklider": ["--seeds", "1", "2", "3", "4"],
     "rothman_manis_2003": ["--seeds", "1"],
+    "brette_2004": ["--seeds", "1", "--size", '{"N": 200}'],
 }
 
 

@@ -224,8 +224,9 @@ class Builder:
                 parallel.streams = ChunkStreams(_sizes(plans, blocked.streams))
                 kernel = BlockedKernel(compiled, blocked, kernel, lambda: 1)
                 kernel.streams = parallel.streams
-        # targets known to take no generator when their source reads none (the GPU's seeds its own from it)
-        reads_rng = target.name not in ("numba_cpu", "python") or any(
+        # targets known to take no generator when their source reads none (the GPU's seeds its own from it, and
+        # so does a blocked kernel's chunk streams, on the host)
+        reads_rng = target.name not in ("numba_cpu", "python") or bool(blocked and blocked.streams) or any(
             reads_name(p.source, "_rng") for p in (kernel_plan, serial_plan, blocked and blocked.kernel) if p)
         return Build(plans, kernel_plan, input_vars, kernel, parallel, serial_plan=serial_plan,
                      blocked_plan=blocked.kernel if blocked is not None else None, blocked_note=note,

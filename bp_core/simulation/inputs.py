@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +69,7 @@ def format_inputs(inputs: Any, objects: list[Ensemble], n_steps: int) -> list[In
         if not isinstance(key, str):
             raise ModelUseError(f"input key must be a state field name like 'ST.input', got {key!r}.")
         field = key[3:] if key.startswith("ST.") else key
-        if field not in target.ST.fields:
+        if field not in target.ST:  # every run checks every input: no list of the fields
             raise ModelUseError(f"input key {key!r}: {target.name!r} has no state field {field!r}."
                                 f"{close_matches(field, target.ST.fields)}")
         if op not in OPERATIONS:
@@ -86,11 +87,11 @@ def _shape_value(target: Ensemble, key: str, field: str, op: str, value: Any, n_
     shape = target.ST.shape
     if arr.ndim == 0:
         return InputSpec(target, key, field, op, float(arr), False)
-    if arr.shape == shape or (arr.size == int(np.prod(shape)) and arr.ndim == 1 and arr.shape[0] != n_steps):
+    if arr.shape == shape or (arr.size == math.prod(shape) and arr.ndim == 1 and arr.shape[0] != n_steps):
         return InputSpec(target, key, field, op, np.ascontiguousarray(arr.reshape(shape)), False)
     if arr.shape[0] == n_steps and (arr.shape[1:] == () or arr.shape[1:] == shape):
         return InputSpec(target, key, field, op, np.ascontiguousarray(arr), True)
-    if arr.size == int(np.prod(shape)):
+    if arr.size == math.prod(shape):
         return InputSpec(target, key, field, op, np.ascontiguousarray(arr.reshape(shape)), False)
     raise ModelUseError(
         f"input {key!r} for {target.name!r} has shape {arr.shape}; give a number, one value per element "

@@ -10,7 +10,8 @@ this process too, ``time.process_time``; on a loaded machine wall times would co
 Tsodyks-Markram, AdEx and Vogels et al. examples make several runs (Vogels et al.: a static, then a plastic
 one), which cpp_standalone's ``build_on_run`` does not allow, so they run on Brian2's cython target (time of
 the ``run`` calls, wall clock on both sides; Vogels et al.: of the plastic run); so does spike-based
-homeostasis (one run per rate step), and so does Clopath et al. (70 runs, the state set between them). One seed
+homeostasis (one run per rate step), and so does Clopath et al. (70 runs, the state set between them), Rothman &
+Manis (a run to rest, then one under current). One seed
 per side; the table gives both run
 times, their ratio and one statistic from each side. ``--tiny`` runs every example at a size of seconds, to
 check that the script works.
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.brian2_examples import stats  # noqa: E402
 from examples.adex_brette_gerstner_2005 import model as adex  # noqa: E402
+from examples.brette_2004 import model as brette_2004  # noqa: E402
 from examples.brette_guigon_2003 import model as brette_guigon  # noqa: E402
 from examples.brunel_2000 import model as brunel  # noqa: E402
 from examples.brunel_hakim_1999 import model as brunel_hakim  # noqa: E402
@@ -47,6 +49,7 @@ from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
 from examples.nonlinear_synapses import model as nonlinear  # noqa: E402
 from examples.platkiewicz_brette_2011 import model as platkiewicz  # noqa: E402
 from examples.rossant_2011 import model as rossant  # noqa: E402
+from examples.rothman_manis_2003 import model as rothman_manis  # noqa: E402
 from examples.spike_based_homeostasis import model as homeostasis  # noqa: E402
 from examples.stdp_song_2000 import model as stdp  # noqa: E402
 from examples.sturzl_2000 import model as sturzl  # noqa: E402
@@ -59,7 +62,7 @@ from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
 PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
-           platkiewicz, clopath, licklider)
+           platkiewicz, clopath, licklider, rothman_manis, brette_2004)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -181,6 +184,17 @@ def _licklider(seed, duration, **size):
             'matched_fraction': licklider.matched_fraction(out['spike_index'], out['spike_time'], out['n'])}
 
 
+def _rothman_manis(seed, duration, **size):
+    out = rothman_manis.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'type1c_crossings': int(np.sum(out['spike_index'] == 0))}
+
+
+def _brette_2004(seed, duration, **size):
+    out = brette_2004.run(duration, seed=seed, **size)
+    locking = brette_2004.phase_locking(out['spike_index'], out['spike_time'], out['n'], duration)
+    return {'run_s': out['run_s'], 'rotation_mean': locking['rotation_mean']}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -222,6 +236,8 @@ EXAMPLES = {
     'clopath_2010': (_clopath, 'pre_post_50hz', 'cython', (0., {}), (0., {})),
     'licklider': (_licklider, 'matched_fraction', 'cpp_standalone', (500., {'num_neurons': 300}),
                   (50., {'num_neurons': 30})),
+    'rothman_manis_2003': (_rothman_manis, 'type1c_crossings', 'cython', (100., {}), (20., {})),
+    'brette_2004': (_brette_2004, 'rotation_mean', 'cpp_standalone', (5000., {'N': 2000}), (500., {'N': 100})),
 }
 
 

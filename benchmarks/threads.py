@@ -43,7 +43,7 @@ import numba  # noqa: E402
 import numpy as np  # noqa: E402
 
 import bp_core as bp  # noqa: E402
-from bp_core.backend.threads import free_cores  # noqa: E402
+from bp_core.backend.threads import ParallelChoice, free_cores  # noqa: E402
 from bp_core.simulation import builds  # noqa: E402
 from examples.brunel_2000 import model as brunel  # noqa: E402
 
@@ -124,7 +124,10 @@ class Case:
             elif force and blocked and build.blocked_plan is None:
                 self.note = f"no blocked kernel: {build.blocked_note}"
             elif force:
+                # the parallel kernel in the one-thread kernel's place, chosen without a trial (which would set
+                # the threads to the cores free): it runs on the threads set before each run
                 build.kernel = build.parallel_kernel
+                build.choice = ParallelChoice(threads=threads, steps=0, decided="serial")
         finally:
             bp.profile.set_numba_profile(parallel=False)
             builds.BLOCKED_KERNELS = True
@@ -149,9 +152,10 @@ class Case:
         if self.note:
             return self.note
         rate = models.spike_counts(self.group).sum() / self.n / (self.duration / 1000.)
+        kernel = f"forced, {self.threads} thread{'s' if self.threads > 1 else ''}" if self.force else \
+            self.net.parallel_choice
         return (f"wall median {statistics.median(self.walls):.3f} s (runs {', '.join(f'{r:.3f}' for r in self.walls)}"
-                f"), CPU median {statistics.median(self.cpus):.3f} s, rate {rate:.1f} Hz; kernel: "
-                f"{self.net.parallel_choice}")
+                f"), CPU median {statistics.median(self.cpus):.3f} s, rate {rate:.1f} Hz; kernel: {kernel}")
 
 
 def brian2_run(model: str, n: int, duration: float, threads: int) -> dict | None:

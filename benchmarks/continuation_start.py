@@ -3,7 +3,8 @@
     python -m benchmarks.continuation_start [--case NAME] [--warm-runs N] [--no-auto] [--compiles]
 
 For a Hodgkin-Huxley case of ``benchmarks.continuation`` (g_L 0.3 by default: four variables, I_ext from -20 to
-200; ``readme_hh`` is the README's example, I_ext from 0 to 200), ``BifurcationAnalyzer(...).special_points()`` runs in a new Python process, timed by phase:
+200; ``readme_hh`` is the README's example, I_ext from 0 to 200), ``BifurcationAnalyzer(...).special_points()``
+runs in a new Python process, timed by phase:
 
 - ``import``: ``import bp_core`` and the analyser's modules;
 - ``derive``: the analyser's construction (sympy's derivation of the field, or its memoized result);
@@ -183,7 +184,8 @@ def main() -> None:
                   f"{sum(c[1] for _, c in compiled):.2f} s CPU" + "".join(
                       f"\n    {wall:6.2f} / {cpu:5.2f}  {function}" for function, (wall, cpu) in compiled))
     if not args.no_auto and args.case != "readme_hh":
-        from benchmarks.continuation import CASES as AUTO_CASES, auto07p
+        from benchmarks.continuation import CASES as AUTO_CASES
+        from benchmarks.continuation import auto07p
 
         with tempfile.TemporaryDirectory() as workdir:
             first, second = auto07p(AUTO_CASES[args.case], workdir)["times"]

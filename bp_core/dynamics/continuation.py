@@ -91,6 +91,15 @@ class EquilibriumProblem:
             return np.array([t[-1], bp])
         return np.array([t[-1], bp, hopf_test(np.linalg.eigvals(jac))])
 
+    def test_value(self, k: int, u: np.ndarray, t: np.ndarray) -> float:
+        """Test ``k`` of :meth:`tests` alone, for the locator: a fold's needs no determinant or eigenvalues."""
+        if k == 0:
+            return float(t[-1])
+        jac, scaled = self._jacobians(u)
+        if k == 1:
+            return float(np.linalg.det(np.vstack([scaled, t[None, :]])))
+        return hopf_test(np.linalg.eigvals(jac))
+
     def tests_at(self, points: np.ndarray, directions: np.ndarray) -> np.ndarray:
         """The tests at many points (rows) at once: the determinants and eigenvalues of all of them in one
         call each (``step_control`` checks the inside of long steps with them)."""

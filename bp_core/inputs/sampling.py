@@ -83,15 +83,24 @@ def binomial_from_cdf(table: np.ndarray, u: float) -> int:
         The draw; -1 asks the caller for another uniform number (the rare tail beyond the bound).
     """
     size = table.shape[0]
+    lo = 0
     if size >= 8:
         # branch-free: which of the first eight a uniform number passes is unpredictable
-        k = 0
         for j in range(8):
-            k += u >= table[j]
-        if k < 8:
-            return k
-    k = int(np.searchsorted(table, u, side="right"))
-    return -1 if k >= size else k
+            lo += u >= table[j]
+        if lo < 8:
+            return lo
+    # the rest by bisection, as np.searchsorted(table, u, side="right") finds it: numba's searchsorted lives
+    # in a module whose import brings in SciPy's linear algebra, which a new process loading a cached kernel
+    # that calls it would import only for this
+    hi = size
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if u < table[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return -1 if lo >= size else lo
 
 
 # The GPU target's runtime provides the same search as a device function (the table is made on the host).

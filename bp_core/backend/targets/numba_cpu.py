@@ -19,6 +19,7 @@ from bp_core import profile
 from bp_core.backend import cache
 from bp_core.backend.helpers import HELPERS
 from bp_core.backend.targets import numba_helpers
+from bp_core.backend.targets.numba_cache import cached_njit
 from bp_core.backend.targets.base import CompiledFunction, Target
 from bp_core.backend.targets.python import load_module
 
@@ -88,7 +89,7 @@ def _compile_module(module: Any, source: str, func_name: str, options: dict[str,
         # one dispatcher: numba compiles each dispatcher apart, once per signature
         same = (body, tuple(sorted(func_options.items())))
         if same not in compiled:
-            compiled[same] = numba.njit(**func_options)(getattr(module, name))
+            compiled[same] = _njit(getattr(module, name), func_options)
         setattr(module, name, compiled[same])
     module._bp_compiled = True
 
@@ -112,12 +113,22 @@ def jit_function(func: Callable) -> Callable:
     options.pop("parallel", None)
     if not cache.cacheable(func):
         options["cache"] = False
+    return _njit(func, options)
+
+
+def _njit(func: Callable, options: dict[str, Any]) -> Any:
+    """``numba.njit(**options)(func)``; cached functions load from the cache without the compiler's set-up."""
+    options = dict(options)
+    if options.pop("cache", False):
+        return cached_njit(func, **options)
     return numba.njit(**options)(func)
 
 
-@numba.njit(cache=True)
 def _seed_numba(seed):
     np.random.seed(seed)
+
+
+_seed_numba = cached_njit(_seed_numba)
 
 
 def seed_compiled_random(seed: int) -> None:
@@ -147,10 +158,12 @@ def typed_index_rows(ptr: np.ndarray, idx: np.ndarray) -> Any:
     return out
 
 
-@numba.njit(cache=True)
 def _fill_rows(out, ptr, idx):
     for row in range(ptr.size - 1):
         out.append(idx[ptr[row]:ptr[row + 1]].copy())
+
+
+_fill_rows = cached_njit(_fill_rows)
 
 
 cache.add_engine_file(__file__)

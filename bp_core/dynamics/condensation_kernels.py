@@ -11,7 +11,7 @@ this module compiles it once, or loads it from numba's on-disk cache, and an arr
 refused instead of compiling a second specialization. The helpers they share (one interval's elimination, its
 forward and back substitution) are called from compiled code only: they have no Python wrapper and no cache
 entry of their own (each kernel's cache entry holds the code it calls), so a process that loads the kernels
-compiles nothing.
+compiles nothing, and loads them without numba's compiler set-up (``backend.targets.numba_cache``).
 """
 
 from __future__ import annotations
@@ -20,13 +20,27 @@ import numba
 import numpy as np
 from numba import boolean, float64, int64, void
 
+from bp_core.backend.targets.numba_cache import cached_njit
+
 __all__ = ["eliminate", "reduce_rhs", "fold", "fold_rhs", "interval_blocks", "KERNELS"]
 
 _F1, _F2, _F3 = float64[::1], float64[:, ::1], float64[:, :, ::1]
 _I1, _I2 = int64[::1], int64[:, ::1]
 # compiled when a kernel is, for the layouts the kernel hands them; never called from Python
 _HELPER = dict(nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-_KERNEL = dict(nogil=True, cache=True)
+
+
+def _kernel(signature):
+    """``numba.njit(signature, nogil=True, cache=True)``, its cache hit loaded without the compiler set-up."""
+
+    def compile_one(func):
+        # what numba.njit(signature) does, with the cache that cached_njit gives the dispatcher
+        dispatcher = cached_njit(func, nogil=True)
+        dispatcher.compile(signature)
+        dispatcher.disable_compile()
+        return dispatcher
+
+    return compile_one
 
 
 @numba.njit(**_HELPER)
@@ -81,7 +95,7 @@ def _back(g: np.ndarray, inner: int, r: np.ndarray, out: np.ndarray) -> None:
         out[i] = s / g[i, i]
 
 
-@numba.njit(boolean(_F3, int64, _I2, _F3), **_KERNEL)
+@_kernel(boolean(_F3, int64, _I2, _F3))
 def eliminate(a: np.ndarray, inner: int, pivots: np.ndarray, interior: np.ndarray) -> bool:
     """Each interval's block of ``a`` (N, R, W), interior columns first, eliminated in those columns in place:
     rows ``inner:`` become the condensed rows; ``pivots`` (N, inner); ``interior`` (N, inner, W - inner) the
@@ -101,7 +115,7 @@ def eliminate(a: np.ndarray, inner: int, pivots: np.ndarray, interior: np.ndarra
     return True
 
 
-@numba.njit(void(_F3, int64, _I2, _F2, _F2, _F2), **_KERNEL)
+@_kernel(void(_F3, int64, _I2, _F2, _F2, _F2))
 def reduce_rhs(a: np.ndarray, inner: int, pivots: np.ndarray, rhs: np.ndarray, top: np.ndarray,
                bottom: np.ndarray) -> None:
     """One right-hand side (N, R) through :func:`eliminate`'s factors: ``bottom`` (N, R - inner) the condensed
@@ -120,7 +134,7 @@ def reduce_rhs(a: np.ndarray, inner: int, pivots: np.ndarray, rhs: np.ndarray, t
             top[n, i] = out[i]
 
 
-@numba.njit(boolean(_F3, _F2, _F3, _I2, _F3, _F2, _I1), **_KERNEL)
+@_kernel(boolean(_F3, _F2, _F3, _I2, _F3, _F2, _I1))
 def fold(cond: np.ndarray, dense: np.ndarray, steps: np.ndarray, pivots: np.ndarray, through: np.ndarray,
          last: np.ndarray, last_pivots: np.ndarray) -> bool:
     """Eliminate the boundary nodes ``x_1 .. x_(N-1)`` from the condensed rows, one interval after another.
@@ -187,7 +201,7 @@ def fold(cond: np.ndarray, dense: np.ndarray, steps: np.ndarray, pivots: np.ndar
     return _eliminate_one(last, 2 * d + 2, last_pivots)
 
 
-@numba.njit(void(_F3, _I2, _F3, _F2, _I1, _F2, _F1, _F1, _F2, _F1), **_KERNEL)
+@_kernel(void(_F3, _I2, _F3, _F2, _I1, _F2, _F1, _F1, _F2, _F1))
 def fold_rhs(steps: np.ndarray, pivots: np.ndarray, through: np.ndarray, last: np.ndarray,
              last_pivots: np.ndarray, cond_rhs: np.ndarray, periodic: np.ndarray, dense_rhs: np.ndarray,
              boundary: np.ndarray, tail: np.ndarray) -> None:
@@ -238,7 +252,7 @@ def fold_rhs(steps: np.ndarray, pivots: np.ndarray, through: np.ndarray, last: n
             boundary[j, i] = out[i]
 
 
-@numba.njit(void(_F2, _F2, _F1, float64, _F3, _F1, _F1, float64[:, :, :, :, ::1]), **_KERNEL)
+@_kernel(void(_F2, _F2, _F1, float64, _F3, _F1, _F1, float64[:, :, :, :, ::1]))
 def interval_blocks(basis: np.ndarray, slopes: np.ndarray, widths: np.ndarray, period: float, jac: np.ndarray,
                     row_scale: np.ndarray, column_scale: np.ndarray, out: np.ndarray) -> None:
     """The collocation equations' derivative blocks ``out`` (N, m, m+1, d, d): at point k of interval j, by

@@ -1,5 +1,6 @@
 """What a new process compiles for a diagram: the model's field and, only when cycles are continued, the
-model-independent condensation kernels, each once; a process over the same caches compiles nothing."""
+model-independent condensation kernels, each once; a process over the same caches compiles nothing and loads
+them without setting up numba's compiler."""
 
 import json
 import os
@@ -30,7 +31,9 @@ _SCRIPT = textwrap.dedent('''
                                       dynamical_vars={"v": [-3, 3], "w": [-3, 3]}, par_resolution=0.05)
     points = analyzer.special_points()
     print(json.dumps({"compiled": compiled, "labels": sorted(p.label for p in points),
-                      "kernels_loaded": "bp_core.dynamics.condensation_kernels" in sys.modules}))
+                      "kernels_loaded": "bp_core.dynamics.condensation_kernels" in sys.modules,
+                      # numba's compiler set-up imports every implementation it has, this one among them
+                      "compiler_set_up": "numba.np.arraymath" in sys.modules}))
 ''')
 
 KERNELS = {f"bp_core.dynamics.condensation_kernels.{name}"
@@ -69,6 +72,7 @@ def test_cycle_kernels_compile_only_for_cycles_each_once_and_a_warm_process_comp
 
     again = _diagram(tmp_path, 0.0, 1.0)
     assert again["compiled"] == [], "a process over warm caches compiled again"
+    assert not again["compiler_set_up"], "loading the field or the kernels from the cache set up numba's compiler"
     assert again["labels"] == cycles["labels"]
 
 

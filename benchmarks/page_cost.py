@@ -81,9 +81,14 @@ def cpu_since(before: collections.Counter, after: collections.Counter) -> dict[s
 
 def browser_pid() -> int:
     """The Chromium browser process this script launched (the newest /usr/bin/chromium child of this process)."""
-    own = [p for p in psutil.Process().children(recursive=True)
-           if p.name().startswith("chrom") and "--type=" not in " ".join(p.cmdline())]
-    return max(own, key=lambda p: p.create_time()).pid
+    own = []
+    for process in psutil.Process().children(recursive=True):
+        try:  # a short-lived child (of the server, of Chromium) may end while it is looked at
+            if process.name().startswith("chrom") and "--type=" not in " ".join(process.cmdline()):
+                own.append((process.create_time(), process.pid))
+        except psutil.Error:
+            continue
+    return max(own)[1]
 
 
 async def one_page(browser, pid: int, base: str, name: str, profile: bool, settle: float) -> dict:

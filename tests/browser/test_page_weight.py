@@ -76,3 +76,19 @@ def test_hashed_front_end_files_are_kept_and_the_others_revalidated(weight_serve
 
     assert "immutable" in cache_control(entry) and "max-age=31536000" in cache_control(entry)
     assert cache_control("style.js") == "no-cache"  # no hash in its name: asked again each time
+
+
+def test_a_loading_page_and_a_page_at_rest_run_no_animation(browser, weight_server):
+    # an animation makes the browser draw frames for as long as it runs: Voila's turning spinner drew 40-60 a
+    # second while a page loaded, most of a page's drawing work when twenty pages share a machine
+    base, _ = weight_server
+    page, errors = open_page(browser, "about:blank", viewport=(1366, 768))
+    page.route("**/voila/static/voila.js*", lambda route: route.abort())  # the page stays on its loading view
+    page.goto(f"{base}/voila/render/fhn_lecture.ipynb", timeout=120_000)
+    assert page.locator("#loading .spinner").is_visible()
+    assert page.evaluate("() => document.getAnimations().map(a => a.animationName)") == []
+    page.close()
+    page, errors, _ = first_pass(browser, base, "hh_neuron")
+    page.wait_for_timeout(3000)  # the first pass ends
+    assert page.evaluate("() => document.getAnimations().filter(a => a.playState === 'running').length") == 0
+    page.close()

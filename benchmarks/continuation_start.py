@@ -19,6 +19,10 @@ below the table) and no trace of the model: its derivation and compiled field ar
 each phase are printed, and AUTO-07p's first (compiling its Fortran) and second runs of the same diagram beside
 them (``benchmarks.continuation`` runs it; ``--no-auto`` skips it).
 
+Each process may write and read Python's bytecode (``__pycache__``), as an installed package's are compiled when
+it is installed: with ``PYTHONDONTWRITEBYTECODE`` set, as in some containers, every process would compile the
+source of every module it imports, most of the ``import`` phase.
+
 ``--compiles`` lists every function numba compiled in each process (its ``numba:compile`` events: wall and CPU
 seconds without the functions compiled inside it; numba's own helpers grouped); it imports numba before the
 ``import`` phase, so that phase's seconds then include numba's import.
@@ -119,10 +123,16 @@ def inner(name: str, compiles: bool = False) -> None:
                       "derived": cache.STATS["memo_computed"], "compiled": log.seconds if log else None}))
 
 
+def _environment(cache_dir: str, numba_dir: str) -> dict[str, str]:
+    env = dict(os.environ, BP_CORE_CACHE_DIR=cache_dir, NUMBA_CACHE_DIR=numba_dir)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules' bytecode compiled once, then read
+    return env
+
+
 def run_process(name: str, cache_dir: str, numba_dir: str | None = None, compiles: bool = False) -> dict:
     """One new process over the caches in ``cache_dir`` (numba's in ``numba_dir``, default ``cache_dir/numba``);
     its phases."""
-    env = dict(os.environ, BP_CORE_CACHE_DIR=cache_dir, NUMBA_CACHE_DIR=numba_dir or os.path.join(cache_dir, "numba"))
+    env = _environment(cache_dir, numba_dir or os.path.join(cache_dir, "numba"))
     began = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "benchmarks.continuation_start", "--inner", name]
                          + ["--compiles"] * compiles, env=env, capture_output=True, text=True, check=True,
@@ -135,7 +145,7 @@ def run_process(name: str, cache_dir: str, numba_dir: str | None = None, compile
 def compile_kernels(cache_dir: str, numba_dir: str) -> float:
     """What an installation does once: a process importing the model-independent kernels (which compiles them
     into ``numba_dir``). Its wall seconds, the interpreter's start included."""
-    env = dict(os.environ, BP_CORE_CACHE_DIR=cache_dir, NUMBA_CACHE_DIR=numba_dir)
+    env = _environment(cache_dir, numba_dir)
     began = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import bp_core.dynamics.condensation_kernels"], env=env, check=True,
                    cwd=HERE.parent)

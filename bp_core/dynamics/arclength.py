@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.linalg import splu
 
 from bp_core.dynamics.step_control import first_change, next_step
 
@@ -108,9 +106,16 @@ class _Solver:
             # block-banded with a few dense borders; in its natural order partial pivoting pulls rows across
             # the band and fills the factors up to ten times over; a minimum-degree order of A^T + A keeps
             # the fill near the matrix's own size on every mesh.
+            from scipy.sparse.linalg import splu
+
             return splu(bordered(z, row), permc_spec="MMD_AT_PLUS_A").solve
         jac = self.problem.jacobian(z)
-        if sparse.issparse(jac):
+        if hasattr(jac, "tocsc"):  # a scipy sparse matrix (told apart without importing scipy)
+            # imported here: equilibria and cycles condensed interval by interval never build a sparse matrix, and
+            # a new process then spares scipy's import (a quarter of a second)
+            from scipy import sparse
+            from scipy.sparse.linalg import splu
+
             lu = splu(sparse.vstack([jac, sparse.csr_matrix(row[None, :])]).tocsc())
             return lu.solve
         matrix = np.vstack([jac, row[None, :]])

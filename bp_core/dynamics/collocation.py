@@ -13,12 +13,15 @@ nodes and the mesh's adaptation are ``orbit_mesh.py``'s.
 from __future__ import annotations
 
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from bp_core.dynamics.condensation import CondensedFactor, condense, monodromy
 from bp_core.dynamics.orbit_mesh import Mesh, PiecewiseOrbit
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["Mesh", "Collocation", "BorderedProduct"]
 
@@ -139,6 +142,10 @@ class Collocation(PiecewiseOrbit):
 
     def jacobian(self, u: np.ndarray, field, p: np.ndarray, index: int, reference_derivative: np.ndarray):
         """Sparse Jacobian of :meth:`residual` with respect to the scaled unknowns."""
+        # imported here: a diagram whose cycles are condensed interval by interval never builds a sparse
+        # matrix, and a new process then spares scipy's import (a quarter of a second)
+        from scipy import sparse
+
         rows, cols, n_rows, n_cols = self._structure
         return sparse.csr_matrix((self._entries(u, field, p, index, reference_derivative), (rows, cols)),
                                  shape=(n_rows, n_cols))
@@ -150,6 +157,8 @@ class Collocation(PiecewiseOrbit):
     def bordered(self, u: np.ndarray, field, p: np.ndarray, index: int, reference_derivative: np.ndarray,
                  row: np.ndarray) -> sparse.csc_matrix:
         """The Jacobian with ``row`` appended, built directly in compressed-column form (for SuperLU)."""
+        from scipy import sparse  # imported here: see jacobian
+
         order, indices, indptr = self._bordered_order
         data = np.concatenate([self._entries(u, field, p, index, reference_derivative), row])[order]
         n = indptr.size - 1

@@ -22,9 +22,9 @@ fold-flip points (LPPD: another multiplier at +1) and 1:2 resonances (R2: anothe
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
-from scipy.sparse.linalg import splu
 
 from bp_core.dynamics import arclength
 from bp_core.dynamics.cycle_points import LocatedOrbit
@@ -33,6 +33,9 @@ from bp_core.dynamics.diagram import Codim2Curve, SpecialPoint
 from bp_core.dynamics.second_parameter import CyclesInSecondParameter
 from bp_core.dynamics.vector_field import VectorField
 from bp_core.errors import ModelUseError
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["CycleBifurcationCurve", "continue_cycle_bifurcation"]
 
@@ -70,6 +73,9 @@ class CycleBifurcationCurve(CyclesInSecondParameter):
     def operator(self, orbit: np.ndarray, angle: float) -> sparse.csc_matrix:
         """``A``: the collocation Jacobian in the node values, its periodicity rows turned into
         ``exp(i angle) v(0) - v(1)``."""
+        # scipy's sparse matrices are imported where they are first built (collocation.Collocation.jacobian)
+        from scipy import sparse
+
         jac = self.cycles.jacobian(orbit)[:-1, :-2]
         colloc = self.cycles.colloc
         d, n = colloc.dim, colloc.n_nodes * colloc.dim
@@ -85,6 +91,9 @@ class CycleBifurcationCurve(CyclesInSecondParameter):
         if self._last is not None and self._last[0] == key:
             self._at(u)
             return self._last[1]
+        from scipy import sparse
+        from scipy.sparse.linalg import splu
+
         a = self.operator(self._at(u), self.angle(u))
         m = sparse.bmat([[a, sparse.csc_matrix(self.b[:, None])], [sparse.csc_matrix(self.c[None, :]), None]],
                         format="csc")
@@ -130,6 +139,8 @@ class CycleBifurcationCurve(CyclesInSecondParameter):
         return grad
 
     def jacobian(self, u: np.ndarray):
+        from scipy import sparse
+
         v, w, _ = self._solve(u)
         orbit = self._at(u)
         column = self.parameter_column(u)

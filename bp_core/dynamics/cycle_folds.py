@@ -12,8 +12,6 @@ for Bifurcations of Dynamical Equilibria*, 2000; MatCont's LPC curves).
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.linalg import splu
 
 from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation
@@ -57,6 +55,10 @@ class CycleFoldCurve:
         return self.cycles.residual(self._at(u))
 
     def _bordered_solve(self, u: np.ndarray):
+        # scipy's sparse matrices are imported where they are first built (collocation.Collocation.jacobian)
+        from scipy import sparse
+        from scipy.sparse.linalg import splu
+
         jac = self.cycles.jacobian(self._at(u))
         a = jac[:, :-1]                                           # orbit and period: square
         m = sparse.bmat([[a, sparse.csr_matrix(self.b[:, None])], [sparse.csr_matrix(self.c[None, :]), None]],
@@ -74,6 +76,8 @@ class CycleFoldCurve:
 
     def _full_jacobian(self, u: np.ndarray):
         """Derivatives of the collocation residual in the orbit, period, first and second parameter."""
+        from scipy import sparse
+
         jac = self.cycles.jacobian(self._at(u))
         h = 1e-6
         up, down = u.copy(), u.copy()
@@ -84,6 +88,8 @@ class CycleFoldCurve:
         return sparse.hstack([jac, sparse.csr_matrix(column[:, None])], format="csr")
 
     def jacobian(self, u: np.ndarray):
+        from scipy import sparse
+
         v, w, _, _ = self._bordered_solve(u)
         v_ext = np.concatenate([v, [0.0, 0.0]])                  # no change of the parameters along v
         eps = 1e-7 / max(1e-300, np.max(np.abs(v)))

@@ -12,7 +12,6 @@ branch and the period-doubled one cross at the PD point as two branches of one s
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse.linalg import splu
 
 from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation, Mesh
@@ -42,6 +41,9 @@ def doubled(located: LocatedOrbit) -> tuple[Collocation, np.ndarray, np.ndarray]
 def null_direction(problem: CycleProblem, u: np.ndarray, t: np.ndarray, iterations: int = 4) -> np.ndarray | None:
     """The null direction of ``F_u`` at ``u`` orthogonal (in the problem's inner product) to ``t``: the null
     vector of the bordered Jacobian, nearly singular at a branch point (None where it cannot be factorised)."""
+    # scipy's sparse matrices are imported where they are first built (collocation.Collocation.jacobian)
+    from scipy.sparse.linalg import splu
+
     try:
         solve = splu(problem.bordered_matrix(u, problem.weights * t), permc_spec="MMD_AT_PLUS_A").solve
     except RuntimeError:

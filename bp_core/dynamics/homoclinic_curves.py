@@ -23,7 +23,6 @@ in planar systems, located by shooting along the fold curve (``saddle_node_homoc
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
 from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation
@@ -63,6 +62,9 @@ class FixedPeriodCurve(CyclesInSecondParameter):
         return np.concatenate([self.cycles.residual(self._at(u)), [u[self.size - 2] - self.log_period]])
 
     def jacobian(self, u: np.ndarray):
+        # scipy's sparse matrices are imported where they are first built (collocation.Collocation.jacobian)
+        from scipy import sparse
+
         orbit = self._at(u)
         column = self.parameter_column(u)
         top = sparse.hstack([self.cycles.jacobian(orbit), sparse.csr_matrix(column[:, None])], format="csr")

@@ -13,7 +13,6 @@ from functools import cached_property, lru_cache
 from math import comb
 
 import numpy as np
-from scipy.special import roots_legendre
 
 __all__ = ["Mesh", "PiecewiseOrbit"]
 
@@ -38,7 +37,9 @@ def _reference_interval(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     reference = np.arange(m + 1) / m
     # The inverse Vandermonde matrix: well conditioned on [0, 1] (1e3 at m = 4).
     coefficients = np.linalg.inv(reference[:, None] ** np.arange(m + 1)[None, :])
-    points, weights = roots_legendre(m)
+    # numpy's Gauss-Legendre rule (the same nodes and weights as scipy.special's to 1 ulp) spares a new process
+    # scipy.special's import
+    points, weights = np.polynomial.legendre.leggauss(m)
     basis, basis_derivative = _lagrange_from(coefficients, (points + 1) / 2)
     gauss_weights = weights / 2
     # Shared by every Collocation of this m: never written to (not flagged read-only, as the compiled

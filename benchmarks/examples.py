@@ -38,6 +38,7 @@ from examples.brette_2004 import model as brette_2004  # noqa: E402
 from examples.brette_guigon_2003 import model as brette_guigon  # noqa: E402
 from examples.brunel_2000 import model as brunel  # noqa: E402
 from examples.brunel_hakim_1999 import model as brunel_hakim  # noqa: E402
+from examples.brunel_wang_2001 import model as brunel_wang  # noqa: E402
 from examples.clopath_2010 import model as clopath  # noqa: E402
 from examples.cuba_vogels_abbott_2005 import model as cuba  # noqa: E402
 from examples.custom_events import model as custom_events  # noqa: E402
@@ -63,7 +64,7 @@ from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
 PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
-           platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events)
+           platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -201,6 +202,11 @@ def _custom_events(seed, duration, **size):
     return {'run_s': out['run_s'], 'gspike_rate_hz': custom_events.statistics(out)['gspike_rate_hz']}
 
 
+def _brunel_wang(seed, duration, **size):
+    out = brunel_wang.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'rate_I_hz': brunel_wang.statistics(out)['rate_I_hz']}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -245,6 +251,7 @@ EXAMPLES = {
     'rothman_manis_2003': (_rothman_manis, 'type1c_crossings', 'cython', (100., {}), (20., {})),
     'brette_2004': (_brette_2004, 'rotation_mean', 'cpp_standalone', (5000., {'N': 2000}), (500., {'N': 100})),
     'custom_events': (_custom_events, 'gspike_rate_hz', 'cpp_standalone', (500., {'n': 1}), (100., {'n': 1})),
+    'brunel_wang_2001': (_brunel_wang, 'rate_I_hz', 'cpp_standalone', (4000., {'N': 1000}), (300., {'N': 100})),
 }
 
 

@@ -117,3 +117,10 @@ def neighbour_coincidence(index: np.ndarray, times: np.ndarray, neurons: np.ndar
                                  np.abs(theirs[np.minimum(at + 1, theirs.size - 1)] - mine))
             hits += int(np.sum(nearest <= window))
     return hits / total if total else float("nan")
+
+
+def window_rate(index: np.ndarray, times: np.ndarray, members: np.ndarray, start: float, end: float) -> float:
+    """Mean firing rate in Hz of the neurons ``members`` over ``[start, end)`` ms."""
+    index, times = np.asarray(index), np.asarray(times, dtype=float)
+    keep = np.isin(index, members) & (times >= start) & (times < end)
+    return float(np.sum(keep) / len(members) / ((end - start) / 1000.))

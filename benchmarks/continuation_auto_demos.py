@@ -9,7 +9,10 @@ demo's starting point, both ways, then the periodic orbits from every Hopf point
 only what makes the recorded points sharp and complete: tolerances tightened (EPSL = EPSU = 1e-9,
 EPSS = 1e-7), every special point detected and located (ISP = 2, ILP = 1), the parameter range and the
 period limit of the port's module (UZSTOP), and the changes each module lists in its ``AUTO``. bp_core
-runs ``BifurcationAnalyzer(...).special_points()`` on the port (a NeuType) over the same range.
+runs ``BifurcationAnalyzer(...).special_points()`` on the port (a NeuType) over the same range. A port
+that is no AUTO-07p demo (a neuron model), or whose demo file cannot run as an ODE, sets
+``AUTO["generated"]``: AUTO-07p then runs the equations file printed from the sympy form bp_core analyses
+(benchmarks/continuation.py's ``fortran``) and a constants file written here.
 
 AUTO's points are cleaned in three stated ways: a periodic branch is cut at its first orbit of vanishing
 amplitude (it has reached a Hopf point, past which AUTO retraces it); a point computed twice (a family
@@ -39,14 +42,14 @@ from pathlib import Path
 import numpy as np
 
 import bp_core as bp
+from benchmarks.continuation import fortran, relative
 from benchmarks.continuation import match as shared_match
-from benchmarks.continuation import relative
 
 HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "peers" / "auto_demo_runner.py"
 REFERENCE = HERE.parent / "tests" / "examples" / "auto_reference.json"
-DEMOS = ["ab", "abc", "abcb", "apbp", "chu", "cusp", "enz", "fhn", "lrz", "ops", "phs", "pla", "plp", "pp2", "pp3",
-         "ppp", "tfc", "tor", "vhb", "wav"]
+DEMOS = ["ab", "abc", "abcb", "apbp", "bru", "chu", "cusp", "enz", "fhh", "fhn", "kpr", "lrz", "ops", "phs", "pla",
+         "plp", "pp2", "pp3", "ppp", "she", "tfc", "tor", "vhb", "wav", "ml_homoclinic", "connor_stevens"]
 #: bp_core's labels -> AUTO's (TY name, on a periodic branch).
 TYPES = {"LP": ("LP", False), "H": ("HB", False), "BP": ("BP", False), "LPC": ("LP", True), "PD": ("PD", True),
          "NS": ("TR", True), "BPC": ("BP", True)}
@@ -89,8 +92,31 @@ def auto_job(name: str, demos: str, workdir: str) -> dict:
     if demo.AUTO["cycles"] is not None:
         cycles = {**TIGHT, "IPS": 2, "ICP": [k, 11], "ISW": 1, "UZSTOP": {k: [lo, hi], 11: demo.MAX_PERIOD},
                   "UZR": {}, "STOP": [], "NMX": 500, **demo.AUTO["cycles"]}
-    return {"demos": demos, "workdir": workdir, "name": demo.DEMO, "par_index": k, "equilibria": equilibria,
-            "cycles": cycles, "ndim": len(demo.VARIABLES), "smallest_amplitude": SMALLEST}
+    return {"demos": demos, "workdir": workdir, "name": demo.DEMO, "folder": getattr(demo, "FOLDER", demo.DEMO),
+            "par_index": k, "equilibria": equilibria, "cycles": cycles, "ndim": len(demo.VARIABLES),
+            "smallest_amplitude": SMALLEST}
+
+
+def generated_demo(name: str, folder: str) -> str:
+    """A demos folder holding AUTO's files for a port that is no AUTO-07p demo (a neuron model): the
+    equations file printed from the sympy form bp_core analyses (benchmarks/continuation.py's ``fortran``),
+    starting at bp_core's first equilibrium branch at its lowest parameter, and a constants file as
+    benchmarks/continuation.py writes them. Returns the folder."""
+    demo = demo_module(name)
+    an = analyzer(name)
+    branch = an.branches()[0]
+    first = int(np.argmin(branch.par))
+    lo, hi = demo.PAR_RANGE
+    span = hi - lo
+    constants = dict(NDIM=an.field.dim, IPS=1, ILP=1, ICP=[1], NTST=50, NCOL=4, IAD=3, ISP=2, ISW=1, IPLT=0,
+                     NBC=0, NINT=0, NMX=3000, NPR=100000, MXBF=0, IID=0, ITMX=8, ITNW=7, NWTN=3, JAC=0,
+                     EPSL=1e-8, EPSU=1e-8, EPSS=1e-6, DS=span / 1000, DSMIN=1e-7, DSMAX=span / 100, IADS=1,
+                     NPAR=11, THL={11: 0.0}, THU={}, UZR={})
+    target = Path(folder) / demo.DEMO
+    target.mkdir(parents=True, exist_ok=True)
+    (target / f"{demo.DEMO}.f90").write_text(fortran(an, branch.states[first], float(branch.par[first])))
+    (target / f"c.{demo.DEMO}").write_text("".join(f"{key} = {value!r}\n" for key, value in constants.items()))
+    return folder
 
 
 def auto07p(name: str, demos: str) -> dict:
@@ -98,7 +124,9 @@ def auto07p(name: str, demos: str) -> dict:
     second (a new process in the same folder) reuses it."""
     env = dict(os.environ, OMP_NUM_THREADS="1", AUTO_DIR="/usr/lib/auto-07p")
     runs = []
-    with tempfile.TemporaryDirectory() as workdir:
+    with tempfile.TemporaryDirectory() as workdir, tempfile.TemporaryDirectory() as generated:
+        if demo_module(name).AUTO.get("generated"):
+            demos = generated_demo(name, generated)
         job = json.dumps(auto_job(name, demos, workdir))
         for _ in range(2):
             out = subprocess.run(["/usr/bin/python3", str(RUNNER)], input=job, capture_output=True, text=True,

@@ -4,7 +4,7 @@ benchmarks/continuation_auto_demos.py).
 AUTO's Python commands need Debian's interpreter (``/usr/bin/python3``), so this script uses only the
 standard library. Its job, as JSON on stdin:
 
-    {"demos": <auto-07p's demos/ folder>, "workdir": ..., "name": "ab",
+    {"demos": <auto-07p's demos/ folder>, "workdir": ..., "name": "ab", "folder": <if not the name>,
      "equilibria": {"c": "ab.2", "both": true, ...overrides of the demo's constants},
      "cycles": {...overrides for the periodic orbits from every Hopf point}, "verbose": false}
 
@@ -77,7 +77,7 @@ def run(job):
 
     job = _keys(job)
 
-    demo = os.path.join(job["demos"], job["name"])
+    demo = os.path.join(job["demos"], job.get("folder", job["name"]))  # fhh's files are named fhn
     os.makedirs(job["workdir"], exist_ok=True)
     for entry in os.listdir(demo):
         if entry.startswith(job["name"] + ".") or entry.startswith("c." + job["name"]):

@@ -15,6 +15,7 @@ from bp_core.dynamics.collocation import BorderedProduct, Collocation, Mesh
 from bp_core.dynamics.condensation import monodromy
 from bp_core.dynamics.cycle_points import LocatedOrbit, branch_test, without_folds_as_branch_points
 from bp_core.dynamics.diagram import CycleBranch, SpecialPoint
+from bp_core.dynamics.hopf_start import hopf_multipliers, passes_nothing
 from bp_core.dynamics.infinite_period import classify_end
 from bp_core.dynamics.normal_forms import hopf_vectors
 from bp_core.dynamics.unresolved_turns import without_unresolved_turns
@@ -450,9 +451,17 @@ def cycles_from_hopf(field_: VectorField, hopf: SpecialPoint, p: np.ndarray, ind
     problem.reference = np.repeat(x[None, :], tau.size, axis=0)
     problem.reference_derivative = np.real(vec[None, :] * 2j * np.pi * np.exp(2j * np.pi * tau)[:, None])
     first = None
-    for step in settings.ds * 0.25 ** np.arange(4):  # cycles that grow fast in a narrow range need a small start
-        first = arclength.correct(problem, u0, t0, step, settings)
-        if first is not None:
+    at_hopf = hopf_multipliers(field_.compiled.jac1(x, q), omega) if field_.dim > 2 else None
+    for step in settings.ds * 0.25 ** np.arange(6):  # cycles that grow fast in a narrow range need a small start
+        found = arclength.correct(problem, u0, t0, step, settings)
+        if found is None:
+            if first is None and step > settings.ds * 0.25 ** 3.5:
+                continue
+            break
+        first = found
+        # A first orbit whose multipliers' tests differ from the Hopf point's stepped over a period doubling
+        # or torus bifurcation, where no test looks (hopf_start.py): start closer.
+        if at_hopf is None or passes_nothing(at_hopf, problem.multipliers(first)):
             break
     if first is None:
         raise ModelUseError(f"the cycle branch at the Hopf point {par_names[index]} = {q[index]:.6g} cannot "

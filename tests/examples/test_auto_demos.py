@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
 
 from benchmarks.continuation_auto_demos import (DEMOS, analyzer, comparable, discrepancies, match, ours, relative,
                                              unlabelled_turn)
@@ -24,10 +25,14 @@ REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text
 #: AUTO-07p's cycle points on a finer mesh (recorded by ``python -m benchmarks.continuation_fine_mesh --record``).
 FINE = json.loads((Path(__file__).parent / "auto_fine_mesh_reference.json").read_text())
 #: bp_core finds every special point of these and places it as AUTO-07p does.
-MATCHING = ["ab", "apbp", "cusp", "fhn", "ops", "tfc"]
+MATCHING = ["ab", "apbp", "bru", "cusp", "fhn", "ops", "tfc"]
 #: bp_core misses or adds points on these (branch points of cycles, symmetric copies; examples/auto/README.md,
 #: "known gaps", lists each), and every point both programs find agrees.
-AGREEING = ["abc", "abcb", "enz", "lrz", "plp", "pp2", "pp3", "ppp", "wav"]
+AGREEING = ["abc", "abcb", "enz", "lrz", "plp", "pp2", "pp3", "ppp", "wav", "she", "fhh", "ml_homoclinic",
+            "connor_stevens"]
+#: Held on their equilibria, where AUTO-07p's points are (its run labels no Hopf point, so no cycles): kpr (its
+#: cycles, 9 s to the homoclinic orbit at T = 1619, are compared by the benchmark).
+EQUILIBRIA = ["kpr"]
 #: Vertical Hopf bifurcations: the whole cycle family lies at p = 0, where both programs label folds of
 #: cycles at parameter values of 1e-13 (rounding), so these are held to the family being vertical.
 VERTICAL = ["phs", "vhb"]
@@ -51,7 +56,7 @@ def test_special_points_match_auto07p(name):
 
 
 def test_every_demo_is_in_one_group():
-    assert sorted(MATCHING + AGREEING + VERTICAL + FINER_MESH + OPEN) == sorted(DEMOS)
+    assert sorted(MATCHING + AGREEING + EQUILIBRIA + VERTICAL + FINER_MESH + OPEN) == sorted(DEMOS)
 
 
 @pytest.mark.parametrize("name", AGREEING)
@@ -368,3 +373,171 @@ def test_tor_fold_of_cycles_at_period_99_is_where_bp_core_places_it():
         if period == fold.period:
             assert abs(p[0] - fold.par["nu"]) < 1e-10
     assert abs(slopes[0]) < 0.05 * abs(slopes[1])
+
+
+# -- demos and neuron models ported last: bru, kpr, she, fhh, Morris-Lecar's homoclinic set, Connor-Stevens --
+def _jacobian_eigenvalues(an, state: dict, par: float) -> np.ndarray:
+    p = an._par_vector(None).copy()
+    p[0] = par
+    x = np.array([state[v] for v in an.field.variables])
+    assert np.max(np.abs(an.field.compiled.f(x[:, None], p)[:, 0])) < 1e-9  # an equilibrium
+    return np.linalg.eigvals(an.field.compiled.jac1(x, p))
+
+
+def test_bru_hopf_point_is_at_one_plus_a_squared():
+    (hopf,) = [p for p in ours("bru") if p["type"] == "H"]
+    assert abs(hopf["par"] - 5.0) < 1e-10  # B = 1 + A^2 at A = 2
+
+
+def test_kpr_folds_match_auto07p_and_its_hopf_points_auto07p_steps_over_are_real():
+    """kpr's equilibria u1 = u2 = u3 = u, 2.85 u - u^3 = lambda: both folds as AUTO-07p places them. bp_core
+    also labels a Hopf point 5.2e-4 past each fold, which AUTO-07p's step (from the fold onto the outer branch)
+    passes without a label: the Routh-Hurwitz condition c1 c2 = c3 of the Jacobian's characteristic polynomial,
+    solved by brentq, puts it at the same lambda to 1e-10, and the pair crosses there."""
+    an = analyzer("kpr")
+    points = [{"type": q.label, "par": float(q.par["lam"]), "period": np.nan} for q in an.bifurcation_points()]
+    theirs = REFERENCE["kpr"]["points"]
+    assert sorted(q["type"] for q in theirs) == ["LP", "LP"]
+    for a, b in match(points, theirs):
+        assert b is None or relative(a["par"], b["par"]) <= 1e-9, (a, b)
+        assert b is not None or a["type"] == "H", a
+
+    def hurwitz(u):
+        c = np.poly(np.array([[10 * (3 - 3 * u * u), -1.5, 0], [1, -2, 1], [0, 1, -1]]))
+        return c[1] * c[2] - c[3]
+
+    u = brentq(hurwitz, -0.995, -0.98, xtol=1e-14)
+    exact = 2.85 * u - u ** 3
+    hopfs = sorted(p["par"] for p in points if p["type"] == "H")
+    assert hopfs == pytest.approx([exact, -exact], abs=1e-10)
+
+
+def test_she_points_on_branches_auto07p_does_not_switch_to_are_real():
+    """she: AUTO-07p's run from the demo's equilibrium stays on the convecting branch P11 = +-sqrt(mu); its
+    branch points at mu = 3/76 (where the P12-P01 mode goes critical: the 2x2 block's determinant
+    -(mu - 3/4) / 8 - 9 mu / 4 vanishes) are bp_core's, and bp_core's label of the pitchfork at mu = 0 is BP
+    where AUTO's is LP (as tor's). bp_core also switches branches there: the conduction state's branch point
+    at mu = 9 sigma / (4 (sigma + 1)) = 3/4 and four mirror-image Hopf points on the secondary branches, where
+    the Jacobian has a pair on the imaginary axis."""
+    an = analyzer("she")
+    mine = an.bifurcation_points()
+    theirs = REFERENCE["she"]["points"]
+    for q in theirs:
+        if q["type"] == "BP":
+            assert relative(q["par"], 3 / 76) <= 1e-6
+            assert any(p.label == "BP" and abs(p.par["mu"] - 3 / 76) < 1e-12 for p in mine)
+        else:
+            assert q["type"] == "LP" and abs(q["par"]) < 1e-12
+            assert any(p.label == "BP" and abs(p.par["mu"]) < 1e-12 for p in mine)
+    assert sum(p.label == "BP" and abs(p.par["mu"] - 0.75) < 1e-12 for p in mine) >= 1
+    hopfs = [p for p in mine if p.label == "H"]
+    assert len(hopfs) == 4
+    for p in hopfs:
+        lam = _jacobian_eigenvalues(an, p.state, p.par["mu"])
+        pair = lam[np.argsort(np.abs(lam.real))[:2]]
+        assert np.max(np.abs(pair.real)) < 1e-8 and np.min(np.abs(pair.imag)) > 1e-2
+
+
+def test_fhh_hopf_and_period_doubling_next_to_it():
+    """fhh: the Hopf point of the rest state at a = -b / c^2 exactly (AUTO-07p's is 4.1e-7 off, its location
+    tolerance), and the period doubling 0.018 in a from it, which bp_core's first orbit from the Hopf point used
+    to step over (bp_core/dynamics/hopf_start.py) and AUTO-07p finds: both programs' period doublings agree, and
+    scipy's variational integration (DOP853, 1e-12) from bp_core's orbit has a multiplier of -1 there."""
+    an = analyzer("fhh")
+    (branch,) = an.cycle_branches()
+    (hopf,) = [q for q in an.bifurcation_points() if q.label == "H"]
+    assert abs(hopf.par["a"] + 0.0025 / 0.21 ** 2) < 1e-12
+    (pd,) = [q for q in branch.special if q.label == "PD"]
+    auto = next(p for p in REFERENCE["fhh"]["points"] if p["type"] == "PD")
+    assert relative(pd.par["a"], auto["par"]) <= 1e-6 and relative(pd.period, auto["period"]) <= 1e-4
+    p = an._par_vector(None).copy()
+    p[0] = pd.par["a"]
+    x0 = np.array([pd.state[v] for v in an.field.variables])
+    f = an.field.compiled
+
+    def rhs(t, y):
+        x, m = y[:3], y[3:].reshape(3, 3)
+        return np.concatenate([f.f(x[:, None], p)[:, 0], (f.jac1(x, p) @ m).ravel()])
+
+    end = solve_ivp(rhs, (0, pd.period), np.concatenate([x0, np.eye(3).ravel()]), method="DOP853", rtol=1e-12,
+                    atol=1e-12).y[:, -1]
+    assert np.max(np.abs(end[:3] - x0)) < 1e-6  # the orbit's other multiplier is -430
+    assert np.min(np.abs(np.linalg.eigvals(end[3:].reshape(3, 3)) + 1)) < 1e-4
+
+
+def _finite_difference_eigenvalues(an, state: dict, par: float, h: float = 1e-6) -> np.ndarray:
+    """Eigenvalues of the Jacobian by central differences of the right-hand side (not bp_core's Jacobian)."""
+    p = an._par_vector(None).copy()
+    p[0] = par
+    x = np.array([state[v] for v in an.field.variables])
+    f = an.field.compiled.f
+    assert np.max(np.abs(f(x[:, None], p)[:, 0])) < 1e-9  # an equilibrium
+    columns = [(f((x + h * e)[:, None], p)[:, 0] - f((x - h * e)[:, None], p)[:, 0]) / (2 * h)
+               for e in np.eye(x.size)]
+    return np.linalg.eigvals(np.array(columns).T)
+
+
+def test_ml_homoclinic_spiking_starts_at_a_saddle_homoclinic_orbit_where_auto07p_labels_rounding():
+    """Morris-Lecar's homoclinic set: the cycles from the Hopf point at I = 36.32 turn at the fold of cycles at
+    40.59 (both as AUTO-07p places them) and end at the orbit homoclinic to the saddle at I = 35.0067342, far from
+    the fold of the rest state at 39.963 (no SNIC). AUTO-07p's branch runs on to periods of 1e8 there and labels
+    a branch point of cycles (T = 2000) and a fold (T = 1.9e8) at that same parameter: in a plane a cycle has one
+    nontrivial multiplier, exp(int trace J) > 0, so no branch point of cycles exists, and the two are AUTO's end
+    of the branch at the homoclinic orbit (bp_core's HOM), within 1e-8."""
+    an = analyzer("ml_homoclinic")
+    (branch,) = an.cycle_branches()
+    end = branch.special[-1]
+    assert end.label == "HOM" and abs(end.par["I"] - 35.0067342) < 1e-6
+    lam = _finite_difference_eigenvalues(an, end.state, end.par["I"])
+    assert lam.real.min() < 0 < lam.real.max() and np.all(np.abs(lam.imag) < 1e-12)  # a saddle
+    (fold,) = [q for q in branch.special if q.label == "LPC"]
+    rest_fold = next(p for p in REFERENCE["ml_homoclinic"]["points"] if p["type"] == "LP" and p["par"] > 0)
+    assert rest_fold["par"] - end.par["I"] > 4
+    auto_end = [p for p in REFERENCE["ml_homoclinic"]["points"] if p["periodic"] and p["period"] > 1999]
+    assert sorted(p["type"] for p in auto_end) == ["BP", "LP"]
+    assert all(abs(p["par"] - end.par["I"]) < 1e-8 for p in auto_end)
+    auto_fold = next(p for p in REFERENCE["ml_homoclinic"]["points"] if p["periodic"] and p["period"] < 1999)
+    assert relative(fold.par["I"], auto_fold["par"]) <= 1e-6 and relative(fold.period, auto_fold["period"]) <= 1e-4
+
+
+def test_connor_stevens_fires_from_a_snic_at_the_rest_state_fold():
+    """Connor-Stevens (type I through the A-current): the spiking cycles from the Hopf point at I = 177.2 come
+    down to the fold of the rest state at I = 8.114053315 (AUTO-07p's LP to 1e-9) and end there in a SNIC. A
+    simulation (scipy's DOP853 at 1e-10) at I = 8.5 fires with the period bp_core's cycle there has."""
+    an = analyzer("connor_stevens")
+    branch = next(b for b in an.cycle_branches() if b.par.max() > 100)
+    end = branch.special[-1]
+    auto = next(p for p in REFERENCE["connor_stevens"]["points"] if p["type"] == "LP" and abs(p["par"] - 8.11) < 0.01)
+    assert end.label == "SNIC" and relative(end.par["I"], auto["par"]) < 1e-9
+    (cycle,) = an.cycle_at(8.5, branch).period
+    p = an._par_vector(None).copy()
+    p[0] = 8.5
+    f = an.field.compiled.f
+    start = np.array([end.state[v] for v in an.field.variables])
+    run = solve_ivp(lambda t, x: f(x[:, None], p)[:, 0], (0, 12 * cycle), start, method="DOP853", rtol=1e-10,
+                    atol=1e-10, events=lambda t, x: x[0], dense_output=True)
+    ups = [t for t, x in zip(run.t_events[0], run.y_events[0]) if f(x[:, None], p)[0, 0] > 0]
+    assert len(ups) >= 6
+    assert np.diff(ups[-4:]) == pytest.approx(cycle, rel=1e-6)
+
+
+def test_connor_stevens_hopf_point_auto07p_steps_over_is_real():
+    """Between the folds of the rest states at I = 7.8699 and 7.9125 bp_core labels a Hopf point at
+    7.881645894 that AUTO-07p does not: the Jacobian by finite differences there has a pair on the imaginary
+    axis (real part below 1e-6 of its imaginary part), which crosses it (real parts of opposite sign at the
+    branch's equilibria either side)."""
+    an = analyzer("connor_stevens")
+    (hopf,) = [q for q in an.bifurcation_points() if q.label == "H" and q.par["I"] < 10]
+    assert not any(p["type"] == "HB" and p["par"] < 10 for p in REFERENCE["connor_stevens"]["points"])
+    lam = _finite_difference_eigenvalues(an, hopf.state, hopf.par["I"])
+    pair = lam[np.argmin(np.abs(lam.real))]
+    assert abs(pair.real) < 1e-6 * abs(pair.imag)
+    branch = next(b for b in an.branches() if np.any(np.abs(b.par - hopf.par["I"]) < 1e-3))
+    k = int(np.argmin(np.abs(branch.par - hopf.par["I"]) + np.abs(branch.states[:, 0] - hopf.state["V"])))
+    sides = []
+    for j in (k - 1, k + 1):
+        state = dict(zip(an.field.variables, branch.states[j]))
+        lam = _finite_difference_eigenvalues(an, state, branch.par[j])
+        complex_pair = lam[np.abs(lam.imag) > 1e-3]
+        sides.append(complex_pair.real.max())
+    assert sides[0] * sides[1] < 0

@@ -11,8 +11,8 @@ synapses. Couplings are scaled from the paper's (C_E = 1000, J = 0.1 mV) so that
 Prints the build time of the network in a fresh process with an empty compile cache (cold) and again
 with the cache warm, then the run time and the firing rate, in wall-clock and CPU seconds (CPU time tells
 what a loaded machine inflates). Each build runs in its own process. The builds are broken down into importing
-numba (with its compiler's set-up), numba compiling, and the rest (planning, connectivity, emitting the kernel and
-loading it from the cache). "Cold" is an empty cache of the network's kernels; the engine's runtime helpers stay in
+numba, numba compiling (with the compiler's set-up, which a cold build does once and a warm one skips: cached kernels
+load without it), and the rest (planning, connectivity, emitting the kernel and loading it from the cache). "Cold" is an empty cache of the network's kernels; the engine's runtime helpers stay in
 numba's cache beside the engine, compiled once per installation (set ``NUMBA_CACHE_DIR`` to an empty folder to
 measure them too).
 

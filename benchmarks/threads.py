@@ -43,7 +43,7 @@ import numba  # noqa: E402
 import numpy as np  # noqa: E402
 
 import bp_core as bp  # noqa: E402
-from bp_core.backend.threads import ParallelChoice, free_cores  # noqa: E402
+from bp_core.backend.threads import free_cores  # noqa: E402
 from bp_core.simulation import builds  # noqa: E402
 from examples.brunel_2000 import model as brunel  # noqa: E402
 
@@ -124,10 +124,9 @@ class Case:
             elif force and blocked and build.blocked_plan is None:
                 self.note = f"no blocked kernel: {build.blocked_note}"
             elif force:
-                # the parallel kernel in the one-thread kernel's place, chosen without a trial (which would set
+                # the parallel kernel in the one-thread kernel's place and no other, so no trial (which would set
                 # the threads to the cores free): it runs on the threads set before each run
-                build.kernel = build.parallel_kernel
-                build.choice = ParallelChoice(threads=threads, steps=0, decided="serial")
+                build.kernel, build.parallel_kernel = build.parallel_kernel, None
         finally:
             bp.profile.set_numba_profile(parallel=False)
             builds.BLOCKED_KERNELS = True

@@ -3,8 +3,9 @@
 numba's ``parallel`` option splits element loops over threads, and every step then ends at a barrier; the
 blocked kernel (``codegen.blocks``) meets once per shortest synaptic delay instead. On a machine whose cores
 are shared (a virtual machine, a laptop running other work) a barrier can cost more than the work between two,
-so a network with a parallel kernel times it against the one-thread kernel on the first steps of its first
-run and keeps the faster: parallel execution is never slower than one thread.
+so a network with a parallel kernel times it against the one-thread kernel on the first steps of a run and keeps
+the faster, for the number of threads it was timed on (``plan_threads``): a parallel kernel runs only on a number
+of threads at which it was timed faster than one thread, and one core free means one thread.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-__all__ = ["free_cores", "note_threads", "ParallelChoice", "TRIAL_MIN_STEPS"]
+__all__ = ["free_cores", "note_threads", "ParallelChoice", "plan_threads", "TRIAL_MIN_STEPS"]
 
 # numba's OpenMP threads spin after each parallel region before they sleep; where the cores are shared, the
 # spinning holds the core another thread of the region waits for (on a loaded 2-core machine the blocked
@@ -125,3 +126,45 @@ class ParallelChoice:
             return "undecided"
         return (f"{self.decided} (one thread {min(self.serial) * 1e6:.1f} us/step, {self.threads} threads "
                 f"{min(self.parallel) * 1e6:.1f} us/step, {self.form})")
+
+
+def plan_threads(choices: dict[int, ParallelChoice], free: int, n_steps: int, form: str = "prange loops"
+                 ) -> tuple[ParallelChoice | None, str, int]:
+    """How a run of ``n_steps`` with ``free`` cores free uses a structure's two kernels.
+
+    Parameters
+    ----------
+    choices : dict
+        Threads -> the trial made with that many (filled here: a new trial is added to it).
+    free : int
+        Cores free now (:func:`free_cores`, capped at the threads the target has).
+    n_steps : int
+    form : str
+        What the parallel kernel is (``ParallelChoice.form``).
+
+    Returns
+    -------
+    trial : ParallelChoice or None
+        The trial to run (its calls alternate the kernels), or None.
+    kernel : str
+        Without a trial, the kernel to run: ``'parallel'`` only on a number of threads at which a finished trial
+        found it faster than one thread.
+    threads : int
+        The threads to run the parallel kernel (or the trial) with; 1 for ``'serial'``.
+    """
+    if free < 2:
+        return None, "serial", 1  # one core: threads would take turns on it
+    timed = choices.get(free)
+    if timed is None:
+        timed = ParallelChoice.for_run(n_steps, free)
+        if timed is not None:
+            timed.form = form
+            choices[free] = timed
+    if timed is not None and timed.decided is None:
+        return timed, "serial", free  # a new trial, or one an error cut short
+    # the fastest parallel kernel among those timed faster than one thread, on no more threads than are free
+    faster = [c for t, c in choices.items() if t <= free and c.decided == "parallel"]
+    if not faster:
+        return None, "serial", 1
+    best = min(faster, key=lambda c: min(c.parallel, default=0.0))
+    return None, "parallel", best.threads

@@ -2,7 +2,7 @@
 
 Each function lowers one kernel operation, or tells one fact, for the slice ``G_bk_a:G_bk_b`` of the group whose
 state variable is ``G`` (the placeholder prefix): records of whole rows and of chosen elements, inputs, and the
-chunk loop of a step that draws random numbers (each chunk from its own generator, ``G_bk_rng[_bk_c]``).
+chunk loop of a step that draws random numbers (each chunk from its own generator, ``G_bk_rng[G_bk_g + _bk_c]``).
 """
 
 from __future__ import annotations
@@ -83,10 +83,12 @@ class _WithoutFiniteFlag(ast.NodeTransformer):
 
 
 def in_chunks(group: str, call: list[ast.stmt]) -> list[ast.stmt]:
-    """``call`` (which reads ``_bk_ca:_bk_cz`` and ``G_bk_rng[_bk_c]``) for each chunk of the thread's slice."""
+    """``call`` (which reads ``_bk_ca:_bk_cz`` and ``G_bk_rng[G_bk_g + _bk_c]``) for each chunk of the thread's
+    slice, with the generators of the row of the step's cell (``random_streams``)."""
+    row = statement("G_bk_g = (_bk_o + _i) // _bk_cell * (G_bk_cb.shape[0] - 1)", {"G": group})
     chunks = statement("for _bk_c in range(G_bk_ck[_th], G_bk_ck[_th + 1]):\n"
                        "    _bk_ca = G_bk_cb[_bk_c]\n"
                        "    _bk_cz = G_bk_cb[_bk_c + 1]", {"G": group})
     assert isinstance(chunks, ast.For)
     chunks.body += call
-    return [chunks]
+    return [row, chunks]

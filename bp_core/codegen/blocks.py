@@ -53,11 +53,14 @@ from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
 from bp_core.codegen.queue_ops import WALK_ARGS
 from bp_core.codegen.step_translation import as_identifier
 
-__all__ = ["BlockedPlan", "plan_blocks", "BLOCK_ENTRY", "THREADS_ARG", "BLOCK_ARG"]
+__all__ = ["BlockedPlan", "plan_blocks", "BLOCK_ENTRY", "THREADS_ARG", "BLOCK_ARG", "STREAM_ARGS"]
 
 BLOCK_ENTRY = "run_kernel"
 THREADS_ARG, BLOCK_ARG = "_bk_T", "_bk_D"
 """The blocked kernel's extra scalar arguments: threads (slices) and the longest block (steps)."""
+STREAM_ARGS = ("_bk_o", "_bk_cell")
+"""Its last arguments where steps draw from chunk streams: the offset of the rows of generators (the row of step
+``_i`` is ``(_bk_o + _i) // _bk_cell``) and the steps of a cell."""
 
 _SLICE, _STEPS = "_bk_slice", "_bk_steps"
 _TIME = ("_t", "_dt", "_i", "_t_float32", "_dt_float32")
@@ -81,7 +84,8 @@ class BlockedPlan:
     streams : list of str
         State variables of the groups whose steps draw random numbers: such a step runs chunk by chunk (chunk
         bounds ``<state>_bk_cb``, each thread's first chunk ``<state>_bk_ck``), each chunk drawing from its own
-        generator (``<state>_bk_rng``), so that the numbers do not depend on the number of threads.
+        generator (``<state>_bk_rng``: one row of generators per cell of steps the call spans, the row of step
+        ``_i`` being ``(_bk_o + _i) // _bk_cell``), so that the numbers do not depend on the number of threads.
     """
 
     kernel: KernelPlan
@@ -96,7 +100,8 @@ class BlockedPlan:
         out = [f"{g}_bk_lo" for g in self.groups]
         out += [f"{x}_bk_{part}" for x in self.events for part in ("idx", "stp", "val", "n")]
         out += [f"{q}_bk_{part}" for q in self.queues for part in ("ptr", "post")]
-        return out + [f"{g}_bk_{part}" for g in self.streams for part in ("cb", "ck", "rng")]
+        out += [f"{g}_bk_{part}" for g in self.streams for part in ("cb", "ck", "rng")]
+        return out + list(STREAM_ARGS) if self.streams else out
 
 
 class _Refused(Exception):
@@ -248,7 +253,7 @@ class _Blocks:
             elif self.rows.get(arg) == data or arg in per_element:
                 args.append(expression("A[LO:HI]", A=arg, LO=lo, HI=hi))
             elif arg == "_rng":
-                args.append(expression("G_bk_rng[_bk_c]", {"G": data}))
+                args.append(expression("G_bk_rng[G_bk_g + _bk_c]", {"G": data}))
             elif arg in _TIME or arg in uniform or self._run_value(arg):
                 args.append(arg)
             else:

@@ -6,8 +6,8 @@ each neuron group's slice bounds, each recorded field's per-thread event buffers
 per postsynaptic slice. Split routes keep the synapses of each (source, delay) row in their order, so each
 postsynaptic element adds its arrivals in the one-thread walk's order. They are made once per routes and
 slicing; buffers once per shape. A network whose steps draw random numbers draws them from one generator per
-chunk of elements (``random_streams``), the same for any number of threads; its calls are cut where those
-generators are seeded again.
+chunk of elements (``random_streams``), the same for any number of threads: one call holds the generators of
+every cell of steps it spans (up to ``random_streams.CALL_CELLS``), seeded before it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 
 from bp_core.codegen.blocks import BlockedPlan
 from bp_core.codegen.kernel_ops.base import STATUS_GROW
-from bp_core.simulation.random_streams import STREAM_CELL, ChunkStreams
+from bp_core.simulation.random_streams import ChunkStreams
 
 __all__ = ["BlockedKernel", "slice_bounds", "split_routes"]
 
@@ -93,14 +93,12 @@ class BlockedKernel:
             extra += self._buffer(field, values[group].dtype, bounds[group], block)
         for q, group in self.blocked.queues.items():
             extra += self._split(q, values[f"{q}_ptr"], values[f"{q}_post"], bounds[group])
-        for g in self.blocked.streams:
-            extra += self.streams.arguments(g, slices)
         if self.streams is None:
             return self.compiled(*args, slices, block, *extra)
-        return self._in_cells(list(args), values, [slices, block] + extra)
+        return self._with_streams(list(args), values, [slices, block] + extra, slices)
 
-    def _in_cells(self, args: list[Any], values: dict[str, Any], tail: list[Any]) -> Any:
-        """Run a call whose steps draw from chunk streams, cut where the streams are seeded again."""
+    def _with_streams(self, args: list[Any], values: dict[str, Any], tail: list[Any], slices: int) -> Any:
+        """Run a call whose steps draw from chunk streams: the generators of the cells it spans seeded first."""
         streams = self.streams
         assert streams is not None
         step0, mon0, n_steps = (int(values[k]) for k in ("_step0", "_mon0", "_n_steps"))
@@ -113,10 +111,11 @@ class BlockedKernel:
         try:
             while True:
                 start = step0 + done
-                end = min(step0 + n_steps, ((shift + start) // STREAM_CELL + 1) * STREAM_CELL - shift)
-                streams.prepare(origin, shift + start)
+                end = streams.call_end(shift + start, shift + step0 + n_steps) - shift
+                streams.prepare(origin, shift + start, shift + end)
                 args[at["_step0"]], args[at["_mon0"]], args[at["_n_steps"]] = start, mon0 + done, end - start
-                status = self.compiled(*args, *tail)
+                drawn = [a for g in self.blocked.streams for a in streams.arguments(g, slices)]
+                status = self.compiled(*args, *tail, *drawn, *streams.offsets(shift + start, start))
                 if status[0] != 0:
                     # a record that is full stops before its step: the network calls again from there
                     reached = shift + int(status[1])

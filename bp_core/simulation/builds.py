@@ -17,13 +17,13 @@ from __future__ import annotations
 import ast
 import hashlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from bp_core import profile
-from bp_core.backend.threads import ParallelChoice, free_cores, note_threads
+from bp_core.backend.threads import ParallelChoice, free_cores, note_threads, plan_threads
 from bp_core.codegen.blocks import BlockedPlan, plan_blocks
 from bp_core.codegen.kernel import InputPlan, KernelPlan, ObjectPlan, build_kernel
 from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
@@ -72,7 +72,9 @@ class Build:
         parallel option (plain loops, finite checks folded), so choosing one thread costs nothing against
         a network built without it. It takes the same arguments as ``kernel_plan``.
     choice : object or None
-        That decision, once made (``backend.threads.ParallelChoice``).
+        The decision the last run followed (``backend.threads.ParallelChoice``).
+    choices : dict
+        Threads -> the decision timed on that many (``backend.threads.plan_threads``).
     blocked_plan : KernelPlan or None
         When the parallel kernel is the blocked kernel (``codegen.blocks``), its plan.
     blocked_note : str
@@ -96,6 +98,7 @@ class Build:
     blocked_note: str = ""
     reads_rng: bool = True
     layout: Any = None
+    choices: dict = field(default_factory=dict)
 
     def plan_of(self, kernel: str) -> KernelPlan:
         """The plan ``kernel`` (``'serial'`` or ``'parallel'``) was compiled from (its line map and raises)."""
@@ -251,21 +254,15 @@ class Builder:
         from bp_core.backend.compile import target_for  # numba loads when something is compiled
 
         target = target_for()
-        threads = free_cores(limit=target.max_threads())
-        if build.choice is None:
-            build.choice = ParallelChoice.for_run(n_steps, threads)  # None: busy cores or a short run
-            if build.choice is not None:
-                build.choice.form = "blocked" if build.blocked_plan is not None else build.choice.form
-                target.use_threads(threads)
-                note_threads(threads)  # until the next run says otherwise
-            return build.choice, "serial"
-        if build.choice.kernel == "parallel" and threads >= 2:
-            threads = min(threads, build.choice.threads)
+        if build.choice is not None and build.choices.get(build.choice.threads) is not build.choice:
+            build.choices[build.choice.threads] = build.choice  # a decision set on the build
+        form = "blocked" if build.blocked_plan is not None else "prange loops"
+        trial, kernel, threads = plan_threads(build.choices, free_cores(limit=target.max_threads()), n_steps, form)
+        build.choice = trial or build.choices.get(threads, build.choice)
+        if trial is not None or kernel == "parallel":
             target.use_threads(threads)
-            note_threads(threads)
-            return None, "parallel"
-        note_threads(1)
-        return None, "serial"
+        note_threads(threads)  # until the next run says otherwise
+        return trial, kernel
 
 
 def _sizes(plans: list[ObjectPlan], states: list[str]) -> dict[str, int]:

@@ -43,7 +43,6 @@ def small_streams(monkeypatch):
     # chunks of 16 elements, seeded again every 40 steps: runs of a few hundred steps cross both often
     monkeypatch.setattr(random_streams, "STREAM_CHUNK", 16)
     monkeypatch.setattr(random_streams, "STREAM_CELL", 40)
-    monkeypatch.setattr("bp_core.simulation.blocked_runs.STREAM_CELL", 40)
 
 
 def _runs(monkeypatch, parallel: bool, slices: int = 2, chunks=(37, 43, 120), seed=3, snapshot_at=None):
@@ -163,3 +162,48 @@ def test_a_drive_with_one_rate_per_neuron_keeps_one_thread_and_says_why(monkeypa
         bp.profile.set_numba_profile(parallel=False)
     build = net._builder.latest
     assert build.blocked_plan is None and "one value per element computed once per run" in build.blocked_note
+
+
+def test_calls_spanning_several_cells_draw_what_one_call_draws_on_one_two_and_four_threads(monkeypatch,
+                                                                                           small_streams):
+    # calls of at most 2 cells (80 steps): the 200 steps are cut into calls, and the advance() chunks stop within
+    # cells (at steps 37 and 87), whose generators the next call takes on
+    monkeypatch.setattr(random_streams, "CALL_CELLS", 2)
+    whole, _ = _runs(monkeypatch, True, slices=1, chunks=(200,))
+    for slices in (1, 2, 4):
+        cut, build = _runs(monkeypatch, True, slices=slices, chunks=(37, 50, 113))
+        assert build.parallel_kernel.streams.rows == 2
+        np.testing.assert_array_equal(np.concatenate(cut[1::2]), whole[1])  # the drives, step by step
+        np.testing.assert_array_equal(np.concatenate(cut[0::2]), whole[0])
+
+
+def test_the_one_slice_blocked_kernel_is_the_plain_kernel_given_the_same_draws(monkeypatch):
+    # one chunk of every neuron, one cell for the whole run: the blocked kernel draws from one generator in the
+    # plain kernel's order; handed that generator, the plain kernel must compute the same spikes and drives
+    monkeypatch.setattr(random_streams, "STREAM_CHUNK", 4 * N)
+    monkeypatch.setattr(random_streams, "STREAM_CELL", 10 ** 6)
+    outs = []
+    for parallel in (True, False):
+        _prepared(monkeypatch, parallel, 1)
+        try:
+            net, group = _network(seed=3)
+            net.build(1.)
+        finally:
+            bp.profile.set_numba_profile(parallel=False)
+        if parallel:
+            build = net._builder.latest
+            assert isinstance(build.kernel, BlockedKernel) and build.kernel.streams is not None
+            net.reseed(11)
+        else:
+            state = np.random.default_rng(11).bit_generator.state["state"]
+            # the one chunk's generator for cell 0 of group 0 (random_streams.ChunkStreams.prepare)
+            net._rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+                [state["state"], state["inc"]], spawn_key=(0, 0, 0))))
+        for steps in (37, 163):
+            net.advance(n_steps=steps)
+            outs.append((np.asarray(group.mon.spike), np.asarray(group.mon.x)))
+    blocked, plain = outs[:2], outs[2:]
+    assert sum(s.sum() for s, _ in plain) > 50
+    for (s_b, x_b), (s_p, x_p) in zip(blocked, plain):
+        np.testing.assert_array_equal(x_b, x_p)
+        np.testing.assert_array_equal(s_b, s_p)

@@ -79,6 +79,18 @@ def check_range(kind: str, name: str, bounds: Any) -> tuple[float, float]:
     return lo, hi
 
 
+def _check_values(model: NeuType, argument: str, values: dict | None) -> None:
+    """Refuse a NaN, infinite or non-numeric value: the analysis would find no fixed point and say nothing."""
+    for name, value in (values or {}).items():
+        try:
+            finite = not isinstance(value, (str, bytes)) and bool(np.isfinite(np.asarray(value, dtype=float)).all())
+        except (TypeError, ValueError):
+            finite = False
+        if not finite:
+            raise ModelUseError(f"{argument}[{name!r}] of the analysis of model {model.name!r} must be a finite number, "
+                                f"got {value!r}; give it a value, {argument}={{{name!r}: 0.5}}.")
+
+
 class VectorField:
     """``f(x; p)`` and its Jacobian for chosen variables of a NeuType.
 
@@ -113,6 +125,8 @@ class VectorField:
         self.model = model
         self.variables = list(variables)
         self.free = list(free)
+        _check_values(model, "fixed_vars", fixed)
+        _check_values(model, "pars_update", pars_update)
         self.fixed = dict(fixed or {})
         pars = dict(model.pars)
         for key in pars_update or {}:

@@ -22,6 +22,8 @@ def _poisson_model(freqs: Any) -> NeuType:
     # new draw (exact: the process has no memory). The values are literals, not names, so the step's analysis
     # sees that the wait stays finite and no NaN check runs each step.
     def update(ST, _t, _dt):
+        if freqs < 0. or freqs * 0. != 0.:  # set since through group.pars: a negative rate would never fire
+            raise ValueError("PoissonInput: freqs must be a finite rate of 0 Hz or more; set group.pars['freqs']")
         p = min(freqs * _dt / 1000., 1.)
         if ST['p'] != p:  # a new rate or dt: the wait drawn with the old one is dropped (no memory: exact)
             ST['p'] = p
@@ -59,9 +61,10 @@ class PoissonInput(NeuGroup):
     """
 
     def __init__(self, geometry: Any, freqs: Any, monitors: list | None = None, name: str | None = None):
-        freqs_arr = np.asarray(freqs, dtype=float)
-        if np.any(freqs_arr < 0) or not np.all(np.isfinite(freqs_arr)):
+        freqs_arr = np.asarray(freqs)
+        if freqs_arr.dtype.kind not in "iuf" or np.any(freqs_arr < 0) or not np.all(np.isfinite(freqs_arr)):
             raise ModelUseError(f"PoissonInput needs finite non-negative rates, got {freqs!r}.")
+        freqs_arr = freqs_arr.astype(float)
         super().__init__(_poisson_model(float(freqs_arr) if freqs_arr.ndim == 0 else 0.0), geometry,
                          monitors=monitors, name=name)
         if freqs_arr.ndim:

@@ -36,9 +36,12 @@ from bp_core.errors import BrainPyError, ClockRestartWarning, CodeError, ModelUs
 from bp_core.simulation import step_errors
 from bp_core.simulation.build_state import BuildState
 from bp_core.simulation.builds import Build, Builder
+from bp_core.simulation.claims import claimed
 from bp_core.simulation.clock import grid_start, run_steps
+from bp_core.simulation.delay_limits import check_nothing_on_the_way
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
+from bp_core.simulation.interrupts import DeferredInterrupt
 from bp_core.simulation.planning import plan_object
 from bp_core.simulation.recording import Recording, RecordingLayout
 from bp_core.simulation.report import Progress
@@ -116,7 +119,8 @@ class Network:
             raise ModelUseError("this network is being run by another thread (a LiveRunner or widget streaming "
                                 "it?); stop that first (runner.stop()), or build a second network for this run.")
         try:
-            with profile.using(self._profile):  # its own settings, whatever the global profile says now
+            # its objects' states claimed for it, and its own settings, whatever the global profile says now
+            with claimed(self.objects, self), profile.using(self._profile):
                 yield self
         finally:
             self._lock.release()
@@ -128,7 +132,10 @@ class Network:
         by the user.
         """
         with self.exclusive():
-            self._profile = profile.snapshot()
+            settings = profile.snapshot()
+            if settings.settings["dt"] != self.dt:
+                check_nothing_on_the_way(self.objects, self._build_state, self.dt, settings.settings["dt"])
+            self._profile = settings
 
     def snapshot(self) -> NetworkSnapshot:
         """Copy every object's state and parameters, to go back to with :meth:`restore`.
@@ -169,6 +176,9 @@ class Network:
                 raise ModelUseError(f"the network already has an object named {obj.name!r}.")
             # a SynConn of several pathways runs as one SynConn per pathway (simulation/syn_pathways.py)
             for member in getattr(obj, "pathway_conns", lambda: None)() or [obj]:
+                if member.name in self._objects and self._objects[member.name] is not member:
+                    raise ModelUseError(f"the network already has an object named {member.name!r}, the name SynConn "
+                                        f"{obj.name!r} runs one of its pathways under; rename one of them.")
                 self._objects[member.name] = member
 
     def __getattr__(self, name: str) -> Ensemble:
@@ -315,6 +325,9 @@ class Network:
                 if self._epoch_steps == 0:  # refused before any step (the monitor budget): the state's time stays
                     self.t_start, self.t_end, self._epoch_steps, self._asked = clock
                 raise
+            except KeyboardInterrupt:
+                self._asked = (self.t_end, self._epoch_steps)  # what ran is recorded: continue from there
+                raise
             self._last_run = (end - start, {(s.target.name, s.key): np.shape(s.value) for s in specs})
             self._asked = (end, self._epoch_steps)
 
@@ -387,7 +400,11 @@ class Network:
             raise ModelUseError(f"advance() needs at least one step, got duration={duration!r}, n_steps={n_steps!r}.")
         with self.exclusive():
             specs = self._chunk_inputs(inputs, n_steps, input_steps)
-            self._execute(n_steps, specs, False, 1.0)
+            try:
+                self._execute(n_steps, specs, False, 1.0)
+            except KeyboardInterrupt:
+                self._asked = (self.t_end, self._epoch_steps)  # what ran is recorded: continue from there
+                raise
             if duration is not None:
                 self._asked = (asked, self._epoch_steps)
         return {obj.name: obj.mon for obj in self.objects}
@@ -473,6 +490,11 @@ class Network:
             self._rng = np.random.default_rng(np.random.randint(0, 2**62))
 
     def _execute(self, n_steps: int, specs: list[InputSpec], report: bool, report_percent: float) -> None:
+        with DeferredInterrupt() as interrupt:  # a Ctrl-C is raised once the steps run so far are recorded
+            self._execute_calls(n_steps, specs, report, report_percent, interrupt)
+
+    def _execute_calls(self, n_steps: int, specs: list[InputSpec], report: bool, report_percent: float,
+                       interrupt: DeferredInterrupt) -> None:
         progress = Progress(report, n_steps)
         began = time.perf_counter()
         build, values = self._build(specs)
@@ -522,6 +544,9 @@ class Network:
                 self._record(recording, reached + (1 if status[0] == STATUS_NONFINITE else 0))
                 self._raise_status(kernel_plan, status, values, first)
             progress.advanced(done, done - before)
+            if interrupt.pending:
+                self._record(recording, done)
+                interrupt.raise_if_pending()
         progress.finished()
         self._record(recording, n_steps)
 

@@ -59,9 +59,11 @@ class NeuGroup(Ensemble):
     def __getitem__(self, item: Any) -> NeuSubGroup:
         try:
             selected = self.indices[item]
-        except IndexError as err:
-            raise ModelUseError(f"cannot index {self.name!r} (geometry {self.geometry}) with {item!r}: {err}") from None
-        selected = np.atleast_1d(selected)
+        except (IndexError, ValueError, TypeError) as err:
+            raise ModelUseError(f"cannot index {self.name!r} (geometry {self.geometry}) with {item!r}: {err}; select "
+                                f"neurons with integers, slices of integers (group[10:20]) or an index array.") from None
+        selected = np.atleast_1d(selected).copy()
+        selected.flags.writeable = False  # checked once: compiled code reads the parent's columns through them
         if selected.size == 0:
             raise ModelUseError(f"{self.name!r}[{item!r}] selects no neuron.")
         return NeuSubGroup(self, selected)

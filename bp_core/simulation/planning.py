@@ -16,6 +16,7 @@ from bp_core.model.event_fields import EVENT_NAMES
 from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.model.types import StateArray
 from bp_core.simulation.build_state import BuildState, DelayLine
+from bp_core.simulation.delay_limits import check_delay_memory, delay_steps
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.index_lists import compressed_rows, row_owners
 from bp_core.simulation.post_delays import plan_post_delay, post_pathway_step
@@ -299,6 +300,7 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
     shape = (steps + 1, len(delayed_fields)) + syn.ST.shape
     line = build.delay_line(syn)
     if not isinstance(line, DelayLine) or line.buffer.shape != shape:
+        check_delay_memory(syn, shape, syn.ST._data.dtype, steps)
         buffer = aligned_empty(shape, syn.ST._data.dtype)
         for row, name in enumerate(delayed_fields):
             buffer[:, row] = syn.ST[name]
@@ -317,12 +319,12 @@ def _delay_steps(syn: Ensemble, dt: float) -> int | np.ndarray:
     """The synapses' delay in steps: one int, or one per synapse when they differ."""
     delay = syn.delay
     if np.ndim(delay) == 0:
-        return int(round(float(delay) / dt))
+        return delay_steps(syn, delay, dt)
     if syn.model.mode == "matrix" or np.size(delay) != syn.num:
         raise ModelUseError(f"SynConn {syn.name!r} has {np.size(delay)} delays for {syn.num} synapses"
                             f"{' in matrix mode' if syn.model.mode == 'matrix' else ''}; give one delay per "
                             f"synapse (scalar or vector mode), or one number for all.")
-    steps = np.rint(np.asarray(delay, dtype=np.float64) / dt).astype(np.int64)
+    steps = delay_steps(syn, delay, dt)
     return int(steps[0]) if steps.size and steps.min() == steps.max() else steps
 
 

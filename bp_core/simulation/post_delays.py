@@ -19,6 +19,7 @@ from bp_core.codegen.kernel import ObjectPlan
 from bp_core.errors import ModelUseError
 from bp_core.model.step_function import StepFunction
 from bp_core.simulation.build_state import BuildState, DelayLine
+from bp_core.simulation.delay_limits import check_delay_memory, delay_steps
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.sub_group import NeuSubGroup
 
@@ -46,7 +47,7 @@ def delayed_values(syn: Ensemble) -> tuple[Any, np.dtype]:
 def plan_post_delay(syn: Ensemble, plan: ObjectPlan, step: StepFunction, dt: float, build: BuildState) -> None:
     """Give ``plan`` a delay line of the postsynaptic spikes that ``step`` reads."""
     where = f"SynConn {syn.name!r}, pathway {step.pathway!r} of postsynaptic spikes"
-    steps = np.rint(np.asarray(syn.delay, dtype=np.float64) / dt).astype(np.int64)
+    steps = np.asarray(delay_steps(syn, syn.delay, dt))
     per_synapse = steps.ndim == 1 and steps.size > 0 and steps.min() != steps.max()
     if per_synapse and syn.model.mode != "scalar":
         raise ModelUseError(f"{where}: one delay per synapse needs a scalar-mode step (a {syn.model.mode}-mode step "
@@ -66,6 +67,7 @@ def plan_post_delay(syn: Ensemble, plan: ObjectPlan, step: StepFunction, dt: flo
     line = build.delay_line(syn)
     if not isinstance(line, DelayLine) or line.buffer.shape != shape:
         # a new line (or a state set since): no postsynaptic spike on its way
+        check_delay_memory(syn, shape, parent.ST._data.dtype, longest)
         line = DelayLine(np.zeros(shape, parent.ST._data.dtype), np.array([0, longest + 1], dtype=np.int64),
                          syn.ST.version)
         build.set_delay_line(syn, line)

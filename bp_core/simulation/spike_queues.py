@@ -14,6 +14,7 @@ from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import ObjectPlan
 from bp_core.codegen.queue_ops import WALK_ARGS, QueuePlan
 from bp_core.simulation.build_state import BuildState, DelayLine, QueueRoutes, SpikeQueue
+from bp_core.simulation.delay_limits import check_delay_memory
 from bp_core.simulation.ensemble import Ensemble
 
 __all__ = ["plan_queue", "make_routes"]
@@ -165,6 +166,7 @@ def _queue(syn: Ensemble, routes: QueueRoutes, form: EventDelay, build: BuildSta
             return (f"ST[{name!r}] holds values that are not the copy of this step's presynaptic events, so the "
                     f"delay starts from them")
     # as a delay line refills every slot from the state, every slot starts with the events it holds
+    check_delay_memory(syn, (2,) + shape, np.int64, routes.longest)  # events and their values
     queue = SpikeQueue(np.zeros(shape, np.int64), np.zeros(shape, dtype), np.full(slots + 1, events.size, np.int64),
                        position, syn.ST.version)
     queue.events[:, :events.size] = events

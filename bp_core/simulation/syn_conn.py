@@ -72,7 +72,7 @@ class SynConn(Ensemble):
         if isinstance(delay, dict) and not pathways and set(delay) == set(model.pathways) and delay:
             delay = delay[model.pathways[0]]  # one named pathway is the usual single delayed step
         by_pathway = bool(pathways) or isinstance(delay, dict)  # checked once the SynConn has its name
-        self.delay = 0.0 if by_pathway else checked_delay(delay)
+        self.delay = 0.0 if by_pathway else _named_delay(name, delay)
         if num is not None:
             if pre_group is not None or conn is not None:
                 raise ModelUseError("give either num (and assign pre, post, pre2syn, post2syn) or "
@@ -85,6 +85,9 @@ class SynConn(Ensemble):
                 raise ModelUseError("SynConn needs pre_group, post_group and conn (or num=...).")
             self.pre_group, self.post_group = pre_group, post_group
             self.pre_ids, self.post_ids = self._connect(conn)
+            for ids in (self.pre_ids, self.post_ids):
+                # compiled code trusts them once checked: a change in place would index outside the groups
+                ids.flags.writeable = False
             shape = (self.pre_group.num, self.post_group.num) if model.mode == "matrix" else int(self.pre_ids.size)
         self.pre: Any = getattr(pre_group, "ST", None)
         self.post: Any = getattr(post_group, "ST", None)
@@ -99,6 +102,7 @@ class SynConn(Ensemble):
                                 f"delay per synapse, in the order of the synapses, or one number for all.")
         if self.pre_group is not None:
             self.check_neuron_states()
+        object.__setattr__(self, "_delay_checked", True)  # from now on, syn.delay = ... is checked as it is set
 
     @property
     def mon(self) -> Any:
@@ -187,10 +191,38 @@ class SynConn(Ensemble):
         return {k: v for k, v in super().required_data().items() if k not in CONNECTIVITY_DATA}
 
     def __setattr__(self, key: str, value: Any) -> None:
+        if key == "delay" and self.__dict__.get("_delay_checked"):
+            self._set_delay(value)
+            return
         if key in CONNECTIVITY_DATA and "model" in self.__dict__:
             self._data[key] = value
             return
         super().__setattr__(key, value)
+
+    def _set_delay(self, delay: Any) -> None:
+        """``syn.delay = ...`` after construction: checked as the constructor checks it (a negative or NaN delay
+        would read values not yet written), and passed on to the SynConns that run its pathways."""
+        model = self.model
+        if isinstance(delay, dict) and not runs_as_members(model) and set(delay) == set(model.pathways) and delay:
+            delay = delay[model.pathways[0]]
+        if not (runs_as_members(model) or isinstance(delay, dict)):
+            checked = _named_delay(self.name, delay)
+            if np.ndim(checked) and (model.mode == "matrix" or checked.size != self.num):
+                raise ModelUseError(f"SynConn {self.name!r} got {checked.size} delays for its {self.num} synapses"
+                                    f"{' (matrix mode takes one delay)' if model.mode == 'matrix' else ''}; give "
+                                    f"one delay per synapse, in the order of the synapses, or one number for all.")
+            object.__setattr__(self, "delay", checked)
+            return
+        checked = checked_pathway_delays(self.name, model, delay)
+        old = self.delay
+        object.__setattr__(self, "delay", checked)
+        try:
+            check_pathways(self)
+        except ModelUseError:
+            object.__setattr__(self, "delay", old)
+            raise
+        for name, member in zip(member_names(model), self.__dict__.get("_pathway_conns") or ()):
+            member.delay = checked.get(name, 0.0)  # the SynConn running the undelayed steps alone ('pre') has none
 
     # -- checks ------------------------------------------------------------------------------------
 
@@ -228,6 +260,13 @@ class SynConn(Ensemble):
         """A SynConn cannot run alone; it raises ModelUseError."""
         raise ModelUseError(f"SynConn {self.name!r} cannot run on its own: put it in a bp.Network together "
                             f"with its pre- and post-synaptic groups and run the network.")
+
+
+def _named_delay(name: str | None, delay: Any) -> float | np.ndarray:
+    try:
+        return checked_delay(delay)
+    except ModelUseError as error:
+        raise ModelUseError(f"SynConn {name!r}: {error}" if name else str(error)) from None
 
 
 def _local(ids: np.ndarray, group: Any) -> np.ndarray:

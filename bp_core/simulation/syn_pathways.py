@@ -39,19 +39,26 @@ def checked_delay(delay: Any) -> float | np.ndarray:
     """``delay`` as a float, or as a read-only float array of one delay per synapse."""
     message = ("delay of a SynConn must be a non-negative number of ms (delay=2. for 2 ms) or an array of one "
                "such number per synapse")
-    if isinstance(delay, (bool, str, bytes)):
+    if isinstance(delay, np.ndarray) and delay.ndim == 0:
+        delay = delay.item()  # a 0-d array is one number
+    if delay is None or isinstance(delay, (bool, np.bool_, str, bytes)):
         raise ModelUseError(f"{message}, got {delay!r}.")
     if isinstance(delay, (int, float, np.integer, np.floating)):
         if not np.isfinite(delay) or delay < 0:
             raise ModelUseError(f"{message}, got {delay!r}.")
         return float(delay)
     try:
-        values = np.array(delay, dtype=np.float64)
+        values = np.array(delay)
     except (TypeError, ValueError):
         raise ModelUseError(f"{message}, got {type(delay).__name__}.") from None
+    if values.dtype.kind not in "iuf":
+        # strings would be parsed, complex numbers cut and booleans read as 0 and 1 ms: none is a delay
+        raise ModelUseError(f"{message}; the array given holds {values.dtype} values.")
+    values = values.astype(np.float64)
     if values.ndim != 1 or not np.isfinite(values).all() or (values < 0).any():
-        bad = "not one-dimensional" if values.ndim != 1 else "a negative, NaN or infinite value"
-        raise ModelUseError(f"{message}; the array given holds {bad}.")
+        bad = f"is not one-dimensional ({values.ndim} dimensions)" if values.ndim != 1 else \
+            "has a negative, NaN or infinite value"
+        raise ModelUseError(f"{message}; the array given {bad}.")
     values.flags.writeable = False  # a change would not reach the queue's routes; assign a new array instead
     return values
 

@@ -8,11 +8,14 @@ their end nodes): N m + 1 nodes in all. ``collocation.py`` writes the equations 
 
 from __future__ import annotations
 
+import importlib.metadata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from math import comb
 
 import numpy as np
+
+from bp_core.backend import cache
 
 __all__ = ["Mesh", "PiecewiseOrbit"]
 
@@ -28,6 +31,21 @@ def _lagrange_from(coefficients: np.ndarray, at: np.ndarray) -> tuple[np.ndarray
     return monomials @ coefficients, slopes @ coefficients
 
 
+def _gauss_legendre(m: int) -> tuple[np.ndarray, np.ndarray]:
+    """scipy's ``m``-point Gauss-Legendre rule on [-1, 1], memoized on disk: a process that finds it there
+    spares scipy.special's import (a sixth of a second). numpy's ``leggauss`` is no substitute: its nodes differ
+    by an ulp, which moves special points of sensitive cycle branches (chu's) at the tests' precision."""
+
+    def compute() -> list[list[float]]:
+        from scipy.special import roots_legendre
+
+        return [values.tolist() for values in roots_legendre(m)]
+
+    # JSON keeps every float exactly (its repr reads back to the same double)
+    points, weights = cache.memoized("gauss_legendre", [str(m), importlib.metadata.version("scipy")], compute)
+    return np.array(points), np.array(weights)
+
+
 @lru_cache(maxsize=8)
 def _reference_interval(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """What every mesh with ``m`` collocation points shares (a branch builds a new mesh after every step):
@@ -37,9 +55,7 @@ def _reference_interval(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     reference = np.arange(m + 1) / m
     # The inverse Vandermonde matrix: well conditioned on [0, 1] (1e3 at m = 4).
     coefficients = np.linalg.inv(reference[:, None] ** np.arange(m + 1)[None, :])
-    # numpy's Gauss-Legendre rule (the same nodes and weights as scipy.special's to 1 ulp) spares a new process
-    # scipy.special's import
-    points, weights = np.polynomial.legendre.leggauss(m)
+    points, weights = _gauss_legendre(m)
     basis, basis_derivative = _lagrange_from(coefficients, (points + 1) / 2)
     gauss_weights = weights / 2
     # Shared by every Collocation of this m: never written to (not flagged read-only, as the compiled

@@ -10,6 +10,10 @@ from bp_core.dynamics.vector_field import VectorField
 
 __all__ = ["FixedPoint", "classify", "find_fixed_points", "STABILITY_CLASSES"]
 
+#: Damped Newton steps in a row after which a seed is given up: a damped step moves a quarter of the ranges, and
+#: the box steps are clipped to is twice the ranges wide, so this many cross it.
+MAX_DAMPED = 8
+
 STABILITY_CLASSES = ("stable point", "unstable point", "stable node", "unstable node", "stable focus",
                      "unstable focus", "saddle", "center", "degenerate")
 
@@ -114,6 +118,7 @@ def _newton_batch(field: VectorField, ranges: list[tuple[float, float]], p, per_
     lo = np.array([a for a, _ in ranges]) - 0.5 * span
     hi = np.array([b for _, b in ranges]) + 0.5 * span
     active = np.arange(x.shape[1])  # the seeds still moving
+    damped = np.zeros(x.shape[1], dtype=int)  # each seed's damped steps in a row
     with np.errstate(all="ignore"):
         for _ in range(40):
             y = np.ascontiguousarray(x[:, active])
@@ -122,10 +127,15 @@ def _newton_batch(field: VectorField, ranges: list[tuple[float, float]], p, per_
             step = np.zeros_like(y)
             step[:, ok] = np.linalg.solve(jac[ok], compiled.f(y, p).T[ok][..., None])[..., 0].T
             # Damped so a seed far from any root cannot leap out of the ranges in one step.
-            step *= np.minimum(1.0, 0.25 * np.min(span[:, None] / np.maximum(np.abs(step), 1e-300), axis=0))
+            factor = np.minimum(1.0, 0.25 * np.min(span[:, None] / np.maximum(np.abs(step), 1e-300), axis=0))
+            step *= factor
             x[:, active] = np.clip(y - step, lo[:, None], hi[:, None])
+            damped[active] = np.where(factor < 1.0, damped[active] + 1, 0)
             # A seed whose Newton step is at rounding level has converged: further iterations leave it there.
-            active = active[~(np.max(np.abs(step) / span[:, None], axis=0) <= 1e-15)]
+            # One whose steps were damped MAX_DAMPED times in a row has crossed the box its steps are clipped
+            # to without meeting a root's basin: it wanders (or sits on the box's edge) and would find none.
+            moving = ~(np.max(np.abs(step) / span[:, None], axis=0) <= 1e-15) & (damped[active] < MAX_DAMPED)
+            active = active[moving]
             if active.size == 0:
                 break
         residual = np.max(np.abs(compiled.f(x, p)), axis=0)

@@ -11,7 +11,8 @@ Tsodyks-Markram, AdEx and Vogels et al. examples make several runs (Vogels et al
 one), which cpp_standalone's ``build_on_run`` does not allow, so they run on Brian2's cython target (time of
 the ``run`` calls, wall clock on both sides; Vogels et al.: of the plastic run); so does spike-based
 homeostasis (one run per rate step), and so does Clopath et al. (70 runs, the state set between them), Rothman &
-Manis (a run to rest, then one under current). One seed
+Manis (a run to rest, then one under current), and Tsodyks, Uziel & Markram (a burn-in, then the recorded run, timed
+alone on both sides). One seed
 per side; the table gives both run
 times, their ratio and one statistic from each side. ``--tiny`` runs every example at a size of seconds, to
 check that the script works.
@@ -58,13 +59,14 @@ from examples.sturzl_2000 import model as sturzl  # noqa: E402
 from examples.synfire_diesmann_1999 import model as synfire  # noqa: E402
 from examples.touboul_brette_2008 import model as touboul_brette  # noqa: E402
 from examples.tsodyks_markram_1998 import model as tm  # noqa: E402
+from examples.tsodyks_uziel_markram_2000 import model as tum  # noqa: E402
 from examples.vogels_2011 import model as vogels  # noqa: E402
 from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
 
 PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
-           platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang)
+           platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang, tum)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -207,6 +209,11 @@ def _brunel_wang(seed, duration, **size):
     return {'run_s': out['run_s'], 'rate_I_hz': brunel_wang.statistics(out)['rate_I_hz']}
 
 
+def _tum(seed, duration, **size):
+    out = tum.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'rate_E_hz': tum.statistics(out)['rate_E_hz']}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -252,6 +259,7 @@ EXAMPLES = {
     'brette_2004': (_brette_2004, 'rotation_mean', 'cpp_standalone', (5000., {'N': 2000}), (500., {'N': 100})),
     'custom_events': (_custom_events, 'gspike_rate_hz', 'cpp_standalone', (500., {'n': 1}), (100., {'n': 1})),
     'brunel_wang_2001': (_brunel_wang, 'rate_I_hz', 'cpp_standalone', (4000., {'N': 1000}), (300., {'N': 100})),
+    'tsodyks_uziel_markram_2000': (_tum, 'rate_E_hz', 'cython', (4200., {}), (300., {})),
 }
 
 

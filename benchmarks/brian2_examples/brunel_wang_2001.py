@@ -62,8 +62,9 @@ def simulate(seed, duration, N=1000):
     C_E_E.connect("i != j")
     C_E_E.w[:] = 1
     for pi in range(N_non, N_non + p * N_sub, N_sub):
-        C_E_E.w[C_E_E.indices[:, pi:pi + N_sub]] = w_minus
-        C_E_E.w[C_E_E.indices[pi:pi + N_sub, pi:pi + N_sub]] = w_plus
+        # the original indexes C_E_E.indices[...], which cpp_standalone cannot before the run; same synapses
+        C_E_E.w[f"j >= {pi} and j < {pi + N_sub}"] = w_minus
+        C_E_E.w[f"i >= {pi} and i < {pi + N_sub} and j >= {pi} and j < {pi + N_sub}"] = w_plus
     C_E_I = Synapses(P_E, P_I, model=glut, on_pre="s_AMPA += w\nx += 1", method="euler", namespace=ns_glut)
     C_E_I.connect()
     C_E_I.w[:] = 1

@@ -49,6 +49,7 @@ SMALL = {
     "brette_2004": ["--seeds", "1", "--size", '{"N": 200}'],
     "custom_events": ["--seeds", "1", "2", "3", "4", "5", "--size", '{"n": 100}'],
     "brunel_wang_2001": ["--seeds", "1", "2", "3", "4", "5", "--size", '{"N": 200}'],
+    "tsodyks_uziel_markram_2000": ["--seeds", "1", "2", "3", "4", "5"],
 }
 
 

@@ -124,3 +124,15 @@ def window_rate(index: np.ndarray, times: np.ndarray, members: np.ndarray, start
     index, times = np.asarray(index), np.asarray(times, dtype=float)
     keep = np.isin(index, members) & (times >= start) & (times < end)
     return float(np.sum(keep) / len(members) / ((end - start) / 1000.))
+
+
+def population_bursts(times: np.ndarray, n: int, duration: float, bin_ms: float = 1., threshold: float = 0.05,
+                      gap_ms: float = 20.) -> np.ndarray:
+    """Start times (ms) of population bursts: a bin of ``bin_ms`` in which more than ``threshold`` of the ``n``
+    neurons fire starts a burst unless one started less than ``gap_ms`` before."""
+    counts = population_counts(times, duration, bin_ms) / n
+    starts: list[float] = []
+    for k in np.flatnonzero(counts > threshold):
+        if not starts or k * bin_ms - starts[-1] >= gap_ms:
+            starts.append(k * bin_ms)
+    return np.asarray(starts)

@@ -156,6 +156,9 @@ def run(duration: float = 4000., N: int = 1000, seed: int = 0) -> dict:
         I_I = bp.SynConn(gaba, pre_group=I, post_group=I, conn=bp.connect.All2All(include_self=False))
         I_E = bp.SynConn(gaba, pre_group=I, post_group=E, conn=bp.connect.All2All())
         net = bp.Network(E, I, E_E, E_I, I_I, I_E)
+        # per-neuron stimulus rates before the build: a parameter that turns from one value into an array
+        # after it recompiles the kernel at the next run
+        _stimulate(E, I, None, N_non, N_sub)
         net.build(duration)
         run_s, t = 0., 0.
         spikes = {'E_index': [], 'E_time': [], 'I_index': [], 'I_time': []}

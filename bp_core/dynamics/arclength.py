@@ -45,7 +45,9 @@ class ContinuationProblem(Protocol):
     # inside the region the curve is followed in (the parameter range), so its end is located on the boundary;
     # ``refined``, names of tests whose point the problem locates itself afterwards, so a sign change is
     # recorded at the end of its step when the driver cannot locate it; ``tests_at(points, directions)``, the
-    # tests at many points at once (rows), for the checks inside long steps (``Settings.resolution``).
+    # tests at many points at once (rows), for the checks inside long steps (``Settings.resolution``);
+    # ``locatable(k, u, z)``, False where a sign change of test ``k`` between the points ``u`` and ``z`` marks no
+    # special point (it is then neither located nor recorded).
 
 
 @dataclass
@@ -200,6 +202,8 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
     # The locator evaluates one test at a time: the problem's ``test_value(k, u, t)`` where it has one (a test that
     # is cheap alone, such as a fold's, need not wait for the others).
     one_test = getattr(problem, "test_value", None) or (lambda k, z, tz: problem.tests(z, tz)[k])
+    # A sign change the problem knows to mark no special point (``locatable(k, u, z)``) is not located.
+    worth = getattr(problem, "locatable", None) or (lambda k, a, b: True)
     h = settings.ds
     fine = 0.0  # arclength still to go in steps of ``settings.resolution`` (a sign change was seen ahead)
     stopped = "the step budget ran out"
@@ -225,7 +229,7 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
         at_end = []
         for k in sorted(changed, key=lambda k: _root_fraction(tests[-1][k], value[k])):
             located = _locate(solver, lambda z, tz, k=k: one_test(k, z, tz), u, t, h, tests[-1][k],
-                              value[k]) if settings.locate else None
+                              value[k]) if settings.locate and worth(k, u, z) else None
             if located is not None:
                 points.append(located[0])
                 tangents.append(located[1])
@@ -304,7 +308,10 @@ def _locate(solver: _Solver, test, u: np.ndarray, t: np.ndarray, h: float,
         z = solver.correct(u, t, s)
         if z is None:
             return best
-        tz = solver.tangent(z, t, solver.last_solve)
+        try:
+            tz = solver.tangent(z, t, solver.last_solve)
+        except (np.linalg.LinAlgError, RuntimeError):  # landed on a branch point, where the tangent is not unique
+            return best
         g = test(z, tz)
         best = (z, tz)
         if abs(b - a) < 1e-12 * h or g == 0.0:

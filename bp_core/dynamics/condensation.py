@@ -47,22 +47,12 @@ class CondensedFactor:
 
     def __call__(self, rhs: np.ndarray) -> np.ndarray:
         """The solution ``z`` of ``J z = rhs`` (rows: collocation, periodicity, phase, step)."""
-        from bp_core.dynamics.condensation_kernels import fold_rhs, reduce_rhs
+        from bp_core.dynamics.condensation_kernels import solve
 
-        n_int, md, _ = self.eliminated.shape
-        m, d = self.m, self.dim
-        inner = (m - 1) * d
-        n_colloc = n_int * md
-        particular, condensed = np.empty((n_int, inner)), np.empty((n_int, d))
-        reduce_rhs(self.eliminated, inner, self.pivots, np.ascontiguousarray(rhs[:n_colloc]).reshape(n_int, md),
-                   particular, condensed)
-        dense = rhs[n_colloc + d:] - np.einsum("rnk,nk->r", self.row_interior, particular)
-        boundary, tail = np.empty((n_int + 1, d)), np.empty(2)
-        fold_rhs(*self.folded, condensed, np.ascontiguousarray(rhs[n_colloc:n_colloc + d]), dense, boundary, tail)
-        local = np.concatenate([boundary[:-1], boundary[1:], np.broadcast_to(tail, (n_int, 2))], axis=1)
-        inside = particular - np.matmul(self.interior, local[:, :, None])[:, :, 0]
-        nodes = np.concatenate([boundary[:-1, None, :], inside.reshape(n_int, m - 1, d)], axis=1)
-        return np.concatenate([nodes.ravel(), boundary[-1], tail])
+        out = np.empty(rhs.size)
+        solve(self.eliminated, self.pivots, self.interior, self.row_interior, *self.folded,
+              np.ascontiguousarray(rhs, dtype=float), out)
+        return out
 
 
 def _eliminate(blocks: np.ndarray, border: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -9,9 +9,10 @@ How they compile is chosen for a new installation's first diagram, where compili
 each kernel called from Python declares its one signature (C-contiguous float64 and int64 arrays), so importing
 this module compiles it once, or loads it from numba's on-disk cache, and an array of another layout or type is
 refused instead of compiling a second specialization. The helpers they share (one interval's elimination, its
-forward and back substitution) are called from compiled code only: they have no Python wrapper and no cache
-entry of their own (each kernel's cache entry holds the code it calls), so a process that loads the kernels
-compiles nothing, and loads them without numba's compiler set-up (``backend.targets.numba_cache``).
+forward and back substitution, a right-hand side's two reductions) are called from compiled code only: they
+have no Python wrapper and no cache entry of their own (each kernel's cache entry holds the code it calls), so
+a process that loads the kernels compiles nothing, and loads them without numba's compiler set-up
+(``backend.targets.numba_cache``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from numba import boolean, float64, int64, void
 
 from bp_core.backend.targets.numba_cache import cached_njit
 
-__all__ = ["eliminate", "reduce_rhs", "fold", "fold_rhs", "interval_blocks", "KERNELS"]
+__all__ = ["eliminate", "fold", "solve", "interval_blocks", "KERNELS"]
 
 _F1, _F2, _F3 = float64[::1], float64[:, ::1], float64[:, :, ::1]
 _I1, _I2 = int64[::1], int64[:, ::1]
@@ -115,8 +116,8 @@ def eliminate(a: np.ndarray, inner: int, pivots: np.ndarray, interior: np.ndarra
     return True
 
 
-@_kernel(void(_F3, int64, _I2, _F2, _F2, _F2))
-def reduce_rhs(a: np.ndarray, inner: int, pivots: np.ndarray, rhs: np.ndarray, top: np.ndarray,
+@numba.njit(**_HELPER)
+def _reduce_rhs(a: np.ndarray, inner: int, pivots: np.ndarray, rhs: np.ndarray, top: np.ndarray,
                bottom: np.ndarray) -> None:
     """One right-hand side (N, R) through :func:`eliminate`'s factors: ``bottom`` (N, R - inner) the condensed
     rows' right-hand sides, ``top`` (N, inner) the interior unknowns when all others are zero."""
@@ -201,8 +202,8 @@ def fold(cond: np.ndarray, dense: np.ndarray, steps: np.ndarray, pivots: np.ndar
     return _eliminate_one(last, 2 * d + 2, last_pivots)
 
 
-@_kernel(void(_F3, _I2, _F3, _F2, _I1, _F2, _F1, _F1, _F2, _F1))
-def fold_rhs(steps: np.ndarray, pivots: np.ndarray, through: np.ndarray, last: np.ndarray,
+@numba.njit(**_HELPER)
+def _fold_rhs(steps: np.ndarray, pivots: np.ndarray, through: np.ndarray, last: np.ndarray,
              last_pivots: np.ndarray, cond_rhs: np.ndarray, periodic: np.ndarray, dense_rhs: np.ndarray,
              boundary: np.ndarray, tail: np.ndarray) -> None:
     """Solve the reduced system factorised by :func:`fold`: ``cond_rhs`` (N, d), ``periodic`` (d) and
@@ -252,6 +253,53 @@ def fold_rhs(steps: np.ndarray, pivots: np.ndarray, through: np.ndarray, last: n
             boundary[j, i] = out[i]
 
 
+@_kernel(void(_F3, _I2, _F3, _F3, _F3, _I2, _F3, _F2, _I1, _F1, _F1))
+def solve(eliminated: np.ndarray, pivots: np.ndarray, interior: np.ndarray, row_interior: np.ndarray,
+          steps: np.ndarray, pivots_b: np.ndarray, through_b: np.ndarray, last: np.ndarray, last_pivots: np.ndarray,
+          rhs: np.ndarray, out: np.ndarray) -> None:
+    """``out`` solving the bordered collocation system that :func:`eliminate` (``eliminated`` (N, m d, W),
+    ``pivots``, ``interior``) and :func:`fold` (``steps`` to ``last_pivots``) factorised, for ``rhs``
+    (collocation rows, periodicity, phase, step); ``row_interior`` (2, N, (m-1) d) the two dense rows'
+    coefficients of the interior nodes. The whole solve in one call (a Newton iteration's or a tangent's):
+    the intervals' right-hand sides reduced, the boundary nodes, period and parameter solved, the interior
+    nodes recovered from them."""
+    n_int, md, _ = eliminated.shape
+    d = steps.shape[1] // 2
+    inner = md - d
+    m = inner // d + 1
+    n_colloc = n_int * md
+    particular = np.empty((n_int, inner))
+    condensed = np.empty((n_int, d))
+    _reduce_rhs(eliminated, inner, pivots, rhs[:n_colloc].reshape((n_int, md)), particular, condensed)
+    dense = np.empty(2)
+    for r in range(2):
+        v = rhs[n_colloc + d + r]
+        for n in range(n_int):
+            for k in range(inner):
+                v -= row_interior[r, n, k] * particular[n, k]
+        dense[r] = v
+    boundary = np.empty((n_int + 1, d))
+    tail = np.empty(2)
+    periodic = np.empty(d)
+    for c in range(d):
+        periodic[c] = rhs[n_colloc + c]
+    _fold_rhs(steps, pivots_b, through_b, last, last_pivots, condensed, periodic, dense, boundary, tail)
+    for n in range(n_int):
+        first = n * m * d
+        for c in range(d):
+            out[first + c] = boundary[n, c]
+        for i in range(inner):
+            v = particular[n, i]
+            for c in range(d):
+                v -= interior[n, i, c] * boundary[n, c] + interior[n, i, d + c] * boundary[n + 1, c]
+            v -= interior[n, i, 2 * d] * tail[0] + interior[n, i, 2 * d + 1] * tail[1]
+            out[first + d + i] = v
+    for c in range(d):
+        out[n_int * m * d + c] = boundary[n_int, c]
+    out[out.size - 2] = tail[0]
+    out[out.size - 1] = tail[1]
+
+
 @_kernel(void(_F2, _F2, _F1, float64, _F3, _F1, _F1, float64[:, :, :, :, ::1]))
 def interval_blocks(basis: np.ndarray, slopes: np.ndarray, widths: np.ndarray, period: float, jac: np.ndarray,
                     row_scale: np.ndarray, column_scale: np.ndarray, out: np.ndarray) -> None:
@@ -275,4 +323,4 @@ def interval_blocks(basis: np.ndarray, slopes: np.ndarray, widths: np.ndarray, p
 
 
 #: The kernels called from Python, each with its one compiled signature.
-KERNELS = (eliminate, reduce_rhs, fold, fold_rhs, interval_blocks)
+KERNELS = (eliminate, fold, solve, interval_blocks)

@@ -73,6 +73,8 @@ class CycleProblem:
     #: The trivial multiplier's distance from 1 past which the monodromy matrix is taken to have lost the
     #: digits its other multipliers need, and below which it has them again (AUTO-07p's two thresholds).
     inaccurate, accurate_again = 5e-2, 1e-2
+    #: The imaginary part past which a multiplier counts as complex (a Neimark-Sacker point's pair).
+    complex_part = 1e-4
 
     def __init__(self, field_: VectorField, p: np.ndarray, index: int, p_range: tuple[float, float],
                  span: np.ndarray, period: float, settings: CycleSettings, mesh: Mesh | None = None):
@@ -235,6 +237,15 @@ class CycleProblem:
         """Test ``k`` of :meth:`tests` alone (what the locator asks for): the fold test needs no multipliers."""
         return float(t[-1]) if k == 0 else float(self.tests(u, t)[k])
 
+    def locatable(self, k: int, u: np.ndarray, z: np.ndarray) -> bool:
+        """Whether a sign change of test ``k`` from ``u`` to ``z`` can mark its special point. The Neimark-Sacker
+        test is the product of ``mu_i mu_j - 1`` over pairs of multipliers, which also changes sign where two real
+        multipliers' product passes 1 (a neutral saddle, no bifurcation): with no complex multiplier at either
+        end, there is no complex pair on the unit circle between them to locate."""
+        if self.test_names[k] != "NS":
+            return True
+        return any(np.any(np.abs(self.multipliers(x)[1:].imag) > self.complex_part) for x in (u, z))
+
     def _follow_detection(self, u: np.ndarray) -> None:
         """Detection on or off after accepting ``u``, with AUTO-07p's hysteresis between the two thresholds."""
         if self.field.dim < 3:
@@ -318,7 +329,7 @@ def _special(problem: CycleProblem, label: str, u: np.ndarray, variables: list[s
              mu: np.ndarray, t: np.ndarray | None = None) -> SpecialPoint | None:
     nodes, period, par = problem.colloc.unpack(u)
     others = mu[1:]
-    scale = 1e-4
+    scale = problem.complex_part
     if label in ("LPC", "BPC") and np.max(np.ptp(nodes / problem.colloc.span, axis=0)) < 0.1 * max(problem.amplitudes):
         # The parameter turns where the branch passes through its Hopf point; there the multipliers
         # exp(+-i omega T) are a double 1, so the branch-point test vanishes too.

@@ -37,8 +37,9 @@ _SCRIPT = textwrap.dedent('''
 ''')
 
 KERNELS = {f"bp_core.dynamics.condensation_kernels.{name}"
-           for name in ("eliminate", "reduce_rhs", "fold", "fold_rhs", "interval_blocks")}
-HELPERS = {f"bp_core.dynamics.condensation_kernels.{name}" for name in ("_eliminate_one", "_forward", "_back")}
+           for name in ("eliminate", "fold", "solve", "interval_blocks")}
+HELPERS = {f"bp_core.dynamics.condensation_kernels.{name}"
+           for name in ("_eliminate_one", "_forward", "_back", "_reduce_rhs", "_fold_rhs")}
 
 
 def _diagram(tmp_path, low: float, high: float) -> dict:

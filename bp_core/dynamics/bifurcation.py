@@ -81,6 +81,8 @@ class BifurcationAnalyzer:
         them: continuation steps grow beyond it where a branch is smooth, and the test functions are then
         also checked at points ``par_resolution`` apart inside each step, where the step is cut back to
         ``par_resolution`` before any sign change. Special points closer together than that may be missed.
+        A resolution finer than 1e-4 of the parameter's range is taken as 1e-4 of the range (checking a
+        long step at more points would take minutes).
     var_resolution : float
         Accepted for compatibility; fixed points are found by Newton's method, not on a grid.
     """

@@ -22,6 +22,9 @@ __all__ = ["EquilibriumProblem", "continue_branch", "locate_branch_point", "spec
 #: The longest step of an equilibrium branch, in coordinates scaled by the ranges: where the branch is
 #: straight and Newton converges at once, steps grow to this (twenty to the parameter's range).
 MAX_STEP = 0.05
+#: The finest resolution the tests are checked at along a step, as a fraction of the parameter's range: a
+#: smaller ``par_resolution`` is taken as this one (special points closer together may be missed).
+FINEST = 1e-4
 #: Why a branch ended: it came back to its start, or it reached a branch already computed.
 CLOSED, JOINED = "closed on itself", "joins a branch already computed"
 #: How far (scaled) a switched branch goes from its branch point before it is compared with known branches.
@@ -275,7 +278,9 @@ def _trace_branch(field_: VectorField, problem: EquilibriumProblem, u0: np.ndarr
     p, index, p_range = problem.p, problem.index, problem.p_range
     par_names = par_names or [f"p{k}" for k in range(p.size)]
     problem.start = u0
-    resolution = max_step / problem.span_p
+    # A finer resolution than FINEST would have each long step checked at up to 0.05 / resolution points (a
+    # par_resolution of 1e-9 on a range of 7: 3.5e8 per step, minutes of work for one step).
+    resolution = max(max_step / problem.span_p, FINEST)
     problem.closing_distance = resolution / 2
     settings = arclength.Settings(ds=resolution, ds_max=max(MAX_STEP, resolution), ds_min=resolution * 1e-6,
                                   max_steps=max_points, adapt=True, resolution=resolution)

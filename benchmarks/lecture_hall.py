@@ -15,6 +15,10 @@ late pages are still loading (those must keep their kernels). Half the pages clo
 browser's unload request), half vanish as a crashed tab does (only the dropped connection tells). Last,
 ``--big`` pages of one dashboard at once, counting kernel deaths.
 
+While the pages arrive, where the machine's CPU goes is counted too: Chromium's seconds per page by process
+type (renderer, browser, GPU, network), the server with its kernels, and everything else (on a shared machine,
+other people's work, which the pages waited for besides each other).
+
     python benchmarks/lecture_hall.py                       # 20 pages per dashboard, then 40 of hh_neuron
     python benchmarks/lecture_hall.py --dashboards gamma,hh_neuron --big 0
     python benchmarks/lecture_hall.py --dashboards gamma --pages 10 --big 0 --pool 0
@@ -37,6 +41,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.page_cost import browser_pid, chromium_cpu, cpu_since  # noqa: E402
 from bpwidgets.dashboards import DASHBOARDS  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port, wait_for_http  # noqa: E402
 from tests.browser.pages import PAGE_STATE, READY, SLIDER, kernel_id_in, kernels_of  # noqa: E402
@@ -184,6 +189,54 @@ def cpu_seconds(server_pid: int, kernel_ids: list[str]) -> float:
     return statistics.median(seconds) if seconds else float("nan")
 
 
+def tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of ``pid`` and each process under it, by process id."""
+    seconds = {}
+    try:
+        processes = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return seconds
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        seconds[process.pid] = times.user + times.system
+    return seconds
+
+
+def machine_busy() -> float:
+    """CPU seconds every process of the machine has used since boot (all cores together)."""
+    t = psutil.cpu_times()
+    return t.user + t.nice + t.system + getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0)
+
+
+@dataclass
+class CpuWatch:
+    """Where the machine's CPU went while the pages arrived: Chromium by process type, the server with its
+    kernels, and the rest (other users of the machine, this script), with the wall time they shared."""
+
+    chromium_pid: int
+    server_pid: int
+    start: float = field(default_factory=time.monotonic)
+    busy: float = field(default_factory=machine_busy)
+    chromium: dict = field(default_factory=dict)
+    server: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.chromium = chromium_cpu(self.chromium_pid)
+        self.server = tree_cpu(self.server_pid)
+
+    def since(self) -> dict:
+        chromium = cpu_since(self.chromium, chromium_cpu(self.chromium_pid))
+        # a kernel started meanwhile counts from zero; one that ended meanwhile is lost to the count
+        server = sum(s - self.server.get(pid, 0.0) for pid, s in tree_cpu(self.server_pid).items())
+        busy = machine_busy() - self.busy
+        return {"wall_s": time.monotonic() - self.start, "chromium_s": sum(chromium.values()),
+                "chromium_by_process": chromium, "server_s": server,
+                "other_s": busy - sum(chromium.values()) - server, "cores": psutil.cpu_count()}
+
+
 def wait_for_pools(log: Path, server_pid: int, sizes: dict[str, int]) -> dict:
     """Wait until each dashboard's pool holds its pre-started kernels (the server logs each one that has run its
     notebook); returns the pools' idle kernels' median RSS, USS (MB) and CPU seconds, and the wait."""
@@ -227,7 +280,9 @@ def without_kernel(server_pid: int, students: list[Student]) -> int:
 async def dashboard_case(browser, base: str, server_pid: int, log: Path, name: str, pages: int, late: int) -> dict:
     mark = len(log.read_text(errors="replace"))
     contexts = await new_contexts(browser, pages + late)
+    watch = CpuWatch(browser_pid(), server_pid)
     students = await asyncio.gather(*(arrive(contexts[k], base, name) for k in range(pages)))
+    burst = watch.since()
     rendered = [s for s in students if s.rendered]
     kernel_cpu = cpu_seconds(server_pid, [s.kernel_id for s in rendered])
     cross_talk = await slider_rounds(students, name)
@@ -252,7 +307,7 @@ async def dashboard_case(browser, base: str, server_pid: int, log: Path, name: s
         "first_change_p95_s": percentile([s.first_change for s in rendered], 0.95),
         "p95_s": percentile(latencies, 0.95), "cross_talk": cross_talk,
         "rss_mb": rss, "uss_mb": uss, "closed_gone_s": gone,
-        "late_pages": late, "late_lost": late_lost,
+        "late_pages": late, "late_lost": late_lost, "burst": burst,
         "errors": [e for s in students + late_students for e in s.page_errors][:3],
     }
 
@@ -284,6 +339,13 @@ def print_row(r: dict) -> None:
           f"kernel CPU {r['kernel_cpu_s']:.1f} s  "
           f"kernel RSS {r['rss_mb']:.0f} MB (USS {r['uss_mb']:.0f})  closed kernels gone after "
           f"{r['closed_gone_s']:.1f} s  late pages lost {r['late_lost']}/{r['late_pages']}", flush=True)
+    b = r["burst"]
+    print(f"    while they arrived ({b['wall_s']:.0f} s on {b['cores']} cores): Chromium {b['chromium_s']:.1f} s CPU "
+          f"({b['chromium_s'] / r['pages']:.2f} s a page: " + ", ".join(
+              f"{k} {v / r['pages']:.2f}" for k, v in sorted(b["chromium_by_process"].items(), key=lambda i: -i[1])
+              if v >= 0.005 * r["pages"]) +
+          f"), the server and its kernels {b['server_s']:.1f} s, everything else on the machine "
+          f"{b['other_s']:.1f} s", flush=True)
     for error in r["errors"]:
         print(f"    {error}", flush=True)
 

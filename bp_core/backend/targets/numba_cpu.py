@@ -14,6 +14,7 @@ import numba
 import numpy as np
 from numba import types as nb_types
 from numba.extending import overload
+from numba.typed import List
 
 from bp_core import profile
 from bp_core.backend import cache
@@ -148,22 +149,23 @@ def typed_index_list(arrays: list) -> Any:
 
 def typed_index_rows(ptr: np.ndarray, idx: np.ndarray) -> Any:
     """Compressed rows (row ``r`` is ``idx[ptr[r]:ptr[r + 1]]``) as a numba typed List of int64 arrays."""
-    from numba.typed import List
+    # made and filled by compiled code, loaded from numba's cache: appending from Python costs about 15 us a row
+    # (ten million rows: minutes), and even an empty List made from Python compiles numba's constructor in every
+    # process
+    return _index_rows(np.asarray(ptr, dtype=np.int64), np.asarray(idx, dtype=np.int64))
 
-    out = List.empty_list(nb_types.int64[::1])
-    # filled by compiled code: appending from Python costs about 15 us a row (ten million rows: minutes),
-    # the compiled loop a fraction of a microsecond
-    if ptr.size > 1:
-        _fill_rows(out, np.asarray(ptr, dtype=np.int64), np.asarray(idx, dtype=np.int64))
+
+_ROW = nb_types.int64[::1]
+
+
+def _index_rows(ptr, idx):
+    out = List.empty_list(_ROW)
+    for row in range(ptr.size - 1):
+        out.append(idx[ptr[row]:ptr[row + 1]].copy())
     return out
 
 
-def _fill_rows(out, ptr, idx):
-    for row in range(ptr.size - 1):
-        out.append(idx[ptr[row]:ptr[row + 1]].copy())
-
-
-_fill_rows = cached_njit(_fill_rows)
+_index_rows = cached_njit(_index_rows)
 
 
 cache.add_engine_file(__file__)

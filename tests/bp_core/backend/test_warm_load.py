@@ -69,3 +69,31 @@ def test_a_warm_process_loads_the_kernel_without_compiling_or_numbas_full_setup(
     assert not warm["full_setup"]
     assert len(warm["spikes"]) > 0
     assert warm["spikes"] == cold["spikes"] and warm["V"] == cold["V"]
+
+
+ROWS = textwrap.dedent("""
+    import json, sys
+    import numpy as np
+    from numba.core import event
+    from bp_core.backend.compile import typed_index_list, typed_index_rows
+
+    compiled = []
+    with event.install_timer("numba:compile", compiled.append):
+        rows = typed_index_rows(np.array([0, 2, 2, 5]), np.array([4, 1, 0, 3, 3]))
+        empty = typed_index_list([])
+    print("RESULT", json.dumps({"compiled": len(compiled), "full_setup": "numba.np.linalg" in sys.modules,
+                                "rows": [r.tolist() for r in rows], "empty": len(empty),
+                                "type": str(rows._list_type)}))
+""")
+
+
+def test_typed_index_rows_load_from_the_cache_in_a_new_process(tmp_path):
+    # a typed List made from Python compiles numba's constructor in every process: ours is made in cached code
+    script = tmp_path / "rows.py"
+    script.write_text(ROWS)
+    env = {**os.environ, "BP_CORE_CACHE_DIR": str(tmp_path / "cache")}
+    _run(script, env)
+    warm = _run(script, env)
+    assert warm["compiled"] == 0 and not warm["full_setup"]
+    assert warm["rows"] == [[4, 1], [], [0, 3, 3]] and warm["empty"] == 0
+    assert warm["type"] == "ListType[array(int64, 1d, C)]"

@@ -138,13 +138,12 @@ def run(duration: float = 4000., N: int = 1000, seed: int = 0) -> dict:
     with bp.profile.override(dt=0.1, seed=seed):
         E = bp.NeuGroup(neuron, N_E, monitors=['spike'])
         I = bp.NeuGroup(neuron, N_I, monitors=['spike'])
-        for group, n_pre_E, n_pre_I in ((E, N_E, N_I), (I, N_E, N_I)):
-            if group is I:
-                for name, value in INTERNEURON.items():
-                    I.pars[name] = value
-            group.pars['g_AMPA_rec'] = group.pars['g_AMPA_rec'] * 800. / n_pre_E
-            group.pars['g_NMDA'] = group.pars['g_NMDA'] * 800. / n_pre_E
-            group.pars['g_GABA'] = group.pars['g_GABA'] * 200. / n_pre_I
+        for name, value in INTERNEURON.items():
+            I.pars[name] = value
+        for group in (E, I):
+            group.pars['g_AMPA_rec'] = group.pars['g_AMPA_rec'] * 800. / N_E
+            group.pars['g_NMDA'] = group.pars['g_NMDA'] * 800. / N_E
+            group.pars['g_GABA'] = group.pars['g_GABA'] * 200. / N_I
         E_E = bp.SynConn(glutamate, pre_group=E, post_group=E, conn=bp.connect.All2All(include_self=False))
         pre, post = E_E.pre_ids, E_E.post_ids
         w = np.ones(E_E.num)

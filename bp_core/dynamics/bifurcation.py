@@ -60,6 +60,25 @@ class Codim2Curves:
         return [point for curve in self.curves for point in curve.special]
 
 
+
+def _why_no_cycle_at(value: float, branch: CycleBranch, k: int, name: str) -> str | None:
+    """Why no orbit of ``branch`` can be followed to ``value`` from its orbit ``k``, where the branch says: the
+    value lies past its orbits (beyond a fold of cycles or its end), or orbit ``k`` lies where the period grows
+    while the parameter stands still (next to an orbit of infinite period, where one value of the parameter
+    does not determine the period). None where neither holds."""
+    lo, hi = float(np.min(branch.par)), float(np.max(branch.par))
+    if not lo <= value <= hi:
+        return (f"{name} = {value!r} lies beyond the orbits of this branch of cycles, which span [{lo:.10g}, "
+                f"{hi:.10g}]: past a fold of cycles or the branch's end it has no orbit there.")
+    near = slice(max(k - 1, 0), min(k + 2, len(branch.par)))
+    pars, periods = branch.par[near], branch.period[near]
+    if np.ptp(periods) > 1e-2 * np.min(periods) and np.ptp(pars) <= 1e-8 * max(hi - lo, abs(value)):
+        return (f"near {name} = {branch.par[k]:.10g} this branch's period goes from {np.min(periods):.6g} to "
+                f"{np.max(periods):.6g} while {name} moves by {np.ptp(pars):.1e}: an orbit of infinite period is "
+                f"near, and there one value of {name} does not determine the orbit. Take a value further from "
+                f"it, or the branch's own orbits (branch.orbits, branch.period) at these values.")
+    return None
+
 class BifurcationAnalyzer:
     """Bifurcations of a NeuType's fixed points as one or two parameters vary.
 
@@ -297,8 +316,11 @@ class BifurcationAnalyzer:
             raise ModelUseError(f"{self.par_names[0]} = {value!r} is outside its range [{lo}, {hi}].")
         p = self._par_vector(others)
         p[0] = branch.par[k]
-        return cycle_at(self.field, branch.mesh[k] * branch.period[k], branch.orbits[k], p, 0, value, (lo, hi),
-                        list(self.var_ranges.values()), self.par_names)
+        try:
+            return cycle_at(self.field, branch.mesh[k] * branch.period[k], branch.orbits[k], p, 0, value, (lo, hi),
+                            list(self.var_ranges.values()), self.par_names)
+        except ModelUseError as err:
+            raise ModelUseError(_why_no_cycle_at(value, branch, k, self.par_names[0]) or str(err)) from None
 
     def equilibrium_at(self, value: float, branch: Branch, index: int | None = None,
                        others: dict[str, float] | None = None) -> np.ndarray:

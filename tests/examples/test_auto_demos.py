@@ -19,6 +19,7 @@ from benchmarks.continuation_auto_demos import (DEMOS, analyzer, comparable, dis
 from benchmarks.continuation_auto_switching import analyzer as tor_analyzer
 from benchmarks.continuation_auto_switching import lor_ours, nu_at
 from bp_core.dynamics.cycles import CycleSettings, cycles_from_hopf
+from bp_core.errors import ModelUseError
 from tests.examples.shooting import multiple_shooting, orbit_of_period
 
 REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
@@ -541,3 +542,18 @@ def test_connor_stevens_hopf_point_auto07p_steps_over_is_real():
         complex_pair = lam[np.abs(lam.imag) > 1e-3]
         sides.append(complex_pair.real.max())
     assert sides[0] * sides[1] < 0
+
+
+def test_cycle_at_says_why_there_is_no_orbit_past_a_fold_or_at_an_orbit_of_infinite_period():
+    """Morris-Lecar's homoclinic set: past the fold of cycles at I = 40.59 the branch has no orbit, and at its
+    end the period grows from 303 to 335 while I stands still to 1e-10 (the homoclinic orbit): cycle_at says
+    so (it said that the orbit 'does not converge to a periodic orbit; give it exactly one period of a settled
+    cycle', which is about orbits from simulations)."""
+    an = analyzer("ml_homoclinic")
+    (branch,) = an.cycle_branches()
+    with pytest.raises(ModelUseError, match="beyond the orbits of this branch"):
+        an.cycle_at(41.0, branch)
+    with pytest.raises(ModelUseError, match="an orbit of infinite period is near"):
+        an.cycle_at(float(branch.par[-1]), branch)
+    (middle,) = an.cycle_at(37.8, branch).period  # inside, as before
+    assert 20 < middle < 40

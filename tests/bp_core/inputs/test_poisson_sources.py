@@ -172,7 +172,6 @@ def test_the_blocked_kernel_draws_the_same_waits_on_one_thread_and_two(monkeypat
 
     monkeypatch.setattr(random_streams, "STREAM_CHUNK", 16)  # chunks and reseeding cells crossed in 200 steps
     monkeypatch.setattr(random_streams, "STREAM_CELL", 40)
-    monkeypatch.setattr(blocked_runs, "STREAM_CELL", 40)
     monkeypatch.setattr(planning, "PARALLEL_MIN_ELEMENTS", 2)
     monkeypatch.setattr(builds, "free_cores", lambda limit=None: 2)
     relay = bp.NeuType(name='relay', ST=bp.types.NeuState({'input': 0., 'spike': 0.}), steps=_relay, mode='scalar')

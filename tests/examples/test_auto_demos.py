@@ -377,12 +377,16 @@ def test_tor_fold_of_cycles_at_period_99_is_where_bp_core_places_it():
 
 
 # -- demos and neuron models ported last: bru, kpr, she, fhh, Morris-Lecar's homoclinic set, Connor-Stevens --
-def _jacobian_eigenvalues(an, state: dict, par: float) -> np.ndarray:
+def _finite_difference_eigenvalues(an, state: dict, par: float, h: float = 1e-6) -> np.ndarray:
+    """Eigenvalues of the Jacobian by central differences of the right-hand side (not bp_core's Jacobian)."""
     p = an._par_vector(None).copy()
     p[0] = par
     x = np.array([state[v] for v in an.field.variables])
-    assert np.max(np.abs(an.field.compiled.f(x[:, None], p)[:, 0])) < 1e-9  # an equilibrium
-    return np.linalg.eigvals(an.field.compiled.jac1(x, p))
+    f = an.field.compiled.f
+    assert np.max(np.abs(f(x[:, None], p)[:, 0])) < 1e-9  # an equilibrium
+    columns = [(f((x + h * e)[:, None], p)[:, 0] - f((x - h * e)[:, None], p)[:, 0]) / (2 * h)
+               for e in np.eye(x.size)]
+    return np.linalg.eigvals(np.array(columns).T)
 
 
 def test_bru_hopf_point_is_at_one_plus_a_squared():
@@ -434,7 +438,7 @@ def test_she_points_on_branches_auto07p_does_not_switch_to_are_real():
     hopfs = [p for p in mine if p.label == "H"]
     assert len(hopfs) == 4
     for p in hopfs:
-        lam = _jacobian_eigenvalues(an, p.state, p.par["mu"])
+        lam = _finite_difference_eigenvalues(an, p.state, p.par["mu"])
         pair = lam[np.argsort(np.abs(lam.real))[:2]]
         assert np.max(np.abs(pair.real)) < 1e-8 and np.min(np.abs(pair.imag)) > 1e-2
 
@@ -464,18 +468,6 @@ def test_fhh_hopf_and_period_doubling_next_to_it():
                     atol=1e-12).y[:, -1]
     assert np.max(np.abs(end[:3] - x0)) < 1e-6  # the orbit's other multiplier is -430
     assert np.min(np.abs(np.linalg.eigvals(end[3:].reshape(3, 3)) + 1)) < 1e-4
-
-
-def _finite_difference_eigenvalues(an, state: dict, par: float, h: float = 1e-6) -> np.ndarray:
-    """Eigenvalues of the Jacobian by central differences of the right-hand side (not bp_core's Jacobian)."""
-    p = an._par_vector(None).copy()
-    p[0] = par
-    x = np.array([state[v] for v in an.field.variables])
-    f = an.field.compiled.f
-    assert np.max(np.abs(f(x[:, None], p)[:, 0])) < 1e-9  # an equilibrium
-    columns = [(f((x + h * e)[:, None], p)[:, 0] - f((x - h * e)[:, None], p)[:, 0]) / (2 * h)
-               for e in np.eye(x.size)]
-    return np.linalg.eigvals(np.array(columns).T)
 
 
 def test_ml_homoclinic_spiking_starts_at_a_saddle_homoclinic_orbit_where_auto07p_labels_rounding():

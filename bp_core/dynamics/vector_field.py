@@ -87,8 +87,8 @@ def _check_values(model: NeuType, argument: str, values: dict | None) -> None:
         except (TypeError, ValueError):
             finite = False
         if not finite:
-            raise ModelUseError(f"{argument}[{name!r}] of the analysis of model {model.name!r} must be a finite number, "
-                                f"got {value!r}; give it a value, {argument}={{{name!r}: 0.5}}.")
+            raise ModelUseError(f"{argument}[{name!r}] of the analysis of model {model.name!r} must be a finite "
+                                f"number, got {value!r}; give it a value, {argument}={{{name!r}: 0.5}}.")
 
 
 class VectorField:

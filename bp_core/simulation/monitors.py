@@ -72,6 +72,9 @@ class Monitor:
         if self.interval is None:
             return 1
         steps = self.interval / dt
+        if steps > 2.**62:  # compiled code counts steps in int64
+            raise ModelUseError(f"monitor {self.key!r} of {owner!r}: interval={self.interval} ms is {steps:.3g} time "
+                                f"steps (dt={dt} ms), more than a run can count; give an interval within the run.")
         if abs(steps - round(steps)) > 1e-6 * max(1.0, steps) or round(steps) < 1:
             raise ModelUseError(f"monitor {self.key!r} of {owner!r}: interval={self.interval} ms is not a whole "
                                 f"number of time steps (dt={dt} ms); choose a multiple of dt.")

@@ -60,8 +60,9 @@ class NeuGroup(Ensemble):
         try:
             selected = self.indices[item]
         except (IndexError, ValueError, TypeError) as err:
-            raise ModelUseError(f"cannot index {self.name!r} (geometry {self.geometry}) with {item!r}: {err}; select "
-                                f"neurons with integers, slices of integers (group[10:20]) or an index array.") from None
+            raise ModelUseError(f"cannot index {self.name!r} (geometry {self.geometry}) with {item!r}: {err}; "
+                                f"select neurons with integers, slices of integers (group[10:20]) or an index "
+                                f"array.") from None
         selected = np.atleast_1d(selected).copy()
         selected.flags.writeable = False  # checked once: compiled code reads the parent's columns through them
         if selected.size == 0:

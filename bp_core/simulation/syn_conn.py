@@ -138,7 +138,12 @@ class SynConn(Ensemble):
         pre_idx = _group_indices(self.pre_group, "pre")
         post_idx = _group_indices(self.post_group, "post")
         if isinstance(conn, connect_module.Connector):
-            built = conn(pre_idx, post_idx)
+            try:
+                built = conn(pre_idx, post_idx)
+            except MemoryError as err:  # NumPy's, naming an array the user never made
+                raise ModelUseError(f"{type(conn).__name__} between {pre_idx.size:,} pre- and {post_idx.size:,} "
+                                    f"post-synaptic neurons needs more memory than is available ({err}); connect "
+                                    f"fewer neurons, or fewer synapses per neuron.") from None
             i, j = built[0], built[1]
             if len(built) == 3:  # weight connectors (GaussianWeight, DOG)
                 self._connectivity["weights"] = np.asarray(built[2], dtype=float)
@@ -146,6 +151,12 @@ class SynConn(Ensemble):
             if conn.shape != (pre_idx.size, post_idx.size):
                 raise ModelUseError(f"connectivity matrix has shape {conn.shape}, but the groups have "
                                     f"{pre_idx.size} pre and {post_idx.size} post neurons.")
+            if conn.dtype.kind not in "biuf" or not np.isfinite(conn).all():
+                # NaN is not zero: each would silently become a synapse
+                got = "NaN or infinite values" if conn.dtype.kind in "biuf" else f"{conn.dtype} values"
+                raise ModelUseError(f"a connectivity matrix holds 0 (no synapse) or another number (a synapse) in "
+                                    f"each entry, got {got}; replace them (np.nan_to_num(matrix)) or give a "
+                                    f"bp.connect connector.")
             li, lj = connect_module.mat2ij(conn)
             i, j = pre_idx.ravel()[li], post_idx.ravel()[lj]
         elif isinstance(conn, (tuple, list)) and len(conn) == 2:

@@ -47,3 +47,54 @@ def test_an_analysis_refuses_a_value_that_is_not_a_number(argument, values):
     with pytest.raises(ModelUseError, match=rf"{argument}\['{name}'\]"):
         bp.BifurcationAnalyzer(FHN, target_pars={'b': [0.5, 1.]}, dynamical_vars={'v': [-3, 3], 'w': [-2, 2]},
                                **kwargs)
+
+
+def test_a_monitor_interval_no_run_could_count_is_refused_not_a_compile_error():
+    group = bp.NeuGroup(FHN, 2, monitors=[bp.Monitor('v', interval=1e300)], name='g')
+    with pytest.raises(ModelUseError, match=r"monitor 'v' of 'g': interval=1e\+300 ms is 1e\+301 time steps.*within "
+                                            r"the run"):
+        group.run(1.)
+
+
+@pytest.mark.parametrize("matrix", [np.full((3, 3), np.nan), np.where(np.eye(3) > 0, np.inf, 0.),
+                                    np.full((3, 3), 'x')], ids=["nan", "inf", "text"])
+def test_a_connectivity_matrix_of_no_numbers_is_refused_not_read_as_synapses(matrix):
+    with pytest.raises(ModelUseError, match="connectivity matrix holds 0 .* got (NaN or infinite|<U1) values"):
+        bp.SynConn(bp.SynType(name='S', ST=bp.types.SynState(['s']), steps=copy_spike, mode='scalar'),
+                   pre_group=bp.NeuGroup(FHN, 3), post_group=bp.NeuGroup(FHN, 3), conn=matrix)
+
+
+def copy_spike(ST, pre):
+    ST['s'] = pre['v']
+
+
+HUGE = """
+import resource
+import bp_core as bp
+
+resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))  # whatever the machine: 100,000^2 synapses cannot fit
+
+
+def copy_spike(ST, pre):
+    ST['s'] = pre['v']
+
+
+model = bp.SynType(name='S', ST=bp.types.SynState(['s']), steps=copy_spike, mode='scalar')
+fhn = bp.models.get_FitzHughNagumo()
+try:
+    bp.SynConn(model, pre_group=bp.NeuGroup(fhn, 100_000), post_group=bp.NeuGroup(fhn, 100_000),
+               conn=bp.connect.All2All())
+except bp.errors.ModelUseError as err:
+    print("REFUSED", err)
+"""
+
+
+def test_connectivity_the_memory_cannot_hold_is_a_model_use_error(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "huge.py"
+    script.write_text(HUGE)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "REFUSED All2All between 100,000 pre- and 100,000 post-synaptic neurons needs more memory" in out.stdout

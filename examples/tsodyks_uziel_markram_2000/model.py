@@ -107,7 +107,7 @@ def run(duration: float = 4200., seed: int = 0, x_sample: int = 10) -> dict:
     """Build the network, run the 900-ms burn-in, then ``duration`` ms recorded (dt 1 ms, as the original).
 
     Returns the E and I spikes of the recorded run (indices, times in ms from its start), the recovered
-    fraction ``x`` of every ``x_sample``-th E-to-E synapse (time x synapse), the sizes and the recorded run's
+    fraction ``x`` of every ``x_sample``-th E-to-E synapse (time x synapse), the duration and the recorded run's
     time in seconds (``run_s``).
     """
     rng = np.random.default_rng(seed)

@@ -155,6 +155,12 @@ class StepFunction:
                     f"step, or in scalar mode the current element's step).")
             if isinstance(node, (ast.Global, ast.Nonlocal)):
                 raise ModelDefError(f"{self.where()} uses 'global'/'nonlocal'; pass data as arguments instead.")
+            if isinstance(node, ast.While) and _always_true(node.test) and not _leaves(node.body, True):
+                # compiled, it would hold the process for ever: no Ctrl-C reaches a running kernel
+                raise ModelDefError(
+                    f"{self.where()} has a 'while' loop that never ends ({self.source_file}, line {line}): its test "
+                    f"is always true and nothing in it breaks out, returns or raises; give it a condition that "
+                    f"becomes false, or a 'break'.")
 
     def _check_calls(self) -> None:
         """Refuse what compiled steps cannot call faithfully: recursive helpers and formatted ``print``."""
@@ -286,3 +292,22 @@ def _same(a: Any, b: Any) -> bool:
         return bool(np.all(np.asarray(a) == np.asarray(b)))
     except Exception:
         return a is b
+
+
+def _always_true(test: ast.expr) -> bool:
+    return isinstance(test, ast.Constant) and bool(test.value)
+
+
+def _leaves(nodes: list[ast.AST], own: bool) -> bool:
+    """Whether ``nodes`` hold a ``return`` or ``raise``, or (``own``) a ``break`` of the loop they belong to."""
+    for node in nodes:
+        if isinstance(node, (ast.Return, ast.Raise)) or own and isinstance(node, ast.Break):
+            return True
+        if isinstance(node, (ast.For, ast.While)):
+            # a break in an inner loop's body ends that loop; one in its else clause ends ours
+            inner = [node.test] if isinstance(node, ast.While) else [node.iter]
+            if _leaves(inner + node.body, False) or _leaves(node.orelse, own):
+                return True
+        elif _leaves(list(ast.iter_child_nodes(node)), own):
+            return True
+    return False

@@ -204,3 +204,54 @@ def test_index_lists_reach_compiled_steps_row_for_row():
     for got, want in zip(typed, rows):
         assert got.dtype == np.int64 and got.flags.c_contiguous
         np.testing.assert_array_equal(got, want)
+
+
+# -- loops that never end ------------------------------------------------------------------------------------
+
+def spins(ST, _t):
+    x = 0.
+    while True:
+        x += 1.
+    ST['V'] = x
+
+
+def spins_past_an_inner_break(ST, _t):
+    x = 0.
+    while 1:
+        for k in range(3):
+            break
+        x += 1.
+    ST['V'] = x
+
+
+def counts_to_four(ST, _t):
+    x = 0.
+    while True:
+        x += 1.
+        if x > 3.:
+            break
+    ST['V'] = x
+
+
+def returns_at_three(ST, _t):
+    x = 0.
+    while True:
+        x += 1.
+        if x > 2.:
+            ST['V'] = x
+            return
+
+
+@pytest.mark.parametrize("step, text", [(spins, "while True:"), (spins_past_an_inner_break, "while 1:")])
+def test_a_loop_that_never_ends_is_refused_naming_its_line(step, text):
+    with pytest.raises(ModelDefError, match=re.escape(
+            f"step function '{step.__name__}' of model 'Spin' has a 'while' loop that never ends ({__file__}, line "
+            f"{line_of(step, text)}): its test is always true")):
+        bp.NeuType(name='Spin', ST=STATE, steps=step, mode='scalar')
+
+
+@pytest.mark.parametrize("step, value", [(counts_to_four, 4.), (returns_at_three, 3.)])
+def test_a_while_true_loop_that_breaks_or_returns_still_runs(step, value, jit):
+    group = bp.NeuGroup(bp.NeuType(name='Loop', ST=STATE, steps=step, mode='scalar'), 2)
+    group.run(0.2)
+    np.testing.assert_array_equal(group.ST['V'], value)

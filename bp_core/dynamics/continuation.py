@@ -12,7 +12,7 @@ import numpy as np
 from bp_core.dynamics import arclength
 from bp_core.dynamics.branch_point_location import locate_branch_point
 from bp_core.dynamics.diagram import Branch, SpecialPoint, polyline_distance
-from bp_core.dynamics.fixed_points import classify
+from bp_core.dynamics.fixed_points import classify_many
 from bp_core.dynamics.normal_forms import first_lyapunov, fold_coefficient, hopf_test
 from bp_core.dynamics.vector_field import VectorField
 
@@ -290,13 +290,12 @@ def _trace_branch(field_: VectorField, problem: EquilibriumProblem, u0: np.ndarr
     points = np.array(scaled) * problem.scale
     states, pars = points[:, :-1], points[:, -1]
     keep = (pars >= p_range[0] - 1e-12) & (pars <= p_range[1] + 1e-12)
-    labels, eigs = [], []
-    for x, par in zip(states, pars):
-        q = p.copy()
+    jacobians = np.empty((len(pars), states.shape[1], states.shape[1]))
+    q = p.copy()
+    for k, (x, par) in enumerate(zip(states, pars)):
         q[index] = par
-        e, label = classify(field_.compiled.jac1(x, q))
-        labels.append(label)
-        eigs.append(e)
+        jacobians[k] = field_.compiled.jac1(x, q)
+    eigs, labels = classify_many(jacobians)  # every point's eigenvalues in one call
     special = []
     for event in _distinct_events(curve):
         if keep[event.index + shift]:

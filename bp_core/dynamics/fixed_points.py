@@ -8,7 +8,7 @@ import numpy as np
 
 from bp_core.dynamics.vector_field import VectorField
 
-__all__ = ["FixedPoint", "classify", "find_fixed_points", "STABILITY_CLASSES"]
+__all__ = ["FixedPoint", "classify", "classify_many", "find_fixed_points", "STABILITY_CLASSES"]
 
 #: Damped Newton steps in a row after which a seed is given up: a damped step moves a quarter of the ranges, and
 #: the box steps are clipped to is twice the ranges wide, so this many cross it.
@@ -66,6 +66,28 @@ def classify(jacobian: np.ndarray, tol: float = 1e-9) -> tuple[np.ndarray, str]:
     if np.all(re > 0):
         return eig, "unstable focus"
     return eig, "saddle"
+
+
+def classify_many(jacobians: np.ndarray, tol: float = 1e-9) -> tuple[np.ndarray, list[str]]:
+    """:func:`classify` of a stack of Jacobians (m, n, n) at once: their eigenvalues (m, n), from one call, and
+    the stability class of each (a branch classifies every point it computed)."""
+    jacobians = np.asarray(jacobians, dtype=float)
+    eig = np.linalg.eigvals(jacobians)
+    if jacobians.shape[1:] == (1, 1):
+        value = jacobians[:, 0, 0]
+        labels = np.where(np.abs(value) <= tol, "degenerate", np.where(value < 0, "stable point", "unstable point"))
+        return eig, labels.tolist()
+    size = np.abs(eig)
+    small = tol * np.maximum(1.0, np.max(size, axis=1))[:, None]
+    re, im = eig.real, eig.imag
+    stable, unstable = np.all(re < 0, axis=1), np.all(re > 0, axis=1)
+    real = np.all(np.abs(im) <= small, axis=1)
+    # the order of classify's tests: the first that holds names the point
+    labels = np.select([np.any(size <= small, axis=1), real & stable, real & unstable, real,
+                        np.all(np.abs(re) <= small, axis=1), stable, unstable],
+                       ["degenerate", "stable node", "unstable node", "saddle", "center", "stable focus",
+                        "unstable focus"], "saddle")
+    return eig, labels.tolist()
 
 
 def find_fixed_points(field: VectorField, ranges: list[tuple[float, float]], p=(), seeds: int = 21,

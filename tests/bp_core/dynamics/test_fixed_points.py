@@ -1,0 +1,69 @@
+"""Fixed points from a grid of seeds, and the stability classes of many Jacobians at once."""
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bp_core.dynamics.fixed_points import classify, classify_many, find_fixed_points
+from bp_core.dynamics.vector_field import VectorField
+
+
+@pytest.mark.parametrize("dim", [1, 2, 3, 4])
+def test_classify_many_gives_classify_s_eigenvalues_and_class_for_each_matrix(dim):
+    rng = np.random.default_rng(dim)
+    jacobians = rng.standard_normal((400, dim, dim))
+    jacobians[::7] = 0.0                                   # degenerate
+    jacobians[2::13] = -np.diag(np.arange(1.0, dim + 1))    # stable nodes
+    jacobians[3::17] = np.diag(np.arange(1.0, dim + 1))     # unstable nodes
+    if dim == 2:
+        jacobians[1::11] = [[0.0, 1.0], [-1.0, 0.0]]       # centres
+    eigenvalues, labels = classify_many(jacobians)
+    for k, jacobian in enumerate(jacobians):
+        expected_eigenvalues, expected_label = classify(jacobian)
+        assert labels[k] == expected_label
+        np.testing.assert_array_equal(eigenvalues[k], expected_eigenvalues)
+    assert len(set(labels)) >= (3 if dim == 1 else 6)       # the classes were exercised, not one alone
+
+
+def _enzyme_field() -> VectorField:
+    """AUTO's ``enz`` demo: two compartments with substrate inhibition (three equilibria at s0 = 20)."""
+    rho = 100.0
+
+    @bp.integrate
+    def int_s1(s1, t, s2, s0):
+        return (s0 - s1) + (s2 - s1) - rho * s1 / (1 + s1 + s1 ** 2)
+
+    @bp.integrate
+    def int_s2(s2, t, s1, s0):
+        return (s0 - s2) + (s1 - s2) - rho * s2 / (1 + s2 + s2 ** 2)
+
+    def update(ST, _t):
+        s1 = int_s1(ST['s1'], _t, ST['s2'], 0.)
+        ST['s2'] = int_s2(ST['s2'], _t, ST['s1'], 0.)
+        ST['s1'] = s1
+
+    model = bp.NeuType(name="enzyme_pair", ST=bp.types.NeuState('s1', 's2'), steps=update)
+    return VectorField(model, ["s1", "s2"], free=["s0"])
+
+
+def test_seeds_far_from_every_root_are_given_up_and_every_equilibrium_is_still_found():
+    field = _enzyme_field()
+    calls = []
+    jac = field.compiled.jac
+
+    def counted(x, p):
+        calls.append(x.shape[1])
+        return jac(x, p)
+
+    field.compiled.jac = counted
+    found = find_fixed_points(field, [(0.0, 40.0), (0.0, 40.0)], [20.0], seeds=11)
+    # Every equilibrium: the symmetric ones solve 20 - s = 100 s / (1 + s + s^2), a cubic.
+    symmetric = np.roots([1.0, -19.0, 81.0, -20.0])
+    symmetric = np.sort(symmetric[(np.abs(symmetric.imag) < 1e-12) & (symmetric.real > 0)].real)
+    on_diagonal = sorted(x[0] for x in found if abs(x[0] - x[1]) < 1e-9)
+    np.testing.assert_allclose(on_diagonal, symmetric, rtol=1e-10)
+    for x in found:
+        assert np.max(np.abs(field.compiled.f1(x, np.array([20.0])))) < 1e-9
+    # Seeds that wander in the clipped box (damped steps, none converging) stopped long before the 40 iterations
+    # allowed: the last iterations had no seed left.
+    assert len(calls) < 40, calls

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
 import numpy as np
-from traitlets import Float, HasTraits, Int, Unicode
+from traitlets import Float, HasTraits, Int, TraitError, Unicode, validate
 
 import bp_core as bp
 from bpwidgets.text import one_line
@@ -118,6 +118,11 @@ class LiveRunner(HasTraits):
 
     def __init__(self, net: bp.Network, inputs: Any = (), duration: float = 500.0, chunk: float = 20.0,
                  seed: int | None = None):
+        for name, value in (("duration", duration), ("chunk", chunk)):
+            if not _positive_ms(value):
+                # found in the worker, it would end every pass as an error the caller never sees raised
+                raise bp.errors.ModelUseError(f"LiveRunner's {name} must be a positive, finite number of ms, got "
+                                              f"{value!r}; e.g. LiveRunner(net, duration=500., chunk=20.).")
         super().__init__(duration=float(duration))
         if not isinstance(net, bp.Network):
             raise bp.errors.ModelUseError(f"LiveRunner needs a bp.Network, got {net!r}.")
@@ -138,6 +143,13 @@ class LiveRunner(HasTraits):
         self._pending: queue.SimpleQueue = queue.SimpleQueue()
         self._in_flight = 0  # frames posted to the event loop and not yet delivered
         self._loop: asyncio.AbstractEventLoop | None = kernel_loop()
+
+    @validate("duration")
+    def _checked_duration(self, proposal: Any) -> float:
+        if not _positive_ms(proposal["value"]):
+            raise TraitError(f"LiveRunner.duration must be a positive, finite number of ms, got "
+                             f"{proposal['value']!r}; the duration in use ({self.duration:g} ms) is kept.")
+        return proposal["value"]
 
     # -- control --------------------------------------------------------------------------------
 
@@ -360,3 +372,10 @@ class LiveRunner(HasTraits):
                 callback(frame)
             except Exception as err:  # one broken view must not starve the others, nor reach asyncio
                 self.error = f"a view of this run failed on a {frame.kind} frame: {one_line(err)}"
+
+
+def _positive_ms(value: Any) -> bool:
+    try:
+        return not isinstance(value, (bool, str)) and bool(np.isfinite(float(value))) and float(value) > 0
+    except (TypeError, ValueError):
+        return False

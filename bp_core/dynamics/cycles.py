@@ -502,7 +502,10 @@ def cycle_at(field_: VectorField, times: np.ndarray, states: np.ndarray, p: np.n
     ``p[index]`` nearby (sampled as for :func:`cycles_from_orbit`): Newton's method at the orbit's own
     parameter, where it is a solution, then steps in the parameter to ``value``, halved where Newton's
     method fails, each on a mesh adapted to the orbit."""
-    settings = CycleSettings(max_steps=1)
+    # As many mesh intervals as the orbit comes sampled on (a branch's orbits on its adapted mesh): a bursting
+    # orbit of period 900 that took 170 intervals does not settle on the default 40.
+    m = CycleSettings().m
+    settings = CycleSettings(max_steps=1, intervals=max(CycleSettings().intervals, (len(times) - 1) // m))
     par_names = par_names or [f"p{k}" for k in range(len(p))]
     problem, u = _settled_start(field_, times, states, p, index, p_range, var_ranges, settings, par_names)
     target = value / problem.colloc.par_span

@@ -157,6 +157,14 @@ class CompiledField:
         """``df/dp`` at one state, shape (dim, n_pars)."""
         return self.dfdp(np.asarray(x, dtype=float)[:, None], p)[:, :, 0]
 
+    def jac_dfdp1(self, x: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The Jacobian (dim, dim) and ``df/dp`` (dim, n_pars) at one state, from one call of the compiled
+        function (equilibrium continuation asks for both at every Newton iteration)."""
+        X = np.asarray(x, dtype=float)[:, None].copy()
+        jac, dfdp = np.empty((self.dim, self.dim, 1)), np.empty((self.dim, self.n_pars, 1))
+        self._eval(X, np.ascontiguousarray(p, dtype=float), JAC | DFDP, _NO_2D, jac, dfdp)
+        return jac[:, :, 0], dfdp[:, :, 0]
+
     def newton(self, x: np.ndarray, p: np.ndarray, iterations: int = 30) -> np.ndarray:
         """An equilibrium near ``x`` by Newton's method (the last iterate if the Jacobian turns singular)."""
         x = np.array(x, dtype=float)

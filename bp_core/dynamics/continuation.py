@@ -75,8 +75,8 @@ class EquilibriumProblem:
         key = u.tobytes()
         if self._last_jacobians is None or self._last_jacobians[0] != key:
             x, q = self.unscale(u)
-            jac = self.field.jac1(x, q)
-            jp = self.field.dfdp1(x, q)[:, self.index:self.index + 1] * self.span_p
+            jac, dfdp = self.field.jac_dfdp1(x, q)
+            jp = dfdp[:, self.index:self.index + 1] * self.span_p
             self._last_jacobians = (key, jac, np.hstack([jac * self.span_x[None, :], jp]))
         return self._last_jacobians[1], self._last_jacobians[2]
 
@@ -113,8 +113,9 @@ class EquilibriumProblem:
         x = points[:, :-1] * self.span_x
         for k in range(m):
             q[self.index] = points[k, -1] * self.span_p
-            augmented[k, :n, :n] = self.field.jac1(x[k], q)
-            augmented[k, :n, n] = self.field.dfdp1(x[k], q)[:, self.index]
+            jac, dfdp = self.field.jac_dfdp1(x[k], q)
+            augmented[k, :n, :n] = jac
+            augmented[k, :n, n] = dfdp[:, self.index]
         jacs = augmented[:, :n, :n].copy()
         augmented[:, :n, :n] *= self.span_x[None, None, :]
         augmented[:, :n, n] *= self.span_p

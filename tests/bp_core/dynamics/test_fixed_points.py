@@ -67,3 +67,17 @@ def test_seeds_far_from_every_root_are_given_up_and_every_equilibrium_is_still_f
     # Seeds that wander in the clipped box (damped steps, none converging) stopped long before the 40 iterations
     # allowed: the last iterations had no seed left.
     assert len(calls) < 40, calls
+
+
+def test_jacobian_and_parameter_derivative_come_from_one_call_with_the_separate_calls_values():
+    compiled = _enzyme_field().compiled
+    x, p = np.array([3.0, 7.5]), np.array([20.0])
+    separate = compiled.jac1(x, p), compiled.dfdp1(x, p)
+    calls = []
+    evaluate = compiled._eval
+    compiled._eval = lambda *args: (calls.append(args[2]), evaluate(*args))[1]
+    jac, dfdp = compiled.jac_dfdp1(x, p)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(jac, separate[0])
+    np.testing.assert_array_equal(dfdp, separate[1])
+    np.testing.assert_allclose(dfdp, [[1.0], [1.0]])  # d(s0 - s_i)/ds0

@@ -15,7 +15,7 @@ import psutil
 
 from bp_core.errors import ModelUseError
 
-__all__ = ["delay_steps", "check_delay_memory", "check_nothing_on_the_way"]
+__all__ = ["delay_steps", "check_delay_memory", "check_nothing_on_the_way", "values_waiting", "refuse_dropping"]
 
 SLOT_BYTES = 8
 """The least any delay buffer keeps per step of delay (a counter): what bounds the steps before the form is known."""
@@ -94,16 +94,28 @@ def check_nothing_on_the_way(objects: list[Any], build_state: Any, dt: float, ne
         The network's time step and the one it is asked to take.
     """
     for obj in objects:
-        held = build_state.delay_line(obj)  # None when the state was set since: the delay starts from it anyway
-        if held is None:
-            continue
-        if hasattr(held, "counts"):  # a spike queue: events fired within the longest delay
-            waiting = bool(held.counts[:-1].any())
-        else:  # a delay line: a history that is not one value throughout
-            waiting = bool(np.ptp(held.buffer, axis=0).any()) if held.buffer.size else False
-        if waiting:
+        if values_waiting(build_state.delay_line(obj)):
             raise ModelUseError(
                 f"SynConn {obj.name!r} holds values on their way through its delay, timed in steps of dt={dt:g} ms; "
                 f"a network at dt={new_dt:g} ms would start its delays without them. Run at dt={dt:g} ms until the "
                 f"longest delay has passed, or start the delays again from the state (set the SynConn's state, "
                 f"syn.ST['s'] = syn.ST['s']) before net.refresh_profile(); the network keeps dt={dt:g} ms.")
+
+
+def values_waiting(held: Any) -> bool:
+    """Whether a delay buffer (a spike queue or delay line current for its state, or None) holds values on their way."""
+    if held is None:  # none, or the state was set since: the delay starts from the state anyway
+        return False
+    if hasattr(held, "counts"):  # a spike queue: events fired within the longest delay
+        return bool(held.counts[:-1].any())
+    # a delay line: a history that is not one value throughout
+    return bool(np.ptp(held.buffer, axis=0).any()) if held.buffer.size else False
+
+
+def refuse_dropping(syn: Any) -> None:
+    """Refuse a new delay buffer for ``syn`` while its old one holds values on their way (they would be lost)."""
+    raise ModelUseError(
+        f"SynConn {syn.name!r} holds values on their way through a delay buffer that no longer fits it (its delay, "
+        f"the network's dt or its float type changed since they were sent, or a snapshot of another delay was "
+        f"restored); a new buffer would start without them. Run with what they were sent with until the longest "
+        f"delay has passed, or start the delays again from the state (syn.ST['s'] = syn.ST['s']).")

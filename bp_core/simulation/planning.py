@@ -16,7 +16,7 @@ from bp_core.model.event_fields import EVENT_NAMES
 from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.model.types import StateArray
 from bp_core.simulation.build_state import BuildState, DelayLine
-from bp_core.simulation.delay_limits import check_delay_memory, delay_steps
+from bp_core.simulation.delay_limits import check_delay_memory, delay_steps, refuse_dropping, values_waiting
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.index_lists import compressed_rows, row_owners
 from bp_core.simulation.post_delays import plan_post_delay, post_pathway_step
@@ -300,6 +300,8 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
     shape = (steps + 1, len(delayed_fields)) + syn.ST.shape
     line = build.delay_line(syn)
     if not isinstance(line, DelayLine) or line.buffer.shape != shape:
+        if isinstance(line, DelayLine) and values_waiting(line):
+            refuse_dropping(syn)
         check_delay_memory(syn, shape, syn.ST._data.dtype, steps)
         buffer = aligned_empty(shape, syn.ST._data.dtype)
         for row, name in enumerate(delayed_fields):

@@ -19,7 +19,7 @@ from bp_core.codegen.kernel import ObjectPlan
 from bp_core.errors import ModelUseError
 from bp_core.model.step_function import StepFunction
 from bp_core.simulation.build_state import BuildState, DelayLine
-from bp_core.simulation.delay_limits import check_delay_memory, delay_steps
+from bp_core.simulation.delay_limits import check_delay_memory, delay_steps, refuse_dropping, values_waiting
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.sub_group import NeuSubGroup
 
@@ -67,6 +67,8 @@ def plan_post_delay(syn: Ensemble, plan: ObjectPlan, step: StepFunction, dt: flo
     line = build.delay_line(syn)
     if not isinstance(line, DelayLine) or line.buffer.shape != shape:
         # a new line (or a state set since): no postsynaptic spike on its way
+        if isinstance(line, DelayLine) and values_waiting(line):
+            refuse_dropping(syn)
         check_delay_memory(syn, shape, parent.ST._data.dtype, longest)
         line = DelayLine(np.zeros(shape, parent.ST._data.dtype), np.array([0, longest + 1], dtype=np.int64),
                          syn.ST.version)

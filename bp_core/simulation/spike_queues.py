@@ -14,7 +14,7 @@ from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import ObjectPlan
 from bp_core.codegen.queue_ops import WALK_ARGS, QueuePlan
 from bp_core.simulation.build_state import BuildState, DelayLine, QueueRoutes, SpikeQueue
-from bp_core.simulation.delay_limits import check_delay_memory
+from bp_core.simulation.delay_limits import check_delay_memory, refuse_dropping, values_waiting
 from bp_core.simulation.ensemble import Ensemble
 
 __all__ = ["plan_queue", "make_routes"]
@@ -153,6 +153,8 @@ def _queue(syn: Ensemble, routes: QueueRoutes, form: EventDelay, build: BuildSta
     if isinstance(held, SpikeQueue) and held.events.shape == shape and held.values.dtype == dtype and \
             np.array_equal(held.position[1:], position[1:]):
         return held
+    if values_waiting(held):
+        refuse_dropping(syn)
     last = build.last_delay_line(syn)
     events, values = np.zeros(0, np.int64), np.zeros(0)
     if isinstance(last, SpikeQueue) and last.events.shape[1] == routes.sources.size:

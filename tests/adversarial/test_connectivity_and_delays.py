@@ -251,3 +251,28 @@ def test_setting_the_state_lets_a_new_dt_start_the_delays_again(monkeypatch):
         net.refresh_profile()
     net.run((1., 3.))
     assert net.dt == 0.05 and post.ST['V'][0] == 0.
+
+
+@pytest.mark.parametrize("form", ["queue", "line"])
+def test_a_new_delay_is_refused_while_a_spike_is_on_its_way_and_nothing_changes(monkeypatch, form):
+    net, post, syn = one_spike_net(monkeypatch, form)
+    syn.delay = 3.
+    with pytest.raises(ModelUseError, match=r"SynConn 'late' holds values on their way through a delay buffer that "
+                                            r"no longer fits it .*syn.ST\['s'\] = syn.ST\['s'\]"):
+        net.run((1., 3.))
+    assert net.t_end == pytest.approx(1.) and post.ST['V'][0] == 0.
+    syn.delay = 2.  # the delay it was sent with: it arrives
+    net.run((1., 3.))
+    assert post.ST['V'][0] == 0.1
+
+
+def test_a_snapshot_restored_into_another_delay_keeps_its_spike_or_says_why(monkeypatch):
+    net, post, syn = one_spike_net(monkeypatch, "queue")
+    snap = net.snapshot()  # the spike of 0.5 ms on its way
+    syn.delay = 1.5
+    net.restore(snap)
+    with pytest.raises(ModelUseError, match="no longer fits it"):
+        net.run((1., 3.))
+    syn.ST['s'] = syn.ST['s']  # dropped on purpose: the new delay starts from the state
+    net.run((1., 3.))
+    assert post.ST['V'][0] == 0.

@@ -7,7 +7,11 @@ They run at the start of every time step, before any object's operations (``Kern
 so the value the neurons read does not depend on the order of the objects (see ``bp_core.model.summed``).
 Every field is cleared before any sum is added, so several SynConns summing into one field add up.
 The sum of one SynConn is the runtime helper ``add_sums``: ``np.bincount`` of its synapses' postsynaptic
-indices weighted by the synapse field under plain NumPy, a scatter loop under numba.
+indices weighted by the synapse field under plain NumPy, a scatter loop under numba. Compiled for the CPU, the
+sum of an expression is one loop over the synapses that evaluates it at each synapse and adds it to the
+neuron's field (``FusedSum``), as Brian2's summed-variable code does: evaluating it as an array first made a
+temporary of one value per synapse at every step and read the synapses twice. The order of the additions is
+the helper's, so the sums are the same bit for bit.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ import ast
 from dataclasses import dataclass
 from typing import ClassVar
 
+from bp_core import profile
 from bp_core.codegen.kernel_ops.base import Bind, KernelOp, Schedule, register
 from bp_core.codegen.kernel_ops.plans import ObjectPlan
 from bp_core.codegen.kernel_ops.syntax import expression, statement
 
-__all__ = ["SummedPlan", "ClearSummed", "AddSummed", "summed_operations"]
+__all__ = ["SummedPlan", "ClearSummed", "AddSummed", "FusedSum", "summed_operations"]
 
 
 @dataclass(frozen=True)
@@ -86,15 +91,37 @@ class AddSummed(KernelOp):
                           SOURCE=self.source)]
 
 
+@register
+@dataclass
+class FusedSum(KernelOp):
+    """``for _summed_s in range(...): field[post_index[_summed_s]] += value``: an expression's sum in one loop.
+
+    ``value`` is the expression of one synapse, ``_summed_s`` (``_per_synapse`` with ``at``).
+    """
+
+    kind: ClassVar[str] = "fused_sum"
+    field: str
+    post_index: str
+    value: ast.expr
+
+    def lower(self) -> list[ast.stmt]:
+        return [statement("for _summed_s in range(INDEX.shape[0]):\n    FIELD[INDEX[_summed_s]] += VALUE",
+                          FIELD=self.field, INDEX=self.post_index, VALUE=self.value)]
+
+
 def summed_operations(sched: Schedule, objects: list[ObjectPlan]) -> list[KernelOp]:
     """The operations of every summed variable of ``objects``: expressions evaluated, fields cleared, sums added.
 
     Expressions are evaluated before any field is cleared, so one that reads a summed field (``pre['I']`` of
-    a recurrent SynConn) sees the value the previous step left, as every other field it reads.
+    a recurrent SynConn) sees the value the previous step left, as every other field it reads. An expression
+    that reads no summed field is summed in one loop (``FusedSum``) when the kernel is compiled for the CPU
+    (plain Python runs the array and ``np.bincount`` faster than a loop).
     """
     values: list[KernelOp] = []
     clears: list[KernelOp] = []
     adds: list[KernelOp] = []
+    fuse = profile.is_jit() and not profile.run_on_gpu()
+    targets = {_flat_post_field(sched, obj, plan.target) for obj in objects for plan in getattr(obj, "summed", ())}
     for obj in objects:
         for plan in getattr(obj, "summed", ()):
             field = _flat_post_field(sched, obj, plan.target)
@@ -103,6 +130,9 @@ def summed_operations(sched: Schedule, objects: list[ObjectPlan]) -> list[Kernel
                 clears.append(clear)
             if plan.source.isidentifier():
                 value = sched.bind_flat_row(obj, plan.source)
+            elif fuse and not _reads(sched, obj, plan) & targets:
+                adds.append(FusedSum(field, plan.post_index, _per_synapse(sched, obj, plan, "_summed_s")))
+                continue
             else:
                 value = f"_summed_{len(values)}"
                 values.append(Bind(value, _per_synapse(sched, obj, plan)))
@@ -122,16 +152,27 @@ def _flat_row(sched: Schedule, obj: ObjectPlan, state: str, key: str) -> str:
     return sched.bind(f"{var}_flat", expression("VAR.reshape(-1)", VAR=var))
 
 
-def _per_synapse(sched: Schedule, obj: ObjectPlan, plan: SummedPlan) -> ast.expr:
+def _reads(sched: Schedule, obj: ObjectPlan, plan: SummedPlan) -> set[str]:
+    """The kernel variables of the neurons' fields the expression reads."""
+    tree = ast.parse(plan.source.strip(), mode="eval")
+    return {_flat_row(sched, obj, n.value.id, n.slice.value) for n in ast.walk(tree)  # type: ignore[attr-defined]
+            if isinstance(n, ast.Subscript) and n.value.id != "ST"}  # type: ignore[attr-defined]
+
+
+def _per_synapse(sched: Schedule, obj: ObjectPlan, plan: SummedPlan, at: str = "") -> ast.expr:
     """The expression's syntax tree with ``ST['x']`` the synapse field and ``pre['x']`` / ``post['x']`` the
-    neurons' fields at each synapse's neuron: one value per synapse."""
+    neurons' fields at each synapse's neuron: one value per synapse, or the value of synapse ``at`` (a loop
+    variable) when given."""
     index = {"pre": plan.pre_index, "post": plan.post_index}
 
     class Fields(ast.NodeTransformer):
         def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
             state, key = node.value.id, node.slice.value  # type: ignore[attr-defined]  (checked at definition)
             if state == "ST":
-                return ast.Name(sched.bind_flat_row(obj, key), ast.Load())
+                row = sched.bind_flat_row(obj, key)
+                return expression("ROW[AT]", ROW=row, AT=at) if at else ast.Name(row, ast.Load())
+            if at:
+                return expression("ROW[INDEX[AT]]", ROW=_flat_row(sched, obj, state, key), INDEX=index[state], AT=at)
             return expression("ROW[INDEX]", ROW=_flat_row(sched, obj, state, key), INDEX=index[state])
 
     tree = ast.parse(plan.source.strip(), mode="eval")

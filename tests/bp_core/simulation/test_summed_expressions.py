@@ -104,3 +104,32 @@ def test_expression_reading_a_summed_field_of_its_presynaptic_side_sees_the_last
         I_gap = np.bincount(j, weights=0.5 * w * I_gap[i] - 0.1 * I_gap[j] + w, minlength=4)
         np.testing.assert_allclose(group.mon.I_gap[k], I_gap, rtol=0, atol=1e-12)
     assert group.mon.I_gap[-1].max() > 5.
+
+
+@pytest.mark.parametrize("mode", ["vector", "scalar"])
+def test_compiled_expression_sum_is_one_loop_equal_bit_for_bit_to_the_array_form(mode):
+    # compiled, the expression is evaluated and added synapse by synapse in one loop; plain NumPy evaluates it
+    # as an array and sums it with np.bincount, in the same order: the sums agree bit for bit
+    text = "ST['w'] * (pre['V'] - post['V']) + np.exp(-ST['w'])"
+    runs, kernels = [], []
+    for jit in (True, False):
+        bp.profile.set(dt=DT, jit=jit)
+        net, group, gap = _network(('group', 'gap'), text, mode)
+        V, w, i, j = group.ST['V'].copy(), gap.ST['w'].copy(), gap.pre_ids, gap.post_ids
+        net.run(10 * DT)
+        runs.append(group.mon.I_gap.copy())
+        kernels.append(net.kernel_text('cpu'))
+    assert "fused_sum" in kernels[0] and "fused_sum" not in kernels[1]
+    np.testing.assert_array_equal(runs[0], runs[1])
+    first = np.bincount(j, weights=w * (V[i] - V[j]) + np.exp(-w), minlength=N)
+    np.testing.assert_allclose(runs[0][0], first, rtol=0, atol=1e-12)
+    assert np.abs(runs[0]).max() > 0.05
+
+
+def test_expression_reading_a_summed_field_is_not_fused():
+    # one loop would read a sum it is adding to; the array is evaluated before any field is cleared
+    bp.profile.set(dt=DT, jit=True)
+    net, _, _ = _network(('group', 'gap'), "ST['w'] * pre['I_gap']")
+    net.run(DT)
+    text = net.kernel_text('cpu')
+    assert "add_summed" in text and "fused_sum" not in text

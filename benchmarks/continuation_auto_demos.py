@@ -26,6 +26,15 @@ periodic orbits), matched by type and nearest parameter (and period), with the r
 then both times: bp_core's first analysis in the process (it compiles) and its second (warm), AUTO's
 first run (it compiles the Fortran) and its second. Then a summary table. ``--record`` writes AUTO's
 points to ``tests/examples/auto_reference.json``, the values tests/examples/test_auto_demos.py reads.
+
+The two runs are not always the same work, and the table says where they differ. AUTO follows one
+equilibrium branch (from the demo's starting point, both ways) and the cycles of the Hopf points it labels on
+it; bp_core follows every equilibrium branch its seeds reach, the branches through their branch points, and
+the cycles of every Hopf point on them, each to its end (a homoclinic orbit past AUTO's period limit
+included). The table lists the branches each computed (equilibrium branches / cycle families; AUTO's two
+halves of its one branch count as one) and bp_core's warm time for its equilibria alone; where the counts
+differ the warm ratio compares different work ("no" under "same work"), and where AUTO computed no
+cycles the ratio of bp_core's equilibria alone to AUTO's run is the like-for-like one (``eq. ratio``).
 """
 
 from __future__ import annotations
@@ -137,7 +146,10 @@ def auto07p(name: str, demos: str) -> dict:
     lo, hi = demo_module(name).PAR_RANGE
     inside = [p for p in runs[0]["points"] if lo <= p["par"] <= hi]
     turns = [t for t in runs[0]["turns"] if lo <= t["par"] <= hi]
-    return {"points": distinct(inside), "turns": turns, "times": [r["time"] for r in runs]}
+    # The runner continues cycles from every Hopf point of its equilibrium branch, in range or not.
+    hopfs = sum(p["type"] == "HB" and not p["periodic"] for p in runs[0]["points"])
+    cycles = hopfs if demo_module(name).AUTO["cycles"] is not None else 0
+    return {"points": distinct(inside), "turns": turns, "times": [r["time"] for r in runs], "work": (1, cycles)}
 
 
 def distinct(points: list[dict]) -> list[dict]:
@@ -223,9 +235,27 @@ def report(name: str, everything: list[dict], theirs: dict, times: dict) -> dict
             print(f"{p['type']:5} {p['par']:>16.10} {'(not compared)':>16}             {p['period']:12.7g}")
     gaps = discrepancies(mine, theirs)
     print("matches AUTO-07p" if not gaps else "differs: " + "; ".join(gaps))
-    print(f"time: bp_core first {times['first']:.2f} s (compiles), warm {times['warm']:.2f} s; AUTO-07p first "
-          f"{theirs['times'][0]:.2f} s (compiles), second {theirs['times'][1]:.2f} s")
-    return {"match": not gaps, "points": len(theirs["points"]), **times, "auto": theirs["times"][1]}
+    print(f"time: bp_core first {times['first']:.2f} s (compiles), warm {times['warm']:.2f} s (its equilibria "
+          f"alone {times['equilibria']:.2f} s); AUTO-07p first {theirs['times'][0]:.2f} s (compiles), second "
+          f"{theirs['times'][1]:.2f} s")
+    print(f"work: bp_core {times['work'][0]} equilibrium branches, {times['work'][1]} cycle families; AUTO-07p "
+          f"{theirs['work'][0]} equilibrium branch, {theirs['work'][1]} cycle families")
+    return {"match": not gaps, "points": len(theirs["points"]), **times, "auto": theirs["times"][1],
+            "auto_work": theirs["work"]}
+
+
+def timed_warm(name: str) -> tuple[list[dict], dict]:
+    """bp_core's points on a second analysis in the process, its time, the time of its equilibria alone (the
+    first part of the same analysis) and its work: (equilibrium branches, cycle families)."""
+    demo = demo_module(name)
+    start = time.perf_counter()
+    an = analyzer(name)
+    an.bifurcation_points()
+    equilibria = time.perf_counter() - start
+    points = [{"type": p.label, "par": float(p.par[demo.PAR]), "period": float(p.period)}
+              for p in an.special_points()]
+    warm = time.perf_counter() - start
+    return points, {"warm": warm, "equilibria": equilibria, "work": (len(an.branches()), len(an.cycle_branches()))}
 
 
 def main() -> None:
@@ -239,17 +269,20 @@ def main() -> None:
         start = time.perf_counter()
         ours(name)
         first = time.perf_counter() - start
-        start = time.perf_counter()
-        mine = ours(name)
-        warm = time.perf_counter() - start
+        mine, warm = timed_warm(name)
         theirs = auto07p(name, args.demos)
         recorded[name] = {"points": theirs["points"], "turns": theirs["turns"]}
-        summary[name] = report(name, mine, theirs, {"first": first, "warm": warm})
-    print("\n| demo | AUTO points | matches | bp_core first | bp_core warm | AUTO-07p | warm ratio |")
-    print("|---|---|---|---|---|---|---|")
+        summary[name] = report(name, mine, theirs, {"first": first, **warm})
+    print("\n| demo | AUTO points | matches | bp_core first | bp_core warm | bp_core eq. warm | AUTO-07p | "
+          "warm ratio | branches bp_core / AUTO | same work | eq. ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, s in summary.items():
+        work, auto_work = s["work"], s["auto_work"]
+        same = tuple(work) == tuple(auto_work)
+        eq_ratio = f"{s['equilibria'] / s['auto']:.1f}x" if auto_work[1] == 0 and work[1] else "-"
         print(f"| {name} | {s['points']} | {'yes' if s['match'] else 'no'} | {s['first']:.2f} s | "
-              f"{s['warm']:.2f} s | {s['auto']:.2f} s | {s['warm'] / s['auto']:.1f}x |")
+              f"{s['warm']:.2f} s | {s['equilibria']:.2f} s | {s['auto']:.2f} s | {s['warm'] / s['auto']:.1f}x | "
+              f"{work[0]}+{work[1]} / {auto_work[0]}+{auto_work[1]} | {'yes' if same else 'no'} | {eq_ratio} |")
     if args.record:  # the demos run replace theirs in the file; the others stay
         previous = json.loads(REFERENCE.read_text()) if REFERENCE.exists() else {}
         version = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "auto-07p"], capture_output=True,

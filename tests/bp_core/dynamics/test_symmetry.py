@@ -111,3 +111,33 @@ def test_mirrored_branch_equals_the_branch_computed_from_the_other_hopf_point(lo
         assert q.period == pytest.approx(r.period, rel=1e-7)
         state = np.array([q.state[v] for v in names])
         assert polyline_distance(direct.orbit_at(r.par["rho"])[1], state) < 0.05
+
+
+def test_a_symmetry_that_reflects_the_parameter_carries_kpr_branch_onto_its_mirror():
+    """kpr's equations commute with (u, lambda) -> (-u, -lambda): its Hopf points at -+lambda_H map onto each
+    other with the parameter reflected. The branch carried over equals the one computed from the other Hopf
+    point, at the reflected parameters; a range that is not its own mirror image gets no such map."""
+    from examples.auto import kpr
+
+    an = bp.BifurcationAnalyzer(kpr.model(), {kpr.PAR: list(kpr.PAR_RANGE)}, kpr.VARIABLES,
+                                par_resolution=kpr.RESOLUTION)
+    a, b = [q for q in an.bifurcation_points() if q.label == "H"]
+    p, names = an._par_vector(None), an.field.variables
+    s = symmetry_between(an.field, a, b, p, 0, kpr.PAR_RANGE, spans(an))
+    assert s is not None and s.reflect == 0.0 and list(s.signs) == [-1.0, -1.0, -1.0]
+    assert symmetry_between(an.field, a, b, p, 0, (-3.0, 2.5), spans(an)) is None
+    settings = CycleSettings(max_steps=20)
+    ranges = list(an.var_ranges.values())
+    mirrored = mirror_branch(cycles_from_hopf(an.field, a, p, 0, kpr.PAR_RANGE, ranges, settings, an.par_names), s)
+    direct = cycles_from_hopf(an.field, b, p, 0, kpr.PAR_RANGE, ranges, settings, an.par_names)
+    assert len(mirrored.par) == len(direct.par) > 10
+    assert np.all(direct.par > 0) and np.ptp(direct.par) > 0  # on the other side, and moving: the check has teeth
+    np.testing.assert_allclose(mirrored.par, direct.par, rtol=1e-7)
+    np.testing.assert_allclose(mirrored.period, direct.period, rtol=1e-7)
+    for v in names:
+        np.testing.assert_allclose(mirrored.minimum[v], direct.minimum[v], atol=1e-3)
+        np.testing.assert_allclose(mirrored.maximum[v], direct.maximum[v], atol=1e-3)
+    assert [q.label for q in mirrored.special] == [q.label for q in direct.special]
+    for q, r in zip(mirrored.special, direct.special):
+        assert q.par[kpr.PAR] == pytest.approx(r.par[kpr.PAR], rel=1e-7)
+        assert q.located.p[0] == pytest.approx(r.located.p[0], rel=1e-7)

@@ -8,7 +8,8 @@ comes with new names. Files without a hash in their name (``style.js``, ``packag
 ``no-cache``.
 
 Files that :mod:`bpwidgets.frontend_patches` corrects are served corrected, with the corrected length, under
-their own name: that is the content a browser keeps under that name from this server.
+their own name: that is the content a browser keeps under that name from this server. Text files are sent
+gzip-compressed to browsers that accept it (:mod:`bpwidgets.compressed_files`), corrected ones too.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from collections.abc import Iterator
 
 from jupyter_server.base.handlers import FileFindHandler
 
+from bpwidgets.compressed_files import GzipFiles
 from bpwidgets.frontend_patches import patched_content
 
-__all__ = ["HASHED_NAME", "HashedFileHandler"]
+__all__ = ["HASHED_NAME", "HashedFileHandler", "PatchedFileHandler"]
 
 HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.(js|css|woff2?|ttf|eot|svg|png|wasm)$")
 """A file name with a hexadecimal content hash of 8 digits or more before its extension."""
@@ -28,13 +30,9 @@ HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.(js|css|woff2?|ttf|eot|svg|png|wasm)$
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-class HashedFileHandler(FileFindHandler):
-    """Voila's handler of front-end extension files, with files named by their content's hash kept a year."""
-
-    def set_headers(self) -> None:
-        super().set_headers()
-        if HASHED_NAME.search(self.request.path):
-            self.set_header("Cache-Control", IMMUTABLE)
+class PatchedFileHandler(FileFindHandler):
+    """Voila's handler of front-end extension files, with the files :mod:`bpwidgets.frontend_patches` corrects
+    sent corrected."""
 
     @classmethod
     def get_content(cls, abspath: str, start: int | None = None, end: int | None = None) -> bytes | Iterator[bytes]:
@@ -46,3 +44,13 @@ class HashedFileHandler(FileFindHandler):
     def get_content_size(self) -> int:
         content = patched_content(self.absolute_path)
         return super().get_content_size() if content is None else len(content)
+
+
+class HashedFileHandler(GzipFiles, PatchedFileHandler):
+    """Voila's handler of front-end extension files, with files named by their content's hash kept a year,
+    corrected files sent corrected and text sent compressed."""
+
+    def set_headers(self) -> None:
+        super().set_headers()
+        if HASHED_NAME.search(self.request.path):
+            self.set_header("Cache-Control", IMMUTABLE)

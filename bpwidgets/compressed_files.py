@@ -77,7 +77,7 @@ class GzipFiles(StaticFileHandler):
         if body is None:
             return
         self.set_header("Content-Encoding", "gzip")
-        if not self.settings.get("compress_response"):  # tornado's transform adds it otherwise
+        if GZipContentEncoding not in self.application.transforms:  # which adds it otherwise
             self.set_header("Vary", "Accept-Encoding")
         etag = self._headers.get("Etag")
         if etag:

@@ -50,12 +50,12 @@ from pathlib import Path
 
 import fontawesomefree
 import voila.app as voila_app
+from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.routing import Rule
 from traitlets import Float, Int, List, Unicode
 from traitlets.config import Config
 from voila.app import Voila
-from jupyter_server.base.handlers import FileFindHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -153,7 +153,9 @@ class DemoVoila(Voila):
     def init_settings(self) -> dict:
         # the kernel manager Voila builds here gets the pool's rules over its preheated kernels
         voila_app.voila_kernel_manager_factory = pooled_kernel_manager_factory
-        return super().init_settings()
+        # here, not in tornado_settings: those are applied after the application is made, too late for tornado
+        # to add its gzip transform
+        return {**super().init_settings(), **TORNADO_SETTINGS}
 
     def setup_template_dirs(self):
         super().setup_template_dirs()
@@ -186,7 +188,6 @@ def served_config() -> Config:
     config.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT
     config.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT
     config.KernelManager.transport = "ipc"
-    config.Voila.tornado_settings = dict(TORNADO_SETTINGS)
     return config
 
 

@@ -3,6 +3,7 @@ limit and a pre-started kernel; no request of a page leaves the machine; nothing
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import re
 import subprocess
@@ -10,9 +11,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import psutil
 import pytest
+
+from bpwidgets.frontend_patches import INIT_DEADLINE_MS
+from bpwidgets.static_cache import IMMUTABLE
 
 from .conftest import free_port, wait_for_http, write_notebook
 from .pages import PAGE_STATE, READY, kernel_id_in, kernels_of
@@ -88,6 +93,43 @@ def test_a_page_without_the_token_is_refused(lecture):
     status, _ = status_of(f"{base}/voila/render/lesson.ipynb?token=wrong-{token}")
     assert status == 302
     assert set(kernels_of(process.pid)) == pooled
+
+
+def fetch(url: str, encoding: str) -> tuple[dict, bytes]:
+    """(headers, body as sent) of a GET of ``url`` with ``Accept-Encoding: encoding``."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return response.headers, response.read()
+
+
+def same_but_xsrf(one: bytes, other: bytes) -> bool:
+    """Whether two responses are the same but for their XSRF tokens (tornado's ``2|mask|token|time``), which
+    differ from one request to the next."""
+    xsrf = re.compile(rb"2\|[0-9a-f]+\|[0-9a-f]+\|[0-9]+")
+    return xsrf.sub(b"", one) == xsrf.sub(b"", other)
+
+
+def test_front_end_files_and_pages_cross_the_network_compressed(lecture):
+    base, _, _ = lecture
+    labextensions = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "anywidget" / "static"
+    corrected = next(path.name for path in sorted(labextensions.glob("*.js"))
+                     if "[anywidget] Failed to initialize model." in path.read_text(errors="replace"))
+    chunk = f"voila/labextensions/anywidget/static/{corrected}"
+    sent = {}
+    for path in ("voila/static/voila.js", chunk, "login"):  # Voila's bundle, a widget extension's, a page
+        plain_headers, plain = fetch(f"{base}/{path}", "identity")
+        headers, body = fetch(f"{base}/{path}", "gzip, deflate")
+        assert "Content-Encoding" not in plain_headers, path
+        assert headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in headers["Vary"], path
+        decompressed = gzip.decompress(body)
+        assert (same_but_xsrf(decompressed, plain) if path == "login" else decompressed == plain), path
+        assert len(body) < len(plain) / 2, path
+        sent[path] = plain_headers, headers, plain, body
+    for path in ("voila/static/voila.js", chunk):  # files compressed once: their length is known
+        assert int(sent[path][1]["Content-Length"]) == len(sent[path][3]), path
+    plain_headers, headers, plain, _ = sent[chunk]
+    assert f"AbortSignal.timeout({INIT_DEADLINE_MS})".encode() in plain  # sent corrected
+    assert headers["Cache-Control"] == plain_headers["Cache-Control"] == IMMUTABLE
 
 
 def test_a_foreign_host_is_refused_even_with_the_token(lecture):

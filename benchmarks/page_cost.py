@@ -12,10 +12,13 @@ on the machine's load: CPU seconds are counted, not waited for.
   the page itself);
 - WebSocket frames received (kernel messages: widget models, their state and the first pass's data) and bytes.
 
-With ``--profile``, the JavaScript CPU profile's self time by script (which bundle the time goes to).
+With ``--profile``, the JavaScript CPU profile's self time by script (which bundle the time goes to). Bytes are
+those on the wire (compressed where the server compresses); ``--accept-encoding identity`` asks for every response
+uncompressed, for the bytes a server that does not compress would send.
 
     python benchmarks/page_cost.py                          # each dashboard, 3 pages each
     python benchmarks/page_cost.py --dashboards gamma --repeat 5 --profile
+    python benchmarks/page_cost.py --dashboards gamma --accept-encoding identity
 """
 
 from __future__ import annotations
@@ -91,8 +94,10 @@ def browser_pid() -> int:
     return max(own)[1]
 
 
-async def one_page(browser, pid: int, base: str, name: str, profile: bool, settle: float) -> dict:
-    context = await browser.new_context(viewport={"width": 1366, "height": 768})
+async def one_page(browser, pid: int, base: str, name: str, profile: bool, settle: float,
+                   accept_encoding: str | None = None) -> dict:
+    headers = {"Accept-Encoding": accept_encoding} if accept_encoding else {}
+    context = await browser.new_context(viewport={"width": 1366, "height": 768}, extra_http_headers=headers)
     page = await context.new_page()
     cdp = await context.new_cdp_session(page)
     await cdp.send("Performance.enable")
@@ -109,6 +114,9 @@ async def one_page(browser, pid: int, base: str, name: str, profile: bool, settl
         counts[kind] += 1
 
     cdp.on("Network.loadingFinished", finished)
+    extensions = set()  # what the kernel's WebSockets agreed on (permessage-deflate: their frames compressed)
+    cdp.on("Network.webSocketHandshakeResponseReceived", lambda e: extensions.add(
+        {k.lower(): v for k, v in e["response"]["headers"].items()}.get("sec-websocket-extensions", "none")))
     frames = {"in": 0, "in_bytes": 0, "out": 0}
 
     def on_socket(ws):
@@ -146,7 +154,7 @@ async def one_page(browser, pid: int, base: str, name: str, profile: bool, settl
             "style_s": metrics["RecalcStyleDuration"], "nodes": metrics["Nodes"],
             "requests": sum(counts.values()), "bytes": sum(sizes.values()), "by_kind": dict(sizes),
             "count_by_kind": dict(counts), "cached": sum(cached.values()), "frames": frames_at_drawn,
-            "scripts": scripts}
+            "scripts": scripts, "ws_extensions": sorted(extensions)}
 
 
 def self_time_by_script(profile: dict) -> dict[str, float]:
@@ -185,6 +193,7 @@ def report(name: str, runs: list[dict], args_settle: float) -> None:
                                           for k, v in last["settled_by_process"].items()))
     print("    bytes by kind (KiB): " + ", ".join(f"{k} {v / 1024:.0f} ({last['count_by_kind'][k]})"
                                                  for k, v in sorted(last["by_kind"].items(), key=lambda i: -i[1])))
+    print(f"    WebSocket extensions: {', '.join(last['ws_extensions']) or 'no WebSocket'}")
     if last["scripts"]:
         print("    JS self time (s): " + ", ".join(f"{k} {v:.2f}" for k, v in last["scripts"].items()))
 
@@ -207,7 +216,8 @@ async def run(args) -> None:
             for name in args.dashboards:
                 runs = []
                 for _ in range(args.repeat):
-                    runs.append(await one_page(browser, pid, base, name, args.profile, args.settle))
+                    runs.append(await one_page(browser, pid, base, name, args.profile, args.settle,
+                                               args.accept_encoding))
                     await asyncio.sleep(args.pause)  # the pool hands out its next kernel
                 report(name, runs, args.settle)
             await browser.close()
@@ -226,6 +236,8 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=10.0,
                         help="seconds after the figure is drawn to count the rest of the pass too")
     parser.add_argument("--profile", action="store_true", help="also the JavaScript self time by script")
+    parser.add_argument("--accept-encoding", default=None,
+                        help="the browser's Accept-Encoding header instead of its own (identity: uncompressed)")
     parser.add_argument("--log", default="page_cost_voila.log", help="where the server's log goes")
     parser.add_argument("demo_options", nargs="*", help="more options for bpwidgets demo (after --)")
     asyncio.run(run(parser.parse_args()))

@@ -2,6 +2,7 @@
 allows (bp_core/dynamics/continuation.py, FINEST)."""
 
 import bp_core as bp
+from examples.auto import bru
 
 
 def test_a_resolution_finer_than_the_finest_checked_gives_the_same_points_in_bounded_work():
@@ -9,20 +10,7 @@ def test_a_resolution_finer_than_the_finest_checked_gives_the_same_points_in_bou
     (minutes per step); resolutions finer than 1e-4 of the range are taken as that, and the Brusselator's Hopf
     point B = 1 + A^2 is found as at a coarse resolution."""
 
-    @bp.integrate
-    def int_x(x, t, y, B):
-        return x ** 2 * y - (B + 1) * x + 2.0
-
-    @bp.integrate
-    def int_y(y, t, x, B):
-        return -x ** 2 * y + B * x
-
-    def update(ST, _t):
-        x = int_x(ST['x'], _t, ST['y'], 0.)
-        ST['y'] = int_y(ST['y'], _t, ST['x'], 0.)
-        ST['x'] = x
-
-    model = bp.NeuType(name="brusselator_fine", ST=bp.types.NeuState('x', 'y'), steps=update)
+    model = bru.model(A=2.0)  # the Brusselator of AUTO-07p's bru demo
     found = {}
     for resolution in (0.05, 1e-9):
         an = bp.BifurcationAnalyzer(model, {"B": [1.0, 8.0]}, {"x": [0.0, 30.0], "y": [0.0, 30.0]},

@@ -8,6 +8,7 @@ from scipy.integrate import solve_ivp
 import bp_core as bp
 from bp_core.dynamics.cycles import CycleSettings
 from bp_core.dynamics.hopf_start import hopf_multipliers, multiplier_tests, passes_nothing
+from examples.auto import fhh
 
 
 def test_hopf_multipliers_are_the_exponentials_of_the_other_eigenvalues_over_one_period():
@@ -37,30 +38,11 @@ def test_passes_nothing_compares_signs_unless_the_multipliers_are_inaccurate():
 
 
 def travelling_waves():
-    """FitzHugh-Nagumo's travelling-wave equations (AUTO-07p's fhh demo) at c = 0.21, b = 0.0025, in a: the
-    rest state has a Hopf point at a = -b / c^2 = -0.0567, and 0.018 in a from it the wave trains' complex
-    pair of multipliers (modulus about 19) splits on the negative axis, one multiplier passing -1."""
-    c, b = 0.21, 0.0025
-
-    @bp.integrate
-    def int_u1(u1, t, u2, a):
-        return u2
-
-    @bp.integrate
-    def int_u2(u2, t, u1, u3, a):
-        return c * u2 + u1 * (u1 - a) * (u1 - 1) + u3
-
-    @bp.integrate
-    def int_u3(u3, t, u1, a):
-        return b * u1 / c
-
-    def update(ST, _t):
-        u1 = int_u1(ST['u1'], _t, ST['u2'], 0.)
-        u2 = int_u2(ST['u2'], _t, ST['u1'], ST['u3'], 0.)
-        ST['u3'] = int_u3(ST['u3'], _t, ST['u1'], 0.)
-        ST['u1'], ST['u2'] = u1, u2
-
-    return bp.NeuType(name="travelling_waves", ST=bp.types.NeuState('u1', 'u2', 'u3'), steps=update)
+    """FitzHugh-Nagumo's travelling-wave equations (AUTO-07p's fhh demo, ``examples/auto/fhh.py``) at c = 0.21,
+    b = 0.0025, in a: the rest state has a Hopf point at a = -b / c^2 = -0.0567, and 0.018 in a from it the wave
+    trains' complex pair of multipliers (modulus about 19) splits on the negative axis, one multiplier passing
+    -1."""
+    return fhh.model(c=0.21, b=0.0025)
 
 
 def test_period_doubling_between_the_hopf_point_and_the_first_step_is_found():

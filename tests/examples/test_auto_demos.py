@@ -14,13 +14,21 @@ import pytest
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
-from benchmarks.continuation_auto_demos import (DEMOS, analyzer, comparable, discrepancies, match, ours, relative,
-                                             unlabelled_turn)
+from benchmarks.continuation_auto_demos import (
+    DEMOS,
+    analyzer,
+    comparable,
+    discrepancies,
+    match,
+    ours,
+    relative,
+    unlabelled_turn,
+)
 from benchmarks.continuation_auto_switching import analyzer as tor_analyzer
 from benchmarks.continuation_auto_switching import lor_ours, nu_at
 from bp_core.dynamics.cycles import CycleSettings, cycles_from_hopf
 from bp_core.errors import ModelUseError
-from tests.examples.shooting import multiple_shooting, orbit_of_period
+from tests.examples.shooting import flow, multiple_shooting, orbit_of_period
 
 REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
 #: AUTO-07p's cycle points on a finer mesh (recorded by ``python -m benchmarks.continuation_fine_mesh --record``).
@@ -464,16 +472,9 @@ def test_fhh_hopf_and_period_doubling_next_to_it():
     p = an._par_vector(None).copy()
     p[0] = pd.par["a"]
     x0 = np.array([pd.state[v] for v in an.field.variables])
-    f = an.field.compiled
-
-    def rhs(t, y):
-        x, m = y[:3], y[3:].reshape(3, 3)
-        return np.concatenate([f.f(x[:, None], p)[:, 0], (f.jac1(x, p) @ m).ravel()])
-
-    end = solve_ivp(rhs, (0, pd.period), np.concatenate([x0, np.eye(3).ravel()]), method="DOP853", rtol=1e-12,
-                    atol=1e-12).y[:, -1]
-    assert np.max(np.abs(end[:3] - x0)) < 1e-6  # the orbit's other multiplier is -430
-    assert np.min(np.abs(np.linalg.eigvals(end[3:].reshape(3, 3)) + 1)) < 1e-4
+    end, monodromy, _ = flow(an.field.compiled, x0, p, pd.period)
+    assert np.max(np.abs(end - x0)) < 1e-6  # the orbit's other multiplier is -430
+    assert np.min(np.abs(np.linalg.eigvals(monodromy) + 1)) < 1e-4
 
 
 def test_ml_homoclinic_spiking_starts_at_a_saddle_homoclinic_orbit_where_auto07p_labels_rounding():

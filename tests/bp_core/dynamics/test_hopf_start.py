@@ -3,12 +3,12 @@
 the period doubling is located on the branch."""
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 import bp_core as bp
 from bp_core.dynamics.cycles import CycleSettings
 from bp_core.dynamics.hopf_start import hopf_multipliers, multiplier_tests, passes_nothing
 from examples.auto import fhh
+from tests.examples.shooting import flow
 
 
 def test_hopf_multipliers_are_the_exponentials_of_the_other_eigenvalues_over_one_period():
@@ -58,13 +58,6 @@ def test_period_doubling_between_the_hopf_point_and_the_first_step_is_found():
     p = an._par_vector(None).copy()
     p[0] = pd.par["a"]
     x0 = np.array([pd.state[v] for v in an.field.variables])
-    f = an.field.compiled
-
-    def rhs(t, y):
-        x, m = y[:3], y[3:].reshape(3, 3)
-        return np.concatenate([f.f(x[:, None], p)[:, 0], (f.jac1(x, p) @ m).ravel()])
-
-    end = solve_ivp(rhs, (0, pd.period), np.concatenate([x0, np.eye(3).ravel()]), method="DOP853", rtol=1e-12,
-                    atol=1e-12).y[:, -1]
-    assert np.max(np.abs(end[:3] - x0)) < 1e-6  # the other multiplier is -430
-    assert np.min(np.abs(np.linalg.eigvals(end[3:].reshape(3, 3)) + 1)) < 1e-4
+    end, monodromy, _ = flow(an.field.compiled, x0, p, pd.period)
+    assert np.max(np.abs(end - x0)) < 1e-6  # the other multiplier is -430
+    assert np.min(np.abs(np.linalg.eigvals(monodromy) + 1)) < 1e-4

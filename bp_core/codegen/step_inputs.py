@@ -94,6 +94,8 @@ class StepInputs:
         Name of the random generator argument.
     description : str
         First line of the generated docstring.
+    loop_limit : int
+        The safe mode's bound on the rounds of one entry of a ``while`` loop (``passes.bound_loops``); 0: none.
     """
 
     step: StepFunction
@@ -114,6 +116,7 @@ class StepInputs:
     queue_walk: QueueWalk | None = None
     rng: str = "_rng"
     description: str = ""
+    loop_limit: int = 0
 
     def cache_key(self) -> tuple:
         """A hashable key: two inputs with the same key translate to the same code."""
@@ -121,4 +124,4 @@ class StepInputs:
                 tuple(sorted(self.per_element)), tuple(sorted(self.index_lists)), tuple(sorted(self.unique_lists)),
                 np.dtype(self.float_type).name, self.check_finite, self.parallel, repr(self.delay),
                 tuple(sorted(self.event_fields)), self.loop_size,
-                tuple(self.scalar_indices.items()), self.queue_walk, self.rng, self.description)
+                tuple(self.scalar_indices.items()), self.queue_walk, self.rng, self.description, self.loop_limit)

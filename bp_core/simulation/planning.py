@@ -10,6 +10,7 @@ from bp_core import profile
 from bp_core.codegen import event_delays
 from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
+from bp_core.codegen.passes.bound_loops import WHILE_LIMIT
 from bp_core.codegen.step_inputs import StateAccess
 from bp_core.errors import ModelUseError, describe_value
 from bp_core.model.event_fields import EVENT_NAMES
@@ -85,7 +86,7 @@ def plan_object(obj: Ensemble, dt: float, jit: bool, build: BuildState) -> Objec
                       parallel=bool(profile.get_numba_profile().get("parallel")) and obj.num >= PARALLEL_MIN_ELEMENTS,
                       loop_size="ST.shape[1]", float_type=obj.ST._data.dtype.type,
                       monitors=[_plan_monitor(obj, code, key, dt, variables) for key in obj.monitors],
-                      checked_state=st_var)
+                      checked_state=st_var, loop_limit=WHILE_LIMIT if profile.is_safe() else 0)
     if isinstance(obj.model, SynType):
         _plan_synapses(obj, plan, dt, jit, build)
     return plan

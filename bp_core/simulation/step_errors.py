@@ -22,6 +22,7 @@ from typing import Any
 
 from bp_core.codegen.emit import LineOrigin
 from bp_core.codegen.kernel import KERNEL_NAME, KernelPlan, build_kernel
+from bp_core.codegen.passes.bound_loops import REPLAY_LIMIT
 from bp_core.errors import CodeError, ModelDefError, RunError
 
 __all__ = ["compile_error", "python_error", "compiled_step_error", "describe", "stores_of"]
@@ -83,7 +84,9 @@ def compiled_step_error(plan: KernelPlan, values: dict[str, Any], step: int, fir
     from bp_core.backend.compile import compile_source  # numba loads when something is compiled
 
     failing, name = plan.call_sites[call]
-    alone = [replace(obj, schedule=[name] if obj is failing else []) for obj in plan.objects]
+    # a while loop that ran past its bound compiled does so again here: a lower bound finds it sooner
+    alone = [replace(obj, schedule=[name] if obj is failing else [], loop_limit=min(obj.loop_limit, REPLAY_LIMIT))
+             for obj in plan.objects]
     replay = build_kernel(alone, [], catch_errors=False, check_finite=False)
     try:
         kernel = compile_source(replay.source, KERNEL_NAME, replay.scope, jit=False)

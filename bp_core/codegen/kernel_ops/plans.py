@@ -105,6 +105,8 @@ class ObjectPlan:
         A synapse's 'pre' / 'post' -> the display name of the group on that side.
     summed : list of SummedPlan
         A synapse's summed variables (``kernel_ops.summed``).
+    loop_limit : int
+        The safe mode's bound on each ``while`` loop of its steps (``passes.bound_loops``); 0: unbounded.
     """
 
     code_name: str
@@ -134,6 +136,7 @@ class ObjectPlan:
     checked_state: str = ""
     sides: dict[str, str] = field(default_factory=dict)
     summed: list[Any] = field(default_factory=list)
+    loop_limit: int = 0
 
 
 @dataclass

@@ -167,7 +167,7 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
         per_element=frozenset(obj.per_element), index_lists=frozenset(obj.index_lists),
         unique_lists=frozenset(obj.unique_lists), float_type=obj.float_type, check_finite=check_finite,
         parallel=parallel, delay=delay, event_fields=event_fields, loop_size=loop_size,
-        scalar_indices=scalar_indices, queue_walk=walk,
+        scalar_indices=scalar_indices, queue_walk=walk, loop_limit=obj.loop_limit,
         description=f"{step.name!r} step of {obj.label} (model {obj.model.name!r}){note}")
 
 

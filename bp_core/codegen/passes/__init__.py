@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass
 
 from bp_core.codegen.analyses import ELEMENT_LOCAL, RISKY_FIELDS
+from bp_core.codegen.passes.bound_loops import BOUND_WHILE_LOOPS
 from bp_core.codegen.passes.element_exits import ELEMENT_EXITS
 from bp_core.codegen.passes.element_loop import ELEMENT_LOOP
 from bp_core.codegen.passes.float_literals import FOLLOW_FLOAT_TYPE
@@ -29,6 +30,7 @@ from bp_core.codegen.tree import Pass, StepTree, fill_origins
 __all__ = ["PIPELINE", "Stage", "StepStages", "run_pipeline"]
 
 PIPELINE: tuple[Pass, ...] = (
+    BOUND_WHILE_LOOPS,  # the user's own loops, before any pass adds loops of its own
     INLINE_INTEGRATORS,
     LOWER_IDIOMS,  # before state access is rewritten: it recognises ST['spike'] and pre2post[i]
     RISKY_FIELDS,  # likewise reads the user's ST[...] stores

@@ -325,3 +325,27 @@ def test_state_kept_on_the_device_is_read_back_once_and_restored_on_a_refusal():
     with pytest.raises(RunError, match="IndexError"):
         net.run(1.0)
     np.testing.assert_array_equal(group.ST['V'], middle)  # the refused call left the state as it began
+
+
+def _stuck(ST, _t):
+    x = ST['V']
+    while x < 1.:
+        x = x * 2.
+    ST['V'] = x
+
+
+def test_an_endless_while_loop_stops_the_gpu_run_naming_its_line(monkeypatch):
+    # the safe mode's bound on while loops (passes.bound_loops) is lowered to the device's error value; a bound of
+    # 20 rounds keeps the simulator's Python threads quick
+    from bp_core.simulation import planning
+
+    monkeypatch.setattr(planning, "WHILE_LIMIT", 20)
+    bp.profile.set(device="gpu", jit=True)
+    group = bp.NeuGroup(bp.NeuType(name='Stuck', ST=bp.types.NeuState({'V': 0.}), steps=_stuck, mode='scalar'), 8)
+    net = bp.Network(group)
+    line = inspect.getsourcelines(_stuck)[1] + 2
+    with pytest.raises(RunError, match=rf"(?s)'_stuck'.*raised RuntimeError.*on the GPU: a 'while' loop went round "
+                                       rf"more than.*line {line}: while x < 1.:"):
+        net.run(0.2)
+    assert {type(kernel).__name__ for kernel in net._kernels.values()} == {"CudaKernel"}
+    np.testing.assert_array_equal(group.ST['V'], 0.)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 import webbrowser
@@ -17,6 +18,7 @@ from bpwidgets.children import Children
 from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS, PROJECTOR_ENV
 from bpwidgets.lan import Door
 from bpwidgets.server_command import pooled_kernels, voila_command
+from bpwidgets.warm_board import BOARD_ENV, WarmBoard
 from bpwidgets.warmup import cold_notebooks, notebooks_in
 
 __all__ = ["main", "run_child", "serve"]
@@ -33,8 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     serving.add_argument("--theme", choices=("light", "dark"), default="light",
                          help="the pages' colours (dark for a dim lecture hall)")
     serving.add_argument("--no-warm-up", action="store_true",
-                         help="show the URL at once, without executing each notebook once first (the first "
-                              "page of each then compiles its models)")
+                         help="do not execute each new notebook once behind the server (the first page of each "
+                              "then compiles its models itself)")
     serving.add_argument("--pool", action="append", default=[], metavar="N|NAME=N",
                          help="kernels kept ready per notebook, having run it (default 1): N for every notebook, "
                               "NAME=N for one (repeatable), e.g. --pool gamma=20 for a class of 20 on the gamma "
@@ -85,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.projector:  # the kernels Voila starts inherit this environment
             os.environ[PROJECTOR_ENV] = "1"
         pages = {"index.ipynb": "the gallery", **{f"{name}.ipynb": text for name, text in DASHBOARDS.items()}}
-        return serve(DASHBOARD_DIR, args, door, f"{len(DASHBOARDS)} dashboards", pages)
-    return serve(path, args, door, path.name, None)
+        # the gallery compiles nothing; the dashboards are warmed in the gallery's order
+        order = [DASHBOARD_DIR / f"{name}.ipynb" for name in DASHBOARDS]
+        return serve(DASHBOARD_DIR, args, door, f"{len(DASHBOARDS)} dashboards", pages, order)
+    return serve(path, args, door, path.name, None, notebooks_in(path))
 
 
 def _page_urls(path: Path, base: str, pages: dict[str, str] | None) -> tuple[str, list[str]]:
@@ -111,21 +115,22 @@ def _answers(url: str) -> bool:
         return False
 
 
-def serve(path: Path, args: argparse.Namespace, door: Door, what: str, pages: dict[str, str] | None) -> int:
-    """Serve ``path`` with :mod:`bpwidgets.serving`: warm the cold notebooks and wait for the server, then print
-    the URLs (and in LAN mode the token, as text and a QR code); stop everything on SIGTERM or SIGINT."""
+def serve(path: Path, args: argparse.Namespace, door: Door, what: str, pages: dict[str, str] | None,
+          to_warm: list[Path]) -> int:
+    """Serve ``path`` with :mod:`bpwidgets.serving`: start the server, print the URLs once it answers (and in LAN
+    mode the token, as text and a QR code), then warm the cold ones of ``to_warm`` behind it; stop everything
+    on SIGTERM or SIGINT."""
     command = voila_command(args.port, False, args.cull_idle_timeout, path, args.closed_page_grace,
                             theme=args.theme, ip=door.ip, allow_hosts=door.allow_hosts,
                             max_kernels=door.max_kernels, max_kernels_per_client=door.max_kernels_per_client,
                             pool=args.pool or ("1",))
-    cold = [] if args.no_warm_up else cold_notebooks(notebooks_in(path))
-    with Children() as children:
-        if cold:  # before the server: its pooled kernels would otherwise each compile what the warm-up compiles
-            warming = children.start([sys.executable, "-m", "bpwidgets.warmup", *map(str, cold)])
-            children.wait_until(lambda: warming.poll() is not None)
-            if children.stopping:
-                return 0
-        server = children.start(command, env={**os.environ, **door.server_environment()})
+    cold = [] if args.no_warm_up else cold_notebooks(to_warm)
+    with tempfile.TemporaryDirectory(prefix="bpwidgets-warm-") as board_dir, Children() as children:
+        environment = {**os.environ}
+        if cold:  # the server's pooled kernels of these wait on the board for their warm-up
+            WarmBoard(board_dir).announce(cold)
+            environment[BOARD_ENV] = board_dir
+        server = children.start(command, env={**environment, **door.server_environment()})
         probe = f"http://{door.probe_host}:{args.port}/"
         children.wait_until(lambda: server.poll() is not None or _answers(probe))
         if children.stopping:
@@ -140,7 +145,18 @@ def serve(path: Path, args: argparse.Namespace, door: Door, what: str, pages: di
         door.announce(first)
         if not args.no_browser:
             webbrowser.open(door.with_token(first))
-        children.wait_until(lambda: server.poll() is not None)
+        warming = None
+        if cold:  # behind the server: it answers at once, and a page waits for its notebook's warm-up
+            print(f"bpwidgets {args.command}: preparing {len(cold)} notebook(s) in the background (compiling "
+                  "their models once; a page opened meanwhile waits for its own)", file=sys.stderr, flush=True)
+            warming = children.start([sys.executable, "-m", "bpwidgets.warmup", *map(str, cold)], env=environment)
+
+        def ended() -> bool:
+            if warming is not None and warming.poll() is not None and not WarmBoard(board_dir).ended:
+                WarmBoard(board_dir).end()  # it died before ending the board itself: nothing waits for it
+            return server.poll() is not None
+
+        children.wait_until(ended)
     return 0 if children.stopping else server.returncode
 
 

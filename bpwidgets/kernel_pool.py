@@ -16,6 +16,10 @@ page asks for it and give the result to the next page; each page taken starts a 
   pages loading at once need the CPU for themselves, and replacements started among them took as much CPU as
   the pages did. When a page takes a pool's next kernel and that one has not passed the gate yet, it is let
   through at once.
+- **Warm-up first**: a pooled kernel of a notebook that the background warm-up (:mod:`bpwidgets.warmup`) has
+  not warmed yet waits for it before it reaches the gate, so it loads the compiled code instead of compiling
+  the same models beside the warm-up. The notebook is registered meanwhile, so that a page asking for it waits
+  for its pool too (rather than starting a kernel that compiles) and moves its warm-up to the front.
 - **Pooled kernels are nobody's**: the room (:mod:`bpwidgets.room`) counts a pooled kernel against the limits
   only once a page has taken it, as the page's client's. The closed-page rule and the idle culler leave a pooled
   kernel alone (it has never had a connection, and Voila's culler skips pooled kernels).
@@ -37,6 +41,7 @@ from traitlets.config import LoggingConfigurable
 from voila.voila_kernel_manager import voila_kernel_manager_factory
 
 from bpwidgets.server_command import pool_sizes
+from bpwidgets.warm_board import WarmBoard
 
 __all__ = ["FIRST_NOTEBOOKS", "HOLD_SECONDS", "QUIET_SECONDS", "KernelPool", "StartGate",
            "pooled_kernel_manager_factory"]
@@ -48,9 +53,12 @@ QUIET_SECONDS = 10.0
 HOLD_SECONDS = 120.0
 """The longest replacements wait for pages that took a kernel to connect (a page may never do so)."""
 RENDER_TIMEOUT = 600.0
+"""Seconds a pooled kernel may take to run its notebook before the gate lets the next one through anyway."""
 CONNECT_GRACE = 120.0
 """Seconds a taken kernel is kept from the idle culler while its page has not connected yet."""
-"""Seconds a pooled kernel may take to run its notebook before the gate lets the next one through anyway."""
+WARM_UP_TIMEOUT = 1200.0
+"""The longest a pooled kernel waits for its notebook's warm-up (a warm-up killed outright never ends it)."""
+WARM_UP_POLL_SECONDS = 0.5
 
 
 class StartGate:
@@ -157,11 +165,14 @@ class KernelPool(LoggingConfigurable):
 
     pool = List(Unicode(), ["1"], config=True,
                 help="Pre-started kernels per notebook: 'N' for every notebook, 'NAME=N' for one (see pool_sizes).")
+    warm_board: WarmBoard | None = None
+    """The background warm-up's board (:mod:`bpwidgets.warm_board`), where one runs."""
 
     def __init__(self, **kwargs):
         self.start_gate = StartGate(max(1, os.cpu_count() or 1))
         self.unconnected: set[str] = set()  # kernels pages have taken and not yet connected to
         self._taken_at: dict[str, float] = {}
+        self.warm_board = WarmBoard.from_environment()
         super().__init__(**kwargs)
 
     def notify_connect(self, kernel_id: str) -> None:
@@ -197,6 +208,9 @@ class KernelPool(LoggingConfigurable):
         if kernel_id is not None:  # a restart of a kernel a page has: no gate
             return await super()._initialize(notebook_path, kernel_id, **kwargs)
         key = asyncio.current_task()  # the pool's entry for this kernel: what a page hurries
+        if self.warm_board is not None and self.warm_board.pending(self._notebook_file(notebook_path)):
+            await self._register(notebook_path)
+            await self._until_warm(notebook_path)
         await self.start_gate.enter(notebook_path, key)
         try:
             content = await super()._initialize(notebook_path, None, **kwargs)
@@ -207,6 +221,26 @@ class KernelPool(LoggingConfigurable):
             return content
         finally:
             self.start_gate.leave(notebook_path, key)
+
+    def _notebook_file(self, notebook_path: str) -> str:
+        root = getattr(self.parent, "root_dir", None) or self.root_dir
+        return os.path.join(root, notebook_path)
+
+    async def _register(self, notebook_path: str) -> None:
+        # Voila's page handler sends a page to the pool only once a pooled kernel of its notebook has started;
+        # registering it now sends the pages that arrive during the warm-up there too
+        if notebook_path not in self.notebook_data:
+            renderer = self._notebook_renderer_factory(notebook_path)
+            await renderer.initialize()
+            self.notebook_data.setdefault(notebook_path, {
+                "notebook": renderer.notebook, "template": renderer.template_name, "theme": renderer.theme,
+                "kernel_name": renderer.notebook.metadata.kernelspec.name, "kernel_ids": set()})
+
+    async def _until_warm(self, notebook_path: str) -> None:
+        notebook, deadline = self._notebook_file(notebook_path), time.monotonic() + WARM_UP_TIMEOUT
+        self.log.info("Pre-started kernel for %s waits for its warm-up", notebook_path)
+        while self.warm_board.pending(notebook) and time.monotonic() < deadline:
+            await asyncio.sleep(WARM_UP_POLL_SECONDS)
 
     async def shutdown_all(self, *args, **kwargs) -> None:
         # Voila awaits every pool entry before shutting its kernel down: an entry still waiting at the gate would
@@ -222,6 +256,8 @@ class KernelPool(LoggingConfigurable):
         pool = self._pools.get(notebook_name) or []
         if pool and not pool[0].done():  # the kernel this page gets is not ready: let it through first
             self.start_gate.hurry(pool[0])
+        if self.warm_board is not None and self.warm_board.pending(self._notebook_file(notebook_name)):
+            self.warm_board.want(self._notebook_file(notebook_name))  # and warm its notebook next
         self.start_gate.pause(HOLD_SECONDS)
         render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
         self.unconnected.add(kernel_id)

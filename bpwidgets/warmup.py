@@ -1,11 +1,13 @@
-"""Warming up for a lecture: each served notebook is executed once, in its own kernel, before its URL is shown.
+"""Warming up for a lecture: each served notebook is executed once, in its own kernel, behind the server.
 
 The first open of a dashboard compiles its simulation kernels (up to a minute and a half for the
 Hodgkin-Huxley neuron on a slow machine); numba's on-disk cache then serves every later kernel. Executing
 the notebook the way Voila does, and waiting for the passes its live runners started, fills that cache.
 
 A notebook is warmed once per content and installed version: a marker in :func:`marker_dir` records it, so a
-second ``bpwidgets demo`` shows its URL at once.
+second ``bpwidgets demo`` warms nothing. The command starts the server first and this warm-up behind it; the
+warm-up reports on the board (:mod:`bpwidgets.warm_board`) named by its environment, where the server's
+pre-started kernels wait for their notebook's warm-up and a page waiting for a notebook moves it to the front.
 
 Run as ``python -m bpwidgets.warmup NOTEBOOK...``; progress goes to stderr.
 """
@@ -22,11 +24,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
-__all__ = ["FINISH_PASSES", "cold_notebooks", "marker_dir", "notebooks_in", "warm", "warm_all", "main"]
+from bpwidgets.warm_board import WarmBoard
+
+__all__ = ["FINISH_PASSES", "NICENESS", "cold_notebooks", "marker_dir", "notebooks_in", "warm", "warm_all", "main"]
 
 CELL_TIMEOUT = 600
 KERNEL_STARTUP_TIMEOUT = 300
 PASS_TIMEOUT = 300
+NICENESS = 5
+"""Added to the warm-up's niceness: pages being opened (and the gallery) go first where they compete for a core."""
 FINISH_PASSES = f"""\
 import asyncio as _asyncio
 import gc as _gc
@@ -93,29 +99,44 @@ def _interrupt(signum: int, frame) -> None:
     raise KeyboardInterrupt
 
 
-def warm_all(notebooks: Iterable[Path]) -> int:
-    """Warm each of ``notebooks``, reporting on stderr; returns 1 if any failed (none stops the others), 130
-    when interrupted."""
-    failed = 0
-    for notebook in notebooks:
-        print(f"warming up {notebook.name} (compiling its models once)...", file=sys.stderr, flush=True)
-        try:
-            seconds = warm(notebook)
-        except KeyboardInterrupt:
-            return 130
-        except Exception as err:  # noqa: BLE001 - reported; the notebook is served anyway and shows its error
-            failed = 1
-            print(f"  {notebook.name}: warm-up failed ({type(err).__name__}: {str(err).strip()[:300]}); its "
-                  "first page will show the error", file=sys.stderr, flush=True)
-        else:
-            print(f"  {notebook.name}: warm in {seconds:.1f} s", file=sys.stderr, flush=True)
+def warm_all(notebooks: Iterable[Path], board: WarmBoard | None = None) -> int:
+    """Warm each of ``notebooks``, reporting on stderr and on ``board`` (a notebook a page waits for first);
+    returns 1 if any failed (none stops the others), 130 when interrupted. The board is ended in any case."""
+    remaining, failed = list(notebooks), 0
+    try:
+        while remaining:
+            notebook = board.next_of(remaining) if board is not None else remaining[0]
+            remaining.remove(notebook)
+            print(f"warming up {notebook.name} (compiling its models once)...", file=sys.stderr, flush=True)
+            if board is not None:
+                board.set(notebook, "warming")
+            try:
+                seconds = warm(notebook)
+            except KeyboardInterrupt:
+                return 130
+            except Exception as err:  # noqa: BLE001 - reported; the notebook is served anyway and shows its error
+                failed = 1
+                print(f"  {notebook.name}: warm-up failed ({type(err).__name__}: {str(err).strip()[:300]}); its "
+                      "first page will show the error", file=sys.stderr, flush=True)
+                if board is not None:
+                    board.set(notebook, "failed")
+            else:
+                print(f"  {notebook.name}: warm in {seconds:.1f} s", file=sys.stderr, flush=True)
+                if board is not None:
+                    board.set(notebook, "warm")
+    finally:
+        if board is not None:
+            board.end()
     return failed
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Warm the notebooks named in ``argv`` (see :func:`warm_all`); SIGTERM interrupts as SIGINT does."""
+    """Warm the notebooks named in ``argv`` (see :func:`warm_all`) on the board of the environment, if any, at a
+    lower priority; SIGTERM interrupts as SIGINT does."""
     signal.signal(signal.SIGTERM, _interrupt)
-    return warm_all(Path(name) for name in (argv if argv is not None else sys.argv[1:]))
+    os.nice(NICENESS)
+    return warm_all([Path(name) for name in (argv if argv is not None else sys.argv[1:])],
+                    WarmBoard.from_environment())
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import numpy as np
 import bp_core as bp
 from bpwidgets.apps import BifurcationExplorer
 from bpwidgets.dashboards.common import title
+from bpwidgets.dashboards.hh_runs import constant_columns, run_hh
 from bpwidgets.dashboards.lecture import LectureFrame
 from bpwidgets.plots.figures import line_figure, set_lines, size_figure
 from bpwidgets.plots.theme import font_size
@@ -23,12 +24,9 @@ UNITS = {'I_ext': 'uA/cm2', 'V': 'mV'}
 
 def trace_from(state: dict[str, float], current: float, kick: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Membrane potential of one HH neuron started at ``state`` (V raised by ``kick`` mV) under a constant
-    ``current``: times and V."""
-    group = bp.NeuGroup(bp.models.get_HH(), 1, monitors=['V'])
-    for name, value in state.items():
-        group.ST[name] = value + (kick if name == 'V' else 0.0)
-    with bp.profile.override(dt=DT):
-        group.run(DURATION, inputs=('input', float(current)))
+    ``current``: times and V. The kernel is the HH neuron dashboard's (:mod:`bpwidgets.dashboards.hh_runs`)."""
+    start = {name: value + (kick if name == 'V' else 0.0) for name, value in state.items()}
+    group = run_hh(constant_columns(float(current), DURATION, DT), DURATION, DT, start)
     return group.mon.ts, group.mon.V[:, 0]
 
 

@@ -9,6 +9,7 @@ import bp_core as bp
 from bpwidgets.apps.explorer import Explorer
 from bpwidgets.apps.rewind import HistoryBar
 from bpwidgets.dashboards.common import title
+from bpwidgets.dashboards.hh_runs import constant_columns, run_hh
 from bpwidgets.dashboards.lecture import LectureFrame
 from bpwidgets.export import ExportBar, table_csv
 from bpwidgets.history import History, Moment
@@ -44,18 +45,13 @@ def protocol_current(protocol: str, amplitude: float, duration: float = DURATION
 
 def simulate(protocol: str, amplitude: float) -> bp.NeuGroup:
     """Run one HH neuron under the protocol; returns the group with V, m, h, n monitored."""
-    group = bp.NeuGroup(bp.models.get_HH(), 1, monitors=['V', 'm', 'h', 'n'])
-    with bp.profile.override(dt=DT):  # the global profile stays as it is
-        group.run(DURATION, inputs=('input', protocol_current(protocol, amplitude)))
-    return group
+    return run_hh(protocol_current(protocol, amplitude)[:, None], DURATION, DT)
 
 
 def fi_curve(currents: np.ndarray, duration: float = 400.0) -> np.ndarray:
     """Steady-state firing rate (Hz, from the last interspike intervals) of HH neurons started at rest under
-    constant currents, one neuron per current, in one run."""
-    group = bp.NeuGroup(bp.models.get_HH(), len(currents), monitors=['V'])
-    with bp.profile.override(dt=DT):
-        group.run(duration, inputs=('input', np.asarray(currents, dtype=float)))
+    constant currents, one neuron per current, in one run (the kernel of :func:`simulate`)."""
+    group = run_hh(constant_columns(currents, duration, DT), duration, DT)
     return bp.measure.steady_rate(group.mon.V, DT)
 
 

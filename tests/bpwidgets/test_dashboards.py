@@ -91,3 +91,18 @@ def test_gamma_presets_order_the_synchrony():
         net.run(300., inputs=[(neu, 'ST.input', values['input0'])])
         levels.append(bp.measure.cross_correlation(neu.mon.spike[int(100 / net.dt):], 2))
     assert levels[0] < 0.05 < levels[1] < levels[2]
+
+
+def test_the_hh_dashboards_runs_share_one_kernel(tmp_path, monkeypatch):
+    # a protocol's neuron, the F-I curve's neurons and a trace from a picked point: one generated kernel, so a
+    # fresh install compiles it once for both dashboards (each form of its own was a kernel of its own)
+    from bpwidgets.dashboards import hh_bifurcation
+
+    monkeypatch.setenv("BP_CORE_CACHE_DIR", str(tmp_path))
+    with bp.profile.override(jit=False):
+        simulated = hh_neuron.simulate("step", 10.0)
+        rates = hh_neuron.fi_curve(np.array([0.0, 10.0]))
+        ts, v = hh_bifurcation.trace_from({'V': -60.0}, 10.0, kick=2.0)
+    assert len(list((tmp_path / "generated").glob("run_kernel_*.py"))) == 1
+    assert simulated.mon.m.shape == simulated.mon.V.shape and rates[0] == 0 and rates[1] > 50
+    assert abs(v[0] + 58.0) < 0.5 and ts.shape == v.shape  # started 2 mV above the state given

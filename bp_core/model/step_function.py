@@ -9,10 +9,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from bp_core.errors import ModelDefError
+from bp_core.errors import DiffEquationError, ModelDefError
 from bp_core.integration.diff_equation import BUILTIN, MISSING, is_numeric_parameter, lookup_global
 from bp_core.integration.integrator import Integrator
 from bp_core.model.recursion import find_recursion
+from bp_core.model.reserved_names import check_free_names
 
 __all__ = ["StepFunction", "SYSTEM_NAMES", "SCALAR_INDEX_NAMES", "delayed"]
 
@@ -213,6 +214,13 @@ class StepFunction:
                 self.parameters[name] = value
             else:
                 self.scope[name] = value
+        check_free_names(self.where(), self.parameters, self.scope)
+        for name, integrator in self.integrators.items():
+            try:
+                names = integrator.diff_eq.resolve_free_names()
+            except DiffEquationError:
+                continue  # a name defined later, before the first run: the translation looks it up then
+            check_free_names(f"derivative function {name!r} of {self.where()}", *names)
         for name in _written_through(self.node) & set(free):
             if isinstance(self.parameters.get(name, self.scope.get(name)), np.ndarray):
                 raise ModelDefError(

@@ -7,6 +7,7 @@ a group: one row of ``_data`` per field, one column per element.
 
 from __future__ import annotations
 
+import unicodedata
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
@@ -58,6 +59,10 @@ class ObjState(TypeChecker):
         for name, value in defaults.items():
             if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
                 raise ModelDefError(f"state field {name!r} must be an identifier not starting with '_'.")
+            if unicodedata.normalize("NFKC", name) != name:
+                # Python reads identifiers in NFKC form: generated code would read 'ﬁ' as 'fi', another field
+                raise ModelDefError(f"state field {name!r} is read by Python as {unicodedata.normalize('NFKC', name)!r} "
+                                    f"in code; name it {unicodedata.normalize('NFKC', name)!r}.")
             try:
                 defaults[name] = float(value)
             except (TypeError, ValueError):

@@ -150,7 +150,9 @@ def ours(max_period: float = 45.0, max_points: int = 300) -> dict:
     (branch,) = an.cycle_branches({"beta": 0.5}, settings=CycleSettings(max_period=9.0))
     point = next(q for q in branch.special if q.label == "BPC")
     switched = an.switch_cycle_branch(point, CycleSettings(max_period=max_period))
-    curves = {label: an.cycle_bifurcation_curve(next(q for q in switched.special if q.label == label), max_points)
+    # compared point by point with AUTO-07p's curves: followed to their ends, however long that takes
+    curves = {label: an.cycle_bifurcation_curve(next(q for q in switched.special if q.label == label), max_points,
+                                                time_budget=None)
               for label in ("PD", "NS")}
     return {"branch_point": point, "switched": switched, "pd_curve": curves["PD"], "torus_curve": curves["NS"]}
 

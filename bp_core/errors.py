@@ -21,6 +21,7 @@ __all__ = [
     "ProfileError",
     "RunError",
     "ClockRestartWarning",
+    "TimeBudgetWarning",
     "close_matches",
     "describe_value",
 ]
@@ -67,6 +68,13 @@ class ClockRestartWarning(UserWarning):
 
     The spec promises this restart only in ``mode='repeat'``; elsewhere a user who meant to continue
     would get restarted times silently, so the network says it once.
+    """
+
+
+class TimeBudgetWarning(UserWarning):
+    """A continuation call ran out of its time budget: the curves it names were cut short or not followed.
+
+    The call returns what it computed; its ``time_budget`` argument gives it more seconds (None: no limit).
     """
 
 

@@ -3,11 +3,14 @@ limit-cycle extent past a Hopf point, and fold/Hopf curves in a parameter plane.
 
 from __future__ import annotations
 
+import copy
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from bp_core.dynamics import time_budget as time_budget_
 from bp_core.dynamics.codim2 import continue_codim2
 from bp_core.dynamics.continuation import CLOSED, continue_branch, join_halves, switch_branch
 from bp_core.dynamics.cycle_bifurcation_curves import continue_cycle_bifurcation
@@ -23,7 +26,11 @@ from bp_core.dynamics.vector_field import VectorField, check_range
 from bp_core.errors import ModelUseError
 from bp_core.model.obj_type import NeuType
 
-__all__ = ["BifurcationAnalyzer", "LimitCycleEnvelope", "Codim2Curves"]
+__all__ = ["BifurcationAnalyzer", "LimitCycleEnvelope", "Codim2Curves", "TIME_BUDGET"]
+
+#: Seconds of wall clock a call that follows curves in two parameters takes at most, by default: with the step
+#: that ends it and the assembly of its result, it answers within half a minute.
+TIME_BUDGET = 25.0
 
 
 @dataclass
@@ -47,6 +54,8 @@ class Codim2Curves:
     saddle_node: np.ndarray
     hopf: np.ndarray
     curves: list[Codim2Curve] = field(default_factory=list)
+    #: The curves the call's time budget cut short or left unfollowed (empty when it finished).
+    unfinished: list[str] = field(default_factory=list)
 
     @property
     def fold_of_cycles(self) -> np.ndarray:
@@ -172,7 +181,8 @@ class BifurcationAnalyzer:
                 found.append(join_halves(backward, forward))
         if switch:
             found += self._switched(found, p, scale, tol)
-        self._cache[key] = found
+        if not time_budget_.expired():  # branches ended by a time budget are not kept
+            self._cache[key] = found
         return found
 
     def _switched(self, found: list[Branch], p: np.ndarray, scale: np.ndarray, tol: float,
@@ -225,6 +235,13 @@ class BifurcationAnalyzer:
         key = ("cycles", tuple(sorted((others or {}).items())), id(settings), switch)
         if key in self._cache:
             return self._cache[key]
+        found = self._cycle_branches(others, settings, switch)
+        if not time_budget_.expired():  # branches ended by a time budget are not kept
+            self._cache[key] = found
+        return found
+
+    def _cycle_branches(self, others: dict[str, float] | None, settings: CycleSettings | None,
+                        switch: bool) -> list[CycleBranch]:
         name = self.par_names[0]
         lo, hi = self.par_ranges[name]
         p = self._par_vector(others)
@@ -243,13 +260,12 @@ class BifurcationAnalyzer:
                              if (s := symmetry_between(self.field, a, hopf, p, 0, (lo, hi), span)) is not None), None)
             branch = (mirror_branch(mirrored[1], mirrored[0]) if mirrored is not None else
                       cycles_from_hopf(self.field, hopf, p, 0, (lo, hi), list(self.var_ranges.values()),
-                                       settings, self.par_names))
+                                       _within_budget(settings), self.par_names))
             found.append(branch)
             started.append((hopf, branch))
         if switch:
             found += [self.switch_cycle_branch(point, settings) for branch in list(found)
                       for point in branch.special if point.label in ("BPC", "PD")]
-        self._cache[key] = found
         return found
 
     def switch_cycle_branch(self, point: SpecialPoint, settings: CycleSettings | None = None,
@@ -357,7 +373,8 @@ class BifurcationAnalyzer:
 
     # -- codimension 2 ------------------------------------------------------------------------
 
-    def codim2_curves(self, seeds: int = 3, cycles: bool = False) -> Codim2Curves:
+    def codim2_curves(self, seeds: int = 3, cycles: bool = False,
+                      time_budget: float | None = TIME_BUDGET) -> Codim2Curves:
         """Fold and Hopf curves in the plane of the two parameters, by continuation of their defining systems.
 
         Curves start from the folds and Hopf points found along the first parameter with the
@@ -365,83 +382,130 @@ class BifurcationAnalyzer:
         values are computed too and the curves of folds of cycles (LPC), period doublings (PD), torus
         bifurcations (NS) and homoclinic orbits (HOM, from the ends of cycle branches) are continued from
         the points found on them.
+
+        The call follows its curves for at most ``time_budget`` seconds of wall clock (None: no limit). Where the
+        budget runs out, the curve being followed ends where it has got to and no other is started; the
+        result's ``unfinished`` lists them and a :class:`~bp_core.errors.TimeBudgetWarning` says so.
         """
         if len(self.par_names) != 2:
             raise ModelUseError("codimension-2 curves need two target parameters.")
+        time_budget_.check(time_budget, "codim2_curves")
         if ("codim2", seeds, cycles) in self._cache:
             return self._cache[("codim2", seeds, cycles)]
+        with time_budget_.within(time_budget, "codim2_curves"):
+            result = self._codim2_curves(seeds, cycles)
+            if not result.unfinished:  # a result cut short is not kept: a call with more time computes it again
+                self._cache[("codim2", seeds, cycles)] = result
+            else:
+                time_budget_.warn_unfinished("codim2_curves", result.unfinished)
+        return result
+
+    def _codim2_curves(self, seeds: int, cycles: bool) -> Codim2Curves:
         first, second = self.par_names
         ranges = [self.par_ranges[first], self.par_ranges[second]]
         scale = np.array([b - a for a, b in ranges])
         step = min(0.05, self.par_resolution / min(scale))
         curves: list[Codim2Curve] = []
+        unfinished: list[str] = []
+
+        def known(label: str, here: np.ndarray) -> bool:
+            return any(c.label == label and polyline_distance(c.values / scale, here / scale) < 2 * step
+                       for c in curves)
+
+        def follow(label: str, here: np.ndarray, start) -> None:
+            where = f"the {label} curve from {first} = {here[0]:.6g}, {second} = {here[1]:.6g}"
+            if time_budget_.expired():
+                unfinished.append(f"{where}: not followed")
+                return
+            curve = start()
+            curves.append(curve)
+            if time_budget_.cut_short(curve.stopped):
+                unfinished.append(f"{where}: cut short")
+
         for value in np.linspace(*ranges[1], seeds + 2)[1:-1]:
+            if time_budget_.expired():
+                unfinished.append(f"the curves through the points at {second} = {value:.6g}: not searched")
+                continue
+            if any(time_budget_.cut_short(b.stopped) for b in self.branches({second: value}, seeds=3, grid=7)):
+                unfinished.append(f"the equilibrium branches at {second} = {value:.6g} and the curves through "
+                                  f"their points: cut short")
+                continue  # the budget has run out: no curve would be followed from them
             for point in self.bifurcation_points({second: value}, seeds=3, grid=7):
                 if point.label not in ("LP", "H"):
                     continue  # branch points persist in two parameters only with a symmetry: no curve here
                 here = np.array([point.par[first], point.par[second]])
-                if any(c.label == point.label and polyline_distance(c.values / scale, here / scale) < 2 * step
-                       for c in curves):
-                    continue
-                curves.append(continue_codim2(self.field, point, self.par_names, self._par_vector({second: value}),
-                                              ranges, list(self.var_ranges.values()), max_step=step))
+                if not known(point.label, here):
+                    follow(point.label, here, lambda point=point: continue_codim2(
+                        self.field, point, self.par_names, self._par_vector({second: value}), ranges,
+                        list(self.var_ranges.values()), max_step=step))
             for branch in self.cycle_branches({second: value}) if cycles else []:
+                if time_budget_.cut_short(branch.stopped):
+                    unfinished.append(f"the cycle branch from {first} = {branch.par[0]:.6g}, {second} = "
+                                      f"{value:.6g}: cut short")
                 for fold in (q for q in branch.special if q.label in ("LPC", "PD", "NS", "HOM")):
                     here = np.array([fold.par[first], fold.par[second]])
-                    if any(c.label == fold.label and polyline_distance(c.values / scale, here / scale) < 2 * step
-                           for c in curves):
+                    if known(fold.label, here):
                         continue
                     if fold.label == "LPC":
-                        curves.append(self.fold_of_cycles_curve(fold, branch, {second: value}))
+                        start = lambda fold=fold, branch=branch: self.fold_of_cycles_curve(  # noqa: E731
+                            fold, branch, {second: value}, time_budget=None)
                     elif fold.label == "HOM":
-                        curves.append(self.homoclinic_curve(fold))
+                        start = lambda fold=fold: self.homoclinic_curve(fold, time_budget=None)  # noqa: E731
                     else:
-                        curves.append(self.cycle_bifurcation_curve(fold))
+                        start = lambda fold=fold: self.cycle_bifurcation_curve(fold, time_budget=None)  # noqa: E731
+                    follow(fold.label, here, start)
         folds = [c.values for c in curves if c.label == "LP"]
         hopfs = [c.values for c in curves if c.label == "H"]
-        result = Codim2Curves((first, second), np.concatenate(folds) if folds else np.zeros((0, 2)),
-                              np.concatenate(hopfs) if hopfs else np.zeros((0, 2)), curves)
-        self._cache[("codim2", seeds, cycles)] = result
-        return result
+        return Codim2Curves((first, second), np.concatenate(folds) if folds else np.zeros((0, 2)),
+                            np.concatenate(hopfs) if hopfs else np.zeros((0, 2)), curves, unfinished)
 
-    def fold_of_cycles_curve(self, fold: SpecialPoint, branch: CycleBranch,
-                             others: dict[str, float] | None = None) -> Codim2Curve:
+    def fold_of_cycles_curve(self, fold: SpecialPoint, branch: CycleBranch, others: dict[str, float] | None = None,
+                             time_budget: float | None = TIME_BUDGET) -> Codim2Curve:
         """The curve of folds of cycles through the LPC point ``fold`` of the cycle branch ``branch``, in the
-        plane of the two parameters (``others``: the second parameter's value ``branch`` was computed at)."""
+        plane of the two parameters (``others``: the second parameter's value ``branch`` was computed at),
+        followed for at most ``time_budget`` seconds (None: no limit; a curve cut short says so in ``stopped``
+        and with a :class:`~bp_core.errors.TimeBudgetWarning`)."""
         if len(self.par_names) != 2:
             raise ModelUseError("a fold-of-cycles curve needs two target parameters.")
         first, second = self.par_names
         ranges = [self.par_ranges[first], self.par_ranges[second]]
         step = min(0.05, self.par_resolution / min(b - a for a, b in ranges))
-        return continue_cycle_folds(self.field, branch, fold, self.par_names, self._par_vector(others), ranges,
-                                    list(self.var_ranges.values()), max_step=step)
+        return _budgeted("fold_of_cycles_curve", time_budget, lambda: continue_cycle_folds(
+            self.field, branch, fold, self.par_names, self._par_vector(others), ranges,
+            list(self.var_ranges.values()), max_step=step))
 
-    def cycle_bifurcation_curve(self, point: SpecialPoint, max_points: int = 300) -> Codim2Curve:
+    def cycle_bifurcation_curve(self, point: SpecialPoint, max_points: int = 300,
+                                time_budget: float | None = TIME_BUDGET) -> Codim2Curve:
         """The curve of period doublings through the PD point ``point`` of a cycle branch, or of torus
         (Neimark-Sacker) bifurcations through an NS point, in the plane of the two parameters, with the
         fold-flip (LPPD) and 1:2 resonance (R2) points of a PD curve and the 1:3 and 1:4 resonances (R3, R4)
-        of an NS curve; at most ``max_points`` points each way."""
+        of an NS curve; at most ``max_points`` points each way and ``time_budget`` seconds (as
+        :meth:`fold_of_cycles_curve`)."""
         if len(self.par_names) != 2:
             raise ModelUseError("a period-doubling or torus curve needs two target parameters.")
         first, second = self.par_names
         ranges = [self.par_ranges[first], self.par_ranges[second]]
         step = min(0.05, self.par_resolution / min(b - a for a, b in ranges))
-        return continue_cycle_bifurcation(self.field, point, self.par_names, ranges, list(self.var_ranges.values()),
-                                          max_step=step, max_points=max_points)
+        return _budgeted("cycle_bifurcation_curve", time_budget, lambda: continue_cycle_bifurcation(
+            self.field, point, self.par_names, ranges, list(self.var_ranges.values()), max_step=step,
+            max_points=max_points))
 
-    def homoclinic_curve(self, point: SpecialPoint, max_points: int = 300) -> Codim2Curve:
+    def homoclinic_curve(self, point: SpecialPoint, max_points: int = 300,
+                         time_budget: float | None = TIME_BUDGET) -> Codim2Curve:
         """The curve of homoclinic orbits through the HOM end ``point`` of a cycle branch, in the plane of the two
         parameters: the branch's last orbit continued at its (large, fixed) period with both parameters free,
         which approximates the homoclinic curve to ``O(exp(-lambda_u T))``. Non-central saddle-node homoclinic
         points (NCH), where the saddle becomes a saddle-node and the curve goes on as a SNIC curve, are listed
-        in ``special``; at most ``max_points`` points each way."""
+        in ``special``; at most ``max_points`` points each way and ``time_budget`` seconds (as
+        :meth:`fold_of_cycles_curve`)."""
         if len(self.par_names) != 2:
             raise ModelUseError("a homoclinic curve needs two target parameters.")
         first, second = self.par_names
         ranges = [self.par_ranges[first], self.par_ranges[second]]
         step = min(0.05, self.par_resolution / min(b - a for a, b in ranges))
-        return continue_homoclinic(self.field, point, self.par_names, ranges, list(self.var_ranges.values()),
-                                   max_step=step, max_points=max_points)
+        return _budgeted("homoclinic_curve", time_budget, lambda: continue_homoclinic(
+            self.field, point, self.par_names, ranges, list(self.var_ranges.values()), max_step=step,
+            max_points=max_points))
 
     def _par_vector(self, others: dict[str, float] | None) -> np.ndarray:
         others = others or {}
@@ -471,6 +535,31 @@ class BifurcationAnalyzer:
 _UNSETTLED = {"equilibrium": "it came to rest", "irregular": "its returns to a section never repeated",
               "wall-clock": "the wall-clock budget of the simulation ran out",
               "diverged": "the state diverged"}
+
+
+def _within_budget(settings: CycleSettings | None) -> CycleSettings | None:
+    """``settings`` with a wall clock no longer than what is left of the time budget in force: a cycle branch
+    keeps its own wall clock, which would otherwise outlast the call's budget."""
+    budget = time_budget_.current()
+    if budget is None:
+        return settings
+    left = max(budget.deadline - time.perf_counter(), 0.0)
+    own = CycleSettings() if settings is None else settings
+    if own.wall_clock is not None and own.wall_clock <= left:
+        return settings
+    bounded = copy.copy(own)
+    bounded.wall_clock = left
+    return bounded
+
+
+def _budgeted(call: str, seconds: float | None, follow) -> Codim2Curve:
+    """``follow()`` (one curve) under a time budget of ``seconds``; warns where the budget cut it short."""
+    time_budget_.check(seconds, call)
+    with time_budget_.within(seconds, call) as budget:
+        curve = follow()
+        if budget is not None and budget.call == call and time_budget_.cut_short(curve.stopped):
+            time_budget_.warn_unfinished(call, [f"the {curve.label} curve: cut short ({curve.stopped})"], 4)
+    return curve
 
 
 def _same_point(a: SpecialPoint, b: SpecialPoint, name: str, span: dict[str, float]) -> bool:

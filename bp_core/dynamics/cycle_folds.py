@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bp_core.dynamics import arclength
+from bp_core.dynamics import arclength, time_budget
 from bp_core.dynamics.collocation import Collocation
 from bp_core.dynamics.cycles import CycleProblem, CycleSettings
 from bp_core.dynamics.diagram import Codim2Curve, CycleBranch, SpecialPoint
@@ -38,6 +38,9 @@ class CycleFoldCurve:
         self.b = rng.standard_normal(size - 1)
         self.c = rng.standard_normal(size - 1)
         self.amplitudes: list[float] = []
+        # The bordered solve at the last point asked for: Newton asks for the residual and then the Jacobian at
+        # the same point, and the accepted point's residual was the last one computed (each solve is a sparse LU).
+        self._solved: tuple[bytes, tuple] | None = None
 
     @property
     def weights(self) -> np.ndarray:
@@ -55,6 +58,12 @@ class CycleFoldCurve:
         return self.cycles.residual(self._at(u))
 
     def _bordered_solve(self, u: np.ndarray):
+        key = u.tobytes()
+        if self._solved is None or self._solved[0] != key:
+            self._solved = (key, self._solve_bordered(u))
+        return self._solved[1]
+
+    def _solve_bordered(self, u: np.ndarray):
         # scipy's sparse matrices are imported where they are first built (collocation.Collocation.jacobian)
         from scipy import sparse
         from scipy.sparse.linalg import splu
@@ -74,11 +83,12 @@ class CycleFoldCurve:
         _, _, g, _ = self._bordered_solve(u)
         return np.append(self.residual_cycles(u), g)
 
-    def _full_jacobian(self, u: np.ndarray):
-        """Derivatives of the collocation residual in the orbit, period, first and second parameter."""
+    def _full_jacobian(self, u: np.ndarray, jac=None):
+        """Derivatives of the collocation residual in the orbit, period, first and second parameter (``jac``: the
+        first three, if known)."""
         from scipy import sparse
 
-        jac = self.cycles.jacobian(self._at(u))
+        jac = self.cycles.jacobian(self._at(u)) if jac is None else jac
         h = 1e-6
         up, down = u.copy(), u.copy()
         up[-1] += h
@@ -90,12 +100,12 @@ class CycleFoldCurve:
     def jacobian(self, u: np.ndarray):
         from scipy import sparse
 
-        v, w, _, _ = self._bordered_solve(u)
+        v, w, _, jac = self._bordered_solve(u)
         v_ext = np.concatenate([v, [0.0, 0.0]])                  # no change of the parameters along v
         eps = 1e-7 / max(1e-300, np.max(np.abs(v)))
         difference = (self._full_jacobian(u + eps * v_ext) - self._full_jacobian(u - eps * v_ext)) / (2 * eps)
         gradient = -(difference.T @ w)
-        return sparse.vstack([self._full_jacobian(u), sparse.csr_matrix(gradient[None, :])], format="csr")
+        return sparse.vstack([self._full_jacobian(u, jac), sparse.csr_matrix(gradient[None, :])], format="csr")
 
     def tests(self, u: np.ndarray, t: np.ndarray) -> np.ndarray:
         return np.zeros(0)
@@ -105,9 +115,12 @@ class CycleFoldCurve:
         self.c = v / np.linalg.norm(v)
         self.b = w / np.linalg.norm(w)
         self.cycles.set_reference(self._at(u))
+        self._solved = None  # the borders and the phase condition's reference changed
         return u, t
 
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
+        if time_budget.expired():
+            return time_budget.reason()
         nodes, period, par = self.cycles.colloc.unpack(self._at(u))
         lo, hi = self.cycles.p_range
         second = u[-1] * self.second_span

@@ -58,7 +58,8 @@ HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "peers" / "auto_demo_runner.py"
 REFERENCE = HERE.parent / "tests" / "examples" / "auto_reference.json"
 DEMOS = ["ab", "abc", "abcb", "apbp", "bru", "chu", "cusp", "enz", "fhh", "fhn", "kpr", "lrz", "ops", "phs", "pla",
-         "plp", "pp2", "pp3", "ppp", "she", "tfc", "tor", "vhb", "wav", "ml_homoclinic", "connor_stevens"]
+         "plp", "pp2", "pp3", "ppp", "she", "tfc", "tor", "vhb", "wav", "ml_homoclinic", "connor_stevens",
+         "sib", "snh", "pen", "inapik_m"]
 #: bp_core's labels -> AUTO's (TY name, on a periodic branch).
 TYPES = {"LP": ("LP", False), "H": ("HB", False), "BP": ("BP", False), "LPC": ("LP", True), "PD": ("PD", True),
          "NS": ("TR", True), "BPC": ("BP", True)}
@@ -109,12 +110,15 @@ def auto_job(name: str, demos: str, workdir: str) -> dict:
 def generated_demo(name: str, folder: str) -> str:
     """A demos folder holding AUTO's files for a port that is no AUTO-07p demo (a neuron model): the
     equations file printed from the sympy form bp_core analyses (benchmarks/continuation.py's ``fortran``),
-    starting at bp_core's first equilibrium branch at its lowest parameter, and a constants file as
-    benchmarks/continuation.py writes them. Returns the folder."""
+    starting at bp_core's first equilibrium branch at its lowest parameter (or where ``AUTO["start"]`` says),
+    and a constants file as benchmarks/continuation.py writes them. Returns the folder."""
     demo = demo_module(name)
     an = analyzer(name)
-    branch = an.branches()[0]
-    first = int(np.argmin(branch.par))
+    # AUTO["start"] = (branch, parameter): AUTO starts on that branch of bp_core's at the point nearest the
+    # parameter (where the first branch or its lowest point is not where the demo's points are, or is a fold).
+    index, near = demo.AUTO.get("start", (0, None))
+    branch = an.branches()[index]
+    first = int(np.argmin(branch.par)) if near is None else int(np.argmin(np.abs(branch.par - near)))
     lo, hi = demo.PAR_RANGE
     span = hi - lo
     constants = dict(NDIM=an.field.dim, IPS=1, ILP=1, ICP=[1], NTST=50, NCOL=4, IAD=3, ISP=2, ISW=1, IPLT=0,

@@ -291,7 +291,7 @@ class CycleProblem:
         if par < self.p_range[0] or par > self.p_range[1]:
             return "left the parameter range"
         limit = self.settings.max_period or self.settings.period_growth * self.start_period
-        if period > limit:
+        if period > limit and not self._still_travelling(u, par, period, limit):
             self.stopped_by = "period"
             return f"the period grew past {limit:.4g} (an orbit of infinite period is near)"
         self.parameters.append(par)
@@ -313,6 +313,27 @@ class CycleProblem:
             return "the orbit shrank onto an equilibrium (a Hopf point)"
         return None
 
+
+    def _still_travelling(self, u: np.ndarray, par: float, period: float, limit: float,
+                          reach: float = 20.0) -> bool:
+        """Whether a branch past its relative period limit (no ``max_period`` set) goes on, up to ``reach``
+        times the limit: while its parameter steps do not yet shrink as a homoclinic orbit's law makes them
+        (each less than half the one before) and the end is no SNIC (located at its fold from here). A
+        family whose period grows long before its end (a neuron's, from a fast Hopf orbit) is then not cut
+        with its end extrapolated from a tail that follows no law yet; the parameter standing still ends it
+        (``_parameter_converged``)."""
+        if self.settings.max_period is not None or period > reach * limit or len(self.parameters) < 2:
+            return False
+        width = self.p_range[1] - self.p_range[0]
+        last, before = abs(par - self.parameters[-1]), abs(self.parameters[-1] - self.parameters[-2])
+        if last < 1e-9 * width or last < 0.5 * before:
+            return False
+        q = self.p.copy()
+        q[self.index] = par
+        end = classify_end(self.field, self.colloc.unpack(u)[0], q, self.index,
+                           np.array(self.parameters[-3:] + [par]), np.array(self.periods[-3:] + [period]),
+                           self.colloc.span, width)
+        return end is None or end.label != "SNIC"
 
     def _parameter_converged(self, points: int = 6) -> bool:
         """Whether over the last ``points`` steps the period grew by a quarter and more while the parameter
@@ -397,8 +418,15 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
         orbits.append(colloc.evaluate(nodes, meshes[-1]))
     mults = np.array(mults)
     stable = np.all(np.abs(mults[:, 1:]) < 1 + 1e-6, axis=1) if mults.shape[1] > 1 else np.ones(len(pars), bool)
+    amplitude = np.max((np.array(maxs) - np.array(mins)) / problem.colloc.span, axis=1)
+    # A branch that ended at a Hopf point went through it and back along its own orbits: from the orbit of
+    # least amplitude there on, a fold or branch point located is that passage, wherever the locator put it.
+    window = min(4, len(amplitude))
+    passage = len(amplitude) - window + int(np.argmin(amplitude[-window:])) if problem.stopped_by == "hopf" else None
     special = []
     for event in curve.events:
+        if passage is not None and event.name in ("LPC", "BPC") and event.index >= passage:
+            continue
         problem.colloc = colloc_history[event.index]
         point = _special(problem, event.name, curve.points[event.index], variables, par_names, mults[event.index],
                          curve.tangents[event.index])
@@ -421,12 +449,11 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
     pars = np.array(pars)
     lo, hi = problem.p_range
     inside = (pars >= lo) & (pars <= hi) & (np.array(periods) > 0)  # the step that ended the branch may be out
-    amplitude = np.max((np.array(maxs) - np.array(mins)) / problem.colloc.span, axis=1)
     # Orbits shrunk onto the equilibrium are the equilibrium, not cycles; past the Hopf point's minimum of
-    # amplitude the last step is the same orbits again, shifted by half a period.
+    # amplitude the steps are the same orbits again, shifted by half a period.
     inside &= amplitude > 1e-6 * amplitude.max()
-    if problem.stopped_by == "hopf":
-        inside[-1] = False
+    if passage is not None:
+        inside[passage + 1:] = False
     mins, maxs, mults, stable = np.array(mins)[inside], np.array(maxs)[inside], mults[inside], stable[inside]
     pars, periods = pars[inside], np.array(periods)[inside]
     meshes, orbits = np.array(meshes)[inside], np.array(orbits)[inside]

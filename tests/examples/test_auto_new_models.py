@@ -1,0 +1,123 @@
+"""Independent checks on the corpus models added last (sib, snh, pen, inapik_m in examples/auto/), where
+bp_core and AUTO-07p differ or where the points have a closed form: analytic values, scipy's root finding
+and variational integration (tests/examples/shooting.py). Their AUTO-07p comparison is in
+test_auto_demos.py (AGREEING and OPEN)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import fsolve
+
+from benchmarks.continuation_auto_demos import analyzer, relative
+from tests.examples.shooting import flow
+
+REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
+
+
+def _jacobian_by_differences(an, x: np.ndarray, p: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """The Jacobian by central differences of the right-hand side (not bp_core's Jacobian)."""
+    f = an.field.compiled.f
+    return np.array([(f((x + h * e)[:, None], p)[:, 0] - f((x - h * e)[:, None], p)[:, 0]) / (2 * h)
+                     for e in np.eye(x.size)]).T
+
+
+def _parameters(an, value: float) -> np.ndarray:
+    p = an._par_vector(None).copy()
+    p[0] = value
+    return p
+
+
+def test_pen_folds_and_branch_points_are_the_analytic_ones():
+    """pen: the in-phase rest states sin(phi) = I fold at I = +-1; the out-of-phase mode's eigenvalue
+    -cos(phi) - 2 gamma vanishes at I = +-sqrt(1 - 4 gamma^2) (the pitchfork, AUTO's BP within 4e-10 of it);
+    the out-of-phase branches (which AUTO does not switch to) fold where scipy's fsolve of the equilibrium
+    equations with a vanishing Jacobian determinant puts them."""
+    an = analyzer("pen")
+    points = an.bifurcation_points()
+    gamma = 0.175
+    folds = sorted({round(q.par["I"], 9) for q in points if q.label == "LP" and abs(abs(q.par["I"]) - 1) < 1e-6})
+    assert folds == [-1.0, 1.0]
+    assert all(abs(abs(q.par["I"]) - 1) < 1e-12 for q in points if q.label == "LP" and abs(abs(q.par["I"]) - 1) < 1e-6)
+    branch_points = [q for q in points if q.label == "BP"]
+    assert branch_points
+    for q in branch_points:
+        assert abs(abs(q.par["I"]) - np.sqrt(1 - 4 * gamma ** 2)) < 1e-10
+    for q in REFERENCE["pen"]["points"]:
+        if q["type"] == "BP":
+            assert abs(abs(q["par"]) - np.sqrt(1 - 4 * gamma ** 2)) < 1e-8
+
+    def fold(z):
+        phi1, phi2, current = z
+        return [np.sin(phi1) - current - gamma * (phi2 - phi1), np.sin(phi2) - current - gamma * (phi1 - phi2),
+                (np.cos(phi1) + gamma) * (np.cos(phi2) + gamma) - gamma ** 2]
+
+    inner = [q for q in points if q.label == "LP" and abs(abs(q.par["I"]) - 1) > 1e-3]
+    assert len(inner) >= 2 and {np.sign(q.par["I"]) for q in inner} == {-1.0, 1.0}
+    for q in inner:
+        guess = [q.state["phi1"], q.state["phi2"], q.par["I"]]
+        solution, _, ok, _ = fsolve(fold, guess, xtol=1e-14, full_output=True)
+        assert ok == 1 and abs(solution[2] - q.par["I"]) < 1e-9
+
+
+def test_snh_family_joins_its_hopf_points_and_auto07p_branch_point_beside_one_is_none():
+    """snh: the equilibria sit at x = y = 0, cos(phi) = -nu2 / 2, with Hopf points at nu1 = -+sin(phi); one
+    family of cycles joins the two, through a torus bifurcation and a fold of cycles both programs place
+    alike. bp_core's branch used to step through the far Hopf point and back along its own orbits and label
+    that turn a fold (at nu1 = 0.6892, T = 2 pi): a branch that ends at a Hopf point now drops the folds and
+    branch points it locates past its orbit of least amplitude. AUTO-07p labels a branch point of cycles at
+    nu1 = -0.68097, 0.0025 from the other Hopf point (its small-orbit artefact, examples/auto/README.md):
+    scipy's variational integration of bp_core's orbit there has no multiplier but the trivial one near 1."""
+    an = analyzer("snh")
+    hopfs = sorted(q.par["nu1"] for q in an.bifurcation_points() if q.label == "H")
+    sine = np.sqrt(1 - 0.73 ** 2)
+    assert np.allclose(hopfs, [-sine, sine], rtol=0, atol=1e-12)
+    (branch,) = an.cycle_branches()
+    assert min(abs(branch.par[0] - hopfs[0]), abs(branch.par[0] - hopfs[1])) < 0.01
+    assert min(abs(branch.par[-1] - hopfs[0]), abs(branch.par[-1] - hopfs[1])) < 0.01
+    labels = [(q.label, q.par["nu1"]) for q in branch.special]
+    assert [label for label, _ in labels] == ["NS", "LPC"], labels
+    assert all(min(abs(value - h) for h in hopfs) > 0.05 for _, value in labels)
+    auto = next(p for p in REFERENCE["snh"]["points"] if p["type"] == "BP" and p["periodic"])
+    orbit = an.cycle_at(auto["par"], branch)
+    x0 = orbit.orbits[0][0]
+    p = _parameters(an, auto["par"])
+    end, monodromy, _ = flow(an.field.compiled, x0, p, float(orbit.period[0]))
+    assert np.max(np.abs(end - x0)) < 1e-7
+    mu = np.linalg.eigvals(monodromy)
+    others = np.delete(mu, np.argmin(np.abs(mu - 1)))
+    assert np.min(np.abs(others - 1)) > 0.02, mu
+
+
+def test_inapik_m_spiking_ends_at_auto07p_homoclinic_orbit():
+    """I_Na,p+I_K with a slow M current: the spiking family from the Hopf point at I = 76.74 (period 0.5) grows
+    its period 150-fold by I = 1.72 while the parameter still moves 0.4 % a step; cut there, bp_core took its end
+    from that tail and labelled HOM at I = 1.7258. It now goes on past the relative period limit until the
+    parameter steps shrink as a homoclinic orbit's law makes them, and its HOM lies within 1e-6 of where
+    AUTO-07p's branch stands still (LP and BP of cycles at T = 2e3 to 1.6e8, I = 1.69206047)."""
+    an = analyzer("inapik_m")
+    (branch,) = an.cycle_branches()
+    (end,) = [q for q in branch.special if q.label == "HOM"]
+    auto = [p for p in REFERENCE["inapik_m"]["points"] if p["periodic"] and p["period"] > 1e8]
+    assert auto
+    for p in auto:
+        assert relative(end.par["I"], p["par"]) <= 1e-6, (end.par, p)
+    assert end.period > 200  # the old end was at T = 76.8, 150 times the Hopf orbit's period
+
+
+def test_sib_hopf_points_match_auto07p_and_are_on_the_imaginary_axis():
+    """sib: the mirror-image Hopf points at alpha = -+0.3184268700 (the equations commute with
+    (alpha, z) -> (-alpha, -z)) agree with AUTO-07p's to 2e-8, and the Jacobian there, by finite differences,
+    has a pair on the imaginary axis. Its cycles towards the origin's homoclinic orbit are not compared
+    (examples/auto/README.md)."""
+    an = analyzer("sib")
+    hopfs = [q for q in an.bifurcation_points() if q.label == "H"]
+    assert len(hopfs) == 2
+    theirs = [p["par"] for p in REFERENCE["sib"]["points"] if p["type"] == "HB"]
+    for q in hopfs:
+        assert min(relative(q.par["alpha"], t) for t in theirs) <= 1e-7
+        x = np.array([q.state[v] for v in an.field.variables])
+        lam = np.linalg.eigvals(_jacobian_by_differences(an, x, _parameters(an, q.par["alpha"])))
+        pair = lam[np.argmin(np.abs(lam.real))]
+        assert abs(pair.real) < 1e-7 * abs(pair.imag)
+    assert abs(hopfs[0].par["alpha"] + hopfs[1].par["alpha"]) < 1e-10

@@ -122,8 +122,12 @@ class BifurcationAnalyzer:
             raise ModelUseError("target_pars must give one or two parameters -> [min, max].")
         if not isinstance(dynamical_vars, dict) or not dynamical_vars:
             raise ModelUseError("dynamical_vars must be a dict of variable -> [min, max].")
-        if not par_resolution > 0:
-            raise ModelUseError(f"par_resolution must be positive, got {par_resolution!r}.")
+        for name, value in (("par_resolution", par_resolution), ("var_resolution", var_resolution)):
+            # an infinite or textual resolution ran the continuation for ever or failed in a comparison
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                    or not 0 < value < np.inf:
+                raise ModelUseError(f"{name} of the bifurcation analysis of model {getattr(model, 'name', model)!r} "
+                                    f"must be a positive finite number, got {value!r}; for example {name}=0.1.")
         self.par_ranges = {p: check_range("parameter", p, r) for p, r in target_pars.items()}
         self.var_ranges = {v: check_range("variable", v, r) for v, r in dynamical_vars.items()}
         clash = set(self.par_ranges) & set(fixed_vars or {})

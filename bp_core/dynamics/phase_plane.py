@@ -14,7 +14,13 @@ from bp_core.dynamics.vector_field import VectorField, check_range
 from bp_core.errors import ModelUseError
 from bp_core.model.obj_type import NeuType
 
-__all__ = ["PhasePortraitAnalyzer", "Nullcline", "VectorFieldGrid"]
+__all__ = ["PhasePortraitAnalyzer", "Nullcline", "VectorFieldGrid", "MAX_GRID_POINTS", "MAX_SCAN_LINES"]
+
+MAX_GRID_POINTS = 4_000_000
+"""Most states ``vector_field`` evaluates (a grid of 2000 x 2000 in two variables)."""
+
+MAX_SCAN_LINES = 100_000
+"""Most lines ``nullclines`` scans along one variable (each is 401 values of the other, then root finding)."""
 
 
 @dataclass
@@ -66,7 +72,9 @@ class PhasePortraitAnalyzer:
 
     def vector_field(self, resolution: float | None = None) -> VectorFieldGrid:
         """Derivatives on a grid (``resolution`` is the grid step; default 1/20 of each range)."""
-        axes = [np.arange(lo, hi + 1e-12, resolution or (hi - lo) / 20) for lo, hi in self.ranges.values()]
+        steps = [self._step("vector_field", resolution, lo, hi, 20, MAX_GRID_POINTS ** (1 / len(self.ranges)))
+                 for lo, hi in self.ranges.values()]
+        axes = [np.arange(lo, hi + 1e-12, step) for (lo, hi), step in zip(self.ranges.values(), steps)]
         mesh = np.meshgrid(*axes, indexing="xy")
         derivs = self.field.f(np.array(mesh))
         return VectorFieldGrid(dict(zip(self.variables, mesh)), dict(zip(self.variables, derivs)))
@@ -93,7 +101,7 @@ class PhasePortraitAnalyzer:
 
     def _solve_along(self, k: int, scan: int, resolution: float | None) -> tuple[np.ndarray, np.ndarray]:
         (lo_s, hi_s), (lo_o, hi_o) = self.ranges[self.variables[scan]], self.ranges[self.variables[1 - scan]]
-        step = resolution or (hi_s - lo_s) / 400
+        step = self._step("nullclines", resolution, lo_s, hi_s, 400, MAX_SCAN_LINES)
         scan_values = np.arange(lo_s, hi_s + 1e-12, step)
         other = np.linspace(lo_o, hi_o, 401)
         # imported here: most analyses never call it, and scipy.optimize costs a new process 0.1 s to import
@@ -116,6 +124,21 @@ class PhasePortraitAnalyzer:
                 xs.append(pair[0])
                 ys.append(pair[1])
         return np.array(xs), np.array(ys)
+
+    def _step(self, method: str, resolution: Any, lo: float, hi: float, default: int, most: float) -> float:
+        """The grid step ``resolution`` asks for over ``[lo, hi]`` (``None``: the range in ``default`` steps), checked:
+        a step that is no positive finite number, or that makes more than ``most`` points, is refused (a tiny one
+        allocated the machine's memory or scanned for hours)."""
+        if resolution is None:
+            return (hi - lo) / default
+        where = f"resolution={resolution!r} of {method}() of the phase plane of model {self.field.model.name!r}"
+        if isinstance(resolution, bool) or not isinstance(resolution, (int, float, np.integer, np.floating)) \
+                or not 0 < resolution < np.inf:
+            raise ModelUseError(f"{where} must be a positive finite grid step, or None for {default} steps a range.")
+        if (hi - lo) / resolution > most:
+            raise ModelUseError(f"{where} makes {(hi - lo) / resolution:.3g} points along a range of {hi - lo:g}, more "
+                                f"than {int(most):,}; take a resolution of at least {(hi - lo) / most:.3g}.")
+        return float(resolution)
 
     def fixed_points(self) -> list[FixedPoint]:
         """Every fixed point inside the ranges, with its Jacobian, eigenvalues and stability class."""

@@ -1,0 +1,49 @@
+"""Degenerate arguments of the analyses: a resolution of infinity ran the continuation for ever, one given as text
+failed in a comparison (TypeError), and a phase plane's grid step that is tiny allocated the machine's memory (or
+scanned for hours), negative gave an empty grid without a word, NaN failed inside NumPy. Each is refused before
+any work, naming the analysis, the argument and a value that works."""
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+from bp_core.dynamics.phase_plane import MAX_SCAN_LINES
+from bp_core.errors import ModelUseError
+
+FHN = bp.models.get_FitzHughNagumo()
+
+
+@pytest.mark.parametrize("name", ["par_resolution", "var_resolution"])
+@pytest.mark.parametrize("value", [np.inf, np.nan, 0., -1., '0.1', None, True])
+def test_a_bifurcation_resolution_that_is_no_positive_finite_number_is_refused(name, value):
+    with pytest.raises(ModelUseError, match=rf"{name} of the bifurcation analysis of model 'FitzHugh_Nagumo' must be "
+                                            rf"a positive finite number, got .*; for example {name}=0.1"):
+        bp.BifurcationAnalyzer(FHN, target_pars={'Iext': [0., 2.]}, dynamical_vars={'v': [-3, 3], 'w': [-2, 2]},
+                               **{name: value})
+
+
+@pytest.fixture(scope="module")
+def plane():
+    return bp.PhasePortraitAnalyzer(FHN, target_vars={'v': [-3., 3.], 'w': [-2., 2.]}, fixed_vars={'Iext': 0.5})
+
+
+@pytest.mark.parametrize("method", ["vector_field", "nullclines"])
+@pytest.mark.parametrize("value", [-1., 0., np.nan, np.inf, 'x'])
+def test_a_grid_step_that_is_no_positive_finite_number_is_refused(plane, method, value):
+    with pytest.raises(ModelUseError, match=rf"resolution=.* of {method}\(\) of the phase plane of model "
+                                            rf"'FitzHugh_Nagumo' must be a positive finite grid step, or None"):
+        getattr(plane, method)(resolution=value)
+
+
+@pytest.mark.parametrize("method, most", [("vector_field", 2000), ("nullclines", MAX_SCAN_LINES)])
+def test_a_grid_step_too_fine_for_the_memory_is_refused_before_allocating(plane, method, most):
+    with pytest.raises(ModelUseError, match=rf"resolution=1e-09 of {method}\(\) .* makes 6e\+09 points along a "
+                                            rf"range of 6, more than {most:,}; take a resolution of at least"):
+        getattr(plane, method)(resolution=1e-9)
+
+
+def test_a_fine_grid_within_the_bound_is_computed(plane):
+    grid = plane.vector_field(resolution=0.01)
+    assert grid.grid['v'].shape == (401, 601)
+    v, w = grid.grid['v'], grid.grid['w']
+    np.testing.assert_allclose(grid.derivatives['v'], v - v ** 3 / 3 - w + 0.5, atol=1e-12)

@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
+from bp_core.dynamics import time_budget
 from bp_core.dynamics.step_control import first_change, next_step
 
 __all__ = ["ContinuationProblem", "Settings", "Curve", "Event", "trace", "correct", "correct_holding_last"]
@@ -218,6 +219,9 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
     fine = 0.0  # arclength still to go in steps of ``settings.resolution`` (a sign change was seen ahead)
     stopped = "the step budget ran out"
     while len(points) < settings.max_steps:
+        if time_budget.expired():  # the call following this curve is out of time: it ends where it has got to
+            stopped = time_budget.reason()
+            break
         z = solver.correct(u, t, h)
         tz = solver.tangent(z, t, solver.last_solve) if z is not None else None
         # A sharp turn may be a jump to another curve (the weights: the mesh in force may have changed size).

@@ -335,6 +335,7 @@ class _Blocks:
         source = "\n\n".join(text for text, _, _ in pieces)
         plan = copy.copy(serial)
         plan.source, plan.args, plan.parallel_functions = source, args, (_STEPS,)
+        plan.where = None  # its slices' step calls catch their errors in try blocks (CallStep without where)
         plan.line_map = line_map(serial, pieces)
         return plan
 

@@ -15,6 +15,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from bp_core.backend.helpers import HELPERS, runtime_scope
+from bp_core.backend.targets.marked_kernel import MarkedKernel
 from bp_core.errors import CodeError
 
 __all__ = ["Target", "CompiledFunction"]
@@ -59,8 +60,8 @@ class CompiledFunction:
         try:
             return self._call(*args)
         except Exception as err:
-            # compiled, anything escaping a call is a failure to compile the generated code
-            if not self.jit or isinstance(err, CodeError):
+            # compiled, anything else escaping a call is a failure to compile the generated code
+            if not self.jit or isinstance(err, CodeError) or self._ran(args):
                 raise
             error = CodeError(
                 f"numba could not compile the generated function {self.py_func.__name__!r} "
@@ -69,6 +70,14 @@ class CompiledFunction:
             )
             error.details = _ANSI.sub("", str(err))
             raise error from None
+
+    def _ran(self, args: tuple) -> bool:
+        """Whether machine code for the types of ``args`` exists: an exception then came from running it."""
+        try:
+            types = tuple(self._call.typeof_pyval(a) for a in args)
+            return types in self._call.overloads
+        except Exception:  # what numba cannot type was never compiled
+            return False
 
 
 def first_lines(text: str, n: int = 12) -> str:
@@ -132,8 +141,11 @@ class Target:
             and returns the status tuple ``(code, step, index, extra)`` of ``codegen.kernel``; it has
             ``path`` (its source file, for messages), ``jit`` and ``compile_count``.
         """
-        return self.compile(plan.source, "run_kernel", plan.scope,
-                            checked=plan.checked_functions if safe else (), parallel=tuple(parallel))
+        compiled = self.compile(plan.source, "run_kernel", plan.scope,
+                                checked=plan.checked_functions if safe else (), parallel=tuple(parallel))
+        if getattr(plan, "where", None) is None:
+            return compiled
+        return MarkedKernel(compiled, plan.args)
 
     def scope(self) -> dict[str, Any]:
         """Names every generated source may use on this target: NumPy, ``prange`` and the runtime helpers."""

@@ -159,6 +159,8 @@ class KernelPlan:
     the kernel's call of a step maps to the step's ``def`` line. ``step_inputs`` holds what each generated
     function was translated from (in the network's context: the event lists it was offered, say).
     ``operations`` is the ``KernelSchedule`` the kernel was lowered from (``str()`` lists its operations).
+    ``where``, when set, is the kernel's last argument, after ``args``: the array its step calls mark, which
+    the target's runner provides (``codegen.kernel.WHERE_ARG``).
     """
 
     source: str
@@ -173,3 +175,4 @@ class KernelPlan:
     objects: list[ObjectPlan] = field(default_factory=list)
     step_inputs: dict[str, StepInputs] = field(default_factory=dict)
     operations: Any = None
+    where: str | None = None

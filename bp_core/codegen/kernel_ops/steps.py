@@ -13,7 +13,7 @@ from bp_core.codegen import queue_ops
 from bp_core.codegen.emit import LineOrigin
 from bp_core.codegen.kernel_ops.base import STATUS_STEP_ERROR, KernelOp, register
 from bp_core.codegen.kernel_ops.plans import ObjectPlan
-from bp_core.codegen.kernel_ops.syntax import expression, statement
+from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
 from bp_core.codegen.queue_ops import QueueWalk
 from bp_core.codegen.step_translation import DelayAccess, GeneratedStep, StepInputs, translate_step
 from bp_core.codegen.tree import ORIGIN
@@ -39,6 +39,12 @@ class CallStep(KernelOp):
     call_site : int, optional
         With error catching: the index of this call in ``KernelPlan.call_sites``, returned with
         ``STATUS_STEP_ERROR`` when the step raises.
+    where : str, optional
+        With a ``call_site``: the kernel's array that the call first marks with the time step and the call
+        site (``where[0] = _i``, ``where[1] = call_site``). An exception raised inside the step then leaves
+        the kernel, and the host reads there which step raised it. Without one, the call sits in a ``try``
+        block that returns the status itself (numba compiles a kernel with one such block per call about a
+        third slower).
     """
 
     kind: ClassVar[str] = "call_step"
@@ -47,17 +53,23 @@ class CallStep(KernelOp):
     origin: LineOrigin
     folded: bool = False
     call_site: int | None = None
+    where: str | None = None
 
     def lower(self) -> list[ast.stmt]:
         args = [ast.Name(a, ast.Load()) if isinstance(a, str) else copy.deepcopy(a) for a in self.args]
         packed: list[ast.stmt] = []
-        if self.call_site is not None and len(args) > MAX_GUARDED_ARGS:
+        if self.call_site is not None and self.where is None and len(args) > MAX_GUARDED_ARGS:
             packed, args = _packed_arguments(f"_{self.function}_args", args)
         call = ast.Call(ast.Name(self.function, ast.Load()), args, [])
         stmt = statement("_nonfinite |= CALL" if self.folded else "CALL", CALL=call)
         setattr(stmt, ORIGIN, self.origin)
         if self.call_site is None:
             return [stmt]
+        if self.where is not None:
+            marks = statements("WHERE[0] = _i\nWHERE[1] = SITE", WHERE=self.where, SITE=self.call_site)
+            for s in marks:
+                setattr(s, ORIGIN, self.origin)
+            return [*marks, stmt]
         guarded = statement("try:\n    pass\nexcept Exception:\n    return STATUS, _i, SITE, 0",
                             STATUS=STATUS_STEP_ERROR, SITE=self.call_site)
         assert isinstance(guarded, ast.Try)

@@ -49,6 +49,8 @@ _WHERE = LineOrigin("model.py", 12, "update", "group", "g_update")
     (CallStep("g_update", ("g_ST", "_t"), _WHERE), "g_update(g_ST, _t)"),
     (CallStep("g_update", ("g_ST",), _WHERE, folded=True, call_site=4),
      "try:\n    _nonfinite |= g_update(g_ST)\nexcept Exception:\n    return (2, _i, 4, 0)"),
+    (CallStep("g_update", ("g_ST",), _WHERE, folded=True, call_site=4, where="_where"),
+     "_where[0] = _i\n_where[1] = 4\n_nonfinite |= g_update(g_ST)"),
 ])
 def test_each_operation_lowers_to_its_statements(op, text):
     assert "\n".join(ast.unparse(stmt) for stmt in op.lower()) == text

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bp_core.dynamics import arclength, time_budget
+from bp_core.dynamics import arclength
 from bp_core.dynamics.diagram import Codim2Curve, SpecialPoint
 from bp_core.dynamics.normal_forms import first_lyapunov, fold_coefficient, hopf_test, hopf_vectors, other_eigenvalues
 from bp_core.dynamics.vector_field import VectorField
@@ -58,8 +58,6 @@ class _Codim2Problem:
         return float(min(min(q[k] - lo, hi - q[k]) for k, (lo, hi) in zip(self.indices, self.par_ranges)))
 
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
-        if time_budget.expired():
-            return time_budget.reason()
         x, q, _ = self.split(u)
         for k, (lo, hi) in zip(self.indices, self.par_ranges):
             if not lo <= q[k] <= hi:

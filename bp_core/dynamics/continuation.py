@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from bp_core.dynamics import arclength, time_budget
+from bp_core.dynamics import arclength
 from bp_core.dynamics.branch_point_location import locate_branch_point
 from bp_core.dynamics.diagram import Branch, SpecialPoint, polyline_distance
 from bp_core.dynamics.fixed_points import classify_many
@@ -136,8 +136,6 @@ class EquilibriumProblem:
         return float(min(par - self.p_range[0], self.p_range[1] - par))
 
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
-        if time_budget.expired():
-            return time_budget.reason()
         x, q = self.unscale(u)
         par = q[self.index]
         if par < self.p_range[0] or par > self.p_range[1]:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bp_core.dynamics import arclength, time_budget
+from bp_core.dynamics import arclength
 from bp_core.dynamics.cycle_points import LocatedOrbit
 from bp_core.dynamics.cycles import CycleProblem, cycle_problem_on
 from bp_core.dynamics.diagram import Codim2Curve, SpecialPoint
@@ -179,8 +179,6 @@ class CycleBifurcationCurve(CyclesInSecondParameter):
         self._last = None  # the borders changed
 
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
-        if time_budget.expired():
-            return time_budget.reason()
         nodes, _, par = self.cycles.colloc.unpack(self._at(u))
         lo, hi = self.cycles.p_range
         second = u[self.size] * self.second_span

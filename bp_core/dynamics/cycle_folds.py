@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bp_core.dynamics import arclength, time_budget
+from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation
 from bp_core.dynamics.cycles import CycleProblem, CycleSettings
 from bp_core.dynamics.diagram import Codim2Curve, CycleBranch, SpecialPoint
@@ -119,8 +119,6 @@ class CycleFoldCurve:
         return u, t
 
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
-        if time_budget.expired():
-            return time_budget.reason()
         nodes, period, par = self.cycles.colloc.unpack(self._at(u))
         lo, hi = self.cycles.p_range
         second = u[-1] * self.second_span

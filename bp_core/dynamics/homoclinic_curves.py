@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bp_core.dynamics import arclength, time_budget
+from bp_core.dynamics import arclength
 from bp_core.dynamics.collocation import Collocation
 from bp_core.dynamics.cycle_points import LocatedOrbit
 from bp_core.dynamics.cycles import CycleProblem, cycle_problem_on
@@ -84,8 +84,6 @@ class FixedPeriodCurve(CyclesInSecondParameter):
         return par, float(u[self.size] * self.second_span)
 
     def stop(self, u: np.ndarray, t: np.ndarray) -> str | None:
-        if time_budget.expired():
-            return time_budget.reason()
         lo, hi = self.cycles.p_range
         par, second = self.pars(u)
         if not (lo <= par <= hi and self.second_range[0] <= second <= self.second_range[1]):

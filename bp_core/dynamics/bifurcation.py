@@ -3,8 +3,6 @@ limit-cycle extent past a Hopf point, and fold/Hopf curves in a parameter plane.
 
 from __future__ import annotations
 
-import copy
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -264,7 +262,7 @@ class BifurcationAnalyzer:
                              if (s := symmetry_between(self.field, a, hopf, p, 0, (lo, hi), span)) is not None), None)
             branch = (mirror_branch(mirrored[1], mirrored[0]) if mirrored is not None else
                       cycles_from_hopf(self.field, hopf, p, 0, (lo, hi), list(self.var_ranges.values()),
-                                       _within_budget(settings), self.par_names))
+                                       settings, self.par_names))
             found.append(branch)
             started.append((hopf, branch))
         if switch:
@@ -419,7 +417,8 @@ class BifurcationAnalyzer:
         def follow(label: str, here: np.ndarray, start) -> None:
             where = f"the {label} curve from {first} = {here[0]:.6g}, {second} = {here[1]:.6g}"
             if time_budget_.expired():
-                unfinished.append(f"{where}: not followed")
+                if f"{where}: not followed" not in unfinished:  # one point found on two branches
+                    unfinished.append(f"{where}: not followed")
                 return
             curve = start()
             curves.append(curve)
@@ -442,10 +441,14 @@ class BifurcationAnalyzer:
                     follow(point.label, here, lambda point=point: continue_codim2(
                         self.field, point, self.par_names, self._par_vector({second: value}), ranges,
                         list(self.var_ranges.values()), max_step=step))
-            for branch in self.cycle_branches({second: value}) if cycles else []:
-                if time_budget_.cut_short(branch.stopped):
-                    unfinished.append(f"the cycle branch from {first} = {branch.par[0]:.6g}, {second} = "
-                                      f"{value:.6g}: cut short")
+            if cycles and time_budget_.expired():
+                unfinished.append(f"the cycle branches at {second} = {value:.6g} and the curves through their "
+                                  f"points: not followed")
+                continue
+            cycle_branches = self.cycle_branches({second: value}) if cycles else []
+            if cycles and time_budget_.expired():  # some branches, or equilibria whose Hopf points start them, ended
+                unfinished.append(f"the cycle branches at {second} = {value:.6g}: cut short")
+            for branch in cycle_branches:
                 for fold in (q for q in branch.special if q.label in ("LPC", "PD", "NS", "HOM")):
                     here = np.array([fold.par[first], fold.par[second]])
                     if known(fold.label, here):
@@ -539,21 +542,6 @@ class BifurcationAnalyzer:
 _UNSETTLED = {"equilibrium": "it came to rest", "irregular": "its returns to a section never repeated",
               "wall-clock": "the wall-clock budget of the simulation ran out",
               "diverged": "the state diverged"}
-
-
-def _within_budget(settings: CycleSettings | None) -> CycleSettings | None:
-    """``settings`` with a wall clock no longer than what is left of the time budget in force: a cycle branch
-    keeps its own wall clock, which would otherwise outlast the call's budget."""
-    budget = time_budget_.current()
-    if budget is None:
-        return settings
-    left = max(budget.deadline - time.perf_counter(), 0.0)
-    own = CycleSettings() if settings is None else settings
-    if own.wall_clock is not None and own.wall_clock <= left:
-        return settings
-    bounded = copy.copy(own)
-    bounded.wall_clock = left
-    return bounded
 
 
 def _budgeted(call: str, seconds: float | None, follow) -> Codim2Curve:

@@ -90,11 +90,9 @@ def check(seconds: float | None, call: str) -> None:
 
 
 def cut_short(stopped: str) -> bool:
-    """Whether a curve that ended saying ``stopped`` was ended by the budget in force (a cycle branch by its
-    own wall clock, which that budget bounds)."""
+    """Whether a curve that ended saying ``stopped`` was ended by the budget in force."""
     budget = _current.get()
-    return budget is not None and (budget.reason() in stopped or
-                                   ("wall-clock budget" in stopped and budget.expired()))
+    return budget is not None and budget.reason() in stopped
 
 
 def warn_unfinished(call: str, unfinished: list[str], stacklevel: int = 3) -> None:

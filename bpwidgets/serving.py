@@ -31,6 +31,8 @@ These things differ from Voila's defaults, each for a failure seen under load:
 - anywidget's and the widget manager's front ends are sent with their two-second deadlines for a widget to
   load raised to two minutes (:mod:`bpwidgets.frontend_patches`): a page whose main thread is busy missed
   them and stayed blank.
+- A page whose notebook holds no TeX does not load MathJax (:mod:`bpwidgets.page_math`): every widget view
+  asked for typesetting, so each dashboard fetched, compiled and ran about 0.9 MB of MathJax for nothing.
 - Pages use the ``bpwidgets`` template: Voila's lab template with Font Awesome served from the
   ``fontawesomefree`` package instead of a CDN, so that no request leaves the machine.
 - A token or a password hash comes in through the environment (:data:`TOKEN_VARIABLE`,
@@ -52,6 +54,7 @@ import fontawesomefree
 import voila.app as voila_app
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import url_path_join
 from tornado.routing import Rule
 from traitlets import Float, Int, List, Unicode
 from traitlets.config import Config
@@ -62,6 +65,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from bpwidgets.compressed_files import GzipMultiStaticFileHandler, GzipTemplateStaticFileHandler
 from bpwidgets.frontend_patches import unmatched_patches
 from bpwidgets.kernel_pool import KernelPool, pooled_kernel_manager_factory
+from bpwidgets.page_math import NO_MATH_URL, NoMathScriptHandler, math_page_config_hook
 from bpwidgets.room import ForeignHost, ForeignHostHandler, Room, RoomVoilaHandler, allowed_hosts
 from bpwidgets.server_command import PASSWORD_VARIABLE, TOKEN_VARIABLE, voila_command
 from bpwidgets.static_cache import HashedFileHandler
@@ -168,7 +172,8 @@ class DemoVoila(Voila):
                    TemplateStaticFileHandler: GzipTemplateStaticFileHandler}
         handlers = [(handler[0], swapped.get(handler[1], handler[1]), *handler[2:])
                     for handler in super().init_handlers()]
-        return [Rule(ForeignHost(allowed_hosts(self.ip, self.allow_hosts)), ForeignHostHandler), *handlers]
+        return [Rule(ForeignHost(allowed_hosts(self.ip, self.allow_hosts)), ForeignHostHandler),
+                (url_path_join(self.server_url, NO_MATH_URL), NoMathScriptHandler), *handlers]
 
     def _stop_on_signal(self, signum, frame):
         loop = getattr(self, "ioloop", None)
@@ -185,6 +190,7 @@ def served_config() -> Config:
     config.VoilaConfiguration.preheat_kernel = True
     config.VoilaConfiguration.extension_denylist = UNUSED_EXTENSIONS
     config.VoilaConfiguration.template = TEMPLATE
+    config.VoilaConfiguration.page_config_hook = math_page_config_hook
     config.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT
     config.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT
     config.KernelManager.transport = "ipc"

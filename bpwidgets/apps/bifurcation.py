@@ -150,6 +150,21 @@ class BifurcationExplorer(Explorer):
                          *(point.state.get(v, float("nan")) for v in names), "", point.period, point.label])
         return table_csv(header, rows)
 
+    def pick_refused(self, picked: Any) -> str | None:
+        """Why ``picked`` (a saved ``[parameter, value]`` or ``[parameter, None]``) is no point of this diagram, or
+        None when :meth:`pick` can take it: a pick of NaN was dropped without a word, one far outside moved the
+        marker to a branch's end while the file said otherwise."""
+        (lo, hi), (var_lo, var_hi) = self.par_range, self.dynamical_vars[self.var]
+        number = (int, float)
+        if not (isinstance(picked, list) and len(picked) == 2 and isinstance(picked[0], number)
+                and not isinstance(picked[0], bool) and (picked[1] is None or isinstance(picked[1], number)
+                                                         and not isinstance(picked[1], bool))):
+            return f"{picked!r} is not [{self.par}, {self.var}] ({self.var} may be null)"
+        if not lo <= picked[0] <= hi or picked[1] is not None and not var_lo <= picked[1] <= var_hi:
+            return (f"{picked!r} lies outside the diagram ({self.par} from {lo:g} to {hi:g}, {self.var} from "
+                    f"{var_lo:g} to {var_hi:g})")
+        return None
+
     def pick(self, value: float, y: float | None = None) -> dict[str, Any] | None:
         """Select the point of a branch nearest ``(value, y)`` (nearest in the parameter alone without ``y``):
         move the marker there and pass it to every linked explorer. Returns the selection: its ``kind``

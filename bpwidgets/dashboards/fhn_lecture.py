@@ -11,7 +11,10 @@ from bpwidgets.dashboards.lecture import LectureFrame
 from bpwidgets.plots.figures import size_figure
 from bpwidgets.plots.theme import font_size
 
-__all__ = ["get_fhn", "FHNLecture", "dashboard", "app"]
+__all__ = ["get_fhn", "FHNLecture", "dashboard", "app", "MAX_TRAJECTORIES"]
+
+MAX_TRAJECTORIES = 50
+"""Most trajectories a state file may start (each is integrated when it is loaded)."""
 
 
 def get_fhn(a: float = 0.7, b: float = 0.8, tau: float = 12.5) -> bp.NeuType:
@@ -59,23 +62,36 @@ class FHNLecture:
     def restore(self, state: dict) -> list[str]:
         """Set a :meth:`state` again; returns what was refused."""
         refused = []
-        for name, value in dict(state.get("parameters") or {}).items():
+        parameters = state.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            refused.append(f"parameters: {parameters!r} is not an object of parameter name -> number")
+            parameters = {}
+        for name, value in parameters.items():
             if name not in self.plane.panel.names:
                 refused.append(f"parameters: no parameter {name!r}")
             elif not self.plane.panel.set(name, value):
                 refused.append(f"{name}: {self.plane.panel.message}")
         picked = state.get("picked")
-        if isinstance(picked, list) and len(picked) == 2 and all(isinstance(v, (int, float, type(None)))
-                                                                 for v in picked) and picked[0] is not None:
-            self.diagram.pick(float(picked[0]), None if picked[1] is None else float(picked[1]))
+        why = None if picked is None else self.diagram.pick_refused(picked)
+        if why is not None:
+            refused.append(f"picked: {why}")
         elif picked is not None:
-            refused.append(f"picked: {picked!r} is not [parameter, value]")
+            self.diagram.pick(float(picked[0]), None if picked[1] is None else float(picked[1]))
         starts = state.get("trajectories") or []
-        if isinstance(starts, list):
+        if not isinstance(starts, list):
+            refused.append(f"trajectories: {starts!r:.60} is not a list of starts {{name: value}}")
+        elif len(starts) > MAX_TRAJECTORIES:
+            # each is integrated when loaded: a file of thousands held the kernel for hours
+            refused.append(f"trajectories: {len(starts)} starts, more than {MAX_TRAJECTORIES}; the trajectories "
+                           f"shown are kept")
+        else:
             self.plane.clear_trajectories()
+            self.plane.error = ""  # an earlier launch's error is not this file's
             for start in starts:
                 if isinstance(start, dict):
                     self.plane.launch(start)
+                else:
+                    refused.append(f"trajectories: {start!r} is not a start {{name: value}}")
             if self.plane.error:
                 refused.append(f"trajectories: {self.plane.error}")
         return refused

@@ -67,9 +67,9 @@ class HHBifurcationDashboard:
         picked = state.get("picked")
         if picked is None:
             return []
-        if not (isinstance(picked, list) and len(picked) == 2 and isinstance(picked[0], (int, float))
-                and isinstance(picked[1], (int, float, type(None)))):
-            return [f"picked: {picked!r} is not [I_ext, V]"]
+        refused = self.diagram.pick_refused(picked)
+        if refused is not None:
+            return [f"picked: {refused}"]
         self.diagram.pick(float(picked[0]), None if picked[1] is None else float(picked[1]))
         return []
 

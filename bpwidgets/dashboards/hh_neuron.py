@@ -124,16 +124,17 @@ class HHDashboard(Explorer):
         refused = []
         protocol, amplitude, preset = state.get("protocol"), state.get("amplitude"), state.get("preset")
         low, high = self.panel.ranges["amplitude"]
-        if protocol is not None and protocol not in PROTOCOLS:
+        # a list or an object from the file cannot be looked up (unhashable): compare text only
+        if protocol is not None and not (isinstance(protocol, str) and protocol in PROTOCOLS):
             refused.append(f"protocol: {protocol!r} is not one of {', '.join(PROTOCOLS)}")
         if amplitude is not None and not (isinstance(amplitude, (int, float)) and not isinstance(amplitude, bool)
                                           and low <= amplitude <= high):
             refused.append(f"amplitude: {amplitude!r} is not a number from {low:g} to {high:g} uA/cm2")
-        if preset is not None and preset not in PRESETS:
+        if preset is not None and not (isinstance(preset, str) and preset in PRESETS):
             refused.append(f"preset: no preset {preset!r}")
         if not refused and preset is not None:
             self.presets.apply(preset)
-        if protocol in PROTOCOLS:
+        if isinstance(protocol, str) and protocol in PROTOCOLS:
             self.protocol.value = protocol
         if amplitude is not None and not any(r.startswith("amplitude") for r in refused):
             self.panel.set("amplitude", amplitude)

@@ -238,7 +238,7 @@ class KernelPool(LoggingConfigurable):
 
     async def _until_warm(self, notebook_path: str) -> None:
         notebook, deadline = self._notebook_file(notebook_path), time.monotonic() + WARM_UP_TIMEOUT
-        self.log.info("Pre-started kernel for %s waits for its warm-up", notebook_path)
+        self.log.info("Kernel pool of %s waits for its warm-up", notebook_path)
         while self.warm_board.pending(notebook) and time.monotonic() < deadline:
             await asyncio.sleep(WARM_UP_POLL_SECONDS)
 

@@ -7,8 +7,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from bp_core.dynamics.vector_field import VectorField
+from bp_core.errors import ModelUseError
 
-__all__ = ["FixedPoint", "classify", "classify_many", "find_fixed_points", "STABILITY_CLASSES"]
+__all__ = ["FixedPoint", "classify", "classify_many", "find_fixed_points", "STABILITY_CLASSES", "MAX_FIXED_POINTS"]
+
+MAX_GRID_SEEDS = 4096
+"""Most Newton seeds of one search: a grid of ``per_axis`` seeds an axis while it has no more (up to 7 variables
+at 3 an axis), a Halton sequence of this many in more variables."""
+
+MAX_FIXED_POINTS = 1000
+"""Most fixed points a search finds in the ranges before it stops with an error (each would be a branch)."""
 
 #: Damped Newton steps in a row after which a seed is given up: a damped step moves a quarter of the ranges, and
 #: the box steps are clipped to is twice the ranges wide, so this many cross it.
@@ -134,8 +142,16 @@ def _newton_batch(field: VectorField, ranges: list[tuple[float, float]], p, per_
     """Newton's method from every seed of a grid at once, on the compiled field."""
     compiled = field.compiled
     p = np.atleast_1d(np.asarray(p, dtype=float))
-    axes = [np.linspace(lo, hi, per_axis) for lo, hi in ranges]
-    x = np.array(np.meshgrid(*axes, indexing="ij")).reshape(field.dim, -1)
+    if per_axis ** field.dim <= MAX_GRID_SEEDS:
+        axes = [np.linspace(lo, hi, per_axis) for lo, hi in ranges]
+        x = np.array(np.meshgrid(*axes, indexing="ij")).reshape(field.dim, -1)
+    else:
+        # three seeds an axis in ten variables are 59,049 (minutes of Newton steps at every parameter seed): a
+        # Halton sequence spreads a grid's worth of seeds over the box instead, the same seeds every call
+        from scipy.stats import qmc  # imported here, as scipy.optimize is: most analyses never need it
+
+        unit = qmc.Halton(d=field.dim, scramble=False).random(MAX_GRID_SEEDS + 1)[1:]  # its first is a corner
+        x = np.ascontiguousarray((qmc.scale(unit, [a for a, _ in ranges], [b for _, b in ranges])).T)
     span = np.array([hi - lo for lo, hi in ranges])
     lo = np.array([a for a, _ in ranges]) - 0.5 * span
     hi = np.array([b for _, b in ranges]) + 0.5 * span
@@ -161,10 +177,17 @@ def _newton_batch(field: VectorField, ranges: list[tuple[float, float]], p, per_
             if active.size == 0:
                 break
         residual = np.max(np.abs(compiled.f(x, p)), axis=0)
-    found: list[np.ndarray] = []
+    found = np.empty((0, field.dim))
+    low, high = np.array([a for a, _ in ranges]) - 1e-9 * span, np.array([b for _, b in ranges]) + 1e-9 * span
     for k in np.nonzero(np.isfinite(residual) & (residual < 1e-9))[0]:
         y = x[:, k]
-        inside = all(a - 1e-9 * s <= v <= b + 1e-9 * s for v, (a, b), s in zip(y, ranges, span))
-        if inside and all(np.max(np.abs(y - z) / span) > 1e-6 for z in found):
-            found.append(y)
+        # against all found at once: a system with thousands of equilibria (a ring of bistable units) took
+        # hours comparing them one by one, and as many branches would take longer still
+        if np.all((low <= y) & (y <= high)) and not np.any(np.max(np.abs(found - y) / span, axis=1) <= 1e-6):
+            if found.shape[0] == MAX_FIXED_POINTS:
+                where = ", ".join(f"{v} from {a:g} to {b:g}" for v, (a, b) in zip(field.variables, ranges))
+                raise ModelUseError(f"the analysis of model {field.model.name!r} finds more than {MAX_FIXED_POINTS} "
+                                    f"fixed points in the ranges of its variables ({where}); narrow the ranges to "
+                                    f"the equilibria of interest.")
+            found = np.vstack([found, y])
     return sorted(found, key=lambda x: tuple(x))

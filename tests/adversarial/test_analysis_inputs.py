@@ -47,3 +47,43 @@ def test_a_fine_grid_within_the_bound_is_computed(plane):
     assert grid.grid['v'].shape == (401, 601)
     v, w = grid.grid['v'], grid.grid['w']
     np.testing.assert_allclose(grid.derivatives['v'], v - v ** 3 / 3 - w + 0.5, atol=1e-12)
+
+
+# -- many variables, many equilibria ---------------------------------------------------------------------------
+
+def test_a_ten_variable_branch_is_found_from_a_bounded_set_of_seeds(monkeypatch):
+    """Three seeds an axis in ten variables were 59,049 Newton starts at every parameter seed (minutes); the
+    search now spreads at most MAX_GRID_SEEDS over the box, and still finds the ring's one branch."""
+    from bp_core.dynamics import fixed_points
+    from tests.adversarial.ten_variables import NAMES, RING
+
+    starts = []
+    newton = fixed_points._newton_batch
+
+    def counted(field, ranges, p, per_axis):
+        starts.append(per_axis ** field.dim)
+        return newton(field, ranges, p, per_axis)
+
+    monkeypatch.setattr(fixed_points, "_newton_batch", counted)
+    analyzer = bp.BifurcationAnalyzer(RING, target_pars={'I': [-0.5, 0.5]},
+                                      dynamical_vars={name: [-3., 3.] for name in NAMES}, par_resolution=0.1)
+    branches = analyzer.branches()
+    assert starts and max(starts) > fixed_points.MAX_GRID_SEEDS  # the grid it would have been
+    assert len(branches) == 1
+    branch = branches[0]
+    # every point is the symmetric equilibrium x = 0.5 tanh(x) + I of each unit
+    np.testing.assert_allclose(branch.states - 0.5 * np.tanh(branch.states), branch.par[:, None] + 0. * branch.states,
+                               atol=1e-8)
+    assert branch.par.min() <= -0.49 and branch.par.max() >= 0.49
+
+
+def test_a_search_finding_more_equilibria_than_could_be_followed_stops_saying_so(monkeypatch):
+    from bp_core.dynamics import fixed_points
+    from tests.adversarial.ten_variables import NAMES, UNITS
+
+    monkeypatch.setattr(fixed_points, "MAX_FIXED_POINTS", 40)  # 3**10 equilibria: the seeds find hundreds
+    analyzer = bp.BifurcationAnalyzer(UNITS, target_pars={'I': [-0.1, 0.1]},
+                                      dynamical_vars={name: [-2., 2.] for name in NAMES})
+    with pytest.raises(ModelUseError, match=r"the analysis of model 'Units' finds more than 40 fixed points in the "
+                                            r"ranges of its variables \(x0 from -2 to 2, .*\); narrow the ranges"):
+        analyzer.branches()

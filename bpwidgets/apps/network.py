@@ -214,7 +214,8 @@ class NetworkExplorer(Explorer):
             else:
                 refused.append(f"duration: {duration!r} is not between {self.net.dt} and 60000 ms")
         preset = state.get("preset")
-        if preset is not None and not (self.presets and preset in self.presets.presets):
+        # a list or an object from a file cannot be looked up (unhashable): only a name can be a preset
+        if preset is not None and not (self.presets and isinstance(preset, str) and preset in self.presets.presets):
             refused.append(f"preset: no preset {preset!r}")
         elif preset is not None and not refused and all(self._accepts(k, v) for k, v in numbers.items()):
             with self._controls_held():  # marked, its values then overridden by the saved ones

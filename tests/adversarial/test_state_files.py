@@ -76,3 +76,23 @@ def test_a_preset_or_protocol_that_is_no_name_is_refused_not_a_type_error(key, v
     assert len(refused) == 1 and refused[0].startswith(f"{key}: ") and repr(value) in refused[0]
     assert hh.protocol.value == protocol and hh.settings["amplitude"] == amplitude
     assert np.isfinite(amplitude)
+
+
+@pytest.mark.parametrize("preset", [["weak"], {"weak": 1}])
+def test_a_network_preset_that_is_no_name_is_refused_not_a_type_error(preset):
+    import bp_core as bp
+    from bpwidgets.apps import NetworkExplorer
+    from tests.bp_core.simulation import spec_models
+
+    bp.profile.set(dt=0.04, numerical_method='exponential')
+    net, neu, syn = spec_models.gamma_network(num=30, seed=1)
+    g_max = float(syn.pars['g_max'])
+    explorer = NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=40., params={syn: ['g_max']},
+                               presets={"weak": {"g_max": 0.5 * g_max}}, autostart=False)
+    try:
+        before = explorer.state()
+        refused = explorer.restore({"preset": preset, "controls": {"g_max": 0.25 * g_max}})
+        assert refused == [f"preset: no preset {preset!r}"]
+        assert explorer.state()["preset"] == before["preset"]
+    finally:
+        explorer.runner.close()

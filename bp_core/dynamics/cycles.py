@@ -400,6 +400,25 @@ def _infinite_period_point(problem: CycleProblem, u: np.ndarray, pars: np.ndarra
                         located=LocatedOrbit(problem.colloc, u, None, problem.p.copy(), problem.index))
 
 
+def _flat_planar_turns(events: list, mults: np.ndarray, amplitude: np.ndarray, reach: int = 3) -> set[int]:
+    """The indices of the folds of a planar branch that are the parameter's rounding, not folds.
+
+    In a plane the one nontrivial multiplier is ``exp(int trace J dt)``, 1 at a fold of cycles. On a family
+    flat in the parameter (a canard's) the parameter wobbles by rounding and its every turn is located as a
+    fold, with the multiplier far from 1. Of those, only the one nearest (within ``reach`` points) to where
+    the multiplier does pass 1 is kept, for the real fold the flat parameter cannot place better."""
+    log_mu = np.log(np.maximum(np.abs(mults[:, 1]), 1e-300))
+    large = amplitude > 0.1 * amplitude.max()  # at a Hopf point the multiplier is 1 without a fold
+    crossings = [k for k in range(len(log_mu) - 1) if large[k] and large[k + 1] and log_mu[k] * log_mu[k + 1] < 0]
+    far = [e.index for e in events if e.name == "LPC" and abs(log_mu[e.index]) > 0.5]
+    kept = set()
+    for k in crossings:
+        near = [i for i in far if min(abs(i - k), abs(i - k - 1)) <= reach]
+        if near:
+            kept.add(min(near, key=lambda i: (min(abs(i - k), abs(i - k - 1)), abs(log_mu[i]))))
+    return set(far) - kept
+
+
 def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, colloc_history: list,
             par_names: list[str]) -> CycleBranch:
     variables = field_.variables
@@ -423,9 +442,12 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
     # least amplitude there on, a fold or branch point located is that passage, wherever the locator put it.
     window = min(4, len(amplitude))
     passage = len(amplitude) - window + int(np.argmin(amplitude[-window:])) if problem.stopped_by == "hopf" else None
+    unresolved = _flat_planar_turns(curve.events, mults, amplitude) if mults.shape[1] == 2 else set()
     special = []
     for event in curve.events:
         if passage is not None and event.name in ("LPC", "BPC") and event.index >= passage:
+            continue
+        if event.index in unresolved:
             continue
         problem.colloc = colloc_history[event.index]
         point = _special(problem, event.name, curve.points[event.index], variables, par_names, mults[event.index],

@@ -121,3 +121,41 @@ def test_sib_hopf_points_match_auto07p_and_are_on_the_imaginary_axis():
         pair = lam[np.argmin(np.abs(lam.real))]
         assert abs(pair.real) < 1e-7 * abs(pair.imag)
     assert abs(hopfs[0].par["alpha"] + hopfs[1].par["alpha"]) < 1e-10
+
+
+def _trace_integral(an, orbit: np.ndarray, mesh: np.ndarray, period: float, value: float, h: float = 1e-6) -> float:
+    """int_0^T trace J dt along an orbit (rows of states at the phases ``mesh``), the trace by central
+    differences of the right-hand side: the log of a planar cycle's one nontrivial multiplier."""
+    f, p = an.field.compiled.f, _parameters(an, value)
+    traces = sum((f((orbit + h * e).T, p)[j] - f((orbit - h * e).T, p)[j]) / (2 * h)
+                 for j, e in enumerate(np.eye(orbit.shape[1])))
+    return period * float(np.trapezoid(traces, mesh))
+
+
+def test_rinzel_hh_canard_turns_are_no_folds_but_one():
+    """Rinzel's reduced Hodgkin-Huxley neuron: the unstable cycles from the subcritical Hopf point at
+    I = 8.8167 and the stable spiking ones meet in a canard family that stays within 4e-8 of I = 6.3610985
+    while the period runs from 22 to 40 and back. The parameter wobbles there by the continuation's rounding,
+    and bp_core labelled 13 folds of cycles at these turns (AUTO-07p turns there too, unlabelled). In a plane
+    the one nontrivial multiplier is exp(int trace J dt), 1 at a fold: at every turn of the branch in that
+    stretch the integral (by finite differences, not bp_core's monodromy) is far from 0, so none is a fold.
+    The integral changes sign once along the family, between T = 22.3 and 23.5, at the real fold, where the
+    stability changes; bp_core now keeps the one fold nearest that crossing (the flat parameter places it
+    no better) and drops the others."""
+    an = analyzer("rinzel_hh")
+    (branch,) = an.cycle_branches()
+    integrals = np.array([_trace_integral(an, branch.orbits[k], branch.mesh[k], branch.period[k], branch.par[k])
+                          for k in range(len(branch.par))])
+    turns = [k for k in range(1, len(branch.par) - 1)
+             if (branch.par[k] - branch.par[k - 1]) * (branch.par[k + 1] - branch.par[k]) < 0]
+    assert len(turns) >= 5
+    for k in turns:
+        assert abs(branch.par[k] - 6.3610985) < 5e-8 and abs(integrals[k]) > 1.0, (k, branch.par[k], integrals[k])
+    changes = np.nonzero(np.diff(np.sign(integrals)))[0]
+    assert len(changes) == 1
+    k = int(changes[0])
+    assert 22.0 < min(branch.period[k], branch.period[k + 1]) and max(branch.period[k], branch.period[k + 1]) < 24.0
+    (fold,) = [q for q in branch.special if q.label == "LPC"]
+    assert abs(fold.par["I"] - 6.3610985) < 5e-8
+    lo, hi = sorted((branch.period[k], branch.period[k + 1]))
+    assert lo - 1.5 < fold.period < hi + 1.5

@@ -72,6 +72,9 @@ def read_state(name: str, data: bytes) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise bp.errors.ModelUseError(f"the state file is not JSON ({err}); load a file saved by the "
                                       f"'save state' button.") from None
+    except RecursionError:  # lists in lists thousands deep: JSON, but no state file
+        raise bp.errors.ModelUseError("the state file nests its values too deep to be a dashboard's state; load a "
+                                      "file saved by the 'save state' button.") from None
     if not isinstance(content, dict) or not isinstance(content.get("state"), dict):
         raise bp.errors.ModelUseError("the state file has no 'state' object; load a file saved by the "
                                       "'save state' button.")

@@ -96,3 +96,12 @@ def test_a_network_preset_that_is_no_name_is_refused_not_a_type_error(preset):
         assert explorer.state()["preset"] == before["preset"]
     finally:
         explorer.runner.close()
+
+
+def test_a_file_nested_thousands_deep_is_refused_not_a_recursion_error():
+    from bp_core.errors import ModelUseError
+    from bpwidgets.dashboards.lecture import read_state
+
+    deep = b'{"dashboard": "gamma", "format": 1, "state": {"x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
+    with pytest.raises(ModelUseError, match="nests its values too deep"):
+        read_state("gamma", deep)

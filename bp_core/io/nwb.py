@@ -160,7 +160,16 @@ def read_parameters(source: str | os.PathLike | Any) -> dict[str, dict[str, Any]
         under ``'network'``.
     """
     if isinstance(source, (str, os.PathLike)):
-        with _pynwb().NWBHDF5IO(str(source), mode="r") as reader:
+        path = Path(source)
+        if not path.is_file():
+            raise ModelUseError(f"bp.io.read_parameters: there is no file {str(path)!r}; give the path of a file "
+                                f"written by bp.io.to_nwb.")
+        try:
+            io = _pynwb().NWBHDF5IO(str(path), mode="r")
+        except OSError as err:  # h5py's words: 'file signature not found'
+            raise ModelUseError(f"bp.io.read_parameters: {str(path)!r} is not an NWB (HDF5) file ({err}); give the "
+                                f"path of a file written by bp.io.to_nwb.") from None
+        with io as reader:
             return read_parameters(reader.read())
     if PARAMETERS not in getattr(source, "scratch", {}):
         raise ModelUseError(f"this NWB file has no scratch table {PARAMETERS!r}; read_parameters reads files "

@@ -12,7 +12,8 @@ from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
 from bp_core.codegen.passes.bound_loops import WHILE_LIMIT
 from bp_core.codegen.step_inputs import StateAccess
-from bp_core.errors import ModelUseError, describe_value
+from bp_core.codegen.tree import as_identifier
+from bp_core.errors import ModelDefError, ModelUseError, describe_value
 from bp_core.model.event_fields import EVENT_NAMES
 from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.model.types import StateArray
@@ -70,7 +71,13 @@ def plan_object(obj: Ensemble, dt: float, jit: bool, build: BuildState) -> Objec
     variables: dict[str, Callable[[], Any]] = {st_var: lambda: obj.ST._data}
     arg_map = {"ST": st_var}
     scalar_mode = mode == "scalar"
+    rows = {f"ST_{as_identifier(key)}": key for key in obj.ST._var2idx}
     for name in obj.pars.keys():
+        if name in rows:
+            # the kernel holds field rows[name] under this name: the step would read the field's array
+            raise ModelDefError(f"parameter {name!r} of {type(obj).__name__} {obj.name!r} (model {obj.model.name!r}) "
+                                f"has the name the generated kernel gives its state field {rows[name]!r}; rename the "
+                                f"parameter (for example {name.lower() + '_value'!r}).")
         var = f"{code}_{name}"
         variables[var] = (lambda n=name: obj.pars.kernel_value(n, scalar_mode, obj.ST._data.dtype.type))
         arg_map[name] = var

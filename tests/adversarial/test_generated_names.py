@@ -101,3 +101,19 @@ def test_a_unicode_field_in_normal_form_runs(jit):
     group.run(0.2)
     np.testing.assert_array_equal(group.ST['Vä'], 2.)
     np.testing.assert_array_equal(group.ST['fi'], 4.)
+
+
+ST_V = 7.
+
+
+def reads_st_v(ST, _t):
+    ST['V'] = ST_V
+
+
+def test_a_parameter_named_like_the_kernels_row_of_a_field_is_refused(jit):
+    # the kernel binds field V as <object>_ST_V, the parameter ST_V as the same name: the step read the field
+    group = bp.NeuGroup(bp.NeuType(name='Rows', ST=STATE, steps=reads_st_v, mode='scalar'), 2, name='rows')
+    with pytest.raises(ModelDefError, match="parameter 'ST_V' of NeuGroup 'rows' \\(model 'Rows'\\) has the name the "
+                                            "generated kernel gives its state field 'V'; rename the parameter"):
+        group.run(0.2)
+    np.testing.assert_array_equal(group.ST['V'], 0.)

@@ -42,13 +42,22 @@ def _block(exprs: list, shape: tuple[int, ...], out: str, prefix: str) -> list[s
 
 
 def _printer():
+    from sympy.printing.precedence import precedence
     from sympy.printing.pycode import PythonCodePrinter
 
     class _Printer(PythonCodePrinter):
-        """Prints ``math.exp(x)`` etc. and integers as floats (numba types them as float64)."""
+        """Prints ``math.exp(x)`` etc. and integers as floats (numba types them as float64), except whole
+        exponents."""
 
         def _print_Integer(self, expr):
             return f"{float(expr.p)!r}"
+
+        def _print_Pow(self, expr, rational=False):
+            # A whole power keeps an int exponent: numba multiplies (x**3 is x*x*x) where a float exponent calls
+            # pow(), which took a third of Hodgkin-Huxley's field (m**3, n**4 and their derivatives).
+            if expr.exp.is_Integer and expr.exp > 1:
+                return f"{self.parenthesize(expr.base, precedence(expr), strict=True)}**{int(expr.exp)}"
+            return super()._print_Pow(expr, rational=rational)
 
         def _print_Rational(self, expr):
             return f"({float(expr.p)!r}/{float(expr.q)!r})"

@@ -3,6 +3,7 @@ equations, reused by a new process without sympy and rebuilt when an equation or
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -107,6 +108,16 @@ def test_the_one_compiled_function_equals_sympy_at_many_points():
     both = np.vstack([X, np.full((1, 7), 12.5)])
     np.testing.assert_array_equal(compiled.jac(both[:4, ::2], both[4:, 0]), compiled.jac(X[:, ::2], p))
     assert len(compiled._eval.signatures) == 1
+
+
+def test_whole_powers_keep_int_exponents_so_numba_multiplies():
+    """Hodgkin-Huxley's m**3 and n**4 and their derivatives' m**2, n**3: int exponents in the compiled source
+    (numba multiplies where a float exponent calls pow()); the values are sympy's (the test above)."""
+    analyzer = bp.BifurcationAnalyzer(bp.models.get_HH(), target_pars={'I_ext': [0., 200.]},
+                                      dynamical_vars={'V': [-90, 60], 'm': [0, 1], 'h': [0, 1], 'n': [0, 1]})
+    source = analyzer.field.compiled.source
+    assert {int(n) for n in re.findall(r"\*\*(\d+)\b(?!\.)", source)} == {2, 3, 4}
+    assert not re.search(r"\*\*\(?-?\d+\.0\b", source)
 
 
 def test_an_array_parameter_is_refused_naming_it():

@@ -4,7 +4,9 @@ The kernel is one generated module: the translated step functions of all objects
 and ``run_kernel``, which holds the time loop. Everything that changes between
 runs (state, parameters, inputs, monitors) is an argument, so re-running with new
 values reuses the compiled kernel. The kernel returns a status instead of raising,
-so a bad value or index stops the run with a message naming the object.
+so a bad value or index stops the run with a message naming the object; an exception
+raised inside a step leaves it, and the marks its step calls leave (``WHERE_ARG``) let
+the target's runner return that status for it.
 
 The time loop is a list of typed operations (``kernel_ops``) that the walker schedules
 object by object; each lowers to syntax trees, which ``emit`` prints with the line map,

@@ -81,7 +81,8 @@ class CallStep(KernelOp):
 
 MAX_GUARDED_ARGS = 30
 """CPython 3.11 compiles a call of more than 30 arguments as a list turned into a tuple (``LIST_TO_TUPLE``),
-which numba cannot type inside a ``try`` block: a guarded call of more arguments passes them packed."""
+which numba cannot type inside a ``try`` block: a guarded call (one without ``where``) of more arguments passes
+them packed."""
 
 
 def _packed_arguments(prefix: str, args: list[ast.expr], size: int = 16) -> tuple[list[ast.stmt], list[ast.expr]]:

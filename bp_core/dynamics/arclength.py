@@ -124,13 +124,8 @@ class _Solver:
         matrix = np.vstack([jac, row[None, :]])
         return lambda rhs: np.linalg.solve(matrix, rhs)
 
-    def correct(self, u0: np.ndarray, t0: np.ndarray, s: float, start: np.ndarray | None = None,
-                solve=None) -> np.ndarray | None:
+    def correct(self, u0: np.ndarray, t0: np.ndarray, s: float) -> np.ndarray | None:
         """The point of the curve at arclength ``s`` from ``u0`` along ``t0`` (None if Newton fails).
-
-        ``start`` replaces the predictor ``u0 + s t0`` (it must satisfy ``<t0, start - u0> = s``) and ``solve``
-        the first factorisation (one at a point nearby, with the same border ``t0``): the locator's iterates
-        start from the point of the curve it already holds nearest, with Newton's last factorisation.
 
         Chord iterations (one factorisation, renewed when an iteration contracts by less than a quarter);
         where they run out while still contracting, full Newton iterations from their last iterate finish
@@ -142,8 +137,8 @@ class _Solver:
         """
         w = self.problem.weights
         row = w * t0
-        z = u0 + s * t0 if start is None else start
-        last, contracting = np.inf, 0
+        z = u0 + s * t0
+        solve, last, contracting = None, np.inf, 0
         for iteration in range(2 * self.settings.max_newton):
             chord = iteration < self.settings.max_newton
             if not chord and contracting < 2:  # the chord ran out without converging steadily: give up
@@ -171,14 +166,12 @@ class _Solver:
                     return z
         return None
 
-    def tangent(self, u: np.ndarray, previous: np.ndarray, solve=None, refine: int = 2) -> np.ndarray:
+    def tangent(self, u: np.ndarray, previous: np.ndarray, solve=None) -> np.ndarray:
         """Unit tangent at ``u``, oriented along ``previous``.
 
         ``solve`` is a factorisation of the bordered Jacobian at a point near ``u`` (Newton's last);
         two steps of iterative refinement against the exact matrix at ``u`` then make the tangent as
-        accurate as a new factorisation would, at the cost of two products with that matrix. The locator's
-        factorisation may come from a point a part of a step away: ``refine`` steps at most, ending where
-        one changes the tangent by less than rounding.
+        accurate as a new factorisation would, at the cost of two products with that matrix.
         """
         w = self.problem.weights
         row = w * previous
@@ -190,11 +183,8 @@ class _Solver:
         else:
             matrix = bordered(u, row)
             t = solve(rhs)
-            for k in range(refine):
-                step = solve(rhs - matrix @ t)
-                t = t + step
-                if k >= 1 and np.max(np.abs(step)) <= 1e-13 * np.max(np.abs(t)):
-                    break
+            for _ in range(2):
+                t = t + solve(rhs - matrix @ t)
         t /= np.sqrt(np.dot(w * t, t))
         return t if np.dot(w * t, previous) >= 0 else -t
 
@@ -232,7 +222,6 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
                 break
             continue
         iterations, cos_turn = solver.last_iterations, float(np.dot(problem.weights * tz, t))
-        step_end = (z, solver.last_solve)
         value = problem.tests(z, tz)
         if settings.resolution > 0 and fine <= 0:
             back = first_change(problem, u, t, z, tz, h, settings.resolution, tests[-1], value)
@@ -244,7 +233,7 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
         at_end = []
         for k in sorted(changed, key=lambda k: _root_fraction(tests[-1][k], value[k])):
             located = _locate(solver, lambda z, tz, k=k: one_test(k, z, tz), u, t, h, tests[-1][k],
-                              value[k], step_end) if settings.locate and worth(k, u, z) else None
+                              value[k]) if settings.locate and worth(k, u, z) else None
             if located is not None:
                 points.append(located[0])
                 tangents.append(located[1])
@@ -258,7 +247,7 @@ def trace(problem: ContinuationProblem, u0: np.ndarray, t0: np.ndarray, settings
         inside = getattr(problem, "inside", None)
         if inside is not None and inside(z) < 0 <= inside(u):
             # The curve leaves the region: end it on the boundary, not a step short of it or beyond.
-            end = _locate(solver, lambda y, ty: inside(y), u, t, h, inside(u), inside(z), step_end)
+            end = _locate(solver, lambda y, ty: inside(y), u, t, h, inside(u), inside(z))
             if end is not None:
                 points.append(end[0])
                 tangents.append(end[1])
@@ -304,9 +293,8 @@ def _root_fraction(a: float, b: float) -> float:
 
 
 def _locate(solver: _Solver, test, u: np.ndarray, t: np.ndarray, h: float,
-            ga: float, gb: float, end: tuple | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where ``test(z, tz)`` vanishes between ``u`` (step 0) and the point at step ``h`` (Illinois method);
-    ``end``: that point and its factorisation (Newton's last, whose border is ``t``).
+            ga: float, gb: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where ``test(z, tz)`` vanishes between ``u`` (step 0) and the point at step ``h`` (Illinois method).
 
     On a smooth test the smallest value met falls at least twofold within every three iterations
     (regula falsi with Illinois' halving converges superlinearly). Where it does not, the test has reached
@@ -319,33 +307,27 @@ def _locate(solver: _Solver, test, u: np.ndarray, t: np.ndarray, h: float,
     best = None
     previous = np.inf
     smallest, stalled = np.inf, 0
-    # Where the problem factorises its Jacobian itself (cycles, condensed interval by interval: a factorisation
-    # costs more than the rest of an iteration), the points of the curve found are held (arclength, point, its
-    # factorisation) and each iterate starts from the nearest, moved along ``t`` to its arclength, with that
-    # point's factorisation as the chord: a Newton iteration or two, none factorised afresh while the chord
-    # contracts, instead of three or four from the step's predictor. (Equilibria's dense solves cost
-    # microseconds; they keep the predictor, and their located points stay as they were.)
-    reuse = end is not None and getattr(solver.problem, "factor", None) is not None
-    held = [(0.0, u, None)] + ([(h, end[0], end[1])] if reuse else [])
+    # Where a correction costs a factorisation of a large system (a problem that factorises its own Jacobian,
+    # such as cycles condensed interval by interval), the search ends when the secant's next estimate is within
+    # the tolerance of the point just found, which is then the answer, instead of correcting that estimate too;
+    # equilibria's corrections cost little, and they keep the last correction.
+    early = getattr(solver.problem, "factor", None) is not None
     for _ in range(30):
         s = b - gb * (b - a) / (gb - ga)
-        near, start, solve = min(held, key=lambda e: abs(e[0] - s))
-        z = solver.correct(u, t, s, start + (s - near) * t, solve) if solve is not None else None
-        if z is None:  # none held nearer than the step's start, or its chord failed: Newton from the predictor
-            z = solver.correct(u, t, s)
+        if early and best is not None and abs(s - previous) < 1e-10:
+            break
+        z = solver.correct(u, t, s)
         if z is None:
             return best
-        if reuse:
-            held.append((s, z, solver.last_solve))
         try:
-            tz = solver.tangent(z, t, solver.last_solve, refine=8 if reuse else 2)
+            tz = solver.tangent(z, t, solver.last_solve)
         except (np.linalg.LinAlgError, RuntimeError):  # landed on a branch point, where the tangent is not unique
             return best
         g = test(z, tz)
         best = (z, tz)
         if abs(b - a) < 1e-12 * h or g == 0.0:
             break
-        if abs(s - previous) < 1e-10:  # scaled units: far below the accuracy anyone asks of a special point
+        if not early and abs(s - previous) < 1e-10:  # scaled units: far below the accuracy asked of a special point
             break
         stalled = stalled + 1 if abs(g) > 0.5 * smallest else 0
         smallest = min(smallest, abs(g))

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from bpwidgets.apps import NetworkExplorer
 from bpwidgets.dashboards.lecture import LectureFrame
+from bpwidgets.shared_models import share_models
 
 __all__ = ["title", "Rebuilder", "NetworkDashboard"]
 
@@ -78,6 +79,7 @@ class NetworkDashboard:
     def _built(self) -> None:
         self.explorer.fit(self.projector)
         self.frame.set_reveal(self.frame.reveal.value)
+        share_models(self.widget)
 
     def fit(self, projector: bool) -> None:
         """Size the explorer's figures for the page or the projector."""

@@ -19,6 +19,7 @@ import bp_core as bp
 from bpwidgets.dashboards import PROJECTOR_ENV
 from bpwidgets.download import Downloader
 from bpwidgets.plots.theme import PROJECTOR_CLASS, style_sheet
+from bpwidgets.shared_models import share_models
 from bpwidgets.text import error_html
 
 __all__ = ["Lecturable", "LectureFrame", "STATE_FORMAT", "MAX_STATE_BYTES", "state_json", "read_state",
@@ -134,6 +135,7 @@ class LectureFrame:
         self.projector.value = projector_default() if projector is None else bool(projector)
         if not self.projector.value:
             dashboard.fit(False)
+        share_models(self.widget)  # about a third fewer models for the page to load and build
 
     # -- projector -----------------------------------------------------------------------------
 

@@ -129,6 +129,11 @@ class LiveRunner(HasTraits):
         self.net = net
         self.inputs = inputs
         self.chunk = float(chunk)
+        if seed is not None and not (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
+                                     and 0 <= seed < 2**32):
+            # found in the worker, a negative seed ended every pass as an error; 1.7 ran as 1 without a word
+            raise bp.errors.ModelUseError(f"LiveRunner's seed must be a whole number from 0 to 2**32 - 1, got "
+                                          f"{seed!r}; e.g. LiveRunner(net, seed=42).")
         self.seed = int(np.random.randint(0, 2**31 - 1)) if seed is None else int(seed)
         self._initial = net.snapshot()
         self._replays: dict[int, Any] = {}  # generation -> the snapshot that pass starts from

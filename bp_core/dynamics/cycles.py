@@ -365,6 +365,10 @@ def _special(problem: CycleProblem, label: str, u: np.ndarray, variables: list[s
         # test's root is reached; the point kept is then short of it. A multiplier still clear of 1 by more
         # than the monodromy matrix's own error (the trivial multiplier's distance from 1) is no branch point.
         return None
+    if label == "BPC" and abs(mu[0] - 1) > 1e-2:
+        # A monodromy matrix whose trivial multiplier is that far from 1 (an orbit stretched by 1e15 and more)
+        # says nothing of a second multiplier at 1: no branch point is claimed on it.
+        return None
     if label == "PD" and not np.any((np.abs(others + 1) < 1e-2) & (np.abs(others.imag) < scale)):
         return None
     if label == "PD" and np.prod(mu).real < -1e-6:

@@ -401,6 +401,11 @@ def set_numba_profile(**kwargs: Any) -> None:
         raise ProfileError("numba option nopython=False is not supported: generated code runs in nopython mode.")
     if kwargs.get("error_model", "numpy") not in ("numpy", "python"):
         raise ProfileError("numba option 'error_model' must be 'numpy' or 'python'.")
+    for name in ("fastmath", "parallel", "cache", "nogil", "boundscheck"):
+        # numba reads any truthy object as "on": parallel='no' would switch threads on.
+        if name in kwargs and not isinstance(kwargs[name], (bool, np.bool_)):
+            raise ProfileError(f"numba option {name!r} must be True or False, not {kwargs[name]!r}: "
+                               f"set_numba_profile({name}=True) or ({name}=False).")
     _numba_settings.update(kwargs)
 
 

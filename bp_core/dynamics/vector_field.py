@@ -68,6 +68,10 @@ def model_equations(model: NeuType) -> dict[str, DiffEquation]:
     return equations
 
 
+RANGE_LIMIT = 1e150
+"""Largest magnitude of a range bound: squared distances in it stay finite in float64."""
+
+
 def check_range(kind: str, name: str, bounds: Any) -> tuple[float, float]:
     """Return ``(lo, hi)`` or raise when the range is malformed."""
     try:
@@ -76,6 +80,11 @@ def check_range(kind: str, name: str, bounds: Any) -> tuple[float, float]:
         raise ModelUseError(f"the range of {kind} {name!r} must be [min, max], got {bounds!r}.") from None
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi:
         raise ModelUseError(f"the range of {kind} {name!r} must have min < max, got {bounds!r}.")
+    if max(abs(lo), abs(hi)) > RANGE_LIMIT:
+        # Distances and their squares (step lengths, norms) overflow to inf beyond this: the analysis would
+        # find nothing and say nothing.
+        raise ModelUseError(f"the range of {kind} {name!r} must lie within +-{RANGE_LIMIT:g}, got {bounds!r}; "
+                            f"give the range where the model lives (rescale the variable if it is that large).")
     return lo, hi
 
 

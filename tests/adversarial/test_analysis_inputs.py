@@ -87,3 +87,20 @@ def test_a_search_finding_more_equilibria_than_could_be_followed_stops_saying_so
     with pytest.raises(ModelUseError, match=r"the analysis of model 'Units' finds more than 40 fixed points in the "
                                             r"ranges of its variables \(x0 from -2 to 2, .*\); narrow the ranges"):
         analyzer.branches()
+
+
+# -- ranges too large for float64 arithmetic ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("bounds", [[-1e300, 1e300], [0., 1e200], [-1e151, 0.]])
+def test_a_range_whose_squares_overflow_is_refused(bounds):
+    """(-1e300, 1e300) returned no branch without a word: step lengths and norms over it overflow to inf."""
+    with pytest.raises(ModelUseError, match=r"range of variable 'v' must lie within \+-1e\+150"):
+        bp.BifurcationAnalyzer(FHN, target_pars={'Iext': [0., 2.]}, dynamical_vars={'v': bounds, 'w': [-2, 2]})
+    with pytest.raises(ModelUseError, match=r"range of parameter 'Iext' must lie within \+-1e\+150"):
+        bp.BifurcationAnalyzer(FHN, target_pars={'Iext': bounds}, dynamical_vars={'v': [-3, 3], 'w': [-2, 2]})
+
+
+def test_a_wide_range_within_the_limit_still_finds_the_equilibria():
+    analyzer = bp.BifurcationAnalyzer(FHN, target_pars={'Iext': [0., 2.]},
+                                      dynamical_vars={'v': [-1e3, 1e3], 'w': [-2, 2]})
+    assert analyzer.var_ranges['v'] == (-1e3, 1e3)

@@ -133,3 +133,13 @@ def test_override_sets_for_the_block_only_even_when_it_raises():
         with bp.profile.override(dt=-1.0):
             pass
     assert bp.profile.get_dt() == 0.1
+
+
+@pytest.mark.parametrize("name", ["parallel", "fastmath", "cache", "nogil", "boundscheck"])
+@pytest.mark.parametrize("value", ["yes", "no", 1, None])
+def test_a_numba_switch_that_is_no_bool_is_refused_and_changes_nothing(name, value):
+    """numba reads any truthy object as on: parallel='no' switched threads on."""
+    before = bp.profile.get_numba_profile()
+    with pytest.raises(ProfileError, match=rf"numba option '{name}' must be True or False, not {value!r}"):
+        bp.profile.set_numba_profile(**{name: value})
+    assert bp.profile.get_numba_profile() == before

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 from traitlets import HasTraits, TraitError, Unicode
 
-__all__ = ["BrowserGuard", "GuardedSlider", "GuardedFloatText", "GuardedBoundedFloatText"]
+__all__ = ["BrowserGuard", "GuardedSlider", "GuardedFloatText", "GuardedBoundedFloatText", "SLIDER_ROUND_OFF"]
 
 
 class BrowserGuard(HasTraits):
@@ -52,8 +52,29 @@ class _NumberControl(BrowserGuard):
         return None
 
 
+SLIDER_ROUND_OFF = 1e-9
+"""A slider's value from the browser this close to the Python one (a fraction of the slider's range) is the
+front end's own rounding, not a move: the slider maps the value to a position and back when its view is drawn
+and sends the result, 1/sqrt(20) coming back as 0.22360679774997905, which no hand on a slider can make."""
+
+
 class GuardedSlider(_NumberControl, widgets.FloatSlider):
-    """A FloatSlider that refuses bad values from the browser (see the module docstring)."""
+    """A FloatSlider that refuses bad values from the browser (see the module docstring), and ignores the
+    value a view echoes when it is drawn (within :data:`SLIDER_ROUND_OFF` of the range): a page that connects
+    to a kernel which has already run its pass would otherwise start that pass again."""
+
+    def set_state(self, sync_data: dict) -> None:
+        if isinstance(sync_data, dict) and _round_off(sync_data.get("value"), self.value, self.max - self.min):
+            sync_data = {key: value for key, value in sync_data.items() if key != "value"}
+            if not sync_data:
+                return
+        super().set_state(sync_data)
+
+
+def _round_off(value: object, current: float, span: float) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value == current:
+        return False
+    return abs(value - current) <= SLIDER_ROUND_OFF * abs(span)
 
 
 class GuardedFloatText(_NumberControl, widgets.FloatText):

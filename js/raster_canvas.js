@@ -63,6 +63,7 @@ function render({ model, el }) {
     context.clearRect(0, 0, canvas.width, canvas.height);
     drawFrame();
     drawChunk({ times: store.times.subarray(0, store.length), indices: store.indices.subarray(0, store.length) });
+    canvas.dataset.drawn = String(store.length);
     model.set("drawn", store.length);
     model.save_changes();
   };
@@ -75,6 +76,7 @@ function render({ model, el }) {
       const chunk = decodeChunk(buffers[0], buffers[1]);
       store = appendChunk(store, chunk);
       drawChunk(chunk);
+      canvas.dataset.drawn = String(store.length);
       model.set("drawn", store.length);
       model.save_changes();
     } else if (msg.type === "save_png") {

@@ -15,9 +15,11 @@ compressed file. Files that :mod:`bpwidgets.frontend_patches` corrects are compr
 from __future__ import annotations
 
 import gzip
+import os
 from functools import lru_cache
+from http.client import responses
 
-from tornado.web import GZipContentEncoding, StaticFileHandler
+from tornado.web import GZipContentEncoding, HTTPError, StaticFileHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 
 from bpwidgets.frontend_patches import patched_content
@@ -107,4 +109,18 @@ class GzipMultiStaticFileHandler(GzipFiles, MultiStaticFileHandler):
 
 
 class GzipTemplateStaticFileHandler(GzipFiles, TemplateStaticFileHandler):
-    """Voila's handler of ``voila/templates/<name>/static/``, with files sent compressed."""
+    """Voila's handler of ``voila/templates/<name>/static/``, with files sent compressed.
+
+    A path not of that form is a 404: Voila's handler asserts its form, so anyone on the network could make a
+    500 and a traceback in the lecturer's log. Errors are answered in plain text: Jupyter's error page needs a
+    ``static_path`` setting that Voila's application lacks, so rendering it failed into a 500 too."""
+
+    def parse_url_path(self, path: str) -> str:
+        parts = os.path.normpath(path).split(os.path.sep, 2)  # the form Voila's get_absolute_path asserts
+        if len(parts) != 3 or parts[1] != "static" or parts[0] in (os.curdir, os.pardir):
+            raise HTTPError(404)
+        return super().parse_url_path(path)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.finish(f"{status_code}: {responses.get(status_code, 'Error')}")

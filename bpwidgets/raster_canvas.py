@@ -21,7 +21,9 @@ class RasterCanvas(BrowserGuard, anywidget.AnyWidget):
 
     Spikes travel as float32 times and int32 indices in binary buffers, and each
     :meth:`append` draws only the new chunk, so rasters of millions of spikes stay fast.
-    The Python side keeps every spike, and sends them all when a view (re)opens.
+    The Python side keeps every spike, and sends them all when a view (re)opens. Each chunk carries the
+    number of spikes held after it (``total``), so that a view that missed a chunk (it opened as the chunk was
+    sent, or its request for everything was lost) sees the gap and asks for everything again.
     """
 
     _esm = STATIC_MODULE
@@ -102,7 +104,7 @@ class RasterCanvas(BrowserGuard, anywidget.AnyWidget):
         self.send({"type": "save_png", "name": str(name)})
 
     def _send_chunk(self, times: np.ndarray, indices: np.ndarray) -> None:
-        self.send({"type": "append", "n": int(times.size)},
+        self.send({"type": "append", "n": int(times.size), "total": int(self._count)},
                   buffers=[array_to_bytes(times, "float32"), array_to_bytes(indices, "int32")])
 
     def _handle_message(self, _: Any, content: dict, buffers: Any = None) -> None:

@@ -1,7 +1,9 @@
 // RasterCanvas front end (anywidget): draws spikes on a canvas from binary chunks, appending as
 // they arrive, so rasters far larger than an SVG scatter can hold stay fast.
-import { appendChunk, createStore, decodeChunk, pixels, plotArea } from "./raster_logic.js";
+import { appendChunk, createStore, decodeChunk, missedSpikes, pixels, plotArea } from "./raster_logic.js";
 import { saveBlob } from "./download.js";
+
+const RETRY_MS = 10000; // a request for everything unanswered this long is sent again
 
 /** The first opaque background colour from ``node`` up the page (white if none is set). */
 function pageBackground(node) {
@@ -68,8 +70,19 @@ function render({ model, el }) {
     model.save_changes();
   };
 
+  // Everything is asked for when the view opens, and again whenever a chunk shows that some were missed; a
+  // request without an answer (a clear) is repeated, as a page that connects as the kernel streams may lose one.
+  let asked = null;
+  const askForAll = () => {
+    if (asked !== null) return;
+    model.send({ type: "request_all" });
+    asked = setTimeout(() => { asked = null; askForAll(); }, RETRY_MS);
+  };
+
   const onMessage = (msg, buffers) => {
     if (msg.type === "clear") {
+      if (asked !== null) clearTimeout(asked);
+      asked = null;
       store = createStore();
       redraw();
     } else if (msg.type === "append") {
@@ -79,6 +92,7 @@ function render({ model, el }) {
       canvas.dataset.drawn = String(store.length);
       model.set("drawn", store.length);
       model.save_changes();
+      if (missedSpikes(store.length, msg.total)) askForAll();
     } else if (msg.type === "save_png") {
       // the spikes over the page's own background: a transparent PNG of dark ink vanishes in a dark viewer
       const sheet = document.createElement("canvas");
@@ -97,8 +111,9 @@ function render({ model, el }) {
     model.on(`change:${name}`, redraw);
   }
   redraw();
-  model.send({ type: "request_all" });
+  askForAll();
   return () => {
+    if (asked !== null) clearTimeout(asked);
     model.off("msg:custom", onMessage);
     canvas.remove();
   };

@@ -105,3 +105,12 @@ export function pixels(chunk, view) {
   }
   return out.subarray(0, k);
 }
+
+/**
+ * Whether a view holding `length` spikes has missed some: an append message says how many spikes the Python
+ * side holds after it (`total`; absent from older messages, which are trusted).
+ * @param {number} length @param {number | undefined} total
+ */
+export function missedSpikes(length, total) {
+  return typeof total === "number" && length !== total;
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { appendChunk, createStore, decodeChunk, pixels, plotArea, scaleX, scaleY, toArrayBuffer } from "./raster_logic.js";
+import { appendChunk, createStore, decodeChunk, missedSpikes, pixels, plotArea, scaleX, scaleY, toArrayBuffer } from "./raster_logic.js";
 
 function chunkBuffers(times, indices) {
   // a DataView at an odd offset, as a comm message may deliver it
@@ -70,4 +70,12 @@ test("pixels of a view with a plot area land inside it", () => {
   const area = plotArea(102, 100, 10);
   const xy = pixels(chunk, { t0: 0, t1: 25, n: 4, ...area });
   assert.deepEqual(Array.from(xy), [1, area.top + area.height * 7 / 8, 101, area.top + area.height / 8]);
+});
+
+test("missedSpikes sees a view that holds fewer or more spikes than the kernel", () => {
+  assert.equal(missedSpikes(10, 10), false);
+  assert.equal(missedSpikes(4, 10), true); // opened as chunks were streamed: the first ones never came
+  assert.equal(missedSpikes(12, 10), true);
+  assert.equal(missedSpikes(0, 0), false);
+  assert.equal(missedSpikes(5, undefined), false); // a message without a total is trusted
 });

@@ -107,6 +107,15 @@ function pixels(chunk, view) {
   return out.subarray(0, k);
 }
 
+/**
+ * Whether a view holding `length` spikes has missed some: an append message says how many spikes the Python
+ * side holds after it (`total`; absent from older messages, which are trusted).
+ * @param {number} length @param {number | undefined} total
+ */
+function missedSpikes(length, total) {
+  return typeof total === "number" && length !== total;
+}
+
 // Saving bytes from the kernel (or a canvas) as a file in the browser: a Blob behind a clicked link.
 
 /** Save ``blob`` as a download called ``name``. */
@@ -123,6 +132,8 @@ function saveBlob(blob, name) {
 
 // RasterCanvas front end (anywidget): draws spikes on a canvas from binary chunks, appending as
 // they arrive, so rasters far larger than an SVG scatter can hold stay fast.
+
+const RETRY_MS = 10000; // a request for everything unanswered this long is sent again
 
 /** The first opaque background colour from ``node`` up the page (white if none is set). */
 function pageBackground(node) {
@@ -189,8 +200,19 @@ function render({ model, el }) {
     model.save_changes();
   };
 
+  // Everything is asked for when the view opens, and again whenever a chunk shows that some were missed; a
+  // request without an answer (a clear) is repeated, as a page that connects as the kernel streams may lose one.
+  let asked = null;
+  const askForAll = () => {
+    if (asked !== null) return;
+    model.send({ type: "request_all" });
+    asked = setTimeout(() => { asked = null; askForAll(); }, RETRY_MS);
+  };
+
   const onMessage = (msg, buffers) => {
     if (msg.type === "clear") {
+      if (asked !== null) clearTimeout(asked);
+      asked = null;
       store = createStore();
       redraw();
     } else if (msg.type === "append") {
@@ -200,6 +222,7 @@ function render({ model, el }) {
       canvas.dataset.drawn = String(store.length);
       model.set("drawn", store.length);
       model.save_changes();
+      if (missedSpikes(store.length, msg.total)) askForAll();
     } else if (msg.type === "save_png") {
       // the spikes over the page's own background: a transparent PNG of dark ink vanishes in a dark viewer
       const sheet = document.createElement("canvas");
@@ -218,8 +241,9 @@ function render({ model, el }) {
     model.on(`change:${name}`, redraw);
   }
   redraw();
-  model.send({ type: "request_all" });
+  askForAll();
   return () => {
+    if (asked !== null) clearTimeout(asked);
     model.off("msg:custom", onMessage);
     canvas.remove();
   };

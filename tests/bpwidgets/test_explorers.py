@@ -154,7 +154,7 @@ def test_raster_canvas_sends_binary_chunks():
     spikes[1, 2] = spikes[3, 0] = 1
     canvas.append_monitor(spikes, np.arange(4) * 0.5)
     content, buffers = sent[-1]
-    assert content == {"type": "append", "n": 2} and all(isinstance(b, bytes) for b in buffers)
+    assert content == {"type": "append", "n": 2, "total": 2} and all(isinstance(b, bytes) for b in buffers)
     np.testing.assert_array_equal(bytes_to_array(buffers[0], "float32"), [0.5, 1.5])
     np.testing.assert_array_equal(bytes_to_array(buffers[1], "int32"), [2, 0])
     canvas._handle_message(None, {"type": "request_all"})

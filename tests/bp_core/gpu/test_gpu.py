@@ -197,8 +197,10 @@ def test_brunel_compiles_to_ptx_with_its_poisson_drive():
     assert "table = binomial_cdf(drive_N, p)" in drive.host and not drive.host_per_step
     assert "gpu_binomial_from_cdf(table, xoroshiro128p_uniform_float64(_gpu_rng" in drive.source
     assert "binomial_cdf(" not in drive.source.replace("gpu_binomial_from_cdf", "")
-    # the drive's checks are device raises: the error value takes the step and the user's line
-    assert [said.split(":")[0] for _, said in drive.raises] == ["ValueError", "ValueError"]
+    # the drive's checks are device raises: the error value takes the step and the user's line; safe mode's
+    # bound on the drive's while loop (its geometric waits) is one more
+    assert [said.split(":")[0] for _, said in drive.raises] == ["ValueError", "ValueError", "RuntimeError"]
+    assert "loop went round more than" in drive.raises[-1][1]
     compiled = ptx(kernel, *args, cc=(9, 0))
     assert {op.name for op in kernel.plan.ops if hasattr(op, "source")} <= set(compiled)
     assert ".target sm_90" in compiled[drive.name]

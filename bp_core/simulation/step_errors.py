@@ -14,6 +14,7 @@ the kernel's line map (``KernelPlan.line_map``):
 from __future__ import annotations
 
 import ast
+import bdb
 import copy
 import linecache
 import re
@@ -56,6 +57,8 @@ def compile_error(err: CodeError, plan: KernelPlan, path: str) -> Exception:
 
 def python_error(err: Exception, plan: KernelPlan, path: str) -> RunError | None:
     """A RunError naming the user's line for an exception raised by generated code run in Python."""
+    if isinstance(err, bdb.BdbQuit):
+        return None  # the user quit the debugger their step opened: it ends the run as in plain Python
     number, t = None, None
     tb = err.__traceback__
     while tb is not None:

@@ -10,6 +10,7 @@ tells the error at the user's line as before (``simulation.step_errors``).
 
 from __future__ import annotations
 
+import bdb
 from typing import Any, Sequence
 
 import numpy as np
@@ -40,8 +41,8 @@ class MarkedKernel:
         where = np.full(2, -1, dtype=np.int64)
         try:
             return self.compiled(*args, where)
-        except CodeError:
-            raise
+        except (CodeError, bdb.BdbQuit):
+            raise  # quitting the debugger a step opened ends the run as in plain Python, with no replay
         except Exception:
             if where[1] < 0:  # no step had started: not a step's error
                 raise

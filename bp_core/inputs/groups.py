@@ -150,10 +150,16 @@ class FreqInput(NeuGroup):
         Time of the first spike (ms), one for all or one per neuron.
     monitors : list of str, optional
     name : str, optional
+    freq : float or ndarray, optional
+        Another name for ``freqs``, the one the documentation's examples use (``FreqInput(2, freq=10.)``).
     """
 
-    def __init__(self, geometry: Any, freqs: Any, start_time: Any = 0.0, monitors: list | None = None,
-                 name: str | None = None):
+    def __init__(self, geometry: Any, freqs: Any = None, start_time: Any = 0.0, monitors: list | None = None,
+                 name: str | None = None, *, freq: Any = None):
+        if (freqs is None) == (freq is None):
+            raise ModelUseError("FreqInput needs its rates in Hz once: FreqInput(geometry, freqs=10.) "
+                                f"(or freq=10.), got freqs={freqs!r} and freq={freq!r}.")
+        freqs = freqs if freq is None else freq
         freqs_arr = np.asarray(freqs, dtype=float)
         if np.any(freqs_arr <= 0) or not np.all(np.isfinite(freqs_arr)):
             raise ModelUseError(f"FreqInput needs finite positive rates, got {freqs!r}.")

@@ -75,3 +75,16 @@ def test_freq_input_is_regular_and_drives_synapses(jit):
     np.testing.assert_allclose(times0, 5. + 100. * np.arange(10), atol=1e-9)
     np.testing.assert_allclose(times1, 20. + 100. * np.arange(10), atol=1e-9)
     assert target.mon.V.max() > -65.  # the input group works as a pre-synaptic group
+
+
+def test_freq_input_takes_the_documented_freq_keyword():
+    bp.profile.set(dt=0.1)
+    # the API documentation's examples: FreqInput(2, freq=10.) and 4 neurons starting at given times
+    source = bp.inputs.FreqInput(4, freq=20., start_time=np.array([10., 15., 20., 29.]), monitors=['spike'])
+    source.run(200.)
+    for k, start in enumerate([10., 15., 20., 29.]):
+        np.testing.assert_allclose(source.mon.ts[source.mon.spike[:, k] > 0], start + 50. * np.arange(4), atol=1e-9)
+    with pytest.raises(ModelUseError, match="FreqInput needs its rates in Hz once"):
+        bp.inputs.FreqInput(2, 10., freq=10.)
+    with pytest.raises(ModelUseError, match="FreqInput needs its rates in Hz once"):
+        bp.inputs.FreqInput(2)

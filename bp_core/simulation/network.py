@@ -165,7 +165,14 @@ class Network:
     # -- objects ------------------------------------------------------------------------------
 
     def add(self, *args: Ensemble, **kwargs: Ensemble) -> None:
-        """Add objects; keyword arguments give them names reachable as ``net.<name>``."""
+        """Add objects; keyword arguments give them names reachable as ``net.<name>``.
+
+        Refused with ``ModelUseError`` while another thread holds the network (see :meth:`exclusive`).
+        """
+        with self.exclusive():
+            self._add(args, kwargs)
+
+    def _add(self, args: tuple, kwargs: dict) -> None:
         for name, obj in [(None, a) for a in args] + list(kwargs.items()):
             if not isinstance(obj, Ensemble):
                 raise ModelUseError(f"a Network holds NeuGroups and SynConns, got {obj!r}.")
@@ -355,12 +362,18 @@ class Network:
         return plan.source
 
     def rewind(self, t_start: float = 0.0) -> None:
-        """Start time again at ``t_start`` for the next :meth:`advance` (the state is kept)."""
-        self._start_epoch(float(t_start))
+        """Start time again at ``t_start`` for the next :meth:`advance` (the state is kept).
+
+        Refused with ``ModelUseError`` while another thread holds the network: the clock of its pass would
+        be moved beneath it (and the rewind lost when the pass ends).
+        """
+        with self.exclusive():
+            self._start_epoch(float(t_start))
 
     def reseed(self, seed: int) -> None:
-        """Restart the network's random numbers from ``seed``."""
-        self._rng = np.random.default_rng(int(seed))
+        """Restart the network's random numbers from ``seed``; refused while another thread holds the network."""
+        with self.exclusive():
+            self._rng = np.random.default_rng(int(seed))
 
     def advance(self, duration: float | None = None, inputs: Any = (), n_steps: int | None = None,
                 input_steps: int | None = None) -> dict[str, DictPlus]:

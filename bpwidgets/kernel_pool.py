@@ -15,7 +15,9 @@ page asks for it and give the result to the next page; each page taken starts a 
   to it and :data:`QUIET_SECONDS` have passed (at most :data:`HOLD_SECONDS` after a page took one): twenty
   pages loading at once need the CPU for themselves, and replacements started among them took as much CPU as
   the pages did. When a page takes a pool's next kernel and that one has not passed the gate yet, it is let
-  through at once.
+  through at once. The pause holds replacements only: a notebook none of whose kernels has passed the gate
+  yet still gets its first one through as a place at the gate frees, since a page of it arriving later would
+  otherwise find no kernel ready and wait for a whole start among the loading pages.
 - **Warm-up first**: a pooled kernel of a notebook that the background warm-up (:mod:`bpwidgets.warmup`) has
   not warmed yet waits for it before it reaches the gate, so it loads the compiled code instead of compiling
   the same models beside the warm-up. The notebook is registered meanwhile, so that a page asking for it waits
@@ -82,6 +84,7 @@ class StartGate:
         self._running: set[object] = set()
         self._hurried: set[object] = set()  # keys hurried before they reached the gate
         self._pending: Counter[str] = Counter()  # starts of each notebook waiting or running
+        self._started: set[str] = set()  # notebooks one of whose starts has been let through
         self._order = itertools.count()
         self._paused_until = 0.0  # on the event loop's clock
 
@@ -99,13 +102,13 @@ class StartGate:
         """Wait for the turn of start ``key`` of ``notebook``; it ends with :meth:`leave`."""
         rank = (0 if notebook in self.first else 1, self._pending[notebook], next(self._order))
         self._pending[notebook] += 1
-        paused = asyncio.get_running_loop().time() < self._paused_until
-        if key in self._hurried or (len(self._running) < self.width and not self._waiting and not paused):
+        if key in self._hurried:
             self._hurried.discard(key)
-            self._running.add(key)
+            self._let_through(key, notebook)
             return
         turn = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, (rank, key, notebook, turn))
+        self._admit()
         try:
             await turn
         except asyncio.CancelledError:
@@ -124,21 +127,30 @@ class StartGate:
         self._admit()
 
     def pause(self, seconds: float, *, extend: bool = True) -> None:
-        """Let no start through (but hurried ones) for ``seconds`` from now: pages are arriving, and a replacement
-        kernel started now would take the CPU their pages need. With ``extend=False`` the pause ends then even
-        if an earlier one would have lasted longer."""
+        """Let no replacement through (hurried starts and a notebook's first start still go) for ``seconds``
+        from now: pages are arriving, and a replacement kernel started now would take the CPU their pages need.
+        With ``extend=False`` the pause ends then even if an earlier one would have lasted longer."""
         loop = asyncio.get_running_loop()
         until = loop.time() + seconds
         self._paused_until = max(self._paused_until, until) if extend else until
         loop.call_at(self._paused_until, self._admit)
 
     def _admit(self) -> None:
-        if asyncio.get_running_loop().time() < self._paused_until:
-            return
-        while self._waiting and len(self._running) < self.width:
-            _, next_key, _, turn = heapq.heappop(self._waiting)
-            self._running.add(next_key)
-            turn.set_result(None)
+        paused = asyncio.get_running_loop().time() < self._paused_until
+        while len(self._running) < self.width:
+            # while paused only a notebook's first start goes: the pause is there to hold replacements
+            entry = next((w for w in sorted(self._waiting, key=lambda w: w[0])
+                          if not paused or w[2] not in self._started), None)
+            if entry is None:
+                return
+            self._waiting.remove(entry)
+            heapq.heapify(self._waiting)
+            self._let_through(entry[1], entry[2])
+            entry[3].set_result(None)
+
+    def _let_through(self, key: object, notebook: str) -> None:
+        self._running.add(key)
+        self._started.add(notebook)
 
     def let_through(self, key: object) -> bool:
         """Whether start ``key`` has passed the gate and not ended."""
@@ -153,7 +165,7 @@ class StartGate:
             if entry[1] is key:
                 self._waiting.remove(entry)
                 heapq.heapify(self._waiting)
-                self._running.add(key)
+                self._let_through(key, entry[2])
                 entry[3].set_result(None)
                 return
         self._hurried.add(key)

@@ -171,6 +171,8 @@ def test_while_pages_arrive_only_the_kernels_they_wait_for_start():
     gate = StartGate(2)
 
     async def scenario():
+        await gate.enter("a.ipynb", "first")  # a.ipynb's first kernel: the one the page took
+        gate.leave("a.ipynb", "first")
         gate.pause(0.3)  # a page just took a pooled kernel
         refill = asyncio.ensure_future(gate.enter("a.ipynb", "refill"))
         await asyncio.sleep(0.1)
@@ -183,6 +185,84 @@ def test_while_pages_arrive_only_the_kernels_they_wait_for_start():
 
     run(scenario())
     assert gate.running == 0
+
+
+def test_a_pause_holds_replacements_but_not_a_notebooks_first_kernel():
+    """Pages opened right after the gallery: a page of one notebook pauses the gate, and another notebook whose
+    kernel had not started yet found none ready when its page came (18.6 s to its first figure instead of
+    2.2 s). The first kernel of each notebook still goes, one per place at the gate; replacements wait."""
+    gate = StartGate(1)
+
+    async def scenario():
+        await gate.enter("a.ipynb", "a1")
+        gate.leave("a.ipynb", "a1")
+        gate.pause(0.3)  # a page took a.ipynb's kernel
+        refill = asyncio.ensure_future(gate.enter("a.ipynb", "a2"))
+        b_first = asyncio.ensure_future(gate.enter("b.ipynb", "b1"))
+        c_first = asyncio.ensure_future(gate.enter("c.ipynb", "c1"))
+        await asyncio.sleep(0.05)
+        assert b_first.done() and not c_first.done() and not refill.done()  # one place: b's first, c's next
+        b_second = asyncio.ensure_future(gate.enter("b.ipynb", "b2"))  # b's second kernel is no first one
+        gate.leave("b.ipynb", "b1")
+        await asyncio.sleep(0.05)
+        assert c_first.done() and not refill.done() and not b_second.done()
+        assert gate.waiting == ["a.ipynb", "b.ipynb"]
+        gate.leave("c.ipynb", "c1")
+        await asyncio.sleep(0.05)
+        assert not refill.done() and not b_second.done()  # still paused: the free place stays free
+        assert gate.running == 0
+        await asyncio.wait_for(refill, timeout=1.0)  # the pause over, the replacements go in turn
+        gate.leave("a.ipynb", "a2")
+        await asyncio.wait_for(b_second, timeout=1.0)
+        gate.leave("b.ipynb", "b2")
+
+    run(scenario())
+    assert gate.running == 0 and gate.waiting == []
+
+
+def test_a_page_taking_a_kernel_of_one_notebook_does_not_hold_anothers_first_kernel(monkeypatch):
+    """Through the pool's own start path: a page takes notebook A's kernel; B's first kernel starts at once,
+    A's replacement waits until the page has connected and the quiet time has passed."""
+    from bpwidgets import kernel_pool
+
+    monkeypatch.setattr(kernel_pool, "QUIET_SECONDS", 0.2)
+    started = []
+
+    class VoilaLike:
+        async def _initialize(self, notebook_path, kernel_id=None, **kwargs):
+            started.append(notebook_path)
+            task = asyncio.ensure_future(asyncio.sleep(0))
+            return {"task": task, "kernel_id": f"k-{notebook_path}-{len(started)}"}
+
+        async def get_rendered_notebook(self, notebook_name, *args, **kwargs):
+            return "task", [], "k-taken"
+
+        def notify_connect(self, kernel_id):
+            pass
+
+    class Manager(KernelPool, VoilaLike):
+        def __init__(self):
+            self.start_gate = StartGate(1)
+            self.unconnected, self._taken_at, self._kernels = set(), {}, {}
+            self._pools = {"a.ipynb": [], "b.ipynb": []}
+            self.warm_board = None
+
+    async def scenario():
+        manager = Manager()
+        await manager._initialize("a.ipynb")  # A's first kernel, ready
+        await manager.get_rendered_notebook("a.ipynb")  # a page takes it: the gate pauses
+        replacement = asyncio.ensure_future(manager._initialize("a.ipynb"))
+        b_first = asyncio.ensure_future(manager._initialize("b.ipynb"))
+        await asyncio.wait_for(b_first, timeout=1.0)
+        await asyncio.sleep(0.1)
+        assert started == ["a.ipynb", "b.ipynb"] and not replacement.done()
+        manager.notify_connect("k-taken")  # the page has its kernel: replacements after the quiet time
+        await asyncio.sleep(0.05)
+        assert not replacement.done()
+        await asyncio.wait_for(replacement, timeout=1.0)
+        assert started == ["a.ipynb", "b.ipynb", "a.ipynb"]
+
+    run(scenario())
 
 
 def test_shutting_down_drops_the_pool_entries_still_waiting_at_the_gate():

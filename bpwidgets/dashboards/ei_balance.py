@@ -23,7 +23,7 @@ average (van Vreeswijk & Sompolinsky 1996; Brunel 2000): with weights of 1/sqrt(
 spike), inhibition five times stronger and an input far above threshold leave the mean input just below
 threshold and the spikes to the fluctuations."""
 
-STATES = {"balanced": "asynchronous irregular: CV of ISIs near 0.7, low coherence, about 20 Hz",
+STATES = {"balanced": "asynchronous irregular: CV of ISIs near 0.7, low coherence, about 20 Hz at p = 0.1",
           "weak coupling": "each neuron a clock (CV near 0) at its own phase: asynchronous but regular",
           "runaway excitation": "no inhibition: synchronous bursts at well over 100 Hz"}
 """What each preset shows, as the page says it (tests/bpwidgets/test_ei_states.py checks it)."""

@@ -20,8 +20,9 @@ page asks for it and give the result to the next page; each page taken starts a 
   otherwise find no kernel ready and wait for a whole start among the loading pages.
 - **Warm-up first**: a pooled kernel of a notebook that the background warm-up (:mod:`bpwidgets.warmup`) has
   not warmed yet waits for it before it reaches the gate, so it loads the compiled code instead of compiling
-  the same models beside the warm-up. The notebook is registered meanwhile, so that a page asking for it waits
-  for its pool too (rather than starting a kernel that compiles) and moves its warm-up to the front.
+  the same models beside the warm-up. The notebook is registered before its first kernel waits (for the
+  warm-up or at the gate), so that a page asking for it waits for its pool too (rather than starting a kernel
+  of its own beside the pool's) and hurries that kernel and moves its warm-up to the front.
 - **Pooled kernels are nobody's**: the room (:mod:`bpwidgets.room`) counts a pooled kernel against the limits
   only once a page has taken it, as the page's client's. The closed-page rule and the idle culler leave a pooled
   kernel alone (it has never had a connection, and Voila's culler skips pooled kernels).
@@ -220,8 +221,8 @@ class KernelPool(LoggingConfigurable):
         if kernel_id is not None:  # a restart of a kernel a page has: no gate
             return await super()._initialize(notebook_path, kernel_id, **kwargs)
         key = asyncio.current_task()  # the pool's entry for this kernel: what a page hurries
+        await self._register(notebook_path)
         if self.warm_board is not None and self.warm_board.pending(self._notebook_file(notebook_path)):
-            await self._register(notebook_path)
             await self._until_warm(notebook_path)
         await self.start_gate.enter(notebook_path, key)
         try:
@@ -240,7 +241,8 @@ class KernelPool(LoggingConfigurable):
 
     async def _register(self, notebook_path: str) -> None:
         # Voila's page handler sends a page to the pool only once a pooled kernel of its notebook has started;
-        # registering it now sends the pages that arrive during the warm-up there too
+        # registering it before the warm-up and the gate sends the pages that arrive meanwhile there too, where
+        # they hurry the pool's kernel, instead of starting one more kernel of their own beside it
         if notebook_path not in self.notebook_data:
             renderer = self._notebook_renderer_factory(notebook_path)
             await renderer.initialize()

@@ -220,6 +220,58 @@ def test_a_pause_holds_replacements_but_not_a_notebooks_first_kernel():
     assert gate.running == 0 and gate.waiting == []
 
 
+class _Renderer:
+    """What the pool's registration reads of Voila's notebook renderer."""
+
+    def __init__(self, notebook_path):
+        self.template_name, self.theme = "bpwidgets", "light"
+
+    async def initialize(self):
+        self.notebook = type("Notebook", (), {"metadata": type("Meta", (), {"kernelspec": type(
+            "Spec", (), {"name": "python3"})})})()
+
+
+def _StartingManager(voila_like: type) -> KernelPool:
+    """A pool over ``voila_like`` (Voila's preheating manager's part the pool calls), one start at a time."""
+
+    class Manager(KernelPool, voila_like):
+        def __init__(self):
+            self.start_gate = StartGate(1)
+            self.unconnected, self._taken_at, self._kernels = set(), {}, {}
+            self._pools, self.notebook_data, self.warm_board = {"a.ipynb": [], "b.ipynb": []}, {}, None
+            self._notebook_renderer_factory = _Renderer
+
+    return Manager()
+
+
+def test_a_page_arriving_while_its_first_kernel_waits_at_the_gate_hurries_that_kernel():
+    """The notebook is registered before its first kernel waits at the gate, so Voila sends its page to the pool
+    (which hurries that kernel) instead of starting one more kernel beside it (E/I's page did, on a full gate)."""
+    started = []
+
+    class VoilaLike:
+        async def _initialize(self, notebook_path, kernel_id=None, **kwargs):
+            started.append(notebook_path)
+            return {"task": asyncio.ensure_future(asyncio.sleep(0)), "kernel_id": f"k{len(started)}"}
+
+        async def get_rendered_notebook(self, notebook_name, *args, **kwargs):
+            return "task", [], (await self._pools[notebook_name].pop(0))["kernel_id"]
+
+    async def scenario():
+        manager = _StartingManager(VoilaLike)
+        await manager.start_gate.enter("a.ipynb", "busy")  # the gate is full
+        entry = asyncio.ensure_future(manager._initialize("b.ipynb"))
+        manager._pools["b.ipynb"].append(entry)
+        await asyncio.sleep(0.05)
+        assert "b.ipynb" in manager.notebook_data and started == []  # a page would go to the pool now
+        _, _, kernel = await asyncio.wait_for(manager.get_rendered_notebook("b.ipynb"), timeout=1.0)
+        assert started == ["b.ipynb"] and kernel == "k1"
+        manager.start_gate.leave("a.ipynb", "busy")
+        manager.start_gate.pause(0, extend=False)
+
+    run(scenario())
+
+
 def test_a_page_taking_a_kernel_of_one_notebook_does_not_hold_anothers_first_kernel(monkeypatch):
     """Through the pool's own start path: a page takes notebook A's kernel; B's first kernel starts at once,
     A's replacement waits until the page has connected and the quiet time has passed."""
@@ -240,15 +292,8 @@ def test_a_page_taking_a_kernel_of_one_notebook_does_not_hold_anothers_first_ker
         def notify_connect(self, kernel_id):
             pass
 
-    class Manager(KernelPool, VoilaLike):
-        def __init__(self):
-            self.start_gate = StartGate(1)
-            self.unconnected, self._taken_at, self._kernels = set(), {}, {}
-            self._pools = {"a.ipynb": [], "b.ipynb": []}
-            self.warm_board = None
-
     async def scenario():
-        manager = Manager()
+        manager = _StartingManager(VoilaLike)
         await manager._initialize("a.ipynb")  # A's first kernel, ready
         await manager.get_rendered_notebook("a.ipynb")  # a page takes it: the gate pauses
         replacement = asyncio.ensure_future(manager._initialize("a.ipynb"))

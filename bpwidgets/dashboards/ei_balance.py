@@ -20,8 +20,10 @@ half), and the input (mV).
 Irregular firing in a deterministic network needs each neuron's recurrent input to be large and to cancel on
 average (van Vreeswijk & Sompolinsky 1996; Brunel 2000): with weights of 1/sqrt(K) a spike moves V by about
 0.05 mV, so the suprathreshold input alone drives every neuron like a clock. Sixty times that (a few mV per
-spike), inhibition five times stronger and an input far above threshold leave the mean input just below
-threshold and the spikes to the fluctuations."""
+spike), inhibition five times stronger and an input far above threshold leave the mean of V below threshold
+(about -77 mV at p = 0.1) and the spikes to its fluctuations (SD about 19 mV). The synapses are currents, with no
+reversal potential, so V goes well below the reset (its traces reach about -130 mV): the price of fluctuations
+large beside the 10 mV from reset to threshold, which irregular firing needs in this model."""
 
 STATES = {"balanced": "asynchronous irregular: CV of ISIs near 0.7, low coherence, about 20 Hz at p = 0.1",
           "weak coupling": "each neuron a clock (CV near 0) at its own phase: asynchronous but regular",

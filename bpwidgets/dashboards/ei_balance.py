@@ -42,7 +42,7 @@ def explorer(num: int = 400, prob: float = 0.1, duration: float = 300.) -> Netwo
                            setup=f"net, group, exc, inh = bp.models.ei_network({num}, {prob!r})",
                            names={group: 'group', exc: 'exc', inh: 'inh'},
                            params={exc: ['w'], inh: ['w']},
-                           ranges={'w': (-320 * je, 320 * je), 'input0': (0.0, 40.0)},
+                           ranges={'w': (-400 * je, 400 * je), 'input0': (0.0, 40.0)},
                            labels={exc: {'w': 'JE'}, inh: {'w': 'JI'}, 'inputs': {'input0': 'input'}}, traces=(0,),
                            presets=presets)
 

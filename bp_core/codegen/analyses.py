@@ -29,8 +29,6 @@ def element_local(statements: list[ast.stmt], own_rows: set[str], rng: str) -> b
         if isinstance(node, (ast.Return, ast.Break, ast.Global, ast.Nonlocal)) or \
                 (isinstance(node, ast.Name) and node.id == rng):
             return False
-        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            return False  # an accumulation across elements
         if isinstance(node, (ast.Assign, ast.AugAssign)):
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                 if isinstance(target, ast.Name):
@@ -39,7 +37,27 @@ def element_local(statements: list[ast.stmt], own_rows: set[str], rng: str) -> b
                         target.value.id in own_rows and isinstance(target.slice, ast.Name) and
                         target.slice.id == "_obj_i"):
                     return False
-    return True
+    return not _carried(statements, set())
+
+
+def _carried(statements: list[ast.stmt], defined: set[str]) -> bool:
+    """Whether a local is moved (``x += ...``) before each iteration sets it afresh: an accumulation across
+    elements. ``defined``: names every path so far has assigned anew (a counter set to 0 before its loop is
+    the iteration's own, as the safe mode's ``while`` bound is)."""
+    defined = set(defined)
+    for stmt in statements:
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id not in defined:
+            return True
+        if isinstance(stmt, ast.Assign):
+            read = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+            defined |= {t.id for t in stmt.targets if isinstance(t, ast.Name) and t.id not in read}
+        for block in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(stmt, block, None), list) and _carried(getattr(stmt, block), defined):
+                return True
+        for handler in getattr(stmt, "handlers", []):
+            if _carried(handler.body, defined):
+                return True
+    return False
 
 
 def risky_fields(statements: list[ast.stmt], states: dict[str, StateAccess], arrays: bool

@@ -120,6 +120,7 @@ class VectorField:
 
     def __init__(self, model: NeuType, variables: list[str], fixed: dict | None = None,
                  pars_update: dict | None = None, free: list[str] = (), max_dim: int | None = 2):
+        model.resolve_late()
         equations = model_equations(model)
         for var in variables:
             if var not in equations:

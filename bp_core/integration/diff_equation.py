@@ -274,8 +274,11 @@ class DiffEquation:
                 dependent -= targets
         return bool(_loaded_names(expr) & dependent)
 
-    def resolve_free_names(self) -> tuple[dict[str, Any], dict[str, Any]]:
+    def resolve_free_names(self, missing: set[str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         """Look up the names the function reads from outside.
+
+        A name defined nowhere raises, unless ``missing`` is given: it is then added to ``missing`` (a model
+        may be defined before the numbers it reads; they must exist by its first run).
 
         Returns
         -------
@@ -292,6 +295,9 @@ class DiffEquation:
         parameters, scope = {}, {}
         for name in self.free_names:
             value = lookup_global(self.func, name)
+            if value is MISSING and missing is not None:
+                missing.add(name)
+                continue
             if value is MISSING:
                 raise DiffEquationError(
                     f"name {name!r} used in derivative function {self.func_name!r} is not defined; "

@@ -78,11 +78,15 @@ class _System:
                                     f"{sorted(set(self.local_names) & fixed)[0]!r}; use another name.")
         self.free_names = sorted(_loaded_names(self.body + parts) - fixed - set(self.local_names))
 
-    def resolve_free_names(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Numeric parameters and compile-time names the function reads from outside."""
+    def resolve_free_names(self, missing: set[str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Numeric parameters and compile-time names the function reads from outside (an undefined one raises,
+        or with ``missing`` given is added to it, as ``DiffEquation.resolve_free_names``)."""
         parameters, scope = {}, {}
         for name in self.free_names:
             value = lookup_global(self.func, name)
+            if value is MISSING and missing is not None:
+                missing.add(name)
+                continue
             if value is MISSING:
                 raise DiffEquationError(f"name {name!r} used in derivative function {self.func_name!r} is not "
                                         f"defined; define it before the function, or pass it as an argument.")

@@ -119,6 +119,27 @@ class ObjType:
                         raise ModelDefError(f"{step.where()} uses {node_name!r}, which exists only in scalar mode.")
             step.data_args = [a for a in step.args if a not in builtin]
 
+    def resolve_late(self) -> dict[str, Any]:
+        """Look up the names the steps read that were not defined with the model (before its first run).
+
+        Returns
+        -------
+        dict
+            The parameters found now, also added to ``pars`` (groups made before add them at their build).
+
+        Raises
+        ------
+        ModelDefError
+            When a name is still not defined.
+        """
+        if not any(step.late for step in self.steps):
+            return {}
+        for step in self.steps:
+            step.resolve_late()
+        found = {key: value for key, value in self._collect_parameters().items() if key not in self.pars}
+        self.pars.update(found)
+        return found
+
     def _collect_parameters(self) -> dict[str, Any]:
         pars: dict[str, Any] = {}
         for step in self.steps:

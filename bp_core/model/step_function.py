@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from bp_core.errors import DiffEquationError, ModelDefError
+from bp_core.errors import ModelDefError
 from bp_core.integration.diff_equation import BUILTIN, MISSING, is_numeric_parameter, lookup_global
 from bp_core.integration.integrator import Integrator
 from bp_core.model.recursion import find_recursion
@@ -202,10 +202,14 @@ class StepFunction:
         self.parameters: dict[str, Any] = {}
         self.integrators: dict[str, Integrator] = {}
         self.scope: dict[str, Any] = {}
+        self.late: set[str] = set()
         for name in free:
             value = lookup_global(self.func, name)
             if value is MISSING:
-                raise ModelDefError(f"name {name!r} used in {self.where()} is not defined.")
+                # Python looks globals up when a function runs: a notebook may define the model first and its
+                # numbers in a later cell. resolve_late() asks again before the first run.
+                self.late.add(name)
+                continue
             if value is BUILTIN:
                 continue
             if isinstance(value, Integrator):
@@ -216,10 +220,9 @@ class StepFunction:
                 self.scope[name] = value
         check_free_names(self.where(), self.parameters, self.scope)
         for name, integrator in self.integrators.items():
-            try:
-                names = integrator.diff_eq.resolve_free_names()
-            except DiffEquationError:
-                continue  # a name defined later, before the first run: the translation looks it up then
+            missing: set[str] = set()
+            names = integrator.diff_eq.resolve_free_names(missing)
+            self.late |= missing
             check_free_names(f"derivative function {name!r} of {self.where()}", *names)
         for name in _written_through(self.node) & set(free):
             if isinstance(self.parameters.get(name, self.scope.get(name)), np.ndarray):
@@ -228,11 +231,22 @@ class StepFunction:
                     f"globals (and every group would share it). Keep such data in the state (ST), or declare it "
                     f"in requires=... and give each group its own array with satisfies=... or hand_overs=....")
 
+    def resolve_late(self) -> None:
+        """Look up again the names that were not defined when the model was; raise if one still is not."""
+        if not self.late:
+            return
+        self._resolve_free_names()
+        self._check_calls()
+        if self.late:
+            name = sorted(self.late)[0]
+            raise ModelDefError(f"name {name!r} used in {self.where()} is not defined; define it before the "
+                                f"model's first run (a number becomes a parameter of the model).")
+
     def all_parameters(self) -> dict[str, Any]:
-        """Numeric names of the step function and of the integrators it calls."""
+        """Numeric names of the step function and of the integrators it calls (those defined so far)."""
         pars = dict(self.parameters)
         for integrator in self.integrators.values():
-            values, _ = integrator.diff_eq.resolve_free_names()
+            values, _ = integrator.diff_eq.resolve_free_names(set())
             for name, value in values.items():
                 if name in pars and not _same(pars[name], value):
                     raise ModelDefError(
@@ -245,7 +259,7 @@ class StepFunction:
         """Compile-time names of the step function and of the integrators it calls."""
         scope = dict(self.scope)
         for integrator in self.integrators.values():
-            scope.update(integrator.diff_eq.resolve_free_names()[1])
+            scope.update(integrator.diff_eq.resolve_free_names(set())[1])
         return scope
 
 

@@ -109,6 +109,12 @@ class Ensemble:
         for key, value in (satisfies or {}).items():
             setattr(self, key, value)
 
+    def resolve_late(self) -> None:
+        """Take the model's parameters defined after this object was made (see ``ObjType.resolve_late``)."""
+        self.model.resolve_late()
+        for key, value in self.model.pars.items():
+            self.pars.origins.setdefault(key, value)
+
     def check_in_network(self, members: list[Ensemble]) -> None:
         """Check what this object needs from the other ``members`` of a network it runs in (nothing here)."""
 

@@ -612,6 +612,8 @@ class Network:
     def _build(self, specs: list[InputSpec]) -> tuple[Build, dict[str, Any]]:
         """The build of the current structure (planned, emitted and compiled only if new) and its arguments."""
         self._name_objects()
+        for obj in self.objects:
+            obj.resolve_late()
         # the members are checked before a structure is built: a run of a structure built before skips the check
         build = self._builder.build(self.objects, specs, self._build_state, self._profile, self.dt,
                                     check=self._check_members)

@@ -2,12 +2,18 @@
 
 import copy
 import os
+import signal
 import uuid
 
 import psutil
 import pytest
 
 from bp_core import profile
+
+# A run started in the background of a non-interactive shell inherits SIGINT ignored (and its children with it);
+# the Ctrl-C tests need Python's own handler, as a run from a terminal has.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 SESSION_MARK = "BP_TEST_SESSION"
 # every process the tests start inherits this, so what outlives the suite can be found, orphaned or not

@@ -4,11 +4,9 @@ to give instead."""
 
 import pytest
 
-pytest.importorskip("pynwb")
-
-import bp_core as bp  # noqa: E402
-from bp_core.errors import ModelUseError  # noqa: E402
-from bp_core.io.nwb import read_parameters, to_nwb  # noqa: E402
+import bp_core as bp
+from bp_core.errors import ModelUseError
+from bp_core.io.nwb import read_parameters, to_nwb
 
 
 def test_a_missing_file_is_named(tmp_path):

@@ -11,33 +11,14 @@ import bp_core as bp
 from bp_core.dynamics import time_budget
 from bp_core.dynamics.codim2 import continue_codim2
 from bp_core.errors import ModelUseError, TimeBudgetWarning
+from tests.bp_core.dynamics.test_continuation import bautin_normal_form
 
 BOX = {'x': [-2., 2.], 'y': [-2., 2.]}
 
 
-def bautin():
-    """z' = (b1 + i) z + b2 z |z|^2 - z |z|^4: Hopf points on b1 = 0, folds of cycles on b1 = -b2^2 / 4."""
-
-    @bp.integrate
-    def int_x(x, t, y, b1, b2):
-        r2 = x * x + y * y
-        return b1 * x - y + b2 * x * r2 - x * r2 * r2
-
-    @bp.integrate
-    def int_y(y, t, x, b1, b2):
-        r2 = x * x + y * y
-        return x + b1 * y + b2 * y * r2 - y * r2 * r2
-
-    def update(ST, _t):
-        ST['x'] = int_x(ST['x'], _t, ST['y'], 0., 0.)
-        ST['y'] = int_y(ST['y'], _t, ST['x'], 0., 0.)
-
-    return bp.NeuType(name="bautin_budget", ST=bp.types.NeuState('x', 'y'), steps=update)
-
-
 @pytest.fixture(scope="module")
 def analyzer():
-    return bp.BifurcationAnalyzer(bautin(), {'b1': [-0.3, 0.3], 'b2': [-0.5, 0.5]}, BOX, par_resolution=0.02)
+    return bp.BifurcationAnalyzer(bautin_normal_form(), {'b1': [-0.3, 0.3], 'b2': [-0.5, 0.5]}, BOX, par_resolution=0.02)
 
 
 def test_codim2_curves_out_of_time_says_what_it_left_and_how_to_give_more(analyzer):

@@ -140,9 +140,13 @@ class Builder:
         self._profile_key: tuple[Any, tuple] | None = None  # (profile snapshot, its part of the key)
 
     def without_builds(self) -> Builder:
-        """A copy with the compiled kernels and the count but no builds (what a pickled network carries)."""
+        """A copy with the count but neither builds nor kernels (what a pickled network carries).
+
+        A compiled kernel lives in a module generated in this process, which ``pickle`` cannot import by name:
+        carried, it made a network that had run unpicklable. A copy compiles its own kernels on its first run
+        (loaded from the on-disk cache)."""
         copy = Builder()
-        copy.kernels, copy.count = dict(self.kernels), self.count
+        copy.count = self.count
         return copy
 
     @property

@@ -16,6 +16,7 @@ system at most once a second unless a run's records would take a sizeable part o
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
@@ -307,7 +308,7 @@ class Recording:
             if mon.selected:
                 extras[f"{mon.key}_index"] = spec.indices
         return MonitorResults(arrays, events, extras, {k: obj.ST.shape for k in events},
-                              densify_check=lambda size: _check_densify(obj, size))
+                              densify_check=functools.partial(_check_densify, obj))
 
 
 def values_needed(obj: Ensemble, key: str, members: list[Ensemble], input_fields: set[tuple[str, str]]) -> bool:

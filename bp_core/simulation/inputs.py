@@ -84,6 +84,7 @@ def _shape_value(target: Ensemble, key: str, field: str, op: str, value: Any, n_
     except (TypeError, ValueError):
         raise ModelUseError(f"input {key!r} for {target.name!r} must be numbers (a number, one per element or one "
                             f"per time step), got {describe_value(value)}.") from None
+    _check_finite(target, key, op, value, arr)
     shape = target.ST.shape
     if arr.ndim == 0:
         return InputSpec(target, key, field, op, float(arr), False)
@@ -96,3 +97,19 @@ def _shape_value(target: Ensemble, key: str, field: str, op: str, value: Any, n_
     raise ModelUseError(
         f"input {key!r} for {target.name!r} has shape {arr.shape}; give a number, one value per element "
         f"{shape}, or one value per time step ({n_steps},) or ({n_steps}, {', '.join(map(str, shape))}).")
+
+
+def _check_finite(target: Ensemble, key: str, op: str, value: Any, arr: np.ndarray) -> None:
+    """Refuse before the run what could only end it with a non-finite state (and lose the state it had): NaN or
+    infinite values (``None`` reads as NaN), and a division by zero."""
+    finite = np.isfinite(arr)
+    if not finite.all():
+        where = "" if arr.ndim == 0 else f" at index {tuple(int(i) for i in np.argwhere(~finite)[0])}"
+        raise ModelUseError(
+            f"input {key!r} for {target.name!r} holds {'no number' if value is None else arr[~finite].flat[0]}"
+            f"{where}; inputs must be finite numbers (a run with it would end with the state NaN or infinite). "
+            f"Give 0 where nothing is added.")
+    if op == "/" and (arr == 0).any():
+        raise ModelUseError(
+            f"input {key!r} for {target.name!r} divides by zero (op '/'); give non-zero divisors, or "
+            f"op '=' to set the field.")

@@ -144,6 +144,15 @@ class StepFunction:
                 raise ModelDefError(
                     f"{self.where()} defines {node.name!r} inside the step ({self.source_file}, line {line}); "
                     f"define helper functions at module level and call them from the step.")
+            if isinstance(node, ast.Lambda):
+                # a lambda's arguments would be read as the step's free names, and numba compiles no closure
+                raise ModelDefError(
+                    f"{self.where()} defines a lambda ({self.source_file}, line {line}); define the function at "
+                    f"module level and call it from the step.")
+            if isinstance(node, ast.GeneratorExp):
+                raise ModelDefError(
+                    f"{self.where()} has a generator expression ({self.source_file}, line {line}), which compiled "
+                    f"code cannot run; write a list comprehension ([... for ...]) or a loop.")
             if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
                 raise ModelDefError(
                     f"{self.where()} uses '{'await' if isinstance(node, ast.Await) else 'yield'}' "

@@ -578,7 +578,12 @@ class Network:
 
     def _record(self, recording: Recording, valid: int) -> None:
         first = self._epoch_steps
-        self.ts = self.t_start + (first + np.arange(valid)) * self.dt
+        # t_start + (first + k) * dt, computed in one array: four temporaries of a long run's length cost more
+        # than a short run of a small network (fresh pages each)
+        ts = np.arange(first, first + valid, dtype=np.float64)
+        ts *= self.dt
+        ts += self.t_start
+        self.ts = ts
         self.t_end = self.t_start + (first + valid) * self.dt
         for obj, plan in zip(self.objects, self._object_plans):
             object.__setattr__(obj, "mon", recording.results(obj, plan, valid, self.t_start, self.dt, self.ts))

@@ -1,7 +1,7 @@
 """The buffers one run records its monitors into, under a memory budget.
 
 Dense records are allocated whole before the run; event records start with room for the
-expected rate (10 Hz) and one step of every element firing. Both count against the budget before anything is
+expected rate (10 Hz) and one step of every element firing, and for a thousand events at least. Both count against the budget before anything is
 allocated, so a run that cannot fit fails before it allocates or releases anything (the last run's records
 stay). Event records then grow: the kernel stops
 before a step that might overflow one (see ``STATUS_GROW``), the buffer doubles, and the
@@ -32,10 +32,16 @@ from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.monitors import Events, MonitorResults
 from bp_core.tools.arrays import aligned_empty
 
-__all__ = ["Recording", "RecordingLayout", "values_needed", "monitor_limit"]
+__all__ = ["Recording", "RecordingLayout", "values_needed", "monitor_limit", "first_event_capacity",
+           "MIN_FIRST_EVENTS"]
 
 _EXPECTED_RATE = 0.01
 """Events per element and ms the first event buffers are sized for (10 Hz); they grow as needed."""
+
+MIN_FIRST_EVENTS = 1024
+"""Events a first event buffer holds at least (12-20 kB): a small group firing above the expected rate would
+otherwise stop the kernel to grow its buffer several times in one short run, and each stop (a kernel call, a
+copy) costs more than the steps of such a run."""
 
 AVAILABLE_TTL = 1.0
 """Seconds a reading of the memory available stands for runs whose records take little of the budget."""
@@ -173,9 +179,7 @@ class Recording:
             f"limit with bp.profile.set(monitor_memory_limit=...) (MiB); the last run's records are kept.")
 
     def _first_capacity(self, obj: Ensemble) -> int:
-        # the kernel stops to grow a buffer before any step that might not fit (one event per element), so a
-        # buffer with room for the expected events alone stops once near the end of every run at that rate
-        return obj.num * (max(1, self._expected) + 1)
+        return first_event_capacity(obj.num, self._expected)
 
     def _entry_bytes(self, obj: Ensemble, mon: MonitorPlan) -> int:
         keep = (obj.name, mon.key) in self._valued
@@ -309,6 +313,16 @@ class Recording:
                 extras[f"{mon.key}_index"] = spec.indices
         return MonitorResults(arrays, events, extras, {k: obj.ST.shape for k in events},
                               densify_check=functools.partial(_check_densify, obj))
+
+
+def first_event_capacity(num: int, expected: int) -> int:
+    """Events the first buffer of an event record of ``num`` elements holds, for ``expected`` events per element.
+
+    The kernel stops to grow a buffer before any step that might not fit (one event per element), so a buffer
+    with room for the expected events alone would stop once near the end of every run at that rate: it holds
+    one step more, and at least :data:`MIN_FIRST_EVENTS`.
+    """
+    return max(num * (max(1, expected) + 1), MIN_FIRST_EVENTS)
 
 
 def values_needed(obj: Ensemble, key: str, members: list[Ensemble], input_fields: set[tuple[str, str]]) -> bool:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import bp_core as bp
-from bp_core.simulation.recording import _EXPECTED_RATE
+from bp_core.simulation import recording
 
 N, NE = 120, 96
 STATE = bp.types.NeuState({'V': 0., 'ge': 0., 'gi': 0., 'spike': 0., 't_last': -1e7})
@@ -99,9 +99,10 @@ def test_both_synapse_idioms_follow_the_list_and_deliver_what_a_full_scan_delive
 
 def test_a_run_cut_into_chunks_and_buffers_that_grow_mid_run_change_nothing(jit, monkeypatch):
     monkeypatch.setitem(lif.__globals__, "drive", 4.)  # every neuron fires every 3 ms or so
+    monkeypatch.setattr(recording, "MIN_FIRST_EVENTS", 1)  # buffers of the expected rate alone, to make them grow
     listed, group = _network(['spike'])
     whole = _final(listed, group, 40.)
-    first_buffer = N * (max(1, int(400 * 0.1 * _EXPECTED_RATE)) + 1)
+    first_buffer = recording.first_event_capacity(N, int(400 * 0.1 * recording._EXPECTED_RATE))
     assert len(group.mon.spike_events) > 2 * first_buffer  # the event buffer grew at least twice
     chunked, chunked_group = _network(['spike'])
     events = sum(len(chunked.advance(10.)[chunked_group.name].spike_events) for _ in range(4))

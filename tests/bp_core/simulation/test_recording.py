@@ -144,6 +144,21 @@ def test_a_run_at_the_expected_rate_records_without_stopping_to_grow(jit, monkey
     assert len(group.mon.spike_events) == 50 * 100 and grown
 
 
+def test_a_small_group_firing_fast_in_a_short_run_does_not_stop_to_grow(jit, monkeypatch):
+    from bp_core.simulation.recording import Recording
+
+    original = Recording.grow
+    grown = []
+    monkeypatch.setattr(Recording, "grow", lambda self, number: grown.append(number) or original(self, number))
+    bp.profile.set(jit=jit, dt=1.)
+    model = bp.NeuType(name='FirePeriodically', ST=STATE, steps=fire_periodically, mode='vector')
+    group = bp.NeuGroup(model, 2, monitors=['spike'])
+    group.pars['period'] = 2.  # 500 Hz, fifty times the rate the buffers are sized for: 2 x 150 events
+    group.run(300.)
+    assert grown == [] and len(group.mon.spike_events) == 2 * 150
+    np.testing.assert_array_equal(group.mon.spike_events.step, np.repeat(np.arange(0, 300, 2), 2))
+
+
 def test_values_other_than_one_are_kept_when_inputs_write_the_field(jit):
     bp.profile.set(jit=jit, dt=0.1)
     model = bp.NeuType(name='Reset', ST=bp.types.NeuState({'spike': 0.}), steps=reset_spike, mode='vector')

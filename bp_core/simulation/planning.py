@@ -300,25 +300,36 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
         if reason is None:
             return
         form = reason
-    if np.ndim(steps):
-        raise ModelUseError(f"SynConn {syn.name!r} has one delay per synapse, which the engine applies to events, "
-                            f"but here {form}; give one delay for all synapses (delay=1.5), or write the model so "
-                            f"that its delayed fields copy presynaptic events (ST['s'] = pre['spike']).")
-    plan.delay_note = f"delayed through a delay line of every synapse's fields ({form})"
-    shape = (steps + 1, len(delayed_fields)) + syn.ST.shape
+    per_synapse = np.ndim(steps) > 0
+    if per_synapse and syn.model.mode != "scalar":
+        raise ModelUseError(f"SynConn {syn.name!r} has one delay per synapse, but here {form}, so its delayed fields "
+                            f"go through a delay line that each synapse reads at its own delay, which needs a "
+                            f"scalar-mode model (a {syn.model.mode}-mode step reads every synapse at once); write "
+                            f"the model in scalar mode, give one delay for all synapses (delay=1.5), or make its "
+                            f"delayed fields copy presynaptic events (ST['s'] = pre['spike']).")
+    longest = int(np.max(steps)) if per_synapse else steps
+    span = f"{int(np.min(steps))} to {longest} steps, each synapse its own" if per_synapse else f"{steps} steps"
+    plan.delay_note = f"delayed through a delay line of every synapse's fields ({span}; {form})"
+    shape = (longest + 1, len(delayed_fields)) + syn.ST.shape
     line = build.delay_line(syn)
     if not isinstance(line, DelayLine) or line.buffer.shape != shape:
         if isinstance(line, DelayLine) and values_waiting(line):
             refuse_dropping(syn)
-        check_delay_memory(syn, shape, syn.ST._data.dtype, steps)
+        check_delay_memory(syn, shape, syn.ST._data.dtype, longest)
         buffer = aligned_empty(shape, syn.ST._data.dtype)
         for row, name in enumerate(delayed_fields):
             buffer[:, row] = syn.ST[name]
-        line = DelayLine(buffer, np.array([0, steps + 1], dtype=np.int64), syn.ST.version)
+        line = DelayLine(buffer, np.array([0, longest + 1], dtype=np.int64), syn.ST.version)
         build.set_delay_line(syn, line)
     code = plan.code_name
-    plan.delay_steps = steps
+    plan.delay_steps = longest
     plan.delay_rows = {name: row for row, name in enumerate(delayed_fields)}
+    if per_synapse:
+        # each synapse reads slot (read + offset) % length: the slot written its own delay ago
+        offsets = np.ascontiguousarray(longest - steps)
+        plan.delay_offsets = True
+        plan.variables[f"{code}_delay_off"] = lambda: offsets
+        plan.arg_map["_delay_off"] = f"{code}_delay_off"
     plan.variables[f"{code}_delay_buf"] = lambda: line.buffer
     plan.variables[f"{code}_delay_idx"] = lambda: line.index
     plan.arg_map["_delay_buf"] = f"{code}_delay_buf"

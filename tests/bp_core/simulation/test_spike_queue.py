@@ -175,6 +175,33 @@ def test_heterogeneous_delays_equal_one_delay_line_per_delay(jit):
     np.testing.assert_array_equal(_spikes(group), _spikes(ref_group))
 
 
+def test_heterogeneous_delays_of_fields_that_are_no_event_copy_go_through_a_delay_line(jit, line_only):
+    """A field a queue cannot carry (here: the spike queues turned off; in a model, ST['g'] = ST['w'] *
+    pre['spike']) keeps the delay line, each synapse reading its own delay: the same spikes as the queue."""
+    probe_net, _ = _network()
+    delays = np.random.default_rng(5).choice([0., 0.3, 0.7, 1.2], size=probe_net.objects[1].num)
+    queued, queued_group = _network(delay_exc=delays)
+    queued.run(30.)
+    line_only()
+    net, group = _network(delay_exc=delays)
+    net.run(30.)
+    assert not _uses_queue(net, net.objects[1])
+    assert "0 to 12 steps, each synapse its own" in str(net.passes(net.objects[1], 'deliver')[0])
+    assert _spikes(group).sum() > 50
+    np.testing.assert_array_equal(_spikes(group), _spikes(queued_group))
+
+
+def test_heterogeneous_delays_of_a_vector_mode_delay_line_are_refused_naming_scalar_mode(line_only):
+    line_only()
+    vector = bp.SynType(name='delta_copy_vector', ST=bp.types.SynState(['s']), steps=(copy_spike, deliver),
+                        mode='vector')
+    group = bp.NeuGroup(NEURON, 4)
+    syn = bp.SynConn(vector, pre_group=group, post_group=group, conn=bp.connect.All2All(),
+                     delay=np.linspace(0.1, 1., 16))
+    with pytest.raises(ModelUseError, match="needs a scalar-mode model"):
+        bp.Network(group, syn).run(1.)
+
+
 def test_delays_carry_over_advance_chunks_and_repeated_runs(jit):
     whole, whole_group = _network()
     whole.run(12.)

@@ -14,7 +14,8 @@ These things differ from Voila's defaults, each for a failure seen under load:
   the dashboard's cell can arrive well after the cell's reply, and without it the page is blank.
 - Kernels get five minutes to start, not one, for the same reason.
 - JupyterLab extensions for editing notebooks are not loaded: jupytext's expects JupyterLab around it
-  and breaks the page's scripts.
+  and breaks the page's scripts. Nor is jupyterlab_pygments: the colours of highlighted code it would add
+  (three requests, a script to run) are already in the page, inline.
 - Kernels talk to the server over Unix sockets (``ipc``), not TCP: a kernel is given TCP ports that were free
   when they were picked, and with twenty kernels and their browsers' connections starting at once one of
   those ports was sometimes taken before the kernel bound it; its restarts reuse the same ports, so it died.
@@ -73,8 +74,10 @@ from bpwidgets.static_cache import HashedFileHandler
 __all__ = ["ClosedPageKernelManager", "DemoVoila", "PASSWORD_VARIABLE", "TOKEN_VARIABLE", "served_config",
            "voila_command", "main"]
 
-UNUSED_EXTENSIONS = ["jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview", "@jupyter-notebook/lab-extension"]
-"""JupyterLab extensions for editing notebooks, which a dashboard's page does not load."""
+UNUSED_EXTENSIONS = ["jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview", "@jupyter-notebook/lab-extension",
+                     "jupyterlab_pygments"]
+"""JupyterLab extensions a dashboard's page does not load: those for editing notebooks, and jupyterlab_pygments,
+whose only content, the colours of highlighted code, the page already holds inline (nbconvert's template)."""
 IOPUB_TIMEOUT = 60
 KERNEL_STARTUP_TIMEOUT = 300
 TORNADO_SETTINGS = {"compress_response": True, "websocket_compression_options": {}}

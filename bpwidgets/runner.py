@@ -5,11 +5,15 @@ One pass runs the network from its initial state for ``duration`` ms. A new requ
 starts a new one; passes never overlap. The compiled kernel releases the GIL, so the
 kernel stays responsive while the worker runs. Everything subscribers see, and every
 trait change, happens on the kernel's event loop, never on the worker thread.
+
+A runner given a ``share`` name streams its first pass from the passes the warm-up recorded
+(:mod:`bpwidgets.first_pass`) when one has the same key: the same frames, without simulating.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import queue
 import threading
 import time
@@ -20,6 +24,7 @@ import numpy as np
 from traitlets import Float, HasTraits, Int, TraitError, Unicode, validate
 
 import bp_core as bp
+from bpwidgets.first_pass import FirstPasses, pass_key
 from bpwidgets.text import one_line
 
 __all__ = ["LiveRunner", "Frame", "StartFrame", "ChunkFrame", "DoneFrame", "CancelledFrame", "ErrorFrame",
@@ -40,9 +45,11 @@ class Frame:
 @dataclass(frozen=True)
 class StartFrame(Frame):
     """A pass begins (views clear what the previous pass drew); ``snapshot`` is the network as the pass starts
-    (state, parameters and random generator), from which :meth:`LiveRunner.replay` runs the same pass again."""
+    (state, parameters and random generator), from which :meth:`LiveRunner.replay` runs the same pass again.
+    ``shared``: the pass is one the warm-up recorded, streamed instead of simulated (:mod:`bpwidgets.first_pass`)."""
 
     snapshot: Any = None
+    shared: bool = False
     kind: ClassVar[str] = "start"
 
 
@@ -107,6 +114,14 @@ class LiveRunner(HasTraits):
         Simulated time per chunk (ms); a cancel or stop takes effect at the next chunk boundary.
     seed : int, optional
         Seed of each pass's random numbers (the same for every pass, so changes show their own effect).
+    share : str, optional
+        Name of this runner's first pass among the passes the warm-up records (:mod:`bpwidgets.first_pass`),
+        e.g. the dashboard's: until the runner has simulated a pass, a pass whose key the warm-up recorded is
+        streamed from its file, not simulated, and the network is not built for it (in a pre-started kernel it
+        is built right after, while no page waits). The network is left as such a pass started, not as it ended
+        (:meth:`save_state` simulates it first). None: every pass is simulated.
+    first_passes : FirstPasses, optional
+        Where recorded passes are found (default: the warm-up's folder).
     """
 
     status = Unicode("idle", help="idle, running, paused, done, stopped or error")
@@ -117,7 +132,7 @@ class LiveRunner(HasTraits):
     completed_passes = Int(0, help="Passes that ran to the end.")
 
     def __init__(self, net: bp.Network, inputs: Any = (), duration: float = 500.0, chunk: float = 20.0,
-                 seed: int | None = None):
+                 seed: int | None = None, share: str | None = None, first_passes: FirstPasses | None = None):
         for name, value in (("duration", duration), ("chunk", chunk)):
             if not _positive_ms(value):
                 # found in the worker, it would end every pass as an error the caller never sees raised
@@ -136,6 +151,11 @@ class LiveRunner(HasTraits):
                                           f"{seed!r}; e.g. LiveRunner(net, seed=42).")
         self.seed = int(np.random.randint(0, 2**31 - 1)) if seed is None else int(seed)
         self._initial = net.snapshot()
+        self.share = share
+        self._first_passes = (first_passes or FirstPasses()) if share is not None else None
+        self._simulated = False  # a pass of this runner has been simulated: later ones are not looked up
+        self._shared_pass = False
+        self._behind: tuple | None = None  # after a streamed pass: (its start, inputs, steps), the network left there
         self._replays: dict[int, Any] = {}  # generation -> the snapshot that pass starts from
         self._subscribers: list[Callable[[Frame], None]] = []
         self._cond = threading.Condition()
@@ -295,7 +315,21 @@ class LiveRunner(HasTraits):
         total = int(round(self.duration / net.dt))
         per_chunk = max(1, int(round(self.chunk / net.dt)))
         inputs = self._pass_inputs()
-        self._post(StartFrame(generation, snapshot=start))
+        key = None
+        if self._first_passes is not None and replay is None and not self._simulated:
+            key = pass_key(self.share, net, start, inputs, self.seed, total, per_chunk)
+        recording = key is not None and FirstPasses.recording()
+        recorded = None
+        if key is not None and not recording:
+            recorded = self._first_passes.load(key, total, per_chunk, [obj.name for obj in net.objects])
+        self._post(StartFrame(generation, snapshot=start, shared=recorded is not None))
+        self._behind = None
+        if recorded is not None:
+            self._behind = (start, inputs, total)
+            if self._stream_recorded(generation, recorded) and os.environ.get("VOILA_PREHEAT") == "True":
+                self._build(inputs)
+            return
+        kept: list[dict] | None = [] if recording else None
         done = 0
         while done < total:
             if self._cancelled(generation):
@@ -310,8 +344,33 @@ class LiveRunner(HasTraits):
             # each chunk's records are new arrays, and spikes stay events: nothing to copy or densify
             monitors = dict(chunk)
             done += steps
+            if kept is not None:
+                kept.append(monitors)
             self._post(ChunkFrame(generation, monitors, progress=done / total))
+        self._simulated = True
+        if kept is not None:
+            try:
+                self._first_passes.save(key, kept, net.objects)
+            except OSError:  # a full or read-only disk: the kernels simulate their first pass, as without one
+                pass
         self._post(DoneFrame(generation))
+
+    def _stream_recorded(self, generation: int, chunks: list[dict]) -> bool:
+        """Stream a recorded pass's chunks as a simulated pass streams its own; False if it was cancelled."""
+        for k, monitors in enumerate(chunks):
+            if self._cancelled(generation):
+                self._post(CancelledFrame(generation))
+                return False
+            self._post(ChunkFrame(generation, dict(monitors), progress=(k + 1) / len(chunks)))
+        self._post(DoneFrame(generation))
+        return True
+
+    def _build(self, inputs: Any) -> None:
+        # what the next pass would build on a page's first slider move, done while no page waits for this kernel
+        try:
+            self.net.build(self.duration, inputs)
+        except Exception:  # noqa: BLE001 - the pass that needs the network raises the same error, shown there
+            pass
 
     def _pass_inputs(self) -> Any:
         if not callable(self.inputs):
@@ -324,8 +383,17 @@ class LiveRunner(HasTraits):
                                           f"{one_line(err)}; fix it and run again.") from err
 
     def save_state(self) -> None:
-        """Make the objects' current state the initial state of every later pass."""
-        self._initial = self.net.snapshot()
+        """Make the objects' current state the initial state of every later pass (after a pass streamed from a
+        recording, the state that pass ends with: it is simulated first, since streaming left the network as the
+        pass started)."""
+        with self.net.exclusive():
+            behind, self._behind = self._behind, None
+            if behind is not None:
+                start, inputs, n_steps = behind
+                self.net.rewind(0.0)
+                self.net.restore(start)
+                self.net.advance(n_steps=n_steps, inputs=inputs, input_steps=n_steps)
+            self._initial = self.net.snapshot()
 
     # -- delivery on the main thread ------------------------------------------------------------
 
@@ -346,6 +414,8 @@ class LiveRunner(HasTraits):
                 self._cond.notify_all()
 
     def _measure_speed(self) -> None:
+        if self._shared_pass:  # streamed from a file: no simulation speed to tell
+            return
         elapsed = time.monotonic() - getattr(self, "_pass_started", time.monotonic())
         if elapsed > 0:
             self.speed = self.progress * self.duration / elapsed
@@ -358,6 +428,7 @@ class LiveRunner(HasTraits):
             self.progress = 0.0
             self.speed = 0.0
             self._pass_started = time.monotonic()
+            self._shared_pass = frame.shared
             self.status = "running"
         elif frame.kind == "chunk":
             self.progress = frame.progress

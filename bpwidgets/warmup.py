@@ -4,6 +4,9 @@ The first open of a dashboard compiles its simulation kernels (up to a minute an
 Hodgkin-Huxley neuron on a slow machine); numba's on-disk cache then serves every later kernel. Executing
 the notebook the way Voila does, and waiting for the passes its live runners started, fills that cache.
 
+The warm-up's kernels also record the first pass of every live runner that shares it (a dashboard's; see
+:mod:`bpwidgets.first_pass`), so that the server's kernels stream that pass instead of simulating it.
+
 A notebook is warmed once per content and installed version: a marker in :func:`marker_dir` records it, so a
 second ``bpwidgets demo`` warms nothing. The command starts the server first and this warm-up behind it; the
 warm-up reports on the board (:mod:`bpwidgets.warm_board`) named by its environment, where the server's
@@ -24,6 +27,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
+from bpwidgets.first_pass import FORMAT as FIRST_PASS_FORMAT
+from bpwidgets.first_pass import RECORD_ENV, cache_root
 from bpwidgets.warm_board import WarmBoard
 
 __all__ = ["FINISH_PASSES", "NICENESS", "cold_notebooks", "marker_dir", "notebooks_in", "warm", "warm_all", "main"]
@@ -50,8 +55,7 @@ for _runner in [_o for _o in _gc.get_objects() if isinstance(_o, _LiveRunner)]:
 
 def marker_dir() -> Path:
     """Where warm notebooks are recorded: ``BPWIDGETS_CACHE_DIR``, else ``~/.cache/bpwidgets``, ``/warm``."""
-    root = os.environ.get("BPWIDGETS_CACHE_DIR") or Path.home() / ".cache" / "bpwidgets"
-    return Path(root) / "warm"
+    return cache_root() / "warm"
 
 
 def notebooks_in(path: Path) -> list[Path]:
@@ -62,7 +66,9 @@ def notebooks_in(path: Path) -> list[Path]:
 
 
 def _marker(notebook: Path) -> Path:
-    versions = [metadata.version("bpwidgets"), sys.executable, os.environ.get("BP_CORE_CACHE_DIR", "")]
+    # with the layout of recorded first passes: a notebook warmed before they were recorded is warmed once more
+    versions = [metadata.version("bpwidgets"), sys.executable, os.environ.get("BP_CORE_CACHE_DIR", ""),
+                f"first passes {FIRST_PASS_FORMAT}"]
     digest = hashlib.sha256(notebook.read_bytes() + "\0".join(versions).encode()).hexdigest()[:32]
     return marker_dir() / digest
 
@@ -73,8 +79,9 @@ def cold_notebooks(notebooks: Iterable[Path]) -> list[Path]:
 
 
 def warm(notebook: Path) -> float:
-    """Execute ``notebook`` in a new kernel (in its folder), finish its live passes, record it warm; returns the
-    seconds taken. A failing cell raises nbclient's error and leaves the notebook cold."""
+    """Execute ``notebook`` in a new kernel (in its folder), finish its live passes (recording the shared first
+    passes), record it warm; returns the seconds taken. A failing cell raises nbclient's error and leaves the
+    notebook cold."""
     import nbformat
     from nbclient import NotebookClient
     from traitlets.config import Config
@@ -87,7 +94,8 @@ def warm(notebook: Path) -> float:
         config = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, "kernel")}})
         NotebookClient(nb, timeout=CELL_TIMEOUT, startup_timeout=KERNEL_STARTUP_TIMEOUT, config=config,
                        kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
-                       resources={"metadata": {"path": str(notebook.parent)}}).execute()
+                       resources={"metadata": {"path": str(notebook.parent)}}).execute(
+            env={**os.environ, RECORD_ENV: "1"})
     marker = _marker(notebook)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(f"{notebook}\n")

@@ -71,6 +71,9 @@ class NetworkExplorer(Explorer):
         Object -> the variable ``setup`` gives it.
     seed : int, optional
         Random seed of every pass (default: drawn once).
+    share : str, optional
+        Name of the first pass among those the warm-up records for every kernel (see
+        :class:`~bpwidgets.runner.LiveRunner`); a dashboard's, with a fixed ``seed``.
     autostart : bool
         Start the first pass at once (the figure appears before any interaction).
 
@@ -85,7 +88,7 @@ class NetworkExplorer(Explorer):
                  group: bp.NeuGroup | None = None, traces=(0,), chunk: float = 20.0, ranges: dict | None = None,
                  labels: dict | None = None, units: dict | None = None, presets: dict | None = None,
                  setup: str | None = None, names: dict | None = None, seed: int | None = None,
-                 autostart: bool = True):
+                 autostart: bool = True, share: str | None = None):
         super().__init__()
         self.net = net
         self.setup = setup
@@ -108,7 +111,8 @@ class NetworkExplorer(Explorer):
                                               labels=labels.get("inputs"), units=units.get("inputs"),
                                               reset_button=False))
         self.presets = PresetBar(presets, self.panels) if presets else None
-        self.runner = LiveRunner(net, inputs=self._current_inputs, duration=duration, chunk=chunk, seed=seed)
+        self.runner = LiveRunner(net, inputs=self._current_inputs, duration=duration, chunk=chunk, seed=seed,
+                                 share=share)
         self.runner.subscribe(self._on_frame)
         self.history = History()
         self._quiet = False  # controls being set to a moment of the history: one replay, not a pass per control

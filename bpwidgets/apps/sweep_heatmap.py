@@ -6,9 +6,7 @@ from typing import Any, Callable
 
 import anywidget
 import numpy as np
-from matplotlib import colormaps
-from matplotlib.colors import to_hex
-from traitlets import Bytes, Int, List, Unicode
+from traitlets import Bytes, Int, List, Unicode, default
 
 from bpwidgets.bundle import SWEEP_HEATMAP_MODULE
 from bpwidgets.controls import BrowserGuard
@@ -47,9 +45,18 @@ class SweepHeatmap(BrowserGuard, anywidget.AnyWidget):
     values = Bytes(b"", help="float32 per cell (row-major), the shown measure.").tag(sync=True)
     states = Bytes(b"", help="uint8 per cell: 0 not run, 1 run, 2 failed.").tag(sync=True)
     selected = Int(-1, help="The picked cell (row-major index), -1 for none.").tag(sync=True)
-    palette = List(Unicode(), [to_hex(colormaps["viridis"](x)) for x in np.linspace(0, 1, 64)]).tag(sync=True)
+    palette = List(Unicode(), help="64 colours from the lowest value to the highest (viridis).").tag(sync=True)
     failed_color = Unicode(FAILED_COLOR).tag(sync=True)
     missing_color = Unicode("#b0b0b0", help="A run cell whose shown measure is NaN.").tag(sync=True)
+
+    @default("palette")
+    def _viridis(self) -> list[str]:
+        # matplotlib is imported when a heatmap is first made, not with this module: every kernel of a dashboard
+        # with a sweep tab imports the module, and most never open the tab (about half a second of a kernel's start)
+        from matplotlib import colormaps
+        from matplotlib.colors import to_hex
+
+        return [to_hex(colormaps["viridis"](x)) for x in np.linspace(0, 1, 64)]
 
     def __init__(self, rows: list[str], columns: list[str], row_name: str, column_name: str,
                  tip: Callable[[int], str], on_click: Callable[[int], None], **kwargs: Any):

@@ -32,7 +32,8 @@ STATES = {"balanced": "asynchronous irregular: CV of ISIs near 0.7, low coherenc
 
 
 def explorer(num: int = 400, prob: float = 0.1, duration: float = 300.) -> NetworkExplorer:
-    """A NetworkExplorer with JE, JI and the input as sliders, starting at the balanced preset."""
+    """A NetworkExplorer with JE, JI and the input as sliders, starting at the balanced preset; every kernel's
+    first pass is the same (seed 0), so it is shared between kernels (:mod:`bpwidgets.first_pass`)."""
     net, group, exc, inh = bp.models.ei_network(num, prob)
     je = exc.pars['w']
     presets = {name: {'JE': v['JE'] * je, 'JI': v['JI'] * je, 'input0': v['input0']} for name, v in PRESETS.items()}
@@ -44,7 +45,7 @@ def explorer(num: int = 400, prob: float = 0.1, duration: float = 300.) -> Netwo
                            params={exc: ['w'], inh: ['w']},
                            ranges={'w': (-400 * je, 400 * je), 'input0': (0.0, 40.0)},
                            labels={exc: {'w': 'JE'}, inh: {'w': 'JI'}, 'inputs': {'input0': 'input'}}, traces=(0,),
-                           presets=presets)
+                           presets=presets, seed=0, share="ei_balance")
 
 
 def dashboard(projector: bool | None = None) -> NetworkDashboard:

@@ -15,13 +15,15 @@ MEASURES = {"mean_rate": "mean rate (Hz)", "coherence": "coherence", "cv_isi": "
 
 
 def explorer(num: int = 100, duration: float = 300.) -> NetworkExplorer:
-    """A NetworkExplorer on the gamma network with g_max and the input current as sliders."""
+    """A NetworkExplorer on the gamma network with g_max and the input current as sliders; every kernel's first
+    pass is the same (seed 0), so it is shared between kernels (:mod:`bpwidgets.first_pass`)."""
     net, neu, syn = bp.models.gamma_network(num)
     return NetworkExplorer(net, inputs=[(neu, 'ST.input', 1.2)], duration=duration, params={syn: ['g_max']},
                            setup=f"net, neu, syn = bp.models.gamma_network({num})", names={neu: 'neu', syn: 'syn'},
                            ranges={'g_max': (0.0, 0.4 / num), 'input0': (0.0, 3.0)},
                            labels={syn: {'g_max': 'g_max'}, 'inputs': {'input0': 'input'}},
-                           units={'inputs': {'input0': 'uA/cm2'}}, traces=(0, 1), presets=presets(num))
+                           units={'inputs': {'input0': 'uA/cm2'}}, traces=(0, 1), presets=presets(num),
+                           seed=0, share="gamma")
 
 
 def presets(num: int) -> dict[str, dict[str, float]]:

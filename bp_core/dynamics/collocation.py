@@ -13,10 +13,11 @@ nodes and the mesh's adaptation are ``orbit_mesh.py``'s.
 from __future__ import annotations
 
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from bp_core.dynamics import condensation_start
 from bp_core.dynamics.condensation import CondensedFactor, condense, monodromy
 from bp_core.dynamics.orbit_mesh import Mesh, PiecewiseOrbit
 
@@ -92,15 +93,20 @@ class Collocation(PiecewiseOrbit):
                scaled: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Derivative blocks of the collocation equations, (N, m, m+1, dim, dim), and the Gauss points (dim, N m);
         ``scaled``: by the scaled unknowns (row ``a`` divided by ``span[a]``, column ``b`` times ``span[b]``)."""
-        from bp_core.dynamics.condensation_kernels import interval_blocks
-
         z, _ = self.at_collocation_points(nodes)
         n_int, m, d = z.shape
         points = z.reshape(-1, d).T
         jac = np.ascontiguousarray(field.jac(points, q), dtype=float)
-        blocks = np.empty((n_int, m, m + 1, d, d))
         scale = self.span if scaled else np.ones(d)
-        interval_blocks(self.basis, self.basis_derivative, self.mesh.widths, float(period), jac, scale, scale, blocks)
+        kernels = condensation_start.kernels()
+        if kernels is None:  # compiled in the background meanwhile: the same entries from numpy
+            by_point = jac.reshape(d, d, n_int, m).transpose(2, 3, 0, 1)[:, :, None]          # (N, m, 1, d, d)
+            slopes = self.basis_derivative[None, :, :, None, None] / self.mesh.widths[:, None, None, None, None]
+            blocks = slopes * np.eye(d) - float(period) * self.basis[None, :, :, None, None] * by_point
+            return blocks * (scale[None, :] / scale[:, None]), points
+        blocks = np.empty((n_int, m, m + 1, d, d))
+        kernels.interval_blocks(self.basis, self.basis_derivative, self.mesh.widths, float(period), jac, scale, scale,
+                                blocks)
         return blocks, points
 
     def parts(self, u: np.ndarray, field, p: np.ndarray, index: int,
@@ -126,9 +132,18 @@ class Collocation(PiecewiseOrbit):
         return np.concatenate([scaled.ravel(), t_col, p_col, np.ones(d), -np.ones(d), phase])
 
     def condensed(self, u: np.ndarray, field, p: np.ndarray, index: int, reference_derivative: np.ndarray,
-                  row: np.ndarray) -> CondensedFactor:
+                  row: np.ndarray) -> CondensedFactor | Callable[[np.ndarray], np.ndarray]:
         """A factorisation of :meth:`bordered`'s matrix by condensing the intervals' interiors: a solve function
-        (raises ``numpy.linalg.LinAlgError`` where the matrix is singular)."""
+        (raises ``numpy.linalg.LinAlgError`` where the matrix is singular). While the condensation's kernels
+        compile in the background (``condensation_start``), SuperLU's factorisation of the same matrix."""
+        if condensation_start.kernels() is None:
+            from scipy.sparse.linalg import splu
+
+            try:  # in the order the continuation's sparse problems use (arclength.py)
+                return splu(self.bordered(u, field, p, index, reference_derivative, row),
+                            permc_spec="MMD_AT_PLUS_A").solve
+            except RuntimeError as error:  # SuperLU's word for an exactly singular matrix
+                raise np.linalg.LinAlgError(str(error)) from None
         scaled, t_col, p_col, phase = self.parts(u, field, p, index, reference_derivative)
         n_int, m = self.mesh.intervals, self.mesh.m
         border = np.stack([t_col, p_col], axis=1).reshape(n_int, m * self.dim, 2)

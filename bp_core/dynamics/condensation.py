@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bp_core.dynamics import condensation_start
+
 __all__ = ["CondensedFactor", "condense", "transfer_matrices", "monodromy"]
 
 
@@ -47,11 +49,9 @@ class CondensedFactor:
 
     def __call__(self, rhs: np.ndarray) -> np.ndarray:
         """The solution ``z`` of ``J z = rhs`` (rows: collocation, periodicity, phase, step)."""
-        from bp_core.dynamics.condensation_kernels import solve
-
         out = np.empty(rhs.size)
-        solve(self.eliminated, self.pivots, self.interior, self.row_interior, *self.folded,
-              np.ascontiguousarray(rhs, dtype=float), out)
+        condensation_start.kernels(wait=True).solve(self.eliminated, self.pivots, self.interior, self.row_interior,
+                                              *self.folded, np.ascontiguousarray(rhs, dtype=float), out)
         return out
 
 
@@ -59,8 +59,6 @@ def _eliminate(blocks: np.ndarray, border: np.ndarray) -> tuple[np.ndarray, np.n
     """Each interval's rows eliminated in its interior columns: the eliminated blocks, pivots and the interior
     nodes' dependence on the other unknowns (see :func:`condensation_kernels.eliminate`). ``blocks``
     (N, m, m+1, d, d); ``border`` (N, m d, 2). Raises ``numpy.linalg.LinAlgError`` on a zero pivot."""
-    from bp_core.dynamics.condensation_kernels import eliminate
-
     n_int, m, nodes, d, _ = blocks.shape
     inner = (m - 1) * d
     a = blocks.transpose(0, 1, 3, 2, 4).reshape(n_int, m * d, nodes * d)
@@ -68,7 +66,7 @@ def _eliminate(blocks: np.ndarray, border: np.ndarray) -> tuple[np.ndarray, np.n
     a = np.concatenate([a[:, :, d:m * d], a[:, :, :d], a[:, :, m * d:], border], axis=2)
     pivots = np.empty((n_int, inner), dtype=np.int64)
     interior = np.empty((n_int, inner, 2 * d + 2))
-    if not eliminate(a, inner, pivots, interior):
+    if not condensation_start.kernels(wait=True).eliminate(a, inner, pivots, interior):
         raise np.linalg.LinAlgError("an interval's interior collocation block is singular")
     return a, pivots, interior
 
@@ -105,22 +103,26 @@ def condense(blocks: np.ndarray, border: np.ndarray, rows: np.ndarray) -> Conden
     boundary[:, 1:] += through[:, :, d:2 * d]
     dense = np.concatenate([boundary.reshape(2, -1), rows[:, n_x:] + through[:, :, 2 * d:].sum(axis=1)], axis=1)
 
-    from bp_core.dynamics.condensation_kernels import fold
-
     steps = np.empty((n_int, 2 * d, 3 * d + 2))
     pivots_b = np.zeros((n_int, d), dtype=np.int64)
     through_b = np.empty((n_int, 2, d))
     last = np.empty((2 * d + 2, 2 * d + 2))
     last_pivots = np.empty(2 * d + 2, dtype=np.int64)
-    if not fold(np.ascontiguousarray(condensed), dense, steps, pivots_b, through_b, last, last_pivots):
+    if not condensation_start.kernels(wait=True).fold(np.ascontiguousarray(condensed), dense, steps, pivots_b, through_b,
+                                                last, last_pivots):
         raise np.linalg.LinAlgError("the condensed collocation system is singular")
     return CondensedFactor(m, d, a, pivots, interior, row_interior, (steps, pivots_b, through_b, last, last_pivots))
 
 
 def transfer_matrices(blocks: np.ndarray) -> np.ndarray:
     """Each interval's transfer matrix (N, d, d), its last node from its first, of the linearised collocation
-    equations at fixed period and parameter: from the condensed rows, ``C_first x_j + C_last x_(j+1) = 0``."""
+    equations at fixed period and parameter: from the condensed rows, ``C_first x_j + C_last x_(j+1) = 0``;
+    while the kernels compile in the background, from each interval's square system in its other nodes."""
     n_int, m, _, d, _ = blocks.shape
+    if condensation_start.kernels() is None:
+        a = blocks.transpose(0, 1, 3, 2, 4).reshape(n_int, m * d, (m + 1) * d)
+        # columns: the first node, then the interior and last nodes, solved for from the first
+        return np.linalg.solve(a[:, :, d:], -a[:, :, :d])[:, (m - 1) * d:]
     a, _, _ = _eliminate(blocks, np.zeros((n_int, m * d, 2)))
     condensed = a[:, (m - 1) * d:, (m - 1) * d:]
     return -np.linalg.solve(condensed[:, :, d:2 * d], condensed[:, :, :d])

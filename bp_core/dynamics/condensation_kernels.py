@@ -6,13 +6,15 @@ continues equilibria only never compiles them. Every loop is over small dense bl
 numpy's per-call overhead would exceed the arithmetic.
 
 How they compile is chosen for a new installation's first diagram, where compiling them is most of the wait:
-each kernel called from Python declares its one signature (C-contiguous float64 and int64 arrays), so importing
-this module compiles it once, or loads it from numba's on-disk cache, and an array of another layout or type is
+each kernel called from Python declares its one signature (C-contiguous float64 and int64 arrays), so
+:func:`load` compiles it once, or loads it from numba's on-disk cache, and an array of another layout or type is
 refused instead of compiling a second specialization. The helpers they share (one interval's elimination, its
 forward and back substitution, a right-hand side's two reductions) are called from compiled code only: they
 have no Python wrapper and no cache entry of their own (each kernel's cache entry holds the code it calls), so
 a process that loads the kernels compiles nothing, and loads them without numba's compiler set-up
-(``backend.targets.numba_cache``).
+(``backend.targets.numba_cache``). Importing this module compiles nothing: :func:`cached` tells whether
+:func:`load` would only read the cache (``condensation_start`` compiles them in a background process on a new
+installation).
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ import numba
 import numpy as np
 from numba import boolean, float64, int64, void
 
-from bp_core.backend.targets.numba_cache import cached_njit
+from bp_core.backend.targets.numba_cache import cached_njit, has_cache_entries
 
-__all__ = ["eliminate", "fold", "solve", "interval_blocks", "KERNELS"]
+__all__ = ["eliminate", "fold", "solve", "interval_blocks", "KERNELS", "cached", "load"]
 
 _F1, _F2, _F3 = float64[::1], float64[:, ::1], float64[:, :, ::1]
 _I1, _I2 = int64[::1], int64[:, ::1]
@@ -31,17 +33,20 @@ _I1, _I2 = int64[::1], int64[:, ::1]
 _HELPER = dict(nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 
 
-def _kernel(signature):
-    """``numba.njit(signature, nogil=True, cache=True)``, its cache hit loaded without the compiler set-up."""
+#: Each kernel's one signature, compiled (or loaded from the cache) by :func:`load`.
+_SIGNATURES: dict = {}
 
-    def compile_one(func):
-        # what numba.njit(signature) does, with the cache that cached_njit gives the dispatcher
+
+def _kernel(signature):
+    """``numba.njit(signature, nogil=True, cache=True)``, compiled by :func:`load` rather than when decorated;
+    its cache hit loaded without the compiler set-up."""
+
+    def declare(func):
         dispatcher = cached_njit(func, nogil=True)
-        dispatcher.compile(signature)
-        dispatcher.disable_compile()
+        _SIGNATURES[dispatcher] = signature
         return dispatcher
 
-    return compile_one
+    return declare
 
 
 @numba.njit(**_HELPER)
@@ -324,3 +329,18 @@ def interval_blocks(basis: np.ndarray, slopes: np.ndarray, widths: np.ndarray, p
 
 #: The kernels called from Python, each with its one compiled signature.
 KERNELS = (eliminate, fold, solve, interval_blocks)
+
+
+def cached() -> bool:
+    """Whether numba's on-disk cache holds every kernel for this source (so :func:`load` compiles nothing)."""
+    return all(has_cache_entries(kernel) for kernel in KERNELS)
+
+
+def load() -> None:
+    """Each kernel compiled for its one signature, or loaded from numba's cache; then no other is compiled.
+    Called before a kernel is used; once done, later calls return at once."""
+    for kernel in KERNELS:
+        if not kernel.signatures:
+            # what numba.njit(signature) does, with the cache that cached_njit gives the dispatcher
+            kernel.compile(_SIGNATURES[kernel])
+            kernel.disable_compile()

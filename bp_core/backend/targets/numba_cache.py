@@ -16,7 +16,7 @@ import numba
 from numba.core.caching import FunctionCache
 from numba.core.runtime import rtsys
 
-__all__ = ["cached_njit", "WarmLoadCache", "STATS"]
+__all__ = ["cached_njit", "has_cache_entries", "WarmLoadCache", "STATS"]
 
 STATS = {"loaded": 0}
 """Count of functions loaded from numba's cache by :class:`WarmLoadCache` in this process."""
@@ -49,3 +49,10 @@ def cached_njit(func: Callable, **options: Any) -> Any:
     # numba gives a dispatcher its cache in enable_caching(); the class is the one thing changed
     dispatcher._cache = WarmLoadCache(dispatcher.py_func)
     return dispatcher
+
+
+def has_cache_entries(dispatcher: Any) -> bool:
+    """Whether numba's on-disk cache holds machine code of ``dispatcher`` (one of :func:`cached_njit`) for its
+    current source, read from the cache's index alone: nothing is loaded or compiled."""
+    # numba's index is empty where it is missing, of another numba version or of an older source
+    return bool(dispatcher._cache._cache_file._load_index())

@@ -1,6 +1,7 @@
-"""What a new process compiles for a diagram: the model's field and, only when cycles are continued, the
-model-independent condensation kernels, each once; a process over the same caches compiles nothing and loads
-them without setting up numba's compiler."""
+"""What a new process compiles for a diagram: the model's field, and nothing else. Where cycles are continued
+over a cache without the model-independent condensation kernels, a background process compiles them (each
+once) while the cycles are solved by SuperLU; a process over the same caches compiles nothing and loads them
+without setting up numba's compiler."""
 
 import json
 import os
@@ -25,13 +26,18 @@ _SCRIPT = textwrap.dedent('''
     event.register("numba:compile", Listener())
 
     import bp_core as bp
+    from bp_core.dynamics import condensation_start
 
     analyzer = bp.BifurcationAnalyzer(bp.models.get_FitzHughNagumo(),
                                       target_pars={"Iext": [float(sys.argv[1]), float(sys.argv[2])]},
                                       dynamical_vars={"v": [-3, 3], "w": [-3, 3]}, par_resolution=0.05)
     points = analyzer.special_points()
+    background = condensation_start.compiling() or condensation_start._state["process"] is not None
+    if "kernels_imported" in sys.argv:  # the background process's kernels, read from the cache here
+        condensation_start.kernels(wait=True)
     print(json.dumps({"compiled": compiled, "labels": sorted(p.label for p in points),
-                      "kernels_loaded": "bp_core.dynamics.condensation_kernels" in sys.modules,
+                      "kernels_imported": "bp_core.dynamics.condensation_kernels" in sys.modules,
+                      "background": background, "loaded": condensation_start._state["loaded"] is not None,
                       # numba's compiler set-up imports every implementation it has, this one among them
                       "compiler_set_up": "numba.np.arraymath" in sys.modules}))
 ''')
@@ -42,12 +48,14 @@ HELPERS = {f"bp_core.dynamics.condensation_kernels.{name}"
            for name in ("_eliminate_one", "_forward", "_back", "_reduce_rhs", "_fold_rhs")}
 
 
-def _diagram(tmp_path, low: float, high: float) -> dict:
+def _diagram(tmp_path, low: float, high: float, wait: bool = False) -> dict:
+    """A diagram in a new process over the caches in ``tmp_path``; ``wait``: then the kernels loaded there,
+    once a background compilation (of this process or another) has ended."""
     script = tmp_path / "diagram.py"
     script.write_text(_SCRIPT)
     env = dict(os.environ, BP_CORE_CACHE_DIR=str(tmp_path / "cache"), NUMBA_CACHE_DIR=str(tmp_path / "numba"))
-    done = subprocess.run([sys.executable, str(script), repr(low), repr(high)], env=env, capture_output=True,
-                          text=True, timeout=600)
+    done = subprocess.run([sys.executable, str(script), repr(low), repr(high)] + ["kernels_imported"] * wait,
+                          env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -57,32 +65,49 @@ def _ours(result: dict) -> list[str]:
     return sorted(name for name in result["compiled"] if name.startswith("bp_core"))
 
 
-def test_cycle_kernels_compile_only_for_cycles_each_once_and_a_warm_process_compiles_nothing(tmp_path):
+def test_cycle_kernels_compile_in_the_background_only_for_cycles_and_a_warm_process_compiles_nothing(tmp_path):
     equilibria = _diagram(tmp_path, 0.0, 0.3)                # no Hopf point below I = 0.33: no cycle
     assert "H" not in equilibria["labels"]
     ours = _ours(equilibria)
     assert len(ours) == 1 and ours[0].startswith("bp_core_generated.") and ours[0].endswith(".field_eval"), ours
-    assert not equilibria["kernels_loaded"], "an equilibrium-only diagram imported the cycle kernels"
+    assert not equilibria["kernels_imported"], "an equilibrium-only diagram imported the cycle kernels"
 
-    # the same field (the range is not part of it), now with the Hopf point at I = 0.3313 and its cycles
-    cycles = _diagram(tmp_path, 0.0, 1.0)
-    assert "H" in cycles["labels"] and cycles["kernels_loaded"]
-    ours = _ours(cycles)
-    assert len(ours) == len(set(ours)), f"a function was compiled twice: {ours}"
-    assert set(ours) == KERNELS | HELPERS, "the field was not loaded from the cache, or a kernel is missing"
+    # the same field (the range is not part of it), now with the Hopf point at I = 0.3313 and its cycles:
+    # the kernels compile in a background process, and once it has ended, this one loads them from the cache
+    cycles = _diagram(tmp_path, 0.0, 1.0, wait=True)
+    assert "H" in cycles["labels"] and cycles["background"] and cycles["loaded"]
+    assert _ours(cycles) == [], "the field was not loaded from the cache, or a kernel was compiled here"
 
     again = _diagram(tmp_path, 0.0, 1.0)
     assert again["compiled"] == [], "a process over warm caches compiled again"
+    assert again["loaded"] and not again["background"]
     assert not again["compiler_set_up"], "loading the field or the kernels from the cache set up numba's compiler"
     assert again["labels"] == cycles["labels"]
 
 
-def test_each_kernel_has_its_one_declared_signature_and_refuses_another_layout():
+def test_each_kernel_compiles_once_with_its_one_declared_signature_and_refuses_another_layout(tmp_path):
+    """What the background process does (condensation_start): every kernel and helper compiled once."""
+    script = tmp_path / "load.py"
+    script.write_text(_SCRIPT.split("import bp_core as bp")[0] + textwrap.dedent('''
+        from bp_core.dynamics import condensation_kernels
+        assert not condensation_kernels.cached() and compiled == []  # importing them compiles nothing
+        condensation_kernels.load()
+        print(json.dumps({"compiled": compiled, "cached": condensation_kernels.cached()}))
+    '''))
+    env = dict(os.environ, BP_CORE_CACHE_DIR=str(tmp_path / "cache"), NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    ours = _ours(result)
+    assert len(ours) == len(set(ours)), f"a function was compiled twice: {ours}"
+    assert set(ours) == KERNELS | HELPERS and result["cached"]
+
     import numpy as np
     import pytest
 
     from bp_core.dynamics import condensation_kernels
 
+    condensation_kernels.load()
     assert {f"{k.py_func.__module__}.{k.__name__}" for k in condensation_kernels.KERNELS} == KERNELS
     for kernel in condensation_kernels.KERNELS:
         assert len(kernel.signatures) == 1, kernel

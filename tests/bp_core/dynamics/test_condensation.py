@@ -81,6 +81,41 @@ def test_collocation_factor_solves_its_own_sparse_jacobian():
     np.testing.assert_allclose(solve(rhs), expected, rtol=0, atol=1e-12 * np.max(np.abs(expected)))
 
 
+def test_while_the_kernels_compile_numpy_and_superlu_give_the_same_blocks_solves_and_transfer_matrices(monkeypatch):
+    """Before a background process has compiled the condensation kernels (condensation_start.kernels() is None), the
+    blocks come from numpy, the factorisation from SuperLU and the transfer matrices from the intervals' square
+    solves: the kernels' values to rounding, the dense solve's solution, and a singular matrix refused as such."""
+    from bp_core.dynamics import condensation_start
+    from bp_core.dynamics.condensation import CondensedFactor
+
+    rng = np.random.default_rng(11)
+    colloc = Collocation(Mesh(np.sort(np.r_[0.0, rng.uniform(size=24), 1.0]), 4), 3, np.array([1.0, 2.0, 0.5]),
+                         6.0, 1.0)
+    field = LinearField(rng.normal(size=(3, 3)), rng.normal(size=3))
+    u = rng.normal(size=colloc.size)
+    nodes, p = colloc.unpack(u)[0], np.array([0.3])
+    reference_derivative = rng.normal(size=(colloc.n_nodes, 3))
+    row = rng.normal(size=colloc.size)
+    compiled, _ = colloc.blocks(nodes, 6.0, p, field, scaled=True)
+    compiled_transfer = transfer_matrices(compiled)
+    matrix = colloc.bordered(u, field, p, 0, reference_derivative, row).toarray()
+    assert isinstance(colloc.condensed(u, field, p, 0, reference_derivative, row), CondensedFactor)
+
+    loaded = condensation_start.kernels
+    monkeypatch.setattr(condensation_start, "kernels", lambda wait=False: loaded(wait=True) if wait else None)
+    blocks, _ = colloc.blocks(nodes, 6.0, p, field, scaled=True)
+    np.testing.assert_allclose(blocks, compiled, rtol=0, atol=1e-14 * np.max(np.abs(compiled)))
+    np.testing.assert_allclose(transfer_matrices(blocks), compiled_transfer, rtol=0,
+                               atol=1e-12 * np.max(np.abs(compiled_transfer)))
+    solve = colloc.condensed(u, field, p, 0, reference_derivative, row)
+    assert not isinstance(solve, CondensedFactor)
+    rhs = rng.normal(size=colloc.size)
+    expected = np.linalg.solve(matrix, rhs)
+    np.testing.assert_allclose(solve(rhs), expected, rtol=0, atol=1e-12 * np.max(np.abs(expected)))
+    with pytest.raises(np.linalg.LinAlgError):  # the step's row zero: SuperLU's exactly singular factor
+        colloc.condensed(u, field, p, 0, reference_derivative, np.zeros(colloc.size))
+
+
 @pytest.mark.parametrize("intervals, m, dim", [(1, 2, 1), (7, 3, 2), (25, 4, 3)])
 def test_bordered_product_is_the_sparse_matrix_times_the_vector(intervals, m, dim):
     """BorderedProduct (the tangent's refinement products, no matrix assembled) = Collocation.bordered @ v."""

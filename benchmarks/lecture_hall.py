@@ -44,7 +44,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.page_cost import browser_pid, chromium_cpu, cpu_since  # noqa: E402
 from bpwidgets.dashboards import DASHBOARDS  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port, wait_for_http  # noqa: E402
-from tests.browser.pages import PAGE_STATE, READY, SLIDER, kernel_id_in, kernels_of  # noqa: E402
+from tests.browser.pages import (DRAWN_WATCH, PAGE_STATE, SLIDER, drawn_probe, kernel_id_in,  # noqa: E402
+                                 kernels_of)
 
 RENDER_TIMEOUT_MS = 300_000
 POOL_TIMEOUT = 900.0
@@ -94,14 +95,14 @@ async def arrive(context, base: str, name: str) -> Student:
     """A student opens the dashboard and waits for its figure."""
     page = await context.new_page()
     await page.add_init_script(MARKS)
+    await page.add_init_script(DRAWN_WATCH)  # the figure is looked at when drawn on, not at each poll
     student = Student(page)
     page.on("response", lambda r: r.status >= 500 and student.server_errors.append(f"{r.status} {r.url}"))
     page.on("pageerror", lambda err: student.page_errors.append(str(err)))
     try:
         await page.goto(f"{base}/voila/render/{name}.ipynb", timeout=RENDER_TIMEOUT_MS)
         # performance.now() counts from the navigation's start, on the page's clock
-        shown = await page.wait_for_function(f"(() => ({READY[name]})({STATE}) && performance.now())",
-                                             timeout=RENDER_TIMEOUT_MS, polling=500)
+        shown = await page.wait_for_function(drawn_probe(name), timeout=RENDER_TIMEOUT_MS, polling=500)
         student.rendered = True
         student.render_seconds = await shown.json_value() / 1000
         student.kernel_id = kernel_id_in(await page.content())

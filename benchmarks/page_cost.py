@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from bpwidgets.dashboards import DASHBOARDS  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port, wait_for_http  # noqa: E402
-from tests.browser.pages import PAGE_STATE, READY  # noqa: E402
+from tests.browser.pages import DRAWN_WATCH, drawn_probe  # noqa: E402
 
 TIMEOUT_MS = 300_000
 POOL_TIMEOUT = 900.0
@@ -99,6 +99,7 @@ async def one_page(browser, pid: int, base: str, name: str, profile: bool, settl
     headers = {"Accept-Encoding": accept_encoding} if accept_encoding else {}
     context = await browser.new_context(viewport={"width": 1366, "height": 768}, extra_http_headers=headers)
     page = await context.new_page()
+    await page.add_init_script(DRAWN_WATCH)  # the figure is looked at when drawn on, not at each poll
     cdp = await context.new_cdp_session(page)
     await cdp.send("Performance.enable")
     await cdp.send("Network.enable")
@@ -134,8 +135,7 @@ async def one_page(browser, pid: int, base: str, name: str, profile: bool, settl
         await cdp.send("Profiler.start")
     cpu0 = chromium_cpu(pid)
     await page.goto(f"{base}/voila/render/{name}.ipynb", timeout=TIMEOUT_MS)
-    shown = await page.wait_for_function(f"(() => ({READY[name]})(({PAGE_STATE})()) && performance.now())",
-                                         timeout=TIMEOUT_MS, polling=100)
+    shown = await page.wait_for_function(drawn_probe(name), timeout=TIMEOUT_MS, polling=100)
     drawn_s = await shown.json_value() / 1000
     cpu = cpu_since(cpu0, chromium_cpu(pid))
     metrics = {m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]}

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.page_cost import browser_pid, chromium_cpu, cpu_since  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port, wait_for_http  # noqa: E402
-from tests.browser.pages import PAGE_STATE, READY  # noqa: E402
+from tests.browser.pages import DRAWN_WATCH, drawn_probe  # noqa: E402
 
 TIMEOUT_MS = 300_000
 POOL_TIMEOUT = 1200.0
@@ -166,6 +166,7 @@ def model_time(profile: dict) -> float:
 async def page_once(browser, pid: int, url: str, name: str, trace: bool, dump: str | None = None) -> dict:
     context = await browser.new_context(viewport={"width": 1366, "height": 768})
     page = await context.new_page()
+    await page.add_init_script(DRAWN_WATCH)  # the figure is looked at when drawn on, not at each poll
     cdp = await context.new_cdp_session(page)
     events: list[dict] = []
     complete = asyncio.Event()
@@ -180,7 +181,7 @@ async def page_once(browser, pid: int, url: str, name: str, trace: bool, dump: s
     cpu0 = chromium_cpu(pid)
     start = time.monotonic()
     await page.goto(url, timeout=TIMEOUT_MS)
-    await page.wait_for_function(f"(() => ({READY[name]})(({PAGE_STATE})()))", timeout=TIMEOUT_MS, polling=100)
+    await page.wait_for_function(drawn_probe(name), timeout=TIMEOUT_MS, polling=100)
     drawn = time.monotonic() - start
     cpu = cpu_since(cpu0, chromium_cpu(pid))
     models = await page.evaluate("() => document.querySelectorAll('.jupyter-widgets, .widget-box').length")

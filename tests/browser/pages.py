@@ -44,6 +44,48 @@ READY = {  # what "its figure is shown" means for each dashboard: spikes drawn, 
 }
 
 
+DRAWN_WATCH = r"""
+// Counts what is drawn on the page's figures (the raster canvas, an SVG figure), so that a wait for the figure
+// runs PAGE_STATE, a scan of the raster's pixels and of every SVG path (15-25 ms a call on a loaded machine),
+// only after something was drawn, not at every poll: polled twice a second for the minute twenty pages
+// took to draw, that scan was more of the page's CPU than the page itself.
+window.__bpDrawn = 1;
+window.__bpLooked = 0;
+(() => {
+  const proto = CanvasRenderingContext2D.prototype;
+  for (const name of ['fillRect', 'clearRect', 'putImageData', 'drawImage']) {
+    const original = proto[name];
+    proto[name] = function (...args) {
+      if (this.canvas && this.canvas.classList.contains('bp-raster-canvas')) window.__bpDrawn += 1;
+      return original.apply(this, args);
+    };
+  }
+  const figure = (node) => node.nodeType === 1 && (node.closest('svg.svg-figure, canvas.bp-raster-canvas')
+                                                   || node.querySelector('svg.svg-figure, canvas.bp-raster-canvas'));
+  new MutationObserver((records) => {
+    if (records.some(r => (r.target.closest && r.target.closest('svg.svg-figure'))
+                          || Array.prototype.some.call(r.addedNodes, figure))) window.__bpDrawn += 1;
+  }).observe(document, {subtree: true, childList: true, attributes: true,
+                        attributeFilter: ['d', 'transform', 'cx', 'cy', 'x', 'y', 'width', 'height']});
+})();
+"""
+"""An init script (``page.add_init_script``) for :func:`drawn_probe`."""
+
+
+def drawn_probe(name: str, look_every_ms: int = 5000) -> str:
+    """A ``wait_for_function`` predicate: dashboard ``name``'s figure is shown (:data:`READY`); its value is then
+    ``performance.now()``. With :data:`DRAWN_WATCH` installed, PAGE_STATE runs only when something was drawn
+    since it last ran (and every ``look_every_ms`` in case a drawing went unseen); without, at every poll."""
+    return f"""() => {{
+  const look = () => ({READY[name]})(({PAGE_STATE})()) && performance.now();
+  if (window.__bpDrawn === undefined) return look();
+  if (!window.__bpDrawn && performance.now() - window.__bpLooked < {look_every_ms}) return false;
+  window.__bpDrawn = 0;
+  window.__bpLooked = performance.now();
+  return look();
+}}"""
+
+
 def kernels_of(pid: int) -> dict[str, psutil.Process]:
     """Kernel id -> process, for the kernels started under ``pid`` (the demo starts Voila, which starts them)."""
     kernels = {}

@@ -13,7 +13,7 @@ from bp_core.backend.helpers import helper, runtime_scope
 
 __all__ = ["exprel", "normal_like", "generator_random", "generator_binomial",
            "generator_geometric", "first_nonfinite_row", "any_nonfinite", "any_in_block",
-           "index_update", "floor_divide", "remainder", "record_events", "add_sums",
+           "index_update", "input_row", "floor_divide", "remainder", "record_events", "add_sums",
            "record_row", "record_selected", "prange", "RUNTIME_SCOPE", "GENERATOR_DRAWS"]
 
 
@@ -133,6 +133,19 @@ def index_update(target, index, value, op):
     else:
         target[index] = _UPDATES[op](target[index], value)
     return not np.isfinite(target[index]).all()
+
+
+@helper
+def input_row(row, value, op):
+    """``row op= value`` (``op`` one of ``+ - * /``, or ``=``): an input applied to a field's row.
+
+    ``value`` is one number or one per element of ``row``. Compiled, it is one loop over the row (a slice
+    update in a kernel is a broadcast over an array view, which costs a small group more than its step).
+    """
+    if op == "=":
+        row[...] = value
+    else:
+        _UPDATES[op](row, value, out=row)
 
 
 @helper

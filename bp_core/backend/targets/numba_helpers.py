@@ -194,6 +194,29 @@ def _index_update(target, index, value, op):
     return impl
 
 
+@_implements("input_row")  # not inline="always": numba's inliner loses a variable of the loop (a typing error)
+def _input_row(row, value, op):
+    if not isinstance(op, nb_types.StringLiteral) or op.literal_value not in _UPDATE_OPS \
+            or not isinstance(row, nb_types.Array) or row.ndim != 1:
+        return None
+    apply = numba.njit(inline="always")(_UPDATE_OPS[op.literal_value])
+    if isinstance(value, (nb_types.Float, nb_types.Integer)):
+        def one(row, value, op):
+            for j in range(row.shape[0]):
+                row[j] = apply(row[j], value)
+        return one
+    if isinstance(value, nb_types.Array) and value.ndim == 1:
+        def each(row, value, op):
+            n = row.shape[0]
+            if value.shape[0] != n and value.shape[0] != 1:
+                raise ValueError("input_row: the value has neither one element nor one per element of the row")
+            step = 1 if value.shape[0] == n else 0  # one value broadcast, as NumPy does
+            for j in range(n):
+                row[j] = apply(row[j], value[j * step])
+        return each
+    return None
+
+
 @numba.njit(inline="always")
 def _block_has_event(values, start, width):
     hits = 0

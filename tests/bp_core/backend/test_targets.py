@@ -88,3 +88,31 @@ def test_a_source_is_written_once(tmp_path, monkeypatch):
         assert compile_source(source, "once", {}, jit=False)(2) == 10
     assert cache.STATS["written"] == written + 1
     assert len(list(tmp_path.glob("generated/once_*.py"))) == 1
+
+
+INPUT_ROWS = """
+def kernel(state, one, each, per_step):
+    for k in range(3):
+        input_row(state[0], one, '+')
+        input_row(state[1], each, '-')
+        input_row(state[2], per_step[k], '*')
+        input_row(state[3], each, '/')
+        input_row(state[4], per_step[k], '=')
+"""
+
+
+def test_an_input_applied_to_a_row_equals_numpys_update_of_the_slice(tmp_path, monkeypatch):
+    monkeypatch.setenv("BP_CORE_CACHE_DIR", str(tmp_path))
+    start = np.linspace(-1., 2., 20).reshape(5, 4) + 0.1
+    one, each, per_step = 0.3, np.array([0.7, -1.1, 3.0, 1e-3]), np.array([[1.5] * 4, [-0.5] * 4, [2.0, 3.0, 4.0, 5.0]])
+    expected = start.copy()
+    for k in range(3):
+        expected[0, :] += one
+        expected[1, :] -= each
+        expected[2, :] *= per_step[k]
+        expected[3, :] /= each
+        expected[4, :] = per_step[k]
+    for jit in (False, True):
+        state = start.copy()
+        compile_source(INPUT_ROWS, "kernel", {}, jit=jit)(state, one, each, per_step)
+        np.testing.assert_array_equal(state, expected)

@@ -30,6 +30,7 @@ _WHERE = LineOrigin("model.py", 12, "update", "group", "g_update")
 @pytest.mark.parametrize("op, text", [
     (ApplyInput("g_ST", 2, 2, "+", "inp0", True), "g_ST[2, :] += inp0[_mon0 + _k]"),
     (ApplyInput("g_ST", 0, 1, "=", "inp1", False), "g_ST[0,] = inp1"),
+    (ApplyInput("g_ST", 2, 2, "*", "inp0", True, "g_ST_input"), "input_row(g_ST_input, inp0[_mon0 + _k], '*')"),
     (RecordRow("m_V", "g_ST_V"), "record_row(m_V, _mon0 + _k, g_ST_V)"),
     (RecordRow("m_V", "g_ST_V", 3, "_first_row_m_V"),
      "if _i % 3 == 0:\n    record_row(m_V, _i // 3 - _first_row_m_V, g_ST_V)"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 import psutil
-from jupyter_client.manager import start_new_kernel
+from jupyter_client.manager import KernelManager
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,8 +50,13 @@ def run_kernel(dashboard: str, cache: str, record: bool = False) -> dict:
     if record:
         env[RECORD_ENV] = "1"
     started = time.perf_counter()
-    km, kc = start_new_kernel(kernel_name="python3", env=env, cwd=str(ROOT))
+    sockets = tempfile.mkdtemp(prefix="bp-kernel-")
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel"))  # as Voila's
+    km.start_kernel(env=env, cwd=str(ROOT))
+    kc = km.client()
+    kc.start_channels()
     try:
+        kc.wait_for_ready(timeout=PASS_TIMEOUT)
         process = psutil.Process(km.provisioner.process.pid)
         outputs = []
         for code in (f"from bpwidgets.dashboards.{dashboard} import app\n_w = app()", FIRST_PASSES):
@@ -64,6 +70,7 @@ def run_kernel(dashboard: str, cache: str, record: bool = False) -> dict:
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def main() -> None:

@@ -26,13 +26,14 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
 import bp_core as bp
 
-__all__ = ["FORMAT", "RECORD_ENV", "FirstPasses", "ReplayedMonitors", "cache_root", "pass_key", "installed_code"]
+__all__ = ["FORMAT", "RECORD_ENV", "FirstPasses", "ReplayedMonitors", "cache_root", "pass_key", "installed_code",
+           "prestarted"]
 
 FORMAT = 1
 """Version of the file layout; part of every key, so a new layout never reads an old file."""
@@ -40,6 +41,12 @@ RECORD_ENV = "BPWIDGETS_RECORD_FIRST_PASSES"
 """Set (to ``1``) in the environment of the warm-up's kernels: their first passes are simulated and recorded."""
 MAX_FILE_BYTES = 256 * 2**20
 """A file larger than this is not read (it is not one this module wrote for a dashboard)."""
+
+
+def prestarted() -> bool:
+    """Whether this is a pre-started kernel (Voila's preheated kernels have ``VOILA_PREHEAT``): one that runs its
+    notebook before any page waits for it, and so may prepare what a page's first slider move needs."""
+    return os.environ.get("VOILA_PREHEAT") == "True"
 
 
 def cache_root() -> Path:
@@ -308,7 +315,10 @@ class FirstPasses:
             manifest, named = _chunk_record(chunk, objects)
             manifests.append(manifest)
             arrays.update({f"c{k}/{name}": array for name, array in named.items()})
-        header = json.dumps({"format": FORMAT, "key": key, "chunks": manifests}).encode()
+        self._write(key, {"chunks": manifests}, arrays)
+
+    def _write(self, key: str, header: dict, arrays: dict[str, np.ndarray]) -> None:
+        header = json.dumps({"format": FORMAT, "key": key, **header}).encode()
         buffer = io.BytesIO()
         np.savez(buffer, __header__=np.frombuffer(header, dtype=np.uint8), **arrays)
         self.path.mkdir(parents=True, exist_ok=True)
@@ -327,6 +337,19 @@ class FirstPasses:
         monitors under its name in ``names`` (the network's objects' names, in order), or None: no such file, or
         one that is not whole, not ours, not for this key or not of these chunks (whatever is wrong with it, the
         caller simulates)."""
+        chunks = self._read(key, lambda header, archive: [
+            _replayed(manifest, archive, f"c{k}/", names) for k, manifest in enumerate(header["chunks"])])
+        if chunks is None:
+            return None
+        sizes = [min(chunk_steps, n_steps - first) for first in range(0, n_steps, chunk_steps)]
+        if len(chunks) != len(sizes) or any(not chunk or any(mon["ts"].size != size for mon in chunk.values())
+                                            for chunk, size in zip(chunks, sizes)):
+            return None
+        return chunks
+
+    def _read(self, key: str, take: Callable[[dict, Any], Any]) -> Any:
+        """``take(header, archive)`` on the file of ``key`` (reading only the members it names), or None where the
+        file is missing, too large, not whole, not ours or of another key, or ``take`` finds it wrong."""
         file = self._file(key)
         try:
             if file.stat().st_size > MAX_FILE_BYTES:
@@ -335,12 +358,35 @@ class FirstPasses:
                 header = json.loads(bytes(archive["__header__"]).decode())
                 if header.get("format") != FORMAT or header.get("key") != key:
                     return None
-                # only the members the header names are read
-                chunks = [_replayed(manifest, archive, f"c{k}/", names) for k, manifest in enumerate(header["chunks"])]
+                return take(header, archive)
         except Exception:  # noqa: BLE001 - a damaged or foreign file is a miss, never a crash
             return None
-        sizes = [min(chunk_steps, n_steps - first) for first in range(0, n_steps, chunk_steps)]
-        if len(chunks) != len(sizes) or any(not chunk or any(mon["ts"].size != size for mon in chunk.values())
-                                            for chunk, size in zip(chunks, sizes)):
-            return None
-        return chunks
+
+    def computed(self, name: str, parts: Any, compute: Callable[[], dict[str, np.ndarray]],
+                 valid: Callable[[dict[str, np.ndarray]], bool] = lambda arrays: True) -> dict[str, np.ndarray]:
+        """What ``compute()`` returns (named numeric arrays), for a result other than a runner's pass: read from
+        the file the warm-up recorded under the key of ``name`` and ``parts`` (with the installed code and the
+        profile in force) when there is one and ``valid`` accepts it, else computed (and recorded, in the
+        warm-up's kernels). ``parts`` must hold everything besides the code that decides the result."""
+        digest = hashlib.sha256()
+        try:
+            _feed(digest, [FORMAT, "computed", name, installed_code(), _settings(), parts])
+        except (_Unkeyable, OSError, TypeError, AttributeError):
+            return compute()
+        key = digest.hexdigest()
+        if not self.recording():
+            def take(header: dict, archive: Any) -> dict[str, np.ndarray] | None:
+                arrays = {member: archive[f"r/{member}"] for member in header["arrays"]}
+                numeric = all(array.dtype.kind in "biuf" for array in arrays.values())
+                return arrays if numeric and valid(arrays) else None
+
+            found = self._read(key, take)
+            if found is not None:
+                return found
+        arrays = {member: np.asarray(value) for member, value in compute().items()}
+        if self.recording():
+            try:
+                self._write(key, {"arrays": list(arrays)}, {f"r/{member}": a for member, a in arrays.items()})
+            except OSError:  # the kernels compute it, as without a recording
+                pass
+        return arrays

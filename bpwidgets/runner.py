@@ -13,7 +13,6 @@ A runner given a ``share`` name streams its first pass from the passes the warm-
 from __future__ import annotations
 
 import asyncio
-import os
 import queue
 import threading
 import time
@@ -24,7 +23,7 @@ import numpy as np
 from traitlets import Float, HasTraits, Int, TraitError, Unicode, validate
 
 import bp_core as bp
-from bpwidgets.first_pass import FirstPasses, pass_key
+from bpwidgets.first_pass import FirstPasses, pass_key, prestarted
 from bpwidgets.text import one_line
 
 __all__ = ["LiveRunner", "Frame", "StartFrame", "ChunkFrame", "DoneFrame", "CancelledFrame", "ErrorFrame",
@@ -326,7 +325,7 @@ class LiveRunner(HasTraits):
         self._behind = None
         if recorded is not None:
             self._behind = (start, inputs, total)
-            if self._stream_recorded(generation, recorded) and os.environ.get("VOILA_PREHEAT") == "True":
+            if self._stream_recorded(generation, recorded) and prestarted():
                 self._build(inputs)
             return
         kept: list[dict] | None = [] if recording else None

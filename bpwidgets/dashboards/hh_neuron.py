@@ -12,13 +12,15 @@ from bpwidgets.dashboards.common import title
 from bpwidgets.dashboards.hh_runs import constant_columns, run_hh
 from bpwidgets.dashboards.lecture import LectureFrame
 from bpwidgets.export import ExportBar, table_csv
+from bpwidgets.first_pass import FirstPasses, prestarted
 from bpwidgets.history import History, Moment
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.figures import line_figure, set_lines, size_figure
 from bpwidgets.plots.theme import font_size
 from bpwidgets.presets import PresetBar
 
-__all__ = ["protocol_current", "simulate", "fi_curve", "rheobase", "HHDashboard", "dashboard", "app"]
+__all__ = ["protocol_current", "simulate", "fi_curve", "trace", "shared_fi_curve", "rheobase", "HHDashboard",
+           "dashboard", "app"]
 
 DURATION, DT = 200.0, 0.02
 #: Moments of the lecture. At 8 uA/cm2 rest and firing coexist: the step's onset kicks the neuron into firing,
@@ -55,6 +57,27 @@ def fi_curve(currents: np.ndarray, duration: float = 400.0) -> np.ndarray:
     return bp.measure.steady_rate(group.mon.V, DT)
 
 
+def shared_fi_curve(currents: np.ndarray, duration: float = 400.0) -> np.ndarray:
+    """:func:`fi_curve`, computed once for every kernel: the warm-up records it, a later kernel reads it
+    (:meth:`bpwidgets.first_pass.FirstPasses.computed`)."""
+    currents = np.asarray(currents, dtype=float)
+    return FirstPasses().computed("hh_neuron F-I curve", [currents, float(duration), DT],
+                                  lambda: {"rates": fi_curve(currents, duration)},
+                                  lambda found: found["rates"].shape == currents.shape)["rates"]
+
+
+def trace(protocol: str, amplitude: float) -> dict[str, np.ndarray]:
+    """The run of :func:`simulate` as the dashboard draws it: ``ts`` and the neuron's ``V``, ``m``, ``h``, ``n``
+    (one value per step); shared between kernels as :func:`shared_fi_curve` is."""
+    def run() -> dict[str, np.ndarray]:
+        group = simulate(protocol, amplitude)
+        return {"ts": group.mon.ts, **{name: group.mon[name][:, 0] for name in ("V", "m", "h", "n")}}
+
+    return FirstPasses().computed("hh_neuron trace", [str(protocol), float(amplitude), DURATION, DT], run,
+                                  lambda found: sorted(found) == ["V", "h", "m", "n", "ts"] and
+                                  all(a.ndim == 1 and a.shape == found["ts"].shape for a in found.values()))
+
+
 def rheobase(currents: np.ndarray, rates: np.ndarray) -> float:
     """The smallest current of the curve with repetitive firing (nan if none fires)."""
     firing = np.nonzero(np.asarray(rates) > 0)[0]
@@ -83,7 +106,7 @@ class HHDashboard(Explorer):
         self.fi_lines.colors = ["#1f77b4", "#ff7f0e", "#7f7f7f"]
         self.fi_lines.line_style = "solid"
         self.currents = np.linspace(0., 40., 81)
-        self.rates = fi_curve(self.currents)
+        self.rates = shared_fi_curve(self.currents)
         self.rheobase = rheobase(self.currents, self.rates)
         self.panel.on_change(lambda name, value: self.redraw())
         self.protocol.observe(lambda change: self.redraw(), names="value")
@@ -101,6 +124,8 @@ class HHDashboard(Explorer):
                                                             widgets.HBox([self.gate_figure, self.fi_figure])])])
         self.fit(False)
         self.redraw()
+        if prestarted():  # load the kernel a page's first move needs while no page waits (the trace may be read)
+            simulate("step", self.settings["amplitude"])
 
     def fit(self, projector: bool) -> None:
         """Size the figures for the page or for a 1366 x 768 projector."""
@@ -165,21 +190,20 @@ class HHDashboard(Explorer):
         """Simulate the current protocol and redraw the traces and the F-I marker."""
         protocol = self.protocol.value if self.protocol.value in PROTOCOLS else "step"
         amplitude = self.settings["amplitude"]
-        group = simulate(protocol, amplitude)
-        ts = group.mon.ts
-        set_lines(self.v_lines, ts[None, :], group.mon.V[:, 0][None, :])
-        set_lines(self.gate_lines, np.repeat(ts[None, :], 3, axis=0),
-                  np.stack([group.mon.m[:, 0], group.mon.h[:, 0], group.mon.n[:, 0]]))
+        run = trace(protocol, amplitude)
+        ts = run["ts"]
+        set_lines(self.v_lines, ts[None, :], run["V"][None, :])
+        set_lines(self.gate_lines, np.repeat(ts[None, :], 3, axis=0), np.stack([run["m"], run["h"], run["n"]]))
         marker_rate = np.interp(amplitude, self.currents, self.rates)
         n = self.currents.size
         top = np.linspace(0, max(self.rates.max(), 1.0), n)
         set_lines(self.fi_lines, np.stack([self.currents, [amplitude] * n, [self.rheobase] * n]),
                   np.stack([self.rates, top, top]))
         # counted at 0 mV: under strong drive the peaks stay below the model's own 20 mV spike threshold
-        spikes = int(bp.measure.spikes_from_voltage(group.mon.V).sum())
+        spikes = int(bp.measure.spikes_from_voltage(run["V"][:, None]).sum())
         self.info = (f"{spikes} spikes; steady rate at this constant amplitude {marker_rate:.0f} Hz; rheobase "
                      f"(grey, from rest) {self.rheobase:.1f} uA/cm2")
-        self._trace = (ts, [group.mon.V[:, 0], group.mon.m[:, 0], group.mon.h[:, 0], group.mon.n[:, 0]])
+        self._trace = (ts, [run["V"], run["m"], run["h"], run["n"]])
         if not self._replaying:
             self.rewind.record(Moment(None, {"protocol": protocol, "amplitude": amplitude}))
 

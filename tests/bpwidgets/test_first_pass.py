@@ -222,3 +222,36 @@ def test_save_state_after_a_streamed_pass_takes_the_state_the_pass_ends_with(tmp
     for mine, theirs in zip(runner._initial.states, fresh_runner._initial.states):
         assert np.array_equal(mine, theirs)
     assert not np.array_equal(runner._initial.states[0], frames[0].snapshot.states[0])  # the pass moved it
+
+
+def test_the_hh_dashboards_first_figures_are_computed_once_for_every_kernel(tmp_path, monkeypatch):
+    from bpwidgets.dashboards import hh_neuron
+
+    monkeypatch.setenv("BPWIDGETS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv(RECORD_ENV, "1")
+    recorded = hh_neuron.HHDashboard()
+    monkeypatch.delenv(RECORD_ENV)
+    assert len(list((tmp_path / "cache" / "first-passes").glob("*.npz"))) == 2  # the F-I curve and the trace
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("simulated although the warm-up recorded this run")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(hh_neuron, "run_hh", no_run)
+        shared = hh_neuron.HHDashboard()
+    for a, b in ((shared.rates, recorded.rates), (shared.v_lines.y, recorded.v_lines.y),
+                 (shared.v_lines.x, recorded.v_lines.x), (shared.gate_lines.y, recorded.gate_lines.y),
+                 (shared.fi_lines.y, recorded.fi_lines.y)):
+        assert np.array_equal(a, b)
+    assert shared.info == recorded.info and "spikes" in shared.info and shared.rheobase == recorded.rheobase
+    fresh = hh_neuron.simulate("step", 10.0)  # what the recording holds is the simulation
+    assert np.array_equal(shared._trace[1][0], fresh.mon.V[:, 0])
+    assert np.array_equal(shared.rates, hh_neuron.fi_curve(np.linspace(0., 40., 81)))
+
+    shared.settings["amplitude"] = 12.0  # a value nobody recorded: simulated
+    shared.redraw()
+    assert np.array_equal(shared._trace[1][0], hh_neuron.simulate("step", 12.0).mon.V[:, 0])
+    for file in (tmp_path / "cache" / "first-passes").glob("*.npz"):
+        file.write_bytes(file.read_bytes()[:100])  # damaged: computed again, the same
+    again = hh_neuron.HHDashboard()
+    assert np.array_equal(again.rates, recorded.rates) and np.array_equal(again.v_lines.y, recorded.v_lines.y)

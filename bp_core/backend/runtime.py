@@ -13,7 +13,7 @@ from bp_core.backend.helpers import helper, runtime_scope
 
 __all__ = ["exprel", "normal_like", "generator_random", "generator_binomial",
            "generator_geometric", "first_nonfinite_row", "any_nonfinite", "any_in_block",
-           "index_update", "input_row", "floor_divide", "remainder", "record_events", "add_sums",
+           "index_update", "fresh_copy", "input_row", "floor_divide", "remainder", "record_events", "add_sums",
            "record_row", "record_selected", "prange", "RUNTIME_SCOPE", "GENERATOR_DRAWS"]
 
 
@@ -118,6 +118,16 @@ def record_events(values, step, index, steps, kept, count):
 
 
 _UPDATES = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+
+
+@helper
+def fresh_copy(value):
+    """``value`` itself if it is a number, a copy if it is an array.
+
+    Generated code reads through it the right side of an in-place update that may overlap its target
+    (``passes.overlapping_updates``): compiled, ``a += a[::-1]`` reads elements the update already changed.
+    """
+    return value.copy() if isinstance(value, np.ndarray) else value
 
 
 @helper

@@ -269,6 +269,13 @@ _implements("floor_divide")(_integer_division(numba.njit(lambda a, b: a // b), "
 _implements("remainder")(_integer_division(numba.njit(lambda a, b: a % b), "integer modulo by zero"))
 
 
+@_implements("fresh_copy", inline="always")
+def _fresh_copy(value):
+    if isinstance(value, nb_types.Array):
+        return lambda value: value.copy()
+    return lambda value: value
+
+
 @_implements("add_sums", **_CACHED)
 def _add_sums(field, index, values):
     def impl(field, index, values):

@@ -10,7 +10,7 @@ from bp_core.errors import ModelUseError
 from bp_core.model.obj_type import NeuType
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.network import Network
-from bp_core.simulation.sub_group import NeuSubGroup
+from bp_core.simulation.sub_group import NeuSubGroup, select
 
 __all__ = ["NeuGroup"]
 
@@ -57,17 +57,7 @@ class NeuGroup(Ensemble):
         return np.arange(self.num).reshape(self.geometry)
 
     def __getitem__(self, item: Any) -> NeuSubGroup:
-        try:
-            selected = self.indices[item]
-        except (IndexError, ValueError, TypeError) as err:
-            raise ModelUseError(f"cannot index {self.name!r} (geometry {self.geometry}) with {item!r}: {err}; "
-                                f"select neurons with integers, slices of integers (group[10:20]) or an index "
-                                f"array.") from None
-        selected = np.atleast_1d(selected).copy()
-        selected.flags.writeable = False  # checked once: compiled code reads the parent's columns through them
-        if selected.size == 0:
-            raise ModelUseError(f"{self.name!r}[{item!r}] selects no neuron.")
-        return NeuSubGroup(self, selected)
+        return NeuSubGroup(self, select(self.name, self.indices, item))
 
     def run(self, duration: float | tuple, inputs: Any = (), report: bool = False,
             report_percent: float = 0.1) -> None:

@@ -26,6 +26,7 @@ from bp_core.codegen.passes.overlapping_updates import COPY_OVERLAPPING_UPDATES
 from bp_core.codegen.passes.rewrite_access import REWRITE_ACCESS
 from bp_core.codegen.passes.select_branches import SELECT_BRANCHES
 from bp_core.codegen.passes.skip_quiet_blocks import SKIP_QUIET_BLOCKS
+from bp_core.codegen.passes.split_loop import SPLIT_ELEMENT_LOOP
 from bp_core.codegen.tree import Pass, StepTree, fill_origins
 
 __all__ = ["PIPELINE", "Stage", "StepStages", "run_pipeline"]
@@ -49,6 +50,7 @@ PIPELINE: tuple[Pass, ...] = (
     FUSE_ELEMENTWISE,  # after the finite checks: folded into its loop they keep LLVM from vectorizing it
     HOIST_FUSED,
     ELEMENT_LOOP,
+    SPLIT_ELEMENT_LOOP,  # after the loop is made: its leading arithmetic runs on SIMD lanes
 )
 """Every pass and analysis, in the order they run."""
 

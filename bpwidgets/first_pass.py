@@ -216,7 +216,7 @@ def pass_key(name: str, net: bp.Network, start: bp.NetworkSnapshot, inputs: Any,
                        [start.states, start.parameters, start.delays, start.random_state, start.fields,
                         start.parameter_names], _inputs(inputs, positions), int(seed), int(n_steps),
                        int(chunk_steps)])
-    except (_Unkeyable, OSError, TypeError, AttributeError) as err:  # noqa: F841 - simulated instead
+    except Exception:  # noqa: BLE001 - whatever cannot be keyed (a source not found, an odd value) is simulated
         return None
     return digest.hexdigest()
 
@@ -371,7 +371,7 @@ class FirstPasses:
         digest = hashlib.sha256()
         try:
             _feed(digest, [FORMAT, "computed", name, installed_code(), _settings(), parts])
-        except (_Unkeyable, OSError, TypeError, AttributeError):
+        except Exception:  # noqa: BLE001 - whatever cannot be keyed is computed, as without a recording
             return compute()
         key = digest.hexdigest()
         if not self.recording():
@@ -387,6 +387,6 @@ class FirstPasses:
         if self.recording():
             try:
                 self._write(key, {"arrays": list(arrays)}, {f"r/{member}": a for member, a in arrays.items()})
-            except OSError:  # the kernels compute it, as without a recording
+            except Exception:  # noqa: BLE001 - a full disk, an odd array: the kernels compute it, as before
                 pass
         return arrays

@@ -39,6 +39,8 @@ def compile_into_cache(lock_path: str) -> None:
     meanwhile: what the background process does."""
     import fcntl
 
+    if hasattr(os, "nice"):
+        os.nice(10)  # the analysis that started it comes first where they share a core
     with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one process compiles, the others then read its cache
         from bp_core.dynamics import condensation_kernels

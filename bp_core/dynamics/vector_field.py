@@ -27,7 +27,7 @@ import numpy as np
 from bp_core.backend import cache
 from bp_core.dynamics.compiled_field import CompiledField, field_source
 from bp_core.errors import ModelUseError, close_matches
-from bp_core.integration.diff_equation import DiffEquation
+from bp_core.integration.diff_equation import BUILTIN, DiffEquation, lookup_global
 from bp_core.model.obj_type import NeuType
 
 __all__ = ["VectorField", "model_equations", "check_range"]
@@ -234,7 +234,9 @@ class VectorField:
             f"({', '.join(self.variables)}) nor given in fixed_vars; give it a value there.")
 
     def _names(self, eq: DiffEquation) -> list[str]:
-        return [name for name in [*eq.arg_names, *eq.free_names] if name not in ("np", "numpy", "math")]
+        # a Python builtin (abs, min, max) is a function of the expression, not a value to bind
+        return [*eq.arg_names, *(name for name in eq.free_names if name not in ("np", "numpy", "math")
+                                 and lookup_global(eq.func, name) is not BUILTIN)]
 
     def _describe(self, eq: DiffEquation) -> str:
         """Everything the equation's sympy form depends on, as text: its syntax and the value of each name."""

@@ -269,6 +269,15 @@ _implements("floor_divide")(_integer_division(numba.njit(lambda a, b: a // b), "
 _implements("remainder")(_integer_division(numba.njit(lambda a, b: a % b), "integer modulo by zero"))
 
 
+@overload(abs)
+def _abs_of_an_array(x):
+    # Python's abs() of an array is NumPy's abs, as it is with jit=False; numba types abs() of numbers only,
+    # so a vector-mode step or derivative writing abs(V) failed to compile
+    if isinstance(x, nb_types.Array):
+        return lambda x: np.abs(x)
+    return None
+
+
 @_implements("fresh_copy", inline="always")
 def _fresh_copy(value):
     if isinstance(value, nb_types.Array):

@@ -121,7 +121,9 @@ def _roots_1d(field: VectorField, bounds: tuple[float, float], p, tol: float) ->
     fx = field.f(xs[None, :], p)[0]
     roots = []
     for k in np.nonzero(np.sign(fx[:-1]) * np.sign(fx[1:]) < 0)[0]:
-        roots.append(optimize.brentq(lambda x: field.f(np.array([x]), p)[0], xs[k], xs[k + 1], xtol=tol))
+        # bisection's worst case over a cell of a wide range (1e100) takes more than brentq's default 100 steps
+        roots.append(optimize.brentq(lambda x: field.f(np.array([x]), p)[0], xs[k], xs[k + 1], xtol=tol,
+                                     maxiter=2000))
     roots += [xs[k] for k in np.nonzero(fx == 0)[0]]
     magnitude = np.abs(fx)
     inner = magnitude[1:-1]
@@ -133,7 +135,10 @@ def _roots_1d(field: VectorField, bounds: tuple[float, float], p, tol: float) ->
             roots.append(res.x)
     unique: list[float] = []
     for r in sorted(roots):
-        if not unique or abs(r - unique[-1]) > 1e-7 * (hi - lo):
+        # one root found twice (on a grid point and beside it, or tangent) is near itself with f ~ 0 between;
+        # two roots close beside a wide range (+-1 in +-1e9) have f away from zero between them
+        if not unique or abs(r - unique[-1]) > 1e-7 * (hi - lo) or \
+                abs(field.f(np.array([0.5 * (r + unique[-1])]), p)[0]) > 1e-8:
             unique.append(r)
     return [np.array([r]) for r in unique]
 

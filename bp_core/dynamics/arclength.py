@@ -159,7 +159,7 @@ class _Solver:
             contracting = contracting + 1 if size <= 0.25 * last else 0
             last = size
             z = z - delta
-            if np.max(np.abs(delta)) <= self.settings.tol * (1.0 + np.max(np.abs(z))):
+            if size <= self.settings.tol * (1.0 + np.max(np.abs(z))):  # size: the largest |delta|
                 if np.max(np.abs(self.problem.residual(z))) < 1e-6:
                     self.last_solve = solve
                     self.last_iterations = iteration + 1
@@ -294,29 +294,48 @@ def _root_fraction(a: float, b: float) -> float:
 
 def _locate(solver: _Solver, test, u: np.ndarray, t: np.ndarray, h: float,
             ga: float, gb: float) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where ``test(z, tz)`` vanishes between ``u`` (step 0) and the point at step ``h`` (Illinois method).
+    """Where ``test(z, tz)`` vanishes between ``u`` (step 0) and the point at step ``h``.
 
-    On a smooth test the smallest value met falls at least twofold within every three iterations
-    (regula falsi with Illinois' halving converges superlinearly). Where it does not, the test has reached
-    the level of its own rounding (a product of Floquet multipliers of 1e20 and more near a homoclinic
-    orbit, where its sign is noise): further iterations only wander inside the bracket, so the search
-    ends there, as AUTO-07p's ends after ITMX iterations.
+    Where corrections factorise a large system (cycles), a bracketing secant (Dekker's safeguard): each
+    estimate is the secant through the last two iterates where it falls inside the bracket, else the Illinois
+    variant of regula falsi on the bracket's ends (elsewhere, Illinois alone). Regula falsi keeps one of the
+    step's ends in every secant and, on a convex test, closes in from one side; the secant through the two
+    latest iterates converges superlinearly, and each iteration saved is a Newton solve of the large system.
+
+    On a smooth test the smallest value met falls at least twofold within every three iterations. Where it
+    does not, the test has reached the level of its own rounding (a product of Floquet multipliers of 1e20
+    and more near a homoclinic orbit, where its sign is noise): further iterations only wander inside the
+    bracket, so the search ends there, as AUTO-07p's ends after ITMX iterations.
     """
     a, b = 0.0, h
     side = 0
     best = None
     previous = np.inf
+    last: tuple[float, float] | None = None  # the iterate before the latest, (s, g)
+    latest: tuple[float, float] | None = None
     smallest, stalled = np.inf, 0
     # Where a correction costs a factorisation of a large system (a problem that factorises its own Jacobian,
     # such as cycles condensed interval by interval), the search ends when the secant's next estimate is within
     # the tolerance of the point just found, which is then the answer, instead of correcting that estimate too;
     # equilibria's corrections cost little, and they keep the last correction.
     early = getattr(solver.problem, "factor", None) is not None
+    # The secant through the last two iterates serves those problems too: equilibria keep regula falsi, so their
+    # special points (the Hopf points cycle branches start from, and so the whole of those branches: chu's snake
+    # follows rounding) are bitwise as before.
     for _ in range(30):
         s = b - gb * (b - a) / (gb - ga)
+        if early and latest is not None and last is not None and latest[1] != last[1]:
+            secant = latest[0] - latest[1] * (latest[0] - last[0]) / (latest[1] - last[1])
+            if min(a, b) < secant < max(a, b):
+                s = secant
         if early and best is not None and abs(s - previous) < 1e-10:
             break
         z = solver.correct(u, t, s)
+        if z is None and early and best is not None:
+            # Newton's method can fail within 1e-8 of a branch point of cycles, where the bordered Jacobian is
+            # singular (tor's at T = 19.6); a tenth of the way back to the last point that converged it does not.
+            s = s + 0.1 * (previous - s)
+            z = solver.correct(u, t, s)
         if z is None:
             return best
         try:
@@ -334,6 +353,7 @@ def _locate(solver: _Solver, test, u: np.ndarray, t: np.ndarray, h: float,
         if stalled == 3:
             break
         previous = s
+        last, latest = latest, (s, g)
         if np.sign(g) == np.sign(gb):
             b, gb = s, g
             if side == -1:

@@ -81,6 +81,7 @@ def test_where_corrections_factorise_the_locator_stops_at_the_secants_estimate()
     (event,) = curve.events
     x, p = curve.points[event.index]
     assert abs(p - 0.5) < 1e-10 and abs(x - np.sqrt(0.75)) < 1e-10
-    # The same curve, one test (one correction) fewer: the last iterate is kept, not corrected again.
+    # The same curve in fewer tests (corrections): the secant through the last two iterates instead of regula
+    # falsi's through the bracket's far end, and the last iterate kept, not corrected again (16 -> 14 here).
     assert [len(c.points) for c in (reference, curve)] == [len(reference.points)] * 2
-    assert factored.evaluated == plain.evaluated - 1
+    assert factored.evaluated <= plain.evaluated - 2

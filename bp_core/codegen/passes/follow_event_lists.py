@@ -28,7 +28,9 @@ kept, so the loop visits the same elements in the same order as the original. Th
 to scans ``event_scans`` accepts whose test can hold only for a nonzero element (``> 0.``, ``!= 0``,
 a bare ``spikes[i]``...), over the whole field or a constant slice of it, in a step that writes no
 field of that name (through ``pre``, ``post`` or ``ST``) and hands the field on nowhere, and only
-when the loop runs over exactly that slice (``range(len(spikes))``).
+when the loop runs over exactly that slice (``range(len(spikes))``). A loop of another count (the spec's
+``for i in range(len(pre2post)): if pre['spike'][i] > 0.:``, one row of ``pre2post`` per presynaptic element)
+follows the list up to the smaller of its count and the slice's length (``_n = min(count, len(spikes))``).
 """
 
 from __future__ import annotations
@@ -56,12 +58,15 @@ class _Rewriter(ast.NodeTransformer):
         source = self._source(scan)
         if source is None:
             return node
-        row, offset = source
+        row, offset, exact = source
         events, lo, hi = (self._argument(row, part) for part in ("index", "lo", "hi"))
         names = self.tree.names
         n, e, i = names.fresh("_n"), names.fresh("_e"), node.target.id
         shifted = f" - {offset}" if offset else ""
-        text = (f"{n} = {ast.unparse(scan.size)}\n"
+        size = ast.unparse(scan.size)
+        if not exact:
+            size = f"min({size}, {ast.unparse(scan.values)}.shape[0])"
+        text = (f"{n} = {size}\n"
                 f"for {e} in range({lo}, {hi}):\n"
                 f"    {i} = {events}[{e}]{shifted}\n"
                 f"    if {i} >= {n}:\n"
@@ -73,8 +78,10 @@ class _Rewriter(ast.NodeTransformer):
             new[1].body += node.body
         return located([ast.copy_location(s, node) for s in new], origin(node))
 
-    def _source(self, scan: EventScan) -> tuple[str, int] | None:
-        """``(row argument, offset)`` of the field the scan reads, when the list may stand for it."""
+    def _source(self, scan: EventScan) -> tuple[str, int, bool] | None:
+        """``(row argument, offset, exact)`` of the field the scan reads, when the list may stand for it; ``exact``
+        when the loop counts that field's elements, else it counts something else (``len(pre2post)``, one row
+        per presynaptic element) and follows the list up to the smaller of the two counts."""
         values, alias = scan.values, None
         if isinstance(values, ast.Name) and values.id not in self.rows:
             alias, values = values.id, self._binding(values.id)
@@ -96,19 +103,18 @@ class _Rewriter(ast.NodeTransformer):
             return None
         if any(key == self.rows[row][1] for _, key in self.tree.written_fields):
             return None  # pre and post may be one group: a write to post's field may change what the scan reads
-        # the loop must cover the scanned slice exactly: then an event past its end ends the loop
+        # a loop over the scanned slice exactly ends at an event past its end; one of another count (the rows of
+        # pre2post, say) ends at the smaller count, as the scan's reads of the slice would
         size = scan.size
+        counted: ast.expr | None = None
         if isinstance(size, ast.Subscript) and isinstance(size.value, ast.Attribute) and size.value.attr == "shape" \
                 and isinstance(size.slice, ast.Constant) and size.slice.value == 0:
             counted = size.value.value
         elif isinstance(size, ast.Call) and isinstance(size.func, ast.Name) and size.func.id == "len" and \
                 len(size.args) == 1 and not size.keywords:
             counted = size.args[0]
-        else:
-            return None
-        if ast.dump(counted) not in {ast.dump(scan.values), ast.dump(values)}:
-            return None
-        return row, lower
+        exact = counted is not None and ast.dump(counted) in {ast.dump(scan.values), ast.dump(values)}
+        return row, lower, exact  # range() evaluates its count once, before the loop, as the rewrite does
 
     def _binding(self, name: str) -> ast.expr | None:
         """The value of ``name`` when a top-level statement binds it once and nothing else does."""

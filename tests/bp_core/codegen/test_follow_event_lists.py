@@ -36,6 +36,13 @@ def spec_to_gi(ST, _t, pre, post, pre2post):
         post['gi'][pre2post[i]] += w
 
 
+def rows_to_ge(ST, _t, pre, post, pre2post):
+    # the spec's AMPA chapter's loop: over the rows of pre2post (one per presynaptic neuron), not the spikes
+    for i in range(len(pre2post)):
+        if pre['spike'][i] > 0.:
+            post['ge'][pre2post[i]] += w
+
+
 def force_spikes(ST, _t, pre, post, pre2post):
     # sets spikes between the monitor and the synapses after it: a list made before would miss them
     post['spike'][:3] = 1.
@@ -52,14 +59,15 @@ drive = 1.5
 w = 0.4
 TO_GE = bp.SynType(name='loop_to_ge', ST=bp.types.SynState(), steps=loop_to_ge, mode='vector')
 TO_GI = bp.SynType(name='spec_to_gi', ST=bp.types.SynState(), steps=spec_to_gi, mode='vector')
+ROWS_TO_GE = bp.SynType(name='rows_to_ge', ST=bp.types.SynState(), steps=rows_to_ge, mode='vector')
 FORCE = bp.SynType(name='force', ST=bp.types.SynState(), steps=force_spikes, mode='vector')
 
 
-def _network(monitors, order="group first", force=False, seed=3):
+def _network(monitors, order="group first", force=False, seed=3, to_ge=TO_GE):
     bp.profile.set(dt=0.1, seed=seed)
     group = bp.NeuGroup(bp.NeuType(name='LIFev', ST=STATE, steps=lif, mode='scalar'), N, monitors=monitors)
     group.ST['V'] = np.random.default_rng(seed).uniform(0., 1., N)
-    exc = bp.SynConn(TO_GE, pre_group=group[:NE], post_group=group, conn=bp.connect.FixedProb(0.1, seed=seed))
+    exc = bp.SynConn(to_ge, pre_group=group[:NE], post_group=group, conn=bp.connect.FixedProb(0.1, seed=seed))
     inh = bp.SynConn(TO_GI, pre_group=group[NE:], post_group=group, conn=bp.connect.FixedProb(0.1, seed=seed + 1))
     objects = [group, exc, inh]
     if force:
@@ -77,7 +85,7 @@ def _final(net, group, duration=60.):
 def _followers(net):
     """The synapse steps of the kernel that read an event list."""
     functions = [block for block in net.code.split("\n\n\n") if block.startswith("def SynConn")]
-    return [name for name in ("loop_to_ge", "spec_to_gi")
+    return [name for name in ("loop_to_ge", "rows_to_ge", "spec_to_gi")
             if any(f"_{name}(" in f.split("\n")[0] and "_events_pre_spike" in f for f in functions)]
 
 
@@ -93,6 +101,18 @@ def test_both_synapse_idioms_follow_the_list_and_deliver_what_a_full_scan_delive
     assert "_events_pre_spike" in stages.stage("follow event lists")
     assert 100 < len(group.mon.spike_events)  # the network fires, in both subgroups
     assert np.isin(group.mon.spike_index, np.arange(NE, N)).any() and (group.mon.spike_index < NE).any()
+    for key, value in expected.items():
+        np.testing.assert_array_equal(result[key], value, err_msg=key)
+
+
+def test_a_loop_over_the_rows_of_pre2post_follows_the_list_and_delivers_what_a_full_scan_delivers(jit):
+    listed, group = _network(['spike'], to_ge=ROWS_TO_GE)
+    result = _final(listed, group)
+    scanned, reference = _network(['V'], to_ge=ROWS_TO_GE)
+    expected = _final(scanned, reference)
+    assert _followers(listed) == ["rows_to_ge", "spec_to_gi"] and _followers(scanned) == []
+    assert "min(" in listed.code.split("def SynConn1")[1].split("\n\n\n")[0]  # up to the smaller count
+    assert 100 < len(group.mon.spike_events)
     for key, value in expected.items():
         np.testing.assert_array_equal(result[key], value, err_msg=key)
 

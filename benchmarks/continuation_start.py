@@ -13,7 +13,7 @@ runs in a new Python process, timed by phase:
 
 ``cold`` is the first process over empty caches (``BP_CORE_CACHE_DIR`` and ``NUMBA_CACHE_DIR`` in a new
 directory): its cycles are solved by SuperLU while a background process compiles the model-independent
-condensation kernels (``bp_core.dynamics.condensation_start``), which may outlive it; the seconds until they are in the
+condensation kernels (``bp_core.dynamics.condensation_start``), which it waits for at its exit; the seconds until they are in the
 cache, from the cold process's start, are printed below the table. ``warm`` are the next processes over the same
 directories, once they are (median of ``--warm-runs``). ``cold model`` is a first process for this model over a
 numba cache that holds the model-independent kernels (compiled once per installation: an earlier process loaded

@@ -116,3 +116,55 @@ def test_each_kernel_compiles_once_with_its_one_declared_signature_and_refuses_a
     with pytest.raises(TypeError):
         condensation_kernels.eliminate(a, 1, np.zeros((2, 1), dtype=np.int64), np.empty((2, 1, 4)))
     assert len(condensation_kernels.eliminate.signatures) == 1
+
+
+_STARTER = textwrap.dedent('''
+    import sys, time
+    from bp_core.dynamics import condensation_start
+
+    process = condensation_start._start()
+    print(process.pid, flush=True)
+    if sys.argv[1] == "exit":
+        sys.exit(0)  # its exit waits for the compilation
+    time.sleep(600)  # killed meanwhile
+''')
+
+
+def _start_compilation(tmp_path, how: str) -> tuple[subprocess.Popen, int]:
+    script = tmp_path / "starter.py"
+    script.write_text(_STARTER)
+    env = dict(os.environ, BP_CORE_CACHE_DIR=str(tmp_path / "cache"), NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    owner = subprocess.Popen([sys.executable, str(script), how], env=env, stdout=subprocess.PIPE, text=True)
+    return owner, int(owner.stdout.readline())
+
+
+def _alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_the_background_compilation_ends_with_a_killed_owner(tmp_path):
+    import time
+
+    owner, child = _start_compilation(tmp_path, "sleep")
+    assert _alive(child)
+    owner.kill()
+    owner.wait(timeout=60)
+    deadline = time.monotonic() + 60
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(child), "the compilation outlived the process that started it"
+
+
+def test_an_exiting_owner_waits_for_the_compilation_and_leaves_the_kernels_cached(tmp_path):
+    owner, child = _start_compilation(tmp_path, "exit")
+    assert owner.wait(timeout=600) == 0
+    assert not _alive(child)
+    env = dict(os.environ, BP_CORE_CACHE_DIR=str(tmp_path / "cache"), NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    cached = subprocess.run([sys.executable, "-c", "from bp_core.dynamics import condensation_kernels as k; "
+                             "print(k.cached())"], env=env, capture_output=True, text=True, timeout=300)
+    assert cached.stdout.strip() == "True", cached.stderr

@@ -8,6 +8,8 @@ change values neither plan nor compile again: ``build_count`` and ``compile_coun
 
 from __future__ import annotations
 
+import math
+import numbers
 import sys
 import threading
 import time
@@ -321,6 +323,10 @@ class Network:
         start, end = self._parse_duration(duration)
         n_steps = run_steps(start, end, self.dt)
         specs = format_inputs(inputs, self.objects, n_steps)
+        if isinstance(report_percent, bool) or not isinstance(report_percent, numbers.Real) or \
+                not 0 < report_percent < math.inf:
+            raise ModelUseError(f"report_percent of a run is the fraction of the run between two progress "
+                                f"reports, a positive number (0.1 reports every tenth), got {report_percent!r}.")
         with self.exclusive():
             self._check_repeat(end - start, specs)
             self._warn_restart(duration)

@@ -48,3 +48,16 @@ def test_finite_values_and_non_zero_divisors_still_apply(jit):
     np.testing.assert_allclose(g.ST['V'], [1., 2., 3.])
     g.run((0.1, 0.2), inputs=('ST.V', [2., -4., 1e300], '/'))
     np.testing.assert_allclose(g.ST['V'], 0.9 * np.array([0.5, -0.5, 3e-300]))
+
+
+@pytest.mark.parametrize("value", [np.nan, -0.1, 0., np.inf, 'a', None, True])
+def test_a_report_interval_that_is_no_fraction_is_refused_before_the_run(value, jit):
+    g = group()
+    g.run(0.3, inputs=('ST.input', 1.))
+    before, t_end = g.ST['V'].copy(), g._network().t_end
+    with pytest.raises(ModelUseError, match=r"report_percent of a run .* a positive number .*, got "):
+        g.run((0.3, 0.6), report=True, report_percent=value)
+    np.testing.assert_array_equal(g.ST['V'], before)
+    assert g._network().t_end == t_end
+    g.run((0.3, 0.6), inputs=('ST.input', 1.), report=True, report_percent=0.5)
+    assert (g.ST['V'] > before).all()

@@ -94,7 +94,7 @@ def test_ten_sessions_respond_each_to_its_own_slider_and_closed_kernels_are_cull
     for k, (page, _) in enumerate(pages):
         start = time.monotonic()
         drag_first_slider(page, pixels=40 + 8 * k)
-        page.wait_for_function(f"(() => ({PAGE_STATE})().svgHash !== {states[k]['svgHash']})", timeout=60_000)
+        page.wait_for_function(f"(() => ({PAGE_STATE})().svgHash !== {states[k]['svgHash']})", timeout=60_000, polling=250)
         latencies.append(time.monotonic() - start)
         for j, (other, _) in enumerate(pages):
             if j > k:
@@ -158,7 +158,7 @@ def test_a_preset_click_changes_the_hh_traces(browser, demo_server):
     time.sleep(2.0)
     before = page.evaluate(PAGE_STATE)
     page.get_by_role("button", name="repetitive firing").click()
-    page.wait_for_function(f"(() => ({PAGE_STATE})().svgHash !== {before['svgHash']})()", timeout=60_000)
+    page.wait_for_function(f"(() => ({PAGE_STATE})().svgHash !== {before['svgHash']})()", timeout=60_000, polling=250)
     time.sleep(1.0)
     page.screenshot(path=str(ARTIFACTS / "dashboard_hh_neuron_preset.png"), full_page=True)
     assert "20" in page.locator(".widget-text input").first.input_value()  # the amplitude box took the preset

@@ -37,7 +37,7 @@ def rendered_page(browser, url: str):
     unload request of an intercepted page, and of a page whose context closes with it."""
     page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     page.goto(url, timeout=120_000)
-    page.wait_for_function(f"(() => ({READY['hh_neuron']})(({PAGE_STATE})()))", timeout=120_000)
+    page.wait_for_function(f"(() => ({READY['hh_neuron']})(({PAGE_STATE})()))", timeout=120_000, polling=250)
     return page
 
 
@@ -82,7 +82,7 @@ def test_hh_dashboard_in_the_page_counts_the_spikes_of_its_trace(browser, lectur
 
     base, _, _ = lecture_server
     page, errors = open_page(browser, f"{base}/voila/render/hh_neuron.ipynb", viewport=(1366, 900))
-    page.wait_for_function(f"(() => ({READY['hh_neuron']})(({PAGE_STATE})()))", timeout=120_000)
+    page.wait_for_function(f"(() => ({READY['hh_neuron']})(({PAGE_STATE})()))", timeout=120_000, polling=250)
     summary = page.locator(".widget-html-content", has_text="steady rate").first
     before = summary.inner_text()
     amplitude = page.locator(".widget-text input").first

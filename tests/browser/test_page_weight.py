@@ -28,7 +28,7 @@ def first_pass(browser, base: str, name: str) -> tuple[object, list, list[bytes]
     page, errors = open_page(browser, "about:blank", viewport=(1366, 768))
     page.on("websocket", on_socket)
     page.goto(f"{base}/voila/render/{name}.ipynb", timeout=120_000)
-    page.wait_for_function(f"(() => ({READY[name]})(({PAGE_STATE})()))", timeout=180_000)
+    page.wait_for_function(f"(() => ({READY[name]})(({PAGE_STATE})()))", timeout=180_000, polling=250)
     return page, errors, list(frames)
 
 

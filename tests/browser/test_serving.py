@@ -208,7 +208,7 @@ def test_a_dashboard_of_the_demo_makes_no_request_off_this_machine(browser, tmp_
         page = recording_page(browser)
         wait_for_http(f"{base}/voila/tree", timeout=180)
         page.goto(f"{base}/voila/render/hh_neuron.ipynb", timeout=180_000)
-        page.wait_for_function(f"(() => ({READY['hh_neuron']})(({PAGE_STATE})()))", timeout=180_000)
+        page.wait_for_function(f"(() => ({READY['hh_neuron']})(({PAGE_STATE})()))", timeout=180_000, polling=250)
         assert_all_local(page, base)
         page.close()
     finally:

@@ -24,7 +24,7 @@ def test_same_voltages_and_spikes_as_numpy_without_jit():
     """The same check through the NumPy backend, on a smaller network (scalar mode without JIT loops in Python)."""
     bp.profile.set(jit=False)
     E, I, ext, syns, V0 = wang.run(20., n_e=40, n_i=10, seed=3)
-    assert E.mon.spike.sum() + I.mon.spike.sum() >= 2
+    assert E.mon.spike.sum() >= 1 and I.mon.spike.sum() >= 1
     _check(E, I, ext, syns, V0)
 
 

@@ -183,6 +183,7 @@ def run(duration, coherence=0.5, dt=0.1, n_e=N_E, n_i=N_I, seed=0):
     E, I, ext, syns = make(coherence, dt, n_e, n_i, seed)
     V0 = (E.ST['V'].copy(), I.ST['V'].copy())
     net = bp.Network(ext, E, I, *syns)
+    net.reseed(seed)  # the Poisson input too comes from the seed
     net.run(duration)
     return E, I, ext, syns, V0
 

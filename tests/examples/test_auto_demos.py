@@ -29,6 +29,7 @@ from benchmarks.continuation_auto_switching import lor_ours, nu_at
 from bp_core.dynamics.cycles import CycleSettings, cycles_from_hopf
 from bp_core.errors import ModelUseError
 from tests.examples.shooting import flow, multiple_shooting, orbit_of_period
+from tests.time_budgets import LOADED
 
 REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
 #: AUTO-07p's cycle points on a finer mesh (recorded by ``python -m benchmarks.continuation_fine_mesh --record``).
@@ -144,7 +145,8 @@ def test_tor_switched_branch_has_auto07p_torus_and_period_doubling(tor_switching
 @pytest.mark.parametrize("label, name, points", [("PD", "pd_curve", 25), ("NS", "torus_curve", 12)])
 def test_tor_period_doubling_and_torus_curves_match_auto07p(tor_switching, label, name, points):
     an, _, switched = tor_switching
-    curve = an.cycle_bifurcation_curve(next(q for q in switched.special if q.label == label), max_points=points)
+    curve = an.cycle_bifurcation_curve(next(q for q in switched.special if q.label == label), max_points=points,
+                                     time_budget=LOADED)
     assert curve.label == label
     compared = 0
     for nu, beta, period in TOR[name]:

@@ -11,6 +11,7 @@ from scipy.integrate import solve_ivp  # noqa: E402
 
 import bp_core as bp  # noqa: E402
 from bp_core.errors import ModelUseError  # noqa: E402
+from tests.time_budgets import LOADED
 
 
 def get_FNmodel(a=0.7, b=0.8, tau=12.5, Vth=1.9):
@@ -193,7 +194,7 @@ def test_fhn_hopf_point_matches_trace_zero():
 def test_codimension_two_hopf_curve_follows_the_formula():
     analyzer = bp.BifurcationAnalyzer(get_FNmodel(), target_pars={'a': [0.5, 1.], 'Iext': [0., 1.]},
                                       dynamical_vars={'v': [-3, 3], 'w': [-3., 3.]}, par_resolution=0.05)
-    curves = analyzer.codim2_curves()
+    curves = analyzer.codim2_curves(time_budget=LOADED)
     assert curves.pars == ('a', 'Iext') and curves.hopf.shape[0] >= 5
     for a, current in curves.hopf:
         assert current == pytest.approx(hopf_current(a=a), abs=1e-6)

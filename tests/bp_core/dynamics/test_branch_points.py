@@ -8,6 +8,7 @@ import bp_core as bp
 from bp_core.dynamics import arclength
 from bp_core.dynamics.continuation import EquilibriumProblem, continue_branch, switch_branch
 from examples.auto import lrz
+from tests.time_budgets import LOADED
 
 
 def scalar_model(name, int_x):
@@ -133,7 +134,7 @@ def test_lorenz_in_two_parameters_has_no_fold_curve_on_the_pitchfork_line():
     beta = 8. / 3.
     an = bp.BifurcationAnalyzer(lrz.model(beta), {'rho': [0., 30.], 'sigma': [5., 15.]}, lrz.VARIABLES,
                                 par_resolution=0.1)
-    result = an.codim2_curves()
+    result = an.codim2_curves(time_budget=LOADED)
     assert [c.label for c in result.curves] == ["H"]
     assert result.special == []
     rho, sigma = result.hopf[:, 0], result.hopf[:, 1]

@@ -15,6 +15,7 @@ from bp_core.dynamics.cycles import CycleSettings, cycles_from_orbit
 from bp_core.dynamics.diagram import polyline_distance
 from bp_core.dynamics.normal_forms import other_eigenvalues
 from bp_core.errors import ModelUseError
+from tests.time_budgets import LOADED
 
 REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
 
@@ -157,14 +158,14 @@ def test_bautin_normal_form_fold_of_cycles_and_generalised_hopf_point():
     assert fold.period == pytest.approx(2 * np.pi, rel=1e-9)
     two = bp.BifurcationAnalyzer(bautin_normal_form(), {'b1': [-0.3, 0.3], 'b2': [-0.5, 0.5]}, BOX,
                                  par_resolution=0.02)
-    curves = two.codim2_curves()
+    curves = two.codim2_curves(time_budget=LOADED)
     (hopf_curve,) = [c for c in curves.curves if c.label == "H"]
     np.testing.assert_allclose(hopf_curve.values[:, 0], 0.0, atol=1e-10)
     assert hopf_curve.values[:, 1].min() < -0.45 and hopf_curve.values[:, 1].max() > 0.45
     (gh,) = [p for p in hopf_curve.special if p.label == "GH"]
     assert gh.par['b2'] == pytest.approx(0.0, abs=1e-7)
     # The folds of cycles lie on b1 = -b2^2 / 4 and end at the generalised Hopf point.
-    (lpc_curve,) = [c for c in two.codim2_curves(cycles=True).curves if c.label == "LPC"]
+    (lpc_curve,) = [c for c in two.codim2_curves(cycles=True, time_budget=LOADED).curves if c.label == "LPC"]
     np.testing.assert_allclose(lpc_curve.values[:, 0], -lpc_curve.values[:, 1] ** 2 / 4, atol=1e-9)
     assert lpc_curve.values[:, 1].min() < 1e-3 and lpc_curve.values[:, 1].max() > 0.45
     assert "generalised Hopf" in lpc_curve.stopped
@@ -174,7 +175,7 @@ def test_bautin_normal_form_fold_of_cycles_and_generalised_hopf_point():
 def test_bogdanov_takens_normal_form_fold_and_hopf_curves_meet_at_bt():
     an = bp.BifurcationAnalyzer(bogdanov_takens_normal_form(), {'b1': [-0.5, 0.5], 'b2': [-1., 1.]}, BOX,
                                 par_resolution=0.02)
-    curves = an.codim2_curves()
+    curves = an.codim2_curves(time_budget=LOADED)
     folds = [c for c in curves.curves if c.label == "LP"]
     hopfs = [c for c in curves.curves if c.label == "H"]
     assert folds and hopfs
@@ -354,7 +355,7 @@ def test_lyapunov_signs_and_floquet_stability_match_auto(diagram):
 @pytest.mark.parametrize("name", sorted(set(REFERENCE) & set(CODIM2_CASES)))
 def test_codim2_points_of_a_four_variable_model_match_auto(name):
     case = CODIM2_CASES[name]
-    result = codim2_analyzer(case).codim2_curves()
+    result = codim2_analyzer(case).codim2_curves(time_budget=LOADED)
     reference = [q for q in REFERENCE[name]["points"] if q["type"] in ("GH", "BT", "ZH", "CP")]
     assert reference
     for ref in reference:

@@ -17,6 +17,7 @@ from bp_core.dynamics.cycle_bifurcation_curves import continue_cycle_bifurcation
 from bp_core.dynamics.cycles import CycleSettings, cycles_from_orbit
 from bp_core.dynamics.diagram import SpecialPoint
 from bp_core.errors import ModelUseError
+from tests.time_budgets import LOADED
 
 
 @bp.integrate
@@ -86,13 +87,13 @@ def branch_and_point(update, second, second_range, second_value, label):
 @pytest.fixture(scope="module")
 def torus():
     an, point = branch_and_point(torus_update, 'omega', (0.2, 0.6), 0.3, "NS")
-    return point, an.cycle_bifurcation_curve(point, max_points=45)
+    return point, an.cycle_bifurcation_curve(point, max_points=45, time_budget=LOADED)
 
 
 @pytest.fixture(scope="module")
 def flip():
     an, point = branch_and_point(flip_update, 'd', (0.1, 0.6), 0.3, "PD")
-    return point, an.cycle_bifurcation_curve(point, max_points=40)
+    return point, an.cycle_bifurcation_curve(point, max_points=40, time_budget=LOADED)
 
 
 def test_torus_point_and_curve_are_c_equal_zero(torus):

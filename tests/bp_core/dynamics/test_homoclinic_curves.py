@@ -9,6 +9,7 @@ import bp_core as bp
 from bp_core.dynamics.diagram import SpecialPoint
 from bp_core.dynamics.homoclinic_curves import continue_homoclinic
 from bp_core.errors import ModelUseError
+from tests.time_budgets import LOADED
 
 
 def planar(name, int_x, int_y):
@@ -56,7 +57,7 @@ def bogdanov_takens():
 def hom_curve(model, pars, variables, resolution, second_value):
     an = bp.BifurcationAnalyzer(model, pars, variables, par_resolution=resolution)
     (point,) = [p for branch in an.cycle_branches({'b': second_value}) for p in branch.special if p.label == "HOM"]
-    return point, an.homoclinic_curve(point)
+    return point, an.homoclinic_curve(point, time_budget=LOADED)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +106,7 @@ def test_a_homoclinic_curve_starts_only_at_a_hom_point(exact):
 def test_codim2_curves_with_cycles_add_the_homoclinic_curve():
     an = bp.BifurcationAnalyzer(bogdanov_takens(), {'a': [-0.2, 0.1], 'b': [-0.55, -0.01]},
                                 {'x': [-1.5, 1.], 'y': [-1., 1.]}, par_resolution=0.005)
-    (hom,) = [c for c in an.codim2_curves(seeds=1, cycles=True).curves if c.label == "HOM"]
+    (hom,) = [c for c in an.codim2_curves(seeds=1, cycles=True, time_budget=LOADED).curves if c.label == "HOM"]
     a, b = hom.values.T
     inner = (b < -0.1) & (b > -0.5)
     assert inner.sum() > 10

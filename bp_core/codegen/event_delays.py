@@ -10,13 +10,18 @@ model's step functions alone, whether that is exact. It accepts a scalar-mode Sy
 - it has one ``@bp.delayed`` step, which writes no field of ``ST``, takes no element index argument and
   draws no random numbers;
 - each field of ``ST`` that step reads is either an *event field*, written in the whole model by one
-  statement at the top level of one undelayed step, ``ST['s'] = pre['spike']`` or that times a number
-  (``ST['s'] = 0.5 * pre['spike']``), all from the same presynaptic field; or a *static field* that no
-  step writes (``ST['w']``, a weight set by the user);
+  statement at the top level of one undelayed step, ``ST['s'] = pre['spike']`` or that times numbers and
+  static fields (``ST['s'] = 0.5 * pre['spike']``, ``ST['g'] = ST['w'] * pre['spike']``), all from the same
+  presynaptic field; or a *static field* that no step writes (``ST['w']``, a weight set by the user);
 - at least one field is an event field, and the delayed step does nothing when every event field is 0:
   each of its statements adds to or subtracts from a ``post`` field a product with an event-field factor
   (through locals too: ``I = -g * ST['s'] * (post['V'] - E); post['input'] += I``), binds a local, or
   is an ``if`` whose test holds only for a nonzero event field.
+
+A static factor of an event field is read when the event arrives (the delayed step reads
+``ST['g'] * ST['w']`` where it read ``ST['g']``: ``delivered_step``). That is exact because no step writes it
+and a state set by the user restarts the synapse's delays (``simulation.spike_queues``), so the weight at
+delivery is the weight when the event left.
 
 A step that decays its state (``s = int_s(ST['s'], _t); s += pre['spike']; ST['s'] = s``, the AMPA and
 GABA_A forms) makes ``s`` depend on its own past, and keeps the delay line. ``analyse`` says why a model
@@ -26,9 +31,10 @@ keeps it; ``show_passes`` prints that reason in the generated function's docstri
 from __future__ import annotations
 
 import ast
+import copy
 from dataclasses import dataclass, field
 
-__all__ = ["EventDelay", "analyse"]
+__all__ = ["EventDelay", "analyse", "delivered_step"]
 
 _MODULES = frozenset({"np", "numpy", "math"})
 _PURE_BUILTINS = frozenset({"abs", "min", "max", "float", "exprel"})
@@ -51,6 +57,11 @@ class EventDelay:
     copy_only : bool
         That step does nothing else (the queue's capture of the events can replace it).
     delayed_step : str
+    parameters : frozenset of str
+        The delayed step's parameters.
+    factors : dict
+        Event field -> the static fields it is also the product of (``ST['g'] = ST['w'] * pre['spike']``:
+        ``{'g': ('w',)}``); the delayed step reads them at delivery.
     """
 
     source: str
@@ -60,6 +71,7 @@ class EventDelay:
     copy_only: bool
     delayed_step: str
     parameters: frozenset[str] = field(default_factory=frozenset)
+    factors: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def analyse(model) -> EventDelay | str:
@@ -82,7 +94,7 @@ def analyse(model) -> EventDelay | str:
     if _draws_random(out.node):
         return f"step {out.name!r} draws random numbers (skipping quiet synapses would change the draws)"
     reads = out.fields_used.get("ST", [])
-    copies: dict[str, tuple[str, str, float]] = {}  # field -> (step, pre field, scale)
+    copies: dict[str, tuple[str, str, float, tuple[str, ...]]] = {}  # field -> (step, pre field, scale, factors)
     static = []
     for name in reads:
         writes = [(step, node) for step in model.steps if not step.is_delayed
@@ -93,11 +105,14 @@ def analyse(model) -> EventDelay | str:
         if len(writes) > 1:
             return f"ST[{name!r}] is written {len(writes)} times"
         step, node = writes[0]
-        copy = _copy_of_pre(step.node, node)
-        if copy is None:
+        copied = _copy_of_pre(step.node, node)
+        if copied is None:
             return (f"ST[{name!r}] is not a copy of a presynaptic field (ST[{name!r}] = pre['spike'], or that "
-                    f"times a number) in step {step.name!r}")
-        copies[name] = (step.name,) + copy
+                    f"times numbers and fields no step writes) in step {step.name!r}")
+        written = [f for f in copied[2] if _written(model, f)]
+        if written:
+            return f"ST[{name!r}] is pre[{copied[0]!r}] times ST[{written[0]!r}], which a step writes"
+        copies[name] = (step.name,) + copied
     if not copies:
         return f"no field step {out.name!r} reads follows presynaptic events"
     if len({c[:2] for c in copies.values()}) != 1:
@@ -112,7 +127,48 @@ def analyse(model) -> EventDelay | str:
     copy_only = all(_top_level_copy(stmt, set(copies)) for stmt in copy_step.node.body if not _is_docstring(stmt))
     return EventDelay(source=source, scales={f: c[2] for f, c in copies.items()}, static=tuple(static),
                       copy_step=step_name, copy_only=copy_only, delayed_step=out.name,
-                      parameters=frozenset(out.parameters))
+                      parameters=frozenset(out.parameters), factors={f: c[3] for f, c in copies.items() if c[3]})
+
+
+def delivered_step(step, factors: dict[str, tuple[str, ...]]):
+    """``step`` (a delayed StepFunction) reading each event field times its static factors.
+
+    A spike queue delivers ``scale * event`` for an event field; ``factors`` (``EventDelay.factors``) are
+    the fields it is also the product of, read as they are at delivery. The rewritten step is made once per
+    factors and kept on ``step``, so translations of it are cached like those of ``step``.
+    """
+    if not factors:
+        return step
+    key = tuple(sorted(factors.items()))
+    made = step.__dict__.setdefault("_bp_delivered", {})
+    if key not in made:
+        new = copy.copy(step)
+        new.node = _TimesFactors(factors).visit(copy.deepcopy(step.node))
+        ast.fix_missing_locations(new.node)
+        new.fields_used = new._fields_used()
+        made[key] = new
+    return made[key]
+
+
+class _TimesFactors(ast.NodeTransformer):
+    """``ST['g']`` (read) -> ``(ST['g'] * ST['w'])``."""
+
+    def __init__(self, factors: dict[str, tuple[str, ...]]):
+        self.factors = factors
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        self.generic_visit(node)
+        if not (isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name) and node.value.id == "ST"):
+            return node
+        product: ast.expr = node
+        for name in self.factors.get(_key(node), ()):
+            factor = ast.Subscript(ast.Name("ST", ast.Load()), ast.Constant(name), ast.Load())
+            product = ast.BinOp(product, ast.Mult(), factor)
+        return ast.copy_location(product, node)
+
+
+def _written(model, name: str) -> bool:
+    return any(_key(node) == name for step in model.steps for node in _stores(step.node, "ST"))
 
 
 def _key(target: ast.Subscript) -> str | None:
@@ -157,24 +213,43 @@ def _number(node: ast.expr) -> float | None:
     return None
 
 
-def _copy_of_pre(func: ast.FunctionDef, target: ast.Subscript) -> tuple[str, float] | None:
-    """``(pre field, scale)`` when ``target`` is stored by a top-level ``ST[f] = [number *] pre[k]``."""
+def _copy_of_pre(func: ast.FunctionDef, target: ast.Subscript) -> tuple[str, float, tuple[str, ...]] | None:
+    """``(pre field, scale, ST factors)`` when ``target`` is stored by a top-level ``ST[f] = pre[k]`` times
+    numbers and ``ST`` fields."""
     for stmt in func.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.targets[0] is target:
             return _scaled_pre(stmt.value)
     return None
 
 
-def _scaled_pre(value: ast.expr) -> tuple[str, float] | None:
-    source = _pre_field(value)
-    if source is not None:
-        return source, 1.0
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
-        for a, b in ((value.left, value.right), (value.right, value.left)):
-            source, scale = _pre_field(a), _number(b)
-            if source is not None and scale is not None:
-                return source, scale
-    return None
+def _scaled_pre(value: ast.expr) -> tuple[str, float, tuple[str, ...]] | None:
+    """``(pre field, scale, ST fields)`` when ``value`` is a product of one ``pre`` field, numbers and ``ST``
+    fields (the caller checks that no step writes those)."""
+    factors: list[ast.expr] = []
+
+    def flatten(node: ast.expr) -> None:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            flatten(node.left)
+            flatten(node.right)
+        else:
+            factors.append(node)
+
+    flatten(value)
+    sources, scale, fields = [], 1.0, []
+    for node in factors:
+        number = _number(node)
+        if number is not None:
+            scale *= number
+        elif _pre_field(node) is not None:
+            sources.append(_pre_field(node))
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "ST" \
+                and _key(node) is not None:
+            fields.append(_key(node))
+        else:
+            return None
+    if len(sources) != 1:
+        return None
+    return sources[0], scale, tuple(fields)
 
 
 def _top_level_copy(stmt: ast.stmt, fields: set[str]) -> bool:

@@ -25,7 +25,7 @@ of them) and ``dval`` (delayed event-field values, by synapse); the rest are loc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["QueuePlan", "QueueWalk", "WALK_ARGS", "WALK_ARRIVALS"]
 
@@ -55,6 +55,9 @@ class QueuePlan:
         Event field -> row of ``<var>_dval``.
     scales : dict
         Event field -> the number it is ``pre[source]`` times.
+    factors : dict
+        Event field -> the static fields it is also the product of, read at delivery
+        (``event_delays.delivered_step``).
     """
 
     var: str
@@ -64,6 +67,7 @@ class QueuePlan:
     skip_copy: bool
     rows: dict[str, int]
     scales: dict[str, float]
+    factors: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -28,15 +28,18 @@ def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | n
     if isinstance(queue, str):
         return queue
     fields = list(form.scales)
-    skip = form.copy_only and not set(fields) & set(syn.monitors) and not _read_elsewhere(syn, form)
+    # the fields the copy step would leave are written from the events when the kernel returns, which knows
+    # the scale of each but not its static factors: a copy with factors keeps its step
+    skip = form.copy_only and not form.factors and not set(fields) & set(syn.monitors) \
+        and not _read_elsewhere(syn, form)
     code = plan.code_name
     q = f"{code}_q"
     plan.queue = QueuePlan(var=q, source=form.source, copy_step=form.copy_step, delayed_step=form.delayed_step,
                            skip_copy=skip, rows={name: row for row, name in enumerate(fields)},
-                           scales=dict(form.scales))
+                           scales=dict(form.scales), factors=dict(form.factors))
     delays = f"{routes.shortest}" if routes.shortest == routes.longest else f"{routes.shortest} to {routes.longest}"
     plan.delay_note = (f"delayed through a spike queue of pre[{form.source!r}] events ({delays} steps): "
-                       f"its fields {fields} copy them")
+                       f"its fields {fields} copy them{_times(form)}")
     scratch = _Scratch(syn, routes, len(fields))
     parts = {"ev": lambda: queue.events, "val": lambda: queue.values, "n": lambda: queue.counts,
              "pos": lambda: queue.position, "src": lambda: routes.sources, "ptr": lambda: routes.ptr,
@@ -51,6 +54,14 @@ def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | n
     plan.arg_map["_delay_buf"] = f"{q}_dval"
     plan.arg_map["_delay_read"] = "0"
     return None
+
+
+def _times(form: EventDelay) -> str:
+    """' (g times ST['w'] at delivery)' for the note, or ''."""
+    if not form.factors:
+        return ""
+    parts = [f"{name} times " + " * ".join(f"ST[{f!r}]" for f in factors) for name, factors in form.factors.items()]
+    return f" ({', '.join(parts)} at delivery)"
 
 
 class _Scratch:
@@ -164,6 +175,8 @@ def _queue(syn: Ensemble, routes: QueueRoutes, form: EventDelay, build: BuildSta
         expected = np.zeros(syn.num, dtype=dtype)
         for e, value in zip(events, values):
             expected[routes.synapses[routes.ptr[e * position[2]]:routes.ptr[(e + 1) * position[2]]]] = scale * value
+        for factor in form.factors.get(name, ()):  # read at delivery: as the state holds them now
+            expected = expected * syn.ST[factor]
         if not np.array_equal(syn.ST[name], expected):
             return (f"ST[{name!r}] holds values that are not the copy of this step's presynaptic events, so the "
                     f"delay starts from them")

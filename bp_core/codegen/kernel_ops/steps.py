@@ -11,6 +11,7 @@ import numpy as np
 
 from bp_core.codegen import queue_ops
 from bp_core.codegen.emit import LineOrigin
+from bp_core.codegen.event_delays import delivered_step
 from bp_core.codegen.kernel_ops.base import STATUS_STEP_ERROR, KernelOp, register
 from bp_core.codegen.kernel_ops.plans import ObjectPlan
 from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
@@ -166,6 +167,7 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
                           "_post_i": "_post_global[_arrivals[_obj_i]]"}
         if queue_ops.WALK_ARRIVALS:  # the CPU's element loop may walk the arrivals instead of that list
             walk = QueueWalk.of(obj.queue)
+        step = delivered_step(step, obj.queue.factors)  # event fields times their static factors
         note = "; " + obj.delay_note
     elif step.is_delayed and obj.delay_rows:
         delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=dict(obj.delay_rows), state=obj.delay_state,

@@ -261,3 +261,14 @@ def test_show_kernel_refuses_an_unknown_target():
     net, _ = networks.coba(20)
     with pytest.raises(ModelUseError, match=r"target must be one of \['cpu', 'gpu'\], got 'tpu'"):
         net.show_kernel("tpu")
+
+
+def test_a_spike_queue_of_weights_times_spikes_compiles_to_ptx():
+    """Izhikevich's pulse synapses (ST['g'] = ST['w'] * pre['spike'], a delay per synapse) lower to queues."""
+    from tests.spec_models import izhikevich_network as izh
+    group, exc, inh, thalamic = izh.make(40, 10)
+    kernel, args = _lowered(bp.Network(group, exc, inh), inputs=[(group, 'ST.input', thalamic[:10])])
+    kinds = [type(op).__name__ for op in kernel.plan.ops]
+    assert kinds.count("QueueArrival") == 2 and "PushDelay" not in kinds
+    compiled = ptx(kernel, *args, cc=(9, 0))
+    assert {op.name for op in kernel.plan.ops if hasattr(op, "source")} <= set(compiled)

@@ -34,7 +34,7 @@ import ast
 import copy
 from dataclasses import dataclass, field
 
-__all__ = ["EventDelay", "analyse", "delivered_step"]
+__all__ = ["EventDelay", "analyse", "delivered_step", "copies_events"]
 
 _MODULES = frozenset({"np", "numpy", "math"})
 _PURE_BUILTINS = frozenset({"abs", "min", "max", "float", "exprel"})
@@ -165,6 +165,15 @@ class _TimesFactors(ast.NodeTransformer):
             factor = ast.Subscript(ast.Name("ST", ast.Load()), ast.Constant(name), ast.Load())
             product = ast.BinOp(product, ast.Mult(), factor)
         return ast.copy_location(product, node)
+
+
+def copies_events(stmt: ast.stmt, model) -> bool:
+    """Whether ``stmt`` is ``ST[f] = pre[k]`` times numbers and fields no step of ``model`` writes (running
+    it twice in a step leaves what running it once does)."""
+    if not _top_level_copy(stmt, {_key(stmt.targets[0])} if isinstance(stmt, ast.Assign) and stmt.targets
+                           and isinstance(stmt.targets[0], ast.Subscript) else set()):
+        return False
+    return not any(_written(model, f) for f in _scaled_pre(stmt.value)[2])
 
 
 def _written(model, name: str) -> bool:

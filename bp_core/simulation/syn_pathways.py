@@ -9,7 +9,8 @@ state, parameters and connectivity arrays, so what the user sets on it reaches e
 records its monitors (the state they share), which ``syn.mon`` shows.
 
 That is exact when running the undelayed steps once per pathway changes nothing: each of them only copies
-presynaptic fields into event fields (``ST['s'] = pre['spike']``, or that times a number), which is what
+presynaptic fields into event fields (``ST['s'] = pre['spike']``, or that times numbers and fields no step
+writes, ``ST['g'] = ST['w'] * pre['spike']``), which is what
 this module checks; a model whose undelayed steps do more is refused naming the step.
 
 A pathway of postsynaptic spikes (``@bp.delayed(pathway='bp', on='post')``, Brian2's ``on_post`` with a
@@ -26,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from bp_core.codegen import event_delays
 from bp_core.errors import ModelUseError
 from bp_core.model.obj_type import SynType
 
@@ -114,7 +116,7 @@ def check_pathways(syn: Any) -> None:
     for step in model.steps if len(_pre_pathways(model)) > 1 else ():
         if step.is_delayed:
             continue
-        bad = next((stmt for stmt in step.node.body if not _copies_pre(stmt)), None)
+        bad = next((stmt for stmt in step.node.body if not _copies_pre(stmt, model)), None)
         if bad is not None:
             raise ModelUseError(
                 f"SynConn {syn.name!r}: step {step.name!r} of model {model.name!r} does more than copy presynaptic "
@@ -181,16 +183,10 @@ def pathway_members(syn: Any) -> list[Any]:
     return members
 
 
-def _copies_pre(stmt: ast.stmt) -> bool:
-    """Whether ``stmt`` is a docstring or ``ST[f] = pre[k]`` (or that times a number)."""
+def _copies_pre(stmt: ast.stmt, model: SynType) -> bool:
+    """Whether ``stmt`` is a docstring or ``ST[f] = pre[k]`` (or that times numbers and fields no step writes,
+    ``ST['g'] = ST['w'] * pre['spike']``)."""
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) or isinstance(stmt, ast.Pass):
         return True
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript)
-            and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == "ST"):
-        return False
-    value = stmt.value
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
-        numbers = [v for v in (value.left, value.right) if isinstance(v, ast.Constant)
-                   and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)]
-        value = value.right if numbers and numbers[0] is value.left else value.left if numbers else value
-    return isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and value.value.id == "pre"
+    return event_delays.copies_events(stmt, model)
+

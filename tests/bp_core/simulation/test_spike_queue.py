@@ -176,8 +176,8 @@ def test_heterogeneous_delays_equal_one_delay_line_per_delay(jit):
 
 
 def test_heterogeneous_delays_of_fields_that_are_no_event_copy_go_through_a_delay_line(jit, line_only):
-    """A field a queue cannot carry (here: the spike queues turned off; in a model, ST['g'] = ST['w'] *
-    pre['spike']) keeps the delay line, each synapse reading its own delay: the same spikes as the queue."""
+    """A field a queue cannot carry (here: the spike queues turned off; in a model, a field that decays
+    between spikes) keeps the delay line, each synapse reading its own delay: the same spikes as the queue."""
     probe_net, _ = _network()
     delays = np.random.default_rng(5).choice([0., 0.3, 0.7, 1.2], size=probe_net.objects[1].num)
     queued, queued_group = _network(delay_exc=delays)

@@ -151,7 +151,8 @@ DURATION = 15.7  # ms: both pathways' neurons spike at the last step, so the fie
 
 
 def _run(jit: bool, bad_at: float | None = None, nan_before: bool = False) -> dict:
-    """Run ``DURATION``; ``bad_at``: an input that makes V NaN from then on; ``nan_before``: a NaN before the run."""
+    """Run ``DURATION``; ``bad_at``: an input that makes V infinite from then on (a finite input: a NaN one is
+    refused before the run); ``nan_before``: a NaN before the run."""
     bp.profile.set(jit=jit)
     net, group, exc, inh = _network()
     if nan_before:
@@ -162,7 +163,7 @@ def _run(jit: bool, bad_at: float | None = None, nan_before: bool = False) -> di
             net.run(DURATION)
         else:
             current = np.zeros((157, 30))
-            current[int(bad_at / 0.1):, 4] = np.nan
+            current[int(bad_at / 0.1):, 4] = -1e308
             net.run(DURATION, inputs=(group, 'inp', current, '+'))
     except RunError as err:
         error = re.sub(r"(NeuGroup|SynConn)\d+", r"\1", str(err))  # numbered by creation, not by the kernel

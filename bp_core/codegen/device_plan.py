@@ -172,7 +172,8 @@ def device_plan(plan: KernelPlan, inputs: list[InputPlan] | list[tuple[str, int,
             out.ops.append(AdvanceQueue(obj.queue.var))
             if obj.queue.skip_copy:
                 out.queue_outputs.append(QueueOutput(obj.queue.var, st, tuple(
-                    (access.fields[key], obj.queue.scales[key]) for key in obj.queue.rows)))
+                    (access.fields[key], obj.queue.scales[key]) for key in obj.queue.rows), tuple(
+                    tuple(access.fields[f] for f in obj.queue.factors.get(key, ())) for key in obj.queue.rows)))
     _bind_extra(plan, out)
     _structure(plan, out)
     if check_finite:

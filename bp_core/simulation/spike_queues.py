@@ -28,10 +28,7 @@ def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | n
     if isinstance(queue, str):
         return queue
     fields = list(form.scales)
-    # the fields the copy step would leave are written from the events when the kernel returns, which knows
-    # the scale of each but not its static factors: a copy with factors keeps its step
-    skip = form.copy_only and not form.factors and not set(fields) & set(syn.monitors) \
-        and not _read_elsewhere(syn, form)
+    skip = form.copy_only and not set(fields) & set(syn.monitors) and not _read_elsewhere(syn, form)
     code = plan.code_name
     q = f"{code}_q"
     plan.queue = QueuePlan(var=q, source=form.source, copy_step=form.copy_step, delayed_step=form.delayed_step,

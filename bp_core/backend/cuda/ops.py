@@ -187,6 +187,7 @@ class QueueOutput:
     queue: str
     state: str
     scaled_rows: tuple[tuple[int, float], ...]
+    factor_rows: tuple[tuple[int, ...], ...] = ()  # rows of each event field's static factors
 
 
 @dataclass

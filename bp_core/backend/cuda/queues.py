@@ -63,8 +63,8 @@ def _by_event(lookup: Any) -> np.ndarray:
 
 
 def write_output(host: dict[str, Any], out: QueueOutput) -> None:
-    """The fields a spike queue stands for, written from its current events (``scale * value`` at the synapses
-    of each event, 0 elsewhere), on the host arrays ``host``."""
+    """The fields a spike queue stands for, written from its current events (``scale * value``, times the
+    synapse's static factors, at the synapses of each event, 0 elsewhere), on the host arrays ``host``."""
     q, state = out.queue, host[out.state]
     ev, val, n, pos, ptr, syn = (host[f"{q}_{part}"] for part in ("ev", "val", "n", "pos", "ptr", "syn"))
     for row, _ in out.scaled_rows:
@@ -73,5 +73,8 @@ def write_output(host: dict[str, Any], out: QueueOutput) -> None:
     for e in range(int(n[c])):
         v = int(ev[c, e])
         targets = syn[ptr[v * per]:ptr[(v + 1) * per]]
-        for row, scale in out.scaled_rows:
-            state[row, targets] = scale * val[c, e]
+        for (row, scale), factors in zip(out.scaled_rows, out.factor_rows or ((),) * len(out.scaled_rows)):
+            value = scale * val[c, e]
+            for f in factors:  # the copy step's product: scale * value first, then each static factor
+                value = value * state[f, targets]
+            state[row, targets] = value

@@ -145,19 +145,24 @@ class AdvanceQueue(KernelOp):
 class QueueOutput(KernelOp):
     """When the kernel returns: write the event fields of the copy step the queue replaces.
 
-    That step would have left ``scale * value`` at the synapses of each current event and 0
-    elsewhere. ``scaled_rows`` holds (row of ``state``, scale) of each event field.
+    That step would have left ``scale * value`` (times the synapse's static factors) at the synapses of
+    each current event and 0 elsewhere. ``scaled_rows`` holds (row of ``state``, scale) of each event
+    field, ``factor_rows`` the rows of ``state`` of its static factors (``QueuePlan.factors``), in the same
+    order.
     """
 
     kind: ClassVar[str] = "queue_output"
     queue: str
     state: str
     scaled_rows: tuple[tuple[int, float], ...]
+    factor_rows: tuple[tuple[int, ...], ...] = ()
 
     @classmethod
     def of(cls, queue: QueuePlan, state: str, field_rows: dict[str, int]) -> QueueOutput:
-        """The output of ``queue`` into ``state`` (field -> row)."""
-        return cls(queue.var, state, tuple((row, queue.scales[key]) for key, row in field_rows.items()))
+        """The output of ``queue`` into ``state`` (``field_rows``: field -> row, the event fields' and their
+        factors')."""
+        return cls(queue.var, state, tuple((field_rows[key], queue.scales[key]) for key in queue.rows),
+                   tuple(tuple(field_rows[f] for f in queue.factors.get(key, ())) for key in queue.rows))
 
     def lower(self) -> list[ast.stmt]:
         names = {"Q": self.queue}
@@ -169,6 +174,10 @@ class QueueOutput(KernelOp):
                            "    Q_v = Q_ev[Q_c, Q_e]\n"
                            "    for Q_k in range(Q_ptr[Q_v * Q_pos[2]], Q_ptr[(Q_v + 1) * Q_pos[2]]):\n"
                            "        pass", names)
-        write[-1].body[-1].body = [statement("ST[ROW, Q_syn[Q_k]] = SCALE * Q_val[Q_c, Q_e]", names, ST=self.state,
-                                             ROW=row, SCALE=scale) for row, scale in self.scaled_rows]
+        factors = self.factor_rows or ((),) * len(self.scaled_rows)
+        # the copy step's product, scale * value first, then each static factor of the synapse
+        write[-1].body[-1].body = [
+            statement("ST[ROW, Q_syn[Q_k]] = SCALE * Q_val[Q_c, Q_e]" + "".join(
+                f" * ST[{f}, Q_syn[Q_k]]" for f in rows), names, ST=self.state, ROW=row, SCALE=scale)
+            for (row, scale), rows in zip(self.scaled_rows, factors)]
         return [clear] + write

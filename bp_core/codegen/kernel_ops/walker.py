@@ -168,7 +168,7 @@ def schedule_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_er
     for obj in objects:
         if obj.queue is not None and obj.queue.skip_copy:
             state, access = obj.states["ST"]
-            sched.outputs.append(QueueOutput.of(obj.queue, state, {key: access.fields[key] for key in obj.queue.rows}))
+            sched.outputs.append(QueueOutput.of(obj.queue, state, dict(access.fields)))
     return sched
 
 

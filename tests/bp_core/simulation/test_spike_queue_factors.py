@@ -89,6 +89,9 @@ def _network(model, delays, mode='once', monitors=()):
     inh = bp.SynConn(model, pre_group=group[N_EXC:], post_group=group, conn=bp.connect.FixedProb(0.5, seed=3),
                      delay=0.3)
     inh.ST['w'] = -rng.choice([0.25, 0.5], size=inh.num)
+    if model is SCALED:  # a second static factor
+        exc.ST['k'] = rng.choice([1., 2.], size=exc.num)
+        inh.ST['k'] = 2.
     return bp.Network(group, exc, inh, mode=mode), group
 
 
@@ -105,7 +108,7 @@ def forms(monkeypatch):
     return lambda form: monkeypatch.setattr(planning, "SPIKE_QUEUES", form == "queue")
 
 
-@pytest.mark.parametrize("model", [W_SPIKE, SPIKE_W], ids=["w*spike", "spike*w"])
+@pytest.mark.parametrize("model", [W_SPIKE, SPIKE_W, SCALED], ids=["w*spike", "spike*w", "0.5*w*spike*k"])
 @pytest.mark.parametrize("delays", [0.5, [0., 0.3, 0.7, 1.2]], ids=["homogeneous", "per-synapse"])
 def test_the_queue_equals_the_delay_line_spike_for_spike_and_state_for_state(jit, forms, model, delays):
     results = {}
@@ -156,11 +159,16 @@ def test_chunks_snapshots_and_weights_set_between_runs_equal_the_delay_line(jit,
 def test_the_izhikevich_network_delays_its_spikes_through_queues():
     bp.profile.set(jit=False)
     group, exc, inh, thalamic = izh.make(40, 10)
+    group.ST['v'] = np.where(np.arange(50) % 3 == 0, 35., -65.)  # a third of the neurons fire at once
     net = bp.Network(group, exc, inh)
-    net.run(5., inputs=(group, 'ST.input', thalamic[:50]))
+    net.run(0.1, inputs=(group, 'ST.input', thalamic[:1]))
+    assert group.mon.spike[-1].sum() == 17
     for syn in (exc, inh):
         text = str(net.passes(syn, 'syn_output')[0])
         assert "delayed through a spike queue" in text and "g times ST['w'] at delivery" in text
+        # the copy step is not run: g is written from the queue's current events when the run returns
+        assert "replaced by the spike queue's capture" in str(net.passes(syn, 'syn_update')[0])
+        np.testing.assert_array_equal(syn.ST['g'], syn.ST['w'] * group.mon.spike[-1][syn.pre_ids])
 
 
 @bp.delayed(pathway='up')

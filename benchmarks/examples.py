@@ -14,8 +14,9 @@ homeostasis (one run per rate step), and so does Clopath et al. (70 runs, the st
 Manis (a run to rest, then one under current), and Tsodyks, Uziel & Markram (a burn-in, then the recorded run, timed
 alone on both sides). One seed
 per side; the table gives both run
-times, their ratio and one statistic from each side. ``--tiny`` runs every example at a size of seconds, to
-check that the script works.
+times, their ratio and one statistic from each side. A side that fails (an exception in ours, a Brian2 script
+that exits with an error) is a row saying so, the other examples still run, and the exit status is 1.
+``--tiny`` runs every example at a size of seconds, to check that the script works.
 """
 
 from __future__ import annotations
@@ -263,37 +264,86 @@ EXAMPLES = {
 }
 
 
+SCRIPTS = ROOT / "benchmarks" / "brian2_examples"
+REQUIREMENTS = ROOT / "benchmarks" / "peers" / "requirements.txt"
+
+
+class ExampleFailed(RuntimeError):
+    """One side of one example did not give its result; the table reports it and the others still run."""
+
+
 def brian2(name: str, target: str, duration: float, size: dict, seed: int) -> dict:
-    command = [str(PYTHON), str(ROOT / "benchmarks" / "brian2_examples" / f"{name}.py"), "--seeds", str(seed),
+    """Brian2's result for one seed of the script ``SCRIPTS/<name>.py``, run by Brian2's ``PYTHON``."""
+    command = [str(PYTHON), str(SCRIPTS / f"{name}.py"), "--seeds", str(seed),
                "--target", target, "--duration", str(duration), "--size", json.dumps(size)]
-    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    return json.loads(out.strip().splitlines()[-1])["per_seed"][0]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    except OSError as error:  # no Brian2 environment: benchmarks/run.py makes it from peers/requirements.txt
+        raise ExampleFailed(f"{PYTHON} did not start: {error}") from error
+    if done.returncode:
+        last = (done.stderr.strip().splitlines() or ["(no error output)"])[-1]
+        if last.startswith("ModuleNotFoundError"):  # an environment made before the requirement was added
+            last += f" (run {PYTHON} -m pip install -r {REQUIREMENTS})"
+        raise ExampleFailed(f"Brian2's script exited with status {done.returncode}: {last}")
+    return json.loads(done.stdout.strip().splitlines()[-1])["per_seed"][0]
 
 
-def main() -> None:
+def run_example(name: str, seed: int, tiny: bool) -> list[tuple]:
+    """The table rows of one example: (name, ours run s, Brian2 run s, target, statistic, ours, Brian2),
+    with the message of a side that failed in place of its time and value (``None`` for the other fields)."""
+    ours_fn, statistic, target, full, tiny_size = EXAMPLES[name]
+    duration, size = tiny_size if tiny else full
+    use_clock(target == "cpp_standalone")
+    try:
+        ours = ours_fn(seed=seed, duration=duration, **size)
+    except Exception as error:  # noqa: BLE001 -- a failing example is reported, the others still run
+        ours = {'run_s': f"failed: {type(error).__name__}: {error}", statistic: None}
+    try:
+        theirs = brian2(name, target, duration, size, seed)
+    except (ExampleFailed, ValueError, KeyError, IndexError) as error:  # an unreadable result fails too
+        theirs = {'run_s': f"failed: {error}", statistic: None}
+    rows = [(name, ours['run_s'], theirs['run_s'], target, statistic, ours[statistic], theirs[statistic])]
+    for label, (run_s, value) in ours.get('variants', {}).items():
+        rows.append((f"{name} ({label})", run_s, theirs['run_s'], target, statistic, value, theirs[statistic]))
+    return rows
+
+
+def _cells(ours_s, theirs_s, ours_v, theirs_v) -> list[str]:
+    both = not isinstance(ours_s, str) and not isinstance(theirs_s, str)
+    times = [t if isinstance(t, str) else f"{t:.3f} s" for t in (ours_s, theirs_s)]
+    values = ["-" if v is None else f"{v:.4g}" for v in (ours_v, theirs_v)]
+    return [*times, f"{ours_s / theirs_s:.2f}" if both else "-", *values]
+
+
+def table(rows: list[tuple]) -> str:
+    """The markdown table of ``rows`` (from :func:`run_example`)."""
+    lines = ["| example | ours | Brian2 | Brian2 target | ours / Brian2 | statistic | ours | Brian2 |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, ours_s, theirs_s, target, statistic, ours_v, theirs_v in rows:
+        ours_cell, theirs_cell, ratio, ours_value, theirs_value = _cells(ours_s, theirs_s, ours_v, theirs_v)
+        lines.append(f"| {name} | {ours_cell} | {theirs_cell} | {target} | {ratio} | {statistic} | {ours_value} | "
+                     f"{theirs_value} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the examples chosen on the command line and print the table; 1 when any side of any example failed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true")
     parser.add_argument("--only", nargs="+", choices=list(EXAMPLES))
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     rows = []
     for name in args.only or EXAMPLES:
-        ours_fn, statistic, target, full, tiny = EXAMPLES[name]
-        duration, size = tiny if args.tiny else full
-        use_clock(target == "cpp_standalone")
-        ours = ours_fn(seed=args.seed, duration=duration, **size)
-        theirs = brian2(name, target, duration, size, args.seed)
-        rows.append((name, ours['run_s'], theirs['run_s'], target, statistic, ours[statistic], theirs[statistic]))
-        for label, (run_s, value) in ours.get('variants', {}).items():
-            rows.append((f"{name} ({label})", run_s, theirs['run_s'], target, statistic, value, theirs[statistic]))
-        print(f"{name}: ours {ours['run_s']:.3f} s, Brian2 {target} {theirs['run_s']:.3f} s", file=sys.stderr)
-    print("| example | ours | Brian2 | Brian2 target | ours / Brian2 | statistic | ours | Brian2 |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, ours_s, theirs_s, target, statistic, ours_v, theirs_v in rows:
-        print(f"| {name} | {ours_s:.3f} s | {theirs_s:.3f} s | {target} | {ours_s / theirs_s:.2f} | {statistic} | "
-              f"{ours_v:.4g} | {theirs_v:.4g} |")
+        example_rows = run_example(name, args.seed, args.tiny)
+        rows += example_rows
+        _, ours_s, theirs_s, target, *_ = example_rows[0]
+        print(f"{name}: ours {ours_s if isinstance(ours_s, str) else f'{ours_s:.3f} s'}, Brian2 {target} "
+              f"{theirs_s if isinstance(theirs_s, str) else f'{theirs_s:.3f} s'}", file=sys.stderr, flush=True)
+    print(table(rows))
+    return int(any(isinstance(row[1], str) or isinstance(row[2], str) for row in rows))
 
 
 if __name__ == "__main__":
     np.seterr(all="ignore")
-    main()
+    sys.exit(main())

@@ -163,8 +163,11 @@ class StepFunction:
                     f"{self.where()} returns a value ({self.source_file}, line {line}); step functions write their "
                     f"results into ST or into arrays they receive, and return nothing (a bare 'return' ends the "
                     f"step, or in scalar mode the current element's step).")
-            if isinstance(node, (ast.Global, ast.Nonlocal)):
-                raise ModelDefError(f"{self.where()} uses 'global'/'nonlocal'; pass data as arguments instead.")
+            refused = _untranslatable(node)
+            if refused is not None:
+                what, fix = refused
+                raise ModelDefError(f"{self.where()} uses {what} ({self.source_file}, line {line}), which compiled "
+                                    f"steps do not run as Python does; {fix}")
             if isinstance(node, ast.While) and _always_true(node.test) and not _leaves(node.body, True):
                 # compiled, it would hold the process for ever: no Ctrl-C reaches a running kernel
                 raise ModelDefError(
@@ -294,6 +297,39 @@ def _unprintable(node: ast.AST) -> str | None:
 READING_METHODS = frozenset({"sum", "mean", "max", "min", "any", "all", "copy", "astype", "std", "var", "argmax",
                              "argmin", "nonzero", "dot", "prod", "cumsum", "tolist", "item"})
 """Array methods that only read the array they are called on (any other method may write to it)."""
+
+
+def _untranslatable(node: ast.AST) -> tuple[str, str] | None:
+    """``(what, fix)`` for a statement or expression of a step that has no faithful compiled form, else None.
+
+    Refused on every backend alike, so that a model gives the same result with and without jit (numba refuses
+    these, or runs them otherwise than Python).
+    """
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return (f"'{'global' if isinstance(node, ast.Global) else 'nonlocal'} {', '.join(node.names)}'",
+                "pass data as arguments instead (a number at module level is read as a model parameter).")
+    if isinstance(node, ast.Delete):
+        return "'del'", "leave the name alone (a local ends with the step) or assign it a new value."
+    if isinstance(node, ast.NamedExpr):
+        return (f"the assignment expression '{ast.unparse(node)}'",
+                f"assign on a line of its own first ({ast.unparse(node.target)} = {ast.unparse(node.value)}) and "
+                f"use {ast.unparse(node.target)} after.")
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return "a 'with' block", "write its body without 'with' (a context manager's enter and exit do not run)."
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return "an 'import'", "import at module level; the step reads the module's names from there."
+    if isinstance(node, ast.ExceptHandler) and (node.name is not None or not _catches_everything(node.type)):
+        caught = f"'except {ast.unparse(node.type)}{' as ' + node.name if node.name else ''}'" \
+            if node.type is not None else f"'except as {node.name}'"
+        return caught, "catch every error with a plain 'except:' (or 'except Exception:'), with no 'as' name."
+    if isinstance(node, ast.Starred) and isinstance(node.ctx, ast.Store):
+        return (f"the starred assignment target '{ast.unparse(node)}'",
+                "unpack into as many names as there are values, or index the values (v[0], v[1:]).")
+    return None
+
+
+def _catches_everything(kind: ast.expr | None) -> bool:
+    return kind is None or isinstance(kind, ast.Name) and kind.id in ("Exception", "BaseException")
 
 
 def _written_through(func: ast.FunctionDef) -> set[str]:

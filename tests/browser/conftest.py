@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 
 from bpwidgets.serving import UNUSED_EXTENSIONS
@@ -66,6 +68,32 @@ def start_voila(notebook_dir: Path, target: str, *options: str) -> tuple[subproc
     url = f"http://127.0.0.1:{port}/"
     wait_for_http(url)
     return process, url
+
+
+@pytest.fixture(scope="module")
+def served(request, tmp_path_factory):
+    """``bpwidgets serve`` (no warm-up, no pool) of a folder the test module fills with its ``write_lesson(folder)``;
+    yields the server's URL and ends the server and its kernels with the module."""
+    folder = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
+    request.module.write_lesson(folder)
+    port = free_port()
+    with (folder / "serve.log").open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "serve", str(folder), "--no-browser",
+                                    "--no-warm-up", "--pool", "0", "--port", str(port)],
+                                   stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        line = ""
+        while "serving" not in line:
+            line = process.stdout.readline()
+            assert line or process.poll() is None, "the server ended before it served"
+            assert time.monotonic() < deadline, "no URL within 240 s"
+        yield re.search(r"(http://127\.0\.0\.1:\d+)", line).group(1)
+    finally:
+        descendants = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
+        process.terminate()
+        assert process.wait(timeout=60) == 0
+        psutil.wait_procs(descendants, timeout=30)
 
 
 def write_notebook(path: Path, cells: list[str]) -> None:

@@ -3,47 +3,18 @@ Markdown cell is still coloured (its colours are in the page, inline, from nbcon
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-import time
-
 import nbformat
-import psutil
-import pytest
-
-from .conftest import free_port
 
 MARKDOWN = "The step, in code:\n\n```python\ndef step(V, dt):\n    return V + dt * (-V)\n```\n"
 WIDGET = "import ipywidgets as widgets\nwidgets.Button(description='check')"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """``bpwidgets serve`` of a notebook with highlighted code in Markdown and a widget; no warm-up, no pool."""
-    folder = tmp_path_factory.mktemp("extensions")
+def write_lesson(folder) -> None:
+    """The served folder (see the ``served`` fixture): a notebook with highlighted code in Markdown and a widget."""
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_markdown_cell(MARKDOWN), nbformat.v4.new_code_cell(WIDGET)]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, folder / "lesson.ipynb")
-    port = free_port()
-    with (folder / "serve.log").open("w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "serve", str(folder), "--no-browser",
-                                    "--no-warm-up", "--pool", "0", "--port", str(port)],
-                                   stdout=subprocess.PIPE, stderr=log, text=True)
-    try:
-        deadline = time.monotonic() + 240
-        line = ""
-        while "serving" not in line:
-            line = process.stdout.readline()
-            assert line or process.poll() is None, "the server ended before it served"
-            assert time.monotonic() < deadline, "no URL within 240 s"
-        yield re.search(r"(http://127\.0\.0\.1:\d+)", line).group(1)
-    finally:
-        descendants = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
-        process.terminate()
-        assert process.wait(timeout=60) == 0
-        psutil.wait_procs(descendants, timeout=30)
 
 
 def test_pygments_extension_is_not_loaded_and_code_is_still_coloured(served, browser):

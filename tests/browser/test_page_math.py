@@ -3,47 +3,19 @@ MathJax (it gets the do-nothing typesetter of :mod:`bpwidgets.page_math`)."""
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-import time
-
-import psutil
-import pytest
-
 from bpwidgets.page_math import NO_MATH_URL
 
-from .conftest import free_port, write_notebook
+from .conftest import write_notebook
 
 LESSON = ["import ipywidgets as widgets\nwidgets.Button(description='check')"]
 FORMULA = ["import ipywidgets as widgets\n"
            "widgets.HTMLMath(r'The membrane: $C \\frac{dV}{dt} = -g_L (V - E_L)$')"]
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """``bpwidgets serve`` of a folder with a notebook with a formula and one without, no warm-up, no pool."""
-    folder = tmp_path_factory.mktemp("math")
+def write_lesson(folder) -> None:
+    """The served folder (see the ``served`` fixture): a notebook with a formula and one without."""
     write_notebook(folder / "lesson.ipynb", LESSON)
     write_notebook(folder / "formula.ipynb", FORMULA)
-    port = free_port()
-    with (folder / "serve.log").open("w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "serve", str(folder), "--no-browser",
-                                    "--no-warm-up", "--pool", "0", "--port", str(port)],
-                                   stdout=subprocess.PIPE, stderr=log, text=True)
-    try:
-        deadline = time.monotonic() + 240
-        line = ""
-        while "serving" not in line:
-            line = process.stdout.readline()
-            assert line or process.poll() is None, "the server ended before it served"
-            assert time.monotonic() < deadline, "no URL within 240 s"
-        yield re.search(r"(http://127\.0\.0\.1:\d+)", line).group(1)
-    finally:
-        descendants = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
-        process.terminate()
-        assert process.wait(timeout=60) == 0
-        psutil.wait_procs(descendants, timeout=30)
 
 
 def visit(browser, url: str, ready: str) -> tuple[list[str], int, list[str]]:

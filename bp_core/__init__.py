@@ -23,7 +23,8 @@ from bp_core import (
 )
 from bp_core.integration import integrate
 from bp_core.model import NeuType, ObjType, ParsUpdate, SynType, delayed
-from bp_core.simulation import Ensemble, Events, Monitor, Network, NetworkSnapshot, NeuGroup, NeuSubGroup, SynConn
+from bp_core.simulation import (Ensemble, Events, Monitor, MonitorResults, Network, NetworkSnapshot, NeuGroup,
+                                NeuSubGroup, SynConn)
 from bp_core.types import NeuState, ObjState, SynState
 
 __version__ = "0.1.0"
@@ -50,7 +51,7 @@ def __dir__() -> list:
 __all__ = ["connect", "core", "dynamics", "errors", "inputs", "integration", "io", "measure", "models", "profile",
            "running", "tools", "types", "visualize", "PhasePortraitAnalyzer", "BifurcationAnalyzer", "integrate",
            "NeuType",
-           "ObjType", "ParsUpdate", "SynType", "delayed", "Ensemble", "Events", "Monitor", "NeuState", "ObjState",
-           "SynState",
+           "ObjType", "ParsUpdate", "SynType", "delayed", "Ensemble", "Events", "Monitor", "MonitorResults",
+           "NeuState", "ObjState", "SynState",
            "Network", "NetworkSnapshot", "NeuGroup", "NeuSubGroup", "SynConn",
            "__version__"]

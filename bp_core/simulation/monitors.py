@@ -82,11 +82,34 @@ class Monitor:
 
 
 class MonitorResults(DictPlus):
-    """``group.mon``: recorded arrays by field name, plus ``ts``.
+    """``group.mon``: recorded arrays by field name, plus ``ts``; also what ``Network.advance`` returns per object.
 
-    Event fields are densified on first access and kept; ``<key>_index``, ``<key>_time`` and
-    ``<key>_events`` give the events themselves. A decimated or selective monitor also has
-    ``<key>_time`` (the times of its rows) and ``<key>_index`` (the elements of its columns).
+    A dict (and a :class:`~bp_core.tools.DictPlus`: ``mon.V`` is ``mon['V']``). Event fields are densified on
+    first access and kept; ``<key>_index``, ``<key>_time`` and ``<key>_events`` give the events themselves. A
+    decimated or selective monitor also has ``<key>_time`` (the times of its rows) and ``<key>_index`` (the
+    elements of its columns). Built by the simulator; build one yourself to hand recorded arrays (read from a
+    file, say) to code that takes monitors.
+
+    Parameters
+    ----------
+    arrays : dict of str to ndarray, optional
+        Dense records by field name, with ``ts`` (the times of the rows).
+    events : dict of str to Events, optional
+        Fields recorded as events (:class:`~bp_core.Events`), densified on first access.
+    extras : dict of str to ndarray, optional
+        ``<key>_time`` and ``<key>_index`` of decimated or selective monitors (outside the keys).
+    shapes : dict of str to tuple, optional
+        Shape of one row of an event field's dense view (default ``(num,)``: the events' element count).
+    densify_check : callable, optional
+        Called with the bytes a dense view would take before it is built; raises to refuse it.
+
+    Examples
+    --------
+    >>> import numpy as np, bp_core as bp
+    >>> ts = np.arange(3) * 0.1
+    >>> mon = bp.MonitorResults({'ts': ts}, {'spike': bp.Events(np.array([1]), np.array([2]), ts, 2)})
+    >>> mon.spike.tolist(), mon.spike_index.tolist()
+    ([[0.0, 0.0], [0.0, 0.0], [0.0, 1.0]], [1])
     """
 
     def __init__(self, arrays: dict[str, np.ndarray] | None = None, events: dict[str, Events] | None = None,

@@ -12,12 +12,15 @@ versions of Python, NumPy and numba), the profile, each object's model code, siz
 connectivity and delay, the network's state and random generator as the pass starts, the inputs, the seed, the
 time step, the duration and the chunk. A file is written whole under a temporary name and renamed (a reader
 never sees half of one), and read with no pickles, checked against its key and its shapes: a file that is
-missing, truncated, corrupt or of another key is a miss, and the kernel simulates as before.
+missing, truncated, corrupt or of another key is a miss, and the kernel simulates as before. A file's name
+starts with a digest of the installed code: writing one removes those of other installations
+(:meth:`FirstPasses.prune`), never one a process is reading.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import functools
 import hashlib
 import io
@@ -32,13 +35,15 @@ import numpy as np
 
 import bp_core as bp
 
-__all__ = ["FORMAT", "RECORD_ENV", "FirstPasses", "ReplayedMonitors", "cache_root", "pass_key", "installed_code",
+__all__ = ["FORMAT", "RECORD_ENV", "FirstPasses", "cache_root", "pass_key", "installed_code", "model_code",
            "prestarted"]
 
-FORMAT = 1
+FORMAT = 2
 """Version of the file layout; part of every key, so a new layout never reads an old file."""
 RECORD_ENV = "BPWIDGETS_RECORD_FIRST_PASSES"
 """Set (to ``1``) in the environment of the warm-up's kernels: their first passes are simulated and recorded."""
+CODE_PREFIX = 16
+"""Hex digits of :func:`installed_code` that start a file's name: :meth:`FirstPasses.prune` removes the others."""
 MAX_FILE_BYTES = 256 * 2**20
 """A file larger than this is not read (it is not one this module wrote for a dashboard)."""
 
@@ -52,59 +57,6 @@ def prestarted() -> bool:
 def cache_root() -> Path:
     """``BPWIDGETS_CACHE_DIR``, else ``~/.cache/bpwidgets``: where the warm-up keeps what it records."""
     return Path(os.environ.get("BPWIDGETS_CACHE_DIR") or Path.home() / ".cache" / "bpwidgets")
-
-
-class ReplayedMonitors(bp.tools.DictPlus):
-    """An object's monitors for one chunk of a recorded pass, as ``advance`` returned them: the dense arrays
-    (``ts`` and the fields monitored densely), the events of event-recorded fields (``<key>_events``,
-    ``<key>_index``, ``<key>_time``; ``mon[key]`` builds the dense view on first access) and the extra arrays of
-    decimated or selective monitors (``<key>_time``, ``<key>_index``)."""
-
-    def __init__(self, arrays: dict[str, np.ndarray], events: dict[str, tuple[bp.Events, tuple]],
-                 extras: dict[str, np.ndarray]):
-        super().__init__(arrays)
-        object.__setattr__(self, "_events", events)
-        object.__setattr__(self, "_extras", extras)
-
-    def __missing__(self, key: str) -> Any:
-        events, extras = self.__dict__["_events"], self.__dict__["_extras"]
-        if key in events:
-            ev, shape = events[key]
-            value = ev.dense().reshape((ev.ts.size, *shape))
-            dict.__setitem__(self, key, value)
-            return value
-        for suffix in ("_events", "_index", "_time"):
-            if key.endswith(suffix) and key[:-len(suffix)] in events:
-                ev = events[key[:-len(suffix)]][0]
-                return {"_events": ev, "_index": ev.index, "_time": ev.time}[suffix]
-        if key in extras:
-            return extras[key]
-        raise KeyError(key)
-
-    def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or key in self.__dict__["_events"]
-
-    def keys(self):  # type: ignore[override]
-        return list(dict.keys(self)) + [k for k in self._events if not dict.__contains__(self, k)]
-
-    def __iter__(self):
-        return iter(self.keys())
-
-    def __len__(self) -> int:
-        return len(self.keys())
-
-    def items(self):  # type: ignore[override]
-        return [(k, self[k]) for k in self.keys()]
-
-    def values(self):  # type: ignore[override]
-        return [self[k] for k in self.keys()]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
-
-    def event_keys(self) -> list[str]:
-        """Fields recorded as events."""
-        return list(self._events)
 
 
 # -- the key ---------------------------------------------------------------------------------------------------
@@ -159,7 +111,9 @@ def _feed(digest: Any, value: Any) -> None:
         raise _Unkeyable(f"a {type(value).__name__}")
 
 
-def _model_code(model: Any) -> list[str]:
+def model_code(model: Any) -> list[str]:
+    """What of a model's code decides its results: its kind, name and mode, and the source of each step and of
+    the equations its integrators integrate."""
     sources = [type(model).__name__, model.name, model.mode]
     for step in model.steps:
         functions = [step.func] + [integrator.diff_eq.func for integrator in step.integrators.values()]
@@ -178,7 +132,7 @@ def _group(group: Any, positions: dict[int, int]) -> Any:
 
 
 def _object(obj: Any, positions: dict[int, int]) -> list[Any]:
-    parts = [type(obj).__name__, int(obj.num), _model_code(obj.model),
+    parts = [type(obj).__name__, int(obj.num), model_code(obj.model),
              {key: obj.pars[key] for key in obj.pars.keys()},
              {key: [getattr(spec, f.name) for f in dataclasses.fields(spec)]
               for key, spec in obj.monitor_specs.items()}]
@@ -254,7 +208,7 @@ def _chunk_record(chunk: dict[str, Any], objects: list[Any]) -> tuple[dict, dict
     return manifest, arrays
 
 
-def _replayed(manifest: dict, arrays: Any, prefix: str, names: list[str]) -> dict[str, ReplayedMonitors]:
+def _replayed(manifest: dict, arrays: Any, prefix: str, names: list[str]) -> dict[str, bp.MonitorResults]:
     out = {}
     if sorted(manifest) != sorted(f"o{k}" for k in range(len(names))):
         raise ValueError("the recorded objects are not the network's")
@@ -266,7 +220,7 @@ def _replayed(manifest: dict, arrays: Any, prefix: str, names: list[str]) -> dic
         if ts.ndim != 1 or ts.dtype.kind != "f":
             raise ValueError("ts is not a vector of times")
         extras = {key: arrays[f"{prefix}{name}/x/{key}"] for key in entry["extras"]}
-        events = {}
+        events, shapes = {}, {}
         for key, spec in entry["events"].items():
             index, step = arrays[f"{prefix}{name}/e/{key}/index"], arrays[f"{prefix}{name}/e/{key}/step"]
             value = arrays[f"{prefix}{name}/e/{key}/value"] if spec["value"] else None
@@ -277,11 +231,12 @@ def _replayed(manifest: dict, arrays: Any, prefix: str, names: list[str]) -> dic
                     (index.size and (index.min() < 0 or index.max() >= num or step.min() < 0 or
                                      step.max() >= ts.size))):
                 raise ValueError(f"events {name}.{key} do not fit their monitor")
-            events[key] = (bp.Events(index, step, ts, num, value), shape)
+            events[key] = bp.Events(index, step, ts, num, value)
+            shapes[key] = shape
         for key, array in dense.items():
             if array.dtype.hasobject or (key + "_time" not in extras and array.shape[:1] != ts.shape):
                 raise ValueError(f"monitor {name}.{key} does not fit the chunk's times")
-        out[object_name] = ReplayedMonitors(dense, events, extras)
+        out[object_name] = bp.MonitorResults(dense, events, extras, shapes)
     return out
 
 
@@ -303,7 +258,26 @@ class FirstPasses:
         return os.environ.get(RECORD_ENV) == "1"
 
     def _file(self, key: str) -> Path:
-        return self.path / f"{key}.npz"
+        # named by the installed code first: what another installation wrote is known without opening it
+        return self.path / f"{installed_code()[:CODE_PREFIX]}-{key}.npz"
+
+    def prune(self) -> list[Path]:
+        """Remove the files another installation of the code wrote (their keys can never be asked for again),
+        except any a process is reading (:meth:`_read` holds a shared lock on the file it reads; a file is
+        removed only under an exclusive lock taken without waiting, so a reader never loses its file). Returns
+        the files removed."""
+        mine, removed = f"{installed_code()[:CODE_PREFIX]}-", []
+        for file in self.path.glob("*.npz"):
+            if file.name.startswith((mine, ".partial-")):  # a partial one is another writer's, being written
+                continue
+            try:
+                with open(file, "rb") as handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    file.unlink()
+                removed.append(file)
+            except OSError:  # being read (the lock is taken), or removed by another writer: left alone
+                continue
+        return removed
 
     def save(self, key: str, chunks: Iterable[dict[str, Any]], objects: Iterable[Any]) -> None:
         """Record the monitors of each chunk of a pass (``advance``'s results, in order) under ``key``, whole or
@@ -330,9 +304,10 @@ class FirstPasses:
         except BaseException:
             Path(partial).unlink(missing_ok=True)
             raise
+        self.prune()
 
     def load(self, key: str, n_steps: int, chunk_steps: int,
-             names: list[str]) -> list[dict[str, ReplayedMonitors]] | None:
+             names: list[str]) -> list[dict[str, bp.MonitorResults]] | None:
         """The chunks of ``n_steps`` steps in all, ``chunk_steps`` each, recorded under ``key``, each object's
         monitors under its name in ``names`` (the network's objects' names, in order), or None: no such file, or
         one that is not whole, not ours, not for this key or not of these chunks (whatever is wrong with it, the
@@ -354,11 +329,13 @@ class FirstPasses:
         try:
             if file.stat().st_size > MAX_FILE_BYTES:
                 return None
-            with np.load(file, allow_pickle=False) as archive:
-                header = json.loads(bytes(archive["__header__"]).decode())
-                if header.get("format") != FORMAT or header.get("key") != key:
-                    return None
-                return take(header, archive)
+            with open(file, "rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_SH)  # not removed while read (see prune); released on close
+                with np.load(handle, allow_pickle=False) as archive:
+                    header = json.loads(bytes(archive["__header__"]).decode())
+                    if header.get("format") != FORMAT or header.get("key") != key:
+                        return None
+                    return take(header, archive)
         except Exception:  # noqa: BLE001 - a damaged or foreign file is a miss, never a crash
             return None
 
@@ -377,7 +354,7 @@ class FirstPasses:
         if not self.recording():
             def take(header: dict, archive: Any) -> dict[str, np.ndarray] | None:
                 arrays = {member: archive[f"r/{member}"] for member in header["arrays"]}
-                numeric = all(array.dtype.kind in "biuf" for array in arrays.values())
+                numeric = all(array.dtype.kind in "biufc" for array in arrays.values())
                 return arrays if numeric and valid(arrays) else None
 
             found = self._read(key, take)

@@ -17,6 +17,7 @@ from bpwidgets.history import History, Moment
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.bifurcation import BifurcationFigure
 from bpwidgets.presets import find_control
+from bpwidgets.shared_results import shared
 
 __all__ = ["BifurcationExplorer"]
 
@@ -89,28 +90,53 @@ class BifurcationExplorer(Explorer):
         self.picked_at: tuple[float, float | None] | None = None
         """Where the last pick was asked for (parameter, variable): a saved state picks there again."""
         self._replaying = False
+        self._analyzer: bp.BifurcationAnalyzer | None = None
+        self._drawn: dict[str, float] = dict(self.values)
         self.rewind = HistoryBar(History(), self._go)
         self.widget = widgets.VBox(children + [self.error_line, self.plot.figure, self.info_line, self.rewind.widget,
                                                self.export.widget, self.plot.style])
         self.redraw()
 
     def redraw(self) -> None:
-        """Recompute the diagram for the current values of the other parameters."""
-        fixed = {k: self.values[k] for k in self.fixed}
-        pars = {k: v for k, v in self.values.items() if k not in self.fixed}
+        """Recompute the diagram for the current values of the other parameters (a diagram the warm-up
+        recorded for these values is read instead: :mod:`bpwidgets.shared_results`)."""
+        values = dict(self.values)
+        made: list[bp.BifurcationAnalyzer] = []
+
+        def compute() -> list:
+            made.append(self._make_analyzer(values))
+            branches = made[0].branches()
+            cycles = made[0].cycle_branches() if self.with_cycles else []
+            points = made[0].special_points() if self.with_cycles else made[0].bifurcation_points()
+            return [branches, cycles, points]
+
         try:
-            analyzer = bp.BifurcationAnalyzer(self.model, {self.par: self.par_range}, self.dynamical_vars,
-                                              fixed_vars=fixed, pars_update=pars, par_resolution=self.resolution)
-            branches = analyzer.branches()
-            cycles = analyzer.cycle_branches() if self.with_cycles else []
-            points = analyzer.special_points() if self.with_cycles else analyzer.bifurcation_points()
+            branches, cycles, points = shared("bifurcation diagram", self.model, self._parts(values), compute)
         except Exception as err:  # shown in the widget; the last good diagram stays
             self.report(err)
             return
-        self.analyzer = analyzer
+        self._analyzer, self._drawn = (made[0] if made else None), values
         self.branches, self.cycles, self.points = branches, cycles, points
         self.error = ""
         self.plot.show(self.branches, self.cycles, list(self.dynamical_vars).index(self.var))
+
+    def _parts(self, values: dict[str, float]) -> list:
+        # everything besides the model that decides the diagram
+        return [self.par, self.par_range, self.dynamical_vars, values, sorted(self.fixed), self.resolution,
+                self.with_cycles]
+
+    def _make_analyzer(self, values: dict[str, float]) -> bp.BifurcationAnalyzer:
+        fixed = {k: values[k] for k in self.fixed}
+        pars = {k: v for k, v in values.items() if k not in self.fixed}
+        return bp.BifurcationAnalyzer(self.model, {self.par: self.par_range}, self.dynamical_vars, fixed_vars=fixed,
+                                      pars_update=pars, par_resolution=self.resolution)
+
+    @property
+    def analyzer(self) -> bp.BifurcationAnalyzer:
+        """The analyzer of the diagram shown (built on first use where the diagram was read from a recording)."""
+        if self._analyzer is None:
+            self._analyzer = self._make_analyzer(self._drawn)
+        return self._analyzer
 
     def _marker_moved(self, value: float) -> None:
         self.plot.move_marker(value)
@@ -197,7 +223,7 @@ class BifurcationExplorer(Explorer):
         if kind == "cycle":
             times, states, period = *branch.orbit_at(branch.par[k]), float(branch.period[k])
             try:
-                exact = self.analyzer.cycle_at(at, branch, k)
+                exact = self._at("cycle_at", at, branch, k)
                 if abs(exact.period[0] - period) < 0.05 * period:  # the same cycle, not the other side of a fold
                     times, states = exact.orbit_at(at)
                     selected.update(par=at, stable=bool(exact.stable[0]))
@@ -207,7 +233,7 @@ class BifurcationExplorer(Explorer):
             selected.update(period=period, orbit=(times, {v: states[:, j] for j, v in enumerate(branch.variables)}))
         else:
             state = branch.states[k]
-            exact = self.analyzer.equilibrium_at(at, branch, k)
+            exact = self._at("equilibrium_at", at, branch, k)
             if np.all(np.isfinite(exact)) and np.linalg.norm(exact - state) < 0.05 * np.linalg.norm(
                     [b - a for a, b in self.dynamical_vars.values()]):
                 state = exact
@@ -225,6 +251,13 @@ class BifurcationExplorer(Explorer):
         for link in self._links:
             link(selected)
         return selected
+
+    def _at(self, method: str, at: float, branch: Any, k: int) -> Any:
+        # the analyzer's exact point at ``at`` near point ``k`` of ``branch``, shared as the diagram is: the
+        # first pick of a dashboard is every kernel's
+        position = [i for i, b in enumerate(self.cycles if method == "cycle_at" else self.branches) if b is branch]
+        return shared(f"bifurcation {method}", self.model, [*self._parts(self._drawn), position, int(k), float(at)],
+                      lambda: getattr(self.analyzer, method)(at, branch, k))
 
     def _go(self, moment: Moment) -> None:
         self._replaying = True

@@ -9,6 +9,7 @@ import bp_core as bp
 from bpwidgets.apps.explorer import Explorer
 from bpwidgets.params import ParameterPanel
 from bpwidgets.plots.phase import PhasePlaneFigure
+from bpwidgets.shared_results import shared
 
 __all__ = ["PhasePlaneExplorer"]
 
@@ -46,6 +47,8 @@ class PhasePlaneExplorer(Explorer):
         self.names = list(self.target_vars)
         self.plot = PhasePlaneFigure(self.names, self.target_vars, on_click=self._clicked)
         self._starts: list[dict] = []
+        self._analyzer: bp.PhasePortraitAnalyzer | None = None
+        self._drawn: dict[str, float] = dict(self.values)
         self.panel.on_change(lambda name, value: self.redraw())
         clear = widgets.Button(description="Clear trajectories", layout=widgets.Layout(width="auto", flex="0 0 auto"))
         clear.on_click(lambda _: self.clear_trajectories())
@@ -54,24 +57,41 @@ class PhasePlaneExplorer(Explorer):
         self.widget = widgets.VBox([self.controls, self.plot.figure, self.plot.click_through])
         self.redraw()
 
-    def analyzer(self) -> bp.PhasePortraitAnalyzer:
-        """The analyzer for the current slider values."""
-        fixed = {k: self.values[k] for k in self.fixed}
-        pars = {k: v for k, v in self.values.items() if k not in self.fixed}
+    def analyzer(self, values: dict[str, float] | None = None) -> bp.PhasePortraitAnalyzer:
+        """The analyzer for the current slider values (or for ``values``)."""
+        values = self.values if values is None else values
+        fixed = {k: values[k] for k in self.fixed}
+        pars = {k: v for k, v in values.items() if k not in self.fixed}
         return bp.PhasePortraitAnalyzer(self.model, self.target_vars, fixed_vars=fixed, pars_update=pars)
 
+    def _parts(self) -> list:
+        # everything besides the model that decides the portrait and the trajectories
+        return [self.target_vars, self._drawn, sorted(self.fixed)]
+
+    def _drawn_analyzer(self) -> bp.PhasePortraitAnalyzer:
+        # the analyzer of the portrait shown, built on first use where the portrait was read from a recording
+        if self._analyzer is None:
+            self._analyzer = self.analyzer(self._drawn)
+        return self._analyzer
+
     def redraw(self) -> None:
-        """Recompute and redraw everything for the current values (trajectories are relaunched)."""
+        """Recompute and redraw everything for the current values (trajectories are relaunched); a portrait the
+        warm-up recorded for these values is read instead (:mod:`bpwidgets.shared_results`)."""
+        values = dict(self.values)
+        made: list[bp.PhasePortraitAnalyzer] = []
+
+        def compute() -> list:
+            made.append(self.analyzer(values))
+            return [made[0].fixed_points(), made[0].nullclines(), made[0].vector_field()]
+
         try:
-            analyzer = self.analyzer()
-            self.fixed_points = analyzer.fixed_points()
-            nullclines = analyzer.nullclines()
-            grid = analyzer.vector_field()
+            self.fixed_points, nullclines, grid = shared(
+                "phase portrait", self.model, [self.target_vars, values, sorted(self.fixed)], compute)
         except Exception as err:  # shown in the widget, the last good picture stays
             self.report(err)
             return
         self.error = ""
-        self._analyzer = analyzer
+        self._analyzer, self._drawn = (made[0] if made else None), values
         self.plot.show_cycle(None, None)  # a cycle drawn for other parameter values no longer belongs here
         self.plot.show_nullclines(nullclines)
         self.plot.show_field(grid)
@@ -99,7 +119,9 @@ class PhasePlaneExplorer(Explorer):
                 lo, hi = self.target_vars[name]
                 if not np.isfinite(value) or not lo <= value <= hi:
                     raise bp.errors.ModelUseError(f"start {name}={value!r} lies outside [{lo}, {hi}].")
-            trajectory = self._analyzer.trajectory(initial, self.duration)
+            start = {name: float(initial[name]) for name in self.names}
+            trajectory = shared("phase plane trajectory", self.model, [*self._parts(), start, self.duration],
+                                lambda: self._drawn_analyzer().trajectory(start, self.duration))
         except Exception as err:
             self.report(err)
             return

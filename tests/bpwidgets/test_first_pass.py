@@ -2,6 +2,8 @@
 simulation array for array, and never trusted blindly (a damaged or foreign file is simulated instead)."""
 
 import json
+import subprocess
+import sys
 import zipfile
 
 import numpy as np
@@ -255,3 +257,72 @@ def test_the_hh_dashboards_first_figures_are_computed_once_for_every_kernel(tmp_
         file.write_bytes(file.read_bytes()[:100])  # damaged: computed again, the same
     again = hh_neuron.HHDashboard()
     assert np.array_equal(again.rates, recorded.rates) and np.array_equal(again.v_lines.y, recorded.v_lines.y)
+
+
+def test_a_streamed_pass_carries_bp_cores_public_monitor_results(tmp_path, monkeypatch):
+    store = FirstPasses(tmp_path / "passes")
+    _record(store, monkeypatch)
+    frames, net, _ = _pass(store)
+    assert frames[0].shared
+    for frame in (f for f in frames if f.kind == "chunk"):
+        assert all(type(mon) is bp.MonitorResults for mon in frame.monitors.values())
+    assert type(net.objects[0].mon) is bp.MonitorResults  # the class group.mon is
+
+
+READER = """
+import sys
+import numpy as np
+from bpwidgets import first_pass
+first_pass.installed_code = lambda: "0" * 64  # the code of an older installation
+def take(header, archive):
+    print("reading", flush=True)
+    sys.stdin.readline()  # the test writes a newer installation's file meanwhile
+    return archive["r/x"]
+print(first_pass.FirstPasses(sys.argv[1])._read(sys.argv[2], take).tolist(), flush=True)
+"""
+
+
+def _old_file(store, monkeypatch, name="old"):
+    """A file an older installation wrote (its code's digest starts the name); returns it and its key."""
+    import bpwidgets.first_pass as first_pass
+
+    before = set(store.path.glob("*.npz"))
+    with monkeypatch.context() as old:
+        old.setattr(first_pass, "installed_code", lambda: "0" * 64)
+        old.setenv(RECORD_ENV, "1")
+        store.computed(name, [1], lambda: {"x": np.arange(3.)})
+    (file,) = set(store.path.glob("*.npz")) - before
+    assert file.name.startswith("0000")
+    with np.load(file) as archive:
+        return file, json.loads(bytes(archive["__header__"]).decode())["key"]
+
+
+def test_writing_a_pass_removes_the_files_of_older_code_but_never_one_being_read(tmp_path, monkeypatch):
+    store = FirstPasses(tmp_path / "passes")
+    old, key = _old_file(store, monkeypatch)
+    idle, _ = _old_file(store, monkeypatch, "another")
+    monkeypatch.setenv(RECORD_ENV, "1")
+    store.computed("mine", [1], lambda: {"x": np.ones(2)})
+    store.computed("mine too", [2], lambda: {"x": np.ones(2)})  # a file of this code is never removed
+    assert not old.exists() and not idle.exists() and len(list(store.path.glob("*.npz"))) == 2
+
+    old, key = _old_file(store, monkeypatch, "old again")
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(store.path), key], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline() == "reading\n"  # the older kernel holds its file open, reading
+        monkeypatch.setenv(RECORD_ENV, "1")
+        store.computed("mine", [3], lambda: {"x": np.ones(2)})
+        assert old.exists()  # left to its reader
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline() == "[0.0, 1.0, 2.0]\n"  # read whole
+    finally:
+        reader.stdin.close()
+        assert reader.wait(60) == 0
+    store.computed("mine", [4], lambda: {"x": np.ones(2)})
+    assert not old.exists()  # no longer read: removed by the next write
+    partial = store.path / ".partial-0000.npz"  # another writer's file, being written: never touched
+    partial.write_bytes(b"")
+    store.computed("mine", [5], lambda: {"x": np.ones(2)})
+    assert partial.exists()

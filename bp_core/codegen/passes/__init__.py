@@ -19,6 +19,7 @@ from bp_core.codegen.passes.float_literals import FOLLOW_FLOAT_TYPE
 from bp_core.codegen.passes.fold_finite import FOLD_FINITE
 from bp_core.codegen.passes.follow_event_lists import FOLLOW_EVENT_LISTS
 from bp_core.codegen.passes.fuse_elementwise import FUSE_ELEMENTWISE
+from bp_core.codegen.passes.gather_loops import GATHER_LOOPS
 from bp_core.codegen.passes.hoist import HOIST_FUSED, HOIST_INVARIANTS, HOIST_PER_SOURCE
 from bp_core.codegen.passes.inline_integrators import INLINE_INTEGRATORS
 from bp_core.codegen.passes.lower_idioms import LOWER_IDIOMS
@@ -47,6 +48,7 @@ PIPELINE: tuple[Pass, ...] = (
     ELEMENT_EXITS,  # after the passes that make loops: a return inside one of theirs leaves it too
     ELEMENT_LOCAL,
     FOLD_FINITE,  # needs ELEMENT_LOCAL: a parallel loop checks its fields after the step instead
+    GATHER_LOOPS,  # after the finite checks: it folds the check of an index_update into its loop
     FUSE_ELEMENTWISE,  # after the finite checks: folded into its loop they keep LLVM from vectorizing it
     HOIST_FUSED,
     ELEMENT_LOOP,

@@ -5,12 +5,14 @@ passes are awaited; the kernel's CPU seconds (user + system, its own process) ar
 has reached its figures, and its memory. Two ways, interleaved: ``simulated`` (no recorded pass: the kernel builds
 its network, loads the compiled kernel and simulates, as before passes were shared) and ``shared`` (the pass
 recorded by a warm-up kernel first, as ``bpwidgets demo`` records it: the kernel streams it from the file; the
-Hodgkin-Huxley neuron's F-I curve and first trace are read the same way). Each way gets its own cache folder; the
-compiled code comes from the usual on-disk caches in both. An edit of ``bp_core`` or ``bpwidgets`` while this runs
-changes the recording's key: the 'shared' kernels then simulate (their passes are not reported 'streamed').
+Hodgkin-Huxley neuron's F-I curve and first trace, the phase portrait and diagrams of ``fhn_lecture`` and
+``hh_bifurcation``, are read the same way). Each way gets its own cache folder; the compiled code comes from the
+usual on-disk caches in both. An edit of ``bp_core`` or ``bpwidgets`` while this runs changes the recording's key:
+the 'shared' kernels then simulate (their passes are not reported 'streamed').
 
     python benchmarks/kernel_start.py                    # gamma, 5 kernels each way
     python benchmarks/kernel_start.py --dashboard ei_balance --repeat 3
+    python benchmarks/kernel_start.py --dashboard fhn_lecture --repeat 3   # no live pass: CPU to the figures' data
 """
 
 from __future__ import annotations

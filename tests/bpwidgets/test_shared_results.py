@@ -163,3 +163,26 @@ def test_a_damaged_recording_is_computed_again_the_same(tmp_path, monkeypatch, h
     assert_same(again.diagram.cycles, recorded.diagram.cycles)
     assert_same(again.plane.fixed_points, recorded.plane.fixed_points)
     assert again.diagram.export_csv() == recorded.diagram.export_csv()
+
+
+def test_the_warm_up_records_the_fhn_lecture_a_later_kernel_reads(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import bpwidgets.dashboards
+    from bpwidgets import warmup
+    from bpwidgets.dashboards import fhn_lecture
+    from bpwidgets.first_pass import installed_code
+
+    monkeypatch.setenv("BPWIDGETS_CACHE_DIR", str(tmp_path / "cache"))
+    notebook = Path(bpwidgets.dashboards.__file__).parent / "fhn_lecture.ipynb"
+    assert warmup.warm_all([notebook]) == 0  # in a kernel of its own, as `bpwidgets demo` warms it
+    installed_code.cache_clear()  # the code as the kernel saw it
+    with monkeypatch.context() as patched:
+        _no_computing(patched)
+        read = fhn_lecture.FHNLecture()
+    monkeypatch.setenv("BPWIDGETS_CACHE_DIR", str(tmp_path / "empty"))
+    fresh = fhn_lecture.FHNLecture()  # nothing recorded there: computed
+    assert fresh.diagram._analyzer is not None
+    assert_same(read.diagram.cycles, fresh.diagram.cycles)
+    assert_same(read.plane.fixed_points, fresh.plane.fixed_points)
+    assert read.diagram.export_csv() == fresh.diagram.export_csv()

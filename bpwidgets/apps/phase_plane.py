@@ -64,9 +64,9 @@ class PhasePlaneExplorer(Explorer):
         pars = {k: v for k, v in values.items() if k not in self.fixed}
         return bp.PhasePortraitAnalyzer(self.model, self.target_vars, fixed_vars=fixed, pars_update=pars)
 
-    def _parts(self) -> list:
+    def _parts(self, values: dict[str, float]) -> list:
         # everything besides the model that decides the portrait and the trajectories
-        return [self.target_vars, self._drawn, sorted(self.fixed)]
+        return [self.target_vars, values, sorted(self.fixed)]
 
     def _drawn_analyzer(self) -> bp.PhasePortraitAnalyzer:
         # the analyzer of the portrait shown, built on first use where the portrait was read from a recording
@@ -85,8 +85,7 @@ class PhasePlaneExplorer(Explorer):
             return [made[0].fixed_points(), made[0].nullclines(), made[0].vector_field()]
 
         try:
-            self.fixed_points, nullclines, grid = shared(
-                "phase portrait", self.model, [self.target_vars, values, sorted(self.fixed)], compute)
+            self.fixed_points, nullclines, grid = shared("phase portrait", self.model, self._parts(values), compute)
         except Exception as err:  # shown in the widget, the last good picture stays
             self.report(err)
             return
@@ -120,7 +119,7 @@ class PhasePlaneExplorer(Explorer):
                 if not np.isfinite(value) or not lo <= value <= hi:
                     raise bp.errors.ModelUseError(f"start {name}={value!r} lies outside [{lo}, {hi}].")
             start = {name: float(initial[name]) for name in self.names}
-            trajectory = shared("phase plane trajectory", self.model, [*self._parts(), start, self.duration],
+            trajectory = shared("phase plane trajectory", self.model, [*self._parts(self._drawn), start, self.duration],
                                 lambda: self._drawn_analyzer().trajectory(start, self.duration))
         except Exception as err:
             self.report(err)

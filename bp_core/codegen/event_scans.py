@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bp_core.codegen.ast_facts import COMPARISONS, bound_names, used_outside
 
-__all__ = ["EventScan", "match_scan", "implies_nonzero"]
+__all__ = ["EventScan", "match_scan", "implies_nonzero", "element_test"]
 
 _MIRRORED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
 
@@ -51,6 +51,12 @@ def match_scan(function: ast.Module, node: ast.For) -> EventScan | None:
     if i in written or read & written or _breaks(body) or used_outside(function, node, i):
         return None
     return EventScan(values, op, threshold, node.iter.args[-1])
+
+
+def element_test(test: ast.expr, i: str) -> tuple[ast.expr, str, ast.expr] | None:
+    """``(values, op, threshold)`` of a test ``values[i] <op> threshold`` (either way round, or a bare ``values[i]``:
+    ``!= 0``), else None."""
+    return _comparison(test, i)
 
 
 def implies_nonzero(scan: EventScan) -> bool:

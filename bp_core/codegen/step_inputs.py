@@ -96,6 +96,9 @@ class StepInputs:
         First line of the generated docstring.
     loop_limit : int
         The safe mode's bound on the rounds of one entry of a ``while`` loop (``passes.bound_loops``); 0: none.
+    pre_rows : bool
+        Scalar-mode synapses ordered by presynaptic element, whose loop over all of them the kernel may give the
+        bounds of each element's range of synapses (``passes.follow_presynaptic_rows``).
     """
 
     step: StepFunction
@@ -117,6 +120,7 @@ class StepInputs:
     rng: str = "_rng"
     description: str = ""
     loop_limit: int = 0
+    pre_rows: bool = False
 
     def cache_key(self) -> tuple:
         """A hashable key: two inputs with the same key translate to the same code."""
@@ -124,4 +128,5 @@ class StepInputs:
                 tuple(sorted(self.per_element)), tuple(sorted(self.index_lists)), tuple(sorted(self.unique_lists)),
                 np.dtype(self.float_type).name, self.check_finite, self.parallel, repr(self.delay),
                 tuple(sorted(self.event_fields)), self.loop_size,
-                tuple(self.scalar_indices.items()), self.queue_walk, self.rng, self.description, self.loop_limit)
+                tuple(self.scalar_indices.items()), self.queue_walk, self.rng, self.description, self.loop_limit,
+                self.pre_rows)

@@ -11,6 +11,7 @@ from bp_core.codegen import event_delays
 from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
 from bp_core.codegen.passes.bound_loops import WHILE_LIMIT
+from bp_core.codegen.passes.follow_presynaptic_rows import PRE_ROWS
 from bp_core.codegen.step_inputs import StateAccess
 from bp_core.codegen.tree import as_identifier
 from bp_core.errors import ModelDefError, ModelUseError, describe_value
@@ -22,6 +23,7 @@ from bp_core.simulation.delay_limits import check_delay_memory, delay_steps, ref
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.index_lists import compressed_rows, row_owners
 from bp_core.simulation.post_delays import plan_post_delay, post_pathway_step
+from bp_core.simulation.pre_rows import presynaptic_rows
 from bp_core.simulation.spike_queues import plan_queue
 from bp_core.simulation.sub_group import NeuSubGroup
 from bp_core.simulation.summed_plans import plan_summed
@@ -146,6 +148,12 @@ def _plan_synapses(syn: Ensemble, plan: ObjectPlan, dt: float, jit: bool, build:
         plan.arg_map["_post_global"] = f"{code}_post_global"
         plan.variables[f"{code}_pre_global"] = lambda: pre_global
         plan.variables[f"{code}_post_global"] = lambda: post_global
+        # a loop over the synapses of spiking neurons may follow them (a GPU thread runs per synapse)
+        rows = None if profile.run_on_gpu() else presynaptic_rows(syn, pre_global)
+        if rows is not None:
+            plan.pre_rows = True
+            plan.arg_map[f"{PRE_ROWS}_ptr"] = f"{code}{PRE_ROWS}_ptr"
+            plan.variables[f"{code}{PRE_ROWS}_ptr"] = lambda: rows
     used = {a for s in syn.model.steps for a in s.data_args}
     for name in CONNECTIVITY_DATA:
         if name in used:

@@ -107,6 +107,9 @@ class ObjectPlan:
         A synapse's summed variables (``kernel_ops.summed``).
     loop_limit : int
         The safe mode's bound on each ``while`` loop of its steps (``passes.bound_loops``); 0: unbounded.
+    pre_rows : bool
+        Scalar-mode synapses ordered by presynaptic element: ``arg_map`` names their rows' bounds
+        (``passes.follow_presynaptic_rows``).
     """
 
     code_name: str
@@ -137,6 +140,7 @@ class ObjectPlan:
     sides: dict[str, str] = field(default_factory=dict)
     summed: list[Any] = field(default_factory=list)
     loop_limit: int = 0
+    pre_rows: bool = False
 
 
 @dataclass

@@ -18,6 +18,7 @@ from bp_core.codegen.passes.element_loop import ELEMENT_LOOP
 from bp_core.codegen.passes.float_literals import FOLLOW_FLOAT_TYPE
 from bp_core.codegen.passes.fold_finite import FOLD_FINITE
 from bp_core.codegen.passes.follow_event_lists import FOLLOW_EVENT_LISTS
+from bp_core.codegen.passes.follow_presynaptic_rows import FOLLOW_PRESYNAPTIC_ROWS
 from bp_core.codegen.passes.fuse_elementwise import FUSE_ELEMENTWISE
 from bp_core.codegen.passes.gather_loops import GATHER_LOOPS
 from bp_core.codegen.passes.hoist import HOIST_FUSED, HOIST_INVARIANTS, HOIST_PER_SOURCE
@@ -53,6 +54,7 @@ PIPELINE: tuple[Pass, ...] = (
     HOIST_FUSED,
     ELEMENT_LOOP,
     SPLIT_ELEMENT_LOOP,  # after the loop is made: its leading arithmetic runs on SIMD lanes
+    FOLLOW_PRESYNAPTIC_ROWS,  # after the split: its second loop may be all under the presynaptic test
 )
 """Every pass and analysis, in the order they run."""
 

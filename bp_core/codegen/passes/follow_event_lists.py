@@ -40,7 +40,7 @@ import ast
 from bp_core.codegen.event_scans import EventScan, implies_nonzero, match_scan
 from bp_core.codegen.tree import Pass, StepTree, located, origin
 
-__all__ = ["FOLLOW_EVENT_LISTS"]
+__all__ = ["FOLLOW_EVENT_LISTS", "event_argument"]
 
 
 class _Rewriter(ast.NodeTransformer):
@@ -167,14 +167,20 @@ class _Rewriter(ast.NodeTransformer):
             node in parent.args
 
     def _argument(self, row: str, part: str) -> str:
-        state, key = self.tree.row_args[row]
-        for arg, held in self.tree.event_args.items():
-            if held == (state, key, part):
-                return arg
-        suffix = "" if part == "index" else f"_{part}"
-        arg = self.tree.names.fresh(f"_events_{row}{suffix}")
-        self.tree.event_args[arg] = (state, key, part)
-        return arg
+        return event_argument(self.tree, row, part)
+
+
+def event_argument(tree: StepTree, row: str, part: str) -> str:
+    """The argument holding part ``'index'``, ``'lo'`` or ``'hi'`` of the kernel's list of this step's events of
+    the field that row argument ``row`` holds."""
+    state, key = tree.row_args[row]
+    for arg, held in tree.event_args.items():
+        if held == (state, key, part):
+            return arg
+    suffix = "" if part == "index" else f"_{part}"
+    arg = tree.names.fresh(f"_events_{row}{suffix}")
+    tree.event_args[arg] = (state, key, part)
+    return arg
 
 
 def _run(tree: StepTree) -> None:

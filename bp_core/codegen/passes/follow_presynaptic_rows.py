@@ -1,0 +1,149 @@
+"""A loop over synapses that acts only where the presynaptic neuron spiked visits only those synapses.
+
+After the element loop is split (``passes.split_loop``), a synapse step's second loop often does nothing
+unless the synapse's presynaptic neuron spiked::
+
+    for _obj_i in range(ST.shape[1]):
+        _pre_i = _pre_global[_obj_i]
+        _post_i = _post_global[_obj_i]
+        if pre_spike[_pre_i] > 0.0:
+            ST_x[_obj_i] += 1.0
+            post_s_AMPA[_post_i] += ST_w[_obj_i]
+
+It reads three numbers per synapse each step for the few synapses whose neuron spiked. When the synapses
+are ordered by presynaptic element (``StepInputs.pre_rows``; ``simulation.pre_rows``), the synapses of
+element ``p`` are ``range(_pre_rows[p], _pre_rows[p + 1])``, and the loop visits only the rows of the
+elements that spiked: those of the kernel's list of this step's events when it holds one
+(``passes.follow_event_lists``), else those of the nonzero elements of the row::
+
+    for _e in range(_events_pre_spike_lo, _events_pre_spike_hi):
+        _src = _events_pre_spike[_e]
+        for _obj_i in range(_pre_rows[_src], _pre_rows[_src + 1]):
+            ...the loop's body, its test included...
+
+The list is in ascending order, so the synapses are visited in ascending order too: every synapse whose test
+holds runs the body in the order of the whole loop, and the result is the same bit for bit. That holds when
+
+- the body is index loads and arithmetic of locals (nothing that calls, draws or stores), then one ``if`` with
+  no ``else`` whose test is the presynaptic element's field compared so that it holds only where the field is
+  not zero (``> 0.``, ``!= 0``, the bare field), alone or as one operand of an ``and``;
+- the step writes no field of that name, on any side (pre and post may be one group), hands no whole state on,
+  and never leaves the loop from the ``if`` (``break``, ``return``);
+- no name the loop binds before the ``if`` is read after the loop, outside other element loops.
+
+The CPU targets only (the GPU runs one thread per synapse), a loop that is not parallel, a step that indexes
+nothing but generated indices.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from bp_core import profile
+from bp_core.codegen.event_scans import EventScan, element_test, implies_nonzero
+from bp_core.codegen.loop_facts import ELEMENT, arithmetic, leaves_loop, written_arrays
+from bp_core.codegen.passes.follow_event_lists import event_argument
+from bp_core.codegen.tree import Pass, StepTree, located, origin
+
+__all__ = ["FOLLOW_PRESYNAPTIC_ROWS", "PRE_ROWS"]
+
+PRE_ROWS = "_pre_rows"
+"""The compressed rows (``_pre_rows_ptr``) bounding each presynaptic element's range of synapses."""
+
+_PRE_INDEX = "_pre_global[_obj_i]"
+
+
+def _run(tree: StepTree) -> None:
+    function = ast.Module(body=tree.statements(), type_ignores=[])
+    body = []
+    for stmt in tree.body:
+        found = _guarded_field(tree, function, stmt)
+        body.extend(_rewritten(tree, stmt, found) if found is not None else [stmt])
+    tree.body = body
+
+
+def _guarded_field(tree: StepTree, function: ast.Module, loop: ast.stmt) -> str | None:
+    """The presynaptic field's argument (``pre_spike``) whose test guards all the work of element loop ``loop``;
+    None when the loop is not one the rewrite keeps exact."""
+    inputs = tree.inputs
+    if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and loop.target.id == ELEMENT and
+            not loop.orelse and inputs.scalar_indices.get("_pre_i") == _PRE_INDEX and
+            ast.dump(loop.iter) == ast.dump(ast.parse(f"range({inputs.loop_size})", mode="eval").body)):
+        return None
+    *prefix, last = loop.body
+    if not isinstance(last, ast.If) or last.orelse:
+        return None
+    bound: dict[str, ast.expr] = {}
+    for stmt in prefix:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and _pure(stmt.value)):
+            return None
+        bound[stmt.targets[0].id] = stmt.value
+    pre_index = [name for name, value in bound.items() if ast.unparse(value) == _PRE_INDEX]
+    tests = last.test.values if isinstance(last.test, ast.BoolOp) and isinstance(last.test.op, ast.And) \
+        else [last.test]
+    if not pre_index or not all(_pure(t) for t in tests):
+        return None
+    guard = None
+    for test in tests:
+        match = element_test(test, pre_index[0])
+        if match is not None and isinstance(match[0], ast.Name) and \
+                tree.row_args.get(match[0].id, ("", ""))[0] == "pre" and \
+                implies_nonzero(EventScan(match[0], match[1], match[2], ast.Constant(0))):
+            guard = match[0].id
+            break
+    if guard is None or leaves_loop(last.body) or \
+            any(isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)) for n in ast.walk(loop)):
+        return None
+    key = tree.row_args[guard][1]
+    if any(field == key for _, field in tree.written_fields):
+        return None  # pre and post may be one group: a write to post's field may change what the test reads
+    written = written_arrays(function.body)
+    if written & (set(inputs.states) | {guard, "_pre_global"} |
+                  {arg for arg, (_, field) in tree.row_args.items() if field == key}):
+        return None
+    if any(_read_outside(function, loop, name) for name in set(bound) | {ELEMENT}):
+        return None
+    return guard
+
+
+def _pure(node: ast.expr) -> bool:
+    """Arithmetic that reads but calls nothing (an index load skipped for a synapse changes nothing)."""
+    return arithmetic(node) and not any(isinstance(n, ast.Call) for n in ast.walk(node))
+
+
+def _read_outside(function: ast.Module, loop: ast.For, name: str) -> bool:
+    """Whether ``name`` appears outside ``loop`` elsewhere than in another element loop (which binds its own)."""
+    inside = {id(n) for n in ast.walk(loop)}
+    for other in ast.walk(function):
+        if other is not loop and isinstance(other, ast.For) and isinstance(other.target, ast.Name) and \
+                other.target.id == ELEMENT:
+            inside |= {id(n) for n in ast.walk(other)}
+    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in inside for n in ast.walk(function))
+
+
+def _rewritten(tree: StepTree, loop: ast.For, guard: str) -> list[ast.stmt]:
+    names = tree.names
+    rows = tree.list_argument(PRE_ROWS, "ptr")
+    src = names.fresh("_src")
+    inner = ast.parse(f"for {ELEMENT} in range({rows}[{src}], {rows}[{src} + 1]):\n    pass").body[0]
+    inner.body = copy.deepcopy(loop.body)
+    state, key = tree.row_args[guard]
+    if (state, key) in tree.inputs.event_fields:
+        events, lo, hi = (event_argument(tree, guard, part) for part in ("index", "lo", "hi"))
+        e = names.fresh("_e")
+        outer = ast.parse(f"for {e} in range({lo}, {hi}):\n    {src} = {events}[{e}]").body[0]
+        outer.body.append(inner)
+    else:
+        outer = ast.parse(f"for {src} in range({rows}.shape[0] - 1):\n    if {guard}[{src}] != 0:\n        pass").body[0]
+        outer.body[0].body = [inner]
+    return located([ast.copy_location(outer, loop)], origin(loop))
+
+
+def _applies(tree: StepTree) -> bool:
+    return tree.scalar and tree.inputs.pre_rows and not tree.parallel and not tree.indexes_user_data and \
+        not profile.run_on_gpu()
+
+
+FOLLOW_PRESYNAPTIC_ROWS = Pass("visit the synapses of spiking neurons", _run, applies=_applies)

@@ -1,0 +1,135 @@
+"""A synapse loop that acts only where the presynaptic neuron spiked visits only the synapses of the neurons that
+spiked (their rows of synapses); the same results bit for bit, and the whole loop where that could differ."""
+
+import numpy as np
+import pytest
+
+import bp_core as bp
+import bp_core.codegen.passes as passes
+from bp_core.codegen.kernel_ops import steps as step_ops
+from bp_core.codegen.passes.follow_presynaptic_rows import FOLLOW_PRESYNAPTIC_ROWS
+
+DT = 0.1
+N = 40
+
+
+def glutamate(ST, _t, _dt, pre, post):
+    # Brunel & Wang's NMDA gate: integrated at every synapse, then a spike opens x and the AMPA gate
+    s = ST['s'] + _dt * (-ST['s'] / 100. + 0.5 * ST['x'] * (1. - ST['s']))
+    ST['x'] = ST['x'] - _dt * ST['x'] / 2.
+    ST['s'] = s
+    if pre['spike'] > 0.:
+        ST['x'] += 1.
+        post['g'] += ST['w']
+
+
+def exponential(ST, pre, post):
+    # the whole step acts only at a spike (a COBA synapse written for one synapse)
+    if pre['spike'] > 0. and ST['w'] > 0.1:
+        post['g'] += ST['w']
+        ST['count'] += 1.
+
+
+def resetting(ST, pre, post):
+    # writes the field its test reads: pre and post are one group, so a later synapse's test may see the write
+    if pre['spike'] > 0.:
+        post['spike'] = 0.
+        post['g'] += ST['w']
+
+
+def neuron(ST, _t, _dt):
+    ST['spike'] = 0.
+    ST['V'] = ST['V'] + _dt * (-ST['V'] + ST['drive'] + ST['g'] * 0.1 + ST['s_tot'] * 0.05) / 10.
+    ST['g'] = ST['g'] * 0.9
+    if ST['V'] > 1.:
+        ST['V'] = 0.
+        ST['spike'] = 1.
+
+
+def _network(step, seed: int = 0, monitored: bool = True, pre_slice: slice | None = None, conn=None):
+    Neuron = bp.NeuType(name='RowsLIF', ST=bp.types.NeuState({'V': 0., 'g': 0., 'drive': 0., 's_tot': 0.,
+                                                              'spike': 0.}), steps=neuron, mode='scalar')
+    summed = {'s_tot': "ST['w'] * ST['s']"} if step is glutamate else None
+    Syn = bp.SynType(name=f'Rows_{step.__name__}', ST=bp.types.SynState({'s': 0., 'x': 0., 'w': 0.2, 'count': 0.}),
+                     requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['g', 's_tot'])),
+                     steps=step, mode='scalar', summed=summed)
+    rng = np.random.default_rng(seed)
+    group = bp.NeuGroup(Neuron, N, monitors=['spike'] if monitored else [])
+    group.ST['drive'] = rng.uniform(0.5, 2.5, N)
+    group.ST['V'] = rng.uniform(0., 1., N)
+    pre = group if pre_slice is None else group[pre_slice]
+    syn = bp.SynConn(Syn, pre_group=pre, post_group=group,
+                     conn=bp.connect.FixedProb(0.3, seed=seed) if conn is None else conn)
+    syn.ST['w'] = rng.uniform(0., 0.5, syn.num)
+    return bp.Network(group, syn), group, syn
+
+
+def _run(step, rows: bool, jit: bool = True, **kw):
+    pipeline = passes.PIPELINE
+    passes.PIPELINE = pipeline if rows else tuple(p for p in pipeline if p is not FOLLOW_PRESYNAPTIC_ROWS)
+    step_ops._TRANSLATIONS.clear()  # translations are kept per step: make this pipeline's
+    try:
+        with bp.profile.override(jit=jit, dt=DT):
+            net, group, syn = _network(step, **kw)
+            spikes = []
+            for _ in range(3):  # several calls: the rows and lists are bound at each
+                net.advance(20.)
+                spikes.append(np.asarray(group.ST['spike']).copy())
+            code = net.code
+    finally:
+        passes.PIPELINE = pipeline
+        step_ops._TRANSLATIONS.clear()
+    return group, syn, code, spikes
+
+
+def _same(a, b):
+    (group, syn, _, spikes), (whole_group, whole_syn, _, whole_spikes) = a, b
+    for name in ('s', 'x', 'count'):
+        np.testing.assert_array_equal(syn.ST[name], whole_syn.ST[name])
+    for name in ('V', 'g', 's_tot'):
+        np.testing.assert_array_equal(group.ST[name], whole_group.ST[name])
+    np.testing.assert_array_equal(spikes, whole_spikes)
+
+
+@pytest.mark.parametrize("step", [glutamate, exponential])
+@pytest.mark.parametrize("monitored", [True, False])
+@pytest.mark.parametrize("pre_slice", [None, slice(5, 30)])
+def test_the_rows_of_the_spiking_neurons_give_the_whole_loops_state_bit_for_bit(step, monitored, pre_slice):
+    rows = _run(step, rows=True, monitored=monitored, pre_slice=pre_slice)
+    whole = _run(step, rows=False, monitored=monitored, pre_slice=pre_slice)
+    code = rows[2]
+    assert "for _obj_i in range(_pre_rows_ptr[_src], _pre_rows_ptr[_src + 1]):" in code
+    assert "_pre_rows_ptr" not in whole[2]
+    # with the group's spikes recorded, the rows of the monitor's events; else a scan of the spike row
+    assert ("_events_pre_spike[_e]" in code) is monitored
+    assert ("if pre_spike[_src] != 0" in code) is not monitored
+    assert rows[1].ST['count'].sum() > 0 or step is glutamate
+    assert sum(s.sum() for s in rows[3]) > 0 and rows[0].ST['g'].max() > 0  # spikes, delivered
+    _same(rows, whole)
+
+
+@pytest.mark.parametrize("step", [glutamate, exponential])
+def test_the_compiled_rows_agree_with_numpy(step):
+    rows = _run(step, rows=True)
+    group, syn, code, spikes = _run(step, rows=True, jit=False)
+    assert "_pre_rows_ptr" in rows[2]
+    np.testing.assert_array_equal(spikes, rows[3])
+    for name in ('s', 'x', 'count'):
+        np.testing.assert_allclose(syn.ST[name], rows[1].ST[name], rtol=1e-13, atol=1e-15)
+    for name in ('V', 'g', 's_tot'):
+        np.testing.assert_allclose(group.ST[name], rows[0].ST[name], rtol=1e-13, atol=1e-15)
+
+
+def test_synapses_out_of_presynaptic_order_keep_the_whole_loop():
+    rng = np.random.default_rng(3)
+    i, j = rng.integers(0, N, 300), rng.integers(0, N, 300)  # not sorted by i
+    rows = _run(exponential, rows=True, conn=(i, j))
+    whole = _run(exponential, rows=False, conn=(i, j))
+    assert "_pre_rows_ptr" not in rows[2]
+    _same(rows, whole)
+
+
+def test_a_step_that_writes_the_field_its_test_reads_keeps_the_whole_loop():
+    rows = _run(resetting, rows=True)
+    assert "_pre_rows_ptr" not in rows[2]
+    _same(rows, _run(resetting, rows=False))

@@ -55,12 +55,12 @@ Pulse = bp.SynType(name='PulseSynapse', ST=syn_ST, steps=(syn_update, syn_output
                    requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['input'])))
 
 
-def make(num_exc, num_inh, seed=0, dt=0.1, prob=0.2):
-    """The network's groups, synapses and cell parameters, drawn from ``seed``."""
+def make(num_exc, num_inh, seed=0, dt=0.1, prob=0.2, monitors=('v', 'spike')):
+    """The network's groups, synapses and cell parameters, drawn from ``seed``; the group records ``monitors``."""
     bp.profile.set(dt=dt, numerical_method='euler')
     rng = np.random.RandomState(seed)
     num = num_exc + num_inh
-    group = bp.NeuGroup(Izhikevich, geometry=num, monitors=['v', 'spike'])
+    group = bp.NeuGroup(Izhikevich, geometry=num, monitors=list(monitors))
     re, ri = rng.rand(num_exc), rng.rand(num_inh)
     group.ST['a'] = np.concatenate([0.02 * np.ones(num_exc), 0.02 + 0.08 * ri])
     group.ST['b'] = np.concatenate([0.2 * np.ones(num_exc), 0.25 - 0.05 * ri])

@@ -16,9 +16,11 @@ load without it), and the rest (planning, connectivity, emitting the kernel and 
 numba's cache beside the engine, compiled once per installation (set ``NUMBA_CACHE_DIR`` to an empty folder to
 measure them too).
 
-    python benchmarks/brunel.py [duration_ms] [--epsilon 0.008] [--form auto|line]
+    python benchmarks/brunel.py [duration_ms] [--epsilon 0.008] [--form auto|line] [--copy-j]
 
 ``--form line`` keeps the per-synapse delay line (the engine's switch ``planning.SPIKE_QUEUES``) for comparison.
+``--copy-j`` writes the synapse with ``J`` in its copy step, ``ST['s'] = J * pre['spike']`` and
+``post['input'] += ST['s']`` (the same network; the spike queue carries ``J`` with each spike).
 """
 
 from __future__ import annotations
@@ -34,10 +36,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bp_core as bp  # noqa: E402
 from examples.brunel_2000 import model  # noqa: E402
 
 N_E, N_I = 10000, 2500
 delay = model.D
+J = 0.1  # replaced by each SynConn's pars['J']
+
+
+def copy_j(ST, pre):
+    ST['s'] = J * pre['spike']
+
+
+@bp.delayed
+def output_s(ST, post):
+    post['input'] += ST['s']
+
+
+COPY_J = bp.SynType(name='delta_synapse_copy_j', ST=bp.types.SynState(['s']),
+                    requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['input'])),
+                    steps=(copy_j, output_s), mode='scalar')
 
 
 def build(duration: float, epsilon: float, seed: int = 3):
@@ -46,8 +64,10 @@ def build(duration: float, epsilon: float, seed: int = 3):
     return model.build(N_E=N_E, epsilon=epsilon, seed=seed)
 
 
-def child(duration: float, epsilon: float, form: str) -> dict:
+def child(duration: float, epsilon: float, form: str, with_copy_j: bool = False) -> dict:
     """Build (and compile or load) the network, then run it: one process's figures."""
+    if with_copy_j:
+        model.delta_synapse = COPY_J  # the example's build() makes its SynConns of this model
     if form == "line":
         from bp_core.simulation import planning
 
@@ -84,23 +104,25 @@ def main() -> None:
     parser.add_argument("duration", nargs="?", type=float, default=1000.)
     parser.add_argument("--epsilon", type=float, default=0.008)
     parser.add_argument("--form", choices=("auto", "line"), default="auto")
+    parser.add_argument("--copy-j", action="store_true", help="J in the copy step: ST['s'] = J * pre['spike']")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print("RESULT", json.dumps(child(args.duration, args.epsilon, args.form)))
+        print("RESULT", json.dumps(child(args.duration, args.epsilon, args.form, args.copy_j)))
         return
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "BP_CORE_CACHE_DIR": cache}
         results = []
         for duration in (0., 0., args.duration):  # cold build, warm build, warm build + run
             command = [sys.executable, __file__, str(duration), "--epsilon", str(args.epsilon), "--form",
-                       args.form, "--child"]
+                       args.form, "--child"] + (["--copy-j"] if args.copy_j else [])
             done = subprocess.run(command, capture_output=True, text=True, env=env)
             if done.returncode:
                 raise SystemExit(f"the benchmark's child process failed:\n{done.stderr}")
             results.append(json.loads(done.stdout.split("RESULT", 1)[1]))
     cold, warm, ran = results
-    print(f"Brunel {N_E + N_I} neurons, {cold['synapses']:,} synapses, delay {delay} ms ({args.form}), wall (CPU) "
+    print(f"Brunel {N_E + N_I} neurons, {cold['synapses']:,} synapses, delay {delay} ms ({args.form}"
+          f"{', J in the copy step' if args.copy_j else ''}), wall (CPU) "
           f"seconds: objects {cold['objects_s']:.2f}; build cold {cold['build_s']:.2f} ({cold['build_cpu_s']:.2f}), "
           f"warm in a new process {warm['build_s']:.2f} ({warm['build_cpu_s']:.2f})"
           + (f"; run {args.duration:.0f} ms {ran['run_s']:.2f} ({ran['run_cpu_s']:.2f}), rate {ran['rate_hz']:.1f} Hz"

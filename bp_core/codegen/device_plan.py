@@ -243,6 +243,7 @@ def _bind_extra(plan: KernelPlan, out: DevicePlan) -> None:
     wanted = [ref.name for op in out.ops for ref in getattr(op, "refs", ()) if ref.kind in ("var", "row")]
     # the arrival list and delayed values of a queue the CPU's delayed step walks itself
     wanted += [f"{op.queue}_{part}" for op in out.ops if isinstance(op, QueueArrival) for part in ("arr", "dval")]
+    wanted += [name for op in out.ops if isinstance(op, QueueCapture) for name in op.factors]
     for name in wanted:
         if name not in taken and name in getters:
             out.extra[name] = getters[name]
@@ -263,7 +264,8 @@ def _structure(plan: KernelPlan, out: DevicePlan) -> None:
 def _capture(obj: ObjectPlan) -> QueueCapture:
     """The capture of this step's events, by a scan of the queue's sources in order (as the CPU's records list)."""
     data, access = obj.states["pre"]
-    return QueueCapture(obj.queue.var, Ref("row", data, access.fields[obj.queue.source]))
+    return QueueCapture(obj.queue.var, Ref("row", data, access.fields[obj.queue.source]),
+                        tuple(obj.arg_map[name] for name in obj.queue.captured))
 
 
 def _refuse_unsupported(obj: ObjectPlan) -> None:

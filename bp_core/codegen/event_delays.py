@@ -10,9 +10,10 @@ model's step functions alone, whether that is exact. It accepts a scalar-mode Sy
 - it has one ``@bp.delayed`` step, which writes no field of ``ST``, takes no element index argument and
   draws no random numbers;
 - each field of ``ST`` that step reads is either an *event field*, written in the whole model by one
-  statement at the top level of one undelayed step, ``ST['s'] = pre['spike']`` or that times numbers and
-  static fields (``ST['s'] = 0.5 * pre['spike']``, ``ST['g'] = ST['w'] * pre['spike']``), all from the same
-  presynaptic field; or a *static field* that no step writes (``ST['w']``, a weight set by the user);
+  statement at the top level of one undelayed step, ``ST['s'] = pre['spike']`` or that times numbers,
+  static fields and parameters of that step (``ST['s'] = 0.5 * pre['spike']``, ``ST['g'] = ST['w'] *
+  pre['spike']``, ``ST['g'] = J * pre['spike']``), all from the same presynaptic field and, when several, times
+  the same parameters; or a *static field* that no step writes (``ST['w']``, a weight set by the user);
 - at least one field is an event field, and the delayed step does nothing when every event field is 0:
   each of its statements adds to or subtracts from a ``post`` field a product with an event-field factor
   (through locals too: ``I = -g * ST['s'] * (post['V'] - E); post['input'] += I``), binds a local, or
@@ -22,6 +23,12 @@ A static factor of an event field is read when the event arrives (the delayed st
 ``ST['g'] * ST['w']`` where it read ``ST['g']``: ``delivered_step``). That is exact because no step writes it
 and a state set by the user restarts the synapse's delays (``simulation.spike_queues``), so the weight at
 delivery is the weight when the event left.
+
+A parameter factor (``J`` of ``ST['g'] = J * pre['spike']``) may change between runs without restarting the
+delays, so it is not read at delivery: the queue captures it into each event's value when the event leaves
+(``EventDelay.captured``), as the delay line holds ``J * pre['spike']`` computed then. A per-element value of
+it cannot ride on an event (one value per presynaptic neuron), so such a synapse keeps the delay line
+(``simulation.planning``).
 
 A step that decays its state (``s = int_s(ST['s'], _t); s += pre['spike']; ST['s'] = s``, the AMPA and
 GABA_A forms) makes ``s`` depend on its own past, and keeps the delay line. ``analyse`` says why a model
@@ -62,6 +69,9 @@ class EventDelay:
     factors : dict
         Event field -> the static fields it is also the product of (``ST['g'] = ST['w'] * pre['spike']``:
         ``{'g': ('w',)}``); the delayed step reads them at delivery.
+    captured : tuple of str
+        Parameters of the copy step every event field is also the product of (``ST['g'] = J * pre['spike']``:
+        ``('J',)``); the queue stores ``pre[source]`` times them when the event leaves.
     """
 
     source: str
@@ -72,6 +82,7 @@ class EventDelay:
     delayed_step: str
     parameters: frozenset[str] = field(default_factory=frozenset)
     factors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    captured: tuple[str, ...] = ()
 
 
 def analyse(model) -> EventDelay | str:
@@ -94,7 +105,8 @@ def analyse(model) -> EventDelay | str:
     if _draws_random(out.node):
         return f"step {out.name!r} draws random numbers (skipping quiet synapses would change the draws)"
     reads = out.fields_used.get("ST", [])
-    copies: dict[str, tuple[str, str, float, tuple[str, ...]]] = {}  # field -> (step, pre field, scale, factors)
+    # field -> (step, pre field, scale, static factors, parameter factors)
+    copies: dict[str, tuple[str, str, float, tuple[str, ...], tuple[str, ...]]] = {}
     static = []
     for name in reads:
         writes = [(step, node) for step in model.steps if not step.is_delayed
@@ -105,10 +117,10 @@ def analyse(model) -> EventDelay | str:
         if len(writes) > 1:
             return f"ST[{name!r}] is written {len(writes)} times"
         step, node = writes[0]
-        copied = _copy_of_pre(step.node, node)
+        copied = _copy_of_pre(step.node, node, frozenset(step.parameters))
         if copied is None:
             return (f"ST[{name!r}] is not a copy of a presynaptic field (ST[{name!r}] = pre['spike'], or that "
-                    f"times numbers and fields no step writes) in step {step.name!r}")
+                    f"times numbers, parameters and fields no step writes) in step {step.name!r}")
         written = [f for f in copied[2] if _written(model, f)]
         if written:
             return f"ST[{name!r}] is pre[{copied[0]!r}] times ST[{written[0]!r}], which a step writes"
@@ -118,16 +130,20 @@ def analyse(model) -> EventDelay | str:
     if len({c[:2] for c in copies.values()}) != 1:
         return "the event fields copy different presynaptic fields or are written in different steps"
     step_name, source = next(iter(copies.values()))[:2]
+    if len({c[4] for c in copies.values()}) != 1:
+        return ("the event fields are pre[{!r}] times different parameters ({}), and a queued event carries "
+                "one value".format(source, ", ".join(f"{f}: {list(c[4])}" for f, c in copies.items())))
     copy_step = next(s for s in model.steps if s.name == step_name)
     if any(isinstance(n, (ast.Return, ast.Raise)) for n in ast.walk(copy_step.node)):
         return f"step {step_name!r} may end before it copies the event (a return or raise)"
     reason = _quiet_when_zero(out.node.body, set(copies))
     if reason is not None:
         return f"step {out.name!r} {reason}"
-    copy_only = all(_top_level_copy(stmt, set(copies)) for stmt in copy_step.node.body if not _is_docstring(stmt))
+    copy_only = all(_top_level_copy(stmt, set(copies), frozenset(copy_step.parameters)) for stmt in copy_step.node.body if not _is_docstring(stmt))
     return EventDelay(source=source, scales={f: c[2] for f, c in copies.items()}, static=tuple(static),
                       copy_step=step_name, copy_only=copy_only, delayed_step=out.name,
-                      parameters=frozenset(out.parameters), factors={f: c[3] for f, c in copies.items() if c[3]})
+                      parameters=frozenset(out.parameters), factors={f: c[3] for f, c in copies.items() if c[3]},
+                      captured=next(iter(copies.values()))[4])
 
 
 def delivered_step(step, factors: dict[str, tuple[str, ...]]):
@@ -167,13 +183,13 @@ class _TimesFactors(ast.NodeTransformer):
         return ast.copy_location(product, node)
 
 
-def copies_events(stmt: ast.stmt, model) -> bool:
-    """Whether ``stmt`` is ``ST[f] = pre[k]`` times numbers and fields no step of ``model`` writes (running
-    it twice in a step leaves what running it once does)."""
+def copies_events(stmt: ast.stmt, model, parameters: frozenset[str] = frozenset()) -> bool:
+    """Whether ``stmt`` is ``ST[f] = pre[k]`` times numbers, ``parameters`` (those of its step) and fields no
+    step of ``model`` writes (running it twice in a step leaves what running it once does)."""
     if not _top_level_copy(stmt, {_key(stmt.targets[0])} if isinstance(stmt, ast.Assign) and stmt.targets
-                           and isinstance(stmt.targets[0], ast.Subscript) else set()):
+                           and isinstance(stmt.targets[0], ast.Subscript) else set(), parameters):
         return False
-    return not any(_written(model, f) for f in _scaled_pre(stmt.value)[2])
+    return not any(_written(model, f) for f in _scaled_pre(stmt.value, parameters)[2])
 
 
 def _written(model, name: str) -> bool:
@@ -222,18 +238,20 @@ def _number(node: ast.expr) -> float | None:
     return None
 
 
-def _copy_of_pre(func: ast.FunctionDef, target: ast.Subscript) -> tuple[str, float, tuple[str, ...]] | None:
-    """``(pre field, scale, ST factors)`` when ``target`` is stored by a top-level ``ST[f] = pre[k]`` times
-    numbers and ``ST`` fields."""
+def _copy_of_pre(func: ast.FunctionDef, target: ast.Subscript, parameters: frozenset[str]
+                 ) -> tuple[str, float, tuple[str, ...], tuple[str, ...]] | None:
+    """``(pre field, scale, ST factors, parameter factors)`` when ``target`` is stored by a top-level
+    ``ST[f] = pre[k]`` times numbers, ``ST`` fields and ``parameters``."""
     for stmt in func.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.targets[0] is target:
-            return _scaled_pre(stmt.value)
+            return _scaled_pre(stmt.value, parameters)
     return None
 
 
-def _scaled_pre(value: ast.expr) -> tuple[str, float, tuple[str, ...]] | None:
-    """``(pre field, scale, ST fields)`` when ``value`` is a product of one ``pre`` field, numbers and ``ST``
-    fields (the caller checks that no step writes those)."""
+def _scaled_pre(value: ast.expr, parameters: frozenset[str] = frozenset()
+                ) -> tuple[str, float, tuple[str, ...], tuple[str, ...]] | None:
+    """``(pre field, scale, ST fields, parameters)`` when ``value`` is a product of one ``pre`` field, numbers,
+    ``ST`` fields (the caller checks that no step writes those) and names of ``parameters`` (sorted)."""
     factors: list[ast.expr] = []
 
     def flatten(node: ast.expr) -> None:
@@ -244,11 +262,13 @@ def _scaled_pre(value: ast.expr) -> tuple[str, float, tuple[str, ...]] | None:
             factors.append(node)
 
     flatten(value)
-    sources, scale, fields = [], 1.0, []
+    sources, scale, fields, names = [], 1.0, [], []
     for node in factors:
         number = _number(node)
         if number is not None:
             scale *= number
+        elif isinstance(node, ast.Name) and node.id in parameters:
+            names.append(node.id)
         elif _pre_field(node) is not None:
             sources.append(_pre_field(node))
         elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "ST" \
@@ -258,13 +278,13 @@ def _scaled_pre(value: ast.expr) -> tuple[str, float, tuple[str, ...]] | None:
             return None
     if len(sources) != 1:
         return None
-    return sources[0], scale, tuple(fields)
+    return sources[0], scale, tuple(fields), tuple(sorted(names))
 
 
-def _top_level_copy(stmt: ast.stmt, fields: set[str]) -> bool:
+def _top_level_copy(stmt: ast.stmt, fields: set[str], parameters: frozenset[str] = frozenset()) -> bool:
     return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) \
         and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == "ST" \
-        and _key(stmt.targets[0]) in fields and _scaled_pre(stmt.value) is not None
+        and _key(stmt.targets[0]) in fields and _scaled_pre(stmt.value, parameters) is not None
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:

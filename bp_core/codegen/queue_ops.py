@@ -58,6 +58,9 @@ class QueuePlan:
     factors : dict
         Event field -> the static fields it is also the product of, read at delivery
         (``event_delays.delivered_step``).
+    captured : tuple of str
+        Parameters every event field is also the product of: the capture stores the event's value times them
+        (``EventDelay.captured``).
     """
 
     var: str
@@ -68,6 +71,7 @@ class QueuePlan:
     rows: dict[str, int]
     scales: dict[str, float]
     factors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    captured: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

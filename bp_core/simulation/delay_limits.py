@@ -112,10 +112,14 @@ def values_waiting(held: Any) -> bool:
     return bool(np.ptp(held.buffer, axis=0).any()) if held.buffer.size else False
 
 
-def refuse_dropping(syn: Any) -> None:
-    """Refuse a new delay buffer for ``syn`` while its old one holds values on their way (they would be lost)."""
+def refuse_dropping(syn: Any, why: str = "") -> None:
+    """Refuse a new delay buffer for ``syn`` while its old one holds values on their way (they would be lost).
+
+    ``why``: what changed, when it is not the delay, the dt, the float type or a restored snapshot.
+    """
+    why = why or ("its delay, the network's dt or its float type changed since they were sent, or a snapshot of "
+                  "another delay was restored")
     raise ModelUseError(
-        f"SynConn {syn.name!r} holds values on their way through a delay buffer that no longer fits it (its delay, "
-        f"the network's dt or its float type changed since they were sent, or a snapshot of another delay was "
-        f"restored); a new buffer would start without them. Run with what they were sent with until the longest "
+        f"SynConn {syn.name!r} holds values on their way through a delay buffer that no longer fits it ({why}); "
+        f"a new buffer would start without them. Run with what they were sent with until the longest "
         f"delay has passed, or start the delays again from the state (syn.ST['s'] = syn.ST['s']).")

@@ -323,6 +323,8 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
     if not isinstance(line, DelayLine) or line.buffer.shape != shape:
         if isinstance(line, DelayLine) and values_waiting(line):
             refuse_dropping(syn)
+        if values_waiting(line):  # a spike queue the synapse no longer takes
+            refuse_dropping(syn, f"its events went through a spike queue, but now {form}")
         check_delay_memory(syn, shape, syn.ST._data.dtype, longest)
         buffer = aligned_empty(shape, syn.ST._data.dtype)
         for row, name in enumerate(delayed_fields):
@@ -369,4 +371,9 @@ def _event_form(syn: Ensemble, plan: ObjectPlan) -> EventDelay | str:
     per_element = sorted(form.parameters & plan.per_element)
     if per_element:
         return f"step {form.delayed_step!r} reads the per-synapse parameter {per_element[0]!r}"
+    per_element = sorted(set(form.captured) & plan.per_element)
+    if per_element:
+        # a queued event carries one value for all its synapses
+        return (f"step {form.copy_step!r} multiplies pre[{form.source!r}] by the per-synapse parameter "
+                f"{per_element[0]!r}")
     return form

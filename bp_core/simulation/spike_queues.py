@@ -33,7 +33,7 @@ def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | n
     q = f"{code}_q"
     plan.queue = QueuePlan(var=q, source=form.source, copy_step=form.copy_step, delayed_step=form.delayed_step,
                            skip_copy=skip, rows={name: row for row, name in enumerate(fields)},
-                           scales=dict(form.scales), factors=dict(form.factors))
+                           scales=dict(form.scales), factors=dict(form.factors), captured=form.captured)
     delays = f"{routes.shortest}" if routes.shortest == routes.longest else f"{routes.shortest} to {routes.longest}"
     plan.delay_note = (f"delayed through a spike queue of pre[{form.source!r}] events ({delays} steps): "
                        f"its fields {fields} copy them{_times(form)}")
@@ -54,11 +54,12 @@ def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | n
 
 
 def _times(form: EventDelay) -> str:
-    """' (g times ST['w'] at delivery)' for the note, or ''."""
-    if not form.factors:
-        return ""
+    """' (g times ST['w'] at delivery)', '; each event carries it times J as it leaves', both or ''."""
     parts = [f"{name} times " + " * ".join(f"ST[{f!r}]" for f in factors) for name, factors in form.factors.items()]
-    return f" ({', '.join(parts)} at delivery)"
+    out = f" ({', '.join(parts)} at delivery)" if parts else ""
+    if form.captured:
+        out += f"; each event carries pre[{form.source!r}] times {' * '.join(form.captured)} as it leaves"
+    return out
 
 
 class _Scratch:

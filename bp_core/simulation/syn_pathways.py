@@ -9,8 +9,8 @@ state, parameters and connectivity arrays, so what the user sets on it reaches e
 records its monitors (the state they share), which ``syn.mon`` shows.
 
 That is exact when running the undelayed steps once per pathway changes nothing: each of them only copies
-presynaptic fields into event fields (``ST['s'] = pre['spike']``, or that times numbers and fields no step
-writes, ``ST['g'] = ST['w'] * pre['spike']``), which is what
+presynaptic fields into event fields (``ST['s'] = pre['spike']``, or that times numbers, parameters and fields
+no step writes, ``ST['g'] = J * ST['w'] * pre['spike']``), which is what
 this module checks; a model whose undelayed steps do more is refused naming the step.
 
 A pathway of postsynaptic spikes (``@bp.delayed(pathway='bp', on='post')``, Brian2's ``on_post`` with a
@@ -116,7 +116,7 @@ def check_pathways(syn: Any) -> None:
     for step in model.steps if len(_pre_pathways(model)) > 1 else ():
         if step.is_delayed:
             continue
-        bad = next((stmt for stmt in step.node.body if not _copies_pre(stmt, model)), None)
+        bad = next((stmt for stmt in step.node.body if not _copies_pre(stmt, model, step)), None)
         if bad is not None:
             raise ModelUseError(
                 f"SynConn {syn.name!r}: step {step.name!r} of model {model.name!r} does more than copy presynaptic "
@@ -183,10 +183,10 @@ def pathway_members(syn: Any) -> list[Any]:
     return members
 
 
-def _copies_pre(stmt: ast.stmt, model: SynType) -> bool:
-    """Whether ``stmt`` is a docstring or ``ST[f] = pre[k]`` (or that times numbers and fields no step writes,
-    ``ST['g'] = ST['w'] * pre['spike']``)."""
+def _copies_pre(stmt: ast.stmt, model: SynType, step: Any) -> bool:
+    """Whether ``stmt`` (of ``step``) is a docstring or ``ST[f] = pre[k]`` (or that times numbers, the step's
+    parameters and fields no step writes, ``ST['g'] = J * ST['w'] * pre['spike']``)."""
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) or isinstance(stmt, ast.Pass):
         return True
-    return event_delays.copies_events(stmt, model)
+    return event_delays.copies_events(stmt, model, frozenset(step.parameters))
 

@@ -160,6 +160,7 @@ class QueueCapture:
 
     queue: str
     values: Ref
+    factors: tuple[str, ...] = ()  # kernel variables of the parameters each event's value is stored times
 
 
 @dataclass(frozen=True)

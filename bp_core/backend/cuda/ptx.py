@@ -74,7 +74,7 @@ def ptx(kernel: CudaKernel, *args: Any, cc: tuple[int, int] = (9, 0)) -> dict[st
         "record_events": (f64, types.int64, i32, i64, f64, i64), "mark_start": (i64, i64),
         "copy_row": (f64, f64), "copy_selected": (f64, f64, i64), "apply_input": (f64, f64, types.int64),
         "check_finite": (f64, i64, types.int64),
-        "queue_capture": (f64, i64, types.int64[:, ::1], f64_2, i64, i64),
+        "queue_capture": (f64, i64, types.int64[:, ::1], f64_2, i64, i64, types.float64, types.boolean),
         "queue_arrival": (types.int64[:, ::1], f64_2, i64, i64, i64, i64, i64, i64, types.float64[:, :, ::1], i64,
                           f64)}
     runtime_signatures["queue_advance"] = (i64,)

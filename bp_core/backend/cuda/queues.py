@@ -30,8 +30,12 @@ def launch(run: Any, op: QueueCapture | QueueArrival | AdvanceQueue, t: float, i
     """Launch ``op`` for the call ``run`` (a ``call.Call``: its device arrays, host arrays and caches)."""
     q, device = op.queue, run.device
     if isinstance(op, QueueCapture):
-        runtime.queue_capture[1, 1](run.ref(op.values, t, i), _sources(run, q), device[f"{q}_ev"],
-                                    device[f"{q}_val"], device[f"{q}_n"], device[f"{q}_pos"])
+        values = run.ref(op.values, t, i)
+        factor = values.dtype.type(1)  # the parameters' product, as the CPU kernel takes it
+        for k, name in enumerate(op.factors):
+            factor = run.host[name] if k == 0 else factor * run.host[name]
+        runtime.queue_capture[1, 1](values, _sources(run, q), device[f"{q}_ev"], device[f"{q}_val"],
+                                    device[f"{q}_n"], device[f"{q}_pos"], factor, len(op.factors) > 0)
     elif isinstance(op, QueueArrival):
         if q not in run.inputs:
             run.inputs[q] = (cuda.to_device(np.array([r for r, _ in op.scaled_rows], dtype=np.int64)),

@@ -93,8 +93,9 @@ def check_finite(values, flag, step):
 
 
 @cuda.jit
-def queue_capture(values, src, ev, val, n, pos):
-    """This step's events (nonzero ``values`` at the queue's sources ``src``) into the queue's current slot.
+def queue_capture(values, src, ev, val, n, pos, factor, scaled):
+    """This step's events (nonzero ``values`` at the queue's sources ``src``) into the queue's current slot,
+    each value times ``factor`` when ``scaled`` (the parameters ``QueueCapture.factors``, as they are now).
 
     One thread, in the order of the sources, which is the CPU kernel's: the order of a slot's events is the
     order of the arrivals, and so of the atomic adds of the delayed step.
@@ -106,7 +107,7 @@ def queue_capture(values, src, ev, val, n, pos):
     for e in range(src.shape[0]):
         if values[src[e]] != 0:
             ev[c, m] = e
-            val[c, m] = values[src[e]]
+            val[c, m] = values[src[e]] * factor if scaled else values[src[e]]
             m += 1
     n[c] = m
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from bp_core.codegen.kernel_ops.base import KernelOp, advance, register
-from bp_core.codegen.kernel_ops.syntax import statement, statements
+from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
 from bp_core.codegen.queue_ops import QueuePlan
 
 __all__ = ["QueueCapture", "QueueArrival", "AdvanceQueue", "QueueOutput"]
@@ -54,17 +54,29 @@ class QueueCapture(KernelOp):
     monitor : str
         Prefix of an event monitor of that field that has just listed this step's events ('' when none:
         the neurons with synapses here are scanned).
+    factors : tuple of str
+        Kernel variables of the parameters the event's value is stored times (``QueuePlan.captured``): the
+        values they have when the event leaves.
     """
 
     kind: ClassVar[str] = "queue_capture"
     queue: str
     values: str
     monitor: str = ""
+    factors: tuple[str, ...] = ()
 
     def lower(self) -> list[ast.stmt]:
         names = {"Q": self.queue, "M": self.monitor}
         loop = statement(_FROM_MONITOR if self.monitor else _FROM_SCAN, names, VALUES=self.values)
-        return (statements("Q_c = Q_pos[1]\nQ_m = 0", names) + [_with_store(loop, names)]
+        store = _with_store(loop, names)
+        if self.factors:  # the parameters' product first, as the GPU's capture takes it
+            stored = store.body[-1].body[1]
+            assert isinstance(stored, ast.Assign)
+            product: ast.expr = ast.Name(self.factors[0], ast.Load())
+            for name in self.factors[1:]:
+                product = ast.BinOp(product, ast.Mult(), ast.Name(name, ast.Load()))
+            stored.value = expression("Q_x * FACTOR", names, FACTOR=product)
+        return (statements("Q_c = Q_pos[1]\nQ_m = 0", names) + [store]
                 + [statement("Q_n[Q_c] = Q_m", names)])
 
 

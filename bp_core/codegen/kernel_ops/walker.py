@@ -225,7 +225,8 @@ def _queue_capture(sched: KernelSchedule, obj: ObjectPlan) -> QueueCapture:
     assert obj.queue is not None
     data, access = obj.states["pre"]
     mon = sched.listed.get((data, obj.queue.source)) if access.ndim <= 2 else None
-    return QueueCapture(obj.queue.var, sched.bind_row(obj, "pre", obj.queue.source), mon.var if mon else "")
+    return QueueCapture(obj.queue.var, sched.bind_row(obj, "pre", obj.queue.source), mon.var if mon else "",
+                        tuple(obj.arg_map[name] for name in obj.queue.captured))
 
 
 def _cast(float_name: str, var: str) -> ast.expr:

@@ -376,3 +376,31 @@ def test_a_spike_queue_of_weights_times_spikes_equals_cpu():
     np.testing.assert_array_equal(gpu.mon.spike, cpu.mon.spike)
     np.testing.assert_allclose(gpu.mon.v, cpu.mon.v, rtol=1e-9, atol=1e-9)
     np.testing.assert_array_equal(gpu_net.objects[1].ST['g'], cpu_net.objects[1].ST['g'])
+
+
+def test_a_spike_queue_of_j_times_spikes_equals_cpu_with_j_changed_between_runs():
+    # ST['g'] = J * ST['w'] * pre['spike']: the capture stores the spike times J as the event leaves, so the
+    # events on their way when J changes keep the old J; J and the weights are multiples of 1/4 (sums exact)
+    from tests.bp_core.simulation import test_spike_queue_parameters as par
+
+    out = []
+    for device in ("cpu", "gpu"):
+        bp.profile.set(device=device, jit=device == "gpu")
+        net, group = par._network(par.J_W_SPIKE, [0., 0.3, 0.7])
+        group.ST['V'] = np.linspace(0.8, 1.05, par.N)  # the top neurons fire in the first steps
+        exc, inh = net.objects[1:]
+        spikes = []
+        for n_steps, j in ((4, 1.25), (3, 0.25), (6, 0.5)):
+            net.advance(n_steps=n_steps)
+            spikes.append(np.asarray(group.mon.spike).copy())
+            exc.pars['J'], inh.pars['J'] = j, -j
+        out.append((net, group, np.concatenate(spikes)))
+    (cpu_net, cpu, cpu_spikes), (gpu_net, gpu, gpu_spikes) = out
+    kernel = next(iter(gpu_net._kernels.values()))
+    captures = [op for op in kernel.plan.ops if type(op).__name__ == "QueueCapture"]
+    assert len(captures) == 2 and all(len(op.factors) == 1 and op.factors[0].endswith("_J") for op in captures)
+    assert cpu_spikes[:7].sum() > 3 and cpu_spikes.sum() > 10
+    np.testing.assert_array_equal(gpu_spikes, cpu_spikes)
+    np.testing.assert_array_equal(gpu.ST['V'], cpu.ST['V'])
+    for mine, theirs in zip(gpu_net.objects[1:], cpu_net.objects[1:]):
+        np.testing.assert_array_equal(mine.ST['g'], theirs.ST['g'])

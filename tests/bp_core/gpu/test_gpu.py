@@ -272,3 +272,15 @@ def test_a_spike_queue_of_weights_times_spikes_compiles_to_ptx():
     assert kinds.count("QueueArrival") == 2 and "PushDelay" not in kinds
     compiled = ptx(kernel, *args, cc=(9, 0))
     assert {op.name for op in kernel.plan.ops if hasattr(op, "source")} <= set(compiled)
+
+
+def test_a_spike_queue_of_j_times_spikes_compiles_to_ptx():
+    """ST['g'] = J * ST['w'] * pre['spike']: the capture takes the parameter J (per-synapse delays)."""
+    from tests.bp_core.simulation import test_spike_queue_parameters as par
+    net, group = par._network(par.J_W_SPIKE, [0., 0.3, 0.7])
+    kernel, args = _lowered(net)
+    kinds = [type(op).__name__ for op in kernel.plan.ops]
+    assert kinds.count("QueueArrival") == 2 and "PushDelay" not in kinds
+    assert all(op.factors for op in kernel.plan.ops if type(op).__name__ == "QueueCapture")
+    compiled = ptx(kernel, *args, cc=(9, 0))
+    assert {op.name for op in kernel.plan.ops if hasattr(op, "source")} | {"queue_capture"} <= set(compiled)

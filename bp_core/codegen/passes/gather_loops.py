@@ -31,10 +31,11 @@ An expression is lowered only when all of this holds (otherwise it is left as it
   a loop counter of a ``range`` loop (``post_v[post_id]``), arithmetic and NumPy's arithmetic functions of
   numbers (no comparison, reduction, keyword or other call);
 - ``np.sum`` is evaluated unconditionally by its statement (an assignment or an expression, not inside a
-  conditional expression or ``and``/``or``), so computing it just before the statement changes nothing;
+  conditional expression, ``and``/``or`` or a chain of comparisons), so computing it just before the
+  statement changes nothing;
 - an updated field is not read by the value (NumPy computes all values before it stores any);
-- the states hold ``float64`` and the step is compiled for the CPU (plain Python runs whole arrays faster
-  than a loop; the GPU has its own form of ``index_update``).
+- the step reads no delayed fields, the states hold ``float64`` and the step is compiled for the CPU (plain
+  Python runs whole arrays faster than a loop; the GPU has its own form of ``index_update``).
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def _is_sum(node: ast.AST) -> bool:
 
 def _sums(node: ast.AST) -> list[ast.Call]:
     """``np.sum`` calls that evaluating ``node`` always makes (not under a condition)."""
-    if isinstance(node, _OPAQUE):
+    if isinstance(node, _OPAQUE) or isinstance(node, ast.Compare) and len(node.ops) > 1:  # may stop early
         return []
     if _is_sum(node):
         return [node]
@@ -293,7 +294,7 @@ def gather_loops(tree: StepTree) -> None:
 
 def _applies(tree: StepTree) -> bool:
     return tree.inputs.mode == "vector" and profile.is_jit() and not profile.run_on_gpu() and \
-        tree.inputs.float_type is np.float64 and bool(tree.list_args)
+        tree.inputs.float_type is np.float64 and tree.inputs.delay is None and bool(tree.list_args)
 
 
 GATHER_LOOPS = Pass("loop over index-list rows", gather_loops, applies=_applies)

@@ -103,10 +103,16 @@ def conditional(ST, _t, pre, post, post2pre):
         post['input'][post_id] += np.sum(pre['v'][pre_ids]) if post['v'][post_id] > 0.5 else 0.
 
 
+def chained(ST, _t, pre, post, post2pre):
+    for post_id in range(len(post2pre)):
+        pre_ids = post2pre[post_id]  # the sum is computed only when the first comparison holds
+        post['input'][post_id] += 0.1 * (post['v'][post_id] > 0.5 > np.sum(pre['v'][pre_ids]))
+
+
 @pytest.mark.parametrize("step, requires, kept", [
     (wrong_group, POST, "np.sum("), (comparison, POST, "np.sum("), (reads_target, PRE, "index_update("),
-    (conditional, POST, "np.sum("),
-], ids=["other group", "comparison", "reads the updated field", "under a condition"])
+    (conditional, POST, "np.sum("), (chained, POST, "np.sum("),
+], ids=["other group", "comparison", "reads the updated field", "under a condition", "in a chain"])
 def test_expressions_that_do_not_qualify_are_kept(step, requires, kept):
     text, v, _ = _run(_gap(step, requires), 5.)
     assert kept in text and "_k]" not in text

@@ -201,17 +201,16 @@ class Collocation(PiecewiseOrbit):
 
     # -- moving an orbit onto another mesh --------------------------------------------------------
 
-    def remesh(self, u: np.ndarray, mesh: Mesh) -> tuple["Collocation", np.ndarray]:
-        """The same orbit (and T, p) as an unknown vector on ``mesh``."""
+    def remesh(self, u: np.ndarray, mesh: Mesh,
+               tangent: np.ndarray | None = None) -> tuple["Collocation", np.ndarray, np.ndarray | None]:
+        """The same orbit (and T, p) as an unknown vector on ``mesh``, and ``tangent`` (a vector of this mesh's
+        layout) carried onto it, its node part interpolated the same way (None without one)."""
         nodes, period, par = self.unpack(u)
         other = Collocation(mesh, self.dim, self.span, self.period_scale, self.par_span)
-        return other, other.pack(self.evaluate(nodes, mesh.nodes), period, par)
-
-    def remesh_vector(self, v: np.ndarray, other: "Collocation") -> np.ndarray:
-        """A tangent vector carried onto ``other``'s mesh (its node part interpolated)."""
-        nodes = v[:-2].reshape(self.n_nodes, self.dim)
-        moved = self.evaluate(nodes, other.mesh.nodes)
-        return np.concatenate([moved.ravel(), v[-2:]])
+        node_sets = [nodes] if tangent is None else [nodes, tangent[:-2].reshape(self.n_nodes, self.dim)]
+        moved = self.evaluate_each(node_sets, mesh.nodes)
+        carried = None if tangent is None else np.concatenate([moved[1].ravel(), tangent[-2:]])
+        return other, other.pack(moved[0], period, par), carried
 
 
 class BorderedProduct:

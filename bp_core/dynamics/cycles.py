@@ -112,9 +112,8 @@ class CycleProblem:
         old = self.colloc
         mesh = old.adapted_mesh(nodes, self.settings.mesh_tol, (self.settings.intervals // 2 or 1,
                                                                  self.settings.max_intervals))
-        self.colloc, u = old.remesh(u, mesh)
+        self.colloc, u, t = old.remesh(u, mesh, t)
         if t is not None:
-            t = old.remesh_vector(t, self.colloc)
             t /= np.sqrt(np.dot(self.weights * t, t))
         return u, t
 

@@ -20,14 +20,19 @@ from bp_core.backend import cache
 __all__ = ["Mesh", "PiecewiseOrbit"]
 
 
-def _lagrange_from(coefficients: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _lagrange_from(coefficients: np.ndarray, at: np.ndarray,
+                   derivative: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Values and derivatives of a Lagrange basis at the points ``at``, (len(at), m + 1), from its monomial
-    coefficients (column i: basis polynomial i): two matrix products for any number of points."""
+    coefficients (column i: basis polynomial i): two matrix products for any number of points. Without
+    ``derivative``, the values alone (and None)."""
     powers = np.arange(coefficients.shape[0])
     at = np.asarray(at, dtype=float)
     monomials = at[:, None] ** powers[None, :]
+    if not derivative:
+        return monomials @ coefficients, None
     slopes = np.zeros_like(monomials)
-    slopes[:, 1:] = powers[1:] * at[:, None] ** powers[None, :-1]
+    # the powers one lower are the monomials' own columns: the same power of the same numbers, not computed twice
+    slopes[:, 1:] = powers[1:] * monomials[:, :-1]
     return monomials @ coefficients, slopes @ coefficients
 
 
@@ -130,16 +135,22 @@ class PiecewiseOrbit:
 
     def evaluate(self, nodes: np.ndarray, times: np.ndarray) -> np.ndarray:
         """The piecewise polynomial at ``times`` in [0, 1]: (len(times), dim)."""
+        return self.evaluate_each([nodes], times)[0]
+
+    def evaluate_each(self, node_sets: list[np.ndarray], times: np.ndarray) -> list[np.ndarray]:
+        """:meth:`evaluate` of several piecewise polynomials on this mesh (node values (n_nodes, dim) each) at
+        the same ``times``: where the times fall and the basis there are found once for all of them."""
         times = np.clip(np.asarray(times, dtype=float), 0.0, 1.0)
         j = np.clip(np.searchsorted(self.mesh.edges, times, side="right") - 1, 0, self.mesh.intervals - 1)
         s = (times - self.mesh.edges[j]) / self.mesh.widths[j]
-        values, _ = _lagrange_from(self._coefficients, s)
-        return np.einsum("ti,tid->td", values, nodes[self.node_index[j]])
+        values, _ = _lagrange_from(self._coefficients, s, derivative=False)
+        rows = self.node_index[j]
+        return [np.einsum("ti,tid->td", values, nodes[rows]) for nodes in node_sets]
 
     def dense(self, nodes: np.ndarray, per_interval: int) -> np.ndarray:
         """The piecewise polynomial at ``per_interval`` equally spaced times in every interval, and at 1
         (the same local points in every interval, so one basis serves them all)."""
-        values, _ = _lagrange_from(self._coefficients, np.arange(per_interval) / per_interval)
+        values, _ = _lagrange_from(self._coefficients, np.arange(per_interval) / per_interval, derivative=False)
         inside = np.einsum("ti,jid->jtd", values, nodes[self.node_index]).reshape(-1, self.dim)
         return np.vstack([inside, nodes[-1:]])
 

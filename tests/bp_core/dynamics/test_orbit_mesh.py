@@ -1,0 +1,85 @@
+"""Moving an orbit and its tangent onto an adapted mesh: the Lagrange basis at the new nodes is found once for
+both (a branch adapts its mesh after every step), and what it gives is what interpolating each alone gives, to
+the last bit; the basis' values and derivatives against the polynomials differentiated exactly."""
+
+import numpy as np
+import pytest
+
+from bp_core.dynamics import orbit_mesh
+from bp_core.dynamics.collocation import Collocation, Mesh
+
+
+def _orbit(colloc: Collocation) -> tuple[np.ndarray, np.ndarray]:
+    """An unknown vector of a two-variable orbit on ``colloc``'s mesh and a vector of the same layout."""
+    tau = colloc.mesh.nodes
+    nodes = np.column_stack([np.cos(2 * np.pi * tau) + 0.3 * np.sin(6 * np.pi * tau), np.sin(2 * np.pi * tau)])
+    u = colloc.pack(nodes, 7.5, 0.25)
+    t = np.random.default_rng(1).standard_normal(u.size)
+    return u, t
+
+
+@pytest.fixture
+def meshes() -> tuple[Collocation, Mesh]:
+    edges = np.sort(np.concatenate([[0.0, 1.0], np.random.default_rng(0).uniform(0.0, 1.0, 22)]))
+    colloc = Collocation(Mesh(edges, 4), 2, np.array([2.0, 1.5]), 5.0, 3.0)
+    return colloc, Mesh.uniform(31, 4)
+
+
+def test_remesh_carries_the_tangent_as_interpolating_it_alone(meshes):
+    colloc, mesh = meshes
+    u, t = _orbit(colloc)
+    other, moved, carried = colloc.remesh(u, mesh, t)
+    nodes, period, par = colloc.unpack(u)
+    assert np.array_equal(moved, other.pack(colloc.evaluate(nodes, mesh.nodes), period, par))
+    alone = colloc.evaluate(t[:-2].reshape(colloc.n_nodes, colloc.dim), mesh.nodes)
+    assert np.array_equal(carried, np.concatenate([alone.ravel(), t[-2:]]))
+    assert colloc.remesh(u, mesh)[2] is None
+    assert np.array_equal(colloc.remesh(u, mesh)[1], moved)
+
+
+def test_remesh_finds_the_basis_once_for_orbit_and_tangent(meshes, monkeypatch):
+    colloc, mesh = meshes
+    u, t = _orbit(colloc)
+    calls = []
+    original = orbit_mesh._lagrange_from
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("derivative", True))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(orbit_mesh, "_lagrange_from", counted)
+    colloc.remesh(u, mesh, t)
+    assert calls == [False]  # one basis, values only: interpolation needs no derivatives
+
+
+def test_evaluate_each_is_evaluate_of_each(meshes):
+    colloc, _ = meshes
+    u, t = _orbit(colloc)
+    nodes = colloc.unpack(u)[0]
+    other = t[:-2].reshape(colloc.n_nodes, colloc.dim)
+    times = np.linspace(0.0, 1.0, 97)
+    first, second = colloc.evaluate_each([nodes, other], times)
+    assert np.array_equal(first, colloc.evaluate(nodes, times))
+    assert np.array_equal(second, colloc.evaluate(other, times))
+    # at the nodes the polynomial takes the node values
+    assert np.allclose(colloc.evaluate(nodes, colloc.mesh.nodes), nodes, rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("m", [2, 4, 7])
+def test_lagrange_basis_and_derivative_are_the_polynomials(m):
+    reference = np.arange(m + 1) / m
+    coefficients = np.linalg.inv(reference[:, None] ** np.arange(m + 1)[None, :])
+    at = np.linspace(-0.1, 1.1, 41)
+    values, slopes = orbit_mesh._lagrange_from(coefficients, at)
+    alone, none = orbit_mesh._lagrange_from(coefficients, at, derivative=False)
+    assert none is None and np.array_equal(alone, values)
+    for i in range(m + 1):
+        basis = np.polynomial.Polynomial(coefficients[:, i])
+        # the same monomial coefficients summed another way: they reach 1e4 at m = 7 and cancel to values of
+        # order 10, so the two agree to the coefficients' rounding, 1e-12 relative to them
+        scale = np.sum(np.abs(coefficients[:, i])) * 1.1 ** m
+        assert np.allclose(values[:, i], basis(at), rtol=0, atol=1e-14 * scale)
+        assert np.allclose(slopes[:, i], basis.deriv()(at), rtol=0, atol=1e-14 * m * scale)
+    # the basis is Lagrange's: 1 at its own node, 0 at the others
+    at_nodes = orbit_mesh._lagrange_from(coefficients, reference)[0]
+    assert np.allclose(at_nodes, np.eye(m + 1), rtol=0, atol=1e-14 * np.sum(np.abs(coefficients)))

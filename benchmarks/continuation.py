@@ -242,8 +242,8 @@ def run_auto_twice(job: dict) -> list[dict]:
 
 
 def auto07p(case: Case, workdir: str) -> dict:
-    """AUTO-07p's special points, and its run times: the first run compiles the Fortran, the second
-    (a new process in the same directory) reuses it."""
+    """AUTO-07p's special points, and its run times (wall-clock ``times``, ``cpu`` seconds): the first run
+    compiles the Fortran, the second (a new process in the same directory) reuses it."""
     analysis = analyzer(case)
     lo, hi = case.par_range
     span = hi - lo
@@ -260,7 +260,8 @@ def auto07p(case: Case, workdir: str) -> dict:
                   UZSTOP={1: [lo, hi], 11: case.max_period})
     job = {"workdir": workdir, "name": "model", "starts": starts, "constants": constants, "cycles": cycles}
     runs = run_auto_twice(job)
-    return {"points": runs[0]["points"], "samples": runs[0]["samples"], "times": [r["time"] for r in runs]}
+    return {"points": runs[0]["points"], "samples": runs[0]["samples"], "times": [r["time"] for r in runs],
+            "cpu": [r["cpu"] for r in runs]}
 
 
 # -- comparison -------------------------------------------------------------------------------------

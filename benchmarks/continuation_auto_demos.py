@@ -24,7 +24,9 @@ SNIC points, which AUTO does not label, and its points past the period limit are
 Printed per demo: every special point of either (LP, HB, BP on equilibria; LP of cycles, PD, TR, BP on
 periodic orbits), matched by type and nearest parameter (and period), with the relative differences;
 then both times: bp_core's first analysis in the process (it compiles) and its second (warm), AUTO's
-first run (it compiles the Fortran) and its second. Then a summary table. ``--record`` writes AUTO's
+first run (it compiles the Fortran) and its second; and the CPU seconds of bp_core's warm analysis and of
+AUTO-07p's second run (its Python and the Fortran programs it starts: ``peers/cpu_clock.py``), which a loaded
+machine distorts less than wall-clock seconds (``CPU ratio``). Then a summary table. ``--record`` writes AUTO's
 points to ``tests/examples/auto_reference.json``, the values tests/examples/test_auto_demos.py reads.
 
 The two runs are not always the same work, and the table says where they differ. AUTO follows one
@@ -153,7 +155,8 @@ def auto07p(name: str, demos: str) -> dict:
     # The runner continues cycles from every Hopf point of its equilibrium branch, in range or not.
     hopfs = sum(p["type"] == "HB" and not p["periodic"] for p in runs[0]["points"])
     cycles = hopfs if demo_module(name).AUTO["cycles"] is not None else 0
-    return {"points": distinct(inside), "turns": turns, "times": [r["time"] for r in runs], "work": (1, cycles)}
+    return {"points": distinct(inside), "turns": turns, "times": [r["time"] for r in runs],
+            "cpu": [r["cpu"] for r in runs], "work": (1, cycles)}
 
 
 def distinct(points: list[dict]) -> list[dict]:
@@ -241,10 +244,12 @@ def report(name: str, everything: list[dict], theirs: dict, times: dict) -> dict
     print("matches AUTO-07p" if not gaps else "differs: " + "; ".join(gaps))
     print(f"time: bp_core first {times['first']:.2f} s (compiles), warm {times['warm']:.2f} s (its equilibria "
           f"alone {times['equilibria']:.2f} s); AUTO-07p first {theirs['times'][0]:.2f} s (compiles), second "
-          f"{theirs['times'][1]:.2f} s")
+          f"{theirs['times'][1]:.2f} s; CPU seconds: bp_core warm {times['warm_cpu']:.2f}, AUTO-07p second "
+          f"{theirs['cpu'][1]:.2f}")
     print(f"work: bp_core {times['work'][0]} equilibrium branches, {times['work'][1]} cycle families; AUTO-07p "
           f"{theirs['work'][0]} equilibrium branch, {theirs['work'][1]} cycle families")
     return {"match": not gaps, "points": len(theirs["points"]), **times, "auto": theirs["times"][1],
+            "auto_cpu": theirs["cpu"][1],
             "auto_work": theirs["work"]}
 
 
@@ -252,14 +257,15 @@ def timed_warm(name: str) -> tuple[list[dict], dict]:
     """bp_core's points on a second analysis in the process, its time, the time of its equilibria alone (the
     first part of the same analysis) and its work: (equilibrium branches, cycle families)."""
     demo = demo_module(name)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     an = analyzer(name)
     an.bifurcation_points()
     equilibria = time.perf_counter() - start
     points = [{"type": p.label, "par": float(p.par[demo.PAR]), "period": float(p.period)}
               for p in an.special_points()]
-    warm = time.perf_counter() - start
-    return points, {"warm": warm, "equilibria": equilibria, "work": (len(an.branches()), len(an.cycle_branches()))}
+    warm, warm_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    return points, {"warm": warm, "warm_cpu": warm_cpu, "equilibria": equilibria,
+                    "work": (len(an.branches()), len(an.cycle_branches()))}
 
 
 def main() -> None:
@@ -278,15 +284,16 @@ def main() -> None:
         recorded[name] = {"points": theirs["points"], "turns": theirs["turns"]}
         summary[name] = report(name, mine, theirs, {"first": first, **warm})
     print("\n| demo | AUTO points | matches | bp_core first | bp_core warm | bp_core eq. warm | AUTO-07p | "
-          "warm ratio | branches bp_core / AUTO | same work | eq. ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "warm ratio | CPU ratio | branches bp_core / AUTO | same work | eq. ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, s in summary.items():
         work, auto_work = s["work"], s["auto_work"]
         same = tuple(work) == tuple(auto_work)
         eq_ratio = f"{s['equilibria'] / s['auto']:.1f}x" if auto_work[1] == 0 and work[1] else "-"
         print(f"| {name} | {s['points']} | {'yes' if s['match'] else 'no'} | {s['first']:.2f} s | "
               f"{s['warm']:.2f} s | {s['equilibria']:.2f} s | {s['auto']:.2f} s | {s['warm'] / s['auto']:.1f}x | "
-              f"{work[0]}+{work[1]} / {auto_work[0]}+{auto_work[1]} | {'yes' if same else 'no'} | {eq_ratio} |")
+              f"{s['warm_cpu'] / s['auto_cpu']:.1f}x | {work[0]}+{work[1]} / {auto_work[0]}+{auto_work[1]} | "
+              f"{'yes' if same else 'no'} | {eq_ratio} |")
     if args.record:  # the demos run replace theirs in the file; the others stay
         previous = json.loads(REFERENCE.read_text()) if REFERENCE.exists() else {}
         version = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "auto-07p"], capture_output=True,

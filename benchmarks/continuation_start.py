@@ -219,8 +219,10 @@ def main() -> None:
         from benchmarks.continuation import auto07p
 
         with tempfile.TemporaryDirectory() as workdir:
-            first, second = auto07p(AUTO_CASES[args.case], workdir)["times"]
-        print(f"\nAUTO-07p, same diagram: first run {first:.2f} s (compiles its Fortran), second {second:.2f} s")
+            auto = auto07p(AUTO_CASES[args.case], workdir)
+        (first, second), (first_cpu, second_cpu) = auto["times"], auto["cpu"]
+        print(f"\nAUTO-07p, same diagram: first run {first:.2f} s (compiles its Fortran), second {second:.2f} s; "
+              f"CPU {first_cpu:.2f} / {second_cpu:.2f} s")
 
 
 if __name__ == "__main__":

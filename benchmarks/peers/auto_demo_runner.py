@@ -11,8 +11,9 @@ standard library. Its job, as JSON on stdin:
 It copies the demo's equations file and constants files into the work folder, continues the equilibria
 from the demo's starting point (STPNT) with the demo's constants file and the overrides (both ways if
 ``both``), then the periodic orbits from every Hopf point (HB), and prints
-``{"points": [...], "turns": [...], "time": seconds}``: each special point's type (AUTO's TY name), the
-continuation parameter, the period on periodic branches and whether it lies on one; and every point where
+``{"points": [...], "turns": [...], "time": seconds, "cpu": seconds}`` (wall-clock and CPU seconds, the CPU's of
+the Fortran programs included: ``cpu_clock.py``): each special point's type (AUTO's TY name), the continuation
+parameter, the period on periodic branches and whether it lies on one; and every point where
 a periodic branch turns back in the parameter, labelled or not.
 """
 
@@ -23,6 +24,8 @@ import os
 import shutil
 import sys
 import time
+
+from cpu_clock import cpu_seconds  # beside this script
 
 sys.path.insert(0, os.path.join(os.environ.get("AUTO_DIR", "/usr/lib/auto-07p"), "python"))
 
@@ -89,7 +92,7 @@ def run(job):
     constants = equilibria.pop("c")
     both = equilibria.pop("both", True)
     par = job["par_index"]
-    start_time = time.perf_counter()
+    start_time, start_cpu = time.perf_counter(), cpu_seconds()
     with contextlib.redirect_stdout(sys.stderr if job.get("verbose") else io.StringIO()):
         result = auto.run(e=job["name"], c=constants, **equilibria)
         if both:
@@ -103,7 +106,8 @@ def run(job):
                     found, end = _points(part, par, True, job["ndim"], job["smallest_amplitude"])
                     points += found
                     turns += _turns(part, end)
-    return {"points": points, "turns": turns, "time": time.perf_counter() - start_time}
+    return {"points": points, "turns": turns, "time": time.perf_counter() - start_time,
+            "cpu": cpu_seconds() - start_cpu}
 
 
 if __name__ == "__main__":

@@ -8,10 +8,11 @@ package puts them), so this script uses only the standard library and reads its 
 
 It writes one equations file per start (unless the same text is there already, so a second run in
 the same directory reuses the compiled model), continues the equilibria from each start (both ways
-if ``backward``), then the periodic
-orbits from every Hopf point (HB), and prints ``{"points": [...], "samples": [...], "time": seconds}``:
-each special point's type (AUTO's TY name), PAR(1), the period PAR(11) on periodic branches and whether
-it lies on one; and every fourth point of the periodic branches as [PAR(1), period, stable].
+if ``backward``), then the periodic orbits from every Hopf point (HB), and prints
+``{"points": [...], "samples": [...], "time": seconds, "cpu": seconds}`` (wall-clock and CPU seconds, the CPU's
+of the Fortran programs included: ``cpu_clock.py``): each special point's type (AUTO's TY name), PAR(1), the
+period PAR(11) on periodic branches and whether it lies on one; and every fourth point of the periodic branches
+as [PAR(1), period, stable].
 """
 
 import contextlib
@@ -20,6 +21,8 @@ import json
 import os
 import sys
 import time
+
+from cpu_clock import cpu_seconds  # beside this script
 
 sys.path.insert(0, os.path.join(os.environ.get("AUTO_DIR", "/usr/lib/auto-07p"), "python"))
 
@@ -76,7 +79,7 @@ def run(job):
                 out.write(start["fortran"])
         _constants_file(f"c.{name}", job["constants"])
         names.append((name, start["backward"]))
-    start_time = time.perf_counter()
+    start_time, start_cpu = time.perf_counter(), cpu_seconds()
     with contextlib.redirect_stdout(sys.stderr if job.get("verbose") else io.StringIO()):
         points, samples = [], []
         for name, backward in names:
@@ -93,7 +96,8 @@ def run(job):
                 cycles = auto.run(hopf, **job["cycles"])
                 points += _points(cycles, True)
                 samples += _samples(cycles)
-    return {"points": points, "samples": samples, "time": time.perf_counter() - start_time}
+    return {"points": points, "samples": samples, "time": time.perf_counter() - start_time,
+            "cpu": cpu_seconds() - start_cpu}
 
 
 if __name__ == "__main__":

@@ -137,8 +137,13 @@ def stdp(N):
 
 
 def wang2002(N):
-    """Wang's network at N neurons (4:1), conductances scaled to its size, Brian2's usual form: AMPA and GABA
-    gates per target neuron, NMDA gates per source neuron summed onto the targets."""
+    """Wang's network at N neurons (4:1), conductances scaled to its size, in the formulation of Brian2's
+    ``frompapers/Wang_2002`` example: AMPA and GABA gates per target neuron (jumps by the weight, 0.5 ms after
+    the spike), NMDA gates per source neuron (``x_pre += 1`` 0.5 ms after its spike) summed with their weights
+    onto the targets' ``s_NMDA_tot``, all-to-all with autapses. The example sums the NMDA gates through three
+    population sums; here a summed variable per synapse gives the same sum, as tests/spec_models/wang2002.py
+    writes it. The external input (background and a constant stimulus on A and B) is one Poisson source per
+    neuron, as there, where the example draws 1000 background sources per neuron (``PoissonInput``)."""
     N_E, N_I = int(0.8 * N), N - int(0.8 * N)
     f, w_plus = 0.15, 1.7
     w_minus = 1 - f * (w_plus - 1) / (1 - f)
@@ -148,54 +153,59 @@ def wang2002(N):
     E_GABA = -70 * mV
     tau_AMPA, tau_rise, tau_decay, alpha, tau_GABA = 2 * ms, 2 * ms, 100 * ms, 0.5 / ms, 5 * ms
     eqs = """dV/dt = (-g_L * (V - V_L) - I_syn) / C : volt (unless refractory)
-             I_syn = (g_ext * s_ext + g_AMPA * s_AMPA) * V + g_GABA * s_GABA * (V - E_GABA)
+             I_syn = (s_ext + s_AMPA) * V + s_GABA * (V - E_GABA)
                      + g_NMDA * s_NMDA_tot * V / (1 + exp(-0.062 * V / mV) / 3.57) : amp
-             ds_ext/dt = -s_ext / tau_AMPA : 1
-             ds_AMPA/dt = -s_AMPA / tau_AMPA : 1
-             ds_GABA/dt = -s_GABA / tau_GABA : 1
+             ds_ext/dt = -s_ext / tau_AMPA : siemens
+             ds_AMPA/dt = -s_AMPA / tau_AMPA : siemens
+             ds_GABA/dt = -s_GABA / tau_GABA : siemens
              s_NMDA_tot : 1
-             dx/dt = -x / tau_rise : 1
-             ds_NMDA/dt = -s_NMDA / tau_decay + alpha * x * (1 - s_NMDA) : 1
              C : farad
              g_L : siemens
-             g_ext : siemens
-             g_AMPA : siemens
-             g_NMDA : siemens
-             g_GABA : siemens"""
-    E = b2.NeuronGroup(N_E, eqs, threshold="V >= V_th", reset="V = V_reset; x += 1", refractory=2 * ms,
-                       method="euler")  # x: the NMDA rise gate of each excitatory neuron
-    I = b2.NeuronGroup(N_I, eqs, threshold="V >= V_th", reset="V = V_reset", refractory=1 * ms, method="euler")
-    for G, (C, gL, ge, ga, gn, gg) in ((E, (500, 25, 2.1, 0.05, 0.165, 1.3)), (I, (200, 20, 1.62, 0.04, 0.13, 1.0))):
-        G.C, G.g_L, G.g_ext = C * pF, gL * nS, ge * nS
-        G.g_AMPA, G.g_NMDA, G.g_GABA = ga * scale * nS, gn * scale * nS, gg * scale * nS
+             g_NMDA : siemens"""
+    nmda_gates = """
+             dx/dt = -x / tau_rise : 1
+             ds_NMDA/dt = -s_NMDA / tau_decay + alpha * x * (1 - s_NMDA) : 1"""
+    E = b2.NeuronGroup(N_E, eqs + nmda_gates, threshold="V > V_th", reset="V = V_reset", refractory=2 * ms,
+                       method="euler")
+    I = b2.NeuronGroup(N_I, eqs, threshold="V > V_th", reset="V = V_reset", refractory=1 * ms, method="euler")
+    g_ext, g_AMPA, g_GABA = {}, {}, {}
+    for G, (Cm, gL, ge, ga, gn, gg) in ((E, (500, 25, 2.1, 0.05, 0.165, 1.3)),
+                                        (I, (200, 20, 1.62, 0.04, 0.13, 1.0))):
+        G.C, G.g_L, G.g_NMDA = Cm * pF, gL * nS, gn * scale * nS
+        g_ext[G], g_AMPA[G], g_GABA[G] = ge * nS, ga * scale * nS, gg * scale * nS
         G.V = "V_L + rand() * (V_th - V_L)"
-    rates = np.full(N, 2400.)
-    rates[:n_sel] += 40 * 1.5
-    rates[n_sel:2 * n_sel] += 40 * 0.5
-    P = b2.PoissonGroup(N, rates * Hz)
-    ext_E = b2.Synapses(P[:N_E], E, on_pre="s_ext += 1")
-    ext_E.connect(j="i")
-    ext_I = b2.Synapses(P[N_E:], I, on_pre="s_ext += 1")
-    ext_I.connect(j="i")
-    objs = [E, I, P, ext_E, ext_I]
+    rate_hz = np.full(N, 2400.)
+    rate_hz[:n_sel] += 40 * 1.5
+    rate_hz[n_sel:2 * n_sel] += 40 * 0.5
+    P = b2.PoissonGroup(N, rate_hz * Hz)
+    ext_E = b2.Synapses(P[:N_E], E, "w : siemens", on_pre="s_ext_post += w")
+    ext_I = b2.Synapses(P[N_E:], I, "w : siemens", on_pre="s_ext_post += w")
+    open_NMDA = b2.Synapses(E, E, on_pre="x_pre += 1", delay=0.5 * ms)
+    open_NMDA.connect(j="i")
+    objs = [E, I, P, ext_E, ext_I, open_NMDA]
+    for S, G in ((ext_E, E), (ext_I, I)):
+        S.connect(j="i")
+        S.w = g_ext[G]
     for target in (E, I):
-        A = b2.Synapses(E, target, "w : 1", on_pre="s_AMPA_post += w", delay=0.5 * ms)
+        A = b2.Synapses(E, target, "w : siemens", on_pre="s_AMPA_post += w", delay=0.5 * ms)
         Nm = b2.Synapses(E, target, "w : 1\ns_NMDA_tot_post = w * s_NMDA_pre : 1 (summed)")
-        # the summed NMDA gate carries no delay in Brian2's form; the AMPA and GABA spikes do
-        G = b2.Synapses(I, target, on_pre="s_GABA_post += 1", delay=0.5 * ms)
-        for S in (A, Nm):
-            S.connect(condition="i != j" if target is E else None)
-        G.connect(condition="i != j" if target is I else None)
-        for S in (A, Nm):
-            if target is E:
-                S.w = ("int(j >= 2 * n_sel) + int(j < 2 * n_sel) * (w_minus + (w_plus - w_minus) * "
-                       "(int(i < n_sel and j < n_sel) + int(i >= n_sel and i < 2 * n_sel and j >= n_sel)))")
-            else:
-                S.w = 1.
+        G = b2.Synapses(I, target, "w : siemens", on_pre="s_GABA_post += w", delay=0.5 * ms)
+        for S in (A, Nm, G):
+            S.connect()
+        structure = "1"  # the weights' structure onto E: w+ within A and within B, w- into them from the others
+        if target is E:
+            structure = ("int(j >= 2 * n_sel) + int(j < 2 * n_sel) * (w_minus + (w_plus - w_minus) * "
+                         "(int(i < n_sel and j < n_sel) + int(i >= n_sel and i < 2 * n_sel and j >= n_sel)))")
+        g_rec, g_inh = g_AMPA[target], g_GABA[target]
+        A.w = f"g_rec * ({structure})"
+        Nm.w = structure
+        G.w = "g_inh"
         objs += [A, Nm, G]
     M = b2.SpikeMonitor(E)
-    objs.append(M)
-    return objs, lambda: int(M.num_spikes), dict(locals())
+    MI = b2.SpikeMonitor(I)
+    objs += [M, MI]
+    seconds = duration / 1000.
+    return objs, lambda: [M.num_spikes / N_E / seconds, MI.num_spikes / N_I / seconds], dict(locals())
 
 
 objs, stat, namespace = {"cann": cann, "tsodyks_markram": tsodyks_markram, "gap_junctions": gap_junctions,

@@ -1,9 +1,15 @@
-"""Wang's (2002) decision-making network, reduced to 100 neurons, as a BrainPy 0.3 user writes it.
+"""Wang's (2002) decision-making network, reduced to 100 neurons, as a BrainPy 0.3 user writes it, in the
+formulation of Brian2's ``frompapers/Wang_2002`` example.
 
 Integrate-and-fire excitatory (two selective populations A and B, a non-selective one) and inhibitory
-neurons; recurrent AMPA, NMDA (second-order kinetics, magnesium block) and GABA_A synapses in scalar mode,
-each with its ``@bp.delayed`` output and a 0.5 ms delay; background and stimulus as Poisson input through
-external AMPA synapses. Conductances are Wang's, scaled up by the factor the network is smaller.
+neurons. Every gate is a field of the neuron that receives it (AMPA, GABA_A, external AMPA: conductances in nS
+that jump by a synapse's weight when a spike arrives) or of the neuron that emits it (NMDA: ``x`` jumps by 1
+0.5 ms after the neuron's own spike, ``s_NMDA`` follows it with second-order saturating kinetics). The NMDA
+synapses sum ``w * s_NMDA`` of their presynaptic neurons onto ``s_NMDA_tot`` of their targets every step; the
+AMPA and GABA_A synapses deliver spikes 0.5 ms late (``@bp.delayed``). All recurrent pathways are all-to-all,
+autapses included, as the Brian2 example connects them. The external input is one Poisson source per neuron
+(background and, for A and B, the stimulus' constant rate) through an AMPA synapse.
+Conductances are Wang's, scaled up by the factor the network is smaller.
 Units: mV, ms, nS, pF (so nS mV / pF = mV / ms).
 """
 
@@ -25,35 +31,18 @@ mu0 = 40.  # Hz, the stimulus' mean rate per selective neuron
 delay = 0.5
 
 # neurons ---------------------------------------------------------------------------------------------------
-Cm, g_L, tau_ref = 500., 25., 2.  # excitatory; the inhibitory group's pars: 200., 20., 1.
+Cm, g_L, tau_ref, g_NMDA = 500., 25., 2., 0.165  # excitatory; the inhibitory group's pars: INHIBITORY
+INHIBITORY = {'Cm': 200., 'g_L': 20., 'tau_ref': 1., 'g_NMDA': 0.13}
 
-neu_ST = bp.types.NeuState({'V': V_L, 'input': 0., 'spike': 0., 't_last_spike': -1e7})
+neu_ST = bp.types.NeuState({'V': V_L, 's_ext': 0., 's_AMPA': 0., 's_GABA': 0., 'x': 0., 's_NMDA': 0.,
+                            's_NMDA_tot': 0., 'spike': 0., 't_last_spike': -1e7})
 
 
 @bp.integrate
-def int_V(V, t, I_syn):
-    return (-g_L * (V - V_L) + I_syn) / Cm
-
-
-def neu_update(ST, _t):
-    ST['spike'] = 0.
-    if _t - ST['t_last_spike'] >= tau_ref:
-        V = int_V(ST['V'], _t, ST['input'])
-        if V >= V_th:
-            V = V_reset
-            ST['spike'] = 1.
-            ST['t_last_spike'] = _t
-        ST['V'] = V
-    ST['input'] = 0.
-
-
-LIF = bp.NeuType(name='WangLIF', ST=neu_ST, steps=neu_update, mode='scalar')
-
-# synapses --------------------------------------------------------------------------------------------------
-pre_ST = bp.types.NeuState(['spike'])
-post_ST = bp.types.NeuState(['V', 'input'])
-g_max = 1.
-E_syn = 0.
+def int_V(V, t, s_ext, s_AMPA, s_GABA, s_NMDA_tot):
+    I_NMDA = g_NMDA * s_NMDA_tot * (V - E_NMDA) / (1 + Mg * np.exp(-0.062 * V) / 3.57)
+    I_syn = (s_ext + s_AMPA) * (V - E_AMPA) + s_GABA * (V - E_GABA) + I_NMDA
+    return (-g_L * (V - V_L) - I_syn) / Cm
 
 
 @bp.integrate
@@ -61,36 +50,9 @@ def int_s_AMPA(s, t):
     return -s / tau_AMPA
 
 
-def ampa_update(ST, _t, pre):
-    s = int_s_AMPA(ST['s'], _t)
-    if pre['spike'] > 0.:
-        s += 1.
-    ST['s'] = s
-
-
-@bp.delayed
-def output(ST, post):
-    post['input'] -= g_max * ST['w'] * ST['s'] * (post['V'] - E_syn)
-
-
-AMPA = bp.SynType(name='AMPA', ST=bp.types.SynState({'s': 0., 'w': 1.}), steps=(ampa_update, output),
-                  requires=dict(pre=pre_ST, post=post_ST), mode='scalar')
-
-
 @bp.integrate
 def int_s_GABA(s, t):
     return -s / tau_GABA
-
-
-def gaba_update(ST, _t, pre):
-    s = int_s_GABA(ST['s'], _t)
-    if pre['spike'] > 0.:
-        s += 1.
-    ST['s'] = s
-
-
-GABA = bp.SynType(name='GABAa', ST=bp.types.SynState({'s': 0., 'w': 1.}), steps=(gaba_update, output),
-                  requires=dict(pre=pre_ST, post=post_ST), mode='scalar')
 
 
 @bp.integrate
@@ -103,30 +65,87 @@ def int_s_NMDA(s, t, x):
     return -s / tau_NMDA_decay + alpha_NMDA * x * (1 - s)
 
 
-def nmda_update(ST, _t, pre):
-    x = int_x(ST['x'], _t)
-    s = int_s_NMDA(ST['s'], _t, ST['x'])
-    if pre['spike'] > 0.:
-        x += 1.
-    ST['x'] = x
-    ST['s'] = s
+def neu_update(ST, _t, _dt):
+    # every equation steps from the values the step starts with (Euler, as Brian2's)
+    s_ext, s_AMPA, s_GABA, x = ST['s_ext'], ST['s_AMPA'], ST['s_GABA'], ST['x']
+    ST['spike'] = 0.
+    if _t - ST['t_last_spike'] > tau_ref - 0.5 * _dt:  # V is clamped while refractory
+        V = int_V(ST['V'], _t, s_ext, s_AMPA, s_GABA, ST['s_NMDA_tot'])
+        if V > V_th:
+            V = V_reset
+            ST['spike'] = 1.
+            ST['t_last_spike'] = _t
+        ST['V'] = V
+    ST['s_ext'] = int_s_AMPA(s_ext, _t)
+    ST['s_AMPA'] = int_s_AMPA(s_AMPA, _t)
+    ST['s_GABA'] = int_s_GABA(s_GABA, _t)
+    ST['s_NMDA'] = int_s_NMDA(ST['s_NMDA'], _t, x)
+    ST['x'] = int_x(x, _t)
+    ST['s_NMDA_tot'] = 0.  # the NMDA synapses sum into it for the next step
+
+
+LIF = bp.NeuType(name='WangLIF', ST=neu_ST, steps=neu_update, mode='scalar')
+
+# synapses --------------------------------------------------------------------------------------------------
+pre_ST = bp.types.NeuState(['spike'])
+
+
+def ext_update(ST, pre, post):
+    post['s_ext'] += ST['w'] * pre['spike']
+
+
+External = bp.SynType(name='External', ST=bp.types.SynState({'w': 1.}), steps=ext_update,
+                      requires=dict(pre=pre_ST, post=bp.types.NeuState(['s_ext'])), mode='scalar')
+
+
+def copy_spike(ST, pre):
+    ST['s'] = pre['spike']
 
 
 @bp.delayed
-def nmda_output(ST, post):
-    g = g_max * ST['w'] * ST['s'] / (1 + Mg * np.exp(-0.062 * post['V']) / 3.57)
-    post['input'] -= g * (post['V'] - E_NMDA)
+def ampa_output(ST, post):
+    post['s_AMPA'] += ST['w'] * ST['s']
 
 
-NMDA = bp.SynType(name='NMDA', ST=bp.types.SynState({'s': 0., 'x': 0., 'w': 1.}), steps=(nmda_update, nmda_output),
-                  requires=dict(pre=pre_ST, post=post_ST), mode='scalar')
+AMPA = bp.SynType(name='AMPA', ST=bp.types.SynState({'s': 0., 'w': 1.}), steps=(copy_spike, ampa_output),
+                  requires=dict(pre=pre_ST, post=bp.types.NeuState(['s_AMPA'])), mode='scalar')
+
+
+@bp.delayed
+def gaba_output(ST, post):
+    post['s_GABA'] += ST['w'] * ST['s']
+
+
+GABA = bp.SynType(name='GABAa', ST=bp.types.SynState({'s': 0., 'w': 1.}), steps=(copy_spike, gaba_output),
+                  requires=dict(pre=pre_ST, post=bp.types.NeuState(['s_GABA'])), mode='scalar')
+
+
+@bp.delayed
+def open_nmda(ST, post):
+    post['x'] += ST['s']
+
+
+NMDAOpen = bp.SynType(name='NMDAOpen', ST=bp.types.SynState({'s': 0.}), steps=(copy_spike, open_nmda),
+                      requires=dict(pre=pre_ST, post=bp.types.NeuState(['x'])), mode='scalar')
+"""A neuron's own spike opens its NMDA gate 0.5 ms later (one-to-one from E onto itself)."""
+
+
+def nmda_sum(ST, pre, post):
+    post['s_NMDA_tot'] += ST['w'] * pre['s_NMDA']
+
+
+NMDA = bp.SynType(name='NMDA', ST=bp.types.SynState({'w': 1.}), steps=nmda_sum,
+                  requires=dict(pre=bp.types.NeuState(['s_NMDA']), post=bp.types.NeuState(['s_NMDA_tot'])),
+                  mode='scalar')
+"""Sums the presynaptic neurons' NMDA gates, weighted, onto ``s_NMDA_tot`` of the target."""
+
 
 # the network -----------------------------------------------------------------------------------------------
 def conductances(n_e):
-    """Wang's conductances (nS), for targets E and I, the recurrent ones scaled to ``n_e`` excitatory neurons."""
+    """Wang's conductances (nS) for targets E and I, the recurrent AMPA and GABA ones scaled to ``n_e``
+    excitatory neurons (NMDA's are the neurons' ``g_NMDA``, scaled by :func:`make`)."""
     scale = 1600. / n_e  # Wang's network has 1600 excitatory and 400 inhibitory neurons
-    return {'ext': (2.1, 1.62), 'AMPA': (0.05 * scale, 0.04 * scale), 'NMDA': (0.165 * scale, 0.13 * scale),
-            'GABA': (1.3 * scale, 1.0 * scale)}
+    return {'ext': (2.1, 1.62), 'AMPA': (0.05 * scale, 0.04 * scale), 'GABA': (1.3 * scale, 1.0 * scale)}
 
 
 def population(index, n_e):
@@ -154,26 +173,28 @@ def make(coherence=0.5, dt=0.1, n_e=N_E, n_i=N_I, seed=0):
     """Groups and synapses of the network (E and I groups, a Poisson group of the external input); the
     membrane potentials start uniformly between rest and threshold, drawn from ``seed``."""
     bp.profile.set(dt=dt, numerical_method='euler')
-    N_E, N_I, CONDUCTANCES = n_e, n_i, conductances(n_e)
+    N_E, N_I, G = n_e, n_i, conductances(n_e)
     E = bp.NeuGroup(LIF, geometry=N_E, monitors=['spike', 'V'])
     I = bp.NeuGroup(LIF, geometry=N_I, monitors=['spike', 'V'])
-    I.pars['Cm'], I.pars['g_L'], I.pars['tau_ref'] = 200., 20., 1.
+    for name, value in INHIBITORY.items():
+        I.pars[name] = value
+    E.pars['g_NMDA'] = g_NMDA * 1600. / N_E
+    I.pars['g_NMDA'] = INHIBITORY['g_NMDA'] * 1600. / N_E
     rng = np.random.RandomState(seed)
     for group in (E, I):
         group.ST['V'] = V_L + rng.rand(group.num) * (V_th - V_L)
     ext = bp.inputs.PoissonInput(N_E + N_I, freqs=rates(coherence, N_E, N_I), monitors=['spike'])
-    syns = []
-    for (kind, model), (pre, target) in zip(
-            [('ext', AMPA), ('ext', AMPA), ('AMPA', AMPA), ('AMPA', AMPA), ('NMDA', NMDA), ('NMDA', NMDA),
-             ('GABA', GABA), ('GABA', GABA)],
-            [(ext[:N_E], E), (ext[N_E:], I), (E, E), (E, I), (E, E), (E, I), (I, E), (I, I)]):
-        conn = bp.connect.One2One() if kind == 'ext' else bp.connect.All2All(include_self=pre is not target)
-        syn = bp.SynConn(model, pre_group=pre, post_group=target, conn=conn, delay=0. if kind == 'ext' else delay)
-        syn.pars['g_max'] = CONDUCTANCES[kind][0 if target is E else 1]
-        if model is not NMDA:
-            syn.pars['E_syn'] = E_GABA if kind == 'GABA' else E_AMPA
-        if kind in ('AMPA', 'NMDA') and target is E:
-            syn.ST['w'] = weight(syn.pre_ids, syn.post_ids, N_E)
+    everyone = bp.connect.All2All(include_self=True)
+    syns = [bp.SynConn(External, pre_group=ext[:N_E], post_group=E, conn=bp.connect.One2One()),
+            bp.SynConn(External, pre_group=ext[N_E:], post_group=I, conn=bp.connect.One2One()),
+            bp.SynConn(NMDAOpen, pre_group=E, post_group=E, conn=bp.connect.One2One(), delay=delay)]
+    syns[0].ST['w'], syns[1].ST['w'] = G['ext']
+    for model, pre, target, g in [(AMPA, E, E, G['AMPA'][0]), (AMPA, E, I, G['AMPA'][1]),
+                                  (NMDA, E, E, 1.), (NMDA, E, I, 1.),
+                                  (GABA, I, E, G['GABA'][0]), (GABA, I, I, G['GABA'][1])]:
+        syn = bp.SynConn(model, pre_group=pre, post_group=target, conn=everyone,
+                         delay=0. if model is NMDA else delay)
+        syn.ST['w'] = g * (weight(syn.pre_ids, syn.post_ids, N_E) if pre is E and target is E else 1.)
         syns.append(syn)
     return E, I, ext, syns
 
@@ -191,50 +212,59 @@ def run(duration, coherence=0.5, dt=0.1, n_e=N_E, n_i=N_I, seed=0):
 def reference(E, I, V0, ext_spikes, syns, ts, dt=0.1):
     """The same network in numpy, driven by the recorded external spikes: (V, spikes) of E and I.
 
-    ``syns`` give the weights (``ST['w']``, ``pars['g_max']``) and connections; the synapses of one presynaptic
-    neuron share their gating variables, so the numpy network keeps one per presynaptic neuron.
+    ``syns`` (in :func:`make`'s order) give the weights (``ST['w']``) and connections; every gate is one
+    value per neuron, as in the model.
     """
     n_steps, D = len(ts), int(round(delay / dt))
-    N_E, N_I, CONDUCTANCES = E.num, I.num, conductances(E.num)
-    groups = [(E, 500., 25., 2.), (I, 200., 20., 1.)]
-    V = [np.array(V0[0], dtype=float), np.array(V0[1], dtype=float)]
-    last = [np.full(N_E, -1e7), np.full(N_I, -1e7)]
-    inp = [np.zeros(N_E), np.zeros(N_I)]
-    s_ext = np.zeros(N_E + N_I)
-    s_ampa, x_nmda, s_nmda, s_gaba = np.zeros(N_E), np.zeros(N_E), np.zeros(N_E), np.zeros(N_I)
-    history = {k: np.zeros((n_steps + D, n)) for k, n in (('AMPA', N_E), ('NMDA', N_E), ('GABA', N_I))}
-    mats = []
-    for syn in syns[2:]:  # dense weight matrices of the recurrent pathways, (pre, post)
+    n = {'E': E.num, 'I': I.num}
+    pars = {'E': (Cm, g_L, tau_ref, float(E.pars['g_NMDA'])),
+            'I': (INHIBITORY['Cm'], INHIBITORY['g_L'], INHIBITORY['tau_ref'], float(I.pars['g_NMDA']))}
+    V = {'E': np.array(V0[0], dtype=float), 'I': np.array(V0[1], dtype=float)}
+    state = {k: {g: np.zeros(n[k]) for g in ('s_ext', 's_AMPA', 's_GABA', 'x', 's_NMDA', 's_NMDA_tot')}
+             for k in n}
+    last = {k: np.full(n[k], -1e7) for k in n}
+    fired_at = {k: np.zeros((n_steps + D, n[k])) for k in n}  # spikes, to deliver D steps later
+
+    def dense(syn):
         pre_n, post_n = syn.pre_group.num, syn.post_group.num
         M = np.zeros((pre_n, post_n))
         M[syn.pre_ids - syn.pre_ids.min() * (syn.pre_group is I), syn.post_ids] = np.asarray(syn.ST['w'])
-        mats.append((M, float(syn.pars['g_max']), syn.post_group is E))
-    out_V = [np.empty((n_steps, N_E)), np.empty((n_steps, N_I))]
-    out_spikes = [np.zeros((n_steps, N_E)), np.zeros((n_steps, N_I))]
-    for n, t in enumerate(ts):
-        spikes = []
-        for k, (_, C, gL, ref) in enumerate(groups):
-            active = t - last[k] >= ref
-            V_new = V[k] + dt * (-gL * (V[k] - V_L) + inp[k]) / C
-            fired = active & (V_new >= V_th)
+        return M
+
+    w_ext = {'E': np.asarray(syns[0].ST['w']), 'I': np.asarray(syns[1].ST['w'])}
+    names = [('AMPA', 'E', 'E'), ('AMPA', 'E', 'I'), ('NMDA', 'E', 'E'), ('NMDA', 'E', 'I'), ('GABA', 'I', 'E'),
+             ('GABA', 'I', 'I')]
+    mats = [(kind, pre, post, dense(syn)) for (kind, pre, post), syn in zip(names, syns[3:])]
+    out_V = {k: np.empty((n_steps, n[k])) for k in n}
+    out_spikes = {k: np.zeros((n_steps, n[k])) for k in n}
+    for step, t in enumerate(ts):
+        for k in ('E', 'I'):
+            C, gL, ref, gN = pars[k]
+            s = state[k]
+            active = t - last[k] > ref - 0.5 * dt
+            v = V[k]
+            I_syn = ((s['s_ext'] + s['s_AMPA']) * (v - E_AMPA) + s['s_GABA'] * (v - E_GABA)
+                     + gN * s['s_NMDA_tot'] * (v - E_NMDA) / (1 + Mg * np.exp(-0.062 * v) / 3.57))
+            V_new = v + dt * (-gL * (v - V_L) - I_syn) / C
+            fired = active & (V_new > V_th)
             V_new[fired] = V_reset
             last[k] = np.where(fired, t, last[k])
-            V[k] = np.where(active, V_new, V[k])
-            inp[k] = np.zeros_like(inp[k])
-            spikes.append(fired.astype(float))
-            out_V[k][n], out_spikes[k][n] = V[k], fired
-        s_ext = s_ext * (1 - dt / tau_AMPA) + ext_spikes[n]
-        inp[0] -= CONDUCTANCES['ext'][0] * s_ext[:N_E] * (V[0] - E_AMPA)
-        inp[1] -= CONDUCTANCES['ext'][1] * s_ext[N_E:] * (V[1] - E_AMPA)
-        s_ampa = s_ampa * (1 - dt / tau_AMPA) + spikes[0]
-        s_nmda = s_nmda + dt * (-s_nmda / tau_NMDA_decay + alpha_NMDA * x_nmda * (1 - s_nmda))
-        x_nmda = x_nmda * (1 - dt / tau_NMDA_rise) + spikes[0]
-        s_gaba = s_gaba * (1 - dt / tau_GABA) + spikes[1]
-        history['AMPA'][n + D], history['NMDA'][n + D], history['GABA'][n + D] = s_ampa, s_nmda, s_gaba
-        for (M, g, to_E), kind in zip(mats, ('AMPA', 'AMPA', 'NMDA', 'NMDA', 'GABA', 'GABA')):
-            k = 0 if to_E else 1
-            g_post = g * (history[kind][n] @ M)
+            V[k] = np.where(active, V_new, v)
+            x = s['x']
+            s['s_ext'] = s['s_ext'] - dt * s['s_ext'] / tau_AMPA
+            s['s_AMPA'] = s['s_AMPA'] - dt * s['s_AMPA'] / tau_AMPA
+            s['s_GABA'] = s['s_GABA'] - dt * s['s_GABA'] / tau_GABA
+            s['s_NMDA'] = s['s_NMDA'] + dt * (-s['s_NMDA'] / tau_NMDA_decay + alpha_NMDA * x * (1 - s['s_NMDA']))
+            s['x'] = x - dt * x / tau_NMDA_rise
+            s['s_NMDA_tot'] = np.zeros(n[k])
+            fired_at[k][step + D] = fired
+            out_V[k][step], out_spikes[k][step] = V[k], fired
+        state['E']['s_ext'] += w_ext['E'] * ext_spikes[step][:n['E']]
+        state['I']['s_ext'] += w_ext['I'] * ext_spikes[step][n['E']:]
+        state['E']['x'] += fired_at['E'][step]  # the spikes of D steps ago open the NMDA gates
+        for kind, pre, post, M in mats:
             if kind == 'NMDA':
-                g_post = g_post / (1 + Mg * np.exp(-0.062 * V[k]) / 3.57)
-            inp[k] -= g_post * (V[k] - (E_GABA if kind == 'GABA' else E_AMPA))
-    return out_V, out_spikes
+                state[post]['s_NMDA_tot'] += state[pre]['s_NMDA'] @ M
+            else:
+                state[post][f's_{kind}'] += fired_at[pre][step] @ M
+    return [out_V['E'], out_V['I']], [out_spikes['E'], out_spikes['I']]

@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass
 
 from bp_core.codegen.analyses import ELEMENT_LOCAL, RISKY_FIELDS
+from bp_core.codegen.passes.bool_arithmetic import BOOL_ARITHMETIC
 from bp_core.codegen.passes.bound_loops import BOUND_WHILE_LOOPS
 from bp_core.codegen.passes.element_exits import ELEMENT_EXITS
 from bp_core.codegen.passes.element_loop import ELEMENT_LOOP
@@ -40,6 +41,7 @@ PIPELINE: tuple[Pass, ...] = (
     COPY_OVERLAPPING_UPDATES,  # likewise reads the user's ST[...]
     RISKY_FIELDS,  # likewise reads the user's ST[...] stores
     REWRITE_ACCESS,
+    BOOL_ARITHMETIC,  # after REWRITE_ACCESS made // and % calls; before the passes that write flags of their own
     FOLLOW_EVENT_LISTS,  # before the block scan: a scan with a list to follow needs no blocks
     SKIP_QUIET_BLOCKS,
     HOIST_PER_SOURCE,

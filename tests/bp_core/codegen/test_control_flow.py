@@ -268,6 +268,8 @@ def clip(x):
 def _value(draw, loops):
     read = draw(st.sampled_from(_READS + list(loops)))
     value = f"{read} * {draw(st.sampled_from(['0.5', '-0.5']))} + {draw(_number)}"
+    if draw(st.booleans()):
+        value = f"{value} + {draw(_counted(loops))}"
     return f"clip({value})" if draw(st.booleans()) else value
 
 
@@ -275,13 +277,27 @@ def _value(draw, loops):
 def _condition(draw, loops):
     left = draw(st.sampled_from(_READS + list(loops)))
     right = draw(st.one_of(_number, _field.map(lambda f: f"ST[{f!r}]")))
-    return f"{left} {draw(st.sampled_from(['>', '<=', '==', '!=']))} {right}"
+    test = f"{left} {draw(st.sampled_from(['>', '<=', '==', '!=']))} {right}"
+    return f"{draw(_number)} < {test}" if draw(st.integers(0, 4)) == 0 else test  # sometimes chained
+
+
+_COUNTED_FORMS = ["({a}) + ({b})", "({a}) - ({b})", "-({a})", "+({a}) * 1.5", "abs({a}) + abs(-({b}))",
+                  "min({a}, {b}) + max({a}, {b}) * 2", "sum([{a}, {b}, c])", "(({a}) and ({b})) + 1",
+                  "(({a}) or 0.5) * 2", "-(not ({a}))", "({a}) % 2 + ({b}) // 1", "({a}) ** 2 + 2. ** ({b})",
+                  "(0.5, 1.5)[{a}]", "c * 3 + c"]
+
+
+@st.composite
+def _counted(draw, loops):
+    """Comparisons used as numbers, which Python counts as 1 and 0 (``c``: a comparison every step binds)."""
+    form = draw(st.sampled_from(_COUNTED_FORMS))
+    return "(" + form.format(a=draw(_condition(loops)), b=draw(_condition(loops))) + ")"
 
 
 @st.composite
 def _block(draw, depth, loops, counter):
     """Statements of a step at nesting ``depth``; ``loops`` are the loop variables in scope."""
-    kinds = ['store', 'add', 'local', 'return'] + (['break', 'continue'] if loops else []) + \
+    kinds = ['store', 'add', 'local', 'flag', 'return'] + (['break', 'continue'] if loops else []) + \
         (['if', 'for', 'while'] if depth < 3 else [])
     lines = []
     for _ in range(draw(st.integers(1, 3))):
@@ -292,6 +308,8 @@ def _block(draw, depth, loops, counter):
             lines.append(f"ST[{draw(_field)!r}] += {draw(_number)}")
         elif kind == 'local':
             lines.append(f"x = {draw(_value(loops))}")
+        elif kind == 'flag':  # a comparison stored in a float field, counted into one
+            lines.append(f"ST[{draw(_field)!r}] {draw(st.sampled_from(['=', '+=']))} {draw(_condition(loops))}")
         elif kind in ('return', 'break', 'continue'):
             lines.append(kind)
         elif kind == 'if':
@@ -322,7 +340,8 @@ def _indent(lines):
 @st.composite
 def step_bodies(draw):
     first = f"x = ST[{draw(_field)!r}] * 0.5 + {draw(_number)}"
-    return "\n".join([first] + draw(_block(0, (), itertools.count())))
+    flag = f"c = {draw(_condition(()))}"
+    return "\n".join([first, flag] + draw(_block(0, (), itertools.count())))
 
 
 _initial = st.lists(st.sampled_from([-1.0, 0.0, 0.5, 1.0, 2.0]), min_size=N * len(FIELDS),

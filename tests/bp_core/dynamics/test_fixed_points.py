@@ -81,3 +81,33 @@ def test_jacobian_and_parameter_derivative_come_from_one_call_with_the_separate_
     np.testing.assert_array_equal(jac, separate[0])
     np.testing.assert_array_equal(dfdp, separate[1])
     np.testing.assert_allclose(dfdp, [[1.0], [1.0]])  # d(s0 - s_i)/ds0
+
+
+def test_each_root_is_kept_once_in_the_order_of_the_first_seed_reaching_it():
+    """The roots the seeds reached, less repeats, are those of comparing each seed's root with the roots kept
+    before it (the definition; the search drops every seed at a kept root at once)."""
+    field = _enzyme_field()
+    ranges, p = [(0.0, 40.0), (0.0, 40.0)], np.array([20.0])
+    last = []
+    f = field.compiled.f
+
+    def recorded(x, q):
+        last.append(np.array(x))
+        return f(x, q)
+
+    field.compiled.f = recorded
+    found = find_fixed_points(field, ranges, p, seeds=11)
+    x = last[-1]  # the seeds where Newton's method left them: the residual is taken there
+    span = np.array([40.0, 40.0])
+    residual = np.max(np.abs(f(x, p)), axis=0)
+    kept = []
+    for k in range(x.shape[1]):
+        y = x[:, k]
+        if not (np.isfinite(residual[k]) and residual[k] < 1e-9 and np.all((-4e-8 <= y) & (y <= 40 + 4e-8))):
+            continue
+        if not any(np.max(np.abs(y - z) / span) <= 1e-6 for z in kept):
+            kept.append(y)
+    assert len(kept) == len(found) == 3  # the three on the diagonal (the cubic's roots)
+    assert len(x[0]) > 5 * len(found)  # many seeds reached each root
+    for a, b in zip(sorted(kept, key=tuple), found):
+        np.testing.assert_array_equal(a, b)

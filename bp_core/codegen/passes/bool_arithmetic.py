@@ -12,8 +12,10 @@ is (``-0.0``, NaN and infinities too), so it needs no knowledge of types. A trut
 ``... if ... else ...`` of them (the conversion goes into their operands, so ``(V > 1.) or 2.5`` keeps
 its 2.5). It meets arithmetic as an operand of ``+ - * / //
 % ** @ << >>`` (the base of ``**`` becomes a float, as Python's ``True ** -1`` is 1.0), of unary ``-``
-and ``+``, as the value of an augmented assignment, as an index, and as an argument of a function the
-step calls by name (``abs``, ``min``, ``max``, ``sum``, ``round``, ``range``, a helper of the user's).
+and ``+``, as the value of an augmented assignment, as an index of a tuple or list the step makes (an
+array's index stays a mask, as NumPy's ``a[a > 0.]``), and as an argument of ``abs``, ``min``, ``max``,
+``sum``, ``round``, ``pow``, ``range`` and ``float`` (numba has no ``float`` of a bool). A helper
+function of the user's receives the truth value as it is.
 Truth values that only decide (``if``, ``while``, ``not``), are compared or stored in a field, and
 ``& | ^`` of truth values (a truth value in Python, NumPy and numba alike) are left as they are.
 
@@ -45,7 +47,7 @@ _TRUTH_FUNCTIONS = {"isnan", "isinf", "isfinite", "logical_and", "logical_or", "
                     "signbit", "isclose", "array_equal", "any", "all"}
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult, ast.LShift,
                ast.RShift)
-_NOT_NUMERIC_CALLS = {"print", "bool", "float", "int", "len", "isinstance"}
+_NUMERIC_CALLS = {"abs", "min", "max", "sum", "round", "pow", "range", "float", "floor_divide", "remainder"}
 
 
 def numbers_from_truth_values(statements: list[ast.stmt], scalar: bool, where: str,
@@ -64,7 +66,9 @@ def numbers_from_truth_values(statements: list[ast.stmt], scalar: bool, where: s
         The file of the step's source (the lines of ``statements`` are its lines).
     """
     module = ast.Module(body=statements, type_ignores=[])
-    converter = _Converter(_truth_names(module), scalar, where, source_file)
+    sequences = {t.id for node in ast.walk(module) if isinstance(node, ast.Assign)
+                 and isinstance(node.value, (ast.Tuple, ast.List)) for t in node.targets if isinstance(t, ast.Name)}
+    converter = _Converter(_truth_names(module), sequences, scalar, where, source_file)
     for stmt in statements:
         converter.visit(stmt)
     return [ast.fix_missing_locations(s) for s in module.body]
@@ -123,8 +127,9 @@ def _truth_names(module: ast.Module) -> set[str]:
 
 
 class _Converter(ast.NodeTransformer):
-    def __init__(self, names: set[str], scalar: bool, where: str, source_file: str):
+    def __init__(self, names: set[str], sequences: set[str], scalar: bool, where: str, source_file: str):
         self.names = names
+        self.sequences = sequences
         self.scalar = scalar
         self.where = where
         self.source_file = source_file
@@ -198,15 +203,16 @@ class _Converter(ast.NodeTransformer):
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
         self.generic_visit(node)
-        if isinstance(node.slice, ast.Tuple):
-            node.slice.elts = [self._number(e) for e in node.slice.elts]
-        elif not isinstance(node.slice, ast.Slice):
+        # only a tuple or list of the step's own: an array indexed by a truth value is NumPy's mask in Python
+        # (a[a > 0.]), which a conversion would turn into positions
+        if isinstance(node.value, (ast.Tuple, ast.List)) or \
+                isinstance(node.value, ast.Name) and node.value.id in self.sequences:
             node.slice = self._number(node.slice)
         return node
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id not in _NOT_NUMERIC_CALLS:
+        if isinstance(node.func, ast.Name) and node.func.id in _NUMERIC_CALLS:
             node.args = [self._number(self._elements(a)) for a in node.args]
         return node
 

@@ -83,10 +83,12 @@ SCALAR_BODIES = [
     "b = ST['V'] > 1.\nif b:\n    ST['x'] = 1.\nST['x'] += -b",
     "t = (10., 20.)\nST['x'] = t[ST['V'] > 1.] + t[0. < ST['V'] < 2.]",
     "for k in range(ST['V'] > 1.):\n    ST['x'] += 1.",
-    "ST['x'] = twice(ST['V'] > 1.)",
+    "ST['x'] = twice(float(ST['V'] > 1.)) + twice(ST['V'] > 1.) * 0.",
+    "t = [10., 20.]\nST['x'] = t[ST['V'] > 1.] + (30., 40.)[ST['V'] > 2.]",
     "ST['x'] = int(np.isnan(ST['V'])) + int(np.isfinite(ST['V'])) + int(np.isfinite(ST['V']))",
     "ST['x'] = np.isfinite(ST['V']) & np.isfinite(ST['V'])",
     "ST['x'] = (True + True) * (ST['V'] > 1.)",
+    "a = np.arange(4.)\nST['x'] = np.sum(a[a > ST['V']]) * 10. + sum(a > ST['V'])",  # an array's mask stays one
     "ST['x'] = -~int(ST['V'] > 1.)",
 ]
 

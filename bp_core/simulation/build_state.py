@@ -118,6 +118,7 @@ class BuildState:
         self._code_names: dict[str, str] = {}
         self._delays: dict[str, DelayLine | SpikeQueue] = {}
         self._routes: dict[str, QueueRoutes] = {}
+        self._pre_rows: dict[str, tuple[Any, ...]] = {}
 
     def name_objects(self, members: Sequence[Any]) -> None:
         """Give each object its name in generated code.
@@ -158,3 +159,11 @@ class BuildState:
     def set_routes(self, obj: Any, routes: QueueRoutes) -> None:
         """Keep ``routes`` for ``obj``."""
         self._routes[obj.name] = routes
+
+    def pre_rows(self, obj: Any) -> tuple[Any, ...] | None:
+        """What ``simulation.pre_rows`` kept for ``obj`` (it checks whether that is still current)."""
+        return self._pre_rows.get(obj.name)
+
+    def set_pre_rows(self, obj: Any, rows: tuple[Any, ...]) -> None:
+        """Keep ``rows`` (``simulation.pre_rows``) for ``obj``."""
+        self._pre_rows[obj.name] = rows

@@ -149,7 +149,7 @@ def _plan_synapses(syn: Ensemble, plan: ObjectPlan, dt: float, jit: bool, build:
         plan.variables[f"{code}_pre_global"] = lambda: pre_global
         plan.variables[f"{code}_post_global"] = lambda: post_global
         # a loop over the synapses of spiking neurons may follow them (a GPU thread runs per synapse)
-        rows = None if profile.run_on_gpu() else presynaptic_rows(syn, pre_global)
+        rows = None if profile.run_on_gpu() else presynaptic_rows(syn, pre_global, build)
         if rows is not None:
             plan.pre_rows = True
             plan.arg_map[f"{PRE_ROWS}_ptr"] = f"{code}{PRE_ROWS}_ptr"

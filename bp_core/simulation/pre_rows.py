@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from bp_core.simulation.build_state import BuildState
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.sub_group import NeuSubGroup
 
 __all__ = ["presynaptic_rows"]
 
 
-def presynaptic_rows(syn: Ensemble, pre_global: np.ndarray) -> np.ndarray | None:
+def presynaptic_rows(syn: Ensemble, pre_global: np.ndarray, build: BuildState) -> np.ndarray | None:
     """``ptr`` (int64, one entry per element of the presynaptic state's row and one more) such that the synapses
     of presynaptic element ``p`` are ``range(ptr[p], ptr[p + 1])``; None when the synapses are not ordered by
     presynaptic element, or when the row holds more elements than there are synapses (a scan of the row would
@@ -29,18 +30,19 @@ def presynaptic_rows(syn: Ensemble, pre_global: np.ndarray) -> np.ndarray | None
         A scalar-mode SynConn.
     pre_global : numpy.ndarray
         Each synapse's presynaptic element in the row the step reads (the parent group's, for a subgroup).
+    build : BuildState
+        The network's build state, which keeps the rows from one run to the next (a run re-plans the network).
     """
     size = _row_size(syn)
     if size is None or size > pre_global.size:
         return None
-    cache = syn.__dict__.setdefault("_presynaptic_rows", {})
-    held = cache.get("rows")
+    held = build.pre_rows(syn)
     if held is not None and held[0] is pre_global and held[1] == size:
         return held[2]
     ptr = None
     if pre_global.size == 0 or bool(np.all(pre_global[1:] >= pre_global[:-1])):
         ptr = np.searchsorted(pre_global, np.arange(size + 1, dtype=np.int64), side="left").astype(np.int64)
-    cache["rows"] = (pre_global, size, ptr)
+    build.set_pre_rows(syn, (pre_global, size, ptr))
     return ptr
 
 

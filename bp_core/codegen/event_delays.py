@@ -139,7 +139,8 @@ def analyse(model) -> EventDelay | str:
     reason = _quiet_when_zero(out.node.body, set(copies))
     if reason is not None:
         return f"step {out.name!r} {reason}"
-    copy_only = all(_top_level_copy(stmt, set(copies), frozenset(copy_step.parameters)) for stmt in copy_step.node.body if not _is_docstring(stmt))
+    copy_only = all(_top_level_copy(stmt, set(copies), frozenset(copy_step.parameters))
+                    for stmt in copy_step.node.body if not _is_docstring(stmt))
     return EventDelay(source=source, scales={f: c[2] for f, c in copies.items()}, static=tuple(static),
                       copy_step=step_name, copy_only=copy_only, delayed_step=out.name,
                       parameters=frozenset(out.parameters), factors={f: c[3] for f, c in copies.items() if c[3]},

@@ -28,7 +28,8 @@ A parameter factor (``J`` of ``ST['g'] = J * pre['spike']``) may change between 
 delays, so it is not read at delivery: the queue captures it into each event's value when the event leaves
 (``EventDelay.captured``), as the delay line holds ``J * pre['spike']`` computed then. A per-element value of
 it cannot ride on an event (one value per presynaptic neuron), so such a synapse keeps the delay line
-(``simulation.planning``).
+(``simulation.planning``); events on their way when it switches move into the line
+(``simulation.queue_to_line``).
 
 A step that decays its state (``s = int_s(ST['s'], _t); s += pre['spike']; ST['s'] = s``, the AMPA and
 GABA_A forms) makes ``s`` depend on its own past, and keeps the delay line. ``analyse`` says why a model

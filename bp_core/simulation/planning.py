@@ -18,12 +18,13 @@ from bp_core.errors import ModelDefError, ModelUseError, describe_value
 from bp_core.model.event_fields import EVENT_NAMES
 from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.model.types import StateArray
-from bp_core.simulation.build_state import BuildState, DelayLine
+from bp_core.simulation.build_state import BuildState, DelayLine, SpikeQueue
 from bp_core.simulation.delay_limits import check_delay_memory, delay_steps, refuse_dropping, values_waiting
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.index_lists import compressed_rows, row_owners
 from bp_core.simulation.post_delays import plan_post_delay, post_pathway_step
 from bp_core.simulation.pre_rows import presynaptic_rows
+from bp_core.simulation.queue_to_line import line_from_queue
 from bp_core.simulation.spike_queues import plan_queue
 from bp_core.simulation.sub_group import NeuSubGroup
 from bp_core.simulation.summed_plans import plan_summed
@@ -323,13 +324,18 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
     if not isinstance(line, DelayLine) or line.buffer.shape != shape:
         if isinstance(line, DelayLine) and values_waiting(line):
             refuse_dropping(syn)
-        if values_waiting(line):  # a spike queue the synapse no longer takes
-            refuse_dropping(syn, f"its events went through a spike queue, but now {form}")
         check_delay_memory(syn, shape, syn.ST._data.dtype, longest)
-        buffer = aligned_empty(shape, syn.ST._data.dtype)
-        for row, name in enumerate(delayed_fields):
-            buffer[:, row] = syn.ST[name]
-        line = DelayLine(buffer, np.array([0, longest + 1], dtype=np.int64), syn.ST.version)
+        write = 0
+        if isinstance(line, SpikeQueue) and values_waiting(line):  # a spike queue the synapse no longer takes
+            buffer = line_from_queue(syn, line, delayed_fields, steps, build)
+            if isinstance(buffer, str):
+                refuse_dropping(syn, f"its events went through a spike queue, but now {form}, and {buffer}")
+            write = int(line.position[0])  # the two rings advance together
+        else:
+            buffer = aligned_empty(shape, syn.ST._data.dtype)
+            for row, name in enumerate(delayed_fields):
+                buffer[:, row] = syn.ST[name]
+        line = DelayLine(buffer, np.array([write, longest + 1], dtype=np.int64), syn.ST.version)
         build.set_delay_line(syn, line)
     code = plan.code_name
     plan.delay_steps = longest

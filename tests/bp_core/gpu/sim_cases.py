@@ -404,3 +404,27 @@ def test_a_spike_queue_of_j_times_spikes_equals_cpu_with_j_changed_between_runs(
     np.testing.assert_array_equal(gpu.ST['V'], cpu.ST['V'])
     for mine, theirs in zip(gpu_net.objects[1:], cpu_net.objects[1:]):
         np.testing.assert_array_equal(mine.ST['g'], theirs.ST['g'])
+
+
+def test_a_j_made_per_synapse_with_events_on_their_way_moves_them_into_the_delay_line_as_on_the_cpu():
+    # the events the GPU's queue holds when J becomes per-synapse go into the delay line the next call runs
+    from tests.bp_core.simulation import test_spike_queue_parameters as par
+
+    out = []
+    for device in ("cpu", "gpu"):
+        bp.profile.set(device=device, jit=device == "gpu")
+        net, group = par._network(par.J_W_SPIKE, [0., 0.3, 0.7])
+        group.ST['V'] = np.linspace(0.8, 1.05, par.N)  # the top neurons fire in the first steps
+        exc = net.objects[1]
+        net.advance(n_steps=4)
+        spikes = [np.asarray(group.mon.spike).copy()]
+        exc.pars['J'] = np.random.default_rng(1).choice([0.25, 0.5, 1.], size=exc.num)
+        net.advance(n_steps=8)
+        spikes.append(np.asarray(group.mon.spike).copy())
+        out.append((net, group, np.concatenate(spikes)))
+    (cpu_net, cpu, cpu_spikes), (gpu_net, gpu, gpu_spikes) = out
+    assert cpu_spikes[:4, :par.N_EXC].sum() > 0 and cpu_spikes.sum() > 10  # excitatory events on their way
+    assert "delayed through a delay line" in par._note(gpu_net, gpu_net.objects[1])
+    np.testing.assert_array_equal(gpu_spikes, cpu_spikes)
+    np.testing.assert_array_equal(gpu.ST['V'], cpu.ST['V'])
+    np.testing.assert_array_equal(gpu_net.objects[1].ST['g'], cpu_net.objects[1].ST['g'])

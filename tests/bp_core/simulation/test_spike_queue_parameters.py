@@ -197,7 +197,7 @@ def test_a_parameter_change_between_runs_plans_nothing(forms):
     assert net.build_count == builds and _uses_queue(net, net.objects[1])
 
 
-def test_a_per_synapse_j_keeps_the_delay_line_and_a_switch_with_events_on_their_way_is_refused(forms):
+def test_a_per_synapse_j_keeps_the_delay_line(forms):
     forms("queue")
     bp.profile.set(jit=False)
     net, group = _network(J_SPIKE, 0.5)
@@ -207,20 +207,64 @@ def test_a_per_synapse_j_keeps_the_delay_line_and_a_switch_with_events_on_their_
     text = _note(net, exc)
     assert "delayed through a delay line" in text and \
         "step 'j_times_spike' multiplies pre['spike'] by the per-synapse parameter 'J'" in text
-    for model in (J_SPIKE, _model(plain_copy, delayed=add_j_s)):  # J of the copy step, J of the delayed step
-        net, group = _network(model, 0.5)
+
+
+J_S = _model(plain_copy, delayed=add_j_s)  # J of the delayed step, read at delivery
+
+
+@pytest.mark.parametrize("model", [J_SPIKE, J_W_SPIKE, J_S], ids=["J*spike", "J*w*spike", "delayed-J"])
+@pytest.mark.parametrize("delays", [0.5, [0., 0.3, 0.7, 1.2]], ids=["homogeneous", "per-synapse"])
+def test_a_j_made_per_synapse_with_events_on_their_way_moves_them_into_the_delay_line(jit, forms, model, delays):
+    """The queue's events in flight (sent with J = 0.5, then 1.25) go into the delay line when J becomes one
+    value per synapse: the run goes on state for state as a network that used the delay line from the start."""
+    per_synapse = None
+    results = {}
+    for form in ("queue", "line"):
+        forms(form)
+        net, group = _network(model, delays, mode='repeat')
         exc = net.objects[1]
-        net.advance(3.)
-        assert _uses_queue(net, exc) and group.mon.spike[-5:].sum() > 0
-        exc.pars['J'] = np.full(exc.num, 0.5)
-        state = group.ST['V'].copy()
-        with pytest.raises(ModelUseError, match=r"SynConn '\w+' holds values on their way .*its events went through "
-                                                r"a spike queue, but now step '\w+' .*per-synapse parameter 'J'"):
-            net.advance(1.)
-        np.testing.assert_array_equal(group.ST['V'], state)
-        exc.ST['g'] = exc.ST['g']  # the delays start again from the state, as the message says
+        if per_synapse is None:
+            per_synapse = np.random.default_rng(1).choice([0.25, 0.5, 1.], size=exc.num)
+        parts = []
+        net.run(3.)
+        exc.pars['J'] = 1.25
+        for n_steps in (4, 3):  # chunks: the queue's write slot is not 0 at the switch
+            net.advance(n_steps=n_steps)
+            parts.append(np.asarray(group.mon.spike).copy())
+        assert np.concatenate(parts)[-5:].sum() > 0  # events on their way (delays of 5, or 0 to 12 steps)
+        assert _uses_queue(net, exc) == (form == "queue")
+        exc.pars['J'] = per_synapse
+        for n_steps in (1, 2, 5, 20):
+            net.advance(n_steps=n_steps)
+            parts.append(np.asarray(group.mon.spike).copy())
+            assert not _uses_queue(net, exc)
+            results.setdefault(form, []).append((group.ST['V'].copy(), group.ST['inp'].copy(), exc.ST['g'].copy()))
+        results[form].append((np.concatenate(parts),))
+    assert results["queue"][-1][0].sum() > 50
+    for mine, theirs in zip(results["queue"], results["line"]):
+        for a, b in zip(mine, theirs):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_a_switch_with_events_on_their_way_and_new_delays_is_refused(forms):
+    """Events in flight cannot follow new delays (they were timed by the old ones): the refusal stays."""
+    forms("queue")
+    bp.profile.set(jit=False)
+    net, group = _network(J_SPIKE, 0.5)
+    exc = net.objects[1]
+    net.advance(3.)
+    assert _uses_queue(net, exc) and group.mon.spike[-5:].sum() > 0
+    exc.pars['J'] = np.full(exc.num, 0.5)
+    exc.delay = 0.7
+    state = group.ST['V'].copy()
+    with pytest.raises(ModelUseError, match=r"SynConn '\w+' holds values on their way .*its events went through "
+                                            r"a spike queue, but now step '\w+' .*per-synapse parameter 'J', and its "
+                                            r"delays changed"):
         net.advance(1.)
-        assert not _uses_queue(net, exc)
+    np.testing.assert_array_equal(group.ST['V'], state)
+    exc.ST['g'] = exc.ST['g']  # the delays start again from the state, as the message says
+    net.advance(1.)
+    assert not _uses_queue(net, exc)
 
 
 def test_a_per_synapse_j_with_nothing_on_the_way_takes_the_delay_line_as_a_fresh_network_does(forms):

@@ -97,8 +97,11 @@ class StepInputs:
     loop_limit : int
         The safe mode's bound on the rounds of one entry of a ``while`` loop (``passes.bound_loops``); 0: none.
     pre_rows : bool
-        Scalar-mode synapses ordered by presynaptic element, whose loop over all of them the kernel may give the
-        bounds of each element's range of synapses (``passes.follow_presynaptic_rows``).
+        Scalar-mode synapses whose loop over all of them the kernel may give the bounds of each presynaptic
+        element's row of synapses (``passes.follow_presynaptic_rows``).
+    pre_order : bool
+        With ``pre_rows``: the synapses are not ordered by presynaptic element, and a row lists its synapses'
+        indices (``_pre_rows_idx``) instead of being a range of them.
     """
 
     step: StepFunction
@@ -121,6 +124,7 @@ class StepInputs:
     description: str = ""
     loop_limit: int = 0
     pre_rows: bool = False
+    pre_order: bool = False
 
     def cache_key(self) -> tuple:
         """A hashable key: two inputs with the same key translate to the same code."""
@@ -129,4 +133,4 @@ class StepInputs:
                 np.dtype(self.float_type).name, self.check_finite, self.parallel, repr(self.delay),
                 tuple(sorted(self.event_fields)), self.loop_size,
                 tuple(self.scalar_indices.items()), self.queue_walk, self.rng, self.description, self.loop_limit,
-                self.pre_rows)
+                self.pre_rows, self.pre_order)

@@ -152,9 +152,11 @@ def _plan_synapses(syn: Ensemble, plan: ObjectPlan, dt: float, jit: bool, build:
         # a loop over the synapses of spiking neurons may follow them (a GPU thread runs per synapse)
         rows = None if profile.run_on_gpu() else presynaptic_rows(syn, pre_global, build)
         if rows is not None:
-            plan.pre_rows = True
-            plan.arg_map[f"{PRE_ROWS}_ptr"] = f"{code}{PRE_ROWS}_ptr"
-            plan.variables[f"{code}{PRE_ROWS}_ptr"] = lambda: rows
+            plan.pre_rows, plan.pre_order = True, rows[1] is not None
+            for part, array in zip(("ptr", "idx"), rows):
+                if array is not None:
+                    plan.arg_map[f"{PRE_ROWS}_{part}"] = f"{code}{PRE_ROWS}_{part}"
+                    plan.variables[f"{code}{PRE_ROWS}_{part}"] = (lambda a=array: a)
     used = {a for s in syn.model.steps for a in s.data_args}
     for name in CONNECTIVITY_DATA:
         if name in used:

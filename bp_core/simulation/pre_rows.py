@@ -1,10 +1,12 @@
-"""The synapses of each presynaptic neuron as one range of synapse indices, when the synapses are in that order.
+"""The synapses of each presynaptic neuron as one row of synapse indices.
 
 A scalar-mode synapse step whose element loop does nothing unless the synapse's presynaptic neuron spiked may
 visit only the synapses of the neurons that spiked (``codegen.passes.follow_presynaptic_rows``). When the
 synapses are ordered by presynaptic neuron (every connector of ``bp.connect`` makes them so), neuron ``p``'s
 synapses are ``range(ptr[p], ptr[p + 1])``, and visiting the rows of the spiking neurons in ascending order
-visits their synapses in the order of the whole loop: the same additions in the same order.
+visits their synapses in the order of the whole loop: the same additions in the same order. Otherwise (an
+``(i, j)`` list given by hand or permuted) they are ``order[ptr[p]:ptr[p + 1]]``, each row in increasing
+synapse index.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from bp_core.simulation.sub_group import NeuSubGroup
 __all__ = ["presynaptic_rows"]
 
 
-def presynaptic_rows(syn: Ensemble, pre_global: np.ndarray, build: BuildState) -> np.ndarray | None:
-    """``ptr`` (int64, one entry per element of the presynaptic state's row and one more) such that the synapses
-    of presynaptic element ``p`` are ``range(ptr[p], ptr[p + 1])``; None when the synapses are not ordered by
-    presynaptic element, or when the row holds more elements than there are synapses (a scan of the row would
-    then cost more than the loop over the synapses it replaces).
+def presynaptic_rows(syn: Ensemble, pre_global: np.ndarray, build: BuildState
+                     ) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """``(ptr, order)``: ``ptr`` (int64, one entry per element of the presynaptic state's row and one more) such
+    that the synapses of presynaptic element ``p`` are ``range(ptr[p], ptr[p + 1])`` when ``order`` is None (the
+    synapses are ordered by presynaptic element), else ``order[ptr[p]:ptr[p + 1]]`` (int64, each row in
+    increasing synapse index). None when the row holds more elements than there are synapses (a scan of the row
+    would then cost more than the loop over the synapses it replaces).
 
     Parameters
     ----------
@@ -39,11 +43,14 @@ def presynaptic_rows(syn: Ensemble, pre_global: np.ndarray, build: BuildState) -
     held = build.pre_rows(syn)
     if held is not None and held[0] is pre_global and held[1] == size:
         return held[2]
-    ptr = None
-    if pre_global.size == 0 or bool(np.all(pre_global[1:] >= pre_global[:-1])):
-        ptr = np.searchsorted(pre_global, np.arange(size + 1, dtype=np.int64), side="left").astype(np.int64)
-    build.set_pre_rows(syn, (pre_global, size, ptr))
-    return ptr
+    order = None
+    ordered = pre_global
+    if pre_global.size and not bool(np.all(pre_global[1:] >= pre_global[:-1])):
+        order = np.argsort(pre_global, kind="stable").astype(np.int64)  # stable: rows in increasing index
+        ordered = pre_global[order]
+    ptr = np.searchsorted(ordered, np.arange(size + 1, dtype=np.int64), side="left").astype(np.int64)
+    build.set_pre_rows(syn, (pre_global, size, (ptr, order)))
+    return ptr, order
 
 
 def _row_size(syn: Ensemble) -> int | None:

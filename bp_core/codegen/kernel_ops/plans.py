@@ -108,8 +108,10 @@ class ObjectPlan:
     loop_limit : int
         The safe mode's bound on each ``while`` loop of its steps (``passes.bound_loops``); 0: unbounded.
     pre_rows : bool
-        Scalar-mode synapses ordered by presynaptic element: ``arg_map`` names their rows' bounds
+        Scalar-mode synapses whose rows by presynaptic element ``arg_map`` names: their bounds
         (``passes.follow_presynaptic_rows``).
+    pre_order : bool
+        With ``pre_rows``, the synapses are not in presynaptic order: ``arg_map`` also names each row's synapses.
     """
 
     code_name: str
@@ -141,6 +143,7 @@ class ObjectPlan:
     summed: list[Any] = field(default_factory=list)
     loop_limit: int = 0
     pre_rows: bool = False
+    pre_order: bool = False
 
 
 @dataclass

@@ -22,7 +22,17 @@ elements that spiked: those of the kernel's list of this step's events when it h
             ...the loop's body, its test included...
 
 The list is in ascending order, so the synapses are visited in ascending order too: every synapse whose test
-holds runs the body in the order of the whole loop, and the result is the same bit for bit. That holds when
+holds runs the body in the order of the whole loop, and the result is the same bit for bit.
+
+When the synapses are not ordered by presynaptic element (``StepInputs.pre_order``: an ``(i, j)`` list given by
+hand, permuted, read from a file), element ``p``'s synapses are ``_pre_rows_idx[_pre_rows_ptr[p]:...[p + 1]]``,
+each row in increasing index but the rows interleaved. A body whose visits are independent (each writes only its
+own synapse's fields, ``analyses.element_local``) gives the same state in any order and follows the rows as
+they are. One that may add into a shared target (``post['g'] += ST['w']``) must visit in the whole loop's
+order: the synapses of the spiking elements are counted, gathered and sorted, and visited in increasing index;
+when sorting them would cost more than the whole loop (``_SORT_COST``), the whole loop runs.
+
+The rewrite is exact when
 
 - the body is index loads and arithmetic of locals (nothing that calls, draws or stores), then one ``if`` with
   no ``else`` whose test is the presynaptic element's field compared so that it holds only where the field is
@@ -42,7 +52,8 @@ import copy
 
 from bp_core import profile
 from bp_core.codegen.event_scans import EventScan, element_test, implies_nonzero
-from bp_core.codegen.loop_facts import ELEMENT, arithmetic, leaves_loop, written_arrays
+from bp_core.codegen.loop_facts import (ELEMENT, arithmetic, array_of, at_element, leaves_loop, or_update, parents_of,
+                                        written_arrays)
 from bp_core.codegen.passes.follow_event_lists import event_argument
 from bp_core.codegen.tree import Pass, StepTree, located, origin
 
@@ -59,7 +70,8 @@ def _run(tree: StepTree) -> None:
     body = []
     for stmt in tree.body:
         found = _guarded_field(tree, function, stmt)
-        body.extend(_rewritten(tree, stmt, found) if found is not None else [stmt])
+        body.extend(_rewritten(tree, stmt, found, _any_order(tree, function, stmt)) if found is not None
+                    else [stmt])
     tree.body = body
 
 
@@ -108,6 +120,22 @@ def _guarded_field(tree: StepTree, function: ast.Module, loop: ast.stmt) -> str 
     return guard
 
 
+def _any_order(tree: StepTree, function: ast.Module, loop: ast.For) -> bool:
+    """Whether visiting the synapses of ``loop`` in any order leaves the same state: every visit writes only its
+    own synapse's fields and locals (``analyses.element_local``), and no local it sets is read after the loop
+    but flags it only ``|=``-updates (an or of truth values is the same in any order)."""
+    if not tree.element_local:
+        return False
+    own = {arg for arg, (state, _) in tree.row_args.items() if state == "ST"}
+    parents = parents_of([n for n in ast.walk(loop)])
+    if any(isinstance(n, ast.Subscript) and not isinstance(n.ctx, ast.Load) and
+           not (array_of(n) in own and at_element(n.value, parents)) for n in ast.walk(loop)):
+        return False  # a later pass's store (the analysis saw the step before them)
+    stored = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+              and not or_update(n, parents)}
+    return not any(_read_outside(function, loop, name) for name in stored)
+
+
 def _pure(node: ast.expr) -> bool:
     """Arithmetic that reads but calls nothing (an index load skipped for a synapse changes nothing)."""
     return arithmetic(node) and not any(isinstance(n, ast.Call) for n in ast.walk(node))
@@ -123,22 +151,57 @@ def _read_outside(function: ast.Module, loop: ast.For, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name and id(n) not in inside for n in ast.walk(function))
 
 
-def _rewritten(tree: StepTree, loop: ast.For, guard: str) -> list[ast.stmt]:
+def _rewritten(tree: StepTree, loop: ast.For, guard: str, any_order: bool) -> list[ast.stmt]:
     names = tree.names
     rows = tree.list_argument(PRE_ROWS, "ptr")
     src = names.fresh("_src")
-    inner = ast.parse(f"for {ELEMENT} in range({rows}[{src}], {rows}[{src} + 1]):\n    pass").body[0]
-    inner.body = copy.deepcopy(loop.body)
+    if not tree.inputs.pre_order:
+        inner = ast.parse(f"for {ELEMENT} in range({rows}[{src}], {rows}[{src} + 1]):\n    pass").body[0]
+        inner.body = copy.deepcopy(loop.body)
+        return located([ast.copy_location(_each_source(tree, guard, src, [inner]), loop)], origin(loop))
+    order, r = tree.list_argument(PRE_ROWS, "idx"), names.fresh("_r")
+    if any_order:
+        inner = ast.parse(f"for {r} in range({rows}[{src}], {rows}[{src} + 1]):\n"
+                          f"    {ELEMENT} = {order}[{r}]").body[0]
+        inner.body.extend(copy.deepcopy(loop.body))
+        return located([ast.copy_location(_each_source(tree, guard, src, [inner]), loop)], origin(loop))
+    # visits may add into one target: the spiking neurons' synapses in increasing index, as the whole loop
+    # visits them, when sorting them costs less than that loop
+    count, visits, v = names.fresh("_n_visits"), names.fresh("_visits"), names.fresh("_v")
+    counted = ast.parse(f"{count} += {rows}[{src} + 1] - {rows}[{src}]").body
+    gathered = ast.parse(f"for {r} in range({rows}[{src}], {rows}[{src} + 1]):\n"
+                         f"    {visits}[{count}] = {order}[{r}]\n    {count} += 1").body
+    chosen = ast.parse(f"if {count} * {_SORT_COST} <= {tree.inputs.loop_size}:\n"
+                       f"    {visits} = np.empty({count}, np.int64)\n    {count} = 0\n    pass\n"
+                       f"    {visits}.sort()\n"
+                       f"    for {v} in range({count}):\n        {ELEMENT} = {visits}[{v}]").body[0]
+    chosen.body[2] = _each_source(tree, guard, src, gathered)
+    chosen.body[-1].body.extend(copy.deepcopy(loop.body))
+    chosen.orelse = [copy.deepcopy(loop)]
+    statements = [*ast.parse(f"{count} = 0").body, _each_source(tree, guard, src, counted), chosen]
+    return located([ast.copy_location(s, loop) for s in statements], origin(loop))
+
+
+_SORT_COST = 16
+"""Sorting the visited synapses costs about this many times a visit of the whole loop per synapse it sorts
+(numba's sort of a few thousand indices against the loop's load, load and test; a loaded machine's figure)."""
+
+
+def _each_source(tree: StepTree, guard: str, src: str, body: list[ast.stmt]) -> ast.For:
+    """A loop running ``body`` for each presynaptic element ``src`` whose field ``guard`` is not zero: those of
+    the kernel's list of this step's events when it holds one, else those of a scan of the row."""
     state, key = tree.row_args[guard]
     if (state, key) in tree.inputs.event_fields:
         events, lo, hi = (event_argument(tree, guard, part) for part in ("index", "lo", "hi"))
-        e = names.fresh("_e")
+        e = tree.names.fresh("_e")
         outer = ast.parse(f"for {e} in range({lo}, {hi}):\n    {src} = {events}[{e}]").body[0]
-        outer.body.append(inner)
+        outer.body.extend(body)
     else:
-        outer = ast.parse(f"for {src} in range({rows}.shape[0] - 1):\n    if {guard}[{src}] != 0:\n        pass").body[0]
-        outer.body[0].body = [inner]
-    return located([ast.copy_location(outer, loop)], origin(loop))
+        rows = tree.list_argument(PRE_ROWS, "ptr")
+        outer = ast.parse(f"for {src} in range({rows}.shape[0] - 1):\n"
+                          f"    if {guard}[{src}] != 0:\n        pass").body[0]
+        outer.body[0].body = body
+    return outer
 
 
 def _applies(tree: StepTree) -> bool:

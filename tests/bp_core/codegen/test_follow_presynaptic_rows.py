@@ -7,6 +7,7 @@ import pytest
 import bp_core as bp
 import bp_core.codegen.passes as passes
 from bp_core.codegen.kernel_ops import steps as step_ops
+from bp_core.codegen.passes import follow_presynaptic_rows as rows_pass
 from bp_core.codegen.passes.follow_presynaptic_rows import FOLLOW_PRESYNAPTIC_ROWS
 
 DT = 0.1
@@ -30,6 +31,13 @@ def exponential(ST, pre, post):
         ST['count'] += 1.
 
 
+def facilitating(ST, pre, post):
+    # writes only its own synapse's fields and reads a post field no synapse writes: visits are independent
+    if pre['spike'] > 0.:
+        ST['x'] += 1.
+        ST['s'] = ST['s'] * 0.5 + ST['w'] * post['V']
+
+
 def resetting(ST, pre, post):
     # writes the field its test reads: pre and post are one group, so a later synapse's test may see the write
     if pre['spike'] > 0.:
@@ -51,7 +59,7 @@ def _network(step, seed: int = 0, monitored: bool = True, pre_slice: slice | Non
                                                               'spike': 0.}), steps=neuron, mode='scalar')
     summed = {'s_tot': "ST['w'] * ST['s']"} if step is glutamate else None
     Syn = bp.SynType(name=f'Rows_{step.__name__}', ST=bp.types.SynState({'s': 0., 'x': 0., 'w': 0.2, 'count': 0.}),
-                     requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['g', 's_tot'])),
+                     requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['g', 's_tot', 'V'])),
                      steps=step, mode='scalar', summed=summed)
     rng = np.random.default_rng(seed)
     group = bp.NeuGroup(Neuron, N, monitors=['spike'] if monitored else [])
@@ -120,13 +128,38 @@ def test_the_compiled_rows_agree_with_numpy(step):
         np.testing.assert_allclose(group.ST[name], rows[0].ST[name], rtol=1e-13, atol=1e-15)
 
 
-def test_synapses_out_of_presynaptic_order_keep_the_whole_loop():
-    rng = np.random.default_rng(3)
-    i, j = rng.integers(0, N, 300), rng.integers(0, N, 300)  # not sorted by i
-    rows = _run(exponential, rows=True, conn=(i, j))
-    whole = _run(exponential, rows=False, conn=(i, j))
-    assert "_pre_rows_ptr" not in rows[2]
+def _shuffled(seed: int = 3, num: int = 300):
+    """A FixedProb connection's (i, j) pairs in a random order, as a list read from a file may be."""
+    rng = np.random.default_rng(seed)
+    i, j = rng.integers(0, N, num), rng.integers(0, N, num)
+    assert np.any(np.diff(i) < 0)
+    return i, j
+
+
+@pytest.mark.parametrize("step", [glutamate, exponential, facilitating])
+@pytest.mark.parametrize("monitored", [True, False])
+def test_synapses_out_of_presynaptic_order_follow_the_rows_bit_for_bit(step, monitored):
+    rows = _run(step, rows=True, conn=_shuffled(), monitored=monitored)
+    whole = _run(step, rows=False, conn=_shuffled(), monitored=monitored)
+    code = rows[2]
+    assert "_pre_rows_idx" in code and "_pre_rows_idx" not in whole[2]
+    # a body adding into post fields visits in increasing synapse index (sorted), one that writes only its
+    # own synapse follows the rows as they are
+    assert (".sort()" in code) is (step is not facilitating)
+    assert sum(s.sum() for s in rows[3]) > 0 and rows[1].ST['x'].max() + rows[1].ST['count'].max() > 0
     _same(rows, whole)
+    numpy = _run(step, rows=True, jit=False, conn=_shuffled(), monitored=monitored)
+    _same(numpy, whole)
+
+
+@pytest.mark.parametrize("cost", [0, 10 ** 9])
+def test_either_side_of_the_sorting_choice_gives_the_whole_loops_state(cost, monkeypatch):
+    # 0: the visits are always gathered and sorted; 10 ** 9: the whole loop always runs
+    monkeypatch.setattr(rows_pass, "_SORT_COST", cost)
+    rows = _run(exponential, rows=True, conn=_shuffled())
+    assert f"_n_visits * {cost} <=" in rows[2]
+    assert rows[1].ST['count'].sum() > 0
+    _same(rows, _run(exponential, rows=False, conn=_shuffled()))
 
 
 def test_a_step_that_writes_the_field_its_test_reads_keeps_the_whole_loop():

@@ -182,9 +182,10 @@ def _rewritten(tree: StepTree, loop: ast.For, guard: str, any_order: bool) -> li
     return located([ast.copy_location(s, loop) for s in statements], origin(loop))
 
 
-_SORT_COST = 16
-"""Sorting the visited synapses costs about this many times a visit of the whole loop per synapse it sorts
-(numba's sort of a few thousand indices against the loop's load, load and test; a loaded machine's figure)."""
+_SORT_COST = 24
+"""Gathering, sorting and visiting a synapse costs about this many times a synapse of the whole loop (its load,
+load and test): 4,000 neurons, 320,000 shuffled synapses, the two broke even near 14,000 visits a step
+(``benchmarks/unsorted_rows.py``, CPU seconds on a loaded machine)."""
 
 
 def _each_source(tree: StepTree, guard: str, src: str, body: list[ast.stmt]) -> ast.For:

@@ -38,6 +38,13 @@ def facilitating(ST, pre, post):
         ST['s'] = ST['s'] * 0.5 + ST['w'] * post['V']
 
 
+def releasing(ST, pre, post):
+    # a synapse that releases with probability 0.5 and counts its releases: draws in the whole loop's order
+    if pre['spike'] > 0.:
+        if np.random.random() < 0.5:
+            ST['count'] += 1.
+
+
 def resetting(ST, pre, post):
     # writes the field its test reads: pre and post are one group, so a later synapse's test may see the write
     if pre['spike'] > 0.:
@@ -152,14 +159,55 @@ def test_synapses_out_of_presynaptic_order_follow_the_rows_bit_for_bit(step, mon
     _same(numpy, whole)
 
 
+def _seeded(*args, **kw):
+    held = bp.profile.get_seed()
+    bp.profile.set_seed(7)
+    try:
+        return _run(*args, **kw)
+    finally:
+        bp.profile.set_seed(held)
+
+
+def test_a_body_that_draws_visits_shuffled_synapses_in_the_whole_loops_order():
+    rows = _seeded(releasing, rows=True, conn=_shuffled())
+    whole = _seeded(releasing, rows=False, conn=_shuffled())
+    assert "_pre_rows_idx" in rows[2] and ".sort()" in rows[2]
+    assert 0 < rows[1].ST['count'].sum()
+    _same(rows, whole)
+
+
+@pytest.mark.parametrize("step", [exponential, facilitating])
+def test_shuffled_synapses_from_a_subgroup_follow_the_parents_rows(step):
+    # the rows are those of the parent group's spike row, which the step reads
+    rng = np.random.default_rng(5)
+    i, j = rng.integers(0, 25, 300), rng.integers(0, N, 300)
+    rows = _run(step, rows=True, conn=(i, j), pre_slice=slice(5, 30))
+    whole = _run(step, rows=False, conn=(i, j), pre_slice=slice(5, 30))
+    assert "_pre_rows_idx" in rows[2]
+    assert rows[1].ST['x'].max() + rows[1].ST['count'].max() > 0
+    _same(rows, whole)
+
+
+@pytest.mark.parametrize("step", [exponential, glutamate])
 @pytest.mark.parametrize("cost", [0, 10 ** 9])
-def test_either_side_of_the_sorting_choice_gives_the_whole_loops_state(cost, monkeypatch):
+def test_either_side_of_the_sorting_choice_gives_the_whole_loops_state(step, cost, monkeypatch):
     # 0: the visits are always gathered and sorted; 10 ** 9: the whole loop always runs
+    whole = _run(step, rows=False, conn=_shuffled(num=3000))
     monkeypatch.setattr(rows_pass, "_SORT_COST", cost)
-    rows = _run(exponential, rows=True, conn=_shuffled())
+    rows = _run(step, rows=True, conn=_shuffled(num=3000))
     assert f"_n_visits * {cost} <=" in rows[2]
-    assert rows[1].ST['count'].sum() > 0
-    _same(rows, _run(exponential, rows=False, conn=_shuffled()))
+    assert rows[1].ST['x'].max() + rows[1].ST['count'].max() > 0
+    _same(rows, whole)
+
+
+def test_visiting_the_rows_as_they_are_would_add_in_another_order(monkeypatch):
+    # why the adding body sorts: with 75 synapses per neuron, the rows' order changes the postsynaptic sums' bits
+    monkeypatch.setattr(rows_pass, "_SORT_COST", 0)
+    monkeypatch.setattr(rows_pass, "_any_order", lambda *args: True)
+    rows = _run(exponential, rows=True, conn=_shuffled(num=3000))
+    whole = _run(exponential, rows=False, conn=_shuffled(num=3000))
+    assert ".sort()" not in rows[2]
+    assert not np.array_equal(rows[0].ST['g'], whole[0].ST['g'])
 
 
 def test_a_step_that_writes_the_field_its_test_reads_keeps_the_whole_loop():

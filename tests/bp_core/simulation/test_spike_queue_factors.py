@@ -14,7 +14,7 @@ import pytest
 
 import bp_core as bp
 from bp_core.codegen import event_delays
-from bp_core.simulation import planning
+from tests.bp_core.simulation.queue_networks import queue_network, uses_queue
 from tests.bp_core.simulation.test_spike_queue import DT, N, N_EXC, NEURON
 from tests.spec_models import izhikevich_network as izh
 
@@ -72,40 +72,13 @@ def test_the_delivered_step_reads_the_field_times_its_factors():
     assert "ST['g'] * ST['w']" in ast.unparse(delivered.node) and "ST['w']" not in ast.unparse(step.node)
 
 
+def _second_factor(exc, inh, rng):
+    exc.ST['k'] = rng.choice([1., 2.], size=exc.num)
+    inh.ST['k'] = 2.
+
+
 def _network(model, delays, mode='once', monitors=()):
-    """40 neurons, an excitatory pathway of ``model`` with ``delays`` (ms, one or one per synapse), and an
-    inhibitory one with one delay; weights multiples of 1/4."""
-    bp.profile.set(dt=DT)
-    group = bp.NeuGroup(NEURON, N, monitors=['spike'])
-    group.ST['I'] = np.linspace(1.05, 1.6, N)
-    group.ST['V'] = np.linspace(0., 0.9, N)[::-1]
-    rng = np.random.default_rng(3)
-    exc = bp.SynConn(model, pre_group=group[:N_EXC], post_group=group, conn=bp.connect.FixedProb(0.3, seed=2),
-                     monitors=list(monitors))
-    if np.ndim(delays):
-        delays = np.random.default_rng(5).choice(delays, size=exc.num)
-    exc.delay = delays
-    exc.ST['w'] = rng.choice([0.25, 0.5, 0.75], size=exc.num)
-    inh = bp.SynConn(model, pre_group=group[N_EXC:], post_group=group, conn=bp.connect.FixedProb(0.5, seed=3),
-                     delay=0.3)
-    inh.ST['w'] = -rng.choice([0.25, 0.5], size=inh.num)
-    if model is SCALED:  # a second static factor
-        exc.ST['k'] = rng.choice([1., 2.], size=exc.num)
-        inh.ST['k'] = 2.
-    return bp.Network(group, exc, inh, mode=mode), group
-
-
-def _uses_queue(net, syn) -> bool:
-    text = str(net.passes(syn, 'add_g')[0])
-    queue, line = "delayed through a spike queue" in text, "delayed through a delay line" in text
-    assert queue != line
-    return queue
-
-
-@pytest.fixture
-def forms(monkeypatch):
-    """Make the networks built next use spike queues (form 'queue') or delay lines ('line')."""
-    return lambda form: monkeypatch.setattr(planning, "SPIKE_QUEUES", form == "queue")
+    return queue_network(model, delays, mode, monitors, factors=_second_factor if model is SCALED else None)
 
 
 @pytest.mark.parametrize("model", [W_SPIKE, SPIKE_W, SCALED], ids=["w*spike", "spike*w", "0.5*w*spike*k"])
@@ -116,7 +89,7 @@ def test_the_queue_equals_the_delay_line_spike_for_spike_and_state_for_state(jit
         forms(form)
         net, group = _network(model, delays, monitors=['g'])
         net.run(25.)
-        assert [_uses_queue(net, syn) for syn in net.objects[1:]] == [form == "queue"] * 2
+        assert [uses_queue(net, syn) for syn in net.objects[1:]] == [form == "queue"] * 2
         results[form] = (np.asarray(group.mon.spike).copy(), group.ST['V'].copy(),
                          [syn.ST['g'].copy() for syn in net.objects[1:]], np.asarray(net.objects[1].mon.g).copy())
     queued, lined = results["queue"], results["line"]
@@ -140,7 +113,7 @@ def test_chunks_snapshots_and_weights_set_between_runs_equal_the_delay_line(jit,
         for n_steps in (1, 2, 7, 3, 17, 30):  # chunks shorter and longer than the delays (0 to 12 steps)
             net.advance(n_steps=n_steps)
             parts.append(np.asarray(group.mon.spike).copy())
-        assert _uses_queue(net, exc) == (form == "queue")
+        assert uses_queue(net, exc) == (form == "queue")
         snapshot = net.snapshot()  # events of every delay on their way
         net.advance(n_steps=40)
         net.restore(snapshot)

@@ -14,7 +14,7 @@ import pytest
 import bp_core as bp
 from bp_core.codegen import event_delays
 from bp_core.errors import ModelUseError
-from bp_core.simulation import planning
+from tests.bp_core.simulation.queue_networks import delay_note, queue_network, uses_queue
 from tests.bp_core.simulation.test_spike_queue import DT, N, N_EXC, NEURON
 
 J = 0.5  # each SynConn's pars['J']
@@ -78,41 +78,7 @@ def test_the_analysis_captures_a_parameter_of_the_copy_step():
 
 
 def _network(model, delays, mode='once', monitors=()):
-    """40 neurons, an excitatory pathway of ``model`` with ``delays`` (ms, one or one per synapse), and an
-    inhibitory one with one delay; ``J`` and weights multiples of 1/4."""
-    bp.profile.set(dt=DT)
-    group = bp.NeuGroup(NEURON, N, monitors=['spike'])
-    group.ST['I'] = np.linspace(1.05, 1.6, N)
-    group.ST['V'] = np.linspace(0., 0.9, N)[::-1]
-    rng = np.random.default_rng(3)
-    exc = bp.SynConn(model, pre_group=group[:N_EXC], post_group=group, conn=bp.connect.FixedProb(0.3, seed=2),
-                     monitors=list(monitors))
-    if np.ndim(delays):
-        delays = np.random.default_rng(5).choice(delays, size=exc.num)
-    exc.delay = delays
-    exc.ST['w'] = rng.choice([0.25, 0.5, 0.75], size=exc.num)
-    inh = bp.SynConn(model, pre_group=group[N_EXC:], post_group=group, conn=bp.connect.FixedProb(0.5, seed=3),
-                     delay=0.3)
-    inh.ST['w'] = rng.choice([0.25, 0.5], size=inh.num)
-    inh.pars['J'] = -0.75
-    return bp.Network(group, exc, inh, mode=mode), group
-
-
-def _note(net, syn) -> str:
-    return str(net.passes(syn, next(s.name for s in syn.model.steps if s.is_delayed))[0])
-
-
-def _uses_queue(net, syn) -> bool:
-    text = _note(net, syn)
-    queue, line = "delayed through a spike queue" in text, "delayed through a delay line" in text
-    assert queue != line
-    return queue
-
-
-@pytest.fixture
-def forms(monkeypatch):
-    """Make the networks built next use spike queues (form 'queue') or delay lines ('line')."""
-    return lambda form: monkeypatch.setattr(planning, "SPIKE_QUEUES", form == "queue")
+    return queue_network(model, delays, mode, monitors, inhibitory_sign=1., inhibitory_pars={'J': -0.75})
 
 
 @MODELS
@@ -132,7 +98,7 @@ def test_the_queue_equals_the_delay_line_with_j_changed_while_events_are_on_thei
             in_flight += np.concatenate(parts)[-5:].sum() > 0
             exc.pars['J'], inh.pars['J'] = j_exc, j_inh
         assert in_flight >= 3
-        assert [_uses_queue(net, syn) for syn in (exc, inh)] == [form == "queue"] * 2
+        assert [uses_queue(net, syn) for syn in (exc, inh)] == [form == "queue"] * 2
         results[form] = (np.concatenate(parts), group.ST['V'].copy(), exc.ST['g'].copy(), inh.ST['g'].copy(),
                          np.asarray(exc.mon.g).copy())
     assert results["queue"][0].sum() > 50 and np.abs(results["queue"][4]).sum() > 0
@@ -145,7 +111,7 @@ def test_the_note_says_what_the_event_carries():
     net, _ = _network(J_W_SPIKE, 0.5)
     net.run(1.)
     assert "(g times ST['w'] at delivery); each event carries pre['spike'] times J as it leaves" in \
-        _note(net, net.objects[1])
+        delay_note(net, net.objects[1])
 
 
 @pytest.mark.parametrize("model", [J_SPIKE, J_W_SPIKE], ids=["J*spike", "J*w*spike"])
@@ -171,7 +137,7 @@ def test_chunks_snapshots_repeated_runs_and_states_set_equal_the_delay_line(jit,
         assert exc.pars['J'] == 1.5
         net.advance(n_steps=23)
         parts.append(np.asarray(group.mon.spike).copy())
-        assert _uses_queue(net, exc) == (form == "queue")
+        assert uses_queue(net, exc) == (form == "queue")
         # the delays restart from the state (J * w: as ST['g'] holds the last events with the old weights,
         # a delay line, as with a weight alone)
         exc.ST['w'] = exc.ST['w'][::-1].copy()
@@ -179,7 +145,7 @@ def test_chunks_snapshots_repeated_runs_and_states_set_equal_the_delay_line(jit,
         for n_steps in (11, 29):
             net.advance(n_steps=n_steps)
             parts.append(np.asarray(group.mon.spike).copy())
-        assert _uses_queue(net, exc) == (form == "queue" and model is J_SPIKE)
+        assert uses_queue(net, exc) == (form == "queue" and model is J_SPIKE)
         results[form] = (np.concatenate(parts), group.ST['V'].copy(), exc.ST['g'].copy())
     assert results["queue"][0].sum() > 100
     for mine, theirs in zip(results["queue"], results["line"]):
@@ -194,7 +160,7 @@ def test_a_parameter_change_between_runs_plans_nothing(forms):
     builds = net.build_count
     net.objects[1].pars['J'] = 1.25
     net.advance(2.)
-    assert net.build_count == builds and _uses_queue(net, net.objects[1])
+    assert net.build_count == builds and uses_queue(net, net.objects[1])
 
 
 def test_a_per_synapse_j_keeps_the_delay_line(forms):
@@ -204,7 +170,7 @@ def test_a_per_synapse_j_keeps_the_delay_line(forms):
     exc = net.objects[1]
     exc.pars['J'] = np.full(exc.num, 0.5)
     net.advance(3.)
-    text = _note(net, exc)
+    text = delay_note(net, exc)
     assert "delayed through a delay line" in text and \
         "step 'j_times_spike' multiplies pre['spike'] by the per-synapse parameter 'J'" in text
 
@@ -232,12 +198,12 @@ def test_a_j_made_per_synapse_with_events_on_their_way_moves_them_into_the_delay
             net.advance(n_steps=n_steps)
             parts.append(np.asarray(group.mon.spike).copy())
         assert np.concatenate(parts)[-5:].sum() > 0  # events on their way (delays of 5, or 0 to 12 steps)
-        assert _uses_queue(net, exc) == (form == "queue")
+        assert uses_queue(net, exc) == (form == "queue")
         exc.pars['J'] = per_synapse
         for n_steps in (1, 2, 5, 20):
             net.advance(n_steps=n_steps)
             parts.append(np.asarray(group.mon.spike).copy())
-            assert not _uses_queue(net, exc)
+            assert not uses_queue(net, exc)
             results.setdefault(form, []).append((group.ST['V'].copy(), group.ST['inp'].copy(), exc.ST['g'].copy()))
         results[form].append((np.concatenate(parts),))
     assert results["queue"][-1][0].sum() > 50
@@ -253,7 +219,7 @@ def test_a_switch_with_events_on_their_way_and_new_delays_is_refused(forms):
     net, group = _network(J_SPIKE, 0.5)
     exc = net.objects[1]
     net.advance(3.)
-    assert _uses_queue(net, exc) and group.mon.spike[-5:].sum() > 0
+    assert uses_queue(net, exc) and group.mon.spike[-5:].sum() > 0
     exc.pars['J'] = np.full(exc.num, 0.5)
     exc.delay = 0.7
     state = group.ST['V'].copy()
@@ -264,7 +230,7 @@ def test_a_switch_with_events_on_their_way_and_new_delays_is_refused(forms):
     np.testing.assert_array_equal(group.ST['V'], state)
     exc.ST['g'] = exc.ST['g']  # the delays start again from the state, as the message says
     net.advance(1.)
-    assert not _uses_queue(net, exc)
+    assert not uses_queue(net, exc)
 
 
 def test_a_per_synapse_j_with_nothing_on_the_way_takes_the_delay_line_as_a_fresh_network_does(forms):
@@ -278,11 +244,11 @@ def test_a_per_synapse_j_with_nothing_on_the_way_takes_the_delay_line_as_a_fresh
         exc = net.objects[1]
         group.ST['I'] = 0.  # nobody fires for the first steps
         net.advance(1.)
-        assert group.mon.spike.sum() == 0 and _uses_queue(net, exc) == (form == "queue")
+        assert group.mon.spike.sum() == 0 and uses_queue(net, exc) == (form == "queue")
         group.ST['I'] = np.linspace(1.05, 1.6, N)
         exc.pars['J'] = np.random.default_rng(1).choice([0.25, 0.5, 1.], size=exc.num)
         net.advance(15.)
-        assert not _uses_queue(net, exc)
+        assert not uses_queue(net, exc)
         results.append((np.asarray(group.mon.spike).copy(), group.ST['V'].copy()))
     assert results[0][0].sum() > 20
     for mine, theirs in zip(*results):
@@ -334,7 +300,7 @@ def test_several_pathways_of_j_times_the_spike_equal_separate_synconns(jit):
         net.advance(12.)
         if form == "pathways":
             for member in net.objects[1:]:
-                assert _uses_queue(net, member)
+                assert uses_queue(net, member)
         results.append(np.asarray(group.mon.spike).copy())
     assert results[0].sum() > 50
     np.testing.assert_array_equal(*results)
@@ -362,7 +328,7 @@ def test_brunel_with_j_in_the_copy_step_equals_the_example(monkeypatch):
         monkeypatch.setattr(brunel, "delta_synapse", synapse)
         net, group = brunel.build(N_E=400, epsilon=0.1, seed=1)
         net.run(100.)
-        assert all(_uses_queue(net, syn) for syn in net.objects[1:])
+        assert all(uses_queue(net, syn) for syn in net.objects[1:])
         results.append(np.asarray(group.mon.spike).copy())
     assert results[0].sum() > 200
     np.testing.assert_array_equal(*results)

@@ -382,6 +382,7 @@ def test_a_spike_queue_of_j_times_spikes_equals_cpu_with_j_changed_between_runs(
     # ST['g'] = J * ST['w'] * pre['spike']: the capture stores the spike times J as the event leaves, so the
     # events on their way when J changes keep the old J; J and the weights are multiples of 1/4 (sums exact)
     from tests.bp_core.simulation import test_spike_queue_parameters as par
+    from tests.bp_core.simulation.queue_networks import delay_note
 
     out = []
     for device in ("cpu", "gpu"):
@@ -409,6 +410,7 @@ def test_a_spike_queue_of_j_times_spikes_equals_cpu_with_j_changed_between_runs(
 def test_a_j_made_per_synapse_with_events_on_their_way_moves_them_into_the_delay_line_as_on_the_cpu():
     # the events the GPU's queue holds when J becomes per-synapse go into the delay line the next call runs
     from tests.bp_core.simulation import test_spike_queue_parameters as par
+    from tests.bp_core.simulation.queue_networks import delay_note
 
     out = []
     for device in ("cpu", "gpu"):
@@ -424,7 +426,7 @@ def test_a_j_made_per_synapse_with_events_on_their_way_moves_them_into_the_delay
         out.append((net, group, np.concatenate(spikes)))
     (cpu_net, cpu, cpu_spikes), (gpu_net, gpu, gpu_spikes) = out
     assert cpu_spikes[:4, :par.N_EXC].sum() > 0 and cpu_spikes.sum() > 10  # excitatory events on their way
-    assert "delayed through a delay line" in par._note(gpu_net, gpu_net.objects[1])
+    assert "delayed through a delay line" in delay_note(gpu_net, gpu_net.objects[1])
     np.testing.assert_array_equal(gpu_spikes, cpu_spikes)
     np.testing.assert_array_equal(gpu.ST['V'], cpu.ST['V'])
     np.testing.assert_array_equal(gpu_net.objects[1].ST['g'], cpu_net.objects[1].ST['g'])

@@ -12,6 +12,13 @@ sum of an expression is one loop over the synapses that evaluates it at each syn
 neuron's field (``FusedSum``), as Brian2's summed-variable code does: evaluating it as an array first made a
 temporary of one value per synapse at every step and read the synapses twice. The order of the additions is
 the helper's, so the sums are the same bit for bit.
+
+When consecutive synapses mostly go to consecutive neurons (all-to-all and one-to-one connections, ordered by
+presynaptic neuron), the loop goes over those runs instead (``RunSum``): within a run the synapses' fields and the
+neurons' are contiguous slices, added element by element without reading the postsynaptic index of each synapse,
+which the compiler turns into vector instructions (a scatter through an index array it cannot vectorise). A run
+holds each neuron at most once and the runs are visited in synapse order, so every neuron still receives its
+synapses' values in increasing synapse order: the same sums, bit for bit.
 """
 
 from __future__ import annotations
@@ -23,9 +30,9 @@ from typing import ClassVar
 from bp_core import profile
 from bp_core.codegen.kernel_ops.base import Bind, KernelOp, Schedule, register
 from bp_core.codegen.kernel_ops.plans import ObjectPlan
-from bp_core.codegen.kernel_ops.syntax import expression, statement
+from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
 
-__all__ = ["SummedPlan", "ClearSummed", "AddSummed", "FusedSum", "summed_operations"]
+__all__ = ["SummedPlan", "ClearSummed", "AddSummed", "FusedSum", "RunSum", "summed_operations"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,10 @@ class SummedPlan:
     pre_index : str
         Kernel variable: each synapse's presynaptic neuron in the flat presynaptic field (for an expression
         reading ``pre[...]``; '' otherwise).
+    post_runs : str
+        Kernel variable: the runs of consecutive synapses whose postsynaptic positions are consecutive, one row
+        ``(first synapse, first position, length)`` each, in synapse order; '' when the runs are too short to
+        pay (``summed_plans.post_runs``).
     """
 
     target: str
@@ -57,6 +68,7 @@ class SummedPlan:
     clear_hi: int = 0
     clear_sel: str = ""
     pre_index: str = ""
+    post_runs: str = ""
 
 
 @register
@@ -109,13 +121,47 @@ class FusedSum(KernelOp):
                           FIELD=self.field, INDEX=self.post_index, VALUE=self.value)]
 
 
+_SYNAPSE_SLICE = "VIEW = ARRAY[R_a:R_a + R_n]"
+_POST_SLICE = "VIEW = ARRAY[R_p:R_p + R_n]"
+
+
+@register
+@dataclass
+class RunSum(KernelOp):
+    """An expression's sum over runs of synapses with consecutive postsynaptic neurons, slice by slice.
+
+    ``views`` are ``(name, array, base)``: ``name`` is bound in each run to ``array``'s slice of the run,
+    from the run's first synapse (``base`` 'a') or its first postsynaptic position (``base`` 'p');
+    ``value`` reads them at ``<prefix>_k``, the synapse's place in the run.
+    """
+
+    kind: ClassVar[str] = "run_sum"
+    field: str
+    runs: str
+    prefix: str
+    views: list[tuple[str, str, str]]
+    value: ast.expr
+
+    def lower(self) -> list[ast.stmt]:
+        names = {"R": self.prefix}
+        views = [statement(_SYNAPSE_SLICE if base == "a" else _POST_SLICE, names, VIEW=view, ARRAY=array)
+                 for view, array, base in self.views]
+        (loop,) = statements("for R_r in range(RUNS.shape[0]):\n    R_a = RUNS[R_r, 0]\n    R_p = RUNS[R_r, 1]\n"
+                             "    R_n = RUNS[R_r, 2]\n    R_out = FIELD[R_p:R_p + R_n]", names, RUNS=self.runs,
+                             FIELD=self.field)
+        assert isinstance(loop, ast.For)
+        loop.body += views + statements("for R_k in range(R_n):\n    R_out[R_k] += VALUE", names, VALUE=self.value)
+        return [loop]
+
+
 def summed_operations(sched: Schedule, objects: list[ObjectPlan]) -> list[KernelOp]:
     """The operations of every summed variable of ``objects``: expressions evaluated, fields cleared, sums added.
 
     Expressions are evaluated before any field is cleared, so one that reads a summed field (``pre['I']`` of
     a recurrent SynConn) sees the value the previous step left, as every other field it reads. An expression
-    that reads no summed field is summed in one loop (``FusedSum``) when the kernel is compiled for the CPU
-    (plain Python runs the array and ``np.bincount`` faster than a loop).
+    that reads no summed field is summed in one loop (``FusedSum``, or ``RunSum`` over the SynConn's runs of
+    consecutive postsynaptic neurons when it has them) when the kernel is compiled for the CPU (plain Python
+    runs the array and ``np.bincount`` faster than a loop).
     """
     values: list[KernelOp] = []
     clears: list[KernelOp] = []
@@ -131,7 +177,8 @@ def summed_operations(sched: Schedule, objects: list[ObjectPlan]) -> list[Kernel
             if plan.source.isidentifier():
                 value = sched.bind_flat_row(obj, plan.source)
             elif fuse and not _reads(sched, obj, plan) & targets:
-                adds.append(FusedSum(field, plan.post_index, _per_synapse(sched, obj, plan, "_summed_s")))
+                adds.append(_run_sum(sched, obj, plan, field, len(adds)) if plan.post_runs else
+                            FusedSum(field, plan.post_index, _per_synapse(sched, obj, plan, "_summed_s")))
                 continue
             else:
                 value = f"_summed_{len(values)}"
@@ -157,6 +204,31 @@ def _reads(sched: Schedule, obj: ObjectPlan, plan: SummedPlan) -> set[str]:
     tree = ast.parse(plan.source.strip(), mode="eval")
     return {_flat_row(sched, obj, n.value.id, n.slice.value) for n in ast.walk(tree)  # type: ignore[attr-defined]
             if isinstance(n, ast.Subscript) and n.value.id != "ST"}  # type: ignore[attr-defined]
+
+
+def _run_sum(sched: Schedule, obj: ObjectPlan, plan: SummedPlan, field: str, number: int) -> RunSum:
+    """The ``RunSum`` of ``plan``'s expression: its synapse and postsynaptic fields read through slices of the
+    run, its presynaptic fields through the slice of the presynaptic indices (numbered ``number`` in the step's
+    sums, which names its loop variables)."""
+    prefix = f"_summed{number}"
+    views: dict[tuple[str, str], str] = {}
+
+    def view(array: str, base: str) -> str:
+        return views.setdefault((array, base), f"{prefix}_v{len(views)}")
+
+    class Fields(ast.NodeTransformer):
+        def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+            state, key = node.value.id, node.slice.value  # type: ignore[attr-defined]  (checked at definition)
+            at = f"{prefix}_k"
+            if state == "ST":
+                return expression("VIEW[AT]", VIEW=view(sched.bind_flat_row(obj, key), "a"), AT=at)
+            row = _flat_row(sched, obj, state, key)
+            if state == "post":
+                return expression("VIEW[AT]", VIEW=view(row, "p"), AT=at)
+            return expression("ROW[VIEW[AT]]", ROW=row, VIEW=view(plan.pre_index, "a"), AT=at)
+
+    value = ast.fix_missing_locations(Fields().visit(ast.parse(plan.source.strip(), mode="eval")).body)
+    return RunSum(field, plan.post_runs, prefix, [(name, array, base) for (array, base), name in views.items()], value)
 
 
 def _per_synapse(sched: Schedule, obj: ObjectPlan, plan: SummedPlan, at: str = "") -> ast.expr:

@@ -18,21 +18,31 @@ import bp_core as bp
 from bp_core.errors import ModelUseError, RunError
 from bp_core.inputs.sampling import binomial_cdf
 from tests.bp_core.gpu import networks
+from tests.bp_core.simulation.queue_networks import N, N_EXC, delay_note
 
 assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run through test_gpu.py (it sets the simulator)"
 
 
-def _both(build, duration, inputs=(), jit=True):
-    """Run a fresh network from ``build()`` on the CPU (compiled, or as NumPy) and on the GPU; return both."""
+def _on_both(build, drive, jit=True):
+    """Build a fresh network from ``build()`` on the CPU (compiled, or as NumPy) and on the GPU and run it with
+    ``drive(net, group)``; return ``(net, group, what drive returned)`` for each, the CPU's first."""
     out = []
     for device in ("cpu", "gpu"):
         bp.profile.set(device=device, jit=jit or device == "gpu")
         net, group = build()
-        net.run(duration, inputs=inputs(group) if callable(inputs) else inputs)
+        result = drive(net, group)
         if device == "gpu":
             assert {type(kernel).__name__ for kernel in net._kernels.values()} == {"CudaKernel"}
-        out.append((net, group))
+        out.append((net, group, result))
     return out
+
+
+def _both(build, duration, inputs=(), jit=True):
+    """Run a fresh network from ``build()`` for ``duration`` on the CPU and on the GPU; return both."""
+    def drive(net, group):
+        net.run(duration, inputs=inputs(group) if callable(inputs) else inputs)
+
+    return [(net, group) for net, group, _ in _on_both(build, drive, jit)]
 
 
 def test_driven_group_equals_cpu_exactly():
@@ -364,13 +374,8 @@ def test_a_spike_queue_of_weights_times_spikes_equals_cpu():
         build.inputs = thalamic[:15]
         return bp.Network(group, exc, inh), group
 
-    out = []
-    for device in ("cpu", "gpu"):
-        bp.profile.set(device=device, jit=device == "gpu")
-        net, group = build()
-        net.run(1.5, inputs=(group, 'ST.input', build.inputs))
-        out.append((net, group))
-    (cpu_net, cpu), (gpu_net, gpu) = out
+    (cpu_net, cpu), (gpu_net, gpu) = _both(build, 1.5, inputs=lambda group: (group, 'ST.input', build.inputs),
+                                           jit=False)
     assert "QueueArrival" in {type(op).__name__ for op in next(iter(gpu_net._kernels.values())).plan.ops}
     assert cpu.mon.spike.sum() >= 7
     np.testing.assert_array_equal(gpu.mon.spike, cpu.mon.spike)
@@ -378,55 +383,59 @@ def test_a_spike_queue_of_weights_times_spikes_equals_cpu():
     np.testing.assert_array_equal(gpu_net.objects[1].ST['g'], cpu_net.objects[1].ST['g'])
 
 
-def test_a_spike_queue_of_j_times_spikes_equals_cpu_with_j_changed_between_runs():
-    # ST['g'] = J * ST['w'] * pre['spike']: the capture stores the spike times J as the event leaves, so the
-    # events on their way when J changes keep the old J; J and the weights are multiples of 1/4 (sums exact)
+def _j_times_spikes():
+    """The spike-queue parameter tests' network of ``ST['g'] = J * ST['w'] * pre['spike']`` with delays of 0 to
+    0.7 ms per synapse, its top neurons firing in the first steps (J and the weights are multiples of 1/4)."""
     from tests.bp_core.simulation import test_spike_queue_parameters as par
-    from tests.bp_core.simulation.queue_networks import delay_note
 
-    out = []
-    for device in ("cpu", "gpu"):
-        bp.profile.set(device=device, jit=device == "gpu")
-        net, group = par._network(par.J_W_SPIKE, [0., 0.3, 0.7])
-        group.ST['V'] = np.linspace(0.8, 1.05, par.N)  # the top neurons fire in the first steps
-        exc, inh = net.objects[1:]
-        spikes = []
-        for n_steps, j in ((4, 1.25), (3, 0.25), (6, 0.5)):
-            net.advance(n_steps=n_steps)
-            spikes.append(np.asarray(group.mon.spike).copy())
-            exc.pars['J'], inh.pars['J'] = j, -j
-        out.append((net, group, np.concatenate(spikes)))
+    net, group = par._network(par.J_W_SPIKE, [0., 0.3, 0.7])
+    group.ST['V'] = np.linspace(0.8, 1.05, N)
+    return net, group
+
+
+def _same_spikes_and_state(out):
+    """The GPU's spikes (what the runs returned), V and every synapse's g equal the CPU's bit for bit."""
     (cpu_net, cpu, cpu_spikes), (gpu_net, gpu, gpu_spikes) = out
-    kernel = next(iter(gpu_net._kernels.values()))
-    captures = [op for op in kernel.plan.ops if type(op).__name__ == "QueueCapture"]
-    assert len(captures) == 2 and all(len(op.factors) == 1 and op.factors[0].endswith("_J") for op in captures)
-    assert cpu_spikes[:7].sum() > 3 and cpu_spikes.sum() > 10
     np.testing.assert_array_equal(gpu_spikes, cpu_spikes)
     np.testing.assert_array_equal(gpu.ST['V'], cpu.ST['V'])
     for mine, theirs in zip(gpu_net.objects[1:], cpu_net.objects[1:]):
         np.testing.assert_array_equal(mine.ST['g'], theirs.ST['g'])
 
 
+def test_a_spike_queue_of_j_times_spikes_equals_cpu_with_j_changed_between_runs():
+    # the capture stores the spike times J as the event leaves, so the events on their way when J changes keep
+    # the old J
+    def drive(net, group):
+        exc, inh = net.objects[1:]
+        spikes = []
+        for n_steps, j in ((4, 1.25), (3, 0.25), (6, 0.5)):
+            net.advance(n_steps=n_steps)
+            spikes.append(np.asarray(group.mon.spike).copy())
+            exc.pars['J'], inh.pars['J'] = j, -j
+        return np.concatenate(spikes)
+
+    out = _on_both(_j_times_spikes, drive, jit=False)
+    (_, _, cpu_spikes), (gpu_net, _, _) = out
+    kernel = next(iter(gpu_net._kernels.values()))
+    captures = [op for op in kernel.plan.ops if type(op).__name__ == "QueueCapture"]
+    assert len(captures) == 2 and all(len(op.factors) == 1 and op.factors[0].endswith("_J") for op in captures)
+    assert cpu_spikes[:7].sum() > 3 and cpu_spikes.sum() > 10
+    _same_spikes_and_state(out)
+
+
 def test_a_j_made_per_synapse_with_events_on_their_way_moves_them_into_the_delay_line_as_on_the_cpu():
     # the events the GPU's queue holds when J becomes per-synapse go into the delay line the next call runs
-    from tests.bp_core.simulation import test_spike_queue_parameters as par
-    from tests.bp_core.simulation.queue_networks import delay_note
-
-    out = []
-    for device in ("cpu", "gpu"):
-        bp.profile.set(device=device, jit=device == "gpu")
-        net, group = par._network(par.J_W_SPIKE, [0., 0.3, 0.7])
-        group.ST['V'] = np.linspace(0.8, 1.05, par.N)  # the top neurons fire in the first steps
+    def drive(net, group):
         exc = net.objects[1]
         net.advance(n_steps=4)
         spikes = [np.asarray(group.mon.spike).copy()]
         exc.pars['J'] = np.random.default_rng(1).choice([0.25, 0.5, 1.], size=exc.num)
         net.advance(n_steps=8)
         spikes.append(np.asarray(group.mon.spike).copy())
-        out.append((net, group, np.concatenate(spikes)))
-    (cpu_net, cpu, cpu_spikes), (gpu_net, gpu, gpu_spikes) = out
-    assert cpu_spikes[:4, :par.N_EXC].sum() > 0 and cpu_spikes.sum() > 10  # excitatory events on their way
+        return np.concatenate(spikes)
+
+    out = _on_both(_j_times_spikes, drive, jit=False)
+    (_, _, cpu_spikes), (gpu_net, _, _) = out
+    assert cpu_spikes[:4, :N_EXC].sum() > 0 and cpu_spikes.sum() > 10  # excitatory events on their way
     assert "delayed through a delay line" in delay_note(gpu_net, gpu_net.objects[1])
-    np.testing.assert_array_equal(gpu_spikes, cpu_spikes)
-    np.testing.assert_array_equal(gpu.ST['V'], cpu.ST['V'])
-    np.testing.assert_array_equal(gpu_net.objects[1].ST['g'], cpu_net.objects[1].ST['g'])
+    _same_spikes_and_state(out)

@@ -14,6 +14,7 @@ from bp_core.errors import ModelUseError
 from bp_core.simulation import planning
 from bp_core.simulation.planning import rows_are_unique
 from bp_core.simulation.spike_queues import make_routes
+from tests.bp_core.simulation.queue_networks import N_EXC, NEURON, drifting_group, uses_queue
 
 # -- build: the duplicate-index check of index lists ------------------------------------------------------
 
@@ -65,23 +66,7 @@ def test_a_row_listing_a_target_twice_keeps_numpy_fancy_index_semantics(jit):
     assert group.ST['V'].tolist() == [1., 1., 1.]
 
 
-# -- spike queues against the delay line -------------------------------------------------------------------
-# Weights are multiples of 1/4 and the neurons sum their input in 'inp' before adding it to V, so the sums
-# are exact whatever order synapses deliver in: the two forms must agree spike for spike.
-
-N, N_EXC = 40, 30
-DT = 0.1
-
-
-def neuron_step(ST):
-    ST['spike'] = 0.
-    V = ST['V'] + 0.05 * (ST['I'] - ST['V']) + ST['inp']
-    ST['inp'] = 0.
-    if V > 1.:
-        V = 0.
-        ST['spike'] = 1.
-    ST['V'] = V
-
+# -- spike queues against the delay line (queue_networks.py: why the two forms agree spike for spike) -------
 
 def copy_spike(ST, pre):
     ST['s'] = pre['spike']
@@ -93,8 +78,6 @@ def deliver(ST, post):
 
 
 w = 0.25
-NEURON = bp.NeuType(name='drifter', ST=bp.types.NeuState({'V': 0., 'I': 0., 'inp': 0., 'spike': 0.}),
-                    steps=neuron_step, mode='scalar')
 SYNAPSE = bp.SynType(name='delta_copy', ST=bp.types.SynState(['s']), steps=(copy_spike, deliver), mode='scalar')
 
 
@@ -104,10 +87,7 @@ def _network(delay_exc=0.5, delay_inh=0.3, conn_seed=2, mode='once', split_exc=N
     ``split_exc``: delays (ms) per excitatory synapse, given as one SynConn per distinct delay (the reference
     of heterogeneous delays).
     """
-    bp.profile.set(dt=DT)
-    group = bp.NeuGroup(NEURON, N, monitors=list(monitors))
-    group.ST['I'] = np.linspace(1.05, 1.6, N)
-    group.ST['V'] = np.linspace(0., 0.9, N)[::-1]
+    group = drifting_group(monitors)
     exc_conn = bp.connect.FixedProb(0.3, seed=conn_seed)
     members = [group]
     if split_exc is None:
@@ -131,13 +111,6 @@ def _spikes(group) -> np.ndarray:
     return np.asarray(group.mon.spike).copy()
 
 
-def _uses_queue(net, syn) -> bool:
-    text = str(net.passes(syn, 'deliver')[0])
-    queue, line = "delayed through a spike queue" in text, "delayed through a delay line" in text
-    assert queue != line
-    return queue
-
-
 @pytest.fixture
 def line_only(monkeypatch):
     """Make every network built in the block keep the delay line."""
@@ -148,11 +121,11 @@ def test_homogeneous_delays_equal_the_delay_line_spike_for_spike(jit, line_only)
     net, group = _network()
     net.run(30.)
     queued, state = _spikes(group), [o.ST['s'].copy() for o in net.objects[1:]]
-    assert all(_uses_queue(net, o) for o in net.objects[1:])
+    assert all(uses_queue(net, o) for o in net.objects[1:])
     line_only()
     net2, group2 = _network()
     net2.run(30.)
-    assert not _uses_queue(net2, net2.objects[1])
+    assert not uses_queue(net2, net2.objects[1])
     assert queued.sum() > 50
     np.testing.assert_array_equal(queued, _spikes(group2))
     # the field the copy step writes reads the same afterwards (written from the queue's current events)
@@ -168,7 +141,7 @@ def test_heterogeneous_delays_equal_one_delay_line_per_delay(jit):
     delays = np.random.default_rng(5).choice([0., 0.3, 0.7, 1.2], size=size)
     net, group = _network(delay_exc=delays)
     net.run(30.)
-    assert _uses_queue(net, net.objects[1])
+    assert uses_queue(net, net.objects[1])
     ref, ref_group = _network(split_exc=delays)
     ref.run(30.)
     assert _spikes(group).sum() > 50
@@ -185,7 +158,7 @@ def test_heterogeneous_delays_of_fields_that_are_no_event_copy_go_through_a_dela
     line_only()
     net, group = _network(delay_exc=delays)
     net.run(30.)
-    assert not _uses_queue(net, net.objects[1])
+    assert not uses_queue(net, net.objects[1])
     assert "0 to 12 steps, each synapse its own" in str(net.passes(net.objects[1], 'deliver')[0])
     assert _spikes(group).sum() > 50
     np.testing.assert_array_equal(_spikes(group), _spikes(queued_group))
@@ -281,8 +254,8 @@ def test_a_nonzero_event_field_set_by_the_user_keeps_the_delay_line(line_only):
         net.run(3.)  # the line holds values on their way: it stays
         results.append((first, _spikes(group)))
         if form == "queue":
-            assert not _uses_queue(net, net.objects[1])
-            assert _uses_queue(net, net.objects[2])
+            assert not uses_queue(net, net.objects[1])
+            assert uses_queue(net, net.objects[2])
     for queued, lined in zip(*results):
         np.testing.assert_array_equal(queued, lined)
 
@@ -338,10 +311,8 @@ def _pathway(model, pre, post, conn, choices, rng, split, weights=None):
 
 def _pathways(float_type='float64', split=False):
     """40 neurons and three pathways; ``split``: one SynConn per delay (the delay line's reference)."""
-    bp.profile.set(dt=DT, float_type=float_type)
-    group = bp.NeuGroup(NEURON, N, monitors=['spike'])
-    group.ST['I'] = np.linspace(1.05, 1.6, N)
-    group.ST['V'] = np.linspace(0., 0.9, N)[::-1]
+    bp.profile.set(float_type=float_type)
+    group = drifting_group()
     rng = np.random.default_rng(11)
     exc = bp.SynConn(SYNAPSE, pre_group=group[:N_EXC], post_group=group, conn=bp.connect.FixedProb(0.3, seed=2),
                      delay=0.5)
@@ -526,7 +497,7 @@ def test_a_per_synapse_weight_parameter_keeps_the_delay_line():
     net, _ = _network()
     net.objects[1].pars['w'] = np.full(net.objects[1].num, 0.25)
     net.run(1.)
-    assert not _uses_queue(net, net.objects[1])
+    assert not uses_queue(net, net.objects[1])
 
 
 def test_routes_group_synapses_by_source_then_delay():
@@ -571,7 +542,7 @@ def test_float32_state_queues_equal_the_delay_line(line_only):
     net, group = _network()
     net.run(10.)
     queued = _spikes(group)
-    assert _uses_queue(net, net.objects[1]) and net.objects[1].ST['s'].dtype == np.float32
+    assert uses_queue(net, net.objects[1]) and net.objects[1].ST['s'].dtype == np.float32
     line_only()
     ref, ref_group = _network()
     ref.run(10.)

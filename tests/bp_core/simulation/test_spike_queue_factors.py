@@ -14,8 +14,7 @@ import pytest
 
 import bp_core as bp
 from bp_core.codegen import event_delays
-from tests.bp_core.simulation.queue_networks import queue_network, uses_queue
-from tests.bp_core.simulation.test_spike_queue import DT, N, N_EXC, NEURON
+from tests.bp_core.simulation.queue_networks import pathway_synapses, queue_network, uses_queue
 from tests.spec_models import izhikevich_network as izh
 
 
@@ -144,36 +143,12 @@ def test_the_izhikevich_network_delays_its_spikes_through_queues():
         np.testing.assert_array_equal(syn.ST['g'], syn.ST['w'] * group.mon.spike[-1][syn.pre_ids])
 
 
-@bp.delayed(pathway='up')
-def _up(ST, post):
-    post['inp'] += ST['g']
-
-
-@bp.delayed(pathway='down')
-def _down(ST, post):
-    post['inp'] -= 0.5 * ST['g']
-
-
 def test_several_pathways_of_a_weight_times_the_spike_equal_separate_synconns(jit):
     """Running ``ST['g'] = ST['w'] * pre['spike']`` once per pathway changes nothing: pathways are accepted, each
     a spike queue, and equal one SynConn per pathway."""
-    bp.profile.set(dt=DT)
     results = []
     for form in ("pathways", "separate"):
-        group = bp.NeuGroup(NEURON, N, monitors=['spike'])
-        group.ST['I'] = np.linspace(1.05, 1.6, N)
-        group.ST['V'] = np.linspace(0., 0.9, N)[::-1]
-        conn = bp.connect.FixedProb(0.3, seed=2)
-        if form == "pathways":
-            model = bp.SynType(name='updown_w', ST=bp.types.SynState(['w', 'g']),
-                               steps=(weight_times_spike, _up, _down), mode='scalar')
-            syns = [bp.SynConn(model, pre_group=group[:N_EXC], post_group=group, conn=conn,
-                               delay={'up': 0.3, 'down': 1.1})]
-        else:
-            syns = [bp.SynConn(bp.SynType(name=f'only_{step.__name__}', ST=bp.types.SynState(['w', 'g']),
-                                          steps=(weight_times_spike, step), mode='scalar'),
-                               pre_group=group[:N_EXC], post_group=group, conn=conn, delay=delay)
-                    for step, delay in ((_up_plain, 0.3), (_down_plain, 1.1))]
+        group, syns = pathway_synapses(form, weight_times_spike, ['w', 'g'], 'w')
         for syn in syns:
             weights = np.random.default_rng(4).choice([0.25, 0.5, 0.75], size=syn.num)
             syn.ST['w'] = weights
@@ -181,18 +156,7 @@ def test_several_pathways_of_a_weight_times_the_spike_equal_separate_synconns(ji
         net.run(20.)
         if form == "pathways":
             for member in net.objects[1:]:
-                delayed = next(s.name for s in member.model.steps if s.is_delayed)
-                assert "delayed through a spike queue" in str(net.passes(member, delayed)[0])
+                assert uses_queue(net, member)
         results.append(np.asarray(group.mon.spike).copy())
     assert results[0].sum() > 50
     np.testing.assert_array_equal(*results)
-
-
-@bp.delayed
-def _up_plain(ST, post):
-    post['inp'] += ST['g']
-
-
-@bp.delayed
-def _down_plain(ST, post):
-    post['inp'] -= 0.5 * ST['g']

@@ -14,8 +14,7 @@ import pytest
 import bp_core as bp
 from bp_core.codegen import event_delays
 from bp_core.errors import ModelUseError
-from tests.bp_core.simulation.queue_networks import delay_note, queue_network, uses_queue
-from tests.bp_core.simulation.test_spike_queue import DT, N, N_EXC, NEURON
+from tests.bp_core.simulation.queue_networks import N, delay_note, pathway_synapses, queue_network, uses_queue
 
 J = 0.5  # each SynConn's pars['J']
 K = 2.
@@ -255,44 +254,10 @@ def test_a_per_synapse_j_with_nothing_on_the_way_takes_the_delay_line_as_a_fresh
         np.testing.assert_array_equal(mine, theirs)
 
 
-@bp.delayed(pathway='up')
-def _up(ST, post):
-    post['inp'] += ST['g']
-
-
-@bp.delayed(pathway='down')
-def _down(ST, post):
-    post['inp'] -= 0.5 * ST['g']
-
-
-@bp.delayed
-def _up_plain(ST, post):
-    post['inp'] += ST['g']
-
-
-@bp.delayed
-def _down_plain(ST, post):
-    post['inp'] -= 0.5 * ST['g']
-
-
 def test_several_pathways_of_j_times_the_spike_equal_separate_synconns(jit):
-    bp.profile.set(dt=DT)
     results = []
     for form in ("pathways", "separate"):
-        group = bp.NeuGroup(NEURON, N, monitors=['spike'])
-        group.ST['I'] = np.linspace(1.05, 1.6, N)
-        group.ST['V'] = np.linspace(0., 0.9, N)[::-1]
-        conn = bp.connect.FixedProb(0.3, seed=2)
-        if form == "pathways":
-            model = bp.SynType(name='updown_j', ST=bp.types.SynState(['g']), steps=(j_times_spike, _up, _down),
-                               mode='scalar')
-            syns = [bp.SynConn(model, pre_group=group[:N_EXC], post_group=group, conn=conn,
-                               delay={'up': 0.3, 'down': 1.1})]
-        else:
-            syns = [bp.SynConn(bp.SynType(name=f'only_j_{step.__name__}', ST=bp.types.SynState(['g']),
-                                          steps=(j_times_spike, step), mode='scalar'),
-                               pre_group=group[:N_EXC], post_group=group, conn=conn, delay=delay)
-                    for step, delay in ((_up_plain, 0.3), (_down_plain, 1.1))]
+        group, syns = pathway_synapses(form, j_times_spike, ['g'], 'j')
         net = bp.Network(group, *syns)
         net.advance(8.)
         for syn in syns:

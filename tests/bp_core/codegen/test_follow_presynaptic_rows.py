@@ -5,23 +5,11 @@ import numpy as np
 import pytest
 
 import bp_core as bp
-import bp_core.codegen.passes as passes
-from bp_core.codegen.kernel_ops import steps as step_ops
 from bp_core.codegen.passes import follow_presynaptic_rows as rows_pass
 from bp_core.codegen.passes.follow_presynaptic_rows import FOLLOW_PRESYNAPTIC_ROWS
+from tests.bp_core.codegen.lif_networks import DT, glutamate, lif_network, pipeline_without
 
-DT = 0.1
 N = 40
-
-
-def glutamate(ST, _t, _dt, pre, post):
-    # Brunel & Wang's NMDA gate: integrated at every synapse, then a spike opens x and the AMPA gate
-    s = ST['s'] + _dt * (-ST['s'] / 100. + 0.5 * ST['x'] * (1. - ST['s']))
-    ST['x'] = ST['x'] - _dt * ST['x'] / 2.
-    ST['s'] = s
-    if pre['spike'] > 0.:
-        ST['x'] += 1.
-        post['g'] += ST['w']
 
 
 def exponential(ST, pre, post):
@@ -52,48 +40,21 @@ def resetting(ST, pre, post):
         post['g'] += ST['w']
 
 
-def neuron(ST, _t, _dt):
-    ST['spike'] = 0.
-    ST['V'] = ST['V'] + _dt * (-ST['V'] + ST['drive'] + ST['g'] * 0.1 + ST['s_tot'] * 0.05) / 10.
-    ST['g'] = ST['g'] * 0.9
-    if ST['V'] > 1.:
-        ST['V'] = 0.
-        ST['spike'] = 1.
-
-
-def _network(step, seed: int = 0, monitored: bool = True, pre_slice: slice | None = None, conn=None):
-    Neuron = bp.NeuType(name='RowsLIF', ST=bp.types.NeuState({'V': 0., 'g': 0., 'drive': 0., 's_tot': 0.,
-                                                              'spike': 0.}), steps=neuron, mode='scalar')
+def _network(step, seed: int = 0, **kw):
     summed = {'s_tot': "ST['w'] * ST['s']"} if step is glutamate else None
-    Syn = bp.SynType(name=f'Rows_{step.__name__}', ST=bp.types.SynState({'s': 0., 'x': 0., 'w': 0.2, 'count': 0.}),
-                     requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['g', 's_tot', 'V'])),
-                     steps=step, mode='scalar', summed=summed)
-    rng = np.random.default_rng(seed)
-    group = bp.NeuGroup(Neuron, N, monitors=['spike'] if monitored else [])
-    group.ST['drive'] = rng.uniform(0.5, 2.5, N)
-    group.ST['V'] = rng.uniform(0., 1., N)
-    pre = group if pre_slice is None else group[pre_slice]
-    syn = bp.SynConn(Syn, pre_group=pre, post_group=group,
-                     conn=bp.connect.FixedProb(0.3, seed=seed) if conn is None else conn)
-    syn.ST['w'] = rng.uniform(0., 0.5, syn.num)
-    return bp.Network(group, syn), group, syn
+    return lif_network(step, N, seed, names=('RowsLIF', f'Rows_{step.__name__}'),
+                       fields={'s': 0., 'x': 0., 'w': 0.2, 'count': 0.}, post_fields=['g', 's_tot', 'V'],
+                       summed=summed, **kw)
 
 
 def _run(step, rows: bool, jit: bool = True, **kw):
-    pipeline = passes.PIPELINE
-    passes.PIPELINE = pipeline if rows else tuple(p for p in pipeline if p is not FOLLOW_PRESYNAPTIC_ROWS)
-    step_ops._TRANSLATIONS.clear()  # translations are kept per step: make this pipeline's
-    try:
-        with bp.profile.override(jit=jit, dt=DT):
-            net, group, syn = _network(step, **kw)
-            spikes = []
-            for _ in range(3):  # several calls: the rows and lists are bound at each
-                net.advance(20.)
-                spikes.append(np.asarray(group.ST['spike']).copy())
-            code = net.code
-    finally:
-        passes.PIPELINE = pipeline
-        step_ops._TRANSLATIONS.clear()
+    with pipeline_without(*(() if rows else (FOLLOW_PRESYNAPTIC_ROWS,))), bp.profile.override(jit=jit, dt=DT):
+        net, group, syn = _network(step, **kw)
+        spikes = []
+        for _ in range(3):  # several calls: the rows and lists are bound at each
+            net.advance(20.)
+            spikes.append(np.asarray(group.ST['spike']).copy())
+        code = net.code
     return group, syn, code, spikes
 
 

@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 
 import bp_core as bp
-import bp_core.codegen.passes as passes
-from bp_core.codegen.kernel_ops import steps as step_ops
 from bp_core.codegen.passes.split_loop import SPLIT_ELEMENT_LOOP, split_element_loop
 from bp_core.errors import RunError
+from tests.bp_core.codegen.lif_networks import DT, glutamate, lif_network, pipeline_without
 
 # a synapse's own fields, and the neurons' fields on its two sides (one memory per field: the sides may be one group)
 MEMORY = {'ST_s': 'ST:s', 'ST_x': 'ST:x', 'ST_w': 'ST:w', 'pre_spike': 'side:spike', 'pre_V': 'side:V',
@@ -111,55 +110,20 @@ def test_a_computed_local_the_rest_reads_stays_in_the_rest():
     assert "s_new = ST_s[_obj_i] * 0.9" in rest
 
 
-def glutamate(ST, _t, _dt, pre, post):
-    s = ST['s'] + _dt * (-ST['s'] / 100. + 0.5 * ST['x'] * (1. - ST['s']))
-    ST['x'] = ST['x'] - _dt * ST['x'] / 2.
-    ST['s'] = s
-    if pre['spike'] > 0.:
-        ST['x'] += 1.
-        post['g'] += ST['w']
-
-
-def neuron(ST, _t, _dt):
-    ST['spike'] = 0.
-    ST['V'] = ST['V'] + _dt * (-ST['V'] + ST['drive'] + ST['g'] * 0.1 + ST['s_tot'] * 0.05) / 10.
-    ST['g'] = ST['g'] * 0.9
-    if ST['V'] > 1.:
-        ST['V'] = 0.
-        ST['spike'] = 1.
-
-
-DT = 0.1
-
-
 def _network(seed: int, blow_up: bool = False):
-    Neuron = bp.NeuType(name='SplitLIF', ST=bp.types.NeuState({'V': 0., 'g': 0., 'drive': 0., 's_tot': 0.,
-                                                               'spike': 0.}), steps=neuron, mode='scalar')
-    Syn = bp.SynType(name='SplitNMDA', ST=bp.types.SynState({'s': 0., 'x': 0., 'w': 0.2}),
-                     requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['g', 's_tot'])),
-                     steps=glutamate, mode='scalar', summed={'s_tot': "ST['w'] * ST['s']"})
-    rng = np.random.default_rng(seed)
-    group = bp.NeuGroup(Neuron, 30, monitors=['spike'])
-    group.ST['drive'] = rng.uniform(0.5, 2.5, 30)
-    group.ST['V'] = rng.uniform(0., 1., 30)
-    syn = bp.SynConn(Syn, pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.3, seed=seed))
-    syn.ST['w'] = rng.uniform(0., 0.5, syn.num)
+    net, group, syn = lif_network(glutamate, 30, seed, names=('SplitLIF', 'SplitNMDA'),
+                                  fields={'s': 0., 'x': 0., 'w': 0.2}, post_fields=['g', 's_tot'],
+                                  summed={'s_tot': "ST['w'] * ST['s']"})
     if blow_up:
         syn.ST['x'][3] = 1e308  # the gate overflows at the second step
-    return bp.Network(group, syn), group, syn
+    return net, group, syn
 
 
 def _run(split: bool, seed: int = 0):
-    pipeline = passes.PIPELINE
-    passes.PIPELINE = pipeline if split else tuple(p for p in pipeline if p is not SPLIT_ELEMENT_LOOP)
-    step_ops._TRANSLATIONS.clear()  # translations are kept per step: make this pipeline's
-    try:
+    with pipeline_without(*(() if split else (SPLIT_ELEMENT_LOOP,))):
         net, group, syn = _network(seed)
         net.run(50.)
         code = net.code
-    finally:
-        passes.PIPELINE = pipeline
-        step_ops._TRANSLATIONS.clear()
     return group, syn, code
 
 

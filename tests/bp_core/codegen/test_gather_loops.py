@@ -49,21 +49,18 @@ def by_pre(ST, _t, pre, post, pre2post):
         post['input'][post_ids] += w * (pre['v'][pre_id] - post['v'][post_ids])
 
 
-def test_sum_over_a_row_is_a_loop_with_the_bits_of_numbas_sum(monkeypatch):
-    (looped, v, spikes), (plain, v_plain, spikes_plain) = _with_and_without(monkeypatch, by_post, POST)
-    assert "np.sum(" not in looped and "_sum += pre_v[_k] - post_v[post_id]" in looped
-    assert "np.sum(" in plain
+# a sum over a row keeps the bits of numba's np.sum, an update of a row the bits of the indexed update
+@pytest.mark.parametrize("step, requires, plain_call, loop_line", [
+    (by_post, POST, "np.sum(", "_sum += pre_v[_k] - post_v[post_id]"),
+    (by_pre, PRE, "index_update(", "post_input[_k] = _stored"),
+], ids=["sum-over-a-row", "update-of-a-row"])
+def test_a_row_is_a_loop_with_the_same_bits(monkeypatch, step, requires, plain_call, loop_line):
+    (looped, v, spikes), (plain, v_plain, spikes_plain) = _with_and_without(monkeypatch, step, requires)
+    assert plain_call not in looped and loop_line in looped
+    assert plain_call in plain
     np.testing.assert_array_equal(v, v_plain)
     np.testing.assert_array_equal(spikes, spikes_plain)
     assert spikes.sum() > 50
-
-
-def test_update_of_a_row_is_a_loop_with_the_same_bits(monkeypatch):
-    (looped, v, spikes), (plain, v_plain, spikes_plain) = _with_and_without(monkeypatch, by_pre, PRE)
-    assert "index_update(" not in looped and "post_input[_k] = _stored" in looped
-    assert "index_update(" in plain
-    np.testing.assert_array_equal(v, v_plain)
-    np.testing.assert_array_equal(spikes, spikes_plain)
 
 
 def test_a_row_written_inline_and_two_sums_in_one_statement():

@@ -102,11 +102,30 @@ def _line(func, offset):
     return f"line {inspect.getsourcelines(func)[1] + offset}"
 
 
-def test_random_draws_compile_to_ptx():
-    net, _ = networks.noisy(16)
-    kernel, args = _lowered(net)
+def _binomial_draws() -> bp.Network:
+    def draws(ST, _t):
+        ST['V'] += np.random.binomial(int(n_sources), 0.3)
+
+    n_sources = 40  # noqa: F841  (a parameter of the step)
+    group = bp.NeuGroup(bp.NeuType(name='m', ST=bp.types.NeuState({'V': 0.}), steps=draws, mode='scalar'), 8)
+    return bp.Network(group)
+
+
+def _poisson_sources() -> bp.Network:
+    return bp.Network(bp.inputs.PoissonInput(16, np.linspace(0., 300., 16), monitors=['spike']))
+
+
+# each draw becomes the runtime's device draw from the thread's generator (bp.inputs.PoissonInput's
+# np.random.geometric too)
+@pytest.mark.parametrize("build, draw", [
+    (lambda: networks.noisy(16)[0], "xoroshiro128p_normal_float64(_gpu_rng, cuda.grid(1))"),
+    (_binomial_draws, "binomial_draw(_gpu_rng, cuda.grid(1), int(n_sources), 0.3)"),
+    (_poisson_sources, "geometric_draw(_gpu_rng, cuda.grid(1), p)"),
+], ids=["normal-uniform-exponential", "binomial", "poisson-sources-geometric"])
+def test_random_draws_have_a_device_form_and_compile_to_ptx(build, draw):
+    kernel, args = _lowered(build())
     step = next(op for op in kernel.plan.ops if hasattr(op, "source"))
-    assert "xoroshiro128p_normal_float64(_gpu_rng, cuda.grid(1))" in step.source
+    assert draw in step.source
     assert ".target sm_90" in ptx(kernel, *args, cc=(9, 0))[step.name]
 
 
@@ -204,29 +223,6 @@ def test_brunel_compiles_to_ptx_with_its_poisson_drive():
     compiled = ptx(kernel, *args, cc=(9, 0))
     assert {op.name for op in kernel.plan.ops if hasattr(op, "source")} <= set(compiled)
     assert ".target sm_90" in compiled[drive.name]
-
-
-def test_binomial_draw_of_a_step_has_a_device_form():
-    def draws(ST, _t):
-        ST['V'] += np.random.binomial(int(n_sources), 0.3)
-
-    n_sources = 40  # noqa: F841  (a parameter of the step)
-    group = bp.NeuGroup(bp.NeuType(name='m', ST=bp.types.NeuState({'V': 0.}), steps=draws, mode='scalar'), 8)
-    plan, args = _captured(bp.Network(group), 1.0)
-    kernel = CudaKernel(device_plan(plan, None, check_finite=True), 1024)
-    step = next(op for op in kernel.plan.ops if hasattr(op, "source"))
-    assert "binomial_draw(_gpu_rng, cuda.grid(1), int(n_sources), 0.3)" in step.source
-    assert ".target sm_90" in ptx(kernel, *args, cc=(9, 0))[step.name]
-
-
-def test_poisson_sources_draw_geometric_waits_on_the_device():
-    # bp.inputs.PoissonInput's np.random.geometric becomes the runtime's device draw from the thread's generator
-    group = bp.inputs.PoissonInput(16, np.linspace(0., 300., 16), monitors=['spike'])
-    plan, args = _captured(bp.Network(group), 1.0)
-    kernel = CudaKernel(device_plan(plan, None, check_finite=True), 1024)
-    step = next(op for op in kernel.plan.ops if hasattr(op, "source"))
-    assert "geometric_draw(_gpu_rng, cuda.grid(1), p)" in step.source
-    assert ".target sm_90" in ptx(kernel, *args, cc=(9, 0))[step.name]
 
 
 def _user_line(func, text):

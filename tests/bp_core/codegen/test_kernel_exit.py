@@ -14,6 +14,7 @@ from bp_core.codegen import kernel as kernel_module
 from bp_core.codegen.emit import emit_function
 from bp_core.codegen.kernel_exit import single_exit
 from bp_core.errors import RunError
+from tests.bp_core.simulation.queue_networks import NEURON, SYNAPSE
 
 # A time-loop function in the kernel's shape: checks before the loop, returns in ifs and in an except handler
 # inside it, and outputs that must run however it returns (they record the steps done).
@@ -108,31 +109,6 @@ def test_a_return_the_rewrite_cannot_record_keeps_the_wrapper(loop):
 
 
 # A network whose spike queues stand for the synapses' copied spike: its kernel writes ST['s'] when it returns.
-
-def neuron_step(ST):
-    ST['spike'] = 0.
-    V = ST['V'] + 0.05 * (ST['I'] - ST['V']) + ST['inp']
-    ST['inp'] = 0.
-    if V > 1.:
-        V = 0.
-        ST['spike'] = 1.
-    ST['V'] = V
-
-
-def copy_spike(ST, pre):
-    ST['s'] = pre['spike']
-
-
-@bp.delayed
-def deliver(ST, post):
-    post['inp'] += w * ST['s']
-
-
-w = 0.25
-NEURON = bp.NeuType(name='exit_drifter', ST=bp.types.NeuState({'V': 0., 'I': 0., 'inp': 0., 'spike': 0.}),
-                    steps=neuron_step, mode='scalar')
-SYNAPSE = bp.SynType(name='exit_copy', ST=bp.types.SynState(['s']), steps=(copy_spike, deliver), mode='scalar')
-
 
 def _network():
     bp.profile.set(dt=0.1)

@@ -29,6 +29,20 @@ NEURON = bp.NeuType(name='drifter', ST=bp.types.NeuState({'V': 0., 'I': 0., 'inp
                     steps=neuron_step, mode='scalar')
 
 
+def copy_spike(ST, pre):
+    ST['s'] = pre['spike']
+
+
+@bp.delayed
+def deliver(ST, post):
+    post['inp'] += w * ST['s']
+
+
+w = 0.25
+SYNAPSE = bp.SynType(name='delta_copy', ST=bp.types.SynState(['s']), steps=(copy_spike, deliver), mode='scalar')
+"""A synapse that delivers its copy of the presynaptic spike times ``w``, a delay later."""
+
+
 def drifting_group(monitors: Sequence[str] = ('spike',)) -> bp.NeuGroup:
     """``N`` neurons driven above threshold at different rates (the time step set to ``DT``)."""
     bp.profile.set(dt=DT)

@@ -14,7 +14,8 @@ from bp_core.errors import ModelUseError
 from bp_core.simulation import planning
 from bp_core.simulation.planning import rows_are_unique
 from bp_core.simulation.spike_queues import make_routes
-from tests.bp_core.simulation.queue_networks import N_EXC, NEURON, drifting_group, uses_queue
+from tests.bp_core.simulation.queue_networks import (N_EXC, NEURON, SYNAPSE, copy_spike, deliver, drifting_group,
+                                                     uses_queue)
 
 # -- build: the duplicate-index check of index lists ------------------------------------------------------
 
@@ -67,19 +68,6 @@ def test_a_row_listing_a_target_twice_keeps_numpy_fancy_index_semantics(jit):
 
 
 # -- spike queues against the delay line (queue_networks.py: why the two forms agree spike for spike) -------
-
-def copy_spike(ST, pre):
-    ST['s'] = pre['spike']
-
-
-@bp.delayed
-def deliver(ST, post):
-    post['inp'] += w * ST['s']
-
-
-w = 0.25
-SYNAPSE = bp.SynType(name='delta_copy', ST=bp.types.SynState(['s']), steps=(copy_spike, deliver), mode='scalar')
-
 
 def _network(delay_exc=0.5, delay_inh=0.3, conn_seed=2, mode='once', split_exc=None, monitors=('spike',)):
     """40 neurons driven above threshold at different rates, excitatory and inhibitory pathways.
@@ -283,6 +271,7 @@ def deliver_from_fast(ST, pre, post):
         post['inp'] += w * ST['s']
 
 
+w = 0.25  # a parameter of deliver_from_fast
 WEIGHTED = bp.SynType(name='weighted_copy', ST=bp.types.SynState(['s', 'weight']),
                       steps=(scaled_copy_of_spike, deliver_weighted), mode='scalar')
 FROM_FAST = bp.SynType(name='from_fast', ST=bp.types.SynState(['s']), steps=(copy_spike, deliver_from_fast),

@@ -108,12 +108,8 @@ def _down_plain(ST, post):
     post['inp'] -= 0.5 * ST['g']
 
 
-def pathway_synapses(form: str, copy: Callable, fields: Sequence[str], name: str
-                     ) -> tuple[bp.NeuGroup, list[bp.SynConn]]:
-    """A drifting group and its excitatory synapses whose copy step ``copy`` writes ``ST['g']`` for two delayed
-    steps, 'up' (0.3 ms, adds g) and 'down' (1.1 ms, takes half of g): as the two pathways of one SynConn (``form``
-    'pathways', model ``updown_{name}``) or as one SynConn each ('separate', models ``only_{name}_up_plain`` and
-    ``only_{name}_down_plain``); ``fields`` are the synapses' state."""
+def _pathway_synapses(form: str, copy: Callable, fields: Sequence[str], name: str
+                      ) -> tuple[bp.NeuGroup, list[bp.SynConn]]:
     group = drifting_group()
     conn = bp.connect.FixedProb(0.3, seed=2)
     if form == "pathways":
@@ -125,3 +121,28 @@ def pathway_synapses(form: str, copy: Callable, fields: Sequence[str], name: str
                                          steps=(copy, step), mode='scalar'),
                               pre_group=group[:N_EXC], post_group=group, conn=conn, delay=delay)
                    for step, delay in ((_up_plain, 0.3), (_down_plain, 1.1))]
+
+
+def pathways_and_separate_spikes(copy: Callable, fields: Sequence[str], name: str,
+                                 run: Callable[[bp.Network, list[bp.SynConn]], None],
+                                 prepare: Callable[[list[bp.SynConn]], None] | None = None) -> list[np.ndarray]:
+    """The spikes of a drifting group whose excitatory synapses' copy step ``copy`` writes ``ST['g']`` for two
+    delayed steps, 'up' (0.3 ms, adds g) and 'down' (1.1 ms, takes half of g): first as the two pathways of one
+    SynConn (model ``updown_{name}``, each pathway checked to go through a spike queue), then as one SynConn each
+    (models ``only_{name}_up_plain`` and ``only_{name}_down_plain``).
+
+    ``fields`` are the synapses' state; ``prepare(synapses)`` sets them before the network is built, ``run(net,
+    synapses)`` runs it.
+    """
+    results = []
+    for form in ("pathways", "separate"):
+        group, syns = _pathway_synapses(form, copy, fields, name)
+        if prepare is not None:
+            prepare(syns)
+        net = bp.Network(group, *syns)
+        run(net, syns)
+        if form == "pathways":
+            for member in net.objects[1:]:
+                assert uses_queue(net, member)
+        results.append(np.asarray(group.mon.spike).copy())
+    return results

@@ -14,7 +14,7 @@ import pytest
 
 import bp_core as bp
 from bp_core.codegen import event_delays
-from tests.bp_core.simulation.queue_networks import pathway_synapses, queue_network, uses_queue
+from tests.bp_core.simulation.queue_networks import pathways_and_separate_spikes, queue_network, uses_queue
 from tests.spec_models import izhikevich_network as izh
 
 
@@ -146,17 +146,10 @@ def test_the_izhikevich_network_delays_its_spikes_through_queues():
 def test_several_pathways_of_a_weight_times_the_spike_equal_separate_synconns(jit):
     """Running ``ST['g'] = ST['w'] * pre['spike']`` once per pathway changes nothing: pathways are accepted, each
     a spike queue, and equal one SynConn per pathway."""
-    results = []
-    for form in ("pathways", "separate"):
-        group, syns = pathway_synapses(form, weight_times_spike, ['w', 'g'], 'w')
+    def weigh(syns):
         for syn in syns:
-            weights = np.random.default_rng(4).choice([0.25, 0.5, 0.75], size=syn.num)
-            syn.ST['w'] = weights
-        net = bp.Network(group, *syns)
-        net.run(20.)
-        if form == "pathways":
-            for member in net.objects[1:]:
-                assert uses_queue(net, member)
-        results.append(np.asarray(group.mon.spike).copy())
+            syn.ST['w'] = np.random.default_rng(4).choice([0.25, 0.5, 0.75], size=syn.num)
+
+    results = pathways_and_separate_spikes(weight_times_spike, ['w', 'g'], 'w', lambda net, _: net.run(20.), weigh)
     assert results[0].sum() > 50
     np.testing.assert_array_equal(*results)

@@ -14,7 +14,8 @@ import pytest
 import bp_core as bp
 from bp_core.codegen import event_delays
 from bp_core.errors import ModelUseError
-from tests.bp_core.simulation.queue_networks import N, delay_note, pathway_synapses, queue_network, uses_queue
+from tests.bp_core.simulation.queue_networks import (N, delay_note, pathways_and_separate_spikes, queue_network,
+                                                     uses_queue)
 
 J = 0.5  # each SynConn's pars['J']
 K = 2.
@@ -255,18 +256,13 @@ def test_a_per_synapse_j_with_nothing_on_the_way_takes_the_delay_line_as_a_fresh
 
 
 def test_several_pathways_of_j_times_the_spike_equal_separate_synconns(jit):
-    results = []
-    for form in ("pathways", "separate"):
-        group, syns = pathway_synapses(form, j_times_spike, ['g'], 'j')
-        net = bp.Network(group, *syns)
+    def run(net, syns):
         net.advance(8.)
         for syn in syns:
             syn.pars['J'] = 1.25  # events sent with 0.5 still on their way
         net.advance(12.)
-        if form == "pathways":
-            for member in net.objects[1:]:
-                assert uses_queue(net, member)
-        results.append(np.asarray(group.mon.spike).copy())
+
+    results = pathways_and_separate_spikes(j_times_spike, ['g'], 'j', run)
     assert results[0].sum() > 50
     np.testing.assert_array_equal(*results)
 

@@ -96,12 +96,12 @@ class StepInputs:
         First line of the generated docstring.
     loop_limit : int
         The safe mode's bound on the rounds of one entry of a ``while`` loop (``passes.bound_loops``); 0: none.
-    pre_rows : bool
-        Scalar-mode synapses whose loop over all of them the kernel may give the bounds of each presynaptic
+    rows : frozenset of str
+        Scalar-mode synapses: the sides (``'pre'``, ``'post'``) for which the kernel gives the bounds of each
         element's row of synapses (``passes.follow_presynaptic_rows``).
-    pre_order : bool
-        With ``pre_rows``: the synapses are not ordered by presynaptic element, and a row lists its synapses'
-        indices (``_pre_rows_idx``) instead of being a range of them.
+    row_orders : frozenset of str
+        Those of ``rows`` whose synapses are not ordered by that side's element: a row lists its synapses'
+        indices (``_pre_rows_idx``, ``_post_rows_idx``) instead of being a range of them.
     """
 
     step: StepFunction
@@ -123,8 +123,8 @@ class StepInputs:
     rng: str = "_rng"
     description: str = ""
     loop_limit: int = 0
-    pre_rows: bool = False
-    pre_order: bool = False
+    rows: frozenset[str] = frozenset()
+    row_orders: frozenset[str] = frozenset()
 
     def cache_key(self) -> tuple:
         """A hashable key: two inputs with the same key translate to the same code."""
@@ -133,4 +133,4 @@ class StepInputs:
                 np.dtype(self.float_type).name, self.check_finite, self.parallel, repr(self.delay),
                 tuple(sorted(self.event_fields)), self.loop_size,
                 tuple(self.scalar_indices.items()), self.queue_walk, self.rng, self.description, self.loop_limit,
-                self.pre_rows, self.pre_order)
+                tuple(sorted(self.rows)), tuple(sorted(self.row_orders)))

@@ -118,7 +118,7 @@ class BuildState:
         self._code_names: dict[str, str] = {}
         self._delays: dict[str, DelayLine | SpikeQueue] = {}
         self._routes: dict[str, QueueRoutes] = {}
-        self._pre_rows: dict[str, tuple[Any, ...]] = {}
+        self._element_rows: dict[tuple[str, str], tuple[Any, ...]] = {}
 
     def name_objects(self, members: Sequence[Any]) -> None:
         """Give each object its name in generated code.
@@ -160,10 +160,10 @@ class BuildState:
         """Keep ``routes`` for ``obj``."""
         self._routes[obj.name] = routes
 
-    def pre_rows(self, obj: Any) -> tuple[Any, ...] | None:
-        """What ``simulation.pre_rows`` kept for ``obj`` (it checks whether that is still current)."""
-        return self._pre_rows.get(obj.name)
+    def element_rows(self, obj: Any, side: str) -> tuple[Any, ...] | None:
+        """What ``simulation.element_rows`` kept for ``obj``'s ``side`` (it checks whether that is still current)."""
+        return self._element_rows.get((obj.name, side))
 
-    def set_pre_rows(self, obj: Any, rows: tuple[Any, ...]) -> None:
-        """Keep ``rows`` (``simulation.pre_rows``) for ``obj``."""
-        self._pre_rows[obj.name] = rows
+    def set_element_rows(self, obj: Any, side: str, rows: tuple[Any, ...]) -> None:
+        """Keep ``rows`` (``simulation.element_rows``) for ``obj``'s ``side``."""
+        self._element_rows[(obj.name, side)] = rows

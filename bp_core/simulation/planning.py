@@ -11,7 +11,7 @@ from bp_core.codegen import event_delays
 from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
 from bp_core.codegen.passes.bound_loops import WHILE_LIMIT
-from bp_core.codegen.passes.follow_presynaptic_rows import PRE_ROWS
+from bp_core.codegen.passes.follow_presynaptic_rows import ROW_LISTS
 from bp_core.codegen.step_inputs import StateAccess
 from bp_core.codegen.tree import as_identifier
 from bp_core.errors import ModelDefError, ModelUseError, describe_value
@@ -23,7 +23,7 @@ from bp_core.simulation.delay_limits import check_delay_memory, delay_steps, ref
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.index_lists import compressed_rows, row_owners
 from bp_core.simulation.post_delays import plan_post_delay, post_pathway_step
-from bp_core.simulation.pre_rows import presynaptic_rows
+from bp_core.simulation.element_rows import element_rows
 from bp_core.simulation.queue_to_line import line_from_queue
 from bp_core.simulation.spike_queues import plan_queue
 from bp_core.simulation.sub_group import NeuSubGroup
@@ -150,13 +150,17 @@ def _plan_synapses(syn: Ensemble, plan: ObjectPlan, dt: float, jit: bool, build:
         plan.variables[f"{code}_pre_global"] = lambda: pre_global
         plan.variables[f"{code}_post_global"] = lambda: post_global
         # a loop over the synapses of spiking neurons may follow them (a GPU thread runs per synapse)
-        rows = None if profile.run_on_gpu() else presynaptic_rows(syn, pre_global, build)
-        if rows is not None:
-            plan.pre_rows, plan.pre_order = True, rows[1] is not None
+        for side, ids in (("pre", pre_global), ("post", post_global)):
+            rows = None if profile.run_on_gpu() else element_rows(syn, side, ids, build)
+            if rows is None:
+                continue
+            plan.rows.add(side)
+            if rows[1] is not None:
+                plan.row_orders.add(side)
             for part, array in zip(("ptr", "idx"), rows):
                 if array is not None:
-                    plan.arg_map[f"{PRE_ROWS}_{part}"] = f"{code}{PRE_ROWS}_{part}"
-                    plan.variables[f"{code}{PRE_ROWS}_{part}"] = (lambda a=array: a)
+                    plan.arg_map[f"{ROW_LISTS[side]}_{part}"] = f"{code}{ROW_LISTS[side]}_{part}"
+                    plan.variables[f"{code}{ROW_LISTS[side]}_{part}"] = (lambda a=array: a)
     used = {a for s in syn.model.steps for a in s.data_args}
     for name in CONNECTIVITY_DATA:
         if name in used:

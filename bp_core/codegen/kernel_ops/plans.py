@@ -107,11 +107,12 @@ class ObjectPlan:
         A synapse's summed variables (``kernel_ops.summed``).
     loop_limit : int
         The safe mode's bound on each ``while`` loop of its steps (``passes.bound_loops``); 0: unbounded.
-    pre_rows : bool
-        Scalar-mode synapses whose rows by presynaptic element ``arg_map`` names: their bounds
-        (``passes.follow_presynaptic_rows``).
-    pre_order : bool
-        With ``pre_rows``, the synapses are not in presynaptic order: ``arg_map`` also names each row's synapses.
+    rows : set of str
+        Scalar-mode synapses: the sides (``'pre'``, ``'post'``) whose rows of synapses by element ``arg_map``
+        names: their bounds (``passes.follow_presynaptic_rows``).
+    row_orders : set of str
+        Those of ``rows`` whose synapses are not in that side's order: ``arg_map`` also names each row's
+        synapses.
     """
 
     code_name: str
@@ -142,8 +143,8 @@ class ObjectPlan:
     sides: dict[str, str] = field(default_factory=dict)
     summed: list[Any] = field(default_factory=list)
     loop_limit: int = 0
-    pre_rows: bool = False
-    pre_order: bool = False
+    rows: set[str] = field(default_factory=set)
+    row_orders: set[str] = field(default_factory=set)
 
 
 @dataclass

@@ -156,14 +156,14 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
     delay = None
     states = {name: access for name, (_, access) in obj.states.items()}
     loop_size, scalar_indices, parallel = obj.loop_size, dict(obj.scalar_indices), obj.parallel
-    pre_rows, pre_order = obj.pre_rows, obj.pre_order
+    rows, row_orders = frozenset(obj.rows), frozenset(obj.row_orders)
     note = ""
     walk = None
     if step.is_delayed and obj.queue is not None:
         # the element loop runs over the synapses the queue's events reach this step (queues.QueueArrival)
         delay = DelayAccess(buffer="_delay_buf", read="_delay_read", rows=dict(obj.queue.rows))
         states["ST"] = replace(states["ST"], index="_syn_i")
-        loop_size, parallel, pre_rows, pre_order = "_arrivals.shape[0]", False, False, False
+        loop_size, parallel, rows, row_orders = "_arrivals.shape[0]", False, frozenset(), frozenset()
         scalar_indices = {"_syn_i": "_arrivals[_obj_i]", "_pre_i": "_pre_global[_arrivals[_obj_i]]",
                           "_post_i": "_post_global[_arrivals[_obj_i]]"}
         if queue_ops.WALK_ARRIVALS:  # the CPU's element loop may walk the arrivals instead of that list
@@ -183,8 +183,8 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
         per_element=frozenset(obj.per_element), index_lists=frozenset(obj.index_lists),
         unique_lists=frozenset(obj.unique_lists), float_type=obj.float_type, check_finite=check_finite,
         parallel=parallel, delay=delay, event_fields=event_fields, loop_size=loop_size,
-        scalar_indices=scalar_indices, queue_walk=walk, loop_limit=obj.loop_limit, pre_rows=pre_rows,
-        pre_order=pre_order,
+        scalar_indices=scalar_indices, queue_walk=walk, loop_limit=obj.loop_limit, rows=rows,
+        row_orders=row_orders,
         description=f"{step.name!r} step of {obj.label} (model {obj.model.name!r}){note}")
 
 

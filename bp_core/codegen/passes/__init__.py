@@ -29,6 +29,7 @@ from bp_core.codegen.passes.overlapping_updates import COPY_OVERLAPPING_UPDATES
 from bp_core.codegen.passes.rewrite_access import REWRITE_ACCESS
 from bp_core.codegen.passes.select_branches import SELECT_BRANCHES
 from bp_core.codegen.passes.skip_quiet_blocks import SKIP_QUIET_BLOCKS
+from bp_core.codegen.passes.split_event_branches import SPLIT_EVENT_BRANCHES
 from bp_core.codegen.passes.split_loop import SPLIT_ELEMENT_LOOP
 from bp_core.codegen.tree import Pass, StepTree, fill_origins
 
@@ -56,6 +57,7 @@ PIPELINE: tuple[Pass, ...] = (
     HOIST_FUSED,
     ELEMENT_LOOP,
     SPLIT_ELEMENT_LOOP,  # after the loop is made: its leading arithmetic runs on SIMD lanes
+    SPLIT_EVENT_BRANCHES,  # after the split, which leaves the rest's stores of loaded values to sink
     FOLLOW_PRESYNAPTIC_ROWS,  # after the split: its second loop may be all under the presynaptic test
 )
 """Every pass and analysis, in the order they run."""

@@ -11,7 +11,7 @@ unless the synapse's presynaptic neuron spiked::
             post_s_AMPA[_post_i] += ST_w[_obj_i]
 
 It reads three numbers per synapse each step for the few synapses whose neuron spiked. When the synapses
-are ordered by presynaptic element (``StepInputs.pre_rows``; ``simulation.pre_rows``), the synapses of
+are ordered by presynaptic element (``StepInputs.rows``; ``simulation.element_rows``), the synapses of
 element ``p`` are ``range(_pre_rows[p], _pre_rows[p + 1])``, and the loop visits only the rows of the
 elements that spiked: those of the kernel's list of this step's events when it holds one
 (``passes.follow_event_lists``), else those of the nonzero elements of the row::
@@ -24,7 +24,7 @@ elements that spiked: those of the kernel's list of this step's events when it h
 The list is in ascending order, so the synapses are visited in ascending order too: every synapse whose test
 holds runs the body in the order of the whole loop, and the result is the same bit for bit.
 
-When the synapses are not ordered by presynaptic element (``StepInputs.pre_order``: an ``(i, j)`` list given by
+When the synapses are not ordered by presynaptic element (``StepInputs.row_orders``: an ``(i, j)`` list given by
 hand, permuted, read from a file), element ``p``'s synapses are ``_pre_rows_idx[_pre_rows_ptr[p]:...[p + 1]]``,
 each row in increasing index but the rows interleaved. A body whose visits are independent (each writes only its
 own synapse's fields, ``analyses.element_local``) gives the same state in any order and follows the rows as
@@ -40,6 +40,10 @@ The rewrite is exact when
 - the step writes no field of that name, on any side (pre and post may be one group), hands no whole state on,
   and never leaves the loop from the ``if`` (``break``, ``return``);
 - no name the loop binds before the ``if`` is read after the loop, outside other element loops.
+
+A test of the postsynaptic element's field (an STDP rule's ``if post['spike'] > 0.``) follows the rows of the
+postsynaptic elements the same way (``_post_rows``; ``passes.split_event_branches`` gives a loop with one test
+of each side a loop per test).
 
 The CPU targets only (the GPU runs one thread per synapse), a loop that is not parallel, a step that indexes
 nothing but generated indices.
@@ -57,30 +61,30 @@ from bp_core.codegen.loop_facts import (ELEMENT, arithmetic, array_of, at_elemen
 from bp_core.codegen.passes.follow_event_lists import event_argument
 from bp_core.codegen.tree import Pass, StepTree, located, origin
 
-__all__ = ["FOLLOW_PRESYNAPTIC_ROWS", "PRE_ROWS"]
+__all__ = ["FOLLOW_PRESYNAPTIC_ROWS", "ROW_LISTS", "guarded_field"]
 
-PRE_ROWS = "_pre_rows"
-"""The compressed rows (``_pre_rows_ptr``) bounding each presynaptic element's range of synapses."""
+ROW_LISTS = {"pre": "_pre_rows", "post": "_post_rows"}
+"""Each side's compressed rows (``_pre_rows_ptr``) bounding each of its elements' range of synapses."""
 
-_PRE_INDEX = "_pre_global[_obj_i]"
+_INDICES = {"pre": ("_pre_i", "_pre_global[_obj_i]"), "post": ("_post_i", "_post_global[_obj_i]")}
 
 
 def _run(tree: StepTree) -> None:
     function = ast.Module(body=tree.statements(), type_ignores=[])
     body = []
     for stmt in tree.body:
-        found = _guarded_field(tree, function, stmt)
+        found = guarded_field(tree, function, stmt)
         body.extend(_rewritten(tree, stmt, found, _any_order(tree, function, stmt)) if found is not None
                     else [stmt])
     tree.body = body
 
 
-def _guarded_field(tree: StepTree, function: ast.Module, loop: ast.stmt) -> str | None:
-    """The presynaptic field's argument (``pre_spike``) whose test guards all the work of element loop ``loop``;
-    None when the loop is not one the rewrite keeps exact."""
+def guarded_field(tree: StepTree, function: ast.Module, loop: ast.stmt) -> str | None:
+    """The field's argument (``pre_spike``, ``post_spike``) of a side with rows whose test guards all the work
+    of element loop ``loop`` in ``function``; None when the loop is not one the rewrite keeps exact."""
     inputs = tree.inputs
     if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and loop.target.id == ELEMENT and
-            not loop.orelse and inputs.scalar_indices.get("_pre_i") == _PRE_INDEX and
+            not loop.orelse and
             ast.dump(loop.iter) == ast.dump(ast.parse(f"range({inputs.loop_size})", mode="eval").body)):
         return None
     *prefix, last = loop.body
@@ -92,18 +96,26 @@ def _guarded_field(tree: StepTree, function: ast.Module, loop: ast.stmt) -> str 
                 and _pure(stmt.value)):
             return None
         bound[stmt.targets[0].id] = stmt.value
-    pre_index = [name for name, value in bound.items() if ast.unparse(value) == _PRE_INDEX]
     tests = last.test.values if isinstance(last.test, ast.BoolOp) and isinstance(last.test.op, ast.And) \
         else [last.test]
-    if not pre_index or not all(_pure(t) for t in tests):
+    if not all(_pure(t) for t in tests):
         return None
-    guard = None
+    guard = side = None
     for test in tests:
-        match = element_test(test, pre_index[0])
-        if match is not None and isinstance(match[0], ast.Name) and \
-                tree.row_args.get(match[0].id, ("", ""))[0] == "pre" and \
-                implies_nonzero(EventScan(match[0], match[1], match[2], ast.Constant(0))):
-            guard = match[0].id
+        for side in sorted(inputs.rows):
+            index, value = _INDICES[side]
+            if inputs.scalar_indices.get(index) != value:
+                continue
+            for name in (n for n, v in bound.items() if ast.unparse(v) == value):
+                match = element_test(test, name)
+                if match is not None and isinstance(match[0], ast.Name) and \
+                        tree.row_args.get(match[0].id, ("", ""))[0] == side and \
+                        implies_nonzero(EventScan(match[0], match[1], match[2], ast.Constant(0))):
+                    guard = match[0].id
+                    break
+            if guard is not None:
+                break
+        if guard is not None:
             break
     if guard is None or leaves_loop(last.body) or \
             any(isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)) for n in ast.walk(loop)):
@@ -112,7 +124,7 @@ def _guarded_field(tree: StepTree, function: ast.Module, loop: ast.stmt) -> str 
     if any(field == key for _, field in tree.written_fields):
         return None  # pre and post may be one group: a write to post's field may change what the test reads
     written = written_arrays(function.body)
-    if written & (set(inputs.states) | {guard, "_pre_global"} |
+    if written & (set(inputs.states) | {guard, f"_{side}_global"} |
                   {arg for arg, (_, field) in tree.row_args.items() if field == key}):
         return None
     if any(_read_outside(function, loop, name) for name in set(bound) | {ELEMENT}):
@@ -153,13 +165,14 @@ def _read_outside(function: ast.Module, loop: ast.For, name: str) -> bool:
 
 def _rewritten(tree: StepTree, loop: ast.For, guard: str, any_order: bool) -> list[ast.stmt]:
     names = tree.names
-    rows = tree.list_argument(PRE_ROWS, "ptr")
+    side = tree.row_args[guard][0]
+    rows = tree.list_argument(ROW_LISTS[side], "ptr")
     src = names.fresh("_src")
-    if not tree.inputs.pre_order:
+    if side not in tree.inputs.row_orders:
         inner = ast.parse(f"for {ELEMENT} in range({rows}[{src}], {rows}[{src} + 1]):\n    pass").body[0]
         inner.body = copy.deepcopy(loop.body)
         return located([ast.copy_location(_each_source(tree, guard, src, [inner]), loop)], origin(loop))
-    order, r = tree.list_argument(PRE_ROWS, "idx"), names.fresh("_r")
+    order, r = tree.list_argument(ROW_LISTS[side], "idx"), names.fresh("_r")
     if any_order:
         inner = ast.parse(f"for {r} in range({rows}[{src}], {rows}[{src} + 1]):\n"
                           f"    {ELEMENT} = {order}[{r}]").body[0]
@@ -198,7 +211,7 @@ def _each_source(tree: StepTree, guard: str, src: str, body: list[ast.stmt]) -> 
         outer = ast.parse(f"for {e} in range({lo}, {hi}):\n    {src} = {events}[{e}]").body[0]
         outer.body.extend(body)
     else:
-        rows = tree.list_argument(PRE_ROWS, "ptr")
+        rows = tree.list_argument(ROW_LISTS[tree.row_args[guard][0]], "ptr")
         outer = ast.parse(f"for {src} in range({rows}.shape[0] - 1):\n"
                           f"    if {guard}[{src}] != 0:\n        pass").body[0]
         outer.body[0].body = body
@@ -206,7 +219,7 @@ def _each_source(tree: StepTree, guard: str, src: str, body: list[ast.stmt]) -> 
 
 
 def _applies(tree: StepTree) -> bool:
-    return tree.scalar and tree.inputs.pre_rows and not tree.parallel and not tree.indexes_user_data and \
+    return tree.scalar and bool(tree.inputs.rows) and not tree.parallel and not tree.indexes_user_data and \
         not profile.run_on_gpu()
 
 

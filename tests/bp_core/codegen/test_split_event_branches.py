@@ -7,10 +7,9 @@ import numpy as np
 import pytest
 
 import bp_core as bp
-import bp_core.codegen.passes as passes
-from bp_core.codegen.kernel_ops import steps as step_ops
 from bp_core.codegen.passes.split_event_branches import SPLIT_EVENT_BRANCHES
 from bp_core.errors import RunError
+from tests.bp_core.codegen.lif_networks import pipeline_without
 
 DT = 0.1
 N_PRE, N_POST = 30, 6
@@ -104,20 +103,14 @@ def _network(step, seed: int, conn, one_group: bool, drive: tuple[float, float])
 
 def _run(step, split: bool, conn=None, one_group: bool = False, seed: int = 0, jit: bool = True,
          tau_pre: float = 20., drive: tuple[float, float] = (1.1, 3.)):
-    pipeline = passes.PIPELINE
-    passes.PIPELINE = pipeline if split else tuple(p for p in pipeline if p is not SPLIT_EVENT_BRANCHES)
-    step_ops._TRANSLATIONS.clear()  # translations are kept per step: make this pipeline's
-    try:
+    with pipeline_without(*([] if split else [SPLIT_EVENT_BRANCHES])):
         with bp.profile.override(jit=jit, dt=DT):
-            net, post, syn = _network(step, seed, conn if conn is not None else bp.connect.All2All(), one_group, drive)
+            net, post, syn = _network(step, seed, bp.connect.All2All() if conn is None else conn, one_group, drive)
             syn.ST['tau_pre'] = tau_pre
             for _ in range(3):  # several calls: the rows and event lists are bound at each
                 net.advance(40.)
             spikes = np.asarray(post.mon.spike_index), np.asarray(post.mon.spike_time)
             code = net.code
-    finally:
-        passes.PIPELINE = pipeline
-        step_ops._TRANSLATIONS.clear()
     return post, syn, code, spikes
 
 

@@ -9,7 +9,8 @@ server makes itself (the page, the API) are left to ``compress_response``.
 
 The compressed bytes are the response's representation: ``Content-Length``, byte ranges and the ``Etag``
 (which gets a ``-gzip`` suffix, so that a cache never takes one encoding for the other) are those of the
-compressed file. Files that :mod:`bpwidgets.frontend_patches` corrects are compressed corrected.
+compressed file. Files are compressed as they are served (:mod:`bpwidgets.combined_scripts`): corrected, and
+with the chunks written in front of them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from http.client import responses
 from tornado.web import GZipContentEncoding, HTTPError, StaticFileHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 
-from bpwidgets.frontend_patches import patched_content
+from bpwidgets.combined_scripts import ServedContentFiles, served_content
 
 __all__ = ["GzipFiles", "GzipMultiStaticFileHandler", "GzipTemplateStaticFileHandler", "gzipped_file"]
 
@@ -42,7 +43,7 @@ def compressible(content_type: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def _gzipped(abspath: str, mtime_ns: int, size: int) -> bytes:
-    content = patched_content(abspath)
+    content = served_content(abspath)
     if content is None:
         with open(abspath, "rb") as file:
             content = file.read()
@@ -51,8 +52,8 @@ def _gzipped(abspath: str, mtime_ns: int, size: int) -> bytes:
 
 
 def gzipped_file(abspath: str, mtime_ns: int, size: int) -> bytes:
-    """The gzip-compressed content of the front-end file at ``abspath`` (corrected where
-    :mod:`bpwidgets.frontend_patches` corrects it), compressed on first use and kept.
+    """The gzip-compressed content the server sends for the front-end file at ``abspath``
+    (:func:`bpwidgets.combined_scripts.served_content`), compressed on first use and kept.
 
     Parameters
     ----------
@@ -104,8 +105,9 @@ class GzipFiles(StaticFileHandler):
         return gzipped_file(self.absolute_path, stat.st_mtime_ns, stat.st_size)
 
 
-class GzipMultiStaticFileHandler(GzipFiles, MultiStaticFileHandler):
-    """Voila's handler of ``voila/static/`` (its bundles), with files sent compressed."""
+class GzipMultiStaticFileHandler(GzipFiles, ServedContentFiles, MultiStaticFileHandler):
+    """Voila's handler of ``voila/static/`` (its bundles), with files sent compressed, ``voila.js`` with the
+    chunks its pages load in front of it (:mod:`bpwidgets.combined_scripts`)."""
 
 
 class GzipTemplateStaticFileHandler(GzipFiles, TemplateStaticFileHandler):

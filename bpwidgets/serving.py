@@ -25,6 +25,8 @@ These things differ from Voila's defaults, each for a failure seen under load:
   client address (:mod:`bpwidgets.room`).
 - Front-end files named by their content's hash are kept by browsers for a year
   (:mod:`bpwidgets.static_cache`), not asked for again on every page.
+- Voila's ``voila.js`` and the widget libraries' ``remoteEntry`` scripts are sent with the chunks the dashboards
+  load written in front of them (:mod:`bpwidgets.combined_scripts`): a page makes about 90 fewer requests.
 - Responses are sent gzip-compressed to browsers that accept it (tornado's ``compress_response``), and the
   front-end files compressed once each, not for every request (:mod:`bpwidgets.compressed_files`); kernel
   messages over the WebSocket are deflated (``permessage-deflate``). A dashboard's page of 6.1 MiB crosses the

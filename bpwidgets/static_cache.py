@@ -7,7 +7,8 @@ never change under their name, so they are served as immutable for a year; a new
 comes with new names. Files without a hash in their name (``style.js``, ``package.json``) keep Voila's
 ``no-cache``.
 
-Files that :mod:`bpwidgets.frontend_patches` corrects are served corrected, with the corrected length, under
+Files that :mod:`bpwidgets.frontend_patches` corrects are served corrected, and ``remoteEntry`` scripts with
+the chunks the dashboards load in front of them (:mod:`bpwidgets.combined_scripts`), with that length, under
 their own name: that is the content a browser keeps under that name from this server. Text files are sent
 gzip-compressed to browsers that accept it (:mod:`bpwidgets.compressed_files`), corrected ones too.
 """
@@ -15,12 +16,11 @@ gzip-compressed to browsers that accept it (:mod:`bpwidgets.compressed_files`), 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from jupyter_server.base.handlers import FileFindHandler
 
+from bpwidgets.combined_scripts import ServedContentFiles
 from bpwidgets.compressed_files import GzipFiles
-from bpwidgets.frontend_patches import patched_content
 
 __all__ = ["HASHED_NAME", "HashedFileHandler", "PatchedFileHandler"]
 
@@ -30,20 +30,10 @@ HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.(js|css|woff2?|ttf|eot|svg|png|wasm)$
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-class PatchedFileHandler(FileFindHandler):
+class PatchedFileHandler(ServedContentFiles, FileFindHandler):
     """Voila's handler of front-end extension files, with the files :mod:`bpwidgets.frontend_patches` corrects
-    sent corrected."""
-
-    @classmethod
-    def get_content(cls, abspath: str, start: int | None = None, end: int | None = None) -> bytes | Iterator[bytes]:
-        content = patched_content(abspath)
-        if content is None:
-            return super().get_content(abspath, start, end)
-        return content[start:end]
-
-    def get_content_size(self) -> int:
-        content = patched_content(self.absolute_path)
-        return super().get_content_size() if content is None else len(content)
+    sent corrected and the widget libraries' ``remoteEntry`` scripts with their chunks in front of them
+    (:mod:`bpwidgets.combined_scripts`)."""
 
 
 class HashedFileHandler(GzipFiles, PatchedFileHandler):

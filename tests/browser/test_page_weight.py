@@ -1,5 +1,6 @@
 """What a dashboard page makes the browser load before its figure is drawn stays small: the kernel's messages
-carry lines thinned to what a figure shows, and widgets of a tab nobody opened are not sent."""
+carry lines thinned to what a figure shows, widgets of a tab nobody opened are not sent, and the bundles' chunks
+come inside their scripts, not as requests of their own."""
 
 from __future__ import annotations
 
@@ -54,6 +55,29 @@ def test_the_gamma_sweep_widgets_are_sent_when_its_tab_opens(browser, weight_ser
     page.get_by_role("tab", name="sweep").click()
     page.wait_for_function("() => document.querySelectorAll('.bp-sweep-cell').length === 100", timeout=60_000)
     assert page.get_by_role("button", name="Run sweep").is_visible()
+    assert not errors, errors
+    page.close()
+
+
+CHUNK_REQUEST = re.compile(r"/voila/static/\d+\.voila\.js|/voila/labextensions/.+/static/\d+\.[0-9a-f]{8,}\.js")
+"""A request for one chunk of Voila's bundle or of a widget library's."""
+
+
+@pytest.mark.parametrize("name", ["gamma", "ei_balance", "hh_neuron", "fhn_lecture", "hh_bifurcation"])
+def test_a_dashboard_page_asks_for_no_chunk_of_a_bundle_on_its_own(browser, weight_server, name):
+    # the chunks come written in front of voila.js and the remoteEntry scripts (bpwidgets.combined_scripts):
+    # each request is work for the browser, and a page made about 90 of them besides these scripts; a chunk
+    # asked for here is missing from combined_scripts.CHUNKS for the installed versions
+    base, _ = weight_server
+    page, errors = open_page(browser, "about:blank", viewport=(1366, 768))
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{base}/voila/render/{name}.ipynb", timeout=120_000)
+    page.wait_for_function(f"(() => ({READY[name]})(({PAGE_STATE})()))", timeout=180_000, polling=250)
+    page.wait_for_timeout(2000)  # chunks a late widget asks for
+    assert [url for url in requests if CHUNK_REQUEST.search(url)] == []
+    assert sum("/voila/static/voila.js" in url for url in requests) == 1
+    assert sum("/remoteEntry." in url for url in requests) >= 4
     assert not errors, errors
     page.close()
 

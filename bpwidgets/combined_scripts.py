@@ -10,7 +10,7 @@ requests, and the browser spends about a quarter less CPU on a page (``benchmark
 
 Which chunks: those a dashboard page of the installed versions loads (:data:`CHUNKS`). A chunk that is not
 installed is left out, and one not listed is fetched by webpack as before, so the page works whatever the
-installed versions are; only the saving depends on the list (``tests/browser/test_combined_scripts.py``
+installed versions are; only the saving depends on the list (``tests/browser/test_page_weight.py``
 checks that a dashboard page asks for no chunk on its own). Chunks that :mod:`bpwidgets.frontend_patches`
 corrects are written corrected.
 """

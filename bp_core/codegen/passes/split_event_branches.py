@@ -190,15 +190,19 @@ def _memory(tree: StepTree, statements: list[ast.stmt]) -> tuple[set[str], set[s
     reads: set[str] = set()
     writes: set[str] = set()
     for node in nodes:
-        if not isinstance(node, ast.Name) or node.id not in tree.row_args:
+        if not isinstance(node, ast.Name):
+            continue
+        parent = parents.get(id(node))
+        indexed = isinstance(parent, ast.Subscript) and parent.value is node
+        if node.id not in tree.row_args:
+            if indexed:  # another array (index lists, data the step requires): by its own name
+                (reads if isinstance(parent.ctx, ast.Load) else writes).add(node.id)
             continue
         state, field = tree.row_args[node.id]
-        parent = parents.get(id(node))
-        if not (isinstance(parent, ast.Subscript) and parent.value is node):
+        if not indexed:
             return None
-        at_element = isinstance(parent.slice, ast.Name) and parent.slice.id == ELEMENT
         if state == "ST":
-            if not at_element:
+            if not (isinstance(parent.slice, ast.Name) and parent.slice.id == ELEMENT):
                 return None
             continue
         (reads if isinstance(parent.ctx, ast.Load) else writes).add(field)

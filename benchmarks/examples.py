@@ -42,6 +42,7 @@ from examples.brunel_2000 import model as brunel  # noqa: E402
 from examples.brunel_hakim_1999 import model as brunel_hakim  # noqa: E402
 from examples.brunel_wang_2001 import model as brunel_wang  # noqa: E402
 from examples.clopath_2010 import model as clopath  # noqa: E402
+from examples.coba_hh_brette_2007 import model as coba_hh  # noqa: E402
 from examples.cuba_vogels_abbott_2005 import model as cuba  # noqa: E402
 from examples.custom_events import model as custom_events  # noqa: E402
 from examples.gap_junctions import model as gap  # noqa: E402
@@ -67,7 +68,7 @@ from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
 PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
-           platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang, tum)
+           platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang, tum, coba_hh)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -261,6 +262,8 @@ EXAMPLES = {
     'custom_events': (_custom_events, 'gspike_rate_hz', 'cpp_standalone', (500., {'n': 1}), (100., {'n': 1})),
     'brunel_wang_2001': (_brunel_wang, 'rate_I_hz', 'cpp_standalone', (4000., {'N': 1000}), (300., {'N': 100})),
     'tsodyks_uziel_markram_2000': (_tum, 'rate_E_hz', 'cython', (4200., {}), (300., {})),
+    'coba_hh_brette_2007': (_network(coba_hh, 100.), 'rate_hz', 'cpp_standalone', (1000., {'N': 4000}),
+                            (150., {'N': 400, 'p': 0.2})),
 }
 
 

@@ -50,6 +50,8 @@ SMALL = {
     "custom_events": ["--seeds", "1", "2", "3", "4", "5", "--size", '{"n": 100}'],
     "brunel_wang_2001": ["--seeds", "1", "2", "3", "4", "5", "--size", '{"N": 200}'],
     "tsodyks_uziel_markram_2000": ["--seeds", "1", "2", "3", "4", "5"],
+    "coba_hh_brette_2007": ["--seeds", "1", "2", "3", "4", "5", "--duration", "500",
+                            "--size", '{"N": 2000, "p": 0.04}'],
 }
 
 

@@ -16,6 +16,7 @@ import tornado.web
 from jupyter_server.auth import AllowAllAuthorizer, IdentityProvider
 
 from bpwidgets import compressed_files
+from bpwidgets.combined_scripts import CHUNKS, VOILA, served_content
 from bpwidgets.compressed_files import MIN_LENGTH, GzipMultiStaticFileHandler
 from bpwidgets.frontend_patches import INIT_DEADLINE_MS
 from bpwidgets.static_cache import IMMUTABLE, HashedFileHandler
@@ -136,3 +137,23 @@ def test_short_files_and_fonts_are_not_compressed_once(files):
     assert "Content-Encoding" not in headers and body == (static / f"icons.{tag}.woff2").read_bytes()
     get(f"{base}/labextensions/anywidget/static/package.json", **{"Accept-Encoding": "gzip"})
     assert compressed_files._gzipped.cache_info().misses == misses
+
+
+def test_voila_js_and_a_remote_entry_are_sent_with_their_chunks_whole_and_compressed(files, monkeypatch):
+    base, static, tag = files
+    monkeypatch.setitem(CHUNKS, "anywidget", ("528", "7"))
+    monkeypatch.setitem(CHUNKS, VOILA, ("1",))
+    (static / f"remoteEntry.{tag}.js").write_text("var _JUPYTERLAB;\n")
+    voila = static.parents[2] / "voila"
+    (voila / "1.voila.js").write_text(FILLER)
+    entry = static / f"remoteEntry.{tag}.js"
+    for url, path in ((f"{base}/labextensions/anywidget/static/{entry.name}", entry),
+                      (f"{base}/static/voila.js", voila / "voila.js")):
+        expected = served_content(str(path))
+        assert expected.endswith(path.read_bytes()) and len(expected) > 2 * len(FILLER)
+        status, headers, plain = get(url)
+        assert status == 200 and plain == expected and int(headers["Content-Length"]) == len(expected)
+        _, headers, body = get(url, **{"Accept-Encoding": "gzip"})
+        assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body) == expected
+    entry = get(f"{base}/labextensions/anywidget/static/remoteEntry.{tag}.js")[2]
+    assert f"AbortSignal.timeout({INIT_DEADLINE_MS})".encode() in entry and b"timeout(2000)" not in entry

@@ -53,6 +53,33 @@ def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | n
     return None
 
 
+def _state_events(syn: Ensemble, routes: QueueRoutes, form: EventDelay, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """The events (source positions, values) whose copies the state's event fields would be: each source's value
+    read from its first synapse that the factors do not zero. A state that is no such copy (the caller checks by
+    copying them back) has its values delayed by a delay line instead; a state set to zero, or to what the last
+    step's events copied, starts the queue with every slot holding those events, as a delay line refills every
+    slot from the state."""
+    name, scale = next(iter(form.scales.items()))
+    field = np.asarray(syn.ST[name], dtype=float)
+    if not field.any():  # a state set to zero: no events
+        return np.zeros(0, np.int64), np.zeros(0)
+    weight = np.full(syn.num, float(scale))
+    for factor in form.factors.get(name, ()):
+        weight = weight * np.asarray(syn.ST[factor], dtype=float)
+    bounds = routes.ptr[np.arange(routes.sources.size + 1) * span]
+    values = np.zeros(routes.sources.size)
+    reaching = np.flatnonzero(np.diff(bounds))
+    if reaching.size:
+        order = np.arange(routes.synapses.size)
+        usable = np.where(weight[routes.synapses] != 0, order, routes.synapses.size)
+        first = np.minimum.reduceat(usable, bounds[reaching])  # each source's first synapse not zeroed
+        found = first < routes.synapses.size
+        synapse = routes.synapses[first[found]]
+        values[reaching[found]] = field[synapse] / weight[synapse]
+    events = np.flatnonzero(values).astype(np.int64)
+    return events, values[events]
+
+
 def _times(form: EventDelay) -> str:
     """' (g times ST['w'] at delivery)', '; each event carries it times J as it leaves', both or ''."""
     parts = [f"{name} times " + " * ".join(f"ST[{f!r}]" for f in factors) for name, factors in form.factors.items()]
@@ -164,11 +191,7 @@ def _queue(syn: Ensemble, routes: QueueRoutes, form: EventDelay, build: BuildSta
         return held
     if values_waiting(held):
         refuse_dropping(syn)
-    last = build.last_delay_line(syn)
-    events, values = np.zeros(0, np.int64), np.zeros(0)
-    if isinstance(last, SpikeQueue) and last.events.shape[1] == routes.sources.size:
-        now = last.counts[-1]
-        events, values = last.events[-1, :now], last.values[-1, :now]
+    events, values = _state_events(syn, routes, form, int(position[2]))
     for name, scale in form.scales.items():
         expected = np.zeros(syn.num, dtype=dtype)
         for e, value in zip(events, values):
@@ -176,8 +199,8 @@ def _queue(syn: Ensemble, routes: QueueRoutes, form: EventDelay, build: BuildSta
         for factor in form.factors.get(name, ()):  # read at delivery: as the state holds them now
             expected = expected * syn.ST[factor]
         if not np.array_equal(syn.ST[name], expected):
-            return (f"ST[{name!r}] holds values that are not the copy of this step's presynaptic events, so the "
-                    f"delay starts from them")
+            return (f"ST[{name!r}] holds values that are not copies of presynaptic events (each source's "
+                    f"synapses one value), so the delay starts from them")
     # as a delay line refills every slot from the state, every slot starts with the events it holds
     check_delay_memory(syn, (2,) + shape, np.int64, routes.longest)  # events and their values
     queue = SpikeQueue(np.zeros(shape, np.int64), np.zeros(shape, dtype), np.full(slots + 1, events.size, np.int64),

@@ -229,23 +229,30 @@ def test_a_state_set_by_the_user_restarts_the_queue_as_the_delay_line_refills(li
     np.testing.assert_array_equal(*results)
 
 
-def test_a_nonzero_event_field_set_by_the_user_keeps_the_delay_line(line_only):
+@pytest.mark.parametrize("value, queued", [
+    (1., True),  # every synapse "fired" before the run: each source one event, in every slot of the queue
+    (0., True),  # a reset: no events
+    ("uneven", False),  # synapses of one source with different values: only a delay line can hold that
+])
+def test_an_event_field_set_by_the_user_is_delayed_from_the_state(line_only, value, queued):
     bp.profile.set(jit=False)
     results = []
     for form in ("queue", "line"):
         if form == "line":
             line_only()
         net, group = _network()
-        net.objects[1].ST['s'] = 1.  # every synapse "fired" before the run: only a delay line can hold that
+        net.run(0.5)
+        syn = net.objects[1]
+        syn.ST['s'] = np.linspace(0., 2., syn.num) if value == "uneven" else value
         net.run(0.3)
         first = _spikes(group)
-        net.run(3.)  # the line holds values on their way: it stays
+        net.run(3.)  # a line holding values on their way stays
         results.append((first, _spikes(group)))
         if form == "queue":
-            assert not uses_queue(net, net.objects[1])
+            assert uses_queue(net, syn) is queued
             assert uses_queue(net, net.objects[2])
-    for queued, lined in zip(*results):
-        np.testing.assert_array_equal(queued, lined)
+    for queued_spikes, lined in zip(*results):
+        np.testing.assert_array_equal(queued_spikes, lined)
 
 
 # -- the delayed step inside the walk of the arriving events ----------------------------------------------

@@ -74,6 +74,11 @@ def plan_summed(syn: Ensemble, plan: ObjectPlan) -> None:
         plan.variables[f"{code}_summed_pre"] = lambda: pre_index
         bounds["pre_index"] = f"{code}_summed_pre"
     runs = post_runs(post_index)
+    if "pre_index" in bounds:
+        # runs of one presynaptic neuron read its fields once a run, if they stay long enough
+        one_pre = post_runs(post_index, pre_index)
+        if one_pre is not None:
+            runs, bounds["runs_one_pre"] = one_pre, True
     if runs is not None:
         plan.variables[f"{code}_summed_runs"] = lambda: runs
         bounds["post_runs"] = f"{code}_summed_runs"
@@ -87,7 +92,8 @@ def plan_summed(syn: Ensemble, plan: ObjectPlan) -> None:
         plan.summed.append(SummedPlan(summed.target, summed.source, f"{code}_summed_post", **bounds))
 
 
-def post_runs(post_index: np.ndarray, min_mean: float | None = None) -> np.ndarray | None:
+def post_runs(post_index: np.ndarray, pre_index: np.ndarray | None = None,
+              min_mean: float | None = None) -> np.ndarray | None:
     """The runs of consecutive synapses whose postsynaptic positions follow each other (each one more than the
     last), as rows ``(first synapse, first position, length)`` in synapse order.
 
@@ -95,6 +101,9 @@ def post_runs(post_index: np.ndarray, min_mean: float | None = None) -> np.ndarr
     ----------
     post_index : np.ndarray
         Each synapse's postsynaptic position.
+    pre_index : np.ndarray, optional
+        Each synapse's presynaptic position: when given, a run also ends where it changes (every run comes
+        from one presynaptic neuron).
     min_mean : float, optional
         The shortest mean run length worth summing run by run (``MIN_MEAN_RUN`` when not given).
 
@@ -106,7 +115,10 @@ def post_runs(post_index: np.ndarray, min_mean: float | None = None) -> np.ndarr
     """
     min_mean = MIN_MEAN_RUN if min_mean is None else min_mean
     n = post_index.shape[0]
-    starts = np.flatnonzero(np.diff(post_index) != 1) + 1 if n else np.zeros(0, np.int64)
+    breaks = np.diff(post_index) != 1
+    if pre_index is not None:
+        breaks |= np.diff(pre_index) != 0
+    starts = np.flatnonzero(breaks) + 1
     if n == 0 or n < min_mean * (starts.shape[0] + 1):
         return None
     starts = np.concatenate(([0], starts))

@@ -24,6 +24,7 @@ synapses' values in increasing synapse order: the same sums, bit for bit.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -59,6 +60,9 @@ class SummedPlan:
         Kernel variable: the runs of consecutive synapses whose postsynaptic positions are consecutive, one row
         ``(first synapse, first position, length)`` each, in synapse order; '' when the runs are too short to
         pay (``summed_plans.post_runs``).
+    runs_one_pre : bool
+        Whether each run comes from one presynaptic neuron, so that the expression's presynaptic fields are
+        read once a run.
     """
 
     target: str
@@ -69,6 +73,7 @@ class SummedPlan:
     clear_sel: str = ""
     pre_index: str = ""
     post_runs: str = ""
+    runs_one_pre: bool = False
 
 
 @register
@@ -132,7 +137,9 @@ class RunSum(KernelOp):
 
     ``views`` are ``(name, array, base)``: ``name`` is bound in each run to ``array``'s slice of the run,
     from the run's first synapse (``base`` 'a') or its first postsynaptic position (``base`` 'p');
-    ``value`` reads them at ``<prefix>_k``, the synapse's place in the run.
+    ``value`` reads them at ``<prefix>_k``, the synapse's place in the run. ``scalars`` are ``(name, row,
+    index)``: ``name`` is bound in each run to ``row[index[first synapse]]`` (a presynaptic field, when each
+    run comes from one presynaptic neuron).
     """
 
     kind: ClassVar[str] = "run_sum"
@@ -141,11 +148,14 @@ class RunSum(KernelOp):
     prefix: str
     views: list[tuple[str, str, str]]
     value: ast.expr
+    scalars: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
 
     def lower(self) -> list[ast.stmt]:
         names = {"R": self.prefix}
         views = [statement(_SYNAPSE_SLICE if base == "a" else _POST_SLICE, names, VIEW=view, ARRAY=array)
                  for view, array, base in self.views]
+        views += [statement("NAME = ROW[INDEX[R_a]]", names, NAME=name, ROW=row, INDEX=index)
+                  for name, row, index in self.scalars]
         (loop,) = statements("for R_r in range(RUNS.shape[0]):\n    R_a = RUNS[R_r, 0]\n    R_p = RUNS[R_r, 1]\n"
                              "    R_n = RUNS[R_r, 2]\n    R_out = FIELD[R_p:R_p + R_n]", names, RUNS=self.runs,
                              FIELD=self.field)
@@ -206,12 +216,13 @@ def _reads(sched: Schedule, obj: ObjectPlan, plan: SummedPlan) -> set[str]:
             if isinstance(n, ast.Subscript) and n.value.id != "ST"}  # type: ignore[attr-defined]
 
 
-def _run_sum(sched: Schedule, obj: ObjectPlan, plan: SummedPlan, field: str, number: int) -> RunSum:
+def _run_sum(sched: Schedule, obj: ObjectPlan, plan: SummedPlan, target: str, number: int) -> RunSum:
     """The ``RunSum`` of ``plan``'s expression: its synapse and postsynaptic fields read through slices of the
     run, its presynaptic fields through the slice of the presynaptic indices (numbered ``number`` in the step's
     sums, which names its loop variables)."""
     prefix = f"_summed{number}"
     views: dict[tuple[str, str], str] = {}
+    scalars: dict[str, str] = {}
 
     def view(array: str, base: str) -> str:
         return views.setdefault((array, base), f"{prefix}_v{len(views)}")
@@ -225,10 +236,13 @@ def _run_sum(sched: Schedule, obj: ObjectPlan, plan: SummedPlan, field: str, num
             row = _flat_row(sched, obj, state, key)
             if state == "post":
                 return expression("VIEW[AT]", VIEW=view(row, "p"), AT=at)
+            if plan.runs_one_pre:
+                return ast.Name(scalars.setdefault(row, f"{prefix}_s{len(scalars)}"), ast.Load())
             return expression("ROW[VIEW[AT]]", ROW=row, VIEW=view(plan.pre_index, "a"), AT=at)
 
     value = ast.fix_missing_locations(Fields().visit(ast.parse(plan.source.strip(), mode="eval")).body)
-    return RunSum(field, plan.post_runs, prefix, [(name, array, base) for (array, base), name in views.items()], value)
+    return RunSum(target, plan.post_runs, prefix, [(name, array, base) for (array, base), name in views.items()],
+                  value, [(name, row, plan.pre_index) for row, name in scalars.items()])
 
 
 def _per_synapse(sched: Schedule, obj: ObjectPlan, plan: SummedPlan, at: str = "") -> ast.expr:

@@ -52,19 +52,26 @@ def test_post_runs_splits_where_the_next_position_does_not_follow():
     assert post_runs(index, min_mean=2.5) is not None
     assert post_runs(np.zeros(0, np.int64), min_mean=1.) is None
     assert post_runs(np.array([2, 2, 2]), min_mean=1.).tolist() == [[0, 2, 1], [1, 2, 1], [2, 2, 1]]
+    # a run also ends where the presynaptic neuron changes, when the presynaptic indices are given
+    pre = np.array([0, 0, 0, 0, 1, 1, 1, 2, 2, 2])
+    np.testing.assert_array_equal(post_runs(index, pre, min_mean=1.),
+                                  [[0, 3, 3], [3, 0, 1], [4, 1, 3], [7, 7, 1], [8, 9, 2]])
 
 
-@pytest.mark.parametrize("conn, post_slice", [
-    (bp.connect.All2All(include_self=False), None),
-    (bp.connect.All2All(), slice(10, 30)),          # into a subgroup: positions 10-29 of the parent's field
-    ((np.repeat([0, 5, 5, 7], 20), np.tile(np.arange(20, 40), 4)), None),  # a neuron twice: repeated runs
+@pytest.mark.parametrize("conn, post_slice, one_pre", [
+    (bp.connect.All2All(include_self=False), None, True),
+    (bp.connect.All2All(), slice(10, 30), True),          # into a subgroup: positions 10-29 of the parent's field
+    ((np.repeat([0, 5, 5, 7], 20), np.tile(np.arange(20, 40), 4)), None, True),  # a neuron twice: repeated runs
+    (bp.connect.One2One(), None, False),  # one run, a presynaptic neuron per synapse: pre['V'] read through pre_ids
 ])
-def test_run_sums_equal_the_scatter_loop_and_numpy_bit_for_bit(conn, post_slice, monkeypatch):
+def test_run_sums_equal_the_scatter_loop_and_numpy_bit_for_bit(conn, post_slice, one_pre, monkeypatch):
     # a run holds each neuron once and the runs go in synapse order: every neuron adds its synapses' values in
     # the scatter loop's order, so the sums, and the potentials they drive, are the same bits
     runs, fused, plain = (_sums(conn, jit, min_mean, monkeypatch, post_slice)
                           for jit, min_mean in ((True, 16), (True, np.inf), (False, 16)))
     assert "run_sum" in runs[2] and "fused_sum" not in runs[2]
+    # runs of one presynaptic neuron read its potential once a run
+    assert ("_s0 = NeuGroup0_ST_V[" in runs[2]) is one_pre and ("_ST_V[_summed0_v" in runs[2]) is not one_pre
     assert "fused_sum" in fused[2] and "run_sum" not in fused[2]
     for other in (fused, plain):
         np.testing.assert_array_equal(runs[0], other[0])

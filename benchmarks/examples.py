@@ -48,6 +48,7 @@ from examples.custom_events import model as custom_events  # noqa: E402
 from examples.gap_junctions import model as gap  # noqa: E402
 from examples.hindmarsh_rose_1984 import model as hindmarsh_rose  # noqa: E402
 from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
+from examples.izhikevich_2007 import model as izhikevich_2007  # noqa: E402
 from examples.jeffress_sound_localization import model as jeffress  # noqa: E402
 from examples.licklider import model as licklider  # noqa: E402
 from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
@@ -68,7 +69,8 @@ from examples.wang_buzsaki_1996 import model as wb  # noqa: E402
 PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
-           platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang, tum, coba_hh)
+           platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang, tum, coba_hh,
+           izhikevich_2007)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -216,6 +218,11 @@ def _tum(seed, duration, **size):
     return {'run_s': out['run_s'], 'rate_E_hz': tum.statistics(out)['rate_E_hz']}
 
 
+def _izhikevich_2007(seed, duration, **_):
+    out = izhikevich_2007.run(duration, seed=seed)
+    return {'run_s': out['run_s'], 's_end_gmax': float(out['s'][-1] / izhikevich_2007.gmax)}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -264,6 +271,7 @@ EXAMPLES = {
     'tsodyks_uziel_markram_2000': (_tum, 'rate_E_hz', 'cython', (4200., {}), (300., {})),
     'coba_hh_brette_2007': (_network(coba_hh, 100.), 'rate_hz', 'cpp_standalone', (1000., {'N': 4000}),
                             (150., {'N': 400, 'p': 0.2})),
+    'izhikevich_2007': (_izhikevich_2007, 's_end_gmax', 'cython', (6000., {}), (600., {})),
 }
 
 

@@ -52,6 +52,7 @@ SMALL = {
     "tsodyks_uziel_markram_2000": ["--seeds", "1", "2", "3", "4", "5"],
     "coba_hh_brette_2007": ["--seeds", "1", "2", "3", "4", "5", "--duration", "500",
                             "--size", '{"N": 2000, "p": 0.04}'],
+    "izhikevich_2007": ["--seeds", "1"],
 }
 
 

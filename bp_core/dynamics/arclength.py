@@ -17,7 +17,12 @@ import numpy as np
 from bp_core.dynamics import time_budget
 from bp_core.dynamics.step_control import first_change, next_step
 
-__all__ = ["ContinuationProblem", "Settings", "Curve", "Event", "trace", "correct", "correct_holding_last"]
+__all__ = ["ContinuationProblem", "Settings", "Curve", "Event", "trace", "correct", "correct_holding_last",
+           "EDGE"]
+
+#: The point a curve ends on where it leaves its parameter range is located to the locator's precision, and may lie
+#: this fraction of the range past the boundary: a curve's points within it of the range are inside.
+EDGE = 1e-10
 
 
 class ContinuationProblem(Protocol):

@@ -290,7 +290,10 @@ def _trace_branch(field_: VectorField, problem: EquilibriumProblem, u0: np.ndarr
     shift = 0 if first is None else 1
     points = np.array(scaled) * problem.scale
     states, pars = points[:, :-1], points[:, -1]
-    keep = (pars >= p_range[0] - 1e-12) & (pars <= p_range[1] + 1e-12)
+    # The point located on the range's boundary is kept from either side of it: dropped (Sel'kov's end 2.1e-11
+    # past it), the branch stopped a step short, and a seed at the boundary started the same branch again.
+    edge = arclength.EDGE * (p_range[1] - p_range[0])
+    keep = (pars >= p_range[0] - edge) & (pars <= p_range[1] + edge)
     jacobians = np.empty((len(pars), states.shape[1], states.shape[1]))
     q = p.copy()
     for k, (x, par) in enumerate(zip(states, pars)):

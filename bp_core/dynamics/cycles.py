@@ -475,7 +475,7 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
     lo, hi = problem.p_range
     # The step that ended the branch may be out; the point located on the boundary is kept from either side of
     # it (the locator's last iterate may lie 1e-13 past it).
-    edge = 1e-10 * (hi - lo)
+    edge = arclength.EDGE * (hi - lo)
     inside = (pars >= lo - edge) & (pars <= hi + edge) & (np.array(periods) > 0)
     # Orbits shrunk onto the equilibrium are the equilibrium, not cycles; past the Hopf point's minimum of
     # amplitude the steps are the same orbits again, shifted by half a period.

@@ -264,6 +264,22 @@ def test_morris_lecar_equilibria_are_one_branch_not_copies():
     assert labels == ["H", "LP"]
 
 
+def test_a_branch_keeps_its_end_located_on_the_range_boundary_and_is_traced_once():
+    """Sel'kov's glycolysis model has one equilibrium for every b. The end of its branch, located on the range's
+    upper boundary 2.1e-11 past it (the locator's precision), was dropped as out of range, so the branch stopped
+    a step short (at b = 1.1715) and the seed at b = 1.2 started the same branch again: two branches."""
+    from examples.auto import selkov
+
+    an = bp.BifurcationAnalyzer(selkov.model(), {selkov.PAR: list(selkov.PAR_RANGE)}, selkov.VARIABLES,
+                                par_resolution=selkov.RESOLUTION)
+    (branch,) = an.branches()
+    lo, hi = selkov.PAR_RANGE
+    assert abs(branch.par.min() - lo) < 1e-9 and abs(branch.par.max() - hi) < 1e-9
+    end = int(np.argmax(branch.par))
+    assert np.allclose(branch.states[end], [branch.par[end], branch.par[end] / (0.08 + branch.par[end] ** 2)],
+                       rtol=1e-9)
+
+
 # -- against AUTO-07p --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module", params=sorted(set(REFERENCE) & set(CASES)))

@@ -1,4 +1,5 @@
-"""Independent checks on the corpus models added last (sib, snh, pen, inapik_m in examples/auto/), where
+"""Independent checks on the corpus models added last (sib, snh, pen, inapik_m, rinzel_hh, bautin, selkov,
+rosenzweig, rossler, wilson_cowan in examples/auto/), where
 bp_core and AUTO-07p differ or where the points have a closed form: analytic values, scipy's root finding
 and variational integration (tests/examples/shooting.py). Their AUTO-07p comparison is in
 test_auto_demos.py (AGREEING and OPEN)."""
@@ -162,3 +163,101 @@ def test_rinzel_hh_canard_turns_are_no_folds_but_one():
     assert abs(fold.par["I"] - 6.3610985) < 5e-8
     lo, hi = sorted((branch.period[k], branch.period[k + 1]))
     assert lo - 1.5 < fold.period < hi + 1.5
+
+
+def test_bautin_hopf_point_and_fold_of_cycles_are_the_normal_forms():
+    """The Bautin normal form r' = r (beta1 + r^2 - r^4): the Hopf point at beta1 = 0 and the fold of cycles at
+    beta1 = -1/4 (r^2 = 1/2), every orbit of period 2 pi. bp_core's are there to rounding; AUTO-07p's Hopf point
+    is 1e-7 from 0 (its location tolerance), its fold of cycles agrees to 1e-6 and 1e-4 in the period."""
+    an = analyzer("bautin")
+    points = [q for q in an.special_points() if q.label in ("H", "LPC")]
+    assert [q.label for q in points] == ["LPC", "H"]
+    fold, hopf = points
+    assert abs(hopf.par["beta1"]) < 1e-12
+    assert abs(fold.par["beta1"] + 0.25) < 1e-9 and abs(fold.period - 2 * np.pi) < 1e-8
+    theirs = REFERENCE["bautin"]["points"]
+    assert sorted((p["type"], p["periodic"]) for p in theirs) == [("HB", False), ("LP", True)]
+    for p in theirs:
+        if p["periodic"]:
+            assert relative(fold.par["beta1"], p["par"]) <= 1e-6 and relative(fold.period, p["period"]) <= 1e-4
+        else:
+            assert abs(p["par"] - hopf.par["beta1"]) <= 1e-6
+
+
+def test_selkov_hopf_points_are_where_the_trace_vanishes():
+    """Sel'kov: at the equilibrium (b, b / (a + b^2)) the trace of the Jacobian vanishes where u = b^2 solves
+    u^2 + (2a - 1) u + a + a^2 = 0 (the determinant a + b^2 stays positive): the two Hopf points, which both
+    programs place there. One family of cycles joins them; in a plane a branch point of cycles cannot occur, and
+    bp_core labels none (AUTO-07p's at 0.346498, 9e-5 from a Hopf point, is its small-orbit artefact)."""
+    a = 0.08
+    exact = np.sqrt(np.sort(np.roots([1.0, 2 * a - 1, a + a ** 2]).real))
+    an = analyzer("selkov")
+    hopfs = [q.par["b"] for q in an.bifurcation_points() if q.label == "H"]
+    assert np.allclose(hopfs, exact, rtol=0, atol=1e-12)
+    theirs = sorted(p["par"] for p in REFERENCE["selkov"]["points"] if p["type"] == "HB")
+    assert np.allclose(theirs, exact, rtol=1e-7, atol=0)
+    (branch,) = an.cycle_branches()
+    assert sorted(min(abs(end - exact)) for end in (branch.par[0], branch.par[-1]))[-1] < 0.01
+    assert not [q for q in branch.special if q.label in ("BPC", "LPC", "PD", "NS")]
+
+
+def test_rosenzweig_macarthur_invasion_and_enrichment_points_are_the_closed_forms():
+    """Rosenzweig-MacArthur with unit half-saturation: the predator invades (transcritical point) at
+    K = d / (1 - d) and the coexistence state loses stability (Hopf point) at K = (1 + d) / (1 - d)."""
+    d = 0.4
+    points = analyzer("rosenzweig").bifurcation_points()
+    assert {q.label for q in points} == {"BP", "H"}
+    for q in points:
+        assert abs(q.par["K"] - (d if q.label == "BP" else 1 + d) / (1 - d)) < 1e-9, q
+
+
+def test_rossler_hopf_point_sits_on_the_fold():
+    """Rossler at a = b = 0.2: the equilibria x^2 - c x + a b = 0 meet at the fold c = 2 sqrt(a b) = 0.4, where
+    the trace a + x - c = a - sqrt(a b) also vanishes: a zero eigenvalue and a pair +-i sqrt(1.96) at once (a
+    fold-Hopf point, codimension one here because a = b). bp_core labels both there and continues the cycles
+    born at it (their period doubling is checked by variational integration in
+    tests/bp_core/dynamics/test_continuation.py); AUTO-07p labels the fold only and so computes no cycles."""
+    an = analyzer("rossler")
+    points = an.bifurcation_points()
+    assert sorted(q.label for q in points) == ["H", "LP"]
+    for q in points:
+        assert abs(q.par["c"] - 0.4) < 1e-10
+    x = np.array([0.2, -1.0, 1.0])
+    lam = np.linalg.eigvals(_jacobian_by_differences(an, x, _parameters(an, 0.4)))
+    assert np.allclose(np.sort(lam.imag), [-1.4, 0, 1.4], atol=1e-7) and np.max(np.abs(lam.real)) < 1e-7
+    theirs = REFERENCE["rossler"]["points"]
+    assert [p["type"] for p in theirs] == ["LP"] and abs(theirs[0]["par"] - 0.4) < 1e-9
+
+
+def test_wilson_cowan_lower_fold_is_where_auto07p_finds_a_saddle():
+    """Wilson-Cowan: bp_core's folds of the rest states solve the fold equations (equilibrium, vanishing
+    Jacobian determinant) by scipy's fsolve to 1e-9. AUTO-07p places the lower one at P = 1.0854948, 1.7e-3 off
+    (its step of 0.02 crosses this sharp turn): its recorded state there is an equilibrium whose Jacobian has
+    determinant -0.06 (a saddle), no fold. Both programs' Hopf point agrees; the cycles end at an orbit homoclinic
+    to the saddle, bp_core's HOM within 1e-8 of AUTO-07p's fold and branch point of cycles there (its branch
+    stands still at periods 200 to 5e8)."""
+    an = analyzer("wilson_cowan")
+    f = an.field.compiled.f
+
+    def fold(z):
+        x, value = z[:2], z[2]
+        p = _parameters(an, value)
+        return list(f(x[:, None], p)[:, 0]) + [np.linalg.det(_jacobian_by_differences(an, x, p))]
+
+    folds = [q for q in an.bifurcation_points() if q.label == "LP"]
+    assert len(folds) == 2
+    for q in folds:
+        guess = [q.state["E"], q.state["I"], q.par["P"]]
+        solution = fsolve(fold, guess, xtol=1e-13)
+        assert np.max(np.abs(fold(solution))) < 1e-9 and abs(solution[2] - q.par["P"]) < 1e-9
+    lower = max(q.par["P"] for q in folds)
+    auto = next(p for p in REFERENCE["wilson_cowan"]["points"] if p["type"] == "LP" and not p["periodic"]
+                and abs(p["par"] - lower) < 0.01)
+    assert relative(lower, auto["par"]) > 1e-3
+    x, p = np.array(auto["state"]), _parameters(an, auto["par"])
+    assert np.max(np.abs(f(x[:, None], p)[:, 0])) < 1e-9
+    assert np.linalg.det(_jacobian_by_differences(an, x, p)) < -0.05
+    (branch,) = an.cycle_branches()
+    (end,) = [q for q in branch.special if q.label == "HOM"]
+    ends = [p for p in REFERENCE["wilson_cowan"]["points"] if p["periodic"]]
+    assert ends and all(relative(end.par["P"], p["par"]) < 1e-8 for p in ends)

@@ -1,5 +1,5 @@
 """Independent checks on the corpus models added last (sib, snh, pen, inapik_m, rinzel_hh, bautin, selkov,
-rosenzweig, rossler, wilson_cowan in examples/auto/), where
+rosenzweig, rossler, wilson_cowan in examples/auto/; inapik_low matches AUTO-07p and has no check here), where
 bp_core and AUTO-07p differ or where the points have a closed form: analytic values, scipy's root finding
 and variational integration (tests/examples/shooting.py). Their AUTO-07p comparison is in
 test_auto_demos.py (AGREEING and OPEN)."""

@@ -3,8 +3,13 @@ one loop per spike test, each following the rows of the neurons that spiked: the
 whole loop, the safe mode's checks still catching a trace that overflows, and the whole loop kept where
 splitting it could change a result."""
 
+import importlib.util
+import itertools
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bp_core as bp
 from bp_core.codegen.passes.split_event_branches import SPLIT_EVENT_BRANCHES
@@ -164,3 +169,107 @@ def test_a_trace_that_overflows_without_spikes_is_still_caught():
             _run(stdp, split=split, tau_pre=-0.01, drive=(0., 0.5))
         when.append(str(caught.value).split(" at t=")[1].split(" ms")[0])
     assert when[0] == when[1] != "40"
+
+
+# -- generated rules: the split keeps every state, or the loop stays whole ---------------------------------
+
+_PRE_WORK = ["post['g'] += w", "Apre += 0.25", "w = min(max(w + Apost, 0.), 1.)", "w = w + 0.5 * Apre",
+             "carried = Apre", "post['g'] += carried", "ST['x'] += 1.", "pre['h'] += 0.1"]
+_POST_WORK = ["Apost -= 0.3", "w = min(max(w + Apre, 0.), 1.)", "w = w + carried", "post['g'] += 0.5 * Apost",
+              "ST['x'] *= 0.5", "pre['h'] += w", "post['h'] += Apost", "Apre = Apre * 0.5"]
+
+
+@st.composite
+def rules(draw, decay: bool):
+    # plain Python keeps the loop whole where it integrates (passes.split_loop compiles only): loads there
+    traces = ["Apre = ST['Apre'] * 0.9", "Apost = ST['Apost'] * 0.8"] if decay else \
+        ["Apre = ST['Apre']", "Apost = ST['Apost']"]
+    lines = traces + ["w = ST['w']", "carried = 0."]
+    for test, work in (("pre['spike'] > 0.", _PRE_WORK), ("post['spike'] > 0.", _POST_WORK)):
+        lines.append(f"if {test}:")
+        lines += ["    " + line for line in draw(st.lists(st.sampled_from(work), min_size=1, max_size=3))]
+    return "\n".join(lines + ["ST['Apre'] = Apre", "ST['Apost'] = Apost", "ST['w'] = w"])
+
+
+def rule_neuron(ST, _t, _dt):
+    ST['spike'] = 0.
+    ST['V'] = ST['V'] + _dt * (-ST['V'] + ST['drive'] + 0.05 * ST['g'] + 0.01 * ST['h']) / 10.
+    ST['g'] = ST['g'] * 0.9
+    ST['h'] = ST['h'] * 0.95
+    if ST['V'] > 1.:
+        ST['V'] = 0.
+        ST['spike'] = 1.
+
+
+@pytest.fixture(scope="module")
+def rule_files(tmp_path_factory):
+    """Writes a generated rule to a module of its own (steps are read from their source)."""
+    return _rule_loader(tmp_path_factory.mktemp("generated_rules"))
+
+
+def _rule_loader(folder):
+    count = itertools.count()
+
+    def load(body):
+        name = f"generated_rule_{next(count)}"
+        path = folder / f"{name}.py"
+        path.write_text("def rule(ST, _t, pre, post):\n" + "\n".join("    " + line for line in body.split("\n")) + "\n")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.rule
+
+    return load
+
+
+def _rule_run(rule, split: bool, one_group: bool, jit: bool):
+    with pipeline_without(*([] if split else [SPLIT_EVENT_BRANCHES])):
+        with bp.profile.override(jit=jit, dt=DT):
+            fields = {'V': 0., 'drive': 0., 'g': 0., 'h': 0., 'spike': 0.}
+            Neuron = bp.NeuType(name='RuleLIF', ST=bp.types.NeuState(fields), steps=rule_neuron, mode='scalar')
+            Syn = bp.SynType(name='Rule', ST=bp.types.SynState({'w': 0.5, 'Apre': 0., 'Apost': 0., 'x': 0.}),
+                             requires=dict(pre=bp.types.NeuState(['spike', 'h']),
+                                           post=bp.types.NeuState(['spike', 'g', 'h'])),
+                             steps=rule, mode='scalar')
+            rng = np.random.default_rng(1)
+            pre = bp.NeuGroup(Neuron, 12, monitors=['spike'])
+            post = pre if one_group else bp.NeuGroup(Neuron, 5, monitors=['spike'])
+            for group in {id(pre): pre, id(post): post}.values():
+                group.ST['drive'] = rng.uniform(2., 4., group.num)
+            syn = bp.SynConn(Syn, pre_group=pre, post_group=post, conn=bp.connect.FixedProb(0.5, seed=2))
+            syn.ST['w'] = rng.uniform(0., 1., syn.num)
+            net = bp.Network(*((pre, syn) if one_group else (pre, post, syn)))
+            net.run(30.)
+            code = net.code
+    return [np.array(syn.ST[k]) for k in ('w', 'Apre', 'Apost', 'x')] + \
+        [np.array(post.ST[k]) for k in ('V', 'g', 'h')] + [np.array(pre.ST['h']), np.asarray(post.mon.spike_time)], code
+
+
+def _same_rule_states(rule_files, body, one_group, jit):
+    rule = rule_files(body)
+    (split, code), (whole, _) = (_rule_run(rule, s, one_group, jit=jit) for s in (True, False))
+    assert whole[-1].size > 30, body  # the tests held many times
+    for got, expected in zip(split, whole):
+        np.testing.assert_array_equal(got, expected, err_msg=f"{body}\n{code}")
+    return "_post_rows" in code
+
+
+@settings(max_examples=40, deadline=None)
+@given(body=rules(decay=False), one_group=st.booleans())
+def test_generated_rules_give_the_whole_loops_state_bit_for_bit(rule_files, body, one_group):
+    _same_rule_states(rule_files, body, one_group, jit=False)
+
+
+@settings(max_examples=3, deadline=None)
+@given(body=rules(decay=True), one_group=st.booleans())
+def test_generated_rules_give_the_whole_loops_state_bit_for_bit_compiled(rule_files, body, one_group):
+    _same_rule_states(rule_files, body, one_group, jit=True)
+
+
+def test_generated_rules_do_split(rule_files):
+    # the property above covers splitting: a rule of its kind that splits
+    body = "\n".join(["Apre = ST['Apre']", "Apost = ST['Apost']", "w = ST['w']", "carried = 0.",
+                      "if pre['spike'] > 0.:", "    post['g'] += w", "    Apre += 0.25",
+                      "if post['spike'] > 0.:", "    w = min(max(w + Apre, 0.), 1.)",
+                      "ST['Apre'] = Apre", "ST['Apost'] = Apost", "ST['w'] = w"])
+    assert _same_rule_states(rule_files, body, False, jit=False)

@@ -50,6 +50,7 @@ from examples.hindmarsh_rose_1984 import model as hindmarsh_rose  # noqa: E402
 from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
 from examples.izhikevich_2007 import model as izhikevich_2007  # noqa: E402
 from examples.jeffress_sound_localization import model as jeffress  # noqa: E402
+from examples.kremer_2011 import model as kremer  # noqa: E402
 from examples.licklider import model as licklider  # noqa: E402
 from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
 from examples.nonlinear_synapses import model as nonlinear  # noqa: E402
@@ -70,7 +71,7 @@ PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
            platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang, tum, coba_hh,
-           izhikevich_2007)
+           izhikevich_2007, kremer)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -223,6 +224,11 @@ def _izhikevich_2007(seed, duration, **_):
     return {'run_s': out['run_s'], 's_end_gmax': float(out['s'][-1] / izhikevich_2007.gmax)}
 
 
+def _kremer(seed, duration, **size):
+    out = kremer.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'w_mean': kremer.statistics(out)['w_mean']}
+
+
 def _network(module, start):
     def ours(seed, duration, **size):
         out = module.run(duration, seed=seed, **size)
@@ -272,6 +278,8 @@ EXAMPLES = {
     'coba_hh_brette_2007': (_network(coba_hh, 100.), 'rate_hz', 'cpp_standalone', (1000., {'N': 4000}),
                             (150., {'N': 400, 'p': 0.2})),
     'izhikevich_2007': (_izhikevich_2007, 's_end_gmax', 'cython', (6000., {}), (600., {})),
+    'kremer_2011': (_kremer, 'w_mean', 'cpp_standalone', (1000., {'size': 2}),
+                    (200., {'size': 2, 'M4': 22, 'M23exc': 8, 'M23inh': 4})),
 }
 
 

@@ -446,9 +446,16 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
     window = min(4, len(amplitude))
     passage = len(amplitude) - window + int(np.argmin(amplitude[-window:])) if problem.stopped_by == "hopf" else None
     unresolved = _flat_planar_turns(curve.events, mults, amplitude) if mults.shape[1] == 2 else set()
+    lo, hi = problem.p_range
+    # The step that ended the branch may be out; the point located on the boundary is kept from either side of
+    # it (the locator's last iterate may lie 1e-13 past it).
+    edge = arclength.EDGE * (hi - lo)
+    in_range = (np.array(pars) >= lo - edge) & (np.array(pars) <= hi + edge)
     special = []
     for event in curve.events:
         if passage is not None and event.name in ("LPC", "BPC") and event.index >= passage:
+            continue
+        if not in_range[event.index]:  # located in the step that left the range, past its end
             continue
         if event.index in unresolved:
             continue
@@ -472,11 +479,7 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
                                                3 * problem.start_period)
             special.append(end)
     pars = np.array(pars)
-    lo, hi = problem.p_range
-    # The step that ended the branch may be out; the point located on the boundary is kept from either side of
-    # it (the locator's last iterate may lie 1e-13 past it).
-    edge = arclength.EDGE * (hi - lo)
-    inside = (pars >= lo - edge) & (pars <= hi + edge) & (np.array(periods) > 0)
+    inside = in_range & (np.array(periods) > 0)
     # Orbits shrunk onto the equilibrium are the equilibrium, not cycles; past the Hopf point's minimum of
     # amplitude the steps are the same orbits again, shifted by half a period.
     inside &= amplitude > 1e-6 * amplitude.max()

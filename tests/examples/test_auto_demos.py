@@ -39,7 +39,7 @@ MATCHING = ["ab", "apbp", "bru", "cusp", "fhn", "ops", "tfc", "rinzel_hh", "rose
 #: bp_core misses or adds points on these (branch points of cycles, symmetric copies; examples/auto/README.md,
 #: "known gaps", lists each), and every point both programs find agrees.
 AGREEING = ["abc", "abcb", "enz", "lrz", "plp", "pp2", "pp3", "ppp", "wav", "she", "fhh", "ml_homoclinic",
-            "connor_stevens", "snh", "pen", "inapik_m", "selkov", "rossler", "wilson_cowan"]
+            "connor_stevens", "snh", "pen", "inapik_m", "selkov", "rossler", "wilson_cowan", "butera_fast"]
 #: Held on their equilibria, where AUTO-07p's points are (its run labels no Hopf point, so no cycles): kpr (its
 #: cycles, 9 s to the homoclinic orbit at T = 1619, are compared by the benchmark).
 EQUILIBRIA = ["kpr"]

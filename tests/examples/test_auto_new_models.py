@@ -1,5 +1,5 @@
 """Independent checks on the corpus models added last (sib, snh, pen, inapik_m, rinzel_hh, bautin, selkov,
-rosenzweig, rossler, wilson_cowan in examples/auto/; inapik_low matches AUTO-07p and has no check here), where
+rosenzweig, rossler, wilson_cowan, butera_fast in examples/auto/; inapik_low matches AUTO-07p and has no check here), where
 bp_core and AUTO-07p differ or where the points have a closed form: analytic values, scipy's root finding
 and variational integration (tests/examples/shooting.py). Their AUTO-07p comparison is in
 test_auto_demos.py (AGREEING and OPEN)."""
@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import fsolve
 
+import bp_core as bp
 from benchmarks.continuation_auto_demos import analyzer, relative
+from examples.auto import butera_fast
 from tests.examples.shooting import flow
 
 REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
@@ -261,3 +263,21 @@ def test_wilson_cowan_lower_fold_is_where_auto07p_finds_a_saddle():
     (end,) = [q for q in branch.special if q.label == "HOM"]
     ends = [p for p in REFERENCE["wilson_cowan"]["points"] if p["periodic"]]
     assert ends and all(relative(end.par["P"], p["par"]) < 1e-8 for p in ends)
+
+
+def test_butera_fast_subsystem_reports_no_point_past_the_range():
+    """Butera's pre-Botzinger fast subsystem over h in [0, 1]: the cycles from the Hopf point at h = 0.72305 (as
+    AUTO-07p's, 1.3e-9) run to h = 1, and their fold lies just past it. The step that left the range crossed the
+    fold, which was located at h = 1.0032 and reported although the range ends at 1; a cycle branch now keeps
+    no point located past its range's end, as equilibrium branches did. Over [0, 1.1] the fold is there."""
+    an = analyzer("butera_fast")
+    assert all(0.0 <= q.par["h"] <= 1.0 for q in an.special_points())
+    (branch,) = an.cycle_branches()
+    assert abs(branch.par[-1] - 1.0) < 1e-9 and not branch.special
+    (hopf,) = [q for q in an.bifurcation_points() if q.label == "H"]
+    auto = next(p for p in REFERENCE["butera_fast"]["points"] if p["type"] == "HB")
+    assert relative(hopf.par["h"], auto["par"]) <= 1e-8
+    wider = bp.BifurcationAnalyzer(butera_fast.model(), {"h": [0.0, 1.1]}, butera_fast.VARIABLES,
+                                   par_resolution=butera_fast.RESOLUTION)
+    (fold,) = [q for q in wider.cycle_branches()[0].special if q.label == "LPC"]
+    assert 1.0 < fold.par["h"] < 1.01

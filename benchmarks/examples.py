@@ -225,8 +225,11 @@ def _izhikevich_2007(seed, duration, **_):
 
 
 def _kremer(seed, duration, **size):
+    # the spec's scalar STDP step as written, and beside it the vector step that decays traces at spikes only
     out = kremer.run(duration, seed=seed, **size)
-    return {'run_s': out['run_s'], 'w_mean': kremer.statistics(out)['w_mean']}
+    event = kremer.run(duration, seed=seed, rule='event', **size)
+    return {'run_s': out['run_s'], 'w_mean': kremer.statistics(out)['w_mean'],
+            'variants': {"rule='event'": (event['run_s'], kremer.statistics(event)['w_mean'])}}
 
 
 def _network(module, start):

@@ -10,14 +10,18 @@ count of about 10,000 spikes (1 % noise, 0.026 Hz); the other tolerances are thr
 deviations.
 """
 
+import numpy as np
+import pytest
+
 from examples.kremer_2011.model import run, statistics
 from tests.examples.reference import assert_near
 
 SIZE = dict(size=2, M4=22, M23exc=8, M23inh=4)
 
 
-def test_kremer_statistics_match_brian2():
-    out = run(duration=2000., seed=1, **SIZE)
+@pytest.mark.parametrize('rule', ['scalar', 'event'])
+def test_kremer_statistics_match_brian2(rule):
+    out = run(duration=2000., seed=1, rule=rule, **SIZE)
     result = statistics(out)
     assert_near(result['rate4_hz'], 'kremer_2011', 'rate4_hz', 0.07)
     assert_near(result['rate23exc_hz'], 'kremer_2011', 'rate23exc_hz', 1.)
@@ -26,3 +30,13 @@ def test_kremer_statistics_match_brian2():
     assert_near(result['frac_high'], 'kremer_2011', 'frac_high', 0.007)
     for count, name in zip(out['n_synapses'], ('n_ff', 'n_rec_exc', 'n_rec_inh')):
         assert_near(count, 'kremer_2011', name, 4 * {'n_ff': 200., 'n_rec_exc': 31., 'n_rec_inh': 12.}[name])
+
+
+def test_the_scalar_step_and_the_event_driven_step_agree():
+    """The scalar step (traces decayed every step) and the vector step (decayed at spikes) are one rule: the
+    same spikes, weights equal to rounding."""
+    scalar, event = run(500., seed=3, **SIZE), run(500., seed=3, rule='event', **SIZE)
+    assert scalar['time23'].size > 500
+    assert np.array_equal(scalar['index23'], event['index23']) and np.array_equal(scalar['time23'], event['time23'])
+    assert np.allclose(scalar['w'], event['w'], rtol=0., atol=1e-12)
+    assert np.abs(scalar['w'] - 0.5).max() > 0.05

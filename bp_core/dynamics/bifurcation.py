@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from bp_core.dynamics import arclength
 from bp_core.dynamics import time_budget as time_budget_
 from bp_core.dynamics.codim2 import continue_codim2
 from bp_core.dynamics.continuation import CLOSED, continue_branch, join_halves, switch_branch
@@ -292,8 +293,7 @@ class BifurcationAnalyzer:
         """
         name = self.par_names[0]
         lo, hi = self.par_ranges[name]
-        if not lo <= value <= hi:
-            raise ModelUseError(f"{name} = {value!r} is outside its range [{lo}, {hi}].")
+        value = self._in_range(value)
         p = self._par_vector(others)
         p[0] = value
         x0 = np.array([(start or {}).get(v, 0.5 * sum(r)) for v, r in self.var_ranges.items()])
@@ -314,8 +314,7 @@ class BifurcationAnalyzer:
         demo; the continuation goes ``direction``."""
         name = self.par_names[0]
         lo, hi = self.par_ranges[name]
-        if not lo <= value <= hi:
-            raise ModelUseError(f"{name} = {value!r} is outside its range [{lo}, {hi}].")
+        value = self._in_range(value)
         p = self._par_vector(others)
         p[0] = value
         return cycles_from_orbit(self.field, np.asarray(times, dtype=float), np.asarray(states, dtype=float), p, 0,
@@ -330,8 +329,7 @@ class BifurcationAnalyzer:
         if not 0 <= k < len(branch.par):
             raise ModelUseError(f"index {k} is not a point of the branch (it has {len(branch.par)}).")
         lo, hi = self.par_ranges[self.par_names[0]]
-        if not lo <= value <= hi:
-            raise ModelUseError(f"{self.par_names[0]} = {value!r} is outside its range [{lo}, {hi}].")
+        value = self._in_range(value)
         p = self._par_vector(others)
         p[0] = branch.par[k]
         try:
@@ -513,6 +511,17 @@ class BifurcationAnalyzer:
         return _budgeted("homoclinic_curve", time_budget, lambda: continue_homoclinic(
             self.field, point, self.par_names, ranges, list(self.var_ranges.values()), max_step=step,
             max_points=max_points))
+
+    def _in_range(self, value: float) -> float:
+        """``value`` of the first parameter, inside its range. A branch's end located on the range's boundary may
+        lie past it by the locator's precision (``arclength.EDGE`` of the range) and is taken as the boundary;
+        a value further out is an error."""
+        name = self.par_names[0]
+        lo, hi = self.par_ranges[name]
+        edge = arclength.EDGE * (hi - lo)
+        if not lo - edge <= value <= hi + edge:
+            raise ModelUseError(f"{name} = {value!r} is outside its range [{lo}, {hi}].")
+        return float(min(max(value, lo), hi))
 
     def _par_vector(self, others: dict[str, float] | None) -> np.ndarray:
         others = others or {}

@@ -280,6 +280,24 @@ def test_a_branch_keeps_its_end_located_on_the_range_boundary_and_is_traced_once
                        rtol=1e-9)
 
 
+def test_cycle_at_takes_a_branch_end_located_on_the_range_boundary():
+    """The Bautin normal form's stable cycles (r^4 - r^2 = beta1, period 2 pi) run to the range's end, located
+    1.3e-15 past beta1 = 0.5: ``cycle_at`` at the branch's own last value said it was outside the range. A value
+    within the locator's precision of the range is the boundary; one further out is still an error."""
+    from examples.auto import bautin
+
+    an = bp.BifurcationAnalyzer(bautin.model(), {bautin.PAR: list(bautin.PAR_RANGE)}, bautin.VARIABLES,
+                                par_resolution=bautin.RESOLUTION)
+    (branch,) = an.cycle_branches()
+    last = float(branch.par[np.argmax(branch.par)])
+    assert last >= 0.5
+    orbit = an.cycle_at(last, branch)
+    assert abs(orbit.par[0] - 0.5) < 1e-12 and abs(orbit.period[0] - 2 * np.pi) < 1e-8
+    assert abs(orbit.maximum["x"][0] ** 2 - (1 + np.sqrt(3)) / 2) < 1e-6
+    with pytest.raises(ModelUseError, match="outside its range"):
+        an.cycle_at(0.5 + 1e-6, branch)
+
+
 # -- against AUTO-07p --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module", params=sorted(set(REFERENCE) & set(CASES)))

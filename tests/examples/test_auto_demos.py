@@ -35,7 +35,8 @@ REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text
 #: AUTO-07p's cycle points on a finer mesh (recorded by ``python -m benchmarks.continuation_fine_mesh --record``).
 FINE = json.loads((Path(__file__).parent / "auto_fine_mesh_reference.json").read_text())
 #: bp_core finds every special point of these and places it as AUTO-07p does.
-MATCHING = ["ab", "apbp", "bru", "cusp", "fhn", "ops", "tfc", "rinzel_hh", "rosenzweig", "inapik_low"]
+MATCHING = ["ab", "apbp", "bru", "cusp", "fhn", "ops", "tfc", "rinzel_hh", "rosenzweig", "inapik_low",
+            "goodwin"]
 #: bp_core misses or adds points on these (branch points of cycles, symmetric copies; examples/auto/README.md,
 #: "known gaps", lists each), and every point both programs find agrees.
 AGREEING = ["abc", "abcb", "enz", "lrz", "plp", "pp2", "pp3", "ppp", "wav", "she", "fhh", "ml_homoclinic",

@@ -1,5 +1,5 @@
 """Independent checks on the corpus models added last (sib, snh, pen, inapik_m, rinzel_hh, bautin, selkov,
-rosenzweig, rossler, wilson_cowan, butera_fast in examples/auto/; inapik_low matches AUTO-07p and has no check here), where
+rosenzweig, rossler, wilson_cowan, butera_fast, goodwin in examples/auto/; inapik_low matches AUTO-07p and has no check here), where
 bp_core and AUTO-07p differ or where the points have a closed form: analytic values, scipy's root finding
 and variational integration (tests/examples/shooting.py). Their AUTO-07p comparison is in
 test_auto_demos.py (AGREEING and OPEN)."""
@@ -281,3 +281,15 @@ def test_butera_fast_subsystem_reports_no_point_past_the_range():
                                    par_resolution=butera_fast.RESOLUTION)
     (fold,) = [q for q in wider.cycle_branches()[0].special if q.label == "LPC"]
     assert 1.0 < fold.par["h"] < 1.01
+
+
+def test_goodwin_hopf_point_is_where_the_loop_gain_reaches_eight():
+    """Goodwin's three-stage repression loop with equal degradation rates b: at the equilibrium
+    (x, y, z) = (b^2 z, b z, z) the loop's gain n z^n / (1 + z^n) reaches sec(pi / 3)^3 = 8 at the Hopf point,
+    z^n = 4, b^3 = a / (5 z): b = 0.5583947574 (a = 1, n = 10), where both programs place it (1e-9)."""
+    exact = (1 / (5 * 4 ** 0.1)) ** (1 / 3)
+    (hopf,) = [q for q in analyzer("goodwin").bifurcation_points() if q.label == "H"]
+    assert abs(hopf.par["b"] - exact) < 1e-10
+    assert abs(hopf.state["z"] - 4 ** 0.1) < 1e-8
+    (auto,) = [p for p in REFERENCE["goodwin"]["points"] if p["type"] == "HB"]
+    assert relative(auto["par"], exact) <= 1e-8

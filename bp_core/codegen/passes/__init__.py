@@ -31,11 +31,13 @@ from bp_core.codegen.passes.select_branches import SELECT_BRANCHES
 from bp_core.codegen.passes.skip_quiet_blocks import SKIP_QUIET_BLOCKS
 from bp_core.codegen.passes.split_event_branches import SPLIT_EVENT_BRANCHES
 from bp_core.codegen.passes.split_loop import SPLIT_ELEMENT_LOOP
+from bp_core.codegen.passes.unpack_tuples import UNPACK_TUPLES
 from bp_core.codegen.tree import Pass, StepTree, fill_origins
 
 __all__ = ["PIPELINE", "Stage", "StepStages", "run_pipeline"]
 
 PIPELINE: tuple[Pass, ...] = (
+    UNPACK_TUPLES,  # first: every later pass sees one store per statement
     BOUND_WHILE_LOOPS,  # the user's own loops, before any pass adds loops of its own
     INLINE_INTEGRATORS,
     LOWER_IDIOMS,  # before state access is rewritten: it recognises ST['spike'] and pre2post[i]

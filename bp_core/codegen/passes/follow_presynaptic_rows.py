@@ -134,15 +134,20 @@ def guarded_field(tree: StepTree, function: ast.Module, loop: ast.stmt) -> str |
 
 def _any_order(tree: StepTree, function: ast.Module, loop: ast.For) -> bool:
     """Whether visiting the synapses of ``loop`` in any order leaves the same state: every visit writes only its
-    own synapse's fields and locals (``analyses.element_local``), and no local it sets is read after the loop
-    but flags it only ``|=``-updates (an or of truth values is the same in any order)."""
-    if not tree.element_local:
-        return False
+    own synapse's fields and locals and reads no other synapse's (``analyses.element_local`` of the whole step,
+    or of this loop where the step writes elsewhere too, as a loop a spike test split off may), and no local
+    it sets is read after the loop but flags it only ``|=``-updates (an or of truth values is the same in any
+    order)."""
     own = {arg for arg, (state, _) in tree.row_args.items() if state == "ST"}
     parents = parents_of([n for n in ast.walk(loop)])
     if any(isinstance(n, ast.Subscript) and not isinstance(n.ctx, ast.Load) and
            not (array_of(n) in own and at_element(n.value, parents)) for n in ast.walk(loop)):
-        return False  # a later pass's store (the analysis saw the step before them)
+        return False  # a store into memory other visits may read (the loop's own test, once split, or not)
+    if not tree.element_local and any(isinstance(n, ast.Subscript) and array_of(n) in own and
+                                      not at_element(n.value, parents) or
+                                      isinstance(n, ast.Call) and not arithmetic(n)
+                                      for s in loop.body for n in ast.walk(s)):
+        return False  # another synapse's field read, or a call that may write anything
     stored = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
               and not or_update(n, parents)}
     return not any(_read_outside(function, loop, name) for name in stored)

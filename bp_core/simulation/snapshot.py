@@ -16,6 +16,7 @@ from bp_core.errors import ModelUseError, describe_value
 from bp_core.model.parameters import ParsUpdate
 from bp_core.simulation.build_state import BuildState, DelayLine, SpikeQueue
 from bp_core.simulation.post_delays import delayed_values
+from bp_core.simulation.spike_queues import restart_queue
 
 __all__ = ["NetworkSnapshot", "take_snapshot", "restore_snapshot"]
 
@@ -112,14 +113,33 @@ def restore_snapshot(objects: Sequence[Any], build: BuildState, snapshot: Networ
     # everything fits: only now is anything written
     for k, obj in enumerate(objects):
         obj.ST["_data"][...] = snapshot.states[k]
-        obj.ST.version += 1  # without a saved delay buffer, it refills from the restored state
         delay = snapshot.delays[k]
-        if delay is not None and len(delay) == 2:
-            build.set_delay_line(obj, DelayLine(np.array(delay[0]), np.array(delay[1]), obj.ST.version))
-        elif delay is not None:
-            build.set_delay_line(obj, SpikeQueue(*(np.array(a) for a in delay), obj.ST.version))
+        # the line or queue the kernel reads may take the snapshot's values: the build stands, no re-planning
+        if not _restored_in_place(obj, build, delay):
+            obj.ST.version += 1  # without a saved delay buffer, it refills from the restored state
+            if delay is not None and len(delay) == 2:
+                build.set_delay_line(obj, DelayLine(np.array(delay[0]), np.array(delay[1]), obj.ST.version))
+            elif delay is not None:
+                build.set_delay_line(obj, SpikeQueue(*(np.array(a) for a in delay), obj.ST.version))
         if parameters:
             obj.pars.updates = updates[k]
+
+
+def _restored_in_place(obj: Any, build: BuildState, delay: tuple | None) -> bool:
+    """Copy a saved delay buffer or queue into the one ``obj`` runs with now when that one is current for its
+    state and of the same shapes, or start that queue again from the restored state where none was saved;
+    whether it did."""
+    held = build.delay_line(obj)
+    if held is None:
+        return False
+    if delay is None:
+        return restart_queue(obj, build)
+    parts = (held.buffer, held.index) if isinstance(held, DelayLine) else held.arrays()
+    if len(parts) != len(delay) or any(a.shape != b.shape or a.dtype != b.dtype for a, b in zip(parts, delay)):
+        return False
+    for part, saved in zip(parts, delay):
+        part[...] = saved
+    return True
 
 
 def _refuse(obj: Any, what: str) -> ModelUseError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from bp_core.codegen import event_delays
 from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import ObjectPlan
 from bp_core.codegen.queue_ops import WALK_ARGS, QueuePlan
@@ -17,7 +18,7 @@ from bp_core.simulation.build_state import BuildState, DelayLine, QueueRoutes, S
 from bp_core.simulation.delay_limits import check_delay_memory, refuse_dropping, values_waiting
 from bp_core.simulation.ensemble import Ensemble
 
-__all__ = ["plan_queue", "make_routes"]
+__all__ = ["plan_queue", "make_routes", "restart_queue"]
 
 
 def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | np.ndarray,
@@ -51,6 +52,46 @@ def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | n
     plan.arg_map["_delay_buf"] = f"{q}_dval"
     plan.arg_map["_delay_read"] = "0"
     return None
+
+
+def restart_queue(syn: Ensemble, build: BuildState) -> bool:
+    """Start the spike queue ``syn`` runs with again from its state, in place, as a new state version would
+    through planning (``Network.restore`` of a snapshot taken before the queue existed); whether it could (the
+    state a copy of events). In place, the kernel built for the queue runs on: nothing is planned again."""
+    held = build.delay_line(syn)
+    routes = build.routes(syn)
+    form = event_delays.analyse(syn.model)
+    if not isinstance(held, SpikeQueue) or routes is None or isinstance(form, str) or \
+            routes.sources.size != held.events.shape[1]:
+        return False
+    started = _started(syn, routes, form, int(held.position[2]))
+    if isinstance(started, str):
+        return False
+    events, values = started
+    held.events[...] = 0
+    held.values[...] = 0
+    held.events[:, :events.size] = events
+    held.values[:, :events.size] = values
+    held.counts[...] = events.size
+    held.position[0] = 0
+    return True
+
+
+def _started(syn: Ensemble, routes: QueueRoutes, form: EventDelay, span: int
+             ) -> tuple[np.ndarray, np.ndarray] | str:
+    """The events a queue starts with from the state (``_state_events``), checked by copying them back; or why
+    the state is no copy of events."""
+    events, values = _state_events(syn, routes, form, span)
+    for name, scale in form.scales.items():
+        expected = np.zeros(syn.num, dtype=syn.ST._data.dtype)
+        for e, value in zip(events, values):
+            expected[routes.synapses[routes.ptr[e * span]:routes.ptr[(e + 1) * span]]] = scale * value
+        for factor in form.factors.get(name, ()):  # read at delivery: as the state holds them now
+            expected = expected * syn.ST[factor]
+        if not np.array_equal(syn.ST[name], expected):
+            return (f"ST[{name!r}] holds values that are not copies of presynaptic events (each source's "
+                    f"synapses one value), so the delay starts from them")
+    return events, values
 
 
 def _state_events(syn: Ensemble, routes: QueueRoutes, form: EventDelay, span: int) -> tuple[np.ndarray, np.ndarray]:
@@ -191,16 +232,10 @@ def _queue(syn: Ensemble, routes: QueueRoutes, form: EventDelay, build: BuildSta
         return held
     if values_waiting(held):
         refuse_dropping(syn)
-    events, values = _state_events(syn, routes, form, int(position[2]))
-    for name, scale in form.scales.items():
-        expected = np.zeros(syn.num, dtype=dtype)
-        for e, value in zip(events, values):
-            expected[routes.synapses[routes.ptr[e * position[2]]:routes.ptr[(e + 1) * position[2]]]] = scale * value
-        for factor in form.factors.get(name, ()):  # read at delivery: as the state holds them now
-            expected = expected * syn.ST[factor]
-        if not np.array_equal(syn.ST[name], expected):
-            return (f"ST[{name!r}] holds values that are not copies of presynaptic events (each source's "
-                    f"synapses one value), so the delay starts from them")
+    started = _started(syn, routes, form, int(position[2]))
+    if isinstance(started, str):
+        return started
+    events, values = started
     # as a delay line refills every slot from the state, every slot starts with the events it holds
     check_delay_memory(syn, (2,) + shape, np.int64, routes.longest)  # events and their values
     queue = SpikeQueue(np.zeros(shape, np.int64), np.zeros(shape, dtype), np.full(slots + 1, events.size, np.int64),

@@ -556,3 +556,21 @@ def test_unmonitored_spikes_are_found_by_scanning_the_presynaptic_neurons(jit, l
     ref.run(8.)
     assert (np.diff(ref_group.mon.V, axis=0) < -0.5).sum() > 10  # resets: neurons fired
     np.testing.assert_array_equal(group.mon.V, ref_group.mon.V)
+
+
+@pytest.mark.parametrize("taken", ["before the first run", "with events on their way"])
+def test_restoring_a_snapshot_runs_on_the_same_kernel_and_repeats_the_run(taken):
+    # restore puts the queue's events (saved, or started again from the state) into the queue the kernel reads
+    net, group = _network(delay_exc=1.0)
+    if taken != "before the first run":
+        net.run(2.)
+    snap = net.snapshot()
+    net.advance(4.)
+    first = _spikes(group)
+    builds = net.build_count
+    for _ in range(2):
+        net.restore(snap)
+        net.advance(4.)
+        np.testing.assert_array_equal(_spikes(group), first)
+    assert net.build_count == builds
+    assert first.sum() > 10

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from bp_core.errors import ModelUseError
+
+if TYPE_CHECKING:
+    from bp_core.codegen.event_delays import EventDelay
 
 __all__ = ["BuildState", "DelayLine", "SpikeQueue", "QueueRoutes"]
 
@@ -31,15 +34,23 @@ class DelayLine:
         ``[write position, number of slots]`` (the length is data, so a new delay needs no recompilation).
     version : int
         The state version the buffer was filled for; a state set by the user since refills it.
+    fields : tuple of str
+        The delayed fields, in the buffer's row order (empty where the line holds a group's spikes).
+    queue_form : EventDelay or None
+        Set where the line stands for a spike queue only because the state held values no events copy: the
+        event form of the delayed fields, with which the line gives way to the queue once it holds only
+        copies of events (``simulation.line_to_queue``).
     """
 
     buffer: np.ndarray
     index: np.ndarray
     version: int
+    fields: tuple[str, ...] = ()
+    queue_form: EventDelay | None = None
 
     def copy(self) -> DelayLine:
         """An independent copy."""
-        return DelayLine(self.buffer.copy(), self.index.copy(), self.version)
+        return DelayLine(self.buffer.copy(), self.index.copy(), self.version, self.fields, self.queue_form)
 
 
 @dataclass

@@ -44,6 +44,7 @@ from bp_core.simulation.delay_limits import check_nothing_on_the_way
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.inputs import InputSpec, format_inputs
 from bp_core.simulation.interrupts import DeferredInterrupt
+from bp_core.simulation.line_to_queue import return_to_queues
 from bp_core.simulation.planning import plan_object
 from bp_core.simulation.recording import Recording, RecordingLayout
 from bp_core.simulation.report import Progress
@@ -625,6 +626,7 @@ class Network:
         self._name_objects()
         for obj in self.objects:
             obj.resolve_late()
+        return_to_queues(self.objects, self._build_state)  # a line that holds only copies of events gives way
         # the members are checked before a structure is built: a run of a structure built before skips the check
         build = self._builder.build(self.objects, specs, self._build_state, self._profile, self.dt,
                                     check=self._check_members)

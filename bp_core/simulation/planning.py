@@ -310,11 +310,12 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
         return
     steps = _delay_steps(syn, dt)
     form = _event_form(syn, plan)
+    queue_form = None  # the queue the line stands for while the state holds values no events copy
     if isinstance(form, EventDelay):
         reason = plan_queue(syn, plan, form, steps, build)
         if reason is None:
             return
-        form = reason
+        queue_form, form = form, reason
     per_synapse = np.ndim(steps) > 0
     if per_synapse and syn.model.mode != "scalar":
         raise ModelUseError(f"SynConn {syn.name!r} has one delay per synapse, but here {form}, so its delayed fields "
@@ -343,6 +344,7 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
                 buffer[:, row] = syn.ST[name]
         line = DelayLine(buffer, np.array([write, longest + 1], dtype=np.int64), syn.ST.version)
         build.set_delay_line(syn, line)
+    line.fields, line.queue_form = tuple(delayed_fields), queue_form
     code = plan.code_name
     plan.delay_steps = longest
     plan.delay_rows = {name: row for row, name in enumerate(delayed_fields)}

@@ -8,6 +8,8 @@ structure, and kept by the network's build state with the queue itself.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from bp_core.codegen import event_delays
@@ -18,7 +20,7 @@ from bp_core.simulation.build_state import BuildState, DelayLine, QueueRoutes, S
 from bp_core.simulation.delay_limits import check_delay_memory, refuse_dropping, values_waiting
 from bp_core.simulation.ensemble import Ensemble
 
-__all__ = ["plan_queue", "make_routes", "restart_queue"]
+__all__ = ["plan_queue", "make_routes", "restart_queue", "EventCopies"]
 
 
 def plan_queue(syn: Ensemble, plan: ObjectPlan, form: EventDelay, steps: int | np.ndarray,
@@ -79,46 +81,97 @@ def restart_queue(syn: Ensemble, build: BuildState) -> bool:
 
 def _started(syn: Ensemble, routes: QueueRoutes, form: EventDelay, span: int
              ) -> tuple[np.ndarray, np.ndarray] | str:
-    """The events a queue starts with from the state (``_state_events``), checked by copying them back; or why
-    the state is no copy of events."""
-    events, values = _state_events(syn, routes, form, span)
-    for name, scale in form.scales.items():
-        expected = np.zeros(syn.num, dtype=syn.ST._data.dtype)
-        for e, value in zip(events, values):
-            expected[routes.synapses[routes.ptr[e * span]:routes.ptr[(e + 1) * span]]] = scale * value
-        for factor in form.factors.get(name, ()):  # read at delivery: as the state holds them now
-            expected = expected * syn.ST[factor]
-        if not np.array_equal(syn.ST[name], expected):
-            return (f"ST[{name!r}] holds values that are not copies of presynaptic events (each source's "
-                    f"synapses one value), so the delay starts from them")
-    return events, values
+    """The events a queue starts with from the state (``EventCopies``); or why the state is no copy of events.
+    A state set to zero, or to what the last step's events copied, starts the queue with every slot holding
+    those events, as a delay line refills every slot from the state; one that is no such copy has its values
+    delayed by a delay line instead."""
+    with syn.ST.reading():
+        return EventCopies(syn, routes, form, span).read({name: syn.ST[name] for name in form.scales})
 
 
-def _state_events(syn: Ensemble, routes: QueueRoutes, form: EventDelay, span: int) -> tuple[np.ndarray, np.ndarray]:
-    """The events (source positions, values) whose copies the state's event fields would be: each source's value
-    read from its first synapse that the factors do not zero. A state that is no such copy (the caller checks by
-    copying them back) has its values delayed by a delay line instead; a state set to zero, or to what the last
-    step's events copied, starts the queue with every slot holding those events, as a delay line refills every
-    slot from the state."""
-    name, scale = next(iter(form.scales.items()))
-    field = np.asarray(syn.ST[name], dtype=float)
-    if not field.any():  # a state set to zero: no events
-        return np.zeros(0, np.int64), np.zeros(0)
-    weight = np.full(syn.num, float(scale))
-    for factor in form.factors.get(name, ()):
-        weight = weight * np.asarray(syn.ST[factor], dtype=float)
-    bounds = routes.ptr[np.arange(routes.sources.size + 1) * span]
-    values = np.zeros(routes.sources.size)
-    reaching = np.flatnonzero(np.diff(bounds))
-    if reaching.size:
-        order = np.arange(routes.synapses.size)
-        usable = np.where(weight[routes.synapses] != 0, order, routes.synapses.size)
-        first = np.minimum.reduceat(usable, bounds[reaching])  # each source's first synapse not zeroed
-        found = first < routes.synapses.size
-        synapse = routes.synapses[first[found]]
-        values[reaching[found]] = field[synapse] / weight[synapse]
-    events = np.flatnonzero(values).astype(np.int64)
-    return events, values[events]
+class EventCopies:
+    """Reads the presynaptic events whose copies a synapse's event fields hold (the state, or one slot of a
+    delay line): each source's value from its first synapse that the static factors do not zero, checked by
+    copying the events back as the copy step and the queue's delivery would.
+
+    Parameters
+    ----------
+    syn : Ensemble
+        The SynConn; its static factors are read as its state holds them now (the delayed step reads them at
+        delivery, and setting them starts the delays again).
+    routes : QueueRoutes
+        Its queue's routes.
+    form : EventDelay
+        The event form of its delayed fields.
+    span : int
+        Delays of the routes (``QueueRoutes.ptr`` holds ``span`` rows per source).
+    """
+
+    def __init__(self, syn: Ensemble, routes: QueueRoutes, form: EventDelay, span: int):
+        self._form = form
+        self._num, self._dtype = syn.num, syn.ST._data.dtype
+        self._routes, self._span = routes, span
+        self._factors = {name: [np.asarray(syn.ST[f]) for f in form.factors.get(name, ())] for name in form.scales}
+
+    @cached_property
+    def _bounds(self) -> np.ndarray:
+        """Where each source's synapses start and end in ``routes.synapses``."""
+        return self._routes.ptr[np.arange(self._routes.sources.size + 1) * self._span]
+
+    @cached_property
+    def _source_of(self) -> np.ndarray:
+        """Each synapse's source, as a position among the routes' sources."""
+        source_of = np.empty(self._num, dtype=np.int64)
+        source_of[self._routes.synapses] = np.repeat(np.arange(self._routes.sources.size), np.diff(self._bounds))
+        return source_of
+
+    @cached_property
+    def _readers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sources, the synapse each is read from, its scale times factors): each source's first synapse that
+        the factors do not zero."""
+        synapses = self._routes.synapses
+        name, scale = next(iter(self._form.scales.items()))
+        weight = np.full(self._num, float(scale))
+        for factor in self._factors[name]:
+            weight = weight * np.asarray(factor, dtype=float)
+        reaching = np.flatnonzero(np.diff(self._bounds))
+        if not reaching.size:
+            return reaching, reaching, np.zeros(0)
+        order = np.arange(synapses.size)
+        usable = np.where(weight[synapses] != 0, order, synapses.size)
+        first = np.minimum.reduceat(usable, self._bounds[reaching])
+        found = first < synapses.size
+        chosen = synapses[first[found]]
+        return reaching[found], chosen, weight[chosen]
+
+    def read(self, fields: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | str:
+        """The events (source positions, values) whose copies ``fields`` (event field -> one value per synapse)
+        are, or why they are no such copies.
+
+        Parameters
+        ----------
+        fields : dict
+            Every event field of the form.
+        """
+        name = next(iter(self._form.scales))
+        field = np.asarray(fields[name], dtype=float)
+        values = np.zeros(self._routes.sources.size)
+        if field.any():  # else no events
+            sources, synapses, weights = self._readers
+            values[sources] = field[synapses] / weights
+        events = np.flatnonzero(values).astype(np.int64)
+        for name, scale in self._form.scales.items():
+            expected = np.zeros(self._num, dtype=self._dtype)
+            if events.size:
+                kept = np.zeros(values.size)
+                kept[events] = values[events]
+                expected[...] = scale * kept[self._source_of]
+            for factor in self._factors[name]:  # read at delivery: as the state holds them now
+                expected = expected * factor
+            if not np.array_equal(fields[name], expected):
+                return (f"ST[{name!r}] holds values that are not copies of presynaptic events (each source's "
+                        f"synapses one value), so the delay starts from them")
+        return events, values[events]
 
 
 def _times(form: EventDelay) -> str:

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.brian2_examples import stats  # noqa: E402
+from examples.adaptive_threshold import model as adaptive_threshold  # noqa: E402
 from examples.adex_brette_gerstner_2005 import model as adex  # noqa: E402
 from examples.brette_2004 import model as brette_2004  # noqa: E402
 from examples.brette_guigon_2003 import model as brette_guigon  # noqa: E402
@@ -47,12 +48,14 @@ from examples.cuba_vogels_abbott_2005 import model as cuba  # noqa: E402
 from examples.custom_events import model as custom_events  # noqa: E402
 from examples.gap_junctions import model as gap  # noqa: E402
 from examples.hindmarsh_rose_1984 import model as hindmarsh_rose  # noqa: E402
+from examples.if_curve_hodgkin_huxley import model as if_curve_hh  # noqa: E402
 from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
 from examples.izhikevich_2007 import model as izhikevich_2007  # noqa: E402
 from examples.jeffress_sound_localization import model as jeffress  # noqa: E402
 from examples.kremer_2011 import model as kremer  # noqa: E402
 from examples.licklider import model as licklider  # noqa: E402
 from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
+from examples.non_reliability import model as non_reliability  # noqa: E402
 from examples.nonlinear_synapses import model as nonlinear  # noqa: E402
 from examples.platkiewicz_brette_2011 import model as platkiewicz  # noqa: E402
 from examples.rossant_2011 import model as rossant  # noqa: E402
@@ -71,7 +74,7 @@ PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
            platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang, tum, coba_hh,
-           izhikevich_2007, kremer)
+           izhikevich_2007, kremer, if_curve_hh, adaptive_threshold, non_reliability)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -239,6 +242,21 @@ def _network(module, start):
     return ours
 
 
+def _if_curve_hh(seed, duration, **size):
+    out = if_curve_hh.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'rate_mean_hz': if_curve_hh.if_curve(out)['rate_mean_hz']}
+
+
+def _adaptive_threshold(seed, duration, **size):
+    out = adaptive_threshold.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'rate_hz': adaptive_threshold.statistics(out)['rate_hz']}
+
+
+def _non_reliability(seed, duration, **size):
+    out = non_reliability.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'spread_9_ms': non_reliability.statistics(out)['spread_9_ms']}
+
+
 #: name -> (ours, statistic, target of Brian2, full (duration, size), tiny (duration, size))
 EXAMPLES = {
     'gap_junctions': (_network(gap, 0.), 'rate_hz', 'cpp_standalone', (500., {'n': 10}), (100., {'n': 10})),
@@ -283,6 +301,10 @@ EXAMPLES = {
     'izhikevich_2007': (_izhikevich_2007, 's_end_gmax', 'cython', (6000., {}), (600., {})),
     'kremer_2011': (_kremer, 'w_mean', 'cpp_standalone', (1000., {'size': 2}),
                     (200., {'size': 2, 'M4': 22, 'M23exc': 8, 'M23inh': 4})),
+    'if_curve_hodgkin_huxley': (_if_curve_hh, 'rate_mean_hz', 'cpp_standalone', (2000., {'N': 100}),
+                                (100., {'N': 10})),
+    'adaptive_threshold': (_adaptive_threshold, 'rate_hz', 'cpp_standalone', (2000., {'N': 1}), (200., {'N': 1})),
+    'non_reliability': (_non_reliability, 'spread_9_ms', 'cpp_standalone', (500., {'N': 25}), (500., {'N': 25})),
 }
 
 

@@ -53,6 +53,9 @@ SMALL = {
     "coba_hh_brette_2007": ["--seeds", "1", "2", "3", "4", "5", "--duration", "500",
                             "--size", '{"N": 2000, "p": 0.04}'],
     "izhikevich_2007": ["--seeds", "1"],
+    "if_curve_hodgkin_huxley": ["--seeds", "1"],
+    "adaptive_threshold": ["--seeds", "1", "2", "3", "4", "--size", '{"N": 200}'],
+    "non_reliability": ["--seeds", "1", "2", "3", "4", "--size", '{"N": 200}'],
     "kremer_2011": ["--seeds", "1", "2", "3", "4", "5", "--duration", "2000",
                     "--size", '{"size": 2, "M4": 22, "M23exc": 8, "M23inh": 4}'],
 }

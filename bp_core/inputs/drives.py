@@ -14,9 +14,7 @@ inside a step), so ``bp.profile.set(seed=...)`` makes a run reproducible on both
 
 from __future__ import annotations
 
-import itertools
 import keyword
-import linecache
 import numbers
 from typing import Any, Callable
 
@@ -25,6 +23,7 @@ import numpy as np
 from bp_core.errors import ModelDefError, close_matches
 from bp_core.inputs.sampling import binomial_cdf, binomial_from_cdf
 from bp_core.model import NeuType
+from bp_core.model.step_source import step_from_source
 
 __all__ = ["poisson_drive"]
 
@@ -67,7 +66,6 @@ _VECTOR_DRAW = '''\
         ST[{field!r}] += {name}_weight * np.random.binomial(int({name}_N), p, ST[{field!r}].shape){hint}
 '''
 _VECTOR_HINT = "  # vector mode: one N, rate and weight for the group; per-neuron values need a scalar-mode model"
-_sources = itertools.count()
 
 
 def poisson_drive(model: NeuType, field: str, N: int, rate: float, weight: float, name: str = "drive") -> NeuType:
@@ -167,12 +165,9 @@ def _drive_step(name: str, field: str, mode: str, values: dict[str, Any]) -> Cal
     scalar = mode == "scalar"
     hint = "" if scalar else _VECTOR_HINT
     source = (_CHECKS + (_SCALAR_DRAW if scalar else _VECTOR_DRAW)).format(name=name, field=field, hint=hint)
-    filename = f"<bp_core poisson_drive {next(_sources)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace: dict[str, Any] = {"np": np, "binomial_cdf": binomial_cdf, "binomial_from_cdf": binomial_from_cdf,
                                  **values}
-    exec(compile(source, filename, "exec"), namespace)
-    return namespace[name]
+    return step_from_source(source, name, namespace, "poisson_drive")
 
 
 def _units(model: NeuType, name: str, field: str) -> dict[str, str]:

@@ -11,7 +11,8 @@ The steps are vector mode and scan the presynaptic spikes with ``for i in range(
 pre['spike'][i] > 0.: for syn in pre2syn[i]: ...`` (and the postsynaptic ones through ``post2syn``), so
 with spikes monitored as events the scan becomes a walk over the step's spike list. Presynaptic spikes are
 applied before postsynaptic ones of the same step (the triplet rule has one step for each side). At a
-presynaptic spike the synapse adds its weight (before the update) to ``post['input']``.
+presynaptic spike the synapse adds its weight (before the update) to a postsynaptic field, ``post['input']``
+unless ``post_field`` names another (``post_field='ge'``: a conductance jump, as Brian2's ``on_pre='ge += w'``).
 """
 
 from __future__ import annotations
@@ -19,17 +20,34 @@ from __future__ import annotations
 import numpy as np
 
 import bp_core as bp
+from bp_core.model.step_source import with_fields_renamed
 
 __all__ = ["get_STDP", "get_TripletSTDP", "TRIPLET_STDP_FITS"]
 
 
-def _requires() -> dict:
+def _requires(post_field: str) -> dict:
     """The neuron fields the plasticity steps read and write."""
-    return dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['spike', 'input']))
+    return dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['spike', post_field]))
+
+
+def _check_post_field(rule: str, post_field: object) -> None:
+    if not isinstance(post_field, str) or not post_field.isidentifier() or post_field.startswith('_'):
+        raise bp.errors.ModelUseError(f"{rule}: post_field names the postsynaptic state field a presynaptic spike "
+                                      f"adds the weight to, a field name such as 'input' or 'ge', got "
+                                      f"{post_field!r}.")
+    if post_field == 'spike':
+        raise bp.errors.ModelUseError(f"{rule}: post_field='spike' would add the weight to the postsynaptic spikes "
+                                      f"the rule reads; give the field that takes the synaptic input, such as "
+                                      f"'input' or 'ge'.")
+
+
+def _adding_to(step, post_field: str, rule: str):
+    """``step``, or its copy adding to ``post[post_field]`` where it adds to ``post['input']``."""
+    return step if post_field == 'input' else with_fields_renamed(step, 'post', {'input': post_field}, rule)
 
 
 def get_STDP(A_pre: float = 0.01, A_post: float = -0.0105, tau_pre: float = 20., tau_post: float = 20.,
-             w_max: float = 1.) -> bp.SynType:
+             w_max: float = 1., post_field: str = 'input') -> bp.SynType:
     """Pair-based additive STDP with all-to-all trace interactions (Song, Miller & Abbott 2000), event-driven.
 
     Traces ``a_pre`` and ``a_post`` decay with ``tau_pre`` and ``tau_post`` (ms). At a presynaptic spike
@@ -46,12 +64,16 @@ def get_STDP(A_pre: float = 0.01, A_post: float = -0.0105, tau_pre: float = 20.,
         Time constants of the traces (ms).
     w_max : float
         Upper bound of the weight; the lower bound is 0.
+    post_field : str
+        The postsynaptic state field a presynaptic spike adds the weight to (before the update): ``'input'``,
+        or a conductance such as ``'ge'``. A postsynaptic group without it is refused when the SynConn is made.
 
     Returns
     -------
     bp.SynType
         A vector-mode synapse type with state ``w``, ``a_pre``, ``a_post`` and ``t_last``.
     """
+    _check_post_field('get_STDP', post_field)
 
     def update(ST, _t, pre, post, pre2syn, post2syn, post_ids):
         for i in range(pre['spike'].shape[0]):
@@ -75,7 +97,8 @@ def get_STDP(A_pre: float = 0.01, A_post: float = -0.0105, tau_pre: float = 20.,
                     ST['w'][syn] = min(max(ST['w'][syn] + ST['a_pre'][syn], 0.), w_max)
 
     ST = bp.types.SynState({'w': 0.5 * w_max, 'a_pre': 0., 'a_post': 0., 't_last': 0.})
-    return bp.SynType(name='STDP', ST=ST, requires=_requires(), steps=update, mode='vector')
+    return bp.SynType(name='STDP', ST=ST, requires=_requires(post_field),
+                      steps=_adding_to(update, post_field, 'get_STDP'), mode='vector')
 
 
 # Pfister & Gerstner 2006's fits (their Tables 3 and 4: visual cortex slices, Sjostrom et al. 2001; hippocampal
@@ -99,7 +122,8 @@ INTERACTIONS = ('all-to-all', 'nearest')
 
 def get_TripletSTDP(A2_plus: float = 0., A3_plus: float = 6.5e-3, A2_minus: float = 7.1e-3,
                     A3_minus: float = 0., tau_plus: float = 16.8, tau_x: float = 101., tau_minus: float = 33.7,
-                    tau_y: float = 114., interaction: str = 'all-to-all', w_max: float = 1.) -> bp.SynType:
+                    tau_y: float = 114., interaction: str = 'all-to-all', w_max: float = 1.,
+                    post_field: str = 'input') -> bp.SynType:
     """Triplet STDP (Pfister & Gerstner 2006), event-driven, all-to-all or nearest-spike.
 
     Presynaptic traces ``r1`` (``tau_plus``) and ``r2`` (``tau_x``), postsynaptic traces ``o1``
@@ -126,12 +150,15 @@ def get_TripletSTDP(A2_plus: float = 0., A3_plus: float = 6.5e-3, A2_minus: floa
         How a spike changes its traces: add 1, or set to 1.
     w_max : float
         Upper bound of the weight; the lower bound is 0.
+    post_field : str
+        The postsynaptic state field a presynaptic spike adds the weight to (``get_STDP``).
 
     Returns
     -------
     bp.SynType
         A vector-mode synapse type with state ``w``, ``r1``, ``r2``, ``o1``, ``o2`` and ``t_last``.
     """
+    _check_post_field('get_TripletSTDP', post_field)
     if interaction not in INTERACTIONS:
         raise bp.errors.ModelUseError(f"get_TripletSTDP: interaction must be one of {INTERACTIONS}, got "
                                       f"{interaction!r}; 'all-to-all' adds 1 to a trace at a spike, 'nearest' "
@@ -172,4 +199,5 @@ def get_TripletSTDP(A2_plus: float = 0., A3_plus: float = 6.5e-3, A2_minus: floa
                     ST['o2'][syn] = keep * ST['o2'][syn] + 1.
 
     ST = bp.types.SynState({'w': 0.5 * w_max, 'r1': 0., 'r2': 0., 'o1': 0., 'o2': 0., 't_last': 0.})
-    return bp.SynType(name='TripletSTDP', ST=ST, requires=_requires(), steps=(on_pre, on_post), mode='vector')
+    return bp.SynType(name='TripletSTDP', ST=ST, requires=_requires(post_field),
+                      steps=(_adding_to(on_pre, post_field, 'get_TripletSTDP'), on_post), mode='vector')

@@ -33,6 +33,9 @@ def _group_indices(group: Any, role: str) -> np.ndarray:
     raise ModelUseError(f"{role}_group must be a NeuGroup or a slice of one, got {group!r}.")
 
 
+_LIBRARY_TARGET = " (the plasticity rules of bp.models take it as post_field: get_STDP(post_field='ge'))"
+
+
 class SynConn(Ensemble):
     """Synapses of a SynType.
 
@@ -264,8 +267,9 @@ class SynConn(Ensemble):
                     source = f"model {self.model.name!r} requires it" if where == "requires" else \
                         f"step {where!r} of model {self.model.name!r} reads {role}[{field_name!r}]"
                     raise ModelUseError(
-                        f"the {role} group of SynConn {self.name!r} has no state field {field_name!r} ({source})."
-                        f"{close_matches(field_name, state.fields)}")
+                        f"the {role} group of SynConn {self.name!r} has no state field {field_name!r} ({source}); "
+                        f"connect a group whose model has it, or make the synapse model use a field the group "
+                        f"has{_LIBRARY_TARGET if role == 'post' else ''}.{close_matches(field_name, state.fields)}")
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """A SynConn cannot run alone; it raises ModelUseError."""

@@ -103,28 +103,6 @@ def feedforward_update(ST, _t, pre, post):
     ST['A_source'], ST['A_target'], ST['w'] = A_source, A_target, w
 
 
-def feedforward_event(ST, _t, pre, post, pre2syn, post2syn, post_ids):
-    # the same rule with each synapse's traces decayed only when one of its neurons spikes (Brian2's
-    # event-driven traces): t_last is the synapse's last update
-    for i in np.where(pre['spike'] > 0.)[0]:
-        for syn in pre2syn[i]:
-            elapsed = _t - ST['t_last'][syn]
-            ST['A_source'][syn] *= np.exp(-elapsed / taup)
-            ST['A_target'][syn] *= np.exp(-elapsed / taud)
-            ST['t_last'][syn] = _t
-            post['ge'][post_ids[syn]] += ST['w'][syn]
-            ST['A_source'][syn] += Ap
-            ST['w'][syn] = min(max(ST['w'][syn] + ST['A_target'][syn], 0.), EPSC)
-    for j in np.where(post['spike'] > 0.)[0]:
-        for syn in post2syn[j]:
-            elapsed = _t - ST['t_last'][syn]
-            ST['A_source'][syn] *= np.exp(-elapsed / taup)
-            ST['A_target'][syn] *= np.exp(-elapsed / taud)
-            ST['t_last'][syn] = _t
-            ST['A_target'][syn] += Ad
-            ST['w'][syn] = min(max(ST['w'][syn] + ST['A_source'][syn], 0.), EPSC)
-
-
 def excitatory_update(ST, _t, pre, post):
     if pre['spike'] > 0.:
         post['ge'] += ST['w']
@@ -143,11 +121,10 @@ layer23 = bp.NeuType(name='Kremer_layer23', ST=bp.types.NeuState(
 feedforward = bp.SynType(name='Kremer_feedforward', ST=bp.types.SynState({'w': .5 * EPSC, 'A_source': 0., 'A_target': 0.}),
                          requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['spike', 'ge'])),
                          steps=feedforward_update, mode='scalar')
-feedforward_events = bp.SynType(name='Kremer_feedforward_events',
-                                ST=bp.types.SynState({'w': .5 * EPSC, 'A_source': 0., 'A_target': 0., 't_last': 0.}),
-                                requires=dict(pre=bp.types.NeuState(['spike']),
-                                              post=bp.types.NeuState(['spike', 'ge'])),
-                                steps=feedforward_event, mode='vector')
+# the same rule with each synapse's traces decayed only when one of its neurons spikes (Brian2's event-driven
+# traces): the model library's pair STDP, adding w to ge
+feedforward_events = bp.models.get_STDP(A_pre=Ap, A_post=Ad, tau_pre=taup, tau_post=taud, w_max=EPSC,
+                                        post_field='ge')
 excitatory = bp.SynType(name='Kremer_excitatory', ST=bp.types.SynState({'w': 0.}),
                         requires=dict(pre=bp.types.NeuState(['spike']), post=bp.types.NeuState(['ge'])),
                         steps=excitatory_update, mode='scalar')
@@ -185,7 +162,8 @@ def run(duration: float = 5000., size: int = 5, M4: int = 22, M23exc: int = 25, 
     excitatory and ``M23inh**2`` inhibitory) for ``duration`` ms at dt 0.1 ms. Returns the spikes of both
     layers, the feedforward weights (in EPSC), their presynaptic selectivity and postsynaptic index, the
     sizes and the run time (s). ``rule='scalar'`` is the STDP step that decays every synapse's traces every
-    step; ``rule='event'`` the vector step that decays them at its neurons' spikes only (the same rule)."""
+    step; ``rule='event'`` the model library's ``bp.models.get_STDP`` onto ``ge``, which decays them at its
+    neurons' spikes only (the same rule)."""
     N4, n_exc, n_inh = M4 ** 2 * size ** 2, M23exc ** 2 * size ** 2, M23inh ** 2 * size ** 2
     rng = np.random.default_rng(seed)
     with bp.profile.override(dt=0.1, seed=seed):

@@ -439,3 +439,23 @@ def test_a_j_made_per_synapse_with_events_on_their_way_moves_them_into_the_delay
     assert cpu_spikes[:4, :N_EXC].sum() > 0 and cpu_spikes.sum() > 10  # excitatory events on their way
     assert "delayed through a delay line" in delay_note(gpu_net, gpu_net.objects[1])
     _same_spikes_and_state(out)
+
+
+def test_a_line_standing_for_a_queue_gives_way_to_it_as_on_the_cpu():
+    # values no events copy go through a delay line; once it holds only copies of events (8 steps, the longest
+    # delay's slots) the next call runs the queue, started from the line the GPU wrote
+    def drive(net, group):
+        exc = net.objects[1]
+        net.advance(n_steps=2)
+        exc.ST['g'] = np.random.default_rng(2).choice([0., 0.25, 0.5, 1.], size=exc.num)
+        spikes, forms = [], []
+        for n_steps in (3, 3, 3, 4):
+            net.advance(n_steps=n_steps)
+            spikes.append(np.asarray(group.mon.spike).copy())
+            forms.append("spike queue" in delay_note(net, exc))
+        assert forms == [False, False, False, True]
+        return np.concatenate(spikes)
+
+    out = _on_both(_j_times_spikes, drive, jit=False)
+    assert out[0][2].sum() > 10
+    _same_spikes_and_state(out)

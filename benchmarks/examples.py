@@ -47,6 +47,7 @@ from examples.coba_hh_brette_2007 import model as coba_hh  # noqa: E402
 from examples.cuba_vogels_abbott_2005 import model as cuba  # noqa: E402
 from examples.custom_events import model as custom_events  # noqa: E402
 from examples.gap_junctions import model as gap  # noqa: E402
+from examples.graupner_brunel_2012 import model as graupner_brunel  # noqa: E402
 from examples.hindmarsh_rose_1984 import model as hindmarsh_rose  # noqa: E402
 from examples.if_curve_hodgkin_huxley import model as if_curve_hh  # noqa: E402
 from examples.izhikevich_2003 import model as izhikevich  # noqa: E402
@@ -74,7 +75,8 @@ PYTHON = ROOT / "benchmarks" / "peers" / ".venv" / "bin" / "python"
 MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose, izhikevich, jeffress, morris_lecar,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
            platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang, tum, coba_hh,
-           izhikevich_2007, kremer, if_curve_hh, adaptive_threshold, non_reliability)
+           izhikevich_2007, kremer, if_curve_hh, adaptive_threshold, non_reliability,
+           graupner_brunel)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -257,6 +259,11 @@ def _non_reliability(seed, duration, **size):
     return {'run_s': out['run_s'], 'spread_9_ms': non_reliability.statistics(out)['spread_9_ms']}
 
 
+def _graupner_brunel(seed, duration, **size):
+    out = graupner_brunel.run(duration, seed=seed, **size)
+    return {'run_s': out['run_s'], 'change_10': float(graupner_brunel.switching(out)['change'][-1])}
+
+
 #: name -> (ours, statistic, target of Brian2, full (duration, size), tiny (duration, size))
 EXAMPLES = {
     'gap_junctions': (_network(gap, 0.), 'rate_hz', 'cpp_standalone', (500., {'n': 10}), (100., {'n': 10})),
@@ -305,6 +312,8 @@ EXAMPLES = {
                                 (100., {'N': 10})),
     'adaptive_threshold': (_adaptive_threshold, 'rate_hz', 'cpp_standalone', (2000., {'N': 1}), (200., {'N': 1})),
     'non_reliability': (_non_reliability, 'spread_9_ms', 'cpp_standalone', (500., {'N': 25}), (500., {'N': 25})),
+    'graupner_brunel_2012': (_graupner_brunel, 'change_10', 'cpp_standalone', (60000., {'repetitions': 100}),
+                             (2000., {'repetitions': 10})),
 }
 
 

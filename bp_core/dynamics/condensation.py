@@ -58,15 +58,17 @@ class CondensedFactor:
 def _eliminate(blocks: np.ndarray, border: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each interval's rows eliminated in its interior columns: the eliminated blocks, pivots and the interior
     nodes' dependence on the other unknowns (see :func:`condensation_kernels.eliminate`). ``blocks``
-    (N, m, m+1, d, d); ``border`` (N, m d, 2). Raises ``numpy.linalg.LinAlgError`` on a zero pivot."""
+    (N, m, m+1, d, d); ``border`` (N, m d, B), B columns past the nodes' (period and parameter; none for
+    transfer matrices). Raises ``numpy.linalg.LinAlgError`` on a zero pivot."""
     n_int, m, nodes, d, _ = blocks.shape
     inner = (m - 1) * d
-    a = blocks.transpose(0, 1, 3, 2, 4).reshape(n_int, m * d, nodes * d)
-    # Interior columns first, then the first node, the last node, period and parameter.
-    a = np.concatenate([a[:, :, d:m * d], a[:, :, :d], a[:, :, m * d:], border], axis=2)
+    kernels = condensation_start.kernels(wait=True)
+    # Interior columns first, then the first node, the last node and the border (period and parameter).
+    a = np.empty((n_int, m * d, nodes * d + border.shape[2]))
+    kernels.arrange(np.ascontiguousarray(blocks, dtype=float), np.ascontiguousarray(border, dtype=float), a)
     pivots = np.empty((n_int, inner), dtype=np.int64)
-    interior = np.empty((n_int, inner, 2 * d + 2))
-    if not condensation_start.kernels(wait=True).eliminate(a, inner, pivots, interior):
+    interior = np.empty((n_int, inner, a.shape[2] - inner))
+    if not kernels.eliminate(a, inner, pivots, interior):
         raise np.linalg.LinAlgError("an interval's interior collocation block is singular")
     return a, pivots, interior
 
@@ -123,7 +125,9 @@ def transfer_matrices(blocks: np.ndarray) -> np.ndarray:
         a = blocks.transpose(0, 1, 3, 2, 4).reshape(n_int, m * d, (m + 1) * d)
         # columns: the first node, then the interior and last nodes, solved for from the first
         return np.linalg.solve(a[:, :, d:], -a[:, :, :d])[:, (m - 1) * d:]
-    a, _, _ = _eliminate(blocks, np.zeros((n_int, m * d, 2)))
+    # No border: each column is eliminated on its own (the pivots from the interior columns alone), so the
+    # nodes' columns come out as they would beside a border.
+    a, _, _ = _eliminate(blocks, np.zeros((n_int, m * d, 0)))
     condensed = a[:, (m - 1) * d:, (m - 1) * d:]
     return -np.linalg.solve(condensed[:, :, d:2 * d], condensed[:, :, :d])
 

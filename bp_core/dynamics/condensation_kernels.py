@@ -25,7 +25,7 @@ from numba import boolean, float64, int64, void
 
 from bp_core.backend.targets.numba_cache import cached_njit, has_cache_entries
 
-__all__ = ["eliminate", "fold", "solve", "interval_blocks", "KERNELS", "cached", "load"]
+__all__ = ["eliminate", "fold", "solve", "interval_blocks", "arrange", "KERNELS", "cached", "load"]
 
 _F1, _F2, _F3 = float64[::1], float64[:, ::1], float64[:, :, ::1]
 _I1, _I2 = int64[::1], int64[:, ::1]
@@ -327,8 +327,30 @@ def interval_blocks(basis: np.ndarray, slopes: np.ndarray, widths: np.ndarray, p
                         out[j, k, i, a, c] = value * column_scale[c] / row_scale[a]
 
 
+@_kernel(void(float64[:, :, :, :, ::1], _F3, _F3))
+def arrange(blocks: np.ndarray, border: np.ndarray, out: np.ndarray) -> None:
+    """``out`` (N, m d, (m+1) d + B): each interval's rows of ``blocks`` (N, m, m+1, d, d) in the column order
+    :func:`eliminate` takes, the interior nodes' columns first, then the first node's, the last node's and
+    the ``border`` (N, m d, B) columns. A copy, in one pass."""
+    n_int, m, _, d, _ = blocks.shape
+    inner = (m - 1) * d
+    extra = border.shape[2]
+    for j in range(n_int):
+        for k in range(m):
+            for a in range(d):
+                row = k * d + a
+                for i in range(1, m):
+                    for c in range(d):
+                        out[j, row, (i - 1) * d + c] = blocks[j, k, i, a, c]
+                for c in range(d):
+                    out[j, row, inner + c] = blocks[j, k, 0, a, c]
+                    out[j, row, inner + d + c] = blocks[j, k, m, a, c]
+                for r in range(extra):
+                    out[j, row, inner + 2 * d + r] = border[j, row, r]
+
+
 #: The kernels called from Python, each with its one compiled signature.
-KERNELS = (eliminate, fold, solve, interval_blocks)
+KERNELS = (eliminate, fold, solve, interval_blocks, arrange)
 
 
 def cached() -> bool:

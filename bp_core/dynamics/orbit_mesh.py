@@ -151,7 +151,7 @@ class PiecewiseOrbit:
         """The piecewise polynomial at ``per_interval`` equally spaced times in every interval, and at 1
         (the same local points in every interval, so one basis serves them all)."""
         values, _ = _lagrange_from(self._coefficients, np.arange(per_interval) / per_interval, derivative=False)
-        inside = np.einsum("ti,jid->jtd", values, nodes[self.node_index]).reshape(-1, self.dim)
+        inside = np.matmul(values, nodes[self.node_index]).reshape(-1, self.dim)  # (N, t, dim): one product each
         return np.vstack([inside, nodes[-1:]])
 
     def adapted_mesh(self, nodes: np.ndarray, tol: float | None = None,

@@ -43,7 +43,7 @@ _SCRIPT = textwrap.dedent('''
 ''')
 
 KERNELS = {f"bp_core.dynamics.condensation_kernels.{name}"
-           for name in ("eliminate", "fold", "solve", "interval_blocks")}
+           for name in ("eliminate", "fold", "solve", "interval_blocks", "arrange")}
 HELPERS = {f"bp_core.dynamics.condensation_kernels.{name}"
            for name in ("_eliminate_one", "_forward", "_back", "_reduce_rhs", "_fold_rhs")}
 

@@ -206,3 +206,31 @@ def test_floquet_multipliers_from_the_condensed_blocks():
     scaled, _ = Collocation(Mesh.uniform(40, 4), 3, np.array([2.0, 0.5, 3.0]), 2 * np.pi, 1.0).blocks(
         nodes, 2 * np.pi, np.zeros(1), field, scaled=True)
     np.testing.assert_allclose(np.sort(np.linalg.eigvals(monodromy(scaled)).real), mu, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("n_int, m, d", [(1, 2, 1), (5, 4, 3), (9, 3, 2)])
+def test_intervals_are_arranged_as_the_transposed_blocks_with_their_border(n_int, m, d):
+    """The compiled arrangement of each interval's rows for the elimination is, entry for entry, the numpy
+    layout: the blocks' node columns, interior nodes first, then the first and last node, then the border."""
+    from bp_core.dynamics import condensation_start
+
+    rng = np.random.default_rng(n_int)
+    blocks = rng.normal(size=(n_int, m, m + 1, d, d))
+    border = rng.normal(size=(n_int, m * d, 2))
+    rows = blocks.transpose(0, 1, 3, 2, 4).reshape(n_int, m * d, (m + 1) * d)
+    expected = np.concatenate([rows[:, :, d:m * d], rows[:, :, :d], rows[:, :, m * d:], border], axis=2)
+    arranged = np.empty_like(expected)
+    condensation_start.kernels(wait=True).arrange(blocks, border, arranged)
+    assert np.array_equal(arranged, expected)
+
+
+@pytest.mark.parametrize("intervals", [1, 4, 40])
+def test_transfer_matrices_need_no_border(intervals):
+    """Transfer matrices eliminate the intervals with no border columns: the same matrices, to the last bit, as
+    with the period's and parameter's columns beside them (zero), since each column is eliminated on its own."""
+    from bp_core.dynamics.condensation import _eliminate
+
+    blocks = np.random.default_rng(intervals).normal(size=(intervals, 4, 5, 3, 3))
+    bare, _, _ = _eliminate(blocks, np.zeros((intervals, 12, 0)))
+    bordered, _, _ = _eliminate(blocks, np.random.default_rng(0).normal(size=(intervals, 12, 2)))
+    assert np.array_equal(bare, bordered[:, :, :bare.shape[2]])

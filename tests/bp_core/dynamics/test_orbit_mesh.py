@@ -83,3 +83,15 @@ def test_lagrange_basis_and_derivative_are_the_polynomials(m):
     # the basis is Lagrange's: 1 at its own node, 0 at the others
     at_nodes = orbit_mesh._lagrange_from(coefficients, reference)[0]
     assert np.allclose(at_nodes, np.eye(m + 1), rtol=0, atol=1e-14 * np.sum(np.abs(coefficients)))
+
+
+def test_dense_is_evaluate_at_the_same_times(meshes):
+    """The orbit sampled densely in every interval (its extremes on a branch) is the piecewise polynomial at
+    those times."""
+    colloc, _ = meshes
+    u, _ = _orbit(colloc)
+    nodes = colloc.unpack(u)[0]
+    per = 8
+    edges, widths = colloc.mesh.edges, colloc.mesh.widths
+    times = np.concatenate([(edges[:-1, None] + widths[:, None] * np.arange(per)[None, :] / per).ravel(), [1.0]])
+    np.testing.assert_allclose(colloc.dense(nodes, per), colloc.evaluate(nodes, times), rtol=0, atol=1e-13)

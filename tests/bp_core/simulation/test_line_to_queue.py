@@ -51,6 +51,24 @@ def _weighted_network():
 NETWORKS = {"copy": (_copy_network, 's', 6), "J*w*spike, per-synapse delays": (_weighted_network, 'g', 13)}
 
 
+def _unrounded_network():
+    """``J * w * spike`` with J = 0.1 and weights drawn uniformly, one delay (5 steps; 6 slots): a value divided
+    back out of ``J * w`` is often an ulp off J. One delay and synapses in presynaptic order: the queue delivers
+    in the line's order, so the sums are the same though the values are not multiples of 1/4."""
+    group = drifting_group()
+    exc = bp.SynConn(WEIGHTED, pre_group=group[:N_EXC], post_group=group, conn=bp.connect.FixedProb(0.3, seed=2),
+                     delay=0.5)
+    exc.ST['w'] = np.random.default_rng(3).uniform(0.5, 3., exc.num)
+    exc.pars['J'] = 0.1
+    inh = bp.SynConn(SYNAPSE, pre_group=group[N_EXC:], post_group=group, conn=bp.connect.FixedProb(0.5, seed=3),
+                     delay=0.3)
+    inh.pars['w'] = -0.5
+    return bp.Network(group, exc, inh), group
+
+
+NETWORKS["J = 0.1, drawn weights"] = (_unrounded_network, 'g', 6)
+
+
 def _uneven(syn) -> np.ndarray:
     """Values no events copy: a presynaptic neuron's synapses hold different ones."""
     return np.random.default_rng(7).choice([0., 0.25, 0.5, 1.], size=syn.num)

@@ -5,6 +5,7 @@ normal-form coefficients; and branch switching at a branch point."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -123,7 +124,7 @@ class EquilibriumProblem:
         if n == 1:
             return np.column_stack([directions[:, -1], bp])
         lam = np.linalg.eigvals(jacs)
-        i, j = np.triu_indices(n, 1)
+        i, j = _pairs(n)
         return np.column_stack([directions[:, -1], bp, np.prod(lam[:, i] + lam[:, j], axis=1).real])
 
     def accept(self, u: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -350,3 +351,12 @@ def _distinct_events(curve: arclength.Curve) -> list[arclength.Event]:
         return max(abs(curve.tests[before][0]), abs(curve.tests[after][0])) < 1e-9
 
     return [e for e in curve.events if e.name != "LP" or not (beside_bp(e.index) or vertical(e.index))]
+
+
+@lru_cache(maxsize=None)
+def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The index pairs ``i < j`` of ``n`` eigenvalues (``numpy.triu_indices``, which costs more than the tests
+    it serves on a small system, made once per dimension)."""
+    i, j = np.triu_indices(n, 1)
+    i.flags.writeable = j.flags.writeable = False
+    return i, j

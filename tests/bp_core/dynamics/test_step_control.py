@@ -127,3 +127,36 @@ def test_step_grows_with_fast_newton_and_follows_the_turning():
     assert next_step(0.01, 1, 1.0, 0.1) == 0.02
     assert next_step(0.01, 6, 1.0, 0.1) == 0.01
     assert abs(next_step(0.01, 1, np.cos(0.2), 0.1) - 0.005) < 1e-12  # turned twice the target: halved
+
+
+def test_tests_inside_a_step_are_the_tests_at_each_point():
+    """The batched tests that check the inside of a long step (the Hopf test's eigenvalue pairs indexed once
+    per dimension) are the per-point tests, fold, branch-point and Hopf test alike, in 2-D and 3-D."""
+    from bp_core.dynamics.continuation import _pairs
+
+    @bp.integrate
+    def int_x(x, t, y, z, p):
+        return p * x - y + x * z
+
+    @bp.integrate
+    def int_y(y, t, x, z, p):
+        return x + p * y - y * z
+
+    @bp.integrate
+    def int_z(z, t, x, y, p):
+        return -z + x * y + p
+
+    def update(ST, _t):
+        ST['x'] = int_x(ST['x'], _t, ST['y'], ST['z'], 0.)
+        ST['y'] = int_y(ST['y'], _t, ST['x'], ST['z'], 0.)
+        ST['z'] = int_z(ST['z'], _t, ST['x'], ST['y'], 0.)
+
+    model = bp.NeuType(name="three_test_functions", ST=bp.types.NeuState('x', 'y', 'z'), steps=update)
+    analyzer = bp.BifurcationAnalyzer(model, {"p": [-1., 1.]}, {"x": [-1., 1.], "y": [-1., 1.], "z": [-1., 1.]})
+    problem = EquilibriumProblem(analyzer.field, np.array([0.]), 0, (-1., 1.), [(-1., 1.)] * 3)
+    rng = np.random.default_rng(3)
+    points, directions = rng.uniform(-1, 1, (6, 4)), rng.normal(size=(6, 4))
+    expected = np.array([problem.tests(u, t) for u, t in zip(points, directions)])
+    np.testing.assert_allclose(problem.tests_at(points, directions), expected, rtol=1e-12, atol=1e-14)
+    for n in (2, 3, 5):
+        assert all(np.array_equal(a, b) for a, b in zip(_pairs(n), np.triu_indices(n, 1)))

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from bp_core.errors import ModelUseError, close_matches
+from bp_core.errors import ModelDefError, ModelUseError, close_matches
 
 __all__ = ["ParsUpdate"]
 
@@ -41,9 +41,31 @@ class ParsUpdate:
         return (self.num,) if np.isscalar(self.num) else tuple(self.num)
 
     def _check_key(self, key: str) -> None:
+        if key not in self.origins and key in self._late_names():
+            self._take_late(key)
         if key not in self.origins:
             hint = close_matches(key, self.origins) if self.origins else " The model has no parameters."
             raise ModelUseError(f"model {self.model.name!r} has no parameter {key!r}.{hint}")
+
+    def _late_names(self) -> set[str]:
+        """Names the model's steps read that were not defined when the model was (see ``ObjType.resolve_late``)."""
+        return {name for step in getattr(self.model, "steps", ()) for name in step.late}
+
+    def _take_late(self, key: str) -> None:
+        # a late name is the model's parameter once it is defined, as at the first run: look it up now, so that
+        # pars can set it before that run
+        try:
+            self.model.resolve_late()
+        except ModelDefError:
+            if key not in self._late_names():
+                raise
+            steps = [step.where() for step in self.model.steps if key in step.late]
+            raise ModelUseError(
+                f"model {self.model.name!r} reads {key!r} ({', '.join(steps)}), which is not defined: define it as "
+                f"a number where the model is defined ({key} = ...), then set it per group with pars[{key!r}]; "
+                f"the number becomes the model's parameter, which pars overrides.") from None
+        for name, value in self.model.pars.items():
+            self.origins.setdefault(name, value)
 
     def __getitem__(self, key: str) -> Any:
         self._check_key(key)

@@ -77,3 +77,45 @@ def test_a_phase_plane_looks_the_late_numbers_up_too():
         np.testing.assert_allclose(grid.derivatives['x'], 0.7 - grid.grid['x'], atol=1e-12)
     finally:
         globals().pop("a_late", None)
+
+
+def _late_synapse_model():
+    def update(ST, _t):
+        ST['y'] = ST['y'] * (1. - dt_late / tau_I_late)  # noqa: F821 (defined after the model)
+
+    return bp.NeuType('LatePars', ST=bp.types.NeuState({'y': 1.}), steps=update, mode='scalar')
+
+
+def test_pars_set_a_late_name_once_it_is_defined():
+    # the notebook order: the model, its group, then the number, then the group's own value of it
+    for name in ("tau_I_late", "dt_late"):
+        globals().pop(name, None)
+    model = _late_synapse_model()
+    group = bp.NeuGroup(model, 2)
+    globals().update(tau_I_late=4., dt_late=1.)
+    try:
+        assert group.pars['tau_I_late'] == 4.
+        group.pars['tau_I_late'] = 2.
+        group.run(1.)
+        steps = round(1. / bp.profile.get_dt())
+        np.testing.assert_allclose(group.ST['y'], (1. - 1. / 2.) ** steps, rtol=1e-12)  # 2., not 4.
+    finally:
+        for name in ("tau_I_late", "dt_late"):
+            globals().pop(name, None)
+
+
+def test_pars_on_a_name_still_undefined_says_to_define_it():
+    from bp_core.errors import ModelUseError
+    for name in ("tau_I_late", "dt_late"):
+        globals().pop(name, None)
+    group = bp.NeuGroup(_late_synapse_model(), 2)
+    globals()["dt_late"] = 1.
+    try:
+        with pytest.raises(ModelUseError, match=r"model 'LatePars' reads 'tau_I_late' \(step function 'update' of "
+                                                r"model 'LatePars'\), which is not defined: define it as a number "
+                                                r"where the model is defined \(tau_I_late = \.\.\.\)"):
+            group.pars['tau_I_late'] = 2.
+        with pytest.raises(ModelUseError, match="has no parameter 'tau_x'"):
+            group.pars['tau_x'] = 2.
+    finally:
+        globals().pop("dt_late", None)

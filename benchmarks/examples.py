@@ -55,6 +55,7 @@ from examples.izhikevich_2007 import model as izhikevich_2007  # noqa: E402
 from examples.jeffress_sound_localization import model as jeffress  # noqa: E402
 from examples.kremer_2011 import model as kremer  # noqa: E402
 from examples.licklider import model as licklider  # noqa: E402
+from examples.maass_2002 import model as maass  # noqa: E402
 from examples.morris_lecar_1981 import model as morris_lecar  # noqa: E402
 from examples.non_reliability import model as non_reliability  # noqa: E402
 from examples.nonlinear_synapses import model as nonlinear  # noqa: E402
@@ -76,7 +77,7 @@ MODULES = (adex, brette_guigon, brunel, brunel_hakim, cuba, gap, hindmarsh_rose,
            homeostasis, stdp, synfire, touboul_brette, tm, vogels, wb, rossant, sturzl,
            platkiewicz, clopath, licklider, rothman_manis, brette_2004, custom_events, brunel_wang, tum, coba_hh,
            izhikevich_2007, kremer, if_curve_hh, adaptive_threshold, non_reliability,
-           graupner_brunel)
+           graupner_brunel, maass)
 CPU_CLOCK = types.SimpleNamespace(perf_counter=time.process_time)
 """What the examples' ``time.perf_counter()`` reads when Brian2's side is timed in CPU seconds."""
 
@@ -264,6 +265,11 @@ def _graupner_brunel(seed, duration, **size):
     return {'run_s': out['run_s'], 'change_10': float(graupner_brunel.switching(out)['change'][-1])}
 
 
+def _maass(seed, duration, **_):
+    out = maass.run(duration, seed=seed)
+    return {'run_s': out['run_s'], 'rate_E_hz': maass.statistics(out)['rate_E_hz']}
+
+
 #: name -> (ours, statistic, target of Brian2, full (duration, size), tiny (duration, size))
 EXAMPLES = {
     'gap_junctions': (_network(gap, 0.), 'rate_hz', 'cpp_standalone', (500., {'n': 10}), (100., {'n': 10})),
@@ -314,6 +320,7 @@ EXAMPLES = {
     'non_reliability': (_non_reliability, 'spread_9_ms', 'cpp_standalone', (500., {'N': 25}), (500., {'N': 25})),
     'graupner_brunel_2012': (_graupner_brunel, 'change_10', 'cpp_standalone', (60000., {'repetitions': 100}),
                              (2000., {'repetitions': 10})),
+    'maass_2002': (_maass, 'rate_E_hz', 'cpp_standalone', (500., {}), (100., {})),
 }
 
 

@@ -57,6 +57,7 @@ SMALL = {
     "adaptive_threshold": ["--seeds", "1", "2", "3", "4", "--size", '{"N": 200}'],
     "non_reliability": ["--seeds", "1", "2", "3", "4", "--size", '{"N": 200}'],
     "graupner_brunel_2012": ["--seeds", "1", "2", "3", "4", "--target", "cpp_standalone"],
+    "maass_2002": ["--seeds", "1", "2", "3", "4", "5", "6"],
     "kremer_2011": ["--seeds", "1", "2", "3", "4", "5", "--duration", "2000",
                     "--size", '{"size": 2, "M4": 22, "M23exc": 8, "M23inh": 4}'],
 }

@@ -20,7 +20,7 @@ import hashlib
 import importlib.metadata
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -199,13 +199,24 @@ class VectorField:
 
         return sympy.Matrix(self.exprs).jacobian(sympy.Matrix(self.free_symbols)) if self.free else None
 
+    # Each made where it is first used: the right-hand sides alone (the roots of a one-variable field) need no
+    # derivative, and sympy's differentiation of them costs more than the rest of a small diagram.
     @cached_property
-    def _lambdified(self) -> tuple:
+    def _lambdified_f(self) -> Callable:
+        return self._lambdify(self.exprs)
+
+    @cached_property
+    def _lambdified_jacobian(self) -> Callable:
+        return self._lambdify(self.jacobian_exprs)
+
+    @cached_property
+    def _lambdified_par_derivative(self) -> Callable:
+        return self._lambdify(self.par_derivative_exprs)
+
+    def _lambdify(self, exprs: Any) -> Callable:
         import sympy
 
-        args = self.symbols + self.free_symbols
-        return (sympy.lambdify(args, self.exprs, "numpy"), sympy.lambdify(args, self.jacobian_exprs, "numpy"),
-                sympy.lambdify(args, self.par_derivative_exprs, "numpy") if self.free else None)
+        return sympy.lambdify(self.symbols + self.free_symbols, exprs, "numpy")
 
     @cached_property
     def compiled(self) -> CompiledField:
@@ -297,15 +308,16 @@ class VectorField:
     def f(self, x: Any, p: Any = ()) -> np.ndarray:
         """Derivatives at state ``x`` (shape (dim, ...)) and free parameters ``p``."""
         x = np.asarray(x, dtype=float)
-        out = self._lambdified[0](*x, *np.atleast_1d(p))
+        out = self._lambdified_f(*x, *np.atleast_1d(p))
         return np.array([np.broadcast_to(o, x.shape[1:]) for o in out], dtype=float)
 
     def jacobian(self, x: Any, p: Any = ()) -> np.ndarray:
         """Jacobian df/dx at one state, shape (dim, dim)."""
-        return np.array(self._lambdified[1](*np.asarray(x, dtype=float), *np.atleast_1d(p)), dtype=float)
+        return np.array(self._lambdified_jacobian(*np.asarray(x, dtype=float), *np.atleast_1d(p)), dtype=float)
 
     def par_derivative(self, x: Any, p: Any = ()) -> np.ndarray:
         """df/dp at one state, shape (dim, number of free parameters)."""
         if not self.free:
             raise ModelUseError("no free parameter to differentiate with respect to.")
-        return np.array(self._lambdified[2](*np.asarray(x, dtype=float), *np.atleast_1d(p)), dtype=float)
+        return np.array(self._lambdified_par_derivative(*np.asarray(x, dtype=float), *np.atleast_1d(p)),
+                        dtype=float)

@@ -111,3 +111,25 @@ def test_each_root_is_kept_once_in_the_order_of_the_first_seed_reaching_it():
     assert len(x[0]) > 5 * len(found)  # many seeds reached each root
     for a, b in zip(sorted(kept, key=tuple), found):
         np.testing.assert_array_equal(a, b)
+
+
+def test_one_variable_diagram_needs_no_symbolic_derivative():
+    """The roots of a one-variable field come from its right-hand side alone: the diagram does not
+    differentiate it symbolically (sympy's Jacobian cost more than the rest of a small diagram); the derivatives,
+    asked for, are still the field's."""
+
+    @bp.integrate
+    def int_x(x, t, mu):
+        return mu + x - x ** 3
+
+    def update(ST, _t):
+        ST['x'] = int_x(ST['x'], _t, 0.)
+
+    model = bp.NeuType(name="cusp_slice", ST=bp.types.NeuState('x'), steps=update)
+    analyzer = bp.BifurcationAnalyzer(model, {"mu": [-1., 1.]}, {"x": [-2., 2.]}, par_resolution=0.01)
+    folds = [p.par["mu"] for p in analyzer.bifurcation_points() if p.label == "LP"]
+    assert folds == pytest.approx([-2 / 3 ** 1.5, 2 / 3 ** 1.5], abs=1e-9)
+    field = analyzer.field
+    assert "jacobian_exprs" not in vars(field) and "par_derivative_exprs" not in vars(field)
+    np.testing.assert_allclose(field.jacobian(np.array([0.5]), [0.2]), [[1 - 3 * 0.25]], rtol=1e-15)
+    np.testing.assert_allclose(field.par_derivative(np.array([0.5]), [0.2]), [[1.0]], rtol=1e-15)

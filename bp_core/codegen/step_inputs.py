@@ -102,6 +102,9 @@ class StepInputs:
     row_orders : frozenset of str
         Those of ``rows`` whose synapses are not ordered by that side's element: a row lists its synapses'
         indices (``_pre_rows_idx``, ``_post_rows_idx``) instead of being a range of them.
+    decay_fields : frozenset of str
+        ST fields that nothing but this step reads during a run: where it only decays them between its
+        synapses' visits, it may decay them at the visits (``passes.decay_at_events``).
     """
 
     step: StepFunction
@@ -125,6 +128,7 @@ class StepInputs:
     loop_limit: int = 0
     rows: frozenset[str] = frozenset()
     row_orders: frozenset[str] = frozenset()
+    decay_fields: frozenset[str] = frozenset()
 
     def cache_key(self) -> tuple:
         """A hashable key: two inputs with the same key translate to the same code."""
@@ -133,4 +137,4 @@ class StepInputs:
                 np.dtype(self.float_type).name, self.check_finite, self.parallel, repr(self.delay),
                 tuple(sorted(self.event_fields)), self.loop_size,
                 tuple(self.scalar_indices.items()), self.queue_walk, self.rng, self.description, self.loop_limit,
-                tuple(sorted(self.rows)), tuple(sorted(self.row_orders)))
+                tuple(sorted(self.rows)), tuple(sorted(self.row_orders)), tuple(sorted(self.decay_fields)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Any
 
 from bp_core.codegen.emit import emit_function
 from bp_core.codegen.passes import Stage, run_pipeline
@@ -44,7 +45,8 @@ class GeneratedStep:
     translation was traced. ``written_fields`` are the ``(state, field)`` pairs the step may write;
     ``event_args`` maps arguments to ``(state, field, part)`` of a kernel event list the step follows.
     ``run_values`` are the assignments of values that hold for a whole run (``passes.run_values``): the kernel
-    computes them before its time loop and passes the step each name they assign that it reads.
+    computes them before its time loop and passes the step each name they assign that it reads. ``decays``
+    (``passes.decay_at_events.DecayFields``) names the fields it decays at its synapses' visits.
     """
 
     name: str
@@ -62,6 +64,7 @@ class GeneratedStep:
     written_fields: set[tuple[str, str]] = field(default_factory=set)
     event_args: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     run_values: list[ast.Assign] = field(default_factory=list)
+    decays: Any = None
 
 
 def translate_step(inputs: StepInputs, trace: bool = False) -> GeneratedStep:
@@ -85,7 +88,7 @@ def translate_step(inputs: StepInputs, trace: bool = False) -> GeneratedStep:
         stages.append(Stage("generated function", source.rstrip("\n"), True))
     return GeneratedStep(inputs.func_name, source, args, tree.param_args, tree.row_args, tree.indexes_user_data,
                          tree.list_args, tree.risky_fields, tree.parallel, tree.folded_fields, lines, stages,
-                         tree.written_fields, tree.event_args, tree.run_values)
+                         tree.written_fields, tree.event_args, tree.run_values, tree.decays)
 
 
 def _arguments(tree: StepTree, statements: list[ast.stmt], run_values: tuple[str, ...] | list[str] = ()) -> list[str]:

@@ -19,7 +19,7 @@ import ast
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from bp_core.codegen.step_inputs import StepInputs
 from bp_core.integration.rendering import NameAllocator
@@ -106,6 +106,9 @@ class StepTree:
     run_values : list of ast.Assign
         Assignments taken out of the prelude because their values hold for a whole run: the kernel
         computes them once per call and the step reads the names they assign as arguments.
+    decays : DecayFields, optional
+        The fields the step decays at its synapses' visits instead of at every step
+        (``passes.decay_at_events``): the kernel decays the rest when it returns.
     """
 
     inputs: StepInputs
@@ -127,6 +130,7 @@ class StepTree:
     element_local: bool = False
     fused: bool = False
     run_values: list[ast.Assign] = field(default_factory=list)
+    decays: Any = None
 
     @classmethod
     def from_inputs(cls, inputs: StepInputs) -> StepTree:

@@ -130,6 +130,7 @@ class BuildState:
         self._delays: dict[str, DelayLine | SpikeQueue] = {}
         self._routes: dict[str, QueueRoutes] = {}
         self._element_rows: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._decay_clocks: dict[str, dict[str, np.ndarray]] = {}
 
     def name_objects(self, members: Sequence[Any]) -> None:
         """Give each object its name in generated code.
@@ -178,3 +179,11 @@ class BuildState:
     def set_element_rows(self, obj: Any, side: str, rows: tuple[Any, ...]) -> None:
         """Keep ``rows`` (``simulation.element_rows``) for ``obj``'s ``side``."""
         self._element_rows[(obj.name, side)] = rows
+
+    def decay_clock(self, obj: Any, size: int) -> dict[str, np.ndarray]:
+        """``obj``'s ``'last'`` (one step per synapse) and ``'now'`` arrays of traces decayed at its synapses'
+        visits (``codegen.kernel_ops.decays``): each kernel call sets them before its first step."""
+        held = self._decay_clocks.get(obj.name)
+        if held is None or held["last"].size != size:
+            held = self._decay_clocks[obj.name] = {"last": np.zeros(size, np.int64), "now": np.zeros(1, np.int64)}
+        return held

@@ -11,6 +11,7 @@ from bp_core.codegen import event_delays
 from bp_core.codegen.event_delays import EventDelay
 from bp_core.codegen.kernel import MonitorPlan, ObjectPlan
 from bp_core.codegen.passes.bound_loops import WHILE_LIMIT
+from bp_core.codegen.passes.decay_at_events import DECAY_STATE
 from bp_core.codegen.passes.follow_presynaptic_rows import ROW_LISTS
 from bp_core.codegen.step_inputs import StateAccess
 from bp_core.codegen.tree import as_identifier
@@ -161,6 +162,11 @@ def _plan_synapses(syn: Ensemble, plan: ObjectPlan, dt: float, jit: bool, build:
                 if array is not None:
                     plan.arg_map[f"{ROW_LISTS[side]}_{part}"] = f"{code}{ROW_LISTS[side]}_{part}"
                     plan.variables[f"{code}{ROW_LISTS[side]}_{part}"] = (lambda a=array: a)
+        if plan.rows:  # a step may decay fields at its synapses' visits (passes.decay_at_events)
+            for part in ("last", "now"):
+                plan.arg_map[f"{DECAY_STATE}_{part}"] = f"{code}{DECAY_STATE}_{part}"
+                plan.variables[f"{code}{DECAY_STATE}_{part}"] = (
+                    lambda p=part, n=pre_global.size: build.decay_clock(syn, n)[p])
     used = {a for s in syn.model.steps for a in s.data_args}
     for name in CONNECTIVITY_DATA:
         if name in used:

@@ -20,6 +20,7 @@ import bp_core.codegen.kernel_ops.inputs  # noqa: F401  (registers the input kin
 import bp_core.codegen.kernel_ops.monitors  # noqa: F401  (registers the monitor kinds)
 from bp_core.codegen.kernel_ops.base import STATUS_OK, Bind, Header, KernelOp, choose
 from bp_core.codegen.kernel_ops.checks import CheckCapacity, CheckFinite, CheckFolded, LocateNonfinite
+from bp_core.codegen.kernel_ops.decays import DecayFlush, DecayStart, decay_fields
 from bp_core.codegen.kernel_ops.delays import AdvanceDelay, PushDelay
 from bp_core.codegen.kernel_ops.plans import InputPlan, MonitorPlan, ObjectPlan
 from bp_core.codegen.kernel_ops.queues import AdvanceQueue, QueueArrival, QueueCapture, QueueOutput
@@ -72,6 +73,8 @@ class KernelSchedule:
     # events of that field: later steps may follow that list instead of scanning the field
     listed: dict[tuple[str, str], MonitorPlan] = field(default_factory=dict)
     risky: list[tuple[ObjectPlan, str, str]] = field(default_factory=list)
+    inputs: list[InputPlan] = field(default_factory=list)
+    owners: dict[str, int] = field(default_factory=dict)  # an object's code name -> its place in run order
 
     def bind(self, var: str, value: ast.expr) -> str:
         """Bind ``var`` to ``value`` once per kernel call, before the time loop."""
@@ -134,7 +137,8 @@ class KernelSchedule:
 def schedule_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_errors: bool,
                     check_finite: bool = True) -> KernelSchedule:
     """The operations of the kernel of ``objects`` (in run order) with ``inputs`` (see ``kernel.build_kernel``)."""
-    sched = KernelSchedule(check_finite=check_finite)
+    sched = KernelSchedule(check_finite=check_finite, inputs=inputs,
+                           owners={obj.code_name: k for k, obj in enumerate(objects)})
     for obj in objects:
         sched.offered += [name for name in obj.variables if name not in sched.offered]
         float_name = np.dtype(obj.float_type).name
@@ -176,7 +180,8 @@ def _step_operations(sched: KernelSchedule, obj: ObjectPlan, entry: str, catch_e
     step, queue = obj.steps[entry], obj.queue
     if queue is not None and entry == queue.copy_step and queue.skip_copy:
         return [_queue_capture(sched, obj)]
-    used = step_inputs(obj, step, sched.check_finite, offered_lists(obj, step, sched.listed))
+    used = step_inputs(obj, step, sched.check_finite, offered_lists(obj, step, sched.listed),
+                       decay_fields(obj, step, sched.inputs))
     generated = translate(used)
     sched.translated[generated.name] = used
     sched.functions.append(generated)
@@ -209,7 +214,21 @@ def _step_operations(sched: KernelSchedule, obj: ObjectPlan, entry: str, catch_e
                         len(sched.call_sites) - 1 if catch_errors else None))
     if queue is not None and entry == queue.copy_step:
         ops.append(_queue_capture(sched, obj))
+    if generated.decays is not None:
+        _decay_operations(sched, obj, generated, extra)
     return ops
+
+
+def _decay_operations(sched: KernelSchedule, obj: ObjectPlan, generated: GeneratedStep,
+                      extra: dict[str, str | ast.expr]) -> None:
+    """Start and flush the fields ``generated`` decays at its synapses' visits (``kernel_ops.decays``)."""
+    decays = generated.decays
+    last, now = (obj.arg_map[generated.list_args[arg]] for arg in (decays.last, decays.now))
+    fields = obj.states["ST"][1].fields
+    sched.entry.append(DecayStart(last, now))
+    sched.outputs.append(DecayFlush(last, now, tuple(sched.bind_row(obj, "ST", key) for key in decays.fields),
+                                    tuple(str(extra[f]) for f in decays.factors), sched.owners[obj.code_name],
+                                    tuple(fields[key] for key in decays.fields), sched.check_finite))
 
 
 def _run_value_reads(obj: ObjectPlan, generated: GeneratedStep) -> Any:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bp_core.codegen.analyses import ELEMENT_LOCAL, RISKY_FIELDS
 from bp_core.codegen.passes.bool_arithmetic import BOOL_ARITHMETIC
 from bp_core.codegen.passes.bound_loops import BOUND_WHILE_LOOPS
+from bp_core.codegen.passes.decay_at_events import DECAY_AT_EVENTS
 from bp_core.codegen.passes.element_exits import ELEMENT_EXITS
 from bp_core.codegen.passes.element_loop import ELEMENT_LOOP
 from bp_core.codegen.passes.float_literals import FOLLOW_FLOAT_TYPE
@@ -61,6 +62,7 @@ PIPELINE: tuple[Pass, ...] = (
     SPLIT_ELEMENT_LOOP,  # after the loop is made: its leading arithmetic runs on SIMD lanes
     SPLIT_EVENT_BRANCHES,  # after the split, which leaves the rest's stores of loaded values to sink
     FOLLOW_PRESYNAPTIC_ROWS,  # after the split: its second loop may be all under the presynaptic test
+    DECAY_AT_EVENTS,  # last: it needs the leading loop split off and the rest following spikes
 )
 """Every pass and analysis, in the order they run."""
 

@@ -37,7 +37,7 @@ from typing import Any, Callable
 from bp_core.codegen.ast_facts import is_invariant, pure_helpers
 from bp_core.codegen.tree import StepTree, located, origin
 
-__all__ = ["lift_run_values", "kernel_run_values", "RUN_PREFIX"]
+__all__ = ["lift_run_values", "kernel_run_values", "run_invariant", "RUN_PREFIX"]
 
 RUN_PREFIX = "_run_"
 """Start of the kernel variable holding a step's per-run value (``_run_<function>_<name>``)."""
@@ -51,18 +51,14 @@ def lift_run_values(tree: StepTree) -> None:
     (besides what a prelude value may read) becomes a read of a list the kernel computes once per run,
     one value per element (``x = table(rate[_obj_i])`` -> ``x = x_run[_obj_i]``).
     """
-    stores: Counter[str] = Counter(node.id for stmt in tree.statements() for node in ast.walk(stmt)
-                                   if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)))
-    once = {name for name, count in stores.items() if count == 1} - set(tree.inputs.step.args)
-    # an argument the step assigns is not the value it came in with
-    invariant = (set(tree.param_args.values()) - tree.per_element_args | {"_dt"}) - set(stores)
+    stores, once = _stores(tree)
+    invariant = run_invariant(tree)
     pure = pure_helpers(tree.inputs.step.all_scope())
     kept: list[ast.stmt] = []
     for stmt in tree.prelude:
         name = _assigned_once(stmt, once)
-        if name is not None and is_invariant(stmt.value, invariant, pure=pure):  # type: ignore[attr-defined]
+        if name is not None and name in invariant:
             tree.run_values.append(stmt)  # type: ignore[arg-type]
-            invariant.add(name)
         else:
             kept.append(stmt)
     tree.prelude = kept
@@ -71,6 +67,26 @@ def lift_run_values(tree: StepTree) -> None:
     per_element = tree.per_element_args - set(stores)
     if loop is not None and per_element:
         _lift_per_element(tree, loop, invariant, per_element, once, pure)
+
+
+def run_invariant(tree: StepTree) -> set[str]:
+    """The names that hold for a whole run: uniform parameters, ``_dt``, and the prelude's values of them."""
+    stores, once = _stores(tree)
+    # an argument the step assigns is not the value it came in with
+    invariant = (set(tree.param_args.values()) - tree.per_element_args | {"_dt"}) - set(stores)
+    pure = pure_helpers(tree.inputs.step.all_scope())
+    for stmt in tree.prelude:
+        name = _assigned_once(stmt, once)
+        if name is not None and is_invariant(stmt.value, invariant, pure=pure):  # type: ignore[attr-defined]
+            invariant.add(name)
+    return invariant
+
+
+def _stores(tree: StepTree) -> tuple[Counter[str], set[str]]:
+    """How often the step assigns each name, and the names it assigns once (not its arguments)."""
+    stores: Counter[str] = Counter(node.id for stmt in tree.statements() for node in ast.walk(stmt)
+                                   if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)))
+    return stores, {name for name, count in stores.items() if count == 1} - set(tree.inputs.step.args)
 
 
 def _lift_per_element(tree: StepTree, loop: ast.For, invariant: set[str], per_element: set[str], once: set[str],

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bp_core as bp
+from bp_core.codegen.passes.decay_at_events import DECAY_AT_EVENTS
 from bp_core.codegen.passes.split_event_branches import SPLIT_EVENT_BRANCHES
 from bp_core.errors import RunError
 from tests.bp_core.codegen.lif_networks import pipeline_without
@@ -108,7 +109,7 @@ def _network(step, seed: int, conn, one_group: bool, drive: tuple[float, float])
 
 def _run(step, split: bool, conn=None, one_group: bool = False, seed: int = 0, jit: bool = True,
          tau_pre: float = 20., drive: tuple[float, float] = (1.1, 3.)):
-    with pipeline_without(*([] if split else [SPLIT_EVENT_BRANCHES])):
+    with pipeline_without(DECAY_AT_EVENTS, *([] if split else [SPLIT_EVENT_BRANCHES])):
         with bp.profile.override(jit=jit, dt=DT):
             net, post, syn = _network(step, seed, bp.connect.All2All() if conn is None else conn, one_group, drive)
             syn.ST['tau_pre'] = tau_pre
@@ -223,7 +224,7 @@ def _rule_loader(folder):
 
 
 def _rule_run(rule, split: bool, one_group: bool, jit: bool):
-    with pipeline_without(*([] if split else [SPLIT_EVENT_BRANCHES])):
+    with pipeline_without(DECAY_AT_EVENTS, *([] if split else [SPLIT_EVENT_BRANCHES])):
         with bp.profile.override(jit=jit, dt=DT):
             fields = {'V': 0., 'drive': 0., 'g': 0., 'h': 0., 'spike': 0.}
             Neuron = bp.NeuType(name='RuleLIF', ST=bp.types.NeuState(fields), steps=rule_neuron, mode='scalar')

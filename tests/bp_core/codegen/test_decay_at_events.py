@@ -1,0 +1,241 @@
+"""Traces that only decay between a synapse's spike visits are decayed at the visits (``passes.decay_at_events``):
+the same spikes and, to rounding, the same state as stepping them, between calls as at the end; left alone where
+a monitor, an input or another step reads them, or where the decay is not a per-run factor."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import bp_core as bp
+from bp_core.codegen.passes.decay_at_events import DECAY_AT_EVENTS
+from bp_core.errors import RunError
+from tests.bp_core.codegen.lif_networks import pipeline_without
+from tests.bp_core.codegen.test_split_event_branches import _rule_loader, rule_neuron, rules
+
+DT = 0.1
+TAU_PRE, TAU_POST = 20., 30.
+
+
+@bp.integrate(method='exponential')
+def int_Apre(Apre, t):
+    return -Apre / TAU_PRE
+
+
+@bp.integrate
+def int_Apost(Apost, t):  # Euler: a factor (1 - dt / tau) per step
+    return -Apost / TAU_POST
+
+
+def stdp(ST, _t, pre, post):
+    Apre = int_Apre(ST['Apre'], _t)
+    Apost = int_Apost(ST['Apost'], _t)
+    w = ST['w']
+    if pre['spike'] > 0.:
+        post['input'] += w
+        Apre += 0.01
+        w = min(max(w + Apost, 0.), 1.)
+    if post['spike'] > 0.:
+        Apost -= 0.0105
+        w = min(max(w + Apre, 0.), 1.)
+    ST['Apre'] = Apre
+    ST['Apost'] = Apost
+    ST['w'] = w
+
+
+def stdp_in_time(ST, _t, pre, post):
+    # the decay's factor changes with time: not a per-run factor
+    Apre = ST['Apre'] * (0.99 + 0.0001 * _t)
+    w = ST['w']
+    if pre['spike'] > 0.:
+        post['input'] += w
+        Apre += 0.01
+    if post['spike'] > 0.:
+        w = min(max(w + Apre, 0.), 1.)
+    ST['Apre'] = Apre
+    ST['w'] = w
+
+
+def stdp_affine(ST, _t, pre, post):
+    # relaxes towards 0.1, not to 0: the new value is not the old one times a factor
+    Apre = ST['Apre'] + 0.05 * (0.1 - ST['Apre'])
+    w = ST['w']
+    if pre['spike'] > 0.:
+        post['input'] += w
+        Apre += 0.01
+    if post['spike'] > 0.:
+        w = min(max(w + Apre, 0.), 1.)
+    ST['Apre'] = Apre
+    ST['w'] = w
+
+
+def stdp_read_every_step(ST, _t, pre, post):
+    # the weight creeps with the trace at every step: the trace is read at every synapse every step
+    Apre = int_Apre(ST['Apre'], _t)
+    Apost = int_Apost(ST['Apost'], _t)
+    w = ST['w'] + 0.001 * Apre
+    if pre['spike'] > 0.:
+        post['input'] += w
+        Apre += 0.01
+    if post['spike'] > 0.:
+        w = min(max(w + Apre, 0.), 1.)
+    ST['Apre'] = Apre
+    ST['Apost'] = Apost
+    ST['w'] = w
+
+
+def neuron(ST, _t, _dt):
+    ST['spike'] = 0.
+    ST['V'] = ST['V'] + _dt * (-ST['V'] + ST['drive'] + ST['input']) / 10.
+    ST['input'] = 0.
+    if ST['V'] > 1.:
+        ST['V'] = 0.
+        ST['spike'] = 1.
+
+
+def _run(step, lazy: bool, conn=None, calls=(40., 40., 40.), jit: bool = True, monitors=(), tau_pre=None,
+         drive=(1.1, 3.)):
+    global TAU_PRE
+    saved = TAU_PRE
+    if tau_pre is not None:
+        TAU_PRE = tau_pre
+    try:
+        with pipeline_without(*([] if lazy else [DECAY_AT_EVENTS])):
+            with bp.profile.override(jit=jit, dt=DT):
+                Neuron = bp.NeuType(name='DecayLIF', ST=bp.types.NeuState({'V': 0., 'drive': 0., 'input': 0.,
+                                                                           'spike': 0.}), steps=neuron, mode='scalar')
+                Syn = bp.SynType(name=f'Decay_{step.__name__}', ST=bp.types.SynState({'w': 0.5, 'Apre': 0., 'Apost': 0.}),
+                                 requires=dict(pre=bp.types.NeuState(['spike']),
+                                               post=bp.types.NeuState(['spike', 'input'])),
+                                 steps=step, mode='scalar')
+                rng = np.random.default_rng(0)
+                pre, post = bp.NeuGroup(Neuron, 30, monitors=['spike']), bp.NeuGroup(Neuron, 6, monitors=['spike'])
+                for group in (pre, post):
+                    group.ST['drive'] = rng.uniform(*drive, group.num)
+                    group.ST['V'] = rng.uniform(0., 1., group.num)
+                syn = bp.SynConn(Syn, pre_group=pre, post_group=post, monitors=list(monitors),
+                                 conn=bp.connect.All2All() if conn is None else conn)
+                syn.ST['w'] = rng.uniform(0., 1., syn.num)
+                syn.ST['Apre'] = rng.uniform(0., 0.01, syn.num)
+                syn.ST['Apost'] = -rng.uniform(0., 0.01, syn.num)
+                net = bp.Network(pre, post, syn)
+                states = []
+                for duration in calls:
+                    net.advance(duration)
+                    states.append({k: np.array(syn.ST[k]) for k in ('w', 'Apre', 'Apost')})
+                spikes = np.asarray(post.mon.spike_index), np.asarray(post.mon.spike_time)
+                return states, spikes, net.code, syn
+    finally:
+        TAU_PRE = saved
+
+
+def _close(lazy, stepped, rtol=1e-12):
+    (states, spikes, _, _), (whole_states, whole_spikes, _, _) = lazy, stepped
+    for got, expected in zip(spikes, whole_spikes):
+        np.testing.assert_array_equal(got, expected)
+    for state, whole in zip(states, whole_states):
+        for key in state:
+            np.testing.assert_allclose(state[key], whole[key], rtol=rtol, atol=1e-14, err_msg=key)
+
+
+@pytest.mark.parametrize("conn", [None, bp.connect.FixedProb(0.4, seed=3)])
+def test_traces_decayed_at_the_visits_equal_stepped_traces_between_calls(conn):
+    lazy, stepped = _run(stdp, True, conn), _run(stdp, False, conn)
+    code = lazy[2]
+    assert "_decay_last[_obj_i] = _i" in code and "_decay_f_Apre ** " in code and "_decay_f_Apost ** " in code
+    synapse_step = code.split("def SynConn")[1].split("\ndef ")[0]
+    assert "for _obj_i in range(ST.shape[1])" not in synapse_step  # no loop over every synapse
+    assert "_decay_last" not in stepped[2]
+    assert stepped[1][0].size > 20
+    # values differ from stepping by rounding only (one power against n products), and only where a visit
+    # or the end of a call decayed them: the decayed values are not the stored ones as they were
+    assert not np.array_equal(lazy[0][0]['Apre'], stepped[0][0]['Apre']) or \
+        not np.array_equal(lazy[0][0]['Apost'], stepped[0][0]['Apost'])
+    _close(lazy, stepped)
+
+
+def test_synapses_never_visited_are_decayed_when_the_kernel_returns():
+    # no neuron spikes: no visit ever decays a trace, only the end of each call
+    lazy, stepped = _run(stdp, True, drive=(0., 0.5)), _run(stdp, False, drive=(0., 0.5))
+    assert stepped[1][0].size == 0
+    _close(lazy, stepped)
+    assert np.all(np.abs(lazy[0][-1]['Apre']) < np.abs(lazy[0][0]['Apre']))
+
+
+def test_one_call_equals_several_calls_and_the_plain_python_run():
+    one = _run(stdp, True, calls=(120.,))
+    several = _run(stdp, True, calls=(40., 40., 40.))
+    plain = _run(stdp, True, calls=(120.,), jit=False)  # plain Python steps the traces (no split loop to drop)
+    for a, b in zip(plain[1], one[1]):
+        np.testing.assert_array_equal(a, b)
+    for got in (several, plain):  # the monitor of several calls holds the last one's spikes: compare the state
+        for key in one[0][-1]:
+            np.testing.assert_allclose(got[0][-1][key], one[0][-1][key], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("monitors", [['Apre'], ['w']])
+def test_a_monitored_trace_is_stepped(monitors):
+    lazy, stepped = _run(stdp, True, monitors=monitors), _run(stdp, False, monitors=monitors)
+    decayed = [line for line in lazy[2].split("\n") if "** _decay_k" in line]
+    assert not any("Apre" in line for line in decayed) if monitors == ['Apre'] else decayed
+    if monitors == ['Apre']:
+        np.testing.assert_array_equal(lazy[3].mon.Apre, stepped[3].mon.Apre)
+
+
+@pytest.mark.parametrize("step", [stdp_in_time, stdp_affine])
+def test_a_decay_that_is_no_per_run_factor_is_stepped(step):
+    lazy, stepped = _run(step, True), _run(step, False)
+    assert "_decay_last" not in lazy[2]
+    assert lazy[2] == stepped[2]
+
+
+def test_a_trace_the_every_step_work_reads_is_stepped():
+    lazy, stepped = _run(stdp_read_every_step, True), _run(stdp_read_every_step, False)
+    decayed = [line for line in lazy[2].split("\n") if "** _decay_k" in line]
+    assert not any("Apre" in line for line in decayed)
+    _close(lazy, stepped)
+
+
+def test_a_trace_that_grows_without_bound_is_still_caught():
+    # a negative time constant: every synapse's trace grows until it overflows, and no neuron spikes
+    for lazy in (True, False):
+        with pytest.raises(RunError, match=r"state variable 'Apre' became NaN or infinite"):
+            _run(stdp, lazy, tau_pre=-0.02, drive=(0., 0.5), calls=(100.,))
+
+
+@pytest.fixture(scope="module")
+def rule_files(tmp_path_factory):
+    return _rule_loader(tmp_path_factory.mktemp("decay_rules"))
+
+
+def _rule_run(rule, lazy: bool):
+    with pipeline_without(*([] if lazy else [DECAY_AT_EVENTS])):
+        with bp.profile.override(dt=DT):
+            fields = {'V': 0., 'drive': 0., 'g': 0., 'h': 0., 'spike': 0.}
+            Neuron = bp.NeuType(name='DecayRuleLIF', ST=bp.types.NeuState(fields), steps=rule_neuron, mode='scalar')
+            Syn = bp.SynType(name='DecayRule', ST=bp.types.SynState({'w': 0.5, 'Apre': 0., 'Apost': 0., 'x': 0.}),
+                             requires=dict(pre=bp.types.NeuState(['spike', 'h']),
+                                           post=bp.types.NeuState(['spike', 'g', 'h'])),
+                             steps=rule, mode='scalar')
+            rng = np.random.default_rng(1)
+            pre, post = bp.NeuGroup(Neuron, 12, monitors=['spike']), bp.NeuGroup(Neuron, 5, monitors=['spike'])
+            for group in (pre, post):
+                group.ST['drive'] = rng.uniform(2., 4., group.num)
+            syn = bp.SynConn(Syn, pre_group=pre, post_group=post, conn=bp.connect.FixedProb(0.5, seed=2))
+            syn.ST['w'] = rng.uniform(0., 1., syn.num)
+            syn.ST['Apre'] = rng.uniform(0., 1., syn.num)
+            net = bp.Network(pre, post, syn)
+            net.advance(15.)
+            net.advance(15.)
+            return [np.array(syn.ST[k]) for k in ('w', 'Apre', 'Apost', 'x')] + \
+                [np.array(post.ST[k]) for k in ('V', 'g', 'h')] + [np.asarray(post.mon.spike_time)], net.code
+
+
+@settings(max_examples=4, deadline=None)
+@given(body=rules(decay=True))
+def test_generated_rules_give_the_stepped_state(rule_files, body):
+    rule = rule_files(body)
+    (lazy, code), (stepped, _) = _rule_run(rule, True), _rule_run(rule, False)
+    np.testing.assert_array_equal(lazy[-1], stepped[-1], err_msg=f"{body}\n{code}")
+    for got, expected in zip(lazy, stepped):
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12, err_msg=f"{body}\n{code}")

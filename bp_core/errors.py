@@ -12,6 +12,7 @@ from typing import Any
 
 __all__ = [
     "BrainPyError",
+    "UnusedDelayWarning",
     "ModelDefError",
     "ModelUseError",
     "TypeMismatchError",
@@ -68,6 +69,14 @@ class ClockRestartWarning(UserWarning):
 
     The spec promises this restart only in ``mode='repeat'``; elsewhere a user who meant to continue
     would get restarted times silently, so the network says it once.
+    """
+
+
+class UnusedDelayWarning(UserWarning):
+    """A SynConn got a delay, but no step of its model is marked ``@bp.delayed``: the delay changes nothing.
+
+    The spec's delay reaches only the delayed steps; a user who gave one expected some effect to arrive late, and
+    every step would act at once, so the SynConn says so when it is made (or its delay set).
     """
 
 

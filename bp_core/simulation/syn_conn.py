@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from bp_core import connect as connect_module
-from bp_core.errors import ModelUseError, close_matches
+from bp_core.errors import ModelUseError, UnusedDelayWarning, close_matches
 from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.neu_group import NeuGroup
@@ -103,6 +104,8 @@ class SynConn(Ensemble):
             raise ModelUseError(f"SynConn {self.name!r} got {self.delay.size} delays for its {self.num} synapses"
                                 f"{' (matrix mode takes one delay)' if model.mode == 'matrix' else ''}; give one "
                                 f"delay per synapse, in the order of the synapses, or one number for all.")
+        else:
+            _check_delay_is_read(self.name, model, self.delay)
         if self.pre_group is not None:
             self.check_neuron_states()
         object.__setattr__(self, "_delay_checked", True)  # from now on, syn.delay = ... is checked as it is set
@@ -225,6 +228,7 @@ class SynConn(Ensemble):
                 raise ModelUseError(f"SynConn {self.name!r} got {checked.size} delays for its {self.num} synapses"
                                     f"{' (matrix mode takes one delay)' if model.mode == 'matrix' else ''}; give "
                                     f"one delay per synapse, in the order of the synapses, or one number for all.")
+            _check_delay_is_read(self.name, model, checked)
             object.__setattr__(self, "delay", checked)
             return
         checked = checked_pathway_delays(self.name, model, delay)
@@ -275,6 +279,18 @@ class SynConn(Ensemble):
         """A SynConn cannot run alone; it raises ModelUseError."""
         raise ModelUseError(f"SynConn {self.name!r} cannot run on its own: put it in a bp.Network together "
                             f"with its pre- and post-synaptic groups and run the network.")
+
+
+def _check_delay_is_read(name: str, model: SynType, delay: float | np.ndarray) -> None:
+    """A delay only reaches the model's ``@bp.delayed`` steps: one given to a model without any is ignored,
+    every step acting at once; say so (a warning: the spec's own example passes one to such a model)."""
+    if np.any(np.asarray(delay) > 0.) and not any(step.is_delayed for step in model.steps):
+        warnings.warn(
+            f"SynConn {name!r} got a delay, but no step of model {model.name!r} is marked @bp.delayed, so the delay "
+            f"changes nothing: every step acts at once (the delay reaches only the steps that read ST as it was the "
+            f"delay ago). For an effect that arrives late, split off the step that makes it and mark it "
+            f"@bp.delayed: ST['s'] = pre['spike'] in an undelayed step, then a @bp.delayed step acting where "
+            f"ST['s'] > 0; else leave out delay=.", UnusedDelayWarning, stacklevel=3)
 
 
 def _named_delay(name: str | None, delay: Any) -> float | np.ndarray:

@@ -269,3 +269,27 @@ def test_two_pathways_make_a_rectangular_current_of_each_spike(jit, per_synapse)
     # next sample, and its fall ``width`` samples after that
     expected = sum(((steps > k) & (steps <= k + w)).astype(float) for k, w in zip(spike_steps, width_steps))
     np.testing.assert_array_equal(post.mon.I[:, 0], expected)
+
+
+def _immediate(ST, pre, post):
+    if pre['spike'] > 0.:
+        post['x'] += ST['w']
+
+
+def test_a_delay_on_a_model_without_a_delayed_step_warns_that_it_changes_nothing():
+    import warnings
+
+    from bp_core.errors import UnusedDelayWarning
+    pre, post = _groups()
+    model = bp.SynType(name='immediate', ST=_state(), steps=_immediate, mode='scalar')
+    with pytest.warns(UnusedDelayWarning, match=r"SynConn 'S' got a delay, but no step of model 'immediate' is "
+                                                r"marked @bp.delayed, so the delay changes nothing"):
+        syn = bp.SynConn(model, pre_group=pre, post_group=post, conn=bp.connect.All2All(), delay=2., name='S')
+    with pytest.warns(UnusedDelayWarning, match="SynConn 'S' got a delay"):
+        syn.delay = np.full(syn.num, 1.)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', UnusedDelayWarning)
+        syn.delay = 0.
+        bp.SynConn(model, pre_group=pre, post_group=post, conn=bp.connect.All2All(), name='T')
+        bp.SynConn(_single(_up_alone, 'plain'), pre_group=pre, post_group=post, conn=bp.connect.All2All(),
+                   delay=2., name='U')

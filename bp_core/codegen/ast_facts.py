@@ -46,7 +46,8 @@ def read_of(target: ast.expr) -> ast.expr:
 PURE_FUNCTIONS = frozenset({
     "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "power", "pow", "sin", "cos", "tan",
     "arcsin", "arccos", "arctan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "abs", "fabs", "absolute",
-    "floor", "ceil", "minimum", "maximum", "exp2", "square", "reciprocal", "sign", "heaviside",
+    "floor", "ceil", "minimum", "maximum", "exp2", "square", "reciprocal", "sign", "heaviside", "clip", "fmin",
+    "fmax", "arctan2", "hypot",
 })
 """Functions of ``np`` / ``math`` without side effects, so calls to them may move out of the loop."""
 

@@ -43,6 +43,23 @@ def stdp(ST, _t, pre, post):
     ST['w'] = w
 
 
+def stdp_clipped(ST, _t, pre, post):
+    # the spec's own STDP chapter bounds the weight with np.clip
+    Apre = int_Apre(ST['Apre'], _t)
+    Apost = int_Apost(ST['Apost'], _t)
+    w = ST['w']
+    if pre['spike'] > 0.:
+        post['input'] += w
+        Apre += 0.01
+        w = np.clip(w + Apost, 0., 1.)
+    if post['spike'] > 0.:
+        Apost -= 0.0105
+        w = np.clip(w + Apre, 0., 1.)
+    ST['Apre'] = Apre
+    ST['Apost'] = Apost
+    ST['w'] = w
+
+
 def stdp_in_time(ST, _t, pre, post):
     # the decay's factor changes with time: not a per-run factor
     Apre = ST['Apre'] * (0.99 + 0.0001 * _t)
@@ -151,6 +168,12 @@ def test_traces_decayed_at_the_visits_equal_stepped_traces_between_calls(conn):
     # or the end of a call decayed them: the decayed values are not the stored ones as they were
     assert not np.array_equal(lazy[0][0]['Apre'], stepped[0][0]['Apre']) or \
         not np.array_equal(lazy[0][0]['Apost'], stepped[0][0]['Apost'])
+    _close(lazy, stepped)
+
+
+def test_a_rule_bounded_with_np_clip_follows_the_spikes_too():
+    lazy, stepped = _run(stdp_clipped, True), _run(stdp_clipped, False)
+    assert "_post_rows_ptr" in lazy[2] and "_decay_f_Apre ** " in lazy[2]
     _close(lazy, stepped)
 
 

@@ -46,7 +46,7 @@ from bp_core.codegen.ast_facts import is_invariant
 from bp_core.codegen.loop_facts import ELEMENT
 from bp_core.codegen.passes.fold_finite import FLAG
 from bp_core.codegen.passes.follow_presynaptic_rows import ROW_LISTS
-from bp_core.codegen.passes.run_values import run_invariant
+from bp_core.codegen.passes.run_values import run_invariant, written_out
 from bp_core.codegen.tree import Pass, StepTree, located, origin
 
 __all__ = ["DECAY_AT_EVENTS", "DecayFields", "DECAY_STATE"]
@@ -149,7 +149,7 @@ def _decays(tree: StepTree, loop: ast.For, field_of: dict[str, str]) -> dict[str
             if arg is not None:
                 loaded[name] = arg
                 continue
-            values[name] = _written_out(stmt.value, values)
+            values[name] = written_out(stmt.value, values)
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             arg = _at_element(stmt.targets[0], field_of)
             if arg is not None and isinstance(stmt.value, ast.Name):
@@ -162,14 +162,14 @@ def _decays(tree: StepTree, loop: ast.For, field_of: dict[str, str]) -> dict[str
         value = ast.Name(names[0], ast.Load()) if names[0] in loaded else values.get(names[0])
         if len(names) != 1 or own is None or value is None:
             continue
-        value = _written_out(value, values)
+        value = written_out(value, values)
         if _homogeneous(value, own, invariant):
             factors[arg], own_load[arg] = _Replace(own).visit(copy.deepcopy(value)), own
     while factors:  # what the loop keeps must not read a field it no longer decays there
         kept = [stmt for stmt in loop.body if not _stores_or_checks(stmt, set(factors))
                 and not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name))]
         read = {n.id for stmt in kept for node in ast.walk(stmt) if isinstance(node, ast.Name)
-                and isinstance(node.ctx, ast.Load) for n in ast.walk(_written_out(node, values))
+                and isinstance(node.ctx, ast.Load) for n in ast.walk(written_out(node, values))
                 if isinstance(n, ast.Name)}
         dropped = [arg for arg in factors if own_load[arg] in read]
         if not dropped:
@@ -209,13 +209,6 @@ class _Replace(ast.NodeTransformer):
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         return ast.Constant(1.0) if node.id == self.name else node
-
-
-def _written_out(value: ast.expr, values: dict[str, ast.expr]) -> ast.expr:
-    class Substitute(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> ast.expr:
-            return copy.deepcopy(values[node.id]) if node.id in values and isinstance(node.ctx, ast.Load) else node
-    return Substitute().visit(copy.deepcopy(value))
 
 
 def _mentions(stmts: ast.stmt | list[ast.stmt], args: dict | set) -> bool:

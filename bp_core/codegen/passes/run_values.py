@@ -37,7 +37,7 @@ from typing import Any, Callable
 from bp_core.codegen.ast_facts import is_invariant, pure_helpers
 from bp_core.codegen.tree import StepTree, located, origin
 
-__all__ = ["lift_run_values", "kernel_run_values", "run_invariant", "RUN_PREFIX"]
+__all__ = ["lift_run_values", "kernel_run_values", "run_invariant", "written_out", "RUN_PREFIX"]
 
 RUN_PREFIX = "_run_"
 """Start of the kernel variable holding a step's per-run value (``_run_<function>_<name>``)."""
@@ -102,7 +102,7 @@ def _lift_per_element(tree: StepTree, loop: ast.For, invariant: set[str], per_el
         name = _assigned_once(stmt, once)
         if name is None or not is_invariant(stmt.value, invariant, leaf=at_element, pure=pure):  # type: ignore
             continue
-        value = _written_out(stmt.value, values)  # type: ignore[attr-defined]
+        value = written_out(stmt.value, values)  # type: ignore[attr-defined]
         values[name] = value
         sizes = sorted({n.value.id for n in ast.walk(value) if isinstance(n, ast.Subscript)})  # type: ignore
         if not sizes or not any(isinstance(n, ast.Call) for n in ast.walk(stmt.value)):  # type: ignore
@@ -128,7 +128,7 @@ class _Reindex(ast.NodeTransformer):
         return ast.Name(_ELEMENT, node.ctx) if node.id == "_obj_i" else node
 
 
-def _written_out(value: ast.expr, values: dict[str, ast.expr]) -> ast.expr:
+def written_out(value: ast.expr, values: dict[str, ast.expr]) -> ast.expr:
     """``value`` with each element-loop local it reads replaced by that local's own value."""
     class Substitute(ast.NodeTransformer):
         def visit_Name(self, node: ast.Name) -> ast.expr:

@@ -36,11 +36,12 @@ REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text
 FINE = json.loads((Path(__file__).parent / "auto_fine_mesh_reference.json").read_text())
 #: bp_core finds every special point of these and places it as AUTO-07p does.
 MATCHING = ["ab", "apbp", "bru", "cusp", "fhn", "ops", "tfc", "rinzel_hh", "rosenzweig", "inapik_low",
-            "goodwin"]
+            "goodwin", "bru2", "lengyel_epstein"]
 #: bp_core misses or adds points on these (branch points of cycles, symmetric copies; examples/auto/README.md,
 #: "known gaps", lists each), and every point both programs find agrees.
 AGREEING = ["abc", "abcb", "enz", "lrz", "plp", "pp2", "pp3", "ppp", "wav", "she", "fhh", "ml_homoclinic",
-            "connor_stevens", "snh", "pen", "inapik_m", "selkov", "rossler", "wilson_cowan", "butera_fast"]
+            "connor_stevens", "snh", "pen", "inapik_m", "selkov", "rossler", "wilson_cowan", "butera_fast",
+            "ml_snic", "hh_gk", "allee", "hastings_powell"]
 #: Held on their equilibria, where AUTO-07p's points are (its run labels no Hopf point, so no cycles): kpr (its
 #: cycles, 9 s to the homoclinic orbit at T = 1619, are compared by the benchmark).
 EQUILIBRIA = ["kpr"]

@@ -1,0 +1,125 @@
+"""Independent checks on the six models ported to test the continuation on models it had not met (ml_snic, hh_gk,
+bru2, allee, lengyel_epstein, hastings_powell in examples/auto/): closed forms, scipy's integration of the orbits
+and their variational equations, and shooting for the heteroclinic cycle, where bp_core and AUTO-07p differ or
+where the points have a closed form. Their AUTO-07p comparison is in test_auto_demos.py."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
+
+from benchmarks.continuation_auto_demos import analyzer, relative
+from tests.examples.shooting import flow
+from tests.examples.test_auto_new_models import _parameters, _trace_integral
+
+REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
+
+
+def _labelled(an, label: str, name: str) -> list[float]:
+    return sorted(q.par[name] for q in an.bifurcation_points() if q.label == label)
+
+
+def test_ml_snic_fold_of_cycles_auto07p_steps_over_is_a_fold():
+    """Morris-Lecar's SNIC set: the folds of the rest states and the Hopf point agree with AUTO-07p's; the
+    subcritical Hopf point's cycles turn at a fold at I = 116.1095 that AUTO-07p (steps up to 2 in I) passes
+    unlabelled, its branch turning within 1e-4 of it. In a plane the one nontrivial multiplier is
+    exp(int trace J dt): it is 1 on bp_core's orbit at the fold. The spiking family ends in a SNIC at the upper
+    fold of the rest states."""
+    an = analyzer("ml_snic")
+    (branch,) = an.cycle_branches()
+    (fold,) = [q for q in branch.special if q.label == "LPC"]
+    (snic,) = [q for q in branch.special if q.label == "SNIC"]
+    assert abs(snic.par["I"] - max(_labelled(an, "LP", "I"))) < 1e-9
+    assert not [p for p in REFERENCE["ml_snic"]["points"] if p["periodic"] and p["type"] == "LP"]
+    turn = min(REFERENCE["ml_snic"]["turns"], key=lambda t: abs(t["par"] - fold.par["I"]))
+    assert relative(turn["par"], fold.par["I"]) < 1e-4
+    k = int(np.argmin(np.abs(branch.par - fold.par["I"]) + np.abs(branch.period - fold.period)))
+    assert branch.par[k] == fold.par["I"]
+    assert abs(_trace_integral(an, branch.orbits[k], branch.mesh[k], branch.period[k], fold.par["I"])) < 1e-3
+    # Either side of the fold along the branch the multiplier is away from 1 by more than that.
+    sides = [_trace_integral(an, branch.orbits[j], branch.mesh[j], branch.period[j], branch.par[j])
+             for j in (k - 3, k + 3)]
+    assert min(abs(s) for s in sides) > 1e-2 and np.sign(sides[0]) != np.sign(sides[1])
+
+
+def test_bru2_turing_pitchfork_and_hopf_point_are_the_closed_forms():
+    """Two diffusively coupled Brusselator cells: the homogeneous state (A, B / A) breaks its symmetry where the
+    antisymmetric mode's determinant vanishes, B = (1 + 2 Dx)(A^2 + 2 Dy) / (2 Dy), and oscillates from
+    B = 1 + A^2; the branch switched to at the pitchfork runs to the range's end both ways, its two ends mirror
+    images under exchanging the cells."""
+    A, Dx, Dy = 2.0, 0.05, 2.0
+    an = analyzer("bru2")
+    assert np.allclose(_labelled(an, "BP", "B"), [(1 + 2 * Dx) * (A ** 2 + 2 * Dy) / (2 * Dy)], rtol=0, atol=1e-10)
+    assert np.allclose(_labelled(an, "H", "B"), [1 + A ** 2], rtol=0, atol=1e-10)
+    (switched,) = [b for b in an.branches() if abs(b.states[0][0] - b.states[0][2]) > 1e-3]
+    assert np.allclose(switched.states[0], switched.states[-1][[2, 3, 0, 1]], atol=1e-8)
+
+
+def test_allee_points_closed_forms_and_the_heteroclinic_end():
+    """Predator-prey with a strong Allee effect: transcritical points at m = a and m = 1, the Hopf point at
+    m = (1 + a) / 2 (AUTO-07p's within 1e-8). The cycles end at the heteroclinic cycle (1, 0) -> (a, 0) -> (1, 0):
+    shooting (scipy at 1e-12) from the saddle (1, 0) along its unstable manifold and back from (a, 0) along its
+    stable one, to the section y = 0.01, finds the connection within 1e-8 of bp_core's HOM. At m = 0 the
+    coexistence branch x = m crosses the line of equilibria x = 0 (which exists at m = 0 only): there
+    [f_x | f_m] has rank 1, so it is a branch point, which bp_core labels BP and AUTO-07p LP."""
+    a = 0.2
+    an = analyzer("allee")
+    branch_points = _labelled(an, "BP", "m")
+    assert np.allclose([m for m in branch_points if m > 0.1], [a, 1.0], rtol=0, atol=1e-10)
+    assert np.allclose(_labelled(an, "H", "m"), [(1 + a) / 2], rtol=0, atol=1e-10)
+    auto_hopf = next(p["par"] for p in REFERENCE["allee"]["points"] if p["type"] == "HB")
+    assert abs(auto_hopf - (1 + a) / 2) < 1e-8
+
+    def field(t, z, m):
+        return [z[0] * (z[0] - a) * (1 - z[0]) - z[0] * z[1], z[1] * (z[0] - m)]
+
+    def crossing(z0, m, direction):
+        def section(t, z, m):
+            return z[1] - 0.01
+        section.terminal, section.direction = True, -direction
+        solution = solve_ivp(field, (0, direction * 300), z0, args=(m,), events=section, rtol=1e-12, atol=1e-14,
+                             method="DOP853")
+        return solution.y_events[0][0][0] if solution.y_events[0].size else np.inf
+
+    def gap(m):
+        unstable = np.array([-1.0, (1 - a) + (1 - m)])
+        stable = np.array([a, a * (1 - a) - (a - m)])
+        return min(crossing(np.array([1.0, 0.0]) + 1e-9 * unstable / np.linalg.norm(unstable), m, 1)
+                   - crossing(np.array([a, 0.0]) + 1e-9 * stable / np.linalg.norm(stable), m, -1), 1.0)
+
+    (end,) = [q for b in an.cycle_branches() for q in b.special if q.label == "HOM"]
+    assert abs(brentq(gap, 0.52, 0.56, xtol=1e-13) - end.par["m"]) < 1e-8
+    (lp,) = [p for p in REFERENCE["allee"]["points"] if p["type"] == "LP"]
+    assert abs(lp["par"]) < 1e-12
+    fx = np.array([[-a - (-a), 0.0], [-a, 0.0]])  # at (x, y) = (0, -a), m = 0
+    fm = np.array([[0.0], [a]])  # d/dm of (x', y') = (0, -y)
+    assert np.linalg.matrix_rank(np.hstack([fx, fm])) == 1
+
+
+def test_lengyel_epstein_hopf_point_is_the_closed_form():
+    """CIMA reaction: the equilibrium x = a / 5, y = 1 + x^2 loses stability at b = 3 a / 5 - 25 / a."""
+    a = 10.0
+    assert np.allclose(_labelled(analyzer("lengyel_epstein"), "H", "b"), [3 * a / 5 - 25 / a], rtol=0, atol=1e-10)
+
+
+def test_hastings_powell_points_auto07p_does_not_label_are_real():
+    """Hastings & Powell's food chain: bp_core's nine points on the three-species cycles agree with AUTO-07p's.
+    It also labels the Hopf point of the predator-free branch (z = 0), which AUTO-07p does not start on, where the
+    prey-consumer pair's trace vanishes: x* = d1 / (a1 - d1 b1) = (b1 - 1) / (2 b1), and a period doubling at
+    b1 = 2.8714 (T = 99.40), beside the fold at 2.8958, that AUTO-07p steps over: scipy's variational integration
+    (DOP853, 1e-12) of bp_core's orbit there has a multiplier of -1 to 1e-6."""
+    a1, d1 = 5.0, 0.4
+    an = analyzer("hastings_powell")
+    predator_free = (4.6 - np.sqrt(4.6 ** 2 - 4 * 0.4 * 5)) / 0.8  # 0.4 b1^2 - 4.6 b1 + 5 = 0
+    assert abs(d1 / (a1 - d1 * predator_free) - (predator_free - 1) / (2 * predator_free)) < 1e-14
+    assert min(abs(h - predator_free) for h in _labelled(an, "H", "b1")) < 1e-9
+    branch, doubling = next((b, q) for b in an.cycle_branches() for q in b.special
+                            if q.label == "PD" and abs(q.par["b1"] - 2.8714) < 1e-3)
+    assert not [p for p in REFERENCE["hastings_powell"]["points"] if abs(p["par"] - doubling.par["b1"]) < 1e-3]
+    k = int(np.argmin(np.abs(branch.par - doubling.par["b1"]) + np.abs(branch.period - doubling.period)))
+    x0 = branch.orbits[k][0]
+    end, monodromy, _ = flow(an.field.compiled, x0, _parameters(an, branch.par[k]), float(branch.period[k]))
+    assert np.max(np.abs(end - x0)) < 1e-8
+    assert np.min(np.abs(np.linalg.eigvals(monodromy) + 1)) < 1e-6

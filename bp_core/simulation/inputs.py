@@ -102,8 +102,12 @@ def _shape_value(target: Ensemble, key: str, field: str, op: str, value: Any, n_
 def _check_finite(target: Ensemble, key: str, op: str, value: Any, arr: np.ndarray) -> None:
     """Refuse before the run what could only end it with a non-finite state (and lose the state it had): NaN or
     infinite values (``None`` reads as NaN), and a division by zero."""
-    finite = np.isfinite(arr)
-    if not finite.all():
+    # a NaN or an infinity makes the sum NaN or infinite: a finite sum clears every value in one pass without
+    # a mask the size of the input (a run's input of one value per step and element is tens of MB); a sum that
+    # overflows from finite values looks closer
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(arr)
+    if not np.isfinite(total) and not (finite := np.isfinite(arr)).all():
         where = "" if arr.ndim == 0 else f" at index {tuple(int(i) for i in np.argwhere(~finite)[0])}"
         raise ModelUseError(
             f"input {key!r} for {target.name!r} holds {'no number' if value is None else arr[~finite].flat[0]}"

@@ -27,78 +27,46 @@ def int_Apost(Apost, t):  # Euler: a factor (1 - dt / tau) per step
     return -Apost / TAU_POST
 
 
-def stdp(ST, _t, pre, post):
-    Apre = int_Apre(ST['Apre'], _t)
-    Apost = int_Apost(ST['Apost'], _t)
-    w = ST['w']
-    if pre['spike'] > 0.:
-        post['input'] += w
-        Apre += 0.01
-        w = min(max(w + Apost, 0.), 1.)
-    if post['spike'] > 0.:
-        Apost -= 0.0105
-        w = min(max(w + Apre, 0.), 1.)
-    ST['Apre'] = Apre
-    ST['Apost'] = Apost
-    ST['w'] = w
-
-
-def stdp_clipped(ST, _t, pre, post):
+_TRACES = "Apre = int_Apre(ST['Apre'], _t)\nApost = int_Apost(ST['Apost'], _t)"
+_RULE = """{traces}
+w = {w}
+if pre['spike'] > 0.:
+    post['input'] += w
+    Apre += 0.01
+    w = {bound_pre}
+if post['spike'] > 0.:
+    Apost -= 0.0105
+    w = {bound_post}
+ST['Apre'] = Apre
+ST['Apost'] = Apost
+ST['w'] = w"""
+_BOUNDED = "min(max({}, 0.), 1.)"
+VARIANTS = {
+    'stdp': {},
     # the spec's own STDP chapter bounds the weight with np.clip
-    Apre = int_Apre(ST['Apre'], _t)
-    Apost = int_Apost(ST['Apost'], _t)
-    w = ST['w']
-    if pre['spike'] > 0.:
-        post['input'] += w
-        Apre += 0.01
-        w = np.clip(w + Apost, 0., 1.)
-    if post['spike'] > 0.:
-        Apost -= 0.0105
-        w = np.clip(w + Apre, 0., 1.)
-    ST['Apre'] = Apre
-    ST['Apost'] = Apost
-    ST['w'] = w
-
-
-def stdp_in_time(ST, _t, pre, post):
+    'clipped': {'bound': "np.clip({}, 0., 1.)"},
     # the decay's factor changes with time: not a per-run factor
-    Apre = ST['Apre'] * (0.99 + 0.0001 * _t)
-    w = ST['w']
-    if pre['spike'] > 0.:
-        post['input'] += w
-        Apre += 0.01
-    if post['spike'] > 0.:
-        w = min(max(w + Apre, 0.), 1.)
-    ST['Apre'] = Apre
-    ST['w'] = w
-
-
-def stdp_affine(ST, _t, pre, post):
+    'in_time': {'traces': "Apre = ST['Apre'] * (0.99 + 0.0001 * _t)\nApost = ST['Apost']"},
     # relaxes towards 0.1, not to 0: the new value is not the old one times a factor
-    Apre = ST['Apre'] + 0.05 * (0.1 - ST['Apre'])
-    w = ST['w']
-    if pre['spike'] > 0.:
-        post['input'] += w
-        Apre += 0.01
-    if post['spike'] > 0.:
-        w = min(max(w + Apre, 0.), 1.)
-    ST['Apre'] = Apre
-    ST['w'] = w
-
-
-def stdp_read_every_step(ST, _t, pre, post):
+    'affine': {'traces': "Apre = ST['Apre'] + 0.05 * (0.1 - ST['Apre'])\nApost = ST['Apost']"},
     # the weight creeps with the trace at every step: the trace is read at every synapse every step
-    Apre = int_Apre(ST['Apre'], _t)
-    Apost = int_Apost(ST['Apost'], _t)
-    w = ST['w'] + 0.001 * Apre
-    if pre['spike'] > 0.:
-        post['input'] += w
-        Apre += 0.01
-    if post['spike'] > 0.:
-        w = min(max(w + Apre, 0.), 1.)
-    ST['Apre'] = Apre
-    ST['Apost'] = Apost
-    ST['w'] = w
+    'read_every_step': {'w': "ST['w'] + 0.001 * Apre"},
+}
+"""Rules of one pair STDP form: the traces' update, the weight's load and its bound vary."""
+
+
+@pytest.fixture(scope="module")
+def rule(tmp_path_factory):
+    load = _rule_loader(tmp_path_factory.mktemp("decay_variants"),
+                        header="import numpy as np\n"
+                               "from tests.bp_core.codegen.test_decay_at_events import int_Apre, int_Apost\n")
+    loaded = {}
+    for name, parts in VARIANTS.items():
+        fields = {'traces': _TRACES, 'w': "ST['w']", 'bound': _BOUNDED, **parts}
+        bound = fields.pop('bound')
+        fields.update(bound_pre=bound.format("w + Apost"), bound_post=bound.format("w + Apre"))
+        loaded[name] = load(_RULE.format(**fields), func=name)
+    return loaded
 
 
 def neuron(ST, _t, _dt):
@@ -156,8 +124,8 @@ def _close(lazy, stepped, rtol=1e-12):
 
 
 @pytest.mark.parametrize("conn", [None, bp.connect.FixedProb(0.4, seed=3)])
-def test_traces_decayed_at_the_visits_equal_stepped_traces_between_calls(conn):
-    lazy, stepped = _run(stdp, True, conn), _run(stdp, False, conn)
+def test_traces_decayed_at_the_visits_equal_stepped_traces_between_calls(rule, conn):
+    lazy, stepped = _run(rule['stdp'], True, conn), _run(rule['stdp'], False, conn)
     code = lazy[2]
     assert "_decay_last[_obj_i] = _i" in code and "_decay_f_Apre ** " in code and "_decay_f_Apost ** " in code
     synapse_step = code.split("def SynConn")[1].split("\ndef ")[0]
@@ -171,24 +139,24 @@ def test_traces_decayed_at_the_visits_equal_stepped_traces_between_calls(conn):
     _close(lazy, stepped)
 
 
-def test_a_rule_bounded_with_np_clip_follows_the_spikes_too():
-    lazy, stepped = _run(stdp_clipped, True), _run(stdp_clipped, False)
+def test_a_rule_bounded_with_np_clip_follows_the_spikes_too(rule):
+    lazy, stepped = _run(rule['clipped'], True), _run(rule['clipped'], False)
     assert "_post_rows_ptr" in lazy[2] and "_decay_f_Apre ** " in lazy[2]
     _close(lazy, stepped)
 
 
-def test_synapses_never_visited_are_decayed_when_the_kernel_returns():
+def test_synapses_never_visited_are_decayed_when_the_kernel_returns(rule):
     # no neuron spikes: no visit ever decays a trace, only the end of each call
-    lazy, stepped = _run(stdp, True, drive=(0., 0.5)), _run(stdp, False, drive=(0., 0.5))
+    lazy, stepped = _run(rule['stdp'], True, drive=(0., 0.5)), _run(rule['stdp'], False, drive=(0., 0.5))
     assert stepped[1][0].size == 0
     _close(lazy, stepped)
     assert np.all(np.abs(lazy[0][-1]['Apre']) < np.abs(lazy[0][0]['Apre']))
 
 
-def test_one_call_equals_several_calls_and_the_plain_python_run():
-    one = _run(stdp, True, calls=(120.,))
-    several = _run(stdp, True, calls=(40., 40., 40.))
-    plain = _run(stdp, True, calls=(120.,), jit=False)  # plain Python steps the traces (no split loop to drop)
+def test_one_call_equals_several_calls_and_the_plain_python_run(rule):
+    one = _run(rule['stdp'], True, calls=(120.,))
+    several = _run(rule['stdp'], True, calls=(40., 40., 40.))
+    plain = _run(rule['stdp'], True, calls=(120.,), jit=False)  # plain Python steps the traces (no split loop to drop)
     for a, b in zip(plain[1], one[1]):
         np.testing.assert_array_equal(a, b)
     for got in (several, plain):  # the monitor of several calls holds the last one's spikes: compare the state
@@ -197,33 +165,33 @@ def test_one_call_equals_several_calls_and_the_plain_python_run():
 
 
 @pytest.mark.parametrize("monitors", [['Apre'], ['w']])
-def test_a_monitored_trace_is_stepped(monitors):
-    lazy, stepped = _run(stdp, True, monitors=monitors), _run(stdp, False, monitors=monitors)
+def test_a_monitored_trace_is_stepped(rule, monitors):
+    lazy, stepped = _run(rule['stdp'], True, monitors=monitors), _run(rule['stdp'], False, monitors=monitors)
     decayed = [line for line in lazy[2].split("\n") if "** _decay_k" in line]
     assert not any("Apre" in line for line in decayed) if monitors == ['Apre'] else decayed
     if monitors == ['Apre']:
         np.testing.assert_array_equal(lazy[3].mon.Apre, stepped[3].mon.Apre)
 
 
-@pytest.mark.parametrize("step", [stdp_in_time, stdp_affine])
-def test_a_decay_that_is_no_per_run_factor_is_stepped(step):
-    lazy, stepped = _run(step, True), _run(step, False)
+@pytest.mark.parametrize("variant", ['in_time', 'affine'])
+def test_a_decay_that_is_no_per_run_factor_is_stepped(rule, variant):
+    lazy, stepped = _run(rule[variant], True), _run(rule[variant], False)
     assert "_decay_last" not in lazy[2]
     assert lazy[2] == stepped[2]
 
 
-def test_a_trace_the_every_step_work_reads_is_stepped():
-    lazy, stepped = _run(stdp_read_every_step, True), _run(stdp_read_every_step, False)
+def test_a_trace_the_every_step_work_reads_is_stepped(rule):
+    lazy, stepped = _run(rule['read_every_step'], True), _run(rule['read_every_step'], False)
     decayed = [line for line in lazy[2].split("\n") if "** _decay_k" in line]
     assert not any("Apre" in line for line in decayed)
     _close(lazy, stepped)
 
 
-def test_a_trace_that_grows_without_bound_is_still_caught():
+def test_a_trace_that_grows_without_bound_is_still_caught(rule):
     # a negative time constant: every synapse's trace grows until it overflows, and no neuron spikes
     for lazy in (True, False):
         with pytest.raises(RunError, match=r"state variable 'Apre' became NaN or infinite"):
-            _run(stdp, lazy, tau_pre=-0.02, drive=(0., 0.5), calls=(100.,))
+            _run(rule['stdp'], lazy, tau_pre=-0.02, drive=(0., 0.5), calls=(100.,))
 
 
 @pytest.fixture(scope="module")

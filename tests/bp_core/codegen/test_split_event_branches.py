@@ -208,17 +208,18 @@ def rule_files(tmp_path_factory):
     return _rule_loader(tmp_path_factory.mktemp("generated_rules"))
 
 
-def _rule_loader(folder):
+def _rule_loader(folder, header: str = ""):
     count = itertools.count()
 
-    def load(body):
+    def load(body, func="rule"):
         name = f"generated_rule_{next(count)}"
         path = folder / f"{name}.py"
-        path.write_text("def rule(ST, _t, pre, post):\n" + "\n".join("    " + line for line in body.split("\n")) + "\n")
+        path.write_text(header + f"def {func}(ST, _t, pre, post):\n" +
+                        "\n".join("    " + line for line in body.split("\n")) + "\n")
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        return module.rule
+        return getattr(module, func)
 
     return load
 

@@ -92,7 +92,7 @@ class FoldCurve(_Codim2Problem):
         jac = self.field.jac1(x, q)
         others = other_eigenvalues(np.linalg.eigvals(jac), 1)
         values = [np.prod(others).real if others.size else 1.0,
-                  fold_coefficient(jac, self.field.tensors(x, q)[0], v)]
+                  fold_coefficient(jac, self.field.second_derivative(x, q), v)]
         if self.n > 2:
             values.append(hopf_test(others))
         return np.array(values)

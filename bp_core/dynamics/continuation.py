@@ -176,7 +176,7 @@ def special_point(field_: VectorField, label: str, x: np.ndarray, q: np.ndarray,
         second, third = compiled.tensors(x, q)
         coefficient = first_lyapunov(jac, second, third)[0]
     elif label == "LP":
-        second, _ = compiled.tensors(x, q)
+        second = compiled.second_derivative(x, q)
         coefficient = fold_coefficient(jac, second)
     return SpecialPoint(label, dict(zip(par_names, map(float, q))), dict(zip(field_.variables, map(float, x))),
                         eigenvalues=lam, coefficient=coefficient)

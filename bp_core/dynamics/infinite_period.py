@@ -55,7 +55,7 @@ def locate_fold(field: CompiledField, x: np.ndarray, q: np.ndarray, index: int,
         up[index] += h
         down[index] -= h
         jp_v = (field.jac1(x, up) - field.jac1(x, down)) @ v / (2 * h)
-        second, _ = field.tensors(x, q)
+        second = field.second_derivative(x, q)
         system = np.zeros((2 * n + 1, 2 * n + 1))
         system[:n, :n] = jac
         system[:n, n] = field.dfdp1(x, q)[:, index]

@@ -58,7 +58,7 @@ def nch_gap(field: CompiledField, x0: np.ndarray, q: np.ndarray, span: np.ndarra
     w = left[:, int(np.argmin(np.abs(left_lam)))].real
     v_c = v_c / np.linalg.norm(v_c / span)
     w = w / (w @ v_c)
-    second, _ = field.tensors(x0, q)
+    second = field.second_derivative(x0, q)
     a = float(w @ np.einsum("ijk,j,k->i", second, v_c, v_c))  # the centre dynamics: xi' = a/2 xi^2
     if a == 0.0:
         return np.nan

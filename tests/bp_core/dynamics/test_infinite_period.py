@@ -117,6 +117,28 @@ def test_snic_on_a_circle_is_located_at_the_fold_with_the_square_root_period_law
     assert np.all(branch.stable)
 
 
+
+def test_snic_end_and_fold_coefficients_take_no_third_derivatives(monkeypatch):
+    """Locating a SNIC's fold and a fold's coefficient need the second derivatives only: the third
+    derivative tensor (n^2 more pairs of Jacobians per Newton iteration) is not computed, and the second is
+    the one :meth:`tensors` gives, bit for bit."""
+    from bp_core.dynamics.compiled_field import CompiledField
+
+    an = bp.BifurcationAnalyzer(snic_circle(), {'a': [0.5, 3.]}, {'x': [-1.5, 1.5], 'y': [-1.5, 1.5]})
+    compiled = an.field.compiled
+    x, q = np.array([0.3, -0.7]), np.array([1.3])
+    assert np.array_equal(compiled.second_derivative(x, q), compiled.tensors(x, q)[0])
+
+    def refused(self, x, p):
+        raise AssertionError("third derivatives computed")
+
+    monkeypatch.setattr(CompiledField, "tensors", refused)
+    branch = an.cycles_from_simulation(2.0, start={'x': 0.5, 'y': 0.5}, direction=-1.)
+    (end,) = [p for p in branch.special if p.label in ("SNIC", "HOM")]
+    assert end.label == "SNIC" and end.par['a'] == pytest.approx(1.0, abs=1e-10)
+    folds = [p for p in an.bifurcation_points() if p.label == "LP"]
+    assert folds and all(np.isfinite(p.coefficient) for p in folds)
+
 def test_saddle_homoclinic_end_with_the_logarithmic_period_law():
     an = bp.BifurcationAnalyzer(homoclinic_loop(), {'a': [-0.3, 0.1]}, {'x': [-1., 2.], 'y': [-1.5, 1.5]},
                                 par_resolution=0.01)

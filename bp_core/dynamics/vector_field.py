@@ -26,6 +26,7 @@ import numpy as np
 
 from bp_core.backend import cache
 from bp_core.dynamics.compiled_field import CompiledField, field_source
+from bp_core.dynamics.helper_calls import inline_helpers, is_helper
 from bp_core.errors import ModelUseError, close_matches
 from bp_core.integration.diff_equation import BUILTIN, DiffEquation, lookup_global
 from bp_core.model.obj_type import NeuType
@@ -245,9 +246,11 @@ class VectorField:
             f"({', '.join(self.variables)}) nor given in fixed_vars; give it a value there.")
 
     def _names(self, eq: DiffEquation) -> list[str]:
-        # a Python builtin (abs, min, max) is a function of the expression, not a value to bind
+        # a Python builtin (abs, min, max) is a function of the expression, not a value to bind; a helper of
+        # the user's is inlined (helper_calls.py)
         return [*eq.arg_names, *(name for name in eq.free_names if name not in ("np", "numpy", "math")
-                                 and lookup_global(eq.func, name) is not BUILTIN)]
+                                 and lookup_global(eq.func, name) is not BUILTIN
+                                 and not is_helper(lookup_global(eq.func, name)))]
 
     def _describe(self, eq: DiffEquation) -> str:
         """Everything the equation's sympy form depends on, as text: its syntax and the value of each name."""
@@ -258,8 +261,9 @@ class VectorField:
             raise ModelUseError(f"derivative function {eq.func_name!r} has branches or loops; it cannot be "
                                 f"analysed symbolically.")
         bindings = {name: self._binding(name, eq) for name in self._names(eq)}
+        body, f_expr = inline_helpers(eq)
         # repr of a float is exact (it reads back to the same double), so a changed value is a changed key
-        return "\n".join([eq.func_name, eq.var_name, *map(ast.dump, eq.body), ast.dump(eq.f_expr),
+        return "\n".join([eq.func_name, eq.var_name, *map(ast.dump, body), ast.dump(f_expr),
                           repr(sorted(bindings.items()))])
 
     def _value(self, name: str, eq: DiffEquation) -> Any:
@@ -280,13 +284,14 @@ class VectorField:
         for name in self._names(eq):
             env[sympy.Symbol(name, real=True)] = self._value(name, eq)
         env[sympy.Symbol(eq.var_name, real=True)] = sympy.Symbol(eq.var_name, real=True)
-        for stmt in eq.body:
+        body, f_expr = inline_helpers(eq)
+        for stmt in body:
             target = stmt.targets[0].id if isinstance(stmt, ast.Assign) else stmt.target.id
             value = stmt.value
             if isinstance(stmt, ast.AugAssign):
                 value = ast.BinOp(left=ast.Name(target, ast.Load()), op=stmt.op, right=stmt.value)
             env[sympy.Symbol(target, real=True)] = render.render_node(value).xreplace(env)
-        expr = render.render_node(eq.f_expr).xreplace(env)
+        expr = render.render_node(f_expr).xreplace(env)
         if render.opaque:
             parts = ", ".join(ast.unparse(n) for n in render.opaque.values())
             raise ModelUseError(f"derivative function {eq.func_name!r} uses {parts}, which has no symbolic "

@@ -19,7 +19,7 @@ from bp_core.errors import ModelUseError
 if TYPE_CHECKING:
     from bp_core.codegen.event_delays import EventDelay
 
-__all__ = ["BuildState", "DelayLine", "SpikeQueue", "QueueRoutes"]
+__all__ = ["BuildState", "DelayLine", "SpikeQueue", "QueueRoutes", "fill_slots"]
 
 
 @dataclass
@@ -51,6 +51,13 @@ class DelayLine:
     def copy(self) -> DelayLine:
         """An independent copy."""
         return DelayLine(self.buffer.copy(), self.index.copy(), self.version, self.fields, self.queue_form)
+
+
+def fill_slots(buffer: np.ndarray, state: Any, fields: Sequence[str]) -> None:
+    """Every slot of a delay line's ``buffer`` holds ``state``'s values of the delayed ``fields`` (row by row):
+    a line started from the state, as if it had held those values for the longest delay."""
+    for row, name in enumerate(fields):
+        buffer[:, row] = state[name]
 
 
 @dataclass

@@ -19,7 +19,7 @@ from bp_core.errors import ModelDefError, ModelUseError, describe_value
 from bp_core.model.event_fields import EVENT_NAMES
 from bp_core.model.obj_type import CONNECTIVITY_DATA, SynType
 from bp_core.model.types import StateArray
-from bp_core.simulation.build_state import BuildState, DelayLine, SpikeQueue
+from bp_core.simulation.build_state import BuildState, DelayLine, SpikeQueue, fill_slots
 from bp_core.simulation.delay_limits import check_delay_memory, delay_steps, refuse_dropping, values_waiting
 from bp_core.simulation.ensemble import Ensemble
 from bp_core.simulation.index_lists import compressed_rows, row_owners
@@ -346,8 +346,7 @@ def _plan_delay(syn: Ensemble, plan: ObjectPlan, dt: float, build: BuildState) -
             write = int(line.position[0])  # the two rings advance together
         else:
             buffer = aligned_empty(shape, syn.ST._data.dtype)
-            for row, name in enumerate(delayed_fields):
-                buffer[:, row] = syn.ST[name]
+            fill_slots(buffer, syn.ST, delayed_fields)
         line = DelayLine(buffer, np.array([write, longest + 1], dtype=np.int64), syn.ST.version)
         build.set_delay_line(syn, line)
     line.fields, line.queue_form = tuple(delayed_fields), queue_form

@@ -14,7 +14,7 @@ import numpy as np
 
 from bp_core.errors import ModelUseError, describe_value
 from bp_core.model.parameters import ParsUpdate
-from bp_core.simulation.build_state import BuildState, DelayLine, SpikeQueue
+from bp_core.simulation.build_state import BuildState, DelayLine, SpikeQueue, fill_slots
 from bp_core.simulation.post_delays import delayed_values
 from bp_core.simulation.spike_queues import restart_queue
 
@@ -127,18 +127,30 @@ def restore_snapshot(objects: Sequence[Any], build: BuildState, snapshot: Networ
 
 def _restored_in_place(obj: Any, build: BuildState, delay: tuple | None) -> bool:
     """Copy a saved delay buffer or queue into the one ``obj`` runs with now when that one is current for its
-    state and of the same shapes, or start that queue again from the restored state where none was saved;
+    state and of the same shapes, or start that line or queue again from the restored state where none was saved;
     whether it did."""
     held = build.delay_line(obj)
     if held is None:
         return False
     if delay is None:
-        return restart_queue(obj, build)
+        return _restart_line(obj, held) if isinstance(held, DelayLine) else restart_queue(obj, build)
     parts = (held.buffer, held.index) if isinstance(held, DelayLine) else held.arrays()
     if len(parts) != len(delay) or any(a.shape != b.shape or a.dtype != b.dtype for a, b in zip(parts, delay)):
         return False
     for part, saved in zip(parts, delay):
         part[...] = saved
+    return True
+
+
+def _restart_line(obj: Any, line: DelayLine) -> bool:
+    """Start ``obj``'s delay line again from the restored state, in place, as a new state version would through
+    planning (every slot the state's values, writing from slot 0), so the kernel built for it runs on; whether it
+    could. Not a line that stands for a spike queue (the restored state may let the queue take over) or that
+    holds a group's spikes (no fields of the state)."""
+    if not line.fields or line.queue_form is not None:
+        return False
+    fill_slots(line.buffer, obj.ST, line.fields)
+    line.index[0] = 0
     return True
 
 

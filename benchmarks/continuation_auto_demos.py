@@ -63,7 +63,7 @@ DEMOS = ["ab", "abc", "abcb", "apbp", "bru", "chu", "cusp", "enz", "fhh", "fhn",
          "plp", "pp2", "pp3", "ppp", "she", "tfc", "tor", "vhb", "wav", "ml_homoclinic", "connor_stevens",
          "sib", "snh", "pen", "inapik_m", "rinzel_hh", "bautin", "selkov", "rosenzweig", "rossler",
          "wilson_cowan", "inapik_low", "butera_fast", "goodwin", "ml_snic", "hh_gk", "bru2", "allee",
-         "lengyel_epstein", "hastings_powell"]
+         "lengyel_epstein", "hastings_powell", "ml_pair", "bogdanov_takens", "hh_temperature"]
 #: bp_core's labels -> AUTO's (TY name, on a periodic branch).
 TYPES = {"LP": ("LP", False), "H": ("HB", False), "BP": ("BP", False), "LPC": ("LP", True), "PD": ("PD", True),
          "NS": ("TR", True), "BPC": ("BP", True)}

@@ -229,7 +229,11 @@ class CycleProblem:
         ns = 1.0 + 0j
         for i in range(others.size):
             for j in range(i + 1, others.size):
-                ns *= others[i] * others[j] - 1
+                # Each factor scaled into the unit disc: a pair crossing the unit circle beside a multiplier of
+                # 400 that grows 25-fold across the step made the unscaled product so curved that the locator's
+                # secant crept from one side and stopped far from the root (a Neimark-Sacker point missed).
+                product = others[i] * others[j]
+                ns *= (product - 1) / (abs(product) + 1)
         return np.array([t[-1], pd, ns.real if others.size > 1 else 1.0, branch_test(mu, t[-1])])
 
     def test_value(self, k: int, u: np.ndarray, t: np.ndarray) -> float:

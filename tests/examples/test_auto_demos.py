@@ -36,12 +36,12 @@ REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text
 FINE = json.loads((Path(__file__).parent / "auto_fine_mesh_reference.json").read_text())
 #: bp_core finds every special point of these and places it as AUTO-07p does.
 MATCHING = ["ab", "apbp", "bru", "cusp", "fhn", "ops", "tfc", "rinzel_hh", "rosenzweig", "inapik_low",
-            "goodwin", "bru2", "lengyel_epstein"]
+            "goodwin", "bru2", "lengyel_epstein", "hh_temperature"]
 #: bp_core misses or adds points on these (branch points of cycles, symmetric copies; examples/auto/README.md,
 #: "known gaps", lists each), and every point both programs find agrees.
 AGREEING = ["abc", "abcb", "enz", "lrz", "plp", "pp2", "pp3", "ppp", "wav", "she", "fhh", "ml_homoclinic",
             "connor_stevens", "snh", "pen", "inapik_m", "selkov", "rossler", "wilson_cowan", "butera_fast",
-            "ml_snic", "hh_gk", "allee", "hastings_powell"]
+            "ml_snic", "hh_gk", "allee", "hastings_powell", "ml_pair"]
 #: Held on their equilibria, where AUTO-07p's points are (its run labels no Hopf point, so no cycles): kpr (its
 #: cycles, 9 s to the homoclinic orbit at T = 1619, are compared by the benchmark).
 EQUILIBRIA = ["kpr"]
@@ -56,9 +56,10 @@ FINER_MESH = ["chu"]
 #: shooting below), pla (minutes; its disputed period doublings are checked below) and sib (its cycles towards the
 #: origin's homoclinic orbit; tests/examples/test_auto_new_models.py). The benchmark compares them.
 OPEN = ["pla", "tor", "sib"]
-#: Held in tests/examples/test_auto_new_models.py to closed forms and to AUTO-07p's points: bautin's Hopf point is at
-#: beta1 = 0 exactly (bp_core's to 1e-15, AUTO's 1e-7 off), where a relative tolerance compares nothing.
-AT_ZERO = ["bautin"]
+#: Held in tests/examples/test_auto_new_models.py (bautin) and test_auto_unseen_models.py (bogdanov_takens) to closed
+#: forms and to AUTO-07p's points: their Hopf points are at beta1 = 0 exactly (bp_core's to 1e-14, AUTO's 1e-7 and
+#: 4e-10 off), where a relative tolerance compares nothing.
+AT_ZERO = ["bautin", "bogdanov_takens"]
 
 
 def test_every_demo_has_a_reference():

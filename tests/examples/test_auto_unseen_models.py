@@ -17,6 +17,17 @@ from tests.examples.test_auto_new_models import _parameters, _trace_integral
 REFERENCE = json.loads((Path(__file__).parent / "auto_reference.json").read_text())
 
 
+def _first_crossing(field, z0: np.ndarray, par: float, backwards: bool, level: float, sense: int) -> float:
+    """x where the orbit of ``z0`` (forwards or backwards in time) first crosses y = ``level`` with y falling
+    (``sense`` -1) or rising (+1) as the integration goes; inf if it does not within 300 time units."""
+    def section(t, z, par):
+        return z[1] - level
+    section.terminal, section.direction = True, sense
+    solution = solve_ivp(field, (0, -300 if backwards else 300), z0, args=(par,), events=section, rtol=1e-12,
+                         atol=1e-14, method="DOP853")
+    return solution.y_events[0][0][0] if solution.y_events[0].size else np.inf
+
+
 def _labelled(an, label: str, name: str) -> list[float]:
     return sorted(q.par[name] for q in an.bifurcation_points() if q.label == label)
 
@@ -75,19 +86,14 @@ def test_allee_points_closed_forms_and_the_heteroclinic_end():
     def field(t, z, m):
         return [z[0] * (z[0] - a) * (1 - z[0]) - z[0] * z[1], z[1] * (z[0] - m)]
 
-    def crossing(z0, m, direction):
-        def section(t, z, m):
-            return z[1] - 0.01
-        section.terminal, section.direction = True, -direction
-        solution = solve_ivp(field, (0, direction * 300), z0, args=(m,), events=section, rtol=1e-12, atol=1e-14,
-                             method="DOP853")
-        return solution.y_events[0][0][0] if solution.y_events[0].size else np.inf
-
     def gap(m):
         unstable = np.array([-1.0, (1 - a) + (1 - m)])
         stable = np.array([a, a * (1 - a) - (a - m)])
-        return min(crossing(np.array([1.0, 0.0]) + 1e-9 * unstable / np.linalg.norm(unstable), m, 1)
-                   - crossing(np.array([a, 0.0]) + 1e-9 * stable / np.linalg.norm(stable), m, -1), 1.0)
+        leaving = _first_crossing(field, np.array([1.0, 0.0]) + 1e-9 * unstable / np.linalg.norm(unstable), m,
+                                  backwards=False, level=0.01, sense=-1)
+        arriving = _first_crossing(field, np.array([a, 0.0]) + 1e-9 * stable / np.linalg.norm(stable), m,
+                                   backwards=True, level=0.01, sense=1)
+        return min(leaving - arriving, 1.0)  # inf: the unstable manifold never comes down (it passes outside)
 
     (end,) = [q for b in an.cycle_branches() for q in b.special if q.label == "HOM"]
     assert abs(brentq(gap, 0.52, 0.56, xtol=1e-13) - end.par["m"]) < 1e-8
@@ -123,3 +129,54 @@ def test_hastings_powell_points_auto07p_does_not_label_are_real():
     end, monodromy, _ = flow(an.field.compiled, x0, _parameters(an, branch.par[k]), float(branch.period[k]))
     assert np.max(np.abs(end - x0)) < 1e-8
     assert np.min(np.abs(np.linalg.eigvals(monodromy) + 1)) < 1e-6
+
+
+def test_ml_pair_torus_bifurcation_of_the_antiphase_cycles():
+    """Two Morris-Lecar cells coupled by a gap junction: the antiphase family's torus bifurcation at
+    I = 100.0684967 (AUTO-07p's TR, T = 76.97684) was missed: its pair of multipliers crosses the unit circle
+    beside a multiplier of 400 that grows 25-fold across the step, and the Neimark-Sacker test, a product over
+    pairs of mu_i mu_j - 1, was so curved there that the locator's secant crept from one side and gave up far
+    from the root. Each factor is now scaled into the unit disc. scipy's variational integration of bp_core's
+    orbit there has a complex pair of modulus 1 to 1e-4."""
+    an = analyzer("ml_pair")
+    (auto,) = [p for p in REFERENCE["ml_pair"]["points"] if p["type"] == "TR"]
+    branch, torus = next((b, q) for b in an.cycle_branches() for q in b.special if q.label == "NS")
+    assert relative(torus.par["I"], auto["par"]) < 1e-8 and relative(torus.period, auto["period"]) < 1e-6
+    k = int(np.argmin(np.abs(branch.par - torus.par["I"]) + np.abs(branch.period - torus.period)))
+    x0 = branch.orbits[k][0]
+    end, monodromy, _ = flow(an.field.compiled, x0, _parameters(an, branch.par[k]), float(branch.period[k]))
+    assert np.max(np.abs(end - x0)) < 1e-5
+    mu = np.linalg.eigvals(monodromy)
+    pair = mu[np.abs(mu.imag) > 0.1]
+    assert pair.size == 2 and np.allclose(np.abs(pair), 1, rtol=0, atol=1e-4)
+
+
+def test_bogdanov_takens_points_and_homoclinic_end():
+    """The Bogdanov-Takens normal form at beta2 = -1: the fold at beta1 = 1/4 and the Hopf point at beta1 = 0
+    exactly (AUTO-07p's within 1e-9 of 0, which the relative comparison cannot pair). The cycles end at the
+    saddle's homoclinic orbit, where AUTO-07p's branch stands still (its LP of cycles at T = 2000 within 1e-9
+    of bp_core's HOM), and shooting (scipy at 1e-12: the saddle's unstable and stable manifolds to the section
+    y = 0 left of the focus) puts the homoclinic orbit within 1e-9 of it."""
+    an = analyzer("bogdanov_takens")
+    assert np.allclose(_labelled(an, "LP", "beta1"), [0.25], rtol=0, atol=1e-12)
+    assert np.allclose(_labelled(an, "H", "beta1"), [0.0], rtol=0, atol=1e-12)
+    (auto_hopf,) = [p["par"] for p in REFERENCE["bogdanov_takens"]["points"] if p["type"] == "HB"]
+    assert abs(auto_hopf) < 1e-9
+    (end,) = [q for b in an.cycle_branches() for q in b.special if q.label == "HOM"]
+    ends = [p for p in REFERENCE["bogdanov_takens"]["points"] if p["periodic"] and p["period"] < 1e4]
+    assert ends and all(abs(p["par"] - end.par["beta1"]) < 1e-9 for p in ends)
+
+    def field(t, z, beta1):
+        return [z[1], beta1 - z[0] + z[0] ** 2 + z[0] * z[1]]
+
+    def gap(beta1):
+        saddle = (1 + np.sqrt(1 - 4 * beta1)) / 2
+        root = np.sqrt(saddle ** 2 + 4 * (2 * saddle - 1))
+        unstable, stable = (saddle + root) / 2, (saddle - root) / 2
+        leaving = _first_crossing(field, np.array([saddle - 1e-9, -1e-9 * unstable]), beta1, backwards=False,
+                                  level=0.0, sense=1)
+        arriving = _first_crossing(field, np.array([saddle - 1e-9, -1e-9 * stable]), beta1, backwards=True,
+                                   level=0.0, sense=-1)
+        return leaving - arriving
+
+    assert abs(brentq(gap, -0.25, -0.18, xtol=1e-14) - end.par["beta1"]) < 1e-9

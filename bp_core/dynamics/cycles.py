@@ -276,7 +276,7 @@ class CycleProblem:
         """No step longer than the orbit is wide: near a Hopf point a long one can land on the constant
         orbits (an equilibrium with any period), which also solve the equations."""
         nodes, _, _ = self.colloc.unpack(u)
-        width = max(float(np.max(np.ptp(nodes / self.colloc.span, axis=0))), self.settings.ds)
+        width = max(_amplitude(nodes, self.colloc.span), self.settings.ds)
         # Nor one that grows the period by more than its ``period_step`` part: towards a homoclinic orbit
         # folds of cycles can follow each other at every few per cent of the period (a Shilnikov snake).
         growth = abs(self.tangent[-2]) if self.tangent is not None else 0.0
@@ -306,7 +306,7 @@ class CycleProblem:
         if self._parameter_converged():
             self.stopped_by = "period"
             return "the parameter stood still to rounding while the period grew (an orbit of infinite period)"
-        amplitude = float(np.max(np.ptp(nodes / self.colloc.span, axis=0)))
+        amplitude = _amplitude(nodes, self.colloc.span)
         # Through a Hopf point the branch would go on as the same orbits shifted by half a period:
         # stop where the amplitude, having grown, passes a minimum close to zero.
         falling, previous = self.amplitudes[-2:] if len(self.amplitudes) > 1 else (np.inf, np.inf)
@@ -349,12 +349,24 @@ class CycleProblem:
                 periods[-1] > 1.25 * periods[0] and bool(np.all(np.diff(periods) > 0)))
 
 
+def _by_variable(values: np.ndarray) -> np.ndarray:
+    """States given as rows (one per time) as one contiguous row per variable: numpy reduces along a row many
+    times faster than down a column of a narrow array (a twelfth of the time for 1,281 rows of 3), and a
+    minimum or maximum is the same whichever way it is taken."""
+    return np.ascontiguousarray(values.T)
+
+
+def _amplitude(nodes: np.ndarray, span: np.ndarray) -> float:
+    """The orbit's largest peak-to-peak excursion over its node values (n_nodes, dim), in the scaled states."""
+    return float(np.max(np.ptp(_by_variable(nodes / span), axis=1)))
+
+
 def _special(problem: CycleProblem, label: str, u: np.ndarray, variables: list[str], par_names: list[str],
              mu: np.ndarray, t: np.ndarray | None = None) -> SpecialPoint | None:
     nodes, period, par = problem.colloc.unpack(u)
     others = mu[1:]
     scale = problem.complex_part
-    if label in ("LPC", "BPC") and np.max(np.ptp(nodes / problem.colloc.span, axis=0)) < 0.1 * max(problem.amplitudes):
+    if label in ("LPC", "BPC") and _amplitude(nodes, problem.colloc.span) < 0.1 * max(problem.amplitudes):
         # The parameter turns where the branch passes through its Hopf point; there the multipliers
         # exp(+-i omega T) are a double 1, so the branch-point test vanishes too.
         return None
@@ -434,11 +446,11 @@ def _branch(field_: VectorField, problem: CycleProblem, curve: arclength.Curve, 
     for u, colloc in zip(curve.points, colloc_history):
         problem.colloc = colloc
         nodes, period, par = colloc.unpack(u)
-        fine = colloc.dense(nodes, 32)  # extremes from the polynomials, densely within each interval
+        fine = _by_variable(colloc.dense(nodes, 32))  # extremes from the polynomials, densely within each interval
         pars.append(par)
         periods.append(period)
-        mins.append(fine.min(axis=0))
-        maxs.append(fine.max(axis=0))
+        mins.append(fine.min(axis=1))
+        maxs.append(fine.max(axis=1))
         mults.append(problem.multipliers(u))
         meshes.append(np.interp(np.linspace(0, 1, n_out), np.linspace(0, 1, colloc.n_nodes), colloc.mesh.nodes))
         orbits.append(colloc.evaluate(nodes, meshes[-1]))

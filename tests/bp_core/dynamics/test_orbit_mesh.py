@@ -95,3 +95,32 @@ def test_dense_is_evaluate_at_the_same_times(meshes):
     edges, widths = colloc.mesh.edges, colloc.mesh.widths
     times = np.concatenate([(edges[:-1, None] + widths[:, None] * np.arange(per)[None, :] / per).ravel(), [1.0]])
     np.testing.assert_allclose(colloc.dense(nodes, per), colloc.evaluate(nodes, times), rtol=0, atol=1e-13)
+
+
+def test_error_density_takes_each_interval_between_its_periodic_neighbours(meshes):
+    """The density's neighbours wrap around the orbit (the last interval's next is the first): the same values,
+    to the last bit, as numpy.roll's shifts."""
+    from math import comb
+
+    colloc, _ = meshes
+    u, _ = _orbit(colloc)
+    nodes = colloc.unpack(u)[0]
+    m, h = colloc.mesh.m, colloc.mesh.widths
+    signs = np.array([(-1) ** (m - i) * comb(m, i) for i in range(m + 1)])
+    derivative = np.einsum("i,jid->jd", signs, nodes[colloc.node_index] / colloc.span) / (h[:, None] / m) ** m
+    higher = (np.linalg.norm(np.roll(derivative, -1, axis=0) - derivative, axis=1) / (0.5 * (h + np.roll(h, -1))) +
+              np.linalg.norm(derivative - np.roll(derivative, 1, axis=0), axis=1) / (0.5 * (h + np.roll(h, 1)))) / 2
+    density = np.maximum(higher, 1e-12) ** (1.0 / (m + 1))
+    assert np.array_equal(colloc.error_density(nodes), np.maximum(density, 1e-3 * density.max()))
+
+
+def test_orbit_extremes_and_amplitude_by_variable_are_numpys_by_column():
+    """A branch's extremes and an orbit's amplitude are reduced along one contiguous row per variable: the
+    values numpy gives down the columns, to the last bit."""
+    from bp_core.dynamics.cycles import _amplitude, _by_variable
+
+    states = np.random.default_rng(5).normal(size=(1281, 3)) * [1.0, 30.0, 1e-3]
+    span = np.array([2.0, 100.0, 0.01])
+    assert np.array_equal(_by_variable(states).min(axis=1), states.min(axis=0))
+    assert np.array_equal(_by_variable(states).max(axis=1), states.max(axis=0))
+    assert _amplitude(states, span) == float(np.max(np.ptp(states / span, axis=0)))

@@ -27,6 +27,7 @@ from bp_core.codegen.passes.hoist import HOIST_FUSED, HOIST_INVARIANTS, HOIST_PE
 from bp_core.codegen.passes.inline_integrators import INLINE_INTEGRATORS
 from bp_core.codegen.passes.lower_idioms import LOWER_IDIOMS
 from bp_core.codegen.passes.overlapping_updates import COPY_OVERLAPPING_UPDATES
+from bp_core.codegen.passes.removable_singularities import REMOVABLE_SINGULARITIES
 from bp_core.codegen.passes.rewrite_access import REWRITE_ACCESS
 from bp_core.codegen.passes.select_branches import SELECT_BRANCHES
 from bp_core.codegen.passes.skip_quiet_blocks import SKIP_QUIET_BLOCKS
@@ -41,6 +42,7 @@ PIPELINE: tuple[Pass, ...] = (
     UNPACK_TUPLES,  # first: every later pass sees one store per statement
     BOUND_WHILE_LOOPS,  # the user's own loops, before any pass adds loops of its own
     INLINE_INTEGRATORS,
+    REMOVABLE_SINGULARITIES,  # after the integrators are inlined: their rate functions are in the step then
     LOWER_IDIOMS,  # before state access is rewritten: it recognises ST['spike'] and pre2post[i]
     COPY_OVERLAPPING_UPDATES,  # likewise reads the user's ST[...]
     RISKY_FIELDS,  # likewise reads the user's ST[...] stores

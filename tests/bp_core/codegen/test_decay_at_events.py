@@ -230,7 +230,7 @@ def _rule_run(rule, lazy: bool):
                 [np.array(post.ST[k]) for k in ('V', 'g', 'h')] + [np.asarray(post.mon.spike_time)], net.code
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(body=rules(decay=True))
 def test_generated_rules_give_the_stepped_state(rule_files, body):
     body = _integrated(body)

@@ -25,10 +25,7 @@ from __future__ import annotations
 import ast
 import copy
 
-import sympy
-
 from bp_core.codegen.tree import Pass, StepTree, located, origin
-from bp_core.integration.sympy_tools import OPAQUE_PREFIX, SympyRender, sympy2str
 
 __all__ = ["REMOVABLE_SINGULARITIES"]
 
@@ -120,6 +117,9 @@ def _is_exp(node: ast.expr) -> bool:
 def _limit(numerator: ast.expr, exponent: ast.expr, sign: int, parameters: set[str]) -> ast.expr | None:
     """The quotient's limit where ``exponent`` vanishes, when ``numerator`` is a multiple of it by a factor of
     ``parameters`` and literals."""
+    import sympy  # only steps with such a quotient need it: importing the engine does not load it
+
+    from bp_core.integration.sympy_tools import OPAQUE_PREFIX, SympyRender, sympy2str
     render = SympyRender()
     try:
         num, b = render.render_node(numerator), render.render_node(exponent)

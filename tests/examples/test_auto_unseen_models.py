@@ -180,3 +180,63 @@ def test_bogdanov_takens_points_and_homoclinic_end():
         return leaving - arriving
 
     assert abs(brentq(gap, -0.25, -0.18, xtol=1e-14) - end.par["beta1"]) < 1e-9
+
+
+def _variational(an, orbit: np.ndarray, mesh: np.ndarray, period: float, value: float, duration: float,
+                 block=None) -> tuple[np.ndarray, float]:
+    """The monodromy over ``duration`` of the linearisation along bp_core's orbit (a periodic cubic spline through
+    its samples; the Jacobian by central differences, optionally reduced by ``block``), and the integral of its
+    trace (the log of its determinant, exact by Liouville's formula however large the matrix)."""
+    from scipy.interpolate import CubicSpline
+
+    f, p = an.field.compiled.f, _parameters(an, value)
+    times = mesh * period
+    keep = np.concatenate([[True], np.diff(times) > 0])
+    spline = CubicSpline(times[keep], orbit[keep], bc_type="periodic")
+    n = 2 if block else orbit.shape[1]
+
+    steps = np.hstack([1e-6 * np.eye(orbit.shape[1]), -1e-6 * np.eye(orbit.shape[1])])
+
+    def rhs(t, y):
+        values = f(spline(t)[:, None] + steps, p)  # the field at x +- h e_j, one call
+        jac = (values[:, :steps.shape[0]] - values[:, steps.shape[0]:]) / 2e-6
+        a = block(jac) if block else jac
+        return np.concatenate([(a @ y[:-1].reshape(n, n)).ravel(), [np.trace(a)]])
+
+    solution = solve_ivp(rhs, (0, duration), np.concatenate([np.eye(n).ravel(), [0.0]]), rtol=1e-10, atol=1e-12,
+                         method="DOP853")
+    return solution.y[:-1, -1].reshape(n, n), float(solution.y[-1, -1])
+
+
+def test_ml_pair_branch_points_and_period_doubling_auto07p_does_not_label_are_real():
+    """ml_pair: bp_core labels a branch point (88.3511, T = 166.11) and a period doubling (88.3505) on the in-phase
+    cycles and a branch point on the antiphase ones (84.3717, T = 112.15) that AUTO-07p does not (their
+    orbits' multipliers reach 1e8 to 1e9). The exchange of the cells makes both generic. On the in-phase orbit
+    the linearisation splits: its antiphase part (the cell's Jacobian less twice the coupling) has multipliers
+    4e4 and det / 4e4, the latter +1 at the branch point and -1 at the period doubling (to 1e-4). The antiphase
+    orbit is its own image under the exchange S half a period on, and S times the half-period monodromy has the
+    eigenvalue -1 there (a symmetry-breaking pitchfork of the orbit)."""
+    an = analyzer("ml_pair")
+    found = {(q.label, round(q.par["I"], 3)): (b, q) for b in an.cycle_branches() for q in b.special}
+    assert not [p for p in REFERENCE["ml_pair"]["points"] if p["periodic"] and p["type"] in ("BP", "PD")
+                and min(abs(p["par"] - 88.351), abs(p["par"] - 84.372)) < 1e-2]
+
+    def at(label, value):
+        branch, q = found[(label, value)]
+        k = int(np.argmin(np.abs(branch.par - q.par["I"]) + np.abs(branch.period - q.period)))
+        return branch.orbits[k], branch.mesh[k], float(branch.period[k]), float(branch.par[k])
+
+    def antiphase_part(jac):
+        return jac[:2, :2] - jac[:2, 2:]
+
+    for label, value, sign in (("BPC", 88.351, 1.0), ("PD", 88.351, -1.0)):
+        orbit, mesh, period, par = at(label, value)
+        assert np.max(np.abs(orbit[:, 0] - orbit[:, 2])) < 1e-8  # in phase
+        monodromy, log_det = _variational(an, orbit, mesh, period, par, period, antiphase_part)
+        mu = np.linalg.eigvals(monodromy)
+        large = mu[np.argmax(np.abs(mu))].real
+        assert abs(large) > 1e3 and abs(np.exp(log_det) / large - sign) < 1e-4
+    orbit, mesh, period, par = at("BPC", 84.372)
+    exchange = np.eye(4)[[2, 3, 0, 1]]
+    half, _ = _variational(an, orbit, mesh, period, par, period / 2)
+    assert np.min(np.abs(np.linalg.eigvals(exchange @ half) + 1)) < 1e-4

@@ -140,8 +140,10 @@ def _decays(tree: StepTree, loop: ast.For, field_of: dict[str, str]) -> dict[str
     values: dict[str, ast.expr] = {}  # local -> its value written out
     loaded: dict[str, str] = {}  # local -> the field argument it loads
     stored: dict[str, list[str]] = {}
+    inline = _InlineLoads(field_of)
     for stmt in loop.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            stmt = ast.Assign(stmt.targets, inline.visit(copy.deepcopy(stmt.value)))
             name = stmt.targets[0].id
             if name in values or name in loaded:
                 return {}  # assigned twice: the written-out values would not hold
@@ -156,6 +158,7 @@ def _decays(tree: StepTree, loop: ast.For, field_of: dict[str, str]) -> dict[str
                 stored.setdefault(arg, []).append(stmt.value.id)
     factors: dict[str, ast.expr] = {}
     own_load: dict[str, str] = {}
+    loaded.update({local: arg for arg, local in inline.names.items()})
     for arg, names in stored.items():
         owns = [local for local, a in loaded.items() if a == arg]
         own = owns[0] if len(owns) == 1 else None
@@ -163,10 +166,11 @@ def _decays(tree: StepTree, loop: ast.For, field_of: dict[str, str]) -> dict[str
         if len(names) != 1 or own is None or value is None:
             continue
         value = written_out(value, values)
-        if _homogeneous(value, own, invariant):
-            factors[arg], own_load[arg] = _Replace(own).visit(copy.deepcopy(value)), own
+        factor = _Replace(own).visit(copy.deepcopy(value))
+        if _homogeneous(value, own, invariant) and not (isinstance(factor, ast.Constant) and factor.value == 1.0):
+            factors[arg], own_load[arg] = factor, own  # (a factor of 1: a value carried, not decayed)
     while factors:  # what the loop keeps must not read a field it no longer decays there
-        kept = [stmt for stmt in loop.body if not _stores_or_checks(stmt, set(factors))
+        kept = [inline.visit(copy.deepcopy(stmt)) for stmt in loop.body if not _stores_or_checks(stmt, set(factors))
                 and not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name))]
         read = {n.id for stmt in kept for node in ast.walk(stmt) if isinstance(node, ast.Name)
                 and isinstance(node.ctx, ast.Load) for n in ast.walk(written_out(node, values))
@@ -177,6 +181,19 @@ def _decays(tree: StepTree, loop: ast.For, field_of: dict[str, str]) -> dict[str
         for arg in dropped:
             del factors[arg]
     return factors
+
+
+class _InlineLoads(ast.NodeTransformer):
+    """``ARG[_obj_i]`` read inside an expression -> a name standing for the field's load (one per field)."""
+
+    def __init__(self, field_of: dict[str, str]) -> None:
+        self.field_of, self.names = field_of, {}
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+        arg = _at_element(node, self.field_of)
+        if arg is None or not isinstance(node.ctx, ast.Load):
+            return self.generic_visit(node)
+        return ast.Name(self.names.setdefault(arg, f"{arg}[{ELEMENT}]"), ast.Load())
 
 
 def _homogeneous(node: ast.expr, x: str, invariant: set[str]) -> bool:

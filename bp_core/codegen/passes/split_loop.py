@@ -65,8 +65,8 @@ from bp_core.codegen.tree import Pass, StepTree, located, origin
 
 __all__ = ["SPLIT_ELEMENT_LOOP", "split_element_loop"]
 
-def split_element_loop(loop: ast.For, memory: dict[str, str], own: set[str], spill: bool = True
-                       ) -> list[ast.stmt] | None:
+def split_element_loop(loop: ast.For, memory: dict[str, str], own: set[str], spill: bool = True,
+                       decaying: frozenset[str] = frozenset()) -> list[ast.stmt] | None:
     """``loop`` as two loops (its longest leading part that may run first for every element, then the
     rest), or None when no such split exists.
 
@@ -81,6 +81,10 @@ def split_element_loop(loop: ast.For, memory: dict[str, str], own: set[str], spi
     spill : bool
         Whether a float local may be carried from the leading part to the rest through the element's own
         field that the rest then stores it into (float64 fields: a float32 one would round it).
+    decaying : frozenset of str
+        Field arguments the step may decay at its synapses' visits (``passes.decay_at_events``): a value read
+        of one is carried through its field even when computing it again would cost one operation, so the
+        leading part is there to decay.
     """
     body = loop.body
     simple = 0
@@ -89,7 +93,7 @@ def split_element_loop(loop: ast.For, memory: dict[str, str], own: set[str], spi
     if simple == len(body):
         return None  # nothing to split off
     for k in range(simple, 0, -1):
-        found = _split_at(body[:k], body[k:], memory, own, spill)
+        found = _split_at(body[:k], body[k:], memory, own, spill, decaying)
         if found is not None:
             spills, again = found
             first, rest = _pruned(body[:k] + spills, again), again + body[k:]
@@ -101,8 +105,8 @@ def split_element_loop(loop: ast.For, memory: dict[str, str], own: set[str], spi
     return None
 
 
-def _split_at(first: list[ast.stmt], rest: list[ast.stmt], memory: dict[str, str], own: set[str], spill: bool
-              ) -> tuple[list[ast.stmt], list[ast.stmt]] | None:
+def _split_at(first: list[ast.stmt], rest: list[ast.stmt], memory: dict[str, str], own: set[str], spill: bool,
+              decaying: frozenset[str] = frozenset()) -> tuple[list[ast.stmt], list[ast.stmt]] | None:
     """The stores that end the leading part (spills) and the statements that start the rest (binding again the
     locals it reads of ``first``); None if not exact."""
     loop_nodes = [n for s in first + rest for n in ast.walk(s)]
@@ -134,7 +138,8 @@ def _split_at(first: list[ast.stmt], rest: list[ast.stmt], memory: dict[str, str
         return None  # a value carried from one element's rest into the next element's leading part
     needed = {n.id for n in rest_nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} & first_locals
     again = _recomputed(first, written, memory, first_locals)
-    cheap = {name for name in again if _cost(first, again, name) <= 1}
+    cheap = {name for name in again if _cost(first, again, name) == 0 or _cost(first, again, name) == 1 and not any(
+        isinstance(n, ast.Name) and n.id in decaying for n in ast.walk(first[again[name]].value))}
     spills, reloads = [], []
     for name in sorted(needed - cheap):
         row = _spill_row(name, first, rest, local_rows - stored, spill) if binds_float(name, first, local_rows) \
@@ -298,7 +303,10 @@ def _run(tree: StepTree) -> None:
             whole = any(isinstance(n, ast.Name) and n.id in states and not (
                 isinstance(parents.get(id(n)), ast.Attribute) and parents[id(n)].attr == "shape") for n in nodes)
             if not whole:
-                split = split_element_loop(stmt, memory, own, np.dtype(tree.inputs.float_type) == np.float64)
+                decaying = frozenset(arg for arg, (state, key) in tree.row_args.items()
+                                     if state == "ST" and key in tree.inputs.decay_fields)
+                split = split_element_loop(stmt, memory, own, np.dtype(tree.inputs.float_type) == np.float64,
+                                           decaying)
         body.extend(split or [stmt])
     tree.body = body
 

@@ -49,6 +49,8 @@ VARIANTS = {
     'in_time': {'traces': "Apre = ST['Apre'] * (0.99 + 0.0001 * _t)\nApost = ST['Apost']"},
     # relaxes towards 0.1, not to 0: the new value is not the old one times a factor
     'affine': {'traces': "Apre = ST['Apre'] + 0.05 * (0.1 - ST['Apre'])\nApost = ST['Apost']"},
+    # a decay by a product written out, one operation the split would rather compute again than store
+    'product': {'traces': "Apre = ST['Apre'] * 0.95\nApost = ST['Apost'] * 0.9"},
     # the weight creeps with the trace at every step: the trace is read at every synapse every step
     'read_every_step': {'w': "ST['w'] + 0.001 * Apre"},
 }
@@ -139,6 +141,12 @@ def test_traces_decayed_at_the_visits_equal_stepped_traces_between_calls(rule, c
     _close(lazy, stepped)
 
 
+def test_a_decay_written_as_a_product_is_decayed_at_the_visits(rule):
+    lazy, stepped = _run(rule['product'], True), _run(rule['product'], False)
+    assert "_decay_f_Apre ** " in lazy[2] and "_decay_f_Apost ** " in lazy[2]
+    _close(lazy, stepped)
+
+
 def test_a_rule_bounded_with_np_clip_follows_the_spikes_too(rule):
     lazy, stepped = _run(rule['clipped'], True), _run(rule['clipped'], False)
     assert "_post_rows_ptr" in lazy[2] and "_decay_f_Apre ** " in lazy[2]
@@ -201,8 +209,8 @@ def rule_files(tmp_path_factory):
 
 
 def _integrated(body: str) -> str:
-    """A generated rule with its traces integrated as the spec writes them (a product by a literal is cheap
-    enough that the leading loop is not split off, and the traces stay stepped)."""
+    """A generated rule with its traces integrated as the spec writes them (the rules' own products by a
+    literal are the other form, ``test_a_decay_written_as_a_product_is_decayed_at_the_visits``)."""
     return body.replace("ST['Apre'] * 0.9", "int_Apre(ST['Apre'], _t)").replace(
         "ST['Apost'] * 0.8", "int_Apost(ST['Apost'], _t)")
 

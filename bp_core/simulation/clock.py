@@ -34,10 +34,16 @@ def grid_step(t: float, dt: float) -> int:
     int
         The nearest step when ``t`` is within ``EPSILON_DT * dt`` of it, else the first step after ``t``.
     """
+    nearest = _step_at(t, dt)
+    return nearest if nearest is not None else int(math.ceil(t / dt))
+
+
+def _step_at(t: float, dt: float) -> int | None:
+    """The step ``t`` counts as (within ``EPSILON_DT`` steps of it), or None when it lies between two."""
     nearest = round(t / dt)
     if nearest * dt == t or abs(nearest * dt - t) / dt <= EPSILON_DT:
         return int(nearest)
-    return int(math.ceil(t / dt))
+    return None
 
 
 def run_steps(start: float, end: float, dt: float) -> int:
@@ -47,5 +53,7 @@ def run_steps(start: float, end: float, dt: float) -> int:
 
 def grid_start(start: float, dt: float) -> float:
     """The time of a run's first step: ``start`` itself on the grid (as given), else the next step of the grid."""
+    # a start that is its step's time but for rounding keeps its value (0.3, not 3 * 0.1); one grid_step only
+    # counts as a step (within EPSILON_DT of it) or after a step is moved onto it, as Brian2's clock takes it
     step = grid_step(start, dt)
-    return start if abs(step * dt - start) <= EPSILON_DT * dt else step * dt
+    return start if math.isclose(step * dt, start, rel_tol=1e-12, abs_tol=1e-12 * dt) else step * dt

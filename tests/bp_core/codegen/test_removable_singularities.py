@@ -11,44 +11,32 @@ import bp_core as bp
 from bp_core.codegen.passes.removable_singularities import REMOVABLE_SINGULARITIES, _exp_difference, _limit
 from bp_core.errors import RunError
 from tests.bp_core.codegen.lif_networks import pipeline_without
+from tests.bp_core.simulation.test_spec_chapters import int_h_dbg, int_m, int_n_dbg
 
 # the HH rates' singular points: alpha_m at -40 mV, alpha_n at -55 mV; the others around them
 V0 = np.array([-40., -55., -40. + 1e-9, -55. + 1e-9, -65., -70.])
 
 
 @bp.integrate
-def int_m(m, t, V):
-    alpha = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
-    beta = 4.0 * np.exp(-(V + 65) / 18)
-    return alpha * (1 - m) - beta * m
-
-
-@bp.integrate
-def int_n(n, t, V):
-    alpha = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
-    beta = 0.125 * np.exp(-(V + 65) / 80)
-    return alpha * (1 - n) - beta * n
-
-
-@bp.integrate
-def int_V(V, t, m, n, I):
-    return (-120. * m ** 3 * 0.1 * (V - 50.) - 36. * n ** 4 * (V + 77.) - 0.3 * (V + 54.387) + I) / 1.
+def int_V(V, t, m, h, n, I):
+    return (-120. * m ** 3 * h * (V - 50.) - 36. * n ** 4 * (V + 77.) - 0.3 * (V + 54.387) + I) / 1.
 
 
 def scalar_update(ST, _t):
-    # the spec's Hodgkin-Huxley rates in a scalar-mode step (h held at 0.1)
+    # the spec's Hodgkin-Huxley rates (its debugging chapter's integrators) in a scalar-mode step
     m = int_m(ST['m'], _t, ST['V'])
-    n = int_n(ST['n'], _t, ST['V'])
-    ST['V'] = int_V(ST['V'], _t, ST['m'], ST['n'], ST['input'])
-    ST['m'], ST['n'], ST['input'] = m, n, 0.
+    h = int_h_dbg(ST['h'], _t, ST['V'])
+    n = int_n_dbg(ST['n'], _t, ST['V'])
+    ST['V'] = int_V(ST['V'], _t, ST['m'], ST['h'], ST['n'], ST['input'])
+    ST['m'], ST['h'], ST['n'], ST['input'] = m, h, n, 0.
 
 
-ScalarHH = bp.NeuType(name='ScalarHH', ST=bp.types.NeuState({'V': -65., 'm': 0.05, 'n': 0.32, 'input': 0.}),
+ScalarHH = bp.NeuType(name='ScalarHH', ST=bp.types.NeuState({'V': -65., 'm': 0.05, 'h': 0.6, 'n': 0.32, 'input': 0.}),
                       steps=scalar_update, mode='scalar')
 
 
 def _run(model, v0, passes: bool = True, duration: float = 5.):
-    with pipeline_without(*([] if passes else [REMOVABLE_SINGULARITIES])):
+    with pipeline_without(*([] if passes else [REMOVABLE_SINGULARITIES])), bp.profile.override(dt=0.02):
         group = bp.NeuGroup(model, len(v0), monitors=['V'])
         group.ST['V'] = v0
         group.run(duration, inputs=('ST.input', 3.))

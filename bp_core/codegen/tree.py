@@ -65,6 +65,19 @@ def fill_origins(statements: list[ast.stmt], parent: int | None = None) -> None:
             fill_origins(handler.body, origin(stmt))
 
 
+def rewrite_blocks(statements: list[ast.stmt], rewrite: Callable[[ast.stmt], list[ast.stmt]]) -> list[ast.stmt]:
+    """``statements`` with each replaced by ``rewrite(stmt)``, the blocks inside it (bodies, ``else`` branches)
+    rewritten first."""
+    out: list[ast.stmt] = []
+    for stmt in statements:
+        for attr in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, attr, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                setattr(stmt, attr, rewrite_blocks(inner, rewrite))
+        out.extend(rewrite(stmt))
+    return out
+
+
 def as_identifier(text: str) -> str:
     """``text`` with every character that cannot appear in a Python name replaced by ``_``."""
     return re.sub(r"\W", "_", text)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from bp_core.codegen.tree import Pass, StepTree, located, origin
+from bp_core.codegen.tree import Pass, StepTree, located, origin, rewrite_blocks
 
 __all__ = ["REMOVABLE_SINGULARITIES"]
 
@@ -34,22 +34,15 @@ _MODULES = {"np", "numpy", "math"}
 
 
 def _run(tree: StepTree) -> None:
-    tree.body = _block(tree, tree.body)
+    tree.body = rewrite_blocks(tree.body, lambda stmt: _with_limits(tree, stmt))
 
 
-def _block(tree: StepTree, body: list[ast.stmt]) -> list[ast.stmt]:
-    out: list[ast.stmt] = []
-    for stmt in body:
-        for name in ("body", "orelse", "finalbody"):
-            inner = getattr(stmt, name, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                setattr(stmt, name, _block(tree, inner))
-        roots = _roots(stmt)
-        before: list[ast.stmt] = []
-        for holder, field in roots:
-            setattr(holder, field, _rewrite(tree, getattr(holder, field), before))
-        out += located(before, origin(stmt)) + [stmt]
-    return out
+def _with_limits(tree: StepTree, stmt: ast.stmt) -> list[ast.stmt]:
+    """``stmt`` with its quotients rewritten, after the denominators they now read."""
+    before: list[ast.stmt] = []
+    for holder, field in _roots(stmt):
+        setattr(holder, field, _rewrite(tree, getattr(holder, field), before))
+    return located(before, origin(stmt)) + [stmt]
 
 
 def _roots(stmt: ast.stmt) -> list[tuple[ast.AST, str]]:

@@ -22,24 +22,13 @@ from __future__ import annotations
 
 import ast
 
-from bp_core.codegen.tree import Pass, StepTree, located, origin
+from bp_core.codegen.tree import Pass, StepTree, located, origin, rewrite_blocks
 
 __all__ = ["UNPACK_TUPLES"]
 
 
 def _run(tree: StepTree) -> None:
-    tree.body = _statements(tree, tree.body)
-
-
-def _statements(tree: StepTree, statements: list[ast.stmt]) -> list[ast.stmt]:
-    out: list[ast.stmt] = []
-    for stmt in statements:
-        for attr in ("body", "orelse", "finalbody"):
-            inner = getattr(stmt, attr, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                setattr(stmt, attr, _statements(tree, inner))
-        out.extend(_unpacked(tree, stmt))
-    return out
+    tree.body = rewrite_blocks(tree.body, lambda stmt: _unpacked(tree, stmt))
 
 
 def _unpacked(tree: StepTree, stmt: ast.stmt) -> list[ast.stmt]:

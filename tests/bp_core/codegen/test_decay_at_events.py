@@ -11,7 +11,7 @@ import bp_core as bp
 from bp_core.codegen.passes.decay_at_events import DECAY_AT_EVENTS
 from bp_core.errors import RunError
 from tests.bp_core.codegen.lif_networks import pipeline_without
-from tests.bp_core.codegen.test_split_event_branches import _rule_loader, rule_neuron, rules
+from tests.bp_core.codegen.test_split_event_branches import _rule_loader, neuron, rule_neuron, rules
 
 DT = 0.1
 TAU_PRE, TAU_POST = 20., 30.
@@ -69,15 +69,6 @@ def rule(tmp_path_factory):
         fields.update(bound_pre=bound.format("w + Apost"), bound_post=bound.format("w + Apre"))
         loaded[name] = load(_RULE.format(**fields), func=name)
     return loaded
-
-
-def neuron(ST, _t, _dt):
-    ST['spike'] = 0.
-    ST['V'] = ST['V'] + _dt * (-ST['V'] + ST['drive'] + ST['input']) / 10.
-    ST['input'] = 0.
-    if ST['V'] > 1.:
-        ST['V'] = 0.
-        ST['spike'] = 1.
 
 
 def _run(step, lazy: bool, conn=None, calls=(40., 40., 40.), jit: bool = True, monitors=(), tau_pre=None,

@@ -11,7 +11,7 @@ import bp_core as bp
 from bp_core.codegen.passes.decay_at_events import DECAY_AT_EVENTS
 from bp_core.errors import RunError
 from tests.bp_core.codegen.lif_networks import pipeline_without
-from tests.bp_core.codegen.test_split_event_branches import _rule_loader, neuron, rule_neuron, rules
+from tests.bp_core.codegen.test_split_event_branches import _rule_loader, neuron, rule_states, rules
 
 DT = 0.1
 TAU_PRE, TAU_POST = 20., 30.
@@ -207,26 +207,7 @@ def _integrated(body: str) -> str:
 
 
 def _rule_run(rule, lazy: bool):
-    with pipeline_without(*([] if lazy else [DECAY_AT_EVENTS])):
-        with bp.profile.override(dt=DT):
-            fields = {'V': 0., 'drive': 0., 'g': 0., 'h': 0., 'spike': 0.}
-            Neuron = bp.NeuType(name='DecayRuleLIF', ST=bp.types.NeuState(fields), steps=rule_neuron, mode='scalar')
-            Syn = bp.SynType(name='DecayRule', ST=bp.types.SynState({'w': 0.5, 'Apre': 0., 'Apost': 0., 'x': 0.}),
-                             requires=dict(pre=bp.types.NeuState(['spike', 'h']),
-                                           post=bp.types.NeuState(['spike', 'g', 'h'])),
-                             steps=rule, mode='scalar')
-            rng = np.random.default_rng(1)
-            pre, post = bp.NeuGroup(Neuron, 12, monitors=['spike']), bp.NeuGroup(Neuron, 5, monitors=['spike'])
-            for group in (pre, post):
-                group.ST['drive'] = rng.uniform(2., 4., group.num)
-            syn = bp.SynConn(Syn, pre_group=pre, post_group=post, conn=bp.connect.FixedProb(0.5, seed=2))
-            syn.ST['w'] = rng.uniform(0., 1., syn.num)
-            syn.ST['Apre'] = rng.uniform(0., 1., syn.num)
-            net = bp.Network(pre, post, syn)
-            net.advance(15.)
-            net.advance(15.)
-            return [np.array(syn.ST[k]) for k in ('w', 'Apre', 'Apost', 'x')] + \
-                [np.array(post.ST[k]) for k in ('V', 'g', 'h')] + [np.asarray(post.mon.spike_time)], net.code
+    return rule_states(rule, () if lazy else (DECAY_AT_EVENTS,), random_apre=True, calls=(15., 15.))
 
 
 @settings(max_examples=5, deadline=None)

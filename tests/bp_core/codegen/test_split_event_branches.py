@@ -224,8 +224,10 @@ def _rule_loader(folder, header: str = ""):
     return load
 
 
-def _rule_run(rule, split: bool, one_group: bool, jit: bool):
-    with pipeline_without(DECAY_AT_EVENTS, *([] if split else [SPLIT_EVENT_BRANCHES])):
+def rule_states(rule, left_out: tuple = (), one_group: bool = False, jit: bool = True, random_apre: bool = False,
+                calls: tuple = (30.,)):
+    """Run a generated rule's network with the pipeline less ``left_out``: its states and spike times, and the code."""
+    with pipeline_without(*left_out):
         with bp.profile.override(jit=jit, dt=DT):
             fields = {'V': 0., 'drive': 0., 'g': 0., 'h': 0., 'spike': 0.}
             Neuron = bp.NeuType(name='RuleLIF', ST=bp.types.NeuState(fields), steps=rule_neuron, mode='scalar')
@@ -240,11 +242,18 @@ def _rule_run(rule, split: bool, one_group: bool, jit: bool):
                 group.ST['drive'] = rng.uniform(2., 4., group.num)
             syn = bp.SynConn(Syn, pre_group=pre, post_group=post, conn=bp.connect.FixedProb(0.5, seed=2))
             syn.ST['w'] = rng.uniform(0., 1., syn.num)
+            if random_apre:
+                syn.ST['Apre'] = rng.uniform(0., 1., syn.num)
             net = bp.Network(*((pre, syn) if one_group else (pre, post, syn)))
-            net.run(30.)
+            for duration in calls:
+                net.advance(duration)
             code = net.code
     return [np.array(syn.ST[k]) for k in ('w', 'Apre', 'Apost', 'x')] + \
         [np.array(post.ST[k]) for k in ('V', 'g', 'h')] + [np.array(pre.ST['h']), np.asarray(post.mon.spike_time)], code
+
+
+def _rule_run(rule, split: bool, one_group: bool, jit: bool):
+    return rule_states(rule, (DECAY_AT_EVENTS,) + (() if split else (SPLIT_EVENT_BRANCHES,)), one_group, jit)
 
 
 def _same_rule_states(rule_files, body, one_group, jit):

@@ -13,7 +13,7 @@ from bp_core.backend.helpers import helper, runtime_scope
 
 __all__ = ["exprel", "normal_like", "generator_random", "generator_binomial",
            "generator_geometric", "first_nonfinite_row", "any_nonfinite", "any_in_block",
-           "index_update", "fresh_copy", "input_row", "floor_divide", "remainder", "record_events", "add_sums",
+           "index_update", "fresh_copy", "input_row", "decay_powers", "DECAY_POWERS", "floor_divide", "remainder", "record_events", "add_sums",
            "record_row", "record_selected", "prange", "RUNTIME_SCOPE", "GENERATOR_DRAWS"]
 
 
@@ -165,6 +165,18 @@ def floor_divide(a, b):
             isinstance(a, (int, np.integer)):
         raise ZeroDivisionError("integer division by zero in a step function")
     return a // b
+
+
+DECAY_POWERS = 4096
+"""How many powers of a trace's per-step factor ``decay_powers`` tabulates (32 KB: steps between two visits of a
+synapse in 0.4 s at dt 0.1 ms, most of them at the rates of the plasticity models)."""
+
+
+@helper
+def decay_powers(log_factor):
+    """``exp(log_factor * k)`` for ``k`` from 0 to ``DECAY_POWERS - 1``: a trace's per-step factor to the power of
+    the steps between two visits of its synapse (``codegen.passes.decay_at_events``), computed once per run."""
+    return np.exp(log_factor * np.arange(DECAY_POWERS, dtype=np.float64))
 
 
 @helper

@@ -105,6 +105,9 @@ class StepInputs:
     decay_fields : frozenset of str
         ST fields that nothing but this step reads during a run: where it only decays them between its
         synapses' visits, it may decay them at the visits (``passes.decay_at_events``).
+    uniform_fields : frozenset of (state, field)
+        Fields that hold one value in every element when the step runs (``kernel_ops.uniform``): scalar mode may
+        read them once per step (``passes.uniform_fields``).
     """
 
     step: StepFunction
@@ -129,6 +132,7 @@ class StepInputs:
     rows: frozenset[str] = frozenset()
     row_orders: frozenset[str] = frozenset()
     decay_fields: frozenset[str] = frozenset()
+    uniform_fields: frozenset[tuple[str, str]] = frozenset()
 
     def cache_key(self) -> tuple:
         """A hashable key: two inputs with the same key translate to the same code."""
@@ -137,4 +141,5 @@ class StepInputs:
                 np.dtype(self.float_type).name, self.check_finite, self.parallel, repr(self.delay),
                 tuple(sorted(self.event_fields)), self.loop_size,
                 tuple(self.scalar_indices.items()), self.queue_walk, self.rng, self.description, self.loop_limit,
-                tuple(sorted(self.rows)), tuple(sorted(self.row_orders)), tuple(sorted(self.decay_fields)))
+                tuple(sorted(self.rows)), tuple(sorted(self.row_orders)), tuple(sorted(self.decay_fields)),
+                tuple(sorted(self.uniform_fields)))

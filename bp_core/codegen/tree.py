@@ -122,6 +122,9 @@ class StepTree:
     decays : DecayFields, optional
         The fields the step decays at its synapses' visits instead of at every step
         (``passes.decay_at_events``): the kernel decays the rest when it returns.
+    uniform_arrays : set of str
+        Row arguments of fields holding one value in every element, which the step reads as ``array[0]``
+        (``passes.uniform_fields``): the hoisting passes take that read for a value of the whole step.
     """
 
     inputs: StepInputs
@@ -144,6 +147,7 @@ class StepTree:
     fused: bool = False
     run_values: list[ast.Assign] = field(default_factory=list)
     decays: Any = None
+    uniform_arrays: set[str] = field(default_factory=set)
 
     @classmethod
     def from_inputs(cls, inputs: StepInputs) -> StepTree:

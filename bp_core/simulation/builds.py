@@ -197,8 +197,9 @@ class Builder:
         for k, spec in enumerate(specs):
             plan = by_obj[id(spec.target)]
             var = f"{plan.code_name}_in{k}"
+            uniform = spec.op == "=" and np.ndim(spec.value) == (1 if spec.iterated else 0)
             input_plans.append(InputPlan(plan, spec.key, spec.target.ST._var2idx[spec.field], spec.op, var,
-                                         spec.iterated))
+                                         spec.iterated, uniform))
             input_vars.append(var)
         safe = profile.is_safe()
         kernel_plan = build_kernel(plans, input_plans, catch_errors=jit and safe, check_finite=safe)

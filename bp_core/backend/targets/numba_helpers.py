@@ -265,6 +265,16 @@ def _integer_division(operation: Callable, what: str) -> Callable:
     return typer
 
 
+@_implements("decay_powers", **_CACHED)
+def _decay_powers(log_factor):
+    def impl(log_factor):
+        out = np.empty(runtime.DECAY_POWERS)
+        for k in range(out.shape[0]):
+            out[k] = np.exp(log_factor * k)  # as a visit beyond the table computes it: the same numbers
+        return out
+    return impl
+
+
 _implements("floor_divide")(_integer_division(numba.njit(lambda a, b: a // b), "integer division by zero"))
 _implements("remainder")(_integer_division(numba.njit(lambda a, b: a % b), "integer modulo by zero"))
 

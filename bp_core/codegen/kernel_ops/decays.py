@@ -18,7 +18,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from bp_core.codegen.kernel_ops.base import STATUS_NONFINITE, STATUS_OK, KernelOp, register
-from bp_core.codegen.kernel_ops.syntax import statement, statements
+from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
+from bp_core.codegen.passes.decay_at_events import POWER
 
 __all__ = ["DecayStart", "DecayFlush", "decay_fields"]
 
@@ -26,20 +27,27 @@ __all__ = ["DecayStart", "DecayFlush", "decay_fields"]
 @register
 @dataclass
 class DecayStart(KernelOp):
-    """Before the time loop: every synapse (and the object) has decayed through the step before the first."""
+    """Before the time loop: every synapse (and the object) has decayed through the step before the first.
+
+    A call that left without its flush (a step raised: ``MarkedKernel`` then calls the kernel for no steps) left
+    synapses behind ``now``; ``flush`` decays them first, so that no decay is lost.
+    """
 
     kind: ClassVar[str] = "decay_start"
     last: str
     now: str
+    flush: DecayFlush
 
     def lower(self) -> list[ast.stmt]:
-        return statements("LAST[:] = _step0 - 1\nNOW[0] = _step0 - 1", LAST=self.last, NOW=self.now)
+        return self.flush.lower() + statements("LAST[:] = _step0 - 1\nNOW[0] = _step0 - 1", LAST=self.last,
+                                               NOW=self.now)
 
 
 @register
 @dataclass
 class DecayFlush(KernelOp):
-    """When the kernel returns: decay each field of ``rows`` by its ``factors`` up to the step reached.
+    """When the kernel returns: decay each field of ``rows`` by its ``factors`` (of logarithms ``logs`` and tables
+    of powers ``tables``) up to the step reached, as the visits do (``passes.decay_at_events.POWER``).
 
     With ``check`` a value gone NaN/inf stops the run (status NONFINITE, object ``owner``, row ``field_rows``
     of the field), unless an earlier status did.
@@ -50,6 +58,8 @@ class DecayFlush(KernelOp):
     now: str
     rows: tuple[str, ...]
     factors: tuple[str, ...]
+    logs: tuple[str, ...]
+    tables: tuple[str, ...]
     owner: int
     field_rows: tuple[int, ...]
     check: bool = True
@@ -61,8 +71,10 @@ class DecayFlush(KernelOp):
                          "    if D_k != 0:\n"
                          "        LAST[D_s] = D_end", names, LAST=self.last)
         assert isinstance(loop, ast.For) and isinstance(loop.body[1], ast.If)
-        for row, factor, field_row in zip(self.rows, self.factors, self.field_rows):
-            loop.body[1].body += statements("ROW[D_s] = ROW[D_s] * F ** D_k", names, ROW=row, F=factor)
+        for row, factor, log, table, field_row in zip(self.rows, self.factors, self.logs, self.tables,
+                                                      self.field_rows):
+            power = expression(POWER, T=table, L=log, K=expression("D_k", names), F=factor)
+            loop.body[1].body += statements("ROW[D_s] = ROW[D_s] * P", names, ROW=row, P=power)
             if self.check:
                 loop.body[1].body += statements("if ROW[D_s] * 0.0 != 0.0:\n    D_bad = FIELD", names, ROW=row,
                                                 FIELD=field_row)

@@ -149,7 +149,10 @@ class ObjectPlan:
 
 @dataclass
 class InputPlan:
-    """One external input: ``target[row] op= value`` each step (``value[k]`` when it varies in time)."""
+    """One external input: ``target[row] op= value`` each step (``value[k]`` when it varies in time).
+
+    ``uniform``: the input sets every element to one value (``'='`` of one number, or of one per step).
+    """
 
     target: ObjectPlan
     key: str
@@ -157,6 +160,7 @@ class InputPlan:
     op: str
     variable: str
     iterated: bool
+    uniform: bool = False
 
 
 @dataclass

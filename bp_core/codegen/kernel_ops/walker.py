@@ -34,6 +34,7 @@ from bp_core.codegen.kernel_ops.steps import (
 )
 from bp_core.codegen.kernel_ops.summed import summed_operations
 from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
+from bp_core.codegen.kernel_ops.uniform import changing_fields, offered_uniform, uniform_after
 from bp_core.codegen.passes.run_values import kernel_run_values
 from bp_core.codegen.queue_ops import WALK_ARGS
 from bp_core.codegen.step_translation import GeneratedStep, StepInputs, as_identifier, safe_text
@@ -74,6 +75,10 @@ class KernelSchedule:
     listed: dict[tuple[str, str], MonitorPlan] = field(default_factory=dict)
     risky: list[tuple[ObjectPlan, str, str]] = field(default_factory=list)
     inputs: list[InputPlan] = field(default_factory=list)
+    # (state data, field) that something besides one uniform input may change during a run, and those that an
+    # input applied at this point of the step has made uniform (kernel_ops.uniform)
+    changing: set[tuple[str, str]] = field(default_factory=set)
+    uniform: set[tuple[str, str]] = field(default_factory=set)
     owners: dict[str, int] = field(default_factory=dict)  # an object's code name -> its place in run order
 
     def bind(self, var: str, value: ast.expr) -> str:
@@ -138,7 +143,8 @@ def schedule_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_er
                     check_finite: bool = True) -> KernelSchedule:
     """The operations of the kernel of ``objects`` (in run order) with ``inputs`` (see ``kernel.build_kernel``)."""
     sched = KernelSchedule(check_finite=check_finite, inputs=inputs,
-                           owners={obj.code_name: k for k, obj in enumerate(objects)})
+                           owners={obj.code_name: k for k, obj in enumerate(objects)},
+                           changing=changing_fields(objects, inputs))
     for obj in objects:
         sched.offered += [name for name in obj.variables if name not in sched.offered]
         float_name = np.dtype(obj.float_type).name
@@ -155,6 +161,9 @@ def schedule_kernel(objects: list[ObjectPlan], inputs: list[InputPlan], catch_er
                     sched.offered.append(inp.variable)
                     ops += choose("input", obj, inp).plan(sched, obj, inp)
                     sched.listed.pop((obj.states["ST"][0], _input_field(inp)), None)
+                    uniform = uniform_after(inp, sched.changing)
+                    if uniform is not None:
+                        sched.uniform.add(uniform)
             elif entry == "monitor":
                 for mon in obj.monitors:
                     sched.offered += [a for a in mon.arguments() if a not in sched.offered]
@@ -181,7 +190,7 @@ def _step_operations(sched: KernelSchedule, obj: ObjectPlan, entry: str, catch_e
     if queue is not None and entry == queue.copy_step and queue.skip_copy:
         return [_queue_capture(sched, obj)]
     used = step_inputs(obj, step, sched.check_finite, offered_lists(obj, step, sched.listed),
-                       decay_fields(obj, step, sched.inputs))
+                       decay_fields(obj, step, sched.inputs), offered_uniform(obj, step, sched.uniform))
     generated = translate(used)
     sched.translated[generated.name] = used
     sched.functions.append(generated)
@@ -225,10 +234,12 @@ def _decay_operations(sched: KernelSchedule, obj: ObjectPlan, generated: Generat
     decays = generated.decays
     last, now = (obj.arg_map[generated.list_args[arg]] for arg in (decays.last, decays.now))
     fields = obj.states["ST"][1].fields
-    sched.entry.append(DecayStart(last, now))
-    sched.outputs.append(DecayFlush(last, now, tuple(sched.bind_row(obj, "ST", key) for key in decays.fields),
-                                    tuple(str(extra[f]) for f in decays.factors), sched.owners[obj.code_name],
-                                    tuple(fields[key] for key in decays.fields), sched.check_finite))
+    flush = DecayFlush(last, now, tuple(sched.bind_row(obj, "ST", key) for key in decays.fields),
+                       tuple(str(extra[f]) for f in decays.factors), tuple(str(extra[f]) for f in decays.logs),
+                       tuple(str(extra[f]) for f in decays.tables), sched.owners[obj.code_name],
+                       tuple(fields[key] for key in decays.fields), sched.check_finite)
+    sched.entry.append(DecayStart(last, now, flush))
+    sched.outputs.append(flush)
 
 
 def _run_value_reads(obj: ObjectPlan, generated: GeneratedStep) -> Any:

@@ -33,6 +33,7 @@ from bp_core.codegen.passes.select_branches import SELECT_BRANCHES
 from bp_core.codegen.passes.skip_quiet_blocks import SKIP_QUIET_BLOCKS
 from bp_core.codegen.passes.split_event_branches import SPLIT_EVENT_BRANCHES
 from bp_core.codegen.passes.split_loop import SPLIT_ELEMENT_LOOP
+from bp_core.codegen.passes.uniform_fields import READ_UNIFORM_FIELDS
 from bp_core.codegen.passes.unpack_tuples import UNPACK_TUPLES
 from bp_core.codegen.tree import Pass, StepTree, fill_origins
 
@@ -47,6 +48,7 @@ PIPELINE: tuple[Pass, ...] = (
     COPY_OVERLAPPING_UPDATES,  # likewise reads the user's ST[...]
     RISKY_FIELDS,  # likewise reads the user's ST[...] stores
     REWRITE_ACCESS,
+    READ_UNIFORM_FIELDS,  # after REWRITE_ACCESS made the per-element reads; before hoisting, which moves its reads
     BOOL_ARITHMETIC,  # after REWRITE_ACCESS made // and % calls; before the passes that write flags of their own
     FOLLOW_EVENT_LISTS,  # before the block scan: a scan with a list to follow needs no blocks
     SKIP_QUIET_BLOCKS,

@@ -175,13 +175,13 @@ def _rewritten(tree: StepTree, loop: ast.For, guard: str, any_order: bool) -> li
     src = names.fresh("_src")
     if side not in tree.inputs.row_orders:
         inner = ast.parse(f"for {ELEMENT} in range({rows}[{src}], {rows}[{src} + 1]):\n    pass").body[0]
-        inner.body = copy.deepcopy(loop.body)
+        inner.body = _in_row(loop.body, side, src)
         return located([ast.copy_location(_each_source(tree, guard, src, [inner]), loop)], origin(loop))
     order, r = tree.list_argument(ROW_LISTS[side], "idx"), names.fresh("_r")
     if any_order:
         inner = ast.parse(f"for {r} in range({rows}[{src}], {rows}[{src} + 1]):\n"
                           f"    {ELEMENT} = {order}[{r}]").body[0]
-        inner.body.extend(copy.deepcopy(loop.body))
+        inner.body.extend(_in_row(loop.body, side, src))
         return located([ast.copy_location(_each_source(tree, guard, src, [inner]), loop)], origin(loop))
     # visits may add into one target: the spiking neurons' synapses in increasing index, as the whole loop
     # visits them, when sorting them costs less than that loop
@@ -198,6 +198,18 @@ def _rewritten(tree: StepTree, loop: ast.For, guard: str, any_order: bool) -> li
     chosen.orelse = [copy.deepcopy(loop)]
     statements = [*ast.parse(f"{count} = 0").body, _each_source(tree, guard, src, counted), chosen]
     return located([ast.copy_location(s, loop) for s in statements], origin(loop))
+
+
+def _in_row(body: list[ast.stmt], side: str, src: str) -> list[ast.stmt]:
+    """A copy of ``body`` for the synapses of element ``src``'s row, which read that element as ``src``: each of
+    them is element ``src`` of that side (``simulation.element_rows``), and the row's postsynaptic element is
+    then one number, not a load through each synapse's index (a random one when the rows are not in order)."""
+    index, value = _INDICES[side]
+    out = copy.deepcopy(body)
+    for stmt in out:
+        if isinstance(stmt, ast.Assign) and ast.unparse(stmt) == f"{index} = {value}":
+            stmt.value = ast.Name(src, ast.Load())
+    return out
 
 
 _SORT_COST = 24

@@ -44,7 +44,8 @@ __all__ = ["HOIST_PER_SOURCE", "HOIST_INVARIANTS", "HOIST_FUSED", "hoist_invaria
            "PURE_FUNCTIONS"]
 
 def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAllocator,
-                     pure: frozenset[str] = frozenset()) -> tuple[list[ast.stmt], list[ast.stmt]]:
+                     pure: frozenset[str] = frozenset(), leaf: Callable[[ast.AST], bool] | None = None
+                     ) -> tuple[list[ast.stmt], list[ast.stmt]]:
     """Split the per-element ``body`` into work done once before the loop and work per element.
 
     Parameters
@@ -57,6 +58,8 @@ def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAlloc
         Source of names for the hoisted values.
     pure : frozenset of str
         Names of helper functions without side effects (their calls may move too).
+    leaf : callable, optional
+        Other expressions that do not change during the loop (a read of a uniform field).
 
     Returns
     -------
@@ -72,7 +75,7 @@ def hoist_invariants(body: list[ast.stmt], invariant: set[str], names: NameAlloc
         for holder, index, stmt in list(_simple_assignments(body)):
             target = stmt.targets[0].id
             if assignments[target] == 1 and target not in invariant and \
-                    is_invariant(stmt.value, invariant, pure=pure):
+                    is_invariant(stmt.value, invariant, leaf, pure):
                 prelude.append(stmt)
                 holder[index] = ast.Pass()
                 invariant.add(target)
@@ -297,8 +300,16 @@ def _pure(tree: StepTree) -> frozenset[str]:
     return pure_helpers(tree.inputs.step.all_scope())
 
 
+def _uniform_read(tree: StepTree) -> Callable[[ast.AST], bool]:
+    """Whether a node is ``array[0]`` of a field holding one value in every element (``passes.uniform_fields``)."""
+    def leaf(node: ast.AST) -> bool:
+        return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and \
+            node.value.id in tree.uniform_arrays and isinstance(node.slice, ast.Constant) and node.slice.value == 0
+    return leaf
+
+
 def _hoist_invariants(tree: StepTree) -> None:
-    hoisted, tree.body = hoist_invariants(tree.body, _invariant(tree), tree.names, _pure(tree))
+    hoisted, tree.body = hoist_invariants(tree.body, _invariant(tree), tree.names, _pure(tree), _uniform_read(tree))
     tree.prelude = hoisted + tree.prelude
 
 

@@ -35,9 +35,10 @@ def neuron(ST, _t, _dt):
 
 def lif_network(step: Callable, n: int, seed: int, *, names: tuple[str, str], fields: dict[str, float],
                 post_fields: Sequence[str], summed: dict[str, str] | None, monitored: bool = True,
-                pre_slice: slice | None = None, conn=None) -> tuple[bp.Network, bp.NeuGroup, bp.SynConn]:
+                pre_slice: slice | None = None, conn=None, post_slice: slice | None = None
+                ) -> tuple[bp.Network, bp.NeuGroup, bp.SynConn]:
     """``n`` leaky neurons (``neuron``) with drives and start values drawn from ``seed``, and a scalar-mode
-    SynConn of ``step`` onto them from all of them (or ``pre_slice``) through ``conn`` (by default each pair with
+    SynConn of ``step`` onto them (or ``post_slice``) from all of them (or ``pre_slice``) through ``conn`` (by default each pair with
     probability 0.3, seeded with ``seed``), weights drawn uniform in [0, 0.5) after the neurons' values.
 
     ``names`` are the neuron and synapse types' names; ``fields`` the synapses' state, ``post_fields`` the
@@ -54,7 +55,8 @@ def lif_network(step: Callable, n: int, seed: int, *, names: tuple[str, str], fi
     group.ST['drive'] = rng.uniform(0.5, 2.5, n)
     group.ST['V'] = rng.uniform(0., 1., n)
     pre = group if pre_slice is None else group[pre_slice]
-    syn = bp.SynConn(Syn, pre_group=pre, post_group=group,
+    post = group if post_slice is None else group[post_slice]
+    syn = bp.SynConn(Syn, pre_group=pre, post_group=post,
                      conn=bp.connect.FixedProb(0.3, seed=seed) if conn is None else conn)
     syn.ST['w'] = rng.uniform(0., 0.5, syn.num)
     return bp.Network(group, syn), group, syn

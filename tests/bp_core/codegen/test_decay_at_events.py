@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bp_core as bp
+from bp_core.backend.runtime import DECAY_POWERS
 from bp_core.codegen.passes.decay_at_events import DECAY_AT_EVENTS
 from bp_core.errors import RunError
 from tests.bp_core.codegen.lif_networks import pipeline_without
@@ -51,6 +52,8 @@ VARIANTS = {
     'affine': {'traces': "Apre = ST['Apre'] + 0.05 * (0.1 - ST['Apre'])\nApost = ST['Apost']"},
     # a decay by a product written out, one operation the split would rather compute again than store
     'product': {'traces': "Apre = ST['Apre'] * 0.95\nApost = ST['Apost'] * 0.9"},
+    # factors of 0 and below: the power itself, not the exponential of a logarithm
+    'signed': {'traces': "Apre = ST['Apre'] * 0.0\nApost = ST['Apost'] * -0.5"},
     # the weight creeps with the trace at every step: the trace is read at every synapse every step
     'read_every_step': {'w': "ST['w'] + 0.001 * Apre"},
 }
@@ -71,12 +74,29 @@ def rule(tmp_path_factory):
     return loaded
 
 
+def _fails_late(t):
+    if t > FAIL_AFTER:
+        raise ValueError("the clock passed the failing time")
+    return t
+
+
+def ticking(ST, _t):
+    ST['t'] = _fails_late(_t)
+
+
+FAIL_AFTER = 1e9
+RAISED: list[str] = []
+"""The errors the last ``_run(..., fail_after=...)`` met."""
+
+
 def _run(step, lazy: bool, conn=None, calls=(40., 40., 40.), jit: bool = True, monitors=(), tau_pre=None,
-         drive=(1.1, 3.)):
-    global TAU_PRE
+         drive=(1.1, 3.), fail_after=None):
+    global TAU_PRE, FAIL_AFTER
     saved = TAU_PRE
     if tau_pre is not None:
         TAU_PRE = tau_pre
+    FAIL_AFTER = 1e9 if fail_after is None else fail_after
+    RAISED.clear()
     try:
         with pipeline_without(*([] if lazy else [DECAY_AT_EVENTS])):
             with bp.profile.override(jit=jit, dt=DT):
@@ -96,10 +116,17 @@ def _run(step, lazy: bool, conn=None, calls=(40., 40., 40.), jit: bool = True, m
                 syn.ST['w'] = rng.uniform(0., 1., syn.num)
                 syn.ST['Apre'] = rng.uniform(0., 0.01, syn.num)
                 syn.ST['Apost'] = -rng.uniform(0., 0.01, syn.num)
-                net = bp.Network(pre, post, syn)
+                members = [pre, post, syn]
+                if fail_after is not None:  # a group whose step raises once the clock passes fail_after
+                    members.append(bp.NeuGroup(bp.NeuType(name='DecayTicking', ST=bp.types.NeuState({'t': 0.}),
+                                                          steps=ticking, mode='scalar'), 1))
+                net = bp.Network(*members)
                 states = []
                 for duration in calls:
-                    net.advance(duration)
+                    try:
+                        net.advance(duration)
+                    except RunError as err:
+                        RAISED.append(str(err))
                     states.append({k: np.array(syn.ST[k]) for k in ('w', 'Apre', 'Apost')})
                 spikes = np.asarray(post.mon.spike_index), np.asarray(post.mon.spike_time)
                 return states, spikes, net.code, syn
@@ -138,6 +165,13 @@ def test_a_decay_written_as_a_product_is_decayed_at_the_visits(rule):
     _close(lazy, stepped)
 
 
+def test_a_factor_of_zero_or_below_takes_its_power(rule):
+    lazy, stepped = _run(rule['signed'], True), _run(rule['signed'], False)
+    assert "_decay_f_Apre ** " in lazy[2] and "_decay_f_Apost ** " in lazy[2]
+    assert np.any(lazy[0][0]['Apost'] != 0.) and np.all(lazy[0][0]['Apre'] == 0.)
+    _close(lazy, stepped)
+
+
 def test_a_rule_bounded_with_np_clip_follows_the_spikes_too(rule):
     lazy, stepped = _run(rule['clipped'], True), _run(rule['clipped'], False)
     assert "_post_rows_ptr" in lazy[2] and "_decay_f_Apre ** " in lazy[2]
@@ -150,6 +184,26 @@ def test_synapses_never_visited_are_decayed_when_the_kernel_returns(rule):
     assert stepped[1][0].size == 0
     _close(lazy, stepped)
     assert np.all(np.abs(lazy[0][-1]['Apre']) < np.abs(lazy[0][0]['Apre']))
+
+
+def test_gaps_beyond_the_table_of_powers_decay_by_the_exponential(rule):
+    # 5,000 steps without a spike: the flush's gap is beyond the table (decay_powers), then the next call's
+    # visits read it again
+    assert 450. / DT > DECAY_POWERS
+    runs = [_run(rule['stdp'], lazy, calls=(450., 40.), tau_pre=2000., drive=(0., 0.5)) for lazy in (True, False)]
+    assert np.abs(runs[0][0][0]['Apre']).mean() > 2e-3  # a slow trace: still large after the gap
+    _close(*runs)
+
+
+def test_a_step_that_raises_leaves_every_trace_decayed_to_where_the_run_stopped(rule):
+    # the error leaves the kernel before its flush: the next call's start decays what it left behind, and the
+    # runner makes that call at once (no steps), so the state the user sees after the error is the stepped one
+    runs = []
+    for lazy in (True, False):
+        runs.append(_run(rule['stdp'], lazy, calls=(40., 40.), fail_after=25., drive=(0., 3.)))
+        assert len(RAISED) == 2 and "the clock passed the failing time" in RAISED[0]
+    assert "_decay_last" in runs[0][2]
+    _close(*runs)
 
 
 def test_one_call_equals_several_calls_and_the_plain_python_run(rule):

@@ -33,6 +33,12 @@ def releasing(ST, pre, post):
             ST['count'] += 1.
 
 
+def potentiating(ST, pre, post):
+    # acts at the postsynaptic neuron's spike and reads that neuron's own field
+    if post['spike'] > 0.:
+        ST['x'] += post['V'] + 1.
+
+
 def resetting(ST, pre, post):
     # writes the field its test reads: pre and post are one group, so a later synapse's test may see the write
     if pre['spike'] > 0.:
@@ -75,6 +81,7 @@ def test_the_rows_of_the_spiking_neurons_give_the_whole_loops_state_bit_for_bit(
     whole = _run(step, rows=False, monitored=monitored, pre_slice=pre_slice)
     code = rows[2]
     assert "for _obj_i in range(_pre_rows_ptr[_src], _pre_rows_ptr[_src + 1]):" in code
+    assert "_pre_i = _src\n" in code  # each synapse of the row is the row's neuron's: no load of it per synapse
     assert "_pre_rows_ptr" not in whole[2]
     # with the group's spikes recorded, the rows of the monitor's events; else a scan of the spike row
     assert ("_events_pre_spike[_e]" in code) is monitored
@@ -146,6 +153,15 @@ def test_shuffled_synapses_from_a_subgroup_follow_the_parents_rows(step):
     whole = _run(step, rows=False, conn=(i, j), pre_slice=slice(5, 30))
     assert "_pre_rows_idx" in rows[2]
     assert rows[1].ST['x'].max() + rows[1].ST['count'].max() > 0
+    _same(rows, whole)
+
+
+@pytest.mark.parametrize("post_slice", [None, slice(10, 35)])
+def test_the_rows_of_spiking_postsynaptic_neurons_read_those_neurons(post_slice):
+    rows = _run(potentiating, rows=True, post_slice=post_slice)
+    whole = _run(potentiating, rows=False, post_slice=post_slice)
+    assert "_post_rows_ptr" in rows[2] and "_post_i = _src" in rows[2]
+    assert rows[1].ST['x'].max() > 0
     _same(rows, whole)
 
 

@@ -7,17 +7,19 @@ delayed instead (a spike queue: one list of the presynaptic neurons that fired p
 delayed step run only for the synapses of the events arriving now. This module decides, from the
 model's step functions alone, whether that is exact. It accepts a scalar-mode SynType when:
 
-- it has one ``@bp.delayed`` step, which writes no field of ``ST``, takes no element index argument and
-  draws no random numbers;
+- it has one ``@bp.delayed`` step, which takes no element index argument and draws no random numbers, and
+  writes no field of ``ST`` that it also reads (a field it only writes, ``ST['c'] += C_pre`` of a calcium
+  trace at a delayed presynaptic spike, is the synapse's current one under a delay line too: an update in
+  place reads the field as it is, Brian2's ``on_pre`` with a delay);
 - each field of ``ST`` that step reads is either an *event field*, written in the whole model by one
   statement at the top level of one undelayed step, ``ST['s'] = pre['spike']`` or that times numbers,
   static fields and parameters of that step (``ST['s'] = 0.5 * pre['spike']``, ``ST['g'] = ST['w'] *
   pre['spike']``, ``ST['g'] = J * pre['spike']``), all from the same presynaptic field and, when several, times
   the same parameters; or a *static field* that no step writes (``ST['w']``, a weight set by the user);
 - at least one field is an event field, and the delayed step does nothing when every event field is 0:
-  each of its statements adds to or subtracts from a ``post`` field a product with an event-field factor
-  (through locals too: ``I = -g * ST['s'] * (post['V'] - E); post['input'] += I``), binds a local, or
-  is an ``if`` whose test holds only for a nonzero event field.
+  each of its statements adds to or subtracts from a ``post`` field, or a field of ``ST`` it writes, a product
+  with an event-field factor (through locals too: ``I = -g * ST['s'] * (post['V'] - E); post['input'] += I``),
+  binds a local, or is an ``if`` whose test holds only for a nonzero event field.
 
 A static factor of an event field is read when the event arrives (the delayed step reads
 ``ST['g'] * ST['w']`` where it read ``ST['g']``: ``delivered_step``). That is exact because no step writes it
@@ -101,8 +103,13 @@ def analyse(model) -> EventDelay | str:
     out = delayed[0]
     if {"_obj_i", "_pre_i", "_post_i"} & set(out.args):
         return f"step {out.name!r} takes an element index"
-    if _stores(out.node, "ST"):
-        return f"step {out.name!r} writes ST"
+    own = {_key(node) for node in _stores(out.node, "ST")}
+    if None in own:
+        return f"step {out.name!r} writes a field of ST it names at run time"
+    read_back = sorted(own & _loaded(out.node, "ST"))
+    if read_back:
+        return (f"step {out.name!r} writes ST[{read_back[0]!r}] and reads it (a delay line gives it the value of "
+                f"one delay ago, a spike queue the current one)")
     if _draws_random(out.node):
         return f"step {out.name!r} draws random numbers (skipping quiet synapses would change the draws)"
     reads = out.fields_used.get("ST", [])
@@ -110,6 +117,8 @@ def analyse(model) -> EventDelay | str:
     copies: dict[str, tuple[str, str, float, tuple[str, ...], tuple[str, ...]]] = {}
     static = []
     for name in reads:
+        if name in own:
+            continue  # updated in place at delivery, as the delay line's step does
         writes = [(step, node) for step in model.steps if not step.is_delayed
                   for node in _stores(step.node, "ST") if _key(node) == name]
         if not writes:
@@ -137,7 +146,7 @@ def analyse(model) -> EventDelay | str:
     copy_step = next(s for s in model.steps if s.name == step_name)
     if any(isinstance(n, (ast.Return, ast.Raise)) for n in ast.walk(copy_step.node)):
         return f"step {step_name!r} may end before it copies the event (a return or raise)"
-    reason = _quiet_when_zero(out.node.body, set(copies))
+    reason = _quiet_when_zero(out.node.body, set(copies), own)
     if reason is not None:
         return f"step {out.name!r} {reason}"
     copy_only = all(_top_level_copy(stmt, set(copies), frozenset(copy_step.parameters))
@@ -219,6 +228,12 @@ def _stores(func: ast.AST, state: str) -> list[ast.Subscript]:
     return out
 
 
+def _loaded(func: ast.AST, state: str) -> set[str | None]:
+    """The fields of ``state`` that ``func`` reads (``state['x']`` loaded; an update in place stores)."""
+    return {_key(node) for node in ast.walk(func) if isinstance(node, ast.Subscript) and
+            isinstance(node.value, ast.Name) and node.value.id == state and isinstance(node.ctx, ast.Load)}
+
+
 def _draws_random(func: ast.AST) -> bool:
     return any(isinstance(n, ast.Attribute) and n.attr == "random" or isinstance(n, ast.Name) and n.id == "random"
                for n in ast.walk(func))
@@ -293,8 +308,9 @@ def _is_docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
 
 
-def _quiet_when_zero(body: list[ast.stmt], fields: set[str]) -> str | None:
-    """None when ``body`` changes nothing outside its locals while every event field is 0, else why not."""
+def _quiet_when_zero(body: list[ast.stmt], fields: set[str], own: set[str] = frozenset()) -> str | None:
+    """None when ``body`` changes nothing outside its locals while every event field is 0, else why not
+    (``own``: the ``ST`` fields the step writes)."""
     zero: set[str] = set()  # locals that hold 0 then
     for stmt in body:
         if _is_docstring(stmt) or isinstance(stmt, ast.Pass):
@@ -308,12 +324,14 @@ def _quiet_when_zero(body: list[ast.stmt], fields: set[str]) -> str | None:
             continue
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, (ast.Add, ast.Sub)) and \
                 isinstance(stmt.target, ast.Subscript) and isinstance(stmt.target.value, ast.Name) and \
-                stmt.target.value.id == "post" and _is_zero(stmt.value, fields, zero):
+                (stmt.target.value.id == "post" or stmt.target.value.id == "ST" and _key(stmt.target) in own) \
+                and _is_zero(stmt.value, fields, zero):
             continue
         if isinstance(stmt, ast.If) and _nonzero_test(stmt.test, fields, zero) and not stmt.orelse:
             continue
         return (f"does something when the event fields are 0 (line {stmt.lineno} of the step): it must add a "
-                f"product with an event field to a post field, bind locals, or test the event field")
+                f"product with an event field to a post field or a field of ST it writes, bind locals, or test the "
+                f"event field")
     return None
 
 

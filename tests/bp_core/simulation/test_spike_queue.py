@@ -15,7 +15,7 @@ from bp_core.simulation import planning
 from bp_core.simulation.planning import rows_are_unique
 from bp_core.simulation.spike_queues import make_routes
 from tests.bp_core.simulation.queue_networks import (N_EXC, NEURON, SYNAPSE, copy_spike, deliver, drifting_group,
-                                                     uses_queue)
+                                                     queue_network, uses_queue)
 
 # -- build: the duplicate-index check of index lists ------------------------------------------------------
 
@@ -463,6 +463,36 @@ def copy_unless_silenced(ST, pre):
     ST['s'] = pre['spike']
 
 
+def counting_copy(ST, pre, post):
+    ST['s'] = pre['spike']
+    # a count of arrivals (Graupner & Brunel's calcium) that halves at every step and drives the target
+    c = ST['c'] * 0.5
+    post['inp'] += 0.25 * c
+    ST['c'] = c
+
+
+@bp.delayed
+def count_arrival(ST, post):
+    if ST['s'] > 0.:
+        ST['c'] += 1.  # the synapse's current count, under a delay line as under a queue
+        post['inp'] += ST['w'] * ST['s']
+
+
+@bp.delayed
+def halving_arrival(ST, post):
+    if ST['s'] > 0.:
+        ST['c'] = ST['c'] * 0.5 + 1.  # reads the count: a delay line reads it from one delay ago
+
+
+@bp.delayed
+def counting_always(ST, post):
+    post['inp'] += ST['s']
+    ST['c'] += 1.  # at every step, with or without an event
+
+
+COUNTING = bp.SynType(name='counting', ST=bp.types.SynState(['s', 'c', 'w']), steps=(counting_copy, count_arrival),
+                      mode='scalar')
+
 g_max, E = 0.1, 0.
 
 
@@ -482,6 +512,33 @@ def test_the_analysis_accepts_copies_of_events_and_outputs_quiet_without_them():
 ])
 def test_the_analysis_refuses_what_a_queue_would_change(steps, reason):
     assert reason in event_delays.analyse(_syn(*steps, ST=('s', 'mute')))
+
+
+def test_the_analysis_accepts_a_delayed_step_that_updates_a_field_of_its_own_at_events():
+    form = event_delays.analyse(COUNTING)
+    assert isinstance(form, event_delays.EventDelay) and form.static == ('w',) and form.scales == {'s': 1.0}
+    assert "reads it" in event_delays.analyse(_syn(counting_copy, halving_arrival, ST=('s', 'c')))
+    assert "does something when the event fields are 0" in \
+        event_delays.analyse(_syn(counting_copy, counting_always, ST=('s', 'c')))
+
+
+@pytest.mark.parametrize("delays", [0.5, [0.2, 0.5, 0.9]], ids=["one delay", "per synapse"])
+def test_a_delayed_step_updating_its_own_field_through_a_queue_equals_the_delay_line(jit, line_only, delays):
+    runs = []
+    for queued in (True, False):
+        if not queued:
+            line_only()
+        net, group = queue_network(COUNTING, delays)
+        counts = []
+        for _ in range(3):  # the queue's events carry over the calls
+            net.advance(10.)
+            counts.append(net.objects[1].ST['c'].copy())
+        runs.append((uses_queue(net, net.objects[1]), _spikes(group), counts))
+    assert runs[0][0] and not runs[1][0]
+    assert runs[0][1].sum() > 20 and runs[0][2][-1].max() > 0.5
+    np.testing.assert_array_equal(runs[0][1], runs[1][1])
+    for queued, line in zip(runs[0][2], runs[1][2]):
+        np.testing.assert_array_equal(queued, line)
 
 
 def test_the_models_ampa_keeps_its_delay_line():

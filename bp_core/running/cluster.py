@@ -56,13 +56,31 @@ def _outcome(future: Any, index: int, params: dict) -> SweepResult:
     return failed(index, params, "lost", f"the cluster dropped this point (its future is {status}).")
 
 
-def _restart_worker_of(client: Any, key: str) -> None:
+def _cancel_and_restart(client: Any, future: Any, key: str) -> None:
+    """Cancel ``future`` and restart the workers running its point: the one the scheduler assigns it to, and any
+    still executing it (the two differ when the scheduler moved the task while its first worker had started it).
+
+    The future is cancelled before the restart: a restarted worker's task that the client still wants is sent to
+    another worker, which would start the stuck point again and keep its one thread for good, and every later
+    point sent to that worker would wait for it."""
     try:
-        for worker, keys in client.processing().items():
-            if key in keys:
-                client.restart_workers([worker])
+        workers = {worker for worker, keys in client.processing().items() if key in keys}
+        workers |= {worker for worker, busy in client.run(_executes, key).items() if busy}
+    except Exception:  # noqa: BLE001  a scheduler that cannot say: cancel it, restart nothing
+        workers = set()
+    future.cancel()
+    try:
+        if workers:
+            client.restart_workers(sorted(workers))
     except Exception:  # noqa: BLE001  a cluster without nannies cannot restart a worker; the point stays failed
         pass
+
+
+def _executes(key: str, dask_worker: Any = None) -> bool:
+    """On a worker (``client.run``): whether one of its threads is running ``key``."""
+    state = dask_worker.state
+    return any(getattr(task, "key", None) == key
+               for running in (state.executing, getattr(state, "long_running", ())) for task in running)
 
 
 def run_on_cluster(client: Any, payload: bytes, points: Iterator[tuple[int, dict]], timeout: float | None,
@@ -117,7 +135,6 @@ def _overdue(client: Any, running: dict, timeout: float | None) -> Iterator[Swee
     now = time.monotonic()
     for key in [k for k, entry in running.items() if now - entry[3] > timeout]:
         future, index, params, _ = running.pop(key)
-        _restart_worker_of(client, key)
-        future.cancel()
+        _cancel_and_restart(client, future, key)
         yield failed(index, params, "timeout", f"the point did not finish within the timeout of {timeout:g} s on "
                                                f"the cluster; it was cancelled and its worker restarted.")

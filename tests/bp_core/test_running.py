@@ -13,6 +13,7 @@ import pytest
 from dask.distributed import Client
 
 import bp_core as bp
+from bp_core.running import cluster
 from tests.adversarial import sweep_points
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,8 +128,43 @@ def test_on_a_cluster_a_point_past_its_timeout_is_reported_and_its_worker_restar
         results = bp.running.sweep(sweep_points.sleep_at_bad, {"x": [0, 1, 2, 3]}, client=client, timeout=3.0)
         client.wait_for_workers(2, timeout=120)
         after = set(client.run(os.getpid).values())
+        # no thread of any worker still runs the stuck point (it would hold that worker's one thread for good)
+        still = client.run(lambda dask_worker: [str(task.key) for task in dask_worker.state.executing])
     assert [r.failure for r in results] == [None, None, "timeout", None] and results[3].value == 9
     assert len(before - after) == 1  # the worker stuck in the point was replaced; the other kept its process
+    assert not any(still.values()), still
+
+
+class _Tasks:
+    def __init__(self, *keys):
+        self.executing = {type("Task", (), {"key": key})() for key in keys}
+        self.long_running = set()
+
+
+class _StolenTaskClient:
+    """A cluster whose scheduler has moved the stuck point to worker B while worker A still runs it."""
+
+    def __init__(self):
+        self.workers = {"A": type("W", (), {"state": _Tasks("stuck")})(), "B": type("W", (), {"state": _Tasks()})(),
+                        "C": type("W", (), {"state": _Tasks("other")})()}
+        self.restarted, self.cancelled = [], []
+
+    def processing(self):
+        return {"A": (), "B": ("stuck",), "C": ("other",)}
+
+    def run(self, func, *args):
+        return {name: func(*args, dask_worker=worker) for name, worker in self.workers.items()}
+
+    def restart_workers(self, workers):
+        assert self.cancelled  # cancelled first: a restart would send the point on to another worker
+        self.restarted += workers
+
+
+def test_a_timed_out_point_restarts_every_worker_running_it_not_only_the_schedulers_choice():
+    client = _StolenTaskClient()
+    future = type("Future", (), {"cancel": lambda self: client.cancelled.append(True)})()
+    cluster._cancel_and_restart(client, future, "stuck")
+    assert client.cancelled and client.restarted == ["A", "B"]
 
 
 def test_on_a_cluster_the_points_of_a_worker_killed_mid_sweep_are_rerun(dask_cluster):

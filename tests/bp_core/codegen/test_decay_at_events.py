@@ -126,6 +126,8 @@ def _run(step, lazy: bool, conn=None, calls=(40., 40., 40.), jit: bool = True, m
                     try:
                         net.advance(duration)
                     except RunError as err:
+                        if fail_after is None:
+                            raise
                         RAISED.append(str(err))
                     states.append({k: np.array(syn.ST[k]) for k in ('w', 'Apre', 'Apost')})
                 spikes = np.asarray(post.mon.spike_index), np.asarray(post.mon.spike_time)

@@ -275,7 +275,12 @@ def _finite_checks(sched: KernelSchedule, objects: list[ObjectPlan], inputs: lis
     if sched.folded:
         sched.after.append(CheckFolded([LocateNonfinite(obj.checked_state, obj_id) for obj_id, obj in with_fields]))
     seen: set[str] = set()
-    for obj, state, key in sched.risky + [(inp.target, "ST", _input_field(inp)) for inp in inputs]:
+    # an input's values are checked finite before the run (simulation.inputs): a field that one input sets and
+    # nothing else changes holds them, and needs no check at every step
+    set_only = [inp for inp in inputs if inp.op == "=" and
+                (inp.target.states["ST"][0], _input_field(inp)) not in sched.changing]
+    for obj, state, key in sched.risky + [(inp.target, "ST", _input_field(inp)) for inp in inputs
+                                          if inp not in set_only]:
         data, access = obj.states[state]
         if data not in owner:
             continue

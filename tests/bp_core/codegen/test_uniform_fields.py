@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import bp_core as bp
+from bp_core.errors import ModelUseError
 
 N, DURATION, DT = 7, 3., 0.1
 STEPS = int(round(DURATION / DT))
@@ -115,3 +116,20 @@ def test_an_object_without_elements_is_not_read():
         net.run(DURATION, inputs=[(syn, 'ST.gain', np.linspace(-2., 3., STEPS), '=')])
     assert syn.num == 0 and "_u_gain" not in net.code
     np.testing.assert_array_equal(group.ST['got'], 0.)
+
+
+def test_a_field_only_an_input_sets_is_not_checked_at_every_step(jit):
+    # the input's values are checked before the run; the field holds nothing else
+    series = np.linspace(-2., 3., STEPS)
+    series[12] = np.nan
+    with bp.profile.override(dt=DT):
+        net, group, _ = _network('alone', per_element=False)
+        with pytest.raises(ModelUseError, match=r"input 'ST.direction' .* holds nan at index \(12,\)"):
+            net.run(DURATION, inputs=[(group, 'ST.direction', series, '=')])
+        net.run(DURATION, inputs=[(group, 'ST.direction', np.nan_to_num(series), '=')])
+    assert "any_nonfinite(NeuGroup0_ST_direction)" not in net.code
+    # an input that adds may overflow the field: checked
+    with bp.profile.override(dt=DT):
+        net, group, inputs = _network('input adds', per_element=False)
+        net.run(DURATION, inputs=inputs)
+    assert "any_nonfinite(NeuGroup0_ST_direction)" in net.code

@@ -108,6 +108,9 @@ class StepInputs:
     uniform_fields : frozenset of (state, field)
         Fields that hold one value in every element when the step runs (``kernel_ops.uniform``): scalar mode may
         read them once per step (``passes.uniform_fields``).
+    constant_fields : frozenset of str
+        ST fields that hold their values for a whole run (``kernel_ops.uniform.constant_fields``): what the step
+        computes from them through a call may be computed once per run (``passes.run_values``).
     """
 
     step: StepFunction
@@ -133,6 +136,7 @@ class StepInputs:
     row_orders: frozenset[str] = frozenset()
     decay_fields: frozenset[str] = frozenset()
     uniform_fields: frozenset[tuple[str, str]] = frozenset()
+    constant_fields: frozenset[str] = frozenset()
 
     def cache_key(self) -> tuple:
         """A hashable key: two inputs with the same key translate to the same code."""
@@ -142,4 +146,4 @@ class StepInputs:
                 tuple(sorted(self.event_fields)), self.loop_size,
                 tuple(self.scalar_indices.items()), self.queue_walk, self.rng, self.description, self.loop_limit,
                 tuple(sorted(self.rows)), tuple(sorted(self.row_orders)), tuple(sorted(self.decay_fields)),
-                tuple(sorted(self.uniform_fields)))
+                tuple(sorted(self.uniform_fields)), tuple(sorted(self.constant_fields)))

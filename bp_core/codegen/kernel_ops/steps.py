@@ -153,9 +153,10 @@ def translate(inputs: StepInputs) -> GeneratedStep:
 def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
                 event_fields: frozenset[tuple[str, str]] = frozenset(),
                 decay_fields: frozenset[str] = frozenset(),
-                uniform_fields: frozenset[tuple[str, str]] = frozenset()) -> StepInputs:
+                uniform_fields: frozenset[tuple[str, str]] = frozenset(),
+                constant_fields: frozenset[str] = frozenset()) -> StepInputs:
     """What the translation of ``step`` of the planned object ``obj`` reads (``event_fields``,
-    ``decay_fields``, ``uniform_fields``: see StepInputs)."""
+    ``decay_fields``, ``uniform_fields``, ``constant_fields``: see StepInputs)."""
     delay = None
     states = {name: access for name, (_, access) in obj.states.items()}
     loop_size, scalar_indices, parallel = obj.loop_size, dict(obj.scalar_indices), obj.parallel
@@ -188,6 +189,7 @@ def step_inputs(obj: ObjectPlan, step: StepFunction, check_finite: bool = True,
         parallel=parallel, delay=delay, event_fields=event_fields, loop_size=loop_size,
         scalar_indices=scalar_indices, queue_walk=walk, loop_limit=obj.loop_limit, rows=rows,
         row_orders=row_orders, decay_fields=decay_fields if rows else frozenset(), uniform_fields=uniform_fields,
+        constant_fields=constant_fields if not step.is_delayed else frozenset(),
         description=f"{step.name!r} step of {obj.label} (model {obj.model.name!r}){note}")
 
 

@@ -24,7 +24,7 @@ from bp_core.codegen.kernel_ops.plans import InputPlan, ObjectPlan
 from bp_core.codegen.step_inputs import StateAccess
 from bp_core.model.step_function import StepFunction
 
-__all__ = ["changing_fields", "uniform_after", "offered_uniform"]
+__all__ = ["changing_fields", "uniform_after", "offered_uniform", "constant_fields"]
 
 
 def changing_fields(objects: list[ObjectPlan], inputs: list[InputPlan]) -> set[tuple[str, str]]:
@@ -67,6 +67,21 @@ def offered_uniform(obj: ObjectPlan, step: StepFunction, uniform: set[tuple[str,
             if (data, key) in uniform and access.ndim <= 2 and not delayed:
                 offered.add((state, key))
     return frozenset(offered)
+
+
+def constant_fields(obj: ObjectPlan, changing: set[tuple[str, str]], inputs: list[InputPlan]) -> frozenset[str]:
+    """The ST fields of a scalar-mode synapse object that hold their values for a whole run: no step writes them,
+    no input reaches them, no summed variable is computed into them (a synapse's ``D`` and ``F`` of short-term
+    plasticity, set by the user). What a step computes from them alone through a function call, it may compute
+    once per run (``passes.run_values``: a list of one value per synapse, as for per-element parameters).
+    Neuron groups are left out: the blocked kernel, which runs neuron steps on slices, takes no such list."""
+    if not _scalar(obj) or "pre" not in obj.states:
+        return frozenset()
+    data, access = obj.states["ST"]
+    if access.ndim != 2 or np.dtype(obj.float_type) != np.float64:
+        return frozenset()
+    reached = {_field(inp) for inp in inputs if inp.target is obj}
+    return frozenset(key for key in access.fields if (data, key) not in changing and key not in reached)
 
 
 def _scalar(obj: ObjectPlan) -> bool:

@@ -34,7 +34,7 @@ from bp_core.codegen.kernel_ops.steps import (
 )
 from bp_core.codegen.kernel_ops.summed import summed_operations
 from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
-from bp_core.codegen.kernel_ops.uniform import changing_fields, offered_uniform, uniform_after
+from bp_core.codegen.kernel_ops.uniform import changing_fields, constant_fields, offered_uniform, uniform_after
 from bp_core.codegen.passes.run_values import kernel_run_values
 from bp_core.codegen.queue_ops import WALK_ARGS
 from bp_core.codegen.step_translation import GeneratedStep, StepInputs, as_identifier, safe_text
@@ -190,7 +190,8 @@ def _step_operations(sched: KernelSchedule, obj: ObjectPlan, entry: str, catch_e
     if queue is not None and entry == queue.copy_step and queue.skip_copy:
         return [_queue_capture(sched, obj)]
     used = step_inputs(obj, step, sched.check_finite, offered_lists(obj, step, sched.listed),
-                       decay_fields(obj, step, sched.inputs), offered_uniform(obj, step, sched.uniform))
+                       decay_fields(obj, step, sched.inputs), offered_uniform(obj, step, sched.uniform),
+                       constant_fields(obj, sched.changing, sched.inputs))
     generated = translate(used)
     sched.translated[generated.name] = used
     sched.functions.append(generated)
@@ -208,7 +209,7 @@ def _step_operations(sched: KernelSchedule, obj: ObjectPlan, entry: str, catch_e
     extra: dict[str, str | ast.expr] = {arg: sched.bind_row(obj, state, key)
                                         for arg, (state, key) in generated.row_args.items()}
     # values of the step that hold for a run are bound before the time loop (passes.run_values)
-    extra.update(kernel_run_values(generated.name, generated.run_values, _run_value_reads(obj, generated),
+    extra.update(kernel_run_values(generated.name, generated.run_values, _run_value_reads(sched, obj, generated),
                                    sched.bind))
     for arg, (state, key, part) in generated.event_args.items():
         var = sched.listed[(obj.states[state][0], key)].var
@@ -242,12 +243,20 @@ def _decay_operations(sched: KernelSchedule, obj: ObjectPlan, generated: Generat
     sched.outputs.append(flush)
 
 
-def _run_value_reads(obj: ObjectPlan, generated: GeneratedStep) -> Any:
-    """The kernel variable of each name a step's per-run values read (its parameters and ``_dt``)."""
+def _run_value_reads(sched: KernelSchedule, obj: ObjectPlan, generated: GeneratedStep) -> Any:
+    """The kernel variable of each name a step's per-run values read (its parameters, ``_dt``, and the fields that
+    hold for the run, ``StepInputs.constant_fields``)."""
     params = {arg: obj.arg_map[par] for par, arg in generated.param_args.items()}
     float_name = np.dtype(obj.float_type).name
     dt = "_dt" if float_name == "float64" else f"_dt_{float_name}"
-    return lambda name: dt if name == "_dt" else params.get(name)
+
+    def variable(name: str) -> str | None:
+        if name == "_dt":
+            return dt
+        if name in generated.row_args:
+            return sched.bind_row(obj, *generated.row_args[name])
+        return params.get(name)
+    return variable
 
 
 def _queue_capture(sched: KernelSchedule, obj: ObjectPlan) -> QueueCapture:

@@ -64,7 +64,9 @@ def lift_run_values(tree: StepTree) -> None:
     tree.prelude = kept
     loop = next((s for s in tree.body if isinstance(s, ast.For) and isinstance(s.target, ast.Name)
                  and s.target.id == "_obj_i"), None)
-    per_element = tree.per_element_args - set(stores)
+    constant = {arg for arg, (state, key) in tree.row_args.items()
+                if state == "ST" and key in tree.inputs.constant_fields}
+    per_element = (tree.per_element_args | constant) - set(stores)
     if loop is not None and per_element:
         _lift_per_element(tree, loop, invariant, per_element, once, pure)
 

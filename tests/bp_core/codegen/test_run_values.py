@@ -134,3 +134,76 @@ def test_results_are_bit_for_bit_those_of_computing_the_values_every_step(jit, w
     np.testing.assert_array_equal(lifted.mon.spike_time, plain.mon.spike_time)
     np.testing.assert_array_equal(lifted.mon.v, plain.mon.v)
     np.testing.assert_array_equal(lifted.ST['ge'], plain.ST['ge'])
+
+
+# -- fields that hold for the run ---------------------------------------------------------------------------------
+
+def _facilitating(ST, _t, pre, post):
+    # each synapse's own time constant, a field the user sets: exp(-dt / tau) holds for the run
+    decay = np.exp(-DT_MS / ST['tau'])
+    f = decay * ST['f']
+    if pre['spike'] > 0.:
+        f += 0.1
+        post['ge'] += ST['w'] * f
+    ST['f'] = f
+
+
+def _tau_drift(ST, _t, pre, post):
+    ST['tau'] += 0.01  # a step writes the time constant: it is per step, not per run
+    decay = np.exp(-DT_MS / ST['tau'])
+    f = decay * ST['f']
+    if pre['spike'] > 0.:
+        f += 0.1
+        post['ge'] += ST['w'] * f
+    ST['f'] = f
+
+
+DT_MS = 0.1
+
+
+def _synapse_network(steps, seed=2, inputs=()):
+    lif = bp.NeuType(name='RunLIFg', ST=bp.types.NeuState({'v': 0., 'ge': 0., 'spike': 0.}), steps=_lif_ge,
+                     mode='scalar')
+    syn_type = bp.SynType(name=f'RunFacil_{len(steps)}', ST=bp.types.SynState({'w': 0.3, 'tau': 5., 'f': 0.}),
+                          steps=steps, mode='scalar')
+    with bp.profile.override(dt=DT_MS, seed=seed):
+        group = bp.NeuGroup(lif, 20, monitors=['spike'])
+        group.ST['v'] = np.random.default_rng(seed).uniform(0., 1., 20)
+        syn = bp.SynConn(syn_type, pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.3, seed=seed))
+        syn.ST['tau'] = np.random.default_rng(seed).uniform(2., 20., syn.num)
+        net = bp.Network(group, syn)
+        net.run(50., inputs=[(group, 'ST.v', 0.021, '+')] + [(syn, key, value(syn), op) for key, value, op in inputs])
+    return net, group, syn
+
+
+def _lif_ge(ST, _t):
+    v = ST['v'] * 0.99 + ST['ge']
+    ST['ge'] = 0.
+    ST['spike'] = 0.
+    if v > 1.:
+        v = 0.
+        ST['spike'] = 1.
+    ST['v'] = v
+
+
+def test_a_call_on_a_field_that_holds_for_the_run_is_computed_once_per_run_per_synapse(jit, without_run_values):
+    net, group, syn = _synapse_network([_facilitating])
+    kernel = net.code.split("def run_kernel")[1]
+    assert "for _run_j in range(SynConn1_ST_tau.shape[0])]" in kernel.split("for _k in")[0]
+    without_run_values()
+    _, plain_group, plain_syn = _synapse_network([_facilitating])
+    assert group.mon.spike.sum() > 20
+    np.testing.assert_array_equal(group.mon.spike, plain_group.mon.spike)
+    np.testing.assert_array_equal(syn.ST['f'], plain_syn.ST['f'])
+
+
+@pytest.mark.parametrize("case", ["a step writes it", "an input sets it"])
+def test_a_field_that_changes_during_the_run_is_read_per_step(case):
+    steps = [_tau_drift] if case == "a step writes it" else [_facilitating]
+    # one value per synapse (one for all would make the field uniform, read once per step: passes.uniform_fields)
+    inputs = [] if case == "a step writes it" else [('ST.tau', lambda syn: np.full(syn.num, 4.), '=')]
+    net, _, syn = _synapse_network(steps, inputs=inputs)
+    assert "_run_j" not in net.code
+    expected = 4. if inputs else None
+    if expected is not None:
+        np.testing.assert_array_equal(syn.ST['tau'], expected)

@@ -1,15 +1,19 @@
-"""Fields that hold one value in every element while the steps after an input read them.
+"""Fields whose values the kernel knows do not vary: across elements after a uniform input, or over a run.
 
-An input of one value per step, or of one value, applied with ``'='`` (``(group, 'ST.direction', values,
-'=')``, ``values`` one number per step) gives every element of the field the same value. Nothing else
-changes the field when no step of the network writes it (``analyses.written_fields`` of every step, in
-every state it reaches), no summed variable is computed into it and no other input reaches it: the steps
-that run after the input in the same time step then read one value, Brian2's shared variables. (A
-scalar-mode step reads a field of a two-dimensional state as a number: only its stores and its uses of a
-whole state write; ``written_fields`` also counts a field handed to a function, which a vector step may
-write through.) Such a
-step may read it once per step instead of once per element (``passes.uniform_fields``), and what it
-computes from it alone once per step too (``np.cos(ST['direction'])`` of a moving stimulus).
+``changing_fields`` lists what may change a field during a run: a step of the network that writes it (in
+every state it reaches; a scalar-mode step reads a field of a two-dimensional state as a number, so only its
+stores and its uses of a whole state write, where ``analyses.written_fields`` also counts a field handed to a
+function, which a vector step may write through), a summed variable computed into it, a second input.
+
+- **Uniform fields.** An input of one value per step, or of one value, applied with ``'='``
+  (``(group, 'ST.direction', values, '=')``, ``values`` one number per step) gives every element the same
+  value; when nothing else changes the field, the steps that run after the input in the same time step read
+  one value, Brian2's shared variables. Such a step may read it once per step instead of once per element
+  (``passes.uniform_fields``), and compute what depends on it alone once per step too (``np.cos`` of a moving
+  stimulus's direction).
+- **Constant fields.** A synapse's field that nothing changes and no input reaches holds its values for the
+  whole run (a per-synapse time constant the user set): what a step computes from it through a call may be
+  computed once per run (``passes.run_values``).
 """
 
 from __future__ import annotations

@@ -6,9 +6,12 @@ Targets register their own implementations of the same helpers (numba's in
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from bp_core.backend import cache
+from bp_core.backend.exponentials import OVERFLOW, simd_expm1
 from bp_core.backend.helpers import helper, runtime_scope
 
 __all__ = ["exprel", "normal_like", "generator_random", "generator_binomial",
@@ -21,14 +24,23 @@ __all__ = ["exprel", "normal_like", "generator_random", "generator_binomial",
 def exprel(z):
     """Return ``(exp(z) - 1) / z``, equal to 1 at ``z = 0``; scalars or arrays.
 
-    Exponential Euler uses ``dt * exprel(dt * A)``, which stays finite when the
-    linear coefficient ``A`` vanishes.
+    Exponential Euler uses ``dt * exprel(dt * A)``, which stays finite when the linear coefficient ``A``
+    vanishes. ``exp(z) - 1`` is :func:`~bp_core.backend.exponentials.simd_expm1`, which compiled loops run on
+    SIMD lanes (within 2 ulp of ``scipy.special.exprel``).
     """
-    # imported here: scipy.special takes a large part of a second to import, and compiled kernels (numba's
-    # implementation of this helper) never call it
-    from scipy import special
-
-    return special.exprel(z)
+    if type(z) in (float, np.float64):  # one element of a scalar-mode step: Python's arithmetic, as fast as scipy's
+        if z > OVERFLOW:
+            return np.float64(math.inf)
+        return np.float64(1.0) if abs(z) < 1e-16 else np.float64(simd_expm1(float(z)) / z)
+    values = np.asarray(z)
+    wide = values.astype(np.float64)
+    # above OVERFLOW the ratio is infinite: computed at OVERFLOW there, which makes no inf / inf
+    bounded = np.minimum(wide, OVERFLOW)
+    ratio = np.asarray(simd_expm1(bounded)) / np.where(bounded != 0.0, bounded, 1.0)
+    out = np.where(wide > OVERFLOW, np.inf, ratio)
+    out = np.where(np.abs(wide) < 1e-16, 1.0, out)
+    out = out.astype(np.float32) if values.dtype == np.float32 else out
+    return out[()] if values.ndim == 0 else out
 
 
 @helper

@@ -51,7 +51,7 @@ PURE_FUNCTIONS = frozenset({
 })
 """Functions of ``np`` / ``math`` without side effects, so calls to them may move out of the loop."""
 
-_PURE_BUILTINS = frozenset({"exprel", "decay_powers", "abs", "min", "max", "float"})
+_PURE_BUILTINS = frozenset({"exprel", "simd_exp", "simd_expm1", "decay_powers", "abs", "min", "max", "float"})
 _CONSTANTS = frozenset({"pi", "e", "inf", "nan"})
 _MODULES = frozenset({"np", "numpy", "math"})
 

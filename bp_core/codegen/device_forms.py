@@ -49,6 +49,8 @@ DEVICE_HELPERS = {"exprel", "floor_divide", "remainder", _UNIFORM, _NORMAL, _BIN
                   "gpu_binomial_from_cdf"} | \
     {f"any_in_block_{c}" for c in _COMPARISONS.values()}
 """Runtime helpers generated device code may call (the GPU target provides them as device functions)."""
+SIMD_FORMS = {"simd_exp": "exp", "simd_expm1": "expm1"}
+"""The CPU's forms of math functions (``passes.simd_math``) -> the device's ``math`` function."""
 _LOGICAL = {"logical_and": ast.And, "logical_or": ast.Or}
 
 
@@ -225,6 +227,9 @@ class DeviceRewriter:
                 node.func = ast.Name(form, ast.Load())
                 return node
             if func.id in _BUILTINS or func.id in DEVICE_HELPERS:
+                return node
+            if func.id in SIMD_FORMS:  # the CPU's vectorisable exp (passes.simd_math): the device has its own
+                node.func = ast.Attribute(ast.Name("math", ast.Load()), SIMD_FORMS[func.id], ast.Load())
                 return node
             if func.id == "any_in_block" and isinstance(node.args[2], ast.Constant) and \
                     node.args[2].value in _COMPARISONS:

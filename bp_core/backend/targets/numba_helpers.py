@@ -11,9 +11,9 @@ from typing import Callable
 import numba
 import numpy as np
 from numba import types as nb_types
-from numba.extending import overload
+from numba.extending import intrinsic, overload
 
-from bp_core.backend import cache, runtime
+from bp_core.backend import cache, exponentials, runtime
 from bp_core.backend.helpers import HELPERS
 
 __all__ = ["TARGET"]
@@ -32,33 +32,108 @@ def _implements(name: str, **options):
 _CACHED = {"jit_options": {"cache": True}}
 
 
-# inlined so LLVM sees a pure expression it can hoist when z does not change in a loop
-@_implements("exprel", inline="always")
-def _exprel(z):
-    if isinstance(z, nb_types.Array):
-        def impl(z):
-            flat = z.ravel()
-            out = np.empty(flat.size, dtype=np.float64)
-            for i in range(flat.size):
-                out[i] = runtime.exprel(flat[i])  # the scalar implementation below
-            return out.reshape(z.shape)
-        return impl
-    if isinstance(z, nb_types.Float) and z.bitwidth == 32:
-        def impl32(z):
+# The exponentials as arithmetic (bp_core/backend/exponentials.py): the same operations in the same order as the
+# NumPy forms there, so both targets give the same bits. Inlined, so LLVM vectorises the loop around them and
+# hoists what does not change in it; written without a name bound twice (selects and the polynomial are emitted
+# as LLVM instructions), which numba's inliner would report as out of scope in every further copy.
+_EXPM1_REVERSED = exponentials.EXPM1_COEFFICIENTS[::-1]
+
+
+@intrinsic
+def _bits_as_float(typingctx, bits):
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(nb_types.float64))
+    return nb_types.float64(nb_types.int64), codegen
+
+
+@intrinsic
+def _select(typingctx, condition, if_true, if_false):
+    def codegen(context, builder, signature, args):
+        return builder.select(args[0], args[1], args[2])
+    return nb_types.float64(nb_types.boolean, nb_types.float64, nb_types.float64), codegen
+
+
+@intrinsic
+def _expm1_series(typingctx, r):
+    """``expm1(r) / r`` by Horner's rule on ``EXPM1_COEFFICIENTS``."""
+    def codegen(context, builder, signature, args):
+        double = context.get_value_type(nb_types.float64)
+        total = double(_EXPM1_REVERSED[0])
+        for c in _EXPM1_REVERSED[1:]:
+            total = builder.fadd(double(c), builder.fmul(args[0], total))
+        return total
+    return nb_types.float64(nb_types.float64), codegen
+
+
+@numba.njit(inline="always")
+def _power_of_two(k):
+    return _bits_as_float((k + 1023) << 52)
+
+
+@numba.njit(inline="always")
+def _reduction(x):
+    reduced = _select((x > -exponentials.REDUCIBLE) & (x <= exponentials.OVERFLOW), x, 0.0)
+    k = np.floor(reduced * exponentials.LOG2E + 0.5)
+    r = (reduced - k * exponentials.LN2_HI) - k * exponentials.LN2_LO
+    return r * _expm1_series(r), np.int64(k)
+
+
+@numba.njit(inline="always")
+def _scaled(em1, whole):
+    half = whole >> 1
+    return (em1 + 1.0) * _power_of_two(half) * _power_of_two(whole - half)
+
+
+@numba.njit(inline="always")
+def _exp64(x):
+    em1, whole = _reduction(x)
+    finite = _select(x < exponentials.UNDERFLOW, 0.0, _scaled(em1, whole))
+    return _select(x != x, x, _select(x > exponentials.OVERFLOW, math.inf, finite))
+
+
+@numba.njit(inline="always")
+def _expm1_64(x):
+    em1, whole = _reduction(x)
+    t = _power_of_two(min(max(whole, -exponentials.NEAR), exponentials.NEAR))
+    near = _select(whole == 0, em1, em1 * t + (t - 1.0))
+    finite = _select(whole > exponentials.SHIFTED, _scaled(em1, whole), near)
+    bounded = _select(x <= -exponentials.REDUCIBLE, -1.0, _select(x > exponentials.OVERFLOW, math.inf, finite))
+    return _select(x != x, x, bounded)
+
+
+@numba.njit(inline="always")
+def _exprel64(z):
+    # the zero-free denominator keeps numba's zero-division test (error_model='python') out of the loop
+    ratio = _expm1_64(z) / _select(z != 0.0, z, 1.0)
+    return _select(abs(z) < 1e-16, 1.0, _select(z > exponentials.OVERFLOW, math.inf, ratio))
+
+
+def _elementwise(scalar: Callable, fallback: Callable | None) -> Callable:
+    """The typer of a helper computing ``scalar`` (float64 -> float64) of a number or of each element of an array."""
+    def typer(x):
+        if isinstance(x, nb_types.Array) and isinstance(x.dtype, (nb_types.Float, nb_types.Integer)):
+            narrow = isinstance(x.dtype, nb_types.Float) and x.dtype.bitwidth == 32
+            def impl_array(x):
+                flat = x.ravel()
+                out = np.empty(flat.size, dtype=np.float32 if narrow else np.float64)
+                for i in range(flat.size):
+                    out[i] = scalar(np.float64(flat[i]))
+                return out.reshape(x.shape)
+            return impl_array
+        if isinstance(x, nb_types.Float) and x.bitwidth == 32:
             # float32 in, float32 out: float32 models keep their arithmetic in float32
-            return np.float32(runtime.exprel(np.float64(z)))
-        return impl32
-    if isinstance(z, (nb_types.Float, nb_types.Integer)):
-        def impl(z):
-            if abs(z) < 1e-16:
-                return 1.0
-            if z < -709.78:
-                return -1.0 / z
-            if z > 717.0:
-                return math.inf
-            return math.expm1(z) / z
-        return impl
-    return None
+            return lambda x: np.float32(scalar(np.float64(x)))
+        if isinstance(x, (nb_types.Float, nb_types.Integer, nb_types.Boolean)):
+            return lambda x: scalar(np.float64(x))
+        if fallback is None:
+            return None
+        return lambda x: fallback(x)  # complex: NumPy's own
+    return typer
+
+
+_implements("simd_exp", inline="always")(_elementwise(_exp64, np.exp))
+_implements("simd_expm1", inline="always")(_elementwise(_expm1_64, np.expm1))
+_implements("exprel", inline="always")(_elementwise(_exprel64, None))
 
 
 @overload(np.clip)

@@ -30,6 +30,7 @@ from bp_core.codegen.passes.overlapping_updates import COPY_OVERLAPPING_UPDATES
 from bp_core.codegen.passes.removable_singularities import REMOVABLE_SINGULARITIES
 from bp_core.codegen.passes.rewrite_access import REWRITE_ACCESS
 from bp_core.codegen.passes.select_branches import SELECT_BRANCHES
+from bp_core.codegen.passes.simd_math import SIMD_MATH
 from bp_core.codegen.passes.skip_quiet_blocks import SKIP_QUIET_BLOCKS
 from bp_core.codegen.passes.split_event_branches import SPLIT_EVENT_BRANCHES
 from bp_core.codegen.passes.split_loop import SPLIT_ELEMENT_LOOP
@@ -66,7 +67,8 @@ PIPELINE: tuple[Pass, ...] = (
     SPLIT_ELEMENT_LOOP,  # after the loop is made: its leading arithmetic runs on SIMD lanes
     SPLIT_EVENT_BRANCHES,  # after the split, which leaves the rest's stores of loaded values to sink
     FOLLOW_PRESYNAPTIC_ROWS,  # after the split: its second loop may be all under the presynaptic test
-    DECAY_AT_EVENTS,  # last: it needs the leading loop split off and the rest following spikes
+    DECAY_AT_EVENTS,  # it needs the leading loop split off and the rest following spikes
+    SIMD_MATH,  # last: the passes before it know np.exp as a pure function
 )
 """Every pass and analysis, in the order they run."""
 

@@ -36,9 +36,6 @@ _CACHED = {"jit_options": {"cache": True}}
 # NumPy forms there, so both targets give the same bits. Inlined, so LLVM vectorises the loop around them and
 # hoists what does not change in it; written without a name bound twice (selects and the polynomial are emitted
 # as LLVM instructions), which numba's inliner would report as out of scope in every further copy.
-_EXPM1_REVERSED = exponentials.EXPM1_COEFFICIENTS[::-1]
-
-
 @intrinsic
 def _bits_as_float(typingctx, bits):
     def codegen(context, builder, signature, args):
@@ -55,13 +52,11 @@ def _select(typingctx, condition, if_true, if_false):
 
 @intrinsic
 def _expm1_series(typingctx, r):
-    """``expm1(r) / r`` by Horner's rule on ``EXPM1_COEFFICIENTS``."""
+    """``expm1(r) / r``: ``exponentials.series`` of ``EXPM1_COEFFICIENTS``, emitted as LLVM instructions."""
     def codegen(context, builder, signature, args):
         double = context.get_value_type(nb_types.float64)
-        total = double(_EXPM1_REVERSED[0])
-        for c in _EXPM1_REVERSED[1:]:
-            total = builder.fadd(double(c), builder.fmul(args[0], total))
-        return total
+        return exponentials.series([double(c) for c in exponentials.EXPM1_COEFFICIENTS], args[0],
+                                   builder.fadd, builder.fmul)
     return nb_types.float64(nb_types.float64), codegen
 
 

@@ -17,7 +17,7 @@ ELEMENT = "_obj_i"
 
 _OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 _CASTS = frozenset({"float32", "float64"})
-_BUILTINS = frozenset({"abs", "min", "max", "float", "exprel"})
+_BUILTINS = frozenset({"abs", "min", "max", "float", "exprel", "simd_exp", "simd_expm1"})
 _MODULES = frozenset({"np", "numpy", "math"})
 
 

@@ -20,7 +20,6 @@ import numpy as np
 from bp_core.codegen.kernel_ops.base import STATUS_NONFINITE, STATUS_OK, KernelOp, register
 from bp_core.codegen.kernel_ops.syntax import expression, statement, statements
 from bp_core.codegen.passes.decay_at_events import POWER
-from bp_core.codegen.passes.simd_math import simd_calls
 
 __all__ = ["DecayStart", "DecayFlush", "decay_fields"]
 
@@ -74,8 +73,7 @@ class DecayFlush(KernelOp):
         assert isinstance(loop, ast.For) and isinstance(loop.body[1], ast.If)
         for row, factor, log, table, field_row in zip(self.rows, self.factors, self.logs, self.tables,
                                                       self.field_rows):
-            # in the engine's exp, as the visits' copy of POWER is (passes.simd_math)
-            power = simd_calls(expression(POWER, T=table, L=log, K=expression("D_k", names), F=factor))
+            power = expression(POWER, T=table, L=log, K=expression("D_k", names), F=factor)
             loop.body[1].body += statements("ROW[D_s] = ROW[D_s] * P", names, ROW=row, P=power)
             if self.check:
                 loop.body[1].body += statements("if ROW[D_s] * 0.0 != 0.0:\n    D_bad = FIELD", names, ROW=row,

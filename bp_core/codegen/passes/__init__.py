@@ -45,6 +45,8 @@ PIPELINE: tuple[Pass, ...] = (
     BOUND_WHILE_LOOPS,  # the user's own loops, before any pass adds loops of its own
     INLINE_INTEGRATORS,
     REMOVABLE_SINGULARITIES,  # after the integrators are inlined: their rate functions are in the step then
+    SIMD_MATH,  # after both (their exp calls are in the step, the singularities' patterns found); before any pass
+    # that only the compiled target runs (splitting, fusing), so that both targets take the same calls
     LOWER_IDIOMS,  # before state access is rewritten: it recognises ST['spike'] and pre2post[i]
     COPY_OVERLAPPING_UPDATES,  # likewise reads the user's ST[...]
     RISKY_FIELDS,  # likewise reads the user's ST[...] stores
@@ -67,8 +69,7 @@ PIPELINE: tuple[Pass, ...] = (
     SPLIT_ELEMENT_LOOP,  # after the loop is made: its leading arithmetic runs on SIMD lanes
     SPLIT_EVENT_BRANCHES,  # after the split, which leaves the rest's stores of loaded values to sink
     FOLLOW_PRESYNAPTIC_ROWS,  # after the split: its second loop may be all under the presynaptic test
-    DECAY_AT_EVENTS,  # it needs the leading loop split off and the rest following spikes
-    SIMD_MATH,  # last: the passes before it know np.exp as a pure function
+    DECAY_AT_EVENTS,  # last: it needs the leading loop split off and the rest following spikes
 )
 """Every pass and analysis, in the order they run."""
 

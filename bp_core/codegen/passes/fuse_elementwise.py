@@ -59,7 +59,7 @@ ELEMENTWISE_FUNCTIONS: dict[str, int] = {**{f: 1 for f in _UNARY}, **{f: 2 for f
 """NumPy functions a fused step may call (name -> number of positional arguments): each works element
 by element and numba computes it on numbers (``clip`` through the runtime's scalar overload)."""
 
-_HELPERS = {"exprel": 1}  # runtime helpers with a scalar form, called by inlined integrators
+_HELPERS = {"exprel": 1, "simd_exp": 1, "simd_expm1": 1}  # runtime helpers with a scalar form
 _CONSTANTS = {"pi", "e", "inf", "nan"}
 _OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.BitAnd, ast.BitOr)
 _COMPARISONS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)

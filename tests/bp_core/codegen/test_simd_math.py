@@ -70,6 +70,26 @@ def test_results_stay_within_rounding_of_the_c_librarys_exp():
     assert not np.array_equal(engine.mon.V, library.mon.V)  # the last bits do differ: the forms are not libm's
 
 
+def test_a_call_under_an_if_keeps_the_c_librarys_exp_on_both_targets():
+    def step(ST, _t):
+        ST['w'] = np.exp(ST['V'] / 50.)  # every element, every step: the engine's
+        if ST['V'] > -64.99:
+            ST['w'] += np.exp(ST['V'] / 40.)  # a few elements: the C library's, one at a time
+
+    results = []
+    for jit in (True, False):
+        with bp.profile.override(jit=jit, dt=0.05):
+            group = bp.NeuGroup(bp.NeuType(name='SimdBranch', ST=bp.types.NeuState({'V': -65., 'w': 0.}), steps=step,
+                                           mode='scalar'), 8)
+            group.ST['V'] = np.linspace(-65., -60., 8)
+            net = bp.Network(group)
+            net.run(0.05)
+        code = net.code.split("def run_kernel")[0]
+        assert "simd_exp(ST_V[_obj_i] * _inv" in code and "np.exp(ST_V[_obj_i] * _inv" in code, code
+        results.append(group.ST['w'].copy())
+    np.testing.assert_array_equal(*results)
+
+
 @pytest.mark.parametrize("source, expected", [
     ("y = np.exp(x) + math.expm1(x) + numpy.exp(2 * x)", "y = simd_exp(x) + simd_expm1(x) + simd_exp(2 * x)"),
     ("y = np.exp(np.exp(x))", "y = simd_exp(simd_exp(x))"),

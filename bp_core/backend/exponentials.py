@@ -5,7 +5,7 @@ LLVM from vectorising the element loop around it, and a Hodgkin-Huxley neuron st
 ``expm1`` an element) spent most of its time in those calls. Written here as a polynomial and a scaling by a
 power of two (multiplications, additions, one integer shift: nothing LLVM cannot put on vector lanes), the
 same loop runs four elements at a time (``passes.simd_math`` rewrites the calls; ``targets/numba_helpers.py``
-compiles the scalar forms below with the same operations in the same order).
+emits the same operations in the same order as LLVM instructions).
 
 Both take Cody and Waite's reduction ``x = k ln 2 + r`` (``|r| <= ln 2 / 2``, ``ln 2`` in two parts) and
 ``e^r - 1`` by its Taylor series (:func:`series`); ``2^k`` is built from its exponent bits. ``simd_exp`` is

@@ -11,6 +11,7 @@ from typing import Callable
 import numba
 import numpy as np
 from numba import types as nb_types
+from llvmlite import ir
 from numba.extending import intrinsic, overload
 
 from bp_core.backend import cache, exponentials, runtime
@@ -33,74 +34,95 @@ _CACHED = {"jit_options": {"cache": True}}
 
 
 # The exponentials as arithmetic (bp_core/backend/exponentials.py): the same operations in the same order as the
-# NumPy forms there, so both targets give the same bits. Inlined, so LLVM vectorises the loop around them and
-# hoists what does not change in it; written without a name bound twice (selects and the polynomial are emitted
-# as LLVM instructions), which numba's inliner would report as out of scope in every further copy.
-@intrinsic
-def _bits_as_float(typingctx, bits):
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], context.get_value_type(nb_types.float64))
-    return nb_types.float64(nb_types.int64), codegen
+# NumPy forms there, so both targets give the same bits. Each is one intrinsic that emits its LLVM instructions
+# into the caller: LLVM vectorises the loop around them and hoists what does not change in it, and numba types one
+# call (inlined numba functions were typed again at every call: a HH network compiled 2.3x slower).
+def _constant(value: float) -> ir.Constant:
+    return ir.Constant(ir.DoubleType(), value)
 
 
-@intrinsic
-def _select(typingctx, condition, if_true, if_false):
-    def codegen(context, builder, signature, args):
-        return builder.select(args[0], args[1], args[2])
-    return nb_types.float64(nb_types.boolean, nb_types.float64, nb_types.float64), codegen
+def _float_intrinsic(builder: ir.IRBuilder, name: str, value: ir.Value) -> ir.Value:
+    function = builder.module.declare_intrinsic(name, [ir.DoubleType()])
+    return builder.call(function, [value])
 
 
-@intrinsic
-def _expm1_series(typingctx, r):
-    """``expm1(r) / r``: ``exponentials.series`` of ``EXPM1_COEFFICIENTS``, emitted as LLVM instructions."""
-    def codegen(context, builder, signature, args):
-        double = context.get_value_type(nb_types.float64)
-        return exponentials.series([double(c) for c in exponentials.EXPM1_COEFFICIENTS], args[0],
-                                   builder.fadd, builder.fmul)
-    return nb_types.float64(nb_types.float64), codegen
+def _power_of_two(builder: ir.IRBuilder, k: ir.Value) -> ir.Value:
+    bits = builder.shl(builder.add(k, ir.Constant(ir.IntType(64), 1023)), ir.Constant(ir.IntType(64), 52))
+    return builder.bitcast(bits, ir.DoubleType())
 
 
-@numba.njit(inline="always")
-def _power_of_two(k):
-    return _bits_as_float((k + 1023) << 52)
+def _reduction(builder: ir.IRBuilder, x: ir.Value) -> tuple[ir.Value, ir.Value]:
+    """``(e^r - 1, k)`` with ``x = k ln 2 + r`` (``exponentials._reduced``)."""
+    inside = builder.and_(builder.fcmp_ordered(">", x, _constant(-exponentials.REDUCIBLE)),
+                          builder.fcmp_ordered("<=", x, _constant(exponentials.OVERFLOW)))
+    reduced = builder.select(inside, x, _constant(0.0))
+    k = _float_intrinsic(builder, "llvm.floor",
+                         builder.fadd(builder.fmul(reduced, _constant(exponentials.LOG2E)), _constant(0.5)))
+    r = builder.fsub(builder.fsub(reduced, builder.fmul(k, _constant(exponentials.LN2_HI))),
+                     builder.fmul(k, _constant(exponentials.LN2_LO)))
+    series = exponentials.series([_constant(c) for c in exponentials.EXPM1_COEFFICIENTS], r, builder.fadd,
+                                 builder.fmul)
+    return builder.fmul(r, series), builder.fptosi(k, ir.IntType(64))
 
 
-@numba.njit(inline="always")
-def _reduction(x):
-    reduced = _select((x > -exponentials.REDUCIBLE) & (x <= exponentials.OVERFLOW), x, 0.0)
-    k = np.floor(reduced * exponentials.LOG2E + 0.5)
-    r = (reduced - k * exponentials.LN2_HI) - k * exponentials.LN2_LO
-    return r * _expm1_series(r), np.int64(k)
+def _scaled(builder: ir.IRBuilder, em1: ir.Value, whole: ir.Value) -> ir.Value:
+    half = builder.ashr(whole, ir.Constant(ir.IntType(64), 1))
+    rest = builder.sub(whole, half)
+    return builder.fmul(builder.fmul(builder.fadd(em1, _constant(1.0)), _power_of_two(builder, half)),
+                        _power_of_two(builder, rest))
 
 
-@numba.njit(inline="always")
-def _scaled(em1, whole):
-    half = whole >> 1
-    return (em1 + 1.0) * _power_of_two(half) * _power_of_two(whole - half)
+def _nan_passes(builder: ir.IRBuilder, x: ir.Value, value: ir.Value) -> ir.Value:
+    return builder.select(builder.fcmp_unordered("!=", x, x), x, value)
 
 
-@numba.njit(inline="always")
-def _exp64(x):
-    em1, whole = _reduction(x)
-    finite = _select(x < exponentials.UNDERFLOW, 0.0, _scaled(em1, whole))
-    return _select(x != x, x, _select(x > exponentials.OVERFLOW, math.inf, finite))
+def _emit_exp(builder: ir.IRBuilder, x: ir.Value) -> ir.Value:
+    em1, whole = _reduction(builder, x)
+    finite = builder.select(builder.fcmp_ordered("<", x, _constant(exponentials.UNDERFLOW)), _constant(0.0),
+                            _scaled(builder, em1, whole))
+    bounded = builder.select(builder.fcmp_ordered(">", x, _constant(exponentials.OVERFLOW)), _constant(math.inf),
+                             finite)
+    return _nan_passes(builder, x, bounded)
 
 
-@numba.njit(inline="always")
-def _expm1_64(x):
-    em1, whole = _reduction(x)
-    t = _power_of_two(min(max(whole, -exponentials.NEAR), exponentials.NEAR))
-    near = _select(whole == 0, em1, em1 * t + (t - 1.0))
-    finite = _select(whole > exponentials.SHIFTED, _scaled(em1, whole), near)
-    bounded = _select(x <= -exponentials.REDUCIBLE, -1.0, _select(x > exponentials.OVERFLOW, math.inf, finite))
-    return _select(x != x, x, bounded)
+def _emit_expm1(builder: ir.IRBuilder, x: ir.Value) -> ir.Value:
+    em1, whole = _reduction(builder, x)
+    i64 = ir.IntType(64)
+    low, high = ir.Constant(i64, -exponentials.NEAR), ir.Constant(i64, exponentials.NEAR)
+    clipped = builder.select(builder.icmp_signed("<", whole, low), low,
+                             builder.select(builder.icmp_signed(">", whole, high), high, whole))
+    t = _power_of_two(builder, clipped)
+    shifted = builder.fadd(builder.fmul(em1, t), builder.fsub(t, _constant(1.0)))
+    near = builder.select(builder.icmp_signed("==", whole, ir.Constant(i64, 0)), em1, shifted)
+    finite = builder.select(builder.icmp_signed(">", whole, ir.Constant(i64, exponentials.SHIFTED)),
+                            _scaled(builder, em1, whole), near)
+    bounded = builder.select(builder.fcmp_ordered("<=", x, _constant(-exponentials.REDUCIBLE)), _constant(-1.0),
+                             builder.select(builder.fcmp_ordered(">", x, _constant(exponentials.OVERFLOW)),
+                                            _constant(math.inf), finite))
+    return _nan_passes(builder, x, bounded)
 
 
-@numba.njit(inline="always")
-def _exprel64(z):
-    # the zero-free denominator keeps numba's zero-division test (error_model='python') out of the loop
-    ratio = _expm1_64(z) / _select(z != 0.0, z, 1.0)
-    return _select(abs(z) < 1e-16, 1.0, _select(z > exponentials.OVERFLOW, math.inf, ratio))
+def _emit_exprel(builder: ir.IRBuilder, z: ir.Value) -> ir.Value:
+    denominator = builder.select(builder.fcmp_unordered("!=", z, _constant(0.0)), z, _constant(1.0))
+    ratio = builder.fdiv(_emit_expm1(builder, z), denominator)
+    bounded = builder.select(builder.fcmp_ordered(">", z, _constant(exponentials.OVERFLOW)), _constant(math.inf),
+                             ratio)
+    tiny = builder.fcmp_ordered("<", _float_intrinsic(builder, "llvm.fabs", z), _constant(1e-16))
+    return builder.select(tiny, _constant(1.0), bounded)
+
+
+def _float_function(emit: Callable) -> Callable:
+    @intrinsic
+    def function(typingctx, x):
+        def codegen(context, builder, signature, args):
+            return emit(builder, args[0])
+        return nb_types.float64(nb_types.float64), codegen
+    return function
+
+
+_exp64 = _float_function(_emit_exp)
+_expm1_64 = _float_function(_emit_expm1)
+_exprel64 = _float_function(_emit_exprel)
 
 
 def _elementwise(scalar: Callable, fallback: Callable | None) -> Callable:

@@ -21,6 +21,7 @@ bit for bit.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
@@ -100,41 +101,46 @@ def _scaled(em1: np.ndarray, whole: np.ndarray) -> np.ndarray:
     return (em1 + 1.0) * _power_of_two(half) * _power_of_two(whole - half)
 
 
+def _elementwise(x, one_float: Callable, arrays: Callable, complex_form: Callable):
+    """``one_float`` of a Python float, ``complex_form`` of complex values, else ``arrays`` of the values in float64
+    (float32 values rounded back)."""
+    if type(x) in (float, np.float64):
+        return one_float(float(x))
+    values = np.asarray(x)
+    if values.dtype.kind == "c":
+        return complex_form(x)
+    return _like(arrays(values.astype(np.float64)), values)
+
+
+def _exp_arrays(wide: np.ndarray) -> np.ndarray:
+    out = _scaled(*_reduced(wide))
+    out = np.where(wide > OVERFLOW, np.inf, out)
+    out = np.where(wide < UNDERFLOW, 0.0, out)
+    return np.where(wide != wide, wide, out)
+
+
+def _expm1_arrays(wide: np.ndarray) -> np.ndarray:
+    em1, whole = _reduced(wide)
+    t = _power_of_two(np.clip(whole, -NEAR, NEAR))
+    out = np.where(whole > SHIFTED, _scaled(em1, whole), np.where(whole == 0, em1, em1 * t + (t - 1.0)))
+    out = np.where(wide > OVERFLOW, np.inf, out)
+    out = np.where(wide <= -REDUCIBLE, -1.0, out)
+    return np.where(wide != wide, wide, out)
+
+
 @helper
 def simd_exp(x):
     """``exp(x)`` for a number or an array of floats, within 1 ulp (see the module's docstring).
 
     Complex values take NumPy's ``exp``; float32 values are computed in float64 and rounded back.
     """
-    if type(x) in (float, np.float64):
-        return _exp_float(float(x))
-    values = np.asarray(x)
-    if values.dtype.kind == "c":
-        return np.exp(x)
-    wide = values.astype(np.float64)
-    out = _scaled(*_reduced(wide))
-    out = np.where(wide > OVERFLOW, np.inf, out)
-    out = np.where(wide < UNDERFLOW, 0.0, out)
-    out = np.where(wide != wide, wide, out)
-    return _like(out, values)
+    return _elementwise(x, _exp_float, _exp_arrays, np.exp)
 
 
 @helper
 def simd_expm1(x):
-    """``exp(x) - 1`` for a number or an array of floats, within 1 ulp of ``np.expm1``, exact near 0."""
-    if type(x) in (float, np.float64):
-        return _expm1_float(float(x))
-    values = np.asarray(x)
-    if values.dtype.kind == "c":
-        return np.expm1(x)
-    wide = values.astype(np.float64)
-    em1, whole = _reduced(wide)
-    t = _power_of_two(np.clip(whole, -NEAR, NEAR))
-    out = np.where(whole > SHIFTED, _scaled(em1, whole), np.where(whole == 0, em1, em1 * t + (t - 1.0)))
-    out = np.where(wide > OVERFLOW, np.inf, out)
-    out = np.where(wide <= -REDUCIBLE, -1.0, out)
-    out = np.where(wide != wide, wide, out)
-    return _like(out, values)
+    """``exp(x) - 1`` for a number or an array of floats, within 2 ulp of ``np.expm1``, exact near 0."""
+    return _elementwise(x, _expm1_float, _expm1_arrays, np.expm1)
 
 
 def _exp_parts(x: float) -> tuple[float, int]:

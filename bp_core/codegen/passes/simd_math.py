@@ -45,7 +45,8 @@ def _replaced(call: ast.Call, scope: Mapping[str, Any]) -> str | None:
     if isinstance(func, ast.Name):
         value = scope.get(func.id)
         for name, form in _FORMS.items():
-            if value is not None and value in (getattr(np, name), getattr(math, name)):
+            # identity, not ==: a module's value may compare element-wise (an array) or symbolically
+            if value is getattr(np, name) or value is getattr(math, name):
                 return form
     return None
 

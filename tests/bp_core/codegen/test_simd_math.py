@@ -105,5 +105,6 @@ def test_a_name_is_rewritten_only_when_the_module_binds_it_to_an_exp():
         return x
 
     assert ast.unparse(simd_calls(ast.parse("y = exp(x)"), {"exp": exp})) == "y = exp(x)"
+    assert ast.unparse(simd_calls(ast.parse("y = table(x)"), {"table": np.ones(3)})) == "y = table(x)"
     assert ast.unparse(simd_calls(ast.parse("y = e(x)"), {"e": np.exp})) == "y = simd_exp(x)"
     assert ast.unparse(simd_calls(ast.parse("y = f(x)"), {"f": math.expm1})) == "y = simd_expm1(x)"

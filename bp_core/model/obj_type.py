@@ -64,6 +64,9 @@ class ObjType:
                                     f"(NeuState, Array, ListConn, MatConn, ...), got {value!r}.")
         self.hand_overs = dict(hand_overs or {})
         self.heter_params_replace = dict(heter_params_replace or {})
+        if not callable(steps) and not isinstance(steps, (list, tuple)):
+            raise ModelDefError(f"steps of model {name!r} must be a step function or a list or tuple of them, "
+                                f"got {steps!r}.")
         funcs = [steps] if callable(steps) else list(steps)
         if not funcs:
             raise ModelDefError(f"model {name!r} has no step function.")

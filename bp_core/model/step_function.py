@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+import types
 from typing import Any, Callable
 
 import numpy as np
@@ -100,8 +101,12 @@ class StepFunction:
         if not callable(func):
             raise ModelDefError(f"steps of model {model_name!r} must be functions, got {func!r}.")
         self.func = func
-        self.name = func.__name__
+        self.name = getattr(func, "__name__", "")
         self.model_name = model_name
+        if not isinstance(func, types.FunctionType) or not self.name.isidentifier():
+            # a lambda's source is a fragment of its line, and a callable object has no source the generator reads
+            raise ModelDefError(f"steps of model {model_name!r} must be functions defined with 'def', got "
+                                f"{func!r}; write 'def update(ST, _t): ...' and pass update.")
         self.is_delayed = bool(getattr(func, "_bp_delayed", False))
         self.pathway: str | None = getattr(func, "_bp_pathway", None) if self.is_delayed else None
         self.on: str = getattr(func, "_bp_on", "pre") if self.is_delayed else "pre"
@@ -112,7 +117,12 @@ class StepFunction:
                                 f"{model_name!r}; define it with 'def' in a file or notebook cell.") from None
         self.source_file = inspect.getsourcefile(func) or "<unknown>"
         self.first_line = func.__code__.co_firstlineno
-        nodes = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef) and n.name == self.name]
+        try:
+            parsed = ast.parse(source)
+        except SyntaxError as error:
+            raise ModelDefError(f"cannot parse the source of step function {self.name!r} of model {model_name!r} "
+                                f"({error.msg}); define it with 'def' in a file or notebook cell.") from None
+        nodes = [n for n in ast.walk(parsed) if isinstance(n, ast.FunctionDef) and n.name == self.name]
         if not nodes:
             raise ModelDefError(f"cannot find the definition of step function {self.name!r} in its source.")
         self.node: ast.FunctionDef = nodes[0]

@@ -255,3 +255,25 @@ def test_a_while_true_loop_that_breaks_or_returns_still_runs(step, value, jit):
     group = bp.NeuGroup(bp.NeuType(name='Loop', ST=STATE, steps=step, mode='scalar'), 2)
     group.run(0.2)
     np.testing.assert_array_equal(group.ST['V'], value)
+
+
+class _Callable:
+    def __call__(self, ST, _t):
+        ST['V'] = 1.
+
+
+def plain_step(ST, _t):
+    ST['V'] = 1.
+
+
+@pytest.mark.parametrize("steps, words", [
+    (5, "must be a step function or a list or tuple of them, got 5"),
+    (lambda ST, _t: None, "must be functions defined with 'def'"),
+    ([plain_step, lambda ST, _t: None], "must be functions defined with 'def'"),
+    (_Callable(), "must be functions defined with 'def'"),
+], ids=["a number", "a lambda", "a lambda in a list", "a callable object"])
+def test_steps_that_are_not_functions_defined_with_def_are_refused_naming_the_model(steps, words):
+    # a lambda's source is a fragment of its line: parsing it raised a bare SyntaxError
+    with pytest.raises(ModelDefError, match=re.escape(words)) as error:
+        bp.NeuType(name='Odd', ST=STATE, steps=steps, mode='scalar')
+    assert "'Odd'" in str(error.value)

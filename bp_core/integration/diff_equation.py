@@ -77,7 +77,11 @@ def _read_function_node(func: Callable) -> ast.FunctionDef | ast.Lambda:
     try:
         tree = ast.parse(source)
     except SyntaxError:  # a lambda cut out of a larger expression
-        tree = ast.parse(source.strip().rstrip(",").split("=", 1)[-1].strip())
+        try:
+            tree = ast.parse(source.strip().rstrip(",").split("=", 1)[-1].strip())
+        except SyntaxError:
+            raise DiffEquationError(f"cannot read the derivative function {name!r} from its source line "
+                                    f"({source.strip()!r}); write it with 'def'.") from None
     if name == "<lambda>":
         lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
         if len(lambdas) != 1:

@@ -186,6 +186,25 @@ class StateArray:
     def __contains__(self, key: str) -> bool:
         return key in self._var2idx
 
+    _ATTRIBUTES = frozenset({"shape", "version"})
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        # only for names that are not attributes: ``ST.V`` reads the field as ``ST['V']`` does
+        fields = self.__dict__.get("_var2idx", {})
+        if name in fields:
+            return self[name]
+        raise AttributeError(f"state has no field or attribute {name!r}.{close_matches(name, fields)}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or name in self._ATTRIBUTES:
+            object.__setattr__(self, name, value)
+        elif name in self.__dict__.get("_var2idx", {}):
+            self[name] = value  # ``ST.V = x`` sets the field, as ``ST['V'] = x`` does
+        else:
+            # a plain attribute would be set and ignored by every run: a typo'd field silently did nothing
+            raise ModelUseError(f"state has no field {name!r}; set a field with ST['name'] = value or "
+                                f"ST.name = value.{close_matches(name, self.__dict__.get('_var2idx', {}))}")
+
     def __getstate__(self) -> dict:
         self.sync()  # a copy carries the newest values, and no device's hold
         return dict(self.__dict__)

@@ -277,3 +277,29 @@ def test_steps_that_are_not_functions_defined_with_def_are_refused_naming_the_mo
     with pytest.raises(ModelDefError, match=re.escape(words)) as error:
         bp.NeuType(name='Odd', ST=STATE, steps=steps, mode='scalar')
     assert "'Odd'" in str(error.value)
+
+
+def test_a_field_set_as_an_attribute_is_set_and_a_misspelt_one_is_refused(jit=True):
+    """``group.ST.V = x`` set a Python attribute that no run read: the field stayed as it was, silently."""
+    def grow(ST, _t):
+        ST['V'] += 1.
+
+    group = bp.NeuGroup(bp.NeuType(name='Grow', ST=bp.types.NeuState({'V': 0., 'W': 0.}), steps=grow,
+                                   mode='scalar'), 3)
+    group.ST.V = 5.
+    np.testing.assert_array_equal(group.ST['V'], [5., 5., 5.])
+    bp.Network(group).run(1.)
+    np.testing.assert_array_equal(group.ST.V, group.ST['V'])
+    assert group.ST.V[0] == 5. + round(1. / bp.profile.get_dt())
+    with pytest.raises(ModelUseError, match=r"state has no field 'VV'.*ST\['name'\] = value.*Did you mean 'V'"):
+        group.ST.VV = 1.
+    with pytest.raises(AttributeError, match="no field or attribute 'X'"):
+        group.ST.X
+    np.testing.assert_array_equal(group.ST['W'], 0.)
+
+
+def test_a_lambda_derivative_whose_line_is_no_expression_is_refused_naming_it():
+    with pytest.raises(bp.errors.DiffEquationError, match="cannot read the derivative function '<lambda>'.*'def'"):
+        {  # the lambda's source line is a dict entry, which parses neither alone nor after an '='
+            'decay': bp.integrate(lambda v, t: -v),
+        }

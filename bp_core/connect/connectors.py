@@ -7,13 +7,23 @@ import numpy as np
 from bp_core.errors import ModelUseError
 
 __all__ = ["Connector", "One2One", "All2All", "FixedProb", "FixedPreNum", "FixedPostNum", "one2one", "all2all",
-           "connector_rng", "check_probability"]
+           "connector_rng", "check_probability", "check_seed"]
 
 
 def connector_rng(seed: int | None) -> np.random.Generator:
     """The generator of a random connector: its own seed, else one drawn from NumPy's global generator
     (so ``bp.profile.set(seed=...)`` makes connectivity reproducible too)."""
     return np.random.default_rng(seed if seed is not None else np.random.randint(0, 2**31 - 1))
+
+
+def check_seed(name: str, seed: object) -> int | None:
+    """Return ``seed`` (a non-negative integer or None), or raise naming the connector."""
+    if seed is None:
+        return None
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ModelUseError(f"{name} takes a seed that is a non-negative integer (or None for one drawn from "
+                            f"NumPy's global generator), got {seed!r}.")
+    return int(seed)
 
 
 def check_probability(name: str, prob: float) -> float:
@@ -94,7 +104,7 @@ class FixedProb(Connector):
     def __init__(self, prob: float, include_self: bool = True, seed: int | None = None):
         self.prob = check_probability("FixedProb", prob)
         self.include_self = include_self
-        self.seed = seed
+        self.seed = check_seed(type(self).__name__, seed)
 
     def __call__(self, pre_indices, post_indices):
         pre = np.asarray(pre_indices, dtype=np.int64).ravel()
@@ -156,7 +166,7 @@ class _FixedNum(Connector):
                                 f"got {num!r}.")
         self.num = num
         self.include_self = include_self
-        self.seed = seed
+        self.seed = check_seed(type(self).__name__, seed)
 
     def _count(self, available: int) -> int:
         count = int(round(self.num * available)) if isinstance(self.num, (float, np.floating)) else int(self.num)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from bp_core.connect.connectors import Connector, check_probability, connector_rng
+from bp_core.connect.connectors import Connector, check_probability, check_seed, connector_rng
 from bp_core.errors import ModelUseError
 
 __all__ = ["SmallWorld", "ScaleFree"]
@@ -49,7 +49,7 @@ class SmallWorld(_GraphConnector):
             raise ModelUseError(f"SmallWorld needs an even num_neighbor >= 2, got {num_neighbor!r}.")
         self.num_neighbor = int(num_neighbor)
         self.prob = check_probability("SmallWorld", prob)
-        self.seed = seed
+        self.seed = check_seed(type(self).__name__, seed)
 
     def graph(self, num: int, seed: int) -> nx.Graph:
         if num <= self.num_neighbor:
@@ -72,7 +72,7 @@ class ScaleFree(_GraphConnector):
         if int(m) < 1:
             raise ModelUseError(f"ScaleFree needs m >= 1, got {m!r}.")
         self.m = int(m)
-        self.seed = seed
+        self.seed = check_seed(type(self).__name__, seed)
 
     def graph(self, num: int, seed: int) -> nx.Graph:
         if num <= self.m:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bp_core.connect.connectors import Connector, check_probability, connector_rng
+from bp_core.connect.connectors import Connector, check_probability, check_seed, connector_rng
 from bp_core.errors import ModelUseError
 
 __all__ = ["GaussianProb", "GaussianWeight", "DOG", "positions"]
@@ -70,7 +70,7 @@ class GaussianProb(_Spatial):
         self.p_min = check_probability("GaussianProb p_min", p_min)
         self.normalize = normalize
         self.include_self = include_self
-        self.seed = seed
+        self.seed = check_seed(type(self).__name__, seed)
 
     def probability(self, d2: np.ndarray) -> np.ndarray:
         """Connection probability at squared distance ``d2``."""

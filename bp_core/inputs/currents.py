@@ -31,6 +31,18 @@ def _duration(name: str, value: Any) -> float:
     return float(value)
 
 
+def _amplitudes(name: str, values: Any) -> np.ndarray:
+    """``values`` as a float array, or raise naming them when they are not finite numbers (a NaN amplitude made a
+    current of NaN that only the run refused)."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ModelUseError(f"{name} must be numbers, got {values!r}.") from None
+    if not np.isfinite(array).all():
+        raise ModelUseError(f"{name} must be finite numbers, got {values!r}.")
+    return array
+
+
 def constant_current(Iext: Sequence[tuple[Any, float]], dt: float | None = None) -> tuple[np.ndarray, float]:
     """Piecewise-constant current from ``(size, duration)`` pairs.
 
@@ -55,7 +67,7 @@ def constant_current(Iext: Sequence[tuple[Any, float]], dt: float | None = None)
     dt = _dt(dt)
     if not isinstance(Iext, (list, tuple)) or not Iext:
         raise ModelUseError("constant_current needs a non-empty list of (size, duration) pairs.")
-    sizes = [np.asarray(size, dtype=float) for size, _ in Iext]
+    sizes = [_amplitudes("each size of constant_current", size) for size, _ in Iext]
     shape = np.broadcast_shapes(*[s.shape for s in sizes])
     pieces = []
     total = 0.0
@@ -98,7 +110,11 @@ def spike_current(points: Sequence[float], lengths: Any, sizes: Any, duration: f
     if not len(points) == len(lengths) == len(sizes):
         raise ModelUseError(f"spike_current got {len(points)} points, {len(lengths)} lengths and {len(sizes)} sizes.")
     for point, length, size in zip(points, lengths, sizes):
-        start = grid_step(_duration("each point", point), dt)
+        if _duration("each point", point) >= duration:
+            raise ModelUseError(f"spike_current's pulse at {point} ms starts at or after the current's end "
+                                f"({duration} ms); give a longer duration or leave the pulse out.")
+        size = _amplitudes("each size of spike_current", size)
+        start = grid_step(point, dt)
         stop = grid_step(point + _duration("each length", length), dt)
         current[start:stop] = size
     return current
@@ -116,6 +132,8 @@ def ramp_current(c_start: float, c_end: float, duration: float, t_start: float =
         One value per time step.
     """
     dt = _dt(dt)
+    c_start, c_end = (float(_amplitudes(f"ramp_current's {name}", value))
+                      for name, value in (("c_start", c_start), ("c_end", c_end)))
     duration = _duration("duration", duration)
     t_end = duration if t_end is None else _duration("t_end", t_end)
     t_start = _duration("t_start", t_start)

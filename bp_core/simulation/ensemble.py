@@ -142,6 +142,11 @@ class Ensemble:
         if key == "ST" and "ST" in self.__dict__:
             self._replace_state(value)
             return
+        if key == "pars" and "pars" in self.__dict__ and value is not self.pars:
+            # a dict in its place would be read by no run (and failed the next build with an AttributeError)
+            raise ModelUseError(
+                f"{type(self).__name__} {self.name!r}: pars cannot be replaced; set parameters in it "
+                f"({self.name}.pars['tau'] = 5.) or several at once ({self.name}.pars.update({{'tau': 5.}})).")
         if "model" in self.__dict__ and key not in self._reserved and key in self.required_data():
             declared = self.model.requires.get(key)
             if declared is not None:

@@ -303,3 +303,36 @@ def test_a_lambda_derivative_whose_line_is_no_expression_is_refused_naming_it():
         {  # the lambda's source line is a dict entry, which parses neither alone nor after an '='
             'decay': bp.integrate(lambda v, t: -v),
         }
+
+
+def test_pars_replaced_by_a_dict_is_refused_and_the_parameters_in_use_are_kept():
+    """``group.pars = {...}`` put a dict where the parameters were: no run read it, and the next build failed with
+    an AttributeError."""
+    def leak(ST, _t):
+        ST['V'] += -ST['V'] / tau_leak
+
+    group = bp.NeuGroup(bp.NeuType(name='Leak', ST=STATE, steps=leak, mode='scalar'), 2)
+    with pytest.raises(ModelUseError, match=r"pars cannot be replaced.*pars\['tau'\] = 5\..*pars\.update"):
+        group.pars = {'tau_leak': 5.}
+    group.pars = group.pars  # the same object: nothing to refuse
+    group.pars.update({'tau_leak': 4.})
+    group.ST['V'] = 1.
+    bp.Network(group).run(bp.profile.get_dt())
+    np.testing.assert_allclose(group.ST['V'], 0.75)
+
+
+tau_leak = 10.
+
+
+@pytest.mark.parametrize("connector", [
+    lambda seed: bp.connect.FixedProb(0.1, seed=seed),
+    lambda seed: bp.connect.FixedPostNum(2, seed=seed),
+    lambda seed: bp.connect.GaussianProb(sigma=1., seed=seed),
+    lambda seed: bp.connect.SmallWorld(seed=seed),
+], ids=["FixedProb", "FixedPostNum", "GaussianProb", "SmallWorld"])
+@pytest.mark.parametrize("seed", ["x", 1.5, -1, True])
+def test_a_connector_seed_that_is_no_integer_is_refused_naming_the_connector(connector, seed):
+    # a string reached NumPy's SeedSequence when the synapses were made: a bare TypeError
+    with pytest.raises(ModelUseError, match=r"\w+ takes a seed that is a non-negative integer"):
+        connector(seed)
+    assert connector(np.int64(3)).seed == 3 and connector(None).seed is None

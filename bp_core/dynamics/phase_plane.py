@@ -192,8 +192,14 @@ class PhasePortraitAnalyzer:
         """
         from bp_core.dynamics import plots
 
+        if not isinstance(target_setting, (list, tuple)):
+            raise ModelUseError(f"plot_trajectory takes a list of ({', '.join(self.variables)}, duration) settings, "
+                                f"got {target_setting!r}.")
         trajectories = []
         for setting in target_setting:
+            if not isinstance(setting, (list, tuple, np.ndarray)):
+                raise ModelUseError(f"each trajectory setting is ({', '.join(self.variables)}, duration), "
+                                    f"got {setting!r}.")
             *start, duration = setting
             if len(start) != self.field.dim:
                 raise ModelUseError(f"each trajectory setting is ({', '.join(self.variables)}, duration), "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bp_core.dynamics.vector_field import VectorField
+from bp_core.errors import ModelUseError
 
 __all__ = ["Trajectory", "LimitCycle", "integrate_trajectory", "detect_limit_cycle"]
 
@@ -32,16 +33,62 @@ class LimitCycle:
         return self.maximum[var] - self.minimum[var]
 
 
+MAX_SAMPLES = 2_000_000
+"""The most time points a trajectory returns (16 MB a variable)."""
+MAX_EVALUATIONS = 2_000_000
+"""The most evaluations of the vector field one trajectory may take (tens of seconds)."""
+
+
+class _TooLong(Exception):
+    pass
+
+
 def integrate_trajectory(field: VectorField, initial: dict[str, float] | np.ndarray, duration: float, p=(),
                          dt: float | None = None, rtol: float = 1e-10, atol: float = 1e-10) -> Trajectory:
-    """Solve ``dx/dt = f(x)`` from ``initial`` for ``duration`` ms with an 8th-order adaptive method."""
+    """Solve ``dx/dt = f(x)`` from ``initial`` for ``duration`` ms with an 8th-order adaptive method.
+
+    A duration that is no positive finite number, a start that is not finite, or a trajectory that would take
+    more than ``MAX_SAMPLES`` time points or ``MAX_EVALUATIONS`` evaluations of the field is refused with a
+    ``ModelUseError``: 1e12 ms grew without bound until the machine ran out of memory.
+    """
     # imported here: most analyses never call it, and scipy.integrate costs a new process 0.1 s to import
     from scipy.integrate import solve_ivp
 
-    x0 = np.array([initial[v] for v in field.variables] if isinstance(initial, dict) else initial, dtype=float)
+    what = f"a trajectory of model {getattr(field.model, 'name', '?')!r}"
+    try:
+        duration = float(duration)
+    except (TypeError, ValueError):
+        raise ModelUseError(f"the duration of {what} must be a number of ms, got {duration!r}.") from None
+    if not np.isfinite(duration) or duration <= 0:
+        raise ModelUseError(f"the duration of {what} must be a positive finite number of ms, got {duration!r}.")
+    try:
+        x0 = np.array([initial[v] for v in field.variables] if isinstance(initial, dict) else initial, dtype=float)
+    except (TypeError, ValueError):
+        raise ModelUseError(f"the start of {what} must be numbers, one per variable {field.variables}, "
+                            f"got {initial!r}.") from None
+    if not np.all(np.isfinite(x0)):
+        raise ModelUseError(f"the start of {what} must be finite numbers, got {initial!r}.")
+    samples = duration / dt if dt is not None else duration * 20
+    if samples > MAX_SAMPLES:
+        raise ModelUseError(f"{what} over {duration:g} ms would hold {samples:.3g} time points (at most "
+                            f"{MAX_SAMPLES:,}); give a shorter duration{'' if dt is None else ' or a larger dt'}.")
+    evaluations = 0
+
+    def rate(t, x):
+        nonlocal evaluations
+        evaluations += 1
+        if evaluations > MAX_EVALUATIONS:
+            raise _TooLong
+        return field.f(x, p)
+
     t_eval = None if dt is None else np.arange(0.0, duration + dt / 2, dt)
-    sol = solve_ivp(lambda t, x: field.f(x, p), (0.0, duration), x0, method="DOP853", rtol=rtol, atol=atol,
-                    t_eval=t_eval, dense_output=dt is None)
+    try:
+        sol = solve_ivp(rate, (0.0, duration), x0, method="DOP853", rtol=rtol, atol=atol, t_eval=t_eval,
+                        dense_output=dt is None)
+    except _TooLong:
+        raise ModelUseError(f"{what} over {duration:g} ms took more than {MAX_EVALUATIONS:,} evaluations of the "
+                            f"vector field before its end (a stiff or fast solution); give a shorter "
+                            f"duration.") from None
     if dt is None:
         ts = np.linspace(0.0, duration, max(200, int(duration * 20) + 1))
         ys = sol.sol(ts)

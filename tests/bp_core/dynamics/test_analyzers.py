@@ -236,3 +236,28 @@ def _three_update(ST, _t):
     ST['x'] = int_x3(ST['x'], _t, ST['y'], ST['z'])
     ST['y'] = int_y3(ST['y'], _t, ST['z'])
     ST['z'] = int_z3(ST['z'], _t, ST['x'])
+
+
+@pytest.mark.parametrize("setting, words", [
+    ([(0., 0., 1e12)], r"over 1e\+12 ms would hold 2e\+13 time points \(at most 2,000,000\)"),
+    ([(0., 0., -10.)], "duration of a trajectory of model 'FitzHugh_Nagumo' must be a positive finite"),
+    ([(0., 0., float('nan'))], "must be a positive finite number of ms, got nan"),
+    ([(float('nan'), 0., 10.)], "start of a trajectory of model 'FitzHugh_Nagumo' must be finite numbers"),
+    ([(0., 0.)], r"each trajectory setting is \(v, w, duration\)"),
+    (5, r"plot_trajectory takes a list of \(v, w, duration\) settings, got 5"),
+], ids=["1e12 ms", "negative", "nan duration", "nan start", "no duration", "not a list"])
+def test_a_trajectory_no_machine_could_hold_or_no_number_describes_is_refused(fhn_plane, setting, words):
+    """1e12 ms grew the solver's output without bound until the machine ran out of memory."""
+    with pytest.raises(bp.errors.ModelUseError, match=words):
+        fhn_plane.plot_trajectory(setting)
+
+
+def test_a_trajectory_that_takes_too_many_steps_ends_with_an_error_naming_it(fhn_plane, monkeypatch):
+    from bp_core.dynamics import trajectory
+
+    monkeypatch.setattr(trajectory, "MAX_EVALUATIONS", 500)
+    with pytest.raises(bp.errors.ModelUseError, match=r"over 1000 ms took more than 500 evaluations"):
+        fhn_plane.trajectory({'v': 0., 'w': 0.}, 1000.)
+    monkeypatch.undo()
+    ok = fhn_plane.trajectory({'v': 0., 'w': 0.}, 1000.)
+    assert ok.ts[-1] == 1000. and np.all(np.isfinite(ok.values['v']))

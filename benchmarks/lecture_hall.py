@@ -359,7 +359,7 @@ async def run(args) -> int:
     pool = args.pages if args.pool is None else args.pool
     sizes = {name: pool for name in args.dashboards}
     server = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "demo", "--no-browser", f"--port={port}",
-                               *(f"--pool={name}={size}" for name, size in sizes.items())],
+                               f"--page={args.page}", *(f"--pool={name}={size}" for name, size in sizes.items())],
                               stdout=log.open("w"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     failures = 0
@@ -404,6 +404,7 @@ def main() -> int:
     parser.add_argument("--big", type=int, default=40, help="pages at once in the last case (0: skip)")
     parser.add_argument("--big-dashboard", default="hh_neuron")
     parser.add_argument("--log", default="lecture_hall_voila.log", help="where the server's log goes")
+    parser.add_argument("--page", choices=("lean", "lab"), default="lean", help="the pages' front end (demo --page)")
     return asyncio.run(run(parser.parse_args()))
 
 

@@ -17,7 +17,7 @@ from typing import Sequence
 from bpwidgets.children import Children
 from bpwidgets.dashboards import DASHBOARD_DIR, DASHBOARDS, PROJECTOR_ENV
 from bpwidgets.lan import Door
-from bpwidgets.server_command import pooled_kernels, voila_command
+from bpwidgets.server_command import PAGES, pooled_kernels, voila_command
 from bpwidgets.warm_board import BOARD_ENV, WarmBoard
 from bpwidgets.warmup import cold_notebooks, notebooks_in
 
@@ -42,14 +42,19 @@ def _parser() -> argparse.ArgumentParser:
                               "NAME=N for one (repeatable), e.g. --pool gamma=20 for a class of 20 on the gamma "
                               "dashboard; each holds 200-300 MB; 0 starts a kernel per page instead")
     Door.add_arguments(serving)
+    page_help = ("the pages' front end: lean (a widget manager with the installed widget libraries, about a third "
+                 "less work for each browser) or lab (Voila's JupyterLab front end, which also renders formulas and "
+                 "other JupyterLab extensions; default %(default)s)")
     parser = argparse.ArgumentParser(prog="bpwidgets", description="Neuronal dynamics in Jupyter.")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", parents=[serving], help="serve the bundled dashboards with Voila")
     demo.add_argument("--projector", action="store_true",
                       help="open every dashboard in projector mode: large fonts, figures that fit 1366 x 768")
+    demo.add_argument("--page", choices=tuple(PAGES), default="lean", help=page_help)
     serve_ = commands.add_parser("serve", parents=[serving],
                                  help="serve your own notebook or folder of notebooks as the demo is served")
     serve_.add_argument("path", help="a notebook (.ipynb) or a folder of notebooks")
+    serve_.add_argument("--page", choices=tuple(PAGES), default="lab", help=page_help)
     example = commands.add_parser("example", help="run the bundled Hodgkin-Huxley example without a browser")
     example.add_argument("--output", default="bpwidgets-demo.png", help="where to save the example's figure")
     return parser
@@ -123,7 +128,7 @@ def serve(path: Path, args: argparse.Namespace, door: Door, what: str, pages: di
     command = voila_command(args.port, False, args.cull_idle_timeout, path, args.closed_page_grace,
                             theme=args.theme, ip=door.ip, allow_hosts=door.allow_hosts,
                             max_kernels=door.max_kernels, max_kernels_per_client=door.max_kernels_per_client,
-                            pool=args.pool or ("1",))
+                            pool=args.pool or ("1",), page=args.page)
     cold = [] if args.no_warm_up else cold_notebooks(to_warm)
     with tempfile.TemporaryDirectory(prefix="bpwidgets-warm-") as board_dir, Children() as children:
         environment = {**os.environ}

@@ -10,25 +10,34 @@ import sys
 from pathlib import Path
 from typing import Iterable, Sequence
 
-__all__ = ["PASSWORD_VARIABLE", "TOKEN_VARIABLE", "WILDCARD_ADDRESSES", "pool_sizes", "pooled_kernels", "voila_command"]
+__all__ = ["PAGES", "PASSWORD_VARIABLE", "TOKEN_VARIABLE", "WILDCARD_ADDRESSES", "pool_sizes", "pooled_kernels",
+           "voila_command"]
 
 TOKEN_VARIABLE = "BPWIDGETS_TOKEN"
 PASSWORD_VARIABLE = "BPWIDGETS_HASHED_PASSWORD"
 WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")
 """Addresses that bind every network interface of the machine."""
+PAGES = {"lean": "bpwidgets-lean", "lab": "bpwidgets"}
+"""The front ends a page can have, by the Voila template that gives it: ``lean``, a widget manager over the page's
+kernel with the installed widget libraries (ipywidgets' controls and every library registered as a JupyterLab
+widget extension, such as bqplot and anywidget), about a third less work for the browser; ``lab``, Voila's own
+front end, a JupyterLab application that also renders what JupyterLab renders (formulas, other extensions)."""
 
 
 def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directory: Path | str,
                   closed_page_grace: float = 10.0, theme: str = "light", *, ip: str = "127.0.0.1",
                   allow_hosts: Sequence[str] = (), max_kernels: int = 0, max_kernels_per_client: int = 0,
-                  pool: Sequence[str] = ("1",)) -> list[str]:
+                  pool: Sequence[str] = ("1",), page: str = "lab") -> list[str]:
     """The command line serving ``directory`` (a folder or one notebook; code hidden, no tracebacks, closed and idle
     kernels freed) in the ``theme`` ('light' or 'dark') of Voila's lab template, on ``ip``, answering to the
     host names of ``ip`` and ``allow_hosts``, with at most ``max_kernels`` kernels in all and
     ``max_kernels_per_client`` per client address (0: no limit), keeping the pre-started kernels ``pool`` asks for
-    ('N' for every notebook, 'NAME=N' for one; :func:`bpwidgets.kernel_pool.pool_sizes`)."""
+    ('N' for every notebook, 'NAME=N' for one; :func:`bpwidgets.kernel_pool.pool_sizes`), with the front end
+    ``page`` (a key of :data:`PAGES`)."""
     if theme not in ("light", "dark"):
         raise ValueError(f"theme must be 'light' or 'dark', got {theme!r}")
+    if page not in PAGES:
+        raise ValueError(f"page must be one of {', '.join(PAGES)}, got {page!r}")
     if max_kernels < 0 or max_kernels_per_client < 0:
         raise ValueError(f"kernel limits must be 0 (no limit) or positive, got {max_kernels}, {max_kernels_per_client}")
     pool_sizes(pool)  # refuses a bad size here, not in the server's log
@@ -39,7 +48,8 @@ def voila_command(port: int, open_browser: bool, cull_idle_timeout: int, directo
                f"--ClosedPageKernelManager.max_kernels_per_client={max_kernels_per_client}",
                f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
                f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_timeout // 2))}",
-               "--MappingKernelManager.cull_connected=False", f"--theme={theme}"]
+               "--MappingKernelManager.cull_connected=False", f"--theme={theme}",
+               f"--VoilaConfiguration.template={PAGES[page]}"]
     command += [f"--DemoVoila.allow_hosts={host}" for host in allow_hosts]
     command += [f"--KernelPool.pool={size}" for size in pool]
     if not open_browser:

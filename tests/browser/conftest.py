@@ -72,14 +72,16 @@ def start_voila(notebook_dir: Path, target: str, *options: str) -> tuple[subproc
 
 @pytest.fixture(scope="module")
 def served(request, tmp_path_factory):
-    """``bpwidgets serve`` (no warm-up, no pool) of a folder the test module fills with its ``write_lesson(folder)``;
-    yields the server's URL and ends the server and its kernels with the module."""
+    """``bpwidgets serve`` (no warm-up, no pool, and the module's ``SERVE_OPTIONS``) of a folder the test module
+    fills with its ``write_lesson(folder)``; yields the server's URL and ends the server and its kernels with the
+    module."""
     folder = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
     request.module.write_lesson(folder)
     port = free_port()
     with (folder / "serve.log").open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "bpwidgets.cli", "serve", str(folder), "--no-browser",
-                                    "--no-warm-up", "--pool", "0", "--port", str(port)],
+                                    "--no-warm-up", "--pool", "0", "--port", str(port),
+                                    *getattr(request.module, "SERVE_OPTIONS", ())],
                                    stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         deadline = time.monotonic() + 240

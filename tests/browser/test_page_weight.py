@@ -1,6 +1,6 @@
 """What a dashboard page makes the browser load before its figure is drawn stays small: the kernel's messages
 carry lines thinned to what a figure shows, widgets of a tab nobody opened are not sent, and the bundles' chunks
-come inside their scripts, not as requests of their own."""
+come inside their scripts, not as requests of their own; the demo's lean page loads no JupyterLab application."""
 
 from __future__ import annotations
 
@@ -76,8 +76,12 @@ def test_a_dashboard_page_asks_for_no_chunk_of_a_bundle_on_its_own(browser, weig
     page.wait_for_function(f"(() => ({READY[name]})(({PAGE_STATE})()))", timeout=180_000, polling=250)
     page.wait_for_timeout(2000)  # chunks a late widget asks for
     assert [url for url in requests if CHUNK_REQUEST.search(url)] == []
-    assert sum("/voila/static/voila.js" in url for url in requests) == 1
-    assert sum("/remoteEntry." in url for url in requests) >= 4
+    # the demo's lean page: its own script, no JupyterLab application (Voila's voila.js and its chunks), and the
+    # widget libraries' scripts (bqplot, bqscales, anywidget) but not the widget managers' of JupyterLab and Voila
+    assert sum("/bpwidgets-lean/static/page.js" in url for url in requests) == 1
+    assert not [url for url in requests if "/voila/static/" in url and url.endswith(".js")]
+    entries = [url for url in requests if "/remoteEntry." in url]
+    assert len(entries) == 3 and not [url for url in entries if "manager" in url], entries
     assert not errors, errors
     if name == "gamma":
         # Voila's log forwarding replaced the console's functions with ones posting each message to the top

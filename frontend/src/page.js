@@ -8,7 +8,7 @@
 import * as base from '@jupyter-widgets/base';
 import * as controls from '@jupyter-widgets/controls';
 import { ManagerBase } from '@jupyter-widgets/base-manager';
-import { KernelConnection, ServerConnection } from '@jupyterlab/services';
+import { CommsOverSubshells, KernelConnection, ServerConnection } from '@jupyterlab/services';
 import * as luminoWidgets from '@lumino/widgets';
 import * as luminoMessaging from '@lumino/messaging';
 import basePackage from '@jupyter-widgets/base/package.json';
@@ -166,7 +166,9 @@ async function main() {
   const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${config.baseUrl}`;
   const serverSettings = ServerConnection.makeSettings({ baseUrl: config.baseUrl, wsUrl });
   // a connection of its own, not a kernel manager's: Voila serves no list of kernels for a manager to poll
-  const kernel = new KernelConnection({ model: { id: config.kernelId, name: 'python3' }, serverSettings });
+  // comms on the main shell: Voila's server does not pass on the subshell requests of newer kernel protocols
+  const kernel = new KernelConnection({ model: { id: config.kernelId, name: 'python3' }, serverSettings,
+                                        commsOverSubshells: CommsOverSubshells.Disabled });
   const manager = new PageManager(kernel);
   // a closed tab frees its kernel at once, as Voila's own page does (the server's grace period is for tabs that
   // vanish without a word)

@@ -209,7 +209,8 @@ def start_server(label: str, spec: str, dashboards: list[str], pages: int, log: 
     port = free_port()
     command = voila_command(port, False, 3600, root / "bpwidgets" / "dashboards",
                             pool=["0", *(f"{n}={pages}" for n in dashboards)])
-    if template:
+    if template:  # in place of the page the command line chose
+        command = [arg for arg in command if not arg.startswith("--VoilaConfiguration.template=")]
         command.append(f"--VoilaConfiguration.template={template}")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     server = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=root, env=env)

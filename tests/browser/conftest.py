@@ -73,8 +73,8 @@ def start_voila(notebook_dir: Path, target: str, *options: str) -> tuple[subproc
 @pytest.fixture(scope="module")
 def served(request, tmp_path_factory):
     """``bpwidgets serve`` (no warm-up, no pool, and the module's ``SERVE_OPTIONS``) of a folder the test module
-    fills with its ``write_lesson(folder)``; yields the server's URL and ends the server and its kernels with the
-    module."""
+    fills with its ``write_lesson(folder)``; yields the server's URL (and sets the module's ``TOKEN`` where the
+    options ask for one) and ends the server and its kernels with the module."""
     folder = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
     request.module.write_lesson(folder)
     port = free_port()
@@ -90,6 +90,8 @@ def served(request, tmp_path_factory):
             line = process.stdout.readline()
             assert line or process.poll() is None, "the server ended before it served"
             assert time.monotonic() < deadline, "no URL within 240 s"
+        token = re.search(r"token=([\w-]+)", line)  # with --token among the options: the module's TOKEN
+        request.module.TOKEN = token.group(1) if token else None
         yield re.search(r"(http://127\.0\.0\.1:\d+)", line).group(1)
     finally:
         descendants = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []

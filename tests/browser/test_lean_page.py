@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from .conftest import open_page, write_notebook
 
-SERVE_OPTIONS = ("--page", "lean")
+SERVE_OPTIONS = ("--page", "lean", "--token")  # the page's own kernel connection authenticated by the cookie
+TOKEN = None
 
 
 def write_lesson(folder):
@@ -33,7 +34,7 @@ def write_lesson(folder):
 
 
 def test_the_lean_page_runs_a_lecturers_widgets(browser, served):
-    page, errors = open_page(browser, f"{served}/voila/render/lesson.ipynb", viewport=(1366, 900))
+    page, errors = open_page(browser, f"{served}/voila/render/lesson.ipynb?token={TOKEN}", viewport=(1366, 900))
     page.wait_for_function("() => document.querySelector('svg.svg-figure path.line') !== null"
                            " && document.querySelector('.counter') !== null", timeout=120_000, polling=250)
     assert page.locator(".counter").inner_text() == "count 0"
@@ -49,3 +50,10 @@ def test_the_lean_page_runs_a_lecturers_widgets(browser, served):
     assert not [url for url in requests if "/voila/static/voila.js" in url]
     assert not [e for e in errors if "no-such-library" not in e], errors
     page.close()
+
+
+def test_the_lean_page_needs_the_token(browser, served):
+    # a page without the token's cookie is sent to the login page: no kernel of the lesson reaches it
+    page, _ = open_page(browser, f"{served}/voila/render/lesson.ipynb", viewport=(1366, 900))
+    assert "/login" in page.url and page.locator(".counter").count() == 0
+    page.context.close()

@@ -116,7 +116,9 @@ def test_a_loading_page_and_a_page_at_rest_run_no_animation(browser, weight_serv
     # second while a page loaded, most of a page's drawing work when twenty pages share a machine
     base, _ = weight_server
     page, errors = open_page(browser, "about:blank", viewport=(1366, 768))
-    page.route("**/voila/static/voila.js*", lambda route: route.abort())  # the page stays on its loading view
+    # without its script (the lean page's, or Voila's) the page stays on its loading view
+    for script in ("**/bpwidgets-lean/static/page.js*", "**/voila/static/voila.js*"):
+        page.route(script, lambda route: route.abort())
     page.goto(f"{base}/voila/render/fhn_lecture.ipynb", timeout=120_000)
     assert page.locator("#loading .spinner").is_visible()
     assert page.evaluate("() => document.getAnimations().map(a => a.animationName)") == []

@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
                               "NAME=N for one (repeatable), e.g. --pool gamma=20 for a class of 20 on the gamma "
                               "dashboard; each holds 200-300 MB; 0 starts a kernel per page instead")
     Door.add_arguments(serving)
-    page_help = ("the pages' front end: lean (a widget manager with the installed widget libraries, about a third "
+    page_help = ("the pages' front end: lean (a widget manager with the installed widget libraries, about a fifth "
                  "less work for each browser) or lab (Voila's JupyterLab front end, which also renders formulas and "
                  "other JupyterLab extensions; default %(default)s)")
     parser = argparse.ArgumentParser(prog="bpwidgets", description="Neuronal dynamics in Jupyter.")

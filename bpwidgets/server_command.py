@@ -20,7 +20,7 @@ WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")
 PAGES = {"lean": "bpwidgets-lean", "lab": "bpwidgets"}
 """The front ends a page can have, by the Voila template that gives it: ``lean``, a widget manager over the page's
 kernel with the installed widget libraries (ipywidgets' controls and every library registered as a JupyterLab
-widget extension, such as bqplot and anywidget), about a third less work for the browser; ``lab``, Voila's own
+widget extension, such as bqplot and anywidget), about a fifth less work for the browser; ``lab``, Voila's own
 front end, a JupyterLab application that also renders what JupyterLab renders (formulas, other extensions)."""
 
 

@@ -11,10 +11,10 @@ import { ManagerBase } from '@jupyter-widgets/base-manager';
 import { CommsOverSubshells, KernelConnection, ServerConnection } from '@jupyterlab/services';
 import * as luminoWidgets from '@lumino/widgets';
 import * as luminoMessaging from '@lumino/messaging';
-import basePackage from '@jupyter-widgets/base/package.json';
-import controlsPackage from '@jupyter-widgets/controls/package.json';
-import widgetsPackage from '@lumino/widgets/package.json';
-import messagingPackage from '@lumino/messaging/package.json';
+import { version as baseVersion } from '@jupyter-widgets/base/package.json';
+import { version as controlsVersion } from '@jupyter-widgets/controls/package.json';
+import { version as widgetsVersion } from '@lumino/widgets/package.json';
+import { version as messagingVersion } from '@lumino/messaging/package.json';
 import '@jupyter-widgets/controls/css/widgets-base.css';
 import '@lumino/widgets/style/index.css';
 import './base.css';
@@ -29,10 +29,10 @@ const shareScope = {};
 function provide(name, version, module) {
   shareScope[name] = { [version]: { get: () => Promise.resolve(() => module), from: 'bpwidgets', eager: true, loaded: 1 } };
 }
-provide('@jupyter-widgets/base', basePackage.version, base);
-provide('@jupyter-widgets/controls', controlsPackage.version, controls);
-provide('@lumino/widgets', widgetsPackage.version, luminoWidgets);
-provide('@lumino/messaging', messagingPackage.version, luminoMessaging);
+provide('@jupyter-widgets/base', baseVersion, base);
+provide('@jupyter-widgets/controls', controlsVersion, controls);
+provide('@lumino/widgets', widgetsVersion, luminoWidgets);
+provide('@lumino/messaging', messagingVersion, luminoMessaging);
 
 // Widget managers of JupyterLab and Voila: this page is one itself.
 const MANAGERS = new Set(['@jupyter-widgets/jupyterlab-manager', '@voila-dashboards/widgets-manager7',

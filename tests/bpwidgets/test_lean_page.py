@@ -58,3 +58,26 @@ def test_the_command_line_chooses_the_page():
         voila_command(9000, False, 60, DASHBOARD_DIR, page="<script>")
     for name in PAGES.values():
         assert (ROOT / "bpwidgets" / "share" / "jupyter" / "voila" / "templates" / name / "index.html.j2").is_file()
+
+
+def caret_allows(requirement: str, version: str) -> bool:
+    """Whether ``version`` satisfies npm's ``^requirement`` (the form widget libraries declare; major 1 or more)."""
+    wanted = [int(part) for part in requirement.lstrip("^").split(".")[:3]]
+    have = [int(part) for part in version.split("-")[0].split(".")[:3]]
+    return have[0] == wanted[0] and have >= wanted
+
+
+def test_the_bundled_widget_modules_are_those_the_installed_ipywidgets_front_end_uses():
+    # an upgraded ipywidgets (its jupyterlab-manager labextension) asking for newer base or controls than the page
+    # bundles fails here, before a page shows widgets of another protocol: rebuild frontend/ with those versions
+    from voila.utils import get_voila_labextensions_path
+
+    manager = next(Path(p) / "@jupyter-widgets" / "jupyterlab-manager" / "package.json"
+                   for p in get_voila_labextensions_path()
+                   if (Path(p) / "@jupyter-widgets" / "jupyterlab-manager" / "package.json").is_file())
+    required = json.loads(manager.read_text())["dependencies"]
+    bundled = json.loads((FRONTEND / "package.json").read_text())["devDependencies"]
+    for name in ("@jupyter-widgets/base", "@jupyter-widgets/base-manager", "@jupyter-widgets/controls"):
+        assert caret_allows(required[name], bundled[name]), (name, required[name], bundled[name])
+    assert caret_allows("^6.0.12", "6.1.0") and not caret_allows("^6.0.12", "7.0.0")
+    assert not caret_allows("^5.0.13", "5.0.12")

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import ast
 import copy
+import math
 from typing import Any, Callable, Mapping
 
-__all__ = ["COMPARISONS", "bound_names", "used_outside", "read_of", "PURE_FUNCTIONS", "is_invariant", "pure_helpers"]
+import numpy as np
+
+__all__ = ["COMPARISONS", "bound_names", "used_outside", "read_of", "PURE_FUNCTIONS", "is_invariant", "pure_helpers",
+           "homogeneous_in", "factor_of", "math_call"]
 
 COMPARISONS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
 """Comparison nodes and the operator text runtime helpers take."""
@@ -91,3 +95,52 @@ def pure_helpers(scope: Mapping[str, Any]) -> frozenset[str]:
     """Helper functions of a step's ``scope`` that declare themselves free of side effects (``bp_pure = True``)."""
     return frozenset(name for name, value in scope.items()
                      if callable(value) and getattr(value, "bp_pure", False) is True)
+
+
+def homogeneous_in(node: ast.expr, x: str, invariant: set[str]) -> bool:
+    """Whether ``node`` is the name ``x`` times a product of ``invariant`` names and literals (linear, no
+    intercept): ``-x / tau``, ``x * a - x * b``."""
+    if isinstance(node, ast.Name) and node.id == x:
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return homogeneous_in(node.operand, x, invariant)
+    if isinstance(node, ast.BinOp):
+        left, right = node.left, node.right
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            return homogeneous_in(left, x, invariant) and homogeneous_in(right, x, invariant)
+        if isinstance(node.op, ast.Mult):
+            return homogeneous_in(left, x, invariant) and is_invariant(right, invariant) or \
+                is_invariant(left, invariant) and homogeneous_in(right, x, invariant)
+        if isinstance(node.op, ast.Div):
+            return homogeneous_in(left, x, invariant) and is_invariant(right, invariant)
+    return False
+
+
+def factor_of(node: ast.expr, x: str) -> ast.expr:
+    """A copy of ``node`` with the name ``x`` read as 1.0: the factor of an expression homogeneous in ``x``."""
+
+    class _One(ast.NodeTransformer):
+        def visit_Name(self, name: ast.Name) -> ast.expr:
+            return ast.Constant(1.0) if name.id == x else name
+
+    return _One().visit(copy.deepcopy(node))
+
+
+_MATH_NAMES = ("exp", "expm1")
+
+
+def math_call(call: ast.Call, scope: Mapping[str, Any]) -> str | None:
+    """``'exp'`` or ``'expm1'`` where ``call`` calls NumPy's or ``math``'s function of that name with one argument
+    (as ``np.exp``, ``math.exp`` or a name of the step's module bound to one), else None."""
+    if len(call.args) != 1 or call.keywords or isinstance(call.args[0], ast.Starred):
+        return None
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in _MODULES:
+        return func.attr if func.attr in _MATH_NAMES else None
+    if isinstance(func, ast.Name):
+        value = scope.get(func.id)
+        for name in _MATH_NAMES:
+            # identity, not ==: a module's value may compare element-wise (an array) or symbolically
+            if value is getattr(np, name) or value is getattr(math, name):
+                return name
+    return None

@@ -34,6 +34,7 @@ from bp_core.codegen.passes.simd_math import SIMD_MATH
 from bp_core.codegen.passes.skip_quiet_blocks import SKIP_QUIET_BLOCKS
 from bp_core.codegen.passes.split_event_branches import SPLIT_EVENT_BRANCHES
 from bp_core.codegen.passes.split_loop import SPLIT_ELEMENT_LOOP
+from bp_core.codegen.passes.stamp_decays import STAMP_DECAYS
 from bp_core.codegen.passes.uniform_fields import READ_UNIFORM_FIELDS
 from bp_core.codegen.passes.unpack_tuples import UNPACK_TUPLES
 from bp_core.codegen.tree import Pass, StepTree, fill_origins
@@ -69,7 +70,8 @@ PIPELINE: tuple[Pass, ...] = (
     SPLIT_ELEMENT_LOOP,  # after the loop is made: its leading arithmetic runs on SIMD lanes
     SPLIT_EVENT_BRANCHES,  # after the split, which leaves the rest's stores of loaded values to sink
     FOLLOW_PRESYNAPTIC_ROWS,  # after the split: its second loop may be all under the presynaptic test
-    DECAY_AT_EVENTS,  # last: it needs the leading loop split off and the rest following spikes
+    DECAY_AT_EVENTS,  # it needs the leading loop split off and the rest following spikes
+    STAMP_DECAYS,  # last: the calls simd_math left are those one element at a time, wherever the passes put them
 )
 """Every pass and analysis, in the order they run."""
 

@@ -51,7 +51,7 @@ import ast
 import copy
 from dataclasses import dataclass
 
-from bp_core.codegen.ast_facts import is_invariant
+from bp_core.codegen.ast_facts import factor_of, homogeneous_in
 from bp_core.codegen.kernel_ops.syntax import expression
 from bp_core.codegen.loop_facts import ELEMENT
 from bp_core.codegen.passes.fold_finite import FLAG
@@ -189,8 +189,8 @@ def _decays(tree: StepTree, loop: ast.For, field_of: dict[str, str]) -> dict[str
         if len(names) != 1 or own is None or value is None:
             continue
         value = written_out(value, values)
-        factor = _Replace(own).visit(copy.deepcopy(value))
-        if _homogeneous(value, own, invariant) and not (isinstance(factor, ast.Constant) and factor.value == 1.0):
+        factor = factor_of(value, own)
+        if homogeneous_in(value, own, invariant) and not (isinstance(factor, ast.Constant) and factor.value == 1.0):
             factors[arg], own_load[arg] = factor, own  # (a factor of 1: a value carried, not decayed)
     while factors:  # what the loop keeps must not read a field it no longer decays there
         kept = [inline.visit(copy.deepcopy(stmt)) for stmt in loop.body if not _stores_or_checks(stmt, set(factors))
@@ -217,38 +217,6 @@ class _InlineLoads(ast.NodeTransformer):
         if arg is None or not isinstance(node.ctx, ast.Load):
             return self.generic_visit(node)
         return ast.Name(self.names.setdefault(arg, f"{arg}[{ELEMENT}]"), ast.Load())
-
-
-def _homogeneous(node: ast.expr, x: str, invariant: set[str]) -> bool:
-    """Whether ``node`` is ``x`` times a product of ``invariant`` names and literals (linear, no intercept)."""
-    if isinstance(node, ast.Name) and node.id == x:
-        return True
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return _homogeneous(node.operand, x, invariant)
-    if isinstance(node, ast.BinOp):
-        left, right = node.left, node.right
-        if isinstance(node.op, (ast.Add, ast.Sub)):
-            return _homogeneous(left, x, invariant) and _homogeneous(right, x, invariant)
-        if isinstance(node.op, ast.Mult):
-            return _homogeneous(left, x, invariant) and _constant(right, invariant) or \
-                _constant(left, invariant) and _homogeneous(right, x, invariant)
-        if isinstance(node.op, ast.Div):
-            return _homogeneous(left, x, invariant) and _constant(right, invariant)
-    return False
-
-
-def _constant(node: ast.expr, invariant: set[str]) -> bool:
-    return is_invariant(node, invariant)
-
-
-class _Replace(ast.NodeTransformer):
-    """The load of the field -> 1.0: the expression becomes the factor."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def visit_Name(self, node: ast.Name) -> ast.expr:
-        return ast.Constant(1.0) if node.id == self.name else node
 
 
 def _mentions(stmts: ast.stmt | list[ast.stmt], args: dict | set) -> bool:

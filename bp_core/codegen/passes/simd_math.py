@@ -21,34 +21,21 @@ own.
 from __future__ import annotations
 
 import ast
-import math
 from typing import Any, Mapping
 
-import numpy as np
-
 from bp_core import profile
+from bp_core.codegen.ast_facts import math_call
 from bp_core.codegen.tree import Pass, StepTree
 
 __all__ = ["SIMD_MATH", "simd_calls"]
 
 _FORMS = {"exp": "simd_exp", "expm1": "simd_expm1"}
-_MODULES = frozenset({"np", "numpy", "math"})
 
 
 def _replaced(call: ast.Call, scope: Mapping[str, Any]) -> str | None:
     """The engine's form of ``call``, or None."""
-    if len(call.args) != 1 or call.keywords or isinstance(call.args[0], ast.Starred):
-        return None
-    func = call.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in _MODULES:
-        return _FORMS.get(func.attr)
-    if isinstance(func, ast.Name):
-        value = scope.get(func.id)
-        for name, form in _FORMS.items():
-            # identity, not ==: a module's value may compare element-wise (an array) or symbolically
-            if value is getattr(np, name) or value is getattr(math, name):
-                return form
-    return None
+    name = math_call(call, scope)
+    return None if name is None else _FORMS[name]
 
 
 class _Rewrite(ast.NodeTransformer):

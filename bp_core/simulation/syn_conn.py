@@ -54,7 +54,8 @@ class SynConn(Ensemble):
         synapse (in synapse order), for models whose delayed fields copy presynaptic events (spike queues).
         A model with several pathways (``@bp.delayed(pathway='up')``) takes a dict of one delay per pathway,
         each a number or an array: ``delay={'up': 1., 'down': 5.}``; a pathway of postsynaptic spikes
-        (``@bp.delayed(pathway='back', on='post')``) takes one number, ``delay={'back': 2.}``.
+        (``@bp.delayed(pathway='back', on='post')``) takes one number, ``delay={'back': 2.}``. A spatial
+        connector made with ``delay=`` (a function of the synapses' lengths) gives the delays itself.
     name : str, optional
     monitors : list of str, optional
     satisfies : dict, optional
@@ -89,6 +90,13 @@ class SynConn(Ensemble):
                 raise ModelUseError("SynConn needs pre_group, post_group and conn (or num=...).")
             self.pre_group, self.post_group = pre_group, post_group
             self.pre_ids, self.post_ids = self._connect(conn)
+            lengths_delays = self._connectivity.pop("connector_delays", None)
+            if lengths_delays is not None:  # the connector gave each synapse a delay from its length
+                if by_pathway or np.ndim(self.delay) or self.delay != 0.0:
+                    raise ModelUseError(f"SynConn {name!r}: its connector {type(conn).__name__} gives every synapse "
+                                        f"a delay (its delay=...) and the SynConn's delay= gives delays too; give "
+                                        f"them in one place (drop the SynConn's delay=, or the connector's).")
+                self.delay = _named_delay(name, lengths_delays)
             for ids in (self.pre_ids, self.post_ids):
                 # compiled code trusts them once checked: a change in place would index outside the groups
                 ids.flags.writeable = False
@@ -153,6 +161,8 @@ class SynConn(Ensemble):
             i, j = built[0], built[1]
             if len(built) == 3:  # weight connectors (GaussianWeight, DOG)
                 self._connectivity["weights"] = np.asarray(built[2], dtype=float)
+            if getattr(built, "delays", None) is not None:  # a distance-dependent delay (spatial connectors)
+                self._connectivity["connector_delays"] = built.delays
         elif isinstance(conn, np.ndarray) and conn.ndim == 2:
             if conn.shape != (pre_idx.size, post_idx.size):
                 raise ModelUseError(f"connectivity matrix has shape {conn.shape}, but the groups have "

@@ -22,7 +22,11 @@ page asks for it and give the result to the next page; each page taken starts a 
   not warmed yet waits for it before it reaches the gate, so it loads the compiled code instead of compiling
   the same models beside the warm-up. The notebook is registered before its first kernel waits (for the
   warm-up or at the gate), so that a page asking for it waits for its pool too (rather than starting a kernel
-  of its own beside the pool's) and hurries that kernel and moves its warm-up to the front.
+  of its own beside the pool's) and hurries that kernel. A page that asks for a notebook whose warm-up has not
+  started yet does not wait for the warm-ups before it (on a fresh install the first dashboard's took 8 s, and
+  a page then waited for two compilations and a run: 20 s): the pool's first kernel of it stops waiting and
+  compiles it on the other core, its other kernels wait for that one to have run it, and the warm-up takes
+  the notebook last.
 - **Pooled kernels are nobody's**: the room (:mod:`bpwidgets.room`) counts a pooled kernel against the limits
   only once a page has taken it, as the page's client's. The closed-page rule and the idle culler leave a pooled
   kernel alone (it has never had a connection, and Voila's culler skips pooled kernels).
@@ -35,6 +39,7 @@ import heapq
 import itertools
 import os
 import time
+import weakref
 from collections import Counter
 from typing import Iterable
 
@@ -185,6 +190,8 @@ class KernelPool(LoggingConfigurable):
         self.start_gate = StartGate(max(1, os.cpu_count() or 1))
         self.unconnected: set[str] = set()  # kernels pages have taken and not yet connected to
         self._taken_at: dict[str, float] = {}
+        self._page_compiles: dict[str, str] = {}  # notebook -> 'compiling' or 'run' (see _until_warm)
+        self._page_taken: weakref.WeakSet = weakref.WeakSet()  # pool entries pages took before they were ready
         self.warm_board = WarmBoard.from_environment()
         super().__init__(**kwargs)
 
@@ -222,8 +229,9 @@ class KernelPool(LoggingConfigurable):
             return await super()._initialize(notebook_path, kernel_id, **kwargs)
         key = asyncio.current_task()  # the pool's entry for this kernel: what a page hurries
         await self._register(notebook_path)
+        compiles = False  # this kernel compiles the notebook for a page, ahead of its warm-up
         if self.warm_board is not None and self.warm_board.pending(self._notebook_file(notebook_path)):
-            await self._until_warm(notebook_path)
+            compiles = await self._until_warm(notebook_path, key)
         await self.start_gate.enter(notebook_path, key)
         try:
             content = await super()._initialize(notebook_path, None, **kwargs)
@@ -233,6 +241,8 @@ class KernelPool(LoggingConfigurable):
                           "" if done else f" (still running after {RENDER_TIMEOUT:.0f} s)")
             return content
         finally:
+            if compiles:
+                self._page_compiles[notebook_path] = "run"  # its other kernels load what this one compiled
             self.start_gate.leave(notebook_path, key)
 
     def _notebook_file(self, notebook_path: str) -> str:
@@ -250,11 +260,21 @@ class KernelPool(LoggingConfigurable):
                 "notebook": renderer.notebook, "template": renderer.template_name, "theme": renderer.theme,
                 "kernel_name": renderer.notebook.metadata.kernelspec.name, "kernel_ids": set()})
 
-    async def _until_warm(self, notebook_path: str) -> None:
+    async def _until_warm(self, notebook_path: str, key: object = None) -> bool:
+        """Wait for the notebook's warm-up; True where this kernel (the pool's entry ``key``) is to compile it for
+        a page instead: the one a page has taken."""
         notebook, deadline = self._notebook_file(notebook_path), time.monotonic() + WARM_UP_TIMEOUT
         self.log.info("Kernel pool of %s waits for its warm-up", notebook_path)
         while self.warm_board.pending(notebook) and time.monotonic() < deadline:
+            claim = self._page_compiles.get(notebook_path)
+            if claim == "run":  # a kernel of this pool has compiled it for a page
+                return False
+            if claim is None and key in self._page_taken and self.warm_board.taken_by_page(notebook):
+                self._page_compiles[notebook_path] = "compiling"
+                self.log.info("A page asked for %s before its warm-up: its kernel compiles it now", notebook_path)
+                return True
             await asyncio.sleep(WARM_UP_POLL_SECONDS)
+        return False
 
     async def shutdown_all(self, *args, **kwargs) -> None:
         # Voila awaits every pool entry before shutting its kernel down: an entry still waiting at the gate would
@@ -270,8 +290,9 @@ class KernelPool(LoggingConfigurable):
         pool = self._pools.get(notebook_name) or []
         if pool and not pool[0].done():  # the kernel this page gets is not ready: let it through first
             self.start_gate.hurry(pool[0])
+            self._page_taken.add(pool[0])
         if self.warm_board is not None and self.warm_board.pending(self._notebook_file(notebook_name)):
-            self.warm_board.want(self._notebook_file(notebook_name))  # and warm its notebook next
+            self.warm_board.want(self._notebook_file(notebook_name))  # its pool's kernel compiles it if still queued
         self.start_gate.pause(HOLD_SECONDS)
         render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
         self.unconnected.add(kernel_id)

@@ -4,7 +4,8 @@ its kernels through a folder.
 ``bpwidgets serve`` and ``demo`` start the server first and warm the cold notebooks behind it, so the URL answers
 at once on a fresh install too. The board tells the server's pre-started kernels of a notebook to wait for its
 warm-up (they would otherwise compile the same models beside it), lets a page that asks for a notebook still
-queued move it to the front, and lets the gallery show which pages are still being prepared.
+queued have its kernel run it at once (the warm-up then takes it last, with its models compiled), and lets the
+gallery show which pages are still being prepared.
 
 Each notebook has one small file holding its state, written whole (a new file renamed over the old one), so a
 reader never sees half a write. The folder is named by the environment variable :data:`BOARD_ENV`, which the
@@ -91,13 +92,24 @@ class WarmBoard:
         return self.state(notebook) in PENDING and not self.ended
 
     def want(self, notebook: str | os.PathLike) -> None:
-        """A page waits for ``notebook``: warm it next."""
+        """A page waits for ``notebook``: if its warm-up has not started, the page's own kernel compiles it now
+        (:meth:`taken_by_page`) and the warm-up takes it last."""
         self._write(f"{self._key(notebook)}.wanted", str(Path(notebook).resolve()))
 
+    def wanted(self, notebook: str | os.PathLike) -> bool:
+        """Whether a page has asked for ``notebook``."""
+        return (self.path / f"{self._key(notebook)}.wanted").exists()
+
+    def taken_by_page(self, notebook: str | os.PathLike) -> bool:
+        """Whether a page asked for ``notebook`` before its warm-up started: the server's kernel runs it at once
+        instead of waiting for the warm-ups queued before it (one running may take as long again)."""
+        return self.state(notebook) == "queued" and self.wanted(notebook) and not self.ended
+
     def next_of(self, remaining: list[Path]) -> Path:
-        """Which of ``remaining`` to warm next: the first a page waits for, else the first."""
+        """Which of ``remaining`` to warm next: the first no page has asked for (a page's kernel compiles the
+        others), else the first."""
         for notebook in remaining:
-            if (self.path / f"{self._key(notebook)}.wanted").exists():
+            if not self.wanted(notebook):
                 return notebook
         return remaining[0]
 

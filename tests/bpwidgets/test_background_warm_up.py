@@ -17,14 +17,18 @@ from bpwidgets.kernel_pool import KernelPool, StartGate
 from bpwidgets.warm_board import BOARD_ENV, WarmBoard
 
 
-def test_the_board_records_states_moves_a_wanted_notebook_first_and_ends_what_is_pending(tmp_path):
+def test_the_board_records_states_leaves_a_wanted_notebook_to_its_page_and_ends_what_is_pending(tmp_path):
     board = WarmBoard(tmp_path / "board")
     a, b, c = (tmp_path / f"{name}.ipynb" for name in "abc")
     board.announce([a, b, c])
     assert board.pending(a) and board.state(b) == "queued" and board.state(tmp_path / "other.ipynb") is None
-    assert board.next_of([a, b, c]) == a
+    assert board.next_of([a, b, c]) == a and not board.taken_by_page(c)
     board.want(c)
-    assert board.next_of([a, b, c]) == c and board.next_of([a, b]) == a
+    board.want(a)
+    # a page's kernel compiles them: the warm-up takes the others first, and those last
+    assert board.taken_by_page(c) and board.next_of([a, b, c]) == b and board.next_of([c, a]) == c
+    board.set(c, "warming")  # a warm-up already running is waited for
+    assert not board.taken_by_page(c)
     board.set(a, "warm")
     board.set(b, "warming")
     assert not board.pending(a) and board.pending(b)
@@ -44,7 +48,7 @@ def test_the_board_is_found_only_where_the_environment_names_a_folder(tmp_path, 
     assert WarmBoard.from_environment().path == tmp_path
 
 
-def test_the_warm_up_takes_the_notebook_a_page_waits_for_first_and_reports_each(tmp_path, monkeypatch):
+def test_the_warm_up_leaves_a_notebook_a_page_asked_for_to_last_and_reports_each(tmp_path, monkeypatch):
     from bpwidgets import warmup
     from tests.browser.conftest import write_notebook
 
@@ -56,7 +60,7 @@ def test_the_warm_up_takes_the_notebook_a_page_waits_for_first_and_reports_each(
     board = WarmBoard(tmp_path / "board")
     notebooks = [tmp_path / "first.ipynb", tmp_path / "broken.ipynb", tmp_path / "second.ipynb"]
     board.announce(notebooks)
-    board.want(tmp_path / "second.ipynb")  # a page asked for it
+    board.want(tmp_path / "first.ipynb")  # a page asked for it: its kernel compiles it
     assert warmup.warm_all(notebooks, board) == 1
     assert log.read_text() == "second\nfirst\n"
     assert board.ended and board.state(tmp_path / "broken.ipynb") == "failed"
@@ -67,6 +71,7 @@ def test_a_pooled_kernel_waits_for_its_notebooks_warm_up_and_pages_are_sent_to_i
     from bpwidgets import kernel_pool
 
     monkeypatch.setattr(kernel_pool, "WARM_UP_POLL_SECONDS", 0.01)
+    monkeypatch.setattr(kernel_pool, "HOLD_SECONDS", 0.3)  # replacements wait this long for the page to connect
     started = []
 
     class VoilaLike:
@@ -92,6 +97,7 @@ def test_a_pooled_kernel_waits_for_its_notebooks_warm_up_and_pages_are_sent_to_i
         def __init__(self):
             self.start_gate = StartGate(2)
             self.unconnected, self._taken_at, self._kernels = set(), {}, {}
+            self._page_compiles, self._page_taken = {}, set()
             self.notebook_data, self._pools = {}, {}
             self.root_dir = str(tmp_path)  # the served folder (Voila's root_dir)
             self.log = SimpleNamespace(info=lambda *args: None)
@@ -105,13 +111,18 @@ def test_a_pooled_kernel_waits_for_its_notebooks_warm_up_and_pages_are_sent_to_i
         await asyncio.sleep(0.1)
         assert started == ["quick.ipynb"]  # the other waits for its warm-up instead of compiling beside it
         assert "slow.ipynb" in manager.notebook_data  # so a page arriving now is sent to the pool
-        page = asyncio.ensure_future(manager.get_rendered_notebook("slow.ipynb"))
+        # a second kernel of the notebook (a larger pool) waits for the one that compiles it for the page
+        manager._pools["slow.ipynb"].append(asyncio.ensure_future(manager._initialize("slow.ipynb")))
         await asyncio.sleep(0.1)
-        assert not page.done() and manager.warm_board.next_of([tmp_path / "other.ipynb", tmp_path / "slow.ipynb"]) \
-            == tmp_path / "slow.ipynb"  # the page moved its notebook to the front of the warm-up
-        manager.warm_board.set(tmp_path / "slow.ipynb", "warm")
+        assert started == ["quick.ipynb"]
+        page = asyncio.ensure_future(manager.get_rendered_notebook("slow.ipynb"))
+        # its warm-up had not started: the pool's first kernel runs it now, not after the warm-ups before it
         _, _, kernel_id = await asyncio.wait_for(page, timeout=5)
-        assert kernel_id == "k-slow.ipynb" and started == ["quick.ipynb", "slow.ipynb"]
+        assert kernel_id == "k-slow.ipynb" and manager.warm_board.state(tmp_path / "slow.ipynb") == "queued"
+        await asyncio.wait_for(manager._pools["slow.ipynb"][0], timeout=5)  # then the second, from the cache
+        assert started == ["quick.ipynb", "slow.ipynb", "slow.ipynb"]
+        assert manager.warm_board.next_of([tmp_path / "slow.ipynb", tmp_path / "other.ipynb"]) == \
+            tmp_path / "other.ipynb"  # the warm-up takes it last
 
     asyncio.run(scenario())
 

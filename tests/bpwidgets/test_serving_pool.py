@@ -148,6 +148,7 @@ def test_a_pooled_kernel_counts_in_the_room_only_once_a_page_takes_it():
             self.start_gate = StartGate(1)
             self.room = Room(max_kernels=1)
             self.unconnected, self._taken_at, self._kernels = set(), {}, {}
+            self._page_compiles, self._page_taken = {}, set()
             self._pools = {"a.ipynb": []}
 
     class VoilaLike:
@@ -238,6 +239,7 @@ def _StartingManager(voila_like: type) -> KernelPool:
         def __init__(self):
             self.start_gate = StartGate(1)
             self.unconnected, self._taken_at, self._kernels = set(), {}, {}
+            self._page_compiles, self._page_taken = {}, set()
             self._pools, self.notebook_data, self.warm_board = {"a.ipynb": [], "b.ipynb": []}, {}, None
             self._notebook_renderer_factory = _Renderer
 
@@ -360,6 +362,7 @@ def test_replacements_wait_until_the_pages_that_took_kernels_have_connected():
         def __init__(self):
             self.start_gate = StartGate(1)
             self.unconnected, self._taken_at, self._kernels = set(), {}, {}
+            self._page_compiles, self._page_taken = {}, set()
             self._pools = {"a.ipynb": []}
 
     async def scenario():
@@ -404,6 +407,7 @@ def test_a_taken_kernel_is_not_culled_before_its_page_connects():
         def __init__(self):
             self.start_gate = StartGate(1)
             self.unconnected, self._taken_at, self._kernels = set(), {}, {"k0": Kernel()}
+            self._page_compiles, self._page_taken = {}, set()
             self._pools = {"a.ipynb": []}
 
     async def scenario():

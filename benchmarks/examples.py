@@ -7,12 +7,13 @@ scripts of ``benchmarks/brian2_examples/`` in its own virtual environment (``ben
 cpp_standalone, one thread, and reports the simulation loop's time (``device._last_run_time``: without OpenMP
 Brian2 measures it with ``std::clock()``, the CPU time of its process, so ours is timed as the CPU time of
 this process too, ``time.process_time``; on a loaded machine wall times would count the other jobs); the
-Tsodyks-Markram, AdEx and Vogels et al. examples make several runs (Vogels et al.: a static, then a plastic
+AdEx and Vogels et al. examples make several runs of one network (Vogels et al.: a static, then a plastic
 one), which cpp_standalone's ``build_on_run`` does not allow, so they run on Brian2's cython target (time of
 the ``run`` calls, wall clock on both sides; Vogels et al.: of the plastic run); so does spike-based
 homeostasis (one run per rate step), and so does Clopath et al. (70 runs, the state set between them), Rothman &
 Manis (a run to rest, then one under current), and Tsodyks, Uziel & Markram (a burn-in, then the recorded run, timed
-alone on both sides). One seed
+alone on both sides). Tsodyks-Markram's three panels are three networks: on cpp_standalone each is a build of
+its own (``common.next_build``), and its time the sum of the three simulation loops'. One seed
 per side; the table gives both run
 times, their ratio and one statistic from each side. A side that fails (an exception in ours, a Brian2 script
 that exits with an error) is a row saying so, the other examples still run, and the exit status is 1.
@@ -276,7 +277,7 @@ EXAMPLES = {
     'brunel_2000': (_network(brunel, 100.), 'rate_hz', 'cpp_standalone', (1200., {'N_E': 10000}),
                     (150., {'N_E': 400})),
     'izhikevich_2003': (_izhikevich, 'rate_exc_hz', 'cpp_standalone', (1000., {}), (150., {'Ne': 80, 'Ni': 20})),
-    'tsodyks_markram_1998': (_tm, 'A_last_mV', 'cython', (0., {}), (0., {})),
+    'tsodyks_markram_1998': (_tm, 'A_last_mV', 'cpp_standalone', (0., {}), (0., {})),
     'adex_brette_gerstner_2005': (_adex, 'bursting_spikes', 'cython', (140., {}), (140., {})),
     'hindmarsh_rose_1984': (_hindmarsh_rose, 'spikes_2', 'cpp_standalone', (2100., {}), (300., {})),
     'stdp_song_2000': (_stdp, 'w_mean', 'cpp_standalone', (100000., {'N': 1000}), (200., {'N': 100})),

@@ -19,6 +19,30 @@ import tempfile
 import stats
 
 
+def standalone() -> bool:
+    """Whether the scripts run on Brian2's cpp_standalone device (``--target cpp_standalone``)."""
+    import brian2
+    return type(brian2.get_device()).__name__ == "CPPStandaloneDevice"
+
+
+def run_seconds(wall_s: float) -> float:
+    """The time of the network's run just made: on cpp_standalone its simulation loop's, as the device measured
+    it (``device._last_run_time``), else ``wall_s``."""
+    import brian2
+    return float(brian2.device._last_run_time) if standalone() else wall_s
+
+
+def next_build() -> None:
+    """On cpp_standalone, a new project for the script's next network (each panel of a script that builds several
+    networks one after the other is a build of its own; ``simulate`` then returns ``timed_per_build=True``
+    with the sum of :func:`run_seconds`)."""
+    import brian2
+    if standalone() and brian2.device.has_been_run:
+        brian2.device.reinit()
+        brian2.device.activate(directory=tempfile.mkdtemp(), build_on_run=True)
+        brian2.prefs.devices.cpp_standalone.openmp_threads = 0
+
+
 def main(simulate, duration: float, size: dict) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
@@ -43,7 +67,7 @@ def main(simulate, duration: float, size: dict) -> None:
         np.random.seed(seed)
         try:
             result = simulate(seed, args.duration, **{**size, **args.size})
-            if args.target == "cpp_standalone":
+            if args.target == "cpp_standalone" and not result.pop("timed_per_build", False):
                 result["run_s"] = float(brian2.device._last_run_time)
         finally:
             if build_dir is not None:

@@ -7,13 +7,14 @@ scripts of ``benchmarks/brian2_examples/`` in its own virtual environment (``ben
 cpp_standalone, one thread, and reports the simulation loop's time (``device._last_run_time``: without OpenMP
 Brian2 measures it with ``std::clock()``, the CPU time of its process, so ours is timed as the CPU time of
 this process too, ``time.process_time``; on a loaded machine wall times would count the other jobs); the
-AdEx and Vogels et al. examples make several runs of one network (Vogels et al.: a static, then a plastic
-one), which cpp_standalone's ``build_on_run`` does not allow, so they run on Brian2's cython target (time of
-the ``run`` calls, wall clock on both sides; Vogels et al.: of the plastic run); so does spike-based
+Vogels et al. example makes two runs of one network (a static, then a plastic one), which cpp_standalone's
+``build_on_run`` does not allow, so it runs on Brian2's cython target (time of the plastic run, wall clock on
+both sides); so does spike-based
 homeostasis (one run per rate step), and so does Clopath et al. (70 runs, the state set between them), Rothman &
 Manis (a run to rest, then one under current), and Tsodyks, Uziel & Markram (a burn-in, then the recorded run, timed
-alone on both sides). Tsodyks-Markram's three panels are three networks: on cpp_standalone each is a build of
-its own (``common.next_build``), and its time the sum of the three simulation loops'. One seed
+alone on both sides). Tsodyks-Markram's three panels and AdEx's three firing patterns are three networks each:
+on cpp_standalone each is a build of its own (``common.next_build``), and the time the sum of the three
+simulation loops' (AdEx's step current, three runs in the original, is one run with a ``TimedArray``). One seed
 per side; the table gives both run
 times, their ratio and one statistic from each side. A side that fails (an exception in ours, a Brian2 script
 that exits with an error) is a row saying so, the other examples still run, and the exit status is 1.
@@ -278,7 +279,7 @@ EXAMPLES = {
                     (150., {'N_E': 400})),
     'izhikevich_2003': (_izhikevich, 'rate_exc_hz', 'cpp_standalone', (1000., {}), (150., {'Ne': 80, 'Ni': 20})),
     'tsodyks_markram_1998': (_tm, 'A_last_mV', 'cpp_standalone', (0., {}), (0., {})),
-    'adex_brette_gerstner_2005': (_adex, 'bursting_spikes', 'cython', (140., {}), (140., {})),
+    'adex_brette_gerstner_2005': (_adex, 'bursting_spikes', 'cpp_standalone', (140., {}), (140., {})),
     'hindmarsh_rose_1984': (_hindmarsh_rose, 'spikes_2', 'cpp_standalone', (2100., {}), (300., {})),
     'stdp_song_2000': (_stdp, 'w_mean', 'cpp_standalone', (100000., {'N': 1000}), (200., {'N': 100})),
     'synfire_diesmann_1999': (_synfire, 'delay_per_group_ms', 'cpp_standalone', (100., {}), (100., {'group_size': 20})),

@@ -14,7 +14,9 @@ homeostasis (one run per rate step), and so does Clopath et al. (70 runs, the st
 Manis (a run to rest, then one under current), and Tsodyks, Uziel & Markram (a burn-in, then the recorded run, timed
 alone on both sides). Tsodyks-Markram's three panels and AdEx's three firing patterns are three networks each:
 on cpp_standalone each is a build of its own (``common.next_build``), and the time the sum of the three
-simulation loops' (AdEx's step current, three runs in the original, is one run with a ``TimedArray``). One seed
+simulation loops' (AdEx's step current, three runs in the original, is one run with a ``TimedArray``).
+Izhikevich 2007's two halves (the synapse's ``mode`` set between two runs in the original) are one run with
+``mode = int(t >= half)``: the same spikes and weights. One seed
 per side; the table gives both run
 times, their ratio and one statistic from each side. A side that fails (an exception in ours, a Brian2 script
 that exits with an error) is a row saying so, the other examples still run, and the exit status is 1.
@@ -313,7 +315,7 @@ EXAMPLES = {
     'tsodyks_uziel_markram_2000': (_tum, 'rate_E_hz', 'cython', (4200., {}), (300., {})),
     'coba_hh_brette_2007': (_network(coba_hh, 100.), 'rate_hz', 'cpp_standalone', (1000., {'N': 4000}),
                             (150., {'N': 400, 'p': 0.2})),
-    'izhikevich_2007': (_izhikevich_2007, 's_end_gmax', 'cython', (6000., {}), (600., {})),
+    'izhikevich_2007': (_izhikevich_2007, 's_end_gmax', 'cpp_standalone', (6000., {}), (600., {})),
     'kremer_2011': (_kremer, 'w_mean', 'cpp_standalone', (1000., {'size': 2}),
                     (200., {'size': 2, 'M4': 22, 'M23exc': 8, 'M23inh': 4})),
     'if_curve_hodgkin_huxley': (_if_curve_hh, 'rate_mean_hz', 'cpp_standalone', (2000., {'N': 100}),

@@ -23,6 +23,7 @@ __all__ = [
     "RunError",
     "ClockRestartWarning",
     "TimeBudgetWarning",
+    "NoEquilibriumWarning",
     "close_matches",
     "describe_value",
 ]
@@ -84,6 +85,14 @@ class TimeBudgetWarning(UserWarning):
     """A continuation call ran out of its time budget: the curves it names were cut short or not followed.
 
     The call returns what it computed; its ``time_budget`` argument gives it more seconds (None: no limit).
+    """
+
+
+class NoEquilibriumWarning(UserWarning):
+    """A bifurcation analysis found no equilibrium with the variables inside their ranges, anywhere along the
+    parameter's range: its diagram is empty.
+
+    An empty diagram would read as "no bifurcation"; the model may have equilibria outside the ranges given.
     """
 
 

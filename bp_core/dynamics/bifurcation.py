@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import warnings
+
 import numpy as np
 
 from bp_core.dynamics import arclength
@@ -22,7 +24,7 @@ from bp_core.dynamics.homoclinic_curves import continue_homoclinic
 from bp_core.dynamics.poincare import settle_on_cycle
 from bp_core.dynamics.symmetry import mirror_branch, symmetry_between
 from bp_core.dynamics.vector_field import VectorField, check_range
-from bp_core.errors import ModelUseError
+from bp_core.errors import ModelUseError, NoEquilibriumWarning
 from bp_core.model.obj_type import NeuType
 
 __all__ = ["BifurcationAnalyzer", "LimitCycleEnvelope", "Codim2Curves", "TIME_BUDGET"]
@@ -184,6 +186,12 @@ class BifurcationAnalyzer:
                 found.append(join_halves(backward, forward))
         if switch:
             found += self._switched(found, p, scale, tol)
+        if not found and not time_budget_.expired():
+            ranges = ", ".join(f"{v} in [{a:g}, {b:g}]" for v, (a, b) in self.var_ranges.items())
+            warnings.warn(f"BifurcationAnalyzer: no equilibrium with {ranges} for {name} anywhere in [{lo:g}, {hi:g}] "
+                          f"(Newton from a {grid}-point grid of states at {seeds} values of {name}), so the "
+                          f"diagram is empty; if the model has equilibria outside these ranges, widen them "
+                          f"(dynamical_vars).", NoEquilibriumWarning, stacklevel=2)
         if not time_budget_.expired():  # branches ended by a time budget are not kept
             self._cache[key] = found
         return found

@@ -160,6 +160,20 @@ def test_saddle_node_of_r_plus_x_squared():
     np.testing.assert_allclose(branch.states[:, 0] ** 2, -branch.par, atol=1e-8)  # continuous through the fold
 
 
+def test_a_diagram_with_no_equilibrium_in_the_ranges_says_so(recwarn):
+    """x^2 + r = 0 has equilibria only for r <= 0: a diagram over r > 0 is empty, and says why; one over a range
+    with equilibria does not warn."""
+    analyzer = bp.BifurcationAnalyzer(saddle_node_model(), target_pars={'r': [0.1, 1.]},
+                                      dynamical_vars={'x': [-2., 2.]}, par_resolution=0.01)
+    with pytest.warns(bp.errors.NoEquilibriumWarning, match=r"no equilibrium with x in \[-2, 2\] for r anywhere "
+                                                             r"in \[0.1, 1\].*widen them \(dynamical_vars\)"):
+        assert analyzer.special_points() == []
+    recwarn.clear()
+    found = bp.BifurcationAnalyzer(saddle_node_model(), target_pars={'r': [-1., 1.]},
+                                   dynamical_vars={'x': [-2., 2.]}, par_resolution=0.01).branches()
+    assert found and not [w for w in recwarn if issubclass(w.category, bp.errors.NoEquilibriumWarning)]
+
+
 def hopf_current(a=0.7, b=0.8, tau=12.5):
     v = -np.sqrt(1 - b / tau)  # trace(J) = 1 - v^2 - b / tau = 0 on the lower branch
     return (v + a) / b - v + v ** 3 / 3

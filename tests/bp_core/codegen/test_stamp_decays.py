@@ -9,18 +9,9 @@ import pytest
 import bp_core as bp
 from bp_core.codegen.passes.stamp_decays import STAMP_DECAYS
 from tests.bp_core.codegen.lif_networks import pipeline_without
+from tests.bp_core.codegen.test_split_event_branches import neuron as lif
 
 DT = 0.1
-
-
-def lif(ST, _t):
-    V = ST['V'] + DT * (ST['drive'] - ST['V']) / 10. + ST['input']
-    ST['input'] = 0.
-    ST['spike'] = 0.
-    if V > 1.:
-        V = 0.
-        ST['spike'] = 1.
-    ST['V'] = V
 
 
 def _run(tabled: bool, syn_type: bp.SynType, calls=(60., 60.), jit: bool = True, stamps=None, drive=(1.1, 3.),

@@ -10,13 +10,13 @@ this process too, ``time.process_time``; on a loaded machine wall times would co
 Vogels et al. example makes two runs of one network (a static, then a plastic one), which cpp_standalone's
 ``build_on_run`` does not allow, so it runs on Brian2's cython target (time of the plastic run, wall clock on
 both sides); so does spike-based
-homeostasis (one run per rate step), and so does Clopath et al. (70 runs, the state set between them), Rothman &
-Manis (a run to rest, then one under current), and Tsodyks, Uziel & Markram (a burn-in, then the recorded run, timed
-alone on both sides). Tsodyks-Markram's three panels and AdEx's three firing patterns are three networks each:
+homeostasis (one run per rate step), and so does Clopath et al. (70 runs, the state set between them), and
+Tsodyks, Uziel & Markram (a burn-in, then the recorded run, timed alone on both sides). Tsodyks-Markram's three panels and AdEx's three firing patterns are three networks each:
 on cpp_standalone each is a build of its own (``common.next_build``), and the time the sum of the three
 simulation loops' (AdEx's step current, three runs in the original, is one run with a ``TimedArray``).
 Izhikevich 2007's two halves (the synapse's ``mode`` set between two runs in the original) are one run with
-``mode = int(t >= half)``: the same spikes and weights. One seed
+``mode = int(t >= half)``: the same spikes and weights; Rothman & Manis's run to rest and pulse (two runs, a
+monitor made between them) one run with the current a ``TimedArray``: the same record of the pulse. One seed
 per side; the table gives both run
 times, their ratio and one statistic from each side. A side that fails (an exception in ours, a Brian2 script
 that exits with an error) is a row saying so, the other examples still run, and the exit status is 1.
@@ -308,7 +308,7 @@ EXAMPLES = {
     'clopath_2010': (_clopath, 'pre_post_50hz', 'cython', (0., {}), (0., {})),
     'licklider': (_licklider, 'matched_fraction', 'cpp_standalone', (500., {'num_neurons': 300}),
                   (50., {'num_neurons': 30})),
-    'rothman_manis_2003': (_rothman_manis, 'type1c_crossings', 'cython', (100., {}), (20., {})),
+    'rothman_manis_2003': (_rothman_manis, 'type1c_crossings', 'cpp_standalone', (100., {}), (20., {})),
     'brette_2004': (_brette_2004, 'rotation_mean', 'cpp_standalone', (5000., {'N': 2000}), (500., {'N': 100})),
     'custom_events': (_custom_events, 'gspike_rate_hz', 'cpp_standalone', (500., {'n': 1}), (100., {'n': 1})),
     'brunel_wang_2001': (_brunel_wang, 'rate_I_hz', 'cpp_standalone', (4000., {'N': 1000}), (300., {'N': 100})),

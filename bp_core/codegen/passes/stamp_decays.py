@@ -45,6 +45,7 @@ from typing import Callable
 import numpy as np
 
 from bp_core import profile
+from bp_core.backend.runtime import DECAY_POWERS
 from bp_core.codegen.ast_facts import factor_of, homogeneous_in, math_call
 from bp_core.codegen.passes.run_values import run_invariant
 from bp_core.codegen.tree import Pass, StepTree, located, origin
@@ -52,8 +53,9 @@ from bp_core.codegen.tree import Pass, StepTree, located, origin
 __all__ = ["STAMP_DECAYS"]
 
 _T = "_t"
-_LOW_BITS = 12
-_TABLE = 1 << _LOW_BITS  # the length of a ``decay_powers`` table (``backend.runtime.DECAY_POWERS``)
+_LOW_BITS = DECAY_POWERS.bit_length() - 1
+_TABLE = 1 << _LOW_BITS  # the length of a ``decay_powers`` table
+assert _TABLE == DECAY_POWERS, "the stamp tables split a gap's bits: decay_powers' length must be a power of two"
 _GAPS = 1 << (2 * _LOW_BITS)  # gaps of up to this many steps come from the two tables
 _BLOCKS = ("body", "orelse", "finalbody")
 
